@@ -1,0 +1,335 @@
+//! The domain model: what a case, a candidate, a vendor and their records are.
+//! These types are read from the store and sent to the front end (TypeScript types are
+//! generated from them with ts-rs); writes are expressed as `Change` values instead.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub type UserId = i64;
+pub type VendorId = i64;
+pub type CandidateId = i64;
+pub type CaseId = i64;
+pub type NoteId = i64;
+pub type EvidenceId = i64;
+
+/// A point in time, always UTC, always written with millisecond precision
+/// (`2026-11-24T09:30:00.000Z`) so that its text form is stable and sorts as it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, TS)]
+#[ts(type = "string")]
+pub struct Timestamp(DateTime<Utc>);
+
+impl Timestamp {
+    pub fn from_datetime(at: DateTime<Utc>) -> Self {
+        // Truncate to milliseconds: the text form is the canonical one.
+        let millis = at.timestamp_millis();
+        Timestamp(DateTime::from_timestamp_millis(millis).unwrap_or(at))
+    }
+    pub fn now() -> Self {
+        Self::from_datetime(Utc::now())
+    }
+    pub fn as_datetime(&self) -> DateTime<Utc> {
+        self.0
+    }
+    pub fn date(&self) -> NaiveDate {
+        self.0.date_naive()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = chrono::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_datetime(DateTime::parse_from_rfc3339(s)?.with_timezone(&Utc)))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Declares a closed set of values that travel as snake_case strings in JSON, in SQLite and
+/// on the command line, with a parser that names the accepted values when it refuses one.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl FromStr for $name {
+            type Err = crate::error::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
+                $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
+                    crate::error::UnknownValue {
+                        what: stringify!($name),
+                        given: s.to_string(),
+                        expected: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    }
+                })
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum! {
+    /// What a local user may do is decided by their role (see `Role::may`).
+    pub enum Role {
+        Reviewer => "reviewer",
+        Investigator => "investigator",
+        Compliance => "compliance",
+        Admin => "admin",
+    }
+}
+
+text_enum! {
+    pub enum CaseKind {
+        /// Vetting before an offer and through onboarding.
+        PreHire => "pre_hire",
+        /// Periodic re-verification of someone already working.
+        Reverification => "reverification",
+        /// An investigation opened on a suspicion or a tip.
+        Investigation => "investigation",
+    }
+}
+
+text_enum! {
+    pub enum CaseStatus {
+        Open => "open",
+        InReview => "in_review",
+        Escalated => "escalated",
+        Decided => "decided",
+        Closed => "closed",
+    }
+}
+
+text_enum! {
+    pub enum Decision {
+        Cleared => "cleared",
+        Rejected => "rejected",
+        /// Referred to law enforcement (FBI / IC3).
+        Referred => "referred",
+    }
+}
+
+text_enum! {
+    pub enum Priority {
+        Low => "low",
+        Normal => "normal",
+        High => "high",
+        Urgent => "urgent",
+    }
+}
+
+text_enum! {
+    pub enum ItemResult {
+        Pending => "pending",
+        Pass => "pass",
+        Fail => "fail",
+        NotApplicable => "not_applicable",
+        /// Deliberately not done; needs a reason.
+        Waived => "waived",
+    }
+}
+
+impl ItemResult {
+    /// Whether the item no longer needs work.
+    pub fn is_done(&self) -> bool {
+        !matches!(self, ItemResult::Pending)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct User {
+    pub id: UserId,
+    /// Login-style name, unique; this is what `--as` and audit records use.
+    pub name: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: Timestamp,
+}
+
+/// A staffing agency or subcontractor that supplies candidates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Vendor {
+    pub id: VendorId,
+    #[serde(flatten)]
+    pub fields: VendorFields,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The editable part of a vendor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VendorFields {
+    pub name: String,
+    /// Contact person, email, phone: free text.
+    pub contact: String,
+    /// The vendor attests that it verifies identity to our standard.
+    pub screening_attested: bool,
+    pub attestation_note: Option<String>,
+    pub last_audit_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Candidate {
+    pub id: CandidateId,
+    #[serde(flatten)]
+    pub fields: CandidateFields,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The editable part of a candidate, as an HR reviewer or an applicant-tracking export gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CandidateFields {
+    /// Identifier in the applicant-tracking system; unique when present.
+    pub external_id: Option<String>,
+    pub legal_name: String,
+    pub other_names: Vec<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub home_address: Option<String>,
+    /// Where company equipment is to be shipped.
+    pub shipping_address: Option<String>,
+    pub claimed_location: Option<String>,
+    /// IANA time zone the candidate says they work from, e.g. `America/Chicago`.
+    pub time_zone: Option<String>,
+    /// The role applied for.
+    pub role: Option<String>,
+    pub vendor_id: Option<VendorId>,
+    pub applied_on: Option<NaiveDate>,
+    /// IP address the application came from, when the applicant-tracking system recorded it.
+    pub application_ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Case {
+    pub id: CaseId,
+    pub candidate_id: CandidateId,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub decision: Option<Decision>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<Timestamp>,
+    pub assignee: Option<String>,
+    pub priority: Priority,
+    pub template_id: String,
+    pub template_version: u32,
+    pub opened_by: String,
+    pub opened_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+/// The state of one checklist item of one case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemState {
+    pub item_id: String,
+    pub result: ItemResult,
+    pub note: Option<String>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<Timestamp>,
+    /// Evidence records this result rests on.
+    pub evidence: Vec<EvidenceId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Note {
+    pub id: NoteId,
+    pub case_id: CaseId,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub text: String,
+}
+
+/// A file attached to a case. The bytes live once under their SHA-256 in the data directory;
+/// the same file attached twice gives two records and one stored file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Evidence {
+    pub id: EvidenceId,
+    pub case_id: CaseId,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub original_name: String,
+    /// Detected from the content, not from the name.
+    pub media_type: String,
+    pub description: Option<String>,
+    /// The checklist item this evidence supports, if any.
+    pub item_id: Option<String>,
+    pub added_by: String,
+    pub added_at: Timestamp,
+    /// Whether a thumbnail could be made (images only).
+    pub has_thumbnail: bool,
+    /// What was noticed on ingest, e.g. a file named `.jpg` that is not an image.
+    pub ingest_note: Option<String>,
+}
+
+/// Which audit chain a record belongs to: one per case, and one for everything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "case_id")]
+pub enum Chain {
+    Global,
+    Case(CaseId),
+}
+
+impl fmt::Display for Chain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Chain::Global => f.write_str("global"),
+            Chain::Case(id) => write!(f, "case {id}"),
+        }
+    }
+}
+
+/// One record of the tamper-evident audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct AuditRecord {
+    /// Position in the whole log (all chains), the order changes were applied in.
+    pub id: i64,
+    pub chain: Chain,
+    /// Position in its chain, from 1.
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    /// The change as applied, with every id it created filled in.
+    #[ts(type = "Record<string, unknown>")]
+    pub change: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash a chain starts from.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,0 +1,263 @@
+//! Checklist templates: versioned data files under `assets/templates/`, embedded in the binary.
+//! A case records the template id and version it was opened with; a published version is never
+//! edited, a change is a new version, so a case's checklist reads the same forever.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Every template version ever published, in the order they were published.
+const EMBEDDED: &[(&str, &str)] = &[(
+    "assets/templates/remote-it-worker-v1.toml",
+    include_str!("../../assets/templates/remote-it-worker-v1.toml"),
+)];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template {file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("template {file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("no template {id} version {version}")]
+    NotFound { id: String, version: u32 },
+    #[error("no template with id {0}")]
+    UnknownId(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub description: String,
+    /// The documents items cite, by id.
+    pub sources: Vec<Source>,
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    /// Full title, publisher and date, as a reader would cite it.
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// `pre_offer`, `onboarding` or `post_hire`.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Stable within the template id across versions; what `check set CASE ITEM` takes.
+    pub id: String,
+    /// What to check, in one line.
+    pub title: String,
+    /// How to do it and what to look for.
+    pub guidance: String,
+    /// Id of an entry of `sources`.
+    pub source: String,
+    /// Where in the source: the heading or recommendation the item comes from.
+    pub source_ref: String,
+    /// Items that must have passed before this one may be recorded (other than pending or
+    /// not applicable), with the reason shown when they have not.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub requires_reason: Option<String>,
+}
+
+/// A template's item, with where it sits.
+#[derive(Clone, Copy, Debug)]
+pub struct ItemRef<'a> {
+    pub phase: &'a Phase,
+    pub section: &'a Section,
+    pub item: &'a Item,
+}
+
+impl Template {
+    pub fn items(&self) -> impl Iterator<Item = ItemRef<'_>> {
+        self.phases.iter().flat_map(|phase| {
+            phase
+                .sections
+                .iter()
+                .flat_map(move |section| section.items.iter().map(move |item| ItemRef { phase, section, item }))
+        })
+    }
+
+    pub fn item(&self, id: &str) -> Option<ItemRef<'_>> {
+        self.items().find(|r| r.item.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    fn validate(&self, file: &str) -> Result<(), TemplateError> {
+        let invalid = |message: String| TemplateError::Invalid { file: file.to_string(), message };
+        if self.id.is_empty() || self.title.is_empty() {
+            return Err(invalid("id and title must not be empty".into()));
+        }
+        let sources: HashSet<&str> = self.sources.iter().map(|s| s.id.as_str()).collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (position, r) in self.items().enumerate() {
+            let item = r.item;
+            if item.id.is_empty()
+                || !item.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(invalid(format!(
+                    "item id {:?} must be lowercase letters, digits and '-'",
+                    item.id
+                )));
+            }
+            if seen.insert(&item.id, position).is_some() {
+                return Err(invalid(format!("item id {} is used twice", item.id)));
+            }
+            if item.title.trim().is_empty() || item.guidance.trim().is_empty() {
+                return Err(invalid(format!("item {} needs a title and guidance", item.id)));
+            }
+            if !sources.contains(item.source.as_str()) || item.source_ref.trim().is_empty() {
+                return Err(invalid(format!(
+                    "item {} must cite one of the template's sources, with a source_ref",
+                    item.id
+                )));
+            }
+            for required in &item.requires {
+                // A prerequisite must come earlier in the checklist, which also rules out cycles.
+                if !seen.contains_key(required.as_str()) || required == &item.id {
+                    return Err(invalid(format!(
+                        "item {} requires {}, which is not an earlier item",
+                        item.id, required
+                    )));
+                }
+            }
+            if !item.requires.is_empty() && item.requires_reason.is_none() {
+                return Err(invalid(format!("item {} has requires but no requires_reason", item.id)));
+            }
+        }
+        if seen.is_empty() {
+            return Err(invalid("a template needs at least one item".into()));
+        }
+        Ok(())
+    }
+}
+
+/// All embedded templates, parsed and validated once.
+pub fn catalog() -> Result<&'static [Template], TemplateError> {
+    static CATALOG: OnceLock<Result<Vec<Template>, String>> = OnceLock::new();
+    let parsed = CATALOG.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .map(|(file, text)| {
+                let template: Template = toml::from_str(text).map_err(|e| {
+                    TemplateError::Parse { file: file.to_string(), message: e.to_string() }
+                })?;
+                template.validate(file)?;
+                Ok(template)
+            })
+            .collect::<Result<Vec<_>, TemplateError>>()
+            .map_err(|e| e.to_string())
+    });
+    match parsed {
+        Ok(templates) => Ok(templates),
+        Err(message) => Err(TemplateError::Invalid { file: "embedded".into(), message: message.clone() }),
+    }
+}
+
+/// One exact version, as a case that was opened with it needs.
+pub fn get(id: &str, version: u32) -> Result<&'static Template, TemplateError> {
+    catalog()?
+        .iter()
+        .find(|t| t.id == id && t.version == version)
+        .ok_or_else(|| TemplateError::NotFound { id: id.to_string(), version })
+}
+
+/// The newest version of a template, as a new case gets.
+pub fn latest(id: &str) -> Result<&'static Template, TemplateError> {
+    catalog()?
+        .iter()
+        .filter(|t| t.id == id)
+        .max_by_key(|t| t.version)
+        .ok_or_else(|| TemplateError::UnknownId(id.to_string()))
+}
+
+/// The template new pre-hire cases are opened with.
+pub const DEFAULT_TEMPLATE: &str = "remote-it-worker";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_parse_and_validate() {
+        let templates = catalog().unwrap();
+        assert!(!templates.is_empty());
+        let t = latest(DEFAULT_TEMPLATE).unwrap();
+        assert!(t.items().count() > 0);
+    }
+
+    fn tiny(items: &str) -> Result<(), TemplateError> {
+        let text = format!(
+            r#"id = "t"
+version = 1
+title = "T"
+description = "d"
+[[sources]]
+id = "s"
+title = "S"
+[[phases]]
+id = "pre_offer"
+title = "P"
+description = "d"
+[[phases.sections]]
+id = "sec"
+title = "Sec"
+{items}"#
+        );
+        let t: Template = toml::from_str(&text).map_err(|e| TemplateError::Parse {
+            file: "test".into(),
+            message: e.to_string(),
+        })?;
+        t.validate("test")
+    }
+
+    #[test]
+    fn validation_refuses_what_would_break_cases() {
+        let item = |id: &str, source: &str, requires: &str| {
+            format!(
+                "[[phases.sections.items]]\nid = \"{id}\"\ntitle = \"t\"\nguidance = \"g\"\nsource = \"{source}\"\nsource_ref = \"r\"\nrequires = [{requires}]\nrequires_reason = \"why\"\n"
+            )
+        };
+        assert!(tiny(&(item("a", "s", "") + &item("b", "s", "\"a\""))).is_ok());
+        let cases = [
+            (item("a", "s", "") + &item("a", "s", ""), "used twice"),
+            (item("a", "nope", ""), "must cite"),
+            (item("a", "s", "\"b\"") + &item("b", "s", ""), "not an earlier item"),
+            (item("a", "s", "\"a\""), "not an earlier item"),
+            (item("Bad Id", "s", ""), "lowercase"),
+        ];
+        for (text, expected) in cases {
+            let err = tiny(&text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err} should mention {expected}");
+        }
+    }
+}
