@@ -2,9 +2,6 @@
 //! only need one type, and gives every error a stable `ErrorCode` that the CLI maps to an exit
 //! code and the desktop app sends to the UI (which branches on the code, never on the text).
 
-use serde::Serialize;
-use ts_rs::TS;
-
 /// A value that is not one of a closed set (a status, a role, a result …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} {given:?}; expected one of: {expected}")]

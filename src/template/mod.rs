@@ -97,10 +97,9 @@ pub struct ItemRef<'a> {
 impl Template {
     pub fn items(&self) -> impl Iterator<Item = ItemRef<'_>> {
         self.phases.iter().flat_map(|phase| {
-            phase
-                .sections
-                .iter()
-                .flat_map(move |section| section.items.iter().map(move |item| ItemRef { phase, section, item }))
+            phase.sections.iter().flat_map(move |section| {
+                section.items.iter().map(move |item| ItemRef { phase, section, item })
+            })
         })
     }
 
@@ -122,7 +121,10 @@ impl Template {
         for (position, r) in self.items().enumerate() {
             let item = r.item;
             if item.id.is_empty()
-                || !item.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                || !item
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             {
                 return Err(invalid(format!(
                     "item id {:?} must be lowercase letters, digits and '-'",
@@ -151,7 +153,10 @@ impl Template {
                 }
             }
             if !item.requires.is_empty() && item.requires_reason.is_none() {
-                return Err(invalid(format!("item {} has requires but no requires_reason", item.id)));
+                return Err(invalid(format!(
+                    "item {} has requires but no requires_reason",
+                    item.id
+                )));
             }
         }
         if seen.is_empty() {
@@ -179,7 +184,9 @@ pub fn catalog() -> Result<&'static [Template], TemplateError> {
     });
     match parsed {
         Ok(templates) => Ok(templates),
-        Err(message) => Err(TemplateError::Invalid { file: "embedded".into(), message: message.clone() }),
+        Err(message) => {
+            Err(TemplateError::Invalid { file: "embedded".into(), message: message.clone() })
+        }
     }
 }
 
@@ -233,10 +240,8 @@ id = "sec"
 title = "Sec"
 {items}"#
         );
-        let t: Template = toml::from_str(&text).map_err(|e| TemplateError::Parse {
-            file: "test".into(),
-            message: e.to_string(),
-        })?;
+        let t: Template = toml::from_str(&text)
+            .map_err(|e| TemplateError::Parse { file: "test".into(), message: e.to_string() })?;
         t.validate("test")
     }
 

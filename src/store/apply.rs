@@ -1,0 +1,704 @@
+//! The apply path: `resolve` checks a change against the current state and the actor's role
+//! and fills in the ids it creates; `write_effects` writes what a resolved change means. The
+//! two are separate so that `verify` can replay recorded changes through the very same
+//! `write_effects` into an empty database and compare.
+
+use std::collections::HashSet;
+
+use rusqlite::Connection;
+
+use super::{Result, StoreError, candidates, cases, users, vendors};
+use crate::change::{Change, StoredFile, TemplateRef};
+use crate::model::{
+    CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, Role, Timestamp,
+    User, VendorFields,
+};
+use crate::template::{self, DEFAULT_TEMPLATE};
+
+const MAX_TEXT: usize = 100_000;
+const MAX_FIELD: usize = 1_000;
+
+/// The user a change is applied as. The very first user of an empty store adds themself.
+pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Result<User> {
+    if let Some(user) = users::get(conn, actor)? {
+        if !user.active {
+            return Err(StoreError::Forbidden {
+                actor: user.name,
+                role: user.role.to_string(),
+                action: "act: the account is deactivated".into(),
+            });
+        }
+        return Ok(user);
+    }
+    if users::count(conn)? == 0 {
+        if let Change::AddUser { name, display_name, role, .. } = change {
+            if name == actor {
+                if *role != Role::Admin {
+                    return Err(StoreError::Invalid(format!(
+                        "the first user must be an admin (given role {role}); add {name} with --role admin"
+                    )));
+                }
+                return Ok(User {
+                    id: 0,
+                    name: name.clone(),
+                    display_name: display_name.clone(),
+                    role: Role::Admin,
+                    active: true,
+                    created_at: Timestamp::now(),
+                });
+            }
+        }
+        return Err(StoreError::Invalid(
+            "there are no users yet: add the first one, an admin, with `vetdesk user add NAME --role admin`"
+                .into(),
+        ));
+    }
+    Err(StoreError::UnknownActor(actor.to_string()))
+}
+
+fn require(user: &User, allowed: &[Role], action: impl Into<String>) -> Result<()> {
+    if allowed.contains(&user.role) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden {
+            actor: user.name.clone(),
+            role: user.role.to_string(),
+            action: action.into(),
+        })
+    }
+}
+
+const DECIDERS: &[Role] = &[Role::Investigator, Role::Compliance, Role::Admin];
+const SIGNERS: &[Role] = &[Role::Compliance, Role::Admin];
+
+/// Trims a required text field and refuses it empty or overlong.
+fn required(field: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(StoreError::Invalid(format!("{field} must not be empty")));
+    }
+    if value.chars().count() > max {
+        return Err(StoreError::Invalid(format!("{field} is longer than {max} characters")));
+    }
+    Ok(value.to_string())
+}
+
+/// Trims an optional text field; blank becomes absent.
+fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required(field, v, max).map(Some),
+    }
+}
+
+/// Trims every entry, drops blanks and exact duplicates, keeps the order given.
+fn list(field: &str, values: &[String]) -> Result<Vec<String>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for v in values {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        if v.chars().count() > MAX_FIELD {
+            return Err(StoreError::Invalid(format!(
+                "{field} entry is longer than {MAX_FIELD} characters"
+            )));
+        }
+        if seen.insert(v.to_lowercase()) {
+            out.push(v.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn valid_user_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "user name {name:?} must start with a lowercase letter and use only a-z, 0-9, '.', '_' or '-' (at most 64)"
+        )))
+    }
+}
+
+fn check_vendor(
+    conn: &Connection,
+    v: &VendorFields,
+    at: &Timestamp,
+    own_id: Option<i64>,
+) -> Result<VendorFields> {
+    let fields = VendorFields {
+        name: required("vendor name", &v.name, 200)?,
+        contact: v.contact.trim().to_string(),
+        screening_attested: v.screening_attested,
+        attestation_note: optional("attestation note", v.attestation_note.as_deref(), MAX_TEXT)?,
+        last_audit_on: v.last_audit_on,
+    };
+    if fields.contact.chars().count() > MAX_FIELD {
+        return Err(StoreError::Invalid(format!(
+            "vendor contact is longer than {MAX_FIELD} characters"
+        )));
+    }
+    if let Some(date) = fields.last_audit_on {
+        if date > at.date() {
+            return Err(StoreError::Invalid(format!("last audit date {date} is in the future")));
+        }
+    }
+    if let Some(existing) = vendors::by_name(conn, &fields.name)? {
+        if Some(existing.id) != own_id {
+            return Err(StoreError::Conflict(format!(
+                "a vendor named {:?} already exists (vendor {})",
+                existing.fields.name, existing.id
+            )));
+        }
+    }
+    Ok(fields)
+}
+
+/// Validates and tidies candidate fields: the rules every way in (form, CLI, CSV) shares.
+pub(crate) fn check_candidate(
+    conn: &Connection,
+    c: &CandidateFields,
+    at: &Timestamp,
+    own_id: Option<i64>,
+) -> Result<CandidateFields> {
+    let fields = CandidateFields {
+        external_id: optional("external id", c.external_id.as_deref(), 200)?,
+        legal_name: required("legal name", &c.legal_name, 300)?,
+        other_names: list("other name", &c.other_names)?,
+        emails: list("email", &c.emails)?,
+        phones: list("phone", &c.phones)?,
+        home_address: optional("home address", c.home_address.as_deref(), MAX_FIELD)?,
+        shipping_address: optional("shipping address", c.shipping_address.as_deref(), MAX_FIELD)?,
+        claimed_location: optional("claimed location", c.claimed_location.as_deref(), MAX_FIELD)?,
+        time_zone: optional("time zone", c.time_zone.as_deref(), 64)?,
+        role: optional("role", c.role.as_deref(), 300)?,
+        vendor_id: c.vendor_id,
+        applied_on: c.applied_on,
+        application_ip: optional("IP address", c.application_ip.as_deref(), 64)?,
+    };
+    for email in &fields.emails {
+        let at_sign = email.find('@');
+        let valid = at_sign.is_some_and(|i| i > 0 && i + 1 < email.len())
+            && email.matches('@').count() == 1
+            && !email.contains(char::is_whitespace);
+        if !valid {
+            return Err(StoreError::Invalid(format!("email {email:?} is not an email address")));
+        }
+    }
+    for phone in &fields.phones {
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic());
+        if digits < 4 || !allowed {
+            return Err(StoreError::Invalid(format!("phone {phone:?} is not a phone number")));
+        }
+    }
+    if let Some(ip) = &fields.application_ip {
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            return Err(StoreError::Invalid(format!(
+                "IP address {ip:?} is not an IPv4 or IPv6 address"
+            )));
+        }
+    }
+    if let Some(tz) = &fields.time_zone {
+        let valid = tz == "UTC"
+            || (tz.contains('/')
+                && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
+        if !valid {
+            return Err(StoreError::Invalid(format!(
+                "time zone {tz:?} is not an IANA time zone name such as America/Chicago"
+            )));
+        }
+    }
+    if let Some(date) = fields.applied_on {
+        if date > at.date() {
+            return Err(StoreError::Invalid(format!("application date {date} is in the future")));
+        }
+    }
+    if let Some(vendor) = fields.vendor_id {
+        if vendors::get(conn, vendor)?.is_none() {
+            return Err(StoreError::not_found("vendor", vendor));
+        }
+    }
+    if let Some(external_id) = &fields.external_id {
+        if let Some(existing) = candidates::by_external_id(conn, external_id)? {
+            if Some(existing.id) != own_id {
+                return Err(StoreError::Conflict(format!(
+                    "external id {external_id:?} already belongs to candidate {}",
+                    existing.id
+                )));
+            }
+        }
+    }
+    Ok(fields)
+}
+
+fn active_user(conn: &Connection, name: Option<&str>) -> Result<Option<String>> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    match users::get(conn, name)? {
+        Some(user) if user.active => Ok(Some(user.name)),
+        Some(_) => {
+            Err(StoreError::Invalid(format!("user {name} is deactivated and cannot be assigned")))
+        }
+        None => Err(StoreError::not_found("user", name)),
+    }
+}
+
+fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
+    let case = cases::get(conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+    if case.status == CaseStatus::Closed {
+        return Err(StoreError::Conflict(format!(
+            "case {id} is closed; a compliance officer must reopen it (status in_review) first"
+        )));
+    }
+    Ok(case)
+}
+
+/// Which status moves are allowed, and who may make them.
+fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
+    use CaseStatus::*;
+    let from = case.status;
+    let allowed = match (from, to) {
+        (Open, InReview | Escalated | Decided) => true,
+        (InReview, Open | Escalated | Decided) => true,
+        (Escalated, InReview | Decided) => true,
+        (Decided, InReview | Escalated | Closed) => true,
+        (Closed, InReview) => true,
+        _ => false,
+    };
+    if !allowed {
+        return Err(StoreError::Conflict(format!(
+            "case {} cannot move from {from} to {to}",
+            case.id
+        )));
+    }
+    match to {
+        Decided => require(user, DECIDERS, "decide a case"),
+        Closed => require(user, SIGNERS, "close (sign off) a case"),
+        InReview if from == Closed => require(user, SIGNERS, "reopen a closed case"),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a change and fills in the ids it creates. Reads only.
+pub(crate) fn resolve(
+    conn: &Connection,
+    user: &User,
+    at: &Timestamp,
+    data_dir: &std::path::Path,
+    change: Change,
+) -> Result<Change> {
+    Ok(match change {
+        Change::AddUser { name, display_name, role, .. } => {
+            if user.id != 0 {
+                require(user, &[Role::Admin], "add users")?;
+            }
+            let name = valid_user_name(&name)?;
+            if users::get(conn, &name)?.is_some() {
+                return Err(StoreError::Conflict(format!("a user named {name} already exists")));
+            }
+            let display_name =
+                optional("display name", Some(&display_name), 200)?.unwrap_or_else(|| name.clone());
+            Change::AddUser { id: Some(users::next_id(conn)?), name, display_name, role }
+        }
+        Change::SetUserRole { name, role } => {
+            require(user, &[Role::Admin], "change roles")?;
+            let target =
+                users::get(conn, &name)?.ok_or_else(|| StoreError::not_found("user", &name))?;
+            if target.role == role {
+                return Err(StoreError::Conflict(format!("{name} already has role {role}")));
+            }
+            if target.role == Role::Admin && last_active_admin(conn, &name)? {
+                return Err(StoreError::Conflict(format!("{name} is the last active admin")));
+            }
+            Change::SetUserRole { name, role }
+        }
+        Change::SetUserActive { name, active } => {
+            require(user, &[Role::Admin], "activate or deactivate users")?;
+            let target =
+                users::get(conn, &name)?.ok_or_else(|| StoreError::not_found("user", &name))?;
+            if target.active == active {
+                return Err(StoreError::Conflict(format!(
+                    "{name} is already {}",
+                    if active { "active" } else { "deactivated" }
+                )));
+            }
+            if !active && target.role == Role::Admin && last_active_admin(conn, &name)? {
+                return Err(StoreError::Conflict(format!("{name} is the last active admin")));
+            }
+            Change::SetUserActive { name, active }
+        }
+        Change::AddVendor { vendor, .. } => {
+            require(user, SIGNERS, "add vendors")?;
+            let vendor = check_vendor(conn, &vendor, at, None)?;
+            Change::AddVendor { id: Some(vendors::next_id(conn)?), vendor }
+        }
+        Change::UpdateVendor { id, vendor } => {
+            require(user, SIGNERS, "change vendors")?;
+            let current =
+                vendors::get(conn, id)?.ok_or_else(|| StoreError::not_found("vendor", id))?;
+            let vendor = check_vendor(conn, &vendor, at, Some(id))?;
+            if vendor == current.fields {
+                return Err(StoreError::Conflict(format!("vendor {id}: nothing to change")));
+            }
+            Change::UpdateVendor { id, vendor }
+        }
+        Change::AddCandidate { candidate, .. } => {
+            let candidate = check_candidate(conn, &candidate, at, None)?;
+            Change::AddCandidate { id: Some(candidates::next_id(conn)?), candidate }
+        }
+        Change::UpdateCandidate { id, candidate } => {
+            let current =
+                candidates::get(conn, id)?.ok_or_else(|| StoreError::not_found("candidate", id))?;
+            let candidate = check_candidate(conn, &candidate, at, Some(id))?;
+            if candidate == current.fields {
+                return Err(StoreError::Conflict(format!("candidate {id}: nothing to change")));
+            }
+            Change::UpdateCandidate { id, candidate }
+        }
+        Change::OpenCase { candidate_id, kind, assignee, priority, due_on, template, .. } => {
+            if candidates::get(conn, candidate_id)?.is_none() {
+                return Err(StoreError::not_found("candidate", candidate_id));
+            }
+            let assignee = active_user(conn, assignee.as_deref())?;
+            let template = match template {
+                Some(t) => template::get(&t.id, t.version)?,
+                None => template::latest(DEFAULT_TEMPLATE)?,
+            };
+            if let Some(open) = cases::of_candidate(conn, candidate_id)?.into_iter().find(|c| {
+                c.kind == kind && c.status != CaseStatus::Closed && c.status != CaseStatus::Decided
+            }) {
+                return Err(StoreError::Conflict(format!(
+                    "candidate {candidate_id} already has an active {kind} case (case {})",
+                    open.id
+                )));
+            }
+            Change::OpenCase {
+                id: Some(cases::next_id(conn, "cases")?),
+                candidate_id,
+                kind,
+                assignee,
+                priority,
+                due_on,
+                template: Some(TemplateRef { id: template.id.clone(), version: template.version }),
+            }
+        }
+        Change::AssignCase { case_id, assignee } => {
+            let case = open_case(conn, case_id)?;
+            let assignee = active_user(conn, assignee.as_deref())?;
+            if case.assignee == assignee {
+                return Err(StoreError::Conflict(format!("case {case_id} is already assigned so")));
+            }
+            Change::AssignCase { case_id, assignee }
+        }
+        Change::SetPriority { case_id, priority } => {
+            let case = open_case(conn, case_id)?;
+            if case.priority == priority {
+                return Err(StoreError::Conflict(format!(
+                    "case {case_id} already has priority {priority}"
+                )));
+            }
+            Change::SetPriority { case_id, priority }
+        }
+        Change::SetDueDate { case_id, due_on } => {
+            let case = open_case(conn, case_id)?;
+            if case.due_on == due_on {
+                return Err(StoreError::Conflict(format!(
+                    "case {case_id} already has that due date"
+                )));
+            }
+            Change::SetDueDate { case_id, due_on }
+        }
+        Change::SetStatus { case_id, status, decision, reason } => {
+            let case =
+                cases::get(conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let reason = required("reason", &reason, MAX_TEXT)?;
+            check_transition(user, &case, status)?;
+            match (status, decision) {
+                (CaseStatus::Decided, None) => {
+                    return Err(StoreError::Invalid(
+                        "a decision is needed: cleared, rejected or referred".into(),
+                    ));
+                }
+                (CaseStatus::Decided, Some(Decision::Cleared)) => check_can_clear(conn, &case)?,
+                (CaseStatus::Decided, Some(_)) => {}
+                (_, Some(d)) => {
+                    return Err(StoreError::Invalid(format!(
+                        "decision {d} only goes with status decided, not {status}"
+                    )));
+                }
+                (_, None) => {}
+            }
+            Change::SetStatus { case_id, status, decision, reason }
+        }
+        Change::RecordResult { case_id, item_id, result, note, evidence } => {
+            let case = open_case(conn, case_id)?;
+            let note = optional("note", note.as_deref(), MAX_TEXT)?;
+            check_result(conn, user, &case, &item_id, result, note.as_deref(), &evidence)?;
+            let mut evidence = evidence;
+            evidence.sort_unstable();
+            evidence.dedup();
+            Change::RecordResult { case_id, item_id, result, note, evidence }
+        }
+        Change::AttachEvidence { case_id, file, original_name, description, item_id, .. } => {
+            let case = open_case(conn, case_id)?;
+            let original_name = safe_file_name(&original_name)?;
+            let description = optional("description", description.as_deref(), MAX_TEXT)?;
+            if let Some(item) = &item_id {
+                let template = template::get(&case.template_id, case.template_version)?;
+                if template.item(item).is_none() {
+                    return Err(StoreError::Invalid(format!(
+                        "case {case_id} has no checklist item {item}"
+                    )));
+                }
+            }
+            check_stored_file(data_dir, &file)?;
+            Change::AttachEvidence {
+                id: Some(cases::next_id(conn, "evidence")?),
+                case_id,
+                file,
+                original_name,
+                description,
+                item_id,
+            }
+        }
+        Change::AddNote { case_id, text, .. } => {
+            if cases::get(conn, case_id)?.is_none() {
+                return Err(StoreError::not_found("case", case_id));
+            }
+            let text = required("note", &text, MAX_TEXT)?;
+            Change::AddNote { id: Some(cases::next_id(conn, "notes")?), case_id, text }
+        }
+    })
+}
+
+fn last_active_admin(conn: &Connection, name: &str) -> Result<bool> {
+    let others: i64 = conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND name != ?1",
+        [name],
+        |r| r.get(0),
+    )?;
+    Ok(others == 0)
+}
+
+/// A case is not cleared over a failed check: the failure is re-checked or waived first.
+fn check_can_clear(conn: &Connection, case: &Case) -> Result<()> {
+    let failed: Vec<String> = cases::item_states(conn, case.id)?
+        .into_iter()
+        .filter(|s| s.result == ItemResult::Fail)
+        .map(|s| s.item_id)
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(format!(
+            "case {} cannot be cleared while checklist items failed: {}; record them again or have compliance waive them with a reason",
+            case.id,
+            failed.join(", ")
+        )))
+    }
+}
+
+fn check_result(
+    conn: &Connection,
+    user: &User,
+    case: &Case,
+    item_id: &str,
+    result: ItemResult,
+    note: Option<&str>,
+    evidence: &[EvidenceId],
+) -> Result<()> {
+    let template = template::get(&case.template_id, case.template_version)?;
+    let Some(item) = template.item(item_id) else {
+        return Err(StoreError::Invalid(format!(
+            "case {} has no checklist item {item_id:?} (see `vetdesk check list {}`)",
+            case.id, case.id
+        )));
+    };
+    if result == ItemResult::Waived {
+        require(user, SIGNERS, "waive a checklist item")?;
+        if note.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "waiving {item_id} needs a reason: give it as the note"
+            )));
+        }
+    }
+    // A result that claims the check was run needs its prerequisites passed first.
+    let claims_run = matches!(result, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived);
+    if claims_run && !item.item.requires.is_empty() {
+        let mut missing = Vec::new();
+        for required in &item.item.requires {
+            let state = cases::item_state(conn, case.id, required)?.unwrap_or(ItemResult::Pending);
+            if state != ItemResult::Pass {
+                missing.push(format!("{required} ({state})"));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(StoreError::Conflict(
+                format!(
+                    "{item_id} cannot be recorded yet: {} must pass first. {}",
+                    missing.join(", "),
+                    item.item.requires_reason.as_deref().unwrap_or("")
+                )
+                .trim_end()
+                .to_string(),
+            ));
+        }
+    }
+    // And a prerequisite cannot be taken back while a result rests on it.
+    if result != ItemResult::Pass {
+        for dependent in template.items().filter(|r| r.item.requires.iter().any(|x| x == item_id)) {
+            let state = cases::item_state(conn, case.id, &dependent.item.id)?
+                .unwrap_or(ItemResult::Pending);
+            if matches!(state, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived) {
+                return Err(StoreError::Conflict(format!(
+                    "{item_id} cannot change to {result}: the recorded result of {} ({state}) rests on it",
+                    dependent.item.id
+                )));
+            }
+        }
+    }
+    for id in evidence {
+        match cases::evidence_by_id(conn, *id)? {
+            Some(e) if e.case_id == case.id => {}
+            Some(e) => {
+                return Err(StoreError::Invalid(format!(
+                    "evidence {id} belongs to case {}, not case {}",
+                    e.case_id, case.id
+                )));
+            }
+            None => return Err(StoreError::not_found("evidence", id)),
+        }
+    }
+    Ok(())
+}
+
+/// The name a file was given, reduced to its last component: never a path.
+fn safe_file_name(name: &str) -> Result<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        return Err(StoreError::Invalid(format!("file name {name:?} is not usable")));
+    }
+    if cleaned.chars().count() > 255 {
+        return Err(StoreError::Invalid("file name is longer than 255 characters".into()));
+    }
+    Ok(cleaned)
+}
+
+/// The database never names a file that is not fully on disk.
+fn check_stored_file(data_dir: &std::path::Path, file: &StoredFile) -> Result<()> {
+    let valid = file.sha256.len() == 64
+        && file.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !valid {
+        return Err(StoreError::Invalid(format!(
+            "{:?} is not a SHA-256 in lowercase hex",
+            file.sha256
+        )));
+    }
+    let path = crate::evidence::stored_path(data_dir, &file.sha256);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() && meta.len() == file.size => Ok(()),
+        Ok(meta) => Err(StoreError::Invalid(format!(
+            "stored file {} has {} bytes, not the {} recorded",
+            file.sha256,
+            meta.len(),
+            file.size
+        ))),
+        Err(e) => {
+            Err(StoreError::io(format!("evidence file {} is not in the store", file.sha256), e))
+        }
+    }
+}
+
+/// Writes what a resolved change means. Used by `apply` and, unchanged, by `verify`'s replay.
+pub(crate) fn write_effects(
+    conn: &Connection,
+    at: &Timestamp,
+    actor: &str,
+    change: &Change,
+) -> Result<()> {
+    let missing_id =
+        || StoreError::Corrupt(format!("a recorded {} change has no id", change.kind()));
+    match change {
+        Change::AddUser { id, name, display_name, role } => {
+            users::insert(conn, id.ok_or_else(missing_id)?, name, display_name, *role, at)
+        }
+        Change::SetUserRole { name, role } => users::set_role(conn, name, *role),
+        Change::SetUserActive { name, active } => users::set_active(conn, name, *active),
+        Change::AddVendor { id, vendor } => {
+            vendors::insert(conn, id.ok_or_else(missing_id)?, vendor, at)
+        }
+        Change::UpdateVendor { id, vendor } => vendors::update(conn, *id, vendor, at),
+        Change::AddCandidate { id, candidate } => {
+            candidates::insert(conn, id.ok_or_else(missing_id)?, candidate, at)
+        }
+        Change::UpdateCandidate { id, candidate } => candidates::update(conn, *id, candidate, at),
+        Change::OpenCase { id, candidate_id, kind, assignee, priority, due_on, template } => {
+            let template_ref = template.as_ref().ok_or_else(missing_id)?;
+            let template = template::get(&template_ref.id, template_ref.version)?;
+            cases::insert(
+                conn,
+                &cases::NewCase {
+                    id: id.ok_or_else(missing_id)?,
+                    candidate_id: *candidate_id,
+                    kind: *kind,
+                    assignee: assignee.as_deref(),
+                    priority: *priority,
+                    due_on: *due_on,
+                    template,
+                },
+                actor,
+                at,
+            )
+        }
+        Change::AssignCase { case_id, assignee } => {
+            cases::set_assignee(conn, *case_id, assignee.as_deref(), at)
+        }
+        Change::SetPriority { case_id, priority } => {
+            cases::set_priority(conn, *case_id, *priority, at)
+        }
+        Change::SetDueDate { case_id, due_on } => cases::set_due_on(conn, *case_id, *due_on, at),
+        Change::SetStatus { case_id, status, decision, reason } => {
+            cases::set_status(conn, *case_id, *status, *decision, reason, actor, at)
+        }
+        Change::RecordResult { case_id, item_id, result, note, evidence } => cases::record_result(
+            conn,
+            *case_id,
+            item_id,
+            *result,
+            note.as_deref(),
+            evidence,
+            actor,
+            at,
+        ),
+        Change::AttachEvidence { id, case_id, file, original_name, description, item_id } => {
+            cases::insert_evidence(
+                conn,
+                &cases::NewEvidence {
+                    id: id.ok_or_else(missing_id)?,
+                    case_id: *case_id,
+                    file,
+                    original_name,
+                    description: description.as_deref(),
+                    item_id: item_id.as_deref(),
+                },
+                actor,
+                at,
+            )
+        }
+        Change::AddNote { id, case_id, text } => {
+            cases::insert_note(conn, id.ok_or_else(missing_id)?, *case_id, text, actor, at)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Candidates: the people being vetted. List-valued fields (other names, emails, phones) are
+//! JSON arrays in their column.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+use crate::model::{Candidate, CandidateFields, CandidateId, Timestamp};
+
+const COLUMNS: &str = "id, external_id, legal_name, other_names, emails, phones, home_address, \
+                       shipping_address, claimed_location, time_zone, role, vendor_id, applied_on, \
+                       application_ip, created_at, updated_at";
+
+fn json_list(r: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Vec<String>> {
+    let text: String = r.get(index)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
+    Ok(Candidate {
+        id: r.get(0)?,
+        fields: CandidateFields {
+            external_id: r.get(1)?,
+            legal_name: r.get(2)?,
+            other_names: json_list(r, 3)?,
+            emails: json_list(r, 4)?,
+            phones: json_list(r, 5)?,
+            home_address: r.get(6)?,
+            shipping_address: r.get(7)?,
+            claimed_location: r.get(8)?,
+            time_zone: r.get(9)?,
+            role: r.get(10)?,
+            vendor_id: r.get(11)?,
+            applied_on: r.get(12)?,
+            application_ip: r.get(13)?,
+        },
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
+    })
+}
+
+pub(crate) fn list(conn: &Connection) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM candidates ORDER BY id"))?;
+    let candidates = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(candidates)
+}
+
+pub(crate) fn get(conn: &Connection, id: CandidateId) -> Result<Option<Candidate>> {
+    Ok(conn
+        .query_row(&format!("SELECT {COLUMNS} FROM candidates WHERE id = ?1"), [id], from_row)
+        .optional()?)
+}
+
+pub(crate) fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Candidate>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM candidates WHERE external_id = ?1"),
+            [external_id],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub(crate) fn next_id(conn: &Connection) -> Result<CandidateId> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM candidates", [], |r| r.get(0))?)
+}
+
+pub(crate) fn insert(
+    conn: &Connection,
+    id: CandidateId,
+    c: &CandidateFields,
+    at: &Timestamp,
+) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO candidates ({COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
+        ),
+        params![
+            id,
+            c.external_id,
+            c.legal_name,
+            serde_json::to_string(&c.other_names)?,
+            serde_json::to_string(&c.emails)?,
+            serde_json::to_string(&c.phones)?,
+            c.home_address,
+            c.shipping_address,
+            c.claimed_location,
+            c.time_zone,
+            c.role,
+            c.vendor_id,
+            c.applied_on,
+            c.application_ip,
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn update(
+    conn: &Connection,
+    id: CandidateId,
+    c: &CandidateFields,
+    at: &Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE candidates SET external_id = ?2, legal_name = ?3, other_names = ?4, emails = ?5,
+                phones = ?6, home_address = ?7, shipping_address = ?8, claimed_location = ?9,
+                time_zone = ?10, role = ?11, vendor_id = ?12, applied_on = ?13,
+                application_ip = ?14, updated_at = ?15
+         WHERE id = ?1",
+        params![
+            id,
+            c.external_id,
+            c.legal_name,
+            serde_json::to_string(&c.other_names)?,
+            serde_json::to_string(&c.emails)?,
+            serde_json::to_string(&c.phones)?,
+            c.home_address,
+            c.shipping_address,
+            c.claimed_location,
+            c.time_zone,
+            c.role,
+            c.vendor_id,
+            c.applied_on,
+            c.application_ip,
+            at
+        ],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Local policy settings, read from `config.toml` in the data directory. Every key is optional;
+//! an unknown key or a bad value is refused with the file and key named, so that a typo never
+//! silently leaves a limit at its default.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Result, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Largest evidence file accepted, in bytes (default 2 GiB).
+    #[ts(type = "number")]
+    pub evidence_max_bytes: u64,
+    /// How often staffing vendors are to be audited, in months (default 12).
+    pub vendor_audit_interval_months: u32,
+}
+
+pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES, vendor_audit_interval_months: 12 }
+    }
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(StoreError::io(format!("cannot read {}", path.display()), e)),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| StoreError::Config {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })?;
+        if config.evidence_max_bytes == 0 {
+            return Err(StoreError::Config {
+                path: path.to_path_buf(),
+                message: "evidence_max_bytes must be greater than 0".into(),
+            });
+        }
+        if config.vendor_audit_interval_months == 0 || config.vendor_audit_interval_months > 60 {
+            return Err(StoreError::Config {
+                path: path.to_path_buf(),
+                message: "vendor_audit_interval_months must be between 1 and 60".into(),
+            });
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_gives_defaults_and_bad_files_are_refused_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+
+        std::fs::write(&path, "evidence_max_bytes = 1048576\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.evidence_max_bytes, 1_048_576);
+        assert_eq!(config.vendor_audit_interval_months, 12);
+
+        for (text, expected) in [
+            ("evidence_max_byte = 5\n", "unknown field `evidence_max_byte`"),
+            ("evidence_max_bytes = \"big\"\n", "invalid type"),
+            ("evidence_max_bytes = 0\n", "greater than 0"),
+            ("vendor_audit_interval_months = 0\n", "between 1 and 60"),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = Config::load(&path).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+            assert!(err.contains("config.toml"), "{err:?} should name the file");
+        }
+    }
+}

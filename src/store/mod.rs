@@ -1,0 +1,340 @@
+//! The case store: one SQLite database and the evidence files beside it, in one data directory.
+//! Every write is a `Change` applied through `Store::apply`, which writes the new state and its
+//! audit record in one transaction (DESIGN.md principle 1). Reads go through a second
+//! connection so that a long read never waits on a write, and the other way round.
+//!
+//! The store is the one interface to persistence; a shared server (PostgreSQL) for teams that
+//! outgrow one machine would sit behind these same methods.
+
+mod apply;
+pub mod audit;
+mod candidates;
+mod cases;
+mod config;
+mod derived;
+mod schema;
+mod search;
+mod users;
+mod vendors;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use cases::{CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress};
+pub use config::Config;
+pub use search::SearchHit;
+pub use verify::{Problem, ProblemKind, VerifyReport};
+
+use crate::change::Change;
+use crate::error::UnknownValue;
+use crate::model::{
+    AuditRecord, Candidate, CandidateId, Case, CaseId, Chain, Evidence, EvidenceId, Note,
+    Timestamp, User, Vendor, VendorId,
+};
+use crate::template::TemplateError;
+
+/// File name of the database inside the data directory.
+pub const DATABASE_FILE: &str = "vetdesk.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Input that cannot be accepted; the message says what and where.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{actor} ({role}) may not {action}")]
+    Forbidden { actor: String, role: String, action: String },
+    /// The change contradicts the current state (e.g. a status move that is not allowed).
+    #[error("{0}")]
+    Conflict(String),
+    #[error(
+        "no user named {0:?}; pass --as USER (or set VETDESK_USER) with a user from `vetdesk user list`"
+    )]
+    UnknownActor(String),
+    #[error(
+        "no Vetdesk database in {0} (run `vetdesk init`, or check --data-dir / VETDESK_DATA_DIR)"
+    )]
+    NoDatabase(PathBuf),
+    #[error(
+        "the database was written by a newer Vetdesk (schema version {found}; this build knows up to {supported}); upgrade Vetdesk to open it"
+    )]
+    NewerSchema { found: u32, supported: u32 },
+    #[error("schema migration {name} failed: {message}")]
+    Migration { name: String, message: String },
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    /// Stored data that does not parse; `verify` tells more.
+    #[error("stored data is damaged: {0} (run `vetdesk verify`)")]
+    Corrupt(String),
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    #[error("{0}")]
+    Value(#[from] UnknownValue),
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not encode a change: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        StoreError::Io { context: context.into(), source }
+    }
+    pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
+        StoreError::NotFound { what, id: id.to_string() }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Where the time of each change comes from. Tests and reproducible runs use a fixed clock.
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Option<Arc<AtomicI64>>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Clock(None)
+    }
+    pub fn fixed(at: Timestamp) -> Self {
+        Clock(Some(Arc::new(AtomicI64::new(at.as_datetime().timestamp_millis()))))
+    }
+    pub fn now(&self) -> Timestamp {
+        match &self.0 {
+            None => Timestamp::now(),
+            Some(millis) => {
+                let at = chrono::DateTime::from_timestamp_millis(millis.load(Ordering::SeqCst));
+                at.map(Timestamp::from_datetime).unwrap_or_else(Timestamp::now)
+            }
+        }
+    }
+    /// Moves a fixed clock (no effect on the system clock).
+    pub fn set(&self, at: Timestamp) {
+        if let Some(millis) = &self.0 {
+            millis.store(at.as_datetime().timestamp_millis(), Ordering::SeqCst);
+        }
+    }
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Some(millis) = &self.0 {
+            millis.fetch_add(by.num_milliseconds(), Ordering::SeqCst);
+        }
+    }
+}
+
+/// Whether `open` may create a new data directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    CreateIfMissing,
+    MustExist,
+}
+
+/// The files of one data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    pub root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DataDir { root: root.into() }
+    }
+    /// `--data-dir`, else `VETDESK_DATA_DIR`, else the platform's data directory.
+    pub fn resolve(explicit: Option<&Path>) -> Result<Self> {
+        if let Some(dir) = explicit {
+            return Ok(DataDir::new(dir));
+        }
+        if let Some(dir) = std::env::var_os("VETDESK_DATA_DIR").filter(|d| !d.is_empty()) {
+            return Ok(DataDir::new(dir));
+        }
+        dirs::data_dir().map(|d| DataDir::new(d.join("vetdesk"))).ok_or_else(|| {
+            StoreError::Invalid(
+                "no platform data directory; pass --data-dir or set VETDESK_DATA_DIR".into(),
+            )
+        })
+    }
+    pub fn database(&self) -> PathBuf {
+        self.root.join(DATABASE_FILE)
+    }
+    pub fn config_file(&self) -> PathBuf {
+        self.root.join("config.toml")
+    }
+}
+
+/// What `apply` returns for each change: the change as recorded and its audit record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct Applied {
+    pub change: Change,
+    pub record: AuditRecord,
+}
+
+pub struct Store {
+    dir: DataDir,
+    config: Config,
+    clock: Clock,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (and with `CreateIfMissing` creates) the store in a data directory, bringing the
+    /// schema up to date.
+    #[tracing::instrument(skip_all, fields(dir = %dir.root.display()), err)]
+    pub fn open(dir: DataDir, mode: OpenMode, clock: Clock) -> Result<Store> {
+        let db_path = dir.database();
+        if mode == OpenMode::MustExist && !db_path.is_file() {
+            return Err(StoreError::NoDatabase(dir.root.clone()));
+        }
+        std::fs::create_dir_all(&dir.root).map_err(|e| {
+            StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
+        })?;
+        let config = Config::load(&dir.config_file())?;
+        let mut writer = Connection::open(&db_path)?;
+        schema::configure(&writer)?;
+        schema::enable_wal(&writer)?;
+        schema::migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(
+            &db_path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        schema::configure(&reader)?;
+        Ok(Store { dir, config, clock, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+    }
+
+    /// A store in a new temporary directory, removed when the returned guard is dropped.
+    pub fn open_temp() -> Result<(tempfile::TempDir, Store)> {
+        let temp = tempfile::tempdir().map_err(|e| StoreError::io("cannot create temp dir", e))?;
+        let store =
+            Store::open(DataDir::new(temp.path()), OpenMode::CreateIfMissing, Clock::system())?;
+        Ok((temp, store))
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+    pub fn schema_version(&self) -> u32 {
+        schema::latest_version()
+    }
+
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a half-done write behind (SQLite rolls
+        // back), so a poisoned lock is still safe to use.
+        self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The one door for writes: applies one change as `actor`.
+    pub fn apply(&self, actor: &str, change: Change) -> Result<Applied> {
+        let mut applied = self.apply_all(actor, vec![change])?;
+        applied.pop().ok_or_else(|| StoreError::Invalid("nothing to apply".into()))
+    }
+
+    /// Applies several changes as one transaction: all of them or none.
+    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()), err)]
+    pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = self.clock.now();
+        let mut applied = Vec::with_capacity(changes.len());
+        for change in changes {
+            let acting = apply::acting_user(&tx, actor, &change)?;
+            let resolved = apply::resolve(&tx, &acting, &at, &self.dir.root, change)?;
+            apply::write_effects(&tx, &at, &acting.name, &resolved)?;
+            derived::after_change(&tx, &resolved)?;
+            let value = serde_json::to_value(&resolved)?;
+            let record = audit::append(&tx, resolved.chain(), &at, &acting.name, &value)?;
+            tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
+            applied.push(Applied { change: resolved, record });
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    // ---- reads ----
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        users::list(&self.read())
+    }
+    pub fn user(&self, name: &str) -> Result<User> {
+        users::get(&self.read(), name)?.ok_or_else(|| StoreError::not_found("user", name))
+    }
+    pub fn vendors(&self) -> Result<Vec<Vendor>> {
+        vendors::list(&self.read())
+    }
+    pub fn vendor(&self, id: VendorId) -> Result<Vendor> {
+        vendors::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("vendor", id))
+    }
+    /// A vendor by id (digits) or by name (case-insensitive).
+    pub fn find_vendor(&self, key: &str) -> Result<Vendor> {
+        vendors::find(&self.read(), key)?.ok_or_else(|| StoreError::not_found("vendor", key))
+    }
+    pub fn candidates(&self) -> Result<Vec<Candidate>> {
+        candidates::list(&self.read())
+    }
+    pub fn candidate(&self, id: CandidateId) -> Result<Candidate> {
+        candidates::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("candidate", id))
+    }
+    pub fn candidate_by_external_id(&self, external_id: &str) -> Result<Option<Candidate>> {
+        candidates::by_external_id(&self.read(), external_id)
+    }
+    pub fn case(&self, id: CaseId) -> Result<Case> {
+        cases::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("case", id))
+    }
+    pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        cases::list(&self.read(), filter, self.clock.now().date())
+    }
+    pub fn cases_of_candidate(&self, candidate_id: CandidateId) -> Result<Vec<Case>> {
+        cases::of_candidate(&self.read(), candidate_id)
+    }
+    pub fn case_detail(&self, id: CaseId) -> Result<CaseDetail> {
+        cases::detail(&self.read(), id, self.clock.now().date())
+    }
+    pub fn checklist(&self, id: CaseId) -> Result<Vec<ChecklistEntry>> {
+        let conn = self.read();
+        let case = cases::get(&conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+        cases::checklist(&conn, &case)
+    }
+    pub fn notes(&self, case_id: CaseId) -> Result<Vec<Note>> {
+        cases::notes(&self.read(), case_id)
+    }
+    pub fn evidence(&self, id: EvidenceId) -> Result<Evidence> {
+        cases::evidence_by_id(&self.read(), id)?
+            .ok_or_else(|| StoreError::not_found("evidence", id))
+    }
+    pub fn evidence_of_case(&self, case_id: CaseId) -> Result<Vec<Evidence>> {
+        cases::evidence_of_case(&self.read(), case_id)
+    }
+    /// The records of one chain, oldest first.
+    pub fn audit(&self, chain: Chain) -> Result<Vec<AuditRecord>> {
+        audit::chain_records(&self.read(), chain)
+    }
+    /// The hash of the last record of a chain (the genesis hash for an empty chain).
+    pub fn chain_head(&self, chain: Chain) -> Result<String> {
+        Ok(audit::chain_tip(&self.read(), chain)?.1)
+    }
+    /// Records applied after `after_id` (by any process), oldest first.
+    pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+        audit::records_since(&self.read(), after_id, limit)
+    }
+    /// Full-text search over candidates, notes and evidence descriptions, best match first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        search::search(&self.read(), query, limit)
+    }
+    /// Recomputes every audit chain, replays the log against the tables, and re-hashes every
+    /// evidence file. Never changes anything.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify::verify(&self.read(), &self.dir)
+    }
+}
