@@ -265,4 +265,116 @@ title = "Sec"
             assert!(err.contains(expected), "{err} should mention {expected}");
         }
     }
+
+    /// The traceability table from the source documents to the items of the v1 template.
+    const CONTROLS_MD: &str = include_str!("../../docs/controls.md");
+
+    /// Item ids named in the last column of every table row of docs/controls.md, one entry per
+    /// row (header and separator rows excluded), so that a row citing no item is visible too.
+    fn traced_rows(markdown: &str) -> Vec<(usize, Vec<&str>)> {
+        markdown
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| line.trim_start().starts_with('|'))
+            .filter_map(|(index, line)| {
+                let last = line.trim().trim_end_matches('|').rsplit('|').next()?.trim();
+                if last == "Items" || last.chars().all(|c| c == '-' || c == ' ') {
+                    return None;
+                }
+                let ids = last.split('`').skip(1).step_by(2).collect();
+                Some((index + 1, ids))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn v1_phases_and_eligibility_order() {
+        let t = get(DEFAULT_TEMPLATE, 1).unwrap();
+        let phases: Vec<&str> = t.phases.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(phases, ["pre_offer", "onboarding", "post_hire"]);
+
+        // (item, phase it must sit in, items it must require before it can be recorded)
+        let rows: &[(&str, &str, &[&str])] = &[
+            ("offer-accepted", "onboarding", &[]),
+            ("form-i9-complete", "onboarding", &["offer-accepted"]),
+            (
+                "e-verify",
+                "onboarding",
+                &["offer-accepted", "form-i9-complete"],
+            ),
+        ];
+        for (id, phase, required) in rows {
+            let r = t.item(id).unwrap_or_else(|| panic!("{id} missing"));
+            assert_eq!(r.phase.id, *phase, "{id} is in the wrong phase");
+            for needed in *required {
+                assert!(
+                    r.item.requires.iter().any(|x| x == needed),
+                    "{id} must require {needed}"
+                );
+            }
+        }
+        let reason = t
+            .item("e-verify")
+            .unwrap()
+            .item
+            .requires_reason
+            .clone()
+            .unwrap();
+        assert!(
+            reason.contains("pre-screen"),
+            "the E-Verify reason must explain pre-screening"
+        );
+    }
+
+    #[test]
+    fn v1_cites_every_source_with_a_url() {
+        let t = get(DEFAULT_TEMPLATE, 1).unwrap();
+        for source in &t.sources {
+            assert!(
+                t.items().any(|r| r.item.source == source.id),
+                "{} is never cited",
+                source.id
+            );
+            let url = source.url.as_deref().unwrap_or("");
+            assert!(
+                url.starts_with("https://"),
+                "{} needs an https URL",
+                source.id
+            );
+        }
+    }
+
+    #[test]
+    fn controls_md_and_v1_items_match() {
+        let t = get(DEFAULT_TEMPLATE, 1).unwrap();
+        let rows = traced_rows(CONTROLS_MD);
+        assert!(rows.len() > 40, "docs/controls.md tables were not found");
+        let mut traced = HashSet::new();
+        for (line, ids) in &rows {
+            assert!(
+                !ids.is_empty(),
+                "docs/controls.md line {line} names no item"
+            );
+            for id in ids {
+                assert!(
+                    t.item(id).is_some(),
+                    "docs/controls.md line {line}: no item {id}"
+                );
+                traced.insert(*id);
+            }
+        }
+        for r in t.items() {
+            assert!(
+                traced.contains(r.item.id.as_str()),
+                "{} is not in docs/controls.md",
+                r.item.id
+            );
+        }
+    }
+
+    #[test]
+    fn traced_rows_reads_only_the_items_column() {
+        let md = "| A | B | Items |\n| --- | --- | --- |\n| x `no` | y | `a` `b` |\n| z | w | none |\ntext `c`\n";
+        assert_eq!(traced_rows(md), vec![(3, vec!["a", "b"]), (4, vec![])]);
+    }
 }
