@@ -598,15 +598,8 @@ fn safe_file_name(name: &str) -> Result<String> {
 
 /// The database never names a file that is not fully on disk.
 fn check_stored_file(data_dir: &std::path::Path, file: &StoredFile) -> Result<()> {
-    let valid = file.sha256.len() == 64
-        && file.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !valid {
-        return Err(StoreError::Invalid(format!(
-            "{:?} is not a SHA-256 in lowercase hex",
-            file.sha256
-        )));
-    }
-    let path = crate::evidence::stored_path(data_dir, &file.sha256);
+    let sha = super::files::parse_sha(&file.sha256)?;
+    let path = crate::evidence::EvidenceFiles::new(data_dir).path_of(&sha);
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() && meta.len() == file.size => Ok(()),
         Ok(meta) => Err(StoreError::Invalid(format!(

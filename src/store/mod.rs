@@ -12,6 +12,7 @@ mod candidates;
 mod cases;
 mod config;
 mod derived;
+mod files;
 mod schema;
 mod search;
 mod users;
@@ -33,9 +34,10 @@ pub use verify::{Problem, ProblemKind, VerifyReport};
 
 use crate::change::Change;
 use crate::error::UnknownValue;
+use crate::import::{ImportFile, ImportRow, RowError};
 use crate::model::{
-    AuditRecord, Candidate, CandidateId, Case, CaseId, Chain, Evidence, EvidenceId, Note,
-    Timestamp, User, Vendor, VendorId,
+    AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, CaseKind, Chain, Evidence,
+    EvidenceId, Note, Priority, Timestamp, User, Vendor, VendorId,
 };
 use crate::template::TemplateError;
 
@@ -73,10 +75,15 @@ pub enum StoreError {
     /// Stored data that does not parse; `verify` tells more.
     #[error("stored data is damaged: {0} (run `vetdesk verify`)")]
     Corrupt(String),
+    /// Rows of an import that were refused; nothing was written.
+    #[error("{} row(s) refused; nothing was imported:\n{}", .0.len(), .0.iter().map(|e| format!("  line {}: {}", e.line, e.message)).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<RowError>),
     #[error("{0}")]
     Template(#[from] TemplateError),
     #[error("{0}")]
     Value(#[from] UnknownValue),
+    #[error("{0}")]
+    Evidence(#[from] crate::evidence::EvidenceError),
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
     #[error("database error: {0}")]
@@ -168,6 +175,37 @@ impl DataDir {
     }
 }
 
+/// The case to open with a new candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    pub assignee: Option<String>,
+    pub priority: Priority,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// What an import did, row by row.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportOutcome {
+    pub created: Vec<ImportedRow>,
+    pub updated: Vec<ImportedRow>,
+    pub unchanged: Vec<ImportedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportedRow {
+    pub line: u64,
+    pub candidate_id: CandidateId,
+    /// The pre-hire case opened for a new candidate.
+    pub case_id: Option<CaseId>,
+}
+
+enum RowOutcome {
+    Created(ImportedRow),
+    Updated(ImportedRow),
+    Unchanged(ImportedRow),
+}
+
 /// What `apply` returns for each change: the change as recorded and its audit record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Applied {
@@ -241,7 +279,8 @@ impl Store {
         applied.pop().ok_or_else(|| StoreError::Invalid("nothing to apply".into()))
     }
 
-    /// Applies several changes as one transaction: all of them or none.
+    /// Applies several changes as one transaction: all of them or none. Stops at the first
+    /// change that is refused.
     #[tracing::instrument(skip(self, changes), fields(changes = changes.len()), err)]
     pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
         let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -249,17 +288,178 @@ impl Store {
         let at = self.clock.now();
         let mut applied = Vec::with_capacity(changes.len());
         for change in changes {
-            let acting = apply::acting_user(&tx, actor, &change)?;
-            let resolved = apply::resolve(&tx, &acting, &at, &self.dir.root, change)?;
-            apply::write_effects(&tx, &at, &acting.name, &resolved)?;
-            derived::after_change(&tx, &resolved)?;
-            let value = serde_json::to_value(&resolved)?;
-            let record = audit::append(&tx, resolved.chain(), &at, &acting.name, &value)?;
-            tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
-            applied.push(Applied { change: resolved, record });
+            applied.push(self.apply_in(&tx, actor, &at, change)?);
         }
         tx.commit()?;
         Ok(applied)
+    }
+
+    /// Checks, writes and records one change inside a transaction.
+    fn apply_in(&self, tx: &Connection, actor: &str, at: &Timestamp, change: Change) -> Result<Applied> {
+        let acting = apply::acting_user(tx, actor, &change)?;
+        let resolved = apply::resolve(tx, &acting, at, &self.dir.root, change)?;
+        apply::write_effects(tx, at, &acting.name, &resolved)?;
+        derived::after_change(tx, &resolved)?;
+        let value = serde_json::to_value(&resolved)?;
+        let record = audit::append(tx, resolved.chain(), at, &acting.name, &value)?;
+        tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
+        Ok(Applied { change: resolved, record })
+    }
+
+    /// Adds a candidate and, when asked, opens a case for them, in one transaction: a
+    /// candidate is never left without the case the user asked for.
+    pub fn add_candidate(
+        &self,
+        actor: &str,
+        candidate: CandidateFields,
+        case: Option<NewCase>,
+    ) -> Result<Vec<Applied>> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = self.clock.now();
+        let added = self.apply_in(&tx, actor, &at, Change::AddCandidate { id: None, candidate })?;
+        let mut applied = vec![added];
+        if let (Some(case), Change::AddCandidate { id: Some(candidate_id), .. }) = (case, &applied[0].change) {
+            let opened = self.apply_in(
+                &tx,
+                actor,
+                &at,
+                Change::OpenCase {
+                    id: None,
+                    candidate_id: *candidate_id,
+                    kind: case.kind,
+                    assignee: case.assignee,
+                    priority: case.priority,
+                    due_on: case.due_on,
+                    template: None,
+                },
+            )?;
+            applied.push(opened);
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Imports candidates from a parsed file, all or nothing: a row whose `external_id` is new
+    /// adds a candidate (and, with `open_cases`, opens a pre-hire case for them); a known one
+    /// updates the columns the file has; an unchanged one is left alone. Every refused row is
+    /// reported with its line, and then nothing is written.
+    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()), err)]
+    pub fn import_candidates(
+        &self,
+        actor: &str,
+        file: &ImportFile,
+        open_cases: bool,
+    ) -> Result<ImportOutcome> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let at = self.clock.now();
+        let mut outcome = ImportOutcome::default();
+        let mut errors = Vec::new();
+        for row in &file.rows {
+            // Each row in a savepoint: a refused row leaves nothing behind, and the rows after
+            // it are still checked so that the user sees every problem at once.
+            let sp = tx.savepoint()?;
+            match self.import_row(&sp, actor, &at, file, row, open_cases) {
+                Ok(result) => {
+                    sp.commit()?;
+                    match result {
+                        RowOutcome::Created(line) => outcome.created.push(line),
+                        RowOutcome::Updated(line) => outcome.updated.push(line),
+                        RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
+                    }
+                }
+                Err(e) => errors.push(RowError { line: row.line, message: e.to_string() }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Rows(errors));
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    fn import_row(
+        &self,
+        tx: &Connection,
+        actor: &str,
+        at: &Timestamp,
+        file: &ImportFile,
+        row: &ImportRow,
+        open_cases: bool,
+    ) -> Result<RowOutcome> {
+        let existing = candidates::by_external_id(tx, &row.external_id)?;
+        let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
+        fields.external_id = Some(row.external_id.clone());
+        fields.legal_name = row.full_name.clone();
+        if file.has("email") {
+            fields.emails = row.emails.clone();
+        }
+        if file.has("phone") {
+            fields.phones = row.phones.clone();
+        }
+        let set = |column: &str, field: &mut Option<String>, value: &Option<String>| {
+            if file.has(column) {
+                field.clone_from(value);
+            }
+        };
+        set("home_address", &mut fields.home_address, &row.home_address);
+        set("shipping_address", &mut fields.shipping_address, &row.shipping_address);
+        set("claimed_location", &mut fields.claimed_location, &row.claimed_location);
+        set("ip_address", &mut fields.application_ip, &row.ip_address);
+        set("role", &mut fields.role, &row.role);
+        if file.has("applied_on") {
+            fields.applied_on = row.applied_on;
+        }
+        if file.has("vendor") {
+            fields.vendor_id = match &row.vendor {
+                None => None,
+                Some(name) => Some(
+                    vendors::find(tx, name)?
+                        .ok_or_else(|| {
+                            StoreError::Invalid(format!(
+                                "vendor {name:?} is not known (add it with `vetdesk vendor add`)"
+                            ))
+                        })?
+                        .id,
+                ),
+            };
+        }
+        let make = |change| self.apply_in(tx, actor, at, change);
+        match existing {
+            Some(current) => {
+                // Compare after the same tidying the store applies, so cosmetic differences
+                // (spaces, repeated entries) do not count as a change.
+                let tidy = apply::check_candidate(tx, &fields, at, Some(current.id))?;
+                if tidy == current.fields {
+                    return Ok(RowOutcome::Unchanged(ImportedRow { line: row.line, candidate_id: current.id, case_id: None }));
+                }
+                make(Change::UpdateCandidate { id: current.id, candidate: fields })?;
+                Ok(RowOutcome::Updated(ImportedRow { line: row.line, candidate_id: current.id, case_id: None }))
+            }
+            None => {
+                let added = make(Change::AddCandidate { id: None, candidate: fields })?;
+                let Change::AddCandidate { id: Some(candidate_id), .. } = added.change else {
+                    return Err(StoreError::Corrupt("an added candidate has no id".into()));
+                };
+                let mut case_id = None;
+                if open_cases {
+                    let opened = make(Change::OpenCase {
+                        id: None,
+                        candidate_id,
+                        kind: CaseKind::PreHire,
+                        assignee: None,
+                        priority: Priority::Normal,
+                        due_on: None,
+                        template: None,
+                    })?;
+                    if let Change::OpenCase { id, .. } = opened.change {
+                        case_id = id;
+                    }
+                }
+                Ok(RowOutcome::Created(ImportedRow { line: row.line, candidate_id, case_id }))
+            }
+        }
     }
 
     // ---- reads ----

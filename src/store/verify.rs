@@ -25,6 +25,7 @@ use ts_rs::TS;
 use super::audit::{self, RawRecord};
 use super::{DataDir, Result, apply, schema};
 use crate::change::Change;
+use crate::evidence::{EvidenceFiles, FileCheck};
 use crate::model::text_enum;
 use crate::model::{Chain, GENESIS_HASH};
 
@@ -452,13 +453,21 @@ fn check_evidence_files(
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
     })?;
+    let files = EvidenceFiles::new(data_dir);
     let mut count = 0;
     for row in rows {
         let (sha256, size, used_by) = row?;
         count += 1;
         let location = format!("evidence file {sha256} (evidence {used_by})");
-        if let Some(message) = crate::evidence::check_stored(data_dir, &sha256, size as u64) {
-            problems.add(ProblemKind::Evidence, location, message);
+        let check = match super::files::parse_sha(&sha256) {
+            Ok(sha) => files.check(&sha, size.max(0) as u64),
+            Err(e) => {
+                problems.add(ProblemKind::Evidence, location, e.to_string());
+                continue;
+            }
+        };
+        if check != FileCheck::Ok {
+            problems.add(ProblemKind::Evidence, location, check.to_string());
         }
     }
     Ok(count)

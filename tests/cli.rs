@@ -1,0 +1,198 @@
+//! The `vetdesk` binary as a user runs it: the walk-through from the README, `--json` on every
+//! read, exit codes, and one-line reasons for bad input.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli { dir: tempfile::tempdir().unwrap() }
+    }
+    fn data(&self) -> &Path {
+        self.dir.path()
+    }
+    fn cmd(&self, actor: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = Command::cargo_bin("vetdesk").unwrap();
+        cmd.env_remove("VETDESK_USER").env("VETDESK_DATA_DIR", self.data());
+        if let Some(actor) = actor {
+            cmd.env("VETDESK_USER", actor);
+        }
+        cmd.args(args).output().unwrap()
+    }
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, actor: Option<&str>, args: &[&str]) -> String {
+        let out = self.cmd(actor, args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+    fn json(&self, actor: Option<&str>, args: &[&str]) -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(actor, &all)).unwrap()
+    }
+    /// Runs and expects exit code `code`; returns the stderr, checked to be one reason.
+    fn fails(&self, actor: Option<&str>, args: &[&str], code: i32) -> String {
+        let out = self.cmd(actor, args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+        assert!(!stderr.trim().is_empty());
+        stderr
+    }
+}
+
+fn init_team(cli: &Cli) {
+    cli.ok(None, &["init"]);
+    cli.ok(None, &["user", "add", "ada", "--role", "admin", "--display-name", "Ada Admin"]);
+    for (name, role) in [("rita", "reviewer"), ("ivan", "investigator"), ("cora", "compliance")] {
+        cli.ok(Some("ada"), &["user", "add", name, "--role", role]);
+    }
+}
+
+#[test]
+fn walkthrough_from_the_readme() {
+    let cli = Cli::new();
+    init_team(&cli);
+    let users = cli.json(None, &["user", "list"]);
+    assert_eq!(users.as_array().unwrap().len(), 4);
+
+    cli.ok(Some("cora"), &["vendor", "add", "Acme Staffing", "--contact", "ops@acme.example", "--attested", "--last-audit", "2026-06-30"]);
+    let vendors = cli.json(None, &["vendor", "list"]);
+    assert_eq!(vendors[0]["name"], "Acme Staffing");
+    assert_eq!(vendors[0]["last_audit_on"], "2026-06-30");
+
+    let csv = cli.data().join("candidates.csv");
+    std::fs::write(
+        &csv,
+        "external_id,full_name,email,phone,home_address,shipping_address,claimed_location,ip_address,vendor,role,applied_on\n\
+         ATS-1,Anna Maria Eriksson,anna@example.com,+1 202 555 0101,\"12 Oak St, Springfield, IL\",,Springfield IL,203.0.113.7,Acme Staffing,Backend engineer,2026-10-01\n\
+         ATS-2,Иван Петров,ivan.p@example.com;ip@example.org,,,,,,,QA engineer,\n",
+    )
+    .unwrap();
+    let imported = cli.json(Some("rita"), &["candidate", "import", csv.to_str().unwrap()]);
+    assert_eq!(imported["created"].as_array().unwrap().len(), 2);
+    let again = cli.ok(Some("rita"), &["candidate", "import", csv.to_str().unwrap()]);
+    assert!(again.contains("0 new candidate(s), 0 updated, 2 unchanged"), "{again}");
+
+    let added = cli.ok(Some("rita"), &["candidate", "add", "--name", "Zoë Ólafsdóttir", "--email", "zoe@example.com", "--vendor", "acme staffing", "--time-zone", "America/Chicago"]);
+    assert!(added.contains("Added candidate 3.") && added.contains("Opened case 3."), "{added}");
+
+    let cases = cli.json(None, &["case", "list", "--vendor", "Acme Staffing", "--sort", "candidate"]);
+    let names: Vec<&str> = cases.as_array().unwrap().iter().map(|c| c["candidate_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Anna Maria Eriksson", "Zoë Ólafsdóttir"]);
+
+    cli.ok(Some("rita"), &["case", "assign", "1", "rita"]);
+    cli.ok(Some("rita"), &["case", "status", "1", "in-review", "--reason", "starting"]);
+    let image = cli.data().join("passport.png");
+    std::fs::write(&image, common::png_bytes(300, 200)).unwrap();
+    let attached = cli.json(Some("rita"), &["evidence", "add", "1", image.to_str().unwrap(), "--item", "id-two-documents", "--description", "passport data page"]);
+    assert_eq!(attached["change"]["file"]["media_type"], "image/png");
+    assert_eq!(attached["change"]["file"]["has_thumbnail"], true);
+    cli.ok(Some("rita"), &["check", "set", "1", "id-two-documents", "pass", "--note", "passport and driver licence", "--evidence", "1"]);
+    cli.ok(Some("rita"), &["note", "add", "1", "Interview on video, ID held to camera."]);
+
+    let checklist = cli.json(None, &["check", "list", "1"]);
+    let item = checklist.as_array().unwrap().iter().find(|e| e["item"]["id"] == "id-two-documents").unwrap();
+    assert_eq!(item["state"]["result"], "pass");
+    assert_eq!(item["state"]["evidence"], serde_json::json!([1]));
+    assert!(cli.ok(None, &["check", "list", "1"]).contains("[pass]   id-two-documents"));
+
+    let hits = cli.json(None, &["search", "petrov"]);
+    assert_eq!(hits[0]["candidate_name"], "Иван Петров");
+    let hits = cli.json(None, &["search", "held", "to", "camera"]);
+    assert_eq!(hits[0]["kind"], "note");
+
+    cli.ok(Some("ivan"), &["case", "status", "1", "cleared", "--reason", "identity verified"]);
+    cli.ok(Some("cora"), &["case", "status", "1", "closed", "--reason", "signed off"]);
+    let shown = cli.json(None, &["case", "show", "1"]);
+    assert_eq!(shown["case"]["status"], "closed");
+    assert_eq!(shown["case"]["decision"], "cleared");
+    let text = cli.ok(None, &["case", "show", "1"]);
+    assert!(text.contains("cleared by ivan") && text.contains("passport.png"), "{text}");
+
+    let audit = cli.json(None, &["audit", "show", "1"]);
+    let kinds: Vec<&str> = audit.as_array().unwrap().iter().map(|r| r["change"]["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["open_case", "assign_case", "set_status", "attach_evidence", "record_result", "add_note", "set_status", "set_status"]);
+    assert_eq!(audit[7]["hash"], shown["chain_head"]);
+
+    let out = cli.data().join("exported.png");
+    cli.ok(None, &["evidence", "export", "1", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&image).unwrap());
+    let err = cli.fails(None, &["evidence", "export", "1", out.to_str().unwrap()], 2);
+    assert!(err.contains("already exists"), "{err}");
+
+    let verified = cli.ok(None, &["verify"]);
+    assert!(verified.starts_with("OK:"), "{verified}");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_reason_and_changes_nothing() {
+    let cli = Cli::new();
+    let err = cli.fails(None, &["case", "list"], 2);
+    assert!(err.contains("no Vetdesk database") && err.contains("vetdesk init"), "{err}");
+    init_team(&cli);
+    cli.ok(Some("rita"), &["candidate", "add", "--name", "Anna Eriksson"]);
+    let before = common::dump(&cli.data().join("vetdesk.db"));
+
+    let bad_csv = cli.data().join("bad.csv");
+    std::fs::write(&bad_csv, "external_id,full_name,applied_on\nX1,Good,2026-01-01\nX2,,2026-01-01\nX3,Bad Date,yesterday\n").unwrap();
+    let unknown_col = cli.data().join("unknown.csv");
+    std::fs::write(&unknown_col, "external_id,full_name,salary\n").unwrap();
+    let cases: Vec<(Option<&str>, Vec<&str>, Vec<&str>)> = vec![
+        (Some("rita"), vec!["candidate", "import", bad_csv.to_str().unwrap()], vec!["line 3: full_name is empty", "line 4: applied_on \"yesterday\""]),
+        (Some("rita"), vec!["candidate", "import", unknown_col.to_str().unwrap()], vec!["unknown column(s) \"salary\""]),
+        (Some("rita"), vec!["candidate", "import", "/nonexistent/file.csv"], vec!["cannot open /nonexistent/file.csv"]),
+        (None, vec!["note", "add", "1", "who am I"], vec!["who is acting?"]),
+        (Some("ghost"), vec!["note", "add", "1", "boo"], vec!["no user named \"ghost\""]),
+        (Some("rita"), vec!["case", "status", "1", "finished", "--reason", "x"], vec!["unknown status \"finished\""]),
+        (Some("rita"), vec!["case", "status", "1", "decided", "--reason", "x"], vec!["say which decision"]),
+        (Some("rita"), vec!["check", "set", "1", "id-two-documents", "great"], vec!["unknown ItemResult \"great\"", "pass"]),
+        (Some("rita"), vec!["check", "set", "1", "no-such-item", "pass"], vec!["no checklist item \"no-such-item\""]),
+        (Some("rita"), vec!["check", "set", "1", "e-verify", "pass"], vec!["offer-accepted", "form-i9-complete", "prohibit"]),
+        (Some("rita"), vec!["check", "set", "99", "e-verify", "pass"], vec!["case 99 not found"]),
+        (Some("rita"), vec!["evidence", "add", "1", "/nonexistent.png"], vec!["/nonexistent.png: no such file"]),
+        (Some("rita"), vec!["evidence", "add", "1", "/tmp"], vec!["not a regular file"]),
+        (Some("rita"), vec!["candidate", "add", "--name", "X", "--applied-on", "31/12/2026"], vec!["not a date like"]),
+        (Some("rita"), vec!["candidate", "add", "--name", "X", "--vendor", "Nobody"], vec!["vendor Nobody not found"]),
+        (Some("rita"), vec!["vendor", "add", "Acme"], vec!["rita (reviewer) may not add vendors"]),
+        (None, vec!["audit", "show", "abc"], vec!["not a case id"]),
+    ];
+    for (actor, args, expected) in cases {
+        let err = cli.fails(actor, &args, 2);
+        for e in expected {
+            assert!(err.contains(e), "{args:?}: {err:?} should contain {e:?}");
+        }
+        assert!(err.starts_with("vetdesk: error: "), "{err}");
+    }
+    // Usage errors from argument parsing are exit code 2 too.
+    cli.fails(None, &["case", "show"], 2);
+    cli.fails(None, &["frobnicate"], 2);
+    assert_eq!(common::dump(&cli.data().join("vetdesk.db")), before);
+}
+
+#[test]
+fn verify_exits_1_and_names_the_tampered_record() {
+    let cli = Cli::new();
+    init_team(&cli);
+    cli.ok(Some("rita"), &["candidate", "add", "--name", "Anna Eriksson"]);
+    cli.ok(Some("rita"), &["note", "add", "1", "first"]);
+    cli.ok(Some("rita"), &["note", "add", "1", "second"]);
+    let conn = rusqlite::Connection::open(cli.data().join("vetdesk.db")).unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET change = replace(change, 'first', 'FIRST') WHERE chain = 'case:1' AND seq = 2;").unwrap();
+    let out = cli.cmd(None, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("FAILED") && stdout.contains("(case:1 #2)") && stdout.contains("edited"), "{stdout}");
+    let out = cli.cmd(None, &["verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+}
