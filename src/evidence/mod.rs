@@ -1,40 +1,776 @@
-//! (filled in by its own change)
-use std::path::{Path, PathBuf};
+//! The evidence file store: files (passport scans, bank letters, call screenshots) live once
+//! under their SHA-256 in the data directory. Ingest streams a file into a temp file, fsyncs
+//! it and renames it into place, so its bytes are durably on disk before the store records it.
+//!
+//! Layout under the data directory, and the only paths this module ever builds:
+//!
+//! ```text
+//! evidence/<first 2 hex>/<sha256>      the bytes, read-only (0400)
+//! thumbs/<first 2 hex>/<sha256>.jpg    previews of images: derived data, rebuilt at will
+//! tmp/.vetdesk-<purpose>-<random>.part files being written (same filesystem: rename is atomic)
+//! ```
+//!
+//! Paths inside the store are built only from a [`Sha256Hex`], never from a name or string
+//! from outside. The one user-given path is an export destination, used exactly as given.
 
-/// Where the bytes of a stored file live: `evidence/<first 2 hex>/<sha256>`.
-pub fn stored_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    let prefix = sha256.get(..2).unwrap_or("00");
-    data_dir.join("evidence").join(prefix).join(sha256)
+mod error;
+mod fsops;
+mod media;
+mod sha;
+mod thumb;
+
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use error::EvidenceError;
+pub use sha::{InvalidSha256, Sha256Hex};
+pub use thumb::DecodeLimits;
+
+use fsops::{LockState, OpenFailure, TempFile};
+use media::Sniffer;
+
+/// Read and write in pieces of this size: large enough that system calls cost nothing next to
+/// hashing, small enough that memory stays flat whatever the file size.
+const BUF_LEN: usize = 256 * 1024;
+
+/// Previews in the case view: long side in pixels, and JPEG quality.
+pub const THUMBNAIL_MAX_SIDE: u32 = 512;
+pub const THUMBNAIL_QUALITY: u8 = 80;
+
+/// A temp file untouched for this long, and locked by nobody, was left by a killed process.
+/// The age matters only in the instant between a temp file's creation and its locking.
+const STALE_AFTER: Duration = Duration::from_secs(60);
+/// Where the filesystem cannot lock, only age tells; no ingest pauses this long.
+const STALE_AFTER_UNLOCKABLE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Limits on one ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes. Enforced while streaming: reading stops as soon as it
+    /// is passed and nothing is stored.
+    pub max_bytes: u64,
 }
 
-/// Re-hashes a stored file; `None` when it is intact, else what is wrong with it.
-pub fn check_stored(data_dir: &Path, sha256: &str, size: u64) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let path = stored_path(data_dir, sha256);
-    let mut file = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) => return Some(format!("the file is missing ({e})")),
-    };
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut total = 0u64;
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                total += n as u64;
-            }
-            Err(e) => return Some(format!("the file cannot be read ({e})")),
+impl Limits {
+    pub const DEFAULT_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
         }
     }
-    let actual = hex::encode(hasher.finalize());
-    if total != size {
-        Some(format!("the file has {total} bytes, not the {size} recorded"))
-    } else if actual != sha256 {
-        Some(format!("the content changed: it now hashes to {actual}"))
+}
+
+/// What an ingest stored. When this is returned the bytes are fsynced under their final name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ingested {
+    pub sha256: Sha256Hex,
+    pub size: u64,
+    /// Detected from the content, never from the name.
+    pub media_type: String,
+    /// The same content was already stored (and was checked intact); nothing new was written.
+    pub already_present: bool,
+    pub thumbnail: ThumbnailOutcome,
+    /// What a reviewer should know: a name that contradicts the content, an image that does not
+    /// decode, a damaged stored copy that this file replaced.
+    pub note: Option<String>,
+}
+
+/// Whether a preview exists for an evidence file, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ThumbnailOutcome {
+    Made,
+    /// The same content was ingested before and its preview is still there.
+    AlreadyPresent,
+    NotAnImage,
+    /// An image format this build does not decode (HEIF from phones, AVIF, camera raw …).
+    Unsupported {
+        media_type: String,
+    },
+    /// Refused by the decode limits, undecodable, or not writable; `reason` says which.
+    Failed {
+        reason: String,
+    },
+}
+
+impl ThumbnailOutcome {
+    /// Whether [`EvidenceFiles::thumbnail_path`] now gives a file.
+    pub fn exists(&self) -> bool {
+        matches!(
+            self,
+            ThumbnailOutcome::Made | ThumbnailOutcome::AlreadyPresent
+        )
+    }
+}
+
+/// The state of one stored file against what the database says it should be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FileCheck {
+    Ok,
+    Missing,
+    SizeMismatch {
+        expected: u64,
+        actual: u64,
+    },
+    HashMismatch {
+        actual: Sha256Hex,
+    },
+    /// Present but not readable as a regular file (permissions, a directory in its place …).
+    Unreadable {
+        reason: String,
+    },
+}
+
+impl fmt::Display for FileCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileCheck::Ok => write!(f, "intact"),
+            FileCheck::Missing => write!(f, "the file is missing"),
+            FileCheck::SizeMismatch { expected, actual } => {
+                write!(f, "the file is {actual} bytes, expected {expected}")
+            }
+            FileCheck::HashMismatch { actual } => {
+                write!(f, "the content has changed (it now hashes to {actual})")
+            }
+            FileCheck::Unreadable { reason } => write!(f, "the file cannot be read: {reason}"),
+        }
+    }
+}
+
+/// The evidence files under one data directory.
+#[derive(Debug, Clone)]
+pub struct EvidenceFiles {
+    root: PathBuf,
+    decode_limits: DecodeLimits,
+}
+
+impl EvidenceFiles {
+    /// Touches nothing on disk; the directories are made by the first ingest.
+    pub fn new(data_dir: &Path) -> Self {
+        EvidenceFiles {
+            root: data_dir.to_path_buf(),
+            decode_limits: DecodeLimits::default(),
+        }
+    }
+
+    /// Bounds for every image decode (previews at ingest, rebuilds, report images).
+    pub fn with_decode_limits(mut self, limits: DecodeLimits) -> Self {
+        self.decode_limits = limits;
+        self
+    }
+
+    /// Stores the file at `src` (following a symbolic link to it; refusing directories, pipes
+    /// and devices). `progress` gets (bytes so far, file size) after every buffer.
+    #[tracing::instrument(level = "debug", skip(self, limits, progress), err(Display))]
+    pub fn ingest_path(
+        &self,
+        src: &Path,
+        limits: &Limits,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Ingested, EvidenceError> {
+        let (mut file, meta) = fsops::open_regular(src, true).map_err(|f| match f {
+            OpenFailure::NotFound => EvidenceError::NotFound {
+                path: src.to_path_buf(),
+            },
+            OpenFailure::NotRegular(kind) => EvidenceError::NotRegularFile {
+                path: src.to_path_buf(),
+                kind,
+            },
+            OpenFailure::Io(e) => EvidenceError::io("open", src, e),
+        })?;
+        let name = src
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // A file already over the limit is refused before a byte is read; one that grows while
+        // being read is still caught by the streaming check.
+        if meta.len() > limits.max_bytes {
+            return Err(EvidenceError::TooLarge {
+                name: src.display().to_string(),
+                limit: limits.max_bytes,
+            });
+        }
+        self.ingest_stream(&mut file, &name, Some(meta.len()), limits, progress)
+    }
+
+    /// Stores what `src` yields. `original_name` is used only in notes and messages: to notice
+    /// a name that contradicts the content, never to build a path.
+    #[tracing::instrument(
+        level = "debug",
+        skip(self, src, original_name, limits, progress),
+        fields(name = %media::display_name(original_name)),
+        err(Display)
+    )]
+    pub fn ingest_reader(
+        &self,
+        src: &mut dyn Read,
+        original_name: &str,
+        limits: &Limits,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Ingested, EvidenceError> {
+        self.ingest_stream(src, original_name, None, limits, progress)
+    }
+
+    fn ingest_stream(
+        &self,
+        src: &mut dyn Read,
+        original_name: &str,
+        total: Option<u64>,
+        limits: &Limits,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Ingested, EvidenceError> {
+        let shown = media::display_name(original_name);
+        self.prepare_layout()?;
+        let tmp_dir = self.tmp_dir();
+        let mut temp = TempFile::create_in(&tmp_dir, "ingest")
+            .map_err(|e| EvidenceError::io("create a temp file in", &tmp_dir, e))?;
+
+        // From here every early return drops `temp`, which deletes it.
+        let mut hasher = Sha256::new();
+        let mut sniffer = Sniffer::new();
+        let mut buf = vec![0u8; BUF_LEN];
+        let mut size: u64 = 0;
+        loop {
+            let n = match src.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(EvidenceError::Read {
+                        name: shown,
+                        bytes: size,
+                        source,
+                    });
+                }
+            };
+            let chunk = &buf[..n];
+            if size.saturating_add(n as u64) > limits.max_bytes {
+                return Err(EvidenceError::TooLarge {
+                    name: shown,
+                    limit: limits.max_bytes,
+                });
+            }
+            hasher.update(chunk);
+            sniffer.feed(chunk);
+            temp.file()
+                .write_all(chunk)
+                .map_err(|e| EvidenceError::io("write the temp file", temp.path(), e))?;
+            size += n as u64;
+            progress(size, total);
+        }
+        let finish = |temp: &mut TempFile| -> io::Result<()> {
+            temp.file().sync_all()?;
+            fsops::set_read_only(temp.file())
+        };
+        finish(&mut temp).map_err(|e| EvidenceError::io("fsync the temp file", temp.path(), e))?;
+
+        let sha256 = Sha256Hex::from_bytes(hasher.finalize().into());
+        let media_type = sniffer.media_type();
+        let (already_present, repair_note) = self.put_in_place(temp, &sha256, size)?;
+
+        let thumbnail = match self.thumbnail_path(&sha256) {
+            Some(_) if already_present => ThumbnailOutcome::AlreadyPresent,
+            _ => self.make_thumbnail(&sha256, &media_type, size),
+        };
+        let name_note = name_note(&shown, original_name, &media_type, size);
+        let empty_note = (size == 0 && name_note.is_none()).then(|| "the file is empty".into());
+        let notes: Vec<String> = [
+            repair_note,
+            name_note,
+            match &thumbnail {
+                ThumbnailOutcome::Failed { reason } => Some(reason.clone()),
+                _ => None,
+            },
+            empty_note,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Ok(Ingested {
+            sha256,
+            size,
+            media_type,
+            already_present,
+            thumbnail,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        })
+    }
+
+    /// Moves a finished temp file to its content address. Returns whether the content was
+    /// already there, and a note when a damaged stored copy was replaced.
+    fn put_in_place(
+        &self,
+        temp: TempFile,
+        sha256: &Sha256Hex,
+        size: u64,
+    ) -> Result<(bool, Option<String>), EvidenceError> {
+        let target = self.path_of(sha256);
+        let shard = self.evidence_dir().join(sha256.shard());
+        fsops::create_dir_durable(&shard)
+            .map_err(|e| EvidenceError::io("create directory", &shard, e))?;
+        let sync_shard = || {
+            fsops::fsync_dir(&shard).map_err(|e| EvidenceError::io("fsync directory", &shard, e))
+        };
+
+        // No-clobber rename: two processes storing the same content cannot both think they
+        // wrote it, and an existing file is never replaced without being looked at first.
+        let temp = match temp.persist_new(&target) {
+            Ok(()) => {
+                sync_shard()?;
+                return Ok((false, None));
+            }
+            Err((e, temp)) if e.kind() == io::ErrorKind::AlreadyExists => temp,
+            Err((e, _)) => return Err(EvidenceError::io("move into place", &target, e)),
+        };
+        match self.check(sha256, size) {
+            FileCheck::Ok => {
+                // It may be the leftover of a process killed between rename and directory
+                // fsync: make it durable before saying it is there.
+                let durable = File::open(&target).and_then(|f| f.sync_all());
+                durable.map_err(|e| EvidenceError::io("fsync", &target, e))?;
+                sync_shard()?;
+                Ok((true, None))
+            }
+            damaged => {
+                tracing::warn!(%sha256, "replacing a damaged stored copy: {damaged}");
+                temp.persist_replace(&target)
+                    .map_err(|e| EvidenceError::io("replace the damaged file", &target, e))?;
+                sync_shard()?;
+                Ok((
+                    false,
+                    Some(format!(
+                        "the stored copy of this content was damaged ({damaged}) and has been \
+                         replaced by this file"
+                    )),
+                ))
+            }
+        }
+    }
+
+    /// Where the file with this hash lives (whether or not it is there).
+    pub fn path_of(&self, sha256: &Sha256Hex) -> PathBuf {
+        self.evidence_dir()
+            .join(sha256.shard())
+            .join(sha256.to_hex())
+    }
+
+    /// Opens a stored file for reading. A symbolic link or anything but a regular file in its
+    /// place is refused: the store only ever puts regular files there.
+    pub fn open(&self, sha256: &Sha256Hex) -> Result<File, EvidenceError> {
+        self.open_with_len(sha256).map(|(f, _)| f)
+    }
+
+    fn open_with_len(&self, sha256: &Sha256Hex) -> Result<(File, u64), EvidenceError> {
+        let path = self.path_of(sha256);
+        match fsops::open_regular(&path, false) {
+            Ok((file, meta)) => Ok((file, meta.len())),
+            Err(OpenFailure::NotFound) => Err(EvidenceError::Missing {
+                sha256: *sha256,
+                path,
+            }),
+            Err(OpenFailure::NotRegular(kind)) => Err(EvidenceError::NotRegularFile { path, kind }),
+            Err(OpenFailure::Io(e)) => Err(EvidenceError::io("open", path, e)),
+        }
+    }
+
+    /// Compares a stored file with its expected size and, by re-hashing it, with its name.
+    #[tracing::instrument(level = "debug", skip(self), ret)]
+    pub fn check(&self, sha256: &Sha256Hex, expected_size: u64) -> FileCheck {
+        let (file, len) = match self.open_with_len(sha256) {
+            Ok(x) => x,
+            Err(EvidenceError::Missing { .. }) => return FileCheck::Missing,
+            Err(e) => {
+                return FileCheck::Unreadable {
+                    reason: e.to_string(),
+                };
+            }
+        };
+        if len != expected_size {
+            return FileCheck::SizeMismatch {
+                expected: expected_size,
+                actual: len,
+            };
+        }
+        match hash_stream(file, &mut io::sink()) {
+            Ok((actual, _)) if actual == *sha256 => FileCheck::Ok,
+            Ok((actual, _)) => FileCheck::HashMismatch { actual },
+            Err(e) => FileCheck::Unreadable {
+                reason: e.to_string(),
+            },
+        }
+    }
+
+    /// The preview of an image, if one was made.
+    pub fn thumbnail_path(&self, sha256: &Sha256Hex) -> Option<PathBuf> {
+        let path = self.thumb_path(sha256);
+        fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.is_file())
+            .then_some(path)
+    }
+
+    /// Makes the preview again from the stored file (previews are derived data).
+    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    pub fn rebuild_thumbnail(&self, sha256: &Sha256Hex) -> Result<ThumbnailOutcome, EvidenceError> {
+        let (mut file, len) = self.open_with_len(sha256)?;
+        let media_type = self.sniff_head(sha256, &mut file)?;
+        Ok(self.make_thumbnail(sha256, &media_type, len))
+    }
+
+    /// A downscaled JPEG of a stored image, for reports: fits in `max_side` pixels (never
+    /// enlarged), upright as its EXIF says. Decodes one image, within the decode limits, and
+    /// keeps nothing afterwards, so a report can call it for a hundred photos in turn.
+    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    pub fn jpeg_thumbnail(
+        &self,
+        sha256: &Sha256Hex,
+        max_side: u32,
+        quality: u8,
+    ) -> Result<Vec<u8>, EvidenceError> {
+        let (mut file, len) = self.open_with_len(sha256)?;
+        let media_type = self.sniff_head(sha256, &mut file)?;
+        let Some(format) = media::decodable_image(&media_type) else {
+            return Err(EvidenceError::NotAnImage {
+                sha256: *sha256,
+                media_type,
+            });
+        };
+        thumb::render_jpeg(file, len, format, &self.decode_limits, max_side, quality).map_err(|f| {
+            EvidenceError::Image {
+                sha256: *sha256,
+                reason: f.message(),
+            }
+        })
+    }
+
+    /// Copies a stored file to `dest` (used exactly as given), re-hashing on the way. Writes a
+    /// temp file beside `dest` and renames it, so `dest` is either absent, the old file, or the
+    /// complete verified copy. Refuses to replace an existing `dest` unless `overwrite`; fails,
+    /// leaving nothing behind, when the stored bytes no longer match their hash. The copy is
+    /// readable by its owner only (0600), as befits identity documents. Returns the bytes copied.
+    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    pub fn export(
+        &self,
+        sha256: &Sha256Hex,
+        dest: &Path,
+        overwrite: bool,
+    ) -> Result<u64, EvidenceError> {
+        match fs::symlink_metadata(dest) {
+            Ok(m) if m.is_dir() => {
+                return Err(EvidenceError::NotRegularFile {
+                    path: dest.to_path_buf(),
+                    kind: "a directory",
+                });
+            }
+            Ok(_) if !overwrite => {
+                return Err(EvidenceError::DestinationExists {
+                    path: dest.to_path_buf(),
+                });
+            }
+            _ => {}
+        }
+        let (src, _) = self.open_with_len(sha256)?;
+        let dir = fsops::parent_dir(dest);
+        let mut temp = TempFile::create_in(&dir, "export")
+            .map_err(|e| EvidenceError::io("create a temp file in", &dir, e))?;
+        let (actual, copied) = hash_stream(src, temp.file())
+            .map_err(|e| EvidenceError::io("copy to", temp.path().to_path_buf(), e))?;
+        if actual != *sha256 {
+            // `temp` is dropped, and with it the partial copy.
+            return Err(EvidenceError::Corrupted {
+                sha256: *sha256,
+                check: FileCheck::HashMismatch { actual },
+            });
+        }
+        temp.file()
+            .sync_all()
+            .map_err(|e| EvidenceError::io("fsync", temp.path().to_path_buf(), e))?;
+        if overwrite {
+            temp.persist_replace(dest)
+                .map_err(|e| EvidenceError::io("rename onto", dest, e))?;
+        } else {
+            // Checked above, but someone may have created it meanwhile.
+            match temp.persist_new(dest) {
+                Ok(()) => {}
+                Err((e, _)) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    return Err(EvidenceError::DestinationExists {
+                        path: dest.to_path_buf(),
+                    });
+                }
+                Err((e, _)) => return Err(EvidenceError::io("rename onto", dest, e)),
+            }
+        }
+        fsops::fsync_dir(&dir).map_err(|e| EvidenceError::io("fsync directory", &dir, e))?;
+        Ok(copied)
+    }
+
+    /// Deletes temp files left in `tmp/` by a process that was killed mid-write. A temp file
+    /// still locked by a running ingest or export (in this process or another) is left alone.
+    /// Returns how many were removed.
+    pub fn remove_stale_temp(&self) -> io::Result<usize> {
+        let dir = self.tmp_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let now = SystemTime::now();
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            if !entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(fsops::TEMP_SUFFIX)
+            {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue; // gone meanwhile: its owner finished
+            };
+            if !meta.is_file() {
+                continue;
+            }
+            let age = meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default();
+            let stale = match fsops::lock_state(&path) {
+                LockState::Held => false,
+                LockState::Free => age >= STALE_AFTER,
+                LockState::Unknown => age >= STALE_AFTER_UNLOCKABLE,
+            };
+            if !stale {
+                continue;
+            }
+            match fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if removed > 0 {
+            fsops::fsync_dir(&dir)?;
+            tracing::info!(removed, "removed temp files left by an interrupted process");
+        }
+        Ok(removed)
+    }
+
+    fn evidence_dir(&self) -> PathBuf {
+        self.root.join("evidence")
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    fn thumb_path(&self, sha256: &Sha256Hex) -> PathBuf {
+        self.root
+            .join("thumbs")
+            .join(sha256.shard())
+            .join(format!("{}.jpg", sha256.to_hex()))
+    }
+
+    fn prepare_layout(&self) -> Result<(), EvidenceError> {
+        for dir in [
+            self.tmp_dir(),
+            self.evidence_dir(),
+            self.root.join("thumbs"),
+        ] {
+            fsops::create_dir_durable(&dir)
+                .map_err(|e| EvidenceError::io("create directory", &dir, e))?;
+        }
+        Ok(())
+    }
+
+    /// The media type as far as magic numbers tell (enough to pick an image decoder). Leaves
+    /// the file at its start.
+    fn sniff_head(&self, sha256: &Sha256Hex, file: &mut File) -> Result<String, EvidenceError> {
+        let mut head = Vec::with_capacity(media::HEAD_LEN);
+        Read::by_ref(file)
+            .take(media::HEAD_LEN as u64)
+            .read_to_end(&mut head)
+            .and_then(|_| file.seek(SeekFrom::Start(0)))
+            .map_err(|e| EvidenceError::io("read", self.path_of(sha256), e))?;
+        let mut sniffer = Sniffer::new();
+        sniffer.feed(&head);
+        Ok(sniffer.media_type())
+    }
+
+    /// Decodes a stored image and writes its preview. Never fails the caller: the evidence is
+    /// safe whatever happens here, and the outcome says what did.
+    fn make_thumbnail(&self, sha256: &Sha256Hex, media_type: &str, size: u64) -> ThumbnailOutcome {
+        let Some(format) = media::decodable_image(media_type) else {
+            return if media_type.starts_with("image/") {
+                ThumbnailOutcome::Unsupported {
+                    media_type: media_type.to_string(),
+                }
+            } else {
+                ThumbnailOutcome::NotAnImage
+            };
+        };
+        let rendered = self
+            .open(sha256)
+            .map_err(|e| e.to_string())
+            .and_then(|file| {
+                thumb::render_jpeg(
+                    file,
+                    size,
+                    format,
+                    &self.decode_limits,
+                    THUMBNAIL_MAX_SIDE,
+                    THUMBNAIL_QUALITY,
+                )
+                .map_err(|f| f.message())
+            });
+        let written = rendered.and_then(|jpeg| {
+            self.write_thumbnail(sha256, &jpeg)
+                .map_err(|e| format!("the preview could not be written: {e}"))
+        });
+        match written {
+            Ok(()) => ThumbnailOutcome::Made,
+            Err(reason) => ThumbnailOutcome::Failed { reason },
+        }
+    }
+
+    fn write_thumbnail(&self, sha256: &Sha256Hex, jpeg: &[u8]) -> io::Result<()> {
+        let target = self.thumb_path(sha256);
+        let shard = fsops::parent_dir(&target);
+        fsops::create_dir_durable(&shard)?;
+        let mut temp = TempFile::create_in(&self.tmp_dir(), "thumb")?;
+        temp.file().write_all(jpeg)?;
+        temp.file().sync_all()?;
+        fsops::set_read_only(temp.file())?;
+        temp.persist_replace(&target)?;
+        fsops::fsync_dir(&shard)
+    }
+}
+
+/// Streams `src` into `dst` through one fixed buffer, hashing on the way.
+fn hash_stream(mut src: impl Read, dst: &mut dyn Write) -> io::Result<(Sha256Hex, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; BUF_LEN];
+    let mut total = 0u64;
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        dst.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+    Ok((Sha256Hex::from_bytes(hasher.finalize().into()), total))
+}
+
+/// A note when the name claims an image kind the content is not.
+fn name_note(shown: &str, name: &str, media_type: &str, size: u64) -> Option<String> {
+    let (claimed, label) = media::claimed_image(name)?;
+    if media_type == claimed {
+        return None;
+    }
+    Some(if media_type.starts_with("image/") {
+        format!("named {shown} but the content is {media_type}, not a {label} image")
     } else {
-        None
+        format!(
+            "named {shown} but the content is not a {label} image: {}",
+            media::describe(media_type, size)
+        )
+    })
+}
+
+/// Sizes for messages: "2 GiB", "512 MiB", "1.5 KiB", "900 bytes".
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0} {}", UNITS[unit])
+    } else {
+        format!("{rounded:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_reads_as_people_write_sizes() {
+        let rows = [
+            (0, "0 bytes"),
+            (1023, "1023 bytes"),
+            (1024, "1 KiB"),
+            (1536, "1.5 KiB"),
+            (10 * 1024 * 1024, "10 MiB"),
+            (Limits::DEFAULT_MAX_BYTES, "2 GiB"),
+            (3 * 1024u64.pow(4), "3 TiB"),
+        ];
+        for (n, want) in rows {
+            assert_eq!(human_bytes(n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn name_note_speaks_only_when_the_name_contradicts_the_content() {
+        let rows = [
+            ("scan.jpg", "image/jpeg", 10, None),
+            ("letter.pdf", "application/pdf", 10, None),
+            ("notes", "text/plain", 10, None),
+            (
+                "scan.jpg",
+                "application/pdf",
+                10,
+                Some("named scan.jpg but the content is not a JPEG image: it is application/pdf"),
+            ),
+            (
+                "scan.jpg",
+                "application/octet-stream",
+                10,
+                Some(
+                    "named scan.jpg but the content is not a JPEG image: its content is not a recognised format",
+                ),
+            ),
+            (
+                "id.png",
+                "image/jpeg",
+                10,
+                Some("named id.png but the content is image/jpeg, not a PNG image"),
+            ),
+            (
+                "a.webp",
+                "application/octet-stream",
+                0,
+                Some("named a.webp but the content is not a WebP image: the file is empty"),
+            ),
+        ];
+        for (name, media_type, size, want) in rows {
+            assert_eq!(
+                name_note(name, name, media_type, size).as_deref(),
+                want,
+                "{name}"
+            );
+        }
     }
 }
