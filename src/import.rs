@@ -72,7 +72,11 @@ pub enum ImportError {
 }
 
 fn render(errors: &[RowError]) -> String {
-    errors.iter().map(|e| format!("  line {}: {}", e.line, e.message)).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| format!("  line {}: {}", e.line, e.message))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn split_list(cell: &str) -> Vec<String> {
@@ -117,7 +121,10 @@ pub fn parse_candidates_csv(input: impl Read) -> Result<ImportFile, ImportError>
     }
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(c)).collect();
     if !missing.is_empty() {
-        return Err(ImportError::Header(format!("missing required column(s): {}", missing.join(", "))));
+        return Err(ImportError::Header(format!(
+            "missing required column(s): {}",
+            missing.join(", ")
+        )));
     }
 
     let mut rows = Vec::new();
@@ -144,7 +151,9 @@ pub fn parse_candidates_csv(input: impl Read) -> Result<ImportFile, ImportError>
         let mut problems = Vec::new();
         let external_id = cell("external_id").to_string();
         if external_id.is_empty() {
-            problems.push("external_id is empty (it is the key that makes re-importing safe)".to_string());
+            problems.push(
+                "external_id is empty (it is the key that makes re-importing safe)".to_string(),
+            );
         } else if let Some(first) = first_line_of.get(&external_id) {
             problems.push(format!("external_id {external_id:?} is also on line {first}"));
         } else {

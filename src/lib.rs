@@ -2,8 +2,8 @@
 //! and the reports. No UI and no Tauri here: the CLI and the desktop shell both sit on top.
 
 pub mod change;
-pub mod cli;
 pub mod checks;
+pub mod cli;
 pub mod error;
 pub mod evidence;
 pub mod import;

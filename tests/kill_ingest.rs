@@ -21,14 +21,14 @@ fn vetdesk(data: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-/// A file of `FILE_MB` MiB whose content depends on `seed`, so every run stores new bytes.
-fn write_file(path: &Path, seed: u64) {
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+/// A file of `FILE_MB` MiB whose content depends on `seed`, so every run stores new bytes:
+/// one random MiB, repeated, each copy stamped with the seed and its position.
+fn write_file(path: &Path, block: &mut [u8], seed: u64) {
     let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut block = vec![0u8; 1 << 20];
-    for _ in 0..FILE_MB {
-        rng.fill(&mut block[..]);
-        file.write_all(&block).unwrap();
+    for i in 0..FILE_MB as u64 {
+        block[..8].copy_from_slice(&seed.to_le_bytes());
+        block[8..16].copy_from_slice(&i.to_le_bytes());
+        file.write_all(block).unwrap();
     }
     file.flush().unwrap();
 }
@@ -49,19 +49,30 @@ fn sigkill_during_evidence_add_never_leaves_a_broken_store() {
     // How long one uninterrupted ingest takes here, so that kills spread over all of it:
     // start-up, streaming, fsync, rename, and the database commit.
     let big = dir.path().join("big.bin");
-    write_file(&big, 0);
+    let mut block = vec![0u8; 1 << 20];
+    rand::rngs::StdRng::seed_from_u64(1).fill(&mut block[..]);
+    write_file(&big, &mut block, 0);
     let started = Instant::now();
-    assert!(vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()]).status().unwrap().success());
+    assert!(
+        vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success()
+    );
     let full = started.elapsed();
 
-    let seed: u64 = std::env::var("KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| rand::rng().random());
+    let seed: u64 = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::rng().random());
     println!("seed {seed} (set KILL_SEED to repeat), one full ingest took {full:?}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (mut killed, mut finished) = (0, 0);
     for i in 1..=RUNS {
-        write_file(&big, i as u64);
+        write_file(&big, &mut block, i as u64);
         let delay = Duration::from_secs_f64(full.as_secs_f64() * rng.random_range(0.0..1.2));
-        let mut child = vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()]).spawn().unwrap();
+        let mut child =
+            vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()]).spawn().unwrap();
         std::thread::sleep(delay);
         match child.try_wait().unwrap() {
             Some(_) => finished += 1,
@@ -73,7 +84,10 @@ fn sigkill_during_evidence_add_never_leaves_a_broken_store() {
         child.wait().unwrap();
     }
     println!("{killed} runs killed mid-way, {finished} finished before the kill");
-    assert!(killed >= RUNS / 3, "too few runs were interrupted ({killed}) for the test to mean anything");
+    assert!(
+        killed >= RUNS / 3,
+        "too few runs were interrupted ({killed}) for the test to mean anything"
+    );
 
     let conn = rusqlite::Connection::open(data.join("vetdesk.db")).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
@@ -96,7 +110,11 @@ fn sigkill_during_evidence_add_never_leaves_a_broken_store() {
             let file = file.unwrap();
             let name = file.file_name().to_string_lossy().into_owned();
             assert_eq!(name.len(), 64, "unexpected file {name} in evidence/");
-            assert_eq!(std::fs::metadata(file.path()).unwrap().len() as usize, FILE_MB << 20, "{name} is partial");
+            assert_eq!(
+                std::fs::metadata(file.path()).unwrap().len() as usize,
+                FILE_MB << 20,
+                "{name} is partial"
+            );
         }
     }
 }

@@ -9,9 +9,25 @@ use vetdesk::import::parse_candidates_csv;
 use vetdesk::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role};
 use vetdesk::store::{CaseFilter, CaseSort, StoreError};
 
-fn record(store: &vetdesk::Store, actor: &str, case_id: i64, item: &str, result: ItemResult, note: Option<&str>) -> Result<(), StoreError> {
+fn record(
+    store: &vetdesk::Store,
+    actor: &str,
+    case_id: i64,
+    item: &str,
+    result: ItemResult,
+    note: Option<&str>,
+) -> Result<(), StoreError> {
     store
-        .apply(actor, Change::RecordResult { case_id, item_id: item.into(), result, note: note.map(str::to_string), evidence: vec![] })
+        .apply(
+            actor,
+            Change::RecordResult {
+                case_id,
+                item_id: item.into(),
+                result,
+                note: note.map(str::to_string),
+                evidence: vec![],
+            },
+        )
         .map(|_| ())
 }
 
@@ -19,7 +35,9 @@ fn record(store: &vetdesk::Store, actor: &str, case_id: i64, item: &str, result:
 fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     let (dir, store) = store();
     add_users(&store);
-    store.apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") }).unwrap();
+    store
+        .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
+        .unwrap();
 
     let csv = "external_id,full_name,email,phone,home_address,shipping_address,claimed_location,ip_address,vendor,role,applied_on\n\
                ATS-100,Anna Maria Eriksson,anna@example.com;a.eriksson@example.org,+1 202 555 0101,\"12 Oak St, Springfield, IL 62701\",,Springfield IL,203.0.113.7,Acme Staffing,Backend engineer,2026-10-01\n\
@@ -35,41 +53,87 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     assert_eq!(store.candidates().unwrap().len(), 2);
 
     let case_id = outcome.created[0].case_id.unwrap();
-    let queue = store.cases(&CaseFilter { sort: Some(CaseSort::Candidate), ..CaseFilter::default() }).unwrap();
+    let queue = store
+        .cases(&CaseFilter { sort: Some(CaseSort::Candidate), ..CaseFilter::default() })
+        .unwrap();
     assert_eq!(queue.len(), 2);
     assert_eq!(queue[0].candidate_name, "Anna Maria Eriksson");
     assert_eq!(queue[0].vendor_name.as_deref(), Some("Acme Staffing"));
     assert!(queue[0].progress.total >= 30, "the v1 template has the full checklist");
 
     store.apply(REVIEWER, Change::AssignCase { case_id, assignee: Some(REVIEWER.into()) }).unwrap();
-    store.apply(REVIEWER, Change::SetStatus { case_id, status: CaseStatus::InReview, decision: None, reason: "starting review".into() }).unwrap();
+    store
+        .apply(
+            REVIEWER,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::InReview,
+                decision: None,
+                reason: "starting review".into(),
+            },
+        )
+        .unwrap();
 
     // Evidence: a real PNG with a thumbnail, linked to the item it supports.
     let scan = dir.path().join("passport-scan.png");
     std::fs::write(&scan, png_bytes(800, 600)).unwrap();
     let attached = store
-        .attach_file(REVIEWER, case_id, &scan, Some("id-two-documents".into()), Some("Passport data page, front".into()), &mut |_, _| {})
+        .attach_file(
+            REVIEWER,
+            case_id,
+            &scan,
+            Some("id-two-documents".into()),
+            Some("Passport data page, front".into()),
+            &mut |_, _| {},
+        )
         .unwrap();
-    let Change::AttachEvidence { id: Some(evidence_id), file, .. } = &attached.change else { panic!() };
+    let Change::AttachEvidence { id: Some(evidence_id), file, .. } = &attached.change else {
+        panic!()
+    };
     assert_eq!(file.media_type, "image/png");
     assert!(file.has_thumbnail);
     store
-        .apply(REVIEWER, Change::RecordResult { case_id, item_id: "id-two-documents".into(), result: ItemResult::Pass, note: Some("passport + state ID".into()), evidence: vec![*evidence_id] })
+        .apply(
+            REVIEWER,
+            Change::RecordResult {
+                case_id,
+                item_id: "id-two-documents".into(),
+                result: ItemResult::Pass,
+                note: Some("passport + state ID".into()),
+                evidence: vec![*evidence_id],
+            },
+        )
         .unwrap();
     record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Pass, None).unwrap();
 
     // E-Verify is refused until the offer is accepted and the I-9 complete.
-    let refused = record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
+    let refused =
+        record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
     assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
-    assert!(refused.to_string().contains("offer-accepted") && refused.to_string().contains("form-i9-complete"), "{refused}");
+    assert!(
+        refused.to_string().contains("offer-accepted")
+            && refused.to_string().contains("form-i9-complete"),
+        "{refused}"
+    );
     record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
     record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pass, None).unwrap();
-    record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, Some("Employment Authorized")).unwrap();
+    record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, Some("Employment Authorized"))
+        .unwrap();
     // … and the prerequisites cannot be taken back while E-Verify rests on them.
-    let err = record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None).unwrap_err();
+    let err = record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None)
+        .unwrap_err();
     assert!(err.to_string().contains("rests on it"), "{err}");
 
-    store.apply(INVESTIGATOR, Change::AddNote { id: None, case_id, text: "Video call held with ID on camera; face matched.".into() }).unwrap();
+    store
+        .apply(
+            INVESTIGATOR,
+            Change::AddNote {
+                id: None,
+                case_id,
+                text: "Video call held with ID on camera; face matched.".into(),
+            },
+        )
+        .unwrap();
 
     // Search finds the candidate by a folded accent, notes and evidence descriptions.
     let hits = store.search("olafsdottir", 10).unwrap();
@@ -82,10 +146,40 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     assert_eq!(hits[0].ref_id, *evidence_id);
 
     // A reviewer cannot decide; an investigator can; compliance signs off.
-    let err = store.apply(REVIEWER, Change::SetStatus { case_id, status: CaseStatus::Decided, decision: Some(Decision::Cleared), reason: "ok".into() }).unwrap_err();
+    let err = store
+        .apply(
+            REVIEWER,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::Decided,
+                decision: Some(Decision::Cleared),
+                reason: "ok".into(),
+            },
+        )
+        .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
-    store.apply(INVESTIGATOR, Change::SetStatus { case_id, status: CaseStatus::Decided, decision: Some(Decision::Cleared), reason: "identity verified, no red flags".into() }).unwrap();
-    store.apply(COMPLIANCE, Change::SetStatus { case_id, status: CaseStatus::Closed, decision: None, reason: "signed off".into() }).unwrap();
+    store
+        .apply(
+            INVESTIGATOR,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::Decided,
+                decision: Some(Decision::Cleared),
+                reason: "identity verified, no red flags".into(),
+            },
+        )
+        .unwrap();
+    store
+        .apply(
+            COMPLIANCE,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::Closed,
+                decision: None,
+                reason: "signed off".into(),
+            },
+        )
+        .unwrap();
 
     let detail = store.case_detail(case_id).unwrap();
     assert_eq!(detail.case.status, CaseStatus::Closed);
@@ -99,31 +193,76 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     assert_eq!(detail.chain_head, store.chain_head(Chain::Case(case_id)).unwrap());
 
     // A closed case takes no more results.
-    let err = record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None).unwrap_err();
+    let err = record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None)
+        .unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
 
     let report = store.verify().unwrap();
     assert!(report.ok, "{:#?}", report.problems);
     assert_eq!(report.evidence_files, 1);
-    let kinds: Vec<String> = store.audit(Chain::Case(case_id)).unwrap().iter().map(|r| r.change["type"].as_str().unwrap().to_string()).collect();
+    let kinds: Vec<String> = store
+        .audit(Chain::Case(case_id))
+        .unwrap()
+        .iter()
+        .map(|r| r.change["type"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(kinds.first().map(String::as_str), Some("open_case"));
-    assert!(kinds.contains(&"attach_evidence".to_string()) && kinds.contains(&"add_note".to_string()));
+    assert!(
+        kinds.contains(&"attach_evidence".to_string()) && kinds.contains(&"add_note".to_string())
+    );
     assert_eq!(kinds.last().map(String::as_str), Some("set_status"));
 }
 
 #[test]
 fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
     let (_dir, store) = store();
-    let err = store.apply("bob", Change::AddUser { id: None, name: "bob".into(), display_name: "Bob".into(), role: Role::Reviewer }).unwrap_err();
+    let err = store
+        .apply(
+            "bob",
+            Change::AddUser {
+                id: None,
+                name: "bob".into(),
+                display_name: "Bob".into(),
+                role: Role::Reviewer,
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("must be an admin"), "{err}");
-    let err = store.apply("someone", Change::AddUser { id: None, name: "bob".into(), display_name: "Bob".into(), role: Role::Admin }).unwrap_err();
+    let err = store
+        .apply(
+            "someone",
+            Change::AddUser {
+                id: None,
+                name: "bob".into(),
+                display_name: "Bob".into(),
+                role: Role::Admin,
+            },
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("no users yet"), "{err}");
     add_users(&store);
 
     let cases: Vec<(&str, Change, &str)> = vec![
-        (REVIEWER, Change::AddUser { id: None, name: "eve".into(), display_name: "Eve".into(), role: Role::Admin }, "add users"),
-        (REVIEWER, Change::AddVendor { id: None, vendor: vendor_fields("Shady Staffing") }, "add vendors"),
-        (INVESTIGATOR, Change::SetUserRole { name: REVIEWER.into(), role: Role::Admin }, "change roles"),
+        (
+            REVIEWER,
+            Change::AddUser {
+                id: None,
+                name: "eve".into(),
+                display_name: "Eve".into(),
+                role: Role::Admin,
+            },
+            "add users",
+        ),
+        (
+            REVIEWER,
+            Change::AddVendor { id: None, vendor: vendor_fields("Shady Staffing") },
+            "add vendors",
+        ),
+        (
+            INVESTIGATOR,
+            Change::SetUserRole { name: REVIEWER.into(), role: Role::Admin },
+            "change roles",
+        ),
         ("nobody", Change::AddVendor { id: None, vendor: vendor_fields("X") }, "no user named"),
     ];
     for (actor, change, expected) in cases {
@@ -131,11 +270,15 @@ fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
         assert!(err.contains(expected), "{err:?} should contain {expected:?}");
     }
     // The last admin cannot be demoted or deactivated.
-    let err = store.apply(ADMIN, Change::SetUserActive { name: ADMIN.into(), active: false }).unwrap_err();
+    let err = store
+        .apply(ADMIN, Change::SetUserActive { name: ADMIN.into(), active: false })
+        .unwrap_err();
     assert!(err.to_string().contains("last active admin"), "{err}");
     // A deactivated user can no longer act.
     store.apply(ADMIN, Change::SetUserActive { name: REVIEWER.into(), active: false }).unwrap();
-    let err = store.apply(REVIEWER, Change::AddVendor { id: None, vendor: vendor_fields("Y") }).unwrap_err();
+    let err = store
+        .apply(REVIEWER, Change::AddVendor { id: None, vendor: vendor_fields("Y") })
+        .unwrap_err();
     assert!(err.to_string().contains("deactivated"), "{err}");
 }
 
@@ -145,28 +288,80 @@ fn status_moves_follow_the_case_life_cycle() {
     let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
         store.apply(actor, Change::SetStatus { case_id, status, decision, reason: reason.into() })
     };
-    assert!(set(REVIEWER, CaseStatus::Closed, None, "x").unwrap_err().to_string().contains("cannot move from open to closed"));
-    assert!(set(REVIEWER, CaseStatus::InReview, None, "  ").unwrap_err().to_string().contains("reason must not be empty"));
-    assert!(set(INVESTIGATOR, CaseStatus::Decided, None, "x").unwrap_err().to_string().contains("a decision is needed"));
-    assert!(set(REVIEWER, CaseStatus::Escalated, Some(Decision::Rejected), "x").unwrap_err().to_string().contains("only goes with status decided"));
+    assert!(
+        set(REVIEWER, CaseStatus::Closed, None, "x")
+            .unwrap_err()
+            .to_string()
+            .contains("cannot move from open to closed")
+    );
+    assert!(
+        set(REVIEWER, CaseStatus::InReview, None, "  ")
+            .unwrap_err()
+            .to_string()
+            .contains("reason must not be empty")
+    );
+    assert!(
+        set(INVESTIGATOR, CaseStatus::Decided, None, "x")
+            .unwrap_err()
+            .to_string()
+            .contains("a decision is needed")
+    );
+    assert!(
+        set(REVIEWER, CaseStatus::Escalated, Some(Decision::Rejected), "x")
+            .unwrap_err()
+            .to_string()
+            .contains("only goes with status decided")
+    );
 
     set(REVIEWER, CaseStatus::Escalated, None, "shared phone with another candidate").unwrap();
     // A failed item blocks clearing until it is re-checked or waived by compliance.
-    record(&store, INVESTIGATOR, case_id, "phone-number-check", ItemResult::Fail, Some("number used by case 9")).unwrap();
+    record(
+        &store,
+        INVESTIGATOR,
+        case_id,
+        "phone-number-check",
+        ItemResult::Fail,
+        Some("number used by case 9"),
+    )
+    .unwrap();
     let err = set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Cleared), "fine").unwrap_err();
     assert!(err.to_string().contains("phone-number-check"), "{err}");
-    let err = record(&store, INVESTIGATOR, case_id, "phone-number-check", ItemResult::Waived, Some("family phone")).unwrap_err();
+    let err = record(
+        &store,
+        INVESTIGATOR,
+        case_id,
+        "phone-number-check",
+        ItemResult::Waived,
+        Some("family phone"),
+    )
+    .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
-    let err = record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None).unwrap_err();
+    let err = record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None)
+        .unwrap_err();
     assert!(err.to_string().contains("needs a reason"), "{err}");
-    record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, Some("shared family landline, verified in person")).unwrap();
-    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Referred), "facilitator indicators").unwrap();
+    record(
+        &store,
+        COMPLIANCE,
+        case_id,
+        "phone-number-check",
+        ItemResult::Waived,
+        Some("shared family landline, verified in person"),
+    )
+    .unwrap();
+    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Referred), "facilitator indicators")
+        .unwrap();
     assert_eq!(store.case(case_id).unwrap().decision, Some(Decision::Referred));
     // Reopening a decision clears it; closing keeps it.
     set(INVESTIGATOR, CaseStatus::InReview, None, "new information").unwrap();
     assert_eq!(store.case(case_id).unwrap().decision, None);
-    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Rejected), "identity not verified").unwrap();
-    assert!(set(INVESTIGATOR, CaseStatus::Closed, None, "done").unwrap_err().to_string().contains("may not close"));
+    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Rejected), "identity not verified")
+        .unwrap();
+    assert!(
+        set(INVESTIGATOR, CaseStatus::Closed, None, "done")
+            .unwrap_err()
+            .to_string()
+            .contains("may not close")
+    );
     set(COMPLIANCE, CaseStatus::Closed, None, "signed off").unwrap();
     let case = store.case(case_id).unwrap();
     assert_eq!((case.status, case.decision), (CaseStatus::Closed, Some(Decision::Rejected)));
@@ -180,28 +375,141 @@ fn refused_changes_leave_the_database_exactly_as_it_was() {
     let db = dir.path().join("vetdesk.db");
     let before = dump(&db);
     let attempts: Vec<(&str, Change, &str)> = vec![
-        (REVIEWER, Change::RecordResult { case_id, item_id: "no-such-item".into(), result: ItemResult::Pass, note: None, evidence: vec![] }, "no checklist item"),
-        (REVIEWER, Change::RecordResult { case_id, item_id: "e-verify".into(), result: ItemResult::Pass, note: None, evidence: vec![] }, "must pass first"),
-        (REVIEWER, Change::RecordResult { case_id, item_id: "id-two-documents".into(), result: ItemResult::Pass, note: None, evidence: vec![999] }, "evidence 999 not found"),
-        (REVIEWER, Change::RecordResult { case_id: 77, item_id: "id-two-documents".into(), result: ItemResult::Pass, note: None, evidence: vec![] }, "case 77 not found"),
-        (REVIEWER, Change::AddNote { id: None, case_id, text: " \n ".into() }, "note must not be empty"),
-        (REVIEWER, Change::AddCandidate { id: None, candidate: candidate_fields("Dup", "ATS-1") }, "already belongs to candidate"),
-        (REVIEWER, Change::AddCandidate { id: None, candidate: vetdesk::model::CandidateFields { emails: vec!["not-an-email".into()], ..candidate_fields("X", "ATS-9") } }, "not an email address"),
-        (REVIEWER, Change::AddCandidate { id: None, candidate: vetdesk::model::CandidateFields { application_ip: Some("999.1.1.1".into()), ..candidate_fields("X", "ATS-9") } }, "not an IPv4 or IPv6"),
-        (REVIEWER, Change::AssignCase { case_id, assignee: Some("ghost".into()) }, "user ghost not found"),
-        (REVIEWER, Change::SetPriority { case_id, priority: Priority::Normal }, "already has priority"),
-        (REVIEWER, Change::AttachEvidence { id: None, case_id, file: vetdesk::change::StoredFile { sha256: "ab".repeat(32), size: 5, media_type: "text/plain".into(), has_thumbnail: false, ingest_note: None }, original_name: "x.txt".into(), description: None, item_id: None }, "not in the store"),
-        (REVIEWER, Change::AttachEvidence { id: None, case_id, file: vetdesk::change::StoredFile { sha256: "../../etc/passwd".into(), size: 5, media_type: "text/plain".into(), has_thumbnail: false, ingest_note: None }, original_name: "x.txt".into(), description: None, item_id: None }, "SHA-256"),
+        (
+            REVIEWER,
+            Change::RecordResult {
+                case_id,
+                item_id: "no-such-item".into(),
+                result: ItemResult::Pass,
+                note: None,
+                evidence: vec![],
+            },
+            "no checklist item",
+        ),
+        (
+            REVIEWER,
+            Change::RecordResult {
+                case_id,
+                item_id: "e-verify".into(),
+                result: ItemResult::Pass,
+                note: None,
+                evidence: vec![],
+            },
+            "must pass first",
+        ),
+        (
+            REVIEWER,
+            Change::RecordResult {
+                case_id,
+                item_id: "id-two-documents".into(),
+                result: ItemResult::Pass,
+                note: None,
+                evidence: vec![999],
+            },
+            "evidence 999 not found",
+        ),
+        (
+            REVIEWER,
+            Change::RecordResult {
+                case_id: 77,
+                item_id: "id-two-documents".into(),
+                result: ItemResult::Pass,
+                note: None,
+                evidence: vec![],
+            },
+            "case 77 not found",
+        ),
+        (
+            REVIEWER,
+            Change::AddNote { id: None, case_id, text: " \n ".into() },
+            "note must not be empty",
+        ),
+        (
+            REVIEWER,
+            Change::AddCandidate { id: None, candidate: candidate_fields("Dup", "ATS-1") },
+            "already belongs to candidate",
+        ),
+        (
+            REVIEWER,
+            Change::AddCandidate {
+                id: None,
+                candidate: vetdesk::model::CandidateFields {
+                    emails: vec!["not-an-email".into()],
+                    ..candidate_fields("X", "ATS-9")
+                },
+            },
+            "not an email address",
+        ),
+        (
+            REVIEWER,
+            Change::AddCandidate {
+                id: None,
+                candidate: vetdesk::model::CandidateFields {
+                    application_ip: Some("999.1.1.1".into()),
+                    ..candidate_fields("X", "ATS-9")
+                },
+            },
+            "not an IPv4 or IPv6",
+        ),
+        (
+            REVIEWER,
+            Change::AssignCase { case_id, assignee: Some("ghost".into()) },
+            "user ghost not found",
+        ),
+        (
+            REVIEWER,
+            Change::SetPriority { case_id, priority: Priority::Normal },
+            "already has priority",
+        ),
+        (
+            REVIEWER,
+            Change::AttachEvidence {
+                id: None,
+                case_id,
+                file: vetdesk::change::StoredFile {
+                    sha256: "ab".repeat(32),
+                    size: 5,
+                    media_type: "text/plain".into(),
+                    has_thumbnail: false,
+                    ingest_note: None,
+                },
+                original_name: "x.txt".into(),
+                description: None,
+                item_id: None,
+            },
+            "not in the store",
+        ),
+        (
+            REVIEWER,
+            Change::AttachEvidence {
+                id: None,
+                case_id,
+                file: vetdesk::change::StoredFile {
+                    sha256: "../../etc/passwd".into(),
+                    size: 5,
+                    media_type: "text/plain".into(),
+                    has_thumbnail: false,
+                    ingest_note: None,
+                },
+                original_name: "x.txt".into(),
+                description: None,
+                item_id: None,
+            },
+            "SHA-256",
+        ),
     ];
     for (actor, change, expected) in attempts {
         let err = store.apply(actor, change).unwrap_err().to_string();
         assert!(err.contains(expected), "{err:?} should contain {expected:?}");
     }
     // A batch with one bad change writes none of it.
-    let err = store.apply_all(REVIEWER, vec![
-        Change::AddNote { id: None, case_id, text: "first, fine".into() },
-        Change::AddNote { id: None, case_id: 4040, text: "second, refused".into() },
-    ]);
+    let err = store.apply_all(
+        REVIEWER,
+        vec![
+            Change::AddNote { id: None, case_id, text: "first, fine".into() },
+            Change::AddNote { id: None, case_id: 4040, text: "second, refused".into() },
+        ],
+    );
     assert!(err.is_err());
     // An import with bad rows imports nothing.
     let csv = "external_id,full_name,vendor\nATS-50,Good Person,Acme Staffing\nATS-51,Bad Vendor,Nobody Inc\nATS-52,Also Good,\n";
@@ -228,7 +536,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let p = e.path();
-            if p.is_dir() { out.extend(walk(&p)); } else { out.push(p); }
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
         }
     }
     out
@@ -243,7 +555,10 @@ fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
     std::fs::copy(&a, &b).unwrap();
     let first = store.attach_file(REVIEWER, case_id, &a, None, None, &mut |_, _| {}).unwrap();
     let second = store.attach_file(REVIEWER, case_id, &b, None, None, &mut |_, _| {}).unwrap();
-    let sha = |c: &Change| match c { Change::AttachEvidence { file, .. } => file.sha256.clone(), _ => panic!() };
+    let sha = |c: &Change| match c {
+        Change::AttachEvidence { file, .. } => file.sha256.clone(),
+        _ => panic!(),
+    };
     assert_eq!(sha(&first.change), sha(&second.change));
     assert_eq!(walk(&dir.path().join("evidence")).len(), 1);
     assert_eq!(store.evidence_of_case(case_id).unwrap().len(), 2);
@@ -254,7 +569,11 @@ fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
     let Change::AttachEvidence { file, .. } = &applied.change else { panic!() };
     assert!(!file.has_thumbnail);
     assert_eq!(file.media_type, "text/plain");
-    assert!(file.ingest_note.as_deref().unwrap_or("").contains("id-card.jpg"), "{:?}", file.ingest_note);
+    assert!(
+        file.ingest_note.as_deref().unwrap_or("").contains("id-card.jpg"),
+        "{:?}",
+        file.ingest_note
+    );
     assert!(store.verify().unwrap().ok);
 }
 
@@ -265,7 +584,13 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     let db = dir.path().join("vetdesk.db");
     rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let before = std::fs::read(&db).unwrap();
-    let err = vetdesk::Store::open(vetdesk::store::DataDir::new(dir.path()), vetdesk::store::OpenMode::MustExist, vetdesk::store::Clock::system()).err().unwrap();
+    let err = vetdesk::Store::open(
+        vetdesk::store::DataDir::new(dir.path()),
+        vetdesk::store::OpenMode::MustExist,
+        vetdesk::store::Clock::system(),
+    )
+    .err()
+    .unwrap();
     assert!(matches!(err, StoreError::NewerSchema { found: 99, .. }), "{err:?}");
     assert!(err.to_string().contains("newer Vetdesk"));
     assert_eq!(std::fs::read(&db).unwrap(), before);
@@ -276,7 +601,12 @@ fn two_stores_on_one_directory_see_each_other() {
     // The desktop app and the CLI open the same data directory at the same time.
     let (dir, store, case_id) = populated();
     let other = reopen(dir.path());
-    other.apply(INVESTIGATOR, Change::AddNote { id: None, case_id, text: "written by the other process".into() }).unwrap();
+    other
+        .apply(
+            INVESTIGATOR,
+            Change::AddNote { id: None, case_id, text: "written by the other process".into() },
+        )
+        .unwrap();
     assert_eq!(store.notes(case_id).unwrap().len(), 1);
     store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "and back".into() }).unwrap();
     assert_eq!(other.notes(case_id).unwrap().len(), 2);
@@ -288,16 +618,42 @@ fn two_stores_on_one_directory_see_each_other() {
 #[test]
 fn queue_filters_and_sorts() {
     let (_dir, store, first) = populated();
-    let applied = store.add_candidate(REVIEWER, candidate_fields("Bob Builder", "ATS-2"), Some(vetdesk::store::NewCase { kind: vetdesk::model::CaseKind::PreHire, assignee: None, priority: Priority::Urgent, due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()) })).unwrap();
+    let applied = store
+        .add_candidate(
+            REVIEWER,
+            candidate_fields("Bob Builder", "ATS-2"),
+            Some(vetdesk::store::NewCase {
+                kind: vetdesk::model::CaseKind::PreHire,
+                assignee: None,
+                priority: Priority::Urgent,
+                due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
+            }),
+        )
+        .unwrap();
     let Change::OpenCase { id: Some(second), .. } = applied[1].change else { panic!() };
-    let by = |filter: CaseFilter| store.cases(&filter).unwrap().iter().map(|c| c.id).collect::<Vec<_>>();
-    assert_eq!(by(CaseFilter { assignee: Some(REVIEWER.into()), ..Default::default() }), vec![first]);
+    let by =
+        |filter: CaseFilter| store.cases(&filter).unwrap().iter().map(|c| c.id).collect::<Vec<_>>();
+    assert_eq!(
+        by(CaseFilter { assignee: Some(REVIEWER.into()), ..Default::default() }),
+        vec![first]
+    );
     assert_eq!(by(CaseFilter { overdue: true, ..Default::default() }), vec![second]);
-    assert_eq!(by(CaseFilter { sort: Some(CaseSort::Priority), descending: true, ..Default::default() }), vec![second, first]);
-    assert_eq!(by(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() }), Vec::<i64>::new());
-    let vendor = store.apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Other Vendor") }).unwrap();
+    assert_eq!(
+        by(CaseFilter { sort: Some(CaseSort::Priority), descending: true, ..Default::default() }),
+        vec![second, first]
+    );
+    assert_eq!(
+        by(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() }),
+        Vec::<i64>::new()
+    );
+    let vendor = store
+        .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Other Vendor") })
+        .unwrap();
     let Change::AddVendor { id: Some(vendor_id), .. } = vendor.change else { panic!() };
-    assert_eq!(by(CaseFilter { vendor_id: Some(vendor_id), ..Default::default() }), Vec::<i64>::new());
+    assert_eq!(
+        by(CaseFilter { vendor_id: Some(vendor_id), ..Default::default() }),
+        Vec::<i64>::new()
+    );
     let summary = &store.cases(&CaseFilter::default()).unwrap()[1];
     assert!(summary.overdue);
 }

@@ -17,12 +17,42 @@ fn fixture() -> (tempfile::TempDir, vetdesk::Store, i64) {
     let (dir, store, case_id) = populated();
     let file = dir.path().join("scan.png");
     std::fs::write(&file, png_bytes(40, 30)).unwrap();
-    store.attach_file(REVIEWER, case_id, &file, None, Some("front of ID".into()), &mut |_, _| {}).unwrap();
-    for (item, result) in [("id-two-documents", ItemResult::Pass), ("live-video-interview", ItemResult::Fail)] {
-        store.apply(REVIEWER, Change::RecordResult { case_id, item_id: item.into(), result, note: None, evidence: vec![] }).unwrap();
+    store
+        .attach_file(REVIEWER, case_id, &file, None, Some("front of ID".into()), &mut |_, _| {})
+        .unwrap();
+    for (item, result) in
+        [("id-two-documents", ItemResult::Pass), ("live-video-interview", ItemResult::Fail)]
+    {
+        store
+            .apply(
+                REVIEWER,
+                Change::RecordResult {
+                    case_id,
+                    item_id: item.into(),
+                    result,
+                    note: None,
+                    evidence: vec![],
+                },
+            )
+            .unwrap();
     }
-    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "candidate asked for audio only".into() }).unwrap();
-    store.apply(REVIEWER, Change::SetStatus { case_id, status: CaseStatus::Escalated, decision: None, reason: "refused video".into() }).unwrap();
+    store
+        .apply(
+            REVIEWER,
+            Change::AddNote { id: None, case_id, text: "candidate asked for audio only".into() },
+        )
+        .unwrap();
+    store
+        .apply(
+            REVIEWER,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::Escalated,
+                decision: None,
+                reason: "refused video".into(),
+            },
+        )
+        .unwrap();
     assert!(store.verify().unwrap().ok, "the fixture must start clean");
     (dir, store, case_id)
 }
@@ -30,16 +60,27 @@ fn fixture() -> (tempfile::TempDir, vetdesk::Store, i64) {
 /// Opens the database as an attacker would: raw SQL, triggers removed.
 fn attacker(dir: &Path) -> Connection {
     let conn = Connection::open(dir.join("vetdesk.db")).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
     conn
 }
 
 fn problems(report: &VerifyReport, kind: ProblemKind) -> Vec<String> {
-    report.problems.iter().filter(|p| p.kind == kind).map(|p| format!("{}: {}", p.location, p.message)).collect()
+    report
+        .problems
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| format!("{}: {}", p.location, p.message))
+        .collect()
 }
 
 fn audit_id(conn: &Connection, case_id: i64, seq: i64) -> i64 {
-    conn.query_row("SELECT id FROM audit_log WHERE chain = ?1 AND seq = ?2", rusqlite::params![format!("case:{case_id}"), seq], |r| r.get(0)).unwrap()
+    conn.query_row(
+        "SELECT id FROM audit_log WHERE chain = ?1 AND seq = ?2",
+        rusqlite::params![format!("case:{case_id}"), seq],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -57,11 +98,19 @@ fn an_edited_audit_record_is_named() {
     let (dir, store, case_id) = fixture();
     let conn = attacker(dir.path());
     let id = audit_id(&conn, case_id, 3);
-    conn.execute("UPDATE audit_log SET change = replace(change, '\"pass\"', '\"fail\"') WHERE id = ?1", [id]).unwrap();
+    conn.execute(
+        "UPDATE audit_log SET change = replace(change, '\"pass\"', '\"fail\"') WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
     let report = store.verify().unwrap();
     assert!(!report.ok);
     let chain = problems(&report, ProblemKind::Chain);
-    assert!(chain.iter().any(|p| p.contains(&format!("audit record {id} (case:{case_id} #3)")) && p.contains("edited")), "{chain:#?}");
+    assert!(
+        chain.iter().any(|p| p.contains(&format!("audit record {id} (case:{case_id} #3)"))
+            && p.contains("edited")),
+        "{chain:#?}"
+    );
 }
 
 #[test]
@@ -69,8 +118,12 @@ fn an_edited_record_with_a_recomputed_hash_breaks_the_next_link() {
     let (dir, store, case_id) = fixture();
     let conn = attacker(dir.path());
     let id = audit_id(&conn, case_id, 2);
-    let (chain, seq, at, actor, change, prev): (String, i64, String, String, String, String) = conn
-        .query_row("SELECT chain, seq, at, actor, change, prev_hash FROM audit_log WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+    let (chain, seq, at, change, prev): (String, i64, String, String, String) = conn
+        .query_row(
+            "SELECT chain, seq, at, change, prev_hash FROM audit_log WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
         .unwrap();
     let forged_actor = "mallory";
     let hash = vetdesk::store::audit::record_hash(
@@ -82,10 +135,19 @@ fn an_edited_record_with_a_recomputed_hash_breaks_the_next_link() {
         &prev,
     );
     assert_eq!(chain, format!("case:{case_id}"));
-    conn.execute("UPDATE audit_log SET actor = ?2, hash = ?3 WHERE id = ?1", rusqlite::params![id, forged_actor, hash]).unwrap();
+    conn.execute(
+        "UPDATE audit_log SET actor = ?2, hash = ?3 WHERE id = ?1",
+        rusqlite::params![id, forged_actor, hash],
+    )
+    .unwrap();
     let report = store.verify().unwrap();
     let chain = problems(&report, ProblemKind::Chain);
-    assert!(chain.iter().any(|p| p.contains(&format!("(case:{case_id} #3)")) && p.contains("previous-hash")), "{chain:#?}");
+    assert!(
+        chain
+            .iter()
+            .any(|p| p.contains(&format!("(case:{case_id} #3)")) && p.contains("previous-hash")),
+        "{chain:#?}"
+    );
 }
 
 #[test]
@@ -95,7 +157,12 @@ fn a_deleted_record_in_the_middle_is_named() {
     conn.execute("DELETE FROM audit_log WHERE id = ?1", [audit_id(&conn, case_id, 2)]).unwrap();
     let report = store.verify().unwrap();
     let chain = problems(&report, ProblemKind::Chain);
-    assert!(chain.iter().any(|p| p.contains(&format!("(case:{case_id} #3)")) && p.contains("#2..#2 are missing")), "{chain:#?}");
+    assert!(
+        chain.iter().any(
+            |p| p.contains(&format!("(case:{case_id} #3)")) && p.contains("#2..#2 are missing")
+        ),
+        "{chain:#?}"
+    );
     // The state the deleted record made is also no longer explained by the log.
     assert!(!problems(&report, ProblemKind::State).is_empty());
 }
@@ -104,11 +171,23 @@ fn a_deleted_record_in_the_middle_is_named() {
 fn a_deleted_last_record_shows_as_state_the_log_does_not_explain() {
     let (dir, store, case_id) = fixture();
     let conn = attacker(dir.path());
-    let last: i64 = conn.query_row("SELECT max(seq) FROM audit_log WHERE chain = ?1", [format!("case:{case_id}")], |r| r.get(0)).unwrap();
+    let last: i64 = conn
+        .query_row(
+            "SELECT max(seq) FROM audit_log WHERE chain = ?1",
+            [format!("case:{case_id}")],
+            |r| r.get(0),
+        )
+        .unwrap();
     conn.execute("DELETE FROM audit_log WHERE id = ?1", [audit_id(&conn, case_id, last)]).unwrap();
     let report = store.verify().unwrap();
     let state = problems(&report, ProblemKind::State);
-    assert!(state.iter().any(|p| p.contains(&format!("cases row id={case_id}")) && p.contains("status is \"escalated\" in the database, but the audit log says \"open\"")), "{state:#?}");
+    assert!(
+        state.iter().any(|p| p.contains(&format!("cases row id={case_id}"))
+            && p.contains(
+                "status is \"escalated\" in the database, but the audit log says \"open\""
+            )),
+        "{state:#?}"
+    );
 }
 
 #[test]
@@ -129,14 +208,35 @@ fn reordered_records_are_named() {
 #[test]
 fn edited_rows_that_the_log_contradicts_are_named_by_table_row_and_column() {
     let edits = [
-        ("UPDATE cases SET status = 'closed' WHERE id = {case}", "cases row id={case}: status is \"closed\" in the database, but the audit log says \"escalated\""),
-        ("UPDATE checklist_items SET result = 'pass' WHERE case_id = {case} AND item_id = 'live-video-interview'", "checklist_items row case_id={case}, item_id=live-video-interview: result is \"pass\""),
-        ("UPDATE candidates SET legal_name = 'Someone Else'", "candidates row id=1: legal_name is \"Someone Else\""),
+        (
+            "UPDATE cases SET status = 'closed' WHERE id = {case}",
+            "cases row id={case}: status is \"closed\" in the database, but the audit log says \"escalated\"",
+        ),
+        (
+            "UPDATE checklist_items SET result = 'pass' WHERE case_id = {case} AND item_id = 'live-video-interview'",
+            "checklist_items row case_id={case}, item_id=live-video-interview: result is \"pass\"",
+        ),
+        (
+            "UPDATE candidates SET legal_name = 'Someone Else'",
+            "candidates row id=1: legal_name is \"Someone Else\"",
+        ),
         ("UPDATE notes SET text = 'nothing to see'", "notes row id=1: text is \"nothing to see\""),
-        ("UPDATE evidence SET sha256 = '0000000000000000000000000000000000000000000000000000000000000000'", "evidence row id=1: sha256"),
-        ("INSERT INTO notes (id, case_id, author, created_at, text) VALUES (99, {case}, 'rita', '2026-01-01T00:00:00.000Z', 'backdated')", "notes row id=99: is in the database but no audit record created it"),
-        ("DELETE FROM item_evidence; DELETE FROM evidence", "evidence row id=1: was created by the audit log but is missing from the database"),
-        ("UPDATE users SET role = 'admin' WHERE name = 'rita'", "users row id=2: role is \"admin\""),
+        (
+            "UPDATE evidence SET sha256 = '0000000000000000000000000000000000000000000000000000000000000000'",
+            "evidence row id=1: sha256",
+        ),
+        (
+            "INSERT INTO notes (id, case_id, author, created_at, text) VALUES (99, {case}, 'rita', '2026-01-01T00:00:00.000Z', 'backdated')",
+            "notes row id=99: is in the database but no audit record created it",
+        ),
+        (
+            "DELETE FROM item_evidence; DELETE FROM evidence",
+            "evidence row id=1: was created by the audit log but is missing from the database",
+        ),
+        (
+            "UPDATE users SET role = 'admin' WHERE name = 'rita'",
+            "users row id=2: role is \"admin\"",
+        ),
     ];
     for (sql, expected) in edits {
         let (dir, store, case_id) = fixture();
@@ -164,7 +264,13 @@ fn a_changed_byte_or_a_missing_evidence_file_is_named() {
     std::fs::write(&path, &bytes).unwrap();
     let report = store.verify().unwrap();
     let found = problems(&report, ProblemKind::Evidence);
-    assert!(found.len() == 1 && found[0].contains(&evidence.sha256) && found[0].contains("scan.png") && found[0].contains("changed"), "{found:#?}");
+    assert!(
+        found.len() == 1
+            && found[0].contains(&evidence.sha256)
+            && found[0].contains("scan.png")
+            && found[0].contains("changed"),
+        "{found:#?}"
+    );
 
     std::fs::remove_file(&path).unwrap();
     let found = problems(&store.verify().unwrap(), ProblemKind::Evidence);

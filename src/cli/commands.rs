@@ -43,7 +43,8 @@ impl Ctx {
     fn actor(&self) -> Result<&str> {
         self.cli_actor.as_deref().filter(|a| !a.trim().is_empty()).ok_or_else(|| {
             CliError::Usage(
-                "who is acting? pass --as USER or set VETDESK_USER (see `vetdesk user list`)".into(),
+                "who is acting? pass --as USER or set VETDESK_USER (see `vetdesk user list`)"
+                    .into(),
             )
         })
     }
@@ -61,9 +62,8 @@ impl Ctx {
 }
 
 fn date(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        CliError::Usage(format!("{field} {text:?} is not a date like 2026-03-31"))
-    })
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| CliError::Usage(format!("{field} {text:?} is not a date like 2026-03-31")))
 }
 
 fn optional_date(field: &str, text: &Option<String>) -> Result<Option<NaiveDate>> {
@@ -105,7 +105,9 @@ fn init(ctx: &Ctx) -> Result<u8> {
     ctx.print(&info, || {
         let mut text = format!("Vetdesk data directory ready: {}\n", dir.root.display());
         if ctx.store.users().map(|u| u.is_empty()).unwrap_or(false) {
-            text.push_str("Next: add the first user, an admin: vetdesk user add NAME --role admin\n");
+            text.push_str(
+                "Next: add the first user, an admin: vetdesk user add NAME --role admin\n",
+            );
         }
         text
     })?;
@@ -117,13 +119,24 @@ fn user(ctx: &Ctx, command: UserCommand) -> Result<u8> {
     let change = match command {
         UserCommand::List => {
             let users = s.users()?;
-            return ctx.print(&users, || {
-                let mut t = Table::new(&["name", "display name", "role", "active"]);
-                for u in &users {
-                    t.row(vec![u.name.clone(), u.display_name.clone(), u.role.to_string(), yes(u.active)]);
-                }
-                if t.is_empty() { "No users yet: vetdesk user add NAME --role admin\n".into() } else { t.render() }
-            }).map(|_| 0);
+            return ctx
+                .print(&users, || {
+                    let mut t = Table::new(&["name", "display name", "role", "active"]);
+                    for u in &users {
+                        t.row(vec![
+                            u.name.clone(),
+                            u.display_name.clone(),
+                            u.role.to_string(),
+                            yes(u.active),
+                        ]);
+                    }
+                    if t.is_empty() {
+                        "No users yet: vetdesk user add NAME --role admin\n".into()
+                    } else {
+                        t.render()
+                    }
+                })
+                .map(|_| 0);
         }
         UserCommand::Add { name, role, display_name } => {
             let role: Role = role.parse()?;
@@ -137,7 +150,10 @@ fn user(ctx: &Ctx, command: UserCommand) -> Result<u8> {
                 }
                 Err(e) => return Err(e),
             };
-            let applied = s.apply(&actor, Change::AddUser { id: None, name: name.clone(), display_name, role })?;
+            let applied = s.apply(
+                &actor,
+                Change::AddUser { id: None, name: name.clone(), display_name, role },
+            )?;
             return ctx.print(&applied, || format!("Added user {name} ({role}).\n")).map(|_| 0);
         }
         UserCommand::SetRole { name, role } => Change::SetUserRole { name, role: role.parse()? },
@@ -169,7 +185,11 @@ fn vendor(ctx: &Ctx, command: VendorCommand) -> Result<u8> {
                         clip(&v.fields.contact, 40),
                     ]);
                 }
-                if t.is_empty() { "No vendors yet: vetdesk vendor add NAME --contact ...\n".into() } else { t.render() }
+                if t.is_empty() {
+                    "No vendors yet: vetdesk vendor add NAME --contact ...\n".into()
+                } else {
+                    t.render()
+                }
             })?;
         }
         VendorCommand::Add { name, args } => {
@@ -219,25 +239,39 @@ fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
         CandidateCommand::Add { args, no_case, assignee, priority } => {
             let candidate = candidate_fields(ctx, args)?;
             let priority: Priority = priority.parse()?;
-            let case = (!no_case).then_some(NewCase { kind: CaseKind::PreHire, assignee, priority, due_on: None });
+            let case = (!no_case).then_some(NewCase {
+                kind: CaseKind::PreHire,
+                assignee,
+                priority,
+                due_on: None,
+            });
             let applied = s.add_candidate(ctx.actor()?, candidate, case)?;
             let mut text = String::new();
             for a in &applied {
                 match &a.change {
-                    Change::AddCandidate { id, .. } => text.push_str(&format!("Added candidate {}.\n", opt(id))),
-                    Change::OpenCase { id, .. } => text.push_str(&format!("Opened case {}.\n", opt(id))),
+                    Change::AddCandidate { id, .. } => {
+                        text.push_str(&format!("Added candidate {}.\n", opt(id)))
+                    }
+                    Change::OpenCase { id, .. } => {
+                        text.push_str(&format!("Opened case {}.\n", opt(id)))
+                    }
                     _ => {}
                 }
             }
             ctx.print(&applied, || text)?;
         }
         CandidateCommand::Import { file, no_cases } => {
-            let reader = std::fs::File::open(&file)
-                .map_err(|e| CliError::Io { context: format!("cannot open {}", file.display()), source: e })?;
-            let parsed = parse_candidates_csv(std::io::BufReader::new(reader)).map_err(|e| match e {
-                ImportError::Header(m) => ImportError::Header(format!("{}: {m}", file.display())),
-                rows => rows,
+            let reader = std::fs::File::open(&file).map_err(|e| CliError::Io {
+                context: format!("cannot open {}", file.display()),
+                source: e,
             })?;
+            let parsed =
+                parse_candidates_csv(std::io::BufReader::new(reader)).map_err(|e| match e {
+                    ImportError::Header(m) => {
+                        ImportError::Header(format!("{}: {m}", file.display()))
+                    }
+                    rows => rows,
+                })?;
             let outcome = s.import_candidates(ctx.actor()?, &parsed, !no_cases)?;
             ctx.print(&outcome, || {
                 format!(
@@ -292,7 +326,11 @@ fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
                     ("application IP", opt(&f.application_ip)),
                     (
                         "cases",
-                        cases.iter().map(|k| format!("{} ({}, {})", k.id, k.kind, k.status)).collect::<Vec<_>>().join(", "),
+                        cases
+                            .iter()
+                            .map(|k| format!("{} ({}, {})", k.id, k.kind, k.status))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     ),
                 ])
             })?;
@@ -307,9 +345,9 @@ fn status_target(text: &str) -> Result<(CaseStatus, Option<Decision>)> {
         return Ok((CaseStatus::Decided, Some(decision)));
     }
     match text.parse::<CaseStatus>() {
-        Ok(CaseStatus::Decided) => Err(CliError::Usage(
-            "say which decision: cleared, rejected or referred".into(),
-        )),
+        Ok(CaseStatus::Decided) => {
+            Err(CliError::Usage("say which decision: cleared, rejected or referred".into()))
+        }
         Ok(status) => Ok((status, None)),
         Err(_) => Err(CliError::Usage(format!(
             "unknown status {text:?}; expected one of: open, in-review, escalated, cleared, rejected, referred, closed"
@@ -335,26 +373,50 @@ fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
                 limit,
             };
             let cases = s.cases(&filter)?;
-            return ctx.print(&cases, || {
-                let mut t = Table::new(&["case", "candidate", "vendor", "status", "priority", "assignee", "checklist", "due"]);
-                for c in &cases {
-                    let status = match c.decision {
-                        Some(d) => format!("{} ({d})", c.status),
-                        None => c.status.to_string(),
-                    };
-                    t.row(vec![
-                        c.id.to_string(),
-                        clip(&c.candidate_name, 32),
-                        clip(&opt(&c.vendor_name), 24),
-                        status,
-                        c.priority.to_string(),
-                        opt(&c.assignee),
-                        format!("{}/{}{}", c.progress.done, c.progress.total, if c.progress.failed > 0 { format!(" ({} failed)", c.progress.failed) } else { String::new() }),
-                        format!("{}{}", opt(&c.due_on), if c.overdue { " OVERDUE" } else { "" }),
+            return ctx
+                .print(&cases, || {
+                    let mut t = Table::new(&[
+                        "case",
+                        "candidate",
+                        "vendor",
+                        "status",
+                        "priority",
+                        "assignee",
+                        "checklist",
+                        "due",
                     ]);
-                }
-                if t.is_empty() { "No cases match.\n".into() } else { t.render() }
-            }).map(|_| 0);
+                    for c in &cases {
+                        let status = match c.decision {
+                            Some(d) => format!("{} ({d})", c.status),
+                            None => c.status.to_string(),
+                        };
+                        t.row(vec![
+                            c.id.to_string(),
+                            clip(&c.candidate_name, 32),
+                            clip(&opt(&c.vendor_name), 24),
+                            status,
+                            c.priority.to_string(),
+                            opt(&c.assignee),
+                            format!(
+                                "{}/{}{}",
+                                c.progress.done,
+                                c.progress.total,
+                                if c.progress.failed > 0 {
+                                    format!(" ({} failed)", c.progress.failed)
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                            format!(
+                                "{}{}",
+                                opt(&c.due_on),
+                                if c.overdue { " OVERDUE" } else { "" }
+                            ),
+                        ]);
+                    }
+                    if t.is_empty() { "No cases match.\n".into() } else { t.render() }
+                })
+                .map(|_| 0);
         }
         CaseCommand::Show { id } => {
             let detail = s.case_detail(id)?;
@@ -379,7 +441,9 @@ fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
             }
             Change::AssignCase { case_id: id, assignee: user }
         }
-        CaseCommand::Priority { id, priority } => Change::SetPriority { case_id: id, priority: priority.parse()? },
+        CaseCommand::Priority { id, priority } => {
+            Change::SetPriority { case_id: id, priority: priority.parse()? }
+        }
         CaseCommand::Due { id, date: due, none } => {
             if due.is_none() && !none {
                 return Err(CliError::Usage("give a date (YYYY-MM-DD), or pass --none".into()));
@@ -414,6 +478,8 @@ fn render_checklist(entries: &[crate::store::ChecklistEntry]) -> String {
     let mut out = String::new();
     let mut phase = "";
     let mut section = "";
+    let id_width = entries.iter().map(|e| e.item.id.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + 9 + id_width + 2);
     for e in entries {
         if e.phase_id != phase {
             phase = &e.phase_id;
@@ -425,19 +491,27 @@ fn render_checklist(entries: &[crate::store::ChecklistEntry]) -> String {
             out.push_str(&format!("  {}\n", e.section_title));
         }
         let who = match (&e.state.recorded_by, &e.state.recorded_at) {
-            (Some(by), Some(at)) if e.state.result != ItemResult::Pending => format!("  ({by}, {at})"),
+            (Some(by), Some(at)) if e.state.result != ItemResult::Pending => {
+                format!("  ({by}, {at})")
+            }
             _ => String::new(),
         };
-        out.push_str(&format!("    {:<9}{}  {}{}\n", result_mark(e.state.result), e.item.id, e.item.title, who));
+        out.push_str(&format!(
+            "    {:<9}{:<id_width$}  {}{}\n",
+            result_mark(e.state.result),
+            e.item.id,
+            e.item.title,
+            who
+        ));
         if let Some(note) = &e.state.note {
-            out.push_str(&format!("             note: {}\n", clip(note, 100)));
+            out.push_str(&format!("{indent}note: {}\n", clip(note, 100)));
         }
         if !e.state.evidence.is_empty() {
             let ids: Vec<String> = e.state.evidence.iter().map(|i| i.to_string()).collect();
-            out.push_str(&format!("             evidence: {}\n", ids.join(", ")));
+            out.push_str(&format!("{indent}evidence: {}\n", ids.join(", ")));
         }
         if !e.blocked_by.is_empty() && e.state.result == ItemResult::Pending {
-            out.push_str(&format!("             waits for: {}\n", e.blocked_by.join(", ")));
+            out.push_str(&format!("{indent}waits for: {}\n", e.blocked_by.join(", ")));
         }
     }
     out
@@ -446,7 +520,9 @@ fn render_checklist(entries: &[crate::store::ChecklistEntry]) -> String {
 fn render_case(d: &crate::store::CaseDetail) -> String {
     let c = &d.case;
     let decision = match (&c.decision, &c.decision_reason) {
-        (Some(dec), Some(reason)) => format!("{dec} by {} at {}: {reason}", opt(&c.decided_by), opt(&c.decided_at)),
+        (Some(dec), Some(reason)) => {
+            format!("{dec} by {} at {}: {reason}", opt(&c.decided_by), opt(&c.decided_at))
+        }
         _ => String::new(),
     };
     let mut out = fields(&[
@@ -459,7 +535,13 @@ fn render_case(d: &crate::store::CaseDetail) -> String {
         ("assignee", opt(&c.assignee)),
         ("due", format!("{}{}", opt(&c.due_on), if d.overdue { " (OVERDUE)" } else { "" })),
         ("opened", format!("{} by {}", c.opened_at, c.opened_by)),
-        ("checklist", format!("{}/{} done, {} passed, {} failed", d.progress.done, d.progress.total, d.progress.passed, d.progress.failed)),
+        (
+            "checklist",
+            format!(
+                "{}/{} done, {} passed, {} failed",
+                d.progress.done, d.progress.total, d.progress.passed, d.progress.failed
+            ),
+        ),
         ("template", format!("{} v{} ({})", c.template_id, c.template_version, d.template_title)),
         ("audit", format!("{} records, chain head {}", d.audit_records, d.chain_head)),
     ]);
@@ -468,7 +550,14 @@ fn render_case(d: &crate::store::CaseDetail) -> String {
         out.push_str("\nEVIDENCE\n");
         let mut t = Table::new(&["id", "file", "type", "bytes", "sha256", "added"]);
         for e in &d.evidence {
-            t.row(vec![e.id.to_string(), clip(&e.original_name, 30), e.media_type.clone(), e.size.to_string(), e.sha256.clone(), format!("{} {}", e.added_by, e.added_at)]);
+            t.row(vec![
+                e.id.to_string(),
+                clip(&e.original_name, 30),
+                e.media_type.clone(),
+                e.size.to_string(),
+                e.sha256.clone(),
+                format!("{} {}", e.added_by, e.added_at),
+            ]);
         }
         out.push_str(&t.render());
     }
@@ -490,7 +579,10 @@ fn check(ctx: &Ctx, command: CheckCommand) -> Result<u8> {
         }
         CheckCommand::Set { id, item, result, note, evidence } => {
             let result: ItemResult = result.parse()?;
-            let applied = s.apply(ctx.actor()?, Change::RecordResult { case_id: id, item_id: item.clone(), result, note, evidence })?;
+            let applied = s.apply(
+                ctx.actor()?,
+                Change::RecordResult { case_id: id, item_id: item.clone(), result, note, evidence },
+            )?;
             ctx.print(&applied, || format!("Case {id}: {item} is {result}.\n"))?;
         }
     }
@@ -501,10 +593,14 @@ fn evidence(ctx: &Ctx, command: EvidenceCommand) -> Result<u8> {
     let s = &ctx.store;
     match command {
         EvidenceCommand::Add { id, file, item, description } => {
-            let applied = s.attach_file(ctx.actor()?, id, &file, item, description, &mut |_, _| {})?;
+            let applied =
+                s.attach_file(ctx.actor()?, id, &file, item, description, &mut |_, _| {})?;
             let text = match &applied.change {
                 Change::AttachEvidence { id: Some(evid), file: stored, original_name, .. } => {
-                    let mut text = format!("Added evidence {evid} to case {id}: {original_name}, {}, {} bytes, sha256 {}.\n", stored.media_type, stored.size, stored.sha256);
+                    let mut text = format!(
+                        "Added evidence {evid} to case {id}: {original_name}, {}, {} bytes, sha256 {}.\n",
+                        stored.media_type, stored.size, stored.sha256
+                    );
                     if let Some(note) = &stored.ingest_note {
                         text.push_str(&format!("Note: {note}\n"));
                     }
@@ -519,7 +615,14 @@ fn evidence(ctx: &Ctx, command: EvidenceCommand) -> Result<u8> {
             ctx.print(&list, || {
                 let mut t = Table::new(&["id", "file", "type", "bytes", "item", "sha256"]);
                 for e in &list {
-                    t.row(vec![e.id.to_string(), clip(&e.original_name, 30), e.media_type.clone(), e.size.to_string(), opt(&e.item_id), e.sha256.clone()]);
+                    t.row(vec![
+                        e.id.to_string(),
+                        clip(&e.original_name, 30),
+                        e.media_type.clone(),
+                        e.size.to_string(),
+                        opt(&e.item_id),
+                        e.sha256.clone(),
+                    ]);
                 }
                 if t.is_empty() { format!("No evidence on case {id} yet.\n") } else { t.render() }
             })?;
@@ -527,7 +630,9 @@ fn evidence(ctx: &Ctx, command: EvidenceCommand) -> Result<u8> {
         EvidenceCommand::Export { evid, dest, force } => {
             let bytes = s.export_evidence(evid, &dest, force)?;
             let value = serde_json::json!({ "evidence": evid, "dest": dest, "bytes": bytes });
-            ctx.print(&value, || format!("Wrote {} ({bytes} bytes, hash checked).\n", dest.display()))?;
+            ctx.print(&value, || {
+                format!("Wrote {} ({bytes} bytes, hash checked).\n", dest.display())
+            })?;
         }
     }
     Ok(0)
@@ -543,7 +648,10 @@ fn note(ctx: &Ctx, command: NoteCommand) -> Result<u8> {
         NoteCommand::List { id } => {
             let notes = s.notes(id)?;
             ctx.print(&notes, || {
-                notes.iter().map(|n| format!("{} {} {}: {}\n", n.id, n.created_at, n.author, n.text)).collect()
+                notes
+                    .iter()
+                    .map(|n| format!("{} {} {}: {}\n", n.id, n.created_at, n.author, n.text))
+                    .collect()
             })?;
         }
     }
@@ -554,7 +662,9 @@ fn audit(ctx: &Ctx, id: &str) -> Result<u8> {
     let chain = if id.eq_ignore_ascii_case("global") {
         Chain::Global
     } else {
-        let case_id: i64 = id.parse().map_err(|_| CliError::Usage(format!("{id:?} is not a case id or `global`")))?;
+        let case_id: i64 = id
+            .parse()
+            .map_err(|_| CliError::Usage(format!("{id:?} is not a case id or `global`")))?;
         ctx.store.case(case_id)?;
         Chain::Case(case_id)
     };
@@ -563,7 +673,13 @@ fn audit(ctx: &Ctx, id: &str) -> Result<u8> {
         let mut t = Table::new(&["seq", "at", "actor", "change", "hash"]);
         for r in &records {
             let kind = r.change.get("type").and_then(|v| v.as_str()).unwrap_or("?");
-            t.row(vec![r.seq.to_string(), r.at.to_string(), r.actor.clone(), clip(&describe_change(kind, &r.change), 70), r.hash.clone()]);
+            t.row(vec![
+                r.seq.to_string(),
+                r.at.to_string(),
+                r.actor.clone(),
+                clip(&describe_change(kind, &r.change), 70),
+                r.hash.clone(),
+            ]);
         }
         t.render()
     })?;
@@ -572,7 +688,12 @@ fn audit(ctx: &Ctx, id: &str) -> Result<u8> {
 
 /// A one-line account of a recorded change for the audit listing.
 fn describe_change(kind: &str, change: &serde_json::Value) -> String {
-    let get = |k: &str| change.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default();
+    let get = |k: &str| {
+        change
+            .get(k)
+            .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+            .unwrap_or_default()
+    };
     match kind {
         "record_result" => format!("{}: {}", get("item_id"), get("result")),
         "set_status" => match change.get("decision").and_then(|d| d.as_str()) {
@@ -595,7 +716,12 @@ fn search(ctx: &Ctx, query: &str, limit: usize) -> Result<u8> {
     ctx.print(&hits, || {
         let mut t = Table::new(&["case", "candidate", "found in", "match"]);
         for h in &hits {
-            t.row(vec![opt(&h.case_id), clip(&h.candidate_name, 30), h.kind.to_string(), clip(&h.snippet, 70)]);
+            t.row(vec![
+                opt(&h.case_id),
+                clip(&h.candidate_name, 30),
+                h.kind.to_string(),
+                clip(&h.snippet, 70),
+            ]);
         }
         if t.is_empty() { format!("Nothing found for {query:?}.\n") } else { t.render() }
     })?;

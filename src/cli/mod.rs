@@ -38,6 +38,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run; the size of the larger variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create the data directory and database (safe to run again).
@@ -90,11 +92,18 @@ pub enum UserCommand {
     },
     List,
     /// Change a user's role (admins only).
-    SetRole { name: String, role: String },
+    SetRole {
+        name: String,
+        role: String,
+    },
     /// Deactivate a user (admins only); their past actions stay in the trail.
-    Deactivate { name: String },
+    Deactivate {
+        name: String,
+    },
     /// Reactivate a user (admins only).
-    Activate { name: String },
+    Activate {
+        name: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +171,7 @@ pub struct CandidateArgs {
     pub application_ip: Option<String>,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum CandidateCommand {
     /// Add a candidate and open a pre-hire case for them.
@@ -184,7 +194,9 @@ pub enum CandidateCommand {
         no_cases: bool,
     },
     List,
-    Show { id: i64 },
+    Show {
+        id: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -222,7 +234,9 @@ pub enum CaseCommand {
         #[arg(long)]
         limit: Option<u32>,
     },
-    Show { id: i64 },
+    Show {
+        id: i64,
+    },
     /// Move a case: open, in-review, escalated, cleared, rejected, referred, closed.
     Status {
         id: i64,
@@ -237,7 +251,10 @@ pub enum CaseCommand {
         #[arg(long, conflicts_with = "user")]
         none: bool,
     },
-    Priority { id: i64, priority: String },
+    Priority {
+        id: i64,
+        priority: String,
+    },
     /// Set (or with --none clear) the date the case should be decided by.
     Due {
         id: i64,

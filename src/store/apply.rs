@@ -10,8 +10,8 @@ use rusqlite::Connection;
 use super::{Result, StoreError, candidates, cases, users, vendors};
 use crate::change::{Change, StoredFile, TemplateRef};
 use crate::model::{
-    CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, Role, Timestamp,
-    User, VendorFields,
+    CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, ItemState, Role,
+    Timestamp, User, VendorFields,
 };
 use crate::template::{self, DEFAULT_TEMPLATE};
 
@@ -268,14 +268,14 @@ fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
 fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
     use CaseStatus::*;
     let from = case.status;
-    let allowed = match (from, to) {
-        (Open, InReview | Escalated | Decided) => true,
-        (InReview, Open | Escalated | Decided) => true,
-        (Escalated, InReview | Decided) => true,
-        (Decided, InReview | Escalated | Closed) => true,
-        (Closed, InReview) => true,
-        _ => false,
-    };
+    let allowed = matches!(
+        (from, to),
+        (Open, InReview | Escalated | Decided)
+            | (InReview, Open | Escalated | Decided)
+            | (Escalated, InReview | Decided)
+            | (Decided, InReview | Escalated | Closed)
+            | (Closed, InReview)
+    );
     if !allowed {
         return Err(StoreError::Conflict(format!(
             "case {} cannot move from {from} to {to}",
@@ -665,16 +665,17 @@ pub(crate) fn write_effects(
         Change::SetStatus { case_id, status, decision, reason } => {
             cases::set_status(conn, *case_id, *status, *decision, reason, actor, at)
         }
-        Change::RecordResult { case_id, item_id, result, note, evidence } => cases::record_result(
-            conn,
-            *case_id,
-            item_id,
-            *result,
-            note.as_deref(),
-            evidence,
-            actor,
-            at,
-        ),
+        Change::RecordResult { case_id, item_id, result, note, evidence } => {
+            let state = ItemState {
+                item_id: item_id.clone(),
+                result: *result,
+                note: note.clone(),
+                recorded_by: Some(actor.to_string()),
+                recorded_at: Some(*at),
+                evidence: evidence.clone(),
+            };
+            cases::record_result(conn, *case_id, &state)
+        }
         Change::AttachEvidence { id, case_id, file, original_name, description, item_id } => {
             cases::insert_evidence(
                 conn,

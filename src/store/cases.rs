@@ -558,20 +558,13 @@ pub(crate) fn set_status(
     Ok(())
 }
 
-pub(crate) fn record_result(
-    conn: &Connection,
-    case_id: CaseId,
-    item_id: &str,
-    result: ItemResult,
-    note: Option<&str>,
-    evidence: &[EvidenceId],
-    actor: &str,
-    at: &Timestamp,
-) -> Result<()> {
+/// Writes one item's new state (which carries who recorded it and when).
+pub(crate) fn record_result(conn: &Connection, case_id: CaseId, state: &ItemState) -> Result<()> {
+    let item_id = &state.item_id;
     conn.execute(
         "UPDATE checklist_items SET result = ?3, note = ?4, recorded_by = ?5, recorded_at = ?6
          WHERE case_id = ?1 AND item_id = ?2",
-        params![case_id, item_id, result, note, actor, at],
+        params![case_id, item_id, state.result, state.note, state.recorded_by, state.recorded_at],
     )?;
     conn.execute(
         "DELETE FROM item_evidence WHERE case_id = ?1 AND item_id = ?2",
@@ -580,10 +573,13 @@ pub(crate) fn record_result(
     let mut link = conn.prepare(
         "INSERT OR IGNORE INTO item_evidence (case_id, item_id, evidence_id) VALUES (?1, ?2, ?3)",
     )?;
-    for evidence_id in evidence {
+    for evidence_id in &state.evidence {
         link.execute(params![case_id, item_id, evidence_id])?;
     }
-    touch(conn, case_id, at)
+    match state.recorded_at {
+        Some(at) => touch(conn, case_id, &at),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn insert_note(

@@ -49,6 +49,13 @@ fn candidate_of_case(conn: &Connection, case_id: i64) -> Result<i64> {
 fn candidate_body(c: &Candidate) -> String {
     let f = &c.fields;
     let mut parts: Vec<&str> = Vec::new();
+    // Names in Latin letters too, so that "Petrov" finds "Петров" and "Muller" finds "Müller".
+    let transliterated: Vec<String> = std::iter::once(&f.legal_name)
+        .chain(&f.other_names)
+        .map(|n| deunicode::deunicode(n))
+        .filter(|t| !f.legal_name.eq_ignore_ascii_case(t))
+        .collect();
+    parts.extend(transliterated.iter().map(String::as_str));
     parts.extend(f.other_names.iter().map(String::as_str));
     parts.extend(f.emails.iter().map(String::as_str));
     parts.extend(f.phones.iter().map(String::as_str));

@@ -55,7 +55,8 @@ impl Store {
             Some(user) if user.active => {}
             _ => return Err(StoreError::UnknownActor(actor.to_string())),
         }
-        let case = cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+        let case =
+            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
         if case.status == CaseStatus::Closed {
             return Err(StoreError::Conflict(format!(
                 "case {case_id} is closed; a compliance officer must reopen it first"

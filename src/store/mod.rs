@@ -243,6 +243,14 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         schema::configure(&reader)?;
+        // Temp files of an ingest that was killed mid-way are harmless but take space.
+        match crate::evidence::EvidenceFiles::new(&dir.root).remove_stale_temp() {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(removed = n, "removed temp files left by an interrupted ingest")
+            }
+            Err(e) => tracing::warn!(error = %e, "could not clean the temp folder"),
+        }
         Ok(Store { dir, config, clock, writer: Mutex::new(writer), reader: Mutex::new(reader) })
     }
 
@@ -295,7 +303,13 @@ impl Store {
     }
 
     /// Checks, writes and records one change inside a transaction.
-    fn apply_in(&self, tx: &Connection, actor: &str, at: &Timestamp, change: Change) -> Result<Applied> {
+    fn apply_in(
+        &self,
+        tx: &Connection,
+        actor: &str,
+        at: &Timestamp,
+        change: Change,
+    ) -> Result<Applied> {
         let acting = apply::acting_user(tx, actor, &change)?;
         let resolved = apply::resolve(tx, &acting, at, &self.dir.root, change)?;
         apply::write_effects(tx, at, &acting.name, &resolved)?;
@@ -319,7 +333,9 @@ impl Store {
         let at = self.clock.now();
         let added = self.apply_in(&tx, actor, &at, Change::AddCandidate { id: None, candidate })?;
         let mut applied = vec![added];
-        if let (Some(case), Change::AddCandidate { id: Some(candidate_id), .. }) = (case, &applied[0].change) {
+        if let (Some(case), Change::AddCandidate { id: Some(candidate_id), .. }) =
+            (case, &applied[0].change)
+        {
             let opened = self.apply_in(
                 &tx,
                 actor,
@@ -432,10 +448,18 @@ impl Store {
                 // (spaces, repeated entries) do not count as a change.
                 let tidy = apply::check_candidate(tx, &fields, at, Some(current.id))?;
                 if tidy == current.fields {
-                    return Ok(RowOutcome::Unchanged(ImportedRow { line: row.line, candidate_id: current.id, case_id: None }));
+                    return Ok(RowOutcome::Unchanged(ImportedRow {
+                        line: row.line,
+                        candidate_id: current.id,
+                        case_id: None,
+                    }));
                 }
                 make(Change::UpdateCandidate { id: current.id, candidate: fields })?;
-                Ok(RowOutcome::Updated(ImportedRow { line: row.line, candidate_id: current.id, case_id: None }))
+                Ok(RowOutcome::Updated(ImportedRow {
+                    line: row.line,
+                    candidate_id: current.id,
+                    case_id: None,
+                }))
             }
             None => {
                 let added = make(Change::AddCandidate { id: None, candidate: fields })?;

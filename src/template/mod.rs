@@ -297,50 +297,26 @@ title = "Sec"
         let rows: &[(&str, &str, &[&str])] = &[
             ("offer-accepted", "onboarding", &[]),
             ("form-i9-complete", "onboarding", &["offer-accepted"]),
-            (
-                "e-verify",
-                "onboarding",
-                &["offer-accepted", "form-i9-complete"],
-            ),
+            ("e-verify", "onboarding", &["offer-accepted", "form-i9-complete"]),
         ];
         for (id, phase, required) in rows {
             let r = t.item(id).unwrap_or_else(|| panic!("{id} missing"));
             assert_eq!(r.phase.id, *phase, "{id} is in the wrong phase");
             for needed in *required {
-                assert!(
-                    r.item.requires.iter().any(|x| x == needed),
-                    "{id} must require {needed}"
-                );
+                assert!(r.item.requires.iter().any(|x| x == needed), "{id} must require {needed}");
             }
         }
-        let reason = t
-            .item("e-verify")
-            .unwrap()
-            .item
-            .requires_reason
-            .clone()
-            .unwrap();
-        assert!(
-            reason.contains("pre-screen"),
-            "the E-Verify reason must explain pre-screening"
-        );
+        let reason = t.item("e-verify").unwrap().item.requires_reason.clone().unwrap();
+        assert!(reason.contains("pre-screen"), "the E-Verify reason must explain pre-screening");
     }
 
     #[test]
     fn v1_cites_every_source_with_a_url() {
         let t = get(DEFAULT_TEMPLATE, 1).unwrap();
         for source in &t.sources {
-            assert!(
-                t.items().any(|r| r.item.source == source.id),
-                "{} is never cited",
-                source.id
-            );
+            assert!(t.items().any(|r| r.item.source == source.id), "{} is never cited", source.id);
             let url = source.url.as_deref().unwrap_or("");
-            assert!(
-                url.starts_with("https://"),
-                "{} needs an https URL",
-                source.id
-            );
+            assert!(url.starts_with("https://"), "{} needs an https URL", source.id);
         }
     }
 
@@ -351,15 +327,9 @@ title = "Sec"
         assert!(rows.len() > 40, "docs/controls.md tables were not found");
         let mut traced = HashSet::new();
         for (line, ids) in &rows {
-            assert!(
-                !ids.is_empty(),
-                "docs/controls.md line {line} names no item"
-            );
+            assert!(!ids.is_empty(), "docs/controls.md line {line} names no item");
             for id in ids {
-                assert!(
-                    t.item(id).is_some(),
-                    "docs/controls.md line {line}: no item {id}"
-                );
+                assert!(t.item(id).is_some(), "docs/controls.md line {line}: no item {id}");
                 traced.insert(*id);
             }
         }

@@ -22,7 +22,9 @@ pub fn t0() -> Timestamp {
 /// A new store in a temp dir, with a fixed clock the test can move.
 pub fn store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(t0())).unwrap();
+    let store =
+        Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(t0()))
+            .unwrap();
     (dir, store)
 }
 
@@ -33,14 +35,27 @@ pub fn reopen(dir: &Path) -> Store {
 /// Four users, one per role.
 pub fn add_users(store: &Store) {
     store
-        .apply(ADMIN, Change::AddUser { id: None, name: ADMIN.into(), display_name: "Ada Admin".into(), role: Role::Admin })
+        .apply(
+            ADMIN,
+            Change::AddUser {
+                id: None,
+                name: ADMIN.into(),
+                display_name: "Ada Admin".into(),
+                role: Role::Admin,
+            },
+        )
         .unwrap();
     for (name, display, role) in [
         (REVIEWER, "Rita Reviewer", Role::Reviewer),
         (INVESTIGATOR, "Ivan Investigator", Role::Investigator),
         (COMPLIANCE, "Cora Compliance", Role::Compliance),
     ] {
-        store.apply(ADMIN, Change::AddUser { id: None, name: name.into(), display_name: display.into(), role }).unwrap();
+        store
+            .apply(
+                ADMIN,
+                Change::AddUser { id: None, name: name.into(), display_name: display.into(), role },
+            )
+            .unwrap();
     }
 }
 
@@ -70,12 +85,19 @@ pub fn candidate_fields(name: &str, external_id: &str) -> CandidateFields {
 pub fn populated() -> (TempDir, Store, i64) {
     let (dir, store) = store();
     add_users(&store);
-    store.apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") }).unwrap();
+    store
+        .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
+        .unwrap();
     let applied = store
         .add_candidate(
             REVIEWER,
             candidate_fields("Anna Maria Eriksson", "ATS-1"),
-            Some(NewCase { kind: CaseKind::PreHire, assignee: Some(REVIEWER.into()), priority: Priority::Normal, due_on: None }),
+            Some(NewCase {
+                kind: CaseKind::PreHire,
+                assignee: Some(REVIEWER.into()),
+                priority: Priority::Normal,
+                due_on: None,
+            }),
         )
         .unwrap();
     let case_id = match &applied[1].change {
@@ -97,10 +119,17 @@ pub fn dump(db: &Path) -> String {
         .unwrap();
     let mut out = String::new();
     for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid")).or_else(|_| conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .or_else(|_| conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")))
+            .unwrap();
         let width = stmt.column_count();
         let rows = stmt
-            .query_map([], |r| (0..width).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<Result<Vec<_>, _>>())
+            .query_map([], |r| {
+                (0..width)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .unwrap();
         for row in rows {
             out.push_str(&format!("{table}: {:?}\n", row.unwrap()));
@@ -111,7 +140,9 @@ pub fn dump(db: &Path) -> String {
 
 /// A small real PNG image.
 pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
