@@ -83,11 +83,12 @@ pub(crate) fn bar_chart(
                 chart.categories.len()
             )));
         }
-        if let Some(v) = s.values.iter().find(|v| !v.is_finite()) {
-            return Err(bad(format!("series {:?} has the value {v}", s.name)));
+        // Beyond 1e15 the axis arithmetic loses integer precision; no count gets there.
+        if let Some(v) = s.values.iter().find(|v| !v.is_finite() || v.abs() > 1e15) {
+            return Err(bad(format!("series {:?} has the value {v:e}", s.name)));
         }
     }
-    let height = chart.height.clamp(100.0, area.height * 0.9);
+    let height = chart.height.max(100.0).min(area.height * 0.9);
     let small = theme::SMALL;
     let small_h = theme::line_height(small);
     let mut items = Vec::new();

@@ -520,11 +520,20 @@ impl Document {
 
     /// Lays the document out and writes the PDF. Consumes the document so that image bytes
     /// move into the file instead of being copied.
+    #[tracing::instrument(level = "debug", skip_all, fields(title = %self.metadata.title), err)]
     pub fn render(self) -> Result<RenderedPdf, PdfError> {
         let fonts = Fonts::get()?;
         let mut shaper = Shaper::new(fonts);
         let (page_w, page_h) = self.page_size.dimensions();
         let m = self.margins;
+        if ![m.top, m.right, m.bottom, m.left]
+            .iter()
+            .all(|v| v.is_finite() && *v >= 0.0)
+        {
+            return Err(PdfError::InvalidLayout(format!(
+                "margins must be 0 pt or more: {m:?}"
+            )));
+        }
         let width = page_w - m.left - m.right;
         let header = self
             .header
@@ -608,6 +617,7 @@ impl Document {
 
         let missing_glyphs = shaper.into_missing();
         let written = render::write(page_w, page_h, pages, self.images, &self.metadata, fonts)?;
+        tracing::debug!(pages = total, bytes = written.bytes.len(), "rendered PDF");
         Ok(RenderedPdf {
             bytes: written.bytes,
             page_count: total,

@@ -223,3 +223,27 @@ impl Shaper {
         self.missing
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The PDF's ToUnicode map is keyed by glyph: were two characters drawn with one glyph,
+    /// a reader would extract one of them as the other. DejaVu maps every BMP character it
+    /// has to a glyph of its own.
+    #[test]
+    fn every_glyph_stands_for_one_character() {
+        let fonts = Fonts::get().unwrap();
+        for face in Face::ALL {
+            let font = &fonts.face(face).font;
+            let mut seen: HashMap<u16, char> = HashMap::new();
+            for c in '\u{20}'..='\u{FFFF}' {
+                if let Some(g) = font.lookup_glyph_index(u32::from(c)).filter(|g| *g != 0) {
+                    if let Some(prev) = seen.insert(g, c) {
+                        panic!("{face:?}: {prev:?} and {c:?} share glyph {g}");
+                    }
+                }
+            }
+        }
+    }
+}

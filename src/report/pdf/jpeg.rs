@@ -17,7 +17,7 @@ pub(crate) enum JpegColor {
 }
 
 /// A validated JPEG and the facts the PDF image dictionary needs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Jpeg {
     pub(crate) bytes: Vec<u8>,
     pub(crate) width: u32,
@@ -39,6 +39,18 @@ impl Jpeg {
             height: header.height,
             color: header.color,
         })
+    }
+}
+
+// Not derived: a document's debug output would otherwise dump every image byte.
+impl std::fmt::Debug for Jpeg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Jpeg")
+            .field("bytes", &self.bytes.len())
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("color", &self.color)
+            .finish()
     }
 }
 

@@ -304,7 +304,8 @@ pub(crate) fn key_values(
         .iter()
         .map(|(k, _)| single_line(shaper, &bold(k), size, Color::MUTED).width)
         .fold(0.0_f32, f32::max);
-    let key_w = (widest + 12.0).clamp(60.0, area.width * 0.38);
+    // max/min rather than clamp: clamp panics when the bounds cross (a narrow column).
+    let key_w = (widest + 12.0).max(60.0).min(area.width * 0.38);
     let value_w = area.width - key_w;
     for (key, value) in pairs {
         let key_lines = wrap(shaper, &bold(key), size, Color::MUTED, key_w - 8.0);
@@ -613,10 +614,12 @@ pub(crate) fn image_grid(
     jpegs: &[&Jpeg],
     area: Area,
 ) {
-    let columns = grid.columns.max(1);
     let size = theme::SMALL;
     let line_h = theme::line_height(size);
     let gap = theme::GRID_GAP;
+    // No narrower cells than 40 pt, whatever was asked for.
+    let fitting = ((area.width + gap) / (40.0 + gap)).floor().max(1.0) as usize;
+    let columns = grid.columns.clamp(1, fitting);
     let cell_w = (area.width - gap * (columns - 1) as f32) / columns as f32;
     let cell_h = grid.cell_height.min(area.height * 0.8).max(10.0);
     flow.gap(theme::BLOCK_GAP);
