@@ -88,6 +88,8 @@ pub struct Metadata {
 }
 
 impl Metadata {
+    /// A title and creation time; creator and producer name Vetdesk, the rest is empty
+    /// and the identifier is derived from the content.
     pub fn new(title: impl Into<String>, created: Timestamp) -> Metadata {
         Metadata {
             title: title.into(),
@@ -150,6 +152,7 @@ pub struct Column {
 }
 
 impl Column {
+    /// A column `points` wide.
     pub fn fixed(header: impl Into<Text>, points: f32) -> Column {
         Column {
             header: header.into(),
@@ -158,6 +161,7 @@ impl Column {
         }
     }
 
+    /// A column taking `weight` shares of the width the fixed columns leave.
     pub fn relative(header: impl Into<Text>, weight: f32) -> Column {
         Column {
             header: header.into(),
@@ -174,6 +178,7 @@ impl Column {
         }
     }
 
+    /// The same column, centred.
     pub fn center(self) -> Column {
         Column {
             align: Align::Center,
@@ -191,6 +196,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with these columns and no rows yet.
     pub fn new(columns: impl IntoIterator<Item = Column>) -> Table {
         Table {
             columns: columns.into_iter().collect(),
@@ -204,6 +210,7 @@ impl Table {
         self
     }
 
+    /// Adds a row in place (for tables filled in a loop).
     pub fn push_row<T: Into<Text>>(&mut self, cells: impl IntoIterator<Item = T>) {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
@@ -225,6 +232,7 @@ pub struct Image {
 }
 
 impl Image {
+    /// The image at its largest size within the default box, no caption.
     pub fn new(image: ImageId) -> Image {
         Image {
             image,
@@ -234,6 +242,7 @@ impl Image {
         }
     }
 
+    /// A caption, centred under the image.
     pub fn caption(self, caption: impl Into<Text>) -> Image {
         Image {
             caption: Some(caption.into()),
@@ -241,6 +250,7 @@ impl Image {
         }
     }
 
+    /// At most `points` high.
     pub fn max_height(self, points: f32) -> Image {
         Image {
             max_height: Some(points),
@@ -248,6 +258,7 @@ impl Image {
         }
     }
 
+    /// At most `points` wide.
     pub fn max_width(self, points: f32) -> Image {
         Image {
             max_width: Some(points),
@@ -266,6 +277,8 @@ pub struct ImageGrid {
 }
 
 impl ImageGrid {
+    /// An empty grid of `columns` columns (fewer when cells would be under 40 pt wide)
+    /// whose images are fitted into cells `cell_height` points high.
     pub fn new(columns: usize, cell_height: f32) -> ImageGrid {
         ImageGrid {
             columns,
@@ -274,6 +287,7 @@ impl ImageGrid {
         }
     }
 
+    /// Adds an image with its caption (which may be empty).
     pub fn item(mut self, image: ImageId, caption: impl Into<Text>) -> ImageGrid {
         self.items.push((image, caption.into()));
         self
@@ -290,6 +304,7 @@ pub struct Series {
 }
 
 impl Series {
+    /// A series in the next palette colour.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = f64>) -> Series {
         Series {
             name: name.into(),
@@ -312,6 +327,7 @@ pub struct BarChart {
 }
 
 impl BarChart {
+    /// A chart with these categories (along the bottom), no series yet, 200 pt high.
     pub fn new(
         title: impl Into<String>,
         categories: impl IntoIterator<Item = impl Into<String>>,
@@ -325,11 +341,13 @@ impl BarChart {
         }
     }
 
+    /// Adds a series; its values must be finite, one per category.
     pub fn series(mut self, series: Series) -> BarChart {
         self.series.push(series);
         self
     }
 
+    /// Labels the value axis.
     pub fn y_label(self, label: impl Into<String>) -> BarChart {
         BarChart {
             y_label: Some(label.into()),
@@ -337,6 +355,7 @@ impl BarChart {
         }
     }
 
+    /// Total height (at least 100 pt, at most 90 % of the content height).
     pub fn height(self, points: f32) -> BarChart {
         BarChart {
             height: points,
@@ -408,6 +427,8 @@ pub struct Document {
 }
 
 impl Document {
+    /// An empty document with the default margins and an empty footer (the page number
+    /// is always printed).
     pub fn new(page_size: PageSize, metadata: Metadata) -> Document {
         Document {
             page_size,
@@ -421,6 +442,7 @@ impl Document {
         }
     }
 
+    /// Replaces the default margins.
     pub fn margins(&mut self, margins: Margins) -> &mut Self {
         self.margins = margins;
         self
@@ -441,6 +463,7 @@ impl Document {
         self
     }
 
+    /// Opens the document with a cover page.
     pub fn cover(&mut self, cover: Cover) -> &mut Self {
         self.cover = Some(cover);
         self
@@ -456,11 +479,13 @@ impl Document {
         Ok(ImageId(self.images.len() - 1))
     }
 
+    /// Appends any block; the methods below are shorthands for it.
     pub fn push(&mut self, block: Block) -> &mut Self {
         self.blocks.push(block);
         self
     }
 
+    /// A heading of level 1 (largest, ruled), 2 or 3; 0 counts as 1, above 3 as 3.
     pub fn heading(&mut self, level: u8, text: impl Into<Text>) -> &mut Self {
         self.push(Block::Heading {
             level,
@@ -468,10 +493,12 @@ impl Document {
         })
     }
 
+    /// A paragraph of body text, wrapped to the content width.
     pub fn paragraph(&mut self, text: impl Into<Text>) -> &mut Self {
         self.push(Block::Paragraph(text.into()))
     }
 
+    /// Label–value pairs, labels bold in a column sized to the widest (at most 38 %).
     pub fn key_values<K: Into<Text>, V: Into<Text>>(
         &mut self,
         pairs: impl IntoIterator<Item = (K, V)>,
@@ -484,30 +511,37 @@ impl Document {
         ))
     }
 
+    /// A bulleted list; items wrap with a hanging indent.
     pub fn bullets<T: Into<Text>>(&mut self, items: impl IntoIterator<Item = T>) -> &mut Self {
         self.push(Block::Bullets(items.into_iter().map(Into::into).collect()))
     }
 
+    /// A table (see [`Table`]).
     pub fn table(&mut self, table: Table) -> &mut Self {
         self.push(Block::Table(table))
     }
 
+    /// An image added with [`Document::add_jpeg`].
     pub fn image(&mut self, image: Image) -> &mut Self {
         self.push(Block::Image(image))
     }
 
+    /// A grid of images with captions.
     pub fn image_grid(&mut self, grid: ImageGrid) -> &mut Self {
         self.push(Block::ImageGrid(grid))
     }
 
+    /// A bar chart.
     pub fn bar_chart(&mut self, chart: BarChart) -> &mut Self {
         self.push(Block::BarChart(chart))
     }
 
+    /// Vertical space (dropped at the top of a page).
     pub fn spacer(&mut self, points: f32) -> &mut Self {
         self.push(Block::Spacer(points))
     }
 
+    /// Continues on a new page (several in a row still give one break).
     pub fn page_break(&mut self) -> &mut Self {
         self.push(Block::PageBreak)
     }

@@ -16,6 +16,7 @@ pub struct Color {
 }
 
 impl Color {
+    // Named colours used by the engine's own styling; any RGB colour works.
     pub const BLACK: Color = Color::rgb(0, 0, 0);
     pub const WHITE: Color = Color::rgb(255, 255, 255);
     /// Body text: a very dark grey reads softer than pure black.
@@ -30,6 +31,7 @@ impl Color {
     pub const RED: Color = Color::rgb(0xB0, 0x2A, 0x2A);
     pub const GREEN: Color = Color::rgb(0x2E, 0x7D, 0x32);
 
+    /// A colour from 8-bit red, green and blue.
     pub const fn rgb(r: u8, g: u8, b: u8) -> Color {
         Color { r, g, b }
     }
@@ -124,6 +126,7 @@ impl Text {
         self.spans.iter().map(|s| s.text.as_str()).collect()
     }
 
+    /// No characters in any span.
     pub fn is_empty(&self) -> bool {
         self.spans.iter().all(|s| s.text.is_empty())
     }
