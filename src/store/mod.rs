@@ -15,6 +15,7 @@ mod derived;
 mod files;
 mod schema;
 mod search;
+mod snapshot;
 mod users;
 mod vendors;
 mod verify;
@@ -30,6 +31,7 @@ use ts_rs::TS;
 pub use cases::{CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress};
 pub use config::Config;
 pub use search::SearchHit;
+pub use snapshot::{Snapshot, StoredAuditRecord};
 pub use verify::{Problem, ProblemKind, VerifyReport};
 
 use crate::change::Change;
