@@ -29,6 +29,10 @@ pub enum CliError {
     Usage(String),
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    #[error("{0}")]
+    Report(#[from] crate::report::ReportError),
+    #[error("{0}")]
+    Pack(#[from] crate::pack::PackError),
 }
 
 type Result<T> = std::result::Result<T, CliError>;
@@ -72,6 +76,10 @@ fn optional_date(field: &str, text: &Option<String>) -> Result<Option<NaiveDate>
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
+    // An auditor checks a pack on any machine: no data directory needed.
+    if let Command::VerifyPack(args) = cli.command {
+        return super::reports::verify_pack(cli.json, args);
+    }
     let dir = DataDir::resolve(cli.data_dir.as_deref())?;
     let mode = match cli.command {
         Command::Init => OpenMode::CreateIfMissing,
@@ -91,6 +99,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Audit(AuditCommand::Show { id }) => audit(&ctx, &id),
         Command::Search { query, limit } => search(&ctx, &query.join(" "), limit),
         Command::Verify => verify(&ctx),
+        Command::Report(a) => super::reports::report(&ctx.store, ctx.actor()?, ctx.json, a),
+        Command::Pack(a) => super::reports::pack(&ctx.store, ctx.actor()?, ctx.json, a),
+        Command::Portfolio(a) => super::reports::portfolio(&ctx.store, ctx.actor()?, ctx.json, a),
+        // Handled above, before a store is opened.
+        Command::VerifyPack(_) => Ok(EXIT_BAD_INPUT),
     }
 }
 

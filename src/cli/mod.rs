@@ -4,12 +4,14 @@
 
 mod commands;
 mod render;
+mod reports;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 pub use commands::run;
+pub use reports::{PackArgs, PortfolioArgs, ReportArgs, VerifyPackArgs};
 
 /// Exit code when a check ran and failed.
 pub const EXIT_CHECK_FAILED: u8 = 1;
@@ -78,6 +80,15 @@ pub enum Command {
     /// Recompute every audit chain, replay the log against the tables, re-hash every evidence
     /// file. Exits 1 and names each problem if anything does not match.
     Verify,
+    /// Write the case report (PDF) of a case.
+    Report(ReportArgs),
+    /// Write the audit pack (ZIP) of a case: report, case data, audit chain, evidence, manifest.
+    Pack(PackArgs),
+    /// Check an audit pack without unpacking it (needs no data directory). Exits 1 and names
+    /// each mismatch; exits 2 when the archive is unreadable or refused as unsafe.
+    VerifyPack(VerifyPackArgs),
+    /// Write the compliance portfolio report (PDF, and CSV with --csv) of cases opened in a period.
+    Portfolio(PortfolioArgs),
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,0 +1,257 @@
+//! The audit chain as exported in `audit.jsonl`, and its recomputation. The rule is the
+//! store's (`store::audit::record_hash`), restated here over plain values so that a record
+//! can be checked from its text alone, exactly as an auditor's own script would.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::model::GENESIS_HASH;
+use crate::store::StoredAuditRecord;
+use crate::store::audit::canonical_json;
+
+/// One record as read back: the fields its hash covers, and the hash it claims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainRecord {
+    pub id: i64,
+    pub chain: String,
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub change: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What a chain that checks out ends in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainHead {
+    /// `case:<id>` (or `global`); `None` for an empty chain.
+    pub chain: Option<String>,
+    pub records: u64,
+    /// The last record's hash, or the genesis hash for an empty chain.
+    pub head: String,
+}
+
+/// Where and why a chain does not check out. `line` counts from 1 (a record of a stored
+/// chain, or a line of `audit.jsonl`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("record {line}: {message}")]
+pub struct ChainBreak {
+    pub line: usize,
+    pub message: String,
+}
+
+/// SHA-256 over the canonical JSON of `{actor, at, chain, change, prev_hash, seq}`: keys
+/// sorted, no whitespace, strings with JSON escapes only for `"`, `\` and control characters.
+pub fn record_hash(r: &ChainRecord) -> String {
+    let content = json!({
+        "actor": r.actor,
+        "at": r.at,
+        "chain": r.chain,
+        "change": r.change,
+        "prev_hash": r.prev_hash,
+        "seq": r.seq,
+    });
+    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
+}
+
+impl ChainRecord {
+    /// A stored record, whose change text must be canonical JSON (the store writes nothing
+    /// else; other text means it was edited behind the store's back).
+    pub fn from_stored(r: &StoredAuditRecord) -> Result<ChainRecord, String> {
+        let change: Value = serde_json::from_str(&r.change)
+            .map_err(|e| format!("its change is not valid JSON ({e})"))?;
+        if canonical_json(&change) != r.change {
+            return Err("its change is not stored in canonical form".into());
+        }
+        Ok(ChainRecord {
+            id: r.id,
+            chain: r.chain.clone(),
+            seq: r.seq,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            change,
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        })
+    }
+
+    /// One line of `audit.jsonl`.
+    pub fn from_line(line: &str) -> Result<ChainRecord, String> {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("not a JSON object ({e})"))?;
+        let Value::Object(map) = value else {
+            return Err("not a JSON object".into());
+        };
+        let text = |key: &str| -> Result<String, String> {
+            map.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("field {key:?} is missing or not a string"))
+        };
+        let int = |key: &str| -> Result<i64, String> {
+            map.get(key)
+                .and_then(Value::as_i64)
+                .ok_or_else(|| format!("field {key:?} is missing or not an integer"))
+        };
+        Ok(ChainRecord {
+            id: int("id")?,
+            chain: text("chain")?,
+            seq: int("seq")?,
+            at: text("at")?,
+            actor: text("actor")?,
+            change: map
+                .get("change")
+                .cloned()
+                .ok_or_else(|| "field \"change\" is missing".to_string())?,
+            prev_hash: text("prev_hash")?,
+            hash: text("hash")?,
+        })
+    }
+
+    /// The record as one line of `audit.jsonl` (canonical JSON, without the newline).
+    pub fn to_line(&self) -> String {
+        canonical_json(&json!({
+            "id": self.id,
+            "chain": self.chain,
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "change": self.change,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }))
+    }
+}
+
+/// Checks records in order: one chain, positions 1, 2, 3 …, each linked to the hash before
+/// it (the genesis hash first) and each hash recomputed. Stops at the first break, since
+/// every hash after a break is suspect too.
+pub fn check<I>(records: I) -> Result<ChainHead, ChainBreak>
+where
+    I: IntoIterator<Item = Result<ChainRecord, String>>,
+{
+    let mut head = ChainHead { chain: None, records: 0, head: GENESIS_HASH.to_string() };
+    for (i, record) in records.into_iter().enumerate() {
+        let line = i + 1;
+        let fail = |message: String| ChainBreak { line, message };
+        let r = record.map_err(fail)?;
+        match &head.chain {
+            None => head.chain = Some(r.chain.clone()),
+            Some(chain) if *chain != r.chain => {
+                return Err(fail(format!(
+                    "belongs to chain {:?}, the records before it to {chain:?}",
+                    r.chain
+                )));
+            }
+            Some(_) => {}
+        }
+        if r.seq != line as i64 {
+            return Err(fail(format!(
+                "has position {} where {line} was expected (a record is missing or out of order)",
+                r.seq
+            )));
+        }
+        if r.prev_hash != head.head {
+            return Err(fail(format!(
+                "names {} as the hash before it, but that is {}",
+                r.prev_hash, head.head
+            )));
+        }
+        let actual = record_hash(&r);
+        if actual != r.hash {
+            return Err(fail(format!(
+                "its content hashes to {actual}, not to the {} it records (the record was edited)",
+                r.hash
+            )));
+        }
+        head.records += 1;
+        head.head = r.hash;
+    }
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Chain, Timestamp};
+
+    fn stored(seq: i64, prev: &str, change: Value) -> StoredAuditRecord {
+        let at: Timestamp = "2026-11-24T10:00:00.000Z".parse().unwrap();
+        let hash = crate::store::audit::record_hash(Chain::Case(7), seq, &at, "ana", &change, prev);
+        StoredAuditRecord {
+            id: seq + 100,
+            chain: "case:7".into(),
+            seq,
+            at: at.to_string(),
+            actor: "ana".into(),
+            change: canonical_json(&change),
+            prev_hash: prev.into(),
+            hash,
+        }
+    }
+
+    fn chain_of(n: i64) -> Vec<StoredAuditRecord> {
+        let mut out: Vec<StoredAuditRecord> = Vec::new();
+        for seq in 1..=n {
+            let prev = out.last().map_or(GENESIS_HASH.to_string(), |r| r.hash.clone());
+            let change = json!({"type": "add_note", "text": format!("Zoë «{seq}» \"q\" \\ \t\u{1}"), "id": seq});
+            out.push(stored(seq, &prev, change));
+        }
+        out
+    }
+
+    #[test]
+    fn the_plain_rule_gives_the_stores_hash_and_lines_round_trip() {
+        let records = chain_of(3);
+        let head = check(records.iter().map(ChainRecord::from_stored)).unwrap();
+        assert_eq!(head.records, 3);
+        assert_eq!(head.head, records[2].hash);
+        assert_eq!(head.chain.as_deref(), Some("case:7"));
+        for r in &records {
+            let line = ChainRecord::from_stored(r).unwrap().to_line();
+            assert!(!line.contains('\n'));
+            let back = ChainRecord::from_line(&line).unwrap();
+            assert_eq!(back, ChainRecord::from_stored(r).unwrap());
+        }
+        let empty = check(std::iter::empty()).unwrap();
+        assert_eq!((empty.records, empty.head.as_str()), (0, GENESIS_HASH));
+    }
+
+    #[test]
+    fn each_kind_of_break_is_found_at_its_record() {
+        type Edit = fn(&mut Vec<StoredAuditRecord>);
+        // (what was done, edit, record the break is reported at, words in the message)
+        let rows: Vec<(&str, Edit, usize, &str)> = vec![
+            ("text edited", |r| r[1].change = r[1].change.replace("Zoë", "Zoe"), 2, "edited"),
+            ("actor edited", |r| r[2].actor = "bob".into(), 3, "edited"),
+            ("time edited", |r| r[0].at = "2026-11-24T10:00:00.001Z".into(), 1, "edited"),
+            ("record removed", |r| drop(r.remove(1)), 2, "position 3 where 2"),
+            ("records swapped", |r| r.swap(0, 1), 1, "position 2 where 1"),
+            ("link broken", |r| r[2].prev_hash = "0".repeat(64), 3, "hash before it"),
+            ("not canonical", |r| r[1].change = format!(" {}", r[1].change), 2, "canonical"),
+            ("not JSON", |r| r[1].change = "{".into(), 2, "not valid JSON"),
+            ("other chain", |r| r[1].chain = "case:8".into(), 2, "chain"),
+        ];
+        for (what, edit, line, words) in rows {
+            let mut records = chain_of(3);
+            edit(&mut records);
+            let err = check(records.iter().map(ChainRecord::from_stored)).unwrap_err();
+            assert_eq!(err.line, line, "{what}: {err}");
+            assert!(err.message.contains(words), "{what}: {err}");
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        for (line, words) in [
+            ("", "not a JSON object"),
+            ("[1]", "not a JSON object"),
+            (r#"{"id":1}"#, "\"chain\""),
+            (r#"{"id":"1","chain":"case:1"}"#, "\"id\""),
+        ] {
+            let err = ChainRecord::from_line(line).unwrap_err();
+            assert!(err.contains(words), "{line:?}: {err}");
+        }
+    }
+}

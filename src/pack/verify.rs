@@ -1,0 +1,589 @@
+//! `verify-pack`: checks an audit pack without unpacking it. First the archive itself —
+//! entries with absolute paths, `..`, backslashes, links, duplicate or overlapping entries,
+//! encryption, foreign compression or a bomb-like compression ratio are refused before a
+//! byte of content is read. Then every member is streamed once through SHA-256 (nothing is
+//! written anywhere) and compared with `manifest.json` and `SHA256SUMS`; the audit chain is
+//! recomputed from `audit.jsonl`; and its head is compared with the manifest, `case.json` and
+//! the head the report carries in its PDF metadata.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zip::CompressionMethod;
+use zip::read::ZipReadOptions;
+
+use super::chain::{self, ChainRecord};
+use super::{
+    AUDIT, CASE_JSON, EVIDENCE_DIR, MANIFEST, MANIFEST_FORMAT, MANIFEST_VERSION, PackError, README,
+    REPORT, SUMS, VERIFY_SCRIPT,
+};
+use crate::model::CaseId;
+use crate::report::{Progress, Stage};
+
+/// An entry that inflates to more than this many times its packed size (and to more than
+/// [`RATIO_FLOOR`]) is treated as a decompression bomb. Vetdesk packs store evidence and the
+/// report uncompressed and deflate only JSON and text, which stays far below this.
+const MAX_RATIO: u64 = 100;
+const RATIO_FLOOR: u64 = 1024 * 1024;
+/// Members that are read into memory (the manifest, checksums, case data, chain and report)
+/// may be at most this large.
+const MAX_IN_MEMORY: u64 = 512 * 1024 * 1024;
+
+/// One thing in a pack that does not match.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackProblem {
+    /// The member (or `archive`) it concerns.
+    pub member: String,
+    pub message: String,
+}
+
+/// The outcome of checking a pack that could be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PackCheck {
+    pub ok: bool,
+    pub case_id: Option<CaseId>,
+    /// The head recomputed from `audit.jsonl`, when the chain checks out.
+    pub chain_head: Option<String>,
+    #[ts(type = "number")]
+    pub audit_records: u64,
+    pub members: usize,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub problems: Vec<PackProblem>,
+}
+
+fn hostile(entry: &str, reason: impl Into<String>) -> PackError {
+    PackError::Hostile { entry: entry.to_string(), reason: reason.into() }
+}
+
+/// Why an entry name is unsafe to extract anywhere, if it is.
+fn unsafe_name(raw: &[u8]) -> Option<&'static str> {
+    let Ok(name) = std::str::from_utf8(raw) else {
+        return Some("the name is not UTF-8");
+    };
+    if name.is_empty() {
+        return Some("the name is empty");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("the name contains control characters");
+    }
+    if name.starts_with('/') {
+        return Some("absolute path");
+    }
+    if name.contains('\\') {
+        return Some("backslash in the name (a path separator on Windows)");
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Some("drive letter (an absolute path on Windows)");
+    }
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    for part in trimmed.split('/') {
+        match part {
+            ".." => return Some("'..' path component (climbs out of the extraction folder)"),
+            "." | "" => return Some("empty or '.' path component"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Lists the names of the central directory as stored, to name a duplicate (the archive
+/// reader keeps only the last entry of each name). Reads only within the archive, stops at
+/// anything that is not a central directory header.
+fn central_names<R: Read + Seek>(
+    reader: &mut R,
+    start: u64,
+    limit: usize,
+) -> io::Result<Vec<Vec<u8>>> {
+    reader.seek(SeekFrom::Start(start))?;
+    let mut names = Vec::new();
+    let mut header = [0u8; 46];
+    while names.len() < limit {
+        if reader.read_exact(&mut header).is_err() || header[..4] != [0x50, 0x4b, 0x01, 0x02] {
+            break;
+        }
+        let field = |at: usize| u64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        let (name_len, extra_len, comment_len) = (field(28), field(30), field(32));
+        let mut name = vec![0u8; name_len as usize];
+        reader.read_exact(&mut name)?;
+        reader.seek(SeekFrom::Current((extra_len + comment_len) as i64))?;
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// Checks the pack at `path`. `Err` means it could not be checked: unreadable, or refused
+/// as hostile. `Ok` carries every mismatch found.
+#[tracing::instrument(level = "debug", skip(progress), err)]
+pub fn verify_pack(
+    path: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<PackCheck, PackError> {
+    let unreadable =
+        |reason: String| PackError::Unreadable { path: path.display().to_string(), reason };
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(unreadable("not a regular file".into()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    verify_pack_reader(
+        BufReader::with_capacity(256 * 1024, file),
+        &path.display().to_string(),
+        progress,
+    )
+}
+
+/// [`verify_pack`] over any seekable reader (`label` names it in messages).
+pub fn verify_pack_reader<R: Read + Seek>(
+    mut reader: R,
+    label: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<PackCheck, PackError> {
+    let unreadable = |reason: String| PackError::Unreadable { path: label.to_string(), reason };
+    reader.seek(SeekFrom::Start(0)).map_err(|e| unreadable(e.to_string()))?;
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| unreadable(e.to_string()))?;
+
+    // 1. The archive's structure, before any content is read.
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry =
+            archive.by_index_raw(i).map_err(|e| unreadable(format!("entry {}: {e}", i + 1)))?;
+        let raw = entry.name_raw().to_vec();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        if let Some(reason) = unsafe_name(&raw) {
+            return Err(hostile(&format!("{shown:?}"), reason));
+        }
+        if entry.is_symlink() {
+            return Err(hostile(&shown, "symbolic link (could point anywhere on extraction)"));
+        }
+        if let Some(mode) = entry.unix_mode() {
+            let kind = mode & 0o170_000;
+            if kind != 0 && kind != 0o100_000 && kind != 0o040_000 {
+                return Err(hostile(
+                    &shown,
+                    format!("special file type {kind:o} (not a file or folder)"),
+                ));
+            }
+        }
+        if entry.encrypted() {
+            return Err(hostile(&shown, "encrypted entry (Vetdesk packs are never encrypted)"));
+        }
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        match entry.compression() {
+            CompressionMethod::Stored if size != packed => {
+                return Err(hostile(
+                    &shown,
+                    format!("stored entry declares {size} bytes but holds {packed}"),
+                ));
+            }
+            CompressionMethod::Stored | CompressionMethod::Deflated => {}
+            other => {
+                return Err(hostile(
+                    &shown,
+                    format!("compression method {other:?}, which Vetdesk packs never use"),
+                ));
+            }
+        }
+        if size > RATIO_FLOOR && size / packed.max(1) > MAX_RATIO {
+            return Err(hostile(
+                &shown,
+                format!(
+                    "absurd compression ratio: {packed} bytes inflate to {size} ({}:1), a decompression bomb",
+                    size / packed.max(1)
+                ),
+            ));
+        }
+        total = total.saturating_add(size);
+    }
+    if archive.has_duplicate_names() {
+        let start = archive.central_directory_start();
+        let count = archive.len() * 2 + 1;
+        let names = central_names(&mut archive.into_inner(), start, count).unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        let duplicate = names
+            .iter()
+            .find(|n| !seen.insert(n.as_slice()))
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|| "(an entry)".into());
+        return Err(hostile(&duplicate, "the name appears more than once (which copy is meant?)"));
+    }
+    if archive.has_overlapping_files().map_err(|e| unreadable(e.to_string()))? {
+        return Err(hostile(
+            "archive",
+            "entries share their bytes (overlapping entries, a zip-bomb technique)",
+        ));
+    }
+    archive
+        .validate_header_consistency()
+        .map_err(|e| hostile("archive", format!("local and central headers disagree: {e}")))?;
+
+    // 2. Every member streamed once through SHA-256.
+    let mut computed: BTreeMap<String, (String, u64)> = BTreeMap::new();
+    let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut problem = |member: &str, message: String| {
+        problems.push(PackProblem { member: member.into(), message })
+    };
+    if archive.offset() > 0 {
+        problem(
+            "archive",
+            format!("{} bytes of unknown data come before the archive (added)", archive.offset()),
+        );
+    }
+    let mut done = 0u64;
+    let mut buf = vec![0u8; 256 * 1024];
+    progress(Progress::at(Stage::Checking, 0, total));
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index_with_options(i, ZipReadOptions::new().ignore_crc32(true))
+            .map_err(|e| unreadable(format!("entry {}: {e}", i + 1)))?;
+        let name = entry.name_raw().to_vec();
+        let name = String::from_utf8_lossy(&name).into_owned();
+        if entry.is_dir() {
+            problem(&name, "a folder entry; Vetdesk packs have none (added)".into());
+            continue;
+        }
+        let declared = entry.size();
+        let keep = [MANIFEST, SUMS, CASE_JSON, AUDIT, REPORT].contains(&name.as_str());
+        if keep && declared > MAX_IN_MEMORY {
+            return Err(hostile(
+                &name,
+                format!("declares {declared} bytes; a pack's {name} is never that large"),
+            ));
+        }
+        let mut hasher = Sha256::new();
+        let mut kept_bytes = Vec::new();
+        let mut size = 0u64;
+        let read = loop {
+            match entry.read(&mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => {
+                    size += n as u64;
+                    if size > declared {
+                        return Err(hostile(
+                            &name,
+                            format!("inflates beyond its declared {declared} bytes"),
+                        ));
+                    }
+                    hasher.update(&buf[..n]);
+                    if keep {
+                        kept_bytes.extend_from_slice(&buf[..n]);
+                    }
+                    done += n as u64;
+                    progress(Progress::at(Stage::Checking, done, total));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        if let Err(e) = read {
+            problem(&name, format!("cannot be read back ({e}); its bytes were changed"));
+            continue;
+        }
+        if size != declared {
+            problem(&name, format!("holds {size} bytes, the archive declares {declared}"));
+        }
+        computed.insert(name.clone(), (hex::encode(hasher.finalize()), size));
+        if keep {
+            kept.insert(name, kept_bytes);
+        }
+    }
+    drop(archive);
+
+    // 3. What the members say about each other.
+    for required in [README, VERIFY_SCRIPT, REPORT, CASE_JSON, AUDIT, MANIFEST, SUMS] {
+        if !computed.contains_key(required) {
+            problem(required, "missing from the pack (removed)".into());
+        }
+    }
+
+    let manifest: Option<serde_json::Value> =
+        kept.get(MANIFEST).and_then(|bytes| match serde_json::from_slice(bytes) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                problem(MANIFEST, format!("is not valid JSON ({e})"));
+                None
+            }
+        });
+    let mut case_id = None;
+    if let Some(m) = &manifest {
+        if m.get("format").and_then(|v| v.as_str()) != Some(MANIFEST_FORMAT)
+            || m.get("format_version").and_then(|v| v.as_u64()) != Some(u64::from(MANIFEST_VERSION))
+        {
+            problem(
+                MANIFEST,
+                format!("is not a {MANIFEST_FORMAT} manifest of version {MANIFEST_VERSION}"),
+            );
+        }
+        case_id = m.get("case_id").and_then(|v| v.as_i64());
+        let listed: Vec<&serde_json::Value> = m
+            .get("members")
+            .and_then(|v| v.as_array())
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let mut in_manifest = BTreeSet::new();
+        for entry in listed {
+            let path = entry.get("path").and_then(|v| v.as_str()).unwrap_or_default();
+            let sha = entry.get("sha256").and_then(|v| v.as_str()).unwrap_or_default();
+            let size = entry.get("size").and_then(|v| v.as_u64());
+            in_manifest.insert(path.to_string());
+            match computed.get(path) {
+                None => problem(
+                    path,
+                    "is listed in manifest.json but missing from the pack (removed)".into(),
+                ),
+                Some((actual, _)) if actual != sha => problem(
+                    path,
+                    format!(
+                        "hashes to {actual}, manifest.json says {sha} (the member was changed)"
+                    ),
+                ),
+                Some((_, actual)) if Some(*actual) != size => problem(
+                    path,
+                    format!("is {actual} bytes, manifest.json says {}", size.unwrap_or(0)),
+                ),
+                Some(_) => {}
+            }
+        }
+        for path in computed.keys() {
+            if path != MANIFEST && path != SUMS && !in_manifest.contains(path) {
+                problem(path, "is not listed in manifest.json (added)".into());
+            }
+        }
+    }
+
+    if let Some(sums) = kept.get(SUMS) {
+        let text = String::from_utf8_lossy(sums);
+        let mut covered = BTreeSet::new();
+        for (n, line) in text.lines().enumerate() {
+            let parsed = line.get(..64).zip(line.get(64..66)).zip(line.get(66..));
+            let Some(((sha, _), path)) = parsed.filter(|((sha, sep), _)| {
+                sha.bytes().all(|b| b.is_ascii_hexdigit()) && (*sep == "  " || *sep == " *")
+            }) else {
+                problem(SUMS, format!("line {} is not \"<sha256>  <name>\"", n + 1));
+                continue;
+            };
+            covered.insert(path.to_string());
+            match computed.get(path) {
+                None => problem(
+                    path,
+                    "is listed in SHA256SUMS but missing from the pack (removed)".into(),
+                ),
+                Some((actual, _)) if !actual.eq_ignore_ascii_case(sha) => problem(
+                    path,
+                    format!("hashes to {actual}, SHA256SUMS says {sha} (the member was changed)"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for path in computed.keys() {
+            if path != SUMS && !covered.contains(path) {
+                problem(path, "is not covered by SHA256SUMS (added)".into());
+            }
+        }
+    }
+
+    // 4. The chain, recomputed, and every place that names its head.
+    let mut head = None;
+    let mut records = 0;
+    if let Some(audit) = kept.get(AUDIT) {
+        let text = String::from_utf8_lossy(audit);
+        match chain::check(text.lines().map(ChainRecord::from_line)) {
+            Ok(h) => {
+                records = h.records;
+                head = Some(h);
+            }
+            Err(e) => problem(AUDIT, format!("the audit chain does not verify: {e}")),
+        }
+    }
+    if let Some(h) = &head {
+        if let Some(m) = &manifest {
+            let said = m.get("chain_head").and_then(|v| v.as_str()).unwrap_or_default();
+            if said != h.head {
+                problem(
+                    MANIFEST,
+                    format!("names chain head {said}, but audit.jsonl recomputes to {}", h.head),
+                );
+            }
+            let count = m.get("audit_records").and_then(|v| v.as_u64());
+            if count != Some(h.records) {
+                problem(
+                    MANIFEST,
+                    format!(
+                        "counts {} audit records, audit.jsonl has {}",
+                        count.unwrap_or(0),
+                        h.records
+                    ),
+                );
+            }
+            let chain_name = m.get("chain").and_then(|v| v.as_str());
+            if h.chain.is_some() && chain_name != h.chain.as_deref() {
+                problem(
+                    MANIFEST,
+                    format!("names chain {chain_name:?}, audit.jsonl holds {:?}", h.chain),
+                );
+            }
+        }
+        if let Some(case) = kept.get(CASE_JSON) {
+            match serde_json::from_slice::<serde_json::Value>(case) {
+                Err(e) => problem(CASE_JSON, format!("is not valid JSON ({e})")),
+                Ok(case) => {
+                    let said = case
+                        .pointer("/audit_chain/head")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default();
+                    if said != h.head {
+                        problem(
+                            CASE_JSON,
+                            format!(
+                                "names chain head {said}, but audit.jsonl recomputes to {}",
+                                h.head
+                            ),
+                        );
+                    }
+                    let evidence = case
+                        .get("evidence")
+                        .and_then(|v| v.as_array())
+                        .cloned()
+                        .unwrap_or_default();
+                    for e in evidence {
+                        let member =
+                            e.get("pack_member").and_then(|v| v.as_str()).unwrap_or_default();
+                        if !computed.contains_key(member) {
+                            let id = e.get("id").map(|v| v.to_string()).unwrap_or_default();
+                            problem(
+                                CASE_JSON,
+                                format!(
+                                    "evidence E{id} has no file in the pack ({member:?} is missing)"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(pdf) = kept.get(REPORT) {
+            match report_chain_head(pdf) {
+                Ok(printed) if printed == h.head => {}
+                Ok(printed) => problem(
+                    REPORT,
+                    format!(
+                        "carries chain head {printed}, but audit.jsonl recomputes to {}",
+                        h.head
+                    ),
+                ),
+                Err(why) => problem(REPORT, why),
+            }
+        }
+    }
+
+    // 5. Each evidence file is named after its own hash.
+    for (path, (sha, _)) in &computed {
+        if let Some(rest) = path.strip_prefix(EVIDENCE_DIR) {
+            match rest.get(..64).filter(|_| rest.as_bytes().get(64) == Some(&b'-')) {
+                Some(named) if named == sha => {}
+                Some(named) => problem(
+                    path,
+                    format!("its bytes hash to {sha}, not to the {named} in its name"),
+                ),
+                None => problem(path, "is not named <sha256>-<name> (added)".into()),
+            }
+        }
+    }
+
+    progress(Progress::at(Stage::Checking, total, total));
+    let bytes = computed.values().map(|(_, size)| size).sum();
+    Ok(PackCheck {
+        ok: problems.is_empty(),
+        case_id,
+        chain_head: head.map(|h| h.head),
+        audit_records: records,
+        members: computed.len(),
+        bytes,
+        problems,
+    })
+}
+
+/// The chain head a report carries in its metadata (`chain-head:<hash>` among the Keywords,
+/// where the case report engine writes it beside the head printed on every page).
+pub(crate) fn report_chain_head(pdf: &[u8]) -> Result<String, String> {
+    // A PDF parser meets hostile bytes here; a panic in it must cost the check, not the run.
+    let parsed = std::panic::catch_unwind(|| lopdf::Document::load_mem(pdf))
+        .map_err(|_| "could not be parsed as a PDF".to_string())?
+        .map_err(|e| format!("could not be parsed as a PDF ({e})"))?;
+    let keywords = parsed
+        .trailer
+        .get(b"Info")
+        .and_then(|info| info.as_reference())
+        .and_then(|id| parsed.get_object(id))
+        .and_then(|info| info.as_dict())
+        .and_then(|info| info.get(b"Keywords"))
+        .and_then(|k| k.as_str())
+        .map(pdf_text)
+        .map_err(|_| "has no Keywords in its document information".to_string())?;
+    keywords
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .find_map(|k| k.strip_prefix(crate::report::CHAIN_HEAD_KEYWORD))
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string)
+        .ok_or_else(|| "carries no chain head in its metadata keywords".to_string())
+}
+
+/// A PDF text string: UTF-16BE after a byte-order mark, else (for what a head contains)
+/// single bytes.
+fn pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> =
+                utf16.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_names_are_named() {
+        // (entry name, refused because …)
+        let rows: [(&[u8], Option<&str>); 14] = [
+            (b"report.pdf", None),
+            (b"evidence/ab-scan.jpg", None),
+            (b"evidence/", None),
+            (b"/etc/passwd", Some("absolute")),
+            (b"../evil", Some("'..'")),
+            (b"evidence/../../evil", Some("'..'")),
+            (b"evidence\\..\\evil", Some("backslash")),
+            (b"C:/Windows/evil", Some("drive letter")),
+            (b"c:evil", Some("drive letter")),
+            (b"a//b", Some("empty")),
+            (b"./a", Some("'.'")),
+            (b"", Some("empty")),
+            (b"a\nb", Some("control")),
+            (b"\xff\xfe", Some("UTF-8")),
+        ];
+        for (name, want) in rows {
+            match (unsafe_name(name), want) {
+                (None, None) => {}
+                (Some(reason), Some(part)) => assert!(reason.contains(part), "{name:?}: {reason}"),
+                (got, _) => {
+                    panic!("{:?}: got {got:?}, want {want:?}", String::from_utf8_lossy(name))
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pdf_text_strings_decode() {
+        assert_eq!(pdf_text(b"chain-head:ab"), "chain-head:ab");
+        assert_eq!(pdf_text(&[0xFE, 0xFF, 0, b'a', 0x04, 0x10]), "aА");
+    }
+}

@@ -1,0 +1,134 @@
+//! Everything a case report and an audit pack show about one case, read in one read
+//! transaction so that the PDF, `case.json` and `audit.jsonl` of a pack describe the same
+//! state, and checked: a case whose audit chain does not verify is not reported on.
+
+use serde_json::json;
+
+use super::{ReportError, ReportOptions, Verification};
+use crate::model::{CaseId, Chain, User};
+use crate::pack::chain::{self, ChainHead, ChainRecord};
+use crate::store::{CaseDetail, Store, StoredAuditRecord};
+use crate::template::{self, Template};
+
+/// One case as of one moment.
+#[derive(Clone, Debug)]
+pub struct CaseData {
+    pub detail: CaseDetail,
+    /// The case's audit chain exactly as stored, oldest first.
+    pub audit: Vec<StoredAuditRecord>,
+    /// The chain recomputed from `audit`: its head is what the report prints.
+    pub chain: ChainHead,
+    /// Every user, for names in the report (records name users by login).
+    pub users: Vec<User>,
+    pub generated_by: User,
+    pub options: ReportOptions,
+    pub template: &'static Template,
+    pub verification: Verification,
+}
+
+impl CaseData {
+    /// Reads the case as it is now; "overdue" is judged on the generation date.
+    #[tracing::instrument(level = "debug", skip(store, options), err)]
+    pub fn load(
+        store: &Store,
+        case_id: CaseId,
+        options: &ReportOptions,
+    ) -> Result<CaseData, ReportError> {
+        let today = options.generated_at.date();
+        let (detail, audit, users) = store.snapshot(today, |s| {
+            Ok::<_, ReportError>((
+                s.case_detail(case_id)?,
+                s.audit_stored(Chain::Case(case_id))?,
+                s.users()?,
+            ))
+        })?;
+        let generated_by = users
+            .iter()
+            .find(|u| u.name == options.generated_by && u.active)
+            .cloned()
+            .ok_or_else(|| ReportError::UnknownUser(options.generated_by.clone()))?;
+        let head = chain::check(audit.iter().map(ChainRecord::from_stored))
+            .map_err(|e| ReportError::BrokenChain { case_id, reason: e.to_string() })?;
+        if head.head != detail.chain_head {
+            // Same transaction, so only a bug could get here; still, never print a head
+            // that the store would not confirm.
+            return Err(ReportError::BrokenChain {
+                case_id,
+                reason: format!(
+                    "recomputed head {} differs from the stored head {}",
+                    head.head, detail.chain_head
+                ),
+            });
+        }
+        let template = template::get(&detail.case.template_id, detail.case.template_version)
+            .map_err(crate::store::StoreError::from)?;
+        Ok(CaseData {
+            detail,
+            audit,
+            chain: head,
+            users,
+            generated_by,
+            options: options.clone(),
+            template,
+            // The verification records are not in the store yet: every part "not recorded".
+            verification: Verification::default(),
+        })
+    }
+
+    /// `case.json` of an audit pack: every piece of case data the report is made from, with
+    /// the evidence files' names inside the pack.
+    pub fn to_json(&self, evidence_member: &dyn Fn(&str) -> String) -> serde_json::Value {
+        let d = &self.detail;
+        let evidence: Vec<serde_json::Value> = d
+            .evidence
+            .iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(e).unwrap_or(serde_json::Value::Null);
+                if let Some(map) = v.as_object_mut() {
+                    map.insert("pack_member".into(), json!(evidence_member(&e.sha256)));
+                }
+                v
+            })
+            .collect();
+        let checklist: Vec<serde_json::Value> = d
+            .checklist
+            .iter()
+            .map(|c| {
+                json!({
+                    "phase": c.phase_title,
+                    "section": c.section_title,
+                    "item_id": c.item.id,
+                    "title": c.item.title,
+                    "source": c.item.source,
+                    "source_title": c.source_title,
+                    "source_ref": c.item.source_ref,
+                    "requires": c.item.requires,
+                    "result": c.state.result,
+                    "note": c.state.note,
+                    "recorded_by": c.state.recorded_by,
+                    "recorded_at": c.state.recorded_at,
+                    "evidence": c.state.evidence,
+                })
+            })
+            .collect();
+        json!({
+            "format": "vetdesk-case",
+            "format_version": 1,
+            "generated_at": self.options.generated_at,
+            "generated_by": { "name": self.generated_by.name, "display_name": self.generated_by.display_name },
+            "case": d.case,
+            "overdue": d.overdue,
+            "candidate": d.candidate,
+            "vendor": d.vendor,
+            "template": { "id": self.template.id, "version": self.template.version, "title": self.template.title },
+            "progress": d.progress,
+            "checklist": checklist,
+            "notes": d.notes,
+            "evidence": evidence,
+            "verification": self.verification,
+            "related_cases": d.related_cases,
+            "users": self.users,
+            "audit_chain": { "chain": format!("case:{}", d.case.id), "records": self.chain.records, "head": self.chain.head },
+        })
+    }
+}
