@@ -359,9 +359,9 @@ pub fn render_case_report(
         let mut table = Table::new([
             Column::fixed("#", 30.0),
             Column::relative("File and SHA-256", 3.3),
-            Column::fixed("Type", 66.0),
+            Column::fixed("Type", 80.0),
             Column::fixed("Size", 50.0).right(),
-            Column::relative("Added", 1.15),
+            Column::relative("Added", 1.0),
         ]);
         for e in &d.evidence {
             let mut file = Text::bold(&e.original_name).then("\n").then(Text::hash(&e.sha256));
@@ -457,7 +457,7 @@ pub fn render_case_report(
     }));
     let mut table = Table::new([
         Column::fixed("Seq", 28.0).right(),
-        Column::relative("When and who", 1.05),
+        Column::fixed("When and who", 122.0),
         Column::relative("Change, and the record's hash", 3.4),
     ]);
     for r in &data.audit {
