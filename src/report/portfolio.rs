@@ -580,12 +580,12 @@ pub fn portfolio_csv(p: &Portfolio, out: impl Write) -> Result<(), ReportError> 
     match &p.decision_times {
         Some(t) => {
             row("days_to_decision", "decided", "", t.decided.to_string())?;
-            row("days_to_decision", "median", "", format!("{:.2}", t.median_days))?;
+            row("days_to_decision", "median", "", format!("{:.3}", t.median_days))?;
             row(
                 "days_to_decision",
                 "max",
                 &format!("case {}", t.slowest_case),
-                format!("{:.2}", t.max_days),
+                format!("{:.3}", t.max_days),
             )?;
         }
         None => row("days_to_decision", "decided", "", "0".into())?,
@@ -633,21 +633,25 @@ pub fn portfolio_csv(p: &Portfolio, out: impl Write) -> Result<(), ReportError> 
             v.due_on.map_or("now".to_string(), |d| d.to_string()),
         )?;
     }
+    // The cases of the period, one fact per row (a pivot table turns them into columns).
     for c in &p.cases {
-        row(
-            "case",
-            &format!("case {}", c.id),
-            &c.candidate_name,
-            format!(
-                "{} {} opened {}{}",
-                c.status,
-                c.decision.map_or("undecided", |d| d.as_str()),
-                c.opened_at,
-                c.days_to_decision
-                    .map(|d| format!(" decided after {d:.2} days"))
-                    .unwrap_or_default()
-            ),
-        )?;
+        let key = format!("case {}", c.id);
+        let facts = [
+            ("candidate", c.candidate_name.clone()),
+            ("vendor", c.vendor_name.clone().unwrap_or_default()),
+            ("opened_at", c.opened_at.to_string()),
+            ("status", c.status.to_string()),
+            ("decision", c.decision.map_or("undecided".to_string(), |d| d.to_string())),
+            ("decided_at", c.decided_at.map(|t| t.to_string()).unwrap_or_default()),
+            ("days_to_decision", c.days_to_decision.map(|d| format!("{d:.3}")).unwrap_or_default()),
+            ("due_on", c.due_on.map(|d| d.to_string()).unwrap_or_default()),
+            ("overdue", c.overdue.to_string()),
+            ("items_pending", c.items_pending.to_string()),
+            ("items_failed", c.failed_items.len().to_string()),
+        ];
+        for (detail, value) in facts {
+            row("case", &key, detail, value)?;
+        }
     }
     w.flush().map_err(|e| ReportError::Csv(e.into()))?;
     Ok(())

@@ -148,7 +148,7 @@ pub fn open_case(
                 time_zone: Some("America/New_York".into()),
                 role: Some("Senior backend developer".into()),
                 vendor_id: vendor,
-                applied_on: Some("2026-10-28".parse().unwrap()),
+                applied_on: Some(store.clock().now().date() - chrono::Days::new(5)),
                 application_ip: Some("203.0.113.77".into()),
             },
             Some(NewCase {

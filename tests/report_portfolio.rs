@@ -1,0 +1,262 @@
+//! The portfolio report over a scripted quarter: the figures are worked out by hand from the
+//! script below and compared with what the report computes, prints (read back with
+//! `pdftotext`) and exports as CSV. The chart is vector graphics: the PDF holds no image.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod report_common;
+
+use report_common::*;
+use vetdesk::change::Change;
+use vetdesk::model::{CaseStatus, Decision, ItemResult, Timestamp};
+use vetdesk::report::{self, PortfolioOptions};
+
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn status(
+    w: &vetdesk::Store,
+    actor: &str,
+    case_id: i64,
+    status: CaseStatus,
+    decision: Option<Decision>,
+) {
+    w.apply(
+        actor,
+        Change::SetStatus { case_id, status, decision, reason: format!("moved to {status}") },
+    )
+    .unwrap();
+}
+
+const FORMULA_NAME: &str = "=cmd|' /C calc'!A0";
+
+/// Eight cases, six of them opened in August–October 2026.
+fn quarter() -> (tempfile::TempDir, vetdesk::Store, Vec<i64>) {
+    let (dir, store) = store();
+    let acme = vendor(&store, "Acme Staffing", Some("2025-06-30"));
+    let nordic = vendor(&store, "Nordic Talent", Some("2026-05-01"));
+    let shadow = vendor(&store, "Shadow Contractors", None);
+    let open = |when: &str, name: &str, ext: &str, vendor: Option<i64>, due: Option<&str>| {
+        store.clock().set(at(when));
+        open_case(&store, name, ext, vendor, due)
+    };
+    let before = open("2026-07-20T10:00:00.000Z", "Before Period", "P-0", Some(acme), None);
+    let c2 = open("2026-08-03T09:00:00.000Z", "Ana Cleared", "P-2", Some(acme), None);
+    let c3 = open("2026-08-10T09:00:00.000Z", "Ben Rejected", "P-3", Some(acme), None);
+    let c4 = open("2026-09-01T00:00:00.000Z", "Cleo Referred", "P-4", Some(nordic), None);
+    let c5 = open(
+        "2026-09-15T09:00:00.000Z",
+        "Dmitri Escalated",
+        "P-5",
+        Some(shadow),
+        Some("2026-10-01"),
+    );
+    let c6 = open("2026-10-02T09:00:00.000Z", "Eve Open", "P-6", None, Some("2026-12-01"));
+    let c7 = open("2026-10-30T23:59:00.000Z", FORMULA_NAME, "P-7", None, Some("2026-11-10"));
+    let after = open("2026-11-01T00:00:00.000Z", "After Period", "P-8", Some(acme), None);
+
+    store.clock().set(at("2026-08-05T09:00:00.000Z"));
+    status(&store, INVESTIGATOR, c2, CaseStatus::Decided, Some(Decision::Cleared));
+    store.clock().set(at("2026-08-12T09:00:00.000Z"));
+    record(
+        &store,
+        REVIEWER,
+        c3,
+        "live-video-interview",
+        ItemResult::Fail,
+        Some("audio only"),
+        vec![],
+    );
+    store.clock().set(at("2026-08-20T09:00:00.000Z"));
+    status(&store, INVESTIGATOR, c3, CaseStatus::Decided, Some(Decision::Rejected));
+    store.clock().set(at("2026-09-04T03:00:00.000Z"));
+    status(&store, COMPLIANCE, c4, CaseStatus::Decided, Some(Decision::Referred));
+    store.clock().set(at("2026-09-20T09:00:00.000Z"));
+    record(
+        &store,
+        REVIEWER,
+        c5,
+        "phone-number-check",
+        ItemResult::Fail,
+        Some("VoIP number"),
+        vec![],
+    );
+    record(&store, REVIEWER, c5, "reviewer-trained", ItemResult::Pass, None, vec![]);
+    status(&store, REVIEWER, c5, CaseStatus::Escalated, None);
+    store.clock().set(at("2026-11-01T09:00:00.000Z"));
+    status(&store, REVIEWER, c7, CaseStatus::InReview, None);
+    status(&store, INVESTIGATOR, before, CaseStatus::Decided, Some(Decision::Cleared));
+    status(&store, INVESTIGATOR, after, CaseStatus::Decided, Some(Decision::Rejected));
+    (dir, store, vec![c2, c3, c4, c5, c6, c7])
+}
+
+fn period() -> PortfolioOptions {
+    PortfolioOptions {
+        from: "2026-08-01".parse().unwrap(),
+        to: "2026-10-31".parse().unwrap(),
+        generated_at: generated_at(),
+        generated_by: COMPLIANCE.into(),
+    }
+}
+
+#[test]
+fn figures_match_the_script() {
+    let (_dir, store, ids) = quarter();
+    let p = report::portfolio(&store, &period()).unwrap();
+    let [_c2, c3, _c4, c5, _c6, c7] = ids[..] else { panic!() };
+    assert_eq!(
+        p.cases.iter().map(|c| c.id).collect::<Vec<_>>(),
+        ids,
+        "opened in the period, in order"
+    );
+    let by_status: Vec<(&str, u32)> = p.by_status.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+    assert_eq!(
+        by_status,
+        vec![("open", 1), ("in_review", 1), ("escalated", 1), ("decided", 3), ("closed", 0)]
+    );
+    let by_decision: Vec<(&str, u32)> =
+        p.by_decision.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+    assert_eq!(
+        by_decision,
+        vec![("cleared", 1), ("rejected", 1), ("referred", 1), ("undecided", 3)]
+    );
+    let t = p.decision_times.as_ref().unwrap();
+    assert_eq!((t.decided, t.median_days, t.max_days, t.slowest_case), (3, 3.125, 10.0, c3));
+    let months: Vec<(&str, [u32; 4])> = p
+        .months
+        .iter()
+        .map(|m| (m.period.as_str(), [m.cleared, m.rejected, m.referred, m.undecided]))
+        .collect();
+    assert_eq!(
+        months,
+        vec![("2026-08", [1, 1, 0, 0]), ("2026-09", [0, 0, 1, 1]), ("2026-10", [0, 0, 0, 2])]
+    );
+    let failed: Vec<(i64, Vec<String>)> = p
+        .cases
+        .iter()
+        .filter(|c| !c.failed_items.is_empty())
+        .map(|c| (c.id, c.failed_items.clone()))
+        .collect();
+    assert_eq!(
+        failed,
+        vec![
+            (c3, vec!["live-video-interview".to_string()]),
+            (c5, vec!["phone-number-check".to_string()])
+        ]
+    );
+    let overdue: Vec<i64> = p.cases.iter().filter(|c| c.overdue).map(|c| c.id).collect();
+    assert_eq!(overdue, vec![c5, c7]);
+    let c5_row = p.cases.iter().find(|c| c.id == c5).unwrap();
+    assert_eq!(
+        (c5_row.items_pending, c5_row.items_total),
+        (c5_row.items_total - 2, c5_row.items_total)
+    );
+    let due: Vec<(&str, Option<String>, u32)> = p
+        .vendors_due
+        .iter()
+        .map(|v| (v.vendor.as_str(), v.due_on.map(|d| d.to_string()), v.cases_in_period))
+        .collect();
+    assert_eq!(
+        due,
+        vec![("Acme Staffing", Some("2026-06-30".into()), 2), ("Shadow Contractors", None, 1)]
+    );
+    assert!(p.open_red_flags.is_none() && p.everify_overdue.is_none());
+
+    // A period that ends before it starts, and an unknown user, are refused.
+    let backwards = PortfolioOptions {
+        from: "2026-10-31".parse().unwrap(),
+        to: "2026-08-01".parse().unwrap(),
+        ..period()
+    };
+    assert!(
+        report::portfolio(&store, &backwards)
+            .unwrap_err()
+            .to_string()
+            .contains("ends (2026-08-01) before it starts")
+    );
+    let stranger = PortfolioOptions { generated_by: "mallory".into(), ..period() };
+    assert!(report::portfolio(&store, &stranger).is_err());
+}
+
+#[test]
+fn pdf_and_csv_carry_the_same_figures() {
+    let (_dir, store, ids) = quarter();
+    let p = report::portfolio(&store, &period()).unwrap();
+    let pdf = report::render_portfolio(&p).unwrap();
+    assert!(pdf.warnings.is_empty() && pdf.missing_glyphs.is_empty());
+    let dir = artifacts("reports");
+    let path = dir.join("portfolio.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let ps = path.to_str().unwrap();
+    assert!(tool("qpdf", &["--check", ps]).contains("No syntax or stream encoding errors"));
+    let info = tool("pdfinfo", &[ps]);
+    assert!(
+        info.contains("Compliance portfolio report — cases opened 2026-08-01 to 2026-10-31"),
+        "{info}"
+    );
+    assert!(info.contains("Author:          Cora Lindqvist-Ødegård"), "{info}");
+    // The chart is drawn, not pasted in as a picture.
+    assert_eq!(tool("pdfimages", &["-list", ps]).lines().count(), 2, "no images in the portfolio");
+    let text = flowing(&tool("pdftotext", &["-raw", ps, "-"]));
+    for words in [
+        "1 Overview",
+        "2 Status and decisions",
+        "Cases opened per month, by decision",
+        "3 Time from opening to decision",
+        "Median 3.1 days",
+        "Longest 10.0 days (case",
+        "4.1 Open red flags",
+        "Not recorded: this data directory records no red flags",
+        "4.2 Overdue cases and their checklists",
+        "4.3 E-Verify deadlines",
+        "5 Vendors with audits due",
+        "Acme Staffing yes 2025-06-30 2026-06-30 2",
+        "Shadow Contractors yes never now 1",
+        "live-video-interview",
+        "phone-number-check",
+        "Appendix: cases opened in the period",
+        FORMULA_NAME,
+        "2026-08 2026-09 2026-10",
+    ] {
+        assert!(text.contains(words), "{words:?} missing from the portfolio");
+    }
+    assert!(!text.contains("Before Period") && !text.contains("After Period"));
+    let prefix = dir.join("portfolio-page");
+    tool("pdftoppm", &["-png", "-r", "50", ps, prefix.to_str().unwrap()]);
+
+    let mut csv_bytes = Vec::new();
+    report::portfolio_csv(&p, &mut csv_bytes).unwrap();
+    std::fs::write(dir.join("portfolio.csv"), &csv_bytes).unwrap();
+    let mut reader = csv::Reader::from_reader(&csv_bytes[..]);
+    assert_eq!(reader.headers().unwrap(), vec!["section", "key", "detail", "value"]);
+    let rows: Vec<[String; 4]> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            [r[0].to_string(), r[1].to_string(), r[2].to_string(), r[3].to_string()]
+        })
+        .collect();
+    let value = |section: &str, key: &str, detail: &str| {
+        rows.iter()
+            .find(|r| r[0] == section && r[1] == key && r[2] == detail)
+            .map(|r| r[3].clone())
+            .unwrap_or_else(|| panic!("no CSV row {section},{key},{detail}"))
+    };
+    assert_eq!(value("cases", "opened", ""), ids.len().to_string());
+    assert_eq!(value("status", "decided", ""), "3");
+    assert_eq!(value("decision", "undecided", ""), "3");
+    assert_eq!(value("days_to_decision", "median", ""), "3.125");
+    assert_eq!(value("cases_per_period", "2026-10", "undecided"), "2");
+    assert_eq!(value("vendor_audit_due", "Shadow Contractors", "never audited"), "now");
+    assert_eq!(value("open_red_flags", "", "not recorded"), "");
+    let per_period: u32 = rows
+        .iter()
+        .filter(|r| r[0] == "cases_per_period")
+        .map(|r| r[3].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(per_period as usize, ids.len());
+    // A name that a spreadsheet would run as a formula is written inert.
+    assert_eq!(value("case", &format!("case {}", ids[5]), "candidate"), format!("'{FORMULA_NAME}"));
+    assert_eq!(value("case", &format!("case {}", ids[1]), "days_to_decision"), "10.000");
+    assert!(rows.iter().all(|r| r.iter().all(|c| !c.starts_with('='))), "a cell starts with '='");
+}
