@@ -1,0 +1,176 @@
+// End to end: the real built app in a real window (under Xvfb), driven over WebDriver through
+// tauri-driver and WebKitWebDriver, on a fresh data directory. Screenshots land in
+// target/artifacts/e2e/ to be looked at.
+//
+// Run with `make e2e` (which builds the UI and the app first). The window opens on a private
+// Xvfb display unless VETDESK_E2E_DISPLAY names one to watch it on (e.g. ":0").
+
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+
+import { Session, startDriver, waitFor } from "./webdriver.mjs";
+import { startXvfb } from "./xvfb.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const application = process.env.VETDESK_APP_BIN ?? join(root, "target/debug/vetdesk-app");
+const artifacts = join(root, "target/artifacts/e2e");
+
+/** A small solid-colour PNG, so the evidence store has a real image to serve. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x5a)]);
+  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(pixels)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+let dataDir;
+let xvfb;
+let driver;
+let session;
+let storedSha;
+
+before(async () => {
+  assert.ok(existsSync(application), `no app binary at ${application}: build it first (make e2e)`);
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), "vetdesk-e2e-"));
+  // One evidence file, stored as the evidence store stores it: under its own SHA-256.
+  const image = png(7, 5);
+  storedSha = createHash("sha256").update(image).digest("hex");
+  mkdirSync(join(dataDir, "evidence", storedSha.slice(0, 2)), { recursive: true });
+  writeFileSync(join(dataDir, "evidence", storedSha.slice(0, 2), storedSha), image);
+
+  let display = process.env.VETDESK_E2E_DISPLAY;
+  if (!display) {
+    xvfb = await startXvfb();
+    display = xvfb.display;
+  }
+  driver = await startDriver({ VETDESK_DATA_DIR: dataDir, DISPLAY: display });
+  session = await Session.create(driver.url, application);
+});
+
+after(async () => {
+  await session?.delete().catch(() => {});
+  await driver?.stop();
+  await xvfb?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function saveScreenshot(name) {
+  const image = await session.screenshot();
+  assert.deepEqual([...image.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "screenshot is a PNG");
+  writeFileSync(join(artifacts, `${name}.png`), image);
+}
+
+test("the shell shows the data directory it got from the app_info command", async () => {
+  // This text comes from Rust over IPC: it proves the command, its permission and the CSP.
+  const shown = await session.textOf('[data-testid="data-dir"]', 30_000);
+  assert.equal(shown, dataDir);
+  assert.equal(await session.textOf('[data-testid="acting-as"]'), "no user chosen");
+  await saveScreenshot("01-shell");
+});
+
+test("the app writes its log file in the data directory", async () => {
+  const logs = join(dataDir, "logs");
+  const file = await waitFor("a log file", () => readdirSync(logs).find((f) => /^vetdesk\..*log$/.test(f)));
+  await waitFor("the start line", () => readFileSync(join(logs, file), "utf8").includes("starting"));
+});
+
+test("navigation reaches settings and back to the queue", async () => {
+  await session.click('nav a[href="#/settings"]');
+  assert.equal(await session.textOf("main h1"), "Settings");
+  const rows = await waitFor("the settings table", () =>
+    session.execute(
+      'return [...document.querySelectorAll("main table tbody tr")].map((r) => [...r.cells].map((c) => c.textContent))',
+    ).then((r) => (r.length > 0 ? r : null)),
+  );
+  assert.deepEqual(rows.slice(1), [
+    ["Data directory", dataDir],
+    ["Log directory", join(dataDir, "logs")],
+  ]);
+  await saveScreenshot("02-settings");
+
+  await session.click('nav a[href="#/queue"]');
+  assert.equal(await session.textOf("main h1"), "Case queue");
+  assert.equal(await session.textOf("main .empty-state h2"), "No cases yet");
+  assert.equal(
+    await session.execute('return document.querySelector("nav a[aria-current=page]").textContent'),
+    "Case queue",
+  );
+  await saveScreenshot("03-queue");
+});
+
+// Loads each URL as an <img> in the page; resolves to its natural width, or "error".
+const LOAD_IMAGES = `
+  const load = (src) => new Promise((done) => {
+    const img = new Image();
+    img.onload = () => done(img.naturalWidth);
+    img.onerror = () => done("error");
+    img.src = src;
+  });
+  return Promise.all(arguments[0].map(load));
+`;
+
+test("the evidence scheme serves a stored file by its hash and refuses anything else", async () => {
+  const missing = "0".repeat(64);
+  const urls = [
+    `evidence://localhost/file/${storedSha}`,
+    `evidence://localhost/file/${storedSha.toUpperCase()}`,
+    `evidence://localhost/file/${storedSha.slice(0, 63)}`,
+    `evidence://localhost/file/${missing}`,
+    `evidence://localhost/thumb/${storedSha}`,
+    `evidence://localhost/other/${storedSha}`,
+    `evidence://localhost/file/..%2F..%2Fetc%2Fpasswd`,
+    `evidence://localhost/file/${storedSha}?x=1`,
+  ];
+  const results = await session.execute(LOAD_IMAGES, [urls]);
+  assert.deepEqual(
+    Object.fromEntries(urls.map((u, i) => [u, results[i]])),
+    Object.fromEntries(urls.map((u, i) => [u, i === 0 ? 7 : "error"])),
+  );
+});
+
+test("the content security policy is enforced", async () => {
+  // A data: image is outside img-src; the webview must report the violation.
+  const directive = await session.execute(`
+    return new Promise((done) => {
+      document.addEventListener("securitypolicyviolation", (e) => done(e.effectiveDirective), { once: true });
+      const img = new Image();
+      img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+      document.body.append(img);
+      setTimeout(() => done("no violation reported"), 5000);
+    });
+  `);
+  assert.equal(directive, "img-src");
+});
