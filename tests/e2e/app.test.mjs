@@ -2,24 +2,17 @@
 // tauri-driver and WebKitWebDriver, on a fresh data directory. Screenshots land in
 // target/artifacts/e2e/ to be looked at.
 //
-// Run with `make e2e` (which builds the UI and the app first). The window opens on a private
-// Xvfb display unless VETDESK_E2E_DISPLAY names one to watch it on (e.g. ":0").
+// Run with `make e2e` (which builds the UI and the app first).
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
 
-import { Session, startDriver, waitFor } from "./webdriver.mjs";
-import { startXvfb } from "./xvfb.mjs";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const application = process.env.VETDESK_APP_BIN ?? join(root, "target/debug/vetdesk-app");
-const artifacts = join(root, "target/artifacts/e2e");
+import { launchApp } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
 
 /** A small solid-colour PNG, so the evidence store has a real image to serve. */
 function png(width, height) {
@@ -55,50 +48,34 @@ function png(width, height) {
   ]);
 }
 
-let dataDir;
-let xvfb;
-let driver;
+let app;
 let session;
+let dataDir;
 let storedSha;
 
 before(async () => {
-  assert.ok(existsSync(application), `no app binary at ${application}: build it first (make e2e)`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), "vetdesk-e2e-"));
-  // One evidence file, stored as the evidence store stores it: under its own SHA-256.
-  const image = png(7, 5);
-  storedSha = createHash("sha256").update(image).digest("hex");
-  mkdirSync(join(dataDir, "evidence", storedSha.slice(0, 2)), { recursive: true });
-  writeFileSync(join(dataDir, "evidence", storedSha.slice(0, 2), storedSha), image);
-
-  let display = process.env.VETDESK_E2E_DISPLAY;
-  if (!display) {
-    xvfb = await startXvfb();
-    display = xvfb.display;
-  }
-  driver = await startDriver({ VETDESK_DATA_DIR: dataDir, DISPLAY: display });
-  session = await Session.create(driver.url, application);
+  app = await launchApp({
+    // One evidence file, stored as the evidence store stores it: under its own SHA-256.
+    prepare(dir) {
+      const image = png(7, 5);
+      storedSha = createHash("sha256").update(image).digest("hex");
+      mkdirSync(join(dir, "evidence", storedSha.slice(0, 2)), { recursive: true });
+      writeFileSync(join(dir, "evidence", storedSha.slice(0, 2), storedSha), image);
+    },
+  });
+  ({ session, dataDir } = app);
 });
 
 after(async () => {
-  await session?.delete().catch(() => {});
-  await driver?.stop();
-  await xvfb?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await app?.close();
 });
-
-async function saveScreenshot(name) {
-  const image = await session.screenshot();
-  assert.deepEqual([...image.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "screenshot is a PNG");
-  writeFileSync(join(artifacts, `${name}.png`), image);
-}
 
 test("the shell shows the data directory it got from the app_info command", async () => {
   // This text comes from Rust over IPC: it proves the command, its permission and the CSP.
   const shown = await session.textOf('[data-testid="data-dir"]', 30_000);
   assert.equal(shown, dataDir);
   assert.equal(await session.textOf('[data-testid="acting-as"]'), "no user chosen");
-  await saveScreenshot("01-shell");
+  await app.screenshot("01-shell");
 });
 
 test("the app writes its log file in the data directory", async () => {
@@ -119,7 +96,7 @@ test("navigation reaches settings and back to the queue", async () => {
     ["Data directory", dataDir],
     ["Log directory", join(dataDir, "logs")],
   ]);
-  await saveScreenshot("02-settings");
+  await app.screenshot("02-settings");
 
   await session.click('nav a[href="#/queue"]');
   assert.equal(await session.textOf("main h1"), "Case queue");
@@ -128,7 +105,7 @@ test("navigation reaches settings and back to the queue", async () => {
     await session.execute('return document.querySelector("nav a[aria-current=page]").textContent'),
     "Case queue",
   );
-  await saveScreenshot("03-queue");
+  await app.screenshot("03-queue");
 });
 
 // Loads each URL as an <img> in the page; resolves to its natural width, or "error".
