@@ -151,3 +151,46 @@ test("the content security policy is enforced", async () => {
   `);
   assert.equal(directive, "img-src");
 });
+
+test("inline style attributes are refused, while styles set through the CSSOM apply", async () => {
+  // What the UI may rely on: React's `style` prop sets properties through the CSSOM (as
+  // virtualised lists do for row offsets), which the CSP allows; markup `style="…"` is refused.
+  const [viaAttribute, viaCssom, directive] = await session.execute(`
+    const violation = new Promise((done) => {
+      document.addEventListener("securitypolicyviolation", (e) => done(e.effectiveDirective), { once: true });
+      setTimeout(() => done("no violation reported"), 5000);
+    });
+    const a = document.createElement("div");
+    a.setAttribute("style", "width: 123px");
+    const b = document.createElement("div");
+    b.style.width = "321px";
+    document.body.append(a, b);
+    const widths = [a.getBoundingClientRect().width, b.getBoundingClientRect().width];
+    a.remove();
+    b.remove();
+    return violation.then((d) => [...widths, d]);
+  `);
+  assert.equal(viaCssom, 321);
+  assert.notEqual(viaAttribute, 123);
+  assert.equal(directive, "style-src-attr");
+});
+
+test("the page may call only what its capability grants", async () => {
+  // The IPC bridge Tauri injects (the UI reaches it only through @tauri-apps/api).
+  const results = await session.execute(`
+    const call = (cmd, args) => window.__TAURI_INTERNALS__.invoke(cmd, args ?? {}).then(
+      () => "allowed",
+      (e) => "refused: " + (typeof e === "string" ? e : JSON.stringify(e)),
+    );
+    return Promise.all([
+      call("app_info"),
+      call("plugin:dialog|save", { options: {} }),
+      call("plugin:dialog|message", { message: "x" }),
+      call("plugin:fs|read_file", { path: "/etc/passwd" }),
+      call("plugin:shell|execute", { program: "sh", args: [] }),
+    ]);
+  `);
+  assert.equal(results[0], "allowed");
+  for (const result of results.slice(1)) assert.match(result, /^refused: /);
+  assert.match(results[1], /not allowed/);
+});
