@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod mrz;
+pub mod workdays;
 
 /// The public document a check follows, precise enough for a reader to look the rule up.
 ///
