@@ -24,6 +24,7 @@ use ts_rs::TS;
 
 pub mod iprange;
 pub mod mrz;
+pub mod phone;
 pub mod workdays;
 
 /// The public document a check follows, precise enough for a reader to look the rule up.
