@@ -25,6 +25,7 @@ use ts_rs::TS;
 pub mod email;
 pub mod iprange;
 pub mod mrz;
+pub mod names;
 pub mod phone;
 pub mod workdays;
 
