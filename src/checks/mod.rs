@@ -22,6 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod address;
 pub mod email;
 pub mod iprange;
 pub mod mrz;
