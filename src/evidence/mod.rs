@@ -196,7 +196,7 @@ impl EvidenceFiles {
         // being read is still caught by the streaming check.
         if meta.len() > limits.max_bytes {
             return Err(EvidenceError::TooLarge {
-                name: src.display().to_string(),
+                name: media::escape_controls(&src.display().to_string()),
                 limit: limits.max_bytes,
             });
         }
@@ -284,9 +284,15 @@ impl EvidenceFiles {
         };
         let name_note = name_note(&shown, original_name, &media_type, size);
         let empty_note = (size == 0 && name_note.is_none()).then(|| "the file is empty".into());
+        let cut_note = (media_type == "image/jpeg" && sniffer.jpeg_lacks_end_marker()).then(|| {
+            "the JPEG data ends without its end marker: the file may be truncated (part of the \
+             picture missing) or carry extra data after the image"
+                .to_string()
+        });
         let notes: Vec<String> = [
             repair_note,
             name_note,
+            cut_note,
             match &thumbnail {
                 ThumbnailOutcome::Failed { reason } => Some(reason.clone()),
                 _ => None,
@@ -336,8 +342,10 @@ impl EvidenceFiles {
             FileCheck::Ok => {
                 // It may be the leftover of a process killed between rename and directory
                 // fsync: make it durable before saying it is there.
-                let durable = File::open(&target).and_then(|f| f.sync_all());
-                durable.map_err(|e| EvidenceError::io("fsync", &target, e))?;
+                let (existing, _) = self.open_with_len(sha256)?;
+                existing
+                    .sync_all()
+                    .map_err(|e| EvidenceError::io("fsync", &target, e))?;
                 sync_shard()?;
                 Ok((true, None))
             }

@@ -72,7 +72,7 @@ pub(crate) fn render_jpeg(
     // there must cost a preview, not the application.
     catch_unwind(AssertUnwindSafe(|| {
         let (image, orientation) = decode_bounded(file, format, limits)?;
-        Ok(encode_preview(image, orientation, max_side, quality)?)
+        encode_preview(image, orientation, max_side, quality)
     }))
     .unwrap_or_else(|_| {
         Err(RenderFailure::Broken(
@@ -92,7 +92,7 @@ fn decode_bounded(
     let mut memory_only = image::Limits::default();
     memory_only.max_alloc = Some(limits.max_alloc);
     reader.limits(memory_only.clone());
-    let mut decoder = reader.into_decoder().map_err(failure)?;
+    let mut decoder = reader.into_decoder().map_err(|e| failure(e, limits))?;
 
     let (width, height) = decoder.dimensions();
     if width > limits.max_side || height > limits.max_side {
@@ -112,18 +112,22 @@ fn decode_bounded(
     let mut full = memory_only;
     full.max_image_width = Some(limits.max_side);
     full.max_image_height = Some(limits.max_side);
-    decoder.set_limits(full).map_err(failure)?;
+    decoder.set_limits(full).map_err(|e| failure(e, limits))?;
 
     // A broken EXIF block is not worth losing the picture over: show it as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let image = DynamicImage::from_decoder(decoder).map_err(failure)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| failure(e, limits))?;
     Ok((image, orientation))
 }
 
-fn failure(e: ImageError) -> RenderFailure {
+fn failure(e: ImageError, limits: &DecodeLimits) -> RenderFailure {
     match e {
-        ImageError::Limits(l) => RenderFailure::Refused(l.to_string()),
-        other => RenderFailure::Broken(other.to_string()),
+        ImageError::Limits(l) => RenderFailure::Refused(format!(
+            "{l} (limits: {} pixels a side, {} of memory)",
+            limits.max_side,
+            human_bytes(limits.max_alloc)
+        )),
+        other => RenderFailure::Broken(other.to_string().trim_end().to_string()),
     }
 }
 
