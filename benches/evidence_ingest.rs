@@ -20,19 +20,12 @@ use sha2::{Digest, Sha256};
 use vetdesk::evidence::{EvidenceFiles, Limits};
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -67,43 +60,30 @@ fn main() {
         }
         f.sync_all().unwrap();
     }
-    println!(
-        "evidence ingest: {mib} MiB random file in {}, best of {runs}",
-        base.display()
-    );
+    println!("evidence ingest: {mib} MiB random file in {}, best of {runs}", base.display());
 
     let (mut ingest, mut cp_dgst, mut cp_sync_dgst) = (Duration::MAX, Duration::MAX, Duration::MAX);
     for i in 0..runs {
         let data = dir.path().join(format!("data{i}"));
         let files = EvidenceFiles::new(&data);
-        let (t, got) = timed(|| {
-            files
-                .ingest_path(&src, &Limits::default(), &mut |_, _| {})
-                .unwrap()
-        });
+        let (t, got) =
+            timed(|| files.ingest_path(&src, &Limits::default(), &mut |_, _| {}).unwrap());
         ingest = ingest.min(t);
 
         let copy = dir.path().join(format!("copy{i}.bin"));
         let (t, digest) = timed(|| {
             run(Command::new("cp").arg(&src).arg(&copy));
-            run(Command::new("openssl")
-                .args(["dgst", "-sha256", "-r"])
-                .arg(&src))
+            run(Command::new("openssl").args(["dgst", "-sha256", "-r"]).arg(&src))
         });
         cp_dgst = cp_dgst.min(t);
-        assert!(
-            digest.starts_with(&got.sha256.to_string()),
-            "openssl disagrees: {digest}"
-        );
+        assert!(digest.starts_with(&got.sha256.to_string()), "openssl disagrees: {digest}");
         fs::remove_file(&copy).unwrap();
 
         // `sync FILE` fsyncs just that file: the durability ingest pays for.
         let (t, _) = timed(|| {
             run(Command::new("cp").arg(&src).arg(&copy));
             run(Command::new("sync").arg(&copy));
-            run(Command::new("openssl")
-                .args(["dgst", "-sha256", "-r"])
-                .arg(&src))
+            run(Command::new("openssl").args(["dgst", "-sha256", "-r"]).arg(&src))
         });
         cp_sync_dgst = cp_sync_dgst.min(t);
         fs::remove_file(&copy).unwrap();
@@ -123,11 +103,7 @@ fn main() {
     let hashed = (bytes / block.len() as u64).max(1) * block.len() as u64;
 
     let line = |what: &str, t: Duration, n: u64| {
-        println!(
-            "  {what:<38} {:>8.3} s  {:>7.0} MB/s",
-            t.as_secs_f64(),
-            mb_per_s(n, t)
-        );
+        println!("  {what:<38} {:>8.3} s  {:>7.0} MB/s", t.as_secs_f64(), mb_per_s(n, t));
     };
     line("ingest (hash + write + fsync + rename)", ingest, bytes);
     line("cp + openssl dgst -sha256", cp_dgst, bytes);

@@ -29,14 +29,7 @@ fn store() -> (TempDir, EvidenceFiles) {
 }
 
 fn ingest_bytes(files: &EvidenceFiles, name: &str, bytes: &[u8]) -> Ingested {
-    files
-        .ingest_reader(
-            &mut Cursor::new(bytes),
-            name,
-            &Limits::default(),
-            &mut |_, _| {},
-        )
-        .unwrap()
+    files.ingest_reader(&mut Cursor::new(bytes), name, &Limits::default(), &mut |_, _| {}).unwrap()
 }
 
 /// Every regular file under `dir`, sorted.
@@ -70,11 +63,7 @@ fn mode(path: &Path) -> u32 {
 /// Writes over part of a stored (read-only) file the way an attacker or a bad disk would.
 fn tamper(path: &Path, f: impl FnOnce(&mut File)) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .unwrap();
+    let mut file = fs::OpenOptions::new().read(true).write(true).open(path).unwrap();
     f(&mut file);
     drop(file);
     fs::set_permissions(path, fs::Permissions::from_mode(0o400)).unwrap();
@@ -103,9 +92,7 @@ fn ingest_stores_once_under_its_hash_read_only_and_leaves_no_temp() {
 
     let mut calls = Vec::new();
     let first = files
-        .ingest_path(&src, &Limits::default(), &mut |done, total| {
-            calls.push((done, total))
-        })
+        .ingest_path(&src, &Limits::default(), &mut |done, total| calls.push((done, total)))
         .unwrap();
     assert_eq!(first.size, len);
     assert_eq!(first.media_type, "text/plain");
@@ -144,27 +131,18 @@ fn hash_matches_sha256sum_and_openssl() {
     for (case, bytes) in rows {
         let src = dir.path().join(format!("{case}.bin"));
         fs::write(&src, &bytes).unwrap();
-        let got = files
-            .ingest_path(&src, &Limits::default(), &mut |_, _| {})
-            .unwrap();
+        let got = files.ingest_path(&src, &Limits::default(), &mut |_, _| {}).unwrap();
         assert_eq!(got.size, bytes.len() as u64, "{case}");
 
         let sha256sum = Command::new("sha256sum").arg(&src).output().unwrap();
         let sha256sum = String::from_utf8(sha256sum.stdout).unwrap();
-        let openssl = Command::new("openssl")
-            .args(["dgst", "-sha256", "-r"])
-            .arg(&src)
-            .output();
+        let openssl = Command::new("openssl").args(["dgst", "-sha256", "-r"]).arg(&src).output();
         let openssl = String::from_utf8(openssl.unwrap().stdout).unwrap();
         for (tool, line) in [("sha256sum", sha256sum), ("openssl", openssl)] {
             let theirs = line.split_whitespace().next().unwrap_or_default();
             assert_eq!(got.sha256.to_string(), theirs, "{case}: {tool}");
         }
-        assert_eq!(
-            fs::read(files.path_of(&got.sha256)).unwrap(),
-            bytes,
-            "{case}"
-        );
+        assert_eq!(fs::read(files.path_of(&got.sha256)).unwrap(), bytes, "{case}");
     }
 }
 
@@ -180,10 +158,7 @@ struct Source {
 impl Read for Source {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.fail_after.is_some_and(|limit| self.given >= limit) {
-            return Err(io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "upload interrupted",
-            ));
+            return Err(io::Error::new(io::ErrorKind::ConnectionReset, "upload interrupted"));
         }
         let n = buf.len().min((self.end_at - self.given) as usize);
         buf[..n].fill(b'x');
@@ -196,60 +171,33 @@ impl Read for Source {
 fn size_limit_stops_the_stream_and_leaves_nothing_behind() {
     let (dir, files) = store();
     let limits = Limits { max_bytes: 5 * MIB };
-    let mut src = Source {
-        given: 0,
-        end_at: 64 * MIB,
-        fail_after: None,
-    };
-    let err = files
-        .ingest_reader(&mut src, "bank-letter.pdf", &limits, &mut |_, _| {})
-        .unwrap_err();
-    assert!(
-        matches!(err, EvidenceError::TooLarge { limit, .. } if limit == 5 * MIB),
-        "{err:?}"
-    );
+    let mut src = Source { given: 0, end_at: 64 * MIB, fail_after: None };
+    let err =
+        files.ingest_reader(&mut src, "bank-letter.pdf", &limits, &mut |_, _| {}).unwrap_err();
+    assert!(matches!(err, EvidenceError::TooLarge { limit, .. } if limit == 5 * MIB), "{err:?}");
     let message = err.to_string();
-    assert!(
-        message.contains("bank-letter.pdf") && message.contains("5 MiB"),
-        "{message}"
-    );
+    assert!(message.contains("bank-letter.pdf") && message.contains("5 MiB"), "{message}");
     // Reading stopped within one buffer of the limit.
-    assert!(
-        src.given <= 5 * MIB + 256 * 1024 + 8192,
-        "read {} bytes",
-        src.given
-    );
+    assert!(src.given <= 5 * MIB + 256 * 1024 + 8192, "read {} bytes", src.given);
     assert!(files_under(&dir.path().join("tmp")).is_empty());
     assert!(files_under(&dir.path().join("evidence")).is_empty());
 
     // A file already over the limit is refused by its size, with its path in the message.
     let big = dir.path().join("big.bin");
     File::create(&big).unwrap().set_len(5 * MIB + 1).unwrap();
-    let err = files
-        .ingest_path(&big, &limits, &mut |_, _| {})
-        .unwrap_err();
+    let err = files.ingest_path(&big, &limits, &mut |_, _| {}).unwrap_err();
     assert!(matches!(err, EvidenceError::TooLarge { .. }), "{err:?}");
     assert!(err.to_string().contains("big.bin"), "{err}");
     // Exactly at the limit is accepted.
     File::create(&big).unwrap().set_len(5 * MIB).unwrap();
-    assert_eq!(
-        files
-            .ingest_path(&big, &limits, &mut |_, _| {})
-            .unwrap()
-            .size,
-        5 * MIB
-    );
+    assert_eq!(files.ingest_path(&big, &limits, &mut |_, _| {}).unwrap().size, 5 * MIB);
     assert!(files_under(&dir.path().join("tmp")).is_empty());
 }
 
 #[test]
 fn a_reader_failing_midway_leaves_nothing_behind() {
     let (dir, files) = store();
-    let mut src = Source {
-        given: 0,
-        end_at: 64 * MIB,
-        fail_after: Some(3 * MIB),
-    };
+    let mut src = Source { given: 0, end_at: 64 * MIB, fail_after: Some(3 * MIB) };
     let err = files
         .ingest_reader(&mut src, "passport.jpg", &Limits::default(), &mut |_, _| {})
         .unwrap_err();
@@ -269,13 +217,7 @@ fn a_reader_failing_midway_leaves_nothing_behind() {
 fn ingest_path_refuses_what_is_not_a_regular_file() {
     let (dir, files) = store();
     let fifo = dir.path().join("pipe.jpg");
-    assert!(
-        Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let subdir = dir.path().join("scans");
     fs::create_dir(&subdir).unwrap();
     // (case, path, expected fragment of the message)
@@ -286,15 +228,10 @@ fn ingest_path_refuses_what_is_not_a_regular_file() {
         ("device", PathBuf::from("/dev/zero"), "a device"),
     ];
     for (case, path, fragment) in rows {
-        let err = files
-            .ingest_path(&path, &Limits::default(), &mut |_, _| {})
-            .unwrap_err();
+        let err = files.ingest_path(&path, &Limits::default(), &mut |_, _| {}).unwrap_err();
         let message = err.to_string();
         assert!(message.contains(fragment), "{case}: {message}");
-        assert!(
-            message.contains(&*path.to_string_lossy()),
-            "{case}: {message}"
-        );
+        assert!(message.contains(&*path.to_string_lossy()), "{case}: {message}");
     }
     assert!(files_under(&dir.path().join("evidence")).is_empty());
 }
@@ -315,18 +252,12 @@ fn exif_orientation(value: u16) -> Vec<u8> {
 /// A 400×200 JPEG, red on its left quarter, blue elsewhere, with an EXIF orientation tag.
 fn jpeg_with_orientation(value: u16) -> Vec<u8> {
     let img = image::RgbImage::from_fn(400, 200, |x, _| {
-        if x < 100 {
-            Rgb([255, 0, 0])
-        } else {
-            Rgb([0, 0, 255])
-        }
+        if x < 100 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) }
     });
     let mut out = Vec::new();
     let mut encoder = JpegEncoder::new_with_quality(&mut out, 90);
     encoder.set_exif_metadata(exif_orientation(value)).unwrap();
-    encoder
-        .write_image(img.as_raw(), 400, 200, ExtendedColorType::Rgb8)
-        .unwrap();
+    encoder.write_image(img.as_raw(), 400, 200, ExtendedColorType::Rgb8).unwrap();
     out
 }
 
@@ -343,74 +274,25 @@ fn images_get_upright_previews_that_fit_512_pixels() {
             "image/jpeg",
             (512, 256),
         ),
-        (
-            "selfie.png",
-            encode(&rgba, ImageFormat::Png),
-            "image/png",
-            (192, 512),
-        ),
-        (
-            "call.webp",
-            encode(&gradient(1024, 1024), ImageFormat::WebP),
-            "image/webp",
-            (512, 512),
-        ),
-        (
-            "small.gif",
-            encode(&gradient(100, 50), ImageFormat::Gif),
-            "image/gif",
-            (100, 50),
-        ),
-        (
-            "scan.tiff",
-            encode(&gradient(600, 600), ImageFormat::Tiff),
-            "image/tiff",
-            (512, 512),
-        ),
-        (
-            "scan.bmp",
-            encode(&gradient(700, 350), ImageFormat::Bmp),
-            "image/bmp",
-            (512, 256),
-        ),
+        ("selfie.png", encode(&rgba, ImageFormat::Png), "image/png", (192, 512)),
+        ("call.webp", encode(&gradient(1024, 1024), ImageFormat::WebP), "image/webp", (512, 512)),
+        ("small.gif", encode(&gradient(100, 50), ImageFormat::Gif), "image/gif", (100, 50)),
+        ("scan.tiff", encode(&gradient(600, 600), ImageFormat::Tiff), "image/tiff", (512, 512)),
+        ("scan.bmp", encode(&gradient(700, 350), ImageFormat::Bmp), "image/bmp", (512, 256)),
         // Orientation 6: shown turned 90° clockwise, so the preview is portrait.
-        (
-            "rotated.jpg",
-            jpeg_with_orientation(6),
-            "image/jpeg",
-            (200, 400),
-        ),
-        (
-            "mirrored.jpg",
-            jpeg_with_orientation(2),
-            "image/jpeg",
-            (400, 200),
-        ),
+        ("rotated.jpg", jpeg_with_orientation(6), "image/jpeg", (200, 400)),
+        ("mirrored.jpg", jpeg_with_orientation(2), "image/jpeg", (400, 200)),
     ];
     for (name, bytes, media_type, size) in rows {
         let got = ingest_bytes(&files, name, &bytes);
         assert_eq!(got.media_type, media_type, "{name}");
-        assert_eq!(
-            got.thumbnail,
-            ThumbnailOutcome::Made,
-            "{name}: {:?}",
-            got.note
-        );
+        assert_eq!(got.thumbnail, ThumbnailOutcome::Made, "{name}: {:?}", got.note);
         assert_eq!(got.note, None, "{name}");
         let thumb = files.thumbnail_path(&got.sha256).unwrap();
         let hex = got.sha256.to_string();
-        assert_eq!(
-            thumb,
-            dir.path()
-                .join("thumbs")
-                .join(&hex[..2])
-                .join(format!("{hex}.jpg"))
-        );
+        assert_eq!(thumb, dir.path().join("thumbs").join(&hex[..2]).join(format!("{hex}.jpg")));
         let preview = image::open(&thumb).unwrap();
-        assert_eq!(
-            image::ImageFormat::from_path(&thumb).unwrap(),
-            ImageFormat::Jpeg
-        );
+        assert_eq!(image::ImageFormat::from_path(&thumb).unwrap(), ImageFormat::Jpeg);
         assert_eq!(preview.dimensions(), size, "{name}");
     }
 
@@ -432,11 +314,7 @@ fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xedb8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
             }
         }
         !crc
@@ -455,10 +333,7 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend(png_chunk(b"IHDR", &ihdr));
-    png.extend(png_chunk(
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    ));
+    png.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
     png.extend(png_chunk(b"IEND", &[]));
     png
 }
@@ -552,10 +427,8 @@ fn bad_and_hostile_files_are_kept_with_a_note_and_no_preview() {
     for (name, bytes, media_type, outcome, note) in rows {
         let got = ingest_bytes(&files, name, &bytes);
         assert_eq!(got.media_type, media_type, "{name}");
-        let kind = serde_json::to_value(&got.thumbnail).unwrap()["kind"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let kind =
+            serde_json::to_value(&got.thumbnail).unwrap()["kind"].as_str().unwrap().to_string();
         assert_eq!(kind, outcome, "{name}: {:?}", got.note);
         match note {
             Some(fragment) => {
@@ -564,17 +437,9 @@ fn bad_and_hostile_files_are_kept_with_a_note_and_no_preview() {
             }
             None => assert_eq!(got.note, None, "{name}"),
         }
-        assert_eq!(
-            files.thumbnail_path(&got.sha256).is_some(),
-            outcome == "made",
-            "{name}"
-        );
+        assert_eq!(files.thumbnail_path(&got.sha256).is_some(), outcome == "made", "{name}");
         // Whatever happened to the preview, the evidence is stored intact.
-        assert_eq!(
-            files.check(&got.sha256, bytes.len() as u64),
-            FileCheck::Ok,
-            "{name}"
-        );
+        assert_eq!(files.check(&got.sha256, bytes.len() as u64), FileCheck::Ok, "{name}");
     }
     assert!(files_under(&dir.path().join("tmp")).is_empty());
 }
@@ -583,34 +448,21 @@ fn bad_and_hostile_files_are_kept_with_a_note_and_no_preview() {
 fn a_real_decompression_bomb_is_refused_by_the_memory_limit() {
     let (_dir, files) = store();
     // 6000×6000 of one grey compresses to a few tens of KB but decodes to 36 MB.
-    let bomb = encode(
-        &DynamicImage::ImageLuma8(image::GrayImage::new(6000, 6000)),
-        ImageFormat::Png,
-    );
+    let bomb =
+        encode(&DynamicImage::ImageLuma8(image::GrayImage::new(6000, 6000)), ImageFormat::Png);
     assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
-    let tight = files.clone().with_decode_limits(DecodeLimits {
-        max_alloc: 16 * MIB,
-        ..DecodeLimits::default()
-    });
+    let tight = files
+        .clone()
+        .with_decode_limits(DecodeLimits { max_alloc: 16 * MIB, ..DecodeLimits::default() });
     let got = ingest_bytes(&tight, "bomb.png", &bomb);
     let note = got.note.unwrap_or_default();
-    assert!(
-        matches!(got.thumbnail, ThumbnailOutcome::Failed { .. }),
-        "{:?}",
-        got.thumbnail
-    );
-    assert!(
-        note.contains("image not decoded for a preview") && note.contains("16 MiB"),
-        "{note}"
-    );
+    assert!(matches!(got.thumbnail, ThumbnailOutcome::Failed { .. }), "{:?}", got.thumbnail);
+    assert!(note.contains("image not decoded for a preview") && note.contains("16 MiB"), "{note}");
     let err = tight.jpeg_thumbnail(&got.sha256, 800, 80).unwrap_err();
     assert!(err.to_string().contains("16 MiB"), "{err}");
 
     // The same file under the default limits is an ordinary large image.
-    assert_eq!(
-        files.rebuild_thumbnail(&got.sha256).unwrap(),
-        ThumbnailOutcome::Made
-    );
+    assert_eq!(files.rebuild_thumbnail(&got.sha256).unwrap(), ThumbnailOutcome::Made);
 }
 
 #[test]
@@ -634,11 +486,7 @@ fn check_detects_every_kind_of_damage() {
             },
             "hash_mismatch",
         ),
-        (
-            "truncated",
-            |p| tamper(p, |f| f.set_len(1000).unwrap()),
-            "size_mismatch",
-        ),
+        ("truncated", |p| tamper(p, |f| f.set_len(1000).unwrap()), "size_mismatch"),
         (
             "byte appended",
             |p| {
@@ -665,10 +513,7 @@ fn check_detects_every_kind_of_damage() {
         let got = ingest_bytes(&files, "statement.pdf", &content);
         damage(&files.path_of(&got.sha256));
         let check = files.check(&got.sha256, got.size);
-        let state = serde_json::to_value(&check).unwrap()["state"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let state = serde_json::to_value(&check).unwrap()["state"].as_str().unwrap().to_string();
         assert_eq!(state, want, "{case}: {check}");
         if let FileCheck::HashMismatch { actual } = check {
             assert_ne!(actual, got.sha256);
@@ -681,13 +526,8 @@ fn reingesting_repairs_a_damaged_stored_copy() {
     let (_dir, files) = store();
     let content = random_bytes(100_000);
     let first = ingest_bytes(&files, "a.bin", &content);
-    tamper(&files.path_of(&first.sha256), |f| {
-        f.write_all(b"XXXX").unwrap()
-    });
-    assert!(matches!(
-        files.check(&first.sha256, first.size),
-        FileCheck::HashMismatch { .. }
-    ));
+    tamper(&files.path_of(&first.sha256), |f| f.write_all(b"XXXX").unwrap());
+    assert!(matches!(files.check(&first.sha256, first.size), FileCheck::HashMismatch { .. }));
 
     let again = ingest_bytes(&files, "a.bin", &content);
     assert!(!again.already_present);
@@ -725,10 +565,7 @@ fn export_copies_verified_bytes_and_refuses_to_clobber() {
     // Refused without overwrite, and the existing file is untouched.
     fs::write(&dest, "the reviewer's own file").unwrap();
     let err = files.export(&got.sha256, &dest, false).unwrap_err();
-    assert!(
-        matches!(err, EvidenceError::DestinationExists { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, EvidenceError::DestinationExists { .. }), "{err:?}");
     assert!(err.to_string().contains("passport-copy.bin"), "{err}");
     assert_eq!(fs::read(&dest).unwrap(), b"the reviewer's own file");
     // Replaced when asked.
@@ -748,11 +585,7 @@ fn export_copies_verified_bytes_and_refuses_to_clobber() {
     assert_eq!(files_under(&out_dir), vec![dest.clone()]);
     let err = files.export(&got.sha256, &dest, true).unwrap_err();
     assert!(matches!(err, EvidenceError::Corrupted { .. }), "{err:?}");
-    assert_eq!(
-        fs::read(&dest).unwrap(),
-        content,
-        "a failed overwrite keeps the old file"
-    );
+    assert_eq!(fs::read(&dest).unwrap(), content, "a failed overwrite keeps the old file");
 
     let unknown: Sha256Hex = "ab".repeat(32).parse().unwrap();
     let err = files.export(&unknown, &fresh, false).unwrap_err();
@@ -777,11 +610,7 @@ fn stale_temp_files_are_removed_but_live_ones_kept() {
     let (just_created, _) = make(".vetdesk-ingest-4567.part", false);
     let (someone_elses, _) = make("notes.txt", true);
     let (live, live_handle) = make(".vetdesk-ingest-89ab.part", true);
-    rustix::fs::flock(
-        &live_handle,
-        rustix::fs::FlockOperation::NonBlockingLockExclusive,
-    )
-    .unwrap();
+    rustix::fs::flock(&live_handle, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
 
     assert_eq!(files.remove_stale_temp().unwrap(), 1);
     assert!(!killed.exists());
@@ -815,16 +644,9 @@ fn concurrent_ingests_of_the_same_content_store_it_once() {
 #[test]
 fn report_images_are_downscaled_jpegs_and_thumbnails_rebuild() {
     let (_dir, files) = store();
-    let photo = ingest_bytes(
-        &files,
-        "photo.jpg",
-        &encode(&gradient(4000, 3000), ImageFormat::Jpeg),
-    );
-    for (max_side, want) in [
-        (1600, (1600, 1200)),
-        (300, (300, 225)),
-        (8000, (4000, 3000)),
-    ] {
+    let photo =
+        ingest_bytes(&files, "photo.jpg", &encode(&gradient(4000, 3000), ImageFormat::Jpeg));
+    for (max_side, want) in [(1600, (1600, 1200)), (300, (300, 225)), (8000, (4000, 3000))] {
         let jpeg = files.jpeg_thumbnail(&photo.sha256, max_side, 85).unwrap();
         let img = image::load_from_memory_with_format(&jpeg, ImageFormat::Jpeg).unwrap();
         assert_eq!(img.dimensions(), want, "max side {max_side}");
@@ -836,17 +658,11 @@ fn report_images_are_downscaled_jpegs_and_thumbnails_rebuild() {
     let thumb = files.thumbnail_path(&photo.sha256).unwrap();
     fs::remove_file(&thumb).unwrap();
     assert_eq!(files.thumbnail_path(&photo.sha256), None);
-    assert_eq!(
-        files.rebuild_thumbnail(&photo.sha256).unwrap(),
-        ThumbnailOutcome::Made
-    );
+    assert_eq!(files.rebuild_thumbnail(&photo.sha256).unwrap(), ThumbnailOutcome::Made);
     assert_eq!(image::open(&thumb).unwrap().dimensions(), (512, 384));
     // Ingesting the same photo again finds its preview.
-    let again = ingest_bytes(
-        &files,
-        "photo-again.jpg",
-        &encode(&gradient(4000, 3000), ImageFormat::Jpeg),
-    );
+    let again =
+        ingest_bytes(&files, "photo-again.jpg", &encode(&gradient(4000, 3000), ImageFormat::Jpeg));
     assert_eq!(again.thumbnail, ThumbnailOutcome::AlreadyPresent);
 }
 
@@ -868,9 +684,7 @@ fn ingesting_1_gib_keeps_memory_flat() {
         let before = vm_hwm_kib();
         let mut last = (0, None);
         let got = files
-            .ingest_path(&dir.join("big.bin"), &Limits::default(), &mut |d, t| {
-                last = (d, t)
-            })
+            .ingest_path(&dir.join("big.bin"), &Limits::default(), &mut |d, t| last = (d, t))
             .unwrap();
         let after = vm_hwm_kib();
         assert_eq!(got.size, 1024 * MIB);
@@ -889,34 +703,18 @@ fn ingesting_1_gib_keeps_memory_flat() {
     }
     drop(big);
     let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "ingesting_1_gib_keeps_memory_flat",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "ingesting_1_gib_keeps_memory_flat", "--nocapture", "--test-threads=1"])
         .env(MEMORY_CHILD, dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let line = stdout
         .lines()
         .find(|l| l.starts_with("vmhwm_kib "))
         .unwrap_or_else(|| panic!("child printed nothing: {stdout}"));
-    let nums: Vec<u64> = line
-        .split_whitespace()
-        .skip(1)
-        .map(|n| n.parse().unwrap())
-        .collect();
+    let nums: Vec<u64> = line.split_whitespace().skip(1).map(|n| n.parse().unwrap()).collect();
     let growth_mib = nums[1].saturating_sub(nums[0]) / 1024;
     assert!(nums[0] > 0);
-    assert!(
-        growth_mib < 50,
-        "peak memory grew by {growth_mib} MiB while ingesting 1 GiB"
-    );
+    assert!(growth_mib < 50, "peak memory grew by {growth_mib} MiB while ingesting 1 GiB");
 }

@@ -1,6 +1,9 @@
 //! The store as its users drive it: the whole vetting flow, the rules that guard it, and
 //! refused input that leaves the database exactly as it was.
 
+// Tests fail loudly: unwrapping is how they say what broke.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::*;

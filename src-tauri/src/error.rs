@@ -32,10 +32,7 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
@@ -82,36 +79,16 @@ mod tests {
     fn core_errors_get_the_code_the_ui_acts_on() {
         let cases: Vec<(AppError, ErrorCode)> = vec![
             (
-                "bogus"
-                    .parse::<vetdesk::model::CaseStatus>()
-                    .unwrap_err()
-                    .into(),
+                "bogus".parse::<vetdesk::model::CaseStatus>().unwrap_err().into(),
                 ErrorCode::InvalidInput,
             ),
+            (TemplateError::UnknownId("x".into()).into(), ErrorCode::NotFound),
+            (TemplateError::NotFound { id: "x".into(), version: 9 }.into(), ErrorCode::NotFound),
             (
-                TemplateError::UnknownId("x".into()).into(),
-                ErrorCode::NotFound,
-            ),
-            (
-                TemplateError::NotFound {
-                    id: "x".into(),
-                    version: 9,
-                }
-                .into(),
-                ErrorCode::NotFound,
-            ),
-            (
-                TemplateError::Parse {
-                    file: "t.toml".into(),
-                    message: "bad".into(),
-                }
-                .into(),
+                TemplateError::Parse { file: "t.toml".into(), message: "bad".into() }.into(),
                 ErrorCode::Internal,
             ),
-            (
-                std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(),
-                ErrorCode::Storage,
-            ),
+            (std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(), ErrorCode::Storage),
         ];
         for (error, code) in cases {
             assert_eq!(error.code, code, "{error}");

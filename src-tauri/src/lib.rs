@@ -42,10 +42,8 @@ pub fn run() -> ExitCode {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, |ctx, request, responder| {
-            let data_dir = ctx
-                .app_handle()
-                .try_state::<AppState>()
-                .map(|s| s.paths.data_dir.clone());
+            let data_dir =
+                ctx.app_handle().try_state::<AppState>().map(|s| s.paths.data_dir.clone());
             // File reads stay off the UI thread.
             tauri::async_runtime::spawn_blocking(move || match data_dir {
                 Some(dir) => responder.respond(protocol::respond(&dir, &request)),
@@ -68,11 +66,7 @@ pub fn run() -> ExitCode {
     // which would skip flushing the log.
     let code = app.run_return(|_, _| {});
     tracing::info!(code, "stopped");
-    if code == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// The config, assets and capabilities compiled in by `tauri-build`.

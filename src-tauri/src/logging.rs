@@ -25,10 +25,7 @@ pub fn init(log_dir: &Path) -> Result<WorkerGuard, LoggingError> {
         .filename_suffix("log")
         .max_log_files(KEEP_FILES)
         .build(log_dir)
-        .map_err(|source| LoggingError::Open {
-            dir: log_dir.display().to_string(),
-            source,
-        })?;
+        .map_err(|source| LoggingError::Open { dir: log_dir.display().to_string(), source })?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("VETDESK_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));

@@ -30,9 +30,7 @@ impl Paths {
         let data_dir = match env_data_dir.filter(|p| !p.as_os_str().is_empty()) {
             Some(dir) if dir.is_absolute() => dir,
             Some(dir) => return Err(PathsError::RelativeDataDir(dir)),
-            None => dirs::data_dir()
-                .ok_or(PathsError::NoDataDir)?
-                .join("vetdesk"),
+            None => dirs::data_dir().ok_or(PathsError::NoDataDir)?.join("vetdesk"),
         };
         // Logs live inside the data directory so that one folder holds everything the app
         // wrote, and a test run with its own data directory leaves nothing elsewhere.
@@ -57,10 +55,7 @@ fn create_private_dir(path: &Path) -> Result<(), PathsError> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path).map_err(|source| PathsError::Create {
-        path: path.to_path_buf(),
-        source,
-    })
+    builder.create(path).map_err(|source| PathsError::Create { path: path.to_path_buf(), source })
 }
 
 #[cfg(test)]

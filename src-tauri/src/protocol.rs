@@ -77,14 +77,10 @@ impl EvidenceRequest {
     pub fn path_in(&self, data_dir: &Path) -> PathBuf {
         let sha = self.sha256.as_str();
         match self.kind {
-            Kind::Thumb => data_dir
-                .join("thumbs")
-                .join(self.sha256.shard())
-                .join(format!("{sha}.jpg")),
-            Kind::File => data_dir
-                .join("evidence")
-                .join(self.sha256.shard())
-                .join(sha),
+            Kind::Thumb => {
+                data_dir.join("thumbs").join(self.sha256.shard()).join(format!("{sha}.jpg"))
+            }
+            Kind::File => data_dir.join("evidence").join(self.sha256.shard()).join(sha),
         }
     }
 }
@@ -134,12 +130,9 @@ pub fn parse(method: &Method, uri: &Uri) -> Result<EvidenceRequest, Refusal> {
         return Err(Refusal::HasQuery);
     }
     let mut segments = uri.path().split('/');
-    let (Some(""), Some(kind), Some(hash), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
+    let (Some(""), Some(kind), Some(hash), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
         return Err(Refusal::NoSuchRoute);
     };
     let kind = match kind {
@@ -163,10 +156,7 @@ pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'sta
     let bytes = match read_capped(&parsed.path_in(data_dir)) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return refusal_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too large to show in the app",
-            );
+            return refusal_response(StatusCode::PAYLOAD_TOO_LARGE, "too large to show in the app");
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return refusal_response(StatusCode::NOT_FOUND, "no stored file with this SHA-256");
@@ -200,10 +190,7 @@ pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'sta
     }
     let body = if parsed.head { Vec::new() } else { bytes };
     builder.body(Cow::Owned(body)).unwrap_or_else(|_| {
-        refusal_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "could not build the response",
-        )
+        refusal_response(StatusCode::INTERNAL_SERVER_ERROR, "could not build the response")
     })
 }
 
@@ -236,14 +223,8 @@ fn refusal_response(status: StatusCode, message: &str) -> Response<Cow<'static, 
             .parse()
             .unwrap_or(tauri::http::HeaderValue::from_static("text/plain")),
     );
-    headers.insert(
-        CACHE_CONTROL,
-        tauri::http::HeaderValue::from_static("no-store"),
-    );
-    headers.insert(
-        X_CONTENT_TYPE_OPTIONS,
-        tauri::http::HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(CACHE_CONTROL, tauri::http::HeaderValue::from_static("no-store"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, tauri::http::HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -327,14 +308,8 @@ mod tests {
     fn files_are_named_by_hash_alone() {
         let data = Path::new("/data");
         let cases = [
-            (
-                "evidence://localhost/thumb/{sha}",
-                format!("/data/thumbs/9f/{SHA}.jpg"),
-            ),
-            (
-                "evidence://localhost/file/{sha}",
-                format!("/data/evidence/9f/{SHA}"),
-            ),
+            ("evidence://localhost/thumb/{sha}", format!("/data/thumbs/9f/{SHA}.jpg")),
+            ("evidence://localhost/file/{sha}", format!("/data/evidence/9f/{SHA}")),
         ];
         for (template, path) in cases {
             let request = parse(&Method::GET, &expand(template).parse().unwrap()).unwrap();
@@ -343,11 +318,8 @@ mod tests {
     }
 
     fn get(data_dir: &Path, name: &str, template: &str) -> Response<Cow<'static, [u8]>> {
-        let request = Request::builder()
-            .method(method(name))
-            .uri(expand(template))
-            .body(Vec::new())
-            .unwrap();
+        let request =
+            Request::builder().method(method(name)).uri(expand(template)).body(Vec::new()).unwrap();
         respond(data_dir, &request)
     }
 
@@ -358,12 +330,7 @@ mod tests {
     /// Puts `bytes` where the evidence store keeps a file with this hash.
     fn store(data_dir: &Path, kind: Kind, sha: &str, bytes: &[u8]) {
         let sha256 = Sha256Hex::parse(sha).unwrap();
-        let path = EvidenceRequest {
-            kind,
-            sha256,
-            head: false,
-        }
-        .path_in(data_dir);
+        let path = EvidenceRequest { kind, sha256, head: false }.path_in(data_dir);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
@@ -387,10 +354,7 @@ mod tests {
             sha256: Sha256Hex::parse(&"c".repeat(64)).unwrap(),
             head: false,
         };
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(huge.path_in(data))
-            .unwrap();
+        let file = std::fs::OpenOptions::new().write(true).open(huge.path_in(data)).unwrap();
         file.set_len(MAX_BODY_BYTES + 1).unwrap();
         let text = "text/plain; charset=utf-8";
         let octets = "application/octet-stream";
@@ -416,27 +380,15 @@ mod tests {
             let response = get(data, name, template);
             let what = format!("{name} {template}");
             assert_eq!(response.status().as_u16(), status, "{what}");
-            assert_eq!(
-                header(&response, "content-type"),
-                Some(media_type),
-                "{what}"
-            );
-            assert_eq!(
-                header(&response, "x-content-type-options"),
-                Some("nosniff"),
-                "{what}"
-            );
+            assert_eq!(header(&response, "content-type"), Some(media_type), "{what}");
+            assert_eq!(header(&response, "x-content-type-options"), Some("nosniff"), "{what}");
             let disposition = header(&response, "content-disposition");
             assert_eq!(disposition == Some("attachment"), attachment, "{what}");
             let cache = header(&response, "cache-control");
             if status == 200 {
                 assert_eq!(response.body().as_ref(), body, "{what}");
                 assert_eq!(cache, Some(CACHE_FOREVER), "{what}");
-                assert_eq!(
-                    header(&response, "content-security-policy"),
-                    Some("sandbox"),
-                    "{what}"
-                );
+                assert_eq!(header(&response, "content-security-policy"), Some("sandbox"), "{what}");
             } else {
                 assert!(!response.body().is_empty(), "{what}: a refusal says why");
                 assert_eq!(cache, Some("no-store"), "{what}");

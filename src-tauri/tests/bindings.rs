@@ -40,10 +40,7 @@ fn generated_typescript_types_are_current() {
     let committed_dir = committed_dir();
     if std::env::var_os("VETDESK_UPDATE_BINDINGS").is_some() {
         std::fs::create_dir_all(&committed_dir).unwrap();
-        for name in ts_files(&committed_dir)
-            .keys()
-            .filter(|n| !fresh.contains_key(*n))
-        {
+        for name in ts_files(&committed_dir).keys().filter(|n| !fresh.contains_key(*n)) {
             std::fs::remove_file(committed_dir.join(name)).unwrap();
         }
         for (name, text) in &fresh {
@@ -54,10 +51,7 @@ fn generated_typescript_types_are_current() {
 
     let committed = ts_files(&committed_dir);
     let mut differing = Vec::new();
-    for name in fresh
-        .keys()
-        .chain(committed.keys().filter(|n| !fresh.contains_key(*n)))
-    {
+    for name in fresh.keys().chain(committed.keys().filter(|n| !fresh.contains_key(*n))) {
         match (fresh.get(name), committed.get(name)) {
             (Some(_), None) => differing.push(format!("  missing: {name}")),
             (None, Some(_)) => differing.push(format!("  no longer generated: {name}")),

@@ -63,13 +63,9 @@ impl Sniffer {
     /// padding. Phones that append data after the image (motion photos) also trip this, which
     /// the note's wording allows for.
     pub(crate) fn jpeg_lacks_end_marker(&self) -> bool {
-        let kept = usize::try_from(self.len)
-            .unwrap_or(usize::MAX)
-            .min(TAIL_LEN);
+        let kept = usize::try_from(self.len).unwrap_or(usize::MAX).min(TAIL_LEN);
         let tail = &self.tail[TAIL_LEN - kept..];
-        let end = tail
-            .iter()
-            .rposition(|&b| b != 0 && b != b'\n' && b != b'\r');
+        let end = tail.iter().rposition(|&b| b != 0 && b != b'\n' && b != b'\r');
         match end {
             Some(i) if i >= 1 => tail[i - 1..=i] != [0xFF, 0xD9],
             _ => true,
@@ -223,48 +219,20 @@ mod tests {
         // (case, bytes, expected media type)
         let rows: Vec<(&str, Vec<u8>, &str)> = vec![
             ("ascii text", b"Reference call notes\n".to_vec(), TEXT_PLAIN),
-            (
-                "accented text",
-                "Zoë Çelik, Łódź — 東京".as_bytes().to_vec(),
-                TEXT_PLAIN,
-            ),
-            (
-                "4-byte emoji",
-                "ok 👍 ok 👍".as_bytes().to_vec(),
-                TEXT_PLAIN,
-            ),
-            (
-                "latin-1 text is not UTF-8",
-                b"Zo\xeb \xc7elik".to_vec(),
-                OCTET_STREAM,
-            ),
+            ("accented text", "Zoë Çelik, Łódź — 東京".as_bytes().to_vec(), TEXT_PLAIN),
+            ("4-byte emoji", "ok 👍 ok 👍".as_bytes().to_vec(), TEXT_PLAIN),
+            ("latin-1 text is not UTF-8", b"Zo\xeb \xc7elik".to_vec(), OCTET_STREAM),
             ("NUL byte", b"abc\0def".to_vec(), OCTET_STREAM),
-            (
-                "cut multi-byte char at end",
-                b"abc\xe2\x82".to_vec(),
-                OCTET_STREAM,
-            ),
-            (
-                "overlong encoding",
-                b"abc\xc0\xafdef".to_vec(),
-                OCTET_STREAM,
-            ),
+            ("cut multi-byte char at end", b"abc\xe2\x82".to_vec(), OCTET_STREAM),
+            ("overlong encoding", b"abc\xc0\xafdef".to_vec(), OCTET_STREAM),
             ("empty", Vec::new(), OCTET_STREAM),
             ("PNG magic", png_magic, "image/png"),
-            (
-                "JPEG magic",
-                b"\xff\xd8\xff\xe0\0\x10JFIF\0".to_vec(),
-                "image/jpeg",
-            ),
+            ("JPEG magic", b"\xff\xd8\xff\xe0\0\x10JFIF\0".to_vec(), "image/jpeg"),
             ("PDF", pdf, "application/pdf"),
         ];
         for (case, bytes, want) in rows {
             for chunk in [1, 2, 3, 5, 4096] {
-                assert_eq!(
-                    detect_in_chunks(&bytes, chunk),
-                    want,
-                    "{case}, chunk {chunk}"
-                );
+                assert_eq!(detect_in_chunks(&bytes, chunk), want, "{case}, chunk {chunk}");
             }
         }
     }
@@ -278,11 +246,7 @@ mod tests {
             ("zero padding after the marker", b"\xff\xd9\0\0\0", false),
             ("cut before the marker", b"\x12\x34", true),
             ("half a marker", b"\xff", true),
-            (
-                "data appended after the image",
-                b"\xff\xd9ftypmp42....",
-                true,
-            ),
+            ("data appended after the image", b"\xff\xd9ftypmp42....", true),
         ];
         for (case, end, missing) in rows {
             jpeg.truncate(19);
@@ -313,10 +277,7 @@ mod tests {
 
     #[test]
     fn display_name_escapes_control_characters_and_bounds_length() {
-        assert_eq!(
-            display_name("scan\r\x1b[2Kok.jpg"),
-            "scan\\r\\u{1b}[2Kok.jpg"
-        );
+        assert_eq!(display_name("scan\r\x1b[2Kok.jpg"), "scan\\r\\u{1b}[2Kok.jpg");
         let long = "a".repeat(500);
         assert_eq!(display_name(&long).chars().count(), 121);
     }

@@ -74,11 +74,7 @@ pub(crate) fn render_jpeg(
         let (image, orientation) = decode_bounded(file, format, limits)?;
         encode_preview(image, orientation, max_side, quality)
     }))
-    .unwrap_or_else(|_| {
-        Err(RenderFailure::Broken(
-            "the image decoder failed on this file".into(),
-        ))
-    })
+    .unwrap_or_else(|_| Err(RenderFailure::Broken("the image decoder failed on this file".into())))
 }
 
 fn decode_bounded(
@@ -188,11 +184,7 @@ mod tests {
     #[test]
     fn orientation_is_applied_to_the_preview() {
         let img = RgbImage::from_fn(64, 32, |x, y| {
-            if x < 16 && y < 16 {
-                Rgb([255, 0, 0])
-            } else {
-                Rgb([0, 0, 255])
-            }
+            if x < 16 && y < 16 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) }
         });
         // (EXIF value, expected dimensions, centre of the red square, a point that must be blue)
         let rows = [
@@ -212,28 +204,18 @@ mod tests {
             let out = image::load_from_memory(&jpeg).unwrap();
             assert_eq!(out.dimensions(), dims, "orientation {exif}");
             let p = out.get_pixel(red.0, red.1);
-            assert!(
-                p[0] > 200 && p[2] < 60,
-                "orientation {exif}: {p:?} at {red:?}"
-            );
+            assert!(p[0] > 200 && p[2] < 60, "orientation {exif}: {p:?} at {red:?}");
             let p = out.get_pixel(blue.0, blue.1);
-            assert!(
-                p[0] < 60 && p[2] > 200,
-                "orientation {exif}: {p:?} at {blue:?}"
-            );
+            assert!(p[0] < 60 && p[2] > 200, "orientation {exif}: {p:?} at {blue:?}");
         }
     }
 
     #[test]
     fn transparency_becomes_white_and_small_images_are_not_enlarged() {
         let clear = image::RgbaImage::from_pixel(10, 6, image::Rgba([0, 0, 0, 0]));
-        let jpeg = encode_preview(
-            DynamicImage::ImageRgba8(clear),
-            Orientation::NoTransforms,
-            512,
-            90,
-        )
-        .unwrap();
+        let jpeg =
+            encode_preview(DynamicImage::ImageRgba8(clear), Orientation::NoTransforms, 512, 90)
+                .unwrap();
         let out = image::load_from_memory(&jpeg).unwrap();
         assert_eq!(out.dimensions(), (10, 6));
         assert!(out.to_rgb8().pixels().all(|p| p.0.iter().all(|&c| c > 245)));

@@ -5,4 +5,8 @@ import type { Decision } from "./Decision";
 import type { Priority } from "./Priority";
 import type { Timestamp } from "./Timestamp";
 
-export type Case = { id: number, candidate_id: number, kind: CaseKind, status: CaseStatus, decision: Decision | null, decision_reason: string | null, decided_by: string | null, decided_at: Timestamp | null, assignee: string | null, priority: Priority, template_id: string, template_version: number, opened_by: string, opened_at: Timestamp, updated_at: Timestamp, closed_at: Timestamp | null, };
+export type Case = { id: number, candidate_id: number, kind: CaseKind, status: CaseStatus, decision: Decision | null, decision_reason: string | null, decided_by: string | null, decided_at: Timestamp | null, assignee: string | null, priority: Priority, 
+/**
+ * When the case should be decided by (e.g. before the planned start date).
+ */
+due_on: string | null, template_id: string, template_version: number, opened_by: string, opened_at: Timestamp, updated_at: Timestamp, closed_at: Timestamp | null, };
