@@ -101,7 +101,12 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
 
 /// A store in a temp dir with a fixed clock, and the four users (names from several scripts).
 pub fn store() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
+    store_in(tempfile::tempdir().unwrap(), "")
+}
+
+/// The same in a given directory, with `config` as its `config.toml`.
+pub fn store_in(dir: TempDir, config: &str) -> (TempDir, Store) {
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
     let store =
         Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(t0()))
             .unwrap();

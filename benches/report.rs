@@ -1,0 +1,73 @@
+//! The case report of a case with 100 photographs of 12 megapixels: time, size, pages and peak
+//! memory, next to the time the 100 previews alone take (decoding and shrinking each photo),
+//! measured in the same run — the difference is what layout and PDF writing cost.
+//!
+//! `cargo bench --bench report`; environment: VETDESK_BENCH_PHOTOS (default 100).
+
+// A failed step is a failed benchmark: panicking with the cause is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/report_common/mod.rs"]
+mod report_common;
+
+use std::time::Instant;
+
+use report_common::*;
+use vetdesk::report;
+
+fn main() {
+    let n: u32 =
+        std::env::var("VETDESK_BENCH_PHOTOS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let (_dir, store) = store();
+    let case_id = open_case(&store, CANDIDATE, "ATS-BENCH", None, None);
+    let base = photo(4000, 3000, 7, 85);
+    let mut shas = Vec::new();
+    for i in 0..n {
+        let id = attach_photo_quickly(
+            &store,
+            case_id,
+            &format!("IMG_{:04}.jpg", 1000 + i),
+            &variant(&base, i),
+        );
+        shas.push(store.evidence(id).unwrap().sha256.parse().unwrap());
+    }
+    println!("case report: {n} photos of 12 MP, {:.1} MB each", base.len() as f64 / 1e6);
+    drop(base);
+
+    let files = store.files();
+    let started = Instant::now();
+    let mut preview_bytes = 0;
+    for sha in &shas {
+        preview_bytes += files
+            .jpeg_thumbnail(sha, report::PREVIEW_MAX_SIDE, report::PREVIEW_QUALITY)
+            .unwrap()
+            .len();
+    }
+    let previews = started.elapsed();
+
+    let before = peak_rss_kib();
+    let started = Instant::now();
+    let made = report::case_report(&store, case_id, &options(), &mut |_| {}).unwrap();
+    let t = started.elapsed();
+    let after = peak_rss_kib();
+    assert_eq!(made.previews, n as usize);
+    println!(
+        "  previews alone ({} px): {:>6.2} s, {:.0} ms per photo, {:.2} MB of JPEG",
+        report::PREVIEW_MAX_SIDE,
+        previews.as_secs_f64(),
+        previews.as_secs_f64() * 1000.0 / f64::from(n),
+        preview_bytes as f64 / 1e6
+    );
+    println!(
+        "  whole report:           {:>6.2} s, {:.2} MB, {} pages (ratio to previews alone {:.2})",
+        t.as_secs_f64(),
+        made.pdf.bytes.len() as f64 / 1e6,
+        made.pdf.page_count,
+        t.as_secs_f64() / previews.as_secs_f64()
+    );
+    println!(
+        "  peak resident memory: {} MiB before the report, {} MiB after",
+        before >> 10,
+        after >> 10
+    );
+}
