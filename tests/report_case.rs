@@ -297,3 +297,119 @@ fn a_report_reads_one_consistent_state() {
         assert!(heads.len() > 1, "the writer never got in between: the test proved nothing");
     });
 }
+
+/// The verification sections as they will be fed once the store records them: every field
+/// printed, and "none recorded" told apart from "not recorded".
+#[test]
+fn verification_sections_print_what_they_are_given() {
+    use vetdesk::report::{
+        CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, RedFlag, RiskScore,
+        Verification,
+    };
+    let w = worked_case();
+    let mut data = CaseData::load(&w.store, w.case_id, &options()).unwrap();
+    data.verification = Verification {
+        risk: Some(RiskScore {
+            score: 72,
+            level: "high".into(),
+            basis: "2 open flags: 1 high, 1 critical".into(),
+        }),
+        red_flags: Some(vec![RedFlag {
+            id: "shipping.pmb".into(),
+            severity: "critical".into(),
+            title: "Equipment to a private mailbox".into(),
+            why: "Laptop farms receive company devices at mail drops.".into(),
+            source: "NYDFS/FBI advisory 2024, Equipment".into(),
+            facts: vec!["Shipping address PMB 2211, 44 Commerce St, Dover, DE is a CMRA".into()],
+            evidence: vec![1],
+            open: true,
+            raised_at: Some(generated_at()),
+            resolution: None,
+        }]),
+        documents: Some(vec![IdentityDocument {
+            kind: "passport".into(),
+            issuing_country: Some("UTO".into()),
+            number: Some("L898902C3".into()),
+            holder_name: Some("ERIKSSON ANNA MARIA".into()),
+            date_of_birth: Some("1974-08-12".parse().unwrap()),
+            expires_on: Some("2032-04-15".parse().unwrap()),
+            evidence: vec![1, 6],
+            checks: vec![CheckLine {
+                outcome: "fail".into(),
+                message: "MRZ check digit of the document number is 7, not 6".into(),
+                source: "ICAO Doc 9303 Part 3, 4.9".into(),
+            }],
+        }]),
+        interviews: Some(vec![Interview {
+            held: "2026-11-03 14:00 UTC".into(),
+            interviewer: "Иван Петров".into(),
+            camera_on_throughout: Some(false),
+            refused_video: Some(true),
+            audio_only: Some(true),
+            id_matched: Some("unclear".into()),
+            liveness_prompts_done: None,
+            location_answers_consistent: Some(false),
+            notes: Some("Background noise of a call centre".into()),
+            evidence: vec![3],
+        }]),
+        everify: Some(vec![EVerifyRecord {
+            case_number: "2026310123456AB".into(),
+            created_on: Some("2026-11-09".parse().unwrap()),
+            status: "tentative_nonconfirmation".into(),
+            dates: vec![("Mismatch issued".into(), "2026-11-09".parse().unwrap())],
+            deadlines: vec![DeadlineLine {
+                description: "Notify the employee of the mismatch (Further Action Notice)".into(),
+                due: "2026-11-23".parse().unwrap(),
+                done_on: None,
+                state: "overdue".into(),
+                source: "E-Verify User Manual, 3.3".into(),
+            }],
+        }]),
+    };
+    let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
+    let path = artifacts("reports").join("case-report-verification.pdf");
+    std::fs::write(&path, &made.pdf.bytes).unwrap();
+    let text = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
+    for words in [
+        "Risk score 72 (high)",
+        "2 open flags: 1 high, 1 critical",
+        "Equipment to a private mailbox",
+        "shipping.pmb · Source: NYDFS/FBI advisory 2024, Equipment",
+        "Shipping address PMB 2211",
+        "Evidence: E1",
+        "5.1 passport",
+        "L898902C3",
+        "1974-08-12",
+        "E1, E6",
+        "FAIL MRZ check digit of the document number is 7, not 6",
+        "Refused video: yes",
+        "Audio only: yes",
+        "ID matched face and name: unclear",
+        "Liveness prompts done: not recorded",
+        "Background noise of a call centre",
+        "E-Verify case 2026310123456AB",
+        "tentative nonconfirmation",
+        "Mismatch issued 2026-11-09",
+        "Notify the employee of the mismatch (Further Action Notice) 2026-11-23 — overdue",
+    ] {
+        assert!(text.contains(words), "{words:?} missing");
+    }
+    assert!(
+        !text.contains("Not recorded: this Vetdesk data directory"),
+        "a given section printed as not recorded"
+    );
+
+    // Recorded, and empty: "none recorded", once per section.
+    data.verification = Verification {
+        risk: None,
+        red_flags: Some(vec![]),
+        documents: Some(vec![]),
+        interviews: Some(vec![]),
+        everify: Some(vec![]),
+    };
+    let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
+    let path = artifacts("reports").join("case-report-verification-empty.pdf");
+    std::fs::write(&path, &made.pdf.bytes).unwrap();
+    let text = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
+    assert_eq!(text.matches("None recorded for this case.").count(), 4);
+}

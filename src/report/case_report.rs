@@ -324,7 +324,7 @@ pub fn render_case_report(
 
     // 5–7 verification records
     sections::render_documents(&mut doc, "5", v.documents.as_deref(), &label);
-    sections::render_interviews(&mut doc, "6", v.interviews.as_deref(), &label, &when);
+    sections::render_interviews(&mut doc, "6", v.interviews.as_deref(), &label);
     sections::render_everify(&mut doc, "7", v.everify.as_deref());
 
     // 8 Notes

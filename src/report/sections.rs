@@ -76,11 +76,14 @@ pub struct IdentityDocument {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct Interview {
-    pub held_at: Timestamp,
+    /// When it was held, as recorded (a date, or a date and time).
+    pub held: String,
     pub interviewer: String,
     pub camera_on_throughout: Option<bool>,
-    /// The candidate refused video or asked for audio only.
+    /// The candidate refused video.
     pub refused_video: Option<bool>,
+    /// The candidate asked for audio only.
+    pub audio_only: Option<bool>,
     /// ID held to the camera matched the face and name: yes, no or unclear.
     pub id_matched: Option<String>,
     pub liveness_prompts_done: Option<bool>,
@@ -245,7 +248,6 @@ pub(crate) fn render_interviews(
     number: &str,
     interviews: Option<&[Interview]>,
     label: &dyn Fn(EvidenceId) -> String,
-    when: &dyn Fn(&Timestamp) -> String,
 ) {
     doc.heading(1, format!("{number} Interviews"));
     if absent(doc, interviews) {
@@ -258,10 +260,11 @@ pub(crate) fn render_interviews(
     ]);
     for iv in interviews.unwrap_or_default() {
         let camera = format!(
-            "Camera on throughout: {}\nRefused video / audio only: {}\nID matched face and name: {}\n\
+            "Camera on throughout: {}\nRefused video: {}\nAudio only: {}\nID matched face and name: {}\n\
              Liveness prompts done: {}\nLocation answers consistent: {}",
             yes_no(iv.camera_on_throughout),
             yes_no(iv.refused_video),
+            yes_no(iv.audio_only),
             iv.id_matched.as_deref().unwrap_or("not recorded"),
             yes_no(iv.liveness_prompts_done),
             yes_no(iv.location_answers_consistent),
@@ -272,7 +275,7 @@ pub(crate) fn render_interviews(
             evidence_list(&iv.evidence, label)
         );
         table.push_row([
-            Text::plain(format!("{}\n{}", when(&iv.held_at), iv.interviewer)),
+            Text::plain(format!("{}\n{}", iv.held, iv.interviewer)),
             Text::plain(camera),
             Text::plain(notes),
         ]);
