@@ -10,7 +10,7 @@
 #[path = "../tests/report_common/mod.rs"]
 mod report_common;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use report_common::*;
 use vetdesk::report;
@@ -20,7 +20,7 @@ fn main() {
         std::env::var("VETDESK_BENCH_PHOTOS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
     let (_dir, store) = store();
     let case_id = open_case(&store, CANDIDATE, "ATS-BENCH", None, None);
-    let base = photo(4000, 3000, 7, 85);
+    let base = photo(4000, 3000, 7, 90);
     let mut shas = Vec::new();
     for i in 0..n {
         let id = attach_photo_quickly(
@@ -35,21 +35,33 @@ fn main() {
     drop(base);
 
     let files = store.files();
-    let started = Instant::now();
-    let mut preview_bytes = 0;
+    // Both timings below start from files in the page cache.
     for sha in &shas {
-        preview_bytes += files
-            .jpeg_thumbnail(sha, report::PREVIEW_MAX_SIDE, report::PREVIEW_QUALITY)
-            .unwrap()
-            .len();
+        std::fs::read(files.path_of(sha)).unwrap();
     }
-    let previews = started.elapsed();
-
+    // Best of two, interleaved: the machine is shared, and the first pass of each may be
+    // slowed by whatever else runs.
+    let mut previews = Duration::MAX;
+    let mut t = Duration::MAX;
+    let mut preview_bytes = 0;
+    let mut made = None;
     let before = peak_rss_kib();
-    let started = Instant::now();
-    let made = report::case_report(&store, case_id, &options(), &mut |_| {}).unwrap();
-    let t = started.elapsed();
+    for _ in 0..2 {
+        let started = Instant::now();
+        preview_bytes = 0;
+        for sha in &shas {
+            preview_bytes += files
+                .jpeg_thumbnail(sha, report::PREVIEW_MAX_SIDE, report::PREVIEW_QUALITY)
+                .unwrap()
+                .len();
+        }
+        previews = previews.min(started.elapsed());
+        let started = Instant::now();
+        made = Some(report::case_report(&store, case_id, &options(), &mut |_| {}).unwrap());
+        t = t.min(started.elapsed());
+    }
     let after = peak_rss_kib();
+    let made = made.unwrap();
     assert_eq!(made.previews, n as usize);
     println!(
         "  previews alone ({} px): {:>6.2} s, {:.0} ms per photo, {:.2} MB of JPEG",

@@ -15,7 +15,7 @@ fn hundred_twelve_megapixel_photos_give_a_small_report() {
     let (_dir, store) = store();
     let case_id = open_case(&store, CANDIDATE, "ATS-100", None, None);
     let started = Instant::now();
-    let base = photo(4000, 3000, 7, 85);
+    let base = photo(4000, 3000, 7, 90);
     let made_in = started.elapsed();
     let started = Instant::now();
     for n in 0..100 {

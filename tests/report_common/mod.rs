@@ -54,10 +54,16 @@ pub fn artifacts(sub: &str) -> PathBuf {
 pub fn photo(width: u32, height: u32, seed: u32, quality: u8) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| {
         let card = x > width / 6 && x < width * 5 / 6 && y > height / 4 && y < height * 3 / 4;
-        let noise = (x.wrapping_mul(73_856_093)
-            ^ y.wrapping_mul(19_349_663)
-            ^ seed.wrapping_mul(83_492_791))
-            % 48;
+        // Texture at two scales: fine grain, and patches of 8 px that survive downscaling
+        // (a preview of a flat picture would be unrealistically small).
+        let hash = |a: u32, b: u32| {
+            (a.wrapping_mul(73_856_093)
+                ^ b.wrapping_mul(19_349_663)
+                ^ seed.wrapping_mul(83_492_791))
+            .wrapping_mul(2_654_435_761)
+                >> 24
+        };
+        let noise = hash(x, y) % 40 + hash(x / 8, y / 8) % 48;
         let base: [u32; 3] = if card {
             [226, 222, 208]
         } else {
