@@ -444,6 +444,17 @@ fn hostile_archives() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ),
         ("encrypted entry", set_flag(with_file("case.json", b"{}"), 1), "encrypted"),
         (
+            "millions of entries",
+            {
+                // The end record declares a 100 MiB central directory.
+                let mut bytes = with_file("case.json", b"{}");
+                let at = bytes.windows(4).rposition(|w| w == [0x50, 0x4b, 0x05, 0x06]).unwrap();
+                bytes[at + 12..at + 16].copy_from_slice(&(100u32 << 20).to_le_bytes());
+                bytes
+            },
+            "central directory of 104857600 bytes",
+        ),
+        (
             "zip bomb",
             zip_of(|z| {
                 z.start_file(

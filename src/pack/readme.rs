@@ -41,7 +41,7 @@ HOW TO CHECK THE PACK
 
 1. Unpack it into an empty folder and check every file's hash:
 
-       unzip vetdesk-case-{case_id}.zip -d pack && cd pack
+       unzip THIS-ARCHIVE.zip -d pack && cd pack
        sha256sum -c SHA256SUMS
 
    Every line must say OK. (On macOS: `shasum -a 256 -c SHA256SUMS`.) Each evidence file's
@@ -74,7 +74,7 @@ HOW TO CHECK THE PACK
    The same rule is applied by `vetdesk verify` to the live database and by
    `vetdesk verify-pack` to this archive.
 
-4. If Vetdesk is at hand, `vetdesk verify-pack vetdesk-case-{case_id}.zip` does all of the
+4. If Vetdesk is at hand, `vetdesk verify-pack THIS-ARCHIVE.zip` does all of the
    above in one step, without unpacking: it refuses archives with unsafe entries and names
    any member that does not match.
 

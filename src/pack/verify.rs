@@ -31,7 +31,10 @@ const MAX_RATIO: u64 = 100;
 const RATIO_FLOOR: u64 = 1024 * 1024;
 /// Members that are read into memory (the manifest, checksums, case data, chain and report)
 /// may be at most this large.
-const MAX_IN_MEMORY: u64 = 512 * 1024 * 1024;
+const MAX_IN_MEMORY: u64 = 256 * 1024 * 1024;
+/// The archive reader keeps every entry of the central directory in memory: an archive of
+/// millions of tiny entries is refused before it is read (a pack has a few per evidence file).
+const MAX_DIRECTORY: u64 = 64 * 1024 * 1024;
 
 /// One thing in a pack that does not match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -117,6 +120,39 @@ fn central_names<R: Read + Seek>(
     Ok(names)
 }
 
+/// The size of the central directory as the end records declare it (ZIP64 included), read
+/// from the last 64 KiB of the file; `None` when they cannot be found (the archive reader
+/// then says what is wrong).
+fn central_directory_size<R: Read + Seek>(reader: &mut R) -> Option<u64> {
+    let len = reader.seek(SeekFrom::End(0)).ok()?;
+    let tail_len = len.min(65_557 + 20);
+    reader.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    reader.read_exact(&mut tail).ok()?;
+    let at = tail.windows(4).rposition(|w| w == [0x50, 0x4b, 0x05, 0x06])?;
+    let eocd = tail.get(at..at + 22)?;
+    let size = u64::from(u32::from_le_bytes([eocd[12], eocd[13], eocd[14], eocd[15]]));
+    if size != u64::from(u32::MAX) {
+        return Some(size);
+    }
+    // ZIP64: the locator just before the end record points at the ZIP64 end record.
+    let locator = tail.get(at.checked_sub(20)?..at)?;
+    if locator[..4] != [0x50, 0x4b, 0x06, 0x07] {
+        return None;
+    }
+    let mut offset = [0u8; 8];
+    offset.copy_from_slice(&locator[8..16]);
+    reader.seek(SeekFrom::Start(u64::from_le_bytes(offset))).ok()?;
+    let mut record = [0u8; 56];
+    reader.read_exact(&mut record).ok()?;
+    if record[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return None;
+    }
+    let mut size = [0u8; 8];
+    size.copy_from_slice(&record[40..48]);
+    Some(u64::from_le_bytes(size))
+}
+
 /// Checks the pack at `path`. `Err` means it could not be checked: unreadable, or refused
 /// as hostile. `Ok` carries every mismatch found.
 #[tracing::instrument(level = "debug", skip(progress), err)]
@@ -145,6 +181,16 @@ pub fn verify_pack_reader<R: Read + Seek>(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PackCheck, PackError> {
     let unreadable = |reason: String| PackError::Unreadable { path: label.to_string(), reason };
+    if let Some(size) = central_directory_size(&mut reader) {
+        if size > MAX_DIRECTORY {
+            return Err(hostile(
+                "archive",
+                format!(
+                    "a central directory of {size} bytes (entries by the million); a pack's is a few KiB"
+                ),
+            ));
+        }
+    }
     reader.seek(SeekFrom::Start(0)).map_err(|e| unreadable(e.to_string()))?;
     let mut archive = zip::ZipArchive::new(reader).map_err(|e| unreadable(e.to_string()))?;
 

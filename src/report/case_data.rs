@@ -75,10 +75,22 @@ impl CaseData {
         })
     }
 
+    /// Logins of everyone the case record names: who changed it (every change is in its
+    /// audit chain), its assignee, and who generates the document.
+    pub fn involved(&self) -> Vec<&str> {
+        let mut logins: Vec<&str> = self.audit.iter().map(|r| r.actor.as_str()).collect();
+        logins.extend(self.detail.case.assignee.as_deref());
+        logins.push(&self.generated_by.name);
+        logins.sort_unstable();
+        logins.dedup();
+        logins
+    }
+
     /// `case.json` of an audit pack: every piece of case data the report is made from, with
     /// the evidence files' names inside the pack.
     pub fn to_json(&self, evidence_member: &dyn Fn(&str) -> String) -> serde_json::Value {
         let d = &self.detail;
+        let involved = self.involved();
         let evidence: Vec<serde_json::Value> = d
             .evidence
             .iter()
@@ -127,7 +139,7 @@ impl CaseData {
             "evidence": evidence,
             "verification": self.verification,
             "related_cases": d.related_cases,
-            "users": self.users,
+            "users": self.users.iter().filter(|u| involved.contains(&u.name.as_str())).collect::<Vec<_>>(),
             "audit_chain": { "chain": format!("case:{}", d.case.id), "records": self.chain.records, "head": self.chain.head },
         })
     }

@@ -437,11 +437,7 @@ pub fn render_case_report(
          The head below was recomputed from the {} records when this report was made.",
         data.chain.records
     ));
-    let mut involved: Vec<&str> = data.audit.iter().map(|r| r.actor.as_str()).collect();
-    involved.extend(c.assignee.as_deref());
-    involved.push(&opts.generated_by);
-    involved.sort_unstable();
-    involved.dedup();
+    let involved = data.involved();
     let roles: BTreeMap<&str, String> =
         data.users.iter().map(|u| (u.name.as_str(), u.role.to_string())).collect();
     doc.key_values([
