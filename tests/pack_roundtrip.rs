@@ -141,8 +141,24 @@ fn a_clean_pack_has_every_member_and_verifies() {
     assert_eq!(result.case_id, Some(w.case_id));
     assert_eq!(result.members, list.len());
 
-    // The same data and time give the same archive, byte for byte.
-    assert!(make_pack(&w) == bytes, "two packs of the same data and time differ");
+    // The same data and time give the same archive, byte for byte; progress runs from
+    // reading through every evidence byte to the end.
+    let mut stages = Vec::new();
+    let mut again = Cursor::new(Vec::new());
+    let summary =
+        pack::write_pack(&w.store, w.case_id, &options(), &mut again, &mut |p| stages.push(p))
+            .unwrap();
+    assert!(again.into_inner() == bytes, "two packs of the same data and time differ");
+    let evidence_bytes: u64 = evidence.iter().map(|e| e.data.len() as u64).sum();
+    assert_eq!(summary.evidence_bytes, evidence_bytes);
+    use vetdesk::report::{Progress, Stage};
+    assert_eq!(stages.first().map(|p| p.stage), Some(Stage::Reading));
+    assert!(stages.contains(&Progress {
+        stage: Stage::Evidence,
+        done: evidence_bytes,
+        total: evidence_bytes
+    }));
+    assert_eq!(stages.last(), Some(&Progress { stage: Stage::Finishing, done: 1, total: 1 }));
 }
 
 #[test]
