@@ -2,6 +2,7 @@
 //! through a temp file and renamed into place; an existing output is replaced only with
 //! `--force`; the acting user (--as / VETDESK_USER) is recorded as the one who generated them.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -12,7 +13,7 @@ use super::EXIT_CHECK_FAILED;
 use super::commands::CliError;
 use crate::model::Timestamp;
 use crate::pack::{self, PackCheck};
-use crate::report::{self, PortfolioOptions, ReportError, ReportOptions};
+use crate::report::{self, PortfolioOptions, Progress, ReportError, ReportOptions, Stage};
 use crate::store::Store;
 
 #[derive(Args, Debug)]
@@ -65,6 +66,57 @@ pub struct PortfolioArgs {
     pub force: bool,
 }
 
+/// Progress on stderr, when it is a terminal: one line rewritten in place, at most once per
+/// percent, cleared at the end. Scripts and pipes get nothing.
+struct Meter {
+    on: bool,
+    last: Option<(Stage, u64)>,
+}
+
+impl Meter {
+    fn new() -> Meter {
+        Meter { on: std::io::stderr().is_terminal(), last: None }
+    }
+
+    fn show(&mut self, p: Progress) {
+        if !self.on || p.total == 0 {
+            return;
+        }
+        let percent = p.done.saturating_mul(100) / p.total;
+        if self.last == Some((p.stage, percent)) {
+            return;
+        }
+        self.last = Some((p.stage, percent));
+        let what = match p.stage {
+            Stage::Reading => "reading the case".to_string(),
+            Stage::Previews => format!("image previews {} of {}", p.done, p.total),
+            Stage::Rendering => "laying out the report".to_string(),
+            Stage::Evidence => format!(
+                "evidence {} of {}",
+                crate::evidence::human_bytes(p.done),
+                crate::evidence::human_bytes(p.total)
+            ),
+            Stage::Checking => format!(
+                "checked {} of {}",
+                crate::evidence::human_bytes(p.done),
+                crate::evidence::human_bytes(p.total)
+            ),
+            Stage::Finishing => "finishing".to_string(),
+        };
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r\x1b[2K{what} ({percent}%)");
+        let _ = err.flush();
+    }
+}
+
+impl Drop for Meter {
+    fn drop(&mut self) {
+        if self.on && self.last.is_some() {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}
+
 fn options(store: &Store, actor: &str) -> ReportOptions {
     ReportOptions { generated_at: store.clock().now(), generated_by: actor.to_string() }
 }
@@ -98,7 +150,9 @@ pub(crate) fn report(
 ) -> Result<u8, CliError> {
     refuse_existing(&args.output, args.force)?;
     let opts = options(store, actor);
-    let made = report::case_report(store, args.id, &opts, &mut |_| {})?;
+    let mut meter = Meter::new();
+    let made = report::case_report(store, args.id, &opts, &mut |p| meter.show(p))?;
+    drop(meter);
     let bytes = made.pdf.bytes.len();
     report::write_atomically(&args.output, args.force, |f| {
         std::io::Write::write_all(f, &made.pdf.bytes).map_err(|source| ReportError::Io {
@@ -139,7 +193,10 @@ pub(crate) fn report(
 pub(crate) fn pack(store: &Store, actor: &str, json: bool, args: PackArgs) -> Result<u8, CliError> {
     refuse_existing(&args.output, args.force)?;
     let opts = options(store, actor);
-    let summary = pack::export_pack(store, args.id, &opts, &args.output, args.force, &mut |_| {})?;
+    let mut meter = Meter::new();
+    let summary =
+        pack::export_pack(store, args.id, &opts, &args.output, args.force, &mut |p| meter.show(p))?;
+    drop(meter);
     if json {
         let value = serde_json::to_value(&summary)
             .map_err(|e| CliError::Usage(format!("cannot print JSON: {e}")))?;
@@ -162,7 +219,9 @@ pub(crate) fn pack(store: &Store, actor: &str, json: bool, args: PackArgs) -> Re
 
 /// Needs no data directory: an auditor checks a pack on any machine.
 pub(crate) fn verify_pack(json: bool, args: VerifyPackArgs) -> Result<u8, CliError> {
-    let check: PackCheck = pack::verify_pack(&args.file, &mut |_| {})?;
+    let mut meter = Meter::new();
+    let check: PackCheck = pack::verify_pack(&args.file, &mut |p| meter.show(p))?;
+    drop(meter);
     if json {
         let value = serde_json::to_value(&check)
             .map_err(|e| CliError::Usage(format!("cannot print JSON: {e}")))?;
