@@ -1,1 +1,165 @@
-//! (filled in by its own change)
+//! Verification checks: pure functions that take values and return findings (DESIGN.md,
+//! principle 6). Nothing here touches the database, the file system or the clock; callers pass
+//! `today` and readers in, so every check is repeatable and tested on its own.
+//!
+//! Every result names the public source its rule follows ([`Source`]), so that a finding in a
+//! report can be traced to the standard behind it:
+//!
+//! | module | what it checks | source |
+//! | --- | --- | --- |
+//! | [`mrz`] | machine-readable zones of passports and ID cards, check digits | ICAO Doc 9303 |
+//! | [`workdays`] | federal working days, E-Verify deadlines | 5 U.S.C. 6103, E-Verify User Manual (M-775) |
+//! | [`iprange`] | IP addresses against CIDR indicator lists | RFC 4632, RFC 4291 |
+//! | [`address`] | US postal addresses, PO boxes and private mailboxes | USPS Publication 28, DMM 508 |
+//! | [`phone`] | E.164 phone numbers, the user's VoIP list | ITU-T E.164 |
+//! | [`email`] | email addresses, comparison keys, free-mail domains | RFC 5321, RFC 5322 |
+//! | [`names`] | person names across documents | ICAO Doc 9303 part 3 (transliteration) |
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub mod email;
+pub mod iprange;
+pub mod mrz;
+pub mod names;
+pub mod phone;
+pub mod workdays;
+
+/// The public document a check follows, precise enough for a reader to look the rule up.
+///
+/// The texts are `Cow` so that the built-in sources are constants and a finding read back from
+/// JSON (a stored report) deserialises into the same type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(rename = "CheckSource")]
+pub struct Source {
+    /// The document, e.g. "ICAO Doc 9303, 8th edition (2021)".
+    #[ts(type = "string")]
+    pub document: Cow<'static, str>,
+    /// The part, section or appendix within it, e.g. "Part 3, 4.9 check digits".
+    #[ts(type = "string")]
+    pub section: Cow<'static, str>,
+}
+
+impl Source {
+    pub const fn new(document: &'static str, section: &'static str) -> Self {
+        Source {
+            document: Cow::Borrowed(document),
+            section: Cow::Borrowed(section),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {}", self.document, self.section)
+    }
+}
+
+/// How a finding came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename = "CheckOutcome")]
+pub enum Outcome {
+    /// The value meets the rule.
+    Pass,
+    /// The value breaks the rule: a reviewer must look at it.
+    Fail,
+    /// Not a breach of the rule, but a sign worth a reviewer's attention (a PO box, a free-mail
+    /// domain, a number on the VoIP list, a deadline close to its end).
+    Warn,
+    /// Recorded for the report, no action implied.
+    Info,
+}
+
+/// One observation of one check, in the form the store, the reports and the UI share.
+/// Module result types carry more detail; each offers a `findings()` that flattens it to this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Finding {
+    /// Stable dotted identifier, e.g. `mrz.check_digit.document_number`; the UI and the
+    /// red-flag rules match on it, never on the message.
+    pub check: String,
+    pub outcome: Outcome,
+    /// One sentence a reviewer can read, naming the value and what was wrong or right with it.
+    pub message: String,
+    pub source: Source,
+}
+
+impl Finding {
+    pub fn new(
+        check: impl Into<String>,
+        outcome: Outcome,
+        message: impl Into<String>,
+        source: Source,
+    ) -> Self {
+        Finding {
+            check: check.into(),
+            outcome,
+            message: message.into(),
+            source,
+        }
+    }
+}
+
+/// Values held by more than one holder: the "same phone, same address, same email across
+/// candidates" signal of facilitator networks. Feed it normalised keys (E.164 numbers, address
+/// or email comparison keys); it returns each key with its distinct holders, in key order, only
+/// for keys held by two or more.
+pub fn shared_values<H, K, I>(pairs: I) -> Vec<(K, Vec<H>)>
+where
+    H: Ord,
+    K: Ord,
+    I: IntoIterator<Item = (H, K)>,
+{
+    let mut by_key: BTreeMap<K, Vec<H>> = BTreeMap::new();
+    for (holder, key) in pairs {
+        by_key.entry(key).or_default().push(holder);
+    }
+    by_key
+        .into_iter()
+        .filter_map(|(key, mut holders)| {
+            holders.sort();
+            holders.dedup();
+            (holders.len() > 1).then_some((key, holders))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_values_reports_keys_with_two_or_more_distinct_holders() {
+        let pairs = vec![
+            (1, "+12025550143"),
+            (2, "+12025550143"),
+            (1, "+12025550143"), // the same holder twice is still one holder
+            (3, "+12025550199"),
+            (3, "+14155550100"),
+            (3, "+14155550100"),
+            (4, "+14155550100"),
+        ];
+        let shared = shared_values(pairs);
+        assert_eq!(
+            shared,
+            vec![("+12025550143", vec![1, 2]), ("+14155550100", vec![3, 4])]
+        );
+    }
+
+    #[test]
+    fn source_round_trips_through_json() {
+        let source = Source::new("ICAO Doc 9303", "Part 3, 4.9");
+        let json = serde_json::to_string(&source).unwrap();
+        assert_eq!(
+            json,
+            r#"{"document":"ICAO Doc 9303","section":"Part 3, 4.9"}"#
+        );
+        let back: Source = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, source);
+        assert_eq!(source.to_string(), "ICAO Doc 9303, Part 3, 4.9");
+    }
+}
