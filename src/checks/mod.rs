@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod email;
+pub mod flags;
 pub mod iprange;
 pub mod mrz;
 pub mod names;
