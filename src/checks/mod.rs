@@ -22,6 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod address;
 pub mod email;
 pub mod flags;
 pub mod iprange;
@@ -149,6 +150,50 @@ mod tests {
             shared,
             vec![("+12025550143", vec![1, 2]), ("+14155550100", vec![3, 4])]
         );
+    }
+
+    /// The result types the UI shows generate TypeScript declarations that name their fields
+    /// and use the renamed `CheckSource` (the template module has a `Source` of its own).
+    #[test]
+    fn result_types_declare_typescript() {
+        use ts_rs::{Config, TS};
+        let cfg = Config::default();
+        let decls = [
+            (
+                mrz::MrzReport::decl(&cfg),
+                "check_digits: Array<CheckDigit>",
+            ),
+            (mrz::MrzReport::decl(&cfg), "source: CheckSource"),
+            (Source::decl(&cfg), "type CheckSource = {"),
+            (Source::decl(&cfg), "document: string"),
+            (Finding::decl(&cfg), "outcome: CheckOutcome"),
+            (workdays::Deadline::decl(&cfg), "due: string"),
+            (
+                workdays::EVerifyCase::decl(&cfg),
+                "\"status\": \"referred\"",
+            ),
+            (iprange::IpCheck::decl(&cfg), "matches: Array<IpRangeEntry>"),
+            (iprange::IpRangeEntry::decl(&cfg), "cidr: Cidr"),
+            (iprange::Cidr::decl(&cfg), "type Cidr = string"),
+            (address::NormalizedAddress::decl(&cfg), "kind: AddressKind"),
+            (
+                phone::PhoneCheck::decl(&cfg),
+                "voip_matches: Array<VoipRule>",
+            ),
+            (
+                email::NormalizedEmail::decl(&cfg),
+                "key_rules: Array<KeyRule>",
+            ),
+            (names::NameComparison::decl(&cfg), "result: NameMatch"),
+            (names::NameMatch::decl(&cfg), "\"result\": \"equivalent\""),
+        ];
+        for (decl, want) in decls {
+            assert!(
+                !decl.contains("bigint"),
+                "JSON carries numbers, not bigints: {decl}"
+            );
+            assert!(decl.contains(want), "{want:?} not in {decl}");
+        }
     }
 
     #[test]

@@ -351,6 +351,7 @@ pub struct Deadline {
     pub state: DeadlineState,
     pub overdue: bool,
     /// Working days from today to the due date: 0 when due today, negative when overdue.
+    #[ts(type = "number")]
     pub working_days_left: i64,
     pub source: Source,
 }
