@@ -32,8 +32,11 @@ fn email_key(text: &str) -> Option<String> {
     email::comparison_key(text).ok()
 }
 
-fn address_key(text: &str) -> Option<String> {
-    Some(view_address(text).key).filter(|k| !k.is_empty())
+/// The link key of an address and how it is shown (as Publication 28 writes it).
+fn address_key(text: &str) -> Option<(String, String)> {
+    let view = view_address(text);
+    let shown = view.normalized.map(|n| n.normalized).unwrap_or_default();
+    view.link_key.map(|k| (k, shown))
 }
 
 pub(crate) fn ip_key(text: &str) -> Option<String> {
@@ -52,13 +55,14 @@ fn candidate_keys(c: &CandidateFields, out: &mut Vec<Key>) {
     for e in &c.emails {
         push(LinkKind::Email, email_key(e), LinkRole::Email);
     }
-    push(LinkKind::Address, c.home_address.as_deref().and_then(address_key), LinkRole::HomeAddress);
-    push(
-        LinkKind::Address,
-        c.shipping_address.as_deref().and_then(address_key),
-        LinkRole::ShippingAddress,
-    );
     push(LinkKind::Ip, c.application_ip.as_deref().and_then(ip_key), LinkRole::ApplicationIp);
+    for (role, text) in
+        [(LinkRole::HomeAddress, &c.home_address), (LinkRole::ShippingAddress, &c.shipping_address)]
+    {
+        if let Some((value, display)) = text.as_deref().and_then(address_key) {
+            out.push(Key { kind: LinkKind::Address, value, role, record: None, display });
+        }
+    }
 }
 
 fn case_keys(conn: &Connection, case_id: CaseId, out: &mut Vec<Key>) -> Result<()> {
