@@ -897,10 +897,12 @@ fn phones(f: &CaseFacts, out: &mut Out) {
     }
 }
 
+/// Facts and other candidates per (rule, subject), for rules that gather several links.
+type Groups = BTreeMap<(&'static str, String), (Vec<String>, BTreeSet<CandidateId>)>;
+
 /// Identifiers this candidate shares with other candidates, grouped by value.
 fn shared(f: &CaseFacts, out: &mut Out) {
-    let mut groups: BTreeMap<(&'static str, String), (Vec<String>, BTreeSet<CandidateId>)> =
-        BTreeMap::new();
+    let mut groups: Groups = BTreeMap::new();
     for l in &f.links {
         if l.other_candidate == f.candidate_id {
             continue;
@@ -932,8 +934,7 @@ fn shared(f: &CaseFacts, out: &mut Out) {
 }
 
 fn references(f: &CaseFacts, out: &mut Out) {
-    let mut groups: BTreeMap<(&'static str, String), (Vec<String>, BTreeSet<CandidateId>)> =
-        BTreeMap::new();
+    let mut groups: Groups = BTreeMap::new();
     for l in &f.links {
         if !l.ours.is_reference() {
             continue;
