@@ -1,27 +1,68 @@
 # Vetdesk: `make run` starts the app, `make test` runs every check. Both set up what is missing.
+#
+# The desktop shell embeds ui/dist at compile time (tauri's generate_context!), so every target
+# that compiles src-tauri depends on the UI build, which reruns only when ui/ sources changed.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
+NPM ?= npm
 
-.PHONY: help setup run test fmt-check clippy test-rust
+UI_DIST := ui/dist/index.html
+UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
+	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
+
+.PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
+	ui-typecheck ui-test app e2e cli
 
 help:
-	@echo "make run    set up what is missing, then start Vetdesk"
-	@echo "make test   set up what is missing, then run every check"
+	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
+	@echo "make test      set up what is missing, then run every check (Rust, UI, end to end)"
+	@echo "make bindings  regenerate ui/src/bindings/ from the Rust types"
+	@echo "make e2e       only the end-to-end test of the real app window (screenshots in"
+	@echo "               target/artifacts/e2e/)"
 
 setup:
 	@scripts/setup.sh all
 
-run: setup
+# The UI bundle the app embeds; rebuilt only when a UI source is newer than it.
+ui: setup $(UI_DIST)
+$(UI_DIST): $(UI_SOURCES)
+	cd ui && $(NPM) run --silent build
+
+run: ui
+	$(CARGO) run -p vetdesk-app
+
+cli: setup
 	$(CARGO) run --quiet --bin vetdesk -- --help
 
-test: setup fmt-check clippy test-rust
+test: setup fmt-check clippy test-rust ui-typecheck ui-test e2e
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-clippy:
+clippy: ui
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-test-rust:
+# Includes the bindings drift check (src-tauri/tests/bindings.rs).
+test-rust: ui
 	$(CARGO) test --workspace
+
+bindings-check: ui
+	$(CARGO) test -p vetdesk-app --test bindings
+
+bindings: ui
+	VETDESK_UPDATE_BINDINGS=1 $(CARGO) test -p vetdesk-app --test bindings
+	@echo "ui/src/bindings/ regenerated; review and commit it"
+
+ui-typecheck: setup
+	cd ui && $(NPM) run --silent typecheck
+
+ui-test: setup
+	cd ui && $(NPM) test --silent
+
+app: ui
+	$(CARGO) build -p vetdesk-app
+
+# The test starts and stops its own Xvfb and tauri-driver (tests/e2e/).
+e2e: app
+	node --test --test-reporter=spec tests/e2e/

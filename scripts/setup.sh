@@ -31,7 +31,22 @@ setup_system() {
   fi
 }
 
+# Vite 8 and its plugins need Node 20.19+ (or 22.12+).
+NODE_MIN_MAJOR=20
+NODE_MIN_MINOR=19
+
 setup_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "setup: Node.js $NODE_MIN_MAJOR.$NODE_MIN_MINOR+ and npm are needed to build ui/; install them first" >&2
+    exit 1
+  fi
+  local version major minor
+  version="$(node --version)"; version="${version#v}"
+  major="${version%%.*}"; minor="${version#*.}"; minor="${minor%%.*}"
+  if [ "$major" -lt "$NODE_MIN_MAJOR" ] || { [ "$major" -eq "$NODE_MIN_MAJOR" ] && [ "$minor" -lt "$NODE_MIN_MINOR" ]; }; then
+    echo "setup: Node.js $version is too old for ui/ (need $NODE_MIN_MAJOR.$NODE_MIN_MINOR+)" >&2
+    exit 1
+  fi
   # npm ci only when the lock file changed since the last install.
   if [ -f ui/package-lock.json ]; then
     if [ ! -f ui/node_modules/.vetdesk-lock ] || ! cmp -s ui/package-lock.json ui/node_modules/.vetdesk-lock; then

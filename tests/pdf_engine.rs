@@ -33,14 +33,8 @@ const HEADINGS: [&str; 6] = [
     "4 Results by area",
     "5 Audit trail",
 ];
-const AREAS: [&str; 6] = [
-    "Identity",
-    "Location",
-    "Equipment",
-    "Facilitators",
-    "History",
-    "Vendors",
-];
+const AREAS: [&str; 6] =
+    ["Identity", "Location", "Equipment", "Facilitators", "History", "Vendors"];
 
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artifacts/pdf-engine");
@@ -132,10 +126,7 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
         )),
     })
     .header("Vetdesk · Case VD-2026-0042 · Candidate vetting report")
-    .footer(
-        "Case VD-2026-0042",
-        Text::plain("Chain head ").then(Text::hash(CHAIN_HEAD)),
-    );
+    .footer("Case VD-2026-0042", Text::plain("Chain head ").then(Text::hash(CHAIN_HEAD)));
 
     doc.heading(1, HEADINGS[0])
         .paragraph(
@@ -164,17 +155,10 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
     let ids: Vec<_> = images
         .iter()
         .enumerate()
-        .map(|(i, bytes)| {
-            doc.add_jpeg(&format!("evidence-{}.jpg", i + 1), bytes.clone())
-                .unwrap()
-        })
+        .map(|(i, bytes)| doc.add_jpeg(&format!("evidence-{}.jpg", i + 1), bytes.clone()).unwrap())
         .collect();
     doc.heading(1, HEADINGS[1])
-        .image(
-            Image::new(ids[0])
-                .caption("Passport data page (evidence 1)")
-                .max_height(180.0),
-        )
+        .image(Image::new(ids[0]).caption("Passport data page (evidence 1)").max_height(180.0))
         .image_grid(
             ImageGrid::new(3, 110.0)
                 .item(ids[0], "Passport data page")
@@ -190,11 +174,7 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
     for i in 0..6 {
         evidence.push_row([
             Text::plain(format!("{}", i + 1)),
-            Text::plain(format!(
-                "evidence-{}.jpg uploaded by {}",
-                i + 1,
-                NAMES[i % NAMES.len()]
-            )),
+            Text::plain(format!("evidence-{}.jpg uploaded by {}", i + 1, NAMES[i % NAMES.len()])),
             Text::hash(hash_of(i)),
         ]);
     }
@@ -222,10 +202,7 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
         BarChart::new("Checklist results by area", AREAS)
             .series(Series::new("Pass", [12.0, 7.0, 5.0, 9.0, 6.0, 4.0]))
             .series(Series::new("Fail", [1.0, 3.0, 2.0, 4.0, 0.0, 1.0]))
-            .series(Series::new(
-                "Not applicable",
-                [0.0, 1.0, 3.0, 0.0, 2.0, 5.0],
-            ))
+            .series(Series::new("Not applicable", [0.0, 1.0, 3.0, 0.0, 2.0, 5.0]))
             .y_label("Items")
             .height(220.0),
     );
@@ -238,11 +215,7 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
 }
 
 fn sample_images() -> Vec<Vec<u8>> {
-    vec![
-        jpeg(640, 420, 1, 0, 85),
-        jpeg(480, 300, 2, 0, 85),
-        jpeg(400, 300, 3, 0, 85),
-    ]
+    vec![jpeg(640, 420, 1, 0, 85), jpeg(480, 300, 2, 0, 85), jpeg(400, 300, 3, 0, 85)]
 }
 
 fn tool(program: &str, args: &[&str]) -> String {
@@ -283,19 +256,13 @@ fn sample_report_reads_back_as_written() {
 
     // Structure.
     let check = tool("qpdf", &["--check", p]);
-    assert!(
-        check.contains("No syntax or stream encoding errors"),
-        "{check}"
-    );
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
 
     // Metadata and page count.
     let info = tool("pdfinfo", &[p]);
     let field = |name: &str| {
         info.lines()
-            .find_map(|l| {
-                l.strip_prefix(&format!("{name}:"))
-                    .map(|v| v.trim().to_string())
-            })
+            .find_map(|l| l.strip_prefix(&format!("{name}:")).map(|v| v.trim().to_string()))
             .unwrap_or_else(|| panic!("pdfinfo shows no {name}: {info}"))
     };
     assert_eq!(field("Title"), "Candidate vetting report — Zoë Ólafsdóttir");
@@ -303,58 +270,37 @@ fn sample_report_reads_back_as_written() {
     assert_eq!(field("Subject"), "Case VD-2026-0042");
     assert_eq!(field("Keywords"), "vetting,remote IT worker");
     assert_eq!(field("Creator"), "Vetdesk");
-    assert!(
-        field("CreationDate").contains("Nov 24 09:30:00 2026"),
-        "{info}"
-    );
+    assert!(field("CreationDate").contains("Nov 24 09:30:00 2026"), "{info}");
     assert!(field("ModDate").contains("Nov 24 09:30:00 2026"), "{info}");
-    assert!(
-        field("Page size").starts_with("595.276 x 841.89 pts (A4)"),
-        "{info}"
-    );
+    assert!(field("Page size").starts_with("595.276 x 841.89 pts (A4)"), "{info}");
     let pages: usize = field("Pages").parse().unwrap();
     assert_eq!(pages, pdf.page_count);
-    assert!(
-        pages >= 8,
-        "a 200-row table alone spans several pages, got {pages}"
-    );
+    assert!(pages >= 8, "a 200-row table alone spans several pages, got {pages}");
 
     // Fonts: embedded and subset.
     let fonts = tool("pdffonts", &[p]);
     let font_rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(font_rows.len(), 3, "{fonts}");
     for row in font_rows {
-        assert!(
-            row.contains("CID TrueType") && row.contains("yes yes yes"),
-            "{row}"
-        );
+        assert!(row.contains("CID TrueType") && row.contains("yes yes yes"), "{row}");
     }
 
     // Images: the caller's JPEGs, byte for byte, as DCT streams.
     let list = tool("pdfimages", &["-list", p]);
-    let rows: Vec<Vec<&str>> = list
-        .lines()
-        .skip(2)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let rows: Vec<Vec<&str>> =
+        list.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
     assert_eq!(rows.len(), 4, "one image, then a grid of three: {list}");
     for row in &rows {
         assert_eq!(row[2], "image", "{list}");
         assert_eq!(row[8], "jpeg", "{list}");
     }
     for bytes in &images {
-        assert!(
-            contains_bytes(&pdf.bytes, bytes),
-            "JPEG not embedded unchanged"
-        );
+        assert!(contains_bytes(&pdf.bytes, bytes), "JPEG not embedded unchanged");
     }
 
     // Text as a reader extracts it: pages are separated by form feeds.
     let text = tool("pdftotext", &["-layout", p, "-"]);
-    let page_texts: Vec<&str> = text
-        .split('\u{c}')
-        .filter(|t| !t.trim().is_empty())
-        .collect();
+    let page_texts: Vec<&str> = text.split('\u{c}').filter(|t| !t.trim().is_empty()).collect();
     assert_eq!(page_texts.len(), pages);
     for heading in HEADINGS {
         assert!(text.contains(heading), "heading {heading:?} missing");
@@ -364,28 +310,14 @@ fn sample_report_reads_back_as_written() {
     }
     // A name may wrap between its parts; read it as a reader would, across the line end.
     let flowing = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        flowing.contains("Светлана Кузнецова"),
-        "name wrapped inside a word"
-    );
+    assert!(flowing.contains("Светлана Кузнецова"), "name wrapped inside a word");
     for (n, page) in page_texts.iter().enumerate() {
         let footer = format!("Page {} of {pages}", n + 1);
-        assert!(
-            page.contains(&footer),
-            "page {}: footer {footer:?} missing",
-            n + 1
-        );
-        assert!(
-            page.contains(CHAIN_HEAD),
-            "page {}: chain head missing from the footer",
-            n + 1
-        );
+        assert!(page.contains(&footer), "page {}: footer {footer:?} missing", n + 1);
+        assert!(page.contains(CHAIN_HEAD), "page {}: chain head missing from the footer", n + 1);
     }
     for i in 0..6 {
-        assert!(
-            text.contains(&hash_of(i)),
-            "evidence hash {i} missing or broken"
-        );
+        assert!(text.contains(&hash_of(i)), "evidence hash {i} missing or broken");
     }
     // Every row of the 200-row table, its values on one line as printed.
     let lines: Vec<&str> = text.lines().collect();
@@ -397,45 +329,21 @@ fn sample_report_reads_back_as_written() {
             .unwrap_or_else(|| panic!("row {} missing", i + 1));
         let result = ["pass", "fail", "n/a", "pass"][i % 4];
         let name_start = NAMES[i % NAMES.len()].split(' ').next().unwrap();
-        assert!(
-            line.contains(&format!("{}", i + 1)),
-            "row {}: {line}",
-            i + 1
-        );
-        assert!(
-            line.contains(name_start),
-            "row {}: reviewer missing: {line}",
-            i + 1
-        );
-        assert!(
-            line.trim_end().ends_with(result),
-            "row {}: result missing: {line}",
-            i + 1
-        );
+        assert!(line.contains(&format!("{}", i + 1)), "row {}: {line}", i + 1);
+        assert!(line.contains(name_start), "row {}: reviewer missing: {line}", i + 1);
+        assert!(line.trim_end().ends_with(result), "row {}: result missing: {line}", i + 1);
     }
     // The header row on every page the checklist table continues onto.
-    let table_pages: Vec<usize> = (0..pages)
-        .filter(|n| page_texts[*n].contains(" C-"))
-        .collect();
+    let table_pages: Vec<usize> = (0..pages).filter(|n| page_texts[*n].contains(" C-")).collect();
     assert!(table_pages.len() >= 4, "{table_pages:?}");
     for n in &table_pages {
         let page = page_texts[*n];
         let header = page.lines().find(|l| l.contains("Checklist item"));
         let header = header.unwrap_or_else(|| panic!("page {}: table header missing", n + 1));
-        assert!(
-            header.contains("Reviewer") && header.contains("Result"),
-            "{header}"
-        );
+        assert!(header.contains("Reviewer") && header.contains("Result"), "{header}");
         let first_row = page.lines().position(|l| l.contains(" C-")).unwrap();
-        let header_at = page
-            .lines()
-            .position(|l| l.contains("Checklist item"))
-            .unwrap();
-        assert!(
-            header_at < first_row,
-            "page {}: header below the rows",
-            n + 1
-        );
+        let header_at = page.lines().position(|l| l.contains("Checklist item")).unwrap();
+        assert!(header_at < first_row, "page {}: header below the rows", n + 1);
     }
     // The explicit page break: the audit trail starts a page of its own.
     let last = page_texts.last().unwrap();
@@ -443,19 +351,10 @@ fn sample_report_reads_back_as_written() {
 
     // Pages as images, to look at.
     let prefix = dir.join("sample-page");
-    tool(
-        "pdftoppm",
-        &["-png", "-r", "60", p, prefix.to_str().unwrap()],
-    );
+    tool("pdftoppm", &["-png", "-r", "60", p, prefix.to_str().unwrap()]);
     let pngs = std::fs::read_dir(&dir)
         .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with("sample-page")
-        })
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("sample-page"))
         .count();
     assert!(pngs >= pages);
 }
@@ -466,23 +365,14 @@ fn same_input_gives_the_same_bytes() {
     let a = sample(created(), &images).render().unwrap();
     let b = sample(created(), &images).render().unwrap();
     assert_eq!(a.document_id, b.document_id);
-    assert!(
-        a.bytes == b.bytes,
-        "two renders of the same document differ"
-    );
+    assert!(a.bytes == b.bytes, "two renders of the same document differ");
     assert_eq!(a.document_id.len(), 32);
-    assert!(contains_bytes(
-        &a.bytes,
-        format!("/ID[({0})({0})]", a.document_id).as_bytes()
-    ));
+    assert!(contains_bytes(&a.bytes, format!("/ID[({0})({0})]", a.document_id).as_bytes()));
 
     let later: Timestamp = "2026-11-25T10:00:00.000Z".parse().unwrap();
     let c = sample(later, &images).render().unwrap();
     assert_ne!(a.bytes, c.bytes);
-    assert_ne!(
-        a.document_id, c.document_id,
-        "the derived id follows the content"
-    );
+    assert_ne!(a.document_id, c.document_id, "the derived id follows the content");
 
     // A supplied id is written as given (lower-cased) and still gives stable bytes.
     let with_id = |id: &str| {
@@ -494,24 +384,10 @@ fn same_input_gives_the_same_bytes() {
     };
     let fixed = with_id("0123456789ABCDEF0123456789abcdef").unwrap();
     assert_eq!(fixed.document_id, "0123456789abcdef0123456789abcdef");
-    assert!(contains_bytes(
-        &fixed.bytes,
-        b"/ID[(0123456789abcdef0123456789abcdef)"
-    ));
-    assert_eq!(
-        fixed.bytes,
-        with_id("0123456789ABCDEF0123456789abcdef").unwrap().bytes
-    );
-    for bad in [
-        "",
-        "xyz",
-        "0123456789abcdef0123456789abcdeg",
-        "0123456789abcdef",
-    ] {
-        assert!(
-            matches!(with_id(bad), Err(PdfError::InvalidDocumentId(_))),
-            "{bad:?}"
-        );
+    assert!(contains_bytes(&fixed.bytes, b"/ID[(0123456789abcdef0123456789abcdef)"));
+    assert_eq!(fixed.bytes, with_id("0123456789ABCDEF0123456789abcdef").unwrap().bytes);
+    for bad in ["", "xyz", "0123456789abcdef0123456789abcdeg", "0123456789abcdef"] {
+        assert!(matches!(with_id(bad), Err(PdfError::InvalidDocumentId(_))), "{bad:?}");
     }
 }
 
@@ -521,19 +397,11 @@ fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
     // (name, bytes, text the error must contain)
     let images: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.jpg", vec![], "start-of-image"),
-        (
-            "photo.png",
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
-            "start-of-image",
-        ),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "start-of-image"),
         ("cut.jpg", good[..good.len() - 200].to_vec(), "truncated"),
         (
             "garbage.jpg",
-            [0xFF, 0xD8]
-                .iter()
-                .copied()
-                .chain(std::iter::repeat_n(0x41, 300))
-                .collect(),
+            [0xFF, 0xD8].iter().copied().chain(std::iter::repeat_n(0x41, 300)).collect(),
             "marker",
         ),
     ];
@@ -608,21 +476,14 @@ fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
         (
             "negative margin",
             Box::new(|d| {
-                d.margins(Margins {
-                    left: -5.0,
-                    ..Margins::default()
-                });
+                d.margins(Margins { left: -5.0, ..Margins::default() });
             }),
             "margins must be 0 pt or more",
         ),
         (
             "margins leave no room",
             Box::new(|d| {
-                d.margins(Margins {
-                    top: 400.0,
-                    bottom: 400.0,
-                    ..Margins::default()
-                });
+                d.margins(Margins { top: 400.0, bottom: 400.0, ..Margins::default() });
             }),
             "leave 493 × ",
         ),
@@ -639,29 +500,15 @@ fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
 fn odd_inputs_still_give_a_sound_pdf() {
     let img = jpeg(30, 400, 5, 0, 80);
     let mut doc = Document::new(
-        PageSize::Custom {
-            width: 300.0,
-            height: 420.0,
-        },
+        PageSize::Custom { width: 300.0, height: 420.0 },
         Metadata::new("", created()),
     );
-    doc.margins(Margins {
-        top: 20.0,
-        right: 20.0,
-        bottom: 20.0,
-        left: 20.0,
-    });
+    doc.margins(Margins { top: 20.0, right: 20.0, bottom: 20.0, left: 20.0 });
     let tall = doc.add_jpeg("tall", img).unwrap();
     // (what is odd) as blocks; none may panic or produce a broken file.
     let odd: Vec<Block> = vec![
-        Block::Heading {
-            level: 0,
-            text: "level 0".into(),
-        },
-        Block::Heading {
-            level: 9,
-            text: "level 9".into(),
-        },
+        Block::Heading { level: 0, text: "level 0".into() },
+        Block::Heading { level: 9, text: "level 9".into() },
         Block::Paragraph("".into()),
         Block::Paragraph("   ".into()),
         Block::Paragraph("tab\tand\u{0}control\u{7}characters\r\n".into()),
@@ -678,11 +525,7 @@ fn odd_inputs_still_give_a_sound_pdf() {
             Table::new((0..40).map(|i| Column::relative(format!("c{i}"), 1.0)))
                 .row((0..40).map(|i| format!("{i}"))),
         ),
-        Block::Image(
-            Image::new(tall)
-                .max_height(f32::NAN)
-                .caption("tall and thin"),
-        ),
+        Block::Image(Image::new(tall).max_height(f32::NAN).caption("tall and thin")),
         Block::ImageGrid(ImageGrid {
             columns: 50,
             cell_height: f32::INFINITY,
@@ -706,10 +549,7 @@ fn odd_inputs_still_give_a_sound_pdf() {
     let path = artifacts().join("odd.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
-    assert!(
-        check.contains("No syntax or stream encoding errors"),
-        "{check}"
-    );
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
     let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
     assert!(text.contains("tab andcontrolcharacters"), "{text}");
 }
@@ -743,10 +583,7 @@ fn letter_pages_and_characters_the_fonts_lack() {
     ] {
         assert!(text.contains(word), "{word} missing from {text}");
     }
-    assert!(
-        text.contains("covered: \u{FFFD}\u{FFFD}\u{FFFD} \u{FFFD}\u{FFFD}\u{FFFD}"),
-        "{text}"
-    );
+    assert!(text.contains("covered: \u{FFFD}\u{FFFD}\u{FFFD} \u{FFFD}\u{FFFD}\u{FFFD}"), "{text}");
 }
 
 #[test]
@@ -769,11 +606,7 @@ fn hundred_images_time_and_size() {
     // one alone, `cargo test --test pdf_engine hundred -- --nocapture`, for a clean figure).
     let peak = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(str::to_string)
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(str::to_string))
         .unwrap_or_default();
     println!("{peak}");
     println!(
@@ -785,19 +618,9 @@ fn hundred_images_time_and_size() {
         elapsed
     );
     // The file is the images plus little more: nothing was re-encoded or inflated.
-    assert!(
-        pdf.bytes.len() > total && pdf.bytes.len() < total + 200 * 1024,
-        "{}",
-        pdf.bytes.len()
-    );
+    assert!(pdf.bytes.len() > total && pdf.bytes.len() < total + 200 * 1024, "{}", pdf.bytes.len());
     let path = artifacts().join("hundred-images.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let list = tool("pdfimages", &["-list", path.to_str().unwrap()]);
-    assert_eq!(
-        list.lines()
-            .skip(2)
-            .filter(|l| l.contains(" jpeg "))
-            .count(),
-        100
-    );
+    assert_eq!(list.lines().skip(2).filter(|l| l.contains(" jpeg ")).count(), 100);
 }

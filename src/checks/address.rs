@@ -20,10 +20,8 @@ pub const PUB28_SOURCE: Source = Source::new(
     PUB28,
     "2 Postal addressing standards; Appendix C1 street suffixes, C2 secondary unit designators",
 );
-const PO_BOX_SOURCE: Source = Source::new(
-    PUB28,
-    "28 Post Office Box addresses (Caller, Bin, Lockbox, Drawer as PO BOX)",
-);
+const PO_BOX_SOURCE: Source =
+    Source::new(PUB28, "28 Post Office Box addresses (Caller, Bin, Lockbox, Drawer as PO BOX)");
 const PMB_SOURCE: Source = Source::new(
     "USPS Domestic Mail Manual (DMM) 508",
     "1.8 Commercial Mail Receiving Agencies: PMB or # in the delivery address",
@@ -83,11 +81,9 @@ impl NormalizedAddress {
     pub fn findings(&self) -> Vec<Finding> {
         let matched = self.matched.clone().unwrap_or_default();
         let (outcome, message, source) = match self.kind {
-            AddressKind::Street => (
-                Outcome::Info,
-                format!("{} is a street address", self.normalized),
-                PUB28_SOURCE,
-            ),
+            AddressKind::Street => {
+                (Outcome::Info, format!("{} is a street address", self.normalized), PUB28_SOURCE)
+            }
             AddressKind::PoBox => (
                 Outcome::Warn,
                 format!(
@@ -107,10 +103,7 @@ impl NormalizedAddress {
             ),
             AddressKind::Unknown => (
                 Outcome::Warn,
-                format!(
-                    "{:?}: no street number, PO box or private mailbox recognised",
-                    self.input
-                ),
+                format!("{:?}: no street number, PO box or private mailbox recognised", self.input),
                 PUB28_SOURCE,
             ),
         };
@@ -181,10 +174,7 @@ const SUFFIXES: &[(&str, &[&str])] = &[
     ("CYN", &["CANYON", "CANYN", "CNYN"]),
     ("CPE", &["CAPE"]),
     ("CSWY", &["CAUSEWAY", "CAUSWA"]),
-    (
-        "CTR",
-        &["CENTER", "CEN", "CENT", "CENTR", "CENTRE", "CNTER", "CNTR"],
-    ),
+    ("CTR", &["CENTER", "CEN", "CENT", "CENTR", "CENTRE", "CNTER", "CNTR"]),
     ("CIR", &["CIRCLE", "CIRC", "CIRCL", "CRCL", "CRCLE"]),
     ("CIRS", &["CIRCLES"]),
     ("CLF", &["CLIFF"]),
@@ -285,10 +275,7 @@ const SUFFIXES: &[(&str, &[&str])] = &[
     ("OVAL", &["OVL"]),
     ("OPAS", &["OVERPASS"]),
     ("PARK", &["PRK", "PARKS"]),
-    (
-        "PKWY",
-        &["PARKWAY", "PARKWY", "PKWAY", "PKY", "PARKWAYS", "PKWYS"],
-    ),
+    ("PKWY", &["PARKWAY", "PARKWY", "PKWAY", "PKY", "PARKWAYS", "PKWYS"]),
     ("PSGE", &["PASSAGE"]),
     ("PATH", &["PATHS"]),
     ("PIKE", &["PIKES"]),
@@ -325,17 +312,7 @@ const SUFFIXES: &[(&str, &[&str])] = &[
     ("SQ", &["SQUARE", "SQR", "SQRE", "SQU"]),
     ("SQS", &["SQUARES", "SQRS"]),
     ("STA", &["STATION", "STATN", "STN"]),
-    (
-        "STRA",
-        &[
-            "STRAVENUE",
-            "STRAV",
-            "STRAVEN",
-            "STRAVN",
-            "STRVN",
-            "STRVNUE",
-        ],
-    ),
+    ("STRA", &["STRAVENUE", "STRAV", "STRAVEN", "STRAVN", "STRVN", "STRVNUE"]),
     ("STRM", &["STREAM", "STREME"]),
     ("ST", &["STREET", "STRT", "STR"]),
     ("STS", &["STREETS"]),
@@ -398,10 +375,7 @@ const DIRECTIONALS: &[(&str, &str)] = &[
 ];
 
 fn directional(word: &str) -> Option<&'static str> {
-    DIRECTIONALS
-        .iter()
-        .find(|(full, abbr)| *full == word || *abbr == word)
-        .map(|(_, abbr)| *abbr)
+    DIRECTIONALS.iter().find(|(full, abbr)| *full == word || *abbr == word).map(|(_, abbr)| *abbr)
 }
 
 /// Appendix C2: secondary unit designators, standard form, spellings, and whether a number
@@ -536,11 +510,7 @@ fn segments(text: &str) -> Vec<Vec<String>> {
         let mut cleaned = String::new();
         let chars: Vec<char> = part.chars().collect();
         for (i, &c) in chars.iter().enumerate() {
-            let prev = i
-                .checked_sub(1)
-                .and_then(|j| chars.get(j))
-                .copied()
-                .unwrap_or(' ');
+            let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied().unwrap_or(' ');
             let next = chars.get(i + 1).copied().unwrap_or(' ');
             match c {
                 'A'..='Z' | '0'..='9' => cleaned.push(c),
@@ -633,20 +603,16 @@ const ROUTE_PATTERNS: &[&[&str]] = &[
 ];
 
 fn starts_with_words(words: &[String], at: usize, pattern: &[&str]) -> bool {
-    pattern
-        .iter()
-        .enumerate()
-        .all(|(k, p)| words.get(at + k).is_some_and(|w| w == p))
+    pattern.iter().enumerate().all(|(k, p)| words.get(at + k).is_some_and(|w| w == p))
 }
 
 /// The number after a box keyword at `at`: the next word (after an optional #) if it is a
 /// number. Returns the number and how many words were used.
 fn number_after(words: &[String], at: usize) -> Option<(String, usize)> {
     match words.get(at) {
-        Some(w) if w == "#" => words
-            .get(at + 1)
-            .filter(|n| is_numberish(n))
-            .map(|n| (n.clone(), 2)),
+        Some(w) if w == "#" => {
+            words.get(at + 1).filter(|n| is_numberish(n)).map(|n| (n.clone(), 2))
+        }
         Some(w) if is_numberish(w) => Some((w.clone(), 1)),
         _ => None,
     }
@@ -707,11 +673,8 @@ fn read_delivery(words: &[String], split_city: bool) -> Delivery {
         at += used;
         if words.get(at).is_some_and(|w| w == "BOX" || w == "BX") {
             if let Some((number, used)) = number_after(words, at + 1) {
-                let prefix = if matches!(pattern[0], "HC" | "HIGHWAY" | "STAR") {
-                    "HC"
-                } else {
-                    "RR"
-                };
+                let prefix =
+                    if matches!(pattern[0], "HC" | "HIGHWAY" | "STAR") { "HC" } else { "RR" };
                 let line = format!("{prefix} {route} BOX {number}");
                 return Delivery {
                     key: line.clone(),
@@ -813,9 +776,7 @@ fn read_street(words: &[String], split_city: bool) -> Delivery {
     if split_city {
         let cut = (i + 1..end).find(|&j| {
             suffix(&words[j]).is_some()
-                && !words
-                    .get(j + 1)
-                    .is_some_and(|n| j + 1 < end && suffix(n).is_some())
+                && !words.get(j + 1).is_some_and(|n| j + 1 < end && suffix(n).is_some())
         });
         if let Some(j) = cut {
             let mut stop = j + 1;
@@ -912,11 +873,7 @@ fn read_street(words: &[String], split_city: bool) -> Delivery {
     let (kind, matched) = match &pmb {
         Some((n, written)) => {
             key.push_str(&format!("|PMB {n}"));
-            let rule_name = if rule == "cmra_second_unit" {
-                rule
-            } else {
-                "pmb"
-            };
+            let rule_name = if rule == "cmra_second_unit" { rule } else { "pmb" };
             rule = rule_name;
             (AddressKind::Pmb, Some(format!("{written} {n}")))
         }
@@ -925,14 +882,7 @@ fn read_street(words: &[String], split_city: bool) -> Delivery {
     if !city_words.is_empty() {
         rest = city_words;
     }
-    Delivery {
-        line,
-        key,
-        kind,
-        matched,
-        rule: Some(rule.to_string()),
-        rest,
-    }
+    Delivery { line, key, kind, matched, rule: Some(rule.to_string()), rest }
 }
 
 /// Split a street body into (predirectional, name, suffix, postdirectional), abbreviating the
@@ -1055,12 +1005,8 @@ pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
     let mut segs = segments(trimmed);
 
     // Country at the end.
-    const COUNTRY: &[&[&str]] = &[
-        &["UNITED", "STATES", "OF", "AMERICA"],
-        &["UNITED", "STATES"],
-        &["USA"],
-        &["US"],
-    ];
+    const COUNTRY: &[&[&str]] =
+        &[&["UNITED", "STATES", "OF", "AMERICA"], &["UNITED", "STATES"], &["USA"], &["US"]];
     let several = segs.len() > 1;
     if let Some(last) = segs.last_mut() {
         for country in COUNTRY {
@@ -1068,10 +1014,7 @@ pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
             let Some(start) = last.len().checked_sub(n) else {
                 continue;
             };
-            let matches = last[start..]
-                .iter()
-                .map(String::as_str)
-                .eq(country.iter().copied());
+            let matches = last[start..].iter().map(String::as_str).eq(country.iter().copied());
             if matches && (start > 0 || several) {
                 last.truncate(start);
                 notes.push("dropped the country name".to_string());
@@ -1116,8 +1059,7 @@ pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
     // Parts before the street line that hold no number are set aside (recipient, company);
     // a unit or PMB written on its own line before the street line is moved after it.
     let first_delivery = segs.iter().position(|s| {
-        s.first()
-            .is_some_and(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+        s.first().is_some_and(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()))
             || ROUTE_PATTERNS.iter().any(|p| starts_with_words(s, 0, p))
             || s.first().is_some_and(|w| w == "PSC" || w == "CMR")
             || read_delivery(s, false).kind != AddressKind::Unknown
@@ -1132,17 +1074,13 @@ pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
                 notes.push(format!("read {text:?} after the street line"));
                 segs.push(part);
             } else {
-                notes.push(format!(
-                    "set aside {text:?}: not part of the delivery address"
-                ));
+                notes.push(format!("set aside {text:?}: not part of the delivery address"));
             }
         }
     }
     let words: Vec<String> = segs.concat();
     if words.is_empty() {
-        return Err(AddressError::NoDeliveryLine {
-            input: trimmed.to_string(),
-        });
+        return Err(AddressError::NoDeliveryLine { input: trimmed.to_string() });
     }
     let split_city = has_locality && city.is_none();
     let delivery = read_delivery(&words, split_city);
@@ -1669,15 +1607,7 @@ mod tests {
             Some("19711"),
             None,
         ),
-        (
-            "Café Street 5",
-            Unknown,
-            "CAFE STREET 5",
-            None,
-            None,
-            None,
-            None,
-        ),
+        ("Café Street 5", Unknown, "CAFE STREET 5", None, None, None, None),
     ];
 
     #[test]
@@ -1725,18 +1655,9 @@ mod tests {
                 "P.O. Box 1207, Springfield, IL 62705",
                 "Post Office Box 1207, Springfield, Illinois 62705",
             ),
-            (
-                "PO Box 1207, Springfield, IL 62705",
-                "Caller 1207, Springfield IL 62705",
-            ),
-            (
-                "77 Saint Marks Pl, New York, NY 10003",
-                "77 St. Marks Place, New York, NY 10003",
-            ),
-            (
-                "9 Oak Ct, Saint Louis, MO",
-                "9 Oak Court, St. Louis, Missouri",
-            ),
+            ("PO Box 1207, Springfield, IL 62705", "Caller 1207, Springfield IL 62705"),
+            ("77 Saint Marks Pl, New York, NY 10003", "77 St. Marks Place, New York, NY 10003"),
+            ("9 Oak Ct, Saint Louis, MO", "9 Oak Court, St. Louis, Missouri"),
             (
                 "2261 Market St PMB 4321, San Francisco, CA 94114",
                 "2261 Market Street, Private Mailbox 4321, San Francisco, CA 94114",
@@ -1754,22 +1675,10 @@ mod tests {
                 "123 N Main St Apt 4, Springfield, IL 62704",
                 "123 N Main St Apt 5, Springfield, IL 62704",
             ),
-            (
-                "123 N Main St, Springfield, IL 62704",
-                "123 S Main St, Springfield, IL 62704",
-            ),
-            (
-                "123 N Main St, Springfield, IL 62704",
-                "123 N Main Ave, Springfield, IL 62704",
-            ),
-            (
-                "123 N Main St, Springfield, IL 62704",
-                "123 N Main St, Springfield, MO 65806",
-            ),
-            (
-                "PO Box 1207, Springfield, IL 62705",
-                "PO Box 1208, Springfield, IL 62705",
-            ),
+            ("123 N Main St, Springfield, IL 62704", "123 S Main St, Springfield, IL 62704"),
+            ("123 N Main St, Springfield, IL 62704", "123 N Main Ave, Springfield, IL 62704"),
+            ("123 N Main St, Springfield, IL 62704", "123 N Main St, Springfield, MO 65806"),
+            ("PO Box 1207, Springfield, IL 62705", "PO Box 1208, Springfield, IL 62705"),
             ("123 Main St", "123 Main St"),
             ("9 Oak Ct, Springfield, IL", "9 Oak Ct, Springfield, MO"),
         ];
@@ -1786,10 +1695,7 @@ mod tests {
         assert_eq!(a.rule.as_deref(), Some("po_box"));
         assert_eq!(a.normalized, "PO BOX 1207, SPRINGFIELD IL 62705");
         let f = a.findings();
-        assert_eq!(
-            (f[0].check.as_str(), f[0].outcome),
-            ("address.kind.po_box", Outcome::Warn)
-        );
+        assert_eq!((f[0].check.as_str(), f[0].outcome), ("address.kind.po_box", Outcome::Warn));
         assert!(f[0].source.document.contains("Publication 28"));
 
         let a = normalize("10 Main St Ste 100 #330, Newark, DE 19711").unwrap();
@@ -1798,26 +1704,16 @@ mod tests {
         assert!(a.findings()[0].source.document.contains("DMM"));
 
         let a = normalize("Acme Staffing LLC, 200 Commerce Pkwy, Irvine, CA 92618").unwrap();
-        assert!(
-            a.notes.iter().any(|n| n.contains("ACME STAFFING LLC")),
-            "{:?}",
-            a.notes
-        );
+        assert!(a.notes.iter().any(|n| n.contains("ACME STAFFING LLC")), "{:?}", a.notes);
         let json = serde_json::to_value(&a).unwrap();
         assert_eq!(json["kind"], "street");
-        assert_eq!(
-            serde_json::from_value::<NormalizedAddress>(json).unwrap(),
-            a
-        );
+        assert_eq!(serde_json::from_value::<NormalizedAddress>(json).unwrap(), a);
     }
 
     #[test]
     fn empty_and_unusable_input() {
         assert_eq!(normalize("  "), Err(AddressError::Empty));
         assert!(matches!(normalize("Springfield, IL 62704"), Ok(a) if a.kind == Unknown));
-        assert!(matches!(
-            normalize(", , 62704"),
-            Err(AddressError::NoDeliveryLine { .. })
-        ));
+        assert!(matches!(normalize(", , 62704"), Err(AddressError::NoDeliveryLine { .. })));
     }
 }

@@ -31,11 +31,7 @@ pub enum CidrError {
     #[error("prefix length {text:?} is not a number")]
     Prefix { text: String },
     #[error("prefix length /{prefix} is longer than the {max} bits of an {family} address")]
-    PrefixTooLong {
-        prefix: u32,
-        max: u8,
-        family: &'static str,
-    },
+    PrefixTooLong { prefix: u32, max: u8, family: &'static str },
     #[error("{text:?} has host bits set; the range it names is {network} (write that instead)")]
     HostBits { text: String, network: String },
 }
@@ -60,17 +56,9 @@ impl Cidr {
     /// A prefix from an address and a length counted in that address's family; the address
     /// must have no host bits set. A mapped IPv6 prefix of length 96 or more becomes IPv4.
     pub fn new(addr: IpAddr, prefix: u8) -> Result<Cidr, CidrError> {
-        let (max, family) = if addr.is_ipv4() {
-            (32, "IPv4")
-        } else {
-            (128, "IPv6")
-        };
+        let (max, family) = if addr.is_ipv4() { (32, "IPv4") } else { (128, "IPv6") };
         if prefix > max {
-            return Err(CidrError::PrefixTooLong {
-                prefix: u32::from(prefix),
-                max,
-                family,
-            });
+            return Err(CidrError::PrefixTooLong { prefix: u32::from(prefix), max, family });
         }
         let (addr, prefix) = match addr {
             IpAddr::V6(v6) if prefix >= 96 => match v6.to_ipv4_mapped() {
@@ -107,17 +95,11 @@ impl Cidr {
         match self.network {
             IpAddr::V4(a) => {
                 let host = u32::MAX.checked_shr(u32::from(self.prefix)).unwrap_or(0);
-                (
-                    IpAddr::V4(a),
-                    IpAddr::V4(Ipv4Addr::from(u32::from(a) | host)),
-                )
+                (IpAddr::V4(a), IpAddr::V4(Ipv4Addr::from(u32::from(a) | host)))
             }
             IpAddr::V6(a) => {
                 let host = u128::MAX.checked_shr(u32::from(self.prefix)).unwrap_or(0);
-                (
-                    IpAddr::V6(a),
-                    IpAddr::V6(Ipv6Addr::from(u128::from(a) | host)),
-                )
+                (IpAddr::V6(a), IpAddr::V6(Ipv6Addr::from(u128::from(a) | host)))
             }
         }
     }
@@ -150,29 +132,21 @@ impl FromStr for Cidr {
             },
             Some(p) => {
                 if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(CidrError::Prefix {
-                        text: p.to_string(),
-                    });
+                    return Err(CidrError::Prefix { text: p.to_string() });
                 }
-                let n: u32 = p.parse().map_err(|_| CidrError::Prefix {
-                    text: p.to_string(),
-                })?;
+                let n: u32 = p.parse().map_err(|_| CidrError::Prefix { text: p.to_string() })?;
                 let max = if addr.is_ipv4() { 32 } else { 128 };
-                u8::try_from(n)
-                    .ok()
-                    .filter(|n| *n <= max)
-                    .ok_or(CidrError::PrefixTooLong {
-                        prefix: n,
-                        max,
-                        family: if addr.is_ipv4() { "IPv4" } else { "IPv6" },
-                    })?
+                u8::try_from(n).ok().filter(|n| *n <= max).ok_or(CidrError::PrefixTooLong {
+                    prefix: n,
+                    max,
+                    family: if addr.is_ipv4() { "IPv4" } else { "IPv6" },
+                })?
             }
         };
         Cidr::new(addr, prefix).map_err(|e| match e {
-            CidrError::HostBits { network, .. } => CidrError::HostBits {
-                text: text.to_string(),
-                network,
-            },
+            CidrError::HostBits { network, .. } => {
+                CidrError::HostBits { text: text.to_string(), network }
+            }
             other => other,
         })
     }
@@ -199,13 +173,9 @@ pub fn parse_ip(text: &str) -> Result<IpAddr, CidrError> {
         return Err(CidrError::Empty);
     }
     if text.contains('%') {
-        return Err(CidrError::Zone {
-            text: text.to_string(),
-        });
+        return Err(CidrError::Zone { text: text.to_string() });
     }
-    text.parse::<IpAddr>().map_err(|_| CidrError::Address {
-        text: text.to_string(),
-    })
+    text.parse::<IpAddr>().map_err(|_| CidrError::Address { text: text.to_string() })
 }
 
 /// IPv4-mapped IPv6 addresses are IPv4 addresses (RFC 4291 2.5.5.2).
@@ -369,20 +339,12 @@ impl IpIndex {
         let id = self.entries.len();
         let prefix = entry.cidr.prefix;
         match entry.cidr.network {
-            IpAddr::V4(a) => self
-                .v4
-                .entry(prefix)
-                .or_default()
-                .entry(u32::from(a))
-                .or_default()
-                .push(id),
-            IpAddr::V6(a) => self
-                .v6
-                .entry(prefix)
-                .or_default()
-                .entry(u128::from(a))
-                .or_default()
-                .push(id),
+            IpAddr::V4(a) => {
+                self.v4.entry(prefix).or_default().entry(u32::from(a)).or_default().push(id)
+            }
+            IpAddr::V6(a) => {
+                self.v6.entry(prefix).or_default().entry(u128::from(a)).or_default().push(id)
+            }
         }
         self.entries.push(entry);
     }
@@ -421,9 +383,7 @@ impl IpIndex {
                 }
             }
         }
-        ids.into_iter()
-            .filter_map(|id| self.entries.get(id))
-            .collect()
+        ids.into_iter().filter_map(|id| self.entries.get(id)).collect()
     }
 
     /// [`IpIndex::lookup`] as a serialisable result with findings.
@@ -476,11 +436,8 @@ impl IpCheck {
                     IpCategory::Country(_) => ("ip.country", Outcome::Info),
                     _ => ("ip.anonymising", Outcome::Warn),
                 };
-                let label = if m.label.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", m.label)
-                };
+                let label =
+                    if m.label.is_empty() { String::new() } else { format!(" ({})", m.label) };
                 Finding::new(
                     check,
                     outcome,
@@ -542,10 +499,7 @@ const COLUMNS: [&str; 3] = ["cidr", "category", "label"];
 /// All or nothing: every bad row is reported with its line number, and if there is any, no
 /// entry is returned.
 pub fn parse_csv<R: Read>(mut reader: R, list: &str) -> Result<Vec<IpRangeEntry>, CsvImportError> {
-    let refuse = |problems| CsvImportError {
-        list: list.to_string(),
-        problems,
-    };
+    let refuse = |problems| CsvImportError { list: list.to_string(), problems };
     let mut bytes = Vec::new();
     if let Err(e) = reader.read_to_end(&mut bytes) {
         return Err(refuse(vec![CsvProblem {
@@ -627,13 +581,11 @@ pub fn parse_csv<R: Read>(mut reader: R, list: &str) -> Result<Vec<IpRangeEntry>
             column: Some("cidr".to_string()),
             message: e.to_string(),
         });
-        let category = field(category_col)
-            .parse::<IpCategory>()
-            .map_err(|e| CsvProblem {
-                line,
-                column: Some("category".to_string()),
-                message: e.to_string(),
-            });
+        let category = field(category_col).parse::<IpCategory>().map_err(|e| CsvProblem {
+            line,
+            column: Some("category".to_string()),
+            message: e.to_string(),
+        });
         match (cidr, category) {
             (Ok(cidr), Ok(category)) => entries.push(IpRangeEntry {
                 cidr,
@@ -648,11 +600,7 @@ pub fn parse_csv<R: Read>(mut reader: R, list: &str) -> Result<Vec<IpRangeEntry>
         }
     }
     problems.sort_by_key(|p| p.line);
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(refuse(problems))
-    }
+    if problems.is_empty() { Ok(entries) } else { Err(refuse(problems)) }
 }
 
 /// Split the file into records with the line each starts on. The `csv` crate's own line
@@ -660,9 +608,7 @@ pub fn parse_csv<R: Read>(mut reader: R, list: &str) -> Result<Vec<IpRangeEntry>
 /// file needs the exact line, so physical lines are tracked here and each record (one line, or
 /// several when a quoted field spans lines) is handed to `csv` on its own.
 fn logical_records(bytes: &[u8]) -> (Vec<(u64, Vec<String>)>, Vec<CsvProblem>) {
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     let mut records = Vec::new();
     let mut problems = Vec::new();
     let mut pending: Option<(u64, String)> = None;
@@ -701,11 +647,9 @@ fn logical_records(bytes: &[u8]) -> (Vec<(u64, Vec<String>)>, Vec<CsvProblem>) {
             .from_reader(record.as_bytes());
         match reader.records().next() {
             Some(Ok(fields)) => records.push((start, fields.iter().map(str::to_string).collect())),
-            Some(Err(e)) => problems.push(CsvProblem {
-                line: start,
-                column: None,
-                message: e.to_string(),
-            }),
+            Some(Err(e)) => {
+                problems.push(CsvProblem { line: start, column: None, message: e.to_string() })
+            }
             None => {}
         }
     }
@@ -747,36 +691,21 @@ mod tests {
             ("::ffff:192.0.2.9", Ok("192.0.2.9/32")),
             ("::ffff:0:0/96", Ok("0.0.0.0/0")),
             ("::ffff:0:0/95", Err("the range it names is ::fffe:0:0/95")),
-            (
-                "192.0.2.7/24",
-                Err("host bits set; the range it names is 192.0.2.0/24"),
-            ),
+            ("192.0.2.7/24", Err("host bits set; the range it names is 192.0.2.0/24")),
             ("2001:db8::1/64", Err("the range it names is 2001:db8::/64")),
-            (
-                "192.0.2.0/33",
-                Err("/33 is longer than the 32 bits of an IPv4"),
-            ),
-            (
-                "2001:db8::/129",
-                Err("/129 is longer than the 128 bits of an IPv6"),
-            ),
+            ("192.0.2.0/33", Err("/33 is longer than the 32 bits of an IPv4")),
+            ("2001:db8::/129", Err("/129 is longer than the 128 bits of an IPv6")),
             ("192.0.2.0/", Err("prefix length \"\" is not a number")),
             ("192.0.2.0/-1", Err("prefix length \"-1\" is not a number")),
             ("192.0.2.0/24/8", Err("prefix length \"24/8\"")),
-            (
-                "192.0.2/24",
-                Err("\"192.0.2\" is not an IPv4 or IPv6 address"),
-            ),
+            ("192.0.2/24", Err("\"192.0.2\" is not an IPv4 or IPv6 address")),
             ("010.0.2.0/24", Err("is not an IPv4 or IPv6 address")),
             ("fe80::1%eth0", Err("zone index")),
             ("", Err("empty value")),
             ("example.com", Err("not an IPv4 or IPv6 address")),
         ];
         for (text, want) in rows {
-            let got = text
-                .parse::<Cidr>()
-                .map(|c| c.to_string())
-                .map_err(|e| e.to_string());
+            let got = text.parse::<Cidr>().map(|c| c.to_string()).map_err(|e| e.to_string());
             match (got, want) {
                 (Ok(g), Ok(w)) => assert_eq!(g, w, "{text:?}"),
                 (Err(g), Err(w)) => assert!(g.contains(w), "{text:?}: {g}"),
@@ -801,11 +730,7 @@ mod tests {
             ("::/0", "192.0.2.1", false),
             ("198.51.100.7/32", "198.51.100.7", true),
             ("198.51.100.7/32", "198.51.100.8", false),
-            (
-                "2001:db8::/32",
-                "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
-                true,
-            ),
+            ("2001:db8::/32", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", true),
             ("2001:db8::/32", "2001:db9::", false),
             ("2001:db8::5/128", "2001:db8::5", true),
             ("2001:db8::5/128", "2001:db8::4", false),
@@ -884,11 +809,8 @@ mod tests {
                     2001:db8::/32,hosting\n\
                     not-an-ip,tor,bad\n";
         let err = parse_csv(text.as_bytes(), "mixed").unwrap_err();
-        let lines: Vec<(u64, Option<&str>)> = err
-            .problems
-            .iter()
-            .map(|p| (p.line, p.column.as_deref()))
-            .collect();
+        let lines: Vec<(u64, Option<&str>)> =
+            err.problems.iter().map(|p| (p.line, p.column.as_deref())).collect();
         assert_eq!(
             lines,
             vec![
@@ -914,14 +836,8 @@ mod tests {
             ("cidr,category,label\n", Ok(0)),
             ("", Err("the file has no header line")),
             ("# only a comment\n\n", Err("the file has no header line")),
-            (
-                "cidr,category,label,asn\n192.0.2.0/24,vpn,x,64500\n",
-                Err("unknown column \"asn\""),
-            ),
-            (
-                "cidr,label\n192.0.2.0/24,x\n",
-                Err("required column \"category\" is missing"),
-            ),
+            ("cidr,category,label,asn\n192.0.2.0/24,vpn,x,64500\n", Err("unknown column \"asn\"")),
+            ("cidr,label\n192.0.2.0/24,x\n", Err("required column \"category\" is missing")),
             ("cidr,category,cidr\n", Err("column \"cidr\" appears twice")),
         ];
         for (text, want) in rows {
@@ -977,11 +893,7 @@ mod tests {
                 (IpAddr::V4(Ipv4Addr::from(a)), prefix)
             };
             let cidr = Cidr::new(mask_ip(addr, prefix), prefix).unwrap();
-            let category = if i % 2 == 0 {
-                IpCategory::Vpn
-            } else {
-                IpCategory::Hosting
-            };
+            let category = if i % 2 == 0 { IpCategory::Vpn } else { IpCategory::Hosting };
             entries.push(IpRangeEntry {
                 cidr,
                 category,
@@ -1006,11 +918,7 @@ mod tests {
                     (0x2001_0db8u128 << 96) | (rng.random::<u128>() >> 32),
                 )),
             };
-            let mut fast: Vec<&str> = index
-                .lookup(addr)
-                .iter()
-                .map(|e| e.label.as_str())
-                .collect();
+            let mut fast: Vec<&str> = index.lookup(addr).iter().map(|e| e.label.as_str()).collect();
             let mut slow: Vec<&str> = entries
                 .iter()
                 .filter(|e| e.cidr.contains(addr))

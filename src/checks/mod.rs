@@ -48,10 +48,7 @@ pub struct Source {
 
 impl Source {
     pub const fn new(document: &'static str, section: &'static str) -> Self {
-        Source {
-            document: Cow::Borrowed(document),
-            section: Cow::Borrowed(section),
-        }
+        Source { document: Cow::Borrowed(document), section: Cow::Borrowed(section) }
     }
 }
 
@@ -97,12 +94,7 @@ impl Finding {
         message: impl Into<String>,
         source: Source,
     ) -> Self {
-        Finding {
-            check: check.into(),
-            outcome,
-            message: message.into(),
-            source,
-        }
+        Finding { check: check.into(), outcome, message: message.into(), source }
     }
 }
 
@@ -146,10 +138,7 @@ mod tests {
             (4, "+14155550100"),
         ];
         let shared = shared_values(pairs);
-        assert_eq!(
-            shared,
-            vec![("+12025550143", vec![1, 2]), ("+14155550100", vec![3, 4])]
-        );
+        assert_eq!(shared, vec![("+12025550143", vec![1, 2]), ("+14155550100", vec![3, 4])]);
     }
 
     /// The result types the UI shows generate TypeScript declarations that name their fields
@@ -159,39 +148,24 @@ mod tests {
         use ts_rs::{Config, TS};
         let cfg = Config::default();
         let decls = [
-            (
-                mrz::MrzReport::decl(&cfg),
-                "check_digits: Array<CheckDigit>",
-            ),
+            (mrz::MrzReport::decl(&cfg), "check_digits: Array<CheckDigit>"),
             (mrz::MrzReport::decl(&cfg), "source: CheckSource"),
             (Source::decl(&cfg), "type CheckSource = {"),
             (Source::decl(&cfg), "document: string"),
             (Finding::decl(&cfg), "outcome: CheckOutcome"),
             (workdays::Deadline::decl(&cfg), "due: string"),
-            (
-                workdays::EVerifyCase::decl(&cfg),
-                "\"status\": \"referred\"",
-            ),
+            (workdays::EVerifyCase::decl(&cfg), "\"status\": \"referred\""),
             (iprange::IpCheck::decl(&cfg), "matches: Array<IpRangeEntry>"),
             (iprange::IpRangeEntry::decl(&cfg), "cidr: Cidr"),
             (iprange::Cidr::decl(&cfg), "type Cidr = string"),
             (address::NormalizedAddress::decl(&cfg), "kind: AddressKind"),
-            (
-                phone::PhoneCheck::decl(&cfg),
-                "voip_matches: Array<VoipRule>",
-            ),
-            (
-                email::NormalizedEmail::decl(&cfg),
-                "key_rules: Array<KeyRule>",
-            ),
+            (phone::PhoneCheck::decl(&cfg), "voip_matches: Array<VoipRule>"),
+            (email::NormalizedEmail::decl(&cfg), "key_rules: Array<KeyRule>"),
             (names::NameComparison::decl(&cfg), "result: NameMatch"),
             (names::NameMatch::decl(&cfg), "\"result\": \"equivalent\""),
         ];
         for (decl, want) in decls {
-            assert!(
-                !decl.contains("bigint"),
-                "JSON carries numbers, not bigints: {decl}"
-            );
+            assert!(!decl.contains("bigint"), "JSON carries numbers, not bigints: {decl}");
             assert!(decl.contains(want), "{want:?} not in {decl}");
         }
     }
@@ -200,10 +174,7 @@ mod tests {
     fn source_round_trips_through_json() {
         let source = Source::new("ICAO Doc 9303", "Part 3, 4.9");
         let json = serde_json::to_string(&source).unwrap();
-        assert_eq!(
-            json,
-            r#"{"document":"ICAO Doc 9303","section":"Part 3, 4.9"}"#
-        );
+        assert_eq!(json, r#"{"document":"ICAO Doc 9303","section":"Part 3, 4.9"}"#);
         let back: Source = serde_json::from_str(&json).unwrap();
         assert_eq!(back, source);
         assert_eq!(source.to_string(), "ICAO Doc 9303, Part 3, 4.9");

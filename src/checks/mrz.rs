@@ -105,11 +105,7 @@ pub enum MrzError {
 }
 
 fn plural_lines(n: usize) -> String {
-    if n == 1 {
-        "1 line".to_string()
-    } else {
-        format!("{n} lines")
-    }
+    if n == 1 { "1 line".to_string() } else { format!("{n} lines") }
 }
 
 fn join_lengths(lengths: &[usize]) -> String {
@@ -118,18 +114,14 @@ fn join_lengths(lengths: &[usize]) -> String {
 }
 
 fn describe_lengths(wrong: &[(usize, usize)]) -> String {
-    let parts: Vec<String> = wrong
-        .iter()
-        .map(|(line, found)| format!("line {line} has {found}"))
-        .collect();
+    let parts: Vec<String> =
+        wrong.iter().map(|(line, found)| format!("line {line} has {found}")).collect();
     parts.join(", ")
 }
 
 fn describe_characters(found: &[(usize, usize, char)]) -> String {
-    let parts: Vec<String> = found
-        .iter()
-        .map(|(line, pos, c)| format!("{c:?} at line {line} position {pos}"))
-        .collect();
+    let parts: Vec<String> =
+        found.iter().map(|(line, pos, c)| format!("{c:?} at line {line} position {pos}")).collect();
     parts.join(", ")
 }
 
@@ -312,11 +304,7 @@ impl MrzReport {
         let mut out = Vec::new();
         for check in &self.check_digits {
             let message = if check.passed {
-                format!(
-                    "{} check digit {} is correct",
-                    check.field.label(),
-                    check.found
-                )
+                format!("{} check digit {} is correct", check.field.label(), check.found)
             } else {
                 format!(
                     "{} check digit at line {} position {} is {:?}, expected {} (computed over {:?})",
@@ -330,11 +318,7 @@ impl MrzReport {
             };
             out.push(Finding::new(
                 format!("mrz.check_digit.{}", check.field.as_str()),
-                if check.passed {
-                    Outcome::Pass
-                } else {
-                    Outcome::Fail
-                },
+                if check.passed { Outcome::Pass } else { Outcome::Fail },
                 message,
                 CHECK_DIGIT_SOURCE,
             ));
@@ -513,9 +497,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
 
     let code_raw = zone.get(spec.code);
     if code_raw.starts_with('V') {
-        return Err(MrzError::Visa {
-            code: code_raw.to_string(),
-        });
+        return Err(MrzError::Visa { code: code_raw.to_string() });
     }
 
     let mut problems = Vec::new();
@@ -565,10 +547,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
         // characters is the check digit over the whole number.
         let continuation: String = optional_raw.chars().take_while(|&c| c != '<').collect();
         let rest = optional_raw.get(continuation.len()..).unwrap_or("");
-        optional_data = rest
-            .trim_start_matches('<')
-            .trim_end_matches('<')
-            .to_string();
+        optional_data = rest.trim_start_matches('<').trim_end_matches('<').to_string();
         let cd_line = spec.optional.line + 1;
         if continuation.is_empty() {
             checks.push(CheckDigit {
@@ -603,35 +582,16 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
                     "document number longer than nine characters: {} more in the optional \
                      data, its check digit after them (Doc 9303 {})",
                     more.len(),
-                    if layout == MrzLayout::Td1 {
-                        "part 5"
-                    } else {
-                        "part 6"
-                    }
+                    if layout == MrzLayout::Td1 { "part 5" } else { "part 6" }
                 )),
             });
         }
     } else {
-        checks.push(simple_check(
-            &zone,
-            CheckedField::DocumentNumber,
-            spec.number,
-            spec.number_cd,
-        ));
+        checks.push(simple_check(&zone, CheckedField::DocumentNumber, spec.number, spec.number_cd));
     }
 
-    checks.push(simple_check(
-        &zone,
-        CheckedField::BirthDate,
-        spec.birth,
-        spec.birth_cd,
-    ));
-    checks.push(simple_check(
-        &zone,
-        CheckedField::ExpiryDate,
-        spec.expiry,
-        spec.expiry_cd,
-    ));
+    checks.push(simple_check(&zone, CheckedField::BirthDate, spec.birth, spec.birth_cd));
+    checks.push(simple_check(&zone, CheckedField::ExpiryDate, spec.expiry, spec.expiry_cd));
     if let Some(cd_span) = spec.optional_cd {
         let mut check = simple_check(&zone, CheckedField::OptionalData, spec.optional, cd_span);
         // Part 4: when the personal number is not used, its check digit may be '<' or '0'.
@@ -656,56 +616,26 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
     });
 
     // Codes: letters, fillers only at the end ("D<<" is Germany).
-    let issuing_state = code_field(
-        zone.get(spec.state),
-        MrzFieldName::IssuingState,
-        &mut problems,
-    );
-    let nationality = code_field(
-        zone.get(spec.nationality),
-        MrzFieldName::Nationality,
-        &mut problems,
-    );
+    let issuing_state = code_field(zone.get(spec.state), MrzFieldName::IssuingState, &mut problems);
+    let nationality =
+        code_field(zone.get(spec.nationality), MrzFieldName::Nationality, &mut problems);
     let document_code = zone.get(spec.code).trim_end_matches('<').to_string();
-    if !document_code
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-    {
+    if !document_code.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
         problems.push(problem(
             MrzFieldName::DocumentCode,
             "mrz.document_code",
             Outcome::Fail,
-            format!(
-                "document code {:?} does not start with a letter",
-                zone.get(spec.code)
-            ),
+            format!("document code {:?} does not start with a letter", zone.get(spec.code)),
             layout.source(),
         ));
     }
 
     let birth_raw = zone.get(spec.birth);
-    let birth_date = MrzDate {
-        raw: birth_raw.to_string(),
-        date: birth_date(birth_raw, today),
-    };
+    let birth_date = MrzDate { raw: birth_raw.to_string(), date: birth_date(birth_raw, today) };
     let expiry_raw = zone.get(spec.expiry);
-    let expiry_date = MrzDate {
-        raw: expiry_raw.to_string(),
-        date: expiry_date(expiry_raw, today),
-    };
-    date_problems(
-        &birth_date,
-        MrzFieldName::BirthDate,
-        "date of birth",
-        &mut problems,
-    );
-    date_problems(
-        &expiry_date,
-        MrzFieldName::ExpiryDate,
-        "date of expiry",
-        &mut problems,
-    );
+    let expiry_date = MrzDate { raw: expiry_raw.to_string(), date: expiry_date(expiry_raw, today) };
+    date_problems(&birth_date, MrzFieldName::BirthDate, "date of birth", &mut problems);
+    date_problems(&expiry_date, MrzFieldName::ExpiryDate, "date of expiry", &mut problems);
     if let Some(expiry) = expiry_date.date {
         if expiry < today {
             problems.push(problem(
@@ -795,9 +725,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
         }
     }
 
-    let optional_data_2 = spec
-        .optional2
-        .map(|s| zone.get(s).trim_end_matches('<').to_string());
+    let optional_data_2 = spec.optional2.map(|s| zone.get(s).trim_end_matches('<').to_string());
     let valid =
         checks.iter().all(|c| c.passed) && problems.iter().all(|p| p.outcome != Outcome::Fail);
 
@@ -833,13 +761,7 @@ fn problem(
     message: String,
     source: Source,
 ) -> MrzProblem {
-    MrzProblem {
-        field,
-        check: check.to_string(),
-        outcome,
-        message,
-        source,
-    }
+    MrzProblem { field, check: check.to_string(), outcome, message, source }
 }
 
 fn digit_text(d: Option<u8>) -> String {
@@ -872,20 +794,13 @@ fn simple_check(zone: &Zone<'_>, field: CheckedField, data: Span, cd: Span) -> C
 fn code_field(raw: &str, name: MrzFieldName, problems: &mut Vec<MrzProblem>) -> String {
     let code = raw.trim_end_matches('<');
     if code.is_empty() || !code.chars().all(|c| c.is_ascii_uppercase()) {
-        let what = if name == MrzFieldName::Nationality {
-            "nationality"
-        } else {
-            "issuing state"
-        };
+        let what = if name == MrzFieldName::Nationality { "nationality" } else { "issuing state" };
         problems.push(problem(
             name,
             "mrz.state_code",
             Outcome::Fail,
             format!("{what} {raw:?} is not a code of letters (ICAO three-letter code)"),
-            Source::new(
-                DOC_9303,
-                "Part 3, 5 Codes for nationality, place of issue and location",
-            ),
+            Source::new(DOC_9303, "Part 3, 5 Codes for nationality, place of issue and location"),
         ));
     }
     code.to_string()
@@ -897,11 +812,7 @@ fn date_problems(date: &MrzDate, name: MrzFieldName, label: &str, problems: &mut
     }
     let (check, outcome, message) = if date.raw.contains('<') {
         // Doc 9303 lets unknown parts of a date of birth be fillers.
-        (
-            "mrz.date_unknown",
-            Outcome::Warn,
-            format!("{label} {:?} is partly unknown", date.raw),
-        )
+        ("mrz.date_unknown", Outcome::Warn, format!("{label} {:?} is partly unknown", date.raw))
     } else {
         (
             "mrz.date_invalid",
@@ -950,12 +861,7 @@ fn split_name(raw: &str) -> (String, String) {
         ),
         None => (trimmed, ""),
     };
-    let words = |s: &str| {
-        s.split('<')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let words = |s: &str| s.split('<').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     (words(primary), words(secondary))
 }
 
@@ -984,25 +890,14 @@ fn normalise(text: &str) -> Result<(Vec<String>, MrzLayout, Vec<String>), MrzErr
         return Err(MrzError::Empty);
     }
     // Blank lines before the first and after the last line are ordinary; report those between.
-    let first = raw_lines
-        .iter()
-        .position(|l| !l.trim().is_empty())
-        .unwrap_or(0);
-    let last = raw_lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .unwrap_or(0);
-    let inner_blank = raw_lines[first..=last]
-        .iter()
-        .filter(|l| l.trim().is_empty())
-        .count();
+    let first = raw_lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
+    let last = raw_lines.iter().rposition(|l| !l.trim().is_empty()).unwrap_or(0);
+    let inner_blank = raw_lines[first..=last].iter().filter(|l| l.trim().is_empty()).count();
     if trimmed || blank > inner_blank {
         notes.push("removed surrounding whitespace".to_string());
     }
     if inner_blank > 0 {
-        notes.push(format!(
-            "removed {inner_blank} blank line(s) between the MRZ lines"
-        ));
+        notes.push(format!("removed {inner_blank} blank line(s) between the MRZ lines"));
     }
     if lines.iter().any(|l| l.chars().any(|c| c.is_lowercase())) {
         notes.push("converted lower-case letters to upper case".to_string());
@@ -1030,18 +925,11 @@ fn normalise(text: &str) -> Result<(Vec<String>, MrzLayout, Vec<String>), MrzErr
             let layout = MrzLayout::ALL
                 .into_iter()
                 .find(|l| l.line_count() * l.line_length() == *n)
-                .ok_or(MrzError::Shape {
-                    lengths: lengths.clone(),
-                })?;
+                .ok_or(MrzError::Shape { lengths: lengths.clone() })?;
             let width = layout.line_length();
             let whole = lines.remove(0);
             lines = (0..layout.line_count())
-                .map(|i| {
-                    whole
-                        .get(i * width..(i + 1) * width)
-                        .unwrap_or("")
-                        .to_string()
-                })
+                .map(|i| whole.get(i * width..(i + 1) * width).unwrap_or("").to_string())
                 .collect();
             notes.push(format!(
                 "split one line of {n} characters into {} lines of {width} ({layout})",
@@ -1053,11 +941,7 @@ fn normalise(text: &str) -> Result<(Vec<String>, MrzLayout, Vec<String>), MrzErr
             // Pick the two-line layout nearest to what was given, so that the error names the
             // line that is off rather than refusing the shape as a whole.
             let distance = |w: usize| a.abs_diff(w) + b.abs_diff(w);
-            if distance(36) < distance(44) {
-                MrzLayout::Td2
-            } else {
-                MrzLayout::Td3
-            }
+            if distance(36) < distance(44) { MrzLayout::Td2 } else { MrzLayout::Td3 }
         }
         [_, _, _] => MrzLayout::Td1,
         _ => return Err(MrzError::Shape { lengths }),
@@ -1070,11 +954,7 @@ fn normalise(text: &str) -> Result<(Vec<String>, MrzLayout, Vec<String>), MrzErr
         .map(|(i, l)| (i + 1, l.len()))
         .collect();
     if !wrong.is_empty() {
-        return Err(MrzError::LineLength {
-            layout,
-            expected,
-            wrong,
-        });
+        return Err(MrzError::LineLength { layout, expected, wrong });
     }
     Ok((lines, layout, notes))
 }
@@ -1172,10 +1052,7 @@ mod tests {
         assert_eq!(r.birth_date.date, NaiveDate::from_ymd_opt(1974, 8, 12));
         assert_eq!(r.expiry_date.date, NaiveDate::from_ymd_opt(2012, 4, 15));
         assert_eq!(
-            (
-                r.primary_identifier.as_str(),
-                r.secondary_identifier.as_str()
-            ),
+            (r.primary_identifier.as_str(), r.secondary_identifier.as_str()),
             ("ERIKSSON", "ANNA MARIA")
         );
         assert_eq!(r.optional_data, "");
@@ -1191,10 +1068,7 @@ mod tests {
         assert_eq!(r.nationality, "UTO");
         assert_eq!(r.sex, Sex::Female);
         assert_eq!(
-            (
-                r.primary_identifier.as_str(),
-                r.secondary_identifier.as_str()
-            ),
+            (r.primary_identifier.as_str(), r.secondary_identifier.as_str()),
             ("ERIKSSON", "ANNA MARIA")
         );
         assert_eq!(r.optional_data_2.as_deref(), Some(""));
@@ -1204,10 +1078,8 @@ mod tests {
     #[test]
     fn long_document_numbers_continue_in_the_optional_data() {
         let day = NaiveDate::from_ymd_opt(1994, 1, 1).unwrap();
-        for (text, layout) in [
-            (TD1_LONG_NUMBER, MrzLayout::Td1),
-            (TD2_LONG_NUMBER, MrzLayout::Td2),
-        ] {
+        for (text, layout) in [(TD1_LONG_NUMBER, MrzLayout::Td1), (TD2_LONG_NUMBER, MrzLayout::Td2)]
+        {
             let r = parse(text, day).unwrap();
             assert_eq!(r.layout, layout);
             assert!(r.valid, "{:#?}", r);
@@ -1243,10 +1115,7 @@ mod tests {
         let r = parse(text, specimen_day()).unwrap();
         assert!(!r.document_number_extended);
         let failed: Vec<CheckedField> = r.failed_checks().map(|c| c.field).collect();
-        assert_eq!(
-            failed,
-            vec![CheckedField::DocumentNumber, CheckedField::Composite]
-        );
+        assert_eq!(failed, vec![CheckedField::DocumentNumber, CheckedField::Composite]);
     }
 
     /// Change one character so that its check-digit value moves by one: a change that every
@@ -1266,11 +1135,7 @@ mod tests {
         let mut lines: Vec<Vec<char>> = text.lines().map(|l| l.chars().collect()).collect();
         let c = &mut lines[line - 1][pos - 1];
         *c = nudge(*c);
-        lines
-            .iter()
-            .map(|l| l.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
+        lines.iter().map(|l| l.iter().collect::<String>()).collect::<Vec<_>>().join("\n")
     }
 
     use CheckedField::{
@@ -1394,10 +1259,7 @@ mod tests {
         let rows: [(&str, &str); 6] = [
             ("", "empty"),
             ("  \n \n", "empty"),
-            (
-                td3_short,
-                "TD3 expects 44 characters per line, but line 2 has 43",
-            ),
+            (td3_short, "TD3 expects 44 characters per line, but line 2 has 43"),
             (
                 "I<UTOD231458907<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
                 "TD1 expects 30 characters per line, but line 1 has 29, line 3 has 31",
@@ -1410,12 +1272,7 @@ mod tests {
             assert!(err.contains(want), "{text:?}: {err}");
         }
         let err = parse("P<UTOERIKSSON<<ANNA MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10", today()).unwrap_err();
-        assert_eq!(
-            err,
-            MrzError::Characters {
-                found: vec![(1, 20, ' ')]
-            }
-        );
+        assert_eq!(err, MrzError::Characters { found: vec![(1, 20, ' ')] });
         let visa = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
         assert!(matches!(parse(visa, today()), Err(MrzError::Visa { .. })));
     }
@@ -1462,11 +1319,7 @@ mod tests {
         // A check digit read as a letter gets a hint about OCR.
         let ocr = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C3GUTO7408122F1204159ZE184226B<<<<<10";
         let r = parse(ocr, specimen_day()).unwrap();
-        assert!(
-            r.problems
-                .iter()
-                .any(|p| p.check == "mrz.check_digit_not_numeric")
-        );
+        assert!(r.problems.iter().any(|p| p.check == "mrz.check_digit_not_numeric"));
     }
 
     #[test]

@@ -114,11 +114,7 @@ pub fn normalize_in(input: &str, default_region: Id) -> Result<NormalizedPhone, 
     let number = parsed.map_err(|e| match e {
         phonenumber::ParseError::InvalidCountryCode => PhoneError::CountryCode {
             input: trimmed.to_string(),
-            code: text
-                .trim_start_matches(['+', '0'])
-                .chars()
-                .take(3)
-                .collect(),
+            code: text.trim_start_matches(['+', '0']).chars().take(3).collect(),
         },
         other => PhoneError::Unparseable {
             input: trimmed.to_string(),
@@ -167,38 +163,22 @@ impl VoipRule {
     /// (spaces, dots and dashes allowed: `+1 202 555*`).
     pub fn new(pattern: &str, label: &str) -> Result<VoipRule, PhoneError> {
         let pattern = pattern.trim();
-        let refuse = || PhoneError::VoipPattern {
-            input: pattern.to_string(),
-        };
+        let refuse = || PhoneError::VoipPattern { input: pattern.to_string() };
         if let Some(body) = pattern.strip_suffix('*') {
-            let digits: String = body
-                .chars()
-                .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-                .collect();
+            let digits: String =
+                body.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
             let rest = digits.strip_prefix('+').ok_or_else(refuse)?;
             if rest.is_empty() || rest.len() > 15 || !rest.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(refuse());
             }
-            return Ok(VoipRule {
-                e164: digits,
-                prefix: true,
-                label: label.trim().to_string(),
-            });
+            return Ok(VoipRule { e164: digits, prefix: true, label: label.trim().to_string() });
         }
         let number = normalize(pattern).map_err(|_| refuse())?;
-        Ok(VoipRule {
-            e164: number.e164,
-            prefix: false,
-            label: label.trim().to_string(),
-        })
+        Ok(VoipRule { e164: number.e164, prefix: false, label: label.trim().to_string() })
     }
 
     pub fn matches(&self, e164: &str) -> bool {
-        if self.prefix {
-            e164.starts_with(&self.e164)
-        } else {
-            e164 == self.e164
-        }
+        if self.prefix { e164.starts_with(&self.e164) } else { e164 == self.e164 }
     }
 }
 
@@ -215,11 +195,8 @@ impl VoipList {
 
     /// The rules matching a number, exact ones first.
     pub fn matches(&self, number: &NormalizedPhone) -> Vec<&VoipRule> {
-        let mut found: Vec<&VoipRule> = self
-            .rules
-            .iter()
-            .filter(|r| r.matches(&number.e164))
-            .collect();
+        let mut found: Vec<&VoipRule> =
+            self.rules.iter().filter(|r| r.matches(&number.e164)).collect();
         found.sort_by_key(|r| r.prefix);
         found
     }
@@ -266,11 +243,7 @@ impl PhoneCheck {
             )
         }];
         for rule in &self.voip_matches {
-            let how = if rule.prefix {
-                "is in the VoIP prefix"
-            } else {
-                "is on the VoIP list as"
-            };
+            let how = if rule.prefix { "is in the VoIP prefix" } else { "is on the VoIP list as" };
             out.push(Finding::new(
                 "phone.voip_list",
                 Outcome::Warn,
@@ -303,21 +276,9 @@ mod tests {
         ("  +1 202 555 0143  ", "+12025550143", None, "US", true),
         ("tel:+1-202-555-0143", "+12025550143", None, "US", true),
         ("001 202 555 0143", "+12025550143", None, "US", true),
-        (
-            "1-202-555-0143 ext 89",
-            "+12025550143",
-            Some("89"),
-            "US",
-            true,
-        ),
+        ("1-202-555-0143 ext 89", "+12025550143", Some("89"), "US", true),
         ("202-555-0143 x89", "+12025550143", Some("89"), "US", true),
-        (
-            "(202) 555-0143 ext. 12",
-            "+12025550143",
-            Some("12"),
-            "US",
-            true,
-        ),
+        ("(202) 555-0143 ext. 12", "+12025550143", Some("12"), "US", true),
         ("(800) FLOWERS", "+18003569377", None, "US", true),
         ("1 800 356 9377", "+18003569377", None, "US", true),
         ("+1 787 555 0123", "+17875550123", None, "PR", true),
@@ -413,21 +374,11 @@ mod tests {
             let n = normalize(text).unwrap();
             let got: Vec<&str> = list.matches(&n).iter().map(|r| r.e164.as_str()).collect();
             assert_eq!(got, want, "{text:?}");
-            let warnings = list
-                .check(&n)
-                .findings()
-                .iter()
-                .filter(|f| f.check == "phone.voip_list")
-                .count();
+            let warnings =
+                list.check(&n).findings().iter().filter(|f| f.check == "phone.voip_list").count();
             assert_eq!(warnings, want.len());
         }
-        for bad in [
-            "1202555*",
-            "+*",
-            "+1 202 abc*",
-            "not a number",
-            "+1234567890123456*",
-        ] {
+        for bad in ["1202555*", "+*", "+1 202 abc*", "not a number", "+1234567890123456*"] {
             assert!(VoipRule::new(bad, "").is_err(), "{bad:?}");
         }
     }
@@ -440,9 +391,7 @@ mod tests {
             (3, "415-555-2671"),
             (4, "1-202-555-0143 x7"),
         ];
-        let keyed = given
-            .iter()
-            .map(|(who, text)| (*who, normalize(text).unwrap().e164));
+        let keyed = given.iter().map(|(who, text)| (*who, normalize(text).unwrap().e164));
         let shared = crate::checks::shared_values(keyed);
         assert_eq!(shared, vec![("+12025550143".to_string(), vec![1, 2, 4])]);
     }

@@ -117,11 +117,7 @@ pub fn federal_holidays(year: i32) -> Vec<ObservedHoliday> {
         .into_iter()
         .filter_map(|holiday| {
             let date = holiday.date_in(year)?;
-            Some(ObservedHoliday {
-                holiday,
-                date,
-                observed: observed_day(date)?,
-            })
+            Some(ObservedHoliday { holiday, date, observed: observed_day(date)? })
         })
         .collect()
 }
@@ -149,9 +145,7 @@ fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u32) -> Option<NaiveD
 }
 
 fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
-    (1..=5u8)
-        .rev()
-        .find_map(|n| NaiveDate::from_weekday_of_month_opt(year, month, weekday, n))
+    (1..=5u8).rev().find_map(|n| NaiveDate::from_weekday_of_month_opt(year, month, weekday, n))
 }
 
 /// Why a day is not a working day.
@@ -186,9 +180,7 @@ impl FederalCalendar {
 
     /// Weekends, statutory holidays, and these extra closed days.
     pub fn with_closures(closures: impl IntoIterator<Item = NaiveDate>) -> Self {
-        FederalCalendar {
-            closures: closures.into_iter().collect(),
-        }
+        FederalCalendar { closures: closures.into_iter().collect() }
     }
 
     pub fn closures(&self) -> impl Iterator<Item = NaiveDate> + '_ {
@@ -202,9 +194,7 @@ impl FederalCalendar {
         if let Some(holiday) = observed_holiday_on(date) {
             return Some(NonWorkingDay::Holiday { holiday });
         }
-        self.closures
-            .contains(&date)
-            .then_some(NonWorkingDay::Closure)
+        self.closures.contains(&date).then_some(NonWorkingDay::Closure)
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -369,10 +359,7 @@ impl Deadline {
                 format!("{}: done on {on}, due {}", self.description, self.due)
             }
             (DeadlineState::MetLate, Some(on)) => {
-                format!(
-                    "{}: done on {on}, after the due date {}",
-                    self.description, self.due
-                )
+                format!("{}: done on {on}, after the due date {}", self.description, self.due)
             }
             (DeadlineState::Overdue, _) => format!(
                 "{}: overdue since {} ({} working days past)",
@@ -412,12 +399,9 @@ fn order(
     later: Option<NaiveDate>,
 ) -> Result<(), DeadlineError> {
     match later {
-        Some(later) if later < earlier => Err(DeadlineError::DateOrder {
-            earlier_field,
-            earlier,
-            later_field,
-            later,
-        }),
+        Some(later) if later < earlier => {
+            Err(DeadlineError::DateOrder { earlier_field, earlier, later_field, later })
+        }
         _ => Ok(()),
     }
 }
@@ -439,9 +423,7 @@ pub fn everify_deadlines(
 ) -> Result<Vec<Deadline>, DeadlineError> {
     let mut out = Vec::new();
     let mut push = |kind, description: &str, from, days, done_on, section: &'static str| {
-        let due = calendar
-            .add_working_days(from, days)
-            .ok_or(DeadlineError::OutOfRange)?;
+        let due = calendar.add_working_days(from, days).ok_or(DeadlineError::OutOfRange)?;
         let state = match done_on {
             Some(on) if on <= due => DeadlineState::Met,
             Some(_) => DeadlineState::MetLate,
@@ -472,18 +454,8 @@ pub fn everify_deadlines(
             employee_notified_on,
             decision_recorded_on,
         } => {
-            order(
-                "issued_on",
-                issued_on,
-                "employee_notified_on",
-                employee_notified_on,
-            )?;
-            order(
-                "issued_on",
-                issued_on,
-                "decision_recorded_on",
-                decision_recorded_on,
-            )?;
+            order("issued_on", issued_on, "employee_notified_on", employee_notified_on)?;
+            order("issued_on", issued_on, "decision_recorded_on", decision_recorded_on)?;
             push(
                 DeadlineKind::NotifyEmployee,
                 notify,
@@ -507,30 +479,13 @@ pub fn everify_deadlines(
             referred_on,
             agency_contacted_on,
         } => {
-            order(
-                "issued_on",
-                issued_on,
-                "employee_notified_on",
-                employee_notified_on,
-            )?;
+            order("issued_on", issued_on, "employee_notified_on", employee_notified_on)?;
             order("issued_on", issued_on, "referred_on", Some(referred_on))?;
-            order(
-                "referred_on",
-                referred_on,
-                "agency_contacted_on",
-                agency_contacted_on,
-            )?;
+            order("referred_on", referred_on, "agency_contacted_on", agency_contacted_on)?;
             // A referral records the employee's decision: notification happened by then at the
             // latest, even if its own date was not written down.
             let notified = employee_notified_on.or(Some(referred_on));
-            push(
-                DeadlineKind::NotifyEmployee,
-                notify,
-                issued_on,
-                10,
-                notified,
-                MISMATCH,
-            )?;
+            push(DeadlineKind::NotifyEmployee, notify, issued_on, 10, notified, MISMATCH)?;
             push(
                 DeadlineKind::EmployeeDecision,
                 decide,
@@ -548,10 +503,7 @@ pub fn everify_deadlines(
                 MISMATCH,
             )?;
         }
-        EVerifyCase::CaseInContinuance {
-            since,
-            followed_up_on,
-        } => {
+        EVerifyCase::CaseInContinuance { since, followed_up_on } => {
             order("since", since, "followed_up_on", followed_up_on)?;
             // "More than 60 working days": day 60 is the last day in bounds; from day 61 the case
             // is overdue for a call to E-Verify.
@@ -581,103 +533,45 @@ mod tests {
         // (year, holiday, legal date, observed date), from OPM's published holiday tables.
         let rows = [
             (2021, Holiday::NewYearsDay, d(2021, 1, 1), d(2021, 1, 1)),
-            (
-                2021,
-                Holiday::JuneteenthNationalIndependenceDay,
-                d(2021, 6, 19),
-                d(2021, 6, 18),
-            ),
+            (2021, Holiday::JuneteenthNationalIndependenceDay, d(2021, 6, 19), d(2021, 6, 18)),
             (2021, Holiday::IndependenceDay, d(2021, 7, 4), d(2021, 7, 5)),
-            (
-                2021,
-                Holiday::ChristmasDay,
-                d(2021, 12, 25),
-                d(2021, 12, 24),
-            ),
+            (2021, Holiday::ChristmasDay, d(2021, 12, 25), d(2021, 12, 24)),
             (2022, Holiday::NewYearsDay, d(2022, 1, 1), d(2021, 12, 31)),
-            (
-                2022,
-                Holiday::MartinLutherKingJrDay,
-                d(2022, 1, 17),
-                d(2022, 1, 17),
-            ),
-            (
-                2022,
-                Holiday::WashingtonsBirthday,
-                d(2022, 2, 21),
-                d(2022, 2, 21),
-            ),
+            (2022, Holiday::MartinLutherKingJrDay, d(2022, 1, 17), d(2022, 1, 17)),
+            (2022, Holiday::WashingtonsBirthday, d(2022, 2, 21), d(2022, 2, 21)),
             (2022, Holiday::MemorialDay, d(2022, 5, 30), d(2022, 5, 30)),
-            (
-                2022,
-                Holiday::JuneteenthNationalIndependenceDay,
-                d(2022, 6, 19),
-                d(2022, 6, 20),
-            ),
+            (2022, Holiday::JuneteenthNationalIndependenceDay, d(2022, 6, 19), d(2022, 6, 20)),
             (2022, Holiday::LaborDay, d(2022, 9, 5), d(2022, 9, 5)),
             (2022, Holiday::ColumbusDay, d(2022, 10, 10), d(2022, 10, 10)),
             (2022, Holiday::VeteransDay, d(2022, 11, 11), d(2022, 11, 11)),
-            (
-                2022,
-                Holiday::ThanksgivingDay,
-                d(2022, 11, 24),
-                d(2022, 11, 24),
-            ),
-            (
-                2022,
-                Holiday::ChristmasDay,
-                d(2022, 12, 25),
-                d(2022, 12, 26),
-            ),
+            (2022, Holiday::ThanksgivingDay, d(2022, 11, 24), d(2022, 11, 24)),
+            (2022, Holiday::ChristmasDay, d(2022, 12, 25), d(2022, 12, 26)),
             (2023, Holiday::NewYearsDay, d(2023, 1, 1), d(2023, 1, 2)),
             (2023, Holiday::VeteransDay, d(2023, 11, 11), d(2023, 11, 10)),
             (2024, Holiday::MemorialDay, d(2024, 5, 27), d(2024, 5, 27)),
             (2026, Holiday::IndependenceDay, d(2026, 7, 4), d(2026, 7, 3)),
-            (
-                2026,
-                Holiday::ThanksgivingDay,
-                d(2026, 11, 26),
-                d(2026, 11, 26),
-            ),
+            (2026, Holiday::ThanksgivingDay, d(2026, 11, 26), d(2026, 11, 26)),
             (1975, Holiday::VeteransDay, d(1975, 10, 27), d(1975, 10, 27)),
             (1978, Holiday::VeteransDay, d(1978, 11, 11), d(1978, 11, 10)),
         ];
         for (year, holiday, date, observed) in rows {
-            let found = federal_holidays(year)
-                .into_iter()
-                .find(|h| h.holiday == holiday);
+            let found = federal_holidays(year).into_iter().find(|h| h.holiday == holiday);
             assert_eq!(
                 found,
-                Some(ObservedHoliday {
-                    holiday,
-                    date,
-                    observed
-                }),
+                Some(ObservedHoliday { holiday, date, observed }),
                 "{year} {}",
                 holiday.name()
             );
         }
-        assert_eq!(
-            federal_holidays(2020).len(),
-            10,
-            "no Juneteenth before 2021"
-        );
+        assert_eq!(federal_holidays(2020).len(), 10, "no Juneteenth before 2021");
         assert_eq!(federal_holidays(2021).len(), 11);
-        assert!(
-            federal_holidays(1985)
-                .iter()
-                .all(|h| h.holiday != Holiday::MartinLutherKingJrDay)
-        );
+        assert!(federal_holidays(1985).iter().all(|h| h.holiday != Holiday::MartinLutherKingJrDay));
     }
 
     #[test]
     fn working_days_table() {
         let rows = [
-            (
-                d(2021, 12, 31),
-                false,
-                "New Year 2022 observed on Friday 31 December",
-            ),
+            (d(2021, 12, 31), false, "New Year 2022 observed on Friday 31 December"),
             (d(2022, 1, 3), true, "first working day of 2022"),
             (d(2022, 12, 26), false, "Christmas 2022 observed on Monday"),
             (d(2023, 1, 2), false, "New Year 2023 observed on Monday"),
@@ -685,35 +579,15 @@ mod tests {
             (d(2021, 6, 18), false, "Juneteenth 2021 observed on Friday"),
             (d(2020, 6, 19), true, "no Juneteenth holiday in 2020"),
             (d(2024, 2, 29), true, "leap day, a Thursday"),
-            (
-                d(2025, 1, 20),
-                false,
-                "Inauguration Day and Martin Luther King Jr. Day",
-            ),
-            (
-                d(2021, 1, 20),
-                true,
-                "Inauguration Day alone is not a general holiday",
-            ),
-            (
-                d(2024, 12, 24),
-                true,
-                "Christmas Eve closures are executive orders, not statute",
-            ),
+            (d(2025, 1, 20), false, "Inauguration Day and Martin Luther King Jr. Day"),
+            (d(2021, 1, 20), true, "Inauguration Day alone is not a general holiday"),
+            (d(2024, 12, 24), true, "Christmas Eve closures are executive orders, not statute"),
             (d(2026, 11, 28), false, "Saturday"),
             (d(2026, 11, 29), false, "Sunday"),
             (d(2026, 11, 26), false, "Thanksgiving 2026"),
             (d(2026, 11, 27), true, "the Friday after Thanksgiving"),
-            (
-                d(2027, 12, 31),
-                false,
-                "New Year 2028 observed on Friday 31 December 2027",
-            ),
-            (
-                d(2010, 12, 31),
-                false,
-                "New Year 2011 observed on Friday 31 December 2010",
-            ),
+            (d(2027, 12, 31), false, "New Year 2028 observed on Friday 31 December 2027"),
+            (d(2010, 12, 31), false, "New Year 2011 observed on Friday 31 December 2010"),
         ];
         for (date, working, why) in rows {
             assert_eq!(is_working_day(date), working, "{date}: {why}");
@@ -724,69 +598,25 @@ mod tests {
     fn add_working_days_counts_from_the_day_after_start() {
         let rows = [
             // (start, n, expected, why)
-            (
-                d(2026, 11, 24),
-                0,
-                d(2026, 11, 24),
-                "zero days is the start",
-            ),
-            (
-                d(2026, 11, 28),
-                0,
-                d(2026, 11, 28),
-                "zero days is the start even on a Saturday",
-            ),
+            (d(2026, 11, 24), 0, d(2026, 11, 24), "zero days is the start"),
+            (d(2026, 11, 28), 0, d(2026, 11, 28), "zero days is the start even on a Saturday"),
             (d(2026, 11, 24), 1, d(2026, 11, 25), "Tuesday + 1"),
             (d(2026, 11, 25), 1, d(2026, 11, 27), "skips Thanksgiving"),
             (d(2026, 11, 27), 1, d(2026, 11, 30), "skips the weekend"),
-            (
-                d(2026, 11, 28),
-                1,
-                d(2026, 11, 30),
-                "from a Saturday, day 1 is Monday",
-            ),
-            (
-                d(2021, 12, 23),
-                1,
-                d(2021, 12, 27),
-                "Christmas 2021 observed Friday 24",
-            ),
+            (d(2026, 11, 28), 1, d(2026, 11, 30), "from a Saturday, day 1 is Monday"),
+            (d(2021, 12, 23), 1, d(2021, 12, 27), "Christmas 2021 observed Friday 24"),
             (d(2021, 12, 23), 2, d(2021, 12, 28), ""),
-            (
-                d(2021, 12, 29),
-                2,
-                d(2022, 1, 3),
-                "across the year end, 31 December observed",
-            ),
-            (
-                d(2022, 12, 22),
-                10,
-                d(2023, 1, 9),
-                "Christmas and New Year both on Mondays",
-            ),
-            (
-                d(2022, 6, 16),
-                2,
-                d(2022, 6, 21),
-                "Juneteenth observed Monday 20 June",
-            ),
+            (d(2021, 12, 29), 2, d(2022, 1, 3), "across the year end, 31 December observed"),
+            (d(2022, 12, 22), 10, d(2023, 1, 9), "Christmas and New Year both on Mondays"),
+            (d(2022, 6, 16), 2, d(2022, 6, 21), "Juneteenth observed Monday 20 June"),
             (d(2024, 2, 27), 3, d(2024, 3, 1), "through a leap day"),
             (d(2023, 2, 27), 3, d(2023, 3, 2), "no leap day in 2023"),
-            (
-                d(2026, 11, 24),
-                10,
-                d(2026, 12, 9),
-                "ten working days over Thanksgiving",
-            ),
+            (d(2026, 11, 24), 10, d(2026, 12, 9), "ten working days over Thanksgiving"),
         ];
         for (start, n, want, why) in rows {
             let got = add_working_days(start, n).unwrap();
             assert_eq!(got, want, "{start} + {n}: {why}");
-            assert_eq!(
-                working_days_between(start, got),
-                i64::from(n),
-                "{start}..{got}"
-            );
+            assert_eq!(working_days_between(start, got), i64::from(n), "{start}..{got}");
         }
         assert_eq!(working_days_between(d(2026, 12, 9), d(2026, 11, 24)), -10);
         assert_eq!(working_days_between(d(2026, 11, 28), d(2026, 11, 29)), 0);
@@ -799,14 +629,8 @@ mod tests {
     #[test]
     fn calendar_with_closures() {
         let calendar = FederalCalendar::with_closures([d(2024, 12, 24)]);
-        assert_eq!(
-            calendar.non_working_reason(d(2024, 12, 24)),
-            Some(NonWorkingDay::Closure)
-        );
-        assert_eq!(
-            calendar.add_working_days(d(2024, 12, 23), 1),
-            Some(d(2024, 12, 26))
-        );
+        assert_eq!(calendar.non_working_reason(d(2024, 12, 24)), Some(NonWorkingDay::Closure));
+        assert_eq!(calendar.add_working_days(d(2024, 12, 23), 1), Some(d(2024, 12, 26)));
         assert_eq!(add_working_days(d(2024, 12, 23), 1), Some(d(2024, 12, 24)));
         assert!(matches!(
             calendar.non_working_reason(d(2024, 12, 25)),
@@ -833,10 +657,7 @@ mod tests {
         assert_eq!(deadlines[1].working_days_left, 6);
         assert!(!deadlines[1].overdue);
         let due_day = on(d(2026, 12, 3));
-        assert_eq!(
-            (due_day[1].state, due_day[1].working_days_left),
-            (DeadlineState::Pending, 0)
-        );
+        assert_eq!((due_day[1].state, due_day[1].working_days_left), (DeadlineState::Pending, 0));
         let late = on(d(2026, 12, 4));
         assert_eq!(late[1].state, DeadlineState::Overdue);
         assert!(late[1].overdue);
@@ -876,17 +697,11 @@ mod tests {
         assert_eq!(deadlines[2].state, DeadlineState::MetLate);
         assert_eq!(deadlines[2].finding().outcome, Outcome::Warn);
 
-        let continuance = EVerifyCase::CaseInContinuance {
-            since: d(2026, 1, 2),
-            followed_up_on: None,
-        };
+        let continuance =
+            EVerifyCase::CaseInContinuance { since: d(2026, 1, 2), followed_up_on: None };
         let day_60 = add_working_days(d(2026, 1, 2), 60).unwrap();
         let at_60 = everify_deadlines(&continuance, day_60, &calendar).unwrap();
-        assert_eq!(
-            at_60[0].state,
-            DeadlineState::Pending,
-            "60 days is not yet more than 60"
-        );
+        assert_eq!(at_60[0].state, DeadlineState::Pending, "60 days is not yet more than 60");
         assert_eq!(at_60[0].due, day_60);
         let day_61 = add_working_days(d(2026, 1, 2), 61).unwrap();
         let after = everify_deadlines(&continuance, day_61, &calendar).unwrap();
@@ -903,18 +718,12 @@ mod tests {
             agency_contacted_on: None,
         };
         let err = everify_deadlines(&case, d(2026, 3, 20), &FederalCalendar::new()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "referred_on (2026-03-09) is before issued_on (2026-03-10)"
-        );
+        assert_eq!(err.to_string(), "referred_on (2026-03-09) is before issued_on (2026-03-10)");
     }
 
     #[test]
     fn everify_case_json_is_tagged_by_status() {
-        let case = EVerifyCase::CaseInContinuance {
-            since: d(2026, 1, 2),
-            followed_up_on: None,
-        };
+        let case = EVerifyCase::CaseInContinuance { since: d(2026, 1, 2), followed_up_on: None };
         let json = serde_json::to_string(&case).unwrap();
         assert_eq!(
             json,

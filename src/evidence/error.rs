@@ -21,18 +21,10 @@ pub enum EvidenceError {
     TooLarge { name: String, limit: u64 },
 
     #[error("{name}: reading failed after {bytes} bytes: {source}; nothing was stored")]
-    Read {
-        name: String,
-        bytes: u64,
-        source: io::Error,
-    },
+    Read { name: String, bytes: u64, source: io::Error },
 
     #[error("{op} {path}: {source}")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        source: io::Error,
-    },
+    Io { op: &'static str, path: PathBuf, source: io::Error },
 
     #[error("evidence {sha256} is not in the store (expected at {path})")]
     Missing { sha256: Sha256Hex, path: PathBuf },
@@ -44,10 +36,7 @@ pub enum EvidenceError {
     DestinationExists { path: PathBuf },
 
     #[error("evidence {sha256} is {media_type}, not an image this build can decode")]
-    NotAnImage {
-        sha256: Sha256Hex,
-        media_type: String,
-    },
+    NotAnImage { sha256: Sha256Hex, media_type: String },
 
     #[error("evidence {sha256}: {reason}")]
     Image { sha256: Sha256Hex, reason: String },
@@ -55,10 +44,6 @@ pub enum EvidenceError {
 
 impl EvidenceError {
     pub(crate) fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
-        EvidenceError::Io {
-            op,
-            path: path.into(),
-            source,
-        }
+        EvidenceError::Io { op, path: path.into(), source }
     }
 }

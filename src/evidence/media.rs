@@ -27,14 +27,19 @@ pub(crate) fn decodable_image(media_type: &str) -> Option<image::ImageFormat> {
 /// file costs next to nothing after its first buffer.
 pub(crate) struct Sniffer {
     head: Vec<u8>,
+    /// The last bytes seen, for end markers.
+    tail: [u8; TAIL_LEN],
     text: Utf8Probe,
     len: u64,
 }
+
+const TAIL_LEN: usize = 16;
 
 impl Sniffer {
     pub(crate) fn new() -> Self {
         Sniffer {
             head: Vec::with_capacity(HEAD_LEN),
+            tail: [0; TAIL_LEN],
             text: Utf8Probe::default(),
             len: 0,
         }
@@ -45,6 +50,26 @@ impl Sniffer {
         self.head.extend_from_slice(&data[..room.min(data.len())]);
         self.text.feed(data);
         self.len += data.len() as u64;
+        if data.len() >= TAIL_LEN {
+            self.tail.copy_from_slice(&data[data.len() - TAIL_LEN..]);
+        } else {
+            self.tail.rotate_left(data.len());
+            self.tail[TAIL_LEN - data.len()..].copy_from_slice(data);
+        }
+    }
+
+    /// A JPEG decoder shows a file cut mid-image without complaint (the missing rows come out
+    /// grey), so a cut is noticed here: the data should end with the EOI marker, give or take
+    /// padding. Phones that append data after the image (motion photos) also trip this, which
+    /// the note's wording allows for.
+    pub(crate) fn jpeg_lacks_end_marker(&self) -> bool {
+        let kept = usize::try_from(self.len).unwrap_or(usize::MAX).min(TAIL_LEN);
+        let tail = &self.tail[TAIL_LEN - kept..];
+        let end = tail.iter().rposition(|&b| b != 0 && b != b'\n' && b != b'\r');
+        match end {
+            Some(i) if i >= 1 => tail[i - 1..=i] != [0xFF, 0xD9],
+            _ => true,
+        }
     }
 
     /// The media type of everything fed so far.
@@ -155,12 +180,17 @@ pub(crate) fn describe(media_type: &str, size: u64) -> String {
 /// rewrite a terminal line or a log entry) escaped, and length bounded.
 pub(crate) fn display_name(name: &str) -> String {
     const MAX: usize = 120;
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
+    let mut out = escape_controls(&name.chars().take(MAX).collect::<String>());
+    if name.chars().nth(MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Control characters escaped, nothing else changed (for paths, which must stay whole).
+pub(crate) fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
         if c.is_control() {
             out.extend(c.escape_default());
         } else {
@@ -189,48 +219,42 @@ mod tests {
         // (case, bytes, expected media type)
         let rows: Vec<(&str, Vec<u8>, &str)> = vec![
             ("ascii text", b"Reference call notes\n".to_vec(), TEXT_PLAIN),
-            (
-                "accented text",
-                "Zoë Çelik, Łódź — 東京".as_bytes().to_vec(),
-                TEXT_PLAIN,
-            ),
-            (
-                "4-byte emoji",
-                "ok 👍 ok 👍".as_bytes().to_vec(),
-                TEXT_PLAIN,
-            ),
-            (
-                "latin-1 text is not UTF-8",
-                b"Zo\xeb \xc7elik".to_vec(),
-                OCTET_STREAM,
-            ),
+            ("accented text", "Zoë Çelik, Łódź — 東京".as_bytes().to_vec(), TEXT_PLAIN),
+            ("4-byte emoji", "ok 👍 ok 👍".as_bytes().to_vec(), TEXT_PLAIN),
+            ("latin-1 text is not UTF-8", b"Zo\xeb \xc7elik".to_vec(), OCTET_STREAM),
             ("NUL byte", b"abc\0def".to_vec(), OCTET_STREAM),
-            (
-                "cut multi-byte char at end",
-                b"abc\xe2\x82".to_vec(),
-                OCTET_STREAM,
-            ),
-            (
-                "overlong encoding",
-                b"abc\xc0\xafdef".to_vec(),
-                OCTET_STREAM,
-            ),
+            ("cut multi-byte char at end", b"abc\xe2\x82".to_vec(), OCTET_STREAM),
+            ("overlong encoding", b"abc\xc0\xafdef".to_vec(), OCTET_STREAM),
             ("empty", Vec::new(), OCTET_STREAM),
             ("PNG magic", png_magic, "image/png"),
-            (
-                "JPEG magic",
-                b"\xff\xd8\xff\xe0\0\x10JFIF\0".to_vec(),
-                "image/jpeg",
-            ),
+            ("JPEG magic", b"\xff\xd8\xff\xe0\0\x10JFIF\0".to_vec(), "image/jpeg"),
             ("PDF", pdf, "application/pdf"),
         ];
         for (case, bytes, want) in rows {
             for chunk in [1, 2, 3, 5, 4096] {
-                assert_eq!(
-                    detect_in_chunks(&bytes, chunk),
-                    want,
-                    "{case}, chunk {chunk}"
-                );
+                assert_eq!(detect_in_chunks(&bytes, chunk), want, "{case}, chunk {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn jpeg_end_marker_is_found_across_buffer_boundaries() {
+        let mut jpeg = b"\xff\xd8\xff\xe0 some scan data".to_vec();
+        // (case, bytes appended to the start of a JPEG, whether the end marker is missing)
+        let rows: Vec<(&str, &[u8], bool)> = vec![
+            ("complete", b"\xff\xd9", false),
+            ("zero padding after the marker", b"\xff\xd9\0\0\0", false),
+            ("cut before the marker", b"\x12\x34", true),
+            ("half a marker", b"\xff", true),
+            ("data appended after the image", b"\xff\xd9ftypmp42....", true),
+        ];
+        for (case, end, missing) in rows {
+            jpeg.truncate(19);
+            jpeg.extend_from_slice(end);
+            for chunk in [1, 2, 7, 4096] {
+                let mut s = Sniffer::new();
+                jpeg.chunks(chunk).for_each(|c| s.feed(c));
+                assert_eq!(s.jpeg_lacks_end_marker(), missing, "{case}, chunk {chunk}");
             }
         }
     }
@@ -253,10 +277,7 @@ mod tests {
 
     #[test]
     fn display_name_escapes_control_characters_and_bounds_length() {
-        assert_eq!(
-            display_name("scan\r\x1b[2Kok.jpg"),
-            "scan\\r\\u{1b}[2Kok.jpg"
-        );
+        assert_eq!(display_name("scan\r\x1b[2Kok.jpg"), "scan\\r\\u{1b}[2Kok.jpg");
         let long = "a".repeat(500);
         assert_eq!(display_name(&long).chars().count(), 121);
     }

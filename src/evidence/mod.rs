@@ -63,9 +63,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_bytes: Self::DEFAULT_MAX_BYTES,
-        }
+        Limits { max_bytes: Self::DEFAULT_MAX_BYTES }
     }
 }
 
@@ -105,10 +103,7 @@ pub enum ThumbnailOutcome {
 impl ThumbnailOutcome {
     /// Whether [`EvidenceFiles::thumbnail_path`] now gives a file.
     pub fn exists(&self) -> bool {
-        matches!(
-            self,
-            ThumbnailOutcome::Made | ThumbnailOutcome::AlreadyPresent
-        )
+        matches!(self, ThumbnailOutcome::Made | ThumbnailOutcome::AlreadyPresent)
     }
 }
 
@@ -157,10 +152,7 @@ pub struct EvidenceFiles {
 impl EvidenceFiles {
     /// Touches nothing on disk; the directories are made by the first ingest.
     pub fn new(data_dir: &Path) -> Self {
-        EvidenceFiles {
-            root: data_dir.to_path_buf(),
-            decode_limits: DecodeLimits::default(),
-        }
+        EvidenceFiles { root: data_dir.to_path_buf(), decode_limits: DecodeLimits::default() }
     }
 
     /// Bounds for every image decode (previews at ingest, rebuilds, report images).
@@ -179,24 +171,18 @@ impl EvidenceFiles {
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<Ingested, EvidenceError> {
         let (mut file, meta) = fsops::open_regular(src, true).map_err(|f| match f {
-            OpenFailure::NotFound => EvidenceError::NotFound {
-                path: src.to_path_buf(),
-            },
-            OpenFailure::NotRegular(kind) => EvidenceError::NotRegularFile {
-                path: src.to_path_buf(),
-                kind,
-            },
+            OpenFailure::NotFound => EvidenceError::NotFound { path: src.to_path_buf() },
+            OpenFailure::NotRegular(kind) => {
+                EvidenceError::NotRegularFile { path: src.to_path_buf(), kind }
+            }
             OpenFailure::Io(e) => EvidenceError::io("open", src, e),
         })?;
-        let name = src
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // A file already over the limit is refused before a byte is read; one that grows while
         // being read is still caught by the streaming check.
         if meta.len() > limits.max_bytes {
             return Err(EvidenceError::TooLarge {
-                name: src.display().to_string(),
+                name: media::escape_controls(&src.display().to_string()),
                 limit: limits.max_bytes,
             });
         }
@@ -246,19 +232,12 @@ impl EvidenceFiles {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(source) => {
-                    return Err(EvidenceError::Read {
-                        name: shown,
-                        bytes: size,
-                        source,
-                    });
+                    return Err(EvidenceError::Read { name: shown, bytes: size, source });
                 }
             };
             let chunk = &buf[..n];
             if size.saturating_add(n as u64) > limits.max_bytes {
-                return Err(EvidenceError::TooLarge {
-                    name: shown,
-                    limit: limits.max_bytes,
-                });
+                return Err(EvidenceError::TooLarge { name: shown, limit: limits.max_bytes });
             }
             hasher.update(chunk);
             sniffer.feed(chunk);
@@ -284,9 +263,15 @@ impl EvidenceFiles {
         };
         let name_note = name_note(&shown, original_name, &media_type, size);
         let empty_note = (size == 0 && name_note.is_none()).then(|| "the file is empty".into());
+        let cut_note = (media_type == "image/jpeg" && sniffer.jpeg_lacks_end_marker()).then(|| {
+            "the JPEG data ends without its end marker: the file may be truncated (part of the \
+             picture missing) or carry extra data after the image"
+                .to_string()
+        });
         let notes: Vec<String> = [
             repair_note,
             name_note,
+            cut_note,
             match &thumbnail {
                 ThumbnailOutcome::Failed { reason } => Some(reason.clone()),
                 _ => None,
@@ -336,8 +321,8 @@ impl EvidenceFiles {
             FileCheck::Ok => {
                 // It may be the leftover of a process killed between rename and directory
                 // fsync: make it durable before saying it is there.
-                let durable = File::open(&target).and_then(|f| f.sync_all());
-                durable.map_err(|e| EvidenceError::io("fsync", &target, e))?;
+                let (existing, _) = self.open_with_len(sha256)?;
+                existing.sync_all().map_err(|e| EvidenceError::io("fsync", &target, e))?;
                 sync_shard()?;
                 Ok((true, None))
             }
@@ -359,9 +344,7 @@ impl EvidenceFiles {
 
     /// Where the file with this hash lives (whether or not it is there).
     pub fn path_of(&self, sha256: &Sha256Hex) -> PathBuf {
-        self.evidence_dir()
-            .join(sha256.shard())
-            .join(sha256.to_hex())
+        self.evidence_dir().join(sha256.shard()).join(sha256.to_hex())
     }
 
     /// Opens a stored file for reading. A symbolic link or anything but a regular file in its
@@ -374,10 +357,7 @@ impl EvidenceFiles {
         let path = self.path_of(sha256);
         match fsops::open_regular(&path, false) {
             Ok((file, meta)) => Ok((file, meta.len())),
-            Err(OpenFailure::NotFound) => Err(EvidenceError::Missing {
-                sha256: *sha256,
-                path,
-            }),
+            Err(OpenFailure::NotFound) => Err(EvidenceError::Missing { sha256: *sha256, path }),
             Err(OpenFailure::NotRegular(kind)) => Err(EvidenceError::NotRegularFile { path, kind }),
             Err(OpenFailure::Io(e)) => Err(EvidenceError::io("open", path, e)),
         }
@@ -390,32 +370,23 @@ impl EvidenceFiles {
             Ok(x) => x,
             Err(EvidenceError::Missing { .. }) => return FileCheck::Missing,
             Err(e) => {
-                return FileCheck::Unreadable {
-                    reason: e.to_string(),
-                };
+                return FileCheck::Unreadable { reason: e.to_string() };
             }
         };
         if len != expected_size {
-            return FileCheck::SizeMismatch {
-                expected: expected_size,
-                actual: len,
-            };
+            return FileCheck::SizeMismatch { expected: expected_size, actual: len };
         }
         match hash_stream(file, &mut io::sink()) {
             Ok((actual, _)) if actual == *sha256 => FileCheck::Ok,
             Ok((actual, _)) => FileCheck::HashMismatch { actual },
-            Err(e) => FileCheck::Unreadable {
-                reason: e.to_string(),
-            },
+            Err(e) => FileCheck::Unreadable { reason: e.to_string() },
         }
     }
 
     /// The preview of an image, if one was made.
     pub fn thumbnail_path(&self, sha256: &Sha256Hex) -> Option<PathBuf> {
         let path = self.thumb_path(sha256);
-        fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.is_file())
-            .then_some(path)
+        fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()).then_some(path)
     }
 
     /// Makes the preview again from the stored file (previews are derived data).
@@ -439,17 +410,10 @@ impl EvidenceFiles {
         let (mut file, len) = self.open_with_len(sha256)?;
         let media_type = self.sniff_head(sha256, &mut file)?;
         let Some(format) = media::decodable_image(&media_type) else {
-            return Err(EvidenceError::NotAnImage {
-                sha256: *sha256,
-                media_type,
-            });
+            return Err(EvidenceError::NotAnImage { sha256: *sha256, media_type });
         };
-        thumb::render_jpeg(file, len, format, &self.decode_limits, max_side, quality).map_err(|f| {
-            EvidenceError::Image {
-                sha256: *sha256,
-                reason: f.message(),
-            }
-        })
+        thumb::render_jpeg(file, len, format, &self.decode_limits, max_side, quality)
+            .map_err(|f| EvidenceError::Image { sha256: *sha256, reason: f.message() })
     }
 
     /// Copies a stored file to `dest` (used exactly as given), re-hashing on the way. Writes a
@@ -472,9 +436,7 @@ impl EvidenceFiles {
                 });
             }
             Ok(_) if !overwrite => {
-                return Err(EvidenceError::DestinationExists {
-                    path: dest.to_path_buf(),
-                });
+                return Err(EvidenceError::DestinationExists { path: dest.to_path_buf() });
             }
             _ => {}
         }
@@ -495,16 +457,13 @@ impl EvidenceFiles {
             .sync_all()
             .map_err(|e| EvidenceError::io("fsync", temp.path().to_path_buf(), e))?;
         if overwrite {
-            temp.persist_replace(dest)
-                .map_err(|e| EvidenceError::io("rename onto", dest, e))?;
+            temp.persist_replace(dest).map_err(|e| EvidenceError::io("rename onto", dest, e))?;
         } else {
             // Checked above, but someone may have created it meanwhile.
             match temp.persist_new(dest) {
                 Ok(()) => {}
                 Err((e, _)) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    return Err(EvidenceError::DestinationExists {
-                        path: dest.to_path_buf(),
-                    });
+                    return Err(EvidenceError::DestinationExists { path: dest.to_path_buf() });
                 }
                 Err((e, _)) => return Err(EvidenceError::io("rename onto", dest, e)),
             }
@@ -527,11 +486,7 @@ impl EvidenceFiles {
         let mut removed = 0;
         for entry in entries {
             let entry = entry?;
-            if !entry
-                .file_name()
-                .to_string_lossy()
-                .ends_with(fsops::TEMP_SUFFIX)
-            {
+            if !entry.file_name().to_string_lossy().ends_with(fsops::TEMP_SUFFIX) {
                 continue;
             }
             let path = entry.path();
@@ -541,11 +496,8 @@ impl EvidenceFiles {
             if !meta.is_file() {
                 continue;
             }
-            let age = meta
-                .modified()
-                .ok()
-                .and_then(|m| now.duration_since(m).ok())
-                .unwrap_or_default();
+            let age =
+                meta.modified().ok().and_then(|m| now.duration_since(m).ok()).unwrap_or_default();
             let stale = match fsops::lock_state(&path) {
                 LockState::Held => false,
                 LockState::Free => age >= STALE_AFTER,
@@ -576,18 +528,11 @@ impl EvidenceFiles {
     }
 
     fn thumb_path(&self, sha256: &Sha256Hex) -> PathBuf {
-        self.root
-            .join("thumbs")
-            .join(sha256.shard())
-            .join(format!("{}.jpg", sha256.to_hex()))
+        self.root.join("thumbs").join(sha256.shard()).join(format!("{}.jpg", sha256.to_hex()))
     }
 
     fn prepare_layout(&self) -> Result<(), EvidenceError> {
-        for dir in [
-            self.tmp_dir(),
-            self.evidence_dir(),
-            self.root.join("thumbs"),
-        ] {
+        for dir in [self.tmp_dir(), self.evidence_dir(), self.root.join("thumbs")] {
             fsops::create_dir_durable(&dir)
                 .map_err(|e| EvidenceError::io("create directory", &dir, e))?;
         }
@@ -613,27 +558,22 @@ impl EvidenceFiles {
     fn make_thumbnail(&self, sha256: &Sha256Hex, media_type: &str, size: u64) -> ThumbnailOutcome {
         let Some(format) = media::decodable_image(media_type) else {
             return if media_type.starts_with("image/") {
-                ThumbnailOutcome::Unsupported {
-                    media_type: media_type.to_string(),
-                }
+                ThumbnailOutcome::Unsupported { media_type: media_type.to_string() }
             } else {
                 ThumbnailOutcome::NotAnImage
             };
         };
-        let rendered = self
-            .open(sha256)
-            .map_err(|e| e.to_string())
-            .and_then(|file| {
-                thumb::render_jpeg(
-                    file,
-                    size,
-                    format,
-                    &self.decode_limits,
-                    THUMBNAIL_MAX_SIDE,
-                    THUMBNAIL_QUALITY,
-                )
-                .map_err(|f| f.message())
-            });
+        let rendered = self.open(sha256).map_err(|e| e.to_string()).and_then(|file| {
+            thumb::render_jpeg(
+                file,
+                size,
+                format,
+                &self.decode_limits,
+                THUMBNAIL_MAX_SIDE,
+                THUMBNAIL_QUALITY,
+            )
+            .map_err(|f| f.message())
+        });
         let written = rendered.and_then(|jpeg| {
             self.write_thumbnail(sha256, &jpeg)
                 .map_err(|e| format!("the preview could not be written: {e}"))
@@ -766,11 +706,7 @@ mod tests {
             ),
         ];
         for (name, media_type, size, want) in rows {
-            assert_eq!(
-                name_note(name, name, media_type, size).as_deref(),
-                want,
-                "{name}"
-            );
+            assert_eq!(name_note(name, name, media_type, size).as_deref(), want, "{name}");
         }
     }
 }

@@ -44,15 +44,9 @@ impl FromStr for Sha256Hex {
     type Err = InvalidSha256;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: String| InvalidSha256 {
-            given: shown(s),
-            reason,
-        };
+        let fail = |reason: String| InvalidSha256 { given: shown(s), reason };
         if s.len() != 64 {
-            return Err(fail(format!(
-                "{} characters, expected 64",
-                s.chars().count()
-            )));
+            return Err(fail(format!("{} characters, expected 64", s.chars().count())));
         }
         if let Some(bad) = s.chars().find(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
             let reason = if bad.is_ascii_hexdigit() {
@@ -123,10 +117,7 @@ mod tests {
             (traversal, Some("'.' is not a hex digit")),
             (format!("{}g", &good[..63]), Some("'g' is not a hex digit")),
             (format!("é{}", &good[2..]), Some("'é' is not a hex digit")),
-            (
-                format!("{}\n", &good[..63]),
-                Some("'\\n' is not a hex digit"),
-            ),
+            (format!("{}\n", &good[..63]), Some("'\\n' is not a hex digit")),
         ];
         for (input, want) in &rows {
             match (input.parse::<Sha256Hex>(), want) {

@@ -72,13 +72,9 @@ pub(crate) fn render_jpeg(
     // there must cost a preview, not the application.
     catch_unwind(AssertUnwindSafe(|| {
         let (image, orientation) = decode_bounded(file, format, limits)?;
-        Ok(encode_preview(image, orientation, max_side, quality)?)
+        encode_preview(image, orientation, max_side, quality)
     }))
-    .unwrap_or_else(|_| {
-        Err(RenderFailure::Broken(
-            "the image decoder failed on this file".into(),
-        ))
-    })
+    .unwrap_or_else(|_| Err(RenderFailure::Broken("the image decoder failed on this file".into())))
 }
 
 fn decode_bounded(
@@ -92,7 +88,7 @@ fn decode_bounded(
     let mut memory_only = image::Limits::default();
     memory_only.max_alloc = Some(limits.max_alloc);
     reader.limits(memory_only.clone());
-    let mut decoder = reader.into_decoder().map_err(failure)?;
+    let mut decoder = reader.into_decoder().map_err(|e| failure(e, limits))?;
 
     let (width, height) = decoder.dimensions();
     if width > limits.max_side || height > limits.max_side {
@@ -112,18 +108,22 @@ fn decode_bounded(
     let mut full = memory_only;
     full.max_image_width = Some(limits.max_side);
     full.max_image_height = Some(limits.max_side);
-    decoder.set_limits(full).map_err(failure)?;
+    decoder.set_limits(full).map_err(|e| failure(e, limits))?;
 
     // A broken EXIF block is not worth losing the picture over: show it as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let image = DynamicImage::from_decoder(decoder).map_err(failure)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| failure(e, limits))?;
     Ok((image, orientation))
 }
 
-fn failure(e: ImageError) -> RenderFailure {
+fn failure(e: ImageError, limits: &DecodeLimits) -> RenderFailure {
     match e {
-        ImageError::Limits(l) => RenderFailure::Refused(l.to_string()),
-        other => RenderFailure::Broken(other.to_string()),
+        ImageError::Limits(l) => RenderFailure::Refused(format!(
+            "{l} (limits: {} pixels a side, {} of memory)",
+            limits.max_side,
+            human_bytes(limits.max_alloc)
+        )),
+        other => RenderFailure::Broken(other.to_string().trim_end().to_string()),
     }
 }
 
@@ -184,11 +184,7 @@ mod tests {
     #[test]
     fn orientation_is_applied_to_the_preview() {
         let img = RgbImage::from_fn(64, 32, |x, y| {
-            if x < 16 && y < 16 {
-                Rgb([255, 0, 0])
-            } else {
-                Rgb([0, 0, 255])
-            }
+            if x < 16 && y < 16 { Rgb([255, 0, 0]) } else { Rgb([0, 0, 255]) }
         });
         // (EXIF value, expected dimensions, centre of the red square, a point that must be blue)
         let rows = [
@@ -208,28 +204,18 @@ mod tests {
             let out = image::load_from_memory(&jpeg).unwrap();
             assert_eq!(out.dimensions(), dims, "orientation {exif}");
             let p = out.get_pixel(red.0, red.1);
-            assert!(
-                p[0] > 200 && p[2] < 60,
-                "orientation {exif}: {p:?} at {red:?}"
-            );
+            assert!(p[0] > 200 && p[2] < 60, "orientation {exif}: {p:?} at {red:?}");
             let p = out.get_pixel(blue.0, blue.1);
-            assert!(
-                p[0] < 60 && p[2] > 200,
-                "orientation {exif}: {p:?} at {blue:?}"
-            );
+            assert!(p[0] < 60 && p[2] > 200, "orientation {exif}: {p:?} at {blue:?}");
         }
     }
 
     #[test]
     fn transparency_becomes_white_and_small_images_are_not_enlarged() {
         let clear = image::RgbaImage::from_pixel(10, 6, image::Rgba([0, 0, 0, 0]));
-        let jpeg = encode_preview(
-            DynamicImage::ImageRgba8(clear),
-            Orientation::NoTransforms,
-            512,
-            90,
-        )
-        .unwrap();
+        let jpeg =
+            encode_preview(DynamicImage::ImageRgba8(clear), Orientation::NoTransforms, 512, 90)
+                .unwrap();
         let out = image::load_from_memory(&jpeg).unwrap();
         assert_eq!(out.dimensions(), (10, 6));
         assert!(out.to_rgb8().pixels().all(|p| p.0.iter().all(|&c| c > 245)));

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: a real store in a temp data directory, a small
 //! populated case, and a dump of every table to prove that refused input changed nothing.
-#![allow(dead_code)]
+
+// Tests fail loudly: unwrapping is how they say what broke.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use std::path::Path;
 

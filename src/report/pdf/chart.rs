@@ -38,11 +38,7 @@ fn nice_step(range: f64, target: f64) -> f64 {
 
 /// Formats `v` with as many decimals as `step` needs.
 fn format_tick(v: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10().floor()) as usize
-    };
+    let decimals = if step >= 1.0 { 0 } else { (-step.log10().floor()) as usize };
     let s = format!("{v:.decimals$}");
     // "-0" and "-0.0" are zero.
     if s.trim_start_matches(['-', '0', '.']).is_empty() {
@@ -67,10 +63,7 @@ pub(crate) fn bar_chart(
     chart: &BarChart,
     area: Area,
 ) -> Result<(), PdfError> {
-    let bad = |reason: String| PdfError::InvalidChart {
-        chart: chart.title.clone(),
-        reason,
-    };
+    let bad = |reason: String| PdfError::InvalidChart { chart: chart.title.clone(), reason };
     if chart.categories.is_empty() || chart.series.is_empty() {
         return Err(bad("needs at least one category and one series".to_string()));
     }
@@ -96,13 +89,8 @@ pub(crate) fn bar_chart(
 
     // Title.
     let title_size = 10.0;
-    for line in wrap(
-        shaper,
-        &Text::bold(chart.title.as_str()),
-        title_size,
-        Color::TEXT,
-        area.width,
-    ) {
+    for line in wrap(shaper, &Text::bold(chart.title.as_str()), title_size, Color::TEXT, area.width)
+    {
         draw_line(&mut items, &line, area.x, y, title_size);
         y += theme::line_height(title_size);
     }
@@ -152,19 +140,11 @@ pub(crate) fn bar_chart(
     if max > 0.0 && hi - max < step * 0.2 {
         hi += step;
     }
-    let ticks: Vec<f64> = (0..=((hi - lo) / step).round() as usize)
-        .map(|k| lo + k as f64 * step)
-        .collect();
+    let ticks: Vec<f64> =
+        (0..=((hi - lo) / step).round() as usize).map(|k| lo + k as f64 * step).collect();
     let tick_lines: Vec<_> = ticks
         .iter()
-        .map(|t| {
-            single_line(
-                shaper,
-                &Text::plain(format_tick(*t, step)),
-                small,
-                Color::MUTED,
-            )
-        })
+        .map(|t| single_line(shaper, &Text::plain(format_tick(*t, step)), small, Color::MUTED))
         .collect();
     let tick_w = tick_lines.iter().map(|l| l.width).fold(0.0, f32::max);
     let plot_left = area.x + tick_w + 6.0;
@@ -176,13 +156,7 @@ pub(crate) fn bar_chart(
         .categories
         .iter()
         .map(|c| {
-            let mut l = wrap(
-                shaper,
-                &Text::plain(c.as_str()),
-                small,
-                Color::TEXT,
-                group_w - 4.0,
-            );
+            let mut l = wrap(shaper, &Text::plain(c.as_str()), small, Color::TEXT, group_w - 4.0);
             l.truncate(3);
             l
         })
@@ -218,11 +192,7 @@ pub(crate) fn bar_chart(
         for (ci, v) in s.values.iter().enumerate() {
             let x = plot_left + ci as f32 * group_w + (group_w - inner) / 2.0 + si as f32 * bar_w;
             let vy = to_y(*v);
-            let (top, h) = if vy < zero {
-                (vy, zero - vy)
-            } else {
-                (zero, vy - zero)
-            };
+            let (top, h) = if vy < zero { (vy, zero - vy) } else { (zero, vy - zero) };
             items.push(Item::Rect {
                 x,
                 y: top,
@@ -231,19 +201,11 @@ pub(crate) fn bar_chart(
                 fill: Some(color),
                 stroke: None,
             });
-            let label = single_line(
-                shaper,
-                &Text::plain(format_value(*v)),
-                value_size,
-                Color::TEXT,
-            );
+            let label =
+                single_line(shaper, &Text::plain(format_value(*v)), value_size, Color::TEXT);
             if label.width <= bar_w + 2.0 {
                 let lx = aligned_x(&label, x - 1.0, bar_w * 0.92 + 2.0, Align::Center);
-                let ly = if *v >= 0.0 {
-                    top - theme::line_height(value_size)
-                } else {
-                    top + h
-                };
+                let ly = if *v >= 0.0 { top - theme::line_height(value_size) } else { top + h };
                 draw_line(&mut items, &label, lx, ly, value_size);
             }
         }
@@ -270,22 +232,12 @@ pub(crate) fn bar_chart(
         let gx = plot_left + ci as f32 * group_w;
         for (i, line) in lines.iter().enumerate() {
             let x = aligned_x(line, gx, group_w, Align::Center);
-            draw_line(
-                &mut items,
-                line,
-                x,
-                plot_bottom + 3.0 + i as f32 * small_h,
-                small,
-            );
+            draw_line(&mut items, line, x, plot_bottom + 3.0 + i as f32 * small_h, small);
         }
     }
 
     flow.gap(theme::BLOCK_GAP);
-    flow.push(Slice {
-        height,
-        items,
-        ..Slice::default()
-    });
+    flow.push(Slice { height, items, ..Slice::default() });
     flow.gap(theme::BLOCK_GAP);
     Ok(())
 }

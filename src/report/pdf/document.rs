@@ -56,12 +56,7 @@ pub struct Margins {
 
 impl Default for Margins {
     fn default() -> Self {
-        Margins {
-            top: mm(16.0),
-            right: mm(18.0),
-            bottom: mm(14.0),
-            left: mm(18.0),
-        }
+        Margins { top: mm(16.0), right: mm(18.0), bottom: mm(14.0), left: mm(18.0) }
     }
 }
 
@@ -154,36 +149,22 @@ pub struct Column {
 impl Column {
     /// A column `points` wide.
     pub fn fixed(header: impl Into<Text>, points: f32) -> Column {
-        Column {
-            header: header.into(),
-            width: ColumnWidth::Fixed(points),
-            align: Align::Left,
-        }
+        Column { header: header.into(), width: ColumnWidth::Fixed(points), align: Align::Left }
     }
 
     /// A column taking `weight` shares of the width the fixed columns leave.
     pub fn relative(header: impl Into<Text>, weight: f32) -> Column {
-        Column {
-            header: header.into(),
-            width: ColumnWidth::Relative(weight),
-            align: Align::Left,
-        }
+        Column { header: header.into(), width: ColumnWidth::Relative(weight), align: Align::Left }
     }
 
     /// The same column, right-aligned (numbers).
     pub fn right(self) -> Column {
-        Column {
-            align: Align::Right,
-            ..self
-        }
+        Column { align: Align::Right, ..self }
     }
 
     /// The same column, centred.
     pub fn center(self) -> Column {
-        Column {
-            align: Align::Center,
-            ..self
-        }
+        Column { align: Align::Center, ..self }
     }
 }
 
@@ -198,10 +179,7 @@ pub struct Table {
 impl Table {
     /// A table with these columns and no rows yet.
     pub fn new(columns: impl IntoIterator<Item = Column>) -> Table {
-        Table {
-            columns: columns.into_iter().collect(),
-            rows: Vec::new(),
-        }
+        Table { columns: columns.into_iter().collect(), rows: Vec::new() }
     }
 
     /// Adds a row (it must have one cell per column; checked when rendering).
@@ -234,36 +212,22 @@ pub struct Image {
 impl Image {
     /// The image at its largest size within the default box, no caption.
     pub fn new(image: ImageId) -> Image {
-        Image {
-            image,
-            max_width: None,
-            max_height: None,
-            caption: None,
-        }
+        Image { image, max_width: None, max_height: None, caption: None }
     }
 
     /// A caption, centred under the image.
     pub fn caption(self, caption: impl Into<Text>) -> Image {
-        Image {
-            caption: Some(caption.into()),
-            ..self
-        }
+        Image { caption: Some(caption.into()), ..self }
     }
 
     /// At most `points` high.
     pub fn max_height(self, points: f32) -> Image {
-        Image {
-            max_height: Some(points),
-            ..self
-        }
+        Image { max_height: Some(points), ..self }
     }
 
     /// At most `points` wide.
     pub fn max_width(self, points: f32) -> Image {
-        Image {
-            max_width: Some(points),
-            ..self
-        }
+        Image { max_width: Some(points), ..self }
     }
 }
 
@@ -280,11 +244,7 @@ impl ImageGrid {
     /// An empty grid of `columns` columns (fewer when cells would be under 40 pt wide)
     /// whose images are fitted into cells `cell_height` points high.
     pub fn new(columns: usize, cell_height: f32) -> ImageGrid {
-        ImageGrid {
-            columns,
-            cell_height,
-            items: Vec::new(),
-        }
+        ImageGrid { columns, cell_height, items: Vec::new() }
     }
 
     /// Adds an image with its caption (which may be empty).
@@ -306,11 +266,7 @@ pub struct Series {
 impl Series {
     /// A series in the next palette colour.
     pub fn new(name: impl Into<String>, values: impl IntoIterator<Item = f64>) -> Series {
-        Series {
-            name: name.into(),
-            values: values.into_iter().collect(),
-            color: None,
-        }
+        Series { name: name.into(), values: values.into_iter().collect(), color: None }
     }
 }
 
@@ -349,18 +305,12 @@ impl BarChart {
 
     /// Labels the value axis.
     pub fn y_label(self, label: impl Into<String>) -> BarChart {
-        BarChart {
-            y_label: Some(label.into()),
-            ..self
-        }
+        BarChart { y_label: Some(label.into()), ..self }
     }
 
     /// Total height (at least 100 pt, at most 90 % of the content height).
     pub fn height(self, points: f32) -> BarChart {
-        BarChart {
-            height: points,
-            ..self
-        }
+        BarChart { height: points, ..self }
     }
 }
 
@@ -456,10 +406,7 @@ impl Document {
 
     /// The footer's left and right texts (see [`Footer`]).
     pub fn footer(&mut self, left: impl Into<Text>, right: impl Into<Text>) -> &mut Self {
-        self.footer = Footer {
-            left: left.into(),
-            right: right.into(),
-        };
+        self.footer = Footer { left: left.into(), right: right.into() };
         self
     }
 
@@ -487,10 +434,7 @@ impl Document {
 
     /// A heading of level 1 (largest, ruled), 2 or 3; 0 counts as 1, above 3 as 3.
     pub fn heading(&mut self, level: u8, text: impl Into<Text>) -> &mut Self {
-        self.push(Block::Heading {
-            level,
-            text: text.into(),
-        })
+        self.push(Block::Heading { level, text: text.into() })
     }
 
     /// A paragraph of body text, wrapped to the content width.
@@ -503,12 +447,7 @@ impl Document {
         &mut self,
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> &mut Self {
-        self.push(Block::KeyValues(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        ))
+        self.push(Block::KeyValues(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()))
     }
 
     /// A bulleted list; items wrap with a hanging indent.
@@ -547,9 +486,7 @@ impl Document {
     }
 
     fn jpeg(&self, id: ImageId) -> Result<&Jpeg, PdfError> {
-        self.images
-            .get(id.0)
-            .ok_or(PdfError::UnknownImage { index: id.0 })
+        self.images.get(id.0).ok_or(PdfError::UnknownImage { index: id.0 })
     }
 
     /// Lays the document out and writes the PDF. Consumes the document so that image bytes
@@ -560,28 +497,15 @@ impl Document {
         let mut shaper = Shaper::new(fonts);
         let (page_w, page_h) = self.page_size.dimensions();
         let m = self.margins;
-        if ![m.top, m.right, m.bottom, m.left]
-            .iter()
-            .all(|v| v.is_finite() && *v >= 0.0)
-        {
-            return Err(PdfError::InvalidLayout(format!(
-                "margins must be 0 pt or more: {m:?}"
-            )));
+        if ![m.top, m.right, m.bottom, m.left].iter().all(|v| v.is_finite() && *v >= 0.0) {
+            return Err(PdfError::InvalidLayout(format!("margins must be 0 pt or more: {m:?}")));
         }
         let width = page_w - m.left - m.right;
-        let header = self
-            .header
-            .as_ref()
-            .map(|h| furniture::plan_header(&mut shaper, h, width));
+        let header = self.header.as_ref().map(|h| furniture::plan_header(&mut shaper, h, width));
         let footer = furniture::plan_footer(&mut shaper, &self.footer, width);
         let top = m.top + header.as_ref().map_or(0.0, |h| h.height + furniture::GAP);
         let bottom = page_h - m.bottom - footer.height - furniture::GAP;
-        let area = Area {
-            x: m.left,
-            top,
-            width,
-            height: bottom - top,
-        };
+        let area = Area { x: m.left, top, width, height: bottom - top };
         if !(width >= 150.0 && area.height >= 150.0) {
             return Err(PdfError::InvalidLayout(format!(
                 "margins, header and footer leave {width:.0} × {:.0} pt for content \

@@ -89,8 +89,7 @@ impl FaceData {
     /// right-aligned and centred text land where layout put it.
     fn advance_milli(&self, gid: u16) -> i64 {
         let raw = self.font.get_or_decode_glyph(gid).map(|g| g.horz_advance);
-        raw.map(|w| (f32::from(w) * 1000.0 / self.units_per_em) as i64)
-            .unwrap_or(0)
+        raw.map(|w| (f32::from(w) * 1000.0 / self.units_per_em) as i64).unwrap_or(0)
     }
 }
 
@@ -151,11 +150,7 @@ pub(crate) const REPLACEMENT: char = '\u{FFFD}';
 
 impl Shaper {
     pub(crate) fn new(fonts: &'static Fonts) -> Self {
-        Shaper {
-            fonts,
-            cache: HashMap::new(),
-            missing: BTreeMap::new(),
-        }
+        Shaper { fonts, cache: HashMap::new(), missing: BTreeMap::new() }
     }
 
     /// The glyph for `ch` in `face`, falling back to the regular face, then to U+FFFD (or
@@ -183,17 +178,8 @@ impl Shaper {
         let mut current = Some(face);
         while let Some(f) = current {
             let data = self.fonts.face(f);
-            if let Some(gid) = data
-                .font
-                .lookup_glyph_index(u32::from(ch))
-                .filter(|g| *g != 0)
-            {
-                return Some(Glyph {
-                    face: f,
-                    gid,
-                    advance: data.advance_milli(gid),
-                    ch,
-                });
+            if let Some(gid) = data.font.lookup_glyph_index(u32::from(ch)).filter(|g| *g != 0) {
+                return Some(Glyph { face: f, gid, advance: data.advance_milli(gid), ch });
             }
             current = f.fallback();
         }
@@ -203,19 +189,11 @@ impl Shaper {
     fn replacement(&self, face: Face) -> Glyph {
         for candidate in [REPLACEMENT, '?'] {
             if let Some(g) = self.lookup(face, candidate) {
-                return Glyph {
-                    ch: REPLACEMENT,
-                    ..g
-                };
+                return Glyph { ch: REPLACEMENT, ..g };
             }
         }
         let data = self.fonts.face(face);
-        Glyph {
-            face,
-            gid: 0,
-            advance: data.advance_milli(0),
-            ch: REPLACEMENT,
-        }
+        Glyph { face, gid: 0, advance: data.advance_milli(0), ch: REPLACEMENT }
     }
 
     /// Characters that could not be drawn, with how often each occurred.

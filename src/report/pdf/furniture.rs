@@ -71,21 +71,10 @@ pub(crate) fn plan_footer(shaper: &mut Shaper, footer: &Footer, width: f32) -> F
     }
     // Too wide: left text and page label on the first line, the right text (typically a
     // chain-head hash) on its own line(s) below, right-aligned.
-    let left = wrap(
-        shaper,
-        &footer.left,
-        SIZE,
-        Color::MUTED,
-        width - label_w - gap,
-    );
+    let left = wrap(shaper, &footer.left, SIZE, Color::MUTED, width - label_w - gap);
     let right = wrap(shaper, &footer.right, SIZE, Color::MUTED, width);
     let rows = left.len().max(1) + right.len();
-    FooterPlan {
-        one_line: false,
-        left,
-        right,
-        height: RULE_GAP + rows as f32 * line_h,
-    }
+    FooterPlan { one_line: false, left, right, height: RULE_GAP + rows as f32 * line_h }
 }
 
 /// Draws the footer of page `n` of `total`; `bottom` is the lower edge of the footer box.
@@ -117,30 +106,12 @@ pub(crate) fn draw_footer(
         draw_line(items, line, x, first + i as f32 * line_h, SIZE);
     }
     if plan.one_line {
-        draw_line(
-            items,
-            &label,
-            aligned_x(&label, x, width, Align::Center),
-            first,
-            SIZE,
-        );
+        draw_line(items, &label, aligned_x(&label, x, width, Align::Center), first, SIZE);
         for line in &plan.right {
-            draw_line(
-                items,
-                line,
-                aligned_x(line, x, width, Align::Right),
-                first,
-                SIZE,
-            );
+            draw_line(items, line, aligned_x(line, x, width, Align::Right), first, SIZE);
         }
     } else {
-        draw_line(
-            items,
-            &label,
-            aligned_x(&label, x, width, Align::Right),
-            first,
-            SIZE,
-        );
+        draw_line(items, &label, aligned_x(&label, x, width, Align::Right), first, SIZE);
         let below = first + plan.left.len().max(1) as f32 * line_h;
         for (i, line) in plan.right.iter().enumerate() {
             draw_line(
@@ -194,10 +165,7 @@ pub(crate) fn cover_pages(shaper: &mut Shaper, cover: &Cover, area: Area) -> Vec
         .map(|n| wrap(shaper, n, theme::SMALL, Color::MUTED, area.width))
         .unwrap_or_default();
     let note_h = note_lines.len() as f32 * theme::line_height(theme::SMALL);
-    let body = Area {
-        height: area.height - note_h - 12.0,
-        ..area
-    };
+    let body = Area { height: area.height - note_h - 12.0, ..area };
     let mut pages = layout::paginate(flow, body);
     if let Some(first) = pages.first_mut() {
         let top = area.top + area.height - note_h;

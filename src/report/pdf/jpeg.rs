@@ -28,17 +28,9 @@ pub(crate) struct Jpeg {
 impl Jpeg {
     /// Checks `bytes` and keeps them unchanged. `name` is used in error messages.
     pub(crate) fn parse(name: &str, bytes: Vec<u8>) -> Result<Jpeg, PdfError> {
-        let bad = |reason: String| PdfError::InvalidJpeg {
-            image: name.to_string(),
-            reason,
-        };
+        let bad = |reason: String| PdfError::InvalidJpeg { image: name.to_string(), reason };
         let header = read_header(&bytes).map_err(bad)?;
-        Ok(Jpeg {
-            bytes,
-            width: header.width,
-            height: header.height,
-            color: header.color,
-        })
+        Ok(Jpeg { bytes, width: header.width, height: header.height, color: header.color })
     }
 }
 
@@ -76,9 +68,7 @@ fn read_header(b: &[u8]) -> Result<Header, String> {
             pos += 1;
         }
         let (Some(&0xFF), Some(&marker)) = (b.get(pos), b.get(pos + 1)) else {
-            return Err(format!(
-                "truncated or corrupt marker structure at byte {pos}"
-            ));
+            return Err(format!("truncated or corrupt marker structure at byte {pos}"));
         };
         pos += 2;
         match marker {
@@ -91,9 +81,7 @@ fn read_header(b: &[u8]) -> Result<Header, String> {
             _ => return Err(format!("truncated segment header at byte {pos}")),
         };
         if len < 2 || pos + len > b.len() {
-            return Err(format!(
-                "segment 0xFF{marker:02X} at byte {pos} runs past the end"
-            ));
+            return Err(format!("segment 0xFF{marker:02X} at byte {pos} runs past the end"));
         }
         let seg = &b[pos + 2..pos + len];
         match marker {
@@ -129,9 +117,7 @@ fn read_header(b: &[u8]) -> Result<Header, String> {
     let color = match components {
         1 => JpegColor::Gray,
         3 => JpegColor::Rgb,
-        4 => JpegColor::Cmyk {
-            adobe_inverted: adobe,
-        },
+        4 => JpegColor::Cmyk { adobe_inverted: adobe },
         n => return Err(format!("{n} colour components (expected 1, 3 or 4)")),
     };
     // A file cut short still has a valid header; the end-of-image marker is what shows the
@@ -140,11 +126,7 @@ fn read_header(b: &[u8]) -> Result<Header, String> {
     if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
         return Err("truncated: no end-of-image marker".to_string());
     }
-    Ok(Header {
-        width,
-        height,
-        color,
-    })
+    Ok(Header { width, height, color })
 }
 
 #[cfg(test)]
@@ -178,11 +160,7 @@ mod tests {
             ("png", png_magic, Err("start-of-image")),
             ("half", truncated, Err("truncated")),
             ("header only", rgb[..20].to_vec(), Err("")),
-            (
-                "soi eoi",
-                vec![0xFF, 0xD8, 0xFF, 0xD9],
-                Err("before any image data"),
-            ),
+            ("soi eoi", vec![0xFF, 0xD8, 0xFF, 0xD9], Err("before any image data")),
         ];
         for (name, bytes, expected) in cases {
             let got = Jpeg::parse(name, bytes);
@@ -192,10 +170,7 @@ mod tests {
                 }
                 (Err(e), Err(part)) => {
                     let text = e.to_string();
-                    assert!(
-                        text.contains(name),
-                        "{name}: error must name the image: {text}"
-                    );
+                    assert!(text.contains(name), "{name}: error must name the image: {text}");
                     assert!(text.contains(part), "{name}: {text}");
                 }
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),

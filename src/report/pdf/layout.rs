@@ -34,81 +34,23 @@ pub(crate) mod theme {
 /// (`y` grows downwards); the renderer flips them into PDF's bottom-up space.
 #[derive(Clone, Debug)]
 pub(crate) enum Item {
-    Text {
-        x: f32,
-        baseline: f32,
-        piece: Piece,
-    },
-    Rect {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        fill: Option<Color>,
-        stroke: Option<(Color, f32)>,
-    },
-    Line {
-        x1: f32,
-        y1: f32,
-        x2: f32,
-        y2: f32,
-        color: Color,
-        width: f32,
-    },
-    Image {
-        index: usize,
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-    },
+    Text { x: f32, baseline: f32, piece: Piece },
+    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: Option<(Color, f32)> },
+    Line { x1: f32, y1: f32, x2: f32, y2: f32, color: Color, width: f32 },
+    Image { index: usize, x: f32, y: f32, w: f32, h: f32 },
 }
 
 impl Item {
     fn shifted(self, dy: f32) -> Item {
         match self {
-            Item::Text { x, baseline, piece } => Item::Text {
-                x,
-                baseline: baseline + dy,
-                piece,
-            },
-            Item::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill,
-                stroke,
-            } => Item::Rect {
-                x,
-                y: y + dy,
-                w,
-                h,
-                fill,
-                stroke,
-            },
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color,
-                width,
-            } => Item::Line {
-                x1,
-                y1: y1 + dy,
-                x2,
-                y2: y2 + dy,
-                color,
-                width,
-            },
-            Item::Image { index, x, y, w, h } => Item::Image {
-                index,
-                x,
-                y: y + dy,
-                w,
-                h,
-            },
+            Item::Text { x, baseline, piece } => Item::Text { x, baseline: baseline + dy, piece },
+            Item::Rect { x, y, w, h, fill, stroke } => {
+                Item::Rect { x, y: y + dy, w, h, fill, stroke }
+            }
+            Item::Line { x1, y1, x2, y2, color, width } => {
+                Item::Line { x1, y1: y1 + dy, x2, y2: y2 + dy, color, width }
+            }
+            Item::Image { index, x, y, w, h } => Item::Image { index, x, y: y + dy, w, h },
         }
     }
 }
@@ -124,11 +66,7 @@ pub(crate) fn draw_line(items: &mut Vec<Item>, line: &Line, x: f32, top: f32, no
     let line_h = theme::line_height(nominal);
     let baseline = top + (line_h - (ASCENT + DESCENT) * nominal) / 2.0 + ASCENT * nominal;
     for piece in &line.pieces {
-        items.push(Item::Text {
-            x: x + piece.x,
-            baseline,
-            piece: piece.clone(),
-        });
+        items.push(Item::Text { x: x + piece.x, baseline, piece: piece.clone() });
     }
 }
 
@@ -208,11 +146,7 @@ pub(crate) fn text_slices(
     for line in wrap(shaper, text, size, color, area.width - indent) {
         let mut items = Vec::new();
         draw_line(&mut items, &line, area.x + indent, 0.0, size);
-        flow.push(Slice {
-            height: line_h,
-            items,
-            ..Slice::default()
-        });
+        flow.push(Slice { height: line_h, items, ..Slice::default() });
     }
 }
 
@@ -222,9 +156,7 @@ pub(crate) fn heading(flow: &mut Flow, shaper: &mut Shaper, level: u8, text: &Te
         2 => (12.0, 12.0, 4.0, Color::TEXT),
         _ => (10.3, 9.0, 3.0, Color::TEXT),
     };
-    let bold = Text {
-        spans: text.spans.iter().map(|s| s.clone().into_bold()).collect(),
-    };
+    let bold = Text { spans: text.spans.iter().map(|s| s.clone().into_bold()).collect() };
     let line_h = theme::line_height(size);
     let lines = wrap(shaper, &bold, size, color, area.width);
     let mut items = Vec::new();
@@ -244,12 +176,7 @@ pub(crate) fn heading(flow: &mut Flow, shaper: &mut Shaper, level: u8, text: &Te
         });
     }
     flow.gap(before);
-    flow.push(Slice {
-        height,
-        items,
-        keep_with_next: true,
-        ..Slice::default()
-    });
+    flow.push(Slice { height, items, keep_with_next: true, ..Slice::default() });
     flow.gap(after);
 }
 
@@ -263,13 +190,7 @@ pub(crate) fn bullets(flow: &mut Flow, shaper: &mut Shaper, items: &[Text], area
     let line_h = theme::line_height(size);
     let bullet = single_line(shaper, &Text::plain("•"), size, Color::MUTED);
     for (n, item) in items.iter().enumerate() {
-        let lines = wrap(
-            shaper,
-            item,
-            size,
-            Color::TEXT,
-            area.width - theme::BULLET_INDENT,
-        );
+        let lines = wrap(shaper, item, size, Color::TEXT, area.width - theme::BULLET_INDENT);
         for (i, line) in lines.iter().enumerate() {
             let mut drawn = Vec::new();
             if i == 0 {
@@ -277,12 +198,7 @@ pub(crate) fn bullets(flow: &mut Flow, shaper: &mut Shaper, items: &[Text], area
             }
             draw_line(&mut drawn, line, area.x + theme::BULLET_INDENT, 0.0, size);
             let space_before = if i == 0 && n > 0 { 2.0 } else { 0.0 };
-            flow.push(Slice {
-                space_before,
-                height: line_h,
-                items: drawn,
-                ..Slice::default()
-            });
+            flow.push(Slice { space_before, height: line_h, items: drawn, ..Slice::default() });
         }
     }
     flow.gap(theme::PARAGRAPH_GAP);
@@ -297,9 +213,7 @@ pub(crate) fn key_values(
     area: Area,
 ) {
     let line_h = theme::line_height(size);
-    let bold = |t: &Text| Text {
-        spans: t.spans.iter().map(|s| s.clone().into_bold()).collect(),
-    };
+    let bold = |t: &Text| Text { spans: t.spans.iter().map(|s| s.clone().into_bold()).collect() };
     let widest = pairs
         .iter()
         .map(|(k, _)| single_line(shaper, &bold(k), size, Color::MUTED).width)
@@ -328,11 +242,7 @@ pub(crate) fn key_values(
             color: Color::SHADE,
             width: 0.6,
         });
-        flow.push(Slice {
-            height,
-            items,
-            ..Slice::default()
-        });
+        flow.push(Slice { height, items, ..Slice::default() });
     }
     flow.gap(theme::BLOCK_GAP);
 }
@@ -343,10 +253,7 @@ pub(crate) fn column_widths(
     name: &str,
     available: f32,
 ) -> Result<Vec<f32>, PdfError> {
-    let bad = |reason: String| PdfError::InvalidTable {
-        table: name.to_string(),
-        reason,
-    };
+    let bad = |reason: String| PdfError::InvalidTable { table: name.to_string(), reason };
     if table.columns.is_empty() {
         return Err(bad("has no columns".to_string()));
     }
@@ -357,10 +264,7 @@ pub(crate) fn column_widths(
             ColumnWidth::Fixed(w) if w.is_finite() && w > 2.0 * theme::CELL_PAD_X => fixed += w,
             ColumnWidth::Relative(r) if r.is_finite() && r > 0.0 => weights += r,
             other => {
-                return Err(bad(format!(
-                    "column {} has an unusable width {other:?}",
-                    i + 1
-                )));
+                return Err(bad(format!("column {} has an unusable width {other:?}", i + 1)));
             }
         }
     }
@@ -412,13 +316,7 @@ fn row_slice(
         let inner = w - 2.0 * theme::CELL_PAD_X;
         for (i, line) in lines.iter().enumerate() {
             let lx = aligned_x(line, x + theme::CELL_PAD_X, inner, *align);
-            draw_line(
-                &mut items,
-                line,
-                lx,
-                theme::CELL_PAD_Y + i as f32 * line_h,
-                size,
-            );
+            draw_line(&mut items, line, lx, theme::CELL_PAD_Y + i as f32 * line_h, size);
         }
         x += w;
     }
@@ -430,11 +328,7 @@ fn row_slice(
         color: rule.0,
         width: rule.1,
     });
-    Slice {
-        height,
-        items,
-        ..Slice::default()
-    }
+    Slice { height, items, ..Slice::default() }
 }
 
 /// A table: the header row kept with the first body row and repeated on every page the
@@ -447,11 +341,7 @@ pub(crate) fn table(
     number: usize,
     area: Area,
 ) -> Result<(), PdfError> {
-    let headers: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| c.header.to_plain_string())
-        .collect();
+    let headers: Vec<String> = table.columns.iter().map(|c| c.header.to_plain_string()).collect();
     let name = format!("#{number} ({})", headers.join(" | "));
     let widths = column_widths(table, &name, area.width)?;
     let aligns: Vec<Align> = table.columns.iter().map(|c| c.align).collect();
@@ -464,9 +354,7 @@ pub(crate) fn table(
                 .zip(&widths)
                 .map(|(t, w)| {
                     let t = if bold {
-                        Text {
-                            spans: t.spans.iter().map(|s| s.clone().into_bold()).collect(),
-                        }
+                        Text { spans: t.spans.iter().map(|s| s.clone().into_bold()).collect() }
                     } else {
                         t.clone()
                     };
@@ -477,23 +365,13 @@ pub(crate) fn table(
     };
     let header_cells: Vec<Text> = table.columns.iter().map(|c| c.header.clone()).collect();
     let header = wrap_cells(shaper, &header_cells, true);
-    let header_slice = row_slice(
-        &header,
-        &widths,
-        &aligns,
-        area,
-        size,
-        Some(Color::SHADE),
-        (Color::MUTED, 0.8),
-    );
+    let header_slice =
+        row_slice(&header, &widths, &aligns, area, size, Some(Color::SHADE), (Color::MUTED, 0.8));
     let max_row = area.height - header_slice.height - 1.0;
     let repeat = flow.repeats.len();
     flow.repeats.push(header_slice.clone());
     flow.gap(theme::BLOCK_GAP / 2.0);
-    flow.push(Slice {
-        keep_with_next: !table.rows.is_empty(),
-        ..header_slice
-    });
+    flow.push(Slice { keep_with_next: !table.rows.is_empty(), ..header_slice });
     for (r, cells) in table.rows.iter().enumerate() {
         if cells.len() != table.columns.len() {
             return Err(PdfError::InvalidTable {
@@ -518,12 +396,7 @@ pub(crate) fn table(
                     .cells
                     .iter()
                     .map(|lines| {
-                        lines
-                            .iter()
-                            .skip(part * per_part)
-                            .take(per_part)
-                            .cloned()
-                            .collect()
+                        lines.iter().skip(part * per_part).take(per_part).cloned().collect()
                     })
                     .collect(),
             };
@@ -559,51 +432,22 @@ pub(crate) fn image(flow: &mut Flow, shaper: &mut Shaper, image: &Image, jpeg: &
         .as_ref()
         .map(|c| wrap(shaper, c, size, Color::MUTED, area.width))
         .unwrap_or_default();
-    let caption_h = if caption.is_empty() {
-        0.0
-    } else {
-        theme::CAPTION_GAP + caption.len() as f32 * line_h
-    };
+    let caption_h =
+        if caption.is_empty() { 0.0 } else { theme::CAPTION_GAP + caption.len() as f32 * line_h };
     let max_w = image.max_width.unwrap_or(area.width).min(area.width);
-    let max_h = image
-        .max_height
-        .unwrap_or(area.height * 0.6)
-        .min(area.height - caption_h - 2.0);
+    let max_h = image.max_height.unwrap_or(area.height * 0.6).min(area.height - caption_h - 2.0);
     let (w, h) = fit(jpeg.width, jpeg.height, max_w, max_h.max(10.0));
     let x = area.x + (area.width - w) / 2.0;
     let mut items = vec![
-        Item::Image {
-            index: image.image.0,
-            x,
-            y: 0.0,
-            w,
-            h,
-        },
-        Item::Rect {
-            x,
-            y: 0.0,
-            w,
-            h,
-            fill: None,
-            stroke: Some((Color::RULE, theme::HAIRLINE)),
-        },
+        Item::Image { index: image.image.0, x, y: 0.0, w, h },
+        Item::Rect { x, y: 0.0, w, h, fill: None, stroke: Some((Color::RULE, theme::HAIRLINE)) },
     ];
     for (i, line) in caption.iter().enumerate() {
         let lx = aligned_x(line, area.x, area.width, Align::Center);
-        draw_line(
-            &mut items,
-            line,
-            lx,
-            h + theme::CAPTION_GAP + i as f32 * line_h,
-            size,
-        );
+        draw_line(&mut items, line, lx, h + theme::CAPTION_GAP + i as f32 * line_h, size);
     }
     flow.gap(theme::BLOCK_GAP);
-    flow.push(Slice {
-        height: h + caption_h,
-        items,
-        ..Slice::default()
-    });
+    flow.push(Slice { height: h + caption_h, items, ..Slice::default() });
     flow.gap(theme::BLOCK_GAP);
 }
 
@@ -623,12 +467,7 @@ pub(crate) fn image_grid(
     let cell_w = (area.width - gap * (columns - 1) as f32) / columns as f32;
     let cell_h = grid.cell_height.min(area.height * 0.8).max(10.0);
     flow.gap(theme::BLOCK_GAP);
-    for (r, row) in grid
-        .items
-        .chunks(columns)
-        .zip(jpegs.chunks(columns))
-        .enumerate()
-    {
+    for (r, row) in grid.items.chunks(columns).zip(jpegs.chunks(columns)).enumerate() {
         let (cells, images) = row;
         let mut items = Vec::new();
         let mut caption_rows = 0;
@@ -637,13 +476,7 @@ pub(crate) fn image_grid(
             let (w, h) = fit(jpeg.width, jpeg.height, cell_w, cell_h);
             let x = cx + (cell_w - w) / 2.0;
             let y = cell_h - h;
-            items.push(Item::Image {
-                index: id.0,
-                x,
-                y,
-                w,
-                h,
-            });
+            items.push(Item::Image { index: id.0, x, y, w, h });
             items.push(Item::Rect {
                 x,
                 y,
@@ -665,18 +498,10 @@ pub(crate) fn image_grid(
             }
             caption_rows = caption_rows.max(lines.len());
         }
-        let caption_h = if caption_rows == 0 {
-            0.0
-        } else {
-            theme::CAPTION_GAP + caption_rows as f32 * line_h
-        };
+        let caption_h =
+            if caption_rows == 0 { 0.0 } else { theme::CAPTION_GAP + caption_rows as f32 * line_h };
         let space_before = if r == 0 { 0.0 } else { gap };
-        flow.push(Slice {
-            space_before,
-            height: cell_h + caption_h,
-            items,
-            ..Slice::default()
-        });
+        flow.push(Slice { space_before, height: cell_h + caption_h, items, ..Slice::default() });
     }
     flow.gap(theme::BLOCK_GAP);
 }
@@ -720,17 +545,13 @@ pub(crate) fn paginate(flow: Flow, area: Area) -> Vec<Page> {
         let page = pages.len() - 1;
         if at_top {
             if let Some(header) = slice.repeat.and_then(|r| flow.repeats.get(r)) {
-                pages[page]
-                    .items
-                    .extend(header.items.iter().cloned().map(|it| it.shifted(y)));
+                pages[page].items.extend(header.items.iter().cloned().map(|it| it.shifted(y)));
                 y += header.height;
             }
         } else {
             y += gap;
         }
-        pages[page]
-            .items
-            .extend(slice.items.iter().cloned().map(|it| it.shifted(y)));
+        pages[page].items.extend(slice.items.iter().cloned().map(|it| it.shifted(y)));
         y += slice.height;
         at_top = false;
     }
@@ -755,9 +576,7 @@ mod tests {
 
     fn bounds(item: &Item) -> (f32, f32) {
         match item {
-            Item::Text {
-                baseline, piece, ..
-            } => (baseline - piece.size, *baseline),
+            Item::Text { baseline, piece, .. } => (baseline - piece.size, *baseline),
             Item::Rect { y, h, .. } | Item::Image { y, h, .. } => (*y, y + h),
             Item::Line { y1, y2, .. } => (y1.min(*y2), y1.max(*y2)),
         }
@@ -766,12 +585,7 @@ mod tests {
     #[test]
     fn tables_break_between_rows_and_repeat_their_header() {
         let mut shaper = Shaper::new(Fonts::get().unwrap());
-        let area = Area {
-            x: 50.0,
-            top: 60.0,
-            width: 400.0,
-            height: 300.0,
-        };
+        let area = Area { x: 50.0, top: 60.0, width: 400.0, height: 300.0 };
         let mut table = Table::new([Column::fixed("No", 40.0), Column::relative("Note", 1.0)]);
         for i in 0..120 {
             // (row kind, note): most rows one line, some wrap, one is taller than a page.
@@ -798,14 +612,8 @@ mod tests {
                 );
             }
             let t = texts(page);
-            let first_row = t
-                .iter()
-                .position(|s| s.starts_with('R'))
-                .expect("rows on every page");
-            let header = t
-                .iter()
-                .position(|s| s == "No")
-                .expect("header on every page");
+            let first_row = t.iter().position(|s| s.starts_with('R')).expect("rows on every page");
+            let header = t.iter().position(|s| s == "No").expect("header on every page");
             assert!(header < first_row, "page {n}: header after the rows");
             if n == 0 {
                 assert_eq!(t[0], "Findings", "the heading stays with the table");
@@ -813,22 +621,15 @@ mod tests {
         }
         // Every row printed exactly once, except the oversized row 50, cut into parts that
         // each carry its number cell only on the first.
-        let all: Vec<String> = pages
-            .iter()
-            .flat_map(texts)
-            .filter(|s| s.starts_with('R'))
-            .collect();
+        let all: Vec<String> =
+            pages.iter().flat_map(texts).filter(|s| s.starts_with('R')).collect();
         let expected: Vec<String> = (0..120).map(|i| format!("R{i:03}")).collect();
         assert_eq!(all, expected);
     }
 
     #[test]
     fn baseline_constants_match_the_font() {
-        let m = Fonts::get()
-            .unwrap()
-            .face(Face::Regular)
-            .font
-            .pdf_font_metrics;
+        let m = Fonts::get().unwrap().face(Face::Regular).font.pdf_font_metrics;
         let upm = f32::from(m.units_per_em);
         assert!((f32::from(m.ascender) / upm - ASCENT).abs() < 0.001);
         assert!((-f32::from(m.descender) / upm - DESCENT).abs() < 0.001);

@@ -40,10 +40,7 @@ fn color(c: Color) -> PdfColor {
 }
 
 fn point(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
-    }
+    LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false }
 }
 
 fn image_id(index: usize) -> XObjectId {
@@ -80,11 +77,7 @@ fn jpeg_xobject(jpeg: Jpeg) -> XObject {
     dict.insert("ColorSpace".to_string(), name(space));
     let (w, h) = (jpeg.width as usize, jpeg.height as usize);
     XObject::External(ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content: jpeg.bytes,
-            compress: false,
-        },
+        stream: ExternalStream { dict, content: jpeg.bytes, compress: false },
         width: Some(Px(w)),
         height: Some(Px(h)),
         dpi: None,
@@ -98,14 +91,7 @@ fn page_ops(page: &Page, page_h: f32) -> Vec<Op> {
     for item in &page.items {
         match item {
             Item::Text { .. } => {}
-            Item::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill,
-                stroke,
-            } => {
+            Item::Rect { x, y, w, h, fill, stroke } => {
                 let mode = match (fill, stroke) {
                     (Some(_), Some(_)) => PaintMode::FillStroke,
                     (Some(_), None) => PaintMode::Fill,
@@ -130,14 +116,7 @@ fn page_ops(page: &Page, page_h: f32) -> Vec<Op> {
                     },
                 });
             }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color: c,
-                width,
-            } => {
+            Item::Line { x1, y1, x2, y2, color: c, width } => {
                 ops.push(Op::SetOutlineColor { col: color(*c) });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
                 ops.push(Op::DrawLine {
@@ -179,9 +158,7 @@ fn page_ops(page: &Page, page_h: f32) -> Vec<Op> {
             font = Some((piece.face, piece.size));
         }
         if fill != Some(piece.color) {
-            ops.push(Op::SetFillColor {
-                col: color(piece.color),
-            });
+            ops.push(Op::SetFillColor { col: color(piece.color) });
             fill = Some(piece.color);
         }
         ops.push(Op::SetTextMatrix {
@@ -190,15 +167,9 @@ fn page_ops(page: &Page, page_h: f32) -> Vec<Op> {
         let glyphs = piece
             .glyphs
             .iter()
-            .map(|g| Codepoint {
-                gid: g.gid,
-                offset: 0.0,
-                cid: Some(g.ch.to_string()),
-            })
+            .map(|g| Codepoint { gid: g.gid, offset: 0.0, cid: Some(g.ch.to_string()) })
             .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
+        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
     }
     if in_text {
         ops.push(Op::EndTextSection);
@@ -222,9 +193,8 @@ pub(crate) fn write(
         Some(id) => return Err(PdfError::InvalidDocumentId(id.clone())),
         None => None,
     };
-    let id_text = supplied_id
-        .clone()
-        .unwrap_or_else(|| String::from_utf8_lossy(ID_PLACEHOLDER).into_owned());
+    let id_text =
+        supplied_id.clone().unwrap_or_else(|| String::from_utf8_lossy(ID_PLACEHOLDER).into_owned());
 
     let mut doc = PdfDocument::new(&meta.title);
     let info = &mut doc.metadata.info;
@@ -239,10 +209,7 @@ pub(crate) fn write(
     info.identifier = id_text.clone();
 
     for face in Face::ALL {
-        doc.resources
-            .fonts
-            .map
-            .insert(face.font_id(), PdfFont::new(fonts.face(face).font.clone()));
+        doc.resources.fonts.map.insert(face.font_id(), PdfFont::new(fonts.face(face).font.clone()));
     }
     let used: BTreeSet<usize> = pages
         .iter()
@@ -254,10 +221,7 @@ pub(crate) fn write(
         .collect();
     for (index, jpeg) in images.into_iter().enumerate() {
         if used.contains(&index) {
-            doc.resources
-                .xobjects
-                .map
-                .insert(image_id(index), jpeg_xobject(jpeg));
+            doc.resources.xobjects.map.insert(image_id(index), jpeg_xobject(jpeg));
         }
     }
     let media = Rect::from_wh(Pt(page_w), Pt(page_h));
@@ -286,8 +250,7 @@ pub(crate) fn write(
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     lo.compress();
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| PdfError::Write(e.to_string()))?;
+    lo.save_to(&mut bytes).map_err(|e| PdfError::Write(e.to_string()))?;
     drop(lo);
 
     let document_id = match supplied_id {
@@ -303,11 +266,7 @@ pub(crate) fn write(
         .filter(|w| w.severity == PdfParseErrorSeverity::Error)
         .map(|w| w.msg)
         .collect();
-    Ok(Written {
-        bytes,
-        document_id,
-        warnings,
-    })
+    Ok(Written { bytes, document_id, warnings })
 }
 
 /// Puts the digest where the placeholder was: in the information dictionary and twice in
@@ -315,10 +274,8 @@ pub(crate) fn write(
 /// (font programs, image data from outside) could by chance contain the placeholder; the
 /// information dictionary is the last object printpdf writes.
 fn replace_placeholder(bytes: &mut [u8], id: &[u8]) -> Result<(), PdfError> {
-    let tail_start = bytes
-        .windows(b"endstream".len())
-        .rposition(|w| w == b"endstream")
-        .unwrap_or(0);
+    let tail_start =
+        bytes.windows(b"endstream".len()).rposition(|w| w == b"endstream").unwrap_or(0);
     let tail = &mut bytes[tail_start..];
     let positions: Vec<usize> = tail
         .windows(ID_PLACEHOLDER.len())

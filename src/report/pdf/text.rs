@@ -56,11 +56,7 @@ pub struct Span {
 impl Span {
     /// The same span in bold, unless it is monospace (hashes stay monospace in headers).
     pub(crate) fn into_bold(self) -> Span {
-        let face = if self.face == Face::Mono {
-            Face::Mono
-        } else {
-            Face::Bold
-        };
+        let face = if self.face == Face::Mono { Face::Mono } else { Face::Bold };
         Span { face, ..self }
     }
 }
@@ -76,14 +72,7 @@ pub struct Text {
 
 impl Text {
     fn one(text: impl Into<String>, face: Face, keep_whole: bool) -> Text {
-        Text {
-            spans: vec![Span {
-                text: text.into(),
-                face,
-                color: None,
-                keep_whole,
-            }],
-        }
+        Text { spans: vec![Span { text: text.into(), face, color: None, keep_whole }] }
     }
 
     /// Regular body text.
@@ -205,19 +194,13 @@ impl Line {
     /// The text a reader extracts from this line.
     #[cfg(test)]
     pub(crate) fn text(&self) -> String {
-        self.pieces
-            .iter()
-            .flat_map(|p| p.glyphs.iter().map(|g| g.ch))
-            .collect()
+        self.pieces.iter().flat_map(|p| p.glyphs.iter().map(|g| g.ch)).collect()
     }
 }
 
 /// What the line breaker works on: words, the spaces between them and forced breaks.
 enum Atom {
-    Word {
-        glyphs: Vec<Placed>,
-        keep_whole: bool,
-    },
+    Word { glyphs: Vec<Placed>, keep_whole: bool },
     Space(Placed),
     Break,
 }
@@ -228,10 +211,7 @@ fn atoms(shaper: &mut Shaper, text: &Text, size: f32, color: Color) -> Vec<Atom>
     let mut keep = false;
     fn flush(out: &mut Vec<Atom>, word: &mut Vec<Placed>, keep: &mut bool) {
         if !word.is_empty() {
-            out.push(Atom::Word {
-                glyphs: std::mem::take(word),
-                keep_whole: *keep,
-            });
+            out.push(Atom::Word { glyphs: std::mem::take(word), keep_whole: *keep });
         }
         *keep = false;
     }
@@ -296,16 +276,10 @@ pub(crate) fn wrap(
                     pending_space = Some(p);
                 }
             }
-            Atom::Word {
-                mut glyphs,
-                keep_whole,
-            } => {
+            Atom::Word { mut glyphs, keep_whole } => {
                 let word_w = width_of(&glyphs);
                 let used = width_of(&current);
-                let space_w = pending_space
-                    .as_ref()
-                    .map(|p| p.glyph.width(p.size))
-                    .unwrap_or(0.0);
+                let space_w = pending_space.as_ref().map(|p| p.glyph.width(p.size)).unwrap_or(0.0);
                 if !current.is_empty() && used + space_w + word_w <= max_width {
                     current.extend(pending_space.take());
                     current.extend(glyphs);
@@ -357,10 +331,7 @@ pub(crate) fn wrap(
 
 /// `text` on one line, however wide it is.
 pub(crate) fn single_line(shaper: &mut Shaper, text: &Text, size: f32, color: Color) -> Line {
-    wrap(shaper, text, size, color, f32::INFINITY)
-        .into_iter()
-        .next()
-        .unwrap_or_default()
+    wrap(shaper, text, size, color, f32::INFINITY).into_iter().next().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -372,10 +343,7 @@ mod tests {
 
     fn lines(text: Text, size: f32, width: f32) -> Vec<String> {
         let mut shaper = Shaper::new(Fonts::get().unwrap());
-        wrap(&mut shaper, &text, size, Color::TEXT, width)
-            .iter()
-            .map(Line::text)
-            .collect()
+        wrap(&mut shaper, &text, size, Color::TEXT, width).iter().map(Line::text).collect()
     }
 
     #[test]
@@ -400,13 +368,7 @@ mod tests {
         // (case, text, size, width, expected lines)
         let long = "x".repeat(40);
         let cases: Vec<(&str, Text, f32, f32, Vec<String>)> = vec![
-            (
-                "fits",
-                Text::plain("Zoë Ólafsdóttir"),
-                10.0,
-                300.0,
-                vec!["Zoë Ólafsdóttir".into()],
-            ),
+            ("fits", Text::plain("Zoë Ólafsdóttir"), 10.0, 300.0, vec!["Zoë Ólafsdóttir".into()]),
             (
                 "forced break",
                 Text::plain("first\nsecond"),
@@ -421,13 +383,7 @@ mod tests {
                 300.0,
                 vec!["Zoë".into()],
             ),
-            (
-                "hash kept whole by shrinking",
-                Text::hash(HASH),
-                9.0,
-                250.0,
-                vec![HASH.into()],
-            ),
+            ("hash kept whole by shrinking", Text::hash(HASH), 9.0, 250.0, vec![HASH.into()]),
             (
                 "mixed spans join without a gap",
                 Text::bold("Result:").then(" pass"),
@@ -477,12 +433,7 @@ mod tests {
     fn bold_and_mono_fall_back_to_regular_for_what_they_lack() {
         let fonts = Fonts::get().unwrap();
         let has = |face: Face, c: char| {
-            fonts
-                .face(face)
-                .font
-                .lookup_glyph_index(u32::from(c))
-                .unwrap_or(0)
-                != 0
+            fonts.face(face).font.lookup_glyph_index(u32::from(c)).unwrap_or(0) != 0
         };
         for face in [Face::Bold, Face::Mono] {
             let mut shaper = Shaper::new(fonts);

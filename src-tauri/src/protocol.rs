@@ -1,0 +1,408 @@
+//! The `evidence:` URI scheme: lets the webview show stored evidence and its thumbnails
+//! (`evidence://localhost/thumb/<sha256>`, `…/file/<sha256>`) without file-system access.
+//! Capabilities do not guard a scheme handler, so this one guards itself: nothing from the
+//! request reaches the file system except a validated SHA-256, and only content-addressed files
+//! under the data directory can ever be named.
+
+use std::borrow::Cow;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tauri::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use tauri::http::{Method, Request, Response, StatusCode, Uri};
+
+pub const SCHEME: &str = "evidence";
+
+/// Media types the webview may render from evidence. Anything else is served as an opaque
+/// download, so an uploaded HTML or SVG file can never run as a page.
+const INLINE_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "video/mp4",
+    "video/webm",
+];
+
+/// Larger files are refused rather than read whole into memory (a response body is one
+/// buffer); viewing long videos in place needs range requests, which this does not do yet.
+pub const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Content-addressed files never change, so the webview may keep them as long as it likes.
+const CACHE_FOREVER: &str = "private, max-age=31536000, immutable";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The JPEG thumbnail derived from an image (`<data>/thumbs/<2 hex>/<sha256>.jpg`).
+    Thumb,
+    /// The stored evidence file itself (`<data>/evidence/<2 hex>/<sha256>`).
+    File,
+}
+
+/// A SHA-256 in its one canonical text form: exactly 64 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sha256Hex(String);
+
+impl Sha256Hex {
+    pub fn parse(text: &str) -> Option<Self> {
+        let canonical =
+            text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        canonical.then(|| Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The two-digit directory the file is sharded into.
+    fn shard(&self) -> &str {
+        self.0.get(..2).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRequest {
+    pub kind: Kind,
+    pub sha256: Sha256Hex,
+    /// HEAD: headers only.
+    pub head: bool,
+}
+
+impl EvidenceRequest {
+    /// The only paths this scheme can ever read, built from the validated hash alone.
+    pub fn path_in(&self, data_dir: &Path) -> PathBuf {
+        let sha = self.sha256.as_str();
+        match self.kind {
+            Kind::Thumb => {
+                data_dir.join("thumbs").join(self.sha256.shard()).join(format!("{sha}.jpg"))
+            }
+            Kind::File => data_dir.join("evidence").join(self.sha256.shard()).join(sha),
+        }
+    }
+}
+
+/// Why a request was refused. The variants name the rule, never echo the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("only GET and HEAD are served")]
+    MethodNotAllowed,
+    #[error("not addressed to this app's evidence host")]
+    WrongHost,
+    #[error("query strings are not accepted")]
+    HasQuery,
+    #[error("no such resource (expected /thumb/<sha256> or /file/<sha256>)")]
+    NoSuchRoute,
+    #[error("not a SHA-256 (64 lowercase hex digits)")]
+    NotASha256,
+}
+
+impl Refusal {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::NoSuchRoute => StatusCode::NOT_FOUND,
+            Refusal::WrongHost | Refusal::HasQuery | Refusal::NotASha256 => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// Validates a request URI. Linux and macOS webviews send `evidence://localhost/…`; Windows
+/// and Android send `http://evidence.localhost/…` (https when configured so).
+pub fn parse(method: &Method, uri: &Uri) -> Result<EvidenceRequest, Refusal> {
+    let head = match *method {
+        Method::GET => false,
+        Method::HEAD => true,
+        _ => return Err(Refusal::MethodNotAllowed),
+    };
+    let host_ok = match (uri.scheme_str(), uri.host()) {
+        (Some(SCHEME), Some("localhost")) => true,
+        (Some("http" | "https"), Some(host)) => host == format!("{SCHEME}.localhost"),
+        _ => false,
+    };
+    if !host_ok || uri.port().is_some() {
+        return Err(Refusal::WrongHost);
+    }
+    if uri.query().is_some() {
+        return Err(Refusal::HasQuery);
+    }
+    let mut segments = uri.path().split('/');
+    let (Some(""), Some(kind), Some(hash), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+    else {
+        return Err(Refusal::NoSuchRoute);
+    };
+    let kind = match kind {
+        "thumb" => Kind::Thumb,
+        "file" => Kind::File,
+        _ => return Err(Refusal::NoSuchRoute),
+    };
+    let sha256 = Sha256Hex::parse(hash).ok_or(Refusal::NotASha256)?;
+    Ok(EvidenceRequest { kind, sha256, head })
+}
+
+/// Answers one request from the files under `data_dir`. Blocking: call off the UI thread.
+pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+    let parsed = match parse(request.method(), request.uri()) {
+        Ok(parsed) => parsed,
+        Err(refusal) => {
+            tracing::debug!(%refusal, "evidence request refused");
+            return refusal_response(refusal.status(), &refusal.to_string());
+        }
+    };
+    let bytes = match read_capped(&parsed.path_in(data_dir)) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return refusal_response(StatusCode::PAYLOAD_TOO_LARGE, "too large to show in the app");
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return refusal_response(StatusCode::NOT_FOUND, "no stored file with this SHA-256");
+        }
+        Err(error) => {
+            tracing::warn!(kind = ?parsed.kind, error = %error.kind(), "evidence read failed");
+            return refusal_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the stored file could not be read",
+            );
+        }
+    };
+    let (media_type, inline) = match parsed.kind {
+        // Thumbnails are always written as JPEG by the app itself.
+        Kind::Thumb => ("image/jpeg", true),
+        Kind::File => match infer::get(&bytes).map(|t| t.mime_type()) {
+            Some(mime) if INLINE_TYPES.contains(&mime) => (mime, true),
+            _ => ("application/octet-stream", false),
+        },
+    };
+    let mut builder = Response::builder()
+        .status(StatusCode::OK)
+        .header(CONTENT_TYPE, media_type)
+        .header(CONTENT_LENGTH, bytes.len())
+        .header(CACHE_CONTROL, CACHE_FOREVER)
+        .header(X_CONTENT_TYPE_OPTIONS, "nosniff")
+        // Should a stored file ever be opened as a document, it gets no script and no origin.
+        .header(CONTENT_SECURITY_POLICY, "sandbox");
+    if !inline {
+        builder = builder.header(CONTENT_DISPOSITION, "attachment");
+    }
+    let body = if parsed.head { Vec::new() } else { bytes };
+    builder.body(Cow::Owned(body)).unwrap_or_else(|_| {
+        refusal_response(StatusCode::INTERNAL_SERVER_ERROR, "could not build the response")
+    })
+}
+
+/// The file's bytes, or `None` when it is larger than `MAX_BODY_BYTES`.
+fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.len() > MAX_BODY_BYTES {
+        return Ok(None);
+    }
+    // `take` guards against the file growing between the check and the read.
+    let mut bytes = Vec::new();
+    file.take(MAX_BODY_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_BODY_BYTES).then_some(bytes))
+}
+
+/// The answer while the app is still starting (the window opens after the state exists, so
+/// this should not be seen).
+pub fn not_ready() -> Response<Cow<'static, [u8]>> {
+    refusal_response(StatusCode::SERVICE_UNAVAILABLE, "the app is still starting")
+}
+
+fn refusal_response(status: StatusCode, message: &str) -> Response<Cow<'static, [u8]>> {
+    let mut response = Response::new(Cow::Owned(message.as_bytes().to_vec()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        "text/plain; charset=utf-8"
+            .parse()
+            .unwrap_or(tauri::http::HeaderValue::from_static("text/plain")),
+    );
+    headers.insert(CACHE_CONTROL, tauri::http::HeaderValue::from_static("no-store"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, tauri::http::HeaderValue::from_static("nosniff"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    /// Test URIs name the hash by placeholder, to keep one row per line: `{sha}` the hash,
+    /// `{SHA}` upper-cased, `{sha63}` one digit short, `{other}` a well-formed hash not stored, `{html}` an
+    /// HTML file's, `{huge}` one over the size limit.
+    fn expand(template: &str) -> String {
+        template
+            .replace("{sha}", SHA)
+            .replace("{SHA}", &SHA.to_uppercase())
+            .replace("{sha63}", &SHA[..63])
+            .replace("{other}", &"b".repeat(64))
+            .replace("{html}", &"a".repeat(64))
+            .replace("{huge}", &"c".repeat(64))
+    }
+
+    fn method(name: &str) -> Method {
+        Method::from_bytes(name.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn parser_accepts_only_canonical_requests() {
+        use Refusal as R;
+        type Expected = Result<(Kind, bool), Refusal>;
+        #[rustfmt::skip]
+        let cases: &[(&str, &str, Expected)] = &[
+            // what the webviews send
+            ("GET", "evidence://localhost/thumb/{sha}", Ok((Kind::Thumb, false))),
+            ("GET", "evidence://localhost/file/{sha}", Ok((Kind::File, false))),
+            ("HEAD", "evidence://localhost/file/{sha}", Ok((Kind::File, true))),
+            ("GET", "http://evidence.localhost/thumb/{sha}", Ok((Kind::Thumb, false))),
+            ("GET", "https://evidence.localhost/file/{sha}", Ok((Kind::File, false))),
+            // methods
+            ("POST", "evidence://localhost/file/{sha}", Err(R::MethodNotAllowed)),
+            ("PUT", "evidence://localhost/file/{sha}", Err(R::MethodNotAllowed)),
+            // hosts
+            ("GET", "evidence://example.com/file/{sha}", Err(R::WrongHost)),
+            ("GET", "evidence://localhost:8080/file/{sha}", Err(R::WrongHost)),
+            ("GET", "http://localhost/file/{sha}", Err(R::WrongHost)),
+            ("GET", "http://ipc.localhost/file/{sha}", Err(R::WrongHost)),
+            ("GET", "tauri://localhost/file/{sha}", Err(R::WrongHost)),
+            // queries
+            ("GET", "evidence://localhost/file/{sha}?v=1", Err(R::HasQuery)),
+            // routes
+            ("GET", "evidence://localhost/", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/{sha}", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/original/{sha}", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/Thumb/{sha}", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/thumb/{sha}/", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/thumb/{sha}/x", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost//thumb/{sha}", Err(R::NoSuchRoute)),
+            ("GET", "evidence://localhost/file/../../../etc/passwd", Err(R::NoSuchRoute)),
+            // hashes
+            ("GET", "evidence://localhost/file/{SHA}", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/{sha63}", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/{sha}0", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/{sha63}g", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/thumb/{sha}.jpg", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/..", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/%2e%2e%2fetc%2fpasswd", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/file/{sha63}%2f", Err(R::NotASha256)),
+            ("GET", "evidence://localhost/thumb/", Err(R::NotASha256)),
+        ];
+        for (name, template, expected) in cases {
+            let text = expand(template);
+            let got = parse(&method(name), &text.parse().unwrap()).map(|r| {
+                assert_eq!(r.sha256.as_str(), SHA);
+                (r.kind, r.head)
+            });
+            assert_eq!(&got, expected, "{name} {text}");
+        }
+    }
+
+    #[test]
+    fn files_are_named_by_hash_alone() {
+        let data = Path::new("/data");
+        let cases = [
+            ("evidence://localhost/thumb/{sha}", format!("/data/thumbs/9f/{SHA}.jpg")),
+            ("evidence://localhost/file/{sha}", format!("/data/evidence/9f/{SHA}")),
+        ];
+        for (template, path) in cases {
+            let request = parse(&Method::GET, &expand(template).parse().unwrap()).unwrap();
+            assert_eq!(request.path_in(data), Path::new(&path));
+        }
+    }
+
+    fn get(data_dir: &Path, name: &str, template: &str) -> Response<Cow<'static, [u8]>> {
+        let request =
+            Request::builder().method(method(name)).uri(expand(template)).body(Vec::new()).unwrap();
+        respond(data_dir, &request)
+    }
+
+    fn header<'a>(response: &'a Response<Cow<'static, [u8]>>, name: &str) -> Option<&'a str> {
+        response.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Puts `bytes` where the evidence store keeps a file with this hash.
+    fn store(data_dir: &Path, kind: Kind, sha: &str, bytes: &[u8]) {
+        let sha256 = Sha256Hex::parse(sha).unwrap();
+        let path = EvidenceRequest { kind, sha256, head: false }.path_in(data_dir);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0";
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    const HTML: &[u8] = b"<html><script>alert(1)</script></html>";
+
+    #[test]
+    fn serves_stored_files_with_safe_headers() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path();
+        let html_sha = "a".repeat(64);
+        store(data, Kind::Thumb, SHA, JPEG);
+        store(data, Kind::File, SHA, PNG);
+        store(data, Kind::File, &html_sha, HTML);
+        // One byte over the limit, as a sparse file: nothing is really written.
+        store(data, Kind::File, &"c".repeat(64), b"");
+        let huge = EvidenceRequest {
+            kind: Kind::File,
+            sha256: Sha256Hex::parse(&"c".repeat(64)).unwrap(),
+            head: false,
+        };
+        let file = std::fs::OpenOptions::new().write(true).open(huge.path_in(data)).unwrap();
+        file.set_len(MAX_BODY_BYTES + 1).unwrap();
+        let text = "text/plain; charset=utf-8";
+        let octets = "application/octet-stream";
+
+        // (method, uri, status, content type, attachment, body: exact for 200, else any text)
+        type Row<'a> = (&'a str, &'a str, u16, &'a str, bool, &'a [u8]);
+        #[rustfmt::skip]
+        let cases: &[Row] = &[
+            ("GET", "evidence://localhost/thumb/{sha}", 200, "image/jpeg", false, JPEG),
+            ("GET", "evidence://localhost/file/{sha}", 200, "image/png", false, PNG),
+            ("HEAD", "evidence://localhost/file/{sha}", 200, "image/png", false, b""),
+            // not a type the webview may render: an opaque download
+            ("GET", "evidence://localhost/file/{html}", 200, octets, true, HTML),
+            // well-formed but not stored
+            ("GET", "evidence://localhost/thumb/{other}", 404, text, false, b""),
+            ("GET", "evidence://localhost/file/{other}", 404, text, false, b""),
+            ("GET", "evidence://localhost/file/not-a-hash", 400, text, false, b""),
+            ("GET", "evidence://localhost/other/{sha}", 404, text, false, b""),
+            ("DELETE", "evidence://localhost/file/{sha}", 405, text, false, b""),
+            ("GET", "evidence://localhost/file/{huge}", 413, text, false, b""),
+        ];
+        for &(name, template, status, media_type, attachment, body) in cases {
+            let response = get(data, name, template);
+            let what = format!("{name} {template}");
+            assert_eq!(response.status().as_u16(), status, "{what}");
+            assert_eq!(header(&response, "content-type"), Some(media_type), "{what}");
+            assert_eq!(header(&response, "x-content-type-options"), Some("nosniff"), "{what}");
+            let disposition = header(&response, "content-disposition");
+            assert_eq!(disposition == Some("attachment"), attachment, "{what}");
+            let cache = header(&response, "cache-control");
+            if status == 200 {
+                assert_eq!(response.body().as_ref(), body, "{what}");
+                assert_eq!(cache, Some(CACHE_FOREVER), "{what}");
+                assert_eq!(header(&response, "content-security-policy"), Some("sandbox"), "{what}");
+            } else {
+                assert!(!response.body().is_empty(), "{what}: a refusal says why");
+                assert_eq!(cache, Some("no-store"), "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_other_than_a_hash_never_reach_the_disk() {
+        // A file planted beside the stored ones cannot be named: only `<sha>` is looked up.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("evidence/9f")).unwrap();
+        std::fs::write(dir.path().join("evidence/9f/secret.txt"), b"x").unwrap();
+        let response = get(dir.path(), "GET", "evidence://localhost/file/secret.txt");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+}

@@ -1,0 +1,61 @@
+// Starts the built app for one test file: a fresh data directory, a private X display, and
+// tauri-driver with one WebDriver session; `close()` stops all of them again. Each test file
+// launches its own, so files may run in parallel.
+
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Session, startDriver } from "./webdriver.mjs";
+import { startXvfb } from "./xvfb.mjs";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const application = process.env.VETDESK_APP_BIN ?? join(root, "target/debug/vetdesk-app");
+const artifacts = join(root, "target/artifacts/e2e");
+
+/**
+ * Launches the app. `prepare(dataDir)` may fill the data directory first; `env` is added to
+ * the app's environment. The window opens on a private Xvfb display unless
+ * VETDESK_E2E_DISPLAY names one to watch it on (e.g. ":0").
+ */
+export async function launchApp({ env = {}, prepare } = {}) {
+  assert.ok(existsSync(application), `no app binary at ${application}: build it first (make e2e)`);
+  const dataDir = mkdtempSync(join(tmpdir(), "vetdesk-e2e-"));
+  let xvfb;
+  let driver;
+  let session;
+  const close = async () => {
+    await session?.delete().catch(() => {});
+    await driver?.stop();
+    await xvfb?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await prepare?.(dataDir);
+    let display = process.env.VETDESK_E2E_DISPLAY;
+    if (!display) {
+      xvfb = await startXvfb();
+      display = xvfb.display;
+    }
+    driver = await startDriver({ ...env, VETDESK_DATA_DIR: dataDir, DISPLAY: display });
+    session = await Session.create(driver.url, application);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    session,
+    dataDir,
+    close,
+    /** Saves a screenshot of the window as target/artifacts/e2e/<name>.png. */
+    async screenshot(name) {
+      const image = await session.screenshot();
+      assert.deepEqual([...image.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "screenshot is a PNG");
+      mkdirSync(artifacts, { recursive: true });
+      writeFileSync(join(artifacts, `${name}.png`), image);
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { Button } from "./Button";
+export { Dialog } from "./Dialog";
+export { EmptyState } from "./EmptyState";
+export { Field } from "./Field";
+export { Table, type Column } from "./Table";

@@ -1,0 +1,26 @@
+// Entry point: one query client for the whole app, then the shell.
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { AppShell } from "./features/shell/AppShell";
+import "./styles/app.css";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // Local IPC does not flake like a network: a failure is real, show it at once.
+    queries: { retry: false, refetchOnWindowFocus: false },
+  },
+});
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <AppShell />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}
