@@ -82,10 +82,12 @@ fn routing(text: &str) -> Result<String> {
     Ok(n)
 }
 
-/// `•` for every digit but the last four.
+/// `•` for every digit but the last four, and never more than half the digits shown (a
+/// four-digit account shows two).
 pub(crate) fn mask(number: &str) -> String {
-    let keep = number.len().saturating_sub(4);
-    format!("{}{}", "•".repeat(keep), number.get(keep..).unwrap_or(""))
+    let shown = (number.len() / 2).min(4);
+    let hidden = number.len() - shown;
+    format!("{}{}", "•".repeat(hidden), number.get(hidden..).unwrap_or(""))
 }
 
 /// The masked, hashed form of typed bank details. The numbers themselves end here.
@@ -157,6 +159,9 @@ mod tests {
         let other_key = protect(&input("021000021", "123456789"), &[8u8; 32]).unwrap();
         assert_ne!(a.account_hash, other_key.account_hash);
         assert!(!a.account_hash.contains("123456789"));
+        let short = protect(&input("021000021", "4321"), &key).unwrap();
+        assert_eq!(short.account_masked, "••21");
+        assert!(is_masked(&short.account_masked));
     }
 
     #[test]
