@@ -73,11 +73,13 @@ fn index_candidate(conn: &Connection, id: i64) -> Result<()> {
     let Some(candidate) = super::candidates::get(conn, id)? else {
         return Ok(());
     };
-    conn.execute("DELETE FROM search_index WHERE kind = 'candidate' AND ref_id = ?1", [id])?;
+    // A candidate's entry has rowid -id: FTS5 cannot index `ref_id`, so finding the old entry
+    // by it would scan the whole index on every candidate change (quadratic on an import).
+    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [-id])?;
     conn.execute(
-        "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
-         VALUES ('candidate', ?1, NULL, ?1, ?2, ?3)",
-        params![id, candidate.fields.legal_name, candidate_body(&candidate)],
+        "INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
+         VALUES (?1, 'candidate', ?2, NULL, ?2, ?3, ?4)",
+        params![-id, id, candidate.fields.legal_name, candidate_body(&candidate)],
     )?;
     Ok(())
 }

@@ -216,3 +216,10 @@ CREATE TABLE address_history (
     set_at        TEXT NOT NULL
 ) STRICT;
 CREATE INDEX address_history_candidate ON address_history(candidate_id, role, set_at);
+
+-- Candidates in the search index move to rowid -id (see derived.rs: re-indexing one is then a
+-- rowid delete rather than a scan of the whole index).
+INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
+    SELECT -ref_id, kind, ref_id, case_id, candidate_id, title, body
+    FROM search_index WHERE kind = 'candidate' AND rowid > 0;
+DELETE FROM search_index WHERE kind = 'candidate' AND rowid > 0;
