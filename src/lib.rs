@@ -12,6 +12,7 @@ pub mod pack;
 pub mod report;
 pub mod store;
 pub mod template;
+pub mod verification;
 
 pub use change::Change;
 pub use store::{Store, StoreError};

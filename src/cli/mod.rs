@@ -5,6 +5,7 @@
 mod commands;
 mod render;
 mod reports;
+mod verification;
 
 use std::path::PathBuf;
 
@@ -89,6 +90,8 @@ pub enum Command {
     VerifyPack(VerifyPackArgs),
     /// Write the compliance portfolio report (PDF, and CSV with --csv) of cases opened in a period.
     Portfolio(PortfolioArgs),
+    #[command(flatten)]
+    Verification(verification::VerificationCommand),
 }
 
 #[derive(Subcommand, Debug)]
