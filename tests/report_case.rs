@@ -98,8 +98,32 @@ fn report_reads_back_as_an_auditor_would() {
     ] {
         assert!(raw.contains(section), "section {section:?} missing");
     }
-    // Verification records are not in the store yet: said so, section by section.
-    assert!(raw.matches("Not recorded: this Vetdesk data directory holds no record").count() >= 4);
+    // What verification recorded and concluded: the risk score, every red flag, the passport
+    // with its checks, the interview; no E-Verify case and no linked candidate.
+    let flags = w.store.flags(w.case_id).unwrap();
+    assert!(!flags.open.is_empty(), "the worked case raises red flags");
+    assert!(raw.contains(&format!("Risk score {} ({})", flags.risk.score, flags.risk.band)));
+    for f in flags.open.iter().chain(&flags.cleared) {
+        assert!(raw.contains(&flowing(&f.fields.title)), "flag {:?} missing", f.fields.title);
+        assert!(
+            raw.contains(&format!("Source: {}", f.fields.source.document)),
+            "source of {} missing",
+            f.fields.rule
+        );
+    }
+    for words in [
+        "5.1 passport",
+        "Number L898902C3",
+        "Note Scan sent by the vendor",
+        "Refused video: yes",
+        "ID matched face and name: not shown",
+        "Background noise of a call centre",
+        "7 E-Verify None recorded for this case.",
+        "3.1 Links to other candidates None recorded for this case.",
+    ] {
+        assert!(raw.contains(words), "{words:?} missing");
+    }
+    assert!(!raw.contains("Not recorded: this Vetdesk data directory"));
 
     // Every checklist item, with its title, id, source and result as recorded.
     let data = CaseData::load(&w.store, w.case_id, &options()).unwrap();
@@ -303,8 +327,8 @@ fn a_report_reads_one_consistent_state() {
 #[test]
 fn verification_sections_print_what_they_are_given() {
     use vetdesk::report::{
-        CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, RedFlag, RiskScore,
-        Verification,
+        CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, LinkLine, RedFlag,
+        RiskScore, Verification,
     };
     let w = worked_case();
     let mut data = CaseData::load(&w.store, w.case_id, &options()).unwrap();
@@ -334,6 +358,7 @@ fn verification_sections_print_what_they_are_given() {
             date_of_birth: Some("1974-08-12".parse().unwrap()),
             expires_on: Some("2032-04-15".parse().unwrap()),
             evidence: vec![1, 6],
+            note: Some("Scan sent by the vendor".into()),
             checks: vec![CheckLine {
                 outcome: "fail".into(),
                 message: "MRZ check digit of the document number is 7, not 6".into(),
@@ -357,6 +382,8 @@ fn verification_sections_print_what_they_are_given() {
             created_on: Some("2026-11-09".parse().unwrap()),
             status: "tentative_nonconfirmation".into(),
             dates: vec![("Mismatch issued".into(), "2026-11-09".parse().unwrap())],
+            evidence: vec![4],
+            note: None,
             deadlines: vec![DeadlineLine {
                 description: "Notify the employee of the mismatch (Further Action Notice)".into(),
                 due: "2026-11-23".parse().unwrap(),
@@ -364,6 +391,11 @@ fn verification_sections_print_what_they_are_given() {
                 state: "overdue".into(),
                 source: "E-Verify User Manual, 3.3".into(),
             }],
+        }]),
+        links: Some(vec![LinkLine {
+            candidate: "Jon Smyth (candidate 7)".into(),
+            cases: vec!["case 9 (escalated)".into()],
+            shared: vec!["phone +12025550142: our phone, their phone".into()],
         }]),
     };
     let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
@@ -391,6 +423,10 @@ fn verification_sections_print_what_they_are_given() {
         "tentative nonconfirmation",
         "Mismatch issued 2026-11-09",
         "Notify the employee of the mismatch (Further Action Notice) 2026-11-23 — overdue",
+        "Evidence E4",
+        "3.1 Links to other candidates",
+        "Jon Smyth (candidate 7) case 9 (escalated) phone +12025550142: our phone, their phone",
+        "Note Scan sent by the vendor",
     ] {
         assert!(text.contains(words), "{words:?} missing");
     }
@@ -406,10 +442,18 @@ fn verification_sections_print_what_they_are_given() {
         documents: Some(vec![]),
         interviews: Some(vec![]),
         everify: Some(vec![]),
+        links: Some(vec![]),
     };
     let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
     let path = artifacts("reports").join("case-report-verification-empty.pdf");
     std::fs::write(&path, &made.pdf.bytes).unwrap();
     let text = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
-    assert_eq!(text.matches("None recorded for this case.").count(), 4);
+    assert_eq!(text.matches("None recorded for this case.").count(), 5);
+    // And not recorded at all (a store without verification records): said so, per section.
+    data.verification = Verification::default();
+    let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
+    std::fs::write(&path, &made.pdf.bytes).unwrap();
+    let text = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
+    assert_eq!(text.matches("Not recorded: this Vetdesk data directory").count(), 5);
+    assert!(text.contains("Risk score not recorded"));
 }

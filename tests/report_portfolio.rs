@@ -9,6 +9,7 @@ use report_common::*;
 use vetdesk::change::Change;
 use vetdesk::model::{CaseStatus, Decision, ItemResult, Timestamp};
 use vetdesk::report::{self, PortfolioOptions};
+use vetdesk::verification::{EVerifyFields, EVerifyStatus, MismatchAgency};
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -83,6 +84,35 @@ fn quarter() -> (tempfile::TempDir, vetdesk::Store, Vec<i64>) {
     );
     record(&store, REVIEWER, c5, "reviewer-trained", ItemResult::Pass, None, vec![]);
     status(&store, REVIEWER, c5, CaseStatus::Escalated, None);
+    // Eve accepted the offer; E-Verify returned a mismatch on 20 October and nobody told her.
+    store.clock().set(at("2026-10-20T09:00:00.000Z"));
+    record(&store, REVIEWER, c6, "offer-accepted", ItemResult::Pass, None, vec![]);
+    record(&store, REVIEWER, c6, "form-i9-complete", ItemResult::Pass, None, vec![]);
+    store
+        .apply(
+            REVIEWER,
+            Change::RecordEVerify {
+                id: None,
+                case_id: c6,
+                everify: EVerifyFields {
+                    case_number: "2026293000123AB".into(),
+                    created_on: "2026-10-19".parse().unwrap(),
+                    status: EVerifyStatus::TentativeNonconfirmation,
+                    agency: Some(MismatchAgency::Dhs),
+                    mismatch_on: Some("2026-10-20".parse().unwrap()),
+                    notice_given_on: None,
+                    decision_recorded_on: None,
+                    employee_contests: None,
+                    referred_on: None,
+                    agency_contacted_on: None,
+                    continuance_since: None,
+                    followed_up_on: None,
+                    evidence: vec![],
+                    note: None,
+                },
+            },
+        )
+        .unwrap();
     store.clock().set(at("2026-11-01T09:00:00.000Z"));
     status(&store, REVIEWER, c7, CaseStatus::InReview, None);
     status(&store, INVESTIGATOR, before, CaseStatus::Decided, Some(Decision::Cleared));
@@ -103,7 +133,7 @@ fn period() -> PortfolioOptions {
 fn figures_match_the_script() {
     let (_dir, store, ids) = quarter();
     let p = report::portfolio(&store, &period()).unwrap();
-    let [_c2, c3, _c4, c5, _c6, c7] = ids[..] else { panic!() };
+    let [_c2, c3, _c4, c5, c6, c7] = ids[..] else { panic!() };
     assert_eq!(
         p.cases.iter().map(|c| c.id).collect::<Vec<_>>(),
         ids,
@@ -160,7 +190,23 @@ fn figures_match_the_script() {
         due,
         vec![("Acme Staffing", Some("2026-06-30".into()), 2), ("Shadow Contractors", None, 1)]
     );
-    assert!(p.open_red_flags.is_none() && p.everify_overdue.is_none());
+    // Red flags as the store keeps them (every candidate here shares one phone number and a
+    // PMB shipping address): each case listed with its count of open flags, none left out.
+    let flagged = p.open_red_flags.as_ref().unwrap();
+    for c in &p.cases {
+        let open = store.flags(c.id).unwrap().open.len() as u32;
+        let listed = flagged.iter().find(|(id, _)| *id == c.id).map(|(_, n)| *n);
+        assert_eq!(listed.unwrap_or(0), open, "case {}", c.id);
+    }
+    assert!(flagged.iter().any(|(_, n)| *n > 0));
+    // Eve's E-Verify mismatch: both 10-working-day deadlines passed unmet.
+    let everify = p.everify_overdue.as_ref().unwrap();
+    assert_eq!(everify.len(), 2, "{everify:?}");
+    assert!(everify.iter().all(|(id, _)| *id == c6), "{everify:?}");
+    assert!(
+        everify[0].1.starts_with("E-Verify case 2026293000123AB: Notify the employee"),
+        "{everify:?}"
+    );
 
     // A period that ends before it starts, and an unknown user, are refused.
     let backwards = PortfolioOptions {
@@ -206,9 +252,10 @@ fn pdf_and_csv_carry_the_same_figures() {
         "Median 3.1 days",
         "Longest 10.0 days (case",
         "4.1 Open red flags",
-        "Not recorded: this data directory records no red flags",
-        "4.2 Overdue cases and their checklists",
-        "4.3 E-Verify deadlines",
+        "4.2 Failed checklist items",
+        "4.3 Overdue cases and their checklists",
+        "4.4 Overdue E-Verify deadlines",
+        "E-Verify case 2026293000123AB: Notify the employee of the mismatch",
         "5 Vendors with audits due",
         "Acme Staffing yes 2025-06-30 2026-06-30 2",
         "Shadow Contractors yes never now 1",
@@ -248,7 +295,18 @@ fn pdf_and_csv_carry_the_same_figures() {
     assert_eq!(value("days_to_decision", "median", ""), "3.125");
     assert_eq!(value("cases_per_period", "2026-10", "undecided"), "2");
     assert_eq!(value("vendor_audit_due", "Shadow Contractors", "never audited"), "now");
-    assert_eq!(value("open_red_flags", "", "not recorded"), "");
+    let c6 = format!("case {}", ids[4]);
+    assert!(
+        rows.iter().any(|r| r[0] == "everify_overdue"
+            && r[1] == c6
+            && r[2].contains("Notify the employee"))
+    );
+    let flagged: u32 = rows
+        .iter()
+        .filter(|r| r[0] == "open_red_flags")
+        .map(|r| r[3].parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(flagged, p.open_red_flags.as_ref().unwrap().iter().map(|(_, n)| n).sum::<u32>());
     let per_period: u32 = rows
         .iter()
         .filter(|r| r[0] == "cases_per_period")

@@ -34,12 +34,12 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let today = options.generated_at.date();
-        let (detail, audit, users) = store.snapshot(today, |s| {
+        let (detail, audit, users, verification) = store.snapshot(options.generated_at, |s| {
             Ok::<_, ReportError>((
                 s.case_detail(case_id)?,
                 s.audit_stored(Chain::Case(case_id))?,
                 s.users()?,
+                s.case_verification(case_id)?,
             ))
         })?;
         let generated_by = users
@@ -70,8 +70,10 @@ impl CaseData {
             generated_by,
             options: options.clone(),
             template,
-            // The verification records are not in the store yet: every part "not recorded".
-            verification: Verification::default(),
+            verification: super::verification_view::from_store(
+                &verification,
+                options.generated_at.date(),
+            ),
         })
     }
 

@@ -256,6 +256,7 @@ pub fn render_case_report(
     // 3 Red flags and risk
     let v = &data.verification;
     sections::render_red_flags(&mut doc, "3", v.risk.as_ref(), v.red_flags.as_deref(), &label);
+    sections::render_links(&mut doc, "3.1", v.links.as_deref());
 
     // 4 Checklist
     doc.heading(1, "4 Checklist").paragraph(format!(

@@ -113,6 +113,92 @@ pub fn describe_change(change: &Value, template: Option<&Template>) -> String {
             out
         }
         "add_note" => format!("Added note {}: {}", get("id"), quoted(&get("text"))),
+        "record_document" | "update_document" => {
+            let d = change.get("document").cloned().unwrap_or(Value::Null);
+            let verb = if kind == "record_document" { "Recorded" } else { "Corrected" };
+            let mut out = format!(
+                "{verb} identity document {}: {} of {}, number {}, holder {}",
+                get("id"),
+                get_in(&d, "kind").replace('_', " "),
+                get_in(&d, "issuing_country"),
+                get_in(&d, "number"),
+                get_in(&d, "holder_name")
+            );
+            if d.get("mrz").is_some_and(|m| !m.is_null()) {
+                out.push_str(", with its machine-readable zone");
+            }
+            out
+        }
+        "record_interview" => {
+            let i = change.get("interview").cloned().unwrap_or(Value::Null);
+            let flag = |key: &str, words: &str| {
+                (i.get(key).and_then(Value::as_bool) == Some(true)).then(|| words.to_string())
+            };
+            let mut facts: Vec<String> = [
+                flag("camera_on_throughout", "camera on throughout"),
+                flag("refused_video", "video refused"),
+                flag("audio_only", "audio only"),
+                flag("liveness_done", "liveness prompts done"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            facts.push(format!("ID match {}", get_in(&i, "id_match").replace('_', " ")));
+            format!(
+                "Recorded interview {} of {} by {}: {}",
+                get("id"),
+                get_in(&i, "held_on"),
+                get_in(&i, "interviewer"),
+                facts.join(", ")
+            )
+        }
+        "record_e_verify" | "update_e_verify" => {
+            let e = change.get("everify").cloned().unwrap_or(Value::Null);
+            let verb = if kind == "record_e_verify" { "Recorded" } else { "Updated" };
+            format!(
+                "{verb} E-Verify case {}: status {}",
+                get_in(&e, "case_number"),
+                get_in(&e, "status").replace('_', " ")
+            )
+        }
+        "add_reference" | "update_reference" => {
+            let r = change.get("reference").cloned().unwrap_or(Value::Null);
+            let verb = if kind == "add_reference" { "Added" } else { "Updated" };
+            format!(
+                "{verb} reference {} ({})",
+                get_in(&r, "name"),
+                get_in(&r, "relationship").replace('_', " ")
+            )
+        }
+        "record_payment" => {
+            let p = change.get("payment").cloned().unwrap_or(Value::Null);
+            format!(
+                "Recorded payment details: account {}, routing {} (stored masked and hashed)",
+                get_in(&p, "account_masked"),
+                get_in(&p, "routing_masked")
+            )
+        }
+        "record_observed_ip" => {
+            let o = change.get("observed").cloned().unwrap_or(Value::Null);
+            format!(
+                "Recorded IP address {} seen at {} ({})",
+                get_in(&o, "ip"),
+                get_in(&o, "seen_at"),
+                get_in(&o, "context").replace('_', " ")
+            )
+        }
+        "flag_raised" => {
+            let f = change.get("flag").cloned().unwrap_or(Value::Null);
+            format!(
+                "Red flag {} raised ({}): {}",
+                get("id"),
+                get_in(&f, "severity"),
+                get_in(&f, "title")
+            )
+        }
+        "flag_cleared" => {
+            format!("Red flag {} cleared: {}", get("flag_id"), quoted(&get("reason")))
+        }
         _ => {
             let mut fields: Vec<String> = change
                 .as_object()
@@ -173,8 +259,24 @@ mod tests {
                 "Added note 3: “Called the vendor”",
             ),
             (
-                json!({"type":"record_document","case_id":4,"kind":"passport","number":"X1"}),
-                "record document: case_id = 4; kind = passport; number = X1",
+                json!({"type":"record_document","id":2,"case_id":4,"document":{"kind":"passport","issuing_country":"UTO","number":"L898902C3","holder_name":"ANNA MARIA ERIKSSON","mrz":"P<UTO…"}}),
+                "Recorded identity document 2: passport of UTO, number L898902C3, holder ANNA MARIA ERIKSSON, with its machine-readable zone",
+            ),
+            (
+                json!({"type":"record_interview","id":1,"case_id":4,"interview":{"held_on":"2026-11-03","interviewer":"ivan","camera_on_throughout":false,"refused_video":true,"audio_only":true,"liveness_done":false,"id_match":"not_shown"}}),
+                "Recorded interview 1 of 2026-11-03 by ivan: video refused, audio only, ID match not shown",
+            ),
+            (
+                json!({"type":"flag_raised","id":9,"case_id":4,"flag":{"severity":"high","title":"Equipment to a private mailbox"}}),
+                "Red flag 9 raised (high): Equipment to a private mailbox",
+            ),
+            (
+                json!({"type":"flag_cleared","case_id":4,"flag_id":9,"reason":"address corrected"}),
+                "Red flag 9 cleared: “address corrected”",
+            ),
+            (
+                json!({"type":"record_vendor_audit","id":3,"vendor_id":1,"outcome":"passed"}),
+                "record vendor audit: id = 3; outcome = passed; vendor_id = 1",
             ),
         ];
         for (change, want) in rows {

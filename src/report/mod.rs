@@ -11,6 +11,7 @@ mod output;
 pub mod pdf;
 mod portfolio;
 mod sections;
+mod verification_view;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -27,8 +28,8 @@ pub use portfolio::{
     portfolio_csv, render_portfolio,
 };
 pub use sections::{
-    CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, RedFlag, RiskScore,
-    Verification,
+    CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, LinkLine, RedFlag,
+    RiskScore, Verification,
 };
 
 use crate::model::{CaseId, Timestamp};

@@ -16,6 +16,7 @@ use super::pdf::{
     BarChart, Color, Column, Cover, Document, Metadata, PageSize, RenderedPdf, Series, Table, Text,
 };
 use super::{ReportError, ReportOptions};
+use crate::checks::workdays::DeadlineState;
 use crate::model::{CaseId, CaseStatus, Decision, ItemResult, Timestamp, User};
 use crate::store::{CaseFilter, Store};
 
@@ -104,6 +105,17 @@ pub struct Portfolio {
     pub everify_overdue: Option<Vec<(CaseId, String)>>,
 }
 
+/// What the portfolio reads in its one transaction.
+struct Read {
+    cases: Vec<crate::model::Case>,
+    summaries: BTreeMap<CaseId, crate::store::CaseSummary>,
+    failed: BTreeMap<CaseId, Vec<String>>,
+    flags: Vec<(CaseId, u32)>,
+    everify: Vec<(CaseId, String)>,
+    users: Vec<User>,
+    vendors: Vec<(crate::model::Vendor, crate::verification::VendorAuditStatus)>,
+}
+
 fn start_of(day: NaiveDate) -> Timestamp {
     Timestamp::from_datetime(day.and_time(NaiveTime::MIN).and_utc())
 }
@@ -129,11 +141,13 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
         ReportError::Invalid(format!("{} is past the last supported date", options.to))
     })?;
     let as_of = options.generated_at.date();
-    let (cases, summaries, mut failed, users, vendors) = store.snapshot(as_of, |s| {
+    let read = store.snapshot(options.generated_at, |s| {
         let cases = s.cases_opened_between(start_of(options.from), start_of(end))?;
         let summaries: BTreeMap<CaseId, _> =
             s.cases(&CaseFilter::default())?.into_iter().map(|c| (c.id, c)).collect();
         let mut failed: BTreeMap<CaseId, Vec<String>> = BTreeMap::new();
+        let mut flags = Vec::new();
+        let mut everify = Vec::new();
         for c in &cases {
             if summaries.get(&c.id).is_some_and(|s| s.progress.failed > 0) {
                 let items = s.item_states(c.id)?;
@@ -146,9 +160,35 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
                         .collect(),
                 );
             }
+            let open = s.open_flags(c.id)?.len() as u32;
+            if open > 0 {
+                flags.push((c.id, open));
+            }
+            for (number, d) in s.everify_deadlines(c.id)? {
+                if d.state == DeadlineState::Overdue {
+                    everify.push((
+                        c.id,
+                        format!("E-Verify case {number}: {} — due {}", d.description, d.due),
+                    ));
+                }
+            }
         }
-        Ok::<_, ReportError>((cases, summaries, failed, s.users()?, s.vendors()?))
+        let mut vendors = Vec::new();
+        for v in s.vendors()? {
+            let status = s.vendor_audit_status(v.id)?;
+            vendors.push((v, status));
+        }
+        Ok::<_, ReportError>(Read {
+            cases,
+            summaries,
+            failed,
+            flags,
+            everify,
+            users: s.users()?,
+            vendors,
+        })
     })?;
+    let Read { cases, summaries, mut failed, flags, everify, users, vendors } = read;
     let generated_by = users
         .iter()
         .find(|u| u.name == options.generated_by && u.active)
@@ -236,26 +276,19 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
     }
 
     let interval = store.config().vendor_audit_interval_months;
+    // Due as the red-flag rules judge it: never audited, or the next audit date has passed.
     let vendors_due = vendors
         .iter()
-        .filter_map(|v| {
-            let due_on =
-                v.fields.last_audit_on.and_then(|d| d.checked_add_months(Months::new(interval)));
-            let due = match (v.fields.last_audit_on, due_on) {
-                (None, _) => true,
-                (Some(_), Some(due)) => due <= as_of,
-                (Some(_), None) => false,
-            };
-            due.then(|| VendorAudit {
-                vendor: v.fields.name.clone(),
-                screening_attested: v.fields.screening_attested,
-                last_audit_on: v.fields.last_audit_on,
-                due_on,
-                cases_in_period: rows
-                    .iter()
-                    .filter(|r| r.vendor_name.as_deref() == Some(&v.fields.name))
-                    .count() as u32,
-            })
+        .filter(|(_, status)| status.overdue)
+        .map(|(v, status)| VendorAudit {
+            vendor: v.fields.name.clone(),
+            screening_attested: status.screening_attested,
+            last_audit_on: status.last_audit_on,
+            due_on: status.next_due,
+            cases_in_period: rows
+                .iter()
+                .filter(|r| r.vendor_name.as_deref() == Some(&v.fields.name))
+                .count() as u32,
         })
         .collect();
 
@@ -272,8 +305,8 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
         decision_times,
         months: months.into_values().collect(),
         vendors_due,
-        open_red_flags: None,
-        everify_overdue: None,
+        open_red_flags: Some(flags),
+        everify_overdue: Some(everify),
     })
 }
 
@@ -406,16 +439,46 @@ pub fn render_portfolio(p: &Portfolio) -> Result<RenderedPdf, ReportError> {
 
     doc.heading(1, "4 Cases that need attention");
     doc.heading(2, "4.1 Open red flags");
+    let case_of = |id: CaseId| p.cases.iter().find(|c| c.id == id);
     match &p.open_red_flags {
-        None => doc.paragraph(
-            Text::plain(
-                "Not recorded: this data directory records no red flags. Until it does, the \
-                 cases with failed checklist items stand in for them:",
-            )
-            .color(Color::MUTED),
-        ),
-        Some(_) => doc.paragraph(""),
-    };
+        None => {
+            doc.paragraph(
+                Text::plain("Not recorded: this data directory records no red flags.")
+                    .color(Color::MUTED),
+            );
+        }
+        Some(list) if list.is_empty() => {
+            doc.paragraph(
+                Text::plain("No case opened in the period has an open red flag.")
+                    .color(Color::MUTED),
+            );
+        }
+        Some(list) => {
+            let mut t = Table::new([
+                Column::fixed("Case", 38.0).right(),
+                Column::relative("Candidate and vendor", 2.0),
+                Column::fixed("Status", 60.0),
+                Column::fixed("Open flags", 56.0).right(),
+            ]);
+            for (id, n) in list {
+                let c = case_of(*id);
+                t.push_row([
+                    id.to_string(),
+                    c.map_or(String::new(), |c| {
+                        format!(
+                            "{}\n{}",
+                            c.candidate_name,
+                            c.vendor_name.as_deref().unwrap_or("no vendor")
+                        )
+                    }),
+                    c.map_or(String::new(), |c| words(c.status.as_str())),
+                    n.to_string(),
+                ]);
+            }
+            doc.table(t);
+        }
+    }
+    doc.heading(2, "4.2 Failed checklist items");
     if failed.is_empty() {
         doc.paragraph(Text::plain("No case has a failed checklist item.").color(Color::MUTED));
     } else {
@@ -439,7 +502,7 @@ pub fn render_portfolio(p: &Portfolio) -> Result<RenderedPdf, ReportError> {
         }
         doc.table(t);
     }
-    doc.heading(2, "4.2 Overdue cases and their checklists");
+    doc.heading(2, "4.3 Overdue cases and their checklists");
     if overdue.is_empty() {
         doc.paragraph(
             Text::plain(format!("No case was past its due date on {}.", p.as_of))
@@ -467,19 +530,41 @@ pub fn render_portfolio(p: &Portfolio) -> Result<RenderedPdf, ReportError> {
         }
         doc.table(t);
     }
-    doc.heading(2, "4.3 E-Verify deadlines");
+    doc.heading(2, "4.4 Overdue E-Verify deadlines");
     match &p.everify_overdue {
-        None => doc.paragraph(
-            Text::plain("Not recorded: this data directory records no E-Verify cases.")
-                .color(Color::MUTED),
-        ),
-        Some(list) if list.is_empty() => doc.paragraph("No E-Verify deadline is overdue."),
-        Some(list) => doc.bullets(list.iter().map(|(id, what)| format!("Case {id}: {what}"))),
-    };
+        None => {
+            doc.paragraph(
+                Text::plain("Not recorded: this data directory records no E-Verify cases.")
+                    .color(Color::MUTED),
+            );
+        }
+        Some(list) if list.is_empty() => {
+            doc.paragraph(
+                Text::plain(format!("No E-Verify deadline was overdue on {}.", p.as_of))
+                    .color(Color::MUTED),
+            );
+        }
+        Some(list) => {
+            let mut t = Table::new([
+                Column::fixed("Case", 38.0).right(),
+                Column::relative("Candidate", 1.2),
+                Column::relative("Deadline", 3.0),
+            ]);
+            for (id, what) in list {
+                t.push_row([
+                    id.to_string(),
+                    case_of(*id).map_or(String::new(), |c| c.candidate_name.clone()),
+                    what.clone(),
+                ]);
+            }
+            doc.table(t);
+        }
+    }
 
     doc.heading(1, "5 Vendors with audits due").paragraph(format!(
-        "Staffing vendors are audited every {} months; listed are those whose next audit fell \
-         on or before {} and those never audited, with the cases they supplied in the period.",
+        "Staffing vendors are audited every {} months; listed are those whose next audit was \
+         due before {} and those never audited (recorded audits and the vendor's own last \
+         audit date both count), with the cases they supplied in the period.",
         p.audit_interval_months, p.as_of
     ));
     if p.vendors_due.is_empty() {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::format::{or_dash, words, yes_no};
+use super::format::{or_dash, when, words, yes_no};
 use super::pdf::{Color, Column, Document, Table, Text};
 use crate::model::{EvidenceId, Timestamp};
 
@@ -21,6 +21,18 @@ pub struct Verification {
     pub documents: Option<Vec<IdentityDocument>>,
     pub interviews: Option<Vec<Interview>>,
     pub everify: Option<Vec<EVerifyRecord>>,
+    /// Other candidates sharing a phone, email, address, bank account, IP or reference
+    /// contact with this one.
+    pub links: Option<Vec<LinkLine>>,
+}
+
+/// Another candidate linked to this one, and by what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct LinkLine {
+    pub candidate: String,
+    pub cases: Vec<String>,
+    /// One line per shared identifier.
+    pub shared: Vec<String>,
 }
 
 /// The case's risk score, computed from its open flags.
@@ -71,6 +83,7 @@ pub struct IdentityDocument {
     pub date_of_birth: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub evidence: Vec<EvidenceId>,
+    pub note: Option<String>,
     pub checks: Vec<CheckLine>,
 }
 
@@ -110,6 +123,8 @@ pub struct EVerifyRecord {
     pub status: String,
     /// Further Action Notice and referral dates, labelled.
     pub dates: Vec<(String, NaiveDate)>,
+    pub evidence: Vec<EvidenceId>,
+    pub note: Option<String>,
     pub deadlines: Vec<DeadlineLine>,
 }
 
@@ -182,9 +197,9 @@ pub(crate) fn render_red_flags(
     }
     let mut table = Table::new([
         Column::relative("Flag", 3.0),
-        Column::fixed("Severity", 52.0),
-        Column::relative("Facts and evidence", 2.6),
-        Column::fixed("State", 60.0),
+        Column::fixed("Severity", 48.0),
+        Column::relative("Facts and evidence", 2.4),
+        Column::fixed("State", 84.0),
     ]);
     for f in flags.unwrap_or_default() {
         let flag = Text::bold(&f.title)
@@ -192,12 +207,37 @@ pub(crate) fn render_red_flags(
             .then(Text::plain(format!("{} · Source: {}", f.id, f.source)).color(Color::MUTED));
         let mut facts = f.facts.join("\n");
         facts.push_str(&format!("\nEvidence: {}", evidence_list(&f.evidence, label)));
+        let raised =
+            f.raised_at.as_ref().map(|at| format!("\nraised {}", when(at))).unwrap_or_default();
         let state = if f.open {
-            Text::bold("open").color(Color::RED)
+            Text::bold("open").color(Color::RED).then(Text::plain(raised).color(Color::MUTED))
         } else {
-            Text::plain(format!("resolved\n{}", or_dash(f.resolution.as_deref())))
+            Text::plain(format!("no longer open{raised}\n{}", or_dash(f.resolution.as_deref())))
         };
         table.push_row([flag, Text::plain(&f.severity), Text::plain(facts), state]);
+    }
+    doc.table(table);
+}
+
+pub(crate) fn render_links(doc: &mut Document, number: &str, links: Option<&[LinkLine]>) {
+    doc.heading(2, format!("{number} Links to other candidates"));
+    if absent(doc, links) {
+        return;
+    }
+    doc.paragraph(
+        "Other candidates who share a normalised phone number, email address, postal address, \
+         bank account, IP address or reference contact with this candidate: the pattern of \
+         facilitators who run several identities.",
+    );
+    let mut table = Table::new([
+        Column::relative("Candidate and cases", 1.4),
+        Column::relative("What is shared", 2.6),
+    ]);
+    for l in links.unwrap_or_default() {
+        table.push_row([
+            Text::bold(&l.candidate).then(format!("\n{}", l.cases.join(", "))),
+            Text::plain(l.shared.join("\n")),
+        ]);
     }
     doc.table(table);
 }
@@ -222,6 +262,7 @@ pub(crate) fn render_documents(
             ("Date of birth", date(d.date_of_birth)),
             ("Expires", date(d.expires_on)),
             ("Images", evidence_list(&d.evidence, label)),
+            ("Note", or_dash(d.note.as_deref())),
         ]);
         if d.checks.is_empty() {
             doc.paragraph(Text::plain("No checks recorded for this document.").color(Color::MUTED));
@@ -295,6 +336,8 @@ pub(crate) fn render_everify(doc: &mut Document, number: &str, records: Option<&
             ("Status".to_string(), words(&r.status)),
         ];
         pairs.extend(r.dates.iter().map(|(k, d)| (k.clone(), d.to_string())));
+        pairs.push(("Evidence".to_string(), evidence_list(&r.evidence, &|id| format!("E{id}"))));
+        pairs.push(("Note".to_string(), or_dash(r.note.as_deref())));
         doc.key_values(pairs);
         if r.deadlines.is_empty() {
             doc.paragraph(Text::plain("No deadlines run for this status.").color(Color::MUTED));

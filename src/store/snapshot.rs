@@ -7,9 +7,14 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{CaseDetail, CaseFilter, CaseSummary, Result, Store, StoreError};
-use super::{audit, cases, users, vendors};
-use crate::model::{Case, CaseId, Chain, ItemState, Timestamp, User, Vendor};
+use super::{
+    CaseDetail, CaseFilter, CaseSummary, CaseVerification, Config, Result, Store, StoreError,
+};
+use super::{audit, cases, users, vendors, verification};
+use crate::checks::flags;
+use crate::checks::workdays::Deadline;
+use crate::model::{Case, CaseId, Chain, ItemState, Timestamp, User, Vendor, VendorId};
+use crate::verification::{Flag, VendorAuditStatus};
 
 /// One audit record exactly as stored: the texts the hash was computed over, untouched, so
 /// that an export of them can be re-hashed by anyone.
@@ -30,16 +35,17 @@ pub struct StoredAuditRecord {
 /// Reads inside one read transaction. Obtained from [`Store::snapshot`].
 pub struct Snapshot<'a> {
     conn: &'a Connection,
-    today: NaiveDate,
+    now: Timestamp,
+    config: &'a Config,
 }
 
 impl Store {
-    /// Runs `read` against one consistent state of the database. `today` is the date that
-    /// "overdue" is judged against (a report passes its generation date, so that the same
-    /// data and time give the same document).
+    /// Runs `read` against one consistent state of the database. `now` is the moment that
+    /// "overdue", deadlines and audit due dates are judged at (a report passes its generation
+    /// time, so that the same data and time give the same document).
     pub fn snapshot<T, E: From<StoreError>>(
         &self,
-        today: NaiveDate,
+        now: Timestamp,
         read: impl FnOnce(&Snapshot<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let mut conn = self.read();
@@ -50,7 +56,7 @@ impl Store {
         // every read below sees the same state.
         tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
             .map_err(StoreError::from)?;
-        let value = read(&Snapshot { conn: &tx, today })?;
+        let value = read(&Snapshot { conn: &tx, now, config: &self.config })?;
         // Read-only: ending it either way releases the snapshot.
         tx.rollback().map_err(StoreError::from)?;
         Ok(value)
@@ -60,7 +66,7 @@ impl Store {
 impl Snapshot<'_> {
     /// The date "overdue" is judged against.
     pub fn today(&self) -> NaiveDate {
-        self.today
+        self.now.date()
     }
 
     pub fn case(&self, id: CaseId) -> Result<Case> {
@@ -69,12 +75,12 @@ impl Snapshot<'_> {
 
     /// A case with everything that hangs off it (see [`Store::case_detail`]).
     pub fn case_detail(&self, id: CaseId) -> Result<CaseDetail> {
-        cases::detail(self.conn, id, self.today)
+        cases::detail(self.conn, id, self.today())
     }
 
     /// The queue, as [`Store::cases`] gives it.
     pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        cases::list(self.conn, filter, self.today)
+        cases::list(self.conn, filter, self.today())
     }
 
     /// Every case opened in `[from, to)`, in order of opening.
@@ -122,5 +128,33 @@ impl Snapshot<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// Everything verification recorded and concluded about a case (see
+    /// [`Store::case_verification`]), judged at the snapshot's moment.
+    pub fn case_verification(&self, case_id: CaseId) -> Result<CaseVerification> {
+        verification::case_verification(self.conn, case_id, &self.now, self.config)
+    }
+
+    /// The open red flags of a case.
+    pub fn open_flags(&self, case_id: CaseId) -> Result<Vec<Flag>> {
+        verification::records::open_flags(self.conn, case_id)
+    }
+
+    /// The deadlines of a case's E-Verify cases on the snapshot's date, with the E-Verify
+    /// case number each belongs to.
+    pub fn everify_deadlines(&self, case_id: CaseId) -> Result<Vec<(String, Deadline)>> {
+        let mut out = Vec::new();
+        for e in verification::records::everify_cases(self.conn, case_id)? {
+            for d in flags::everify_deadlines(&e, self.today()) {
+                out.push((e.fields.case_number.clone(), d));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Where a vendor stands with its audits.
+    pub fn vendor_audit_status(&self, vendor_id: VendorId) -> Result<VendorAuditStatus> {
+        verification::vendor_status(self.conn, vendor_id, self.config, &self.now)
     }
 }

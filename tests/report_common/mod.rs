@@ -16,6 +16,7 @@ use vetdesk::model::{
 };
 use vetdesk::report::ReportOptions;
 use vetdesk::store::{Clock, DataDir, NewCase, OpenMode, Store};
+use vetdesk::verification::{DocumentFields, DocumentKind, IdMatch, InterviewFields};
 
 pub const ADMIN: &str = "ada";
 pub const REVIEWER: &str = "rita";
@@ -29,6 +30,10 @@ pub const DECISION_REASON: &str = "Camera refused in both interviews; the ID sho
 pub const NOTE_1: &str = "Vendor says the laptop should go to a “temporary” address in Łódź.";
 pub const NOTE_2: &str =
     "Second interview: audio only again. Иван asked for the ID at the camera; refused.";
+
+/// ICAO Doc 9303 specimen passport (TD3) of Anna Maria Eriksson, Utopia.
+pub const TD3_SPECIMEN: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
 pub fn t0() -> Timestamp {
     "2026-11-02T09:00:00.000Z".parse().unwrap()
@@ -353,6 +358,29 @@ pub fn worked_case() -> Worked {
     let e_again = add("passport (1).jpg", &passport, None, Some("Resent by the vendor"));
     let _ = (e_fake, e_again);
 
+    // The passport as typed from the scan, with its machine-readable zone: the ICAO specimen,
+    // which belongs to someone else and expired long ago.
+    store
+        .apply(
+            REVIEWER,
+            Change::RecordDocument {
+                id: None,
+                case_id,
+                document: DocumentFields {
+                    kind: DocumentKind::Passport,
+                    issuing_country: "UTO".into(),
+                    number: "L898902C3".into(),
+                    holder_name: CANDIDATE.into(),
+                    birth_date: Some("1974-08-12".parse().unwrap()),
+                    expiry_date: Some("2012-04-15".parse().unwrap()),
+                    mrz: Some(TD3_SPECIMEN.into()),
+                    front_evidence: Some(e_passport),
+                    back_evidence: None,
+                    note: Some("Scan sent by the vendor".into()),
+                },
+            },
+        )
+        .unwrap();
     later(&store, 60);
     record(
         &store,
@@ -414,6 +442,28 @@ pub fn worked_case() -> Worked {
         )
         .unwrap();
     later(&store, 2 * 24 * 60);
+    store
+        .apply(
+            INVESTIGATOR,
+            Change::RecordInterview {
+                id: None,
+                case_id,
+                interview: InterviewFields {
+                    held_on: store.clock().now().date(),
+                    started_at: Some(store.clock().now()),
+                    interviewer: INVESTIGATOR.into(),
+                    camera_on_throughout: false,
+                    refused_video: true,
+                    audio_only: true,
+                    id_match: IdMatch::NotShown,
+                    liveness_done: false,
+                    location_consistent: Some(false),
+                    screenshots: vec![e_call],
+                    note: Some("Background noise of a call centre".into()),
+                },
+            },
+        )
+        .unwrap();
     store.apply(INVESTIGATOR, Change::AddNote { id: None, case_id, text: NOTE_2.into() }).unwrap();
     record(
         &store,

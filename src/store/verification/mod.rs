@@ -27,7 +27,8 @@ use crate::verification::{
     ReachableHours, ReferenceFields, VendorAudit,
 };
 
-pub(crate) use engine::{reflag, watch};
+pub(crate) use engine::{reflag, vendor_status, watch};
+pub(crate) use reads::case_verification;
 pub use reads::{CaseVerification, DocumentView, EVerifyView, ObservedIpView};
 
 /// Most ranges one indicator-list import may carry: about 20 MB of audit record. Larger feeds

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rusqlite::TransactionBehavior;
+use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -15,8 +15,8 @@ use crate::change::Change;
 use crate::checks::iprange::{self, IpCheck, IpRangeEntry};
 use crate::checks::workdays::Deadline;
 use crate::checks::{flags, mrz, names};
-use crate::model::{CaseId, CaseStatus, VendorId};
-use crate::store::{Applied, Result, Store, StoreError, cases};
+use crate::model::{CaseId, CaseStatus, Timestamp, VendorId};
+use crate::store::{Applied, Config, Result, Store, StoreError, cases};
 use crate::verification::{
     CaseFlags, EVerifyCase, IdentityDocument, Interview, IpList, IpListRow, Link, ObservedIp,
     PaymentInput, PaymentRecord, ReachableHours, Reference, VendorAuditStatus, VoipEntry,
@@ -69,19 +69,7 @@ pub struct CaseVerification {
 impl Store {
     /// The flags of a case (open ones most severe first) and its risk score.
     pub fn flags(&self, case_id: CaseId) -> Result<CaseFlags> {
-        let conn = self.read();
-        let case =
-            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-        let all = records::flags(&conn, case_id)?;
-        let (mut open, mut cleared): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|f| f.cleared_at.is_none());
-        open.sort_by(|a, b| {
-            b.fields.severity.cmp(&a.fields.severity).then_with(|| a.id.cmp(&b.id))
-        });
-        cleared.sort_by(|a, b| b.cleared_at.cmp(&a.cleared_at).then_with(|| b.id.cmp(&a.id)));
-        let risk = flags::risk_score(open.iter().map(|f| f.fields.severity));
-        let refresh_due = engine::refresh_due(&conn, &case, &self.clock.now(), &self.config)?;
-        Ok(CaseFlags { case_id, risk, open, cleared, refresh_due })
+        case_flags(&self.read(), case_id, &self.clock.now(), &self.config)
     }
 
     /// Every other candidate sharing a normalised phone, email, address, bank account, IP or
@@ -95,63 +83,7 @@ impl Store {
 
     /// The whole verification view of a case.
     pub fn case_verification(&self, case_id: CaseId) -> Result<CaseVerification> {
-        let flags = self.flags(case_id)?;
-        let conn = self.read();
-        let case =
-            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-        let candidate =
-            crate::store::candidates::get(&conn, case.candidate_id)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("case {case_id} names a missing candidate"))
-            })?;
-        let today = self.clock.now().date();
-        let documents = records::documents(&conn, case_id)?
-            .into_iter()
-            .map(|d| DocumentView {
-                mrz: d.fields.mrz.as_deref().and_then(|z| mrz::parse(z, today).ok()),
-                name_check: names::compare(&d.fields.holder_name, &candidate.fields.legal_name),
-                document: d,
-            })
-            .collect();
-        let everify = records::everify_cases(&conn, case_id)?
-            .into_iter()
-            .map(|e| EVerifyView { deadlines: flags::everify_deadlines(&e, today), everify: e })
-            .collect();
-        let mut observed_ips = Vec::new();
-        for o in records::observed_ips(&conn, case_id)? {
-            let matches = match o.fields.ip.parse() {
-                Ok(ip) => lists::lookup(&conn, ip)?,
-                Err(_) => Vec::new(),
-            };
-            observed_ips.push(ObservedIpView { observed: o, matches });
-        }
-        let application_ip = match candidate.fields.application_ip.as_deref().map(str::parse) {
-            Some(Ok(ip)) => Some(IpCheck {
-                ip: candidate.fields.application_ip.clone().unwrap_or_default(),
-                looked_up_as: lists::canonical(ip).to_string(),
-                matches: lists::lookup(&conn, ip)?,
-                source: iprange::CIDR_SOURCE,
-            }),
-            _ => None,
-        };
-        let vendor = match candidate.fields.vendor_id {
-            Some(v) => Some(engine::vendor_status(&conn, v, &self.config, &self.clock.now())?),
-            None => None,
-        };
-        Ok(CaseVerification {
-            case_id,
-            candidate_id: candidate.id,
-            documents,
-            interviews: records::interviews(&conn, case_id)?,
-            reachable_hours: records::reachable_hours(&conn, case_id)?,
-            everify,
-            references: records::references(&conn, case_id)?,
-            payments: records::payments(&conn, case_id)?,
-            observed_ips,
-            application_ip,
-            vendor,
-            flags,
-            links: links::links(&conn, candidate.id)?,
-        })
+        case_verification(&self.read(), case_id, &self.clock.now(), &self.config)
     }
 
     pub fn ip_lists(&self) -> Result<Vec<IpList>> {
@@ -263,4 +195,84 @@ impl Store {
         tx.commit()?;
         Ok(applied)
     }
+}
+
+/// [`Store::flags`] on a connection: a report reads it inside its snapshot transaction.
+pub(crate) fn case_flags(
+    conn: &Connection,
+    case_id: CaseId,
+    now: &Timestamp,
+    config: &Config,
+) -> Result<CaseFlags> {
+    let case = cases::get(conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+    let all = records::flags(conn, case_id)?;
+    let (mut open, mut cleared): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|f| f.cleared_at.is_none());
+    open.sort_by(|a, b| b.fields.severity.cmp(&a.fields.severity).then_with(|| a.id.cmp(&b.id)));
+    cleared.sort_by(|a, b| b.cleared_at.cmp(&a.cleared_at).then_with(|| b.id.cmp(&a.id)));
+    let risk = flags::risk_score(open.iter().map(|f| f.fields.severity));
+    let refresh_due = engine::refresh_due(conn, &case, now, config)?;
+    Ok(CaseFlags { case_id, risk, open, cleared, refresh_due })
+}
+
+/// [`Store::case_verification`] on a connection, as of `now`.
+pub(crate) fn case_verification(
+    conn: &Connection,
+    case_id: CaseId,
+    now: &Timestamp,
+    config: &Config,
+) -> Result<CaseVerification> {
+    let flags = case_flags(conn, case_id, now, config)?;
+    let case = cases::get(conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+    let candidate = crate::store::candidates::get(conn, case.candidate_id)?
+        .ok_or_else(|| StoreError::Corrupt(format!("case {case_id} names a missing candidate")))?;
+    let today = now.date();
+    let documents = records::documents(conn, case_id)?
+        .into_iter()
+        .map(|d| DocumentView {
+            mrz: d.fields.mrz.as_deref().and_then(|z| mrz::parse(z, today).ok()),
+            name_check: names::compare(&d.fields.holder_name, &candidate.fields.legal_name),
+            document: d,
+        })
+        .collect();
+    let everify = records::everify_cases(conn, case_id)?
+        .into_iter()
+        .map(|e| EVerifyView { deadlines: flags::everify_deadlines(&e, today), everify: e })
+        .collect();
+    let mut observed_ips = Vec::new();
+    for o in records::observed_ips(conn, case_id)? {
+        let matches = match o.fields.ip.parse() {
+            Ok(ip) => lists::lookup(conn, ip)?,
+            Err(_) => Vec::new(),
+        };
+        observed_ips.push(ObservedIpView { observed: o, matches });
+    }
+    let application_ip = match candidate.fields.application_ip.as_deref().map(str::parse) {
+        Some(Ok(ip)) => Some(IpCheck {
+            ip: candidate.fields.application_ip.clone().unwrap_or_default(),
+            looked_up_as: lists::canonical(ip).to_string(),
+            matches: lists::lookup(conn, ip)?,
+            source: iprange::CIDR_SOURCE,
+        }),
+        _ => None,
+    };
+    let vendor = match candidate.fields.vendor_id {
+        Some(v) => Some(engine::vendor_status(conn, v, config, now)?),
+        None => None,
+    };
+    Ok(CaseVerification {
+        case_id,
+        candidate_id: candidate.id,
+        documents,
+        interviews: records::interviews(conn, case_id)?,
+        reachable_hours: records::reachable_hours(conn, case_id)?,
+        everify,
+        references: records::references(conn, case_id)?,
+        payments: records::payments(conn, case_id)?,
+        observed_ips,
+        application_ip,
+        vendor,
+        flags,
+        links: links::links(conn, candidate.id)?,
+    })
 }
