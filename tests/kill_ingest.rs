@@ -54,15 +54,17 @@ fn sigkill_during_evidence_add_never_leaves_a_broken_store() {
     let big = dir.path().join("big.bin");
     let mut block = vec![0u8; 1 << 20];
     rand::rngs::StdRng::seed_from_u64(1).fill(&mut block[..]);
-    write_file(&big, &mut block, 0);
-    let started = Instant::now();
-    assert!(
-        vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let full = started.elapsed();
+    // The fastest of three runs: a slow first run (cold caches, a busy machine) would stretch
+    // the kill window until most runs finish before they are killed.
+    let mut full = Duration::MAX;
+    for warm_up in 0..3u64 {
+        write_file(&big, &mut block, u64::MAX - warm_up);
+        let started = Instant::now();
+        let status =
+            vetdesk(&data, &["evidence", "add", "1", big.to_str().unwrap()]).status().unwrap();
+        assert!(status.success());
+        full = full.min(started.elapsed());
+    }
 
     let seed: u64 = std::env::var("KILL_SEED")
         .ok()

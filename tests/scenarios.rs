@@ -1078,7 +1078,8 @@ fn tampering_with_verification_tables_is_detected() {
         ),
         ("DELETE FROM ip_ranges WHERE cidr = '175.45.176.0/22'", "ip_ranges row"),
         (
-            "UPDATE payment_details SET account_hash = replace(account_hash, substr(account_hash, 1, 1), 'f') WHERE id = 1",
+            // Always a different value: the key, and so the hash, is random per data directory.
+            "UPDATE payment_details SET account_hash = (CASE substr(account_hash, 1, 1) WHEN '0' THEN '1' ELSE '0' END) || substr(account_hash, 2) WHERE id = 1",
             "payment_details row id=1",
         ),
         (

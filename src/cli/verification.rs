@@ -281,9 +281,9 @@ pub enum IpCommand {
     Add {
         id: i64,
         ip: String,
-        /// When it was seen (RFC 3339, e.g. 2026-11-02T15:04:00Z).
+        /// When it was seen (RFC 3339, e.g. 2026-11-02T15:04:00Z); default: now.
         #[arg(long, value_name = "TIME")]
-        seen_at: String,
+        seen_at: Option<String>,
         /// application, interview, onboarding_login, login or other.
         #[arg(long)]
         context: String,
@@ -1036,9 +1036,12 @@ fn payment(ctx: &Ctx, command: PaymentCommand) -> Result<u8> {
 fn ip(ctx: &Ctx, command: IpCommand) -> Result<u8> {
     match command {
         IpCommand::Add { id, ip, seen_at, context, note } => {
-            let seen_at: Timestamp = seen_at.trim().parse().map_err(|_| {
-                usage(format!("--seen-at {seen_at:?} is not a time like 2026-11-02T15:04:00Z"))
-            })?;
+            let seen_at: Timestamp = match seen_at {
+                None => ctx.store.clock().now(),
+                Some(text) => text.trim().parse().map_err(|_| {
+                    usage(format!("--seen-at {text:?} is not a time like 2026-11-02T15:04:00Z"))
+                })?,
+            };
             let observed =
                 ObservedIpFields { ip, seen_at, context: context.parse::<IpContext>()?, note };
             let a = ctx.store.apply(

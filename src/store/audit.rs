@@ -193,18 +193,7 @@ pub(crate) fn chain_records(
     conn: &Connection,
     chain: Chain,
 ) -> Result<Vec<AuditRecord>, StoreError> {
-    let mut stmt = conn
-        .prepare(&format!("SELECT {RAW_COLUMNS} FROM audit_log WHERE chain = ?1 ORDER BY seq"))?;
-    let rows = stmt.query_map([chain_key(chain)], raw_from_row)?;
-    let mut records = Vec::new();
-    for raw in rows {
-        let raw = raw?;
-        let record = raw.parse().map_err(|message| {
-            StoreError::Corrupt(format!("audit record {} ({}): {message}", raw.id, raw.chain))
-        })?;
-        records.push(record);
-    }
-    Ok(records)
+    query_records(conn, "WHERE chain = ?1 ORDER BY seq", params![chain_key(chain)])
 }
 
 /// Every record written after `after_id`, in the order they were applied (what the desktop app
@@ -214,10 +203,16 @@ pub(crate) fn records_since(
     after_id: i64,
     limit: usize,
 ) -> Result<Vec<AuditRecord>, StoreError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {RAW_COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![after_id, limit as i64], raw_from_row)?;
+    query_records(conn, "WHERE id > ?1 ORDER BY id LIMIT ?2", params![after_id, limit as i64])
+}
+
+fn query_records(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut stmt = conn.prepare(&format!("SELECT {RAW_COLUMNS} FROM audit_log {filter}"))?;
+    let rows = stmt.query_map(args, raw_from_row)?;
     let mut records = Vec::new();
     for raw in rows {
         let raw = raw?;

@@ -1,7 +1,8 @@
 //! Candidates: the people being vetted. List-valued fields (other names, emails, phones) are
 //! JSON arrays in their column.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use super::Result;
 use crate::model::{Candidate, CandidateFields, CandidateId, Timestamp};
@@ -66,6 +67,29 @@ pub(crate) fn next_id(conn: &Connection) -> Result<CandidateId> {
     Ok(conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM candidates", [], |r| r.get(0))?)
 }
 
+/// The parameters both writes bind, numbered ?1 (id) to ?15 (time of the change).
+fn bind(id: CandidateId, c: &CandidateFields, at: &Timestamp) -> Result<Vec<Value>> {
+    let list = |v: &Vec<String>| serde_json::to_string(v).map(Value::Text);
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::Text);
+    Ok(vec![
+        Value::Integer(id),
+        text(&c.external_id),
+        Value::Text(c.legal_name.clone()),
+        list(&c.other_names)?,
+        list(&c.emails)?,
+        list(&c.phones)?,
+        text(&c.home_address),
+        text(&c.shipping_address),
+        text(&c.claimed_location),
+        text(&c.time_zone),
+        text(&c.role),
+        c.vendor_id.map_or(Value::Null, Value::Integer),
+        c.applied_on.map_or(Value::Null, |d| Value::Text(d.to_string())),
+        text(&c.application_ip),
+        Value::Text(at.to_string()),
+    ])
+}
+
 pub(crate) fn insert(
     conn: &Connection,
     id: CandidateId,
@@ -77,23 +101,7 @@ pub(crate) fn insert(
             "INSERT INTO candidates ({COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
         ),
-        params![
-            id,
-            c.external_id,
-            c.legal_name,
-            serde_json::to_string(&c.other_names)?,
-            serde_json::to_string(&c.emails)?,
-            serde_json::to_string(&c.phones)?,
-            c.home_address,
-            c.shipping_address,
-            c.claimed_location,
-            c.time_zone,
-            c.role,
-            c.vendor_id,
-            c.applied_on,
-            c.application_ip,
-            at
-        ],
+        params_from_iter(bind(id, c, at)?),
     )?;
     Ok(())
 }
@@ -110,23 +118,7 @@ pub(crate) fn update(
                 time_zone = ?10, role = ?11, vendor_id = ?12, applied_on = ?13,
                 application_ip = ?14, updated_at = ?15
          WHERE id = ?1",
-        params![
-            id,
-            c.external_id,
-            c.legal_name,
-            serde_json::to_string(&c.other_names)?,
-            serde_json::to_string(&c.emails)?,
-            serde_json::to_string(&c.phones)?,
-            c.home_address,
-            c.shipping_address,
-            c.claimed_location,
-            c.time_zone,
-            c.role,
-            c.vendor_id,
-            c.applied_on,
-            c.application_ip,
-            at
-        ],
+        params_from_iter(bind(id, c, at)?),
     )?;
     Ok(())
 }

@@ -63,19 +63,13 @@ pub(crate) fn insert(
     v: &VendorFields,
     at: &Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    write(
+        conn,
         &format!("INSERT INTO vendors ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"),
-        params![
-            id,
-            v.name,
-            v.contact,
-            v.screening_attested,
-            v.attestation_note,
-            v.last_audit_on,
-            at
-        ],
-    )?;
-    Ok(())
+        id,
+        v,
+        at,
+    )
 }
 
 pub(crate) fn update(
@@ -84,10 +78,27 @@ pub(crate) fn update(
     v: &VendorFields,
     at: &Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    write(
+        conn,
         "UPDATE vendors SET name = ?2, contact = ?3, screening_attested = ?4,
                 attestation_note = ?5, last_audit_on = ?6, updated_at = ?7
          WHERE id = ?1",
+        id,
+        v,
+        at,
+    )
+}
+
+/// Both writes bind the same parameters: ?1 the id, ?2..?6 the fields, ?7 the time.
+fn write(
+    conn: &Connection,
+    sql: &str,
+    id: VendorId,
+    v: &VendorFields,
+    at: &Timestamp,
+) -> Result<()> {
+    conn.execute(
+        sql,
         params![
             id,
             v.name,
