@@ -11,7 +11,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   xvfb xauth webkit2gtk-driver
-  poppler-utils qpdf zip unzip
+  poppler-utils qpdf zip unzip python3
 )
 TAURI_DRIVER_VERSION="2.1.0"
 

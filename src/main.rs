@@ -2,18 +2,26 @@
 //! turns its outcome into an exit code and one line on stderr.
 
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::Parser;
 use vetdesk::cli::{Cli, EXIT_BAD_INPUT, run};
+
+/// A bug, not bad input: the process stopped on a panic (sysexits' EX_SOFTWARE).
+const EXIT_INTERNAL: u8 = 70;
 
 fn main() -> ExitCode {
     // Logs are for diagnosing, on request (VETDESK_LOG=debug); errors are printed below.
     let filter = tracing_subscriber::EnvFilter::try_from_env("VETDESK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    // Whatever happens, one line and no backtrace.
+    // A panic that a library catches (an image decoder, the PDF parser) is handled there and
+    // must print nothing; one that reaches here is reported below in one line, no backtrace.
+    static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("vetdesk: internal error: {info}");
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(info.to_string());
+        }
     }));
 
     let cli = match Cli::try_parse() {
@@ -24,11 +32,16 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             eprintln!("vetdesk: error: {e}");
             ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(_) => {
+            let message = LAST_PANIC.lock().ok().and_then(|mut m| m.take()).unwrap_or_default();
+            eprintln!("vetdesk: internal error: {message}");
+            ExitCode::from(EXIT_INTERNAL)
         }
     }
 }
