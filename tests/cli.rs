@@ -6,64 +6,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Output;
-
-use assert_cmd::Command;
-
-struct Cli {
-    dir: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new() -> Self {
-        Cli { dir: tempfile::tempdir().unwrap() }
-    }
-    fn data(&self) -> &Path {
-        self.dir.path()
-    }
-    fn cmd(&self, actor: Option<&str>, args: &[&str]) -> Output {
-        let mut cmd = Command::cargo_bin("vetdesk").unwrap();
-        cmd.env_remove("VETDESK_USER").env("VETDESK_DATA_DIR", self.data());
-        if let Some(actor) = actor {
-            cmd.env("VETDESK_USER", actor);
-        }
-        cmd.args(args).output().unwrap()
-    }
-    /// Runs and expects success; returns stdout.
-    fn ok(&self, actor: Option<&str>, args: &[&str]) -> String {
-        let out = self.cmd(actor, args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-    fn json(&self, actor: Option<&str>, args: &[&str]) -> serde_json::Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        serde_json::from_str(&self.ok(actor, &all)).unwrap()
-    }
-    /// Runs and expects exit code `code`; returns the stderr, checked to be one reason.
-    fn fails(&self, actor: Option<&str>, args: &[&str], code: i32) -> String {
-        let out = self.cmd(actor, args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
-        assert!(!stderr.trim().is_empty());
-        stderr
-    }
-}
-
-fn init_team(cli: &Cli) {
-    cli.ok(None, &["init"]);
-    cli.ok(None, &["user", "add", "ada", "--role", "admin", "--display-name", "Ada Admin"]);
-    for (name, role) in [("rita", "reviewer"), ("ivan", "investigator"), ("cora", "compliance")] {
-        cli.ok(Some("ada"), &["user", "add", name, "--role", role]);
-    }
-}
+use common::cli::{Cli, init_team};
 
 #[test]
 fn walkthrough_from_the_readme() {

@@ -7,73 +7,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
-
-use assert_cmd::Command;
+use common::cli::{Cli, init_team};
 use vetdesk::checks::mrz::check_digit;
-
-struct Cli {
-    dir: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new() -> Self {
-        Cli { dir: tempfile::tempdir().unwrap() }
-    }
-    fn data(&self) -> &Path {
-        self.dir.path()
-    }
-    fn db(&self) -> PathBuf {
-        self.data().join("vetdesk.db")
-    }
-    fn run(&self, actor: Option<&str>, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::cargo_bin("vetdesk").unwrap();
-        cmd.env_remove("VETDESK_USER").env("VETDESK_DATA_DIR", self.data());
-        if let Some(actor) = actor {
-            cmd.env("VETDESK_USER", actor);
-        }
-        if let Some(input) = stdin {
-            cmd.write_stdin(input);
-        }
-        cmd.args(args).output().unwrap()
-    }
-    fn ok(&self, actor: Option<&str>, args: &[&str]) -> String {
-        self.ok_with(actor, args, None)
-    }
-    fn ok_with(&self, actor: Option<&str>, args: &[&str], stdin: Option<&str>) -> String {
-        let out = self.run(actor, args, stdin);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-    fn json(&self, actor: Option<&str>, args: &[&str]) -> serde_json::Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        serde_json::from_str(&self.ok(actor, &all)).unwrap()
-    }
-    /// Runs, expects `code`, and returns the one line of stderr.
-    fn fails(&self, actor: Option<&str>, args: &[&str], stdin: Option<&str>, code: i32) -> String {
-        let out = self.run(actor, args, stdin);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-        stderr
-    }
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.data().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.to_string_lossy().into_owned()
-    }
-}
-
-fn init_team(cli: &Cli) {
-    cli.ok(None, &["init"]);
-    cli.ok(None, &["user", "add", "ada", "--role", "admin"]);
-    for (name, role) in [("rita", "reviewer"), ("ivan", "investigator"), ("cora", "compliance")] {
-        cli.ok(Some("ada"), &["user", "add", name, "--role", role]);
-    }
-}
 
 /// A passport MRZ with correct check digits (ICAO Doc 9303 part 4), valid until 2031.
 fn td3(number: &str, name: &str) -> String {
@@ -128,9 +63,9 @@ fn mrz_reads_files_and_stdin_without_a_data_directory() {
     assert!(json["check_digits"].as_array().unwrap().iter().all(|c| c["passed"] == true));
     assert!(json["problems"].as_array().unwrap().iter().any(|p| p["check"] == "mrz.expired"));
 
-    let err = cli.fails(None, &["mrz", "-"], Some("not an mrz at all\n"), 2);
+    let err = cli.fails_one_line(None, &["mrz", "-"], Some("not an mrz at all\n"), 2);
     assert!(err.contains("not a machine-readable zone"), "{err}");
-    let err = cli.fails(None, &["mrz", "/nonexistent/zone.txt"], None, 2);
+    let err = cli.fails_one_line(None, &["mrz", "/nonexistent/zone.txt"], None, 2);
     assert!(err.contains("cannot read /nonexistent/zone.txt"), "{err}");
 }
 
@@ -313,7 +248,7 @@ fn a_case_recorded_from_the_command_line_shows_its_flags_and_links() {
         "2026-10-13",
     ];
     let before = common::dump(&cli.db());
-    let err = cli.fails(Some("rita"), &everify, None, 2);
+    let err = cli.fails_one_line(Some("rita"), &everify, None, 2);
     assert!(err.contains("offer-accepted (pending) and form-i9-complete (pending)"), "{err}");
     assert_eq!(common::dump(&cli.db()), before);
     cli.ok(Some("rita"), &["check", "set", "1", "offer-accepted", "pass"]);
@@ -516,14 +451,14 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
     ];
     for (args, stdin, expected) in cases {
         let actor = if args[0] == "iplist" || args[0] == "voip" { "ivan" } else { "rita" };
-        let err = cli.fails(Some(actor), &args, stdin, 2);
+        let err = cli.fails_one_line(Some(actor), &args, stdin, 2);
         assert!(err.contains(expected), "{args:?}: {err:?} should contain {expected:?}");
         assert!(!err.contains("4400123456"), "{err}");
     }
     assert_eq!(common::dump(&cli.db()), before);
     // A reviewer may not change the indicator lists.
     let good = cli.file("good.csv", "cidr,category,label\n10.0.0.0/8,proxy,corp\n");
-    let err = cli.fails(Some("rita"), &["iplist", "import", &good], None, 2);
+    let err = cli.fails_one_line(Some("rita"), &["iplist", "import", &good], None, 2);
     assert!(err.contains("rita (reviewer) may not import indicator lists"), "{err}");
     assert_eq!(common::dump(&cli.db()), before);
 }

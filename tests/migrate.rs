@@ -4,23 +4,14 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
+
+use common::copy_dir;
 
 use vetdesk::model::Chain;
 use vetdesk::store::{Clock, DataDir, OpenMode, Store};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn a_version_1_data_directory_opens_migrated_and_verifies_clean() {

@@ -1211,18 +1211,6 @@ fn refused_cli_like_inputs_do_not_touch_other_cases() {
 #[test]
 fn the_search_index_keeps_one_entry_per_candidate_across_the_upgrade() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1");
-    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_dir(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture, dir.path());
     let store = reopen(dir.path());
