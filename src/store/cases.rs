@@ -209,6 +209,15 @@ pub(crate) fn list(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A status a case could move to next (with the decision, for `decided`), and why the store
+/// would refuse the move for the user asking; `None` when it would accept it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatusMove {
+    pub status: CaseStatus,
+    pub decision: Option<Decision>,
+    pub refused: Option<String>,
+}
+
 // ---- one case, whole ----
 
 /// One checklist item of a case: the template's words and the case's result.
