@@ -52,6 +52,10 @@ export async function launchApp({ env = {}, prepare } = {}) {
     close,
     /** Saves a screenshot of the window as target/artifacts/e2e/<name>.png. */
     async screenshot(name) {
+      // Let the page paint what it just loaded: a screenshot is the last composited frame.
+      await session.execute(
+        "return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))",
+      );
       const image = await session.screenshot();
       assert.deepEqual([...image.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "screenshot is a PNG");
       mkdirSync(artifacts, { recursive: true });
