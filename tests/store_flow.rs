@@ -660,3 +660,26 @@ fn queue_filters_and_sorts() {
     let summary = &store.cases(&CaseFilter::default()).unwrap()[1];
     assert!(summary.overdue);
 }
+
+#[test]
+fn verify_stays_clean_when_run_again_after_more_writes() {
+    let (_dir, store, case_id) = populated();
+    assert!(store.verify().unwrap().ok);
+    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "between".into() }).unwrap();
+    let report = store.verify().unwrap();
+    assert!(report.ok, "{:#?}", report.problems);
+}
+
+#[test]
+fn search_sees_writes_made_after_an_earlier_search() {
+    let (_dir, store, case_id) = populated();
+    assert_eq!(store.search("zebra", 10).unwrap().len(), 0);
+    store
+        .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "zebra crossing".into() })
+        .unwrap();
+    assert_eq!(store.search("zebra", 10).unwrap().len(), 1);
+    store
+        .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "another zebra".into() })
+        .unwrap();
+    assert_eq!(store.search("zebra", 10).unwrap().len(), 2);
+}

@@ -578,6 +578,14 @@ impl Store {
     /// Recomputes every audit chain, replays the log against the tables, and re-hashes every
     /// evidence file. Never changes anything.
     pub fn verify(&self) -> Result<VerifyReport> {
-        verify::verify(&self.read(), &self.dir)
+        // A connection of its own: FTS5's integrity check reads a cached index structure
+        // that a long-lived connection may hold from before another connection's writes,
+        // and reports a false checksum mismatch.
+        let conn = Connection::open_with_flags(
+            self.dir.database(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        schema::configure(&conn)?;
+        verify::verify(&conn, &self.dir)
     }
 }
