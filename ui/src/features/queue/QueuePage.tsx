@@ -4,7 +4,7 @@
 // vetting works in Vetdesk and where to begin.
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { CaseSummary } from "../../bindings/CaseSummary";
@@ -88,7 +88,9 @@ function FirstRun() {
   );
 }
 
-function Row({ c, index, top }: { c: CaseSummary; index: number; top: number }) {
+// Memoised: while scrolling, rows that stay on screen keep their props and are not rendered
+// again; only the rows coming into view are.
+const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number; top: number }) {
   const p = c.progress;
   return (
     <a
@@ -140,7 +142,7 @@ function Row({ c, index, top }: { c: CaseSummary; index: number; top: number }) 
       </span>
     </a>
   );
-}
+});
 
 function useSearchMatches(query: string) {
   const search = useSearch(query);

@@ -112,7 +112,7 @@ function Layout() {
           <span className="label">Data directory</span> <DataDirectory />
         </div>
       </header>
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" className={route.name === "queue" ? "content content-fill" : "content"} tabIndex={-1}>
         <UserGate>
           <Page route={route} />
         </UserGate>
