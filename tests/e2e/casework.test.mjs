@@ -110,7 +110,6 @@ test("candidates come in from a CSV file through the import preview", async () =
   assert.deepEqual((await texts("table.preview tbody tr td:nth-child(3)")).slice(0, 2), ["Jonas Berg", "Mei Lin Chen"]);
   await session.clickWhenThere("main .button-row .btn-primary");
   await waitForText("main h2", "Imported");
-  await app.screenshot("31-import-done");
   assert.match(await session.textOf(".import-done p"), /^7 new candidate\(s\), 0 updated, 0 unchanged/);
 });
 
@@ -296,7 +295,6 @@ test("the dark theme can be chosen in Settings", async () => {
   await app.screenshot("25-case-dark");
   await session.execute(`location.hash = "#/queue"`);
   await waitFor("the rows", async () => (await texts(".queue-body .queue-row")).length === 8);
-  await app.screenshot("11-queue-dark");
   await session.click('nav a[href="#/settings"]');
   await session.click('select[name="theme"] option[value="system"]');
 });

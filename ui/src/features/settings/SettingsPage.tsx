@@ -137,7 +137,7 @@ function Appearance() {
   return (
     <section aria-labelledby="appearance-heading">
       <h2 id="appearance-heading">Appearance</h2>
-      <SelectField label="Theme" name="theme" className="field-inline" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+      <SelectField label="Theme" name="theme" className="fit" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
         <option value="system">Follow the desktop</option>
         <option value="light">Light</option>
         <option value="dark">Dark</option>
