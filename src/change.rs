@@ -11,6 +11,12 @@ use crate::model::{
     CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Chain, Decision, EvidenceId,
     ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
 };
+use crate::verification::{
+    AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
+    InterviewFields, InterviewId, IpListId, IpListRow, ObservedIpFields, ObservedIpId,
+    PaymentFields, PaymentId, ReachableHours, ReferenceFields, ReferenceId, VendorAuditId,
+    VoipEntryId, VpnProviderId,
+};
 
 /// One change. Ids marked "filled in" are `None` when a caller submits the change and always
 /// `Some` in the change as recorded in the audit log.
@@ -112,6 +118,136 @@ pub enum Change {
         case_id: CaseId,
         text: String,
     },
+
+    // ---- verification records (see `crate::verification`) ----
+    /// Records an identity document of the case's candidate.
+    RecordDocument {
+        /// Filled in.
+        id: Option<DocumentId>,
+        case_id: CaseId,
+        document: DocumentFields,
+    },
+    /// Replaces every field of a document (a correction).
+    UpdateDocument {
+        id: DocumentId,
+        case_id: CaseId,
+        document: DocumentFields,
+    },
+    RecordInterview {
+        /// Filled in.
+        id: Option<InterviewId>,
+        case_id: CaseId,
+        interview: InterviewFields,
+    },
+    /// Sets (or with `None` removes) the hours at which the candidate is reachable.
+    SetReachableHours {
+        case_id: CaseId,
+        hours: Option<ReachableHours>,
+    },
+    /// Records an E-Verify case; refused until `offer-accepted` and `form-i9-complete` passed.
+    RecordEVerify {
+        /// Filled in.
+        id: Option<EVerifyId>,
+        case_id: CaseId,
+        everify: EVerifyFields,
+    },
+    /// Replaces every field of an E-Verify case: a new result, notice or referral date.
+    UpdateEVerify {
+        id: EVerifyId,
+        case_id: CaseId,
+        everify: EVerifyFields,
+    },
+    AddReference {
+        /// Filled in.
+        id: Option<ReferenceId>,
+        case_id: CaseId,
+        reference: ReferenceFields,
+    },
+    UpdateReference {
+        id: ReferenceId,
+        case_id: CaseId,
+        reference: ReferenceFields,
+    },
+    /// Records bank details, already masked and hashed (`Store::record_payment` does that from
+    /// the typed numbers, which never enter a change).
+    RecordPayment {
+        /// Filled in.
+        id: Option<PaymentId>,
+        case_id: CaseId,
+        payment: PaymentFields,
+    },
+    RecordObservedIp {
+        /// Filled in.
+        id: Option<ObservedIpId>,
+        case_id: CaseId,
+        observed: ObservedIpFields,
+    },
+    /// Records an audit of a staffing vendor's hiring practices.
+    RecordVendorAudit {
+        /// Filled in.
+        id: Option<VendorAuditId>,
+        vendor_id: VendorId,
+        audited_on: NaiveDate,
+        outcome: AuditOutcome,
+        note: Option<String>,
+        /// Filled in: the audit date plus the configured audit interval.
+        next_due: Option<NaiveDate>,
+    },
+    /// Imports an indicator list of CIDR ranges, replacing the list of the same name.
+    ///
+    /// The rows travel in the change itself: `verify` rebuilds every table from the log alone,
+    /// and a list kept only in a side file would make the ranges (and the flags raised from
+    /// them) unprovable. The cost is size: about 40 bytes of canonical JSON per range, so a
+    /// 100,000-range list is one ~4 MB audit record, hashed in a few milliseconds and replayed
+    /// in well under a second; imports are rare and the log is the proof, so that is accepted.
+    /// The store refuses lists over `MAX_IP_LIST_ROWS` (~20 MB) rather than let one record grow
+    /// without bound; larger feeds are split into several named lists.
+    ImportIpList {
+        /// Filled in.
+        id: Option<IpListId>,
+        name: String,
+        file_name: String,
+        /// SHA-256 of the file as read, so the import can be matched to the file it came from.
+        file_sha256: String,
+        rows: Vec<IpListRow>,
+    },
+    RemoveIpList {
+        name: String,
+    },
+    AddVpnProvider {
+        /// Filled in.
+        id: Option<VpnProviderId>,
+        name: String,
+        note: Option<String>,
+    },
+    RemoveVpnProvider {
+        id: VpnProviderId,
+    },
+    /// Adds a number (or a `+digits*` prefix) to the user's VoIP list.
+    AddVoipEntry {
+        /// Filled in.
+        id: Option<VoipEntryId>,
+        /// As typed; filled in with its E.164 form (and `*` for a prefix).
+        pattern: String,
+        label: String,
+    },
+    RemoveVoipEntry {
+        id: VoipEntryId,
+    },
+    /// A red flag raised on a case. Applied only by the store itself, right after the change
+    /// whose facts raised it, in the same transaction and as the same user.
+    FlagRaised {
+        /// Filled in.
+        id: Option<FlagId>,
+        case_id: CaseId,
+        flag: FlagFields,
+    },
+    /// A red flag that no longer holds. Applied only by the store itself.
+    FlagCleared {
+        case_id: CaseId,
+        flag_id: FlagId,
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -141,7 +277,14 @@ impl Change {
             | Change::AddVendor { .. }
             | Change::UpdateVendor { .. }
             | Change::AddCandidate { .. }
-            | Change::UpdateCandidate { .. } => Chain::Global,
+            | Change::UpdateCandidate { .. }
+            | Change::RecordVendorAudit { .. }
+            | Change::ImportIpList { .. }
+            | Change::RemoveIpList { .. }
+            | Change::AddVpnProvider { .. }
+            | Change::RemoveVpnProvider { .. }
+            | Change::AddVoipEntry { .. }
+            | Change::RemoveVoipEntry { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
             | Change::SetPriority { case_id, .. }
@@ -149,8 +292,25 @@ impl Change {
             | Change::SetStatus { case_id, .. }
             | Change::RecordResult { case_id, .. }
             | Change::AttachEvidence { case_id, .. }
-            | Change::AddNote { case_id, .. } => Chain::Case(*case_id),
+            | Change::AddNote { case_id, .. }
+            | Change::RecordDocument { case_id, .. }
+            | Change::UpdateDocument { case_id, .. }
+            | Change::RecordInterview { case_id, .. }
+            | Change::SetReachableHours { case_id, .. }
+            | Change::RecordEVerify { case_id, .. }
+            | Change::UpdateEVerify { case_id, .. }
+            | Change::AddReference { case_id, .. }
+            | Change::UpdateReference { case_id, .. }
+            | Change::RecordPayment { case_id, .. }
+            | Change::RecordObservedIp { case_id, .. }
+            | Change::FlagRaised { case_id, .. }
+            | Change::FlagCleared { case_id, .. } => Chain::Case(*case_id),
         }
+    }
+
+    /// Changes only the store applies, as consequences of others; refused from callers.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Change::FlagRaised { .. } | Change::FlagCleared { .. })
     }
 
     /// Short name of the kind of change, as recorded in the `type` field.
@@ -171,6 +331,25 @@ impl Change {
             Change::RecordResult { .. } => "record_result",
             Change::AttachEvidence { .. } => "attach_evidence",
             Change::AddNote { .. } => "add_note",
+            Change::RecordDocument { .. } => "record_document",
+            Change::UpdateDocument { .. } => "update_document",
+            Change::RecordInterview { .. } => "record_interview",
+            Change::SetReachableHours { .. } => "set_reachable_hours",
+            Change::RecordEVerify { .. } => "record_e_verify",
+            Change::UpdateEVerify { .. } => "update_e_verify",
+            Change::AddReference { .. } => "add_reference",
+            Change::UpdateReference { .. } => "update_reference",
+            Change::RecordPayment { .. } => "record_payment",
+            Change::RecordObservedIp { .. } => "record_observed_ip",
+            Change::RecordVendorAudit { .. } => "record_vendor_audit",
+            Change::ImportIpList { .. } => "import_ip_list",
+            Change::RemoveIpList { .. } => "remove_ip_list",
+            Change::AddVpnProvider { .. } => "add_vpn_provider",
+            Change::RemoveVpnProvider { .. } => "remove_vpn_provider",
+            Change::AddVoipEntry { .. } => "add_voip_entry",
+            Change::RemoveVoipEntry { .. } => "remove_voip_entry",
+            Change::FlagRaised { .. } => "flag_raised",
+            Change::FlagCleared { .. } => "flag_cleared",
         }
     }
 }

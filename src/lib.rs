@@ -11,6 +11,7 @@ pub mod model;
 pub mod report;
 pub mod store;
 pub mod template;
+pub mod verification;
 
 pub use change::Change;
 pub use store::{Store, StoreError};

@@ -24,6 +24,7 @@ use ts_rs::TS;
 
 pub mod address;
 pub mod email;
+pub mod flags;
 pub mod iprange;
 pub mod mrz;
 pub mod names;

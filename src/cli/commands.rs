@@ -31,16 +31,16 @@ pub enum CliError {
     Io { context: String, source: std::io::Error },
 }
 
-type Result<T> = std::result::Result<T, CliError>;
+pub(super) type Result<T> = std::result::Result<T, CliError>;
 
-struct Ctx {
+pub(super) struct Ctx {
     cli_actor: Option<String>,
-    json: bool,
-    store: Store,
+    pub(super) json: bool,
+    pub(super) store: Store,
 }
 
 impl Ctx {
-    fn actor(&self) -> Result<&str> {
+    pub(super) fn actor(&self) -> Result<&str> {
         self.cli_actor.as_deref().filter(|a| !a.trim().is_empty()).ok_or_else(|| {
             CliError::Usage(
                 "who is acting? pass --as USER or set VETDESK_USER (see `vetdesk user list`)"
@@ -49,7 +49,11 @@ impl Ctx {
         })
     }
 
-    fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) -> Result<()> {
+    pub(super) fn print<T: Serialize>(
+        &self,
+        value: &T,
+        text: impl FnOnce() -> String,
+    ) -> Result<()> {
         if self.json {
             let json = serde_json::to_string_pretty(value)
                 .map_err(|e| CliError::Usage(format!("cannot print JSON: {e}")))?;
@@ -61,17 +65,23 @@ impl Ctx {
     }
 }
 
-fn date(field: &str, text: &str) -> Result<NaiveDate> {
+pub(super) fn date(field: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| CliError::Usage(format!("{field} {text:?} is not a date like 2026-03-31")))
 }
 
-fn optional_date(field: &str, text: &Option<String>) -> Result<Option<NaiveDate>> {
+pub(super) fn optional_date(field: &str, text: &Option<String>) -> Result<Option<NaiveDate>> {
     text.as_deref().map(|t| date(field, t)).transpose()
 }
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
+    // Reading an MRZ needs no data directory.
+    if let Command::Verification(super::verification::VerificationCommand::Mrz { file }) =
+        &cli.command
+    {
+        return super::verification::mrz(file, cli.json);
+    }
     let dir = DataDir::resolve(cli.data_dir.as_deref())?;
     let mode = match cli.command {
         Command::Init => OpenMode::CreateIfMissing,
@@ -91,6 +101,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Audit(AuditCommand::Show { id }) => audit(&ctx, &id),
         Command::Search { query, limit } => search(&ctx, &query.join(" "), limit),
         Command::Verify => verify(&ctx),
+        Command::Verification(c) => super::verification::run(&ctx, c),
     }
 }
 
@@ -702,6 +713,14 @@ fn describe_change(kind: &str, change: &serde_json::Value) -> String {
         },
         "attach_evidence" => format!("evidence {}: {}", get("id"), get("original_name")),
         "add_note" => format!("note: {}", get("text")),
+        "flag_raised" => {
+            let flag = change.get("flag");
+            let field = |k: &str| {
+                flag.and_then(|f| f.get(k)).and_then(|v| v.as_str()).unwrap_or("").to_string()
+            };
+            format!("flag {} raised [{}] {}", get("id"), field("severity"), field("rule"))
+        }
+        "flag_cleared" => format!("flag {} cleared: {}", get("flag_id"), get("reason")),
         "open_case" => format!("opened for candidate {}", get("candidate_id")),
         "assign_case" => format!("assigned to {}", get("assignee")),
         "add_user" => format!("user {} ({})", get("name"), get("role")),

@@ -4,6 +4,7 @@
 
 mod commands;
 mod render;
+mod verification;
 
 use std::path::PathBuf;
 
@@ -78,6 +79,8 @@ pub enum Command {
     /// Recompute every audit chain, replay the log against the tables, re-hash every evidence
     /// file. Exits 1 and names each problem if anything does not match.
     Verify,
+    #[command(flatten)]
+    Verification(verification::VerificationCommand),
 }
 
 #[derive(Subcommand, Debug)]

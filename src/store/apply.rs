@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use super::{Result, StatusMove, StoreError, candidates, cases, users, vendors};
+use super::{Result, StatusMove, StoreError, candidates, cases, users, vendors, verification};
 use crate::change::{Change, StoredFile, TemplateRef};
 use crate::model::{
     CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, ItemState, Role,
@@ -15,8 +15,8 @@ use crate::model::{
 };
 use crate::template::{self, DEFAULT_TEMPLATE};
 
-const MAX_TEXT: usize = 100_000;
-const MAX_FIELD: usize = 1_000;
+pub(super) const MAX_TEXT: usize = 100_000;
+pub(super) const MAX_FIELD: usize = 1_000;
 
 /// The user a change is applied as. The very first user of an empty store adds themself.
 pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Result<User> {
@@ -56,7 +56,7 @@ pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Re
     Err(StoreError::UnknownActor(actor.to_string()))
 }
 
-fn require(user: &User, allowed: &[Role], action: impl Into<String>) -> Result<()> {
+pub(super) fn require(user: &User, allowed: &[Role], action: impl Into<String>) -> Result<()> {
     if allowed.contains(&user.role) {
         Ok(())
     } else {
@@ -68,11 +68,11 @@ fn require(user: &User, allowed: &[Role], action: impl Into<String>) -> Result<(
     }
 }
 
-const DECIDERS: &[Role] = &[Role::Investigator, Role::Compliance, Role::Admin];
-const SIGNERS: &[Role] = &[Role::Compliance, Role::Admin];
+pub(super) const DECIDERS: &[Role] = &[Role::Investigator, Role::Compliance, Role::Admin];
+pub(super) const SIGNERS: &[Role] = &[Role::Compliance, Role::Admin];
 
 /// Trims a required text field and refuses it empty or overlong.
-fn required(field: &str, value: &str, max: usize) -> Result<String> {
+pub(super) fn required(field: &str, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(StoreError::Invalid(format!("{field} must not be empty")));
@@ -84,7 +84,7 @@ fn required(field: &str, value: &str, max: usize) -> Result<String> {
 }
 
 /// Trims an optional text field; blank becomes absent.
-fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+pub(super) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => required(field, v, max).map(Some),
@@ -254,7 +254,7 @@ fn active_user(conn: &Connection, name: Option<&str>) -> Result<Option<String>> 
     }
 }
 
-fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
+pub(super) fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
     let case = cases::get(conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
     if case.status == CaseStatus::Closed {
         return Err(StoreError::Conflict(format!(
@@ -293,7 +293,13 @@ fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
 /// Every status move from the case's current status, each with the reason it would be refused
 /// for this user (none when it would be accepted): the same rules `resolve` applies, asked
 /// before the change is made so that a UI can offer only what the store will take.
-pub(crate) fn status_moves(conn: &Connection, user: &User, case: &Case) -> Result<Vec<StatusMove>> {
+pub(crate) fn status_moves(
+    conn: &Connection,
+    user: &User,
+    case: &Case,
+    at: &Timestamp,
+    config: &super::Config,
+) -> Result<Vec<StatusMove>> {
     let mut moves = Vec::new();
     for &status in CaseStatus::ALL.iter().filter(|s| **s != case.status) {
         let decisions: Vec<Option<Decision>> = if status == CaseStatus::Decided {
@@ -304,6 +310,9 @@ pub(crate) fn status_moves(conn: &Connection, user: &User, case: &Case) -> Resul
         for decision in decisions {
             let verdict = check_transition(user, case, status).and_then(|()| match decision {
                 Some(Decision::Cleared) => check_can_clear(conn, case),
+                d if verification::is_rejection(d) => {
+                    verification::check_can_reject(conn, case, at, config)
+                }
                 _ => Ok(()),
             });
             let refused = match verdict {
@@ -325,6 +334,7 @@ pub(crate) fn resolve(
     user: &User,
     at: &Timestamp,
     data_dir: &std::path::Path,
+    config: &super::Config,
     change: Change,
 ) -> Result<Change> {
     Ok(match change {
@@ -460,6 +470,9 @@ pub(crate) fn resolve(
                     ));
                 }
                 (CaseStatus::Decided, Some(Decision::Cleared)) => check_can_clear(conn, &case)?,
+                (CaseStatus::Decided, d) if verification::is_rejection(d) => {
+                    verification::check_can_reject(conn, &case, at, config)?
+                }
                 (CaseStatus::Decided, Some(_)) => {}
                 (_, Some(d)) => {
                     return Err(StoreError::Invalid(format!(
@@ -507,6 +520,27 @@ pub(crate) fn resolve(
             }
             let text = required("note", &text, MAX_TEXT)?;
             Change::AddNote { id: Some(cases::next_id(conn, "notes")?), case_id, text }
+        }
+        verification @ (Change::RecordDocument { .. }
+        | Change::UpdateDocument { .. }
+        | Change::RecordInterview { .. }
+        | Change::SetReachableHours { .. }
+        | Change::RecordEVerify { .. }
+        | Change::UpdateEVerify { .. }
+        | Change::AddReference { .. }
+        | Change::UpdateReference { .. }
+        | Change::RecordPayment { .. }
+        | Change::RecordObservedIp { .. }
+        | Change::RecordVendorAudit { .. }
+        | Change::ImportIpList { .. }
+        | Change::RemoveIpList { .. }
+        | Change::AddVpnProvider { .. }
+        | Change::RemoveVpnProvider { .. }
+        | Change::AddVoipEntry { .. }
+        | Change::RemoveVoipEntry { .. }
+        | Change::FlagRaised { .. }
+        | Change::FlagCleared { .. }) => {
+            verification::resolve(conn, user, at, config, verification)?
         }
     })
 }
@@ -723,5 +757,24 @@ pub(crate) fn write_effects(
         Change::AddNote { id, case_id, text } => {
             cases::insert_note(conn, id.ok_or_else(missing_id)?, *case_id, text, actor, at)
         }
+        verification @ (Change::RecordDocument { .. }
+        | Change::UpdateDocument { .. }
+        | Change::RecordInterview { .. }
+        | Change::SetReachableHours { .. }
+        | Change::RecordEVerify { .. }
+        | Change::UpdateEVerify { .. }
+        | Change::AddReference { .. }
+        | Change::UpdateReference { .. }
+        | Change::RecordPayment { .. }
+        | Change::RecordObservedIp { .. }
+        | Change::RecordVendorAudit { .. }
+        | Change::ImportIpList { .. }
+        | Change::RemoveIpList { .. }
+        | Change::AddVpnProvider { .. }
+        | Change::RemoveVpnProvider { .. }
+        | Change::AddVoipEntry { .. }
+        | Change::RemoveVoipEntry { .. }
+        | Change::FlagRaised { .. }
+        | Change::FlagCleared { .. }) => verification::write(conn, at, actor, verification),
     }
 }

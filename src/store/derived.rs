@@ -6,10 +6,11 @@ use rusqlite::{Connection, params};
 
 use super::{Result, cases};
 use crate::change::Change;
-use crate::model::Candidate;
+use crate::model::{Candidate, Timestamp};
 
 /// Keeps the derived tables in step with one applied change.
-pub(crate) fn after_change(conn: &Connection, change: &Change) -> Result<()> {
+pub(crate) fn after_change(conn: &Connection, at: &Timestamp, change: &Change) -> Result<()> {
+    super::verification::after_change(conn, at, change)?;
     match change {
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
             index_candidate(conn, *id)
@@ -72,18 +73,21 @@ fn index_candidate(conn: &Connection, id: i64) -> Result<()> {
     let Some(candidate) = super::candidates::get(conn, id)? else {
         return Ok(());
     };
-    conn.execute("DELETE FROM search_index WHERE kind = 'candidate' AND ref_id = ?1", [id])?;
+    // A candidate's entry has rowid -id: FTS5 cannot index `ref_id`, so finding the old entry
+    // by it would scan the whole index on every candidate change (quadratic on an import).
+    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [-id])?;
     conn.execute(
-        "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
-         VALUES ('candidate', ?1, NULL, ?1, ?2, ?3)",
-        params![id, candidate.fields.legal_name, candidate_body(&candidate)],
+        "INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
+         VALUES (?1, 'candidate', ?2, NULL, ?2, ?3, ?4)",
+        params![-id, id, candidate.fields.legal_name, candidate_body(&candidate)],
     )?;
     Ok(())
 }
 
-/// Rebuilds the whole search index from the tables.
+/// Rebuilds every derived table: the search index, and the link index and address history.
 #[allow(dead_code)]
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    super::verification::rebuild_derived(conn)?;
     conn.execute("DELETE FROM search_index", [])?;
     for candidate in super::candidates::list(conn)? {
         index_candidate(conn, candidate.id)?;
@@ -94,7 +98,11 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     for case_id in case_ids {
         for note in cases::notes(conn, case_id)? {
-            after_change(conn, &Change::AddNote { id: Some(note.id), case_id, text: note.text })?;
+            after_change(
+                conn,
+                &note.created_at,
+                &Change::AddNote { id: Some(note.id), case_id, text: note.text },
+            )?;
         }
         for e in cases::evidence_of_case(conn, case_id)? {
             conn.execute(

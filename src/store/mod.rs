@@ -17,6 +17,7 @@ mod schema;
 mod search;
 mod users;
 mod vendors;
+mod verification;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,11 @@ pub use cases::{
 };
 pub use config::Config;
 pub use search::SearchHit;
+pub use verification::secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use verification::{
+    CaseVerification, DocumentView, EVERIFY_PREREQUISITES, EVerifyView, MAX_IP_LIST_ROWS,
+    ObservedIpView,
+};
 pub use verify::{Problem, ProblemKind, VerifyReport};
 
 use crate::change::Change;
@@ -213,6 +219,9 @@ enum RowOutcome {
 pub struct Applied {
     pub change: Change,
     pub record: AuditRecord,
+    /// Red flags the change raised or cleared, applied right after it in the same transaction
+    /// (each with its own audit record in the case's chain).
+    pub flags: Vec<Applied>,
 }
 
 pub struct Store {
@@ -239,7 +248,15 @@ impl Store {
         let mut writer = Connection::open(&db_path)?;
         schema::configure(&writer)?;
         schema::enable_wal(&writer)?;
+        let before: u32 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         schema::migrate(&mut writer)?;
+        if before == 1 {
+            // The link index and address history arrived with schema 2: build them for the
+            // candidates already there.
+            let tx = writer.transaction()?;
+            verification::rebuild_derived(&tx)?;
+            tx.commit()?;
+        }
         let reader = Connection::open_with_flags(
             &db_path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -298,6 +315,12 @@ impl Store {
         let at = self.clock.now();
         let mut applied = Vec::with_capacity(changes.len());
         for change in changes {
+            if change.is_internal() {
+                return Err(StoreError::Invalid(format!(
+                    "{} changes are made by the store itself when the facts under a flag change",
+                    change.kind()
+                )));
+            }
             applied.push(self.apply_in(&tx, actor, &at, change)?);
         }
         tx.commit()?;
@@ -313,13 +336,23 @@ impl Store {
         change: Change,
     ) -> Result<Applied> {
         let acting = apply::acting_user(tx, actor, &change)?;
-        let resolved = apply::resolve(tx, &acting, at, &self.dir.root, change)?;
+        let resolved = apply::resolve(tx, &acting, at, &self.dir.root, &self.config, change)?;
+        // Cases whose flags the change may touch, asked before the write (a value being
+        // replaced) and after it (the new value); flag changes themselves touch nothing.
+        let mut watched = verification::watch(tx, &resolved)?;
         apply::write_effects(tx, at, &acting.name, &resolved)?;
-        derived::after_change(tx, &resolved)?;
+        derived::after_change(tx, at, &resolved)?;
         let value = serde_json::to_value(&resolved)?;
         let record = audit::append(tx, resolved.chain(), at, &acting.name, &value)?;
         tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
-        Ok(Applied { change: resolved, record })
+        watched.extend(verification::watch(tx, &resolved)?);
+        let mut flags = Vec::new();
+        for case_id in watched {
+            for flag_change in verification::reflag(tx, case_id, at, &self.config)? {
+                flags.push(self.apply_in(tx, &acting.name, at, flag_change)?);
+            }
+        }
+        Ok(Applied { change: resolved, record, flags })
     }
 
     /// Adds a candidate and, when asked, opens a case for them, in one transaction: a
@@ -569,7 +602,7 @@ impl Store {
         };
         let case =
             cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-        apply::status_moves(&conn, &user, &case)
+        apply::status_moves(&conn, &user, &case, &self.clock.now(), &self.config)
     }
     /// Full-text search over candidates, notes and evidence descriptions, best match first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {

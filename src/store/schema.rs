@@ -7,8 +7,10 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration, in order; the database's `user_version` is the number of those applied.
-pub(crate) const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_core.sql", include_str!("migrations/0001_core.sql"))];
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_core.sql", include_str!("migrations/0001_core.sql")),
+    ("0002_verification.sql", include_str!("migrations/0002_verification.sql")),
+];
 
 pub(crate) fn latest_version() -> u32 {
     MIGRATIONS.len() as u32

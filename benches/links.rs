@@ -1,0 +1,301 @@
+//! Links between candidates at scale: 100,000 candidates with the sharing a facilitator network
+//! leaves (phone rings, shared mailboxes, laptop-farm addresses and PMBs, VPN exits, shared
+//! bank accounts, references who are each other), built through the store's one door. Then the
+//! links of one case, the query investigators run most, timed next to a direct SQL lookup of
+//! one normalised value on the same data (the floor an index gives), with their ratio.
+//!
+//! `cargo bench --bench links`; environment: VETDESK_BENCH_CANDIDATES (default 100000),
+//! VETDESK_BENCH_ONBOARDED (candidates with a case, references and bank details; default
+//! 5000), VETDESK_BENCH_RUNS (timed runs, median reported; default 201), VETDESK_BENCH_DIR
+//! (where the data directory goes; default the system temp directory).
+
+// A failed step is a failed benchmark: panicking with the cause is the report.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use vetdesk::change::Change;
+use vetdesk::import::{ImportFile, ImportRow};
+use vetdesk::model::{CaseKind, Priority, Role};
+use vetdesk::store::{Clock, DataDir, OpenMode, Store};
+use vetdesk::verification::{PaymentInput, ReferenceFields};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// xorshift64*: a fixed seed gives the same population every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(1000) < percent * 10
+    }
+}
+
+const STREETS: &[&str] =
+    &["Main", "Oak", "Maple", "Cedar", "Elm", "Pine", "Lake", "Hill", "Park", "Washington"];
+const SUFFIXES: &[&str] = &["St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct"];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Austin", "TX", "787"),
+    ("Chicago", "IL", "606"),
+    ("Denver", "CO", "802"),
+    ("Seattle", "WA", "981"),
+    ("Atlanta", "GA", "303"),
+    ("Boston", "MA", "021"),
+    ("Phoenix", "AZ", "850"),
+    ("Newark", "NJ", "071"),
+];
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let total = env_u64("VETDESK_BENCH_CANDIDATES", 100_000) as usize;
+    let onboarded = (env_u64("VETDESK_BENCH_ONBOARDED", 5_000) as usize).min(total);
+    let runs = env_u64("VETDESK_BENCH_RUNS", 201).max(1) as usize;
+    let base = std::env::var_os("VETDESK_BENCH_DIR").map_or_else(std::env::temp_dir, Into::into);
+    let dir = tempfile::tempdir_in(&base).unwrap();
+    let store = Store::open(
+        DataDir::new(dir.path()),
+        OpenMode::CreateIfMissing,
+        Clock::fixed("2026-11-02T09:00:00.000Z".parse().unwrap()),
+    )
+    .unwrap();
+    for (name, role) in [("ada", Role::Admin), ("rita", Role::Reviewer)] {
+        store
+            .apply(
+                "ada",
+                Change::AddUser { id: None, name: name.into(), display_name: name.into(), role },
+            )
+            .unwrap();
+    }
+
+    // The population: everyone has their own phone, mailbox, home and application IP, except
+    // where a facilitator network ties them together.
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rows = Vec::with_capacity(total);
+    let mut ring_phone = String::new();
+    let mut ring_mail = String::new();
+    let mut farm = String::new();
+    let mut pmb = String::new();
+    let vpn_exits: Vec<String> = (0..40).map(|i| format!("203.0.113.{}", i + 10)).collect();
+    for i in 0..total {
+        let (city, state, zip) = CITIES[i % CITIES.len()];
+        let street = format!(
+            "{} {} {}",
+            100 + i / 70,
+            STREETS[rng.below(STREETS.len() as u64) as usize],
+            SUFFIXES[(i / 7) % SUFFIXES.len()]
+        );
+        let home_line = format!("{street} Apt {}, {city}, {state} {zip}{:02}", i % 97 + 1, i % 89);
+        let mut phone =
+            format!("+1 ({}) {}-{:04}", 201 + (i / 8000) % 700, 200 + (i / 10) % 700, i % 10_000);
+        let mut email = format!("cand{i}.dev@example.com");
+        let mut home = home_line.clone();
+        let mut shipping = None;
+        let mut ip = format!("100.{}.{}.{}", 64 + (i >> 16) % 64, (i >> 8) % 256, i % 256);
+        // A phone ring: every 6th candidate of a ring block reuses the ring's number.
+        if rng.chance(2) {
+            if ring_phone.is_empty() || rng.chance(25) {
+                ring_phone = phone.clone();
+            }
+            phone = ring_phone.replace(['(', ')'], " ");
+        }
+        // One Gmail mailbox behind several candidates, spelled with dots and tags.
+        if rng.chance(1) {
+            if ring_mail.is_empty() || rng.chance(30) {
+                ring_mail = format!("talent.hub{i}");
+            }
+            email = format!("{}+c{i}@gmail.com", ring_mail.replace('.', ""));
+        }
+        // A laptop farm: several candidates at one house; a PMB several ship to.
+        if rng.chance(1) {
+            if farm.is_empty() || rng.chance(20) {
+                farm = home.clone();
+            }
+            home = farm.to_uppercase().replace(" APT ", " # ");
+        }
+        if rng.chance(1) {
+            if pmb.is_empty() || rng.chance(5) {
+                pmb = format!(
+                    "{} Commerce Dr Ste 100 PMB {}, {city}, {state} {zip}01",
+                    500 + i % 50,
+                    i % 900
+                );
+            }
+            shipping = Some(pmb.clone());
+        }
+        // VPN exits, each seen behind dozens of candidates.
+        if rng.chance(2) {
+            ip = vpn_exits[rng.below(vpn_exits.len() as u64) as usize].clone();
+        }
+        rows.push(ImportRow {
+            line: i as u64 + 2,
+            external_id: format!("ATS-{i:06}"),
+            full_name: format!("Candidate {i}"),
+            emails: vec![email],
+            phones: vec![phone],
+            home_address: Some(home),
+            shipping_address: shipping,
+            claimed_location: Some(format!("{city}, {state}")),
+            ip_address: Some(ip),
+            vendor: None,
+            role: Some("Backend engineer".into()),
+            applied_on: None,
+        });
+    }
+    let columns = [
+        "external_id",
+        "full_name",
+        "email",
+        "phone",
+        "home_address",
+        "shipping_address",
+        "claimed_location",
+        "ip_address",
+        "role",
+    ]
+    .map(String::from)
+    .to_vec();
+    let started = Instant::now();
+    for chunk in rows.chunks(10_000) {
+        let file = ImportFile { columns: columns.clone(), rows: chunk.to_vec() };
+        store.import_candidates("rita", &file, false).unwrap();
+    }
+    let imported = started.elapsed();
+
+    // Onboarded candidates have a case, a reference and bank details; some share an account,
+    // some references vouch for each other.
+    let started = Instant::now();
+    let mut shared_account = String::from("4400000001");
+    let mut last_reference_phone = String::from("+1 415 555 0100");
+    let mut cases = Vec::with_capacity(onboarded);
+    for k in 0..onboarded {
+        let candidate = (k * (total / onboarded.max(1))) as i64 + 1;
+        let opened = store
+            .apply(
+                "rita",
+                Change::OpenCase {
+                    id: None,
+                    candidate_id: candidate,
+                    kind: CaseKind::PreHire,
+                    assignee: None,
+                    priority: Priority::Normal,
+                    due_on: None,
+                    template: None,
+                },
+            )
+            .unwrap();
+        let Change::OpenCase { id: Some(case), .. } = opened.change else { panic!("no case id") };
+        cases.push(case);
+        let phone = if rng.chance(2) {
+            last_reference_phone.clone()
+        } else {
+            last_reference_phone = format!("+1 415 {} {:04}", 200 + k % 700, k % 10_000);
+            last_reference_phone.clone()
+        };
+        let reference = ReferenceFields {
+            name: format!("Reference {k}"),
+            email: Some(format!("ref{k}@corp{}.example", k % 300)),
+            phone: Some(phone),
+            relationship: "former manager".into(),
+            company: Some(format!("Corp {}", k % 300)),
+            note: None,
+        };
+        store.apply("rita", Change::AddReference { id: None, case_id: case, reference }).unwrap();
+        let account = if rng.chance(1) {
+            shared_account.clone()
+        } else {
+            shared_account = format!("44{:08}", k + 10);
+            shared_account.clone()
+        };
+        let payment = PaymentInput {
+            routing_number: "021000021".into(),
+            account_number: account,
+            ..PaymentInput::default()
+        };
+        store.record_payment("rita", case, &payment).unwrap();
+    }
+    let recorded = started.elapsed();
+
+    // The case with the most links is the worst case an investigator opens.
+    let db = dir.path().join("vetdesk.db");
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let keys: i64 = conn.query_row("SELECT count(*) FROM link_keys", [], |r| r.get(0)).unwrap();
+    let mut busiest = (0usize, cases[0]);
+    for case in &cases {
+        let n = store.links(*case).unwrap().len();
+        if n > busiest.0 {
+            busiest = (n, *case);
+        }
+    }
+    let (_, case) = busiest;
+    let links = store.links(case).unwrap();
+    let shared: usize = links.iter().map(|l| l.shared.len()).sum();
+
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let found = store.links(case).unwrap();
+        samples.push(start.elapsed());
+        assert_eq!(found.len(), links.len());
+    }
+    let links_time = median(samples);
+
+    // The floor: one normalised value looked up in the index, nothing else.
+    let value: String = conn
+        .query_row(
+            "SELECT k.value FROM link_keys k JOIN cases c ON c.candidate_id = k.candidate_id
+             WHERE c.id = ?1 AND k.kind = 'phone' LIMIT 1",
+            [case],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut stmt = conn
+        .prepare("SELECT candidate_id FROM link_keys WHERE kind = 'phone' AND value = ?1")
+        .unwrap();
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        let holders: Vec<i64> =
+            stmt.query_map([&value], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        samples.push(start.elapsed());
+        assert!(!holders.is_empty());
+    }
+    let lookup_time = median(samples);
+
+    println!(
+        "links benchmark ({total} candidates, {onboarded} with a case, references and bank details)"
+    );
+    println!(
+        "  build: import {:.1} s, cases and records {:.1} s; {keys} normalised identifiers",
+        imported.as_secs_f64(),
+        recorded.as_secs_f64()
+    );
+    println!("  case {case}: {} linked candidates, {shared} shared identifiers", links.len());
+    println!("  Store::links(case)           median {:8.3} ms over {runs} runs", ms(links_time));
+    println!("  one indexed value lookup     median {:8.3} ms over {runs} runs", ms(lookup_time));
+    println!(
+        "  ratio links / lookup         {:8.1}x",
+        links_time.as_secs_f64() / lookup_time.as_secs_f64().max(1e-9)
+    );
+    println!("  under the 50 ms budget:      {}", if ms(links_time) < 50.0 { "yes" } else { "NO" });
+}
