@@ -2,7 +2,7 @@
 //! the app manifest makes each one need an explicit grant in `capabilities/`.
 
 /// Every command of the app; `capabilities/main.json` grants each to the main window.
-const COMMANDS: [&str; 27] = [
+const COMMANDS: [&str; 30] = [
     "app_info",
     "users_list",
     "user_add",
@@ -23,6 +23,9 @@ const COMMANDS: [&str; 27] = [
     "check_record",
     "note_add",
     "search",
+    "case_flags",
+    "case_links",
+    "flags_refresh",
     "upload_begin_evidence",
     "upload_begin_import",
     "upload_chunk",

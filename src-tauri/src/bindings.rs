@@ -34,6 +34,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         crate::commands::cases::RecordResult,
         crate::commands::cases::NoteAdd,
         crate::commands::cases::SearchRequest,
+        crate::commands::flags::FlagsRefresh,
         crate::commands::uploads::UploadRef,
         crate::commands::uploads::ImportCommit,
         crate::uploads::EvidenceUpload,
@@ -58,6 +59,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         vetdesk::store::CaseDetail,
         vetdesk::store::StatusMove,
         vetdesk::store::SearchHit,
+        vetdesk::verification::CaseFlags,
+        vetdesk::verification::Link,
     );
     Ok(())
 }

@@ -126,10 +126,35 @@ test("a candidate added with the form opens their case", async () => {
   await session.execute(`document.querySelector('input[name="application_ip"]').select()`);
   await session.type('input[name="application_ip"]', "203.0.113.7");
   await session.type('input[name="claimed_location"]', "Minneapolis, MN");
+  // The phone of a candidate imported before, and a private mailbox to ship the laptop to.
+  await session.type('textarea[name="phones"]', "+1 415 555 0102");
+  await session.type('textarea[name="home_address"]', "1200 Nicollet Mall, Minneapolis, MN 55403");
+  await session.type('textarea[name="shipping_address"]', "PMB 12, 500 Oak Ave, Dover, DE 19901");
   await session.click('form button[type="submit"]');
   await waitFor("the new case", async () => (await session.execute("return location.hash")) === "#/cases/8");
   await waitForText("main h1", "Anna Maria Eriksson", 20_000);
   assert.equal(await session.textOf('[data-testid="case-status"]'), "Open");
+});
+
+test("red flags and links to other candidates are shown with their reasons", async () => {
+  await waitFor("the risk", async () => /^\d+ red flags · risk \d+ \((high|critical)\)$/.test(await session.textOf('[data-testid="case-risk"]')));
+  await session.click('a[data-tab="flags"]');
+  await waitFor("the flags", async () => (await texts("[data-flag]")).length >= 2);
+  const rules = await session.execute(`return [...document.querySelectorAll('[aria-label="Open red flags"] > [data-flag]')].map((f) => f.dataset.flag)`);
+  for (const rule of ["phone.shared", "address.mail_drop", "address.shipping_differs"]) {
+    assert.ok(rules.includes(rule), `${rule} in ${rules}`);
+  }
+  assert.match(await session.textOf('[data-flag="phone.shared"]'), /is also the phone of candidate 2 \(Mei Lin Chen\)/);
+  assert.match(await session.textOf('[data-flag="address.mail_drop"] .flag-why'), /drop-shipment sites for corporate laptops/);
+  // The link to the candidate with the same phone, and a click through to their case.
+  await waitForText('[data-candidate="2"] td', "+14155550102");
+  await session.execute(`document.querySelector("main").scrollTop = 0`);
+  await app.screenshot("26-case-flags");
+  await session.click('[data-candidate="2"] a.related');
+  await waitForText("main h1", "Mei Lin Chen");
+  await waitFor("Mei's flag", async () => (await texts('[data-flag="phone.shared"]')).length === 1);
+  await session.execute(`history.back()`);
+  await waitForText("main h1", "Anna Maria Eriksson");
 });
 
 test("an image is attached through the file chooser and shown as a thumbnail", async () => {
@@ -242,7 +267,7 @@ test("a note written with the command line while the app is open shows up", asyn
 
 test("every step is in the case's audit timeline", async () => {
   await session.click('a[data-tab="audit"]');
-  await waitFor("the timeline", async () => (await texts(".timeline-entry")).length >= 8);
+  await waitFor("the timeline", async () => (await texts(".timeline-entry")).length >= 11);
   const entries = await texts(".timeline-what");
   const expected = [
     /^ada opened the case \(Pre-hire, priority normal, assigned to ada\)/,
@@ -255,8 +280,12 @@ test("every step is in the case's audit timeline", async () => {
     /^ada changed the status to in review.*Reason: Identity documents received; starting the review\./,
     /^ada added a note.*Reference call with the previous employer/,
   ];
-  assert.equal(entries.length, expected.length, entries.join("\n"));
-  entries.forEach((text, i) => assert.match(text, expected[i], `entry ${i + 1}: ${text}`));
+  // The flags the rules raised are in the trail too, as the store's own changes.
+  const flags = entries.filter((text) => / red flag: /.test(text));
+  assert.ok(flags.some((t) => /^ada raised a high red flag: Another candidate gives the same phone number/.test(t)), flags.join("\n"));
+  const steps = entries.filter((text) => !flags.includes(text));
+  assert.equal(steps.length, expected.length, steps.join("\n"));
+  steps.forEach((text, i) => assert.match(text, expected[i], `entry ${i + 1}: ${text}`));
   await app.screenshot("23-case-audit");
 });
 
@@ -277,6 +306,13 @@ test("the queue lists every case, searches the full text and filters", async () 
     (await texts(".queue-body .queue-name")).join() === "Lena Fischer,Sofia Rossi,Mei Lin Chen",
   );
   assert.equal(await session.textOf("#queue-count"), "3 of 8 cases");
+  await session.click(".queue-filters .btn-small");
+  await waitFor("all rows again", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await session.click('input[name="flagged"]');
+  // Anna (shared phone, mail drop) and the candidates of a vendor never audited.
+  await waitFor("the flagged cases", async () =>
+    (await texts(".queue-body .queue-name")).join() === "Anna Maria Eriksson,Lena Fischer,Sofia Rossi,Mei Lin Chen",
+  );
   await session.click(".queue-filters .btn-small");
   await waitFor("all rows again", async () => (await texts(".queue-body .queue-row")).length === 8);
   await app.screenshot("10-queue");

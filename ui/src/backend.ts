@@ -12,6 +12,7 @@ import type { AuditRecord } from "./bindings/AuditRecord";
 import type { CandidateAdd } from "./bindings/CandidateAdd";
 import type { CandidateAdded } from "./bindings/CandidateAdded";
 import type { CaseDetail } from "./bindings/CaseDetail";
+import type { CaseFlags } from "./bindings/CaseFlags";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseRef } from "./bindings/CaseRef";
 import type { CaseSummary } from "./bindings/CaseSummary";
@@ -20,7 +21,9 @@ import type { EvidenceUpload } from "./bindings/EvidenceUpload";
 import type { ImportCommit } from "./bindings/ImportCommit";
 import type { ImportCommitted } from "./bindings/ImportCommitted";
 import type { ImportPreview } from "./bindings/ImportPreview";
+import type { FlagsRefresh } from "./bindings/FlagsRefresh";
 import type { ImportUpload } from "./bindings/ImportUpload";
+import type { Link } from "./bindings/Link";
 import type { NoteAdd } from "./bindings/NoteAdd";
 import type { RecordResult } from "./bindings/RecordResult";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -68,6 +71,9 @@ interface Commands {
   check_record: { args: Req<RecordResult>; result: AuditRecord };
   note_add: { args: Req<NoteAdd>; result: AuditRecord };
   search: { args: Req<SearchRequest>; result: SearchHit[] };
+  case_flags: { args: Req<CaseRef>; result: CaseFlags };
+  case_links: { args: Req<CaseRef>; result: Link[] };
+  flags_refresh: { args: Req<FlagsRefresh>; result: number };
   upload_begin_evidence: { args: Req<EvidenceUpload>; result: string };
   upload_begin_import: { args: Req<ImportUpload>; result: string };
   upload_cancel: { args: Req<UploadRef>; result: boolean };
@@ -218,6 +224,13 @@ export const backend = {
   recordResult: (request: RecordResult) => call("check_record", { request }),
   addNote: (request: NoteAdd) => call("note_add", { request }),
   search: (query: string): Promise<SearchHit[]> => call("search", { request: { query } }),
+
+  /** The red flags of a case and its risk score. */
+  caseFlags: (caseId: number): Promise<CaseFlags> => call("case_flags", { request: { case_id: caseId } }),
+  /** Other candidates sharing an identifier with the case's candidate. */
+  caseLinks: (caseId: number): Promise<Link[]> => call("case_links", { request: { case_id: caseId } }),
+  /** Evaluates the flag rules again for today; resolves to the number of flags changed. */
+  refreshFlags: (request: FlagsRefresh) => call("flags_refresh", { request }),
 
   /** Uploads a file the user picked or dropped as evidence of a case; resolves once it is
    *  stored under its SHA-256 and recorded. */

@@ -5,6 +5,8 @@ import type { CaseStatus } from "./bindings/CaseStatus";
 import type { Decision } from "./bindings/Decision";
 import type { ItemResult } from "./bindings/ItemResult";
 import type { Priority } from "./bindings/Priority";
+import type { RiskBand } from "./bindings/RiskBand";
+import type { Severity } from "./bindings/Severity";
 
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -128,4 +130,25 @@ export function dateProblem(text: string): string | null {
   const d = new Date(`${t}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== t) return `${t} is not a date in the calendar.`;
   return null;
+}
+
+export const SEVERITY_LABELS: Record<Severity, string> = {
+  low: "Low",
+  medium: "Medium",
+  high: "High",
+  critical: "Critical",
+};
+
+export function severityTone(severity: Severity | RiskBand | null) {
+  switch (severity) {
+    case "critical":
+    case "high":
+      return "bad" as const;
+    case "medium":
+      return "warn" as const;
+    case "low":
+      return "info" as const;
+    default:
+      return "muted" as const;
+  }
 }

@@ -17,7 +17,20 @@ export const keys = {
   caseDetail: (caseId: number) => ["case", caseId, "detail"] as const,
   caseAudit: (caseId: number) => ["case", caseId, "audit"] as const,
   statusMoves: (caseId: number, actor: string) => ["case", caseId, "moves", actor] as const,
+  caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
+  caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
 };
+
+/** Changes that add, move or remove an identifier candidates can share (a phone, an address,
+ *  a reference's email, a bank account, an IP): the links of every case may change. */
+const LINK_KINDS = new Set([
+  "add_candidate",
+  "update_candidate",
+  "add_reference",
+  "update_reference",
+  "record_payment",
+  "record_observed_ip",
+]);
 
 /** Global-chain changes and the cached data each makes stale. */
 const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
@@ -28,6 +41,14 @@ const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
   // A vendor's name shows in the queue and in cases of its candidates.
   update_vendor: [keys.vendors, keys.cases, ["case"]],
   add_candidate: [keys.cases, ["search"]],
+  // Indicator lists change what the flag rules find on every case.
+  import_ip_list: [["case"]],
+  remove_ip_list: [["case"]],
+  add_vpn_provider: [["case"]],
+  remove_vpn_provider: [["case"]],
+  add_voip_entry: [["case"]],
+  remove_voip_entry: [["case"]],
+  record_vendor_audit: [keys.vendors, ["case"]],
   update_candidate: [keys.cases, ["case"], ["search"]],
 };
 
@@ -49,4 +70,7 @@ export function invalidateFor(client: QueryClient, changed: StoreChanged): void 
     }
   }
   for (const queryKey of stale.values()) void client.invalidateQueries({ queryKey });
+  if (changed.records.some((r) => LINK_KINDS.has(r.kind))) {
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] === "case" && q.queryKey[2] === "links" });
+  }
 }

@@ -4,9 +4,18 @@ import type { CaseStatus } from "./CaseStatus";
 import type { Decision } from "./Decision";
 import type { Priority } from "./Priority";
 import type { Progress } from "./Progress";
+import type { Severity } from "./Severity";
 import type { Timestamp } from "./Timestamp";
 
 /**
  * One row of the queue.
  */
-export type CaseSummary = { id: number, candidate_id: number, candidate_name: string, external_id: string | null, vendor_id: number | null, vendor_name: string | null, kind: CaseKind, status: CaseStatus, decision: Decision | null, assignee: string | null, priority: Priority, due_on: string | null, overdue: boolean, opened_at: Timestamp, updated_at: Timestamp, progress: Progress, };
+export type CaseSummary = { id: number, candidate_id: number, candidate_name: string, external_id: string | null, vendor_id: number | null, vendor_name: string | null, kind: CaseKind, status: CaseStatus, decision: Decision | null, assignee: string | null, priority: Priority, due_on: string | null, overdue: boolean, opened_at: Timestamp, updated_at: Timestamp, progress: Progress, 
+/**
+ * Red flags of the case that are still open.
+ */
+open_flags: number, 
+/**
+ * The most severe of them.
+ */
+top_severity: Severity | null, };

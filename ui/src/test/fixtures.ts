@@ -4,6 +4,8 @@
 
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CaseDetail } from "../bindings/CaseDetail";
+import type { CaseFlags } from "../bindings/CaseFlags";
+import type { Flag } from "../bindings/Flag";
 import type { CaseSummary } from "../bindings/CaseSummary";
 import type { ChecklistEntry } from "../bindings/ChecklistEntry";
 import type { Evidence } from "../bindings/Evidence";
@@ -100,6 +102,8 @@ export function caseSummary(id: number, over: Partial<CaseSummary> = {}): CaseSu
     opened_at: "2026-11-02T09:00:00.000Z",
     updated_at: "2026-11-02T09:00:00.000Z",
     progress: { total: 10, done: 0, passed: 0, failed: 0 },
+    open_flags: 0,
+    top_severity: null,
     ...over,
   };
 }
@@ -153,6 +157,48 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
     chain_head: "a".repeat(64),
     audit_records: 1,
     related_cases: [],
+    ...over,
+  };
+}
+
+export function flag(id: number, over: Partial<Flag> = {}): Flag {
+  return {
+    id,
+    case_id: 1,
+    rule: "phone.shared",
+    subject: "+13125550101",
+    severity: "high",
+    title: "Another candidate gives the same phone number",
+    why: "Operators and their facilitators share numbers across devices and candidates.",
+    source: { document: "Chafetz 2025", section: "Tactic 5, Shared Phone Numbers" },
+    facts: ["phone +13125550101 is also the phone of candidate 2 (Bob B)"],
+    evidence: [],
+    candidates: [2],
+    raised_at: "2026-11-02T09:00:00.000Z",
+    raised_by: "rita",
+    cleared_at: null,
+    cleared_by: null,
+    cleared_reason: null,
+    ...over,
+  };
+}
+
+export function caseFlags(open: Flag[], over: Partial<CaseFlags> = {}): CaseFlags {
+  const count = (s: Flag["severity"]) => open.filter((f) => f.severity === s).length;
+  return {
+    case_id: 1,
+    risk: {
+      score: open.length === 0 ? 0 : 64,
+      band: open.length === 0 ? "none" : "high",
+      open_flags: open.length,
+      low: count("low"),
+      medium: count("medium"),
+      high: count("high"),
+      critical: count("critical"),
+    },
+    open,
+    cleared: [],
+    refresh_due: false,
     ...over,
   };
 }

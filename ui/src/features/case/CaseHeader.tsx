@@ -6,8 +6,10 @@ import { useState } from "react";
 import { backend } from "../../backend";
 import type { CaseDetail } from "../../bindings/CaseDetail";
 import type { Priority } from "../../bindings/Priority";
+import type { RiskScore } from "../../bindings/RiskScore";
 import { Badge, Button, ErrorNote, ProgressBar } from "../../components";
-import { day, KIND_LABELS, PRIORITY_LABELS, statusText, statusTone, when } from "../../format";
+import { day, KIND_LABELS, PRIORITY_LABELS, severityTone, statusText, statusTone, when } from "../../format";
+import { caseHref } from "../../router";
 import { useActor } from "../../session/actor";
 import { useUsers } from "../shell/queries";
 import { useCaseMutation } from "./queries";
@@ -59,7 +61,7 @@ function DueDate({ value, disabled, onChange }: { value: string | null; disabled
   );
 }
 
-export function CaseHeader({ detail }: { detail: CaseDetail }) {
+export function CaseHeader({ detail, risk }: { detail: CaseDetail; risk: RiskScore | null }) {
   const actor = useActor();
   const users = useUsers();
   const c = detail.case;
@@ -89,6 +91,15 @@ export function CaseHeader({ detail }: { detail: CaseDetail }) {
           <Badge>{KIND_LABELS[c.kind]}</Badge>
           {detail.overdue ? <Badge tone="bad">Overdue</Badge> : null}
           {detail.vendor ? <Badge tone="info">via {detail.vendor.name}</Badge> : null}
+          {risk ? (
+            <a className="risk-link" href={caseHref(c.id, "flags")} data-testid="case-risk">
+              <Badge tone={risk.open_flags > 0 ? severityTone(risk.band) : "muted"}>
+                {risk.open_flags === 0
+                  ? "No red flags"
+                  : `${risk.open_flags} red flag${risk.open_flags === 1 ? "" : "s"} · risk ${risk.score} (${risk.band})`}
+              </Badge>
+            </a>
+          ) : null}
         </div>
         <Button variant="primary" onClick={() => setStatusOpen(true)}>
           Change status…

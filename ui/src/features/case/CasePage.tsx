@@ -9,6 +9,8 @@ import { Checklist } from "../checklist/Checklist";
 import { EvidenceGallery } from "../evidence/EvidenceGallery";
 import { UploadList } from "../evidence/UploadList";
 import { UploadsProvider, useUploads } from "../evidence/uploads";
+import { FlagsPanel } from "../flags/FlagsPanel";
+import { useCaseFlags } from "../flags/queries";
 import { AuditTimeline } from "./AuditTimeline";
 import { CaseHeader } from "./CaseHeader";
 import { DetailsPanel } from "./DetailsPanel";
@@ -63,6 +65,7 @@ function DropZone({ caseId, closed, children }: { caseId: number; closed: boolea
 
 const TABS: { tab: CaseTab; label: string }[] = [
   { tab: "checklist", label: "Checklist" },
+  { tab: "flags", label: "Flags & links" },
   { tab: "evidence", label: "Evidence" },
   { tab: "notes", label: "Notes" },
   { tab: "audit", label: "Audit trail" },
@@ -71,6 +74,7 @@ const TABS: { tab: CaseTab; label: string }[] = [
 
 export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
   const detail = useCaseDetail(caseId);
+  const flags = useCaseFlags(caseId);
   const itemTitles = useMemo(
     () => new Map((detail.data?.checklist ?? []).map((e) => [e.item.id, e.item.title])),
     [detail.data],
@@ -101,6 +105,7 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
   const d = detail.data;
   const closed = d.case.status === "closed";
   const counts: Partial<Record<CaseTab, number>> = {
+    ...(flags.data ? { flags: flags.data.open.length } : {}),
     evidence: d.evidence.length,
     notes: d.notes.length,
     audit: d.audit_records,
@@ -109,7 +114,7 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
     <UploadsProvider caseId={caseId}>
       <DropZone caseId={caseId} closed={closed}>
         <div className="case-page" data-testid="case-page" data-case={caseId}>
-          <CaseHeader detail={d} />
+          <CaseHeader detail={d} risk={flags.data?.risk ?? null} />
           <nav className="tabs" aria-label="Case sections">
             {TABS.map((t) => (
               <a key={t.tab} href={caseHref(caseId, t.tab)} aria-current={t.tab === tab ? "page" : undefined} data-tab={t.tab}>
@@ -122,6 +127,8 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
           <div className="tab-panel">
             {tab === "checklist" ? (
               <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
+            ) : tab === "flags" ? (
+              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} />
             ) : tab === "evidence" ? (
               <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />
             ) : tab === "notes" ? (

@@ -56,6 +56,17 @@ describe("audit sentences", () => {
       "front · SHA-256 ab",
     ],
     [{ type: "add_note", id: 1, case_id: 1, text: "called the reference" }, "added a note", "called the reference"],
+    [
+      {
+        type: "flag_raised",
+        id: 4,
+        case_id: 1,
+        flag: { rule: "phone.shared", subject: "", severity: "high", title: "Another candidate gives the same phone number", why: "", source: { document: "", section: "" }, facts: ["phone +1 is also candidate 2's"], evidence: [], candidates: [2] },
+      },
+      "raised a high red flag: Another candidate gives the same phone number",
+      "phone +1 is also candidate 2's",
+    ],
+    [{ type: "flag_cleared", case_id: 1, flag_id: 4, reason: "the other candidate changed their phone" }, "cleared red flag #4", "the other candidate changed their phone"],
   ])("%j", (change, text, detail) => {
     expect(phrase(record(change), TITLES)).toEqual({ text, detail });
   });

@@ -58,6 +58,13 @@ export function describe(record: AuditRecord, itemTitles: ReadonlyMap<string, st
       };
     case "add_note":
       return { text: "added a note", detail: change.text };
+    case "flag_raised":
+      return {
+        text: `raised a ${change.flag.severity} red flag: ${change.flag.title}`,
+        detail: change.flag.facts.join(" ") || null,
+      };
+    case "flag_cleared":
+      return { text: `cleared red flag #${change.flag_id}`, detail: change.reason };
     default:
       return { text: `made a change (${change.type.replace(/_/g, " ")})`, detail: null };
   }

@@ -9,7 +9,17 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type Keyb
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { CaseSummary } from "../../bindings/CaseSummary";
 import { Badge, Button, EmptyState, ErrorNote, ProgressBar } from "../../components";
-import { day, PRIORITY_LABELS, shortWhen, STATUS_LABELS, statusText, statusTone, when } from "../../format";
+import {
+  day,
+  PRIORITY_LABELS,
+  SEVERITY_LABELS,
+  severityTone,
+  shortWhen,
+  STATUS_LABELS,
+  statusText,
+  statusTone,
+  when,
+} from "../../format";
 import { caseHref, hrefFor } from "../../router";
 import { useActor } from "../../session/actor";
 import { useUsers } from "../shell/queries";
@@ -37,6 +47,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "vendor", label: "Vendor" },
   { key: "priority", label: "Priority" },
   { key: "due", label: "Due" },
+  { key: "flags", label: "Flags" },
   { key: "progress", label: "Checklist" },
   { key: "updated", label: "Updated" },
 ];
@@ -130,11 +141,26 @@ const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number
         {day(c.due_on)}
         {c.overdue ? " · overdue" : ""}
       </span>
+      <span role="cell">
+        {c.open_flags > 0 && c.top_severity ? (
+          <Badge tone={severityTone(c.top_severity)} title={`${c.open_flags} open red flag(s), the worst ${c.top_severity}`}>
+            {c.open_flags} · {SEVERITY_LABELS[c.top_severity].toLowerCase()}
+          </Badge>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </span>
       <span role="cell" className="queue-progress">
         <ProgressBar value={p.done} max={p.total} label={`${p.done} of ${p.total} checklist items done`} />
         <span className="small">
           {p.done}/{p.total}
-          {p.failed > 0 ? <span className="fail-count"> · {p.failed} failed</span> : null}
+          {p.failed > 0 ? (
+            <span className="fail-count" title={`${p.failed} item(s) failed`}>
+              {" "}
+              ✗{p.failed}
+              <span className="visually-hidden"> failed</span>
+            </span>
+          ) : null}
         </span>
       </span>
       <span role="cell" className="small muted" title={when(c.updated_at)}>
@@ -203,7 +229,11 @@ export function QueuePage() {
 
   const set = (patch: Partial<QueueFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const sortBy = (key: SortKey) =>
-    setFilter((f) => ({ ...f, sort: key, descending: f.sort === key ? !f.descending : key === "id" || key === "updated" }));
+    setFilter((f) => ({
+      ...f,
+      sort: key,
+      descending: f.sort === key ? !f.descending : key === "id" || key === "updated" || key === "flags",
+    }));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const current = Number((event.target as HTMLElement).dataset.index);
@@ -296,6 +326,15 @@ export function QueuePage() {
         <label className="check">
           <input type="checkbox" checked={filter.overdue} onChange={(e) => set({ overdue: e.target.checked })} /> Overdue
           only
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            name="flagged"
+            checked={filter.flagged}
+            onChange={(e) => set({ flagged: e.target.checked })}
+          />{" "}
+          With red flags
         </label>
         {filtered ? (
           <Button

@@ -7,10 +7,10 @@ import { applyFilter, DEFAULT_FILTER, statusCounts, UNASSIGNED, type QueueFilter
 
 const CASES = [
   caseSummary(1, { candidate_name: "Émile Zola", status: "open", assignee: "rita", priority: "low", due_on: "2026-12-01" }),
-  caseSummary(2, { candidate_name: "anna Berg", status: "in_review", assignee: null, vendor_id: 3, vendor_name: "Acme", priority: "urgent" }),
-  caseSummary(3, { candidate_name: "Bo Chen", status: "escalated", assignee: "ivan", overdue: true, due_on: "2026-10-01", priority: "high" }),
+  caseSummary(2, { candidate_name: "anna Berg", status: "in_review", assignee: null, vendor_id: 3, vendor_name: "Acme", priority: "urgent", open_flags: 3, top_severity: "high" }),
+  caseSummary(3, { candidate_name: "Bo Chen", status: "escalated", assignee: "ivan", overdue: true, due_on: "2026-10-01", priority: "high", open_flags: 1, top_severity: "critical" }),
   caseSummary(4, { candidate_name: "Carla Diaz", status: "decided", decision: "rejected", assignee: "rita", vendor_id: 3, vendor_name: "Acme" }),
-  caseSummary(5, { candidate_name: "Dev Patel", status: "closed", decision: "cleared", assignee: null, progress: { total: 10, done: 10, passed: 10, failed: 0 } }),
+  caseSummary(5, { candidate_name: "Dev Patel", status: "closed", decision: "cleared", assignee: null, progress: { total: 10, done: 10, passed: 10, failed: 0 }, open_flags: 1, top_severity: "low" }),
 ];
 
 const ids = (f: Partial<QueueFilter>, only: ((c: (typeof CASES)[number]) => boolean) | null = null) =>
@@ -27,6 +27,8 @@ describe("queue filter", () => {
     ["no vendor", { vendor: "none" }, [5, 3, 1]],
     ["overdue", { overdue: true }, [3]],
     ["combined", { status: "active", vendor: "none" }, [3, 1]],
+    ["with red flags", { flagged: true }, [5, 3, 2]],
+    ["by flags, the worst first", { sort: "flags", descending: true }, [3, 2, 5, 4, 1]],
     ["by candidate, accents and case ignored", { sort: "candidate", descending: false }, [2, 3, 4, 5, 1]],
     ["by priority, most urgent first", { sort: "priority", descending: true }, [2, 3, 5, 4, 1]],
     ["by status order", { sort: "status", descending: false }, [1, 2, 3, 4, 5]],

@@ -4,7 +4,17 @@
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { CaseSummary } from "../../bindings/CaseSummary";
 
-export type SortKey = "id" | "candidate" | "status" | "assignee" | "vendor" | "priority" | "due" | "progress" | "updated";
+export type SortKey =
+  | "id"
+  | "candidate"
+  | "status"
+  | "assignee"
+  | "vendor"
+  | "priority"
+  | "due"
+  | "flags"
+  | "progress"
+  | "updated";
 
 export const ANYONE = "";
 export const UNASSIGNED = "\u0000none";
@@ -17,6 +27,8 @@ export interface QueueFilter {
   /** A vendor id, "" for any, "none" for candidates without a vendor. */
   vendor: string;
   overdue: boolean;
+  /** Only cases with at least one open red flag. */
+  flagged: boolean;
   sort: SortKey;
   descending: boolean;
 }
@@ -26,6 +38,7 @@ export const DEFAULT_FILTER: QueueFilter = {
   assignee: ANYONE,
   vendor: "",
   overdue: false,
+  flagged: false,
   sort: "id",
   descending: true,
 };
@@ -33,9 +46,10 @@ export const DEFAULT_FILTER: QueueFilter = {
 const ACTIVE: ReadonlySet<CaseStatus> = new Set(["open", "in_review", "escalated"]);
 const STATUS_ORDER: Record<CaseStatus, number> = { open: 0, in_review: 1, escalated: 2, decided: 3, closed: 4 };
 const PRIORITY_ORDER = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
+const SEVERITY_ORDER = { low: 1, medium: 2, high: 3, critical: 4 } as const;
 
 export function isFiltered(f: QueueFilter): boolean {
-  return f.status !== "" || f.assignee !== ANYONE || f.vendor !== "" || f.overdue;
+  return f.status !== "" || f.assignee !== ANYONE || f.vendor !== "" || f.overdue || f.flagged;
 }
 
 function matches(c: CaseSummary, f: QueueFilter): boolean {
@@ -45,6 +59,7 @@ function matches(c: CaseSummary, f: QueueFilter): boolean {
   }
   if (f.vendor === "none" ? c.vendor_id !== null : f.vendor !== "" && String(c.vendor_id) !== f.vendor) return false;
   if (f.overdue && !c.overdue) return false;
+  if (f.flagged && c.open_flags === 0) return false;
   return true;
 }
 
@@ -67,6 +82,12 @@ function compare(a: CaseSummary, b: CaseSummary, key: SortKey): number {
     case "due":
       // Cases without a due date go last either way.
       return (a.due_on ?? "9999-99-99").localeCompare(b.due_on ?? "9999-99-99");
+    case "flags":
+      // The worst severity first, then how many.
+      return (
+        (a.top_severity ? SEVERITY_ORDER[a.top_severity] : 0) - (b.top_severity ? SEVERITY_ORDER[b.top_severity] : 0) ||
+        a.open_flags - b.open_flags
+      );
     case "progress":
       return a.progress.done / Math.max(a.progress.total, 1) - b.progress.done / Math.max(b.progress.total, 1);
     case "updated":
