@@ -34,9 +34,10 @@ interface ActorState {
 const ChosenContext = createContext<ActorState | null>(null);
 const ActorContext = createContext<User | null>(null);
 
-/** Holds the chosen name; `preselect` applies when nothing is remembered yet. */
+/** Holds the chosen name. `preselect` (`VETDESK_USER`, set for this start of the app) comes
+ *  before the name remembered from an earlier session, as it does for the CLI. */
 export function ActorChoiceProvider({ preselect, children }: { preselect: string | null; children: ReactNode }) {
-  const [chosen, setChosen] = useState<string | null>(() => rememberedActor() ?? preselect);
+  const [chosen, setChosen] = useState<string | null>(() => preselect ?? rememberedActor());
   const choose = useCallback((name: string | null) => {
     remember(name);
     setChosen(name);

@@ -56,7 +56,8 @@ describe("AppShell", () => {
     expect(window.localStorage.getItem("vetdesk.actor")).toBe("ada");
   });
 
-  it("preselects VETDESK_USER, and switching user asks again", async () => {
+  it("preselects VETDESK_USER over the remembered user, and switching user asks again", async () => {
+    window.localStorage.setItem("vetdesk.actor", "ada");
     b.appInfo.mockResolvedValue(appInfo({ default_user: "rita" }));
     b.users.mockResolvedValue([ada, rita]);
     renderWithQueries(<AppShell />);
