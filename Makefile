@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
 
 .PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
-	ui-typecheck ui-test app e2e cli
+	ui-typecheck ui-test app e2e cli bench-ui
 
 help:
 	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
@@ -20,6 +20,7 @@ help:
 	@echo "make bindings  regenerate ui/src/bindings/ from the Rust types"
 	@echo "make e2e       only the end-to-end test of the real app window (screenshots in"
 	@echo "               target/artifacts/e2e/)"
+	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
 
 setup:
 	@scripts/setup.sh all
@@ -60,9 +61,16 @@ ui-typecheck: setup
 ui-test: setup
 	cd ui && $(NPM) test --silent
 
+# The app and the CLI: the end-to-end tests read back through the CLI what the app recorded.
 app: ui
-	$(CARGO) build -p vetdesk-app
+	$(CARGO) build --workspace --bins
 
 # The test starts and stops its own Xvfb and tauri-driver (tests/e2e/).
 e2e: app
 	node --test --test-reporter=spec tests/e2e/
+
+# Not a test: prints timings (tests/e2e/bench-ui.mjs). The 10,000 cases are made once by
+# src-tauri/examples/seed_cases.rs into target/bench-ui-seed-10000/ and copied for each run.
+bench-ui: app
+	$(CARGO) build -p vetdesk-app --example seed_cases
+	node tests/e2e/bench-ui.mjs

@@ -1,8 +1,42 @@
 //! Compiles the Tauri context and the app's own command permissions. Declaring the commands in
 //! the app manifest makes each one need an explicit grant in `capabilities/`.
 
+/// Every command of the app; `capabilities/main.json` grants each to the main window.
+const COMMANDS: [&str; 30] = [
+    "app_info",
+    "users_list",
+    "user_add",
+    "user_set_role",
+    "user_set_active",
+    "vendors_list",
+    "vendor_add",
+    "vendor_update",
+    "candidate_add",
+    "cases_list",
+    "case_get",
+    "case_audit",
+    "case_status_moves",
+    "case_set_status",
+    "case_assign",
+    "case_set_priority",
+    "case_set_due",
+    "check_record",
+    "note_add",
+    "search",
+    "case_flags",
+    "case_links",
+    "flags_refresh",
+    "upload_begin_evidence",
+    "upload_begin_import",
+    "upload_chunk",
+    "upload_cancel",
+    "upload_finish_evidence",
+    "upload_finish_import",
+    "import_commit",
+];
+
 fn main() {
-    let manifest = tauri_build::AppManifest::new().commands(&["app_info"]);
+    let manifest = tauri_build::AppManifest::new().commands(&COMMANDS);
     let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; the message is what cargo shows.

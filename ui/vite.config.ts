@@ -20,5 +20,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // Worker threads start faster than forked processes; jsdom setup dominates these tests.
+    pool: "threads",
   },
 });

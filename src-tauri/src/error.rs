@@ -1,9 +1,12 @@
-//! The one error every command returns. It crosses IPC as `{ code, message }`: the UI branches
-//! on `code` (a closed set) and shows `message` to the user; core errors map into it here, in
-//! one place, so a new core error is classified once rather than in every command.
+//! The one error every command returns. It crosses IPC as `{ code, message }` (and, for a
+//! form, the `field` the message is about): the UI branches on `code` (a closed set) and shows
+//! `message` to the user; core errors map into it here, in one place, so a new core error is
+//! classified once rather than in every command.
 
 use serde::Serialize;
 use ts_rs::TS;
+use vetdesk::StoreError;
+use vetdesk::evidence::EvidenceError;
 
 /// What kind of failure this is, as far as the UI needs to know to react to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -17,6 +20,8 @@ pub enum ErrorCode {
     Conflict,
     /// The acting user may not do this.
     PermissionDenied,
+    /// The acting user is unknown or deactivated: choose another one.
+    UnknownUser,
     /// The data directory could not be read or written.
     Storage,
     /// A fault in the app itself; the log file has the details.
@@ -28,11 +33,28 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// The form field the message is about, named as in the request, when one can be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), field: None }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    pub fn with_field(mut self, field: Option<&str>) -> Self {
+        self.field = field.map(str::to_owned);
+        self
     }
 }
 
@@ -60,6 +82,104 @@ impl From<std::io::Error> for AppError {
     }
 }
 
+impl From<EvidenceError> for AppError {
+    fn from(error: EvidenceError) -> Self {
+        use EvidenceError as E;
+        let code = match &error {
+            E::TooLarge { .. } | E::NotRegularFile { .. } | E::NotAnImage { .. } => {
+                ErrorCode::InvalidInput
+            }
+            E::NotFound { .. } | E::Missing { .. } => ErrorCode::NotFound,
+            E::DestinationExists { .. } => ErrorCode::Conflict,
+            // The upload itself was cut off; the message says after how many bytes.
+            E::Read { .. } => ErrorCode::InvalidInput,
+            E::Io { .. } | E::Corrupted { .. } | E::Image { .. } => ErrorCode::Storage,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        use StoreError as E;
+        let code = match error {
+            E::Evidence(inner) => return Self::from(inner),
+            E::Template(inner) => return Self::from(inner),
+            E::UnknownActor(name) => {
+                // The core's text points at the CLI's --as; in the app the fix is the user menu.
+                return Self::new(
+                    ErrorCode::UnknownUser,
+                    format!(
+                        "there is no active user named {name:?}: choose who is acting with \
+                         \"Switch user\" at the top of the window"
+                    ),
+                );
+            }
+            E::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                return Self::new(
+                    ErrorCode::Storage,
+                    "the database is busy (another Vetdesk window or command is writing); \
+                     try again in a moment",
+                );
+            }
+            E::Invalid(_) | E::Value(_) | E::Rows(_) => ErrorCode::InvalidInput,
+            E::NotFound { .. } => ErrorCode::NotFound,
+            E::Conflict(_) => ErrorCode::Conflict,
+            E::Forbidden { .. } => ErrorCode::PermissionDenied,
+            E::NoDatabase(_)
+            | E::NewerSchema { .. }
+            | E::Migration { .. }
+            | E::Config { .. }
+            | E::Corrupt(_)
+            | E::Io { .. } => ErrorCode::Storage,
+            E::Sqlite(_) | E::Json(_) => ErrorCode::Internal,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<tauri::Error> for AppError {
+    fn from(error: tauri::Error) -> Self {
+        Self::internal(format!("the app could not do this: {error}"))
+    }
+}
+
+/// Which field of `CandidateFields` (or of the case opened with it) a refusal of the store is
+/// about, recognised by the words the core's validation starts its messages with. The test
+/// below drives the real store with one bad value per field, so a reworded message fails it.
+pub fn candidate_field(error: &StoreError) -> Option<&'static str> {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("external id", "external_id"),
+        ("legal name", "legal_name"),
+        ("other name", "other_names"),
+        ("email", "emails"),
+        ("phone", "phones"),
+        ("home address", "home_address"),
+        ("shipping address", "shipping_address"),
+        ("claimed location", "claimed_location"),
+        ("time zone", "time_zone"),
+        ("role", "role"),
+        ("IP address", "application_ip"),
+        ("application date", "applied_on"),
+    ];
+    match error {
+        StoreError::Invalid(m) | StoreError::Conflict(m) => {
+            if m.starts_with("user ") && m.contains("cannot be assigned") {
+                return Some("assignee");
+            }
+            PREFIXES.iter().find(|(prefix, _)| m.starts_with(prefix)).map(|(_, field)| *field)
+        }
+        StoreError::NotFound { what: "vendor", .. } => Some("vendor_id"),
+        StoreError::NotFound { what: "user", .. } => Some("assignee"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +193,9 @@ mod tests {
             json,
             serde_json::json!({ "code": "permission_denied", "message": "reviewers may not sign off" })
         );
+        let with_field =
+            AppError::invalid("email \"x\" is not an email address").with_field(Some("emails"));
+        assert_eq!(serde_json::to_value(&with_field).unwrap()["field"], "emails");
     }
 
     #[test]
@@ -89,10 +212,46 @@ mod tests {
                 ErrorCode::Internal,
             ),
             (std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(), ErrorCode::Storage),
+            (StoreError::Invalid("bad".into()).into(), ErrorCode::InvalidInput),
+            (StoreError::NotFound { what: "case", id: "9".into() }.into(), ErrorCode::NotFound),
+            (StoreError::Conflict("already".into()).into(), ErrorCode::Conflict),
+            (
+                StoreError::Forbidden {
+                    actor: "rita".into(),
+                    role: "reviewer".into(),
+                    action: "close (sign off) a case".into(),
+                }
+                .into(),
+                ErrorCode::PermissionDenied,
+            ),
+            (StoreError::UnknownActor("zed".into()).into(), ErrorCode::UnknownUser),
+            (StoreError::Corrupt("x".into()).into(), ErrorCode::Storage),
+            (
+                StoreError::Template(TemplateError::UnknownId("x".into())).into(),
+                ErrorCode::NotFound,
+            ),
+            (
+                StoreError::Evidence(EvidenceError::TooLarge { name: "a.png".into(), limit: 10 })
+                    .into(),
+                ErrorCode::InvalidInput,
+            ),
+            (
+                StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    None,
+                ))
+                .into(),
+                ErrorCode::Storage,
+            ),
+            (StoreError::Sqlite(rusqlite::Error::InvalidQuery).into(), ErrorCode::Internal),
         ];
         for (error, code) in cases {
             assert_eq!(error.code, code, "{error}");
             assert!(!error.message.is_empty());
         }
+        // The unknown-user message tells the app user what to do, not the CLI user.
+        let unknown: AppError = StoreError::UnknownActor("zed".into()).into();
+        assert!(unknown.message.contains("Switch user"), "{}", unknown.message);
+        assert!(!unknown.message.contains("--as"));
     }
 }

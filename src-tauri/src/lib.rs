@@ -5,24 +5,30 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod events;
 mod logging;
 pub mod paths;
 pub mod protocol;
 pub mod state;
+pub mod uploads;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use tauri::{App, Manager, WebviewWindowBuilder};
+use tauri::{App, Emitter, Manager, WebviewWindowBuilder, WindowEvent};
+use vetdesk::Store;
+use vetdesk::store::{Clock, OpenMode};
 
 use crate::paths::Paths;
 use crate::state::AppState;
+use crate::uploads::Uploads;
 
 /// The label of the one window, as declared in `tauri.conf.json` and granted in capabilities.
 const MAIN_WINDOW: &str = "main";
 
 /// Starts the app and returns when its last window closed.
 pub fn run() -> ExitCode {
-    let paths = match Paths::from_env().and_then(|p| p.create().map(|()| p)) {
+    let paths = match Paths::resolve().and_then(|p| p.create().map(|()| p)) {
         Ok(paths) => paths,
         Err(error) => {
             eprintln!("vetdesk: {error}");
@@ -40,17 +46,54 @@ pub fn run() -> ExitCode {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
 
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, |ctx, request, responder| {
-            let data_dir =
-                ctx.app_handle().try_state::<AppState>().map(|s| s.paths.data_dir.clone());
+            let files = ctx.app_handle().try_state::<AppState>().map(|s| s.store.files());
             // File reads stay off the UI thread.
-            tauri::async_runtime::spawn_blocking(move || match data_dir {
-                Some(dir) => responder.respond(protocol::respond(&dir, &request)),
+            tauri::async_runtime::spawn_blocking(move || match files {
+                Some(files) => responder.respond(protocol::respond(&files, &request)),
                 None => responder.respond(protocol::not_ready()),
             });
         })
-        .invoke_handler(tauri::generate_handler![commands::app::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::users::users_list,
+            commands::users::user_add,
+            commands::users::user_set_role,
+            commands::users::user_set_active,
+            commands::vendors::vendors_list,
+            commands::vendors::vendor_add,
+            commands::vendors::vendor_update,
+            commands::candidates::candidate_add,
+            commands::cases::cases_list,
+            commands::cases::case_get,
+            commands::cases::case_audit,
+            commands::cases::case_status_moves,
+            commands::cases::case_set_status,
+            commands::cases::case_assign,
+            commands::cases::case_set_priority,
+            commands::cases::case_set_due,
+            commands::cases::check_record,
+            commands::cases::note_add,
+            commands::cases::search,
+            commands::flags::case_flags,
+            commands::flags::case_links,
+            commands::flags::flags_refresh,
+            commands::uploads::upload_begin_evidence,
+            commands::uploads::upload_begin_import,
+            commands::uploads::upload_chunk,
+            commands::uploads::upload_cancel,
+            commands::uploads::upload_finish_evidence,
+            commands::uploads::upload_finish_import,
+            commands::uploads::import_commit,
+        ])
+        .on_window_event(|window, event| {
+            // Uploads belong to the page that started them: when it goes, they go.
+            if let WindowEvent::Destroyed = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.uploads.cancel_all();
+                }
+            }
+        })
         .setup(move |app| setup(app, paths))
         .build(context());
 
@@ -79,7 +122,20 @@ fn context() -> tauri::Context {
 /// Builds the state, manages it, and only then opens the window, so that no command or
 /// evidence request can arrive before the state exists.
 fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> {
-    app.manage(AppState { paths });
+    let store =
+        Arc::new(Store::open(paths.data.clone(), OpenMode::CreateIfMissing, Clock::system())?);
+    let handle = app.handle().clone();
+    let uploads = Arc::new(Uploads::new(
+        store.clone(),
+        Arc::new(move |progress| {
+            // Progress is advisory: a lost event only delays the bar.
+            let _ = handle.emit(events::UPLOAD_PROGRESS, progress);
+        }),
+    ));
+    let default_user =
+        std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    events::spawn_poller(app.handle().clone(), store.clone(), uploads.clone())?;
+    app.manage(AppState { paths, store, uploads, default_user });
     let config = app
         .config()
         .app

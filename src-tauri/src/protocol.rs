@@ -5,14 +5,15 @@
 //! under the data directory can ever be named.
 
 use std::borrow::Cow;
+use std::fs::File;
 use std::io;
-use std::path::{Path, PathBuf};
 
 use tauri::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
     X_CONTENT_TYPE_OPTIONS,
 };
 use tauri::http::{Method, Request, Response, StatusCode, Uri};
+use vetdesk::evidence::{EvidenceError, EvidenceFiles, Sha256Hex};
 
 pub const SCHEME: &str = "evidence";
 
@@ -43,27 +44,6 @@ pub enum Kind {
     File,
 }
 
-/// A SHA-256 in its one canonical text form: exactly 64 lowercase hex digits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sha256Hex(String);
-
-impl Sha256Hex {
-    pub fn parse(text: &str) -> Option<Self> {
-        let canonical =
-            text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        canonical.then(|| Self(text.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The two-digit directory the file is sharded into.
-    fn shard(&self) -> &str {
-        self.0.get(..2).unwrap_or_default()
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceRequest {
     pub kind: Kind,
@@ -73,14 +53,19 @@ pub struct EvidenceRequest {
 }
 
 impl EvidenceRequest {
-    /// The only paths this scheme can ever read, built from the validated hash alone.
-    pub fn path_in(&self, data_dir: &Path) -> PathBuf {
-        let sha = self.sha256.as_str();
+    /// Opens the one file this request can name, found by the evidence store from the
+    /// validated hash alone. A stored file is opened without following links.
+    pub fn open(&self, files: &EvidenceFiles) -> io::Result<File> {
         match self.kind {
-            Kind::Thumb => {
-                data_dir.join("thumbs").join(self.sha256.shard()).join(format!("{sha}.jpg"))
-            }
-            Kind::File => data_dir.join("evidence").join(self.sha256.shard()).join(sha),
+            Kind::Thumb => match files.thumbnail_path(&self.sha256) {
+                Some(path) => File::open(path),
+                None => Err(io::ErrorKind::NotFound.into()),
+            },
+            Kind::File => files.open(&self.sha256).map_err(|e| match e {
+                EvidenceError::Missing { .. } => io::ErrorKind::NotFound.into(),
+                EvidenceError::Io { source, .. } => source,
+                other => io::Error::other(other.to_string()),
+            }),
         }
     }
 }
@@ -140,12 +125,12 @@ pub fn parse(method: &Method, uri: &Uri) -> Result<EvidenceRequest, Refusal> {
         "file" => Kind::File,
         _ => return Err(Refusal::NoSuchRoute),
     };
-    let sha256 = Sha256Hex::parse(hash).ok_or(Refusal::NotASha256)?;
+    let sha256: Sha256Hex = hash.parse().map_err(|_| Refusal::NotASha256)?;
     Ok(EvidenceRequest { kind, sha256, head })
 }
 
-/// Answers one request from the files under `data_dir`. Blocking: call off the UI thread.
-pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+/// Answers one request from the evidence store. Blocking: call off the UI thread.
+pub fn respond(files: &EvidenceFiles, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
     let parsed = match parse(request.method(), request.uri()) {
         Ok(parsed) => parsed,
         Err(refusal) => {
@@ -153,7 +138,7 @@ pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'sta
             return refusal_response(refusal.status(), &refusal.to_string());
         }
     };
-    let bytes = match read_capped(&parsed.path_in(data_dir)) {
+    let bytes = match parsed.open(files).and_then(read_capped) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return refusal_response(StatusCode::PAYLOAD_TOO_LARGE, "too large to show in the app");
@@ -195,9 +180,8 @@ pub fn respond(data_dir: &Path, request: &Request<Vec<u8>>) -> Response<Cow<'sta
 }
 
 /// The file's bytes, or `None` when it is larger than `MAX_BODY_BYTES`.
-fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+fn read_capped(file: File) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
     if file.metadata()?.len() > MAX_BODY_BYTES {
         return Ok(None);
     }
@@ -231,6 +215,7 @@ fn refusal_response(status: StatusCode, message: &str) -> Response<Cow<'static, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::{Path, PathBuf};
 
     const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -297,30 +282,17 @@ mod tests {
         for (name, template, expected) in cases {
             let text = expand(template);
             let got = parse(&method(name), &text.parse().unwrap()).map(|r| {
-                assert_eq!(r.sha256.as_str(), SHA);
+                assert_eq!(r.sha256.to_hex(), SHA);
                 (r.kind, r.head)
             });
             assert_eq!(&got, expected, "{name} {text}");
         }
     }
 
-    #[test]
-    fn files_are_named_by_hash_alone() {
-        let data = Path::new("/data");
-        let cases = [
-            ("evidence://localhost/thumb/{sha}", format!("/data/thumbs/9f/{SHA}.jpg")),
-            ("evidence://localhost/file/{sha}", format!("/data/evidence/9f/{SHA}")),
-        ];
-        for (template, path) in cases {
-            let request = parse(&Method::GET, &expand(template).parse().unwrap()).unwrap();
-            assert_eq!(request.path_in(data), Path::new(&path));
-        }
-    }
-
     fn get(data_dir: &Path, name: &str, template: &str) -> Response<Cow<'static, [u8]>> {
         let request =
             Request::builder().method(method(name)).uri(expand(template)).body(Vec::new()).unwrap();
-        respond(data_dir, &request)
+        respond(&EvidenceFiles::new(data_dir), &request)
     }
 
     fn header<'a>(response: &'a Response<Cow<'static, [u8]>>, name: &str) -> Option<&'a str> {
@@ -329,10 +301,18 @@ mod tests {
 
     /// Puts `bytes` where the evidence store keeps a file with this hash.
     fn store(data_dir: &Path, kind: Kind, sha: &str, bytes: &[u8]) {
-        let sha256 = Sha256Hex::parse(sha).unwrap();
-        let path = EvidenceRequest { kind, sha256, head: false }.path_in(data_dir);
+        let path = layout_path(data_dir, kind, sha);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Where the evidence store keeps a file (its documented layout), written out by hand so
+    /// that the test checks the scheme finds files where the store puts them.
+    fn layout_path(data_dir: &Path, kind: Kind, sha: &str) -> PathBuf {
+        match kind {
+            Kind::Thumb => data_dir.join("thumbs").join(&sha[..2]).join(format!("{sha}.jpg")),
+            Kind::File => data_dir.join("evidence").join(&sha[..2]).join(sha),
+        }
     }
 
     const JPEG: &[u8] = b"\xff\xd8\xff\xe0\0\x10JFIF\0";
@@ -349,12 +329,8 @@ mod tests {
         store(data, Kind::File, &html_sha, HTML);
         // One byte over the limit, as a sparse file: nothing is really written.
         store(data, Kind::File, &"c".repeat(64), b"");
-        let huge = EvidenceRequest {
-            kind: Kind::File,
-            sha256: Sha256Hex::parse(&"c".repeat(64)).unwrap(),
-            head: false,
-        };
-        let file = std::fs::OpenOptions::new().write(true).open(huge.path_in(data)).unwrap();
+        let huge = layout_path(data, Kind::File, &"c".repeat(64));
+        let file = std::fs::OpenOptions::new().write(true).open(huge).unwrap();
         file.set_len(MAX_BODY_BYTES + 1).unwrap();
         let text = "text/plain; charset=utf-8";
         let octets = "application/octet-stream";
@@ -404,5 +380,18 @@ mod tests {
         std::fs::write(dir.path().join("evidence/9f/secret.txt"), b"x").unwrap();
         let response = get(dir.path(), "GET", "evidence://localhost/file/secret.txt");
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_a_stored_file_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret"), b"not evidence").unwrap();
+        let path = layout_path(dir.path(), Kind::File, SHA);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), &path).unwrap();
+        let response = get(dir.path(), "GET", "evidence://localhost/file/{sha}");
+        assert_ne!(response.status(), StatusCode::OK);
+        assert_ne!(response.body().as_ref(), b"not evidence");
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use rusqlite::Connection;
 
-use super::{Result, StoreError, candidates, cases, users, vendors, verification};
+use super::{Result, StatusMove, StoreError, candidates, cases, users, vendors, verification};
 use crate::change::{Change, StoredFile, TemplateRef};
 use crate::model::{
     CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, ItemState, Role,
@@ -288,6 +288,44 @@ fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
         InReview if from == Closed => require(user, SIGNERS, "reopen a closed case"),
         _ => Ok(()),
     }
+}
+
+/// Every status move from the case's current status, each with the reason it would be refused
+/// for this user (none when it would be accepted): the same rules `resolve` applies, asked
+/// before the change is made so that a UI can offer only what the store will take.
+pub(crate) fn status_moves(
+    conn: &Connection,
+    user: &User,
+    case: &Case,
+    at: &Timestamp,
+    config: &super::Config,
+) -> Result<Vec<StatusMove>> {
+    let mut moves = Vec::new();
+    for &status in CaseStatus::ALL.iter().filter(|s| **s != case.status) {
+        let decisions: Vec<Option<Decision>> = if status == CaseStatus::Decided {
+            Decision::ALL.iter().copied().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for decision in decisions {
+            let verdict = check_transition(user, case, status).and_then(|()| match decision {
+                Some(Decision::Cleared) => check_can_clear(conn, case),
+                d if verification::is_rejection(d) => {
+                    verification::check_can_reject(conn, case, at, config)
+                }
+                _ => Ok(()),
+            });
+            let refused = match verdict {
+                Ok(()) => None,
+                Err(e @ (StoreError::Conflict(_) | StoreError::Forbidden { .. })) => {
+                    Some(e.to_string())
+                }
+                Err(e) => return Err(e),
+            };
+            moves.push(StatusMove { status, decision, refused });
+        }
+    }
+    Ok(moves)
 }
 
 /// Checks a change and fills in the ids it creates. Reads only.

@@ -224,6 +224,12 @@ fn query_records(
     Ok(records)
 }
 
+/// The id of the newest record of the whole log (0 when empty): where a poller of
+/// `records_since` starts, so that it reports only what happens from now on.
+pub(crate) fn last_id(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use crate::model::{
     EvidenceId, ItemResult, ItemState, Note, NoteId, Priority, Timestamp, Vendor, VendorId,
 };
 use crate::template::{self, Template};
+use crate::verification::Severity;
 
 const COLUMNS: &str = "id, candidate_id, kind, status, decision, decision_reason, decided_by, \
                        decided_at, assignee, priority, due_on, template_id, template_version, \
@@ -100,6 +101,10 @@ pub struct CaseSummary {
     pub opened_at: Timestamp,
     pub updated_at: Timestamp,
     pub progress: Progress,
+    /// Red flags of the case that are still open.
+    pub open_flags: u32,
+    /// The most severe of them.
+    pub top_severity: Option<Severity>,
 }
 
 /// How far a checklist has come.
@@ -127,7 +132,11 @@ pub(crate) fn list(
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id),
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result != 'pending'),
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'pass'),
-                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'fail')
+                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'fail'),
+                (SELECT count(*) FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL),
+                (SELECT max(CASE f.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
+                                            WHEN 'critical' THEN 4 END)
+                 FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL)
          FROM cases c
          JOIN candidates p ON p.id = c.candidate_id
          LEFT JOIN vendors v ON v.id = p.vendor_id
@@ -204,9 +213,26 @@ pub(crate) fn list(
                 passed: r.get(16)?,
                 failed: r.get(17)?,
             },
+            open_flags: r.get(18)?,
+            top_severity: match r.get::<_, Option<i64>>(19)? {
+                Some(1) => Some(Severity::Low),
+                Some(2) => Some(Severity::Medium),
+                Some(3) => Some(Severity::High),
+                Some(4) => Some(Severity::Critical),
+                _ => None,
+            },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A status a case could move to next (with the decision, for `decided`), and why the store
+/// would refuse the move for the user asking; `None` when it would accept it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatusMove {
+    pub status: CaseStatus,
+    pub decision: Option<Decision>,
+    pub refused: Option<String>,
 }
 
 // ---- one case, whole ----

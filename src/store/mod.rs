@@ -29,7 +29,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use cases::{CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress};
+pub use cases::{
+    CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress, StatusMove,
+};
 pub use config::Config;
 pub use search::SearchHit;
 pub use snapshot::{Snapshot, StoredAuditRecord};
@@ -586,6 +588,23 @@ impl Store {
     /// Records applied after `after_id` (by any process), oldest first.
     pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {
         audit::records_since(&self.read(), after_id, limit)
+    }
+    /// The id of the newest audit record (0 when there is none): `audit_since` from here
+    /// reports only later changes.
+    pub fn audit_last_id(&self) -> Result<i64> {
+        audit::last_id(&self.read())
+    }
+    /// The status moves of a case as `actor` sees them: every status it could go to next, each
+    /// with the reason the store would refuse it, if any.
+    pub fn status_moves(&self, case_id: CaseId, actor: &str) -> Result<Vec<StatusMove>> {
+        let conn = self.read();
+        let user = match users::get(&conn, actor)? {
+            Some(user) if user.active => user,
+            _ => return Err(StoreError::UnknownActor(actor.to_string())),
+        };
+        let case =
+            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+        apply::status_moves(&conn, &user, &case, &self.clock.now(), &self.config)
     }
     /// Full-text search over candidates, notes and evidence descriptions, best match first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {

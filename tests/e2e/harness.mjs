@@ -26,6 +26,7 @@ export async function launchApp({ env = {}, prepare } = {}) {
   let xvfb;
   let driver;
   let session;
+  let startedAt;
   const close = async () => {
     await session?.delete().catch(() => {});
     await driver?.stop();
@@ -40,6 +41,8 @@ export async function launchApp({ env = {}, prepare } = {}) {
       display = xvfb.display;
     }
     driver = await startDriver({ ...env, VETDESK_DATA_DIR: dataDir, DISPLAY: display });
+    // Creating the session starts the app: from here on is the app's own start-up time.
+    startedAt = Date.now();
     session = await Session.create(driver.url, application);
   } catch (error) {
     await close();
@@ -50,8 +53,14 @@ export async function launchApp({ env = {}, prepare } = {}) {
     session,
     dataDir,
     close,
+    /** When the app was asked to start (Date.now() milliseconds). */
+    startedAt,
     /** Saves a screenshot of the window as target/artifacts/e2e/<name>.png. */
     async screenshot(name) {
+      // Let the page paint what it just loaded: a screenshot is the last composited frame.
+      await session.execute(
+        "return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300))))",
+      );
       const image = await session.screenshot();
       assert.deepEqual([...image.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "screenshot is a PNG");
       mkdirSync(artifacts, { recursive: true });

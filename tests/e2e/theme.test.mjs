@@ -38,7 +38,7 @@ test("the dark theme gives dark surfaces and light text", async () => {
   assert.ok(text > 0.7, `text luminance ${text}`);
   // WCAG contrast ratio of body text on the background: at least 4.5:1.
   assert.ok((text + 0.05) / (background + 0.05) >= 4.5);
-  await app.screenshot("10-dark-queue");
+  await app.screenshot("50-dark-first-run");
 });
 
 test("keyboard focus is visible", async () => {
@@ -50,5 +50,5 @@ test("keyboard focus is visible", async () => {
   `);
   assert.deepEqual(outline.slice(0, 2), [true, "solid"]);
   assert.ok(outline[2] >= 2, `outline width ${outline[2]}`);
-  await app.screenshot("11-dark-focus");
+  await app.screenshot("51-dark-focus");
 });

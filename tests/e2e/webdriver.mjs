@@ -8,6 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
+/** WebDriver code points of keys that are not characters. */
+export const Keys = { enter: "\uE007", escape: "\uE00C", control: "\uE009", down: "\uE015", up: "\uE013" };
+
 /** A port nobody listens on right now (several checkouts may run e2e tests at once). */
 async function freePort() {
   const server = createServer();
@@ -102,6 +105,38 @@ export class Session {
   async click(css) {
     const id = await this.find(css);
     await request("POST", `${this.base}/element/${id}/click`, {});
+  }
+
+  /** Waits until an element matches `css`, then clicks it. */
+  async clickWhenThere(css, timeoutMs) {
+    await waitFor(`${css} to click`, async () => {
+      await this.click(css);
+      return true;
+    }, timeoutMs);
+  }
+
+  /** Types `text` into the first element matching `css` (WebDriver Element Send Keys). For an
+   *  <input type="file"> the text is the path of a file to choose, as a user would in the
+   *  file chooser. */
+  async type(css, text) {
+    const id = await this.find(css);
+    await request("POST", `${this.base}/element/${id}/value`, { text });
+  }
+
+  /** Presses keys on whatever has focus, as a keyboard would (WebDriver actions). Each entry
+   *  is a key (a character, or a WebDriver code point such as Keys.enter); an array entry is
+   *  a chord (all pressed, then released in reverse). */
+  async keys(...sequence) {
+    const actions = [];
+    for (const entry of sequence) {
+      const chord = Array.isArray(entry) ? entry : [entry];
+      for (const value of chord) actions.push({ type: "keyDown", value });
+      for (const value of [...chord].reverse()) actions.push({ type: "keyUp", value });
+    }
+    await request("POST", `${this.base}/actions`, {
+      actions: [{ type: "key", id: "keyboard", actions }],
+    });
+    await request("DELETE", `${this.base}/actions`);
   }
 
   /** Runs `script` (a function body; may return a promise) in the page. */

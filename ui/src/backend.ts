@@ -4,23 +4,95 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { open } from "@tauri-apps/plugin-dialog";
 
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Assign } from "./bindings/Assign";
+import type { AuditRecord } from "./bindings/AuditRecord";
+import type { CandidateAdd } from "./bindings/CandidateAdd";
+import type { CandidateAdded } from "./bindings/CandidateAdded";
+import type { CaseDetail } from "./bindings/CaseDetail";
+import type { CaseFlags } from "./bindings/CaseFlags";
+import type { CaseFilter } from "./bindings/CaseFilter";
+import type { CaseRef } from "./bindings/CaseRef";
+import type { CaseSummary } from "./bindings/CaseSummary";
+import type { Evidence } from "./bindings/Evidence";
+import type { EvidenceUpload } from "./bindings/EvidenceUpload";
+import type { ImportCommit } from "./bindings/ImportCommit";
+import type { ImportCommitted } from "./bindings/ImportCommitted";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { FlagsRefresh } from "./bindings/FlagsRefresh";
+import type { ImportUpload } from "./bindings/ImportUpload";
+import type { Link } from "./bindings/Link";
+import type { NoteAdd } from "./bindings/NoteAdd";
+import type { RecordResult } from "./bindings/RecordResult";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SearchRequest } from "./bindings/SearchRequest";
+import type { SetDue } from "./bindings/SetDue";
+import type { SetPriority } from "./bindings/SetPriority";
+import type { SetStatus } from "./bindings/SetStatus";
+import type { StatusMove } from "./bindings/StatusMove";
+import type { StatusMovesRequest } from "./bindings/StatusMovesRequest";
+import type { StoreChanged } from "./bindings/StoreChanged";
+import type { UploadProgress } from "./bindings/UploadProgress";
+import type { UploadRef } from "./bindings/UploadRef";
+import type { User } from "./bindings/User";
+import type { UserAdd } from "./bindings/UserAdd";
+import type { UserSetActive } from "./bindings/UserSetActive";
+import type { UserSetRole } from "./bindings/UserSetRole";
+import type { Vendor } from "./bindings/Vendor";
+import type { VendorAdd } from "./bindings/VendorAdd";
+import type { VendorUpdate } from "./bindings/VendorUpdate";
+
+type Req<T> = { request: T };
+type None = Record<string, never>;
 
 /** Every command the UI may call: name → arguments and result. Each one also needs its
- *  `allow-…` permission in src-tauri/capabilities/main.json. */
+ *  `allow-…` permission in src-tauri/capabilities/main.json. (`upload_chunk` takes raw bytes
+ *  and is called by `sendChunks` below.) */
 interface Commands {
-  app_info: { args: Record<string, never>; result: AppInfo };
+  app_info: { args: None; result: AppInfo };
+  users_list: { args: None; result: User[] };
+  user_add: { args: Req<UserAdd>; result: AuditRecord };
+  user_set_role: { args: Req<UserSetRole>; result: AuditRecord };
+  user_set_active: { args: Req<UserSetActive>; result: AuditRecord };
+  vendors_list: { args: None; result: Vendor[] };
+  vendor_add: { args: Req<VendorAdd>; result: AuditRecord };
+  vendor_update: { args: Req<VendorUpdate>; result: AuditRecord };
+  candidate_add: { args: Req<CandidateAdd>; result: CandidateAdded };
+  cases_list: { args: Req<CaseFilter>; result: CaseSummary[] };
+  case_get: { args: Req<CaseRef>; result: CaseDetail };
+  case_audit: { args: Req<CaseRef>; result: AuditRecord[] };
+  case_status_moves: { args: Req<StatusMovesRequest>; result: StatusMove[] };
+  case_set_status: { args: Req<SetStatus>; result: AuditRecord };
+  case_assign: { args: Req<Assign>; result: AuditRecord };
+  case_set_priority: { args: Req<SetPriority>; result: AuditRecord };
+  case_set_due: { args: Req<SetDue>; result: AuditRecord };
+  check_record: { args: Req<RecordResult>; result: AuditRecord };
+  note_add: { args: Req<NoteAdd>; result: AuditRecord };
+  search: { args: Req<SearchRequest>; result: SearchHit[] };
+  case_flags: { args: Req<CaseRef>; result: CaseFlags };
+  case_links: { args: Req<CaseRef>; result: Link[] };
+  flags_refresh: { args: Req<FlagsRefresh>; result: number };
+  upload_begin_evidence: { args: Req<EvidenceUpload>; result: string };
+  upload_begin_import: { args: Req<ImportUpload>; result: string };
+  upload_cancel: { args: Req<UploadRef>; result: boolean };
+  upload_finish_evidence: { args: Req<UploadRef>; result: Evidence };
+  upload_finish_import: { args: Req<UploadRef>; result: ImportPreview };
+  import_commit: { args: Req<ImportCommit>; result: ImportCommitted };
 }
 
-/** Every event the backend emits: name → payload. The case store adds its change event here. */
-export type BackendEvents = Record<never, never>;
+/** Every event the backend emits: name → payload. */
+export interface BackendEvents {
+  /** Something was recorded (by this app, the CLI, or another process on the same data). */
+  "store-changed": StoreChanged;
+  /** Bytes of an evidence upload are on disk (`received`), or all are stored. */
+  "upload-progress": UploadProgress;
+}
 
 /** An error as the UI sees it: what the backend sent (`AppError`, branch on its `code`), or
  *  `ipc` when the call itself failed (command not permitted, not registered, bad arguments). */
-export type BackendError = AppError | { code: "ipc"; message: string };
+export type BackendError = AppError | { code: "ipc"; message: string; field?: string };
 
 export class BackendFailure extends Error {
   readonly error: BackendError;
@@ -31,6 +103,9 @@ export class BackendFailure extends Error {
   }
   get code(): BackendError["code"] {
     return this.error.code;
+  }
+  get field(): string | undefined {
+    return this.error.field;
   }
 }
 
@@ -47,6 +122,7 @@ function isAppError(value: unknown): value is AppError {
  *  serialised `AppError`, Tauri itself with a plain string. */
 export function toBackendError(reason: unknown): BackendError {
   if (isAppError(reason)) return reason;
+  if (reason instanceof BackendFailure) return reason.error;
   return { code: "ipc", message: typeof reason === "string" ? reason : String(reason) };
 }
 
@@ -69,17 +145,135 @@ export function subscribe<E extends keyof BackendEvents>(
   return listen<BackendEvents[E]>(event, (e) => handler(e.payload));
 }
 
+/** Bytes per chunk when the backend has not said (it does, in `AppInfo`). */
+export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Streams a file's bytes to an upload session, one chunk in flight at a time: the backend
+ *  answers a chunk only once it has room for it, so memory stays flat on both sides. Only the
+ *  bytes travel, as a raw binary body; the file's path is never known to the page. */
+async function sendChunks(
+  token: string,
+  file: Blob,
+  chunkBytes: number,
+  onSent?: (sent: number) => void,
+): Promise<void> {
+  for (let offset = 0; offset < file.size; ) {
+    const bytes = new Uint8Array(await file.slice(offset, offset + chunkBytes).arrayBuffer());
+    try {
+      await invoke("upload_chunk", bytes, {
+        headers: { "upload-token": token, "upload-offset": String(offset) },
+      });
+    } catch (reason) {
+      throw new BackendFailure(toBackendError(reason));
+    }
+    offset += bytes.length;
+    onSent?.(offset);
+  }
+}
+
+/** Runs an upload session: begin, chunks, finish; cancels the session when anything fails. */
+async function upload<T>(
+  token: string,
+  file: Blob,
+  chunkBytes: number,
+  finish: (ref: UploadRef) => Promise<T>,
+  onSent?: (sent: number) => void,
+): Promise<T> {
+  try {
+    await sendChunks(token, file, chunkBytes, onSent);
+    return await finish({ token });
+  } catch (error) {
+    // The backend may already have dropped the session; cancelling twice is harmless.
+    await call("upload_cancel", { request: { token } }).catch(() => false);
+    throw error;
+  }
+}
+
+export interface UploadOptions {
+  chunkBytes?: number;
+  /** Called with the upload token as soon as the session exists (to match progress events). */
+  onStart?: (token: string) => void;
+  /** Bytes handed to the backend so far. */
+  onSent?: (sent: number) => void;
+}
+
 export const backend = {
-  /** Version, data directory and log directory of the running app. */
+  /** Version, data directory, log directory and preselected user of the running app. */
   appInfo: (): Promise<AppInfo> => call("app_info", {}),
 
-  /** Lets the user pick files to attach; resolves to their paths, or to none if cancelled.
-   *  The paths go straight back to a Rust command: the UI never reads the files itself. */
-  async pickFiles(title: string): Promise<string[]> {
-    const picked = await open({ title, multiple: true, directory: false });
-    if (picked === null) return [];
-    return Array.isArray(picked) ? picked : [picked];
+  users: (): Promise<User[]> => call("users_list", {}),
+  userAdd: (request: UserAdd) => call("user_add", { request }),
+  userSetRole: (request: UserSetRole) => call("user_set_role", { request }),
+  userSetActive: (request: UserSetActive) => call("user_set_active", { request }),
+
+  vendors: (): Promise<Vendor[]> => call("vendors_list", {}),
+  vendorAdd: (request: VendorAdd) => call("vendor_add", { request }),
+  vendorUpdate: (request: VendorUpdate) => call("vendor_update", { request }),
+
+  candidateAdd: (request: CandidateAdd) => call("candidate_add", { request }),
+
+  cases: (request: CaseFilter): Promise<CaseSummary[]> => call("cases_list", { request }),
+  caseGet: (caseId: number): Promise<CaseDetail> => call("case_get", { request: { case_id: caseId } }),
+  caseAudit: (caseId: number): Promise<AuditRecord[]> =>
+    call("case_audit", { request: { case_id: caseId } }),
+  statusMoves: (request: StatusMovesRequest) => call("case_status_moves", { request }),
+  setStatus: (request: SetStatus) => call("case_set_status", { request }),
+  assign: (request: Assign) => call("case_assign", { request }),
+  setPriority: (request: SetPriority) => call("case_set_priority", { request }),
+  setDue: (request: SetDue) => call("case_set_due", { request }),
+  recordResult: (request: RecordResult) => call("check_record", { request }),
+  addNote: (request: NoteAdd) => call("note_add", { request }),
+  search: (query: string): Promise<SearchHit[]> => call("search", { request: { query } }),
+
+  /** The red flags of a case and its risk score. */
+  caseFlags: (caseId: number): Promise<CaseFlags> => call("case_flags", { request: { case_id: caseId } }),
+  /** Other candidates sharing an identifier with the case's candidate. */
+  caseLinks: (caseId: number): Promise<Link[]> => call("case_links", { request: { case_id: caseId } }),
+  /** Evaluates the flag rules again for today; resolves to the number of flags changed. */
+  refreshFlags: (request: FlagsRefresh) => call("flags_refresh", { request }),
+
+  /** Uploads a file the user picked or dropped as evidence of a case; resolves once it is
+   *  stored under its SHA-256 and recorded. */
+  async uploadEvidence(
+    file: File,
+    target: Omit<EvidenceUpload, "name" | "size">,
+    options: UploadOptions = {},
+  ): Promise<Evidence> {
+    const request: EvidenceUpload = { ...target, name: file.name, size: file.size };
+    const token = await call("upload_begin_evidence", { request });
+    options.onStart?.(token);
+    return upload(
+      token,
+      file,
+      options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      (ref) => call("upload_finish_evidence", { request: ref }),
+      options.onSent,
+    );
   },
+
+  /** Uploads a candidate file (CSV) and resolves to its preview; nothing is imported yet. */
+  async previewImport(file: File, options: UploadOptions = {}): Promise<ImportPreview> {
+    const token = await call("upload_begin_import", { request: { name: file.name, size: file.size } });
+    options.onStart?.(token);
+    return upload(
+      token,
+      file,
+      options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      (ref) => call("upload_finish_import", { request: ref }),
+      options.onSent,
+    );
+  },
+
+  /** Imports a previewed candidate file: every row, or none with the reason for each. */
+  commitImport: (request: ImportCommit) => call("import_commit", { request }),
 };
 
 export type Backend = typeof backend;
+
+/** Where the webview loads stored evidence from (the app's `evidence:` scheme). Windows and
+ *  Android webviews reach custom schemes as http://<scheme>.localhost instead. */
+export function evidenceUrl(kind: "thumb" | "file", sha256: string): string {
+  const windows = typeof navigator !== "undefined" && /Windows|Android/.test(navigator.userAgent);
+  const origin = windows ? "http://evidence.localhost" : "evidence://localhost";
+  return `${origin}/${kind}/${sha256}`;
+}

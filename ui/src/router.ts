@@ -1,11 +1,16 @@
-// A tiny hash router: the app has four places, and a hash URL survives reloads without any
-// server-side routing (the webview serves files from the embedded bundle).
+// A tiny hash router: the app has a handful of places, and a hash URL survives reloads without
+// any server-side routing (the webview serves files from the embedded bundle).
 
 import { useSyncExternalStore } from "react";
 
+export const CASE_TABS = ["checklist", "flags", "evidence", "notes", "audit", "details"] as const;
+export type CaseTab = (typeof CASE_TABS)[number];
+
 export type Route =
   | { name: "queue" }
-  | { name: "case"; caseId: number }
+  | { name: "case"; caseId: number; tab: CaseTab }
+  | { name: "new-candidate" }
+  | { name: "import" }
   | { name: "vendors" }
   | { name: "settings" };
 
@@ -14,8 +19,13 @@ export function parseHash(hash: string): Route {
   switch (parts[0]) {
     case "cases": {
       const id = Number(parts[1]);
-      return Number.isSafeInteger(id) && id > 0 ? { name: "case", caseId: id } : { name: "queue" };
+      const tab = CASE_TABS.find((t) => t === parts[2]) ?? "checklist";
+      return Number.isSafeInteger(id) && id > 0 ? { name: "case", caseId: id, tab } : { name: "queue" };
     }
+    case "candidates":
+      if (parts[1] === "new") return { name: "new-candidate" };
+      if (parts[1] === "import") return { name: "import" };
+      return { name: "queue" };
     case "vendors":
       return { name: "vendors" };
     case "settings":
@@ -28,10 +38,22 @@ export function parseHash(hash: string): Route {
 export function hrefFor(route: Route): string {
   switch (route.name) {
     case "case":
-      return `#/cases/${route.caseId}`;
+      return route.tab === "checklist" ? `#/cases/${route.caseId}` : `#/cases/${route.caseId}/${route.tab}`;
+    case "new-candidate":
+      return "#/candidates/new";
+    case "import":
+      return "#/candidates/import";
     default:
       return `#/${route.name}`;
   }
+}
+
+export function caseHref(caseId: number, tab: CaseTab = "checklist"): string {
+  return hrefFor({ name: "case", caseId, tab });
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefFor(route);
 }
 
 function subscribe(onChange: () => void): () => void {

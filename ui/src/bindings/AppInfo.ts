@@ -8,4 +8,16 @@ data_dir: string,
 /**
  * Where the rolling log files are written.
  */
-log_dir: string, };
+log_dir: string, 
+/**
+ * The user `VETDESK_USER` names (as for the CLI): preselected at start.
+ */
+default_user: string | null, 
+/**
+ * The largest evidence file accepted (`evidence_max_bytes` in config.toml).
+ */
+evidence_max_bytes: number, 
+/**
+ * How many bytes the UI sends per upload chunk.
+ */
+upload_chunk_bytes: number, };

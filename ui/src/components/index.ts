@@ -1,5 +1,8 @@
+export { Badge } from "./Badge";
 export { Button } from "./Button";
 export { Dialog } from "./Dialog";
 export { EmptyState } from "./EmptyState";
-export { Field } from "./Field";
+export { ErrorNote, errorOf, nextStep } from "./ErrorNote";
+export { Field, SelectField, TextAreaField } from "./Field";
+export { ProgressBar } from "./ProgressBar";
 export { Table, type Column } from "./Table";

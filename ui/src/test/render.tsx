@@ -1,11 +1,24 @@
-// Renders a component the way main.tsx does: inside a fresh query client per test, so no
-// cached answer leaks from one test into the next.
+// Renders a component the way the app does: inside a fresh query client per test (so no
+// cached answer leaks from one test into the next) and, for pages behind the user gate, with
+// an acting user.
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 
+import type { User } from "../bindings/User";
+import { ActorChoiceProvider, ActorProvider } from "../session/actor";
+
 export function renderWithQueries(ui: ReactElement) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
+}
+
+/** Renders `ui` as `user` would see it. */
+export function renderAs(user: User, ui: ReactElement) {
+  return renderWithQueries(
+    <ActorChoiceProvider preselect={user.name}>
+      <ActorProvider user={user}>{ui}</ActorProvider>
+    </ActorChoiceProvider>,
+  );
 }

@@ -1,18 +1,146 @@
-// One case: checklist, evidence, notes and audit trail. The page is a frame for now; its
-// content arrives with the case store.
+// One case: header, then the checklist, evidence, notes, audit trail and details, each on its
+// own tab (the tab is part of the URL). Files dropped anywhere on the case are attached to it.
 
-import { EmptyState } from "../../components";
-import { hrefFor } from "../../router";
+import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 
-export function CasePage({ caseId }: { caseId: number }) {
+import { EmptyState, ErrorNote, errorOf } from "../../components";
+import { caseHref, hrefFor, type CaseTab } from "../../router";
+import { Checklist } from "../checklist/Checklist";
+import { EvidenceGallery } from "../evidence/EvidenceGallery";
+import { UploadList } from "../evidence/UploadList";
+import { UploadsProvider, useUploads } from "../evidence/uploads";
+import { FlagsPanel } from "../flags/FlagsPanel";
+import { useCaseFlags } from "../flags/queries";
+import { AuditTimeline } from "./AuditTimeline";
+import { CaseHeader } from "./CaseHeader";
+import { DetailsPanel } from "./DetailsPanel";
+import { NotesPanel } from "./NotesPanel";
+import { useCaseDetail } from "./queries";
+
+function hasFiles(event: DragEvent): boolean {
+  return [...event.dataTransfer.types].includes("Files");
+}
+
+function DropZone({ caseId, closed, children }: { caseId: number; closed: boolean; children: React.ReactNode }) {
+  const { start } = useUploads();
+  const [over, setOver] = useState(false);
+  // dragenter/dragleave fire for every child crossed; count them to know when the drag left.
+  const depth = useRef(0);
   return (
-    <>
-      <h1>Case {caseId}</h1>
-      <EmptyState title="This case is not available">
-        <p>
-          Case {caseId} could not be found. <a href={hrefFor({ name: "queue" })}>Back to the queue</a>
-        </p>
-      </EmptyState>
-    </>
+    <div
+      className={over ? "drop-zone dragging" : "drop-zone"}
+      onDragEnter={(e) => {
+        if (!hasFiles(e) || closed) return;
+        depth.current += 1;
+        setOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (!hasFiles(e) || closed) return;
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setOver(false);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e) || closed) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e) || closed) return;
+        e.preventDefault();
+        depth.current = 0;
+        setOver(false);
+        const files = [...e.dataTransfer.files];
+        if (files.length > 0) void start(files);
+      }}
+    >
+      {over ? (
+        <div className="drop-hint" aria-hidden="true">
+          Drop to attach to case {caseId}
+        </div>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+const TABS: { tab: CaseTab; label: string }[] = [
+  { tab: "checklist", label: "Checklist" },
+  { tab: "flags", label: "Flags & links" },
+  { tab: "evidence", label: "Evidence" },
+  { tab: "notes", label: "Notes" },
+  { tab: "audit", label: "Audit trail" },
+  { tab: "details", label: "Details" },
+];
+
+export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
+  const detail = useCaseDetail(caseId);
+  const flags = useCaseFlags(caseId);
+  const itemTitles = useMemo(
+    () => new Map((detail.data?.checklist ?? []).map((e) => [e.item.id, e.item.title])),
+    [detail.data],
+  );
+
+  // Marks the moment the case is on screen, for the benchmark.
+  useEffect(() => {
+    if (detail.data) performance.mark(`vetdesk:case-shown:${caseId}`);
+  }, [caseId, detail.data]);
+
+  if (detail.isPending) return <p className="muted">Loading case {caseId}…</p>;
+  if (detail.isError) {
+    return (
+      <>
+        <h1>Case {caseId}</h1>
+        {errorOf(detail.error).code === "not_found" ? (
+          <EmptyState title="This case does not exist">
+            <p>
+              There is no case {caseId} in this data directory. <a href={hrefFor({ name: "queue" })}>Back to the queue</a>
+            </p>
+          </EmptyState>
+        ) : (
+          <ErrorNote error={detail.error} title={`Case ${caseId} could not be read`} />
+        )}
+      </>
+    );
+  }
+  const d = detail.data;
+  const closed = d.case.status === "closed";
+  const counts: Partial<Record<CaseTab, number>> = {
+    ...(flags.data ? { flags: flags.data.open.length } : {}),
+    evidence: d.evidence.length,
+    notes: d.notes.length,
+    audit: d.audit_records,
+  };
+  return (
+    <UploadsProvider caseId={caseId}>
+      <DropZone caseId={caseId} closed={closed}>
+        <div className="case-page" data-testid="case-page" data-case={caseId}>
+          <CaseHeader detail={d} risk={flags.data?.risk ?? null} />
+          <nav className="tabs" aria-label="Case sections">
+            {TABS.map((t) => (
+              <a key={t.tab} href={caseHref(caseId, t.tab)} aria-current={t.tab === tab ? "page" : undefined} data-tab={t.tab}>
+                {t.label}
+                {counts[t.tab] !== undefined ? <span className="tab-count"> {counts[t.tab]}</span> : null}
+              </a>
+            ))}
+          </nav>
+          <UploadList />
+          <div className="tab-panel">
+            {tab === "checklist" ? (
+              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
+            ) : tab === "flags" ? (
+              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} />
+            ) : tab === "evidence" ? (
+              <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />
+            ) : tab === "notes" ? (
+              <NotesPanel caseId={caseId} notes={d.notes} />
+            ) : tab === "audit" ? (
+              <AuditTimeline caseId={caseId} itemTitles={itemTitles} />
+            ) : (
+              <DetailsPanel detail={d} />
+            )}
+          </div>
+        </div>
+      </DropZone>
+    </UploadsProvider>
   );
 }

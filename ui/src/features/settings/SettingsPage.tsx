@@ -1,32 +1,169 @@
-// Settings: where the data lives and which build is running, for support and for auditors.
+// Settings: the people who work cases (admins add them and set their roles), the look of the
+// app, and where the data lives and which build is running, for support and for auditors.
 
-import { Table, type Column } from "../../components";
-import { useAppInfo } from "../shell/queries";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 
-interface Row {
-  name: string;
-  value: string;
+import { backend } from "../../backend";
+import type { Role } from "../../bindings/Role";
+import type { User } from "../../bindings/User";
+import { Badge, Button, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
+import { keys } from "../../keys";
+import { may, ROLE_LABELS, useActor } from "../../session/actor";
+import { useAppInfo, useUsers } from "../shell/queries";
+import { useTheme, type Theme } from "../shell/theme";
+import { userNameProblem } from "../shell/UserGate";
+
+const ROLES = Object.keys(ROLE_LABELS) as Role[];
+
+function AddUser() {
+  const actor = useActor();
+  const client = useQueryClient();
+  const [name, setName] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [role, setRole] = useState<Role>("reviewer");
+  const [submitted, setSubmitted] = useState(false);
+  const add = useMutation({
+    mutationFn: () => backend.userAdd({ actor: actor.name, name: name.trim(), display_name: displayName, role }),
+    onSuccess: async () => {
+      setName("");
+      setDisplayName("");
+      setSubmitted(false);
+      await client.invalidateQueries({ queryKey: keys.users });
+    },
+  });
+  const problem = submitted ? userNameProblem(name) : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    if (!userNameProblem(name)) add.mutate();
+  };
+  return (
+    <form className="form inline-form" onSubmit={submit} noValidate aria-label="Add user">
+      <Field
+        label="User name"
+        name="name"
+        value={name}
+        error={problem}
+        onChange={(e) => setName(e.target.value)}
+        autoComplete="off"
+      />
+      <Field label="Full name" name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
+      </SelectField>
+      <Button type="submit" variant="primary" disabled={add.isPending}>
+        Add user
+      </Button>
+      {add.error ? <ErrorNote error={add.error} title="The user was not added" /> : null}
+    </form>
+  );
 }
 
-const COLUMNS: Column<Row>[] = [
-  { key: "name", header: "Setting", cell: (r) => r.name },
-  { key: "value", header: "Value", cell: (r) => <span className="mono">{r.value}</span> },
-];
+function Users() {
+  const actor = useActor();
+  const users = useUsers();
+  const client = useQueryClient();
+  const admin = may.manageUsers(actor);
+  const change = useMutation({
+    mutationFn: (args: { name: string; role?: Role; active?: boolean }) =>
+      args.role !== undefined
+        ? backend.userSetRole({ actor: actor.name, name: args.name, role: args.role })
+        : backend.userSetActive({ actor: actor.name, name: args.name, active: args.active ?? true }),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.users }),
+  });
+  const columns: Column<User>[] = [
+    { key: "name", header: "User", cell: (u) => <span className="mono">{u.name}</span> },
+    { key: "display", header: "Name", cell: (u) => u.display_name },
+    {
+      key: "role",
+      header: "Role",
+      cell: (u) =>
+        admin ? (
+          <select
+            aria-label={`Role of ${u.name}`}
+            value={u.role}
+            disabled={change.isPending}
+            onChange={(e) => change.mutate({ name: u.name, role: e.target.value as Role })}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        ) : (
+          ROLE_LABELS[u.role]
+        ),
+    },
+    {
+      key: "active",
+      header: "Status",
+      cell: (u) => (u.active ? <Badge tone="good">Active</Badge> : <Badge tone="muted">Deactivated</Badge>),
+    },
+    {
+      key: "actions",
+      header: "",
+      cell: (u) =>
+        admin && u.name !== actor.name ? (
+          <Button className="btn-small" disabled={change.isPending} onClick={() => change.mutate({ name: u.name, active: !u.active })}>
+            {u.active ? "Deactivate" : "Reactivate"}
+          </Button>
+        ) : null,
+    },
+  ];
+  return (
+    <section aria-labelledby="users-heading">
+      <h2 id="users-heading">Users</h2>
+      <p className="muted">
+        Reviewers work checklists; investigators also decide cases; compliance officers also sign off, waive items and
+        manage vendors; admins do everything and manage users. Users are never deleted, only deactivated, so the audit
+        trail keeps naming them.
+      </p>
+      {users.isError ? <ErrorNote error={users.error} title="The users could not be read" /> : null}
+      {change.error ? <ErrorNote error={change.error} title="The user was not changed" /> : null}
+      {users.data ? <Table caption="Users" columns={columns} rows={users.data} rowKey={(u) => u.name} /> : null}
+      {admin ? <AddUser /> : <p className="muted">Only admins add users and change roles.</p>}
+    </section>
+  );
+}
+
+function Appearance() {
+  const [theme, setTheme] = useTheme();
+  return (
+    <section aria-labelledby="appearance-heading">
+      <h2 id="appearance-heading">Appearance</h2>
+      <SelectField label="Theme" name="theme" className="fit" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+        <option value="system">Follow the desktop</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </SelectField>
+    </section>
+  );
+}
 
 export function SettingsPage() {
   const info = useAppInfo();
   return (
     <>
       <h1>Settings</h1>
-      <h2>This installation</h2>
+      <Users />
+      <Appearance />
+      <section aria-labelledby="installation-heading">
+      <h2 id="installation-heading">This installation</h2>
       {info.isError ? (
-        <p className="error-text" role="alert">
-          {info.error.message}
-        </p>
+        <ErrorNote error={info.error} />
       ) : (
         <Table
           caption="This installation"
-          columns={COLUMNS}
+          columns={[
+            { key: "name", header: "Setting", cell: (r: { name: string; value: string }) => r.name },
+            { key: "value", header: "Value", cell: (r: { name: string; value: string }) => <span className="mono">{r.value}</span> },
+          ]}
           rowKey={(r) => r.name}
           rows={
             info.data
@@ -34,11 +171,13 @@ export function SettingsPage() {
                   { name: "Version", value: info.data.version },
                   { name: "Data directory", value: info.data.data_dir },
                   { name: "Log directory", value: info.data.log_dir },
+                  { name: "Largest evidence file", value: `${info.data.evidence_max_bytes.toLocaleString()} bytes` },
                 ]
               : []
           }
         />
       )}
+      </section>
     </>
   );
 }

@@ -1,62 +1,108 @@
-// The shell against a mocked backend module: the pattern for component tests. The module is
-// replaced whole, so a component that bypassed it and called `invoke` directly would fail here.
+// The shell and its user gate against a mocked backend module. The module is replaced whole,
+// so a component that bypassed it and called `invoke` directly would fail here.
 
-import { screen } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
+import { appInfo, user } from "../../test/fixtures";
 import { renderWithQueries } from "../../test/render";
 import { AppShell } from "./AppShell";
 
-vi.mock("../../backend", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../backend")>();
-  return {
-    ...actual,
-    backend: { appInfo: vi.fn(), pickFiles: vi.fn() },
-  };
-});
+vi.mock("../../backend", async (importOriginal) =>
+  (await import("../../test/backend")).mockBackendModule(importOriginal),
+);
 
-const appInfo = vi.mocked(backend.appInfo);
+const b = vi.mocked(backend);
+const ada = user({ id: 1, name: "ada", display_name: "Ada Admin", role: "admin" });
+const rita = user({ id: 2, name: "rita", display_name: "Rita Reviewer" });
 
 describe("AppShell", () => {
   beforeEach(() => {
     window.location.hash = "";
+    window.localStorage.clear();
+    b.cases.mockResolvedValue([]);
+    b.vendors.mockResolvedValue([]);
   });
   afterEach(() => {
     vi.resetAllMocks();
   });
 
-  it("shows the data directory from the backend and the first-run queue", async () => {
-    appInfo.mockResolvedValue({
-      version: "0.1.0",
-      data_dir: "/home/reviewer/.local/share/vetdesk",
-      log_dir: "/home/reviewer/.local/share/vetdesk/logs",
-    });
+  it("on first run asks for the first user, an admin, and then shows the empty queue", async () => {
+    b.appInfo.mockResolvedValue(appInfo());
+    b.users.mockResolvedValueOnce([]).mockResolvedValue([ada]);
+    b.userAdd.mockResolvedValue({} as never);
     renderWithQueries(<AppShell />);
 
     expect(await screen.findByText("/home/reviewer/.local/share/vetdesk")).toBeTruthy();
-    expect(screen.getByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
-    expect(screen.getByRole("heading", { name: "No cases yet" })).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Case queue" }).getAttribute("aria-current")).toBe("page");
-    expect(screen.getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBeNull();
-    expect(appInfo).toHaveBeenCalledTimes(1);
+    expect(await screen.findByRole("heading", { name: "Welcome to Vetdesk" })).toBeTruthy();
+    expect(screen.getByTestId("acting-as").textContent).toBe("no user chosen");
+
+    // A name the store would refuse is caught next to the field.
+    await userEvent.type(screen.getByLabelText("User name"), "Ada");
+    await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
+    expect(screen.getByRole("alert").textContent).toMatch(/lowercase letter/);
+    expect(b.userAdd).not.toHaveBeenCalled();
+
+    await userEvent.clear(screen.getByLabelText("User name"));
+    await userEvent.type(screen.getByLabelText("User name"), "ada");
+    await userEvent.type(screen.getByLabelText("Full name"), "Ada Admin");
+    await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
+
+    expect(b.userAdd).toHaveBeenCalledWith({ actor: "ada", name: "ada", display_name: "Ada Admin", role: "admin" });
+    expect(await screen.findByRole("heading", { name: "No cases yet" })).toBeTruthy();
+    expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
+    expect(window.localStorage.getItem("vetdesk.actor")).toBe("ada");
+  });
+
+  it("preselects VETDESK_USER over the remembered user, and switching user asks again", async () => {
+    window.localStorage.setItem("vetdesk.actor", "ada");
+    b.appInfo.mockResolvedValue(appInfo({ default_user: "rita" }));
+    b.users.mockResolvedValue([ada, rita]);
+    renderWithQueries(<AppShell />);
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
+    expect(screen.getByTestId("acting-as").textContent).toBe("Rita Reviewer");
+
+    await userEvent.click(screen.getByRole("button", { name: "Switch user" }));
+    expect(await screen.findByRole("heading", { name: "Who is working?" })).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: /Ada Admin/ }));
+    expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
+  });
+
+  it("says so when the remembered user is gone, and offers the others", async () => {
+    window.localStorage.setItem("vetdesk.actor", "zed");
+    b.appInfo.mockResolvedValue(appInfo());
+    b.users.mockResolvedValue([ada, user({ name: "ivan", display_name: "Ivan", active: false })]);
+    renderWithQueries(<AppShell />);
+
+    expect((await screen.findByRole("alert")).textContent).toContain("no active user named “zed”");
+    expect(screen.getByRole("button", { name: /Ada Admin/ })).toBeTruthy();
+    // Deactivated users are not offered.
+    expect(screen.queryByRole("button", { name: /Ivan/ })).toBeNull();
   });
 
   it("says so when the backend cannot be reached", async () => {
-    appInfo.mockRejectedValue(new BackendFailure({ code: "ipc", message: "app_info not allowed" }));
+    b.appInfo.mockRejectedValue(new BackendFailure({ code: "ipc", message: "app_info not allowed" }));
     renderWithQueries(<AppShell />);
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("app_info not allowed");
+    expect(alert.textContent).toContain("Restart Vetdesk");
   });
 
   it("opens the page the hash names", async () => {
-    appInfo.mockResolvedValue({ version: "0.1.0", data_dir: "/d", log_dir: "/d/logs" });
+    b.appInfo.mockResolvedValue(appInfo({ data_dir: "/d", log_dir: "/d/logs" }));
+    b.users.mockResolvedValue([ada]);
+    window.localStorage.setItem("vetdesk.actor", "ada");
     window.location.hash = "#/settings";
     renderWithQueries(<AppShell />);
 
-    expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeTruthy();
     expect(await screen.findByText("/d/logs")).toBeTruthy();
     expect(screen.getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBe("page");
+    fireEvent(window, new HashChangeEvent("hashchange"));
+    await waitFor(() => expect(b.users).toHaveBeenCalled());
   });
 });

@@ -1,15 +1,23 @@
 // The frame around every page: sidebar navigation, a header that says who is acting and on
-// which data directory, and the page for the current route.
+// which data directory, and the page for the current route, behind the user gate.
 
 import { CasePage } from "../case/CasePage";
+import { ImportPage } from "../candidates/ImportPage";
+import { NewCandidatePage } from "../candidates/NewCandidatePage";
 import { QueuePage } from "../queue/QueuePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { VendorsPage } from "../vendors/VendorsPage";
 import { hrefFor, useRoute, type Route } from "../../router";
-import { useAppInfo } from "./queries";
+import { Button, ErrorNote } from "../../components";
+import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
+import { useAppInfo, useUsers } from "./queries";
+import { UserGate } from "./UserGate";
+import { useStoreEvents } from "./useStoreEvents";
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: "queue" }, label: "Case queue" },
+  { route: { name: "new-candidate" }, label: "New candidate" },
+  { route: { name: "import" }, label: "Import candidates" },
   { route: { name: "vendors" }, label: "Vendors" },
   { route: { name: "settings" }, label: "Settings" },
 ];
@@ -19,7 +27,11 @@ function Page({ route }: { route: Route }) {
     case "queue":
       return <QueuePage />;
     case "case":
-      return <CasePage caseId={route.caseId} />;
+      return <CasePage caseId={route.caseId} tab={route.tab} />;
+    case "new-candidate":
+      return <NewCandidatePage />;
+    case "import":
+      return <ImportPage />;
     case "vendors":
       return <VendorsPage />;
     case "settings":
@@ -44,9 +56,38 @@ function DataDirectory() {
   );
 }
 
-export function AppShell() {
+function ActingAs() {
+  const { chosen, choose } = useActorChoice();
+  const users = useUsers();
+  const user = users.data?.find((u) => u.name === chosen && u.active);
+  return (
+    <div className="acting-as">
+      <span className="label">Acting as</span>{" "}
+      {user ? (
+        <>
+          <strong data-testid="acting-as" title={`${user.name} · ${ROLE_LABELS[user.role]}`}>
+            {user.display_name}
+          </strong>{" "}
+          <span className="muted">
+            ({user.name}, {ROLE_LABELS[user.role].toLowerCase()})
+          </span>{" "}
+          <Button className="btn-small" onClick={() => choose(null)}>
+            Switch user
+          </Button>
+        </>
+      ) : (
+        <span data-testid="acting-as" className="muted">
+          no user chosen
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Layout() {
   const route = useRoute();
-  // A case page belongs to the queue section of the navigation.
+  useStoreEvents();
+  // Pages that belong to the queue section of the navigation.
   const section = route.name === "case" ? "queue" : route.name;
   return (
     <div className="app">
@@ -66,19 +107,34 @@ export function AppShell() {
         </ul>
       </nav>
       <header className="app-header">
-        <div className="acting-as">
-          <span className="label">Acting as</span>{" "}
-          <span data-testid="acting-as" className="muted">
-            no user chosen
-          </span>
-        </div>
+        <ActingAs />
         <div className="data-dir">
           <span className="label">Data directory</span> <DataDirectory />
         </div>
       </header>
-      <main id="main" className="content" tabIndex={-1}>
-        <Page route={route} />
+      <main id="main" className={route.name === "queue" ? "content content-fill" : "content"} tabIndex={-1}>
+        <UserGate>
+          <Page route={route} />
+        </UserGate>
       </main>
     </div>
+  );
+}
+
+export function AppShell() {
+  const info = useAppInfo();
+  if (info.isPending) return <p className="muted boot">Starting Vetdesk…</p>;
+  if (info.isError) {
+    return (
+      <div className="boot">
+        <h1>Vetdesk could not start</h1>
+        <ErrorNote error={info.error} title="Could not reach the app backend" />
+      </div>
+    );
+  }
+  return (
+    <ActorChoiceProvider preselect={info.data.default_user}>
+      <Layout />
+    </ActorChoiceProvider>
   );
 }

@@ -1,15 +1,15 @@
-// Query keys and hooks for what the shell itself shows. Keys live beside their hooks so that a
-// backend event can invalidate exactly the data it changed.
+// Query hooks for what the shell itself shows: the app's facts and the local users.
 
 import { useQuery } from "@tanstack/react-query";
 
 import { backend } from "../../backend";
-
-export const shellKeys = {
-  appInfo: ["app", "info"] as const,
-};
+import { keys } from "../../keys";
 
 export function useAppInfo() {
   // Fixed for the life of the process.
-  return useQuery({ queryKey: shellKeys.appInfo, queryFn: backend.appInfo, staleTime: Infinity });
+  return useQuery({ queryKey: keys.appInfo, queryFn: backend.appInfo, staleTime: Infinity });
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: keys.users, queryFn: backend.users });
 }

@@ -1,0 +1,193 @@
+// Benchmark of the desktop app with a large queue (`make bench-ui`; not part of `make test`):
+// 10,000 cases made with the core (src-tauri/examples/seed_cases.rs), then the real app in a
+// real window, timed from its start to the queue being usable and from a click on a row to
+// the case on screen. The baseline, measured in the same run, is the command line listing
+// the same queue as JSON (the core's query and serialisation, with no window at all).
+
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+import { launchApp, root } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+const COUNT = Number(process.env.VETDESK_BENCH_CASES ?? 10_000);
+const CLICKS = 7;
+const seed = join(root, `target/bench-ui-seed-${COUNT}`);
+const cli = join(root, "target/debug/vetdesk");
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function frames(f) {
+  return `${f.median.toFixed(0)} / ${f.worst.toFixed(0)} ms`;
+}
+
+function ms(value) {
+  return `${Math.round(value).toLocaleString("en")} ms`;
+}
+
+// The data: made once per case count, then copied for every run (the app must not change it).
+if (!existsSync(join(seed, "vetdesk.db"))) {
+  rmSync(seed, { recursive: true, force: true });
+  console.log(`seeding ${COUNT.toLocaleString("en")} cases into ${seed} …`);
+  execFileSync(join(root, "target/debug/examples/seed_cases"), [seed, String(COUNT)], { stdio: "inherit" });
+}
+
+// Baseline: the same queue through the command line.
+const baseline = median(
+  [0, 1, 2].map(() => {
+    const start = performance.now();
+    const out = execFileSync(cli, ["--data-dir", seed, "--json", "case", "list"], { maxBuffer: 1 << 28 });
+    const elapsed = performance.now() - start;
+    if (JSON.parse(out).length !== COUNT) throw new Error("the seed does not have the expected cases");
+    return elapsed;
+  }),
+);
+
+async function measure(env) {
+const app = await launchApp({
+  env: { VETDESK_USER: "ada", ...env },
+  prepare(dir) {
+    for (const name of readdirSync(seed)) cpSync(join(seed, name), join(dir, name), { recursive: true });
+  },
+});
+const { session } = app;
+try {
+  // Start-up: until the first rows are on screen and painted.
+  const ready = await waitFor(
+    "the queue",
+    () =>
+      session.execute(`
+        const rows = document.querySelectorAll(".queue-body .queue-row");
+        if (rows.length === 0) return null;
+        return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
+          const mark = performance.getEntriesByName("vetdesk:queue-interactive")[0];
+          done({ at: Date.now(), inPage: performance.now(), mark: mark ? mark.startTime : null,
+                 rows: document.querySelectorAll(".queue-body .queue-row").length,
+                 count: document.querySelector("#queue-count").textContent });
+        })));
+      `),
+    120_000,
+  );
+  const startup = ready.at - app.startedAt;
+
+  // Click a row → the case on screen; the first open, then more.
+  const opens = [];
+  for (let i = 0; i < CLICKS; i++) {
+    const index = [0, 3, 6, 1, 4, 2, 5][i % 7];
+    await session.execute(`
+      window.__clickAt = null;
+      document.addEventListener("click", () => { window.__clickAt = performance.now(); }, { capture: true, once: true });
+    `);
+    await session.click(`.queue-row[data-index="${index}"]`);
+    const shown = await waitFor("the case", () =>
+      session.execute(`
+        if (!document.querySelector('[data-testid="case-page"] .check-item')) return null;
+        return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+          done(performance.now() - window.__clickAt))));
+      `),
+    );
+    opens.push(shown);
+    await session.execute(`history.back()`);
+    await waitFor("the queue again", () => session.execute(`return document.querySelectorAll(".queue-body .queue-row").length > 0`));
+  }
+
+  // Typing a search → matching rows on screen.
+  const search = await session.execute(`
+    const input = document.querySelector("#queue-search");
+    const count = () => document.querySelector("#queue-count").textContent;
+    const before = count();
+    const start = performance.now();
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(input, "Ólafsdóttir");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    return new Promise((done) => {
+      const check = () => count() !== before && !count().includes("searching")
+        ? requestAnimationFrame(() => done({ ms: performance.now() - start, count: count() }))
+        : requestAnimationFrame(check);
+      check();
+    });
+  `);
+
+  // Scrolling the whole filtered-out list back: clear the search, then scroll 10,000 rows.
+  await session.execute(`
+    const input = document.querySelector("#queue-search");
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(input, "");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  `);
+  await waitFor("all rows", async () => {
+    const text = await session.textOf("#queue-count");
+    return text.replace(/\D/g, "") === String(COUNT) || console.log(text);
+  });
+  // Scrolling: as a mouse wheel does (a few rows per frame), and by dragging the scroll bar
+  // from top to bottom (every frame a new page of rows).
+  const SCROLL = `
+    const [perFrame, frames] = arguments;
+    const box = document.querySelector(".queue-scroll");
+    box.scrollTop = 0;
+    const times = [];
+    let last = performance.now();
+    return new Promise((done) => {
+      let step = 0;
+      const tick = () => {
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+        if (step > frames) {
+          times.shift();
+          const sorted = [...times].sort((a, b) => a - b);
+          done({ median: sorted[Math.floor(sorted.length / 2)], worst: sorted[sorted.length - 1],
+                 rendered: document.querySelectorAll(".queue-body .queue-row").length,
+                 at: box.scrollTop, max: box.scrollHeight - box.clientHeight });
+          return;
+        }
+        box.scrollTop = perFrame === "drag" ? (box.scrollHeight - box.clientHeight) * (step / frames) : box.scrollTop + perFrame;
+        step += 1;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+  `;
+  const idle = await session.execute(SCROLL, [0, 60]);
+  const wheel = await session.execute(SCROLL, [120, 120]);
+  const drag = await session.execute(SCROLL, ["drag", 60]);
+
+  return { startup, ready, opens, search, idle, wheel, drag };
+} finally {
+  await app.close();
+}
+}
+
+const modes = [
+  ["as installed", {}],
+  // Without a GPU (Xvfb here; VMs and remote desktops), WebKitGTK's DMA-BUF renderer paints
+  // through software GL, and every scrolled frame costs a full repaint.
+  ["WEBKIT_DISABLE_DMABUF_RENDERER=1", { WEBKIT_DISABLE_DMABUF_RENDERER: "1" }],
+];
+const results = [];
+for (const [, env] of modes) results.push(await measure(env));
+const [a] = results;
+{
+  const rows = [
+    ["baseline: vetdesk --json case list (CLI, no window)", () => ms(baseline), () => "1.0×"],
+    ["app start → queue interactive", (r) => ms(r.startup), (r) => `${(r.startup / baseline).toFixed(1)}×`],
+    ["  of which in the page (navigation → rows painted)", (r) => ms(r.ready.inPage), () => ""],
+    ["click → case view shown, first", (r) => ms(r.opens[0]), (r) => `${(r.opens[0] / baseline).toFixed(2)}×`],
+    [`click → case view shown, median of ${CLICKS}`, (r) => ms(median(r.opens)), (r) => `${(median(r.opens) / baseline).toFixed(2)}×`],
+    ["typing a full-text search → rows shown", (r) => ms(r.search.ms), () => ""],
+    ["frame time, idle (the display's pace): median / worst", (r) => frames(r.idle), () => "1.0×"],
+    ["frame time, wheel scrolling 120 px a frame", (r) => frames(r.wheel), (r) => `${(r.wheel.median / r.idle.median).toFixed(1)}×`],
+    ["frame time, dragging the scroll bar top to bottom", (r) => frames(r.drag), (r) => `${(r.drag.median / r.idle.median).toFixed(1)}×`],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\nVetdesk UI benchmark: ${a.ready.count} (${a.ready.rows} rows in the page at a time)`);
+  console.log(`${"".padEnd(width)}  ${modes.map(([name]) => name.padStart(34)).join("")}`);
+  for (const [what, value, ratio] of rows) {
+    console.log(`${what.padEnd(width)}  ${results.map((r) => `${value(r).padStart(24)} ${ratio(r).padEnd(9)}`).join("")}`);
+  }
+  console.log(`\nsearch found: ${a.search.count}; rows in the page while scrolling: ${a.drag.rendered}; reached the bottom: ${a.drag.at >= a.drag.max - 1}`);
+}

@@ -1,0 +1,204 @@
+//! Read queries the desktop app asks before it acts: the status moves it may offer, and where
+//! a poller of the audit log starts. Each prediction is checked against what `apply` really
+//! does, so the UI can never offer a move the store refuses (or hide one it accepts).
+
+// Tests fail loudly: unwrapping is how they say what broke.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use vetdesk::change::Change;
+use vetdesk::model::{CaseStatus, Decision, ItemResult};
+use vetdesk::store::StoreError;
+
+fn set_status(
+    store: &vetdesk::Store,
+    actor: &str,
+    case_id: i64,
+    status: CaseStatus,
+    decision: Option<Decision>,
+) -> Result<(), StoreError> {
+    let reason = "test".to_string();
+    store.apply(actor, Change::SetStatus { case_id, status, decision, reason }).map(|_| ())
+}
+
+/// What else the case has besides its status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Also {
+    Nothing,
+    /// A failed checklist item: the case cannot be cleared.
+    FailedItem,
+    /// An E-Verify case still waiting for its final result, and no other ground: the case
+    /// cannot be rejected.
+    PendingEVerify,
+}
+
+/// Brings the populated case to `status` as an admin (who may make every move).
+fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk::Store, i64) {
+    let (dir, store, case_id) = populated();
+    if also == Also::PendingEVerify {
+        // E-Verify comes after the accepted offer and a complete Form I-9.
+        for item in ["offer-accepted", "form-i9-complete"] {
+            let change = Change::RecordResult {
+                case_id,
+                item_id: item.into(),
+                result: ItemResult::Pass,
+                note: None,
+                evidence: vec![],
+            };
+            store.apply(REVIEWER, change).unwrap();
+        }
+        let everify = vetdesk::verification::EVerifyFields {
+            case_number: "2026123456789AB".into(),
+            created_on: t0().date(),
+            status: vetdesk::verification::EVerifyStatus::TentativeNonconfirmation,
+            agency: Some(vetdesk::verification::MismatchAgency::Ssa),
+            mismatch_on: Some(t0().date()),
+            notice_given_on: None,
+            decision_recorded_on: None,
+            employee_contests: None,
+            referred_on: None,
+            agency_contacted_on: None,
+            continuance_since: None,
+            followed_up_on: None,
+            evidence: vec![],
+            note: None,
+        };
+        store.apply(REVIEWER, Change::RecordEVerify { id: None, case_id, everify }).unwrap();
+    }
+    if also == Also::FailedItem {
+        let change = Change::RecordResult {
+            case_id,
+            item_id: "id-two-documents".into(),
+            result: ItemResult::Fail,
+            note: None,
+            evidence: vec![],
+        };
+        store.apply(REVIEWER, change).unwrap();
+    }
+    let path: &[(CaseStatus, Option<Decision>)] = match status {
+        CaseStatus::Open => &[],
+        CaseStatus::InReview => &[(CaseStatus::InReview, None)],
+        CaseStatus::Escalated => &[(CaseStatus::Escalated, None)],
+        CaseStatus::Decided => &[(CaseStatus::Decided, Some(Decision::Referred))],
+        CaseStatus::Closed => {
+            &[(CaseStatus::Decided, Some(Decision::Referred)), (CaseStatus::Closed, None)]
+        }
+    };
+    for &(s, d) in path {
+        set_status(&store, ADMIN, case_id, s, d).unwrap();
+    }
+    (dir, store, case_id)
+}
+
+#[test]
+fn status_moves_predict_exactly_what_apply_accepts() {
+    use Also::*;
+    // (from, what else the case has, actor, the moves offered as "status[/decision]")
+    #[rustfmt::skip]
+    let cases: &[(CaseStatus, Also, &str, &[&str])] = &[
+        (CaseStatus::Open, Nothing, REVIEWER, &["in_review", "escalated"]),
+        (CaseStatus::Open, Nothing, INVESTIGATOR,
+            &["in_review", "escalated", "decided/cleared", "decided/rejected", "decided/referred"]),
+        (CaseStatus::Open, FailedItem, INVESTIGATOR,
+            &["in_review", "escalated", "decided/rejected", "decided/referred"]),
+        (CaseStatus::Open, PendingEVerify, INVESTIGATOR,
+            &["in_review", "escalated", "decided/cleared", "decided/referred"]),
+        (CaseStatus::InReview, Nothing, REVIEWER, &["open", "escalated"]),
+        (CaseStatus::Escalated, Nothing, REVIEWER, &["in_review"]),
+        (CaseStatus::Decided, Nothing, REVIEWER, &["in_review", "escalated"]),
+        (CaseStatus::Decided, Nothing, INVESTIGATOR, &["in_review", "escalated"]),
+        (CaseStatus::Decided, Nothing, COMPLIANCE, &["in_review", "escalated", "closed"]),
+        (CaseStatus::Closed, Nothing, REVIEWER, &[]),
+        (CaseStatus::Closed, Nothing, COMPLIANCE, &["in_review"]),
+        (CaseStatus::Closed, Nothing, ADMIN, &["in_review"]),
+    ];
+    for &(from, also, actor, expected) in cases {
+        let (_dir, store, case_id) = case_in(from, also);
+        let moves = store.status_moves(case_id, actor).unwrap();
+        let label = |m: &vetdesk::store::StatusMove| match m.decision {
+            Some(d) => format!("{}/{d}", m.status),
+            None => m.status.to_string(),
+        };
+        let offered: Vec<String> =
+            moves.iter().filter(|m| m.refused.is_none()).map(label).collect();
+        assert_eq!(offered, expected, "{from} as {actor} ({also:?})");
+        assert!(moves.iter().all(|m| m.status != from), "no move to the same status");
+
+        // Every prediction, taken or refused, against the real thing in a fresh store.
+        for m in &moves {
+            let (_dir, store, case_id) = case_in(from, also);
+            let result = set_status(&store, actor, case_id, m.status, m.decision);
+            match (&m.refused, result) {
+                (None, Ok(())) => {}
+                (Some(why), Err(e)) => assert_eq!(why, &e.to_string(), "{}", label(m)),
+                (refused, result) => panic!(
+                    "{from} -> {} as {actor}: predicted {refused:?}, apply said {result:?}",
+                    label(m)
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn status_moves_need_an_active_user_and_a_case() {
+    let (_dir, store, case_id) = populated();
+    assert!(matches!(store.status_moves(case_id, "nobody"), Err(StoreError::UnknownActor(_))));
+    assert!(matches!(store.status_moves(999, REVIEWER), Err(StoreError::NotFound { .. })));
+}
+
+#[test]
+fn audit_last_id_is_where_polling_for_new_changes_starts() {
+    let (_dir, store, case_id) = populated();
+    let last = store.audit_last_id().unwrap();
+    let all = store.audit_since(0, 10_000).unwrap();
+    assert_eq!(last, all.last().unwrap().id);
+    assert!(store.audit_since(last, 10).unwrap().is_empty());
+
+    let text = "seen by the poller".to_string();
+    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text }).unwrap();
+    let new = store.audit_since(last, 10).unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].id, store.audit_last_id().unwrap());
+    assert_eq!(new[0].change["type"], "add_note");
+
+    let (_dir, empty) = common::store();
+    assert_eq!(empty.audit_last_id().unwrap(), 0);
+}
+
+#[test]
+fn the_queue_counts_each_case_s_open_flags_and_names_the_worst() {
+    let (_dir, store, first) = populated();
+    let case_of = |store: &vetdesk::Store, id: i64| {
+        store.cases(&Default::default()).unwrap().into_iter().find(|c| c.id == id).unwrap()
+    };
+    let quiet = case_of(&store, first);
+    assert_eq!((quiet.open_flags, quiet.top_severity), (0, None));
+
+    // A second candidate giving the first one's phone, and shipping to a private mailbox.
+    let mut fields = candidate_fields("Bob Shared", "ATS-2");
+    fields.phones = store.candidate(quiet.candidate_id).unwrap().fields.phones;
+    assert!(!fields.phones.is_empty(), "the populated candidate has a phone");
+    fields.home_address = Some("1 Main St, Chicago, IL 60601".into());
+    fields.shipping_address = Some("PMB 12, 500 Oak Ave, Dover, DE 19901".into());
+    let case = vetdesk::store::NewCase {
+        kind: vetdesk::model::CaseKind::PreHire,
+        assignee: None,
+        priority: vetdesk::model::Priority::Normal,
+        due_on: None,
+    };
+    let applied = store.add_candidate(REVIEWER, fields, Some(case)).unwrap();
+    let Change::OpenCase { id: Some(second), .. } = applied[1].change else { panic!() };
+
+    // Every count matches the case's own flags, as `Store::flags` reads them.
+    for id in [first, second] {
+        let summary = case_of(&store, id);
+        let flags = store.flags(id).unwrap();
+        assert_eq!(summary.open_flags as usize, flags.open.len(), "case {id}");
+        assert_eq!(summary.top_severity, flags.open.iter().map(|f| f.fields.severity).max());
+        assert!(summary.open_flags > 0, "case {id} shares a phone");
+    }
+    assert!(case_of(&store, second).open_flags > case_of(&store, first).open_flags);
+}

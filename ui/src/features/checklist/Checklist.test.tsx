@@ -1,0 +1,234 @@
+// The checklist against a mocked backend: what it shows for each item, how results are
+// recorded from the keyboard and the mouse, what it refuses before asking the store, and how
+// a refusal of the store is shown next to the item.
+
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { backend, BackendFailure } from "../../backend";
+import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
+import type { User } from "../../bindings/User";
+import { appInfo, entry, evidence, user } from "../../test/fixtures";
+import { renderAs } from "../../test/render";
+import { UploadsProvider } from "../evidence/uploads";
+import { Checklist } from "./Checklist";
+
+vi.mock("../../backend", async (importOriginal) =>
+  (await import("../../test/backend")).mockBackendModule(importOriginal),
+);
+
+const b = vi.mocked(backend);
+const reviewer = user();
+const compliance = user({ name: "cora", display_name: "Cora Compliance", role: "compliance" });
+
+const ENTRIES: ChecklistEntry[] = [
+  entry("reviewer-trained", { section_id: "preparation", section_title: "Preparation" }),
+  entry("id-two-documents", {
+    state: {
+      item_id: "id-two-documents",
+      result: "pass",
+      note: "Passport and licence agree.",
+      recorded_by: "rita",
+      recorded_at: "2026-11-02T10:00:00.000Z",
+      evidence: [7],
+    },
+  }),
+  entry("e-verify", {
+    phase_id: "onboarding",
+    phase_title: "Onboarding",
+    section_id: "eligibility",
+    section_title: "Employment eligibility",
+    item: {
+      ...entry("e-verify").item,
+      requires: ["offer-accepted", "form-i9-complete"],
+      requires_reason: "E-Verify is run only after the offer is accepted.",
+    },
+    blocked_by: ["offer-accepted", "form-i9-complete"],
+  }),
+];
+
+function renderChecklist(as: User = reviewer, entries = ENTRIES, closed = false) {
+  return renderAs(
+    as,
+    <UploadsProvider caseId={1}>
+      <Checklist caseId={1} entries={entries} evidence={[evidence(7, { original_name: "passport.png" })]} closed={closed} />
+    </UploadsProvider>,
+  );
+}
+
+function item(id: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-item="${id}"]`);
+  if (!el) throw new Error(`no item ${id}`);
+  return el;
+}
+
+describe("Checklist", () => {
+  beforeEach(() => {
+    b.appInfo.mockResolvedValue(appInfo());
+    b.recordResult.mockResolvedValue({} as never);
+  });
+  afterEach(() => {
+    vi.resetAllMocks();
+  });
+
+  it("shows items by phase and section with guidance, source, note and linked evidence", () => {
+    renderChecklist();
+
+    expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual([
+      "Pre-offer vetting",
+      "Onboarding",
+    ]);
+    expect(screen.getAllByRole("heading", { level: 4 }).map((h) => h.textContent)).toEqual([
+      "Preparation",
+      "Identity documents",
+      "Employment eligibility",
+    ]);
+    const docs = within(item("id-two-documents"));
+    expect(docs.getByText("Pass", { selector: ".badge" })).toBeTruthy();
+    expect(docs.getByText("Passport and licence agree.")).toBeTruthy();
+    expect(docs.getByText(/Pass recorded by rita/)).toBeTruthy();
+    expect(docs.getByText("How to check id-two-documents")).toBeTruthy();
+    expect(docs.getByText("Source: NYDFS Industry Letter — Section for id-two-documents")).toBeTruthy();
+    expect(docs.getByRole("list", { name: "Evidence for Title of id-two-documents" }).textContent).toContain("passport.png");
+    expect(docs.getByRole("button", { name: "Pass" }).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("moves with j/k and records results with p, f, n and u, keeping note and evidence", async () => {
+    const events = userEvent.setup();
+    renderChecklist();
+    item("reviewer-trained").focus();
+
+    await events.keyboard("p");
+    expect(b.recordResult).toHaveBeenLastCalledWith({
+      actor: "rita",
+      case_id: 1,
+      item_id: "reviewer-trained",
+      result: "pass",
+      note: null,
+      evidence: [],
+    });
+
+    await events.keyboard("j");
+    expect(document.activeElement).toBe(item("id-two-documents"));
+    await events.keyboard("f");
+    expect(b.recordResult).toHaveBeenLastCalledWith(
+      expect.objectContaining({ item_id: "id-two-documents", result: "fail", note: "Passport and licence agree.", evidence: [7] }),
+    );
+    await events.keyboard("n");
+    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
+    await events.keyboard("u");
+    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
+
+    await events.keyboard("k");
+    expect(document.activeElement).toBe(item("reviewer-trained"));
+    await events.keyboard("{End}");
+    expect(document.activeElement).toBe(item("e-verify"));
+    // Only the focused item is in the tab order.
+    expect(item("e-verify").tabIndex).toBe(0);
+    expect(item("reviewer-trained").tabIndex).toBe(-1);
+  });
+
+  it("refuses a result whose prerequisites have not passed, saying which, without asking", async () => {
+    const events = userEvent.setup();
+    renderChecklist();
+    const verify = within(item("e-verify"));
+
+    expect(verify.getByRole("button", { name: "Pass" }).hasAttribute("disabled")).toBe(true);
+    expect(verify.getByText(/Waiting for offer-accepted and form-i9-complete to pass/)).toBeTruthy();
+    // Not applicable does not claim the check was run, so it stays possible.
+    expect(verify.getByRole("button", { name: "Not applicable" }).hasAttribute("disabled")).toBe(false);
+
+    item("e-verify").focus();
+    await events.keyboard("p");
+    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(verify.getByRole("alert").textContent).toContain("First offer-accepted and form-i9-complete must pass.");
+  });
+
+  it("lets only compliance and admins waive", () => {
+    renderChecklist(reviewer);
+    expect(within(item("reviewer-trained")).getByRole("button", { name: "Waive" }).hasAttribute("disabled")).toBe(true);
+  });
+
+  it("waives with a reason given in the note editor", async () => {
+    const events = userEvent.setup();
+    renderChecklist(compliance);
+    item("reviewer-trained").focus();
+
+    await events.keyboard("w");
+    expect(b.recordResult).not.toHaveBeenCalled();
+    const editor = within(item("reviewer-trained"));
+    const reason = editor.getByLabelText("Reason for the waiver (required)");
+    expect(document.activeElement).toBe(reason);
+    await events.click(editor.getByRole("button", { name: "Save" }));
+    expect(editor.getByRole("alert").textContent).toContain("A waiver needs its reason");
+    expect(b.recordResult).not.toHaveBeenCalled();
+
+    await events.type(reason, "Training is scheduled for next week; risk accepted.");
+    await events.keyboard("{Control>}{Enter}{/Control}");
+    expect(b.recordResult).toHaveBeenCalledWith(
+      expect.objectContaining({
+        item_id: "reviewer-trained",
+        result: "waived",
+        note: "Training is scheduled for next week; risk accepted.",
+        actor: "cora",
+      }),
+    );
+    await waitFor(() => expect(editor.queryByLabelText(/Reason for the waiver/)).toBeNull());
+    expect(document.activeElement).toBe(item("reviewer-trained"));
+  });
+
+  it("edits the note and the evidence a result rests on with Enter, and Escape cancels", async () => {
+    const events = userEvent.setup();
+    renderChecklist();
+    item("reviewer-trained").focus();
+
+    await events.keyboard("{Enter}");
+    const editor = within(item("reviewer-trained"));
+    await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
+    await events.keyboard("{Escape}");
+    expect(editor.queryByLabelText("Note")).toBeNull();
+    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(item("reviewer-trained"));
+
+    await events.keyboard("{Enter}");
+    await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
+    await events.click(editor.getByRole("checkbox", { name: /passport\.png/ }));
+    await events.click(editor.getByRole("button", { name: "Save" }));
+    expect(b.recordResult).toHaveBeenCalledWith(
+      expect.objectContaining({
+        item_id: "reviewer-trained",
+        result: "pending",
+        note: "Certificate dated 2026-06-01.",
+        evidence: [7],
+      }),
+    );
+  });
+
+  it("shows a refusal of the store next to the item, with what to do next", async () => {
+    const events = userEvent.setup();
+    b.recordResult.mockRejectedValue(
+      new BackendFailure({
+        code: "conflict",
+        message: "id-two-documents cannot change to fail: the recorded result of e-verify (pass) rests on it",
+      }),
+    );
+    renderChecklist();
+    await events.click(within(item("id-two-documents")).getByRole("button", { name: "Fail" }));
+
+    const alert = await within(item("id-two-documents")).findByRole("alert");
+    expect(alert.textContent).toContain("Not recorded");
+    expect(alert.textContent).toContain("the recorded result of e-verify (pass) rests on it");
+    expect(alert.textContent).toContain("Check it and try again");
+    // Only that item says so.
+    expect(within(item("reviewer-trained")).queryByRole("alert")).toBeNull();
+  });
+
+  it("offers nothing to record on a closed case", () => {
+    renderChecklist(compliance, ENTRIES, true);
+    for (const button of within(item("reviewer-trained")).getAllByRole("button")) {
+      expect(button.hasAttribute("disabled"), button.textContent ?? "").toBe(true);
+    }
+    expect(within(item("reviewer-trained")).queryByRole("button", { name: "Attach file" })).toBeNull();
+  });
+});

@@ -1,0 +1,447 @@
+// The checklist of a case, by phase and section: each item with its guidance and source, its
+// result, note and the evidence it rests on. It is worked from the keyboard as well as the
+// mouse: j/k or ↑/↓ move between items, p/f/n/w record pass, fail, not applicable or waived,
+// u resets to pending, Enter opens the note, e attaches a file to the item.
+
+import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+
+import { backend } from "../../backend";
+import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
+import type { Evidence } from "../../bindings/Evidence";
+import type { ItemResult } from "../../bindings/ItemResult";
+import { Badge, Button, ErrorNote } from "../../components";
+import { RESULT_LABELS, resultTone, when } from "../../format";
+import { may, useActor } from "../../session/actor";
+import { useCaseMutation } from "../case/queries";
+import { Thumbnail } from "../evidence/EvidenceGallery";
+import { useUploads } from "../evidence/uploads";
+
+const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
+const BUTTONS: ItemResult[] = ["pass", "fail", "not_applicable", "waived"];
+const SHORTCUT: Record<ItemResult, string> = { pass: "P", fail: "F", not_applicable: "N", waived: "W", pending: "U" };
+/** What the buttons say: the action, where the badge says the state. */
+const ACTION_LABELS: Record<ItemResult, string> = {
+  pass: "Pass",
+  fail: "Fail",
+  not_applicable: "Not applicable",
+  waived: "Waive",
+  pending: "Reset",
+};
+
+interface Group {
+  phaseId: string;
+  phaseTitle: string;
+  sections: { sectionId: string; sectionTitle: string; entries: { entry: ChecklistEntry; index: number }[] }[];
+}
+
+function groupEntries(entries: ChecklistEntry[]): Group[] {
+  const groups: Group[] = [];
+  entries.forEach((entry, index) => {
+    let phase = groups[groups.length - 1];
+    if (!phase || phase.phaseId !== entry.phase_id) {
+      phase = { phaseId: entry.phase_id, phaseTitle: entry.phase_title, sections: [] };
+      groups.push(phase);
+    }
+    let section = phase.sections[phase.sections.length - 1];
+    if (!section || section.sectionId !== entry.section_id) {
+      section = { sectionId: entry.section_id, sectionTitle: entry.section_title, entries: [] };
+      phase.sections.push(section);
+    }
+    section.entries.push({ entry, index });
+  });
+  return groups;
+}
+
+/** Why the store would refuse this result now, if it would; the buttons say so beforehand. */
+function refusal(entry: ChecklistEntry, result: ItemResult, canWaive: boolean, closed: boolean): string | null {
+  if (closed) return "The case is closed; a compliance officer must reopen it first.";
+  if (result === "waived" && !canWaive) return "Only compliance officers and admins waive items.";
+  const claimsRun = result === "pass" || result === "fail" || result === "waived";
+  if (claimsRun && entry.blocked_by.length > 0) {
+    return `First ${entry.blocked_by.join(" and ")} must pass.${entry.item.requires_reason ? ` ${entry.item.requires_reason}` : ""}`;
+  }
+  return null;
+}
+
+interface RecordArgs {
+  entry: ChecklistEntry;
+  result: ItemResult;
+  note: string | null;
+  evidence: number[];
+}
+
+export interface ChecklistProps {
+  caseId: number;
+  entries: ChecklistEntry[];
+  evidence: Evidence[];
+  closed: boolean;
+}
+
+export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps) {
+  const actor = useActor();
+  const canWaive = may.waive(actor);
+  const [active, setActive] = useState(0);
+  // `result: null` edits the note under whatever result the item has by the time it is saved.
+  const [editing, setEditing] = useState<{ itemId: string; result: ItemResult | null } | null>(null);
+  const [errors, setErrors] = useState<Record<string, unknown>>({});
+  const itemRefs = useRef(new Map<string, HTMLElement>());
+  const groups = useMemo(() => groupEntries(entries), [entries]);
+  const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
+
+  const record = useCaseMutation(caseId, ({ entry, result, note, evidence: ids }: RecordArgs) =>
+    backend.recordResult({ actor: actor.name, case_id: caseId, item_id: entry.item.id, result, note, evidence: ids }),
+  );
+
+  const focusItem = (index: number) => {
+    const entry = entries[Math.max(0, Math.min(entries.length - 1, index))];
+    if (!entry) return;
+    setActive(entries.indexOf(entry));
+    const el = itemRefs.current.get(entry.item.id);
+    el?.focus();
+    el?.scrollIntoView?.({ block: "nearest" });
+  };
+
+  const setError = (itemId: string, error: unknown) => setErrors((all) => ({ ...all, [itemId]: error }));
+
+  const submit = (entry: ChecklistEntry, result: ItemResult, note: string | null, ids: number[]) => {
+    const refused = refusal(entry, result, canWaive, closed);
+    if (refused) {
+      setError(entry.item.id, new Error(refused));
+      return;
+    }
+    if (result === "waived" && !note?.trim()) {
+      // A waiver needs its reason: ask for it first.
+      setEditing({ itemId: entry.item.id, result });
+      return;
+    }
+    setError(entry.item.id, null);
+    record.mutate(
+      { entry, result, note, evidence: ids },
+      {
+        onSuccess: () => {
+          if (editing?.itemId === entry.item.id) {
+            setEditing(null);
+            // Back to the item the note was for, so the keyboard carries on from there.
+            itemRefs.current.get(entry.item.id)?.focus();
+          }
+        },
+        onError: (error) => setError(entry.item.id, error),
+      },
+    );
+  };
+
+  const setResult = (entry: ChecklistEntry, result: ItemResult) =>
+    submit(entry, result, entry.state.note, entry.state.evidence);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>, entry: ChecklistEntry, index: number) => {
+    // Keys typed into the note editor are text, not commands.
+    if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.key;
+    if (key === "j" || key === "ArrowDown") focusItem(index + 1);
+    else if (key === "k" || key === "ArrowUp") focusItem(index - 1);
+    else if (key === "Home") focusItem(0);
+    else if (key === "End") focusItem(entries.length - 1);
+    else if (key === "Enter") setEditing({ itemId: entry.item.id, result: null });
+    else if (key === "e") itemRefs.current.get(entry.item.id)?.querySelector<HTMLInputElement>("input[type=file]")?.click();
+    else if (KEY_RESULTS[key]) setResult(entry, KEY_RESULTS[key]);
+    else return;
+    event.preventDefault();
+  };
+
+  return (
+    <section className="checklist" aria-labelledby="checklist-heading">
+      <div className="section-title">
+        <h2 id="checklist-heading">Checklist</h2>
+        <p className="muted small keys-help">
+          <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>p</kbd> pass · <kbd>f</kbd> fail · <kbd>n</kbd> not applicable ·{" "}
+          <kbd>w</kbd> waive · <kbd>u</kbd> reset · <kbd>Enter</kbd> note · <kbd>e</kbd> attach file
+        </p>
+      </div>
+      {groups.map((phase) => (
+        <div key={phase.phaseId} className="phase">
+          <h3>{phase.phaseTitle}</h3>
+          {phase.sections.map((section) => (
+            <div key={section.sectionId} className="check-section">
+              <h4>{section.sectionTitle}</h4>
+              <ol className="check-items">
+                {section.entries.map(({ entry, index }) => (
+                  <ChecklistItem
+                    key={entry.item.id}
+                    entry={entry}
+                    active={index === active}
+                    editing={editing?.itemId === entry.item.id ? editing.result : undefined}
+                    error={errors[entry.item.id] ?? null}
+                    evidence={evidence}
+                    evidenceById={evidenceById}
+                    canWaive={canWaive}
+                    closed={closed}
+                    busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
+                    register={(el) => {
+                      if (el) itemRefs.current.set(entry.item.id, el);
+                      else itemRefs.current.delete(entry.item.id);
+                    }}
+                    onFocus={() => setActive(index)}
+                    onKeyDown={(e) => onKeyDown(e, entry, index)}
+                    onResult={(result) => setResult(entry, result)}
+                    onEdit={() => setEditing({ itemId: entry.item.id, result: null })}
+                    onCancelEdit={() => {
+                      setEditing(null);
+                      focusItem(index);
+                    }}
+                    onSave={(result, note, ids) => submit(entry, result, note, ids)}
+                  />
+                ))}
+              </ol>
+            </div>
+          ))}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+interface ItemProps {
+  entry: ChecklistEntry;
+  active: boolean;
+  /** Undefined when the note editor is closed. */
+  editing: ItemResult | null | undefined;
+  error: unknown;
+  evidence: Evidence[];
+  evidenceById: ReadonlyMap<number, Evidence>;
+  canWaive: boolean;
+  closed: boolean;
+  busy: boolean;
+  register: (el: HTMLElement | null) => void;
+  onFocus: () => void;
+  onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
+  onResult: (result: ItemResult) => void;
+  onEdit: () => void;
+  onCancelEdit: () => void;
+  onSave: (result: ItemResult, note: string | null, evidence: number[]) => void;
+}
+
+function ChecklistItem(props: ItemProps) {
+  const { entry, active, editing, error, evidence, evidenceById, canWaive, closed, busy } = props;
+  const { item, state } = entry;
+  const { start } = useUploads();
+  const titleId = `item-${item.id}-title`;
+  const linked = [
+    ...new Set([...state.evidence, ...evidence.filter((e) => e.item_id === item.id).map((e) => e.id)]),
+  ]
+    .map((id) => evidenceById.get(id))
+    .filter((e): e is Evidence => e !== undefined);
+  return (
+    <li
+      ref={props.register}
+      className={`check-item result-${state.result}${active ? " active" : ""}`}
+      tabIndex={active ? 0 : -1}
+      aria-labelledby={titleId}
+      aria-describedby={`item-${item.id}-result`}
+      data-item={item.id}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) props.onFocus();
+      }}
+      onKeyDown={props.onKeyDown}
+    >
+      <div className="check-head">
+        <h5 id={titleId} className="check-title">
+          {item.title}
+        </h5>
+        <span id={`item-${item.id}-result`}>
+          <Badge tone={resultTone(state.result)}>{RESULT_LABELS[state.result]}</Badge>
+        </span>
+      </div>
+      <div className="check-actions" role="group" aria-label={`Result of ${item.title}`}>
+        {BUTTONS.map((result) => {
+          const refused = refusal(entry, result, canWaive, closed);
+          return (
+            <Button
+              key={result}
+              className={`btn-small result-button result-button-${result}`}
+              aria-pressed={state.result === result}
+              disabled={refused !== null || busy}
+              title={refused ?? `${ACTION_LABELS[result]} (${SHORTCUT[result]})`}
+              tabIndex={-1}
+              onClick={() => props.onResult(result)}
+            >
+              {ACTION_LABELS[result]}
+            </Button>
+          );
+        })}
+        {state.result !== "pending" ? (
+          <Button className="btn-small" tabIndex={-1} disabled={closed || busy} onClick={() => props.onResult("pending")}>
+            Reset
+          </Button>
+        ) : null}
+        <Button className="btn-small" tabIndex={-1} disabled={closed} onClick={props.onEdit}>
+          {state.note ? "Edit note" : "Add note"}
+        </Button>
+        {!closed ? (
+          <AttachToItem itemTitle={item.title} onFiles={(files) => void start(files, { itemId: item.id })} />
+        ) : null}
+      </div>
+      {entry.blocked_by.length > 0 ? (
+        <p className="blocked small">
+          Waiting for {entry.blocked_by.join(" and ")} to pass. {item.requires_reason}
+        </p>
+      ) : null}
+      {state.note && editing === undefined ? <p className="check-note">{state.note}</p> : null}
+      {state.recorded_by && state.recorded_at ? (
+        <p className="muted small">
+          {RESULT_LABELS[state.result]} recorded by {state.recorded_by}, {when(state.recorded_at)}
+        </p>
+      ) : null}
+      {linked.length > 0 ? (
+        <ul className="linked-evidence" aria-label={`Evidence for ${item.title}`}>
+          {linked.map((e) => (
+            <li key={e.id} title={e.original_name}>
+              <Thumbnail evidence={e} size="small" />
+              <span className="small">{e.original_name}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <ErrorNote error={error} title="Not recorded" /> : null}
+      {editing !== undefined ? (
+        <NoteEditor
+          entry={entry}
+          result={editing}
+          evidence={evidence}
+          busy={busy}
+          onCancel={props.onCancelEdit}
+          onSave={props.onSave}
+        />
+      ) : null}
+      <details className="guidance">
+        <summary>Guidance and source</summary>
+        <p>{item.guidance}</p>
+        <p className="muted small">
+          Source: {entry.source_title}
+          {item.source_ref ? ` — ${item.source_ref}` : ""}
+        </p>
+      </details>
+    </li>
+  );
+}
+
+function AttachToItem({ itemTitle, onFiles }: { itemTitle: string; onFiles: (files: File[]) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <Button className="btn-small" tabIndex={-1} onClick={() => input.current?.click()}>
+        Attach file
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        className="file-input"
+        tabIndex={-1}
+        aria-label={`Attach files to ${itemTitle}`}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = "";
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </>
+  );
+}
+
+interface NoteEditorProps {
+  entry: ChecklistEntry;
+  /** The result to record with the note; null keeps the item's current one. */
+  result: ItemResult | null;
+  evidence: Evidence[];
+  busy: boolean;
+  onCancel: () => void;
+  onSave: (result: ItemResult, note: string | null, evidence: number[]) => void;
+}
+
+function NoteEditor({ entry, result, evidence, busy, onCancel, onSave }: NoteEditorProps) {
+  const [note, setNote] = useState(entry.state.note ?? "");
+  const [chosen, setChosen] = useState<number[]>(entry.state.evidence);
+  const [chosenResult, setChoice] = useState<ItemResult | null>(result);
+  // Until the user picks one, follow the item's result (a key pressed just before may still
+  // be on its way).
+  const choice = chosenResult ?? entry.state.result;
+  const [problem, setProblem] = useState<string | null>(null);
+  const noteId = `note-${entry.item.id}`;
+  const save = () => {
+    if (choice === "waived" && note.trim() === "") {
+      setProblem("A waiver needs its reason: write why this check is not done.");
+      return;
+    }
+    onSave(choice, note.trim() === "" ? null : note, chosen);
+  };
+  return (
+    <div
+      className="note-editor"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          onCancel();
+        } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          save();
+        }
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`${noteId}-result`}>Result</label>
+        <select id={`${noteId}-result`} value={choice} onChange={(e) => setChoice(e.target.value as ItemResult)}>
+          {(["pending", ...BUTTONS] as ItemResult[]).map((r) => (
+            <option key={r} value={r}>
+              {RESULT_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className={problem ? "field field-invalid" : "field"}>
+        <label htmlFor={noteId}>{choice === "waived" ? "Reason for the waiver (required)" : "Note"}</label>
+        <textarea
+          id={noteId}
+          rows={3}
+          autoFocus
+          value={note}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? `${noteId}-problem` : undefined}
+          onChange={(e) => {
+            setNote(e.target.value);
+            setProblem(null);
+          }}
+        />
+        {problem ? (
+          <p id={`${noteId}-problem`} className="field-error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+      {evidence.length > 0 ? (
+        <fieldset className="evidence-choice">
+          <legend>Rests on evidence</legend>
+          {evidence.map((e) => (
+            <label key={e.id} className="check">
+              <input
+                type="checkbox"
+                checked={chosen.includes(e.id)}
+                onChange={(ev) =>
+                  setChosen((all) => (ev.target.checked ? [...all, e.id] : all.filter((id) => id !== e.id)))
+                }
+              />{" "}
+              {e.original_name} <span className="muted small">#{e.id}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <div className="button-row">
+        <Button variant="primary" onClick={save} disabled={busy}>
+          Save
+        </Button>
+        <Button onClick={onCancel}>Cancel</Button>
+        <span className="muted small">Ctrl+Enter saves, Escape cancels</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+// The flags and links of a case against a mocked backend: each flag with its severity, facts,
+// reason and source; the risk summary; links with what is shared and where to click through;
+// and what a first-time user reads when there is nothing.
+
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { backend, BackendFailure } from "../../backend";
+import { caseFlags, evidence, flag, user } from "../../test/fixtures";
+import { renderAs } from "../../test/render";
+import { FlagsPanel } from "./FlagsPanel";
+
+vi.mock("../../backend", async (importOriginal) =>
+  (await import("../../test/backend")).mockBackendModule(importOriginal),
+);
+
+const b = vi.mocked(backend);
+
+const LINK = {
+  candidate_id: 2,
+  candidate_name: "Bob Shared",
+  cases: [{ case_id: 5, status: "escalated" as const }],
+  shared: [
+    { kind: "phone" as const, value: "+13125550101", ours: "phone" as const, theirs: "phone" as const, our_record: null, their_record: null },
+    {
+      kind: "address" as const,
+      value: "500 OAK AVE PMB 12 DOVER DE 19901",
+      ours: "shipping_address" as const,
+      theirs: "home_address" as const,
+      our_record: null,
+      their_record: null,
+    },
+  ],
+};
+
+describe("FlagsPanel", () => {
+  afterEach(() => {
+    vi.resetAllMocks();
+  });
+
+  it("shows each open flag with its severity, facts, reason, source, evidence and who it involves", async () => {
+    b.caseFlags.mockResolvedValue(
+      caseFlags([
+        flag(3, { evidence: [7] }),
+        flag(4, {
+          rule: "address.shipping_differs",
+          severity: "medium",
+          title: "Equipment is to be shipped somewhere other than the home address",
+          facts: ['equipment is to go to "PMB 12"'],
+          candidates: [],
+        }),
+      ], {
+        cleared: [flag(1, { rule: "document.expiring_soon", severity: "low", title: "A document expires soon", cleared_at: "2026-11-03T09:00:00.000Z", cleared_by: "rita", cleared_reason: "renewed passport recorded", candidates: [] })],
+      }),
+    );
+    b.caseLinks.mockResolvedValue([LINK]);
+    renderAs(user(), <FlagsPanel caseId={1} evidence={[evidence(7, { original_name: "call.png" })]} closed={false} />);
+
+    const open = await screen.findByRole("list", { name: "Open red flags" });
+    const cards = within(open).getAllByRole("listitem").filter((li) => li.dataset.flag);
+    expect(cards.map((c) => c.dataset.flag)).toEqual(["phone.shared", "address.shipping_differs"]);
+    const shared = within(cards[0] as HTMLElement);
+    expect(shared.getByText("High")).toBeTruthy();
+    expect(shared.getByText("phone +13125550101 is also the phone of candidate 2 (Bob B)")).toBeTruthy();
+    expect(shared.getByText(/Operators and their facilitators share numbers/)).toBeTruthy();
+    expect(shared.getByText("Source: Chafetz 2025 — Tactic 5, Shared Phone Numbers")).toBeTruthy();
+    expect(shared.getByText("call.png")).toBeTruthy();
+    // The other candidate, by name, linked to their case.
+    expect(shared.getByRole("link", { name: "Bob Shared" }).getAttribute("href")).toBe("#/cases/5/flags");
+    expect(screen.getByText(/^Risk 64 \(high\)/)).toBeTruthy();
+    expect(screen.getByText(/2 open: 0 critical, 1 high, 1 medium, 0 low/)).toBeTruthy();
+    expect(screen.getByText("Cleared flags (1)")).toBeTruthy();
+    expect(screen.getByText(/cleared .* by rita: renewed passport recorded/)).toBeTruthy();
+  });
+
+  it("lists linked candidates with what they share, where, and their cases", async () => {
+    b.caseFlags.mockResolvedValue(caseFlags([]));
+    b.caseLinks.mockResolvedValue([LINK]);
+    renderAs(user(), <FlagsPanel caseId={1} evidence={[]} closed={false} />);
+
+    const links = await screen.findByRole("list", { name: "Linked candidates" });
+    expect(within(links).getByRole("link", { name: "case 5 (escalated)" }).getAttribute("href")).toBe("#/cases/5/flags");
+    const rows = within(links).getAllByRole("row").slice(1).map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ["phone", "+13125550101", "phone", "phone"],
+      ["address", "500 OAK AVE PMB 12 DOVER DE 19901", "shipping address", "home address"],
+    ]);
+  });
+
+  it("explains what flags and links are when there are none", async () => {
+    b.caseFlags.mockResolvedValue(caseFlags([]));
+    b.caseLinks.mockResolvedValue([]);
+    renderAs(user(), <FlagsPanel caseId={1} evidence={[]} closed={false} />);
+
+    expect(await screen.findByRole("heading", { name: "No open red flags" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "No links to other candidates" })).toBeTruthy();
+  });
+
+  it("offers to re-evaluate when the rules would find something else today, and says when that fails", async () => {
+    const events = userEvent.setup();
+    b.caseFlags.mockResolvedValue(caseFlags([], { refresh_due: true }));
+    b.caseLinks.mockResolvedValue([]);
+    b.refreshFlags.mockRejectedValue(new BackendFailure({ code: "conflict", message: "case 1 is closed; its flags stay as they were signed off" }));
+    renderAs(user(), <FlagsPanel caseId={1} evidence={[]} closed={false} />);
+
+    await events.click(await screen.findByRole("button", { name: "Re-evaluate the flags now" }));
+    expect(b.refreshFlags).toHaveBeenCalledWith({ actor: "rita", case_id: 1 });
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("its flags stay as they were signed off"));
+  });
+});

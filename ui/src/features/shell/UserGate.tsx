@@ -1,0 +1,118 @@
+// Nothing is done in Vetdesk without knowing who does it. Before the first user exists this
+// creates them (an admin); afterwards it asks which user is acting, unless the remembered or
+// preselected (`VETDESK_USER`) one is a valid, active user.
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent, type ReactNode } from "react";
+
+import { backend } from "../../backend";
+import type { User } from "../../bindings/User";
+import { Button, EmptyState, ErrorNote, Field, errorOf } from "../../components";
+import { keys } from "../../keys";
+import { ActorProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
+import { useUsers } from "./queries";
+
+const NAME_RULE = /^[a-z][a-z0-9._-]{0,63}$/;
+
+export function userNameProblem(name: string): string | null {
+  if (name.trim() === "") return "Enter a user name.";
+  if (!NAME_RULE.test(name.trim())) {
+    return "Start with a lowercase letter; use only a–z, 0–9, “.”, “_” or “-” (at most 64).";
+  }
+  return null;
+}
+
+function FirstUser() {
+  const client = useQueryClient();
+  const { choose } = useActorChoice();
+  const [name, setName] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [touched, setTouched] = useState(false);
+  const create = useMutation({
+    mutationFn: () =>
+      backend.userAdd({ actor: name.trim(), name: name.trim(), display_name: displayName, role: "admin" }),
+    onSuccess: async () => {
+      choose(name.trim());
+      await client.invalidateQueries({ queryKey: keys.users });
+    },
+  });
+  const problem = userNameProblem(name);
+  const serverField = create.error ? errorOf(create.error) : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (!problem) create.mutate();
+  };
+  return (
+    <EmptyState title="Welcome to Vetdesk">
+      <p>
+        Every result, file and decision is recorded under the name of the person who made it. Start by
+        creating your own user. The first user is an <strong>admin</strong>, who can then add reviewers,
+        investigators and compliance officers under Settings.
+      </p>
+      <form className="form narrow" onSubmit={submit} noValidate aria-label="Create the first user">
+        <Field
+          label="User name"
+          name="name"
+          hint="Short and lowercase, as used in the audit trail and by the command line (--as)."
+          value={name}
+          autoFocus
+          autoComplete="off"
+          onChange={(e) => setName(e.target.value)}
+          error={touched ? problem : null}
+        />
+        <Field
+          label="Full name"
+          name="display_name"
+          hint="How you are shown to others."
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+        />
+        {serverField ? <ErrorNote error={create.error} title="Could not create the user" /> : null}
+        <Button type="submit" variant="primary" disabled={create.isPending}>
+          Create admin user
+        </Button>
+      </form>
+    </EmptyState>
+  );
+}
+
+function ChooseUser({ users, unusable }: { users: User[]; unusable: string | null }) {
+  const { choose } = useActorChoice();
+  const active = users.filter((u) => u.active);
+  return (
+    <EmptyState title="Who is working?">
+      {unusable ? (
+        <p className="error-text" role="alert">
+          There is no active user named “{unusable}”. Choose one of the users below.
+        </p>
+      ) : null}
+      <p>Everything you record is signed with this user’s name in the audit trail.</p>
+      <ul className="user-choices">
+        {active.map((u) => (
+          <li key={u.name}>
+            <Button onClick={() => choose(u.name)} data-user={u.name}>
+              <span className="user-choice-name">{u.display_name}</span>{" "}
+              <span className="muted">
+                {u.name} · {ROLE_LABELS[u.role]}
+              </span>
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">Someone missing? An admin adds users under Settings.</p>
+    </EmptyState>
+  );
+}
+
+/** Renders `children` with the acting user provided, or the page that establishes one. */
+export function UserGate({ children }: { children: ReactNode }) {
+  const users = useUsers();
+  const { chosen } = useActorChoice();
+  if (users.isPending) return <p className="muted">Loading users…</p>;
+  if (users.isError) return <ErrorNote error={users.error} title="The users could not be read" />;
+  if (users.data.length === 0) return <FirstUser />;
+  const user = users.data.find((u) => u.name === chosen && u.active);
+  if (!user) return <ChooseUser users={users.data} unusable={chosen} />;
+  return <ActorProvider user={user}>{children}</ActorProvider>;
+}

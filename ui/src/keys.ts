@@ -1,0 +1,76 @@
+// Query keys of everything the UI caches, in one place, and which of them a recorded change
+// makes stale. The backend's `store-changed` event names each change's chain and kind; this
+// is where that becomes cache invalidation.
+
+import type { QueryClient } from "@tanstack/react-query";
+
+import type { StoreChanged } from "./bindings/StoreChanged";
+
+export const keys = {
+  appInfo: ["app", "info"] as const,
+  users: ["users"] as const,
+  vendors: ["vendors"] as const,
+  cases: ["cases"] as const,
+  search: (query: string) => ["search", query] as const,
+  /** Prefix of everything about one case. */
+  case: (caseId: number) => ["case", caseId] as const,
+  caseDetail: (caseId: number) => ["case", caseId, "detail"] as const,
+  caseAudit: (caseId: number) => ["case", caseId, "audit"] as const,
+  statusMoves: (caseId: number, actor: string) => ["case", caseId, "moves", actor] as const,
+  caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
+  caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
+};
+
+/** Changes that add, move or remove an identifier candidates can share (a phone, an address,
+ *  a reference's email, a bank account, an IP): the links of every case may change. */
+const LINK_KINDS = new Set([
+  "add_candidate",
+  "update_candidate",
+  "add_reference",
+  "update_reference",
+  "record_payment",
+  "record_observed_ip",
+]);
+
+/** Global-chain changes and the cached data each makes stale. */
+const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
+  add_user: [keys.users],
+  set_user_role: [keys.users, ["case"]],
+  set_user_active: [keys.users, ["case"]],
+  add_vendor: [keys.vendors],
+  // A vendor's name shows in the queue and in cases of its candidates.
+  update_vendor: [keys.vendors, keys.cases, ["case"]],
+  add_candidate: [keys.cases, ["search"]],
+  // Indicator lists change what the flag rules find on every case.
+  import_ip_list: [["case"]],
+  remove_ip_list: [["case"]],
+  add_vpn_provider: [["case"]],
+  remove_vpn_provider: [["case"]],
+  add_voip_entry: [["case"]],
+  remove_voip_entry: [["case"]],
+  record_vendor_audit: [keys.vendors, ["case"]],
+  update_candidate: [keys.cases, ["case"], ["search"]],
+};
+
+/** Marks stale what the changes touched; queries on screen refetch at once. */
+export function invalidateFor(client: QueryClient, changed: StoreChanged): void {
+  if (changed.more) {
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== keys.appInfo[0] });
+    return;
+  }
+  const stale = new Map<string, readonly unknown[]>();
+  const mark = (key: readonly unknown[]) => stale.set(JSON.stringify(key), key);
+  for (const record of changed.records) {
+    if (record.chain.kind === "case") {
+      mark(keys.case(record.chain.case_id));
+      mark(keys.cases);
+      if (record.kind === "add_note" || record.kind === "attach_evidence") mark(["search"]);
+    } else {
+      for (const key of GLOBAL_EFFECTS[record.kind] ?? [keys.cases]) mark(key);
+    }
+  }
+  for (const queryKey of stale.values()) void client.invalidateQueries({ queryKey });
+  if (changed.records.some((r) => LINK_KINDS.has(r.kind))) {
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] === "case" && q.queryKey[2] === "links" });
+  }
+}
