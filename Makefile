@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
 
 .PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
-	ui-typecheck ui-test app e2e cli bench-ui
+	ui-typecheck ui-test app e2e cli bench-ui bench
 
 help:
 	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
@@ -21,6 +21,8 @@ help:
 	@echo "make e2e       only the end-to-end test of the real app window (screenshots in"
 	@echo "               target/artifacts/e2e/)"
 	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
+	@echo "make bench     every benchmark (release build): evidence ingest, links among 100,000"
+	@echo "               candidates, the 100-photo report, audit packs; then bench-ui"
 
 setup:
 	@scripts/setup.sh all
@@ -74,3 +76,11 @@ e2e: app
 bench-ui: app
 	$(CARGO) build -p vetdesk-app --example seed_cases
 	node tests/e2e/bench-ui.mjs
+
+# Not tests: each prints its figures next to a baseline measured in the same run (cp + openssl,
+# zip -0 + sha256sum, one indexed SQL lookup). Release builds; the first takes several minutes.
+bench: setup bench-ui
+	$(CARGO) bench --bench evidence_ingest
+	$(CARGO) bench --bench links
+	$(CARGO) bench --bench report
+	$(CARGO) bench --bench pack
