@@ -933,7 +933,7 @@ pub fn file_uri(path: &Path) -> String {
 fn reveal(path: &Path) -> Result<(), String> {
     use dbus::blocking::Connection;
     let bus = Connection::new_session().map_err(|e| {
-        format!("there is no desktop session to ask ({})", e.message().unwrap_or("no session bus"))
+        format!("There is no desktop session to ask ({})", e.message().unwrap_or("no session bus"))
     })?;
     let manager = bus.with_proxy(
         "org.freedesktop.FileManager1",
@@ -948,7 +948,7 @@ fn reveal(path: &Path) -> Result<(), String> {
             (vec![uri.as_str()], ""),
         )
         .map_err(|e| {
-            format!("no file manager answered ({})", e.message().unwrap_or("no reason given"))
+            format!("No file manager answered ({})", e.message().unwrap_or("no reason given"))
         })
 }
 
@@ -976,7 +976,7 @@ fn reveal(path: &Path) -> Result<(), String> {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 fn reveal(_path: &Path) -> Result<(), String> {
-    Err("this platform has no file manager Vetdesk knows how to ask".into())
+    Err("This platform has no file manager Vetdesk knows how to ask".into())
 }
 
 /// Shows a file this run wrote in the file manager, or says where it is.
@@ -999,7 +999,7 @@ pub fn reveal_file(exports: &Exports, file_id: &str) -> Result<Revealed, AppErro
         Err(why) => {
             tracing::info!(reason = %why, "show in folder failed");
             Ok(Revealed::NotShown {
-                message: format!("Could not open the folder; the file is at {shown} ({why})."),
+                message: format!("Could not open the folder; the file is at {shown}. {why}."),
                 path: shown,
             })
         }

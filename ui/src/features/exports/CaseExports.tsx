@@ -31,12 +31,14 @@ export function CaseExports({ caseId }: { caseId: number }) {
     <section className="case-exports" aria-label="Exports">
       <div className="button-row">
         <Button
+          data-testid="export-report"
           disabled={running(report.state)}
           onClick={() => void report.run(`report-${caseId}`, "Case report (PDF)", (job) => backend.exportCaseReport(request(job)))}
         >
           Export report (PDF)
         </Button>
         <Button
+          data-testid="export-pack"
           disabled={running(pack.state)}
           onClick={() => void pack.run(`pack-${caseId}`, "Audit pack (ZIP)", (job) => backend.exportCasePack(request(job)))}
         >
