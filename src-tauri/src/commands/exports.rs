@@ -182,13 +182,16 @@ pub enum Destination {
     Folder(PathBuf),
     /// A file the user chose in the save dialog (which asked before replacing one).
     Chosen(PathBuf),
+    /// A name the user typed without its extension: the dialog did not ask about the name
+    /// with it, so an existing file of that name is not replaced (`x (2).pdf`).
+    ChosenNew(PathBuf),
 }
 
 impl Destination {
     fn dir(&self) -> PathBuf {
         match self {
             Destination::Folder(dir) => dir.clone(),
-            Destination::Chosen(file) => match file.parent() {
+            Destination::Chosen(file) | Destination::ChosenNew(file) => match file.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             },
@@ -215,6 +218,7 @@ impl Destination {
                 sync_dir(&self.dir())?;
                 Ok((file.clone(), 1))
             }
+            Destination::ChosenNew(file) => place_new(temp, &self.dir(), &stem_of(file), ext, 1),
         }
     }
 
@@ -232,25 +236,28 @@ impl Destination {
         temp.as_file().sync_all().map_err(|e| write_error(temp.path(), &e))?;
         let placed = match self {
             Destination::Folder(dir) => place_new(temp, dir, folder_stem, ext, number),
-            Destination::Chosen(_) => {
-                let stem = first.file_stem().map(|s| s.to_string_lossy().into_owned());
-                place_new(temp, &self.dir(), stem.as_deref().unwrap_or(folder_stem), ext, 1)
+            Destination::Chosen(_) | Destination::ChosenNew(_) => {
+                place_new(temp, &self.dir(), &stem_of(first), ext, 1)
             }
         };
         placed.map(|(path, _)| path)
     }
 }
 
-/// Adds `.ext` to a chosen file name that lacks it (save dialogs do not insist).
-fn with_extension(path: PathBuf, ext: &str) -> PathBuf {
-    let has = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
-    if has {
-        return path;
+fn stem_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// The destination of a file chosen in the save dialog. A name typed without its extension
+/// gets it (save dialogs do not insist), and then no file is replaced without being asked.
+fn chosen(path: PathBuf, ext: &str) -> Destination {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+        return Destination::Chosen(path);
     }
     let mut name = path.file_name().map(OsString::from).unwrap_or_default();
     name.push(".");
     name.push(ext);
-    path.with_file_name(name)
+    Destination::ChosenNew(path.with_file_name(name))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -663,7 +670,7 @@ impl Exports {
             return self.folder.create().map(|dir| Some(Destination::Folder(dir)));
         }
         let extension = ask.extension;
-        Ok((self.ask)(ask).map(|p| Destination::Chosen(with_extension(p, extension))))
+        Ok((self.ask)(ask).map(|p| chosen(p, extension)))
     }
 
     /// Writes the report of a case (blocking).
@@ -1343,9 +1350,27 @@ mod tests {
             (asked[0].extension, asked[0].folder.clone()),
             ("zip", f.out.path().join("exports"))
         );
-        // The dialog asked before replacing: a second export there replaces the file.
-        written(f.exports.case_pack(&r).unwrap());
-        assert_eq!(names(f.out.path()), ["For the auditor.zip"]);
+        // The dialog never asked about "For the auditor.zip": a second export keeps the first.
+        let (again, _, _) = written(f.exports.case_pack(&r).unwrap());
+        assert_eq!(again[0].name, "For the auditor (2).zip");
+
+        // A full name was confirmed in the dialog, which asks before replacing: it is replaced.
+        let g = fixture(Some("audit.zip"));
+        let r = CaseExport { save_as: true, ..request(&g, "s") };
+        written(g.exports.case_pack(&r).unwrap());
+        let first = std::fs::read(g.out.path().join("audit.zip")).unwrap();
+        assert!(first.starts_with(b"PK"));
+        #[cfg(unix)]
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+        #[cfg(unix)]
+        let before = inode(&g.out.path().join("audit.zip"));
+        let report = CaseExport { job: "t".into(), ..r.clone() };
+        let (files, _, _) = written(g.exports.case_report(&report).unwrap());
+        assert_eq!(files[0].name, "audit.zip.pdf", "a report is a PDF whatever the name");
+        written(g.exports.case_pack(&r).unwrap());
+        assert_eq!(names(g.out.path()), ["audit.zip", "audit.zip.pdf"]);
+        #[cfg(unix)]
+        assert_ne!(inode(&g.out.path().join("audit.zip")), before, "renamed over the old one");
 
         let none = fixture(None);
         let outcome =
