@@ -2,7 +2,7 @@
 //! the app manifest makes each one need an explicit grant in `capabilities/`.
 
 /// Every command of the app; `capabilities/main.json` grants each to the main window.
-const COMMANDS: [&str; 30] = [
+const COMMANDS: [&str; 38] = [
     "app_info",
     "users_list",
     "user_add",
@@ -33,6 +33,16 @@ const COMMANDS: [&str; 30] = [
     "upload_finish_evidence",
     "upload_finish_import",
     "import_commit",
+    // exports: reports, audit packs, the portfolio, checking a pack
+    "export_folder",
+    "export_case_report",
+    "export_case_pack",
+    "export_portfolio",
+    "export_cancel",
+    "export_reveal",
+    "upload_begin_pack",
+    "pack_check",
+    // end of exports
 ];
 
 fn main() {

@@ -43,6 +43,19 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         crate::uploads::ImportPreview,
         crate::uploads::ImportCommitted,
         crate::events::StoreChanged,
+        // exports
+        crate::commands::exports::CaseExport,
+        crate::commands::exports::PortfolioExport,
+        crate::commands::exports::JobRef,
+        crate::commands::exports::ExportedRef,
+        crate::commands::exports::PackCheckRequest,
+        crate::commands::exports::ExportProgress,
+        crate::commands::exports::ExportOutcome,
+        crate::commands::exports::ExportFolder,
+        crate::commands::exports::PackChecked,
+        crate::commands::exports::Revealed,
+        crate::uploads::SpoolUpload,
+        // end of exports
         // the core's domain
         vetdesk::model::User,
         vetdesk::model::Vendor,

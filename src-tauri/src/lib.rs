@@ -19,6 +19,9 @@ use tauri::{App, Emitter, Manager, WebviewWindowBuilder, WindowEvent};
 use vetdesk::Store;
 use vetdesk::store::{Clock, OpenMode};
 
+use tauri_plugin_dialog::DialogExt;
+
+use crate::commands::exports::{self, Exports, FolderChoice, SaveAsk};
 use crate::paths::Paths;
 use crate::state::AppState;
 use crate::uploads::Uploads;
@@ -46,6 +49,9 @@ pub fn run() -> ExitCode {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
 
     let app = tauri::Builder::default()
+        // For "Save as…" opened from Rust only: the capability grants the page no dialog
+        // permission, so the plugin's own commands stay unreachable from it.
+        .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, |ctx, request, responder| {
             let files = ctx.app_handle().try_state::<AppState>().map(|s| s.store.files());
             // File reads stay off the UI thread.
@@ -85,6 +91,16 @@ pub fn run() -> ExitCode {
             commands::uploads::upload_finish_evidence,
             commands::uploads::upload_finish_import,
             commands::uploads::import_commit,
+            // exports: reports, audit packs, the portfolio, checking a pack
+            commands::exports::export_folder,
+            commands::exports::export_case_report,
+            commands::exports::export_case_pack,
+            commands::exports::export_portfolio,
+            commands::exports::export_cancel,
+            commands::exports::export_reveal,
+            commands::exports::upload_begin_pack,
+            commands::exports::pack_check,
+            // end of exports
         ])
         .on_window_event(|window, event| {
             // Uploads belong to the page that started them: when it goes, they go.
@@ -119,6 +135,36 @@ fn context() -> tauri::Context {
     tauri::generate_context!()
 }
 
+/// The exports' state: the folder they go to, progress as events, and "Save as…" as the
+/// platform's save dialog over the main window.
+fn exports_state(handle: &tauri::AppHandle, store: &Arc<Store>) -> Arc<Exports> {
+    let folder = FolderChoice::resolve(&store.data_dir().root);
+    tracing::info!(folder = %folder.preferred.display(), "exports folder");
+    let events = handle.clone();
+    let dialogs = handle.clone();
+    Arc::new(Exports::new(
+        store.clone(),
+        folder,
+        Arc::new(move |progress| {
+            // Progress is advisory: a lost event only delays the bar.
+            let _ = events.emit(exports::EXPORT_PROGRESS, progress);
+        }),
+        Arc::new(move |ask: SaveAsk| {
+            let mut dialog = dialogs
+                .dialog()
+                .file()
+                .set_title(ask.title)
+                .set_directory(ask.folder)
+                .set_file_name(ask.file_name)
+                .add_filter(ask.filter_name, &[ask.extension]);
+            if let Some(window) = dialogs.get_webview_window(MAIN_WINDOW) {
+                dialog = dialog.set_parent(&window);
+            }
+            dialog.blocking_save_file().and_then(|chosen| chosen.into_path().ok())
+        }),
+    ))
+}
+
 /// Builds the state, manages it, and only then opens the window, so that no command or
 /// evidence request can arrive before the state exists.
 fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> {
@@ -135,6 +181,7 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
     let default_user =
         std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
     events::spawn_poller(app.handle().clone(), store.clone(), uploads.clone())?;
+    app.manage(exports_state(app.handle(), &store));
     app.manage(AppState { paths, store, uploads, default_user });
     let config = app
         .config()

@@ -4,6 +4,9 @@
 //! a blocking thread (memory stays flat whatever the file size) and records the evidence when
 //! the last byte is in; a CSV upload is parsed into a preview that the user then confirms.
 //!
+//! An audit pack to be checked is spooled to a temp file in the data directory's `tmp/`
+//! (it may be gigabytes) and handed over whole to the check (see `commands::exports`).
+//!
 //! Sessions that are cancelled, left idle or orphaned by a closed window are dropped, which
 //! ends the ingest with an error and removes its temp file: nothing half-written is recorded.
 
@@ -129,6 +132,27 @@ enum Kind {
     },
     /// Parsed and previewed, waiting for the user to confirm.
     Previewed(Arc<ImportFile>),
+    /// Bytes written to a temp file as they arrive; the file goes when the session does.
+    Spool(Arc<Mutex<Spool>>),
+}
+
+/// A file being spooled to disk for a check (an audit pack).
+#[derive(Debug)]
+pub struct Spool {
+    /// The file's name as the user's system gave it, for messages; never a path.
+    pub name: String,
+    /// Removed when dropped, so a cancelled or finished session leaves nothing behind.
+    pub file: tempfile::NamedTempFile,
+    written: u64,
+    declared: u64,
+}
+
+/// A spooled file upload (an audit pack to check).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct SpoolUpload {
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
 }
 
 struct Session {
@@ -230,6 +254,54 @@ impl Uploads {
         }))
     }
 
+    /// Starts spooling a file into `tmp/` of the data directory. The temp file's name ends
+    /// in `.part`, so one left by a killed app is removed by the store's stale-file cleaner.
+    pub fn begin_spool(&self, request: SpoolUpload) -> Result<String, AppError> {
+        if request.name.trim().is_empty() {
+            return Err(AppError::invalid("the file has no name"));
+        }
+        let dir = self.store.data_dir().root.join("tmp");
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir)?;
+        let file =
+            tempfile::Builder::new().prefix(".vetdesk-spool-").suffix(".part").tempfile_in(&dir)?;
+        let spool = Spool { name: request.name, file, written: 0, declared: request.size };
+        Ok(self.insert(Kind::Spool(Arc::new(Mutex::new(spool)))))
+    }
+
+    /// Ends a spooled upload: the whole file, once every announced byte is on disk.
+    pub async fn finish_spool(&self, token: &str) -> Result<Spool, AppError> {
+        let spool = match self.sessions().remove(token) {
+            Some(Session { kind: Kind::Spool(spool), .. }) => spool,
+            Some(other) => {
+                self.sessions().insert(token.to_string(), other);
+                return Err(AppError::invalid(format!("upload {token} is not a file to check")));
+            }
+            None => return Err(no_session(token)),
+        };
+        // The page sends a chunk only after the previous one was answered, and a chunk's
+        // write drops its reference before it is answered: this is the only one left.
+        let spool = Arc::try_unwrap(spool)
+            .map_err(|_| {
+                AppError::new(
+                    ErrorCode::Conflict,
+                    format!("upload {token} was finished while a chunk was still being written"),
+                )
+            })?
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if spool.written != spool.declared {
+            return Err(AppError::invalid(format!(
+                "{}: the upload ended after {} of {} bytes; nothing was checked",
+                spool.name, spool.written, spool.declared
+            )));
+        }
+        Ok(spool)
+    }
+
     /// Takes the next chunk of an upload. `offset` is where the chunk starts in the file: a
     /// chunk out of order is refused rather than silently stored in the wrong place.
     pub async fn chunk(&self, token: &str, offset: u64, bytes: Vec<u8>) -> Result<(), AppError> {
@@ -239,12 +311,17 @@ impl Uploads {
                 bytes.len()
             )));
         }
-        let pipe = {
+        // Where the bytes go; the session lock is released before any waiting.
+        enum Sink {
+            Pipe(Arc<tokio::sync::Mutex<Pipe>>),
+            Spool(Arc<Mutex<Spool>>),
+        }
+        let sink = {
             let mut sessions = self.sessions();
             let session = sessions.get_mut(token).ok_or_else(|| no_session(token))?;
             session.touched = Instant::now();
             match &mut session.kind {
-                Kind::Evidence { pipe, .. } => pipe.clone(),
+                Kind::Evidence { pipe, .. } => Sink::Pipe(pipe.clone()),
                 Kind::Import { bytes: buffer, declared, .. } => {
                     let at = buffer.len() as u64;
                     check_chunk(offset, at, bytes.len(), *declared)?;
@@ -257,6 +334,25 @@ impl Uploads {
                         format!("upload {token} is complete; no more bytes are taken"),
                     ));
                 }
+                Kind::Spool(spool) => Sink::Spool(spool.clone()),
+            }
+        };
+        let pipe = match sink {
+            Sink::Pipe(pipe) => pipe,
+            Sink::Spool(spool) => {
+                let written = tauri::async_runtime::spawn_blocking(move || {
+                    let mut spool = spool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    check_chunk(offset, spool.written, bytes.len(), spool.declared)?;
+                    std::io::Write::write_all(spool.file.as_file_mut(), &bytes)?;
+                    spool.written += bytes.len() as u64;
+                    Ok::<_, AppError>(())
+                })
+                .await
+                .map_err(join_failed)?;
+                if written.is_err() {
+                    self.cancel(token);
+                }
+                return written;
             }
         };
         let mut pipe = pipe.lock().await;

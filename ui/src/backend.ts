@@ -43,6 +43,19 @@ import type { UserSetRole } from "./bindings/UserSetRole";
 import type { Vendor } from "./bindings/Vendor";
 import type { VendorAdd } from "./bindings/VendorAdd";
 import type { VendorUpdate } from "./bindings/VendorUpdate";
+// exports
+import type { CaseExport } from "./bindings/CaseExport";
+import type { ExportedRef } from "./bindings/ExportedRef";
+import type { ExportFolder } from "./bindings/ExportFolder";
+import type { ExportOutcome } from "./bindings/ExportOutcome";
+import type { ExportProgress } from "./bindings/ExportProgress";
+import type { JobRef } from "./bindings/JobRef";
+import type { PackChecked } from "./bindings/PackChecked";
+import type { PackCheckRequest } from "./bindings/PackCheckRequest";
+import type { PortfolioExport } from "./bindings/PortfolioExport";
+import type { Revealed } from "./bindings/Revealed";
+import type { SpoolUpload } from "./bindings/SpoolUpload";
+// end of exports
 
 type Req<T> = { request: T };
 type None = Record<string, never>;
@@ -80,6 +93,16 @@ interface Commands {
   upload_finish_evidence: { args: Req<UploadRef>; result: Evidence };
   upload_finish_import: { args: Req<UploadRef>; result: ImportPreview };
   import_commit: { args: Req<ImportCommit>; result: ImportCommitted };
+  // exports
+  export_folder: { args: None; result: ExportFolder };
+  export_case_report: { args: Req<CaseExport>; result: ExportOutcome };
+  export_case_pack: { args: Req<CaseExport>; result: ExportOutcome };
+  export_portfolio: { args: Req<PortfolioExport>; result: ExportOutcome };
+  export_cancel: { args: Req<JobRef>; result: boolean };
+  export_reveal: { args: Req<ExportedRef>; result: Revealed };
+  upload_begin_pack: { args: Req<SpoolUpload>; result: string };
+  pack_check: { args: Req<PackCheckRequest>; result: PackChecked };
+  // end of exports
 }
 
 /** Every event the backend emits: name → payload. */
@@ -88,6 +111,8 @@ export interface BackendEvents {
   "store-changed": StoreChanged;
   /** Bytes of an evidence upload are on disk (`received`), or all are stored. */
   "upload-progress": UploadProgress;
+  /** A running export or pack check got further (`job` is the id the page gave it). */
+  "export-progress": ExportProgress;
 }
 
 /** An error as the UI sees it: what the backend sent (`AppError`, branch on its `code`), or
@@ -266,6 +291,37 @@ export const backend = {
 
   /** Imports a previewed candidate file: every row, or none with the reason for each. */
   commitImport: (request: ImportCommit) => call("import_commit", { request }),
+
+  // exports
+  /** Where exports go unless the user picks ("Save as…"). */
+  exportFolder: (): Promise<ExportFolder> => call("export_folder", {}),
+  /** Writes the PDF report of a case; progress arrives as `export-progress` events of `job`. */
+  exportCaseReport: (request: CaseExport) => call("export_case_report", { request }),
+  /** Writes the audit pack (ZIP) of a case. */
+  exportCasePack: (request: CaseExport) => call("export_case_pack", { request }),
+  /** Writes the portfolio report (PDF) and its figures (CSV). */
+  exportPortfolio: (request: PortfolioExport) => call("export_portfolio", { request }),
+  /** Asks a running export or check to stop; false when it had already ended. */
+  exportCancel: (job: string) => call("export_cancel", { request: { job } }),
+  /** Shows a file an export wrote in the file manager, or says where it is. */
+  exportReveal: (fileId: string) => call("export_reveal", { request: { file_id: fileId } }),
+
+  /** Drops an upload session (the page stops sending; the backend removes what it spooled). */
+  cancelUpload: (token: string) => call("upload_cancel", { request: { token } }),
+
+  /** Uploads an audit pack the user picked and checks it (`job` names the check's progress). */
+  async checkPack(file: File, job: string, options: UploadOptions = {}): Promise<PackChecked> {
+    const token = await call("upload_begin_pack", { request: { name: file.name, size: file.size } });
+    options.onStart?.(token);
+    return upload(
+      token,
+      file,
+      options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      (ref) => call("pack_check", { request: { token: ref.token, job } }),
+      options.onSent,
+    );
+  },
+  // end of exports
 };
 
 export type Backend = typeof backend;

@@ -12,6 +12,7 @@ export type Route =
   | { name: "new-candidate" }
   | { name: "import" }
   | { name: "vendors" }
+  | { name: "reports" }
   | { name: "settings" };
 
 export function parseHash(hash: string): Route {
@@ -28,6 +29,8 @@ export function parseHash(hash: string): Route {
       return { name: "queue" };
     case "vendors":
       return { name: "vendors" };
+    case "reports":
+      return { name: "reports" };
     case "settings":
       return { name: "settings" };
     default:

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod candidates;
 pub mod cases;
+pub mod exports;
 pub mod flags;
 pub mod uploads;
 pub mod users;

@@ -10,6 +10,7 @@ import type { RiskScore } from "../../bindings/RiskScore";
 import { Badge, Button, ErrorNote, ProgressBar } from "../../components";
 import { day, KIND_LABELS, PRIORITY_LABELS, severityTone, statusText, statusTone, when } from "../../format";
 import { caseHref } from "../../router";
+import { CaseExports } from "../exports/CaseExports";
 import { useActor } from "../../session/actor";
 import { useUsers } from "../shell/queries";
 import { useCaseMutation } from "./queries";
@@ -160,6 +161,7 @@ export function CaseHeader({ detail, risk }: { detail: CaseDetail; risk: RiskSco
         </div>
       </div>
       {failure ? <ErrorNote error={failure} title="The case was not changed" /> : null}
+      <CaseExports caseId={c.id} />
       <StatusDialog caseId={c.id} open={statusOpen} onClose={() => setStatusOpen(false)} />
     </header>
   );

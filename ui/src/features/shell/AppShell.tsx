@@ -4,6 +4,7 @@
 import { CasePage } from "../case/CasePage";
 import { ImportPage } from "../candidates/ImportPage";
 import { NewCandidatePage } from "../candidates/NewCandidatePage";
+import { ReportsPage } from "../exports/ReportsPage";
 import { QueuePage } from "../queue/QueuePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { VendorsPage } from "../vendors/VendorsPage";
@@ -19,6 +20,7 @@ const NAV: { route: Route; label: string }[] = [
   { route: { name: "new-candidate" }, label: "New candidate" },
   { route: { name: "import" }, label: "Import candidates" },
   { route: { name: "vendors" }, label: "Vendors" },
+  { route: { name: "reports" }, label: "Reports" },
   { route: { name: "settings" }, label: "Settings" },
 ];
 
@@ -34,6 +36,8 @@ function Page({ route }: { route: Route }) {
       return <ImportPage />;
     case "vendors":
       return <VendorsPage />;
+    case "reports":
+      return <ReportsPage />;
     case "settings":
       return <SettingsPage />;
   }
