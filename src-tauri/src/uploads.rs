@@ -290,7 +290,10 @@ impl Uploads {
 
     /// Ends an evidence upload: waits for every byte to be stored and the evidence recorded.
     pub async fn finish_evidence(&self, token: &str) -> Result<Evidence, AppError> {
-        let (pipe, outcome) = match self.sessions().remove(token) {
+        // Its own statement: a guard in the `match` head would live through the arms, and the
+        // arm that puts a session of another kind back would wait on it forever.
+        let session = self.sessions().remove(token);
+        let (pipe, outcome) = match session {
             Some(Session { kind: Kind::Evidence { pipe, outcome }, .. }) => (pipe, outcome),
             Some(other) => {
                 self.sessions().insert(token.to_string(), other);
@@ -316,7 +319,8 @@ impl Uploads {
 
     /// Ends a candidate-file upload: parses it and returns what an import would do.
     pub async fn finish_import(&self, token: &str) -> Result<ImportPreview, AppError> {
-        let (name, bytes, declared) = match self.sessions().remove(token) {
+        let session = self.sessions().remove(token);
+        let (name, bytes, declared) = match session {
             Some(Session { kind: Kind::Import { name, bytes, declared }, .. }) => {
                 (name, bytes, declared)
             }
@@ -772,6 +776,23 @@ mod tests {
             assert_eq!(tmp_files(&f), 0, "{what}: temp file left behind");
             assert!(f.store.evidence_of_case(f.case_id).unwrap().is_empty(), "{what}");
         }
+    }
+
+    /// Finishing a session as the other kind is refused and keeps it; it used to wait forever
+    /// on the sessions lock, which froze every upload of the window.
+    #[test]
+    fn finishing_an_upload_as_the_wrong_kind_is_refused_and_keeps_it() {
+        let f = fixture();
+        tauri::async_runtime::block_on(async {
+            let import =
+                f.uploads.begin_import(ImportUpload { name: "c.csv".into(), size: 3 }).unwrap();
+            let error = f.uploads.finish_evidence(&import).await.unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput);
+            let evidence = f.uploads.begin_evidence(request(&f, "a.png", 3)).await.unwrap();
+            let error = f.uploads.finish_import(&evidence).await.unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput);
+            assert_eq!(f.uploads.open_sessions(), 2);
+        });
     }
 
     #[test]
