@@ -2,7 +2,8 @@
 //! the UI touching the file system. The page streams a file's bytes in chunks over IPC; an
 //! evidence upload pipes them through a bounded channel into `EvidenceFiles::ingest_reader` on
 //! a blocking thread (memory stays flat whatever the file size) and records the evidence when
-//! the last byte is in; a CSV upload is parsed into a preview that the user then confirms.
+//! the last byte is in; a candidate CSV is parsed into a preview that the user then confirms;
+//! an indicator-list CSV is handed whole to `commands::lists`, which imports it.
 //!
 //! Sessions that are cancelled, left idle or orphaned by a closed window are dropped, which
 //! ends the ingest with an error and removes its temp file: nothing half-written is recorded.
@@ -35,6 +36,9 @@ pub const CHUNK_BYTES: u32 = 4 * 1024 * 1024;
 const PIPE_CHUNKS: usize = 2;
 /// A candidate file is read whole to be previewed; applicant-tracking exports are far smaller.
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// An indicator list is read whole too: the store takes at most 500,000 ranges in one list
+/// (about 20 MB of CSV), so this leaves room for labels and comments.
+pub const MAX_IP_LIST_BYTES: u64 = 64 * 1024 * 1024;
 /// A session untouched for this long was abandoned (the page reloaded, or crashed).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// Progress events are sent at most this often per upload.
@@ -129,6 +133,12 @@ enum Kind {
     },
     /// Parsed and previewed, waiting for the user to confirm.
     Previewed(Arc<ImportFile>),
+    /// An indicator-list CSV, buffered until its last byte (see `commands::lists`).
+    IpList {
+        name: String,
+        bytes: Vec<u8>,
+        declared: u64,
+    },
 }
 
 struct Session {
@@ -230,6 +240,46 @@ impl Uploads {
         }))
     }
 
+    /// Starts the upload of an indicator list (CSV `cidr,category,label`).
+    pub fn begin_ip_list(&self, request: ImportUpload) -> Result<String, AppError> {
+        if request.size > MAX_IP_LIST_BYTES {
+            return Err(AppError::invalid(format!(
+                "{} is {} bytes; an indicator list may have at most {MAX_IP_LIST_BYTES} bytes \
+                 (split it into several named lists)",
+                request.name, request.size
+            )));
+        }
+        let capacity = usize::try_from(request.size).unwrap_or(0);
+        Ok(self.insert(Kind::IpList {
+            name: request.name,
+            bytes: Vec::with_capacity(capacity),
+            declared: request.size,
+        }))
+    }
+
+    /// Ends an indicator-list upload: its file name and every byte, once all have arrived.
+    pub fn take_ip_list(&self, token: &str) -> Result<(String, Vec<u8>), AppError> {
+        // Its own statement: the lock is released before the arms may take it again.
+        let session = self.sessions().remove(token);
+        let (name, bytes, declared) = match session {
+            Some(Session { kind: Kind::IpList { name, bytes, declared }, .. }) => {
+                (name, bytes, declared)
+            }
+            Some(other) => {
+                self.sessions().insert(token.to_string(), other);
+                return Err(AppError::invalid(format!("upload {token} is not an indicator list")));
+            }
+            None => return Err(no_session(token)),
+        };
+        if bytes.len() as u64 != declared {
+            return Err(AppError::invalid(format!(
+                "{name}: the upload ended after {} of {declared} bytes; nothing was imported",
+                bytes.len()
+            )));
+        }
+        Ok((name, bytes))
+    }
+
     /// Takes the next chunk of an upload. `offset` is where the chunk starts in the file: a
     /// chunk out of order is refused rather than silently stored in the wrong place.
     pub async fn chunk(&self, token: &str, offset: u64, bytes: Vec<u8>) -> Result<(), AppError> {
@@ -245,7 +295,8 @@ impl Uploads {
             session.touched = Instant::now();
             match &mut session.kind {
                 Kind::Evidence { pipe, .. } => pipe.clone(),
-                Kind::Import { bytes: buffer, declared, .. } => {
+                Kind::Import { bytes: buffer, declared, .. }
+                | Kind::IpList { bytes: buffer, declared, .. } => {
                     let at = buffer.len() as u64;
                     check_chunk(offset, at, bytes.len(), *declared)?;
                     buffer.extend_from_slice(&bytes);

@@ -8,9 +8,11 @@ pub mod app;
 pub mod candidates;
 pub mod cases;
 pub mod flags;
+pub mod lists;
 pub mod uploads;
 pub mod users;
 pub mod vendors;
+pub mod verification;
 
 use std::sync::Arc;
 
