@@ -106,7 +106,7 @@ export function DocumentForm({
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(documentProblems(t)).length > 0) return;
-    save.mutate(document, { onSuccess: onSaved });
+    save.mutate(document, { onSuccess: (r) => onSaved(r) });
   };
   return (
     <form className="form record-form" onSubmit={submit} noValidate aria-label={id === null ? "Record identity document" : "Correct identity document"}>

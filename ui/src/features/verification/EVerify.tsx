@@ -179,7 +179,7 @@ export function EVerifyForm({
         evidence: chosen,
         note: orNull(note),
       },
-      { onSuccess: onSaved },
+      { onSuccess: (r) => onSaved(r) },
     );
   };
   return (

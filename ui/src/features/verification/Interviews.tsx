@@ -86,7 +86,7 @@ export function InterviewForm({
         screenshots,
         note: orNull(note),
       },
-      { onSuccess: onSaved },
+      { onSuccess: (r) => onSaved(r) },
     );
   };
   return (

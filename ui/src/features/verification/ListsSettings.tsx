@@ -22,7 +22,7 @@ import "./verification.css";
 
 /** A list name from a file name: what the store accepts (letters, digits, space, - _ .). */
 export function listNameFrom(fileName: string): string {
-  return fileName
+  return (fileName.split(/[\\/]/).pop() ?? "")
     .replace(/\.[^.]*$/, "")
     .replace(/[^A-Za-z0-9 ._-]+/g, "-")
     .replace(/^[-. ]+|[-. ]+$/g, "")

@@ -40,7 +40,7 @@ export function ObservedIpForm({ caseId, onSaved, onCancel }: { caseId: number; 
     e.preventDefault();
     setSubmitted(true);
     if (ip.trim() === "" || "problem" in parsed) return;
-    save.mutate({ ip: ip.trim(), seen_at: parsed.value, context, note: orNull(note) }, { onSuccess: onSaved });
+    save.mutate({ ip: ip.trim(), seen_at: parsed.value, context, note: orNull(note) }, { onSuccess: (r) => onSaved(r) });
   };
   return (
     <form className="form record-form" onSubmit={submit} noValidate aria-label="Record IP address">

@@ -129,7 +129,7 @@ export function PaymentForm({ caseId, onSaved, onCancel }: { caseId: number; onS
         accountNumber = "";
         return request;
       },
-      { onSuccess: onSaved },
+      { onSuccess: (r) => onSaved(r) },
     );
   };
   const err = (f: (typeof FIELDS)[number]) => (f === "routing_number" || f === "account_number" ? problems[f] : undefined) ?? fieldError(save.error, f);

@@ -66,7 +66,7 @@ export function ReferenceForm({
         company: orNull(t.company),
         note: orNull(t.note),
       },
-      { onSuccess: onSaved },
+      { onSuccess: (r) => onSaved(r) },
     );
   };
   return (

@@ -62,7 +62,7 @@ export function AuditForm({ vendor, status, onSaved }: { vendor: Vendor; status:
     e.preventDefault();
     setSubmitted(true);
     if (dateCheck(on, { required: true, notAfterToday: true })) return;
-    save.mutate({ on: on.trim(), outcome, note: orNull(note) }, { onSuccess: onSaved });
+    save.mutate({ on: on.trim(), outcome, note: orNull(note) }, { onSuccess: (r) => onSaved(r) });
   };
   return (
     <form className="form narrow" onSubmit={submit} noValidate aria-label={`Record audit of ${vendor.name}`}>
