@@ -102,9 +102,9 @@ test("a passport whose MRZ has a wrong check digit: the live check names the fie
   assert.deepEqual(await texts('[data-testid="mrz-live"] tr.row-bad td:first-child'), ["date of birth", "composite (the whole lower line)"]);
   await session.click(`${form} input[name="front-new"][value="1"]`);
   await scrollTo(form);
-  await app.screenshot("50-verification-document-form");
+  await app.screenshot("60-verification-document-form");
   await scrollTo(`${form} textarea[name="mrz"]`);
-  await app.screenshot("51-verification-mrz-live");
+  await app.screenshot("61-verification-mrz-live");
 
   const riskBefore = await session.textOf('[data-testid="case-risk"]');
   await session.click(`${form} button[type="submit"]`);
@@ -136,7 +136,7 @@ test("an interview where the candidate refused video raises its flag", async () 
   await session.type(`${form} input[name="started_at"]`, "15:30");
   await session.type(`${form} textarea[name="note"]`, "Said the camera was broken; declined to reschedule.");
   await scrollTo(form);
-  await app.screenshot("52-verification-interview");
+  await app.screenshot("62-verification-interview");
   await session.click(`${form} button[type="submit"]`);
   await waitForText('[data-testid="saved-note"]', "Interview recorded.");
   const raised = await texts('[data-testid="saved-note"] [data-raised]');
@@ -160,7 +160,7 @@ test("E-Verify before the offer and Form I-9 is refused, saying what to complete
   assert.match(refusal, /E-Verify was not recorded: Complete offer-accepted and form-i9-complete first/);
   assert.match(refusal, /offer-accepted \(pending\) and form-i9-complete \(pending\)/);
   await scrollTo(form);
-  await app.screenshot("53-verification-everify-refused");
+  await app.screenshot("63-verification-everify-refused");
   await session.click(`${form} .button-row .btn-secondary`);
   assert.deepEqual(JSON.parse(await vetdesk("--json", "verification", "1")).everify, []);
 });
@@ -177,7 +177,7 @@ test("an indicator list is imported in Settings: bad rows by line, then the good
   assert.deepEqual(await texts('[data-testid="list-problems"] tbody tr td:first-child'), ["3", "4"]);
   assert.match(await session.textOf('[data-testid="list-problems"] tr[data-line="4"]'), /the United Kingdom is GB/);
   await scrollTo('form[aria-label="Import indicator list"]', "center");
-  await app.screenshot("54-settings-list-refused");
+  await app.screenshot("64-settings-list-refused");
 
   await session.type('[data-testid="ip-list-input"]', join(files, "vpn-exits.csv"));
   await waitForText('[data-testid="ip-list-file"]', "vpn-exits.csv");
@@ -194,7 +194,7 @@ test("an indicator list is imported in Settings: bad rows by line, then the good
   await waitForText('[aria-labelledby="voip-heading"] td', "+1650555*");
   assert.match(await session.textOf('[data-testid="voip-honest-note"]'), /cannot be told from a US number’s digits/);
   await scrollTo("#lists-heading");
-  await app.screenshot("55-settings-lists");
+  await app.screenshot("65-settings-lists");
   assert.equal(JSON.parse(await vetdesk("--json", "iplist", "list"))[0].entries, 3);
 });
 
@@ -223,12 +223,12 @@ test("bank details are typed once, cleared from the page, and only their masks c
   const page = await session.execute("return document.documentElement.outerHTML");
   for (const secret of [ROUTING, "123456789"]) assert.ok(!page.includes(secret), `${secret} is on the page`);
   await scrollTo('[data-section="payments"]');
-  await app.screenshot("56-verification-payment");
+  await app.screenshot("66-verification-payment");
 });
 
 test("the Verification tab shows everything recorded, the Flags tab and header agree", async () => {
   await session.execute(`document.querySelector("main").scrollTop = 0`);
-  await app.screenshot("57-verification-tab");
+  await app.screenshot("67-verification-tab");
   await session.click('a[data-tab="flags"]');
   await waitFor("the IP flag", async () => (await openRules()).includes("ip.anonymising"));
   const open = await openRules();
@@ -238,11 +238,11 @@ test("the Verification tab shows everything recorded, the Flags tab and header a
 test("a vendor audit is recorded on the Vendors page; overdue shows until then", async () => {
   await session.click('nav a[href="#/vendors"]');
   await waitForText("main tbody td", "overdue since");
-  await app.screenshot("58-vendors-audit-overdue");
+  await app.screenshot("68-vendors-audit-overdue");
   await session.click('button[aria-label="Record audit of Acme Staffing"]');
   await session.click('dialog[open] input[name="outcome"][value="findings"]');
   await session.type('dialog[open] textarea[name="note"]', "Identity checks by video only; agreed to add document inspection.");
-  await app.screenshot("59-vendor-audit");
+  await app.screenshot("69-vendor-audit");
   await session.click('dialog[open] button[type="submit"]');
   await waitForText(".saved-note", "Audit of Acme Staffing recorded.");
   await waitFor("next due in a year", async () => !(await texts("main tbody td")).some((t) => t.includes("overdue")));
