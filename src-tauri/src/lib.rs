@@ -85,7 +85,7 @@ pub fn run() -> ExitCode {
             commands::uploads::upload_finish_evidence,
             commands::uploads::upload_finish_import,
             commands::uploads::import_commit,
-            // verification records, vendor audits and the indicator lists (commands/verification.rs, commands/lists.rs)
+            // verification records, vendor audits and the indicator lists
             commands::verification::case_verification,
             commands::verification::mrz_check,
             commands::verification::document_save,

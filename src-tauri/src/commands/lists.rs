@@ -8,10 +8,9 @@ use ts_rs::TS;
 use vetdesk::Store;
 use vetdesk::change::Change;
 use vetdesk::checks::iprange::{self, CsvProblem};
-use vetdesk::store::StoreError;
 use vetdesk::verification::{IpList, VoipEntry, VoipEntryId, VpnProvider, VpnProviderId};
 
-use super::verification::{Recorded, field_of};
+use super::verification::{Recorded, refusal};
 use super::with_store;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -80,13 +79,6 @@ const VPN_FIELDS: &[(&str, &str)] = &[
 const VOIP_FIELDS: &[(&str, &str)] =
     &[("VoIP list entry", "pattern"), ("label", "label"), ("+", "pattern")];
 
-fn refused(fields: &'static [(&'static str, &'static str)]) -> impl Fn(StoreError) -> AppError {
-    move |e| {
-        let field = field_of(&e, fields);
-        AppError::from(e).with_field(field)
-    }
-}
-
 /// Parses the file first, so that every bad row comes back by line (the store, reading the
 /// same bytes, would refuse them in one message), then imports it through the store.
 pub fn import_ip_list(
@@ -100,7 +92,7 @@ pub fn import_ip_list(
         return Ok(IpListImported::Refused { problems: refusal.problems });
     }
     let applied =
-        store.import_ip_list(actor, list_name, file_name, bytes).map_err(refused(LIST_FIELDS))?;
+        store.import_ip_list(actor, list_name, file_name, bytes).map_err(refusal(LIST_FIELDS))?;
     let Change::ImportIpList { name, .. } = &applied.change else {
         return Err(AppError::internal("the list was recorded as another kind of change"));
     };
@@ -118,13 +110,13 @@ pub fn remove_ip_list(store: &Store, r: IpListRemove) -> Result<Recorded, AppErr
 
 pub fn add_vpn_provider(store: &Store, r: VpnProviderAdd) -> Result<Recorded, AppError> {
     let change = Change::AddVpnProvider { id: None, name: r.name, note: r.note };
-    let applied = store.apply(&r.actor, change).map_err(refused(VPN_FIELDS))?;
+    let applied = store.apply(&r.actor, change).map_err(refusal(VPN_FIELDS))?;
     Ok(Recorded::of(&applied))
 }
 
 pub fn add_voip_entry(store: &Store, r: VoipEntryAdd) -> Result<Recorded, AppError> {
     let change = Change::AddVoipEntry { id: None, pattern: r.pattern, label: r.label };
-    let applied = store.apply(&r.actor, change).map_err(refused(VOIP_FIELDS))?;
+    let applied = store.apply(&r.actor, change).map_err(refusal(VOIP_FIELDS))?;
     Ok(Recorded::of(&applied))
 }
 

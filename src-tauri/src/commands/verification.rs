@@ -226,7 +226,10 @@ pub fn field_of(error: &StoreError, prefixes: &[(&str, &'static str)]) -> Option
     }
 }
 
-fn refusal(prefixes: &'static [(&'static str, &'static str)]) -> impl Fn(StoreError) -> AppError {
+/// Maps a refusal of the store to an `AppError` naming the field `prefixes` recognise.
+pub(crate) fn refusal(
+    prefixes: &'static [(&'static str, &'static str)],
+) -> impl Fn(StoreError) -> AppError {
     move |e| {
         let field = field_of(&e, prefixes);
         AppError::from(e).with_field(field)
