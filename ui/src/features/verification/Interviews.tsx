@@ -271,7 +271,17 @@ export function ReachableHoursBlock({ caseId, hours, closed }: { caseId: number;
           )}
           {!closed ? (
             <>
-              <Button className="btn-small" onClick={() => setEditing(true)}>
+              <Button
+                className="btn-small"
+                onClick={() => {
+                  // From what is recorded now (it may have changed since this block was drawn).
+                  setFrom(hours ? hhmm(hours.from) : "09:00");
+                  setTo(hours ? hhmm(hours.to) : "17:00");
+                  setZone(hours?.time_zone ?? "");
+                  setSaved(null);
+                  setEditing(true);
+                }}
+              >
                 {hours ? "Change…" : "Set…"}
               </Button>{" "}
               {hours ? (

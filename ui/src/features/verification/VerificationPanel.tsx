@@ -179,7 +179,7 @@ export function VerificationPanel({ detail }: { detail: CaseDetail }) {
         ) : !isEditing("interviews") ? (
           <p className="muted">No interview recorded yet.</p>
         ) : null}
-        <ReachableHoursBlock key={JSON.stringify(data.reachable_hours)} caseId={caseId} hours={data.reachable_hours} closed={closed} />
+        <ReachableHoursBlock caseId={caseId} hours={data.reachable_hours} closed={closed} />
       </Section>
 
       <Section
