@@ -2,7 +2,7 @@
 //! the app manifest makes each one need an explicit grant in `capabilities/`.
 
 /// Every command of the app; `capabilities/main.json` grants each to the main window.
-const COMMANDS: [&str; 38] = [
+const COMMANDS: [&str; 59] = [
     "app_info",
     "users_list",
     "user_add",
@@ -43,6 +43,28 @@ const COMMANDS: [&str; 38] = [
     "upload_begin_pack",
     "pack_check",
     // end of exports
+    // verification records, vendor audits and the indicator lists
+    "case_verification",
+    "mrz_check",
+    "document_save",
+    "interview_record",
+    "reachable_hours_set",
+    "everify_save",
+    "reference_save",
+    "payment_record",
+    "observed_ip_record",
+    "vendor_audits",
+    "vendor_audit_record",
+    "ip_lists",
+    "upload_begin_ip_list",
+    "upload_finish_ip_list",
+    "ip_list_remove",
+    "vpn_providers",
+    "vpn_provider_add",
+    "vpn_provider_remove",
+    "voip_entries",
+    "voip_entry_add",
+    "voip_entry_remove",
 ];
 
 fn main() {

@@ -101,6 +101,28 @@ pub fn run() -> ExitCode {
             commands::exports::upload_begin_pack,
             commands::exports::pack_check,
             // end of exports
+            // verification records, vendor audits and the indicator lists
+            commands::verification::case_verification,
+            commands::verification::mrz_check,
+            commands::verification::document_save,
+            commands::verification::interview_record,
+            commands::verification::reachable_hours_set,
+            commands::verification::everify_save,
+            commands::verification::reference_save,
+            commands::verification::payment_record,
+            commands::verification::observed_ip_record,
+            commands::verification::vendor_audits,
+            commands::verification::vendor_audit_record,
+            commands::lists::ip_lists,
+            commands::lists::upload_begin_ip_list,
+            commands::lists::upload_finish_ip_list,
+            commands::lists::ip_list_remove,
+            commands::lists::vpn_providers,
+            commands::lists::vpn_provider_add,
+            commands::lists::vpn_provider_remove,
+            commands::lists::voip_entries,
+            commands::lists::voip_entry_add,
+            commands::lists::voip_entry_remove,
         ])
         .on_window_event(|window, event| {
             // Uploads belong to the page that started them: when it goes, they go.

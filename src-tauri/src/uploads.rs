@@ -2,7 +2,8 @@
 //! the UI touching the file system. The page streams a file's bytes in chunks over IPC; an
 //! evidence upload pipes them through a bounded channel into `EvidenceFiles::ingest_reader` on
 //! a blocking thread (memory stays flat whatever the file size) and records the evidence when
-//! the last byte is in; a CSV upload is parsed into a preview that the user then confirms.
+//! the last byte is in; a candidate CSV is parsed into a preview that the user then confirms;
+//! an indicator-list CSV is handed whole to `commands::lists`, which imports it.
 //!
 //! An audit pack to be checked is spooled to a temp file in the data directory's `tmp/`
 //! (it may be gigabytes) and handed over whole to the check (see `commands::exports`).
@@ -38,6 +39,9 @@ pub const CHUNK_BYTES: u32 = 4 * 1024 * 1024;
 const PIPE_CHUNKS: usize = 2;
 /// A candidate file is read whole to be previewed; applicant-tracking exports are far smaller.
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// An indicator list is read whole too: the store takes at most 500,000 ranges in one list
+/// (about 20 MB of CSV), so this leaves room for labels and comments.
+pub const MAX_IP_LIST_BYTES: u64 = 64 * 1024 * 1024;
 /// A session untouched for this long was abandoned (the page reloaded, or crashed).
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// Progress events are sent at most this often per upload.
@@ -132,6 +136,12 @@ enum Kind {
     },
     /// Parsed and previewed, waiting for the user to confirm.
     Previewed(Arc<ImportFile>),
+    /// An indicator-list CSV, buffered until its last byte (see `commands::lists`).
+    IpList {
+        name: String,
+        bytes: Vec<u8>,
+        declared: u64,
+    },
     /// Bytes written to a temp file as they arrive; the file goes when the session does.
     Spool(Arc<Mutex<Spool>>),
 }
@@ -274,7 +284,9 @@ impl Uploads {
 
     /// Ends a spooled upload: the whole file, once every announced byte is on disk.
     pub async fn finish_spool(&self, token: &str) -> Result<Spool, AppError> {
-        let spool = match self.sessions().remove(token) {
+        // Its own statement: the lock is released before the arms may take it again.
+        let session = self.sessions().remove(token);
+        let spool = match session {
             Some(Session { kind: Kind::Spool(spool), .. }) => spool,
             Some(other) => {
                 self.sessions().insert(token.to_string(), other);
@@ -302,6 +314,46 @@ impl Uploads {
         Ok(spool)
     }
 
+    /// Starts the upload of an indicator list (CSV `cidr,category,label`).
+    pub fn begin_ip_list(&self, request: ImportUpload) -> Result<String, AppError> {
+        if request.size > MAX_IP_LIST_BYTES {
+            return Err(AppError::invalid(format!(
+                "{} is {} bytes; an indicator list may have at most {MAX_IP_LIST_BYTES} bytes \
+                 (split it into several named lists)",
+                request.name, request.size
+            )));
+        }
+        let capacity = usize::try_from(request.size).unwrap_or(0);
+        Ok(self.insert(Kind::IpList {
+            name: request.name,
+            bytes: Vec::with_capacity(capacity),
+            declared: request.size,
+        }))
+    }
+
+    /// Ends an indicator-list upload: its file name and every byte, once all have arrived.
+    pub fn take_ip_list(&self, token: &str) -> Result<(String, Vec<u8>), AppError> {
+        // Its own statement: the lock is released before the arms may take it again.
+        let session = self.sessions().remove(token);
+        let (name, bytes, declared) = match session {
+            Some(Session { kind: Kind::IpList { name, bytes, declared }, .. }) => {
+                (name, bytes, declared)
+            }
+            Some(other) => {
+                self.sessions().insert(token.to_string(), other);
+                return Err(AppError::invalid(format!("upload {token} is not an indicator list")));
+            }
+            None => return Err(no_session(token)),
+        };
+        if bytes.len() as u64 != declared {
+            return Err(AppError::invalid(format!(
+                "{name}: the upload ended after {} of {declared} bytes; nothing was imported",
+                bytes.len()
+            )));
+        }
+        Ok((name, bytes))
+    }
+
     /// Takes the next chunk of an upload. `offset` is where the chunk starts in the file: a
     /// chunk out of order is refused rather than silently stored in the wrong place.
     pub async fn chunk(&self, token: &str, offset: u64, bytes: Vec<u8>) -> Result<(), AppError> {
@@ -322,7 +374,8 @@ impl Uploads {
             session.touched = Instant::now();
             match &mut session.kind {
                 Kind::Evidence { pipe, .. } => Sink::Pipe(pipe.clone()),
-                Kind::Import { bytes: buffer, declared, .. } => {
+                Kind::Import { bytes: buffer, declared, .. }
+                | Kind::IpList { bytes: buffer, declared, .. } => {
                     let at = buffer.len() as u64;
                     check_chunk(offset, at, bytes.len(), *declared)?;
                     buffer.extend_from_slice(&bytes);
@@ -386,7 +439,10 @@ impl Uploads {
 
     /// Ends an evidence upload: waits for every byte to be stored and the evidence recorded.
     pub async fn finish_evidence(&self, token: &str) -> Result<Evidence, AppError> {
-        let (pipe, outcome) = match self.sessions().remove(token) {
+        // Its own statement: a guard in the `match` head would live through the arms, and the
+        // arm that puts a session of another kind back would wait on it forever.
+        let session = self.sessions().remove(token);
+        let (pipe, outcome) = match session {
             Some(Session { kind: Kind::Evidence { pipe, outcome }, .. }) => (pipe, outcome),
             Some(other) => {
                 self.sessions().insert(token.to_string(), other);
@@ -412,7 +468,8 @@ impl Uploads {
 
     /// Ends a candidate-file upload: parses it and returns what an import would do.
     pub async fn finish_import(&self, token: &str) -> Result<ImportPreview, AppError> {
-        let (name, bytes, declared) = match self.sessions().remove(token) {
+        let session = self.sessions().remove(token);
+        let (name, bytes, declared) = match session {
             Some(Session { kind: Kind::Import { name, bytes, declared }, .. }) => {
                 (name, bytes, declared)
             }
@@ -868,6 +925,23 @@ mod tests {
             assert_eq!(tmp_files(&f), 0, "{what}: temp file left behind");
             assert!(f.store.evidence_of_case(f.case_id).unwrap().is_empty(), "{what}");
         }
+    }
+
+    /// Finishing a session as the other kind is refused and keeps it; it used to wait forever
+    /// on the sessions lock, which froze every upload of the window.
+    #[test]
+    fn finishing_an_upload_as_the_wrong_kind_is_refused_and_keeps_it() {
+        let f = fixture();
+        tauri::async_runtime::block_on(async {
+            let import =
+                f.uploads.begin_import(ImportUpload { name: "c.csv".into(), size: 3 }).unwrap();
+            let error = f.uploads.finish_evidence(&import).await.unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput);
+            let evidence = f.uploads.begin_evidence(request(&f, "a.png", 3)).await.unwrap();
+            let error = f.uploads.finish_import(&evidence).await.unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput);
+            assert_eq!(f.uploads.open_sessions(), 2);
+        });
     }
 
     #[test]

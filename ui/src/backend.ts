@@ -56,6 +56,31 @@ import type { PortfolioExport } from "./bindings/PortfolioExport";
 import type { Revealed } from "./bindings/Revealed";
 import type { SpoolUpload } from "./bindings/SpoolUpload";
 // end of exports
+// verification records, vendor audits and the indicator lists
+import type { CaseVerification } from "./bindings/CaseVerification";
+import type { DocumentSave } from "./bindings/DocumentSave";
+import type { EVerifySave } from "./bindings/EVerifySave";
+import type { InterviewRecord } from "./bindings/InterviewRecord";
+import type { IpList } from "./bindings/IpList";
+import type { IpListFinish } from "./bindings/IpListFinish";
+import type { IpListImported } from "./bindings/IpListImported";
+import type { IpListRemove } from "./bindings/IpListRemove";
+import type { MrzCheck } from "./bindings/MrzCheck";
+import type { MrzChecked } from "./bindings/MrzChecked";
+import type { ObservedIpRecord } from "./bindings/ObservedIpRecord";
+import type { PaymentEntry } from "./bindings/PaymentEntry";
+import type { PaymentRecorded } from "./bindings/PaymentRecorded";
+import type { ReachableHoursSet } from "./bindings/ReachableHoursSet";
+import type { Recorded } from "./bindings/Recorded";
+import type { ReferenceSave } from "./bindings/ReferenceSave";
+import type { VendorAuditRecord } from "./bindings/VendorAuditRecord";
+import type { VendorAuditStatus } from "./bindings/VendorAuditStatus";
+import type { VoipEntry } from "./bindings/VoipEntry";
+import type { VoipEntryAdd } from "./bindings/VoipEntryAdd";
+import type { VoipEntryRemove } from "./bindings/VoipEntryRemove";
+import type { VpnProvider } from "./bindings/VpnProvider";
+import type { VpnProviderAdd } from "./bindings/VpnProviderAdd";
+import type { VpnProviderRemove } from "./bindings/VpnProviderRemove";
 
 type Req<T> = { request: T };
 type None = Record<string, never>;
@@ -103,6 +128,28 @@ interface Commands {
   upload_begin_pack: { args: Req<SpoolUpload>; result: string };
   pack_check: { args: Req<PackCheckRequest>; result: PackChecked };
   // end of exports
+  // verification records, vendor audits and the indicator lists
+  case_verification: { args: Req<CaseRef>; result: CaseVerification };
+  mrz_check: { args: Req<MrzCheck>; result: MrzChecked };
+  document_save: { args: Req<DocumentSave>; result: Recorded };
+  interview_record: { args: Req<InterviewRecord>; result: Recorded };
+  reachable_hours_set: { args: Req<ReachableHoursSet>; result: Recorded };
+  everify_save: { args: Req<EVerifySave>; result: Recorded };
+  reference_save: { args: Req<ReferenceSave>; result: Recorded };
+  payment_record: { args: Req<PaymentEntry>; result: PaymentRecorded };
+  observed_ip_record: { args: Req<ObservedIpRecord>; result: Recorded };
+  vendor_audits: { args: None; result: VendorAuditStatus[] };
+  vendor_audit_record: { args: Req<VendorAuditRecord>; result: Recorded };
+  ip_lists: { args: None; result: IpList[] };
+  upload_begin_ip_list: { args: Req<ImportUpload>; result: string };
+  upload_finish_ip_list: { args: Req<IpListFinish>; result: IpListImported };
+  ip_list_remove: { args: Req<IpListRemove>; result: Recorded };
+  vpn_providers: { args: None; result: VpnProvider[] };
+  vpn_provider_add: { args: Req<VpnProviderAdd>; result: Recorded };
+  vpn_provider_remove: { args: Req<VpnProviderRemove>; result: Recorded };
+  voip_entries: { args: None; result: VoipEntry[] };
+  voip_entry_add: { args: Req<VoipEntryAdd>; result: Recorded };
+  voip_entry_remove: { args: Req<VoipEntryRemove>; result: Recorded };
 }
 
 /** Every event the backend emits: name → payload. */
@@ -322,6 +369,47 @@ export const backend = {
     );
   },
   // end of exports
+  // ---- verification records, vendor audits and the indicator lists ----
+
+  /** Everything verification knows about a case: records, checks, deadlines, list hits. */
+  caseVerification: (caseId: number): Promise<CaseVerification> =>
+    call("case_verification", { request: { case_id: caseId } }),
+  /** Reads and checks a machine-readable zone as typed (nothing is recorded). */
+  mrzCheck: (text: string): Promise<MrzChecked> => call("mrz_check", { request: { text } }),
+  documentSave: (request: DocumentSave) => call("document_save", { request }),
+  interviewRecord: (request: InterviewRecord) => call("interview_record", { request }),
+  reachableHoursSet: (request: ReachableHoursSet) => call("reachable_hours_set", { request }),
+  everifySave: (request: EVerifySave) => call("everify_save", { request }),
+  referenceSave: (request: ReferenceSave) => call("reference_save", { request }),
+  /** Sends bank numbers once; only their masks come back. */
+  paymentRecord: (request: PaymentEntry) => call("payment_record", { request }),
+  observedIpRecord: (request: ObservedIpRecord) => call("observed_ip_record", { request }),
+  vendorAudits: (): Promise<VendorAuditStatus[]> => call("vendor_audits", {}),
+  vendorAuditRecord: (request: VendorAuditRecord) => call("vendor_audit_record", { request }),
+  ipLists: (): Promise<IpList[]> => call("ip_lists", {}),
+  /** Uploads an indicator-list CSV and imports it as `listName`: all rows, or every bad row. */
+  async importIpList(
+    file: File,
+    target: Omit<IpListFinish, "token">,
+    options: UploadOptions = {},
+  ): Promise<IpListImported> {
+    const token = await call("upload_begin_ip_list", { request: { name: file.name, size: file.size } });
+    options.onStart?.(token);
+    return upload(
+      token,
+      file,
+      options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      (ref) => call("upload_finish_ip_list", { request: { ...target, token: ref.token } }),
+      options.onSent,
+    );
+  },
+  ipListRemove: (request: IpListRemove) => call("ip_list_remove", { request }),
+  vpnProviders: (): Promise<VpnProvider[]> => call("vpn_providers", {}),
+  vpnProviderAdd: (request: VpnProviderAdd) => call("vpn_provider_add", { request }),
+  vpnProviderRemove: (request: VpnProviderRemove) => call("vpn_provider_remove", { request }),
+  voipEntries: (): Promise<VoipEntry[]> => call("voip_entries", {}),
+  voipEntryAdd: (request: VoipEntryAdd) => call("voip_entry_add", { request }),
+  voipEntryRemove: (request: VoipEntryRemove) => call("voip_entry_remove", { request }),
 };
 
 export type Backend = typeof backend;

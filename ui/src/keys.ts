@@ -19,6 +19,16 @@ export const keys = {
   statusMoves: (caseId: number, actor: string) => ["case", caseId, "moves", actor] as const,
   caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
   caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
+  // verification records, vendor audits and the indicator lists
+  caseVerification: (caseId: number) => ["case", caseId, "verification"] as const,
+  mrz: (text: string) => ["mrz", text] as const,
+  /** Under `vendors`, so that every vendor change refreshes the audit standing too. */
+  vendorAudits: ["vendors", "audits"] as const,
+  /** Prefix of the indicator lists, VPN providers and VoIP entries. */
+  lists: ["lists"] as const,
+  ipLists: ["lists", "ip"] as const,
+  vpnProviders: ["lists", "vpn"] as const,
+  voipEntries: ["lists", "voip"] as const,
 };
 
 /** Changes that add, move or remove an identifier candidates can share (a phone, an address,
@@ -42,12 +52,12 @@ const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
   update_vendor: [keys.vendors, keys.cases, ["case"]],
   add_candidate: [keys.cases, ["search"]],
   // Indicator lists change what the flag rules find on every case.
-  import_ip_list: [["case"]],
-  remove_ip_list: [["case"]],
-  add_vpn_provider: [["case"]],
-  remove_vpn_provider: [["case"]],
-  add_voip_entry: [["case"]],
-  remove_voip_entry: [["case"]],
+  import_ip_list: [["case"], keys.lists],
+  remove_ip_list: [["case"], keys.lists],
+  add_vpn_provider: [["case"], keys.lists],
+  remove_vpn_provider: [["case"], keys.lists],
+  add_voip_entry: [["case"], keys.lists],
+  remove_voip_entry: [["case"], keys.lists],
   record_vendor_audit: [keys.vendors, ["case"]],
   update_candidate: [keys.cases, ["case"], ["search"]],
 };

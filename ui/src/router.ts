@@ -3,7 +3,7 @@
 
 import { useSyncExternalStore } from "react";
 
-export const CASE_TABS = ["checklist", "flags", "evidence", "notes", "audit", "details"] as const;
+export const CASE_TABS = ["checklist", "verification", "flags", "evidence", "notes", "audit", "details"] as const;
 export type CaseTab = (typeof CASE_TABS)[number];
 
 export type Route =

@@ -9,9 +9,11 @@ pub mod candidates;
 pub mod cases;
 pub mod exports;
 pub mod flags;
+pub mod lists;
 pub mod uploads;
 pub mod users;
 pub mod vendors;
+pub mod verification;
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
-// One case: header, then the checklist, evidence, notes, audit trail and details, each on its
-// own tab (the tab is part of the URL). Files dropped anywhere on the case are attached to it.
+// One case: header, then the checklist, verification records, flags and links, evidence, notes,
+// audit trail and details, each on its own tab (the tab is part of the URL). Files dropped anywhere on the case are attached to it.
 
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 
@@ -11,6 +11,7 @@ import { UploadList } from "../evidence/UploadList";
 import { UploadsProvider, useUploads } from "../evidence/uploads";
 import { FlagsPanel } from "../flags/FlagsPanel";
 import { useCaseFlags } from "../flags/queries";
+import { VerificationPanel } from "../verification/VerificationPanel";
 import { AuditTimeline } from "./AuditTimeline";
 import { CaseHeader } from "./CaseHeader";
 import { DetailsPanel } from "./DetailsPanel";
@@ -65,6 +66,7 @@ function DropZone({ caseId, closed, children }: { caseId: number; closed: boolea
 
 const TABS: { tab: CaseTab; label: string }[] = [
   { tab: "checklist", label: "Checklist" },
+  { tab: "verification", label: "Verification" },
   { tab: "flags", label: "Flags & links" },
   { tab: "evidence", label: "Evidence" },
   { tab: "notes", label: "Notes" },
@@ -127,6 +129,8 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
           <div className="tab-panel">
             {tab === "checklist" ? (
               <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
+            ) : tab === "verification" ? (
+              <VerificationPanel detail={d} />
             ) : tab === "flags" ? (
               <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} />
             ) : tab === "evidence" ? (

@@ -1,5 +1,6 @@
-// Settings: the people who work cases (admins add them and set their roles), the look of the
-// app, and where the data lives and which build is running, for support and for auditors.
+// Settings: the people who work cases (admins add them and set their roles), the lists every
+// case is checked against, the look of the app, and where the data lives and which build is
+// running, for support and for auditors.
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -13,6 +14,7 @@ import { may, ROLE_LABELS, useActor } from "../../session/actor";
 import { useAppInfo, useUsers } from "../shell/queries";
 import { useTheme, type Theme } from "../shell/theme";
 import { userNameProblem } from "../shell/UserGate";
+import { ListsSettings } from "../verification/ListsSettings";
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
@@ -152,6 +154,7 @@ export function SettingsPage() {
     <>
       <h1>Settings</h1>
       <Users />
+      <ListsSettings />
       <Appearance />
       <section aria-labelledby="installation-heading">
       <h2 id="installation-heading">This installation</h2>

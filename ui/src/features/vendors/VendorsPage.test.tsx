@@ -20,6 +20,7 @@ const cora = user({ name: "cora", display_name: "Cora", role: "compliance" });
 describe("VendorsPage", () => {
   beforeEach(() => {
     b.vendors.mockResolvedValue([]);
+    b.vendorAudits.mockResolvedValue([]);
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -29,7 +30,7 @@ describe("VendorsPage", () => {
     renderAs(user(), <VendorsPage />);
     expect(await screen.findByRole("heading", { name: "No vendors yet" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Add vendor" })).toBeNull();
-    expect(screen.getByText("Compliance officers and admins add and change vendors.")).toBeTruthy();
+    expect(screen.getByText("Compliance officers and admins add and change vendors and record their audits.")).toBeTruthy();
   });
 
   it("checks the form, then shows a refusal of the store in it", async () => {

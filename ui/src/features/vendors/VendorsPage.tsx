@@ -1,5 +1,6 @@
 // Staffing vendors: who supplies candidates, whether they attest to screening, when they were
-// last audited. Compliance officers and admins add and change them; everyone sees them.
+// last audited and when the next audit is due. Compliance officers and admins add and change
+// them and record audits; everyone sees them.
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -12,6 +13,9 @@ import { dateProblem, day, today } from "../../format";
 import { keys } from "../../keys";
 import { may, useActor } from "../../session/actor";
 import { useVendors } from "../queue/queries";
+import type { Recorded } from "../../bindings/Recorded";
+import { AuditForm, LastAudit, NextAudit } from "../verification/VendorAudits";
+import { useVendorAudits } from "../verification/queries";
 
 const EMPTY: VendorFields = { name: "", contact: "", screening_attested: false, attestation_note: null, last_audit_on: null };
 
@@ -91,6 +95,10 @@ export function VendorsPage() {
   const vendors = useVendors();
   const [editing, setEditing] = useState<Vendor | null>(null);
   const [adding, setAdding] = useState(false);
+  const [auditing, setAuditing] = useState<Vendor | null>(null);
+  const [audited, setAudited] = useState<{ vendor: string; recorded: Recorded } | null>(null);
+  const audits = useVendorAudits();
+  const statusOf = (v: Vendor) => audits.data?.find((s) => s.vendor_id === v.id);
   const canManage = may.manageVendors(actor);
   const columns: Column<Vendor>[] = [
     { key: "name", header: "Vendor", cell: (v) => <strong>{v.name}</strong> },
@@ -98,18 +106,28 @@ export function VendorsPage() {
     {
       key: "attested",
       header: "Screening",
-      cell: (v) =>
-        v.screening_attested ? <Badge tone="good">Attested</Badge> : <Badge tone="warn">Not attested</Badge>,
+      cell: (v) => (
+        <>
+          {v.screening_attested ? <Badge tone="good">Attested</Badge> : <Badge tone="warn">Not attested</Badge>}
+          {v.attestation_note ? <span className="muted small"> {v.attestation_note}</span> : null}
+        </>
+      ),
     },
-    { key: "audit", header: "Last audit", cell: (v) => day(v.last_audit_on) },
+    { key: "audit", header: "Last audit", cell: (v) => (audits.data ? <LastAudit status={statusOf(v)} /> : day(v.last_audit_on)) },
+    { key: "next", header: "Next audit due", cell: (v) => <NextAudit status={statusOf(v)} /> },
     {
       key: "edit",
       header: "",
       cell: (v) =>
         canManage ? (
-          <Button className="btn-small" onClick={() => setEditing(v)} aria-label={`Edit ${v.name}`}>
-            Edit
-          </Button>
+          <span className="button-row">
+            <Button className="btn-small" onClick={() => setEditing(v)} aria-label={`Edit ${v.name}`}>
+              Edit
+            </Button>
+            <Button className="btn-small" onClick={() => setAuditing(v)} aria-label={`Record audit of ${v.name}`}>
+              Record audit…
+            </Button>
+          </span>
         ) : null,
     },
   ];
@@ -123,8 +141,16 @@ export function VendorsPage() {
           </Button>
         ) : null}
       </div>
-      {!canManage ? <p className="muted">Compliance officers and admins add and change vendors.</p> : null}
+      {!canManage ? <p className="muted">Compliance officers and admins add and change vendors and record their audits.</p> : null}
       {vendors.isError ? <ErrorNote error={vendors.error} title="The vendors could not be read" /> : null}
+      {audits.isError ? <ErrorNote error={audits.error} title="The vendor audits could not be read" /> : null}
+      {audited ? (
+        <p className="saved-note" role="status">
+          Audit of {audited.vendor} recorded.
+          {audited.recorded.cleared > 0 ? ` ${audited.recorded.cleared} flag(s) on its candidates no longer hold and were cleared.` : ""}
+          {audited.recorded.raised.length > 0 ? ` ${audited.recorded.raised.length} flag(s) raised on its candidates.` : ""}
+        </p>
+      ) : null}
       {vendors.data ? (
         <Table
           caption="Vendors"
@@ -144,6 +170,19 @@ export function VendorsPage() {
       ) : null}
       <Dialog open={adding} title="Add vendor" onClose={() => setAdding(false)}>
         {adding ? <VendorForm initial={EMPTY} id={null} onSaved={() => setAdding(false)} /> : null}
+      </Dialog>
+      <Dialog open={auditing !== null} title={`Record an audit of ${auditing?.name ?? "the vendor"}`} onClose={() => setAuditing(null)}>
+        {auditing ? (
+          <AuditForm
+            key={auditing.id}
+            vendor={auditing}
+            status={statusOf(auditing)}
+            onSaved={(recorded) => {
+              setAudited({ vendor: auditing.name, recorded });
+              setAuditing(null);
+            }}
+          />
+        ) : null}
       </Dialog>
       <Dialog open={editing !== null} title={`Edit ${editing?.name ?? "vendor"}`} onClose={() => setEditing(null)}>
         {editing ? (

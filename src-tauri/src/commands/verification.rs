@@ -1,0 +1,920 @@
+//! Verification records of a case (identity documents, interviews, reachable hours, E-Verify,
+//! references, payment details, observed IPs) and audits of staffing vendors: what the case
+//! view shows, the live MRZ check, and the writes. Each write is one `Change` through the store,
+//! whose flag rules run in the same transaction; the answer says which flags that raised.
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+use vetdesk::Store;
+use vetdesk::change::Change;
+use vetdesk::checks::mrz::{self, MrzReport};
+use vetdesk::model::{CaseId, VendorId};
+use vetdesk::store::{Applied, CaseVerification, StoreError};
+use vetdesk::verification::{
+    AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, InterviewFields,
+    ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId, Severity,
+    VendorAuditStatus,
+};
+
+use super::with_store;
+use crate::commands::cases::CaseRef;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The longest text `mrz_check` reads: a zone has at most 90 characters (TD1), and a paste
+/// with blank lines and spaces around it stays far below this.
+pub const MAX_MRZ_TEXT: usize = 2_000;
+
+// ---- answers ----
+
+/// A red flag a write raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RaisedFlag {
+    pub case_id: CaseId,
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+}
+
+/// What a write did: the record it wrote, its place in the audit log, and the red flags the
+/// store raised or cleared because of it (on this case or, for a shared identifier, another).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Recorded {
+    /// The id of the record written (new or corrected), when the change is about one.
+    pub id: Option<i64>,
+    /// The audit record's id in the whole log, and its place in its chain.
+    pub audit_id: i64,
+    pub seq: i64,
+    pub raised: Vec<RaisedFlag>,
+    /// Open flags that no longer hold and were cleared.
+    pub cleared: u32,
+}
+
+impl Recorded {
+    pub fn of(applied: &Applied) -> Self {
+        let mut raised = Vec::new();
+        let mut cleared = 0;
+        for flag in &applied.flags {
+            match &flag.change {
+                Change::FlagRaised { case_id, flag, .. } => raised.push(RaisedFlag {
+                    case_id: *case_id,
+                    rule: flag.rule.clone(),
+                    severity: flag.severity,
+                    title: flag.title.clone(),
+                }),
+                Change::FlagCleared { .. } => cleared += 1,
+                _ => {}
+            }
+        }
+        Self {
+            id: record_id(&applied.change),
+            audit_id: applied.record.id,
+            seq: applied.record.seq,
+            raised,
+            cleared,
+        }
+    }
+}
+
+/// The id of the record a change wrote, as the store filled it in.
+fn record_id(change: &Change) -> Option<i64> {
+    match change {
+        Change::RecordDocument { id, .. }
+        | Change::RecordInterview { id, .. }
+        | Change::RecordEVerify { id, .. }
+        | Change::AddReference { id, .. }
+        | Change::RecordPayment { id, .. }
+        | Change::RecordObservedIp { id, .. }
+        | Change::RecordVendorAudit { id, .. }
+        | Change::ImportIpList { id, .. }
+        | Change::AddVpnProvider { id, .. }
+        | Change::AddVoipEntry { id, .. } => *id,
+        Change::UpdateDocument { id, .. }
+        | Change::UpdateEVerify { id, .. }
+        | Change::UpdateReference { id, .. }
+        | Change::RemoveVpnProvider { id }
+        | Change::RemoveVoipEntry { id } => Some(*id),
+        _ => None,
+    }
+}
+
+/// The MRZ as typed so far: read, or why it cannot be read yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum MrzChecked {
+    /// Read as a zone: every field and check digit, passed or not.
+    Read { report: Box<MrzReport> },
+    /// Not (yet) a zone: wrong number or length of lines, characters outside A-Z, 0-9 and `<`.
+    Unreadable { message: String },
+}
+
+/// Payment details as recorded: only the masks come back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PaymentRecorded {
+    pub recorded: Recorded,
+    pub routing_masked: String,
+    pub account_masked: String,
+}
+
+// ---- requests ----
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MrzCheck {
+    pub text: String,
+}
+
+/// Records a document (`id` none) or corrects every field of one (`id` some).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DocumentSave {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub id: Option<DocumentId>,
+    pub document: DocumentFields,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct InterviewRecord {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub interview: InterviewFields,
+}
+
+/// Sets the hours at which the candidate is reachable, or with `hours` none removes them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReachableHoursSet {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub hours: Option<ReachableHours>,
+}
+
+/// Records an E-Verify case (`id` none) or replaces every field of one (`id` some).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct EVerifySave {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub id: Option<EVerifyId>,
+    pub everify: EVerifyFields,
+}
+
+/// Adds a reference (`id` none) or corrects one (`id` some).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReferenceSave {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub id: Option<ReferenceId>,
+    pub reference: ReferenceFields,
+}
+
+/// Bank details as typed. The numbers go straight into `PaymentInput`, which the store masks
+/// and hashes; they are never stored, logged or sent back. `Debug` hides them (as
+/// `PaymentInput`'s does), so no log line or panic message can print them.
+#[derive(Clone, Deserialize, TS)]
+pub struct PaymentEntry {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub routing_number: String,
+    pub account_number: String,
+    pub bank_name: Option<String>,
+    pub account_holder: Option<String>,
+    pub note: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentEntry")
+            .field("actor", &self.actor)
+            .field("case_id", &self.case_id)
+            .field("routing_number", &"<hidden>")
+            .field("account_number", &"<hidden>")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ObservedIpRecord {
+    pub actor: String,
+    pub case_id: CaseId,
+    pub observed: ObservedIpFields,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct VendorAuditRecord {
+    pub actor: String,
+    pub vendor_id: VendorId,
+    pub audited_on: chrono::NaiveDate,
+    pub outcome: AuditOutcome,
+    pub note: Option<String>,
+}
+
+// ---- which field a refusal is about ----
+
+/// The form field (named as in the request) a refusal of the store is about, recognised by
+/// the words the core's checks start their messages with (`prefixes`: message start → field).
+/// The tests below drive the real store with one bad value per field, so a reworded message
+/// fails them rather than silently losing its place in the form.
+pub fn field_of(error: &StoreError, prefixes: &[(&str, &'static str)]) -> Option<&'static str> {
+    match error {
+        StoreError::Invalid(m) | StoreError::Conflict(m) => {
+            prefixes.iter().find(|(start, _)| m.starts_with(start)).map(|(_, field)| *field)
+        }
+        StoreError::NotFound { what: "evidence", .. } => {
+            prefixes.iter().find(|(start, _)| *start == "evidence ").map(|(_, field)| *field)
+        }
+        StoreError::NotFound { what: "vendor", .. } => Some("vendor_id"),
+        _ => None,
+    }
+}
+
+/// Maps a refusal of the store to an `AppError` naming the field `prefixes` recognise.
+pub(crate) fn refusal(
+    prefixes: &'static [(&'static str, &'static str)],
+) -> impl Fn(StoreError) -> AppError {
+    move |e| {
+        let field = field_of(&e, prefixes);
+        AppError::from(e).with_field(field)
+    }
+}
+
+const DOCUMENT_FIELDS: &[(&str, &str)] = &[
+    ("issuing country", "issuing_country"),
+    ("machine-readable zone", "mrz"),
+    ("date of birth", "birth_date"),
+    ("expiry date", "expiry_date"),
+    ("document number", "number"),
+    ("holder name", "holder_name"),
+    ("evidence ", "evidence"),
+    ("note", "note"),
+];
+
+const INTERVIEW_FIELDS: &[(&str, &str)] = &[
+    ("interview date", "held_on"),
+    ("interview start", "started_at"),
+    ("the camera cannot have been on", "camera_on_throughout"),
+    ("interviewer", "interviewer"),
+    ("evidence ", "screenshots"),
+    ("note", "note"),
+];
+
+const HOURS_FIELDS: &[(&str, &str)] =
+    &[("time zone", "time_zone"), ("reachable hours need a start and an end", "to")];
+
+/// The refusal before the offer and Form I-9 names `prerequisites`: the UI points at the two
+/// checklist items rather than at a field.
+const EVERIFY_FIELDS: &[(&str, &str)] = &[
+    ("E-Verify case number", "case_number"),
+    ("created date", "created_on"),
+    ("mismatch date", "mismatch_on"),
+    ("notice date", "notice_given_on"),
+    ("decision date", "decision_recorded_on"),
+    ("referral date", "referred_on"),
+    ("agency contact date", "agency_contacted_on"),
+    ("continuance date", "continuance_since"),
+    ("follow-up date", "followed_up_on"),
+    ("a tentative nonconfirmation needs the agency", "agency"),
+    ("a tentative nonconfirmation needs the date", "mismatch_on"),
+    ("a case in continuance needs", "continuance_since"),
+    ("a case is referred only when", "employee_contests"),
+    ("evidence ", "evidence"),
+    ("note", "note"),
+];
+
+const REFERENCE_FIELDS: &[(&str, &str)] = &[
+    ("reference name", "name"),
+    ("reference email", "email"),
+    ("reference phone", "phone"),
+    ("relationship", "relationship"),
+    ("company", "company"),
+    ("note", "note"),
+];
+
+const PAYMENT_FIELDS: &[(&str, &str)] = &[
+    ("routing number", "routing_number"),
+    ("account number", "account_number"),
+    ("bank name", "bank_name"),
+    ("account holder", "account_holder"),
+    ("note", "note"),
+];
+
+const IP_FIELDS: &[(&str, &str)] = &[("the time seen", "seen_at"), ("note", "note")];
+
+const AUDIT_FIELDS: &[(&str, &str)] = &[("audit date", "audited_on"), ("note", "note")];
+
+/// `E-Verify case … cannot be recorded before …` is a conflict whose message starts with the
+/// case; it is recognised by its middle.
+fn everify_refusal(e: StoreError) -> AppError {
+    let prerequisites = matches!(&e, StoreError::Conflict(m)
+        if m.contains("an E-Verify case cannot be recorded before"));
+    let field = if prerequisites { Some("prerequisites") } else { field_of(&e, EVERIFY_FIELDS) };
+    AppError::from(e).with_field(field)
+}
+
+/// An IP that does not parse is refused with the address first (`"x" is not an IPv4 …`).
+fn ip_refusal(e: StoreError) -> AppError {
+    let bad_ip =
+        matches!(&e, StoreError::Invalid(m) if m.ends_with("is not an IPv4 or IPv6 address"));
+    let field = if bad_ip { Some("ip") } else { field_of(&e, IP_FIELDS) };
+    AppError::from(e).with_field(field)
+}
+
+// ---- bodies, callable without a window (tests) ----
+
+pub fn check_mrz(store: &Store, request: &MrzCheck) -> MrzChecked {
+    let length = request.text.chars().count();
+    if length > MAX_MRZ_TEXT {
+        return MrzChecked::Unreadable {
+            message: format!(
+                "{length} characters pasted; a machine-readable zone has at most 90 (3 lines of 30)"
+            ),
+        };
+    }
+    // The store's clock: two-digit years are placed as the store will place them on saving.
+    match mrz::parse(&request.text, store.clock().now().date()) {
+        Ok(report) => MrzChecked::Read { report: Box::new(report) },
+        Err(error) => MrzChecked::Unreadable { message: error.to_string() },
+    }
+}
+
+pub fn save_document(store: &Store, r: DocumentSave) -> Result<Recorded, AppError> {
+    let change = match r.id {
+        None => Change::RecordDocument { id: None, case_id: r.case_id, document: r.document },
+        Some(id) => Change::UpdateDocument { id, case_id: r.case_id, document: r.document },
+    };
+    let applied = store.apply(&r.actor, change).map_err(refusal(DOCUMENT_FIELDS))?;
+    Ok(Recorded::of(&applied))
+}
+
+pub fn record_interview(store: &Store, r: InterviewRecord) -> Result<Recorded, AppError> {
+    let change = Change::RecordInterview { id: None, case_id: r.case_id, interview: r.interview };
+    let applied = store.apply(&r.actor, change).map_err(refusal(INTERVIEW_FIELDS))?;
+    Ok(Recorded::of(&applied))
+}
+
+pub fn set_reachable_hours(store: &Store, r: ReachableHoursSet) -> Result<Recorded, AppError> {
+    let change = Change::SetReachableHours { case_id: r.case_id, hours: r.hours };
+    let applied = store.apply(&r.actor, change).map_err(refusal(HOURS_FIELDS))?;
+    Ok(Recorded::of(&applied))
+}
+
+pub fn save_everify(store: &Store, r: EVerifySave) -> Result<Recorded, AppError> {
+    let change = match r.id {
+        None => Change::RecordEVerify { id: None, case_id: r.case_id, everify: r.everify },
+        Some(id) => Change::UpdateEVerify { id, case_id: r.case_id, everify: r.everify },
+    };
+    let applied = store.apply(&r.actor, change).map_err(everify_refusal)?;
+    Ok(Recorded::of(&applied))
+}
+
+pub fn save_reference(store: &Store, r: ReferenceSave) -> Result<Recorded, AppError> {
+    let change = match r.id {
+        None => Change::AddReference { id: None, case_id: r.case_id, reference: r.reference },
+        Some(id) => Change::UpdateReference { id, case_id: r.case_id, reference: r.reference },
+    };
+    let applied = store.apply(&r.actor, change).map_err(refusal(REFERENCE_FIELDS))?;
+    Ok(Recorded::of(&applied))
+}
+
+/// The numbers end in `Store::record_payment`; what comes back is built only from the change
+/// as recorded, which holds the masks and never the numbers.
+pub fn record_payment(store: &Store, r: PaymentEntry) -> Result<PaymentRecorded, AppError> {
+    let PaymentEntry {
+        actor,
+        case_id,
+        routing_number,
+        account_number,
+        bank_name,
+        account_holder,
+        note,
+    } = r;
+    let input = PaymentInput { routing_number, account_number, bank_name, account_holder, note };
+    let applied = store.record_payment(&actor, case_id, &input).map_err(refusal(PAYMENT_FIELDS))?;
+    drop(input);
+    let Change::RecordPayment { payment, .. } = &applied.change else {
+        return Err(AppError::internal("the payment was recorded as another kind of change"));
+    };
+    Ok(PaymentRecorded {
+        routing_masked: payment.routing_masked.clone(),
+        account_masked: payment.account_masked.clone(),
+        recorded: Recorded::of(&applied),
+    })
+}
+
+pub fn record_observed_ip(store: &Store, r: ObservedIpRecord) -> Result<Recorded, AppError> {
+    let change = Change::RecordObservedIp { id: None, case_id: r.case_id, observed: r.observed };
+    let applied = store.apply(&r.actor, change).map_err(ip_refusal)?;
+    Ok(Recorded::of(&applied))
+}
+
+/// Where every vendor stands with its audits today.
+pub fn vendor_audit_statuses(store: &Store) -> Result<Vec<VendorAuditStatus>, AppError> {
+    let mut out = Vec::new();
+    for vendor in store.vendors()? {
+        out.push(store.vendor_audit_status(vendor.id)?);
+    }
+    Ok(out)
+}
+
+pub fn record_vendor_audit(store: &Store, r: VendorAuditRecord) -> Result<Recorded, AppError> {
+    let change = Change::RecordVendorAudit {
+        id: None,
+        vendor_id: r.vendor_id,
+        audited_on: r.audited_on,
+        outcome: r.outcome,
+        note: r.note,
+        next_due: None,
+    };
+    let applied = store.apply(&r.actor, change).map_err(refusal(AUDIT_FIELDS))?;
+    Ok(Recorded::of(&applied))
+}
+
+// ---- commands ----
+
+/// Everything verification knows about a case: records with their checks, deadlines, list
+/// hits, the vendor's audit standing, flags and links.
+#[tauri::command]
+pub async fn case_verification(
+    state: State<'_, AppState>,
+    request: CaseRef,
+) -> Result<CaseVerification, AppError> {
+    with_store(&state.store, move |s| Ok(s.case_verification(request.case_id)?)).await
+}
+
+/// Reads and checks an MRZ as it is typed. Pure and fast (microseconds), so it runs inline.
+#[tauri::command]
+pub async fn mrz_check(
+    state: State<'_, AppState>,
+    request: MrzCheck,
+) -> Result<MrzChecked, AppError> {
+    Ok(check_mrz(&state.store, &request))
+}
+
+#[tauri::command]
+pub async fn document_save(
+    state: State<'_, AppState>,
+    request: DocumentSave,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| save_document(s, request)).await
+}
+
+#[tauri::command]
+pub async fn interview_record(
+    state: State<'_, AppState>,
+    request: InterviewRecord,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| record_interview(s, request)).await
+}
+
+#[tauri::command]
+pub async fn reachable_hours_set(
+    state: State<'_, AppState>,
+    request: ReachableHoursSet,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| set_reachable_hours(s, request)).await
+}
+
+#[tauri::command]
+pub async fn everify_save(
+    state: State<'_, AppState>,
+    request: EVerifySave,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| save_everify(s, request)).await
+}
+
+#[tauri::command]
+pub async fn reference_save(
+    state: State<'_, AppState>,
+    request: ReferenceSave,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| save_reference(s, request)).await
+}
+
+#[tauri::command]
+pub async fn payment_record(
+    state: State<'_, AppState>,
+    request: PaymentEntry,
+) -> Result<PaymentRecorded, AppError> {
+    with_store(&state.store, move |s| record_payment(s, request)).await
+}
+
+#[tauri::command]
+pub async fn observed_ip_record(
+    state: State<'_, AppState>,
+    request: ObservedIpRecord,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| record_observed_ip(s, request)).await
+}
+
+#[tauri::command]
+pub async fn vendor_audits(state: State<'_, AppState>) -> Result<Vec<VendorAuditStatus>, AppError> {
+    with_store(&state.store, vendor_audit_statuses).await
+}
+
+#[tauri::command]
+pub async fn vendor_audit_record(
+    state: State<'_, AppState>,
+    request: VendorAuditRecord,
+) -> Result<Recorded, AppError> {
+    with_store(&state.store, move |s| record_vendor_audit(s, request)).await
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use vetdesk::model::{CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp};
+    use vetdesk::store::{Clock, DataDir, NewCase, OpenMode};
+    use vetdesk::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
+
+    /// The ICAO specimen passport with a future expiry and every check digit right.
+    const GOOD_MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+                            L898902C36UTO7408122F3404159ZE184226B<<<<<16";
+    /// The same with the date-of-birth check digit changed from 2 to 3.
+    const BAD_MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+                           L898902C36UTO7408123F3404159ZE184226B<<<<<16";
+    const ROUTING: &str = "021000021";
+    const ACCOUNT: &str = "000123456789";
+
+    pub(crate) struct Fixture {
+        pub dir: tempfile::TempDir,
+        pub store: Store,
+        pub case_id: CaseId,
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    /// A store at 2026-11-02 09:00 UTC with an admin, a reviewer and one candidate's case.
+    pub(crate) fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let at: Timestamp = "2026-11-02T09:00:00.000Z".parse().unwrap();
+        let store =
+            Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(at))
+                .unwrap();
+        for (name, role) in [("ada", Role::Admin), ("rita", Role::Reviewer)] {
+            let change =
+                Change::AddUser { id: None, name: name.into(), display_name: name.into(), role };
+            store.apply("ada", change).unwrap();
+        }
+        let fields =
+            CandidateFields { legal_name: "Anna Maria Eriksson".into(), ..Default::default() };
+        let case = NewCase {
+            kind: CaseKind::PreHire,
+            assignee: None,
+            priority: Priority::Normal,
+            due_on: None,
+        };
+        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
+        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        Fixture { dir, store, case_id }
+    }
+
+    fn document(case: &Fixture) -> DocumentSave {
+        DocumentSave {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            id: None,
+            document: DocumentFields {
+                kind: DocumentKind::Passport,
+                issuing_country: "UTO".into(),
+                number: "L898902C3".into(),
+                holder_name: "Anna Maria Eriksson".into(),
+                birth_date: Some(day("1974-08-12")),
+                expiry_date: Some(day("2034-04-15")),
+                mrz: Some(GOOD_MRZ.into()),
+                front_evidence: None,
+                back_evidence: None,
+                note: None,
+            },
+        }
+    }
+
+    fn interview(case: &Fixture) -> InterviewRecord {
+        InterviewRecord {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            interview: InterviewFields {
+                held_on: day("2026-10-30"),
+                started_at: None,
+                interviewer: "rita".into(),
+                camera_on_throughout: true,
+                refused_video: false,
+                audio_only: false,
+                id_match: IdMatch::Yes,
+                liveness_done: true,
+                location_consistent: Some(true),
+                screenshots: vec![],
+                note: None,
+            },
+        }
+    }
+
+    fn everify(case: &Fixture) -> EVerifySave {
+        EVerifySave {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            id: None,
+            everify: EVerifyFields {
+                case_number: "2026301123456AB".into(),
+                created_on: day("2026-10-26"),
+                status: EVerifyStatus::TentativeNonconfirmation,
+                agency: Some(vetdesk::verification::MismatchAgency::Ssa),
+                mismatch_on: Some(day("2026-10-26")),
+                notice_given_on: None,
+                decision_recorded_on: None,
+                employee_contests: None,
+                referred_on: None,
+                agency_contacted_on: None,
+                continuance_since: None,
+                followed_up_on: None,
+                evidence: vec![],
+                note: None,
+            },
+        }
+    }
+
+    fn reference(case: &Fixture) -> ReferenceSave {
+        ReferenceSave {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            id: None,
+            reference: ReferenceFields {
+                name: "Lars Holm".into(),
+                email: Some("lars.holm@example.com".into()),
+                phone: Some("+1 312 555 0188".into()),
+                relationship: "former manager".into(),
+                company: Some("Nordic Widgets".into()),
+                note: None,
+            },
+        }
+    }
+
+    fn payment(case: &Fixture) -> PaymentEntry {
+        PaymentEntry {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            routing_number: ROUTING.into(),
+            account_number: ACCOUNT.into(),
+            bank_name: Some("First Example Bank".into()),
+            account_holder: None,
+            note: None,
+        }
+    }
+
+    fn observed(case: &Fixture) -> ObservedIpRecord {
+        ObservedIpRecord {
+            actor: "rita".into(),
+            case_id: case.case_id,
+            observed: ObservedIpFields {
+                ip: "198.51.100.7".into(),
+                seen_at: "2026-11-01T15:00:00.000Z".parse().unwrap(),
+                context: IpContext::Interview,
+                note: None,
+            },
+        }
+    }
+
+    fn pass(case: &Fixture, item: &str) {
+        let change = Change::RecordResult {
+            case_id: case.case_id,
+            item_id: item.into(),
+            result: ItemResult::Pass,
+            note: None,
+            evidence: vec![],
+        };
+        case.store.apply("rita", change).unwrap();
+    }
+
+    type Attempt = fn(&Fixture) -> Result<(), AppError>;
+
+    /// One bad value per field of every form, through the real store: each refusal must name
+    /// the field it is about, as the request names it.
+    #[test]
+    fn refusals_of_the_store_are_pinned_to_the_field_they_are_about() {
+        #[rustfmt::skip]
+        let cases: &[(&str, Attempt)] = &[
+            ("issuing_country", |f| { let mut r = document(f); r.document.issuing_country = "U2".into(); save_document(&f.store, r).map(drop) }),
+            ("number", |f| { let mut r = document(f); r.document.number = " ".into(); save_document(&f.store, r).map(drop) }),
+            ("holder_name", |f| { let mut r = document(f); r.document.holder_name = String::new(); save_document(&f.store, r).map(drop) }),
+            ("birth_date", |f| { let mut r = document(f); r.document.birth_date = Some(day("2027-01-01")); save_document(&f.store, r).map(drop) }),
+            ("expiry_date", |f| { let mut r = document(f); r.document.expiry_date = Some(day("1970-01-01")); save_document(&f.store, r).map(drop) }),
+            ("mrz", |f| { let mut r = document(f); r.document.mrz = Some("P<UTO".into()); save_document(&f.store, r).map(drop) }),
+            ("evidence", |f| { let mut r = document(f); r.document.front_evidence = Some(99); save_document(&f.store, r).map(drop) }),
+            ("held_on", |f| { let mut r = interview(f); r.interview.held_on = day("2026-12-01"); record_interview(&f.store, r).map(drop) }),
+            ("started_at", |f| { let mut r = interview(f); r.interview.started_at = Some("2026-10-01T10:00:00.000Z".parse().unwrap()); record_interview(&f.store, r).map(drop) }),
+            ("camera_on_throughout", |f| { let mut r = interview(f); r.interview.refused_video = true; record_interview(&f.store, r).map(drop) }),
+            ("interviewer", |f| { let mut r = interview(f); r.interview.interviewer = " ".into(); record_interview(&f.store, r).map(drop) }),
+            ("screenshots", |f| { let mut r = interview(f); r.interview.screenshots = vec![42]; record_interview(&f.store, r).map(drop) }),
+            ("time_zone", |f| set_reachable_hours(&f.store, ReachableHoursSet { actor: "rita".into(), case_id: f.case_id, hours: Some(ReachableHours { from: "09:00:00".parse().unwrap(), to: "17:00:00".parse().unwrap(), time_zone: "Chicago".into() }) }).map(drop)),
+            ("to", |f| set_reachable_hours(&f.store, ReachableHoursSet { actor: "rita".into(), case_id: f.case_id, hours: Some(ReachableHours { from: "09:00:00".parse().unwrap(), to: "09:00:00".parse().unwrap(), time_zone: "America/Chicago".into() }) }).map(drop)),
+            ("prerequisites", |f| save_everify(&f.store, everify(f)).map(drop)),
+            ("case_number", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.case_number = "12/34".into(); save_everify(&f.store, r).map(drop) }),
+            ("agency", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.agency = None; save_everify(&f.store, r).map(drop) }),
+            ("mismatch_on", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.mismatch_on = None; save_everify(&f.store, r).map(drop) }),
+            ("notice_given_on", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.notice_given_on = Some(day("2026-12-24")); save_everify(&f.store, r).map(drop) }),
+            ("continuance_since", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.status = EVerifyStatus::CaseInContinuance; save_everify(&f.store, r).map(drop) }),
+            ("employee_contests", |f| { pass(f, "offer-accepted"); pass(f, "form-i9-complete"); let mut r = everify(f); r.everify.employee_contests = Some(false); r.everify.referred_on = Some(day("2026-10-28")); save_everify(&f.store, r).map(drop) }),
+            ("name", |f| { let mut r = reference(f); r.reference.name = " ".into(); save_reference(&f.store, r).map(drop) }),
+            ("email", |f| { let mut r = reference(f); r.reference.email = Some("not an email".into()); save_reference(&f.store, r).map(drop) }),
+            ("phone", |f| { let mut r = reference(f); r.reference.phone = Some("12".into()); save_reference(&f.store, r).map(drop) }),
+            ("relationship", |f| { let mut r = reference(f); r.reference.relationship = String::new(); save_reference(&f.store, r).map(drop) }),
+            ("company", |f| { let mut r = reference(f); r.reference.company = Some("x".repeat(301)); save_reference(&f.store, r).map(drop) }),
+            ("routing_number", |f| { let mut r = payment(f); r.routing_number = "021000022".into(); record_payment(&f.store, r).map(drop) }),
+            ("account_number", |f| { let mut r = payment(f); r.account_number = "12".into(); record_payment(&f.store, r).map(drop) }),
+            ("bank_name", |f| { let mut r = payment(f); r.bank_name = Some("x".repeat(201)); record_payment(&f.store, r).map(drop) }),
+            ("ip", |f| { let mut r = observed(f); r.observed.ip = "300.1.2.3".into(); record_observed_ip(&f.store, r).map(drop) }),
+            ("seen_at", |f| { let mut r = observed(f); r.observed.seen_at = "2027-01-01T00:00:00.000Z".parse().unwrap(); record_observed_ip(&f.store, r).map(drop) }),
+            ("note", |f| { let mut r = observed(f); r.observed.note = Some("x".repeat(1001)); record_observed_ip(&f.store, r).map(drop) }),
+        ];
+        for (field, attempt) in cases {
+            let f = fixture();
+            let error = attempt(&f).expect_err(field);
+            assert_eq!(error.field.as_deref(), Some(*field), "{field}: {error}");
+        }
+        // And the good values of each form go in.
+        let f = fixture();
+        save_document(&f.store, document(&f)).unwrap();
+        record_interview(&f.store, interview(&f)).unwrap();
+        save_reference(&f.store, reference(&f)).unwrap();
+        record_payment(&f.store, payment(&f)).unwrap();
+        record_observed_ip(&f.store, observed(&f)).unwrap();
+        pass(&f, "offer-accepted");
+        pass(&f, "form-i9-complete");
+        save_everify(&f.store, everify(&f)).unwrap();
+    }
+
+    #[test]
+    fn e_verify_before_the_offer_and_form_i9_is_refused_with_both_items_named() {
+        let f = fixture();
+        let error = save_everify(&f.store, everify(&f)).unwrap_err();
+        assert_eq!(error.code, crate::error::ErrorCode::Conflict);
+        assert_eq!(error.field.as_deref(), Some("prerequisites"));
+        assert!(error.message.contains("offer-accepted (pending)"), "{error}");
+        assert!(error.message.contains("form-i9-complete (pending)"), "{error}");
+        pass(&f, "offer-accepted");
+        let error = save_everify(&f.store, everify(&f)).unwrap_err();
+        assert!(!error.message.contains("offer-accepted"), "{error}");
+        assert!(error.message.contains("form-i9-complete (pending)"), "{error}");
+        pass(&f, "form-i9-complete");
+        let saved = save_everify(&f.store, everify(&f)).unwrap();
+        // Corrected through the same command: the new date of the notice.
+        let mut update = everify(&f);
+        update.id = saved.id;
+        update.everify.notice_given_on = Some(day("2026-10-27"));
+        assert_eq!(save_everify(&f.store, update).unwrap().id, saved.id);
+        let v = f.store.case_verification(f.case_id).unwrap();
+        assert_eq!(v.everify.len(), 1);
+        assert_eq!(v.everify[0].everify.fields.notice_given_on, Some(day("2026-10-27")));
+    }
+
+    /// The numbers go in once and are nowhere afterwards: not in the answer, not in a refusal,
+    /// not in `Debug`, not in any file of the data directory (database, log, journal).
+    #[test]
+    fn the_payment_command_never_echoes_the_numbers() {
+        let f = fixture();
+        let entry = payment(&f);
+        let debug = format!("{entry:?}");
+        assert!(!debug.contains(ROUTING) && !debug.contains("123456789"), "{debug}");
+
+        let recorded = record_payment(&f.store, entry).unwrap();
+        assert_eq!(recorded.routing_masked, "•••••0021");
+        assert_eq!(recorded.account_masked, "••••••••6789");
+        let answer = serde_json::to_string(&recorded).unwrap();
+        for secret in [ROUTING, ACCOUNT, "123456789", "0123456"] {
+            assert!(!answer.contains(secret), "{secret} in {answer}");
+        }
+        assert!(recorded.recorded.id.is_some());
+
+        // A refusal names the field, never the number.
+        let mut bad = payment(&f);
+        bad.routing_number = "021000022".into();
+        let error = record_payment(&f.store, bad).unwrap_err();
+        assert!(!error.message.contains("021000022"), "{error}");
+        assert_eq!(error.field.as_deref(), Some("routing_number"));
+
+        // The case view shows the masks only.
+        let v = f.store.case_verification(f.case_id).unwrap();
+        let view = serde_json::to_string(&v.payments).unwrap();
+        assert!(!view.contains("123456789") && !view.contains(ROUTING), "{view}");
+
+        drop(f.store);
+        for entry in walk(f.dir.path()) {
+            let bytes = std::fs::read(&entry).unwrap();
+            for secret in [ROUTING.as_bytes(), b"123456789"] {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret),
+                    "{} holds a bank number",
+                    entry.display()
+                );
+            }
+        }
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+        }
+        out
+    }
+
+    #[test]
+    fn the_live_mrz_check_reads_every_field_and_names_a_failing_check_digit() {
+        let f = fixture();
+        let check = |text: &str| check_mrz(&f.store, &MrzCheck { text: text.into() });
+        let MrzChecked::Read { report } = check(GOOD_MRZ) else { panic!() };
+        assert!(report.valid, "{:?}", report.problems);
+        assert_eq!(report.document_number, "L898902C3");
+        assert_eq!(report.birth_date.date, Some(day("1974-08-12")));
+        assert_eq!(report.expiry_date.date, Some(day("2034-04-15")));
+        assert_eq!(report.check_digits.len(), 5);
+
+        let MrzChecked::Read { report } = check(BAD_MRZ) else { panic!() };
+        assert!(!report.valid);
+        let failed: Vec<&str> = report.failed_checks().map(|c| c.field.as_str()).collect();
+        assert_eq!(failed, ["birth_date", "composite"]);
+
+        // Half typed: what is missing is said, not an error.
+        for (text, says) in [
+            ("", "empty"),
+            ("P<UTOERIKSSON<<ANNA", "1 line of 19 characters"),
+            (
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F34041",
+                "TD3 expects 44",
+            ),
+            ("p<uto$", "not allowed"),
+        ] {
+            let MrzChecked::Unreadable { message } = check(text) else { panic!("{text}") };
+            assert!(message.contains(says), "{text}: {message}");
+        }
+        let MrzChecked::Unreadable { message } = check(&"<".repeat(MAX_MRZ_TEXT + 1)) else {
+            panic!()
+        };
+        assert!(message.contains("at most 90"), "{message}");
+    }
+
+    /// What the store's rules raised comes back with the write, so the form can say it.
+    #[test]
+    fn a_write_answers_with_the_flags_it_raised() {
+        let f = fixture();
+        let mut bad = document(&f);
+        bad.document.mrz = Some(BAD_MRZ.into());
+        let recorded = save_document(&f.store, bad).unwrap();
+        let rules: Vec<&str> = recorded.raised.iter().map(|r| r.rule.as_str()).collect();
+        assert!(rules.contains(&"document.mrz_check_failed"), "{rules:?}");
+        assert!(recorded.raised.iter().all(|r| r.case_id == f.case_id));
+
+        // Correcting the MRZ clears that flag.
+        let mut fixed = document(&f);
+        fixed.id = recorded.id;
+        let corrected = save_document(&f.store, fixed).unwrap();
+        assert_eq!(corrected.id, recorded.id);
+        assert!(corrected.cleared >= 1, "{corrected:?}");
+        let open = f.store.flags(f.case_id).unwrap().open;
+        assert!(open.iter().all(|x| x.fields.rule != "document.mrz_check_failed"));
+
+        let mut refused = interview(&f);
+        refused.interview.refused_video = true;
+        refused.interview.camera_on_throughout = false;
+        let recorded = record_interview(&f.store, refused).unwrap();
+        let rules: Vec<&str> = recorded.raised.iter().map(|r| r.rule.as_str()).collect();
+        assert_eq!(rules, ["interview.video_refused"]);
+        assert_eq!(recorded.raised[0].severity, Severity::High);
+    }
+
+    #[test]
+    fn vendor_audits_are_recorded_by_compliance_and_show_when_the_next_is_due() {
+        let f = fixture();
+        let vendor = vetdesk::model::VendorFields { name: "Acme".into(), ..Default::default() };
+        let added = f.store.apply("ada", Change::AddVendor { id: None, vendor }).unwrap();
+        let Change::AddVendor { id: Some(vendor_id), .. } = added.change else { panic!() };
+        let audit = |actor: &str, on: &str| VendorAuditRecord {
+            actor: actor.into(),
+            vendor_id,
+            audited_on: day(on),
+            outcome: AuditOutcome::Satisfactory,
+            note: None,
+        };
+        let error = record_vendor_audit(&f.store, audit("rita", "2025-06-30")).unwrap_err();
+        assert_eq!(error.code, crate::error::ErrorCode::PermissionDenied);
+        let error = record_vendor_audit(&f.store, audit("ada", "2027-01-01")).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("audited_on"));
+        let mut unknown = audit("ada", "2025-06-30");
+        unknown.vendor_id = 99;
+        assert_eq!(
+            record_vendor_audit(&f.store, unknown).unwrap_err().field.as_deref(),
+            Some("vendor_id")
+        );
+
+        record_vendor_audit(&f.store, audit("ada", "2025-06-30")).unwrap();
+        let statuses = vendor_audit_statuses(&f.store).unwrap();
+        assert_eq!(statuses.len(), 1);
+        assert_eq!(statuses[0].next_due, Some(day("2026-06-30")));
+        assert!(statuses[0].overdue);
+        record_vendor_audit(&f.store, audit("ada", "2026-10-01")).unwrap();
+        let statuses = vendor_audit_statuses(&f.store).unwrap();
+        assert_eq!(statuses[0].next_due, Some(day("2027-10-01")));
+        assert!(!statuses[0].overdue);
+    }
+}
