@@ -18,6 +18,32 @@ use crate::template::{self, DEFAULT_TEMPLATE};
 pub(super) const MAX_TEXT: usize = 100_000;
 pub(super) const MAX_FIELD: usize = 1_000;
 
+/// The changes the verification module resolves and writes: one list for both matches below,
+/// and still checked for exhaustiveness by the compiler.
+macro_rules! verification_change {
+    () => {
+        Change::RecordDocument { .. }
+            | Change::UpdateDocument { .. }
+            | Change::RecordInterview { .. }
+            | Change::SetReachableHours { .. }
+            | Change::RecordEVerify { .. }
+            | Change::UpdateEVerify { .. }
+            | Change::AddReference { .. }
+            | Change::UpdateReference { .. }
+            | Change::RecordPayment { .. }
+            | Change::RecordObservedIp { .. }
+            | Change::RecordVendorAudit { .. }
+            | Change::ImportIpList { .. }
+            | Change::RemoveIpList { .. }
+            | Change::AddVpnProvider { .. }
+            | Change::RemoveVpnProvider { .. }
+            | Change::AddVoipEntry { .. }
+            | Change::RemoveVoipEntry { .. }
+            | Change::FlagRaised { .. }
+            | Change::FlagCleared { .. }
+    };
+}
+
 /// The user a change is applied as. The very first user of an empty store adds themself.
 pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Result<User> {
     if let Some(user) = users::get(conn, actor)? {
@@ -521,25 +547,7 @@ pub(crate) fn resolve(
             let text = required("note", &text, MAX_TEXT)?;
             Change::AddNote { id: Some(cases::next_id(conn, "notes")?), case_id, text }
         }
-        verification @ (Change::RecordDocument { .. }
-        | Change::UpdateDocument { .. }
-        | Change::RecordInterview { .. }
-        | Change::SetReachableHours { .. }
-        | Change::RecordEVerify { .. }
-        | Change::UpdateEVerify { .. }
-        | Change::AddReference { .. }
-        | Change::UpdateReference { .. }
-        | Change::RecordPayment { .. }
-        | Change::RecordObservedIp { .. }
-        | Change::RecordVendorAudit { .. }
-        | Change::ImportIpList { .. }
-        | Change::RemoveIpList { .. }
-        | Change::AddVpnProvider { .. }
-        | Change::RemoveVpnProvider { .. }
-        | Change::AddVoipEntry { .. }
-        | Change::RemoveVoipEntry { .. }
-        | Change::FlagRaised { .. }
-        | Change::FlagCleared { .. }) => {
+        verification @ verification_change!() => {
             verification::resolve(conn, user, at, config, verification)?
         }
     })
@@ -757,24 +765,6 @@ pub(crate) fn write_effects(
         Change::AddNote { id, case_id, text } => {
             cases::insert_note(conn, id.ok_or_else(missing_id)?, *case_id, text, actor, at)
         }
-        verification @ (Change::RecordDocument { .. }
-        | Change::UpdateDocument { .. }
-        | Change::RecordInterview { .. }
-        | Change::SetReachableHours { .. }
-        | Change::RecordEVerify { .. }
-        | Change::UpdateEVerify { .. }
-        | Change::AddReference { .. }
-        | Change::UpdateReference { .. }
-        | Change::RecordPayment { .. }
-        | Change::RecordObservedIp { .. }
-        | Change::RecordVendorAudit { .. }
-        | Change::ImportIpList { .. }
-        | Change::RemoveIpList { .. }
-        | Change::AddVpnProvider { .. }
-        | Change::RemoveVpnProvider { .. }
-        | Change::AddVoipEntry { .. }
-        | Change::RemoveVoipEntry { .. }
-        | Change::FlagRaised { .. }
-        | Change::FlagCleared { .. }) => verification::write(conn, at, actor, verification),
+        verification @ verification_change!() => verification::write(conn, at, actor, verification),
     }
 }
