@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use vetdesk::evidence::{EvidenceFiles, Limits};
+use vetdesk_core::evidence::{EvidenceFiles, Limits};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

@@ -14,11 +14,11 @@
 
 use std::time::{Duration, Instant};
 
-use vetdesk::change::Change;
-use vetdesk::import::{ImportFile, ImportRow};
-use vetdesk::model::{CaseKind, Priority, Role};
-use vetdesk::store::{Clock, DataDir, OpenMode, Store};
-use vetdesk::verification::{PaymentInput, ReferenceFields};
+use vetdesk_core::change::Change;
+use vetdesk_core::import::{ImportFile, ImportRow};
+use vetdesk_core::model::{CaseKind, Priority, Role};
+use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
+use vetdesk_core::verification::{PaymentInput, ReferenceFields};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

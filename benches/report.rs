@@ -13,7 +13,7 @@ mod report_common;
 use std::time::{Duration, Instant};
 
 use report_common::*;
-use vetdesk::report;
+use vetdesk_export::report;
 
 fn main() {
     let n: u32 =

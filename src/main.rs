@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::Parser;
-use vetdesk::cli::{Cli, EXIT_BAD_INPUT, run};
+mod cli;
+
+use cli::{Cli, EXIT_BAD_INPUT, run};
 
 /// A bug, not bad input: the process stopped on a panic (sysexits' EX_SOFTWARE).
 const EXIT_INTERNAL: u8 = 70;

@@ -8,7 +8,7 @@
 mod common;
 
 use common::cli::{Cli, init_team};
-use vetdesk::checks::mrz::check_digit;
+use vetdesk_core::checks::mrz::check_digit;
 
 /// A passport MRZ with correct check digits (ICAO Doc 9303 part 4), valid until 2031.
 fn td3(number: &str, name: &str) -> String {

@@ -15,7 +15,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ExtendedColorType, GenericImageView, ImageEncoder, ImageFormat, Rgb};
 use rand::RngCore;
 use tempfile::TempDir;
-use vetdesk::evidence::{
+use vetdesk_core::evidence::{
     DecodeLimits, EvidenceError, EvidenceFiles, FileCheck, Ingested, Limits, Sha256Hex,
     ThumbnailOutcome,
 };

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::copy_dir;
 
-use vetdesk::model::Chain;
-use vetdesk::store::{Clock, DataDir, OpenMode, Store};
+use vetdesk_core::model::Chain;
+use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 
 #[test]
 fn a_version_1_data_directory_opens_migrated_and_verifies_clean() {
@@ -44,7 +44,11 @@ fn a_version_1_data_directory_opens_migrated_and_verifies_clean() {
     store
         .apply(
             "rita",
-            vetdesk::Change::AddNote { id: None, case_id: 1, text: "after the upgrade".into() },
+            vetdesk_core::Change::AddNote {
+                id: None,
+                case_id: 1,
+                text: "after the upgrade".into(),
+            },
         )
         .unwrap();
     let report = store.verify().unwrap();

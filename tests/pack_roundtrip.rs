@@ -14,8 +14,8 @@ use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 use report_common::*;
-use vetdesk::pack::chain::{ChainRecord, record_hash};
-use vetdesk::pack::{self, PackCheck, PackError};
+use vetdesk_export::pack::chain::{ChainRecord, record_hash};
+use vetdesk_export::pack::{self, PackCheck, PackError};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
@@ -103,7 +103,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
 
     let manifest: serde_json::Value =
         serde_json::from_slice(&by_name("manifest.json").data).unwrap();
-    let head = w.store.chain_head(vetdesk::model::Chain::Case(w.case_id)).unwrap();
+    let head = w.store.chain_head(vetdesk_core::model::Chain::Case(w.case_id)).unwrap();
     assert_eq!(manifest["chain_head"], head.as_str());
     assert_eq!(manifest["made_by"]["name"], COMPLIANCE);
     assert_eq!(manifest["made_at"], "2026-11-24T16:45:00.000Z");
@@ -120,7 +120,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
     let stored = w
         .store
         .snapshot(options().generated_at, |s| {
-            s.audit_stored(vetdesk::model::Chain::Case(w.case_id))
+            s.audit_stored(vetdesk_core::model::Chain::Case(w.case_id))
         })
         .unwrap();
     let audit = String::from_utf8(by_name("audit.jsonl").data.clone()).unwrap();
@@ -129,7 +129,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
         let record = ChainRecord::from_line(line).unwrap();
         assert_eq!((record.seq, record.hash.as_str()), (r.seq, r.hash.as_str()));
         assert_eq!(
-            vetdesk::store::audit::canonical_json(&record.change),
+            vetdesk_core::store::audit::canonical_json(&record.change),
             r.change,
             "change not as stored"
         );
@@ -151,7 +151,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
     assert!(again.into_inner() == bytes, "two packs of the same data and time differ");
     let evidence_bytes: u64 = evidence.iter().map(|e| e.data.len() as u64).sum();
     assert_eq!(summary.evidence_bytes, evidence_bytes);
-    use vetdesk::report::{Progress, Stage};
+    use vetdesk_export::report::{Progress, Stage};
     assert_eq!(stages.first().map(|p| p.stage), Some(Stage::Reading));
     assert!(stages.contains(&Progress {
         stage: Stage::Evidence,
@@ -180,7 +180,7 @@ fn an_auditor_can_check_the_pack_without_vetdesk() {
     assert_eq!(code, Some(0), "{text}");
     let members = entries(&bytes).len();
     assert!(!text.contains("FAILED") && text.matches(": OK").count() == members - 1, "{text}");
-    let head = w.store.chain_head(vetdesk::model::Chain::Case(w.case_id)).unwrap();
+    let head = w.store.chain_head(vetdesk_core::model::Chain::Case(w.case_id)).unwrap();
     let (code, text) = run("python3", &["verify_chain.py"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
@@ -232,7 +232,7 @@ fn the_script_hashes_every_kind_of_text_as_the_store_does() {
         w.store
             .apply(
                 REVIEWER,
-                vetdesk::change::Change::AddNote {
+                vetdesk_core::change::Change::AddNote {
                     id: None,
                     case_id: w.case_id,
                     text: text.into(),

@@ -10,8 +10,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use image::{ImageEncoder, RgbImage};
-use vetdesk::model::Timestamp;
-use vetdesk::report::pdf::{
+use vetdesk_core::model::Timestamp;
+use vetdesk_export::report::pdf::{
     BarChart, Block, Column, Cover, Document, Image, ImageGrid, Margins, Metadata, PageSize,
     PdfError, Series, Table, Text,
 };
@@ -143,7 +143,7 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
         .key_values([
             (Text::plain("Candidate"), Text::plain(NAMES[0])),
             (Text::plain("Vendor"), Text::plain("Nordic Talent Partners ApS")),
-            (Text::plain("Decision"), Text::bold("Refer to security").color(vetdesk::report::pdf::Color::RED)),
+            (Text::plain("Decision"), Text::bold("Refer to security").color(vetdesk_export::report::pdf::Color::RED)),
             (Text::plain("Audit chain head"), Text::hash(CHAIN_HEAD)),
         ])
         .bullets([

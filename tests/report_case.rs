@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use report_common::*;
 use rusqlite::Connection;
-use vetdesk::change::Change;
-use vetdesk::model::{Chain, ItemResult};
-use vetdesk::report::{self, CaseData, ReportError, ReportOptions, Stage};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{Chain, ItemResult};
+use vetdesk_export::report::{self, CaseData, ReportError, ReportOptions, Stage};
 
 #[test]
 fn report_reads_back_as_an_auditor_would() {
@@ -326,7 +326,7 @@ fn a_report_reads_one_consistent_state() {
 /// printed, and "none recorded" told apart from "not recorded".
 #[test]
 fn verification_sections_print_what_they_are_given() {
-    use vetdesk::report::{
+    use vetdesk_export::report::{
         CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, LinkLine, RedFlag,
         RiskScore, Verification,
     };

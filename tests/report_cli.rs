@@ -43,7 +43,7 @@ fn report_and_pack_commands() {
     let pdf = out.path().join("case.pdf");
     let zip = out.path().join("case.zip");
     let id = w.case_id.to_string();
-    let head = w.store.chain_head(vetdesk::model::Chain::Case(w.case_id)).unwrap();
+    let head = w.store.chain_head(vetdesk_core::model::Chain::Case(w.case_id)).unwrap();
 
     let mut cmd = vetdesk(data);
     cmd.args(["--as", COMPLIANCE, "report", &id, "-o"]).arg(&pdf);
@@ -112,7 +112,11 @@ fn report_and_pack_commands() {
     w.store
         .apply(
             REVIEWER,
-            vetdesk::change::Change::AddNote { id: None, case_id: w.case_id, text: "later".into() },
+            vetdesk_core::change::Change::AddNote {
+                id: None,
+                case_id: w.case_id,
+                text: "later".into(),
+            },
         )
         .unwrap();
     let mut cmd = vetdesk(data);

@@ -8,7 +8,7 @@ mod report_common;
 use std::time::Instant;
 
 use report_common::*;
-use vetdesk::report;
+use vetdesk_export::report;
 
 #[test]
 fn hundred_twelve_megapixel_photos_give_a_small_report() {

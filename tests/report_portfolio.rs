@@ -6,17 +6,17 @@
 mod report_common;
 
 use report_common::*;
-use vetdesk::change::Change;
-use vetdesk::model::{CaseStatus, Decision, ItemResult, Timestamp};
-use vetdesk::report::{self, PortfolioOptions};
-use vetdesk::verification::{EVerifyFields, EVerifyStatus, MismatchAgency};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Timestamp};
+use vetdesk_core::verification::{EVerifyFields, EVerifyStatus, MismatchAgency};
+use vetdesk_export::report::{self, PortfolioOptions};
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
 fn status(
-    w: &vetdesk::Store,
+    w: &vetdesk_core::Store,
     actor: &str,
     case_id: i64,
     status: CaseStatus,
@@ -32,7 +32,7 @@ fn status(
 const FORMULA_NAME: &str = "=cmd|' /C calc'!A0";
 
 /// Eight cases, six of them opened in August–October 2026.
-fn quarter() -> (tempfile::TempDir, vetdesk::Store, Vec<i64>) {
+fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
     let (dir, store) = store();
     let acme = vendor(&store, "Acme Staffing", Some("2025-06-30"));
     let nordic = vendor(&store, "Nordic Talent", Some("2026-05-01"));

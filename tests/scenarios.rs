@@ -15,14 +15,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use common::*;
 use rusqlite::Connection;
-use vetdesk::Store;
-use vetdesk::change::Change;
-use vetdesk::checks::mrz::check_digit;
-use vetdesk::model::{
+use vetdesk_core::Store;
+use vetdesk_core::change::Change;
+use vetdesk_core::checks::mrz::check_digit;
+use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Timestamp,
 };
-use vetdesk::store::{NewCase, ProblemKind, StoreError};
-use vetdesk::verification::{
+use vetdesk_core::store::{NewCase, ProblemKind, StoreError};
+use vetdesk_core::verification::{
     AuditOutcome, DocumentFields, DocumentKind, EVerifyFields, EVerifyStatus, IdMatch,
     InterviewFields, IpContext, LinkKind, LinkRole, MismatchAgency, ObservedIpFields, PaymentInput,
     ReachableHours, ReferenceFields,
@@ -380,8 +380,10 @@ fn setup_lists(store: &Store) {
     store
         .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
         .unwrap();
-    let shady =
-        vetdesk::model::VendorFields { screening_attested: false, ..vendor_fields("Shady Talent") };
+    let shady = vetdesk_core::model::VendorFields {
+        screening_attested: false,
+        ..vendor_fields("Shady Talent")
+    };
     store.apply(COMPLIANCE, Change::AddVendor { id: None, vendor: shady }).unwrap();
     let acme = store.find_vendor("Acme Staffing").unwrap().id;
     store
@@ -949,7 +951,7 @@ fn bad_records_are_refused_with_a_reason_and_change_nothing() {
             Change::RecordPayment {
                 id: None,
                 case_id: case,
-                payment: vetdesk::verification::PaymentFields {
+                payment: vetdesk_core::verification::PaymentFields {
                     bank_name: None,
                     account_holder: None,
                     routing_masked: "021000021".into(),
@@ -977,7 +979,7 @@ fn bad_records_are_refused_with_a_reason_and_change_nothing() {
                 name: "x".into(),
                 file_name: "x.csv".into(),
                 file_sha256: "0".repeat(64),
-                rows: vec![vetdesk::verification::IpListRow(
+                rows: vec![vetdesk_core::verification::IpListRow(
                     "10.0.0.1/8".into(),
                     "vpn".into(),
                     "".into(),
@@ -989,13 +991,13 @@ fn bad_records_are_refused_with_a_reason_and_change_nothing() {
             Change::FlagRaised {
                 id: None,
                 case_id: case,
-                flag: vetdesk::verification::FlagFields {
+                flag: vetdesk_core::verification::FlagFields {
                     rule: "phone.shared".into(),
                     subject: String::new(),
-                    severity: vetdesk::verification::Severity::Critical,
+                    severity: vetdesk_core::verification::Severity::Critical,
                     title: "made up".into(),
                     why: String::new(),
-                    source: vetdesk::checks::Source::new("", ""),
+                    source: vetdesk_core::checks::Source::new("", ""),
                     facts: vec![],
                     evidence: vec![],
                     candidates: vec![],
@@ -1042,7 +1044,7 @@ fn bank_numbers_are_stored_only_masked_and_keyed() {
         ..PaymentInput::default()
     };
     store.record_payment(REVIEWER, case, &input).unwrap();
-    let key = dir.path().join(vetdesk::store::PAYMENT_KEY_FILE);
+    let key = dir.path().join(vetdesk_core::store::PAYMENT_KEY_FILE);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1117,7 +1119,7 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
     // Candidates without cases: nothing of schema 2 is written for them.
     let a = clean(1).fields;
     let b = CandidateFields { phones: a.phones.clone(), ..clean(2).fields };
-    let id_of = |applied: Vec<vetdesk::store::Applied>| match &applied[0].change {
+    let id_of = |applied: Vec<vetdesk_core::store::Applied>| match &applied[0].change {
         Change::AddCandidate { id: Some(id), .. } => *id,
         other => panic!("{other:?}"),
     };

@@ -7,13 +7,13 @@
 mod common;
 
 use common::*;
-use vetdesk::change::Change;
-use vetdesk::import::parse_candidates_csv;
-use vetdesk::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role};
-use vetdesk::store::{CaseFilter, CaseSort, StoreError};
+use vetdesk_core::change::Change;
+use vetdesk_core::import::parse_candidates_csv;
+use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role};
+use vetdesk_core::store::{CaseFilter, CaseSort, StoreError};
 
 fn record(
-    store: &vetdesk::Store,
+    store: &vetdesk_core::Store,
     actor: &str,
     case_id: i64,
     item: &str,
@@ -436,7 +436,7 @@ fn refused_changes_leave_the_database_exactly_as_it_was() {
             REVIEWER,
             Change::AddCandidate {
                 id: None,
-                candidate: vetdesk::model::CandidateFields {
+                candidate: vetdesk_core::model::CandidateFields {
                     emails: vec!["not-an-email".into()],
                     ..candidate_fields("X", "ATS-9")
                 },
@@ -447,7 +447,7 @@ fn refused_changes_leave_the_database_exactly_as_it_was() {
             REVIEWER,
             Change::AddCandidate {
                 id: None,
-                candidate: vetdesk::model::CandidateFields {
+                candidate: vetdesk_core::model::CandidateFields {
                     application_ip: Some("999.1.1.1".into()),
                     ..candidate_fields("X", "ATS-9")
                 },
@@ -469,7 +469,7 @@ fn refused_changes_leave_the_database_exactly_as_it_was() {
             Change::AttachEvidence {
                 id: None,
                 case_id,
-                file: vetdesk::change::StoredFile {
+                file: vetdesk_core::change::StoredFile {
                     sha256: "ab".repeat(32),
                     size: 5,
                     media_type: "text/plain".into(),
@@ -487,7 +487,7 @@ fn refused_changes_leave_the_database_exactly_as_it_was() {
             Change::AttachEvidence {
                 id: None,
                 case_id,
-                file: vetdesk::change::StoredFile {
+                file: vetdesk_core::change::StoredFile {
                     sha256: "../../etc/passwd".into(),
                     size: 5,
                     media_type: "text/plain".into(),
@@ -587,10 +587,10 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     let db = dir.path().join("vetdesk.db");
     rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let before = std::fs::read(&db).unwrap();
-    let err = vetdesk::Store::open(
-        vetdesk::store::DataDir::new(dir.path()),
-        vetdesk::store::OpenMode::MustExist,
-        vetdesk::store::Clock::system(),
+    let err = vetdesk_core::Store::open(
+        vetdesk_core::store::DataDir::new(dir.path()),
+        vetdesk_core::store::OpenMode::MustExist,
+        vetdesk_core::store::Clock::system(),
     )
     .err()
     .unwrap();
@@ -625,8 +625,8 @@ fn queue_filters_and_sorts() {
         .add_candidate(
             REVIEWER,
             candidate_fields("Bob Builder", "ATS-2"),
-            Some(vetdesk::store::NewCase {
-                kind: vetdesk::model::CaseKind::PreHire,
+            Some(vetdesk_core::store::NewCase {
+                kind: vetdesk_core::model::CaseKind::PreHire,
                 assignee: None,
                 priority: Priority::Urgent,
                 due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),

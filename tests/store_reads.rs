@@ -8,12 +8,12 @@
 mod common;
 
 use common::*;
-use vetdesk::change::Change;
-use vetdesk::model::{CaseStatus, Decision, ItemResult};
-use vetdesk::store::StoreError;
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CaseStatus, Decision, ItemResult};
+use vetdesk_core::store::StoreError;
 
 fn set_status(
-    store: &vetdesk::Store,
+    store: &vetdesk_core::Store,
     actor: &str,
     case_id: i64,
     status: CaseStatus,
@@ -35,7 +35,7 @@ enum Also {
 }
 
 /// Brings the populated case to `status` as an admin (who may make every move).
-fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk::Store, i64) {
+fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk_core::Store, i64) {
     let (dir, store, case_id) = populated();
     if also == Also::PendingEVerify {
         // E-Verify comes after the accepted offer and a complete Form I-9.
@@ -49,11 +49,11 @@ fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk::Store
             };
             store.apply(REVIEWER, change).unwrap();
         }
-        let everify = vetdesk::verification::EVerifyFields {
+        let everify = vetdesk_core::verification::EVerifyFields {
             case_number: "2026123456789AB".into(),
             created_on: t0().date(),
-            status: vetdesk::verification::EVerifyStatus::TentativeNonconfirmation,
-            agency: Some(vetdesk::verification::MismatchAgency::Ssa),
+            status: vetdesk_core::verification::EVerifyStatus::TentativeNonconfirmation,
+            agency: Some(vetdesk_core::verification::MismatchAgency::Ssa),
             mismatch_on: Some(t0().date()),
             notice_given_on: None,
             decision_recorded_on: None,
@@ -117,7 +117,7 @@ fn status_moves_predict_exactly_what_apply_accepts() {
     for &(from, also, actor, expected) in cases {
         let (_dir, store, case_id) = case_in(from, also);
         let moves = store.status_moves(case_id, actor).unwrap();
-        let label = |m: &vetdesk::store::StatusMove| match m.decision {
+        let label = |m: &vetdesk_core::store::StatusMove| match m.decision {
             Some(d) => format!("{}/{d}", m.status),
             None => m.status.to_string(),
         };
@@ -171,7 +171,7 @@ fn audit_last_id_is_where_polling_for_new_changes_starts() {
 #[test]
 fn the_queue_counts_each_case_s_open_flags_and_names_the_worst() {
     let (_dir, store, first) = populated();
-    let case_of = |store: &vetdesk::Store, id: i64| {
+    let case_of = |store: &vetdesk_core::Store, id: i64| {
         store.cases(&Default::default()).unwrap().into_iter().find(|c| c.id == id).unwrap()
     };
     let quiet = case_of(&store, first);
@@ -183,10 +183,10 @@ fn the_queue_counts_each_case_s_open_flags_and_names_the_worst() {
     assert!(!fields.phones.is_empty(), "the populated candidate has a phone");
     fields.home_address = Some("1 Main St, Chicago, IL 60601".into());
     fields.shipping_address = Some("PMB 12, 500 Oak Ave, Dover, DE 19901".into());
-    let case = vetdesk::store::NewCase {
-        kind: vetdesk::model::CaseKind::PreHire,
+    let case = vetdesk_core::store::NewCase {
+        kind: vetdesk_core::model::CaseKind::PreHire,
         assignee: None,
-        priority: vetdesk::model::Priority::Normal,
+        priority: vetdesk_core::model::Priority::Normal,
         due_on: None,
     };
     let applied = store.add_candidate(REVIEWER, fields, Some(case)).unwrap();

@@ -11,12 +11,12 @@ use std::path::Path;
 
 use common::*;
 use rusqlite::Connection;
-use vetdesk::change::Change;
-use vetdesk::model::{CaseStatus, ItemResult};
-use vetdesk::store::{ProblemKind, VerifyReport};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CaseStatus, ItemResult};
+use vetdesk_core::store::{ProblemKind, VerifyReport};
 
 /// A store with a case that has a few records, a note and an evidence file.
-fn fixture() -> (tempfile::TempDir, vetdesk::Store, i64) {
+fn fixture() -> (tempfile::TempDir, vetdesk_core::Store, i64) {
     let (dir, store, case_id) = populated();
     let file = dir.path().join("scan.png");
     std::fs::write(&file, png_bytes(40, 30)).unwrap();
@@ -129,8 +129,8 @@ fn an_edited_record_with_a_recomputed_hash_breaks_the_next_link() {
         )
         .unwrap();
     let forged_actor = "mallory";
-    let hash = vetdesk::store::audit::record_hash(
-        vetdesk::model::Chain::Case(case_id),
+    let hash = vetdesk_core::store::audit::record_hash(
+        vetdesk_core::model::Chain::Case(case_id),
         seq,
         &at.parse().unwrap(),
         forged_actor,

@@ -9,11 +9,11 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vetdesk::change::Change;
-use vetdesk::import::parse_candidates_csv;
-use vetdesk::model::{CaseStatus, Decision, ItemResult, Priority, Role, VendorFields};
-use vetdesk::store::{Clock, DataDir, OpenMode};
-use vetdesk::{Store, StoreError};
+use vetdesk_core::change::Change;
+use vetdesk_core::import::parse_candidates_csv;
+use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Priority, Role, VendorFields};
+use vetdesk_core::store::{Clock, DataDir, OpenMode};
+use vetdesk_core::{Store, StoreError};
 
 const FIRST: &[&str] = &[
     "Anna", "Jonas", "Mei", "Daniel", "Sofia", "Kwame", "Lena", "Arjun", "Zoë", "Mateo", "Aiko",

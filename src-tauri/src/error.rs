@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 use ts_rs::TS;
-use vetdesk::StoreError;
-use vetdesk::evidence::EvidenceError;
+use vetdesk_core::StoreError;
+use vetdesk_core::evidence::EvidenceError;
 
 /// What kind of failure this is, as far as the UI needs to know to react to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -58,15 +58,15 @@ impl AppError {
     }
 }
 
-impl From<vetdesk::error::UnknownValue> for AppError {
-    fn from(error: vetdesk::error::UnknownValue) -> Self {
+impl From<vetdesk_core::error::UnknownValue> for AppError {
+    fn from(error: vetdesk_core::error::UnknownValue) -> Self {
         Self::new(ErrorCode::InvalidInput, error.to_string())
     }
 }
 
-impl From<vetdesk::template::TemplateError> for AppError {
-    fn from(error: vetdesk::template::TemplateError) -> Self {
-        use vetdesk::template::TemplateError as E;
+impl From<vetdesk_core::template::TemplateError> for AppError {
+    fn from(error: vetdesk_core::template::TemplateError) -> Self {
+        use vetdesk_core::template::TemplateError as E;
         let code = match &error {
             E::NotFound { .. } | E::UnknownId(_) => ErrorCode::NotFound,
             // Templates are embedded at build time: a broken one is a fault of the build.
@@ -183,7 +183,7 @@ pub fn candidate_field(error: &StoreError) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk::template::TemplateError;
+    use vetdesk_core::template::TemplateError;
 
     #[test]
     fn travels_as_code_and_message() {
@@ -202,7 +202,7 @@ mod tests {
     fn core_errors_get_the_code_the_ui_acts_on() {
         let cases: Vec<(AppError, ErrorCode)> = vec![
             (
-                "bogus".parse::<vetdesk::model::CaseStatus>().unwrap_err().into(),
+                "bogus".parse::<vetdesk_core::model::CaseStatus>().unwrap_err().into(),
                 ErrorCode::InvalidInput,
             ),
             (TemplateError::UnknownId("x".into()).into(), ErrorCode::NotFound),

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
-use vetdesk::Store;
-use vetdesk::model::{AuditRecord, Chain};
+use vetdesk_core::Store;
+use vetdesk_core::model::{AuditRecord, Chain};
 
 use crate::uploads::Uploads;
 
@@ -60,7 +60,7 @@ impl StoreChanged {
 pub fn poll_once(
     store: &Store,
     last: &mut i64,
-) -> Result<Option<StoreChanged>, vetdesk::StoreError> {
+) -> Result<Option<StoreChanged>, vetdesk_core::StoreError> {
     let mut records = Vec::new();
     loop {
         let batch = store.audit_since(*last, BATCH)?;
@@ -105,8 +105,8 @@ pub fn spawn_poller(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk::change::Change;
-    use vetdesk::model::Role;
+    use vetdesk_core::change::Change;
+    use vetdesk_core::model::Role;
 
     #[test]
     fn the_poller_reports_each_new_record_once_including_other_processes() {
@@ -123,9 +123,9 @@ mod tests {
 
         // Another process (the CLI) writing to the same data directory.
         let other = Store::open(
-            vetdesk::store::DataDir::new(dir.path()),
-            vetdesk::store::OpenMode::MustExist,
-            vetdesk::store::Clock::system(),
+            vetdesk_core::store::DataDir::new(dir.path()),
+            vetdesk_core::store::OpenMode::MustExist,
+            vetdesk_core::store::Clock::system(),
         )
         .unwrap();
         other.apply("ada", add("bob")).unwrap();

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use tauri::{App, Emitter, Manager, WebviewWindowBuilder, WindowEvent};
-use vetdesk::Store;
-use vetdesk::store::{Clock, OpenMode};
+use vetdesk_core::Store;
+use vetdesk_core::store::{Clock, OpenMode};
 
 use tauri_plugin_dialog::DialogExt;
 

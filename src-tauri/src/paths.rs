@@ -5,7 +5,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use vetdesk::store::DataDir;
+use vetdesk_core::store::DataDir;
 
 #[derive(Debug, Clone)]
 pub struct Paths {

@@ -13,7 +13,7 @@ use tauri::http::header::{
     X_CONTENT_TYPE_OPTIONS,
 };
 use tauri::http::{Method, Request, Response, StatusCode, Uri};
-use vetdesk::evidence::{EvidenceError, EvidenceFiles, Sha256Hex};
+use vetdesk_core::evidence::{EvidenceError, EvidenceFiles, Sha256Hex};
 
 pub const SCHEME: &str = "evidence";
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use vetdesk::Store;
+use vetdesk_core::Store;
 
 use crate::paths::Paths;
 use crate::uploads::Uploads;

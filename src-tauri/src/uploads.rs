@@ -20,12 +20,12 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
-use vetdesk::Store;
-use vetdesk::change::{Change, StoredFile};
-use vetdesk::evidence::Limits;
-use vetdesk::import::{ImportFile, ImportRow, RowError, parse_candidates_csv};
-use vetdesk::model::{CaseId, CaseStatus, Evidence};
-use vetdesk::store::{ImportOutcome, StoreError};
+use vetdesk_core::Store;
+use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::evidence::Limits;
+use vetdesk_core::import::{ImportFile, ImportRow, RowError, parse_candidates_csv};
+use vetdesk_core::model::{CaseId, CaseStatus, Evidence};
+use vetdesk_core::store::{ImportOutcome, StoreError};
 
 use crate::error::{AppError, ErrorCode};
 
@@ -719,11 +719,11 @@ fn preview_import(
             preview.rows.clone_from(&file.rows);
             Ok((preview, Some(file)))
         }
-        Err(vetdesk::import::ImportError::Header(problem)) => {
+        Err(vetdesk_core::import::ImportError::Header(problem)) => {
             preview.problem = Some(problem);
             Ok((preview, None))
         }
-        Err(vetdesk::import::ImportError::Rows(errors)) => {
+        Err(vetdesk_core::import::ImportError::Rows(errors)) => {
             preview.errors = errors;
             Ok((preview, None))
         }
@@ -733,8 +733,8 @@ fn preview_import(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk::model::{CaseKind, Priority, Role};
-    use vetdesk::store::NewCase;
+    use vetdesk_core::model::{CaseKind, Priority, Role};
+    use vetdesk_core::store::NewCase;
 
     const ICON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/icons/icon.png");
 
@@ -756,7 +756,7 @@ mod tests {
         };
         store.apply("ada", add("ada", Role::Admin)).unwrap();
         store.apply("ada", add("rita", Role::Reviewer)).unwrap();
-        let fields = vetdesk::model::CandidateFields {
+        let fields = vetdesk_core::model::CandidateFields {
             legal_name: "Anna Maria Eriksson".into(),
             ..Default::default()
         };
@@ -811,7 +811,7 @@ mod tests {
             send(&f, &token, &bytes, 1000).await.unwrap();
             let evidence = f.uploads.finish_evidence(&token).await.unwrap();
 
-            let expected = vetdesk::evidence::Sha256Hex::from_bytes(
+            let expected = vetdesk_core::evidence::Sha256Hex::from_bytes(
                 <sha2::Sha256 as sha2::Digest>::digest(&bytes).into(),
             );
             assert_eq!(evidence.sha256, expected.to_hex());
@@ -1002,8 +1002,10 @@ mod tests {
             assert!(f.store.candidate_by_external_id("ATS-7").unwrap().is_none());
 
             // The vendor added, the same preview goes in.
-            let vendor =
-                vetdesk::model::VendorFields { name: "Acme Staffing".into(), ..Default::default() };
+            let vendor = vetdesk_core::model::VendorFields {
+                name: "Acme Staffing".into(),
+                ..Default::default()
+            };
             f.store.apply("ada", Change::AddVendor { id: None, vendor }).unwrap();
             let done = f.uploads.commit_import(&token, "rita".into(), true).await.unwrap();
             let ImportCommitted::Imported { result } = done else { panic!("{done:?}") };

@@ -6,14 +6,14 @@ use serde::Serialize;
 
 use super::render::{Table, clip, fields, opt};
 use super::*;
-use crate::change::Change;
-use crate::error::UnknownValue;
-use crate::import::{ImportError, parse_candidates_csv};
-use crate::model::{
+use vetdesk_core::change::Change;
+use vetdesk_core::error::UnknownValue;
+use vetdesk_core::import::{ImportError, parse_candidates_csv};
+use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Role,
     VendorFields,
 };
-use crate::store::{
+use vetdesk_core::store::{
     CaseFilter, CaseSort, Clock, DataDir, NewCase, OpenMode, ProblemKind, Store, StoreError,
 };
 
@@ -30,9 +30,9 @@ pub enum CliError {
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
     #[error("{0}")]
-    Report(#[from] crate::report::ReportError),
+    Report(#[from] vetdesk_export::report::ReportError),
     #[error("{0}")]
-    Pack(#[from] crate::pack::PackError),
+    Pack(#[from] vetdesk_export::pack::PackError),
 }
 
 pub(super) type Result<T> = std::result::Result<T, CliError>;
@@ -498,7 +498,7 @@ fn result_mark(result: ItemResult) -> &'static str {
     }
 }
 
-fn render_checklist(entries: &[crate::store::ChecklistEntry]) -> String {
+fn render_checklist(entries: &[vetdesk_core::store::ChecklistEntry]) -> String {
     let mut out = String::new();
     let mut phase = "";
     let mut section = "";
@@ -541,7 +541,7 @@ fn render_checklist(entries: &[crate::store::ChecklistEntry]) -> String {
     out
 }
 
-fn render_case(d: &crate::store::CaseDetail) -> String {
+fn render_case(d: &vetdesk_core::store::CaseDetail) -> String {
     let c = &d.case;
     let decision = match (&c.decision, &c.decision_reason) {
         (Some(dec), Some(reason)) => {

@@ -11,10 +11,10 @@ use serde_json::json;
 
 use super::EXIT_CHECK_FAILED;
 use super::commands::CliError;
-use crate::model::Timestamp;
-use crate::pack::{self, PackCheck};
-use crate::report::{self, PortfolioOptions, Progress, ReportError, ReportOptions, Stage};
-use crate::store::Store;
+use vetdesk_core::model::Timestamp;
+use vetdesk_core::store::Store;
+use vetdesk_export::pack::{self, PackCheck};
+use vetdesk_export::report::{self, PortfolioOptions, Progress, ReportError, ReportOptions, Stage};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -93,13 +93,13 @@ impl Meter {
             Stage::Rendering => "laying out the report".to_string(),
             Stage::Evidence => format!(
                 "evidence {} of {}",
-                crate::evidence::human_bytes(p.done),
-                crate::evidence::human_bytes(p.total)
+                vetdesk_core::evidence::human_bytes(p.done),
+                vetdesk_core::evidence::human_bytes(p.total)
             ),
             Stage::Checking => format!(
                 "checked {} of {}",
-                crate::evidence::human_bytes(p.done),
-                crate::evidence::human_bytes(p.total)
+                vetdesk_core::evidence::human_bytes(p.done),
+                vetdesk_core::evidence::human_bytes(p.total)
             ),
             Stage::Finishing => "finishing".to_string(),
         };
@@ -180,7 +180,7 @@ pub(crate) fn report(
             made.case_id,
             args.output.display(),
             made.pdf.page_count,
-            crate::evidence::human_bytes(bytes as u64),
+            vetdesk_core::evidence::human_bytes(bytes as u64),
             made.chain_head
         );
         for (id, why) in &made.missing_previews {
@@ -209,7 +209,7 @@ pub(crate) fn pack(store: &Store, actor: &str, json: bool, args: PackArgs) -> Re
             args.output.display(),
             summary.report_pages,
             summary.evidence_files,
-            crate::evidence::human_bytes(summary.evidence_bytes),
+            vetdesk_core::evidence::human_bytes(summary.evidence_bytes),
             summary.audit_records,
             summary.chain_head
         );
@@ -234,7 +234,7 @@ pub(crate) fn verify_pack(json: bool, args: VerifyPackArgs) -> Result<u8, CliErr
             args.file.display(),
             check.case_id.map_or("?".to_string(), |id| id.to_string()),
             check.members,
-            crate::evidence::human_bytes(check.bytes),
+            vetdesk_core::evidence::human_bytes(check.bytes),
             check.audit_records,
             check.chain_head.as_deref().unwrap_or("?")
         );

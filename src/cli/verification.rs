@@ -11,11 +11,11 @@ use clap::{Args, Subcommand};
 use super::commands::{CliError, Ctx, Result, date, optional_date};
 use super::render::{Table, clip, fields, opt};
 use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
-use crate::change::Change;
-use crate::checks::{flags as rules, mrz};
-use crate::model::Timestamp;
-use crate::store::{Applied, CaseVerification};
-use crate::verification::{
+use vetdesk_core::change::Change;
+use vetdesk_core::checks::{flags as rules, mrz};
+use vetdesk_core::model::Timestamp;
+use vetdesk_core::store::{Applied, CaseVerification};
+use vetdesk_core::verification::{
     AuditOutcome, CaseFlags, DocumentFields, DocumentKind, EVerifyFields, EVerifyStatus, Flag,
     IdMatch, InterviewFields, IpContext, Link, MismatchAgency, ObservedIpFields, PaymentInput,
     ReachableHours, ReferenceFields,

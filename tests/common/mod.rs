@@ -10,9 +10,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 use tempfile::TempDir;
-use vetdesk::change::Change;
-use vetdesk::model::{CandidateFields, CaseKind, Priority, Role, Timestamp, VendorFields};
-use vetdesk::store::{Clock, DataDir, NewCase, OpenMode, Store};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CandidateFields, CaseKind, Priority, Role, Timestamp, VendorFields};
+use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode, Store};
 
 pub const ADMIN: &str = "ada";
 pub const REVIEWER: &str = "rita";

@@ -8,15 +8,15 @@ use std::process::Command;
 
 use image::{ImageEncoder, RgbImage};
 use tempfile::TempDir;
-use vetdesk::change::{Change, StoredFile};
-use vetdesk::evidence::{DecodeLimits, Limits};
-use vetdesk::model::{
+use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::evidence::{DecodeLimits, Limits};
+use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Decision, ItemResult, Priority, Role, Timestamp,
     VendorFields,
 };
-use vetdesk::report::ReportOptions;
-use vetdesk::store::{Clock, DataDir, NewCase, OpenMode, Store};
-use vetdesk::verification::{DocumentFields, DocumentKind, IdMatch, InterviewFields};
+use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode, Store};
+use vetdesk_core::verification::{DocumentFields, DocumentKind, IdMatch, InterviewFields};
+use vetdesk_export::report::ReportOptions;
 
 pub const ADMIN: &str = "ada";
 pub const REVIEWER: &str = "rita";

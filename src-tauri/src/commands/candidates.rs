@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::change::Change;
-use vetdesk::model::{CandidateFields, CandidateId, CaseId};
-use vetdesk::store::NewCase;
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CandidateFields, CandidateId, CaseId};
+use vetdesk_core::store::NewCase;
 
 use super::with_store;
 use crate::error::{AppError, candidate_field};
@@ -35,7 +35,7 @@ pub async fn candidate_add(
 }
 
 /// The command's body, callable without a window (tests).
-pub fn add(store: &vetdesk::Store, request: CandidateAdd) -> Result<CandidateAdded, AppError> {
+pub fn add(store: &vetdesk_core::Store, request: CandidateAdd) -> Result<CandidateAdded, AppError> {
     let applied =
         store.add_candidate(&request.actor, request.candidate, request.case).map_err(|e| {
             let field = candidate_field(&e);
@@ -55,12 +55,12 @@ pub fn add(store: &vetdesk::Store, request: CandidateAdd) -> Result<CandidateAdd
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk::model::{CaseKind, Priority, Role};
+    use vetdesk_core::model::{CaseKind, Priority, Role};
 
     /// One bad value per field, through the real store: the refusal must name that field.
     #[test]
     fn refusals_of_the_store_are_pinned_to_the_field_they_are_about() {
-        let (_dir, store) = vetdesk::Store::open_temp().unwrap();
+        let (_dir, store) = vetdesk_core::Store::open_temp().unwrap();
         let add_user = |name: &str, role| Change::AddUser {
             id: None,
             name: name.into(),

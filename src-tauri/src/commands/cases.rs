@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::change::Change;
-use vetdesk::model::{
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{
     AuditRecord, CaseId, CaseStatus, Chain, Decision, EvidenceId, ItemResult, Priority,
 };
-use vetdesk::store::{CaseDetail, CaseFilter, CaseSummary, SearchHit, StatusMove};
+use vetdesk_core::store::{CaseDetail, CaseFilter, CaseSummary, SearchHit, StatusMove};
 
 use super::with_store;
 use crate::error::AppError;

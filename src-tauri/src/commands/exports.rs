@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tempfile::NamedTempFile;
 use ts_rs::TS;
-use vetdesk::Store;
-use vetdesk::model::{CaseId, Timestamp};
-use vetdesk::pack::{self, PackCheck, PackError, PackProblem};
-use vetdesk::report::{self, PortfolioOptions, Progress, ReportError, ReportOptions, Stage};
+use vetdesk_core::Store;
+use vetdesk_core::model::{CaseId, Timestamp};
+use vetdesk_export::pack::{self, PackCheck, PackError, PackProblem};
+use vetdesk_export::report::{self, PortfolioOptions, Progress, ReportError, ReportOptions, Stage};
 
 use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
@@ -770,7 +770,7 @@ fn parse_day(field: &str, text: &str) -> Result<NaiveDate, AppError> {
 fn check_actor(store: &Store, actor: &str) -> Result<(), AppError> {
     match store.user(actor) {
         Ok(user) if user.active => Ok(()),
-        Ok(_) | Err(vetdesk::StoreError::NotFound { .. }) => {
+        Ok(_) | Err(vetdesk_core::StoreError::NotFound { .. }) => {
             Err(ReportError::UnknownUser(actor.to_string()).into())
         }
         Err(other) => Err(other.into()),
@@ -1094,9 +1094,9 @@ mod tests {
     use super::*;
     use crate::uploads::Uploads;
     use std::sync::OnceLock;
-    use vetdesk::change::Change;
-    use vetdesk::model::{CaseKind, Priority, Role};
-    use vetdesk::store::NewCase;
+    use vetdesk_core::change::Change;
+    use vetdesk_core::model::{CaseKind, Priority, Role};
+    use vetdesk_core::store::NewCase;
 
     struct Fixture {
         _data: tempfile::TempDir,
@@ -1122,7 +1122,7 @@ mod tests {
         store.apply("ada", add("rita", Role::Reviewer)).unwrap();
         store.apply("ada", add("gone", Role::Reviewer)).unwrap();
         store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
-        let fields = vetdesk::model::CandidateFields {
+        let fields = vetdesk_core::model::CandidateFields {
             legal_name: "Zoë Ünal-Петрова".into(),
             ..Default::default()
         };

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::model::CaseId;
-use vetdesk::verification::{CaseFlags, Link};
+use vetdesk_core::model::CaseId;
+use vetdesk_core::verification::{CaseFlags, Link};
 
 use super::with_store;
 use crate::commands::cases::CaseRef;

@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::Store;
-use vetdesk::change::Change;
-use vetdesk::checks::iprange::{self, CsvProblem};
-use vetdesk::verification::{IpList, VoipEntry, VoipEntryId, VpnProvider, VpnProviderId};
+use vetdesk_core::Store;
+use vetdesk_core::change::Change;
+use vetdesk_core::checks::iprange::{self, CsvProblem};
+use vetdesk_core::verification::{IpList, VoipEntry, VoipEntryId, VpnProvider, VpnProviderId};
 
 use super::verification::{Recorded, refusal};
 use super::with_store;
@@ -210,7 +210,7 @@ mod tests {
     use crate::commands::verification::tests::fixture;
     use crate::error::ErrorCode;
     use crate::uploads::Uploads;
-    use vetdesk::verification::{IpContext, ObservedIpFields};
+    use vetdesk_core::verification::{IpContext, ObservedIpFields};
 
     const LIST: &str = "cidr,category,label\n\
                         # exit ranges seen in 2026\n\

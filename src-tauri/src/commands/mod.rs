@@ -17,7 +17,7 @@ pub mod verification;
 
 use std::sync::Arc;
 
-use vetdesk::Store;
+use vetdesk_core::Store;
 
 use crate::error::AppError;
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request};
 use ts_rs::TS;
-use vetdesk::model::Evidence;
+use vetdesk_core::model::Evidence;
 
 use crate::error::AppError;
 use crate::state::AppState;

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::change::Change;
-use vetdesk::model::{AuditRecord, Role, User};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{AuditRecord, Role, User};
 
 use super::with_store;
 use crate::error::AppError;

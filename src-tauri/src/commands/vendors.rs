@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::change::Change;
-use vetdesk::model::{AuditRecord, Vendor, VendorFields, VendorId};
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{AuditRecord, Vendor, VendorFields, VendorId};
 
 use super::with_store;
 use crate::error::AppError;

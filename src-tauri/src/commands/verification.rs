@@ -6,12 +6,12 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use vetdesk::Store;
-use vetdesk::change::Change;
-use vetdesk::checks::mrz::{self, MrzReport};
-use vetdesk::model::{CaseId, VendorId};
-use vetdesk::store::{Applied, CaseVerification, StoreError};
-use vetdesk::verification::{
+use vetdesk_core::Store;
+use vetdesk_core::change::Change;
+use vetdesk_core::checks::mrz::{self, MrzReport};
+use vetdesk_core::model::{CaseId, VendorId};
+use vetdesk_core::store::{Applied, CaseVerification, StoreError};
+use vetdesk_core::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, InterviewFields,
     ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId, Severity,
     VendorAuditStatus,
@@ -521,9 +521,9 @@ pub async fn vendor_audit_record(
 pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use vetdesk::model::{CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp};
-    use vetdesk::store::{Clock, DataDir, NewCase, OpenMode};
-    use vetdesk::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
+    use vetdesk_core::model::{CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp};
+    use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode};
+    use vetdesk_core::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
 
     /// The ICAO specimen passport with a future expiry and every check digit right.
     const GOOD_MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
@@ -618,7 +618,7 @@ pub(crate) mod tests {
                 case_number: "2026301123456AB".into(),
                 created_on: day("2026-10-26"),
                 status: EVerifyStatus::TentativeNonconfirmation,
-                agency: Some(vetdesk::verification::MismatchAgency::Ssa),
+                agency: Some(vetdesk_core::verification::MismatchAgency::Ssa),
                 mismatch_on: Some(day("2026-10-26")),
                 notice_given_on: None,
                 decision_recorded_on: None,
@@ -886,7 +886,8 @@ pub(crate) mod tests {
     #[test]
     fn vendor_audits_are_recorded_by_compliance_and_show_when_the_next_is_due() {
         let f = fixture();
-        let vendor = vetdesk::model::VendorFields { name: "Acme".into(), ..Default::default() };
+        let vendor =
+            vetdesk_core::model::VendorFields { name: "Acme".into(), ..Default::default() };
         let added = f.store.apply("ada", Change::AddVendor { id: None, vendor }).unwrap();
         let Change::AddVendor { id: Some(vendor_id), .. } = added.change else { panic!() };
         let audit = |actor: &str, on: &str| VendorAuditRecord {

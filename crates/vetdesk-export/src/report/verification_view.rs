@@ -9,10 +9,10 @@ use super::sections::{
     CheckLine, DeadlineLine, EVerifyRecord, IdentityDocument, Interview, LinkLine, RedFlag,
     RiskScore, Verification,
 };
-use crate::checks::workdays::DeadlineState;
-use crate::checks::{Finding, Outcome, mrz};
-use crate::store::CaseVerification;
-use crate::verification::{EVerifyStatus, Flag};
+use vetdesk_core::checks::workdays::DeadlineState;
+use vetdesk_core::checks::{Finding, Outcome, mrz};
+use vetdesk_core::store::CaseVerification;
+use vetdesk_core::verification::{EVerifyStatus, Flag};
 
 fn outcome(o: Outcome) -> &'static str {
     match o {

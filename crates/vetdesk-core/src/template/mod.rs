@@ -11,7 +11,10 @@ use ts_rs::TS;
 /// Every template version ever published, in the order they were published.
 const EMBEDDED: &[(&str, &str)] = &[(
     "assets/templates/remote-it-worker-v1.toml",
-    include_str!("../../assets/templates/remote-it-worker-v1.toml"),
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/templates/remote-it-worker-v1.toml"
+    )),
 )];
 
 #[derive(Debug, thiserror::Error)]
@@ -267,7 +270,8 @@ title = "Sec"
     }
 
     /// The traceability table from the source documents to the items of the v1 template.
-    const CONTROLS_MD: &str = include_str!("../../docs/controls.md");
+    const CONTROLS_MD: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/controls.md"));
 
     /// Item ids named in the last column of every table row of docs/controls.md, one entry per
     /// row (header and separator rows excluded), so that a row citing no item is visible too.

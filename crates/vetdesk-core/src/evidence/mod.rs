@@ -633,7 +633,7 @@ fn name_note(shown: &str, name: &str, media_type: &str, size: u64) -> Option<Str
 }
 
 /// Sizes for messages: "2 GiB", "512 MiB", "1.5 KiB", "900 bytes".
-pub(crate) fn human_bytes(n: u64) -> String {
+pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {
         return format!("{n} bytes");

@@ -15,10 +15,10 @@ use super::pdf::{
 };
 use super::sections::{self, risk_text};
 use super::{Progress, ReportError, ReportOptions, Stage};
-use crate::evidence::{EvidenceFiles, Sha256Hex};
-use crate::model::{CaseId, EvidenceId, ItemResult};
 use crate::pack::chain::ChainRecord;
-use crate::store::Store;
+use vetdesk_core::evidence::{EvidenceFiles, Sha256Hex};
+use vetdesk_core::model::{CaseId, EvidenceId, ItemResult};
+use vetdesk_core::store::Store;
 
 /// Longest side of an image preview in the report, in pixels: a third of the text width at
 /// about 180 dpi, sharp on paper and about 30 KB for a photo.

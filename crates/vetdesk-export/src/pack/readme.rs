@@ -2,7 +2,7 @@
 //! Vetdesk — file hashes with `sha256sum -c`, the audit chain with the Python script beside
 //! it (or by hand, from the rule stated here exactly), and the chain head against the report.
 
-use crate::model::{CaseId, GENESIS_HASH};
+use vetdesk_core::model::{CaseId, GENESIS_HASH};
 
 pub(crate) const VERIFY_CHAIN_PY: &str = include_str!("verify_chain.py");
 

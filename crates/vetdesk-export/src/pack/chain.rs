@@ -5,9 +5,9 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::model::GENESIS_HASH;
-use crate::store::StoredAuditRecord;
-use crate::store::audit::canonical_json;
+use vetdesk_core::model::GENESIS_HASH;
+use vetdesk_core::store::StoredAuditRecord;
+use vetdesk_core::store::audit::canonical_json;
 
 /// One record as read back: the fields its hash covers, and the hash it claims.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,11 +174,12 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Chain, Timestamp};
+    use vetdesk_core::model::{Chain, Timestamp};
 
     fn stored(seq: i64, prev: &str, change: Value) -> StoredAuditRecord {
         let at: Timestamp = "2026-11-24T10:00:00.000Z".parse().unwrap();
-        let hash = crate::store::audit::record_hash(Chain::Case(7), seq, &at, "ana", &change, prev);
+        let hash =
+            vetdesk_core::store::audit::record_hash(Chain::Case(7), seq, &at, "ana", &change, prev);
         StoredAuditRecord {
             id: seq + 100,
             chain: "case:7".into(),

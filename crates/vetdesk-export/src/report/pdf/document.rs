@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Timestamp;
+use vetdesk_core::model::Timestamp;
 
 use super::error::PdfError;
 use super::fonts::{Fonts, Shaper};

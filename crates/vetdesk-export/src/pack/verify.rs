@@ -21,8 +21,8 @@ use super::{
     AUDIT, CASE_JSON, EVIDENCE_DIR, MANIFEST, MANIFEST_FORMAT, MANIFEST_VERSION, PackError, README,
     REPORT, SUMS, VERIFY_SCRIPT,
 };
-use crate::model::CaseId;
 use crate::report::{Progress, Stage};
+use vetdesk_core::model::CaseId;
 
 /// An entry that inflates to more than this many times its packed size (and to more than
 /// [`RATIO_FLOOR`]) is treated as a decompression bomb. Vetdesk packs store evidence and the

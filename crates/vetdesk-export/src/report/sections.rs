@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use super::format::{or_dash, when, words, yes_no};
 use super::pdf::{Color, Column, Document, Table, Text};
-use crate::model::{EvidenceId, Timestamp};
+use vetdesk_core::model::{EvidenceId, Timestamp};
 
 /// What the verification checks recorded for one case.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::template::Template;
+use vetdesk_core::template::Template;
 
 fn text<'a>(change: &'a Value, key: &str) -> Option<&'a str> {
     change.get(key).and_then(Value::as_str)
@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn each_kind_reads_as_a_sentence() {
-        let template = crate::template::get("remote-it-worker", 1).unwrap();
+        let template = vetdesk_core::template::get("remote-it-worker", 1).unwrap();
         // (recorded change, expected sentence)
         let rows = [
             (

@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use super::{ReportError, ReportOptions, Verification};
-use crate::model::{CaseId, Chain, User};
 use crate::pack::chain::{self, ChainHead, ChainRecord};
-use crate::store::{CaseDetail, Store, StoredAuditRecord};
-use crate::template::{self, Template};
+use vetdesk_core::model::{CaseId, Chain, User};
+use vetdesk_core::store::{CaseDetail, Store, StoredAuditRecord};
+use vetdesk_core::template::{self, Template};
 
 /// One case as of one moment.
 #[derive(Clone, Debug)]
@@ -61,7 +61,7 @@ impl CaseData {
             });
         }
         let template = template::get(&detail.case.template_id, detail.case.template_version)
-            .map_err(crate::store::StoreError::from)?;
+            .map_err(vetdesk_core::store::StoreError::from)?;
         Ok(CaseData {
             detail,
             audit,

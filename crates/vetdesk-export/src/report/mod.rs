@@ -32,8 +32,8 @@ pub use sections::{
     RiskScore, Verification,
 };
 
-use crate::model::{CaseId, Timestamp};
-use crate::store::StoreError;
+use vetdesk_core::model::{CaseId, Timestamp};
+use vetdesk_core::store::StoreError;
 
 /// What can stop a report. Each variant says what was wrong and where.
 #[derive(Debug, thiserror::Error)]

@@ -47,7 +47,7 @@ fn image_id(index: usize) -> XObjectId {
     XObjectId(format!("Im{}", index + 1))
 }
 
-fn date(ts: &crate::model::Timestamp) -> Result<OffsetDateTime, PdfError> {
+fn date(ts: &vetdesk_core::model::Timestamp) -> Result<OffsetDateTime, PdfError> {
     let secs = ts.as_datetime().timestamp();
     OffsetDateTime::from_unix_timestamp(secs)
         .map_err(|e| PdfError::Write(format!("timestamp {ts} cannot be written: {e}")))

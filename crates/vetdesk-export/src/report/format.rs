@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Timestamp, User};
+use vetdesk_core::model::{Timestamp, User};
 
 /// `2026-11-24 09:30:05 UTC`: stored times are UTC, and a report read in another time zone
 /// must not shift them silently.
@@ -12,7 +12,7 @@ pub(crate) fn when(at: &Timestamp) -> String {
 }
 
 pub(crate) fn size(bytes: u64) -> String {
-    crate::evidence::human_bytes(bytes)
+    vetdesk_core::evidence::human_bytes(bytes)
 }
 
 /// Display names by login, for "Cora Lindqvist (cora)".
@@ -73,7 +73,7 @@ mod tests {
                 id: 1,
                 name: "cora".into(),
                 display_name: "Cora Lindqvist".into(),
-                role: crate::model::Role::Compliance,
+                role: vetdesk_core::model::Role::Compliance,
                 active: true,
                 created_at: at,
             },
@@ -81,7 +81,7 @@ mod tests {
                 id: 2,
                 name: "ivan".into(),
                 display_name: "ivan".into(),
-                role: crate::model::Role::Investigator,
+                role: vetdesk_core::model::Role::Investigator,
                 active: true,
                 created_at: at,
             },

@@ -21,13 +21,13 @@ use zip::write::SimpleFileOptions;
 
 pub use verify::{PackCheck, PackProblem, verify_pack, verify_pack_reader};
 
-use crate::evidence::{EvidenceError, Sha256Hex};
-use crate::model::{CaseId, EvidenceId, Timestamp};
 use crate::report::{
     CaseData, Progress, ReportError, ReportOptions, Stage, render_case_report, write_atomically,
 };
-use crate::store::Store;
 use chain::ChainRecord;
+use vetdesk_core::evidence::{EvidenceError, Sha256Hex};
+use vetdesk_core::model::{CaseId, EvidenceId, Timestamp};
+use vetdesk_core::store::Store;
 
 /// `format` of `manifest.json`.
 pub const MANIFEST_FORMAT: &str = "vetdesk-audit-pack";

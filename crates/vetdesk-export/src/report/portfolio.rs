@@ -16,9 +16,9 @@ use super::pdf::{
     BarChart, Color, Column, Cover, Document, Metadata, PageSize, RenderedPdf, Series, Table, Text,
 };
 use super::{ReportError, ReportOptions};
-use crate::checks::workdays::DeadlineState;
-use crate::model::{CaseId, CaseStatus, Decision, ItemResult, Timestamp, User};
-use crate::store::{CaseFilter, Store};
+use vetdesk_core::checks::workdays::DeadlineState;
+use vetdesk_core::model::{CaseId, CaseStatus, Decision, ItemResult, Timestamp, User};
+use vetdesk_core::store::{CaseFilter, Store};
 
 /// The period and who asks. `from` and `to` are both included.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -107,13 +107,13 @@ pub struct Portfolio {
 
 /// What the portfolio reads in its one transaction.
 struct Read {
-    cases: Vec<crate::model::Case>,
-    summaries: BTreeMap<CaseId, crate::store::CaseSummary>,
+    cases: Vec<vetdesk_core::model::Case>,
+    summaries: BTreeMap<CaseId, vetdesk_core::store::CaseSummary>,
     failed: BTreeMap<CaseId, Vec<String>>,
     flags: Vec<(CaseId, u32)>,
     everify: Vec<(CaseId, String)>,
     users: Vec<User>,
-    vendors: Vec<(crate::model::Vendor, crate::verification::VendorAuditStatus)>,
+    vendors: Vec<(vetdesk_core::model::Vendor, vetdesk_core::verification::VendorAuditStatus)>,
 }
 
 fn start_of(day: NaiveDate) -> Timestamp {
