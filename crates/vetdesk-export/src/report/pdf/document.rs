@@ -351,8 +351,8 @@ pub struct RenderedPdf {
 /// A document under construction.
 ///
 /// ```
-/// use vetdesk::model::Timestamp;
-/// use vetdesk::report::pdf::{Document, Metadata, PageSize, Table, Column, Text};
+/// use vetdesk_core::model::Timestamp;
+/// use vetdesk_export::report::pdf::{Document, Metadata, PageSize, Table, Column, Text};
 ///
 /// let created: Timestamp = "2026-11-24T09:30:00.000Z".parse().unwrap();
 /// let mut doc = Document::new(PageSize::A4, Metadata::new("Case report", created));
