@@ -135,20 +135,7 @@ fn map_error(e: keyring::Error) -> KeyringError {
         }
         E::NotSupportedByStore(why) => KeyringError::Unavailable(why),
         E::NoStorageAccess(why) => KeyringError::AccessDenied(why.to_string()),
-        E::PlatformFailure(why) => {
-            let text = why.to_string();
-            // No session bus, or nothing on it providing org.freedesktop.secrets: the usual
-            // state of CI machines and SSH sessions.
-            let lower = text.to_lowercase();
-            if ["dbus", "d-bus", "serviceunknown", "service unknown", "org.freedesktop.secrets"]
-                .iter()
-                .any(|w| lower.contains(w))
-            {
-                KeyringError::Unavailable(text)
-            } else {
-                KeyringError::Platform(text)
-            }
-        }
+        E::PlatformFailure(why) => KeyringError::Platform(why.to_string()),
         E::BadEncoding(mut bytes) => {
             bytes.zeroize();
             KeyringError::Corrupt("not the expected encoding".into())
