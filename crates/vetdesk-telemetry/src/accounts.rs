@@ -3,7 +3,8 @@
 //!
 //! Account rules, applied in this order (each is a row of the table tests):
 //!
-//! 1. Text is trimmed, a `mailto:` prefix and surrounding `<…>` are removed, and it is
+//! 1. Text is trimmed; a display name before `<address>` (`Silva, Ana <ana@corp.example>`), a
+//!    `mailto:` prefix and surrounding `<…>` are removed, and it is
 //!    lower-cased (identity providers compare accounts without case: Okta login names, Entra
 //!    UPNs and Workspace addresses all do). A trailing dot of the domain is dropped.
 //! 2. `user@domain` (an email address or a UPN) matches an employee account with the same user
@@ -40,6 +41,9 @@ pub struct AccountName {
 /// Reads an account name as rules 1–3 describe; `None` for empty or unusable text.
 pub fn parse_account(raw: &str) -> Option<AccountName> {
     let mut text = raw.trim();
+    if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
+        text = text.get(open..)?;
+    }
     if text.len() > 7 && text.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
         text = text.get(7..)?.trim();
     }

@@ -75,8 +75,8 @@ struct SecurityContext {
     is_proxy: Option<bool>,
 }
 
+/// Okta's `device` object spells its fields in snake case (`os_platform`), unlike the rest.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct OktaDevice {
     id: Option<String>,
     name: Option<String>,
