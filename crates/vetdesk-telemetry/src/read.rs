@@ -40,7 +40,7 @@ pub fn sniff(prefix: &[u8]) -> Option<Format> {
             {
                 Some(Format::Entra)
             } else if contains(body, b"\"uniqueQualifier\"")
-                || contains(body, b"admin#reports#activity")
+                || contains(body, b"admin#reports#activit")
             {
                 Some(Format::Workspace)
             } else {
