@@ -87,7 +87,8 @@ fn devices_match_by_serial_or_hostname() {
     index.add("mac-ben", Some("C02ZK1ABMD6M"), Some("mbp-ben"));
     index.add("twin-1", None, Some("build.site-a.example"));
     index.add("twin-2", None, Some("build.site-b.example"));
-    let rows: &[(Option<&str>, Option<&str>, Option<(&str, DeviceRule)>)] = &[
+    type Row<'a> = (Option<&'a str>, Option<&'a str>, Option<(&'a str, DeviceRule)>);
+    let rows: &[Row] = &[
         (Some("PF3XK2LM"), None, Some(("laptop-ana", DeviceRule::Serial))),
         (Some("PF3X K2LM"), Some("something-else"), Some(("laptop-ana", DeviceRule::Serial))),
         (None, Some("laptop-as01.corp.example."), Some(("laptop-ana", DeviceRule::Hostname))),
