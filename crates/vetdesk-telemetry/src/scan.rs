@@ -15,6 +15,21 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 const BUFFER_BYTES: usize = 256 * 1024;
 
+/// Bytes that end a run inside a string: the closing quote, an escape, a newline (counted).
+const STRING_STOP: [bool; 256] = byte_set(b"\"\\\n");
+/// Bytes that matter between tokens of a container: quotes, brackets, whitespace.
+const CONTAINER_STOP: [bool; 256] = byte_set(b"\"{}[] \t\r\n");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 pub(crate) struct Source<R> {
     inner: R,
     buf: Box<[u8]>,
@@ -158,7 +173,7 @@ impl<R: Read> Source<R> {
             }
             // Copy runs of ordinary bytes at once: strings are most of a record.
             let avail = &self.buf[self.pos..self.len];
-            let stop = avail.iter().position(|&b| b == b'"' || b == b'\\' || b == b'\n');
+            let stop = avail.iter().position(|&b| STRING_STOP[b as usize]);
             let run = stop.unwrap_or(avail.len());
             push_capped(out, cap, &avail[..run], span);
             self.pos += run;
@@ -193,6 +208,18 @@ impl<R: Read> Source<R> {
             b'{' | b'[' => {
                 let mut depth = 0u64;
                 loop {
+                    if !self.fill()? {
+                        return Err(ScanError::Eof);
+                    }
+                    // Copy runs of numbers, literals, colons and commas at once.
+                    let avail = &self.buf[self.pos..self.len];
+                    let stop = avail.iter().position(|&b| CONTAINER_STOP[b as usize]);
+                    let run = stop.unwrap_or(avail.len());
+                    push_capped(out, cap, &avail[..run], &mut span);
+                    self.pos += run;
+                    if stop.is_none() {
+                        continue;
+                    }
                     let b = self.bump()?.ok_or(ScanError::Eof)?;
                     match b {
                         b'"' => {
@@ -210,8 +237,7 @@ impl<R: Read> Source<R> {
                                 return Ok(span);
                             }
                         }
-                        b' ' | b'\t' | b'\n' | b'\r' => {}
-                        _ => push_capped(out, cap, &[b], &mut span),
+                        _ => {}
                     }
                 }
             }

@@ -566,3 +566,19 @@ fn events_serialise_to_json_and_back() {
     let back: Vec<Event> = serde_json::from_str(&json).unwrap();
     assert_eq!(events, back);
 }
+
+#[test]
+fn osquery_calendar_time_when_unix_time_is_absent() {
+    let line = br#"{"name":"q","hostIdentifier":"h","calendarTime":"Tue Nov  3 08:05:09 2026 UTC","action":"added","columns":{"address":"10.0.0.1","mac":"b8:27:eb:00:00:01","interface":"eth0"}}"#;
+    let parsed = vetdesk_telemetry::parse_any(line, Some(Format::Osquery), now());
+    assert!(parsed.report.is_clean(), "{}", parsed.report);
+    assert_eq!(parsed.events[0].time, at("2026-11-03T08:05:09Z"));
+    assert_eq!(
+        parsed.events[0].observation.as_ref().unwrap().observed,
+        Observation::ArpEntry {
+            ip: ip("10.0.0.1"),
+            mac: s("b8:27:eb:00:00:01"),
+            interface: s("eth0"),
+        }
+    );
+}
