@@ -239,3 +239,15 @@ fn formats_are_sniffed_from_their_fields() {
         assert_eq!(sniff(bytes), *expected, "{:?}", String::from_utf8_lossy(bytes));
     }
 }
+
+#[test]
+fn typescript_declarations_are_generated_for_the_shared_types() {
+    use ts_rs::TS;
+    use vetdesk_telemetry::{Event, Report};
+    let event = Event::decl(&ts_rs::Config::default());
+    assert!(event.contains("type TelemetryEvent"), "{event}");
+    assert!(event.contains("event_id: string"), "{event}");
+    assert!(event.contains("time: string"), "{event}");
+    let report = Report::decl(&ts_rs::Config::default());
+    assert!(report.contains("problems_not_listed"), "{report}");
+}
