@@ -620,7 +620,10 @@ pub(crate) fn lines<R: Read>(
             continue;
         }
         any = true;
-        record(&buf, location, report);
+        // A byte order mark some editors put at the start of a text file is not content.
+        let bytes =
+            if span.byte == 0 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
+        record(bytes, location, report);
     }
     if !any {
         report.stop(Problem {

@@ -251,3 +251,19 @@ fn typescript_declarations_are_generated_for_the_shared_types() {
     let report = Report::decl(&ts_rs::Config::default());
     assert!(report.contains("problems_not_listed"), "{report}");
 }
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let now: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+    let osquery = b"\xEF\xBB\xBF{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1795000000,\"action\":\"added\",\"columns\":{}}\n";
+    let csv = b"\xEF\xBB\xBFtime,account,ip,country,event,device,detail\r\n2026-11-20T10:00:00Z,a@b.example,,,sign_in,,\r\n";
+    let okta = b"\xEF\xBB\xBF[{\"uuid\":\"u\",\"published\":\"2026-11-20T10:00:00Z\",\"eventType\":\"x\"}]";
+    for (bytes, format) in
+        [(&osquery[..], Format::Osquery), (&csv[..], Format::Csv), (&okta[..], Format::Okta)]
+    {
+        let parsed = vetdesk_telemetry::parse_any(bytes, None, now);
+        assert_eq!(parsed.report.format, Some(format));
+        assert!(parsed.report.is_clean(), "{format}: {}", parsed.report);
+        assert_eq!(parsed.events.len(), 1);
+    }
+}
