@@ -17,7 +17,7 @@ use ts_rs::TS;
 /// Mean Earth radius (IUGG), in kilometres.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-/// Faster than a commercial flight, door to door: the impossible-travel threshold.
+/// Faster than a commercial flight, door to door: above this, two sign-ins cannot be one person.
 pub const IMPOSSIBLE_SPEED_KMH: f64 = 1000.0;
 
 /// Slack given to each IP-geolocated position, in kilometres (see the module documentation).

@@ -1,4 +1,4 @@
-//! Table tests of the pure helpers: account and device matching, country names, great-circle
+//! Table tests of the pure functions: account and device matching, country names, great-circle
 //! distance, impossible travel, local hours in claimed time zones, format sniffing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
