@@ -262,6 +262,15 @@ fn a_two_gigabyte_line_is_refused_without_being_held() {
     );
     assert_eq!(events.len(), 1);
     assert_eq!(report.events, 1);
+    // The 2 GB were scanned, never held: the whole test process peaked far below them.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(peak_kib < 256 * 1024, "peak RSS {peak_kib} KiB");
 
     // Okta: an oversized element inside an array (64 MiB: the same path as 2 GB, at a cost a
     // debug build can pay twice); the element after it is still read.
