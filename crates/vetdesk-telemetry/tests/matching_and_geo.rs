@@ -267,3 +267,29 @@ fn a_byte_order_mark_is_not_content() {
         assert_eq!(parsed.events.len(), 1);
     }
 }
+
+#[test]
+fn okta_outcomes_decide_the_kind_of_sign_in() {
+    use vetdesk_telemetry::EventKind;
+    let now: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+    let rows: &[(&str, &str, EventKind, bool)] = &[
+        ("user.session.start", "SUCCESS", EventKind::SignIn, true),
+        ("user.session.start", "FAILURE", EventKind::FailedSignIn, false),
+        ("user.authentication.sso", "ALLOW", EventKind::SignIn, true),
+        ("user.authentication.sso", "DENY", EventKind::FailedSignIn, false),
+        ("user.authentication.auth_via_mfa", "CHALLENGE", EventKind::Other, false),
+        ("user.session.start", "SKIPPED", EventKind::Other, false),
+        ("user.session.start", "UNKNOWN", EventKind::Other, false),
+        ("user.session.end", "SUCCESS", EventKind::Other, true),
+        ("policy.evaluate_sign_on", "DENY", EventKind::Other, false),
+    ];
+    for (event_type, result, kind, success) in rows {
+        let json = format!(
+            r#"[{{"uuid":"u","published":"2026-11-20T10:00:00Z","eventType":"{event_type}","outcome":{{"result":"{result}"}}}}]"#
+        );
+        let parsed = vetdesk_telemetry::parse_any(json.as_bytes(), Some(Format::Okta), now);
+        let event = &parsed.events[0];
+        assert_eq!(event.kind, *kind, "{event_type} {result}");
+        assert_eq!(event.outcome.as_ref().unwrap().success, *success, "{event_type} {result}");
+    }
+}

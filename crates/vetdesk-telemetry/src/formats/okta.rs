@@ -83,6 +83,9 @@ struct OktaDevice {
     os_platform: Option<String>,
 }
 
+const SUCCESS: [&str; 2] = ["SUCCESS", "ALLOW"];
+const FAILURE: [&str; 2] = ["FAILURE", "DENY"];
+
 /// Sign-in event types: a session start and the authentications that accompany it. Their
 /// outcome tells a sign-in from a failed one.
 fn is_sign_in(event_type: &str) -> bool {
@@ -114,12 +117,18 @@ pub(crate) fn parse(bytes: &[u8], check: &mut Checker) -> Option<Event> {
     );
     let outcome = raw.outcome.map(|o| {
         let code = text(o.result);
-        let success = code.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("SUCCESS"));
+        let success =
+            code.as_deref().is_some_and(|r| SUCCESS.iter().any(|s| r.eq_ignore_ascii_case(s)));
         Outcome { success, code, reason: text(o.reason) }
     });
+    // Okta's results are SUCCESS, FAILURE, SKIPPED, ALLOW, DENY, CHALLENGE and UNKNOWN: only
+    // a refusal is a failed sign-in; a challenge or a skipped step is neither.
+    let refused = |o: &Outcome| {
+        o.code.as_deref().is_some_and(|r| FAILURE.iter().any(|f| r.eq_ignore_ascii_case(f)))
+    };
     let kind = match (&vendor_type, &outcome) {
         (Some(t), Some(o)) if is_sign_in(t) && o.success => EventKind::SignIn,
-        (Some(t), Some(_)) if is_sign_in(t) => EventKind::FailedSignIn,
+        (Some(t), Some(o)) if is_sign_in(t) && refused(o) => EventKind::FailedSignIn,
         _ => EventKind::Other,
     };
     let network = raw
