@@ -410,7 +410,7 @@ fn scan_failure(e: ScanError, at: Location, what: &str, report: &mut Report) -> 
     match e {
         ScanError::Io(e) => Err(e),
         ScanError::Eof => {
-            let detail = format!("{what} starting at {at} is not closed");
+            let detail = format!("{what} is not closed");
             report.stop(Problem { location: at, kind: ProblemKind::Truncated { detail } });
             Ok(())
         }
@@ -437,6 +437,7 @@ fn array_elements<R: Read>(
     }
     loop {
         buf.clear();
+        src.skip_ws()?;
         let at = src.location(Some(index));
         match src.read_value(buf, MAX_RECORD_BYTES) {
             Ok(span) => deliver(buf, span, Some(index), report, record),

@@ -50,6 +50,9 @@ fn truncated_json_is_refused_at_the_open_element() {
     let parsed = parse_any(&whole[..cut], Some(Format::Okta), now());
     let stopped = parsed.report.stopped.clone().expect("reading must stop");
     assert_eq!(stopped.location.element, Some(1));
+    let second = whole[..cut].windows(4).rposition(|w| w == b"\n  {").unwrap() + 3;
+    assert_eq!(stopped.location.byte, second as u64);
+    assert_eq!(stopped.location.line, 28);
     assert!(
         matches!(&stopped.kind, ProblemKind::Truncated { detail } if detail.contains("element 1")),
         "{stopped}"
