@@ -15,6 +15,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver
   poppler-utils qpdf zip unzip python3
   dbus-daemon gnome-keyring sqlcipher
+  jq time
 )
 TAURI_DRIVER_VERSION="2.1.0"
 
