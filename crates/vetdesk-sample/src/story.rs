@@ -277,7 +277,7 @@ fn attach_images(
         let zone = zone(d);
         let (given, surname) = d.holder_name.rsplit_once(' ').unwrap_or(("", &d.holder_name));
         let kind = d.kind.as_str().replace('_', " ");
-        let file = format!("{}-{}-{}.jpg", file_stem(name), kind.replace(' ', "-"), k + 1);
+        let file = format!("{}-{}-{}.png", file_stem(name), kind.replace(' ', "-"), k + 1);
         let face = CardFace {
             kind: card_kind(d.kind),
             issuer: if d.issuing_country == "UTO" { "UTOPIA" } else { "SAMPLE STATE" },
