@@ -41,23 +41,31 @@ impl<'a> Door<'a> {
     }
 
     /// Refuses a data directory that holds anything the sample could mix with: cases,
-    /// candidates or vendors. Users may exist (a first admin set up before the sample).
+    /// candidates, vendors, or lists an investigator keeps (indicator lists, VPN providers,
+    /// VoIP numbers). Users may exist (a first admin set up before the sample).
     pub(crate) fn ensure_empty(&self) -> Result<(), SampleError> {
         let step = "looking for existing data";
-        let cases = self
-            .store
+        let s = self.store;
+        let cases = s
             .cases(&CaseFilter { limit: Some(1), ..CaseFilter::default() })
             .map_err(at_step(step))?
             .len();
-        let candidates = self.store.candidates().map_err(at_step(step))?.len();
-        let vendors = self.store.vendors().map_err(at_step(step))?.len();
-        if cases + candidates + vendors > 0 {
-            return Err(SampleError::NotEmpty {
-                dir: self.store.data_dir().root.clone(),
-                has: describe_existing(cases > 0, candidates, vendors),
-            });
+        let counts = [
+            ("candidates", s.candidates().map_err(at_step(step))?.len()),
+            ("vendors", s.vendors().map_err(at_step(step))?.len()),
+            ("indicator lists", s.ip_lists().map_err(at_step(step))?.len()),
+            ("VPN providers", s.vpn_providers().map_err(at_step(step))?.len()),
+            ("VoIP list entries", s.voip_entries().map_err(at_step(step))?.len()),
+        ];
+        let mut has: Vec<String> = Vec::new();
+        if cases > 0 {
+            has.push("cases".into());
         }
-        Ok(())
+        has.extend(counts.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{what}: {n}")));
+        if has.is_empty() {
+            return Ok(());
+        }
+        Err(SampleError::NotEmpty { dir: s.data_dir().root.clone(), has: has.join("; ") })
     }
 
     pub(crate) fn users(&self) -> Result<Vec<User>, SampleError> {
@@ -176,28 +184,10 @@ impl<'a> Door<'a> {
     }
 }
 
-fn describe_existing(cases: bool, candidates: usize, vendors: usize) -> String {
-    let mut parts = Vec::new();
-    if cases {
-        parts.push("cases".to_string());
-    }
-    if candidates > 0 {
-        parts.push(format!("{candidates} candidate(s)"));
-    }
-    if vendors > 0 {
-        parts.push(format!("{vendors} vendor(s)"));
-    }
-    parts.join(", ")
-}
-
 /// The id a change created, as the store filled it in.
 pub(crate) fn created_id(applied: &Applied) -> Option<i64> {
     match &applied.change {
-        Change::AttachEvidence { id, .. } => *id,
-        Change::AddVendor { id, .. } => *id,
-        Change::RecordEVerify { id, .. } => *id,
-        Change::RecordDocument { id, .. } => *id,
-        Change::RecordInterview { id, .. } => *id,
+        Change::AttachEvidence { id, .. } | Change::AddVendor { id, .. } => *id,
         _ => None,
     }
 }

@@ -98,8 +98,8 @@ pub struct SampleSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
     #[error(
-        "{} already holds {has}; sample data is loaded only into an empty data directory, so \
-         that it never mixes with real cases (choose a new --data-dir)",
+        "{} already holds data ({has}); sample data is loaded only into an empty data directory, so \
+         that it never mixes with real work (choose a new --data-dir)",
         .dir.display()
     )]
     NotEmpty { dir: PathBuf, has: String },
@@ -157,7 +157,7 @@ impl SampleError {
 /// Loads the sample cohort into `store`, as it stands on `at` (normally the store clock's
 /// now): every date in the data is counted back from `at`, and the audit records carry the
 /// store's clock. Refused, with nothing written, when the data directory holds cases,
-/// candidates or vendors. Not one transaction: should a step fail, the directory keeps what
+/// candidates, vendors or investigators' lists. Not one transaction: should a step fail, the directory keeps what
 /// was loaded before it (and is still refused as non-empty); start again in a new directory.
 ///
 /// With a fixed clock the load is deterministic: the same options, the same clock and the same

@@ -154,7 +154,10 @@ fn a_directory_with_cases_candidates_or_vendors_is_refused_untouched() {
     let err = vetdesk_sample::load(&store, t0(), &SampleOptions::default()).unwrap_err();
     assert_eq!(err.code(), "sample.not_empty");
     let text = err.to_string();
-    assert!(text.contains("cases") && text.contains("40 candidate(s)"), "{text}");
+    assert!(
+        text.contains("(cases; candidates: 40; vendors: 3; indicator lists: 1; VPN providers: 1"),
+        "{text}"
+    );
     assert!(text.contains(&dir.path().display().to_string()), "{text}");
     assert_eq!((store.audit_last_id().unwrap(), heads(&store)), before);
 
@@ -184,8 +187,32 @@ fn a_directory_with_cases_candidates_or_vendors_is_refused_untouched() {
     let last = store.audit_last_id().unwrap();
     let err = vetdesk_sample::load(&store, t0(), &SampleOptions::default()).unwrap_err();
     assert!(matches!(err, SampleError::NotEmpty { .. }), "{err}");
-    assert!(err.to_string().contains("1 vendor(s)"), "{err}");
+    assert!(err.to_string().contains("(vendors: 1)"), "{err}");
     assert_eq!(store.audit_last_id().unwrap(), last);
+
+    // So is an investigator's VoIP list: sample lists must not land among real ones.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store
+        .apply(
+            "ada",
+            Change::AddUser {
+                id: None,
+                name: "ada".into(),
+                display_name: "Ada".into(),
+                role: Role::Admin,
+            },
+        )
+        .unwrap();
+    store
+        .apply(
+            "ada",
+            Change::AddVoipEntry { id: None, pattern: "+1 212-555-0170".into(), label: "x".into() },
+        )
+        .unwrap();
+    let options = SampleOptions { admin: Some("ada".into()), ..SampleOptions::default() };
+    let err = vetdesk_sample::load(&store, t0(), &options).unwrap_err();
+    assert!(err.to_string().contains("(VoIP list entries: 1)"), "{err}");
 }
 
 #[test]
