@@ -99,7 +99,7 @@ pub struct SampleSummary {
 pub enum SampleError {
     #[error(
         "{} already holds data ({has}); sample data is loaded only into an empty data directory, so \
-         that it never mixes with real work (choose a new --data-dir)",
+         that it never mixes with real work (choose a new, empty data directory)",
         .dir.display()
     )]
     NotEmpty { dir: PathBuf, has: String },

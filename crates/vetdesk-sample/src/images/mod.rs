@@ -477,38 +477,6 @@ mod tests {
         assert_eq!(c.img.get_pixel(39, 19).0, INK);
     }
 
-    /// Writes the images to `target/sample-images/` for a look (not a check).
-    #[test]
-    fn write_examples_for_a_look() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sample-images");
-        std::fs::create_dir_all(&dir).unwrap();
-        let face = CardFace {
-            kind: CardKind::Passport,
-            issuer: "UTOPIA",
-            surname: "Sample",
-            given_names: "Jordan Q",
-            birth: day(1992, 3, 14),
-            expiry: day(2030, 9, 1),
-            number: "UT4410297",
-            mrz: Some(
-                "P<UTOSAMPLE<<JORDAN<Q<<<<<<<<<<<<<<<<<<<<<<<\nUT44102975UTO9203144M3009010<<<<<<<<<<<<<<<2",
-            ),
-        };
-        std::fs::write(dir.join("passport.png"), id_card(&face, "p.png").unwrap()).unwrap();
-        let licence = CardFace { kind: CardKind::DriverLicence, mrz: None, ..face };
-        std::fs::write(dir.join("licence.png"), id_card(&licence, "l.png").unwrap()).unwrap();
-        let call = call_screenshot(
-            "2026-10-06 15:00 UTC",
-            "ROBIN REVIEWER (SAMPLE)",
-            "CASEY EXAMPLE",
-            Tile::CameraOff,
-            "c.png",
-        )
-        .unwrap();
-        std::fs::write(dir.join("call.png"), call).unwrap();
-    }
-
     #[test]
     fn the_same_input_gives_the_same_bytes() {
         let a = call_screenshot("T", "A", "B C", Tile::Video { id_held: true }, "a.png").unwrap();
