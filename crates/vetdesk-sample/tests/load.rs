@@ -25,10 +25,10 @@ fn open(dir: &Path) -> Store {
     Store::open(DataDir::new(dir), OpenMode::CreateIfMissing, Clock::fixed(t0())).unwrap()
 }
 
-/// CPU time of this process so far (user and system), where the platform tells it: on a
+/// CPU time of this thread so far (user and system), where the platform tells it: on a
 /// shared machine the wall time alone says more about the neighbours than about the load.
 fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
     // Fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
