@@ -119,7 +119,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
     // audit.jsonl: the stored records, one canonical line each.
     let stored = w
         .store
-        .snapshot(options().generated_at, |s| {
+        .read_at(options().generated_at, |s| {
             s.audit_stored(vetdesk_core::model::Chain::Case(w.case_id))
         })
         .unwrap();

@@ -118,12 +118,7 @@ impl From<StoreError> for AppError {
                     ),
                 );
             }
-            E::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-                if matches!(
-                    f.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                ) =>
-            {
+            E::Database(e) if e.is_busy() => {
                 return Self::new(
                     ErrorCode::Storage,
                     "the database is busy (another Vetdesk window or command is writing); \
@@ -140,7 +135,7 @@ impl From<StoreError> for AppError {
             | E::Config { .. }
             | E::Corrupt(_)
             | E::Io { .. } => ErrorCode::Storage,
-            E::Sqlite(_) | E::Json(_) => ErrorCode::Internal,
+            E::Database(_) | E::Json(_) => ErrorCode::Internal,
         };
         Self::new(code, error.to_string()).with_field(field)
     }
@@ -155,6 +150,7 @@ impl From<tauri::Error> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vetdesk_core::store::{DbError, DbErrorKind};
     use vetdesk_core::template::TemplateError;
 
     #[test]
@@ -217,14 +213,13 @@ mod tests {
                 ErrorCode::InvalidInput,
             ),
             (
-                StoreError::Sqlite(rusqlite::Error::SqliteFailure(
-                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                    None,
-                ))
-                .into(),
+                StoreError::Database(DbError::new(DbErrorKind::Busy, "database is locked")).into(),
                 ErrorCode::Storage,
             ),
-            (StoreError::Sqlite(rusqlite::Error::InvalidQuery).into(), ErrorCode::Internal),
+            (
+                StoreError::Database(DbError::new(DbErrorKind::Other, "no such table: x")).into(),
+                ErrorCode::Internal,
+            ),
         ];
         for (error, code) in cases {
             assert_eq!(error.code, code, "{error}");

@@ -10,10 +10,10 @@ use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::checks::mrz::{self, MrzReport};
 use vetdesk_core::model::{CaseId, VendorId};
-use vetdesk_core::store::{Applied, CaseVerification};
+use vetdesk_core::store::CaseVerification;
 use vetdesk_core::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, InterviewFields,
-    ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId, Severity,
+    ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId,
     VendorAuditStatus,
 };
 
@@ -28,76 +28,7 @@ pub const MAX_MRZ_TEXT: usize = 2_000;
 
 // ---- answers ----
 
-/// A red flag a write raised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct RaisedFlag {
-    pub case_id: CaseId,
-    pub rule: String,
-    pub severity: Severity,
-    pub title: String,
-}
-
-/// What a write did: the record it wrote, its place in the audit log, and the red flags the
-/// store raised or cleared because of it (on this case or, for a shared identifier, another).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Recorded {
-    /// The id of the record written (new or corrected), when the change is about one.
-    pub id: Option<i64>,
-    /// The audit record's id in the whole log, and its place in its chain.
-    pub audit_id: i64,
-    pub seq: i64,
-    pub raised: Vec<RaisedFlag>,
-    /// Open flags that no longer hold and were cleared.
-    pub cleared: u32,
-}
-
-impl Recorded {
-    pub fn of(applied: &Applied) -> Self {
-        let mut raised = Vec::new();
-        let mut cleared = 0;
-        for flag in &applied.flags {
-            match &flag.change {
-                Change::FlagRaised { case_id, flag, .. } => raised.push(RaisedFlag {
-                    case_id: *case_id,
-                    rule: flag.rule.clone(),
-                    severity: flag.severity,
-                    title: flag.title.clone(),
-                }),
-                Change::FlagCleared { .. } => cleared += 1,
-                _ => {}
-            }
-        }
-        Self {
-            id: record_id(&applied.change),
-            audit_id: applied.record.id,
-            seq: applied.record.seq,
-            raised,
-            cleared,
-        }
-    }
-}
-
-/// The id of the record a change wrote, as the store filled it in.
-fn record_id(change: &Change) -> Option<i64> {
-    match change {
-        Change::RecordDocument { id, .. }
-        | Change::RecordInterview { id, .. }
-        | Change::RecordEVerify { id, .. }
-        | Change::AddReference { id, .. }
-        | Change::RecordPayment { id, .. }
-        | Change::RecordObservedIp { id, .. }
-        | Change::RecordVendorAudit { id, .. }
-        | Change::ImportIpList { id, .. }
-        | Change::AddVpnProvider { id, .. }
-        | Change::AddVoipEntry { id, .. } => *id,
-        Change::UpdateDocument { id, .. }
-        | Change::UpdateEVerify { id, .. }
-        | Change::UpdateReference { id, .. }
-        | Change::RemoveVpnProvider { id }
-        | Change::RemoveVoipEntry { id } => Some(*id),
-        _ => None,
-    }
-}
+pub use vetdesk_core::store::{RaisedFlag, Recorded};
 
 /// The MRZ as typed so far: read, or why it cannot be read yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -413,7 +344,7 @@ pub(crate) mod tests {
     use chrono::NaiveDate;
     use vetdesk_core::model::{CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp};
     use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode};
-    use vetdesk_core::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
+    use vetdesk_core::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext, Severity};
 
     /// The ICAO specimen passport with a future expiry and every check digit right.
     const GOOD_MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\

@@ -6,15 +6,20 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Result, StoreError};
-use crate::error::Field;
+use super::db::Db;
+use super::engine;
+use super::tables::{cases, checklist, records};
+use super::{Config, Result, StoreError};
+use crate::model::Field;
 use crate::model::text_enum;
-use crate::model::{CandidateFields, Case, CaseId, CaseStatus, ItemResult, Role, Timestamp, User};
+use crate::model::{
+    CandidateFields, Case, CaseId, CaseStatus, Decision, ItemResult, Role, Timestamp, User,
+};
 use crate::template::Template;
+use crate::verification::{EVerifyCase, EVerifyStatus, Severity};
 
 /// Longest free text (notes, reasons, descriptions), in characters.
 pub(crate) const MAX_TEXT: usize = 100_000;
@@ -509,10 +514,151 @@ pub(crate) fn result_options(
 }
 
 /// The case a write goes to: it must exist and not be closed.
-pub(crate) fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
-    let case = super::cases::get(conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+pub(crate) fn open_case(db: &dyn Db, id: CaseId) -> Result<Case> {
+    let case = cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
     refuse_closed(&case)?;
     Ok(case)
+}
+
+// ---- decisions ----
+
+/// A status a case could move to next (with the decision, for `decided`), and why the store
+/// would refuse the move for the user asking; `None` when it would accept it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatusMove {
+    pub status: CaseStatus,
+    pub decision: Option<Decision>,
+    pub refused: Option<String>,
+}
+
+/// Every status move from the case's current status, each with the reason it would be refused
+/// for this user (none when it would be accepted): the rules `apply` applies, asked before the
+/// change is made so that a UI can offer only what the store will take.
+pub(crate) fn status_moves(
+    db: &dyn Db,
+    user: &User,
+    case: &Case,
+    at: &Timestamp,
+    config: &Config,
+) -> Result<Vec<StatusMove>> {
+    let mut moves = Vec::new();
+    for &status in CaseStatus::ALL.iter().filter(|s| **s != case.status) {
+        let decisions: Vec<Option<Decision>> = if status == CaseStatus::Decided {
+            Decision::ALL.iter().copied().map(Some).collect()
+        } else {
+            vec![None]
+        };
+        for decision in decisions {
+            let verdict = check_transition(user, case, status)
+                .and_then(|()| check_decision(db, case, decision, at, config));
+            let refused = match verdict {
+                Ok(()) => None,
+                Err(e @ (StoreError::Conflict { .. } | StoreError::Forbidden { .. })) => {
+                    Some(e.to_string())
+                }
+                Err(e) => return Err(e),
+            };
+            moves.push(StatusMove { status, decision, refused });
+        }
+    }
+    Ok(moves)
+}
+
+/// What a decision needs beyond the role: clearing, no failed check; rejecting, more than a
+/// non-final E-Verify result.
+pub(crate) fn check_decision(
+    db: &dyn Db,
+    case: &Case,
+    decision: Option<Decision>,
+    at: &Timestamp,
+    config: &Config,
+) -> Result<()> {
+    match decision {
+        Some(Decision::Cleared) => check_can_clear(db, case),
+        Some(Decision::Rejected) => check_can_reject(db, case, at, config),
+        Some(Decision::Referred) | None => Ok(()),
+    }
+}
+
+/// A case is not cleared over a failed check: the failure is re-checked or waived first.
+fn check_can_clear(db: &dyn Db, case: &Case) -> Result<()> {
+    let failed: Vec<String> = checklist::item_states(db, case.id)?
+        .into_iter()
+        .filter(|s| s.result == ItemResult::Fail)
+        .map(|s| s.item_id)
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::conflict(format!(
+            "case {} cannot be cleared while checklist items failed: {}; record them again or have compliance waive them with a reason",
+            case.id,
+            failed.join(", ")
+        )))
+    }
+}
+
+/// No adverse action before a final nonconfirmation (E-Verify User Manual, MOU): a `rejected`
+/// decision is refused when it could rest only on a non-final E-Verify result. Precisely, it is
+/// refused when all of these hold:
+///
+/// 1. the case has an E-Verify case whose current status is not final (anything but employment
+///    authorized, final nonconfirmation or closed), and none with a final nonconfirmation;
+/// 2. no checklist item other than `e-verify` has failed;
+/// 3. no open flag of severity high or critical other than the E-Verify deadline flags, with
+///    the rules evaluated at the time of the decision.
+///
+/// A rejection with other recorded grounds (a failed item, a serious flag) stands on those.
+fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp, config: &Config) -> Result<()> {
+    let everify = records::of::<EVerifyCase>(db, case.id)?;
+    if everify.iter().any(|e| e.fields.status == EVerifyStatus::FinalNonconfirmation) {
+        return Ok(());
+    }
+    let Some(pending) = everify.iter().find(|e| !e.fields.status.is_final()) else {
+        return Ok(());
+    };
+    let failed_elsewhere = checklist::item_states(db, case.id)?
+        .iter()
+        .any(|s| s.result == ItemResult::Fail && s.item_id != "e-verify");
+    if failed_elsewhere {
+        return Ok(());
+    }
+    let serious = engine::evaluate_now(db, case, at, config)?
+        .into_iter()
+        .any(|f| f.severity >= Severity::High && !f.rule.starts_with("everify."));
+    if serious {
+        return Ok(());
+    }
+    Err(StoreError::conflict(format!(
+        "case {} cannot be rejected on E-Verify case {} alone: its result is {} (not final), and no other check failed and no serious flag is open. No adverse action may be taken before a final nonconfirmation; record the other grounds, or wait for the final result",
+        case.id,
+        pending.fields.case_number,
+        pending.fields.status.as_str().replace('_', " ")
+    )))
+}
+
+/// Checklist items that must have passed before an E-Verify case may be recorded.
+pub const EVERIFY_PREREQUISITES: [&str; 2] = ["offer-accepted", "form-i9-complete"];
+
+/// E-Verify may be used only for a new hire who accepted the offer and completed Form I-9.
+pub(crate) fn check_everify_allowed(db: &dyn Db, case: &Case) -> Result<()> {
+    let mut missing = Vec::new();
+    for item in EVERIFY_PREREQUISITES {
+        let state = checklist::item_state(db, case.id, item)?.unwrap_or(ItemResult::Pending);
+        if state != ItemResult::Pass {
+            missing.push(format!("{item} ({state})"));
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::conflict(format!(
+            "case {}: an E-Verify case cannot be recorded before {} passed; E-Verify may only be used for a new hire who accepted the offer and completed Form I-9, never to pre-screen applicants",
+            case.id,
+            missing.join(" and ")
+        ))
+        .at(Field::Prerequisites))
+    }
 }
 
 #[cfg(test)]

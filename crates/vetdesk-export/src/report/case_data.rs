@@ -34,7 +34,7 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let (detail, audit, users, verification) = store.snapshot(options.generated_at, |s| {
+        let (detail, audit, users, verification) = store.read_at(options.generated_at, |s| {
             Ok::<_, ReportError>((
                 s.case_detail(case_id)?,
                 s.audit_stored(Chain::Case(case_id))?,

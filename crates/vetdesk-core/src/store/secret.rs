@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::error::Field;
+use crate::model::Field;
 use crate::store::{Result, StoreError};
 use crate::verification::{PaymentFields, PaymentInput};
 
