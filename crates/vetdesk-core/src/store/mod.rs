@@ -48,8 +48,7 @@ pub use write::{ImportOutcome, ImportedRow, NewCase};
 
 use crate::error::UnknownValue;
 use crate::import::RowError;
-use crate::model::Field;
-use crate::model::Timestamp;
+use crate::model::{Field, Timestamp};
 use crate::template::TemplateError;
 use db::Backend;
 use db::sqlite::SqliteBackend;

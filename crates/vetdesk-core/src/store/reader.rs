@@ -17,10 +17,9 @@ use super::{Config, Result, Store, StoreError, apply, engine};
 use crate::chain::StoredAuditRecord;
 use crate::checks::iprange::{self, IpCheck};
 use crate::checks::workdays::Deadline;
-use crate::model::Field;
 use crate::model::{
     AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, Chain, Evidence,
-    EvidenceId, ItemResult, ItemState, Note, Timestamp, User, Vendor, VendorId,
+    EvidenceId, Field, ItemResult, ItemState, Note, Timestamp, User, Vendor, VendorId,
 };
 use crate::verification::{
     CaseFlags, Flag, IpList, Link, VendorAuditStatus, VoipEntry, VpnProvider,

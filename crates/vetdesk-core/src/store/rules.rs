@@ -13,10 +13,9 @@ use super::db::Db;
 use super::engine;
 use super::tables::{cases, checklist, records};
 use super::{Config, Result, StoreError};
-use crate::model::Field;
 use crate::model::text_enum;
 use crate::model::{
-    CandidateFields, Case, CaseId, CaseStatus, Decision, ItemResult, Role, Timestamp, User,
+    CandidateFields, Case, CaseId, CaseStatus, Decision, Field, ItemResult, Role, Timestamp, User,
 };
 use crate::template::Template;
 use crate::verification::{EVerifyCase, EVerifyStatus, Severity};

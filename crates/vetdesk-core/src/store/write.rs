@@ -16,9 +16,8 @@ use super::{Result, Store, StoreError, engine, secret};
 use crate::change::Change;
 use crate::checks::iprange;
 use crate::import::{ImportFile, ImportRow, RowError};
-use crate::model::Field;
 use crate::model::{
-    CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Priority, Timestamp,
+    CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Field, Priority, Timestamp,
 };
 use crate::verification::{IpListRow, PaymentInput};
 

@@ -2,8 +2,7 @@
 
 use super::{missing_id, not_mine};
 use crate::change::Change;
-use crate::model::Field;
-use crate::model::{CandidateFields, Timestamp};
+use crate::model::{CandidateFields, Field, Timestamp};
 use crate::store::db::Db;
 use crate::store::rules;
 use crate::store::tables::{candidates, vendors};

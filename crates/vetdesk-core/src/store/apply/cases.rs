@@ -5,8 +5,7 @@ use std::path::Path;
 
 use super::{Context, missing_id, not_mine};
 use crate::change::{Change, StoredFile, TemplateRef};
-use crate::model::Field;
-use crate::model::{CaseStatus, ItemResult, ItemState, Timestamp, User};
+use crate::model::{CaseStatus, Field, ItemResult, ItemState, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{self, MAX_TEXT, open_case, optional, required};
 use crate::store::tables::{candidates, cases, checklist, evidence, notes, users};

@@ -4,8 +4,7 @@
 use super::{missing_id, not_mine};
 use crate::change::Change;
 use crate::checks::phone::VoipRule;
-use crate::model::Field;
-use crate::model::{Timestamp, User};
+use crate::model::{Field, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{Action, MAX_FIELD, optional, require, required};
 use crate::store::tables::lists;

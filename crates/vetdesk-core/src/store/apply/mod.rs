@@ -23,8 +23,7 @@ use super::db::Db;
 use super::tables::{audit, users as user_table};
 use super::{Config, Result, StoreError, derived, engine};
 use crate::change::Change;
-use crate::model::Field;
-use crate::model::{Role, Timestamp, User};
+use crate::model::{Field, Role, Timestamp, User};
 
 /// What resolving a change needs besides the database: the policy settings and where the
 /// evidence files are.

@@ -3,8 +3,7 @@
 
 use super::{missing_id, not_mine};
 use crate::change::Change;
-use crate::model::Field;
-use crate::model::{Role, Timestamp, User};
+use crate::model::{Field, Role, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{self, Action, optional, require};
 use crate::store::tables::users;

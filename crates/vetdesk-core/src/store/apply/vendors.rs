@@ -2,8 +2,7 @@
 
 use super::{Context, missing_id, not_mine};
 use crate::change::Change;
-use crate::model::Field;
-use crate::model::{Timestamp, User, VendorFields};
+use crate::model::{Field, Timestamp, User, VendorFields};
 use crate::store::db::Db;
 use crate::store::rules::{Action, MAX_FIELD, MAX_TEXT, optional, require, required};
 use crate::store::tables::{records, vendors};

@@ -490,6 +490,49 @@ mod tests {
         }
     }
 
+    /// A write that fails leaves nothing; a read sees one state even while a write commits
+    /// in the middle of it; a fresh read sees the committed state.
+    #[test]
+    fn transactions_roll_back_on_error_and_reads_see_one_state() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (backend, found) =
+            SqliteBackend::open(&dir.path().join("t.db")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, 0, "a new file starts at schema version 0");
+        let count = |db: &dyn Db| -> i64 {
+            db.query_value("SELECT count(*) FROM vpn_providers", &[]).unwrap_or(-1)
+        };
+        let insert = |db: &dyn Db, id: i64| -> Result<(), StoreError> {
+            db.execute(
+                "INSERT INTO vpn_providers (id, name, note, added_by, added_at)
+                 VALUES (?1, ?2, NULL, 'ada', '2026-11-02T09:00:00.000Z')",
+                params![id, format!("provider {id}")],
+            )?;
+            Ok(())
+        };
+        backend.write(&mut |db| insert(db, 1)).unwrap_or_else(|e| panic!("{e}"));
+        let refused = backend.write(&mut |db| {
+            insert(db, 2)?;
+            Err(StoreError::invalid("refused after the insert"))
+        });
+        assert!(refused.is_err());
+        let mut seen = Vec::new();
+        backend
+            .read(&mut |db| {
+                seen.push(count(db));
+                backend.write(&mut |w| insert(w, 3))?;
+                seen.push(count(db));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(seen, [1, 1], "the write committed meanwhile is not seen by the read");
+        backend
+            .read_fresh(&mut |db| {
+                assert_eq!(count(db), 2);
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
     #[test]
     fn insert_returning_id_gives_the_assigned_key() {
         let db = db();
