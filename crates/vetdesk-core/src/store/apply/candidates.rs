@@ -5,7 +5,7 @@ use crate::change::Change;
 use crate::model::{CandidateFields, Field, Timestamp};
 use crate::store::db::Db;
 use crate::store::rules;
-use crate::store::tables::{candidates, vendors};
+use crate::store::tables::{candidates, next_id, vendors};
 use crate::store::{Result, StoreError};
 
 /// Validates and tidies candidate fields; the first problem found is the refusal.
@@ -58,7 +58,7 @@ pub(super) fn resolve(db: &dyn Db, at: &Timestamp, change: Change) -> Result<Cha
     Ok(match change {
         Change::AddCandidate { candidate, .. } => {
             let candidate = check_candidate(db, &candidate, at, None)?;
-            Change::AddCandidate { id: Some(candidates::next_id(db)?), candidate }
+            Change::AddCandidate { id: Some(next_id(db, "candidates")?), candidate }
         }
         Change::UpdateCandidate { id, candidate } => {
             let current =

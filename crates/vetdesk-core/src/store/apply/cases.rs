@@ -8,7 +8,7 @@ use crate::change::{Change, StoredFile, TemplateRef};
 use crate::model::{CaseStatus, Field, ItemResult, ItemState, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{self, MAX_TEXT, open_case, optional, required};
-use crate::store::tables::{candidates, cases, checklist, evidence, notes, users};
+use crate::store::tables::{candidates, cases, checklist, evidence, next_id, notes, users};
 use crate::store::{Result, StoreError};
 use crate::template::{self, DEFAULT_TEMPLATE};
 
@@ -52,7 +52,7 @@ pub(super) fn resolve(
                 )));
             }
             Change::OpenCase {
-                id: Some(cases::next_id(db)?),
+                id: Some(next_id(db, "cases")?),
                 candidate_id,
                 kind,
                 assignee,
@@ -146,7 +146,7 @@ pub(super) fn resolve(
             }
             check_stored_file(ctx.data_dir, &file)?;
             Change::AttachEvidence {
-                id: Some(evidence::next_id(db)?),
+                id: Some(next_id(db, "evidence")?),
                 case_id,
                 file,
                 original_name,
@@ -159,7 +159,7 @@ pub(super) fn resolve(
                 return Err(StoreError::not_found("case", case_id));
             }
             let text = required(Field::Text, "note", &text, MAX_TEXT)?;
-            Change::AddNote { id: Some(notes::next_id(db)?), case_id, text }
+            Change::AddNote { id: Some(next_id(db, "notes")?), case_id, text }
         }
         other => return Err(not_mine("case", &other)),
     })

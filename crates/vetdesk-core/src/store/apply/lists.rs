@@ -1,22 +1,18 @@
 //! The lists every case is judged against (investigators, compliance officers and admins):
 //! indicator lists of CIDR ranges, named VPN providers, the VoIP list.
 
-use super::{missing_id, not_mine};
+use super::{missing_id, not_mine, refused as invalid};
 use crate::change::Change;
 use crate::checks::phone::VoipRule;
 use crate::model::{Field, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{Action, MAX_FIELD, optional, require, required};
-use crate::store::tables::lists;
+use crate::store::tables::{lists, next_id};
 use crate::store::{Result, StoreError};
 
 /// Most ranges one indicator-list import may carry: about 20 MB of audit record. Larger feeds
 /// are split into several named lists (see `Change::ImportIpList`).
 pub const MAX_IP_LIST_ROWS: usize = 500_000;
-
-fn invalid(field: Field, message: impl Into<String>) -> StoreError {
-    StoreError::invalid(message).at(field)
-}
 
 fn list_name(name: &str) -> Result<String> {
     let name = required(Field::ListName, "list name", name, 100)?;
@@ -74,7 +70,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
                 ));
             }
             Change::ImportIpList {
-                id: Some(lists::next_list_id(db)?),
+                id: Some(next_id(db, "ip_lists")?),
                 name,
                 file_name,
                 file_sha256: sha,
@@ -103,7 +99,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
                 .at(Field::Name));
             }
             Change::AddVpnProvider {
-                id: Some(lists::next_vpn_id(db)?),
+                id: Some(next_id(db, "vpn_providers")?),
                 name,
                 note: optional(Field::Note, "note", note.as_deref(), MAX_FIELD)?,
             }
@@ -127,7 +123,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
                     .at(Field::Pattern));
             }
             Change::AddVoipEntry {
-                id: Some(lists::next_voip_id(db)?),
+                id: Some(next_id(db, "voip_entries")?),
                 pattern: stored,
                 label: optional(Field::Label, "label", Some(&label), 300)?.unwrap_or_default(),
             }

@@ -154,6 +154,11 @@ pub(crate) fn write_effects(
     }
 }
 
+/// A refusal of input, about `field`.
+fn refused(field: Field, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(message).at(field)
+}
+
 /// A recorded change whose id should have been filled in, and was not.
 fn missing_id(change: &Change) -> StoreError {
     StoreError::Corrupt(format!("a recorded {} change has no id", change.kind()))

@@ -6,7 +6,7 @@ use crate::change::Change;
 use crate::model::{Field, Role, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{self, Action, optional, require};
-use crate::store::tables::users;
+use crate::store::tables::{next_id, users};
 use crate::store::{Result, StoreError};
 
 pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change> {
@@ -24,7 +24,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
             let display_name =
                 optional(Field::DisplayName, "display name", Some(&display_name), 200)?
                     .unwrap_or_else(|| name.clone());
-            Change::AddUser { id: Some(users::next_id(db)?), name, display_name, role }
+            Change::AddUser { id: Some(next_id(db, "users")?), name, display_name, role }
         }
         Change::SetUserRole { name, role } => {
             require(user, Action::ManageUsers, "change roles")?;

@@ -5,7 +5,7 @@ use crate::change::Change;
 use crate::model::{Field, Timestamp, User, VendorFields};
 use crate::store::db::Db;
 use crate::store::rules::{Action, MAX_FIELD, MAX_TEXT, optional, require, required};
-use crate::store::tables::{records, vendors};
+use crate::store::tables::{next_id, records, vendors};
 use crate::store::{Result, StoreError};
 use crate::verification::VendorAudit;
 
@@ -62,7 +62,7 @@ pub(super) fn resolve(
         Change::AddVendor { vendor, .. } => {
             require(user, Action::ManageVendors, "add vendors")?;
             let vendor = check_vendor(db, &vendor, at, None)?;
-            Change::AddVendor { id: Some(vendors::next_id(db)?), vendor }
+            Change::AddVendor { id: Some(next_id(db, "vendors")?), vendor }
         }
         Change::UpdateVendor { id, vendor } => {
             require(user, Action::ManageVendors, "change vendors")?;

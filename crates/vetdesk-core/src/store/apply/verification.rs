@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::{missing_id, not_mine};
+use super::{missing_id, not_mine, refused as invalid};
 use crate::change::Change;
 use crate::checks::{email, mrz, phone, workdays};
 use crate::model::{CaseId, EvidenceId, Field, Timestamp};
@@ -20,10 +20,6 @@ use crate::verification::{
     InterviewFields, ObservedIp, ObservedIpFields, PaymentFields, PaymentRecord, ReachableHours,
     Reference, ReferenceFields,
 };
-
-fn invalid(field: Field, message: impl Into<String>) -> StoreError {
-    StoreError::invalid(message).at(field)
-}
 
 /// Evidence cited by a record (in `field`) must be evidence of the same case; returned sorted,
 /// each once.

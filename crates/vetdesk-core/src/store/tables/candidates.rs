@@ -64,10 +64,6 @@ pub(crate) fn of_vendor(db: &dyn Db, vendor_id: VendorId) -> Result<Vec<Candidat
     })?)
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<CandidateId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM candidates", &[])?)
-}
-
 /// The parameters both writes bind, numbered ?1 (id) to ?15 (time of the change).
 fn bind(id: CandidateId, c: &CandidateFields, at: &Timestamp) -> Vec<Value> {
     vec![

@@ -96,10 +96,6 @@ pub(crate) fn opened_between(db: &dyn Db, from: &Timestamp, to: &Timestamp) -> R
     )?)
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<CaseId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM cases", &[])?)
-}
-
 pub(crate) struct NewCase<'a> {
     pub id: CaseId,
     pub candidate_id: CandidateId,

@@ -100,10 +100,6 @@ pub(crate) fn each_stored_file(
     }
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<EvidenceId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM evidence", &[])?)
-}
-
 pub(crate) struct NewEvidence<'a> {
     pub id: EvidenceId,
     pub case_id: CaseId,

@@ -74,10 +74,6 @@ pub(crate) fn lists(db: &dyn Db) -> Result<Vec<IpList>> {
     Ok(db.query_vec(&sql, &[], list_from_row)?)
 }
 
-pub(crate) fn next_list_id(db: &dyn Db) -> Result<IpListId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM ip_lists", &[])?)
-}
-
 pub(crate) fn remove_list(db: &dyn Db, name: &str) -> Result<()> {
     if let Some(list) = list_by_name(db, name)? {
         db.execute("DELETE FROM ip_ranges WHERE list_id = ?1", params![list.id])?;
@@ -200,10 +196,6 @@ pub(crate) fn voip_pattern(rule: &VoipRule) -> String {
     if rule.prefix { format!("{}*", rule.e164) } else { rule.e164.clone() }
 }
 
-pub(crate) fn next_voip_id(db: &dyn Db) -> Result<VoipEntryId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM voip_entries", &[])?)
-}
-
 pub(crate) fn insert_voip(
     db: &dyn Db,
     id: VoipEntryId,
@@ -246,10 +238,6 @@ pub(crate) fn vpn_providers(db: &dyn Db) -> Result<Vec<VpnProvider>> {
 pub(crate) fn vpn_provider(db: &dyn Db, id: i64) -> Result<Option<VpnProvider>> {
     let sql = format!("SELECT {VPN_COLUMNS} FROM vpn_providers WHERE id = ?1");
     Ok(db.query_optional(&sql, params![id], provider_from_row)?)
-}
-
-pub(crate) fn next_vpn_id(db: &dyn Db) -> Result<i64> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM vpn_providers", &[])?)
 }
 
 pub(crate) fn insert_vpn_provider(

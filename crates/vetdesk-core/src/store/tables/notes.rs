@@ -22,10 +22,6 @@ pub(crate) fn of_case(db: &dyn Db, case_id: CaseId) -> Result<Vec<Note>> {
     )?)
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<NoteId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM notes", &[])?)
-}
-
 pub(crate) fn insert(
     db: &dyn Db,
     id: NoteId,

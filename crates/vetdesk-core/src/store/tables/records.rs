@@ -201,7 +201,7 @@ pub(crate) fn of<R: Record>(db: &dyn Db, owner: i64) -> Result<Vec<R>> {
 }
 
 pub(crate) fn next_id<R: Record>(db: &dyn Db) -> Result<i64> {
-    Ok(db.query_value(&format!("SELECT coalesce(max(id), 0) + 1 FROM {}", R::TABLE), &[])?)
+    super::next_id(db, R::TABLE)
 }
 
 fn placeholders(from: usize, count: usize) -> String {

@@ -33,10 +33,6 @@ pub(crate) fn count(db: &dyn Db) -> Result<i64> {
     Ok(db.query_value("SELECT count(*) FROM users", &[])?)
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<UserId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM users", &[])?)
-}
-
 /// Whether no active admin but `name` is left.
 pub(crate) fn last_active_admin(db: &dyn Db, name: &str) -> Result<bool> {
     let others: i64 = db.query_value(

@@ -49,10 +49,6 @@ pub(crate) fn find(db: &dyn Db, key: &str) -> Result<Option<Vendor>> {
     }
 }
 
-pub(crate) fn next_id(db: &dyn Db) -> Result<VendorId> {
-    Ok(db.query_value("SELECT coalesce(max(id), 0) + 1 FROM vendors", &[])?)
-}
-
 pub(crate) fn insert(db: &dyn Db, id: VendorId, v: &VendorFields, at: &Timestamp) -> Result<()> {
     write(
         db,
