@@ -308,6 +308,29 @@ impl Change {
         }
     }
 
+    /// The id of the record a change writes (new or corrected), as the store filled it in;
+    /// `None` for changes that are not about one record.
+    pub fn record_id(&self) -> Option<i64> {
+        match self {
+            Change::RecordDocument { id, .. }
+            | Change::RecordInterview { id, .. }
+            | Change::RecordEVerify { id, .. }
+            | Change::AddReference { id, .. }
+            | Change::RecordPayment { id, .. }
+            | Change::RecordObservedIp { id, .. }
+            | Change::RecordVendorAudit { id, .. }
+            | Change::ImportIpList { id, .. }
+            | Change::AddVpnProvider { id, .. }
+            | Change::AddVoipEntry { id, .. } => *id,
+            Change::UpdateDocument { id, .. }
+            | Change::UpdateEVerify { id, .. }
+            | Change::UpdateReference { id, .. }
+            | Change::RemoveVpnProvider { id }
+            | Change::RemoveVoipEntry { id } => Some(*id),
+            _ => None,
+        }
+    }
+
     /// Changes only the store applies, as consequences of others; refused from callers.
     pub fn is_internal(&self) -> bool {
         matches!(self, Change::FlagRaised { .. } | Change::FlagCleared { .. })
@@ -351,5 +374,133 @@ impl Change {
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveTime};
+
+    use super::*;
+    use crate::model::Timestamp;
+    use crate::verification::{
+        AuditOutcome, DocumentFields, DocumentKind, FlagFields, IdMatch, InterviewFields,
+        IpContext, IpListRow, ObservedIpFields, ReachableHours, Severity,
+    };
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap_or_default()
+    }
+
+    /// One of each verification change, as the audit log records it.
+    fn samples() -> Vec<Change> {
+        let at: Timestamp = "2026-11-02T09:00:00.000Z".parse().unwrap_or_else(|_| Timestamp::now());
+        vec![
+            Change::RecordDocument {
+                id: Some(1),
+                case_id: 1,
+                document: DocumentFields {
+                    kind: DocumentKind::Passport,
+                    issuing_country: "USA".into(),
+                    number: "X1".into(),
+                    holder_name: "A".into(),
+                    birth_date: None,
+                    expiry_date: None,
+                    mrz: None,
+                    front_evidence: None,
+                    back_evidence: None,
+                    note: None,
+                },
+            },
+            Change::RecordInterview {
+                id: Some(1),
+                case_id: 1,
+                interview: InterviewFields {
+                    held_on: day("2026-11-01"),
+                    started_at: None,
+                    interviewer: "rita".into(),
+                    camera_on_throughout: true,
+                    refused_video: false,
+                    audio_only: false,
+                    id_match: IdMatch::Yes,
+                    liveness_done: true,
+                    location_consistent: None,
+                    screenshots: vec![],
+                    note: None,
+                },
+            },
+            Change::SetReachableHours {
+                case_id: 1,
+                hours: Some(ReachableHours {
+                    from: NaiveTime::MIN,
+                    to: NaiveTime::MIN,
+                    time_zone: "UTC".into(),
+                }),
+            },
+            Change::RecordObservedIp {
+                id: Some(1),
+                case_id: 1,
+                observed: ObservedIpFields {
+                    ip: "192.0.2.1".into(),
+                    seen_at: at,
+                    context: IpContext::Login,
+                    note: None,
+                },
+            },
+            Change::RecordVendorAudit {
+                id: Some(1),
+                vendor_id: 1,
+                audited_on: day("2026-01-01"),
+                outcome: AuditOutcome::Findings,
+                note: None,
+                next_due: Some(day("2027-01-01")),
+            },
+            Change::ImportIpList {
+                id: Some(1),
+                name: "l".into(),
+                file_name: "l.csv".into(),
+                file_sha256: "0".repeat(64),
+                rows: vec![IpListRow("192.0.2.0/24".into(), "vpn".into(), "x".into())],
+            },
+            Change::RemoveIpList { name: "l".into() },
+            Change::AddVpnProvider { id: Some(1), name: "M247".into(), note: None },
+            Change::RemoveVpnProvider { id: 1 },
+            Change::AddVoipEntry { id: Some(1), pattern: "+1650555*".into(), label: String::new() },
+            Change::RemoveVoipEntry { id: 1 },
+            Change::FlagRaised {
+                id: Some(1),
+                case_id: 1,
+                flag: FlagFields {
+                    rule: "phone.shared".into(),
+                    subject: String::new(),
+                    severity: Severity::High,
+                    title: String::new(),
+                    why: String::new(),
+                    source: crate::checks::Source::new("d", "s"),
+                    facts: vec![],
+                    evidence: vec![],
+                    candidates: vec![],
+                },
+            },
+            Change::FlagCleared { case_id: 1, flag_id: 1, reason: "r".into() },
+        ]
+    }
+
+    #[test]
+    fn recorded_type_names_are_the_kind_names_and_round_trip() {
+        for change in samples() {
+            let value = serde_json::to_value(&change).unwrap_or_default();
+            assert_eq!(value["type"], change.kind(), "{change:?}");
+            let back: Change =
+                serde_json::from_value(value).unwrap_or(Change::RemoveVoipEntry { id: 0 });
+            assert_eq!(back, change);
+        }
+        // The compact list rows: ~40 bytes of JSON per range in the audit record.
+        let row = serde_json::to_string(&IpListRow(
+            "203.0.113.0/24".into(),
+            "vpn".into(),
+            "NordVPN".into(),
+        ));
+        assert_eq!(row.unwrap_or_default(), r#"["203.0.113.0/24","vpn","NordVPN"]"#);
     }
 }

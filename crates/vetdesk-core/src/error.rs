@@ -1,6 +1,6 @@
-//! Errors. Each module has its own `thiserror` enum; `Error` gathers them for callers that
-//! only need one type, and gives every error a stable `ErrorCode` that the CLI maps to an exit
-//! code and the desktop app sends to the UI (which branches on the code, never on the text).
+//! The error every module shares: a value outside a closed set. Each module has its own
+//! `thiserror` enum besides (`StoreError`, `EvidenceError`, `TemplateError` …); the CLI maps
+//! them to exit codes and the desktop shell to the codes its UI branches on.
 
 /// A value that is not one of a closed set (a status, a role, a result …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -52,18 +52,6 @@ impl FromStr for Timestamp {
     }
 }
 
-impl rusqlite::types::ToSql for Timestamp {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        Ok(self.to_string().into())
-    }
-}
-
-impl rusqlite::types::FromSql for Timestamp {
-    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        value.as_str()?.parse().map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-    }
-}
-
 impl Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -77,8 +65,8 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
-/// Declares a closed set of values that travel as snake_case strings in JSON, in SQLite and
-/// on the command line, with a parser that names the accepted values when it refuses one.
+/// Declares a closed set of values that travel as snake_case strings in JSON, in the database
+/// and on the command line, with a parser that names the accepted values when it refuses one.
 macro_rules! text_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -98,17 +86,6 @@ macro_rules! text_enum {
             }
         }
 
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                value.as_str()?.parse().map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-            }
-        }
 
         impl ::std::str::FromStr for $name {
             type Err = crate::error::UnknownValue;
@@ -361,3 +338,88 @@ pub struct AuditRecord {
 
 /// The hash a chain starts from.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+text_enum! {
+    /// The input field a refusal of the store is about, named as the request (and the form
+    /// that sends it) names it: the store knows the field where it validates, so nobody
+    /// downstream has to read it out of the message. One name may serve several forms (`note`,
+    /// `name`); the form that sent the request knows which of its fields is meant.
+    pub enum Field {
+        // candidates (and the case opened with one)
+        ExternalId => "external_id",
+        LegalName => "legal_name",
+        OtherNames => "other_names",
+        Emails => "emails",
+        Phones => "phones",
+        HomeAddress => "home_address",
+        ShippingAddress => "shipping_address",
+        ClaimedLocation => "claimed_location",
+        TimeZone => "time_zone",
+        Role => "role",
+        VendorId => "vendor_id",
+        AppliedOn => "applied_on",
+        ApplicationIp => "application_ip",
+        Assignee => "assignee",
+        // users and vendors
+        Name => "name",
+        DisplayName => "display_name",
+        Contact => "contact",
+        AttestationNote => "attestation_note",
+        LastAuditOn => "last_audit_on",
+        // cases, checklist, notes, evidence
+        Reason => "reason",
+        Decision => "decision",
+        ItemId => "item_id",
+        Note => "note",
+        Text => "text",
+        Evidence => "evidence",
+        OriginalName => "original_name",
+        Description => "description",
+        // identity documents
+        IssuingCountry => "issuing_country",
+        Number => "number",
+        HolderName => "holder_name",
+        BirthDate => "birth_date",
+        ExpiryDate => "expiry_date",
+        Mrz => "mrz",
+        // interviews and reachable hours
+        HeldOn => "held_on",
+        StartedAt => "started_at",
+        Interviewer => "interviewer",
+        CameraOnThroughout => "camera_on_throughout",
+        Screenshots => "screenshots",
+        To => "to",
+        // E-Verify
+        Prerequisites => "prerequisites",
+        CaseNumber => "case_number",
+        CreatedOn => "created_on",
+        Agency => "agency",
+        MismatchOn => "mismatch_on",
+        NoticeGivenOn => "notice_given_on",
+        DecisionRecordedOn => "decision_recorded_on",
+        EmployeeContests => "employee_contests",
+        ReferredOn => "referred_on",
+        AgencyContactedOn => "agency_contacted_on",
+        ContinuanceSince => "continuance_since",
+        FollowedUpOn => "followed_up_on",
+        // references
+        Email => "email",
+        Phone => "phone",
+        Relationship => "relationship",
+        Company => "company",
+        // payment details
+        RoutingNumber => "routing_number",
+        AccountNumber => "account_number",
+        BankName => "bank_name",
+        AccountHolder => "account_holder",
+        // observed IPs and vendor audits
+        Ip => "ip",
+        SeenAt => "seen_at",
+        AuditedOn => "audited_on",
+        // indicator lists
+        ListName => "list_name",
+        File => "file",
+        Pattern => "pattern",
+        Label => "label",
+    }
+}

@@ -2,8 +2,9 @@
 import type { RaisedFlag } from "./RaisedFlag";
 
 /**
- * What a write did: the record it wrote, its place in the audit log, and the red flags the
- * store raised or cleared because of it (on this case or, for a shared identifier, another).
+ * What a write did, in short: the record it wrote, its place in the audit log, and the red
+ * flags the store raised or cleared because of it (on this case or, for a shared identifier,
+ * another). The one answer every write gives a UI.
  */
 export type Recorded = { 
 /**

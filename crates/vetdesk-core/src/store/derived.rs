@@ -1,51 +1,73 @@
-//! Derived data kept beside the state: the full-text search index. It is written in the same
-//! transaction as the change it follows, can be rebuilt from the tables at any time, and is
-//! not part of what `verify` compares.
+//! Derived data kept beside the state, written in the same transaction as the change it
+//! follows: the full-text index, the link keys (every normalised identifier of a candidate)
+//! and the address history. It can be rebuilt from the tables and the log, and is not part of
+//! what `verify` compares.
 
-use rusqlite::{Connection, params};
+use std::collections::BTreeSet;
+use std::net::IpAddr;
 
-use super::{Result, cases};
+use super::Result;
+use super::db::{Db, SearchEntry};
+use super::search::SearchKind;
+use super::tables::links::{self, Key};
+use super::tables::{audit, candidates, cases, lists, records};
 use crate::change::Change;
-use crate::model::{Candidate, Timestamp};
+use crate::checks::flags::view_address;
+use crate::checks::{email, phone};
+use crate::model::{Candidate, CandidateFields, CandidateId, CaseId, Timestamp};
+use crate::verification::{LinkKind, LinkRole, ObservedIp, PaymentRecord, Reference};
 
 /// Keeps the derived tables in step with one applied change.
-pub(crate) fn after_change(conn: &Connection, at: &Timestamp, change: &Change) -> Result<()> {
-    super::verification::after_change(conn, at, change)?;
+pub(crate) fn after_change(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> {
     match change {
-        Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
-            index_candidate(conn, *id)
+        Change::AddCandidate { id: Some(id), candidate }
+        | Change::UpdateCandidate { id, candidate } => {
+            index_links(db, *id)?;
+            record_addresses(db, *id, candidate, at)?;
+            index_candidate(db, *id)
         }
+        Change::AddReference { case_id, .. }
+        | Change::UpdateReference { case_id, .. }
+        | Change::RecordPayment { case_id, .. }
+        | Change::RecordObservedIp { case_id, .. } => match cases::get(db, *case_id)? {
+            Some(case) => index_links(db, case.candidate_id),
+            None => Ok(()),
+        },
         Change::AddNote { id: Some(id), case_id, text } => {
-            let candidate_id = candidate_of_case(conn, *case_id)?;
-            conn.execute(
-                "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
-                 VALUES ('note', ?1, ?2, ?3, '', ?4)",
-                params![id, case_id, candidate_id, text],
-            )?;
+            let candidate_id = candidate_of_case(db, *case_id)?;
+            db.search_put(&SearchEntry {
+                kind: SearchKind::Note,
+                ref_id: *id,
+                case_id: Some(*case_id),
+                candidate_id,
+                title: "",
+                body: text,
+            })?;
             Ok(())
         }
         Change::AttachEvidence { id: Some(id), case_id, original_name, description, .. } => {
-            let candidate_id = candidate_of_case(conn, *case_id)?;
-            conn.execute(
-                "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
-                 VALUES ('evidence', ?1, ?2, ?3, ?4, ?5)",
-                params![
-                    id,
-                    case_id,
-                    candidate_id,
-                    original_name,
-                    description.as_deref().unwrap_or("")
-                ],
-            )?;
+            let candidate_id = candidate_of_case(db, *case_id)?;
+            db.search_put(&SearchEntry {
+                kind: SearchKind::Evidence,
+                ref_id: *id,
+                case_id: Some(*case_id),
+                candidate_id,
+                title: original_name,
+                body: description.as_deref().unwrap_or(""),
+            })?;
             Ok(())
         }
         _ => Ok(()),
     }
 }
 
-fn candidate_of_case(conn: &Connection, case_id: i64) -> Result<i64> {
-    Ok(conn.query_row("SELECT candidate_id FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?)
+fn candidate_of_case(db: &dyn Db, case_id: CaseId) -> Result<CandidateId> {
+    cases::get(db, case_id)?
+        .map(|c| c.candidate_id)
+        .ok_or_else(|| super::StoreError::not_found("case", case_id))
 }
+
+// ---- the full-text index ----
 
 fn candidate_body(c: &Candidate) -> String {
     let f = &c.fields;
@@ -69,47 +91,148 @@ fn candidate_body(c: &Candidate) -> String {
     parts.join("\n")
 }
 
-fn index_candidate(conn: &Connection, id: i64) -> Result<()> {
-    let Some(candidate) = super::candidates::get(conn, id)? else {
+fn index_candidate(db: &dyn Db, id: CandidateId) -> Result<()> {
+    let Some(candidate) = candidates::get(db, id)? else {
         return Ok(());
     };
-    // A candidate's entry has rowid -id: FTS5 cannot index `ref_id`, so finding the old entry
-    // by it would scan the whole index on every candidate change (quadratic on an import).
-    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [-id])?;
-    conn.execute(
-        "INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
-         VALUES (?1, 'candidate', ?2, NULL, ?2, ?3, ?4)",
-        params![-id, id, candidate.fields.legal_name, candidate_body(&candidate)],
-    )?;
+    db.search_put(&SearchEntry {
+        kind: SearchKind::Candidate,
+        ref_id: id,
+        case_id: None,
+        candidate_id: id,
+        title: &candidate.fields.legal_name,
+        body: &candidate_body(&candidate),
+    })?;
     Ok(())
 }
 
-/// Rebuilds every derived table: the search index, and the link index and address history.
-#[allow(dead_code)]
-pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    super::verification::rebuild_derived(conn)?;
-    conn.execute("DELETE FROM search_index", [])?;
-    for candidate in super::candidates::list(conn)? {
-        index_candidate(conn, candidate.id)?;
+// ---- link keys ----
+
+fn phone_key(text: &str) -> Option<String> {
+    phone::normalize(text).ok().map(|n| n.e164)
+}
+
+fn email_key(text: &str) -> Option<String> {
+    email::comparison_key(text).ok()
+}
+
+/// The link key of an address and how it is shown (as Publication 28 writes it).
+fn address_key(text: &str) -> Option<(String, String)> {
+    let view = view_address(text);
+    let shown = view.normalized.map(|n| n.normalized).unwrap_or_default();
+    view.link_key.map(|k| (k, shown))
+}
+
+/// An IP address in the canonical form the store keeps and compares.
+pub(crate) fn ip_key(text: &str) -> Option<String> {
+    text.trim().parse::<IpAddr>().ok().map(|ip| lists::canonical(ip).to_string())
+}
+
+fn key(kind: LinkKind, value: String, role: LinkRole, record: Option<i64>) -> Key {
+    Key { kind, display: value.clone(), value, role, record }
+}
+
+fn candidate_keys(c: &CandidateFields, out: &mut Vec<Key>) {
+    for p in &c.phones {
+        out.extend(phone_key(p).map(|v| key(LinkKind::Phone, v, LinkRole::Phone, None)));
     }
-    let case_ids: Vec<i64> = conn
-        .prepare("SELECT id FROM cases")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for case_id in case_ids {
-        for note in cases::notes(conn, case_id)? {
-            after_change(
-                conn,
-                &note.created_at,
-                &Change::AddNote { id: Some(note.id), case_id, text: note.text },
-            )?;
+    for e in &c.emails {
+        out.extend(email_key(e).map(|v| key(LinkKind::Email, v, LinkRole::Email, None)));
+    }
+    let ip = c.application_ip.as_deref().and_then(ip_key);
+    out.extend(ip.map(|v| key(LinkKind::Ip, v, LinkRole::ApplicationIp, None)));
+    for (role, text) in
+        [(LinkRole::HomeAddress, &c.home_address), (LinkRole::ShippingAddress, &c.shipping_address)]
+    {
+        if let Some((value, display)) = text.as_deref().and_then(address_key) {
+            out.push(Key { kind: LinkKind::Address, value, role, record: None, display });
         }
-        for e in cases::evidence_of_case(conn, case_id)? {
-            conn.execute(
-                "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
-                 VALUES ('evidence', ?1, ?2, (SELECT candidate_id FROM cases WHERE id = ?2), ?3, ?4)",
-                params![e.id, case_id, e.original_name, e.description.unwrap_or_default()],
-            )?;
+    }
+}
+
+fn case_keys(db: &dyn Db, case_id: CaseId, out: &mut Vec<Key>) -> Result<()> {
+    for r in records::of::<Reference>(db, case_id)? {
+        let email = r.fields.email.as_deref().and_then(email_key);
+        out.extend(email.map(|v| key(LinkKind::Email, v, LinkRole::ReferenceEmail, Some(r.id))));
+        let phone = r.fields.phone.as_deref().and_then(phone_key);
+        out.extend(phone.map(|v| key(LinkKind::Phone, v, LinkRole::ReferencePhone, Some(r.id))));
+    }
+    for p in records::of::<PaymentRecord>(db, case_id)? {
+        out.push(Key {
+            kind: LinkKind::BankAccount,
+            value: p.fields.account_hash.clone(),
+            role: LinkRole::BankAccount,
+            record: Some(p.id),
+            display: format!(
+                "account {} (routing {})",
+                p.fields.account_masked, p.fields.routing_masked
+            ),
+        });
+    }
+    for o in records::of::<ObservedIp>(db, case_id)? {
+        let ip = ip_key(&o.fields.ip);
+        out.extend(ip.map(|v| key(LinkKind::Ip, v, LinkRole::ObservedIp, Some(o.id))));
+    }
+    Ok(())
+}
+
+/// Rewrites every identifier of one candidate from the state tables.
+fn index_links(db: &dyn Db, candidate_id: CandidateId) -> Result<()> {
+    links::remove_candidate(db, candidate_id)?;
+    let Some(candidate) = candidates::get(db, candidate_id)? else { return Ok(()) };
+    let mut keys = Vec::new();
+    candidate_keys(&candidate.fields, &mut keys);
+    for case in cases::of_candidate(db, candidate_id)? {
+        case_keys(db, case.id, &mut keys)?;
+    }
+    let mut seen = BTreeSet::new();
+    for k in keys {
+        // The same phone written twice on one record is one identifier.
+        if seen.insert((k.kind, k.value.clone(), k.role, k.record)) {
+            links::insert(db, candidate_id, &k)?;
+        }
+    }
+    Ok(())
+}
+
+// ---- address history ----
+
+/// Appends the candidate's addresses to the history where they differ from the last entry.
+fn record_addresses(
+    db: &dyn Db,
+    candidate_id: CandidateId,
+    c: &CandidateFields,
+    at: &Timestamp,
+) -> Result<()> {
+    for (role, address) in
+        [(LinkRole::HomeAddress, &c.home_address), (LinkRole::ShippingAddress, &c.shipping_address)]
+    {
+        let changed = match links::last_address(db, candidate_id, role)? {
+            None => address.is_some(),
+            Some(previous) => previous != *address,
+        };
+        if changed {
+            links::insert_address(db, candidate_id, role, address.as_deref(), at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the link keys from the state tables and the address history from the candidate
+/// changes in the audit log (the only place earlier addresses are kept). Run when a database
+/// from before these tables is opened.
+pub(crate) fn rebuild_links(db: &dyn Db) -> Result<()> {
+    links::clear(db)?;
+    for id in candidates::ids(db)? {
+        index_links(db, id)?;
+    }
+    for (at, text) in audit::candidate_changes(db)? {
+        match serde_json::from_str(&text)? {
+            Change::AddCandidate { id: Some(id), candidate }
+            | Change::UpdateCandidate { id, candidate } => {
+                record_addresses(db, id, &candidate, &at)?;
+            }
+            _ => {}
         }
     }
     Ok(())

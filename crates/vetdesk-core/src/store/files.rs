@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Applied, Result, Store, StoreError, cases};
+use super::{Applied, Result, Store, StoreError};
 use crate::change::{Change, StoredFile};
 use crate::evidence::{EvidenceFiles, Limits, Sha256Hex};
 use crate::model::{CaseId, CaseStatus, EvidenceId};
@@ -33,7 +33,7 @@ impl Store {
         let original_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| StoreError::Invalid(format!("{} is not a file", path.display())))?;
+            .ok_or_else(|| StoreError::invalid(format!("{} is not a file", path.display())))?;
         let limits = Limits { max_bytes: self.config.evidence_max_bytes };
         let ingested = self.files().ingest_path(path, &limits, progress)?;
         let file = StoredFile {
@@ -50,19 +50,22 @@ impl Store {
     }
 
     fn precheck_attach(&self, actor: &str, case_id: CaseId) -> Result<()> {
-        let conn = self.read();
-        match super::users::get(&conn, actor)? {
-            Some(user) if user.active => {}
-            _ => return Err(StoreError::UnknownActor(actor.to_string())),
-        }
-        let case =
-            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-        if case.status == CaseStatus::Closed {
-            return Err(StoreError::Conflict(format!(
-                "case {case_id} is closed; a compliance officer must reopen it first"
-            )));
-        }
-        Ok(())
+        self.read(|r| {
+            match r.user(actor) {
+                Ok(user) if user.active => {}
+                Ok(_) | Err(StoreError::NotFound { .. }) => {
+                    return Err(StoreError::UnknownActor(actor.to_string()));
+                }
+                Err(e) => return Err(e),
+            }
+            let case = r.case(case_id)?;
+            if case.status == CaseStatus::Closed {
+                return Err(StoreError::conflict(format!(
+                    "case {case_id} is closed; a compliance officer must reopen it first"
+                )));
+            }
+            Ok(())
+        })
     }
 
     /// Copies an evidence file to `dest`, checking its hash on the way; returns the bytes copied.
@@ -74,5 +77,5 @@ impl Store {
 }
 
 pub(crate) fn parse_sha(text: &str) -> Result<Sha256Hex> {
-    text.parse().map_err(|e| StoreError::Invalid(format!("{e}")))
+    text.parse().map_err(|e| StoreError::invalid(format!("{e}")))
 }

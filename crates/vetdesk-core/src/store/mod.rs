@@ -1,71 +1,74 @@
-//! The case store: one SQLite database and the evidence files beside it, in one data directory.
+//! The case store: one database and the evidence files beside it, in one data directory.
 //! Every write is a `Change` applied through `Store::apply`, which writes the new state and its
-//! audit record in one transaction (DESIGN.md principle 1). Reads go through a second
-//! connection so that a long read never waits on a write, and the other way round.
+//! audit record in one transaction (docs/architecture.md, "The one door"); every read runs in
+//! one read transaction through a `Reader`. All SQL sits behind the seam in `db`
+//! (README.md here), so that another database can be added beside SQLite.
 //!
-//! The store is the one interface to persistence; a shared server (PostgreSQL) for teams that
-//! outgrow one machine would sit behind these same methods.
+//! Layout: `db` the seam and the SQLite backend; `tables` one query module per table; `apply`
+//! the write path by area; `rules` the rules apply enforces and a UI asks about; `reader` and
+//! `views` the reads; `write` the write API; `engine` the red-flag engine; `derived` the search
+//! index and link keys; `verify` the proof that the tables say what the log says.
 
 mod apply;
-pub mod audit;
-mod candidates;
-mod cases;
 mod config;
+mod db;
 mod derived;
+mod engine;
 mod files;
-mod schema;
+mod reader;
+pub mod rules;
 mod search;
-mod snapshot;
-mod users;
-mod vendors;
-mod verification;
+mod secret;
+mod tables;
 mod verify;
+mod views;
+mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-pub use cases::{
-    CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress, StatusMove,
-};
+pub use crate::chain::StoredAuditRecord;
+pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::Config;
-pub use search::SearchHit;
-pub use snapshot::{Snapshot, StoredAuditRecord};
-pub use verification::secret::KEY_FILE as PAYMENT_KEY_FILE;
-pub use verification::{
-    CaseVerification, DocumentView, EVERIFY_PREREQUISITES, EVerifyView, MAX_IP_LIST_ROWS,
-    ObservedIpView,
+pub use db::{DbError, DbErrorKind};
+pub use reader::Reader;
+pub use rules::{
+    Action, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Permissions,
+    ResultOption, StatusMove,
 };
-pub use verify::{Problem, ProblemKind, VerifyReport};
+pub use search::{SearchHit, SearchKind};
+pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
+pub use verify::{ChainSummary, Problem, ProblemKind, VerifyReport};
+pub use views::{
+    CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
+};
+pub use write::{ImportOutcome, ImportedRow, NewCase};
 
-use crate::change::Change;
 use crate::error::UnknownValue;
-use crate::import::{ImportFile, ImportRow, RowError};
-use crate::model::{
-    AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, CaseKind, Chain, Evidence,
-    EvidenceId, Note, Priority, Timestamp, User, Vendor, VendorId,
-};
+use crate::import::RowError;
+use crate::model::{Field, Timestamp};
 use crate::template::TemplateError;
+use db::Backend;
+use db::sqlite::SqliteBackend;
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "vetdesk.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Input that cannot be accepted; the message says what and where.
-    #[error("{0}")]
-    Invalid(String),
+    /// Input that cannot be accepted; the message says what and where, `field` which input
+    /// field it is about when it is about one.
+    #[error("{message}")]
+    Invalid { field: Option<Field>, message: String },
     #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String },
+    NotFound { what: &'static str, id: String, field: Option<Field> },
     #[error("{actor} ({role}) may not {action}")]
     Forbidden { actor: String, role: String, action: String },
     /// The change contradicts the current state (e.g. a status move that is not allowed).
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict { field: Option<Field>, message: String },
     #[error(
         "no user named {0:?}; pass --as USER (or set VETDESK_USER) with a user from `vetdesk user list`"
     )]
@@ -97,7 +100,7 @@ pub enum StoreError {
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(#[from] DbError),
     #[error("could not encode a change: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -107,7 +110,34 @@ impl StoreError {
         StoreError::Io { context: context.into(), source }
     }
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
-        StoreError::NotFound { what, id: id.to_string() }
+        StoreError::NotFound { what, id: id.to_string(), field: None }
+    }
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        StoreError::Invalid { field: None, message: message.into() }
+    }
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
+        StoreError::Conflict { field: None, message: message.into() }
+    }
+
+    /// The same refusal, about `field` (no effect on errors that are not refusals of input).
+    pub(crate) fn at(mut self, at: Field) -> Self {
+        match &mut self {
+            StoreError::Invalid { field, .. }
+            | StoreError::Conflict { field, .. }
+            | StoreError::NotFound { field, .. } => *field = Some(at),
+            _ => {}
+        }
+        self
+    }
+
+    /// The input field a refusal is about, when it is about one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            StoreError::Invalid { field, .. }
+            | StoreError::Conflict { field, .. }
+            | StoreError::NotFound { field, .. } => *field,
+            _ => None,
+        }
     }
 }
 
@@ -172,8 +202,8 @@ impl DataDir {
             return Ok(DataDir::new(dir));
         }
         dirs::data_dir().map(|d| DataDir::new(d.join("vetdesk"))).ok_or_else(|| {
-            StoreError::Invalid(
-                "no platform data directory; pass --data-dir or set VETDESK_DATA_DIR".into(),
+            StoreError::invalid(
+                "no platform data directory; pass --data-dir or set VETDESK_DATA_DIR",
             )
         })
     }
@@ -185,53 +215,11 @@ impl DataDir {
     }
 }
 
-/// The case to open with a new candidate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct NewCase {
-    pub kind: CaseKind,
-    pub assignee: Option<String>,
-    pub priority: Priority,
-    pub due_on: Option<chrono::NaiveDate>,
-}
-
-/// What an import did, row by row.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportOutcome {
-    pub created: Vec<ImportedRow>,
-    pub updated: Vec<ImportedRow>,
-    pub unchanged: Vec<ImportedRow>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ImportedRow {
-    pub line: u64,
-    pub candidate_id: CandidateId,
-    /// The pre-hire case opened for a new candidate.
-    pub case_id: Option<CaseId>,
-}
-
-enum RowOutcome {
-    Created(ImportedRow),
-    Updated(ImportedRow),
-    Unchanged(ImportedRow),
-}
-
-/// What `apply` returns for each change: the change as recorded and its audit record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
-pub struct Applied {
-    pub change: Change,
-    pub record: AuditRecord,
-    /// Red flags the change raised or cleared, applied right after it in the same transaction
-    /// (each with its own audit record in the case's chain).
-    pub flags: Vec<Applied>,
-}
-
 pub struct Store {
     dir: DataDir,
     config: Config,
     clock: Clock,
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    backend: Box<dyn Backend>,
 }
 
 impl Store {
@@ -247,23 +235,12 @@ impl Store {
             StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
         })?;
         let config = Config::load(&dir.config_file())?;
-        let mut writer = Connection::open(&db_path)?;
-        schema::configure(&writer)?;
-        schema::enable_wal(&writer)?;
-        let before: u32 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        schema::migrate(&mut writer)?;
-        if before == 1 {
+        let (backend, found) = SqliteBackend::open(&db_path)?;
+        if found == 1 {
             // The link index and address history arrived with schema 2: build them for the
             // candidates already there.
-            let tx = writer.transaction()?;
-            verification::rebuild_derived(&tx)?;
-            tx.commit()?;
+            backend.write(&mut |db| derived::rebuild_links(db))?;
         }
-        let reader = Connection::open_with_flags(
-            &db_path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        schema::configure(&reader)?;
         // Temp files of an ingest that was killed mid-way are harmless but take space.
         match crate::evidence::EvidenceFiles::new(&dir.root).remove_stale_temp() {
             Ok(0) => {}
@@ -272,7 +249,7 @@ impl Store {
             }
             Err(e) => tracing::warn!(error = %e, "could not clean the temp folder"),
         }
-        Ok(Store { dir, config, clock, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        Ok(Store { dir, config, clock, backend: Box::new(backend) })
     }
 
     /// A store in a new temporary directory, removed when the returned guard is dropped.
@@ -293,334 +270,17 @@ impl Store {
         &self.clock
     }
     pub fn schema_version(&self) -> u32 {
-        schema::latest_version()
+        SqliteBackend::schema_version()
     }
 
-    fn read(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a half-done write behind (SQLite rolls
-        // back), so a poisoned lock is still safe to use.
-        self.reader.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The one door for writes: applies one change as `actor`.
-    pub fn apply(&self, actor: &str, change: Change) -> Result<Applied> {
-        let mut applied = self.apply_all(actor, vec![change])?;
-        applied.pop().ok_or_else(|| StoreError::Invalid("nothing to apply".into()))
-    }
-
-    /// Applies several changes as one transaction: all of them or none. Stops at the first
-    /// change that is refused.
-    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()), err)]
-    pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
-        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = self.clock.now();
-        let mut applied = Vec::with_capacity(changes.len());
-        for change in changes {
-            if change.is_internal() {
-                return Err(StoreError::Invalid(format!(
-                    "{} changes are made by the store itself when the facts under a flag change",
-                    change.kind()
-                )));
-            }
-            applied.push(self.apply_in(&tx, actor, &at, change)?);
-        }
-        tx.commit()?;
-        Ok(applied)
-    }
-
-    /// Checks, writes and records one change inside a transaction.
-    fn apply_in(
-        &self,
-        tx: &Connection,
-        actor: &str,
-        at: &Timestamp,
-        change: Change,
-    ) -> Result<Applied> {
-        let acting = apply::acting_user(tx, actor, &change)?;
-        let resolved = apply::resolve(tx, &acting, at, &self.dir.root, &self.config, change)?;
-        // Cases whose flags the change may touch, asked before the write (a value being
-        // replaced) and after it (the new value); flag changes themselves touch nothing.
-        let mut watched = verification::watch(tx, &resolved)?;
-        apply::write_effects(tx, at, &acting.name, &resolved)?;
-        derived::after_change(tx, at, &resolved)?;
-        let value = serde_json::to_value(&resolved)?;
-        let record = audit::append(tx, resolved.chain(), at, &acting.name, &value)?;
-        tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
-        watched.extend(verification::watch(tx, &resolved)?);
-        let mut flags = Vec::new();
-        for case_id in watched {
-            for flag_change in verification::reflag(tx, case_id, at, &self.config)? {
-                flags.push(self.apply_in(tx, &acting.name, at, flag_change)?);
-            }
-        }
-        Ok(Applied { change: resolved, record, flags })
-    }
-
-    /// Adds a candidate and, when asked, opens a case for them, in one transaction: a
-    /// candidate is never left without the case the user asked for.
-    pub fn add_candidate(
-        &self,
-        actor: &str,
-        candidate: CandidateFields,
-        case: Option<NewCase>,
-    ) -> Result<Vec<Applied>> {
-        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = self.clock.now();
-        let added = self.apply_in(&tx, actor, &at, Change::AddCandidate { id: None, candidate })?;
-        let mut applied = vec![added];
-        if let (Some(case), Change::AddCandidate { id: Some(candidate_id), .. }) =
-            (case, &applied[0].change)
-        {
-            let opened = self.apply_in(
-                &tx,
-                actor,
-                &at,
-                Change::OpenCase {
-                    id: None,
-                    candidate_id: *candidate_id,
-                    kind: case.kind,
-                    assignee: case.assignee,
-                    priority: case.priority,
-                    due_on: case.due_on,
-                    template: None,
-                },
-            )?;
-            applied.push(opened);
-        }
-        tx.commit()?;
-        Ok(applied)
-    }
-
-    /// Imports candidates from a parsed file, all or nothing: a row whose `external_id` is new
-    /// adds a candidate (and, with `open_cases`, opens a pre-hire case for them); a known one
-    /// updates the columns the file has; an unchanged one is left alone. Every refused row is
-    /// reported with its line, and then nothing is written.
-    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()), err)]
-    pub fn import_candidates(
-        &self,
-        actor: &str,
-        file: &ImportFile,
-        open_cases: bool,
-    ) -> Result<ImportOutcome> {
-        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = self.clock.now();
-        let mut outcome = ImportOutcome::default();
-        let mut errors = Vec::new();
-        for row in &file.rows {
-            // Each row in a savepoint: a refused row leaves nothing behind, and the rows after
-            // it are still checked so that the user sees every problem at once.
-            let sp = tx.savepoint()?;
-            match self.import_row(&sp, actor, &at, file, row, open_cases) {
-                Ok(result) => {
-                    sp.commit()?;
-                    match result {
-                        RowOutcome::Created(line) => outcome.created.push(line),
-                        RowOutcome::Updated(line) => outcome.updated.push(line),
-                        RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
-                    }
-                }
-                Err(e) => errors.push(RowError { line: row.line, message: e.to_string() }),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(StoreError::Rows(errors));
-        }
-        tx.commit()?;
-        Ok(outcome)
-    }
-
-    fn import_row(
-        &self,
-        tx: &Connection,
-        actor: &str,
-        at: &Timestamp,
-        file: &ImportFile,
-        row: &ImportRow,
-        open_cases: bool,
-    ) -> Result<RowOutcome> {
-        let existing = candidates::by_external_id(tx, &row.external_id)?;
-        let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
-        fields.external_id = Some(row.external_id.clone());
-        fields.legal_name = row.full_name.clone();
-        if file.has("email") {
-            fields.emails = row.emails.clone();
-        }
-        if file.has("phone") {
-            fields.phones = row.phones.clone();
-        }
-        let set = |column: &str, field: &mut Option<String>, value: &Option<String>| {
-            if file.has(column) {
-                field.clone_from(value);
-            }
-        };
-        set("home_address", &mut fields.home_address, &row.home_address);
-        set("shipping_address", &mut fields.shipping_address, &row.shipping_address);
-        set("claimed_location", &mut fields.claimed_location, &row.claimed_location);
-        set("ip_address", &mut fields.application_ip, &row.ip_address);
-        set("role", &mut fields.role, &row.role);
-        if file.has("applied_on") {
-            fields.applied_on = row.applied_on;
-        }
-        if file.has("vendor") {
-            fields.vendor_id = match &row.vendor {
-                None => None,
-                Some(name) => Some(
-                    vendors::find(tx, name)?
-                        .ok_or_else(|| {
-                            StoreError::Invalid(format!(
-                                "vendor {name:?} is not known (add it with `vetdesk vendor add`)"
-                            ))
-                        })?
-                        .id,
-                ),
-            };
-        }
-        let make = |change| self.apply_in(tx, actor, at, change);
-        match existing {
-            Some(current) => {
-                // Compare after the same tidying the store applies, so cosmetic differences
-                // (spaces, repeated entries) do not count as a change.
-                let tidy = apply::check_candidate(tx, &fields, at, Some(current.id))?;
-                if tidy == current.fields {
-                    return Ok(RowOutcome::Unchanged(ImportedRow {
-                        line: row.line,
-                        candidate_id: current.id,
-                        case_id: None,
-                    }));
-                }
-                make(Change::UpdateCandidate { id: current.id, candidate: fields })?;
-                Ok(RowOutcome::Updated(ImportedRow {
-                    line: row.line,
-                    candidate_id: current.id,
-                    case_id: None,
-                }))
-            }
-            None => {
-                let added = make(Change::AddCandidate { id: None, candidate: fields })?;
-                let Change::AddCandidate { id: Some(candidate_id), .. } = added.change else {
-                    return Err(StoreError::Corrupt("an added candidate has no id".into()));
-                };
-                let mut case_id = None;
-                if open_cases {
-                    let opened = make(Change::OpenCase {
-                        id: None,
-                        candidate_id,
-                        kind: CaseKind::PreHire,
-                        assignee: None,
-                        priority: Priority::Normal,
-                        due_on: None,
-                        template: None,
-                    })?;
-                    if let Change::OpenCase { id, .. } = opened.change {
-                        case_id = id;
-                    }
-                }
-                Ok(RowOutcome::Created(ImportedRow { line: row.line, candidate_id, case_id }))
-            }
-        }
-    }
-
-    // ---- reads ----
-
-    pub fn users(&self) -> Result<Vec<User>> {
-        users::list(&self.read())
-    }
-    pub fn user(&self, name: &str) -> Result<User> {
-        users::get(&self.read(), name)?.ok_or_else(|| StoreError::not_found("user", name))
-    }
-    pub fn vendors(&self) -> Result<Vec<Vendor>> {
-        vendors::list(&self.read())
-    }
-    pub fn vendor(&self, id: VendorId) -> Result<Vendor> {
-        vendors::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("vendor", id))
-    }
-    /// A vendor by id (digits) or by name (case-insensitive).
-    pub fn find_vendor(&self, key: &str) -> Result<Vendor> {
-        vendors::find(&self.read(), key)?.ok_or_else(|| StoreError::not_found("vendor", key))
-    }
-    pub fn candidates(&self) -> Result<Vec<Candidate>> {
-        candidates::list(&self.read())
-    }
-    pub fn candidate(&self, id: CandidateId) -> Result<Candidate> {
-        candidates::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("candidate", id))
-    }
-    pub fn candidate_by_external_id(&self, external_id: &str) -> Result<Option<Candidate>> {
-        candidates::by_external_id(&self.read(), external_id)
-    }
-    pub fn case(&self, id: CaseId) -> Result<Case> {
-        cases::get(&self.read(), id)?.ok_or_else(|| StoreError::not_found("case", id))
-    }
-    pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        cases::list(&self.read(), filter, self.clock.now().date())
-    }
-    pub fn cases_of_candidate(&self, candidate_id: CandidateId) -> Result<Vec<Case>> {
-        cases::of_candidate(&self.read(), candidate_id)
-    }
-    pub fn case_detail(&self, id: CaseId) -> Result<CaseDetail> {
-        cases::detail(&self.read(), id, self.clock.now().date())
-    }
-    pub fn checklist(&self, id: CaseId) -> Result<Vec<ChecklistEntry>> {
-        let conn = self.read();
-        let case = cases::get(&conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
-        cases::checklist(&conn, &case)
-    }
-    pub fn notes(&self, case_id: CaseId) -> Result<Vec<Note>> {
-        cases::notes(&self.read(), case_id)
-    }
-    pub fn evidence(&self, id: EvidenceId) -> Result<Evidence> {
-        cases::evidence_by_id(&self.read(), id)?
-            .ok_or_else(|| StoreError::not_found("evidence", id))
-    }
-    pub fn evidence_of_case(&self, case_id: CaseId) -> Result<Vec<Evidence>> {
-        cases::evidence_of_case(&self.read(), case_id)
-    }
-    /// The records of one chain, oldest first.
-    pub fn audit(&self, chain: Chain) -> Result<Vec<AuditRecord>> {
-        audit::chain_records(&self.read(), chain)
-    }
-    /// The hash of the last record of a chain (the genesis hash for an empty chain).
-    pub fn chain_head(&self, chain: Chain) -> Result<String> {
-        Ok(audit::chain_tip(&self.read(), chain)?.1)
-    }
-    /// Records applied after `after_id` (by any process), oldest first.
-    pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {
-        audit::records_since(&self.read(), after_id, limit)
-    }
-    /// The id of the newest audit record (0 when there is none): `audit_since` from here
-    /// reports only later changes.
-    pub fn audit_last_id(&self) -> Result<i64> {
-        audit::last_id(&self.read())
-    }
-    /// The status moves of a case as `actor` sees them: every status it could go to next, each
-    /// with the reason the store would refuse it, if any.
-    pub fn status_moves(&self, case_id: CaseId, actor: &str) -> Result<Vec<StatusMove>> {
-        let conn = self.read();
-        let user = match users::get(&conn, actor)? {
-            Some(user) if user.active => user,
-            _ => return Err(StoreError::UnknownActor(actor.to_string())),
-        };
-        let case =
-            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-        apply::status_moves(&conn, &user, &case, &self.clock.now(), &self.config)
-    }
-    /// Full-text search over candidates, notes and evidence descriptions, best match first.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        search::search(&self.read(), query, limit)
-    }
     /// Recomputes every audit chain, replays the log against the tables, and re-hashes every
     /// evidence file. Never changes anything.
     pub fn verify(&self) -> Result<VerifyReport> {
-        // A connection of its own: FTS5's integrity check reads a cached index structure
-        // that a long-lived connection may hold from before another connection's writes,
-        // and reports a false checksum mismatch.
-        let conn = Connection::open_with_flags(
-            self.dir.database(),
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        schema::configure(&conn)?;
-        verify::verify(&conn, &self.dir)
+        let mut report = None;
+        self.backend.read_fresh(&mut |db| {
+            report = Some(verify::verify(db, &self.dir)?);
+            Ok(())
+        })?;
+        report.ok_or_else(|| StoreError::Corrupt("the verification did not run".into()))
     }
 }

@@ -1,21 +1,15 @@
-//! Full-text search over candidates, notes and evidence descriptions (SQLite FTS5, BM25
-//! ranking, diacritics folded so that "Zoe" finds "Zoë").
+//! Full-text search over candidates, notes and evidence descriptions: what a user types becomes
+//! words (so that no input can be a syntax error of the index's query language), the backend's
+//! full-text index finds them (SQLite: FTS5 with BM25 ranking, diacritics folded so that "Zoe"
+//! finds "Zoë").
 
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::db::Db;
+pub use super::db::SearchKind;
 use super::{Result, StoreError};
-use crate::model::text_enum;
 use crate::model::{CandidateId, CaseId};
-
-text_enum! {
-    pub enum SearchKind {
-        Candidate => "candidate",
-        Note => "note",
-        Evidence => "evidence",
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct SearchHit {
@@ -33,77 +27,59 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// Turns what a user typed into an FTS5 query that cannot be a syntax error: every word is
-/// quoted (so `AND`, `-`, `:` and quotes are plain text), words must all match, and the last
-/// word also matches as a prefix so results come while typing.
-pub(crate) fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
+/// The words of what a user typed: letters and digits with `@ . + _` inside (emails, phone
+/// numbers and names stay whole), dots trimmed at the ends.
+pub(crate) fn words(input: &str) -> Vec<String> {
+    input
         .split(|c: char| !(c.is_alphanumeric() || c == '@' || c == '.' || c == '+' || c == '_'))
         .map(|w| w.trim_matches('.'))
         .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"", w.replace('"', "")))
-        .collect();
-    let (last, rest) = words.split_last()?;
-    let mut terms: Vec<String> = rest.to_vec();
-    terms.push(format!("{last}*"));
-    Some(terms.join(" "))
+        .map(str::to_string)
+        .collect()
 }
 
-pub(crate) fn search(conn: &Connection, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
-    let Some(query) = fts_query(input) else {
-        return Err(StoreError::Invalid("search needs at least one word".into()));
-    };
-    let mut stmt = conn.prepare(
-        "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, p.legal_name, s.title,
-                snippet(search_index, 5, '[', ']', '…', 12), bm25(search_index, 0, 0, 0, 0, 8.0, 1.0),
-                (SELECT max(c.id) FROM cases c WHERE c.candidate_id = s.candidate_id)
-         FROM search_index s
-         JOIN candidates p ON p.id = s.candidate_id
-         WHERE search_index MATCH ?1
-         ORDER BY bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), s.ref_id
-         LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![query, limit as i64], |r| {
-        let kind: SearchKind = r.get(0)?;
-        let case_id: Option<i64> = r.get(2)?;
-        let newest_case: Option<i64> = r.get(8)?;
-        let title: String = r.get(5)?;
-        let snippet: String = r.get(6)?;
-        let rank: f64 = r.get(7)?;
-        Ok(SearchHit {
-            kind,
-            ref_id: r.get(1)?,
-            case_id: case_id.or(newest_case),
-            candidate_id: r.get(3)?,
-            candidate_name: r.get(4)?,
+pub(crate) fn search(db: &dyn Db, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let words = words(input);
+    if words.is_empty() {
+        return Err(StoreError::invalid("search needs at least one word"));
+    }
+    Ok(db
+        .search(&words, limit)?
+        .into_iter()
+        .map(|row| SearchHit {
+            kind: row.kind,
+            ref_id: row.ref_id,
+            case_id: row.case_id.or(row.newest_case),
+            candidate_id: row.candidate_id,
+            candidate_name: row.candidate_name,
             // A hit in the title has no body snippet worth showing; show the title then.
-            snippet: if snippet.contains('[') { snippet } else { title.clone() },
-            title,
-            score: -rank,
+            snippet: if row.snippet.contains('[') { row.snippet } else { row.title.clone() },
+            title: row.title,
+            score: row.score,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::words;
 
     #[test]
-    fn user_input_becomes_a_safe_prefix_query() {
-        let cases = [
-            ("anna", Some("\"anna\"*")),
-            ("Anna Maria", Some("\"Anna\" \"Maria\"*")),
-            ("a.b+tag@gmail.com", Some("\"a.b+tag@gmail.com\"*")),
-            ("NOT AND OR", Some("\"NOT\" \"AND\" \"OR\"*")),
-            ("\"unbalanced", Some("\"unbalanced\"*")),
-            ("name:x -y", Some("\"name\" \"x\" \"y\"*")),
-            ("   ", None),
-            ("***", None),
-            ("Zoë", Some("\"Zoë\"*")),
+    fn user_input_becomes_plain_words() {
+        let cases: &[(&str, &[&str])] = &[
+            ("anna", &["anna"]),
+            ("Anna Maria", &["Anna", "Maria"]),
+            ("a.b+tag@gmail.com", &["a.b+tag@gmail.com"]),
+            ("NOT AND OR", &["NOT", "AND", "OR"]),
+            ("\"unbalanced", &["unbalanced"]),
+            ("name:x -y", &["name", "x", "y"]),
+            ("   ", &[]),
+            ("***", &[]),
+            ("Zoë", &["Zoë"]),
+            ("...end.", &["end"]),
         ];
         for (input, expected) in cases {
-            assert_eq!(fts_query(input).as_deref(), expected, "{input:?}");
+            assert_eq!(words(input), *expected, "{input:?}");
         }
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{ReportError, ReportOptions, Verification};
-use crate::pack::chain::{self, ChainHead, ChainRecord};
+use vetdesk_core::chain::{self, ChainHead, ChainRecord};
 use vetdesk_core::model::{CaseId, Chain, User};
 use vetdesk_core::store::{CaseDetail, Store, StoredAuditRecord};
 use vetdesk_core::template::{self, Template};
@@ -34,7 +34,7 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let (detail, audit, users, verification) = store.snapshot(options.generated_at, |s| {
+        let (detail, audit, users, verification) = store.read_at(options.generated_at, |s| {
             Ok::<_, ReportError>((
                 s.case_detail(case_id)?,
                 s.audit_stored(Chain::Case(case_id))?,

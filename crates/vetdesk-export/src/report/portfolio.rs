@@ -141,7 +141,7 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
         ReportError::Invalid(format!("{} is past the last supported date", options.to))
     })?;
     let as_of = options.generated_at.date();
-    let read = store.snapshot(options.generated_at, |s| {
+    let read = store.read_at(options.generated_at, |s| {
         let cases = s.cases_opened_between(start_of(options.from), start_of(end))?;
         let summaries: BTreeMap<CaseId, _> =
             s.cases(&CaseFilter::default())?.into_iter().map(|c| (c.id, c)).collect();

@@ -92,7 +92,7 @@ describe("ImportPage", () => {
       .mockResolvedValueOnce({ outcome: "refused", errors: [{ line: 2, message: 'vendor "Acme Staffing" is not known' }] })
       .mockResolvedValueOnce({
         outcome: "imported",
-        result: { created: [{ line: 2, candidate_id: 5, case_id: 6 }], updated: [], unchanged: [] },
+        result: { created: [{ line: 2, candidate_id: 5, case_id: 6 }], updated: [], unchanged: [], raised: [], cleared: 0 },
       });
     const events = await choose();
 

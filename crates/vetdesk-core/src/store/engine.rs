@@ -8,9 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use chrono::NaiveTime;
-use rusqlite::{Connection, params};
 
-use super::{links, lists, records};
+use super::db::Db;
+use super::derived::ip_key;
+use super::tables::{candidates, cases, checklist, links, lists, records, vendors};
+use super::{Config, Result, StoreError};
 use crate::change::Change;
 use crate::checks::flags::{
     self, CaseFacts, IP_ANONYMISING, IP_COUNTRY_MISMATCH, IpFacts, IpSighting, PHONE_VOIP,
@@ -18,19 +20,21 @@ use crate::checks::flags::{
 };
 use crate::checks::iprange::{IpIndex, IpRangeEntry};
 use crate::checks::phone::VoipRule;
-use crate::model::{CandidateId, Case, CaseId, CaseStatus, Timestamp, VendorId};
-use crate::store::{Config, Result, candidates, cases, vendors};
-use crate::verification::{FlagFields, IpContext, IpListRow};
+use crate::model::{CandidateId, Case, CaseId, CaseStatus, Chain, Timestamp, VendorId};
+use crate::verification::{
+    EVerifyCase, Flag, FlagFields, IdentityDocument, Interview, IpContext, IpListRow, LinkKind,
+    ObservedIp, PaymentRecord, Reference, VendorAudit, VendorAuditStatus,
+};
 
-/// Everything the rules look at for one case, as of `today`.
+/// Everything the rules look at for one case, as of `at`.
 pub(crate) fn gather(
-    conn: &Connection,
+    db: &dyn Db,
     case: &Case,
     at: &Timestamp,
     config: &Config,
 ) -> Result<CaseFacts> {
-    let candidate = candidates::get(conn, case.candidate_id)?.ok_or_else(|| {
-        crate::store::StoreError::Corrupt(format!("case {} names a missing candidate", case.id))
+    let candidate = candidates::get(db, case.candidate_id)?.ok_or_else(|| {
+        StoreError::Corrupt(format!("case {} names a missing candidate", case.id))
     })?;
     let c = &candidate.fields;
     let mut f = CaseFacts::new(at.date(), candidate.id, &c.legal_name);
@@ -40,28 +44,18 @@ pub(crate) fn gather(
     f.home_address = c.home_address.clone();
     f.shipping_address = c.shipping_address.clone();
     f.phones = c.phones.clone();
-    f.voip_list = lists::voip_list(conn)?;
-    f.offer_accepted_at = conn
-        .query_row(
-            "SELECT recorded_at FROM checklist_items
-             WHERE case_id = ?1 AND item_id = 'offer-accepted' AND result = 'pass'",
-            [case.id],
-            |r| r.get(0),
-        )
-        .or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(None),
-            other => Err(other),
-        })?;
-    f.address_history = links::address_history(conn, candidate.id)?;
-    f.documents = records::documents(conn, case.id)?;
-    f.interviews = records::interviews(conn, case.id)?;
-    f.reachable_hours = records::reachable_hours(conn, case.id)?;
-    f.everify = records::everify_cases(conn, case.id)?;
-    f.references = records::references(conn, case.id)?;
-    f.payments = records::payments(conn, case.id)?;
+    f.voip_list = lists::voip_list(db)?;
+    f.offer_accepted_at = checklist::passed_at(db, case.id, "offer-accepted")?;
+    f.address_history = links::address_history(db, candidate.id)?;
+    f.documents = records::of::<IdentityDocument>(db, case.id)?;
+    f.interviews = records::of::<Interview>(db, case.id)?;
+    f.reachable_hours = records::reachable_hours(db, case.id)?;
+    f.everify = records::of::<EVerifyCase>(db, case.id)?;
+    f.references = records::of::<Reference>(db, case.id)?;
+    f.payments = records::of::<PaymentRecord>(db, case.id)?;
 
     let mut sightings: BTreeMap<String, Vec<IpSighting>> = BTreeMap::new();
-    if let Some(ip) = c.application_ip.as_deref().and_then(links::ip_key) {
+    if let Some(ip) = c.application_ip.as_deref().and_then(ip_key) {
         let seen_at = c
             .applied_on
             .map(|d| Timestamp::from_datetime(d.and_time(NaiveTime::MIN).and_utc()))
@@ -72,7 +66,7 @@ pub(crate) fn gather(
             record: None,
         });
     }
-    for o in records::observed_ips(conn, case.id)? {
+    for o in records::of::<ObservedIp>(db, case.id)? {
         sightings.entry(o.fields.ip.clone()).or_default().push(IpSighting {
             context: o.fields.context,
             seen_at: o.fields.seen_at,
@@ -81,38 +75,39 @@ pub(crate) fn gather(
     }
     for (ip, sightings) in sightings {
         let matches = match ip.parse::<IpAddr>() {
-            Ok(addr) => lists::lookup(conn, addr)?,
+            Ok(addr) => lists::lookup(db, addr)?,
             Err(_) => Vec::new(),
         };
         f.ips.push(IpFacts { ip, sightings, matches });
     }
     f.vpn_providers =
-        lists::vpn_providers(conn)?.into_iter().map(|p| p.name.to_lowercase()).collect();
-    f.links = links::link_facts(conn, candidate.id)?;
+        lists::vpn_providers(db)?.into_iter().map(|p| p.name.to_lowercase()).collect();
+    f.links = links::facts(db, candidate.id)?;
     if let Some(vendor_id) = c.vendor_id {
-        if let Some(v) = vendors::get(conn, vendor_id)? {
+        if let Some(v) = vendors::get(db, vendor_id)? {
             f.vendor = Some(VendorFacts {
                 name: v.fields.name.clone(),
-                status: vendor_status(conn, vendor_id, config, at)?,
+                status: vendor_status(db, vendor_id, config, at)?,
             });
         }
     }
     Ok(f)
 }
 
+/// Where a vendor stands with its audits at `at`.
 pub(crate) fn vendor_status(
-    conn: &Connection,
+    db: &dyn Db,
     vendor_id: VendorId,
     config: &Config,
     at: &Timestamp,
-) -> Result<crate::verification::VendorAuditStatus> {
-    let v = vendors::get(conn, vendor_id)?
-        .ok_or_else(|| crate::store::StoreError::not_found("vendor", vendor_id))?;
+) -> Result<VendorAuditStatus> {
+    let v =
+        vendors::get(db, vendor_id)?.ok_or_else(|| StoreError::not_found("vendor", vendor_id))?;
     Ok(flags::vendor_audit_status(
         vendor_id,
         v.fields.screening_attested,
         v.fields.last_audit_on,
-        records::vendor_audits(conn, vendor_id)?,
+        records::of::<VendorAudit>(db, vendor_id)?,
         config.vendor_audit_interval_months,
         at.date(),
     ))
@@ -120,36 +115,32 @@ pub(crate) fn vendor_status(
 
 /// The flags the rules raise on a case now. Reads only.
 pub(crate) fn evaluate_now(
-    conn: &Connection,
+    db: &dyn Db,
     case: &Case,
     at: &Timestamp,
     config: &Config,
 ) -> Result<Vec<FlagFields>> {
-    Ok(flags::evaluate(&gather(conn, case, at, config)?))
+    Ok(flags::evaluate(&gather(db, case, at, config)?))
 }
 
 /// The changes that bring a case's open flags in line with its facts at `at`: a clear for each
 /// open flag that no longer holds (or whose facts changed), a raise for each new one. Closed
 /// cases keep the flags they were signed off with.
 pub(crate) fn reflag(
-    conn: &Connection,
+    db: &dyn Db,
     case_id: CaseId,
     at: &Timestamp,
     config: &Config,
 ) -> Result<Vec<Change>> {
-    let Some(case) = cases::get(conn, case_id)? else { return Ok(Vec::new()) };
+    let Some(case) = cases::get(db, case_id)? else { return Ok(Vec::new()) };
     if case.status == CaseStatus::Closed {
         return Ok(Vec::new());
     }
-    let computed = evaluate_now(conn, &case, at, config)?;
-    Ok(diff(case_id, &records::open_flags(conn, case_id)?, computed))
+    let computed = evaluate_now(db, &case, at, config)?;
+    Ok(diff(case_id, &records::open_flags(db, case_id)?, computed))
 }
 
-fn diff(
-    case_id: CaseId,
-    open: &[crate::verification::Flag],
-    computed: Vec<FlagFields>,
-) -> Vec<Change> {
+fn diff(case_id: CaseId, open: &[Flag], computed: Vec<FlagFields>) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut kept = BTreeSet::new();
     for flag in open {
@@ -182,7 +173,7 @@ fn diff(
 
 /// Whether the stored open flags of a case differ from what the rules say at `at`.
 pub(crate) fn refresh_due(
-    conn: &Connection,
+    db: &dyn Db,
     case: &Case,
     at: &Timestamp,
     config: &Config,
@@ -190,65 +181,46 @@ pub(crate) fn refresh_due(
     if case.status == CaseStatus::Closed {
         return Ok(false);
     }
-    let computed = evaluate_now(conn, case, at, config)?;
-    Ok(!diff(case.id, &records::open_flags(conn, case.id)?, computed).is_empty())
+    let computed = evaluate_now(db, case, at, config)?;
+    Ok(!diff(case.id, &records::open_flags(db, case.id)?, computed).is_empty())
 }
 
 // ---- which cases a change can affect ----
 
 fn active_cases_of(
-    conn: &Connection,
+    db: &dyn Db,
     candidates: impl IntoIterator<Item = CandidateId>,
     out: &mut BTreeSet<CaseId>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM cases WHERE candidate_id = ?1 AND status != 'closed' ORDER BY id",
-    )?;
     for candidate in candidates {
-        for id in stmt.query_map([candidate], |r| r.get(0))? {
-            out.insert(id?);
-        }
+        out.extend(cases::not_closed_of_candidate(db, candidate)?);
     }
     Ok(())
 }
 
-fn with_partners(conn: &Connection, candidate: CandidateId) -> Result<BTreeSet<CandidateId>> {
-    let mut all = links::partners(conn, candidate)?;
+fn with_partners(db: &dyn Db, candidate: CandidateId) -> Result<BTreeSet<CandidateId>> {
+    let mut all = links::partners(db, candidate)?;
     all.insert(candidate);
     Ok(all)
 }
 
-fn open_flag_cases(conn: &Connection, rules: &[&str], out: &mut BTreeSet<CaseId>) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT case_id FROM case_flags WHERE cleared_at IS NULL AND rule = ?1",
-    )?;
+fn open_flag_cases(db: &dyn Db, rules: &[&str], out: &mut BTreeSet<CaseId>) -> Result<()> {
     for rule in rules {
-        for id in stmt.query_map([rule], |r| r.get(0))? {
-            out.insert(id?);
-        }
+        out.extend(records::cases_with_open_flag(db, rule)?);
     }
     Ok(())
 }
 
 /// Candidates holding an IP address (application or observed) inside one of `ranges`.
-fn candidates_in_ranges(conn: &Connection, ranges: IpIndex) -> Result<BTreeSet<CandidateId>> {
+fn candidates_in_ranges(db: &dyn Db, ranges: IpIndex) -> Result<BTreeSet<CandidateId>> {
     let mut out = BTreeSet::new();
     if ranges.is_empty() {
         return Ok(out);
     }
-    let values: Vec<String> = conn
-        .prepare_cached("SELECT DISTINCT value FROM link_keys WHERE kind = 'ip'")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut holders = conn.prepare_cached(
-        "SELECT DISTINCT candidate_id FROM link_keys WHERE kind = 'ip' AND value = ?1",
-    )?;
-    for value in values {
+    for value in links::ip_values(db)? {
         let Ok(ip) = value.parse::<IpAddr>() else { continue };
         if !ranges.lookup(ip).is_empty() {
-            for id in holders.query_map([&value], |r| r.get(0))? {
-                out.insert(id?);
-            }
+            out.extend(links::holders(db, LinkKind::Ip, &value)?);
         }
     }
     Ok(out)
@@ -266,83 +238,58 @@ fn index_of_rows(list: &str, rows: &[IpListRow]) -> IpIndex {
         .collect()
 }
 
-fn index_of_label(conn: &Connection, name: &str) -> Result<IpIndex> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT cidr, category, label FROM ip_ranges WHERE label LIKE '%' || ?1 || '%'",
-    )?;
-    let rows = stmt.query_map([name], |r| Ok(IpListRow(r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let rows: Vec<IpListRow> = rows.collect::<rusqlite::Result<_>>()?;
-    Ok(index_of_rows(name, &rows))
-}
-
 /// Candidates with a phone number a VoIP rule matches.
-fn candidates_with_phone(conn: &Connection, rule: &VoipRule) -> Result<BTreeSet<CandidateId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT candidate_id FROM link_keys
-         WHERE kind = 'phone' AND role = 'phone' AND value >= ?1 AND value <= ?2",
-    )?;
+fn candidates_with_phone(db: &dyn Db, rule: &VoipRule) -> Result<BTreeSet<CandidateId>> {
     // A prefix covers every key that starts with it: keys are '+' and digits, all below '~'.
     let upper = if rule.prefix { format!("{}~", rule.e164) } else { rule.e164.clone() };
-    let ids = stmt.query_map(params![rule.e164, upper], |r| r.get(0))?;
-    Ok(ids.collect::<rusqlite::Result<_>>()?)
+    links::phone_holders_between(db, &rule.e164, &upper)
 }
 
 /// The cases whose flags `change` can affect, as the database stands now. The store asks
 /// before writing the change and again after, and re-evaluates the union.
-pub(crate) fn watch(conn: &Connection, change: &Change) -> Result<BTreeSet<CaseId>> {
+pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
     let mut out = BTreeSet::new();
     match change {
         Change::FlagRaised { .. } | Change::FlagCleared { .. } => {}
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
-            active_cases_of(conn, with_partners(conn, *id)?, &mut out)?;
+            active_cases_of(db, with_partners(db, *id)?, &mut out)?;
         }
         Change::AddReference { case_id, .. }
         | Change::UpdateReference { case_id, .. }
         | Change::RecordPayment { case_id, .. }
         | Change::RecordObservedIp { case_id, .. } => {
-            if let Some(case) = cases::get(conn, *case_id)? {
-                active_cases_of(conn, with_partners(conn, case.candidate_id)?, &mut out)?;
+            if let Some(case) = cases::get(db, *case_id)? {
+                active_cases_of(db, with_partners(db, case.candidate_id)?, &mut out)?;
             }
             out.insert(*case_id);
         }
         Change::UpdateVendor { id: vendor_id, .. }
         | Change::RecordVendorAudit { vendor_id, .. } => {
-            let supplied: Vec<CandidateId> = conn
-                .prepare_cached("SELECT id FROM candidates WHERE vendor_id = ?1")?
-                .query_map([vendor_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            active_cases_of(conn, supplied, &mut out)?;
+            active_cases_of(db, candidates::of_vendor(db, *vendor_id)?, &mut out)?;
         }
         Change::ImportIpList { name, rows, .. } => {
-            open_flag_cases(conn, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
-            active_cases_of(
-                conn,
-                candidates_in_ranges(conn, index_of_rows(name, rows))?,
-                &mut out,
-            )?;
+            open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
+            active_cases_of(db, candidates_in_ranges(db, index_of_rows(name, rows))?, &mut out)?;
         }
         Change::RemoveIpList { .. } | Change::RemoveVpnProvider { .. } => {
-            open_flag_cases(conn, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
+            open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
         }
         Change::AddVpnProvider { name, .. } => {
-            open_flag_cases(conn, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
-            active_cases_of(
-                conn,
-                candidates_in_ranges(conn, index_of_label(conn, name)?)?,
-                &mut out,
-            )?;
+            open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
+            let labelled = index_of_rows(name, &lists::rows_labelled(db, name)?);
+            active_cases_of(db, candidates_in_ranges(db, labelled)?, &mut out)?;
         }
         Change::AddVoipEntry { pattern, label, .. } => {
-            open_flag_cases(conn, &[PHONE_VOIP], &mut out)?;
+            open_flag_cases(db, &[PHONE_VOIP], &mut out)?;
             if let Ok(rule) = VoipRule::new(pattern, label) {
-                active_cases_of(conn, candidates_with_phone(conn, &rule)?, &mut out)?;
+                active_cases_of(db, candidates_with_phone(db, &rule)?, &mut out)?;
             }
         }
-        Change::RemoveVoipEntry { .. } => open_flag_cases(conn, &[PHONE_VOIP], &mut out)?,
+        Change::RemoveVoipEntry { .. } => open_flag_cases(db, &[PHONE_VOIP], &mut out)?,
         other => {
             // Any other change on a case re-evaluates that case, which also brings its
             // date-driven flags (expiry, deadlines) up to the day of the change.
-            if let crate::model::Chain::Case(case_id) = other.chain() {
+            if let Chain::Case(case_id) = other.chain() {
                 out.insert(case_id);
             }
         }

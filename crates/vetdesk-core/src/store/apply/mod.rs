@@ -1,0 +1,200 @@
+//! The apply path, by area: `resolve` checks a change against the current state and the
+//! actor's role and fills in the ids it creates; `write` writes what a resolved change means.
+//! The two are separate so that `verify` can replay recorded changes through the very same
+//! `write_effects` into an empty database and compare. Each area module (users, vendors,
+//! candidates, cases, verification records, lists, flags) holds both halves for its changes.
+
+mod applied;
+mod candidates;
+mod cases;
+mod flags;
+mod lists;
+mod users;
+mod vendors;
+mod verification;
+
+use std::path::Path;
+
+pub use applied::{Applied, RaisedFlag, Recorded};
+pub(crate) use candidates::{candidate_conflicts, check_candidate};
+pub use lists::MAX_IP_LIST_ROWS;
+
+use super::db::Db;
+use super::tables::{audit, users as user_table};
+use super::{Config, Result, StoreError, derived, engine};
+use crate::change::Change;
+use crate::model::{Field, Role, Timestamp, User};
+
+/// What resolving a change needs besides the database: the policy settings and where the
+/// evidence files are.
+pub(crate) struct Context<'a> {
+    pub config: &'a Config,
+    pub data_dir: &'a Path,
+}
+
+/// The changes of each area: one list for both dispatches below, still checked for
+/// exhaustiveness by the compiler.
+macro_rules! area {
+    (users) => {
+        Change::AddUser { .. } | Change::SetUserRole { .. } | Change::SetUserActive { .. }
+    };
+    (vendors) => {
+        Change::AddVendor { .. } | Change::UpdateVendor { .. } | Change::RecordVendorAudit { .. }
+    };
+    (candidates) => {
+        Change::AddCandidate { .. } | Change::UpdateCandidate { .. }
+    };
+    (cases) => {
+        Change::OpenCase { .. }
+            | Change::AssignCase { .. }
+            | Change::SetPriority { .. }
+            | Change::SetDueDate { .. }
+            | Change::SetStatus { .. }
+            | Change::RecordResult { .. }
+            | Change::AttachEvidence { .. }
+            | Change::AddNote { .. }
+    };
+    (verification) => {
+        Change::RecordDocument { .. }
+            | Change::UpdateDocument { .. }
+            | Change::RecordInterview { .. }
+            | Change::SetReachableHours { .. }
+            | Change::RecordEVerify { .. }
+            | Change::UpdateEVerify { .. }
+            | Change::AddReference { .. }
+            | Change::UpdateReference { .. }
+            | Change::RecordPayment { .. }
+            | Change::RecordObservedIp { .. }
+    };
+    (lists) => {
+        Change::ImportIpList { .. }
+            | Change::RemoveIpList { .. }
+            | Change::AddVpnProvider { .. }
+            | Change::RemoveVpnProvider { .. }
+            | Change::AddVoipEntry { .. }
+            | Change::RemoveVoipEntry { .. }
+    };
+    (flags) => {
+        Change::FlagRaised { .. } | Change::FlagCleared { .. }
+    };
+}
+
+/// The user a change is applied as. The very first user of an empty store adds themself.
+pub(crate) fn acting_user(db: &dyn Db, actor: &str, change: &Change) -> Result<User> {
+    if let Some(user) = user_table::get(db, actor)? {
+        if !user.active {
+            return Err(StoreError::Forbidden {
+                actor: user.name,
+                role: user.role.to_string(),
+                action: "act: the account is deactivated".into(),
+            });
+        }
+        return Ok(user);
+    }
+    if user_table::count(db)? == 0 {
+        if let Change::AddUser { name, display_name, role, .. } = change {
+            if name == actor {
+                if *role != Role::Admin {
+                    return Err(StoreError::invalid(format!(
+                        "the first user must be an admin (given role {role}); add {name} with --role admin"
+                    ))
+                    .at(Field::Role));
+                }
+                return Ok(User {
+                    id: 0,
+                    name: name.clone(),
+                    display_name: display_name.clone(),
+                    role: Role::Admin,
+                    active: true,
+                    created_at: Timestamp::now(),
+                });
+            }
+        }
+        return Err(StoreError::invalid(
+            "there are no users yet: add the first one, an admin, with `vetdesk user add NAME --role admin`",
+        ));
+    }
+    Err(StoreError::UnknownActor(actor.to_string()))
+}
+
+/// Checks a change and fills in the ids it creates. Reads only.
+pub(crate) fn resolve(
+    db: &dyn Db,
+    user: &User,
+    at: &Timestamp,
+    ctx: &Context<'_>,
+    change: Change,
+) -> Result<Change> {
+    match change {
+        c @ area!(users) => users::resolve(db, user, c),
+        c @ area!(vendors) => vendors::resolve(db, user, at, ctx, c),
+        c @ area!(candidates) => candidates::resolve(db, at, c),
+        c @ area!(cases) => cases::resolve(db, user, at, ctx, c),
+        c @ area!(verification) => verification::resolve(db, at, c),
+        c @ area!(lists) => lists::resolve(db, user, c),
+        c @ area!(flags) => flags::resolve(db, c),
+    }
+}
+
+/// Writes what a resolved change means. Used by `apply` and, unchanged, by `verify`'s replay.
+pub(crate) fn write_effects(
+    db: &dyn Db,
+    at: &Timestamp,
+    actor: &str,
+    change: &Change,
+) -> Result<()> {
+    match change {
+        area!(users) => users::write(db, at, change),
+        area!(vendors) => vendors::write(db, at, actor, change),
+        area!(candidates) => candidates::write(db, at, change),
+        area!(cases) => cases::write(db, at, actor, change),
+        area!(verification) => verification::write(db, at, actor, change),
+        area!(lists) => lists::write(db, at, actor, change),
+        area!(flags) => flags::write(db, at, actor, change),
+    }
+}
+
+/// A refusal of input, about `field`.
+fn refused(field: Field, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(message).at(field)
+}
+
+/// A recorded change whose id should have been filled in, and was not.
+fn missing_id(change: &Change) -> StoreError {
+    StoreError::Corrupt(format!("a recorded {} change has no id", change.kind()))
+}
+
+/// A change handed to the wrong area (a bug of the dispatch above).
+fn not_mine(area: &str, change: &Change) -> StoreError {
+    StoreError::Corrupt(format!("{} is not a {area} change", change.kind()))
+}
+
+/// Checks, writes and records one change inside the caller's transaction, then brings the
+/// flags of every case it can affect up to date (each flag change recorded in its case's
+/// chain, as the same user, in the same transaction).
+pub(crate) fn apply_one(
+    db: &dyn Db,
+    ctx: &Context<'_>,
+    actor: &str,
+    at: &Timestamp,
+    change: Change,
+) -> Result<Applied> {
+    let acting = acting_user(db, actor, &change)?;
+    let resolved = resolve(db, &acting, at, ctx, change)?;
+    // Cases whose flags the change may touch, asked before the write (a value being
+    // replaced) and after it (the new value); flag changes themselves touch nothing.
+    let mut watched = engine::watch(db, &resolved)?;
+    write_effects(db, at, &acting.name, &resolved)?;
+    derived::after_change(db, at, &resolved)?;
+    let value = serde_json::to_value(&resolved)?;
+    let record = audit::append(db, resolved.chain(), at, &acting.name, &value)?;
+    tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
+    watched.extend(engine::watch(db, &resolved)?);
+    let mut flags = Vec::new();
+    for case_id in watched {
+        for flag_change in engine::reflag(db, case_id, at, ctx.config)? {
+            flags.push(apply_one(db, ctx, &acting.name, at, flag_change)?);
+        }
+    }
+    Ok(Applied { change: resolved, record, flags })
+}

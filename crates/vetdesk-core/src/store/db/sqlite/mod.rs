@@ -1,0 +1,548 @@
+//! The SQLite backend: one file in the data directory in WAL mode, a writer connection and a
+//! read-only reader connection (so a long read never waits on a write, nor the other way
+//! round), every statement prepared once and cached. The only code (with the migration
+//! runner) that names rusqlite.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef as SqlValueRef};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+mod migrate;
+
+use super::{
+    Backend, Db, DbError, DbErrorKind, DbResult, Row, RowSource, SearchEntry, SearchKind,
+    SearchRow, Value, ValueRef, Work,
+};
+use crate::store::StoreError;
+
+/// Statements kept prepared per connection: every statement of the apply path fits.
+const STATEMENT_CACHE: usize = 256;
+
+pub(crate) fn db_error(e: rusqlite::Error) -> DbError {
+    let kind = match &e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                DbErrorKind::Busy
+            }
+            rusqlite::ErrorCode::ConstraintViolation => DbErrorKind::Constraint,
+            _ => DbErrorKind::Other,
+        },
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..)
+        | rusqlite::Error::InvalidColumnType(..) => DbErrorKind::Conversion,
+        _ => DbErrorKind::Other,
+    };
+    DbError::new(kind, e.to_string())
+}
+
+fn store_error(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(db_error(e))
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(SqlValueRef::Null),
+            Value::Bool(b) => ToSqlOutput::Borrowed(SqlValueRef::Integer(i64::from(*b))),
+            Value::Integer(i) => ToSqlOutput::Borrowed(SqlValueRef::Integer(*i)),
+            Value::Real(f) => ToSqlOutput::Borrowed(SqlValueRef::Real(*f)),
+            Value::Text(t) => ToSqlOutput::Borrowed(SqlValueRef::Text(t.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(SqlValueRef::Blob(b)),
+        })
+    }
+}
+
+struct SqliteRow<'a, 'stmt>(&'a rusqlite::Row<'stmt>);
+
+impl RowSource for SqliteRow<'_, '_> {
+    fn width(&self) -> usize {
+        self.0.as_ref().column_count()
+    }
+
+    fn column_name(&self, index: usize) -> &str {
+        self.0.as_ref().column_name(index).unwrap_or("?")
+    }
+
+    fn value(&self, index: usize) -> DbResult<ValueRef<'_>> {
+        Ok(match self.0.get_ref(index).map_err(db_error)? {
+            SqlValueRef::Null => ValueRef::Null,
+            SqlValueRef::Integer(i) => ValueRef::Integer(i),
+            SqlValueRef::Real(f) => ValueRef::Real(f),
+            SqlValueRef::Text(t) => ValueRef::Text(std::str::from_utf8(t).map_err(|e| {
+                DbError::new(DbErrorKind::Conversion, format!("column {index}: {e}"))
+            })?),
+            SqlValueRef::Blob(b) => ValueRef::Blob(b),
+        })
+    }
+}
+
+impl Db for Connection {
+    fn execute(&self, sql: &str, params: &[Value]) -> DbResult<usize> {
+        let mut stmt = self.prepare_cached(sql).map_err(db_error)?;
+        stmt.execute(rusqlite::params_from_iter(params)).map_err(db_error)
+    }
+
+    fn execute_batch(&self, sql: &str) -> DbResult<()> {
+        Connection::execute_batch(self, sql).map_err(db_error)
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row<'_>) -> DbResult<()>,
+    ) -> DbResult<()> {
+        let mut stmt = self.prepare_cached(sql).map_err(db_error)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
+            each(&Row::new(&SqliteRow(row)))?;
+        }
+        Ok(())
+    }
+
+    fn insert_returning_id(&self, sql: &str, params: &[Value]) -> DbResult<i64> {
+        Db::execute(self, sql, params)?;
+        Ok(self.last_insert_rowid())
+    }
+
+    fn eq_folded(&self, column: &str, placeholder: &str) -> String {
+        format!("{column} = {placeholder} COLLATE NOCASE")
+    }
+
+    fn order_folded(&self, column: &str) -> String {
+        format!("{column} COLLATE NOCASE")
+    }
+
+    fn contains_folded(&self, column: &str, placeholder: &str) -> String {
+        // SQLite's LIKE ignores the case of ASCII letters.
+        format!("{column} LIKE '%' || {placeholder} || '%'")
+    }
+
+    fn json_text(&self, column: &str, key: &str) -> String {
+        format!("json_extract({column}, '$.{key}')")
+    }
+
+    fn insertion_order(&self) -> &'static str {
+        "rowid"
+    }
+
+    fn search_put(&self, e: &SearchEntry<'_>) -> DbResult<()> {
+        if e.kind == SearchKind::Candidate {
+            // A candidate's entry has rowid -id: FTS5 cannot index `ref_id`, so finding the
+            // old entry by it would scan the whole index on every change (quadratic on an
+            // import).
+            Db::execute(
+                self,
+                "DELETE FROM search_index WHERE rowid = ?1",
+                &[Value::Integer(-e.ref_id)],
+            )?;
+            Db::execute(
+                self,
+                "INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                super::params![
+                    -e.ref_id,
+                    e.kind,
+                    e.ref_id,
+                    e.case_id,
+                    e.candidate_id,
+                    e.title,
+                    e.body
+                ],
+            )?;
+        } else {
+            Db::execute(
+                self,
+                "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                super::params![e.kind, e.ref_id, e.case_id, e.candidate_id, e.title, e.body],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>> {
+        let Some(query) = fts_query(words) else { return Ok(Vec::new()) };
+        let sql = "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, s.title,
+                          snippet(search_index, 5, '[', ']', '…', 12),
+                          bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), p.legal_name,
+                          (SELECT max(c.id) FROM cases c WHERE c.candidate_id = s.candidate_id)
+                   FROM search_index s
+                   JOIN candidates p ON p.id = s.candidate_id
+                   WHERE search_index MATCH ?1
+                   ORDER BY bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), s.ref_id
+                   LIMIT ?2";
+        let mut out = Vec::new();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Db::query(self, sql, super::params![query, limit], &mut |r| {
+            out.push(SearchRow {
+                kind: r.get(0)?,
+                ref_id: r.get(1)?,
+                case_id: r.get(2)?,
+                candidate_id: r.get(3)?,
+                title: r.get(4)?,
+                snippet: r.get(5)?,
+                score: -r.get::<f64>(6)?,
+                candidate_name: r.get(7)?,
+                newest_case: r.get(8)?,
+            });
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn integrity_problems(&self) -> DbResult<Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        Db::query(self, "PRAGMA integrity_check", &[], &mut |r| {
+            let line: String = r.get(0)?;
+            if line != "ok" {
+                problems.push(("database file".to_string(), line));
+            }
+            Ok(())
+        })?;
+        Db::query(self, "PRAGMA foreign_key_check", &[], &mut |r| {
+            let table: String = r.get(0)?;
+            let rowid: Option<i64> = r.get(1)?;
+            let parent: String = r.get(2)?;
+            problems.push((
+                format!("{table} row {}", rowid.map(|r| r.to_string()).unwrap_or_default()),
+                format!("refers to a {parent} row that does not exist"),
+            ));
+            Ok(())
+        })?;
+        Ok(problems)
+    }
+}
+
+/// FTS5 query syntax for the words typed: every word quoted (so `AND`, `-`, `:` and quotes
+/// are plain text), all must match, the last also as a prefix.
+fn fts_query(words: &[String]) -> Option<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
+    let (last, rest) = quoted.split_last()?;
+    let mut terms: Vec<String> = rest.to_vec();
+    terms.push(format!("{last}*"));
+    Some(terms.join(" "))
+}
+
+/// Settings every connection gets: full sync because evidence and audit records must survive
+/// power loss, foreign keys, a busy timeout instead of an immediate "database is locked".
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(Duration::from_secs(10)).map_err(store_error)?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = FULL;",
+    )
+    .map_err(store_error)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}
+
+/// WAL, so that the app and the CLI can read while the other writes.
+fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
+    let mode: String =
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(store_error)?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(StoreError::invalid(format!(
+            "the database could not be switched to WAL journal mode (got {mode})"
+        )));
+    }
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(store_error)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// A lock that a panic elsewhere cannot spoil: SQLite rolls back what a panicking holder left
+/// half done, so the connection is still safe to use.
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(crate) struct SqliteBackend {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl SqliteBackend {
+    /// Opens (creating it if missing) the database file and brings its schema up to date;
+    /// returns the schema version it was at before.
+    pub(crate) fn open(path: &Path) -> Result<(SqliteBackend, u32), StoreError> {
+        let mut writer = Connection::open(path).map_err(store_error)?;
+        configure(&writer)?;
+        enable_wal(&writer)?;
+        let found = migrate::migrate(&mut writer)?;
+        let reader = open_reader(path)?;
+        let backend = SqliteBackend {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+        };
+        Ok((backend, found))
+    }
+
+    pub(crate) fn schema_version() -> u32 {
+        migrate::latest_version()
+    }
+}
+
+/// Runs `work` inside `tx`, committing when it succeeds; dropping `tx` rolls back otherwise.
+fn run(tx: rusqlite::Transaction<'_>, work: Work<'_>) -> Result<(), StoreError> {
+    work(&*tx)?;
+    tx.commit().map_err(store_error)
+}
+
+impl Backend for SqliteBackend {
+    fn write(&self, work: Work<'_>) -> Result<(), StoreError> {
+        let mut conn = lock(&self.writer);
+        // Immediate: the write lock is taken now, not at the first write, so two writers never
+        // both read and then deadlock on upgrading.
+        let tx =
+            conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(store_error)?;
+        run(tx, work)
+    }
+
+    fn read(&self, work: Work<'_>) -> Result<(), StoreError> {
+        let mut conn = lock(&self.reader);
+        // Deferred: the snapshot is taken at the first read and held to the end.
+        let tx =
+            conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
+        run(tx, work)
+    }
+
+    fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError> {
+        // FTS5's integrity check reads a cached index structure that a long-lived connection
+        // may hold from before another connection's writes, and reports a false mismatch.
+        let mut conn = open_reader(&self.path)?;
+        let tx =
+            conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
+        run(tx, work)
+    }
+}
+
+/// A private, empty database with the whole schema, in a temporary file SQLite removes when
+/// it is closed (memory stays flat however large the store is). `verify` replays the audit log
+/// into it, whichever backend the live tables are on.
+pub(crate) fn scratch() -> Result<Box<dyn Db>, StoreError> {
+    let mut conn = Connection::open("").map_err(store_error)?;
+    configure(&conn)?;
+    migrate::migrate(&mut conn)?;
+    conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;")
+        .map_err(store_error)?;
+    Ok(Box::new(conn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::db::params;
+
+    fn db() -> Box<dyn Db> {
+        scratch().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn values_round_trip_through_sqlite() {
+        let db = db();
+        db.execute_batch("CREATE TABLE t (b INTEGER, i INTEGER, r REAL, s TEXT, x BLOB, n TEXT)")
+            .unwrap_or_else(|e| panic!("{e}"));
+        db.execute(
+            "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![true, i64::MIN, 0.25_f64, "Zoë \u{0}", vec![0_u8, 255], None::<String>],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let row = db
+            .query_one("SELECT b, i, r, s, x, n FROM t", &[], |r| {
+                Ok((
+                    r.get::<bool>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<f64>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<Vec<u8>>(4)?,
+                    r.get::<Option<String>>(5)?,
+                ))
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(row, (true, i64::MIN, 0.25, "Zoë \u{0}".to_string(), vec![0, 255], None));
+        // A boolean is kept as the integer 1, and compares so.
+        let raw: Value = db.query_value("SELECT b FROM t", &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(raw.same_as(&Value::Bool(true)));
+    }
+
+    #[test]
+    fn placeholders_are_numbered_and_a_number_used_twice_binds_once() {
+        let db = db();
+        let got: (i64, i64, String) = db
+            .query_one("SELECT ?2, ?1 + ?1, ?3 || ?3", params![20_i64, 1_i64, "ab"], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, (1, 40, "abab".into()));
+        let wrong = db.query_value::<i64>("SELECT ?1 + ?2", params![1_i64]).unwrap_err();
+        assert!(wrong.message.contains("parameter"), "{wrong}");
+        let bad_sql = db.execute("SELEKT 1", &[]).unwrap_err();
+        assert!(bad_sql.message.contains("syntax error"), "{bad_sql}");
+    }
+
+    #[test]
+    fn dialect_points_fold_ascii_case_and_read_json() {
+        let db = db();
+        let folded = format!("SELECT {}", db.eq_folded("?1", "?2"));
+        assert!(db.query_value::<bool>(&folded, params!["Acme", "ACME"]).unwrap_or(false));
+        let contains = format!("SELECT {}", db.contains_folded("?1", "?2"));
+        assert!(
+            db.query_value::<bool>(&contains, params!["NordVPN exit", "nordvpn"]).unwrap_or(false)
+        );
+        assert!(!db.query_value::<bool>(&contains, params!["Mullvad", "nord"]).unwrap_or(true));
+        let json = format!("SELECT {}", db.json_text("?1", "type"));
+        let kind: String = db
+            .query_value(&json, params![r#"{"type":"add_note","id":3}"#])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kind, "add_note");
+        let order = format!(
+            "SELECT group_concat(v, ',') FROM (SELECT column1 AS v FROM (VALUES ('b'), ('A'), ('a'), ('C')) ORDER BY {}, v)",
+            db.order_folded("v")
+        );
+        let sorted: String = db.query_value(&order, &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sorted, "A,a,b,C");
+        assert!(db.integrity_problems().unwrap_or_else(|e| panic!("{e}")).is_empty());
+    }
+
+    #[test]
+    fn the_search_index_finds_every_word_the_last_as_a_prefix_and_replaces_candidates() {
+        let db = db();
+        for (id, name) in [(1_i64, "Anna Maria Eriksson"), (2, "Zoë Petrov")] {
+            db.execute(
+                "INSERT INTO candidates (id, legal_name, other_names, emails, phones, created_at,
+                                         updated_at)
+                 VALUES (?1, ?2, '[]', '[]', '[]', '2026-11-02T09:00:00.000Z',
+                         '2026-11-02T09:00:00.000Z')",
+                params![id, name],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let put = |ref_id: i64, kind: SearchKind, title: &str, body: &str| {
+            db.search_put(&SearchEntry {
+                kind,
+                ref_id,
+                case_id: None,
+                candidate_id: if kind == SearchKind::Note { 1 } else { ref_id },
+                title,
+                body,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        };
+        put(1, SearchKind::Candidate, "Anna Maria Eriksson", "anna@example.com");
+        put(2, SearchKind::Candidate, "Zoë Petrov", "Zoe Petrov\nNOT AND OR");
+        put(7, SearchKind::Note, "", "met Anna at the office");
+        let find = |words: &[&str]| -> Vec<(SearchKind, i64)> {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            db.search(&words, 10)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|r| (r.kind, r.ref_id))
+                .collect()
+        };
+        assert_eq!(find(&["anna"]), [(SearchKind::Candidate, 1), (SearchKind::Note, 7)]);
+        assert_eq!(find(&["Anna", "Eriks"]), [(SearchKind::Candidate, 1)]);
+        assert_eq!(find(&["NOT", "AND", "OR"]), [(SearchKind::Candidate, 2)]);
+        assert_eq!(find(&["zoe"]), [(SearchKind::Candidate, 2)]);
+        assert_eq!(find(&["\"unbalanced"]), []);
+        assert!(find(&[]).is_empty());
+        // Re-indexing a candidate replaces its entry.
+        put(1, SearchKind::Candidate, "Anna Holm", "");
+        assert_eq!(find(&["Eriksson"]), []);
+        assert_eq!(find(&["holm"]), [(SearchKind::Candidate, 1)]);
+        let hit = &db.search(&["holm".to_string()], 1).unwrap_or_default()[0];
+        assert!(hit.snippet.is_empty() || !hit.snippet.contains('['), "{hit:?}");
+        assert!(hit.score > 0.0);
+        assert_eq!((hit.candidate_name.as_str(), hit.newest_case), ("Anna Maria Eriksson", None));
+    }
+
+    /// Typed words become an FTS5 query that cannot be a syntax error: each word quoted, the
+    /// last also a prefix.
+    #[test]
+    fn typed_words_become_a_safe_prefix_query() {
+        use crate::store::search::words;
+        let cases = [
+            ("anna", Some("\"anna\"*")),
+            ("Anna Maria", Some("\"Anna\" \"Maria\"*")),
+            ("a.b+tag@gmail.com", Some("\"a.b+tag@gmail.com\"*")),
+            ("NOT AND OR", Some("\"NOT\" \"AND\" \"OR\"*")),
+            ("\"unbalanced", Some("\"unbalanced\"*")),
+            ("name:x -y", Some("\"name\" \"x\" \"y\"*")),
+            ("   ", None),
+            ("***", None),
+            ("Zoë", Some("\"Zoë\"*")),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fts_query(&words(input)).as_deref(), expected, "{input:?}");
+        }
+    }
+
+    /// A write that fails leaves nothing; a read sees one state even while a write commits
+    /// in the middle of it; a fresh read sees the committed state.
+    #[test]
+    fn transactions_roll_back_on_error_and_reads_see_one_state() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (backend, found) =
+            SqliteBackend::open(&dir.path().join("t.db")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, 0, "a new file starts at schema version 0");
+        let count = |db: &dyn Db| -> i64 {
+            db.query_value("SELECT count(*) FROM vpn_providers", &[]).unwrap_or(-1)
+        };
+        let insert = |db: &dyn Db, id: i64| -> Result<(), StoreError> {
+            db.execute(
+                "INSERT INTO vpn_providers (id, name, note, added_by, added_at)
+                 VALUES (?1, ?2, NULL, 'ada', '2026-11-02T09:00:00.000Z')",
+                params![id, format!("provider {id}")],
+            )?;
+            Ok(())
+        };
+        backend.write(&mut |db| insert(db, 1)).unwrap_or_else(|e| panic!("{e}"));
+        let refused = backend.write(&mut |db| {
+            insert(db, 2)?;
+            Err(StoreError::invalid("refused after the insert"))
+        });
+        assert!(refused.is_err());
+        let mut seen = Vec::new();
+        backend
+            .read(&mut |db| {
+                seen.push(count(db));
+                backend.write(&mut |w| insert(w, 3))?;
+                seen.push(count(db));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(seen, [1, 1], "the write committed meanwhile is not seen by the read");
+        backend
+            .read_fresh(&mut |db| {
+                assert_eq!(count(db), 2);
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn insert_returning_id_gives_the_assigned_key() {
+        let db = db();
+        db.execute_batch("CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT)")
+            .unwrap_or_else(|e| panic!("{e}"));
+        for expected in 1..=3 {
+            let id = db
+                .insert_returning_id("INSERT INTO k (v) VALUES (?1)", params!["x"])
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(id, expected);
+        }
+    }
+}

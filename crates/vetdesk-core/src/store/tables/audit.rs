@@ -1,0 +1,176 @@
+//! The `audit_log` table: appending a record to its chain (hashed by the rule in
+//! `crate::chain`) and reading chains back. Editing, removing or reordering a record breaks
+//! every hash after it; the chain head printed in reports pins the whole history.
+
+use serde_json::Value as Json;
+
+use crate::chain::{self, StoredAuditRecord, canonical_json, chain_key, parse_chain_key};
+use crate::model::{AuditRecord, Chain, GENESIS_HASH, Timestamp};
+use crate::store::db::{Db, DbResult, Row, Value, params};
+use crate::store::{Result, StoreError};
+
+const COLUMNS: &str = "id, chain, case_id, seq, at, actor, change, prev_hash, hash";
+
+/// The last record of a chain: its position and hash (0 and the genesis hash when empty).
+pub(crate) fn chain_tip(db: &dyn Db, chain: Chain) -> Result<(i64, String)> {
+    let tip = db.query_optional(
+        "SELECT seq, hash FROM audit_log WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
+        params![chain_key(chain)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(tip.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
+}
+
+/// Appends a record to its chain. Runs inside the transaction that wrote the change.
+pub(crate) fn append(
+    db: &dyn Db,
+    chain: Chain,
+    at: &Timestamp,
+    actor: &str,
+    change: &Json,
+) -> Result<AuditRecord> {
+    let (last_seq, prev_hash) = chain_tip(db, chain)?;
+    let seq = last_seq + 1;
+    let key = chain_key(chain);
+    let hash = chain::hash(&key, seq, &at.to_string(), actor, change, &prev_hash);
+    let case_id = match chain {
+        Chain::Case(id) => Some(id),
+        Chain::Global => None,
+    };
+    let id = db.insert_returning_id(
+        "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![key, case_id, seq, at, actor, canonical_json(change), prev_hash, hash],
+    )?;
+    Ok(AuditRecord {
+        id,
+        chain,
+        seq,
+        at: *at,
+        actor: actor.to_string(),
+        change: change.clone(),
+        prev_hash,
+        hash,
+    })
+}
+
+/// A record as stored, before any of it is trusted: `verify` needs the raw text.
+pub(crate) struct RawRecord {
+    pub id: i64,
+    pub chain: String,
+    pub case_id: Option<i64>,
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub change: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn raw_from_row(r: &Row<'_>) -> DbResult<RawRecord> {
+    Ok(RawRecord {
+        id: r.get(0)?,
+        chain: r.get(1)?,
+        case_id: r.get(2)?,
+        seq: r.get(3)?,
+        at: r.get(4)?,
+        actor: r.get(5)?,
+        change: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
+impl RawRecord {
+    /// Parses the stored text into a record; the error names what does not parse.
+    pub(crate) fn parse(&self) -> std::result::Result<AuditRecord, String> {
+        let chain = parse_chain_key(&self.chain)
+            .ok_or_else(|| format!("chain {:?} is not a chain name", self.chain))?;
+        let at = self.at.parse().map_err(|e| format!("time {:?} does not parse: {e}", self.at))?;
+        let change = serde_json::from_str(&self.change)
+            .map_err(|e| format!("change is not valid JSON: {e}"))?;
+        Ok(AuditRecord {
+            id: self.id,
+            chain,
+            seq: self.seq,
+            at,
+            actor: self.actor.clone(),
+            change,
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        })
+    }
+
+    fn stored(self) -> StoredAuditRecord {
+        StoredAuditRecord {
+            id: self.id,
+            chain: self.chain,
+            seq: self.seq,
+            at: self.at,
+            actor: self.actor,
+            change: self.change,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}
+
+/// Every record of the log as stored, by chain and position, handed to `each` one at a time.
+pub(crate) fn each_raw(db: &dyn Db, each: &mut dyn FnMut(RawRecord) -> DbResult<()>) -> Result<()> {
+    db.query(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY chain, seq, id"), &[], &mut |r| {
+        each(raw_from_row(r)?)
+    })?;
+    Ok(())
+}
+
+/// The records of one chain exactly as stored, oldest first.
+pub(crate) fn stored(db: &dyn Db, chain: Chain) -> Result<Vec<StoredAuditRecord>> {
+    let raw = db.query_vec(
+        &format!("SELECT {COLUMNS} FROM audit_log WHERE chain = ?1 ORDER BY seq"),
+        params![chain_key(chain)],
+        raw_from_row,
+    )?;
+    Ok(raw.into_iter().map(RawRecord::stored).collect())
+}
+
+/// Records of one chain in order.
+pub(crate) fn chain_records(db: &dyn Db, chain: Chain) -> Result<Vec<AuditRecord>> {
+    parsed(db, "WHERE chain = ?1 ORDER BY seq", params![chain_key(chain)])
+}
+
+/// Every record written after `after_id`, in the order they were applied (what the desktop app
+/// polls to learn about changes made by another process).
+pub(crate) fn records_since(db: &dyn Db, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    parsed(db, "WHERE id > ?1 ORDER BY id LIMIT ?2", params![after_id, limit])
+}
+
+fn parsed(db: &dyn Db, filter: &str, args: &[Value]) -> Result<Vec<AuditRecord>> {
+    let raw =
+        db.query_vec(&format!("SELECT {COLUMNS} FROM audit_log {filter}"), args, raw_from_row)?;
+    raw.iter()
+        .map(|raw| {
+            raw.parse().map_err(|message| {
+                StoreError::Corrupt(format!("audit record {} ({}): {message}", raw.id, raw.chain))
+            })
+        })
+        .collect()
+}
+
+/// The id of the newest record of the whole log (0 when empty): where a poller of
+/// `records_since` starts, so that it reports only what happens from now on.
+pub(crate) fn last_id(db: &dyn Db) -> Result<i64> {
+    Ok(db.query_value("SELECT coalesce(max(id), 0) FROM audit_log", &[])?)
+}
+
+/// The time and change text of every candidate change of the global chain, in the order
+/// applied (the only place earlier addresses are kept).
+pub(crate) fn candidate_changes(db: &dyn Db) -> Result<Vec<(Timestamp, String)>> {
+    let sql = format!(
+        "SELECT at, change FROM audit_log WHERE chain = ?1 AND {} IN (?2, ?3) ORDER BY id",
+        db.json_text("change", "type")
+    );
+    Ok(db.query_vec(&sql, params!["global", "add_candidate", "update_candidate"], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?)
+}

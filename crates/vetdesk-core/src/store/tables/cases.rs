@@ -1,0 +1,206 @@
+//! The `cases` table: one row per case, its status and decision, who it is assigned to.
+
+use chrono::NaiveDate;
+
+use crate::model::{
+    CandidateId, Case, CaseId, CaseKind, CaseStatus, Decision, Priority, Timestamp,
+};
+use crate::store::Result;
+use crate::store::db::{Db, DbResult, Row, params};
+use crate::template::Template;
+
+const COLUMNS: &str = "id, candidate_id, kind, status, decision, decision_reason, decided_by, \
+                       decided_at, assignee, priority, due_on, template_id, template_version, \
+                       opened_by, opened_at, updated_at, closed_at";
+
+fn from_row(r: &Row<'_>) -> DbResult<Case> {
+    Ok(Case {
+        id: r.get(0)?,
+        candidate_id: r.get(1)?,
+        kind: r.get(2)?,
+        status: r.get(3)?,
+        decision: r.get(4)?,
+        decision_reason: r.get(5)?,
+        decided_by: r.get(6)?,
+        decided_at: r.get(7)?,
+        assignee: r.get(8)?,
+        priority: r.get(9)?,
+        due_on: r.get(10)?,
+        template_id: r.get(11)?,
+        template_version: r.get(12)?,
+        opened_by: r.get(13)?,
+        opened_at: r.get(14)?,
+        updated_at: r.get(15)?,
+        closed_at: r.get(16)?,
+    })
+}
+
+pub(crate) fn get(db: &dyn Db, id: CaseId) -> Result<Option<Case>> {
+    Ok(db.query_optional(
+        &format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"),
+        params![id],
+        from_row,
+    )?)
+}
+
+pub(crate) fn of_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec<Case>> {
+    Ok(db.query_vec(
+        &format!("SELECT {COLUMNS} FROM cases WHERE candidate_id = ?1 ORDER BY id"),
+        params![candidate_id],
+        from_row,
+    )?)
+}
+
+/// The id and status of each case of a candidate, in order.
+pub(crate) fn statuses_of_candidate(
+    db: &dyn Db,
+    candidate_id: CandidateId,
+) -> Result<Vec<(CaseId, CaseStatus)>> {
+    Ok(db.query_vec(
+        "SELECT id, status FROM cases WHERE candidate_id = ?1 ORDER BY id",
+        params![candidate_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The cases of a candidate that are not closed (whose flags still move).
+pub(crate) fn not_closed_of_candidate(
+    db: &dyn Db,
+    candidate_id: CandidateId,
+) -> Result<Vec<CaseId>> {
+    Ok(db.query_vec(
+        "SELECT id FROM cases WHERE candidate_id = ?1 AND status != ?2 ORDER BY id",
+        params![candidate_id, CaseStatus::Closed],
+        |r| r.get(0),
+    )?)
+}
+
+/// Every case that is not closed, in order.
+pub(crate) fn not_closed(db: &dyn Db) -> Result<Vec<CaseId>> {
+    Ok(db.query_vec(
+        "SELECT id FROM cases WHERE status != ?1 ORDER BY id",
+        params![CaseStatus::Closed],
+        |r| r.get(0),
+    )?)
+}
+
+/// Every case opened in `[from, to)`, in order of opening.
+pub(crate) fn opened_between(db: &dyn Db, from: &Timestamp, to: &Timestamp) -> Result<Vec<Case>> {
+    Ok(db.query_vec(
+        &format!(
+            "SELECT {COLUMNS} FROM cases WHERE opened_at >= ?1 AND opened_at < ?2
+             ORDER BY opened_at, id"
+        ),
+        params![from, to],
+        from_row,
+    )?)
+}
+
+pub(crate) struct NewCase<'a> {
+    pub id: CaseId,
+    pub candidate_id: CandidateId,
+    pub kind: CaseKind,
+    pub assignee: Option<&'a str>,
+    pub priority: Priority,
+    pub due_on: Option<NaiveDate>,
+    pub template: &'a Template,
+}
+
+pub(crate) fn insert(db: &dyn Db, c: &NewCase<'_>, actor: &str, at: &Timestamp) -> Result<()> {
+    db.execute(
+        "INSERT INTO cases (id, candidate_id, kind, status, assignee, priority, due_on,
+                            template_id, template_version, opened_by, opened_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        params![
+            c.id,
+            c.candidate_id,
+            c.kind,
+            CaseStatus::Open,
+            c.assignee,
+            c.priority,
+            c.due_on,
+            c.template.id,
+            c.template.version,
+            actor,
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Work on a case moves its "updated" time.
+pub(crate) fn touch(db: &dyn Db, id: CaseId, at: &Timestamp) -> Result<()> {
+    db.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, at])?;
+    Ok(())
+}
+
+pub(crate) fn set_assignee(
+    db: &dyn Db,
+    id: CaseId,
+    assignee: Option<&str>,
+    at: &Timestamp,
+) -> Result<()> {
+    db.execute(
+        "UPDATE cases SET assignee = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, assignee, at],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_priority(
+    db: &dyn Db,
+    id: CaseId,
+    priority: Priority,
+    at: &Timestamp,
+) -> Result<()> {
+    db.execute(
+        "UPDATE cases SET priority = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, priority, at],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_due_on(
+    db: &dyn Db,
+    id: CaseId,
+    due_on: Option<NaiveDate>,
+    at: &Timestamp,
+) -> Result<()> {
+    db.execute(
+        "UPDATE cases SET due_on = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, due_on, at],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_status(
+    db: &dyn Db,
+    id: CaseId,
+    status: CaseStatus,
+    decision: Option<Decision>,
+    reason: &str,
+    actor: &str,
+    at: &Timestamp,
+) -> Result<()> {
+    match status {
+        CaseStatus::Decided => db.execute(
+            "UPDATE cases SET status = ?2, decision = ?3, decision_reason = ?4, decided_by = ?5,
+                    decided_at = ?6, closed_at = NULL, updated_at = ?6
+             WHERE id = ?1",
+            params![id, status, decision, reason, actor, at],
+        )?,
+        // Closing keeps the decision: it is the sign-off of what was decided.
+        CaseStatus::Closed => db.execute(
+            "UPDATE cases SET status = ?2, closed_at = ?3, updated_at = ?3 WHERE id = ?1",
+            params![id, status, at],
+        )?,
+        // Any other move reopens the question, so a previous decision no longer stands.
+        CaseStatus::Open | CaseStatus::InReview | CaseStatus::Escalated => db.execute(
+            "UPDATE cases SET status = ?2, decision = NULL, decision_reason = NULL,
+                    decided_by = NULL, decided_at = NULL, closed_at = NULL, updated_at = ?3
+             WHERE id = ?1",
+            params![id, status, at],
+        )?,
+    };
+    Ok(())
+}

@@ -1,0 +1,356 @@
+//! The store's write API: every write is one or more `Change`s through `apply` in one write
+//! transaction, each answered with what it recorded and the red flags it raised or cleared.
+//! The writes that need more than one change, or work before the change (masking bank
+//! numbers, parsing a list file, importing a CSV), are here too.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::apply::{self, Applied, Context, RaisedFlag};
+use super::db::Db;
+use super::tables::{cases, users, vendors};
+use super::{Result, Store, StoreError, engine, secret};
+use crate::change::Change;
+use crate::checks::iprange;
+use crate::import::{ImportFile, ImportRow, RowError};
+use crate::model::{
+    CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Field, Priority, Timestamp,
+};
+use crate::verification::{IpListRow, PaymentInput};
+
+/// The case to open with a new candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    pub assignee: Option<String>,
+    pub priority: Priority,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// What an import did, row by row, and the red flags it raised or cleared.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportOutcome {
+    pub created: Vec<ImportedRow>,
+    pub updated: Vec<ImportedRow>,
+    pub unchanged: Vec<ImportedRow>,
+    pub raised: Vec<RaisedFlag>,
+    pub cleared: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportedRow {
+    pub line: u64,
+    pub candidate_id: CandidateId,
+    /// The pre-hire case opened for a new candidate.
+    pub case_id: Option<CaseId>,
+}
+
+enum RowOutcome {
+    Created(ImportedRow),
+    Updated(ImportedRow),
+    Unchanged(ImportedRow),
+}
+
+impl Store {
+    fn context(&self) -> Context<'_> {
+        Context { config: &self.config, data_dir: &self.dir.root }
+    }
+
+    /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.
+    fn transaction<T>(&self, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.backend.write(&mut |db| {
+            if let Some(work) = work.take() {
+                out = Some(work(db)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| StoreError::Corrupt("a write transaction did not run".into()))
+    }
+
+    /// The one door for writes: applies one change as `actor`.
+    pub fn apply(&self, actor: &str, change: Change) -> Result<Applied> {
+        let mut applied = self.apply_all(actor, vec![change])?;
+        applied.pop().ok_or_else(|| StoreError::invalid("nothing to apply"))
+    }
+
+    /// Applies several changes as one transaction: all of them or none. Stops at the first
+    /// change that is refused.
+    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()), err)]
+    pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
+        let at = self.clock.now();
+        let ctx = self.context();
+        self.transaction(|db| {
+            let mut applied = Vec::with_capacity(changes.len());
+            for change in changes {
+                if change.is_internal() {
+                    return Err(StoreError::invalid(format!(
+                        "{} changes are made by the store itself when the facts under a flag change",
+                        change.kind()
+                    )));
+                }
+                applied.push(apply::apply_one(db, &ctx, actor, &at, change)?);
+            }
+            Ok(applied)
+        })
+    }
+
+    /// Adds a candidate and, when asked, opens a case for them, in one transaction: a
+    /// candidate is never left without the case the user asked for.
+    pub fn add_candidate(
+        &self,
+        actor: &str,
+        candidate: CandidateFields,
+        case: Option<NewCase>,
+    ) -> Result<Vec<Applied>> {
+        let at = self.clock.now();
+        let ctx = self.context();
+        self.transaction(|db| {
+            let added = apply::apply_one(
+                db,
+                &ctx,
+                actor,
+                &at,
+                Change::AddCandidate { id: None, candidate },
+            )?;
+            let mut applied = vec![added];
+            if let (Some(case), Change::AddCandidate { id: Some(candidate_id), .. }) =
+                (case, &applied[0].change)
+            {
+                let open = Change::OpenCase {
+                    id: None,
+                    candidate_id: *candidate_id,
+                    kind: case.kind,
+                    assignee: case.assignee,
+                    priority: case.priority,
+                    due_on: case.due_on,
+                    template: None,
+                };
+                applied.push(apply::apply_one(db, &ctx, actor, &at, open)?);
+            }
+            Ok(applied)
+        })
+    }
+
+    /// Imports candidates from a parsed file, all or nothing: a row whose `external_id` is new
+    /// adds a candidate (and, with `open_cases`, opens a pre-hire case for them); a known one
+    /// updates the columns the file has; an unchanged one is left alone. Every refused row is
+    /// reported with its line, and then nothing is written.
+    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()), err)]
+    pub fn import_candidates(
+        &self,
+        actor: &str,
+        file: &ImportFile,
+        open_cases: bool,
+    ) -> Result<ImportOutcome> {
+        let at = self.clock.now();
+        let ctx = self.context();
+        self.transaction(|db| {
+            let mut outcome = ImportOutcome::default();
+            let mut errors = Vec::new();
+            for row in &file.rows {
+                // Each row in a savepoint: a refused row leaves nothing behind, and the rows
+                // after it are still checked so that the user sees every problem at once.
+                db.execute_batch("SAVEPOINT import_row")?;
+                match import_row(db, &ctx, actor, &at, file, row, open_cases, &mut outcome) {
+                    Ok(result) => {
+                        db.execute_batch("RELEASE SAVEPOINT import_row")?;
+                        match result {
+                            RowOutcome::Created(line) => outcome.created.push(line),
+                            RowOutcome::Updated(line) => outcome.updated.push(line),
+                            RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
+                        }
+                    }
+                    Err(e) => {
+                        db.execute_batch(
+                            "ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row",
+                        )?;
+                        errors.push(RowError { line: row.line, message: e.to_string() });
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(StoreError::Rows(errors));
+            }
+            Ok(outcome)
+        })
+    }
+
+    /// Records bank details: the numbers are masked and hashed under the data directory's key
+    /// here, and only that goes into the change, the database and the audit log.
+    #[tracing::instrument(skip(self, input), err)]
+    pub fn record_payment(
+        &self,
+        actor: &str,
+        case_id: CaseId,
+        input: &PaymentInput,
+    ) -> Result<Applied> {
+        let key = secret::load_or_create_key(&self.dir.root)?;
+        let payment = secret::protect(input, &key)?;
+        self.apply(actor, Change::RecordPayment { id: None, case_id, payment })
+    }
+
+    /// Imports an indicator CSV (`cidr, category, label`) as the list `name`, replacing a list
+    /// of that name. All rows or none; bad rows are named with their line.
+    #[tracing::instrument(skip(self, bytes), fields(bytes = bytes.len()), err)]
+    pub fn import_ip_list(
+        &self,
+        actor: &str,
+        name: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Applied> {
+        let entries = iprange::parse_csv(bytes, name.trim())
+            .map_err(|e| StoreError::invalid(e.to_string()).at(Field::File))?;
+        let rows = entries
+            .into_iter()
+            .map(|e| IpListRow(e.cidr.to_string(), e.category.to_string(), e.label))
+            .collect();
+        let file_name = Path::new(file_name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file_name.to_string());
+        self.apply(
+            actor,
+            Change::ImportIpList {
+                id: None,
+                name: name.to_string(),
+                file_name,
+                file_sha256: hex::encode(Sha256::digest(bytes)),
+                rows,
+            },
+        )
+    }
+
+    /// Re-evaluates the flags of one case (or of every case not closed) as of now and records
+    /// what changed: date-driven flags (an expiry, a deadline) come due without any change to
+    /// the data, and this is how they are raised. Returns the flag changes applied.
+    #[tracing::instrument(skip(self), err)]
+    pub fn refresh_flags(&self, actor: &str, case_id: Option<CaseId>) -> Result<Vec<Applied>> {
+        let at = self.clock.now();
+        let ctx = self.context();
+        self.transaction(|db| {
+            match users::get(db, actor)? {
+                Some(user) if user.active => {}
+                _ => return Err(StoreError::UnknownActor(actor.to_string())),
+            }
+            let ids: Vec<CaseId> = match case_id {
+                Some(id) => {
+                    let case =
+                        cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+                    if case.status == CaseStatus::Closed {
+                        return Err(StoreError::conflict(format!(
+                            "case {id} is closed; its flags stay as they were signed off"
+                        )));
+                    }
+                    vec![id]
+                }
+                None => cases::not_closed(db)?,
+            };
+            let mut applied = Vec::new();
+            for id in ids {
+                for change in engine::reflag(db, id, &at, ctx.config)? {
+                    applied.push(apply::apply_one(db, &ctx, actor, &at, change)?);
+                }
+            }
+            Ok(applied)
+        })
+    }
+}
+
+/// One row of an import, inside the import's transaction.
+#[allow(clippy::too_many_arguments)]
+fn import_row(
+    db: &dyn Db,
+    ctx: &Context<'_>,
+    actor: &str,
+    at: &Timestamp,
+    file: &ImportFile,
+    row: &ImportRow,
+    open_cases: bool,
+    outcome: &mut ImportOutcome,
+) -> Result<RowOutcome> {
+    let existing = super::tables::candidates::by_external_id(db, &row.external_id)?;
+    let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
+    fields.external_id = Some(row.external_id.clone());
+    fields.legal_name = row.full_name.clone();
+    if file.has("email") {
+        fields.emails = row.emails.clone();
+    }
+    if file.has("phone") {
+        fields.phones = row.phones.clone();
+    }
+    let set = |column: &str, field: &mut Option<String>, value: &Option<String>| {
+        if file.has(column) {
+            field.clone_from(value);
+        }
+    };
+    set("home_address", &mut fields.home_address, &row.home_address);
+    set("shipping_address", &mut fields.shipping_address, &row.shipping_address);
+    set("claimed_location", &mut fields.claimed_location, &row.claimed_location);
+    set("ip_address", &mut fields.application_ip, &row.ip_address);
+    set("role", &mut fields.role, &row.role);
+    if file.has("applied_on") {
+        fields.applied_on = row.applied_on;
+    }
+    if file.has("vendor") {
+        fields.vendor_id = match &row.vendor {
+            None => None,
+            Some(name) => Some(
+                vendors::find(db, name)?
+                    .ok_or_else(|| {
+                        StoreError::invalid(format!(
+                            "vendor {name:?} is not known (add it with `vetdesk vendor add`)"
+                        ))
+                        .at(Field::VendorId)
+                    })?
+                    .id,
+            ),
+        };
+    }
+    let mut make = |change| -> Result<Applied> {
+        let applied = apply::apply_one(db, ctx, actor, at, change)?;
+        outcome.raised.extend(applied.raised());
+        outcome.cleared += applied.cleared();
+        Ok(applied)
+    };
+    match existing {
+        Some(current) => {
+            // Compare after the same tidying the store applies, so cosmetic differences
+            // (spaces, repeated entries) do not count as a change.
+            let tidy = apply::check_candidate(db, &fields, at, Some(current.id))?;
+            let done = ImportedRow { line: row.line, candidate_id: current.id, case_id: None };
+            if tidy == current.fields {
+                return Ok(RowOutcome::Unchanged(done));
+            }
+            make(Change::UpdateCandidate { id: current.id, candidate: fields })?;
+            Ok(RowOutcome::Updated(done))
+        }
+        None => {
+            let added = make(Change::AddCandidate { id: None, candidate: fields })?;
+            let Change::AddCandidate { id: Some(candidate_id), .. } = added.change else {
+                return Err(StoreError::Corrupt("an added candidate has no id".into()));
+            };
+            let mut case_id = None;
+            if open_cases {
+                let opened = make(Change::OpenCase {
+                    id: None,
+                    candidate_id,
+                    kind: CaseKind::PreHire,
+                    assignee: None,
+                    priority: Priority::Normal,
+                    due_on: None,
+                    template: None,
+                })?;
+                if let Change::OpenCase { id, .. } = opened.change {
+                    case_id = id;
+                }
+            }
+            Ok(RowOutcome::Created(ImportedRow { line: row.line, candidate_id, case_id }))
+        }
+    }
+}
