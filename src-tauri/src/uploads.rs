@@ -733,7 +733,7 @@ fn preview_import(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk_core::model::{CaseKind, Priority, Role};
+    use vetdesk_core::model::{CaseKind, Priority};
     use vetdesk_core::store::NewCase;
 
     const ICON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/icons/icon.png");
@@ -748,14 +748,7 @@ mod tests {
 
     fn fixture() -> Fixture {
         let (dir, store) = Store::open_temp().unwrap();
-        let add = |name: &str, role| Change::AddUser {
-            id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
-        };
-        store.apply("ada", add("ada", Role::Admin)).unwrap();
-        store.apply("ada", add("rita", Role::Reviewer)).unwrap();
+        vetdesk_testkit::add_team(&store);
         let fields = vetdesk_core::model::CandidateFields {
             legal_name: "Anna Maria Eriksson".into(),
             ..Default::default()

@@ -61,14 +61,14 @@ mod tests {
     #[test]
     fn refusals_of_the_store_are_pinned_to_the_field_they_are_about() {
         let (_dir, store) = vetdesk_core::Store::open_temp().unwrap();
-        let add_user = |name: &str, role| Change::AddUser {
+        vetdesk_testkit::add_team(&store);
+        let gone = Change::AddUser {
             id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
+            name: "gone".into(),
+            display_name: "Gone".into(),
+            role: Role::Reviewer,
         };
-        store.apply("ada", add_user("ada", Role::Admin)).unwrap();
-        store.apply("ada", add_user("gone", Role::Reviewer)).unwrap();
+        store.apply("ada", gone).unwrap();
         store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
         let taken = CandidateFields {
             legal_name: "First".into(),

@@ -1112,15 +1112,14 @@ mod tests {
     /// temp folder; "Save as…" answers `chosen` (relative to that folder).
     fn fixture(chosen: Option<&'static str>) -> Fixture {
         let (data, store) = Store::open_temp().unwrap();
-        let add = |name: &str, role| Change::AddUser {
+        vetdesk_testkit::add_team(&store);
+        let gone = Change::AddUser {
             id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
+            name: "gone".into(),
+            display_name: "Gone".into(),
+            role: Role::Reviewer,
         };
-        store.apply("ada", add("ada", Role::Admin)).unwrap();
-        store.apply("ada", add("rita", Role::Reviewer)).unwrap();
-        store.apply("ada", add("gone", Role::Reviewer)).unwrap();
+        store.apply("ada", gone).unwrap();
         store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
         let fields = vetdesk_core::model::CandidateFields {
             legal_name: "Zoë Ünal-Петрова".into(),
