@@ -22,7 +22,8 @@ help:
 	@echo "               target/artifacts/e2e/)"
 	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
 	@echo "make bench     every benchmark (release build): evidence ingest, links among 100,000"
-	@echo "               candidates, the 100-photo report, audit packs; then bench-ui"
+	@echo "               candidates, the 100-photo report, audit packs, encrypted ingest;"
+	@echo "               then bench-ui"
 
 setup:
 	@scripts/setup.sh all
@@ -84,3 +85,4 @@ bench: setup bench-ui
 	$(CARGO) bench --bench links
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
+	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest
