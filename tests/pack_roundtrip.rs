@@ -10,7 +10,7 @@ use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::process::Command;
 
-use vetdesk_export::pack::chain::{ChainRecord, record_hash};
+use vetdesk_core::chain::{ChainRecord, record_hash};
 use vetdesk_export::pack::{self, PackCheck, PackError};
 use vetdesk_testkit::*;
 use zip::CompressionMethod;
@@ -126,7 +126,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
         let record = ChainRecord::from_line(line).unwrap();
         assert_eq!((record.seq, record.hash.as_str()), (r.seq, r.hash.as_str()));
         assert_eq!(
-            vetdesk_core::store::audit::canonical_json(&record.change),
+            vetdesk_core::chain::canonical_json(&record.change),
             r.change,
             "change not as stored"
         );

@@ -9,7 +9,7 @@ use vetdesk_core::model::{CandidateFields, CandidateId, CaseId};
 use vetdesk_core::store::NewCase;
 
 use super::with_store;
-use crate::error::{AppError, candidate_field};
+use crate::error::AppError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -36,11 +36,7 @@ pub async fn candidate_add(
 
 /// The command's body, callable without a window (tests).
 pub fn add(store: &vetdesk_core::Store, request: CandidateAdd) -> Result<CandidateAdded, AppError> {
-    let applied =
-        store.add_candidate(&request.actor, request.candidate, request.case).map_err(|e| {
-            let field = candidate_field(&e);
-            AppError::from(e).with_field(field)
-        })?;
+    let applied = store.add_candidate(&request.actor, request.candidate, request.case)?;
     let mut added = CandidateAdded { candidate_id: 0, case_id: None };
     for a in applied {
         match a.change {

@@ -10,7 +10,7 @@ use vetdesk_core::change::Change;
 use vetdesk_core::checks::iprange::{self, CsvProblem};
 use vetdesk_core::verification::{IpList, VoipEntry, VoipEntryId, VpnProvider, VpnProviderId};
 
-use super::verification::{Recorded, refusal};
+use super::verification::Recorded;
 use super::with_store;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -65,20 +65,6 @@ pub struct VoipEntryRemove {
     pub id: VoipEntryId,
 }
 
-const LIST_FIELDS: &[(&str, &str)] =
-    &[("list name", "list_name"), ("indicator list", "file"), ("file name", "file")];
-
-const VPN_FIELDS: &[(&str, &str)] = &[
-    ("provider name", "name"),
-    ("a provider name", "name"),
-    ("VPN provider", "name"),
-    ("note", "note"),
-];
-
-/// A number already on the list is refused with the number first (`+1… is already on …`).
-const VOIP_FIELDS: &[(&str, &str)] =
-    &[("VoIP list entry", "pattern"), ("label", "label"), ("+", "pattern")];
-
 /// Parses the file first, so that every bad row comes back by line (the store, reading the
 /// same bytes, would refuse them in one message), then imports it through the store.
 pub fn import_ip_list(
@@ -91,8 +77,7 @@ pub fn import_ip_list(
     if let Err(refusal) = iprange::parse_csv(bytes, list_name.trim()) {
         return Ok(IpListImported::Refused { problems: refusal.problems });
     }
-    let applied =
-        store.import_ip_list(actor, list_name, file_name, bytes).map_err(refusal(LIST_FIELDS))?;
+    let applied = store.import_ip_list(actor, list_name, file_name, bytes)?;
     let Change::ImportIpList { name, .. } = &applied.change else {
         return Err(AppError::internal("the list was recorded as another kind of change"));
     };
@@ -110,13 +95,13 @@ pub fn remove_ip_list(store: &Store, r: IpListRemove) -> Result<Recorded, AppErr
 
 pub fn add_vpn_provider(store: &Store, r: VpnProviderAdd) -> Result<Recorded, AppError> {
     let change = Change::AddVpnProvider { id: None, name: r.name, note: r.note };
-    let applied = store.apply(&r.actor, change).map_err(refusal(VPN_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
 pub fn add_voip_entry(store: &Store, r: VoipEntryAdd) -> Result<Recorded, AppError> {
     let change = Change::AddVoipEntry { id: None, pattern: r.pattern, label: r.label };
-    let applied = store.apply(&r.actor, change).map_err(refusal(VOIP_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 

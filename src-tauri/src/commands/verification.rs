@@ -10,7 +10,7 @@ use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::checks::mrz::{self, MrzReport};
 use vetdesk_core::model::{CaseId, VendorId};
-use vetdesk_core::store::{Applied, CaseVerification, StoreError};
+use vetdesk_core::store::{Applied, CaseVerification};
 use vetdesk_core::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, InterviewFields,
     ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId, Severity,
@@ -207,116 +207,6 @@ pub struct VendorAuditRecord {
     pub note: Option<String>,
 }
 
-// ---- which field a refusal is about ----
-
-/// The form field (named as in the request) a refusal of the store is about, recognised by
-/// the words the core's checks start their messages with (`prefixes`: message start → field).
-/// The tests below drive the real store with one bad value per field, so a reworded message
-/// fails them rather than silently losing its place in the form.
-pub fn field_of(error: &StoreError, prefixes: &[(&str, &'static str)]) -> Option<&'static str> {
-    match error {
-        StoreError::Invalid(m) | StoreError::Conflict(m) => {
-            prefixes.iter().find(|(start, _)| m.starts_with(start)).map(|(_, field)| *field)
-        }
-        StoreError::NotFound { what: "evidence", .. } => {
-            prefixes.iter().find(|(start, _)| *start == "evidence ").map(|(_, field)| *field)
-        }
-        StoreError::NotFound { what: "vendor", .. } => Some("vendor_id"),
-        _ => None,
-    }
-}
-
-/// Maps a refusal of the store to an `AppError` naming the field `prefixes` recognise.
-pub(crate) fn refusal(
-    prefixes: &'static [(&'static str, &'static str)],
-) -> impl Fn(StoreError) -> AppError {
-    move |e| {
-        let field = field_of(&e, prefixes);
-        AppError::from(e).with_field(field)
-    }
-}
-
-const DOCUMENT_FIELDS: &[(&str, &str)] = &[
-    ("issuing country", "issuing_country"),
-    ("machine-readable zone", "mrz"),
-    ("date of birth", "birth_date"),
-    ("expiry date", "expiry_date"),
-    ("document number", "number"),
-    ("holder name", "holder_name"),
-    ("evidence ", "evidence"),
-    ("note", "note"),
-];
-
-const INTERVIEW_FIELDS: &[(&str, &str)] = &[
-    ("interview date", "held_on"),
-    ("interview start", "started_at"),
-    ("the camera cannot have been on", "camera_on_throughout"),
-    ("interviewer", "interviewer"),
-    ("evidence ", "screenshots"),
-    ("note", "note"),
-];
-
-const HOURS_FIELDS: &[(&str, &str)] =
-    &[("time zone", "time_zone"), ("reachable hours need a start and an end", "to")];
-
-/// The refusal before the offer and Form I-9 names `prerequisites`: the UI points at the two
-/// checklist items rather than at a field.
-const EVERIFY_FIELDS: &[(&str, &str)] = &[
-    ("E-Verify case number", "case_number"),
-    ("created date", "created_on"),
-    ("mismatch date", "mismatch_on"),
-    ("notice date", "notice_given_on"),
-    ("decision date", "decision_recorded_on"),
-    ("referral date", "referred_on"),
-    ("agency contact date", "agency_contacted_on"),
-    ("continuance date", "continuance_since"),
-    ("follow-up date", "followed_up_on"),
-    ("a tentative nonconfirmation needs the agency", "agency"),
-    ("a tentative nonconfirmation needs the date", "mismatch_on"),
-    ("a case in continuance needs", "continuance_since"),
-    ("a case is referred only when", "employee_contests"),
-    ("evidence ", "evidence"),
-    ("note", "note"),
-];
-
-const REFERENCE_FIELDS: &[(&str, &str)] = &[
-    ("reference name", "name"),
-    ("reference email", "email"),
-    ("reference phone", "phone"),
-    ("relationship", "relationship"),
-    ("company", "company"),
-    ("note", "note"),
-];
-
-const PAYMENT_FIELDS: &[(&str, &str)] = &[
-    ("routing number", "routing_number"),
-    ("account number", "account_number"),
-    ("bank name", "bank_name"),
-    ("account holder", "account_holder"),
-    ("note", "note"),
-];
-
-const IP_FIELDS: &[(&str, &str)] = &[("the time seen", "seen_at"), ("note", "note")];
-
-const AUDIT_FIELDS: &[(&str, &str)] = &[("audit date", "audited_on"), ("note", "note")];
-
-/// `E-Verify case … cannot be recorded before …` is a conflict whose message starts with the
-/// case; it is recognised by its middle.
-fn everify_refusal(e: StoreError) -> AppError {
-    let prerequisites = matches!(&e, StoreError::Conflict(m)
-        if m.contains("an E-Verify case cannot be recorded before"));
-    let field = if prerequisites { Some("prerequisites") } else { field_of(&e, EVERIFY_FIELDS) };
-    AppError::from(e).with_field(field)
-}
-
-/// An IP that does not parse is refused with the address first (`"x" is not an IPv4 …`).
-fn ip_refusal(e: StoreError) -> AppError {
-    let bad_ip =
-        matches!(&e, StoreError::Invalid(m) if m.ends_with("is not an IPv4 or IPv6 address"));
-    let field = if bad_ip { Some("ip") } else { field_of(&e, IP_FIELDS) };
-    AppError::from(e).with_field(field)
-}
-
 // ---- bodies, callable without a window (tests) ----
 
 pub fn check_mrz(store: &Store, request: &MrzCheck) -> MrzChecked {
@@ -340,19 +230,19 @@ pub fn save_document(store: &Store, r: DocumentSave) -> Result<Recorded, AppErro
         None => Change::RecordDocument { id: None, case_id: r.case_id, document: r.document },
         Some(id) => Change::UpdateDocument { id, case_id: r.case_id, document: r.document },
     };
-    let applied = store.apply(&r.actor, change).map_err(refusal(DOCUMENT_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
 pub fn record_interview(store: &Store, r: InterviewRecord) -> Result<Recorded, AppError> {
     let change = Change::RecordInterview { id: None, case_id: r.case_id, interview: r.interview };
-    let applied = store.apply(&r.actor, change).map_err(refusal(INTERVIEW_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
 pub fn set_reachable_hours(store: &Store, r: ReachableHoursSet) -> Result<Recorded, AppError> {
     let change = Change::SetReachableHours { case_id: r.case_id, hours: r.hours };
-    let applied = store.apply(&r.actor, change).map_err(refusal(HOURS_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
@@ -361,7 +251,7 @@ pub fn save_everify(store: &Store, r: EVerifySave) -> Result<Recorded, AppError>
         None => Change::RecordEVerify { id: None, case_id: r.case_id, everify: r.everify },
         Some(id) => Change::UpdateEVerify { id, case_id: r.case_id, everify: r.everify },
     };
-    let applied = store.apply(&r.actor, change).map_err(everify_refusal)?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
@@ -370,7 +260,7 @@ pub fn save_reference(store: &Store, r: ReferenceSave) -> Result<Recorded, AppEr
         None => Change::AddReference { id: None, case_id: r.case_id, reference: r.reference },
         Some(id) => Change::UpdateReference { id, case_id: r.case_id, reference: r.reference },
     };
-    let applied = store.apply(&r.actor, change).map_err(refusal(REFERENCE_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
@@ -387,7 +277,7 @@ pub fn record_payment(store: &Store, r: PaymentEntry) -> Result<PaymentRecorded,
         note,
     } = r;
     let input = PaymentInput { routing_number, account_number, bank_name, account_holder, note };
-    let applied = store.record_payment(&actor, case_id, &input).map_err(refusal(PAYMENT_FIELDS))?;
+    let applied = store.record_payment(&actor, case_id, &input)?;
     drop(input);
     let Change::RecordPayment { payment, .. } = &applied.change else {
         return Err(AppError::internal("the payment was recorded as another kind of change"));
@@ -401,7 +291,7 @@ pub fn record_payment(store: &Store, r: PaymentEntry) -> Result<PaymentRecorded,
 
 pub fn record_observed_ip(store: &Store, r: ObservedIpRecord) -> Result<Recorded, AppError> {
     let change = Change::RecordObservedIp { id: None, case_id: r.case_id, observed: r.observed };
-    let applied = store.apply(&r.actor, change).map_err(ip_refusal)?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
@@ -423,7 +313,7 @@ pub fn record_vendor_audit(store: &Store, r: VendorAuditRecord) -> Result<Record
         note: r.note,
         next_due: None,
     };
-    let applied = store.apply(&r.actor, change).map_err(refusal(AUDIT_FIELDS))?;
+    let applied = store.apply(&r.actor, change)?;
     Ok(Recorded::of(&applied))
 }
 
