@@ -193,25 +193,24 @@ pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
     // ZIP code at the very end.
     let mut zip5 = None;
     let mut zip4 = None;
-    if let Some(last) = segs.last_mut() {
-        if let Some((five, four)) = last.last().and_then(|w| is_zip(w)) {
-            last.pop();
-            zip5 = Some(five);
-            zip4 = four;
-        }
+    if let Some(last) = segs.last_mut()
+        && let Some((five, four)) = last.last().and_then(|w| is_zip(w))
+    {
+        last.pop();
+        zip5 = Some(five);
+        zip4 = four;
     }
     segs.retain(|s| !s.is_empty());
 
     // State before it.
     let mut state = None;
     let several = segs.len() > 1;
-    if let Some(last) = segs.last_mut() {
-        if let Some((code, n)) = state_at_end(last) {
-            if zip5.is_some() || several {
-                last.truncate(last.len() - n);
-                state = Some(code.to_string());
-            }
-        }
+    if let Some(last) = segs.last_mut()
+        && let Some((code, n)) = state_at_end(last)
+        && (zip5.is_some() || several)
+    {
+        last.truncate(last.len() - n);
+        state = Some(code.to_string());
     }
     segs.retain(|s| !s.is_empty());
 

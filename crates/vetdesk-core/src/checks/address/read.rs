@@ -43,10 +43,11 @@ pub(super) fn is_zip(word: &str) -> Option<(String, Option<String>)> {
     if digits(word, 5) {
         return Some((word.to_string(), None));
     }
-    if let Some((five, four)) = word.split_once('-') {
-        if digits(five, 5) && digits(four, 4) {
-            return Some((five.to_string(), Some(four.to_string())));
-        }
+    if let Some((five, four)) = word.split_once('-')
+        && digits(five, 5)
+        && digits(four, 4)
+    {
+        return Some((five.to_string(), Some(four.to_string())));
     }
     if digits(word, 9) {
         let (five, four) = word.split_at_checked(5)?;
@@ -102,22 +103,20 @@ pub(super) fn read_delivery(words: &[String], split_city: bool) -> Delivery {
     }
     // Military mail (Pub 28, APO/FPO/DPO): a unit or ship box at a military post office.
     for unit in ["PSC", "CMR", "UNIT"] {
-        if words.first().is_some_and(|w| w == unit) {
-            if let Some((n, used)) = number_after(words, 1) {
-                if words.get(1 + used).is_some_and(|w| w == "BOX") {
-                    if let Some((b, used2)) = number_after(words, 2 + used) {
-                        let line = format!("{unit} {n} BOX {b}");
-                        return Delivery {
-                            key: line.clone(),
-                            matched: Some(line.clone()),
-                            line,
-                            kind: AddressKind::PoBox,
-                            rule: Some("military".to_string()),
-                            rest: words.get(2 + used + used2..).unwrap_or_default().to_vec(),
-                        };
-                    }
-                }
-            }
+        if words.first().is_some_and(|w| w == unit)
+            && let Some((n, used)) = number_after(words, 1)
+            && words.get(1 + used).is_some_and(|w| w == "BOX")
+            && let Some((b, used2)) = number_after(words, 2 + used)
+        {
+            let line = format!("{unit} {n} BOX {b}");
+            return Delivery {
+                key: line.clone(),
+                matched: Some(line.clone()),
+                line,
+                kind: AddressKind::PoBox,
+                rule: Some("military".to_string()),
+                rest: words.get(2 + used + used2..).unwrap_or_default().to_vec(),
+            };
         }
     }
     // Rural route boxes first, so that their BOX is not read as a PO box.
@@ -130,20 +129,19 @@ pub(super) fn read_delivery(words: &[String], split_city: bool) -> Delivery {
             continue;
         };
         at += used;
-        if words.get(at).is_some_and(|w| w == "BOX" || w == "BX") {
-            if let Some((number, used)) = number_after(words, at + 1) {
-                let prefix =
-                    if matches!(pattern[0], "HC" | "HIGHWAY" | "STAR") { "HC" } else { "RR" };
-                let line = format!("{prefix} {route} BOX {number}");
-                return Delivery {
-                    key: line.clone(),
-                    matched: Some(line.clone()),
-                    line,
-                    kind: AddressKind::Street,
-                    rule: Some("rural_route".to_string()),
-                    rest: words.get(at + 1 + used..).unwrap_or_default().to_vec(),
-                };
-            }
+        if words.get(at).is_some_and(|w| w == "BOX" || w == "BX")
+            && let Some((number, used)) = number_after(words, at + 1)
+        {
+            let prefix = if matches!(pattern[0], "HC" | "HIGHWAY" | "STAR") { "HC" } else { "RR" };
+            let line = format!("{prefix} {route} BOX {number}");
+            return Delivery {
+                key: line.clone(),
+                matched: Some(line.clone()),
+                line,
+                kind: AddressKind::Street,
+                rule: Some("rural_route".to_string()),
+                rest: words.get(at + 1 + used..).unwrap_or_default().to_vec(),
+            };
         }
     }
     // Post office boxes, anywhere in the delivery words (a street line may precede one).
@@ -258,12 +256,12 @@ pub(super) fn read_street(words: &[String], split_city: bool) -> Delivery {
     let mut rest = Vec::new();
     let mut j = end + city_words.len();
     while j < words.len() {
-        if let Some(p) = PMB_PATTERNS.iter().find(|p| starts_with_words(words, j, p)) {
-            if let Some((n, used)) = number_after(words, j + p.len()) {
-                pmb = Some((n, p.join(" ")));
-                j += p.len() + used;
-                continue;
-            }
+        if let Some(p) = PMB_PATTERNS.iter().find(|p| starts_with_words(words, j, p))
+            && let Some((n, used)) = number_after(words, j + p.len())
+        {
+            pmb = Some((n, p.join(" ")));
+            j += p.len() + used;
+            continue;
         }
         match unit_designator(&words[j]) {
             Some((std, true)) => match number_after(words, j + 1) {
@@ -292,14 +290,14 @@ pub(super) fn read_street(words: &[String], split_city: bool) -> Delivery {
     // DMM 508 1.8.2: a CMRA address may carry the PMB as "#" after the street address's own
     // unit ("STE 100 # 330"); a second unit written "#" after a first is read as that.
     let mut rule = "street_number";
-    if pmb.is_none() && units.len() >= 2 {
-        if let Some((std, Some(n))) = units.last() {
-            if std == "#" {
-                pmb = Some((n.clone(), "#".to_string()));
-                units.pop();
-                rule = "cmra_second_unit";
-            }
-        }
+    if pmb.is_none()
+        && units.len() >= 2
+        && let Some((std, Some(n))) = units.last()
+        && std == "#"
+    {
+        pmb = Some((n.clone(), "#".to_string()));
+        units.pop();
+        rule = "cmra_second_unit";
     }
 
     let mut line_words: Vec<String> = vec![number.clone()];
@@ -364,11 +362,11 @@ pub(super) fn street_parts(body: &[String]) -> StreetParts {
     let mut postdir = Vec::new();
     if words.len() >= 3 {
         let n = words.len();
-        if let Some(d) = join_dir(&words[n - 2], &words[n - 1]) {
-            if suffix(&words[n - 3]).is_some() {
-                words.truncate(n - 2);
-                postdir.push(d.to_string());
-            }
+        if let Some(d) = join_dir(&words[n - 2], &words[n - 1])
+            && suffix(&words[n - 3]).is_some()
+        {
+            words.truncate(n - 2);
+            postdir.push(d.to_string());
         }
     }
     if postdir.is_empty() && words.len() >= 2 {
@@ -382,24 +380,25 @@ pub(super) fn street_parts(body: &[String]) -> StreetParts {
         }
     }
     let mut suffix_std = Vec::new();
-    if words.len() >= 2 {
-        if let Some(s) = words.last().and_then(|w| suffix(w)) {
-            words.pop();
-            suffix_std.push(s.to_string());
-        }
+    if words.len() >= 2
+        && let Some(s) = words.last().and_then(|w| suffix(w))
+    {
+        words.pop();
+        suffix_std.push(s.to_string());
     }
     let mut predir = Vec::new();
-    if words.len() >= 3 {
-        if let Some(d) = join_dir(&words[0], &words[1]) {
-            words.drain(..2);
-            predir.push(d.to_string());
-        }
+    if words.len() >= 3
+        && let Some(d) = join_dir(&words[0], &words[1])
+    {
+        words.drain(..2);
+        predir.push(d.to_string());
     }
-    if predir.is_empty() && words.len() >= 2 {
-        if let Some(d) = directional(&words[0]) {
-            words.remove(0);
-            predir.push(d.to_string());
-        }
+    if predir.is_empty()
+        && words.len() >= 2
+        && let Some(d) = directional(&words[0])
+    {
+        words.remove(0);
+        predir.push(d.to_string());
     }
     (predir, words, suffix_std, postdir)
 }

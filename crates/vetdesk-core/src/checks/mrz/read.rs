@@ -176,16 +176,16 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<MrzReport, MrzError> {
                 PART3_DATA,
             ));
         }
-        if let Some(birth) = birth_date.date {
-            if expiry <= birth {
-                problems.push(problem(
-                    MrzFieldName::ExpiryDate,
-                    "mrz.dates_order",
-                    Outcome::Fail,
-                    format!("date of expiry {expiry} is not after date of birth {birth}"),
-                    PART3_DATA,
-                ));
-            }
+        if let Some(birth) = birth_date.date
+            && expiry <= birth
+        {
+            problems.push(problem(
+                MrzFieldName::ExpiryDate,
+                "mrz.dates_order",
+                Outcome::Fail,
+                format!("date of expiry {expiry} is not after date of birth {birth}"),
+                PART3_DATA,
+            ));
         }
     }
 
