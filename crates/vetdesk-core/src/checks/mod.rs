@@ -1,6 +1,7 @@
-//! Verification checks: pure functions that take values and return findings (DESIGN.md,
-//! principle 6). Nothing here touches the database, the file system or the clock; callers pass
-//! `today` and readers in, so every check is repeatable and tested on its own.
+//! Verification checks: pure functions that take values and return findings
+//! (docs/architecture.md, "Layers"). Nothing here touches the database, the file system or the
+//! clock; callers pass `today` and readers in, so every check is repeatable and tested on its
+//! own.
 //!
 //! Every result names the public source its rule follows ([`Source`]), so that a finding in a
 //! report can be traced to the standard behind it:
