@@ -113,6 +113,15 @@ pub fn add_vendor(store: &Store, vendor: VendorFields) -> i64 {
     created_id(&applied.change)
 }
 
+/// Adds a candidate as the reviewer and opens `case` for them; returns the case id.
+pub fn add_candidate_and_case(store: &Store, candidate: CandidateFields, case: NewCase) -> i64 {
+    let applied = store.add_candidate(REVIEWER, candidate, Some(case)).unwrap();
+    match applied.iter().find(|a| matches!(a.change, Change::OpenCase { .. })) {
+        Some(a) => created_id(&a.change),
+        None => panic!("expected an opened case, got {applied:?}"),
+    }
+}
+
 /// Adds a candidate as the reviewer with a pre-hire case assigned to them; returns the case id.
 pub fn add_candidate_with_case(
     store: &Store,
@@ -120,22 +129,34 @@ pub fn add_candidate_with_case(
     priority: Priority,
     due_on: Option<NaiveDate>,
 ) -> i64 {
-    let applied = store
-        .add_candidate(
-            REVIEWER,
-            candidate,
-            Some(NewCase {
-                kind: CaseKind::PreHire,
-                assignee: Some(REVIEWER.into()),
-                priority,
-                due_on,
-            }),
-        )
-        .unwrap();
-    match applied.iter().find(|a| matches!(a.change, Change::OpenCase { .. })) {
-        Some(a) => created_id(&a.change),
-        None => panic!("expected an opened case, got {applied:?}"),
-    }
+    let case =
+        NewCase { kind: CaseKind::PreHire, assignee: Some(REVIEWER.into()), priority, due_on };
+    add_candidate_and_case(store, candidate, case)
+}
+
+/// A candidate known only by name, with an unassigned pre-hire case of normal priority;
+/// returns the case id.
+pub fn case_for(store: &Store, legal_name: &str) -> i64 {
+    let candidate = CandidateFields { legal_name: legal_name.into(), ..CandidateFields::default() };
+    let case = NewCase {
+        kind: CaseKind::PreHire,
+        assignee: None,
+        priority: Priority::Normal,
+        due_on: None,
+    };
+    add_candidate_and_case(store, candidate, case)
+}
+
+/// Adds a reviewer and deactivates them: their past actions stay, new ones are refused.
+pub fn add_inactive_user(store: &Store, name: &str) {
+    let user = Change::AddUser {
+        id: None,
+        name: name.into(),
+        display_name: name.into(),
+        role: Role::Reviewer,
+    };
+    store.apply(ADMIN, user).unwrap();
+    store.apply(ADMIN, Change::SetUserActive { name: name.into(), active: false }).unwrap();
 }
 
 /// The four users, a vendor, one candidate with an open pre-hire case; returns the case id.

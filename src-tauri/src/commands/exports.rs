@@ -1094,9 +1094,6 @@ mod tests {
     use super::*;
     use crate::uploads::Uploads;
     use std::sync::OnceLock;
-    use vetdesk_core::change::Change;
-    use vetdesk_core::model::{CaseKind, Priority, Role};
-    use vetdesk_core::store::NewCase;
 
     struct Fixture {
         _data: tempfile::TempDir,
@@ -1113,26 +1110,8 @@ mod tests {
     fn fixture(chosen: Option<&'static str>) -> Fixture {
         let (data, store) = Store::open_temp().unwrap();
         vetdesk_testkit::add_team(&store);
-        let gone = Change::AddUser {
-            id: None,
-            name: "gone".into(),
-            display_name: "Gone".into(),
-            role: Role::Reviewer,
-        };
-        store.apply("ada", gone).unwrap();
-        store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
-        let fields = vetdesk_core::model::CandidateFields {
-            legal_name: "Zoë Ünal-Петрова".into(),
-            ..Default::default()
-        };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        vetdesk_testkit::add_inactive_user(&store, "gone");
+        let case_id = vetdesk_testkit::case_for(&store, "Zoë Ünal-Петрова");
         let store = Arc::new(store);
         let out = tempfile::tempdir().unwrap();
         let folder = FolderChoice { preferred: out.path().join("exports"), fallback: None };

@@ -411,8 +411,7 @@ pub async fn vendor_audit_record(
 pub(crate) mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use vetdesk_core::model::{CandidateFields, CaseKind, ItemResult, Priority};
-    use vetdesk_core::store::NewCase;
+    use vetdesk_core::model::ItemResult;
     use vetdesk_core::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
 
     /// The ICAO specimen passport with a future expiry and every check digit right.
@@ -437,16 +436,7 @@ pub(crate) mod tests {
     /// A store at 2026-11-02 09:00 UTC with the four users and one candidate's case.
     pub(crate) fn fixture() -> Fixture {
         let (dir, store) = vetdesk_testkit::team_store();
-        let fields =
-            CandidateFields { legal_name: "Anna Maria Eriksson".into(), ..Default::default() };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        let case_id = vetdesk_testkit::case_for(&store, "Anna Maria Eriksson");
         Fixture { dir, store, case_id }
     }
 
