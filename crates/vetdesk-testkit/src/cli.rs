@@ -1,4 +1,5 @@
-//! The `vetdesk` binary in a temp data directory, as the CLI tests drive it.
+//! The `vetdesk` binary in a temp data directory, as the CLI tests drive it: run with an acting
+//! user and standard input, expect success or an exit code with a one-line reason.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -7,6 +8,12 @@ use assert_cmd::Command;
 
 pub struct Cli {
     dir: tempfile::TempDir,
+}
+
+impl Default for Cli {
+    fn default() -> Self {
+        Cli::new()
+    }
 }
 
 impl Cli {

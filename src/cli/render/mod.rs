@@ -1,5 +1,10 @@
-//! Human-readable output: aligned tables and short key-value blocks. `--json` output does not
-//! come through here; it is the serialised value itself.
+//! Human-readable output: aligned tables and short key-value blocks, and the text of every
+//! command (one submodule per area). `--json` output does not come through here; it is the
+//! serialised value itself.
+
+pub mod cases;
+pub mod reports;
+pub mod verification;
 
 use std::fmt::Write;
 
@@ -65,6 +70,10 @@ pub fn fields(pairs: &[(&str, String)]) -> String {
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
     out
+}
+
+pub fn yes(b: bool) -> String {
+    if b { "yes".into() } else { "no".into() }
 }
 
 pub fn opt<T: ToString>(value: &Option<T>) -> String {
