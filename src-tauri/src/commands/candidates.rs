@@ -1,5 +1,5 @@
-//! Candidates: added from the form with the case to open for them, in one transaction.
-//! (The CSV import goes through `uploads.rs`: its bytes arrive as an upload.)
+//! Candidates: added from the form with the case to open for them, in one transaction (two
+//! changes, so not a single `apply`). The CSV import goes through the upload sessions.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -8,13 +8,12 @@ use vetdesk_core::change::Change;
 use vetdesk_core::model::{CandidateFields, CandidateId, CaseId};
 use vetdesk_core::store::NewCase;
 
-use super::with_store;
-use crate::error::{AppError, candidate_field};
+use super::refusals::refusal;
+use crate::error::AppError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct CandidateAdd {
-    pub actor: String,
     pub candidate: CandidateFields,
     /// The case to open for them; none to add the candidate only.
     pub case: Option<NewCase>,
@@ -31,16 +30,18 @@ pub async fn candidate_add(
     state: State<'_, AppState>,
     request: CandidateAdd,
 ) -> Result<CandidateAdded, AppError> {
-    with_store(&state.store, move |s| add(s, request)).await
+    state.write(move |s, actor| add(s, actor, request)).await
 }
 
 /// The command's body, callable without a window (tests).
-pub fn add(store: &vetdesk_core::Store, request: CandidateAdd) -> Result<CandidateAdded, AppError> {
-    let applied =
-        store.add_candidate(&request.actor, request.candidate, request.case).map_err(|e| {
-            let field = candidate_field(&e);
-            AppError::from(e).with_field(field)
-        })?;
+pub fn add(
+    store: &vetdesk_core::Store,
+    actor: &str,
+    request: CandidateAdd,
+) -> Result<CandidateAdded, AppError> {
+    let applied = store
+        .add_candidate(actor, request.candidate, request.case)
+        .map_err(refusal("add_candidate"))?;
     let mut added = CandidateAdded { candidate_id: 0, case_id: None };
     for a in applied {
         match a.change {
@@ -106,17 +107,16 @@ mod tests {
                 due_on: None,
             };
             edit(&mut candidate, &mut case);
-            let request = CandidateAdd { actor: "ada".into(), candidate, case: Some(case) };
-            let error = add(&store, request).unwrap_err();
+            let request = CandidateAdd { candidate, case: Some(case) };
+            let error = add(&store, "ada", request).unwrap_err();
             assert_eq!(error.field.as_deref(), Some(*field), "{error}");
         }
 
         let ok = CandidateAdd {
-            actor: "ada".into(),
             candidate: CandidateFields { legal_name: "Jane Roe".into(), ..Default::default() },
             case: None,
         };
-        let added = add(&store, ok).unwrap();
+        let added = add(&store, "ada", ok).unwrap();
         assert_eq!(added.case_id, None);
         assert_eq!(store.candidate(added.candidate_id).unwrap().fields.legal_name, "Jane Roe");
     }

@@ -19,6 +19,7 @@ export function appInfo(over: Partial<AppInfo> = {}): AppInfo {
     data_dir: "/home/reviewer/.local/share/vetdesk",
     log_dir: "/home/reviewer/.local/share/vetdesk/logs",
     default_user: null,
+    acting: null,
     evidence_max_bytes: 2 * 1024 * 1024 * 1024,
     upload_chunk_bytes: 4 * 1024 * 1024,
     ...over,

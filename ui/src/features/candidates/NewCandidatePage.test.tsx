@@ -125,7 +125,6 @@ describe("NewCandidatePage", () => {
 
     await waitFor(() => expect(window.location.hash).toBe("#/cases/15"));
     expect(b.candidateAdd).toHaveBeenCalledWith({
-      actor: "rita",
       candidate: {
         legal_name: "  Anna Maria Eriksson ",
         other_names: [],

@@ -2,14 +2,13 @@
 // field while typing; what only the store can tell (an external id already taken, a vendor
 // removed meanwhile) comes back from it and is shown next to the field it is about.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { backend } from "../../backend";
 import type { CandidateAdd } from "../../bindings/CandidateAdd";
 import { Button, ErrorNote, Field, SelectField, TextAreaField, errorOf } from "../../components";
 import { KIND_LABELS, PRIORITY_LABELS } from "../../format";
-import { keys } from "../../keys";
 import { hrefFor, navigate } from "../../router";
 import { useActor } from "../../session/actor";
 import { useVendors } from "../queue/queries";
@@ -18,9 +17,8 @@ import { EMPTY_FORM, splitList, validate, type CandidateForm, type FieldErrors }
 
 const nullable = (text: string) => (text.trim() === "" ? null : text.trim());
 
-function toRequest(actor: string, f: CandidateForm): CandidateAdd {
+function toRequest(f: CandidateForm): CandidateAdd {
   return {
-    actor,
     candidate: {
       legal_name: f.legal_name,
       other_names: splitList(f.other_names),
@@ -46,14 +44,12 @@ export function NewCandidatePage() {
   const actor = useActor();
   const vendors = useVendors();
   const users = useUsers();
-  const client = useQueryClient();
   const [form, setForm] = useState<CandidateForm>({ ...EMPTY_FORM, assignee: actor.name });
   const [touched, setTouched] = useState<Partial<Record<keyof CandidateForm, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const add = useMutation({
     mutationFn: (request: CandidateAdd) => backend.candidateAdd(request),
-    onSuccess: async (added) => {
-      await client.invalidateQueries({ queryKey: keys.cases });
+    onSuccess: (added) => {
       if (added.case_id !== null) navigate({ name: "case", caseId: added.case_id, tab: "checklist" });
       else navigate({ name: "queue" });
     },
@@ -91,7 +87,7 @@ export function NewCandidatePage() {
       document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
       return;
     }
-    add.mutate(toRequest(actor.name, form));
+    add.mutate(toRequest(form));
   };
 
   return (

@@ -11,6 +11,7 @@ import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { User } from "../../bindings/User";
 import { appInfo, entry, evidence, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
+import { recorded } from "../verification/testing";
 import { UploadsProvider } from "../evidence/uploads";
 import { Checklist } from "./Checklist";
 
@@ -66,7 +67,7 @@ function item(id: string): HTMLElement {
 describe("Checklist", () => {
   beforeEach(() => {
     b.appInfo.mockResolvedValue(appInfo());
-    b.recordResult.mockResolvedValue({} as never);
+    b.apply.mockResolvedValue(recorded());
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -100,8 +101,8 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("p");
-    expect(b.recordResult).toHaveBeenLastCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenLastCalledWith({
+      type: "record_result",
       case_id: 1,
       item_id: "reviewer-trained",
       result: "pass",
@@ -112,13 +113,13 @@ describe("Checklist", () => {
     await events.keyboard("j");
     expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("f");
-    expect(b.recordResult).toHaveBeenLastCalledWith(
+    expect(b.apply).toHaveBeenLastCalledWith(
       expect.objectContaining({ item_id: "id-two-documents", result: "fail", note: "Passport and licence agree.", evidence: [7] }),
     );
     await events.keyboard("n");
-    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
     await events.keyboard("u");
-    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
 
     await events.keyboard("k");
     expect(document.activeElement).toBe(item("reviewer-trained"));
@@ -141,7 +142,7 @@ describe("Checklist", () => {
 
     item("e-verify").focus();
     await events.keyboard("p");
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     expect(verify.getByRole("alert").textContent).toContain("First offer-accepted and form-i9-complete must pass.");
   });
 
@@ -156,22 +157,22 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("w");
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     const editor = within(item("reviewer-trained"));
     const reason = editor.getByLabelText("Reason for the waiver (required)");
     expect(document.activeElement).toBe(reason);
     await events.click(editor.getByRole("button", { name: "Save" }));
     expect(editor.getByRole("alert").textContent).toContain("A waiver needs its reason");
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(reason, "Training is scheduled for next week; risk accepted.");
     await events.keyboard("{Control>}{Enter}{/Control}");
-    expect(b.recordResult).toHaveBeenCalledWith(
+    expect(b.apply).toHaveBeenCalledWith(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "waived",
         note: "Training is scheduled for next week; risk accepted.",
-        actor: "cora",
+        type: "record_result",
       }),
     );
     await waitFor(() => expect(editor.queryByLabelText(/Reason for the waiver/)).toBeNull());
@@ -188,14 +189,14 @@ describe("Checklist", () => {
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.keyboard("{Escape}");
     expect(editor.queryByLabelText("Note")).toBeNull();
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(item("reviewer-trained"));
 
     await events.keyboard("{Enter}");
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.click(editor.getByRole("checkbox", { name: /passport\.png/ }));
     await events.click(editor.getByRole("button", { name: "Save" }));
-    expect(b.recordResult).toHaveBeenCalledWith(
+    expect(b.apply).toHaveBeenCalledWith(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "pending",
@@ -207,7 +208,7 @@ describe("Checklist", () => {
 
   it("shows a refusal of the store next to the item, with what to do next", async () => {
     const events = userEvent.setup();
-    b.recordResult.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({
         code: "conflict",
         message: "id-two-documents cannot change to fail: the recorded result of e-verify (pass) rests on it",

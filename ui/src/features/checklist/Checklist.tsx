@@ -5,14 +5,13 @@
 
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 
-import { backend } from "../../backend";
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
 import type { ItemResult } from "../../bindings/ItemResult";
 import { Badge, Button, ErrorNote } from "../../components";
 import { RESULT_LABELS, resultTone, when } from "../../format";
 import { may, useActor } from "../../session/actor";
-import { useCaseMutation } from "../case/queries";
+import { useChange } from "../../changes";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
 
@@ -88,9 +87,14 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const groups = useMemo(() => groupEntries(entries), [entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
-  const record = useCaseMutation(caseId, ({ entry, result, note, evidence: ids }: RecordArgs) =>
-    backend.recordResult({ actor: actor.name, case_id: caseId, item_id: entry.item.id, result, note, evidence: ids }),
-  );
+  const record = useChange(({ entry, result, note, evidence: ids }: RecordArgs) => ({
+    type: "record_result",
+    case_id: caseId,
+    item_id: entry.item.id,
+    result,
+    note,
+    evidence: ids,
+  }));
 
   const focusItem = (index: number) => {
     const entry = entries[Math.max(0, Math.min(entries.length - 1, index))];

@@ -2,14 +2,13 @@
 // case is checked against, the look of the app, and where the data lives and which build is
 // running, for support and for auditors.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import type { Change } from "../../bindings/Change";
+import { useChange } from "../../changes";
 import type { Role } from "../../bindings/Role";
 import type { User } from "../../bindings/User";
 import { Badge, Button, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
-import { keys } from "../../keys";
 import { may, ROLE_LABELS, useActor } from "../../session/actor";
 import { useAppInfo, useUsers } from "../shell/queries";
 import { useTheme, type Theme } from "../shell/theme";
@@ -19,26 +18,24 @@ import { ListsSettings } from "../verification/ListsSettings";
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
 function AddUser() {
-  const actor = useActor();
-  const client = useQueryClient();
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("reviewer");
   const [submitted, setSubmitted] = useState(false);
-  const add = useMutation({
-    mutationFn: () => backend.userAdd({ actor: actor.name, name: name.trim(), display_name: displayName, role }),
-    onSuccess: async () => {
-      setName("");
-      setDisplayName("");
-      setSubmitted(false);
-      await client.invalidateQueries({ queryKey: keys.users });
-    },
-  });
+  const add = useChange((): Change => ({ type: "add_user", id: null, name: name.trim(), display_name: displayName, role }));
   const problem = submitted ? userNameProblem(name) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    if (!userNameProblem(name)) add.mutate();
+    if (!userNameProblem(name)) {
+      add.mutate(undefined, {
+        onSuccess: () => {
+          setName("");
+          setDisplayName("");
+          setSubmitted(false);
+        },
+      });
+    }
   };
   return (
     <form className="form inline-form" onSubmit={submit} noValidate aria-label="Add user">
@@ -69,15 +66,12 @@ function AddUser() {
 function Users() {
   const actor = useActor();
   const users = useUsers();
-  const client = useQueryClient();
   const admin = may.manageUsers(actor);
-  const change = useMutation({
-    mutationFn: (args: { name: string; role?: Role; active?: boolean }) =>
-      args.role !== undefined
-        ? backend.userSetRole({ actor: actor.name, name: args.name, role: args.role })
-        : backend.userSetActive({ actor: actor.name, name: args.name, active: args.active ?? true }),
-    onSettled: () => client.invalidateQueries({ queryKey: keys.users }),
-  });
+  const change = useChange((args: { name: string; role?: Role; active?: boolean }): Change =>
+    args.role !== undefined
+      ? { type: "set_user_role", name: args.name, role: args.role }
+      : { type: "set_user_active", name: args.name, active: args.active ?? true },
+  );
   const columns: Column<User>[] = [
     { key: "name", header: "User", cell: (u) => <span className="mono">{u.name}</span> },
     { key: "display", header: "Name", cell: (u) => u.display_name },

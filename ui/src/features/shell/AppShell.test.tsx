@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import { appInfo, user } from "../../test/fixtures";
+import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
 import { AppShell } from "./AppShell";
 
@@ -32,7 +33,7 @@ describe("AppShell", () => {
   it("on first run asks for the first user, an admin, and then shows the empty queue", async () => {
     b.appInfo.mockResolvedValue(appInfo());
     b.users.mockResolvedValueOnce([]).mockResolvedValue([ada]);
-    b.userAdd.mockResolvedValue({} as never);
+    b.addFirstUser.mockResolvedValue(ada);
     renderWithQueries(<AppShell />);
 
     expect(await screen.findByText("/home/reviewer/.local/share/vetdesk")).toBeTruthy();
@@ -43,14 +44,20 @@ describe("AppShell", () => {
     await userEvent.type(screen.getByLabelText("User name"), "Ada");
     await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
     expect(screen.getByRole("alert").textContent).toMatch(/lowercase letter/);
-    expect(b.userAdd).not.toHaveBeenCalled();
+    expect(b.addFirstUser).not.toHaveBeenCalled();
 
     await userEvent.clear(screen.getByLabelText("User name"));
     await userEvent.type(screen.getByLabelText("User name"), "ada");
     await userEvent.type(screen.getByLabelText("Full name"), "Ada Admin");
     await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
 
-    expect(b.userAdd).toHaveBeenCalledWith({ actor: "ada", name: "ada", display_name: "Ada Admin", role: "admin" });
+    // The app adds them as an admin and makes them the acting user; the page hears of the new
+    // user from the change, as from any other.
+    expect(b.addFirstUser).toHaveBeenCalledWith({ name: "ada", display_name: "Ada Admin" });
+    emitBackendEvent("store-changed", {
+      records: [{ id: 1, chain: { kind: "global" }, kind: "add_user", actor: "ada" }],
+      more: false,
+    });
     expect(await screen.findByRole("heading", { name: "No cases yet" })).toBeTruthy();
     expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
     expect(window.localStorage.getItem("vetdesk.actor")).toBe("ada");
@@ -68,7 +75,8 @@ describe("AppShell", () => {
     await userEvent.click(screen.getByRole("button", { name: "Switch user" }));
     expect(await screen.findByRole("heading", { name: "Who is working?" })).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: /Ada Admin/ }));
-    expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
+    expect(b.chooseUser).toHaveBeenLastCalledWith("ada");
+    await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin"));
   });
 
   it("says so when the remembered user is gone, and offers the others", async () => {
@@ -78,6 +86,8 @@ describe("AppShell", () => {
     renderWithQueries(<AppShell />);
 
     expect((await screen.findByRole("alert")).textContent).toContain("no active user named “zed”");
+    // The remembered name was handed to the app, which holds who acts.
+    expect(b.chooseUser).toHaveBeenCalledWith("zed");
     expect(screen.getByRole("button", { name: /Ada Admin/ })).toBeTruthy();
     // Deactivated users are not offered.
     expect(screen.queryByRole("button", { name: /Ivan/ })).toBeNull();

@@ -75,7 +75,7 @@ function ActingAs() {
           <span className="muted">
             ({user.name}, {ROLE_LABELS[user.role].toLowerCase()})
           </span>{" "}
-          <Button className="btn-small" onClick={() => choose(null)}>
+          <Button className="btn-small" onClick={() => void choose(null)}>
             Switch user
           </Button>
         </>
@@ -137,7 +137,7 @@ export function AppShell() {
     );
   }
   return (
-    <ActorChoiceProvider preselect={info.data.default_user}>
+    <ActorChoiceProvider preselect={info.data.default_user} acting={info.data.acting}>
       <Layout />
     </ActorChoiceProvider>
   );

@@ -2,13 +2,12 @@
 // creates them (an admin); afterwards it asks which user is acting, unless the remembered or
 // preselected (`VETDESK_USER`) one is a valid, active user.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { backend } from "../../backend";
 import type { User } from "../../bindings/User";
 import { Button, EmptyState, ErrorNote, Field, errorOf } from "../../components";
-import { keys } from "../../keys";
 import { ActorProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
 import { useUsers } from "./queries";
 
@@ -23,18 +22,14 @@ export function userNameProblem(name: string): string | null {
 }
 
 function FirstUser() {
-  const client = useQueryClient();
   const { choose } = useActorChoice();
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [touched, setTouched] = useState(false);
   const create = useMutation({
-    mutationFn: () =>
-      backend.userAdd({ actor: name.trim(), name: name.trim(), display_name: displayName, role: "admin" }),
-    onSuccess: async () => {
-      choose(name.trim());
-      await client.invalidateQueries({ queryKey: keys.users });
-    },
+    // The app makes the new admin the acting user; the users list follows from the change.
+    mutationFn: () => backend.addFirstUser({ name: name.trim(), display_name: displayName }),
+    onSuccess: (added) => choose(added.name),
   });
   const problem = userNameProblem(name);
   const serverField = create.error ? errorOf(create.error) : null;
@@ -91,7 +86,7 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
       <ul className="user-choices">
         {active.map((u) => (
           <li key={u.name}>
-            <Button onClick={() => choose(u.name)} data-user={u.name}>
+            <Button onClick={() => void choose(u.name)} data-user={u.name}>
               <span className="user-choice-name">{u.display_name}</span>{" "}
               <span className="muted">
                 {u.name} · {ROLE_LABELS[u.role]}
@@ -108,8 +103,8 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
 /** Renders `children` with the acting user provided, or the page that establishes one. */
 export function UserGate({ children }: { children: ReactNode }) {
   const users = useUsers();
-  const { chosen } = useActorChoice();
-  if (users.isPending) return <p className="muted">Loading users…</p>;
+  const { chosen, settled } = useActorChoice();
+  if (users.isPending || !settled) return <p className="muted">Loading users…</p>;
   if (users.isError) return <ErrorNote error={users.error} title="The users could not be read" />;
   if (users.data.length === 0) return <FirstUser />;
   const user = users.data.find((u) => u.name === chosen && u.active);

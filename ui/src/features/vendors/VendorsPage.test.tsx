@@ -35,7 +35,7 @@ describe("VendorsPage", () => {
 
   it("checks the form, then shows a refusal of the store in it", async () => {
     const events = userEvent.setup();
-    b.vendorAdd.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({ code: "conflict", message: 'a vendor named "Acme Staffing" already exists (vendor 1)' }),
     );
     renderAs(cora, <VendorsPage />);
@@ -48,15 +48,16 @@ describe("VendorsPage", () => {
       "Enter the vendor’s name.",
       "The last audit cannot be in the future.",
     ]);
-    expect(b.vendorAdd).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(form.getByLabelText("Name (required)"), "Acme Staffing");
     await events.clear(form.getByLabelText("Last audit"));
     await events.type(form.getByLabelText("Last audit"), "2026-06-30");
     await events.click(form.getByLabelText(/attests that it verifies identity/));
     await events.click(form.getByRole("button", { name: "Add vendor" }));
-    expect(b.vendorAdd).toHaveBeenCalledWith({
-      actor: "cora",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "add_vendor",
+      id: null,
       vendor: {
         name: "Acme Staffing",
         contact: "",

@@ -2,15 +2,13 @@
 // last audited and when the next audit is due. Compliance officers and admins add and change
 // them and record audits; everyone sees them.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import { useChange } from "../../changes";
 import type { Vendor } from "../../bindings/Vendor";
 import type { VendorFields } from "../../bindings/VendorFields";
 import { Badge, Button, Dialog, EmptyState, ErrorNote, Field, Table, TextAreaField, type Column } from "../../components";
 import { dateProblem, day, today } from "../../format";
-import { keys } from "../../keys";
 import { may, useActor } from "../../session/actor";
 import { useVendors } from "../queue/queries";
 import type { Recorded } from "../../bindings/Recorded";
@@ -29,24 +27,17 @@ export function vendorProblems(v: VendorFields): Partial<Record<keyof VendorFiel
 }
 
 export function VendorForm({ initial, onSaved, id }: { initial: VendorFields; onSaved: () => void; id: number | null }) {
-  const actor = useActor();
-  const client = useQueryClient();
   const [v, setV] = useState<VendorFields>(initial);
   const [submitted, setSubmitted] = useState(false);
-  const save = useMutation({
-    mutationFn: (vendor: VendorFields) =>
-      id === null ? backend.vendorAdd({ actor: actor.name, vendor }) : backend.vendorUpdate({ actor: actor.name, id, vendor }),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: keys.vendors });
-      onSaved();
-    },
-  });
+  const save = useChange((vendor: VendorFields) =>
+    id === null ? { type: "add_vendor", id: null, vendor } : { type: "update_vendor", id, vendor },
+  );
   const problems = submitted ? vendorProblems(v) : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(vendorProblems(v)).length === 0) {
-      save.mutate({ ...v, attestation_note: v.attestation_note?.trim() ? v.attestation_note : null });
+      save.mutate({ ...v, attestation_note: v.attestation_note?.trim() ? v.attestation_note : null }, { onSuccess: onSaved });
     }
   };
   return (

@@ -53,7 +53,7 @@ describe("ListsSettings", () => {
     // The name is taken from the file, in the characters the store accepts.
     expect((screen.getByLabelText("List name") as HTMLInputElement).value).toBe("VPN exits -Nov");
     await events.click(screen.getByRole("button", { name: "Import list" }));
-    expect(b.importIpList).toHaveBeenCalledWith(FILE, { actor: "ivan", list_name: "VPN exits -Nov" });
+    expect(b.importIpList).toHaveBeenCalledWith(FILE, { list_name: "VPN exits -Nov" });
     const problems = await screen.findByTestId("list-problems");
     expect(problems.textContent).toContain("Nothing was imported: 2 rows of the file could not be read");
     expect(within(problems).getAllByRole("row").slice(1).map((r) => r.dataset.line)).toEqual(["3", "4"]);
@@ -64,7 +64,7 @@ describe("ListsSettings", () => {
     const events = userEvent.setup();
     b.ipLists.mockResolvedValue([LIST]);
     b.importIpList.mockResolvedValue({ outcome: "imported", list: { ...LIST, entries: 3 }, recorded: recorded([], { id: 2 }) });
-    b.ipListRemove.mockResolvedValue(recorded([], { cleared: 1 }));
+    b.apply.mockResolvedValue(recorded([], { cleared: 1 }));
     renderAs(ivan, <ListsSettings />);
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     await events.clear(screen.getByLabelText("List name"));
@@ -74,16 +74,19 @@ describe("ListsSettings", () => {
     expect((await screen.findByText(/Imported list/)).textContent).toContain("Imported list VPN-exits-Nov: 3 ranges.");
 
     await events.click(screen.getByRole("button", { name: "Remove list VPN-exits-Nov" }));
-    expect(b.ipListRemove).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     await events.click(screen.getByRole("button", { name: "Remove" }));
-    expect(b.ipListRemove).toHaveBeenCalledWith({ actor: "ivan", name: "VPN-exits-Nov" });
+    expect(b.apply).toHaveBeenCalledWith({ type: "remove_ip_list", name: "VPN-exits-Nov" });
   });
 
   it("shows refusals of VPN providers and VoIP entries under their field, and says what VoIP cannot be told from", async () => {
     const events = userEvent.setup();
-    b.vpnProviderAdd.mockRejectedValue(new BackendFailure({ code: "conflict", field: "name", message: 'VPN provider "ExampleVPN" is already named' }));
-    b.voipEntryAdd.mockRejectedValue(
-      new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
+    b.apply.mockImplementation((change) =>
+      Promise.reject(
+        change.type === "add_vpn_provider"
+          ? new BackendFailure({ code: "conflict", field: "name", message: 'VPN provider "ExampleVPN" is already named' })
+          : new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
+      ),
     );
     renderAs(ivan, <ListsSettings />);
     expect((await screen.findByTestId("voip-honest-note")).textContent).toContain("A VoIP number cannot be told from a US number’s digits");
@@ -98,7 +101,7 @@ describe("ListsSettings", () => {
     await events.type(voip.getByLabelText("Known from"), "carrier lookup");
     await events.click(voip.getByRole("button", { name: "Add to the list" }));
     expect((await voip.findByRole("alert")).textContent).toContain("must be a phone number or a prefix written +digits*");
-    expect(b.voipEntryAdd).toHaveBeenCalledWith({ actor: "ivan", pattern: "1650*", label: "carrier lookup" });
+    expect(b.apply).toHaveBeenCalledWith({ type: "add_voip_entry", id: null, pattern: "1650*", label: "carrier lookup" });
   });
 
   it("lets reviewers see the lists but not change them, as the store enforces", async () => {

@@ -1,0 +1,94 @@
+// Generated from src-tauri/src/commands/registry.rs by `make bindings`. Do not edit.
+
+import type { AppInfo } from "./AppInfo";
+import type { AuditRecord } from "./AuditRecord";
+import type { CandidateAdd } from "./CandidateAdd";
+import type { CandidateAdded } from "./CandidateAdded";
+import type { CaseDetail } from "./CaseDetail";
+import type { CaseExport } from "./CaseExport";
+import type { CaseFilter } from "./CaseFilter";
+import type { CaseFlags } from "./CaseFlags";
+import type { CaseRef } from "./CaseRef";
+import type { CaseSummary } from "./CaseSummary";
+import type { CaseVerification } from "./CaseVerification";
+import type { Change } from "./Change";
+import type { Evidence } from "./Evidence";
+import type { EvidenceUpload } from "./EvidenceUpload";
+import type { ExportFolder } from "./ExportFolder";
+import type { ExportOutcome } from "./ExportOutcome";
+import type { ExportedRef } from "./ExportedRef";
+import type { FirstUser } from "./FirstUser";
+import type { ImportCommit } from "./ImportCommit";
+import type { ImportCommitted } from "./ImportCommitted";
+import type { ImportPreview } from "./ImportPreview";
+import type { ImportUpload } from "./ImportUpload";
+import type { IpList } from "./IpList";
+import type { IpListFinish } from "./IpListFinish";
+import type { IpListImported } from "./IpListImported";
+import type { JobRef } from "./JobRef";
+import type { Link } from "./Link";
+import type { MrzCheck } from "./MrzCheck";
+import type { MrzChecked } from "./MrzChecked";
+import type { PackCheckRequest } from "./PackCheckRequest";
+import type { PackChecked } from "./PackChecked";
+import type { PaymentEntry } from "./PaymentEntry";
+import type { PaymentRecorded } from "./PaymentRecorded";
+import type { PortfolioExport } from "./PortfolioExport";
+import type { Recorded } from "./Recorded";
+import type { Revealed } from "./Revealed";
+import type { SearchHit } from "./SearchHit";
+import type { SearchRequest } from "./SearchRequest";
+import type { SessionChoose } from "./SessionChoose";
+import type { SpoolUpload } from "./SpoolUpload";
+import type { StatusMove } from "./StatusMove";
+import type { UploadRef } from "./UploadRef";
+import type { User } from "./User";
+import type { Vendor } from "./Vendor";
+import type { VendorAuditStatus } from "./VendorAuditStatus";
+import type { VoipEntry } from "./VoipEntry";
+import type { VpnProvider } from "./VpnProvider";
+
+/** Every command the page may call: name → its arguments and its answer. */
+export interface Commands {
+  app_info: { args: Record<string, never>; result: AppInfo };
+  apply: { args: { request: Change }; result: Recorded };
+  users_list: { args: Record<string, never>; result: Array<User> };
+  session_choose: { args: { request: SessionChoose }; result: User | null };
+  user_add_first: { args: { request: FirstUser }; result: User };
+  vendors_list: { args: Record<string, never>; result: Array<Vendor> };
+  candidate_add: { args: { request: CandidateAdd }; result: CandidateAdded };
+  cases_list: { args: { request: CaseFilter }; result: Array<CaseSummary> };
+  case_get: { args: { request: CaseRef }; result: CaseDetail };
+  case_audit: { args: { request: CaseRef }; result: Array<AuditRecord> };
+  case_status_moves: { args: { request: CaseRef }; result: Array<StatusMove> };
+  search: { args: { request: SearchRequest }; result: Array<SearchHit> };
+  case_flags: { args: { request: CaseRef }; result: CaseFlags };
+  case_links: { args: { request: CaseRef }; result: Array<Link> };
+  flags_refresh: { args: { request: CaseRef }; result: number };
+  upload_begin_evidence: { args: { request: EvidenceUpload }; result: string };
+  upload_begin_import: { args: { request: ImportUpload }; result: string };
+  upload_cancel: { args: { request: UploadRef }; result: boolean };
+  upload_finish_evidence: { args: { request: UploadRef }; result: Evidence };
+  upload_finish_import: { args: { request: UploadRef }; result: ImportPreview };
+  import_commit: { args: { request: ImportCommit }; result: ImportCommitted };
+  export_folder: { args: Record<string, never>; result: ExportFolder };
+  export_case_report: { args: { request: CaseExport }; result: ExportOutcome };
+  export_case_pack: { args: { request: CaseExport }; result: ExportOutcome };
+  export_portfolio: { args: { request: PortfolioExport }; result: ExportOutcome };
+  export_cancel: { args: { request: JobRef }; result: boolean };
+  export_reveal: { args: { request: ExportedRef }; result: Revealed };
+  upload_begin_pack: { args: { request: SpoolUpload }; result: string };
+  pack_check: { args: { request: PackCheckRequest }; result: PackChecked };
+  case_verification: { args: { request: CaseRef }; result: CaseVerification };
+  mrz_check: { args: { request: MrzCheck }; result: MrzChecked };
+  payment_record: { args: { request: PaymentEntry }; result: PaymentRecorded };
+  vendor_audits: { args: Record<string, never>; result: Array<VendorAuditStatus> };
+  ip_lists: { args: Record<string, never>; result: Array<IpList> };
+  upload_begin_ip_list: { args: { request: ImportUpload }; result: string };
+  upload_finish_ip_list: { args: { request: IpListFinish }; result: IpListImported };
+  vpn_providers: { args: Record<string, never>; result: Array<VpnProvider> };
+  voip_entries: { args: Record<string, never>; result: Array<VoipEntry> };
+}
+
+/** Commands that take a raw binary body instead of JSON arguments. */
+export type RawCommand = "upload_chunk";
