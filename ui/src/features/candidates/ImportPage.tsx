@@ -12,6 +12,7 @@ import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { day } from "../../format";
 import { caseHref, hrefFor } from "../../router";
 import { FilePicker } from "../evidence/FilePicker";
+import "./candidates.css";
 
 const PREVIEW_ROWS = 200;
 const COLUMNS_HELP =

@@ -17,6 +17,7 @@ import { CaseHeader } from "./CaseHeader";
 import { DetailsPanel } from "./DetailsPanel";
 import { NotesPanel } from "./NotesPanel";
 import { useCaseDetail } from "./queries";
+import "./case.css";
 
 function hasFiles(event: DragEvent): boolean {
   return [...event.dataTransfer.types].includes("Files");

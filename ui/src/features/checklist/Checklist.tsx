@@ -14,6 +14,7 @@ import { may, useActor } from "../../session/actor";
 import { useChange } from "../../changes";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
+import "./checklist.css";
 
 const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
 const BUTTONS: ItemResult[] = ["pass", "fail", "not_applicable", "waived"];

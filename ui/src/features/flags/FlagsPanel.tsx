@@ -10,6 +10,7 @@ import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { SEVERITY_LABELS, STATUS_LABELS, severityTone, when } from "../../format";
 import { caseHref } from "../../router";
 import { useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
+import "./flags.css";
 
 const ROLE_LABELS: Record<LinkRole, string> = {
   phone: "phone",

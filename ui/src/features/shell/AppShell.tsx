@@ -14,6 +14,7 @@ import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/
 import { useAppInfo, useUsers } from "./queries";
 import { UserGate } from "./UserGate";
 import { useStoreEvents } from "./useStoreEvents";
+import "./shell.css";
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: "queue" }, label: "Case queue" },
