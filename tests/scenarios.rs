@@ -791,7 +791,7 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
                 Change::RecordEVerify { id: None, case_id: case, everify: everify.clone() },
             )
             .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
         assert!(err.to_string().contains("form-i9-complete (pending)"), "{err}");
         assert_eq!(dump(&db), before, "a refused change leaves nothing behind");
     }
@@ -1207,7 +1207,10 @@ fn refused_cli_like_inputs_do_not_touch_other_cases() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("is closed"), "{err}");
-    assert!(matches!(store.refresh_flags(COMPLIANCE, Some(case)), Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.refresh_flags(COMPLIANCE, Some(case)),
+        Err(StoreError::Conflict { .. })
+    ));
 }
 
 #[test]

@@ -112,7 +112,7 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     // E-Verify is refused until the offer is accepted and the I-9 complete.
     let refused =
         record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
-    assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
+    assert!(matches!(refused, StoreError::Conflict { .. }), "{refused:?}");
     assert!(
         refused.to_string().contains("offer-accepted")
             && refused.to_string().contains("form-i9-complete"),

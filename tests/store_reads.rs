@@ -202,3 +202,136 @@ fn the_queue_counts_each_case_s_open_flags_and_names_the_worst() {
     }
     assert!(case_of(&store, second).open_flags > case_of(&store, first).open_flags);
 }
+
+/// Whether `apply` would take `change`, without keeping it: the change goes in one transaction
+/// with a second one that is always refused, so nothing is ever written.
+fn apply_would_take(
+    store: &vetdesk_core::Store,
+    actor: &str,
+    change: Change,
+) -> Result<(), String> {
+    let never =
+        Change::SetPriority { case_id: i64::MAX, priority: vetdesk_core::model::Priority::Low };
+    match store.apply_all(actor, vec![change, never]) {
+        Err(StoreError::NotFound { what: "case", id, .. }) if id == i64::MAX.to_string() => Ok(()),
+        Err(e) => Err(e.to_string()),
+        Ok(_) => panic!("a change to case {} was accepted", i64::MAX),
+    }
+}
+
+#[test]
+fn result_options_predict_exactly_what_apply_accepts() {
+    let record = |item: &str, result: ItemResult| Change::RecordResult {
+        case_id: 0,
+        item_id: item.into(),
+        result,
+        note: None,
+        evidence: vec![],
+    };
+    // (how the case stands, who asks)
+    type Setup = fn(&vetdesk_core::Store, i64);
+    let at = |c: Change, case_id: i64| match c {
+        Change::RecordResult { item_id, result, note, evidence, .. } => {
+            Change::RecordResult { case_id, item_id, result, note, evidence }
+        }
+        other => other,
+    };
+    #[rustfmt::skip]
+    let setups: &[(&str, Setup)] = &[
+        ("fresh", |_, _| {}),
+        ("offer accepted, Form I-9 done", |s, c| {
+            for item in ["offer-accepted", "form-i9-complete"] {
+                let change = Change::RecordResult { case_id: c, item_id: item.into(), result: ItemResult::Pass, note: None, evidence: vec![] };
+                s.apply(REVIEWER, change).unwrap();
+            }
+        }),
+        ("closed", |s, c| {
+            set_status(s, ADMIN, c, CaseStatus::Decided, Some(Decision::Cleared)).unwrap();
+            set_status(s, ADMIN, c, CaseStatus::Closed, None).unwrap();
+        }),
+    ];
+    for (how, setup) in setups {
+        for actor in [REVIEWER, COMPLIANCE] {
+            let (_dir, store, case_id) = populated();
+            setup(&store, case_id);
+            let options = store.result_options(case_id, actor).unwrap();
+            let checklist = store.checklist(case_id).unwrap();
+            let order: Vec<&str> = checklist.iter().map(|e| e.item.id.as_str()).collect();
+            let asked: Vec<&str> = options.iter().map(|o| o.item_id.as_str()).collect();
+            assert_eq!(asked, order, "every item, in checklist order");
+            for item in &options {
+                assert_eq!(item.options.len(), ItemResult::ALL.len());
+                for option in &item.options {
+                    let mut change = at(record(&item.item_id, option.result), case_id);
+                    if option.needs_note {
+                        if let Change::RecordResult { note, .. } = &mut change {
+                            *note = Some("deliberately not done".into());
+                        }
+                    }
+                    let taken = apply_would_take(&store, actor, change);
+                    assert_eq!(
+                        option.refused.as_ref().map_or(Ok(()), |why| Err(why.clone())),
+                        taken,
+                        "{how}, {actor}: {} {}",
+                        item.item_id,
+                        option.result
+                    );
+                }
+            }
+        }
+    }
+    // Without its note a waiver is refused, as `needs_note` says.
+    let (_dir, store, case_id) = populated();
+    let waive = at(record("offer-accepted", ItemResult::Waived), case_id);
+    let refused = apply_would_take(&store, COMPLIANCE, waive).unwrap_err();
+    assert!(refused.contains("needs a reason"), "{refused}");
+}
+
+#[test]
+fn permissions_say_what_apply_lets_each_role_do() {
+    let (_dir, store, case_id) = populated();
+    for actor in [REVIEWER, INVESTIGATOR, COMPLIANCE, ADMIN] {
+        let may = store.permissions(actor).unwrap();
+        assert_eq!(may.user, actor);
+        let vendor = Change::AddVendor { id: None, vendor: vendor_fields("Other Staffing") };
+        assert_eq!(apply_would_take(&store, actor, vendor).is_ok(), may.manage_vendors, "{actor}");
+        let user = Change::AddUser {
+            id: None,
+            name: "newbie".into(),
+            display_name: "New".into(),
+            role: vetdesk_core::model::Role::Reviewer,
+        };
+        assert_eq!(apply_would_take(&store, actor, user).is_ok(), may.manage_users, "{actor}");
+        let vpn = Change::AddVpnProvider { id: None, name: "ExampleVPN".into(), note: None };
+        assert_eq!(apply_would_take(&store, actor, vpn).is_ok(), may.manage_lists, "{actor}");
+        let decide = Change::SetStatus {
+            case_id,
+            status: CaseStatus::Decided,
+            decision: Some(Decision::Referred),
+            reason: "test".into(),
+        };
+        assert_eq!(apply_would_take(&store, actor, decide).is_ok(), may.decide, "{actor}");
+    }
+    assert!(matches!(store.permissions("nobody"), Err(StoreError::UnknownActor(_))));
+}
+
+#[test]
+fn candidate_problems_are_the_refusals_of_apply_with_their_fields() {
+    let (_dir, store, _case_id) = populated();
+    let mut fields = candidate_fields("Jane Roe", "ATS-1");
+    fields.phones = vec!["12".into()];
+    fields.vendor_id = Some(99);
+    let problems = store.candidate_problems(&fields, None).unwrap();
+    let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(named, ["phones", "vendor_id", "external_id"]);
+    let refused = store.add_candidate(REVIEWER, fields.clone(), None).unwrap_err();
+    assert_eq!(refused.to_string(), problems[0].message);
+    assert_eq!(refused.field(), Some(problems[0].field));
+    // Editing candidate 1 itself: its own external id is no conflict.
+    fields.phones.clear();
+    fields.vendor_id = None;
+    assert!(store.candidate_problems(&fields, Some(1)).unwrap().is_empty());
+    let limits = store.candidate_limits();
+    let legal = limits.iter().find(|l| l.field.as_str() == "legal_name").unwrap();
+    assert!(legal.required && legal.max_chars == 300 && !legal.list);
+}

@@ -116,8 +116,8 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
             1 + i % 28,
         );
     }
-    let file =
-        parse_candidates_csv(csv.as_bytes()).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let file = parse_candidates_csv(csv.as_bytes())
+        .map_err(|e| StoreError::Invalid { field: None, message: e.to_string() })?;
     let outcome = store.import_candidates("rita", &file, true)?;
     let cases: Vec<i64> = outcome.created.iter().filter_map(|r| r.case_id).collect();
     eprintln!("imported {} candidates with cases in {:.1?}", cases.len(), started.elapsed());

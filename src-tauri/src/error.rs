@@ -35,7 +35,8 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
-    /// The form field the message is about, named as in the request, when one can be told.
+    /// The form field the message is about, named as in the request, when the core named one
+    /// (`vetdesk_core::error::Field`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
@@ -109,6 +110,8 @@ impl From<EvidenceError> for AppError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         use StoreError as E;
+        // The core says which input a refusal is about where it validates.
+        let field = error.field().map(|f| f.as_str());
         let code = match error {
             E::Evidence(inner) => return Self::from(inner),
             E::Template(inner) => return Self::from(inner),
@@ -134,9 +137,9 @@ impl From<StoreError> for AppError {
                      try again in a moment",
                 );
             }
-            E::Invalid(_) | E::Value(_) | E::Rows(_) => ErrorCode::InvalidInput,
+            E::Invalid { .. } | E::Value(_) | E::Rows(_) => ErrorCode::InvalidInput,
             E::NotFound { .. } => ErrorCode::NotFound,
-            E::Conflict(_) => ErrorCode::Conflict,
+            E::Conflict { .. } => ErrorCode::Conflict,
             E::Forbidden { .. } => ErrorCode::PermissionDenied,
             E::NoDatabase(_)
             | E::NewerSchema { .. }
@@ -146,7 +149,7 @@ impl From<StoreError> for AppError {
             | E::Io { .. } => ErrorCode::Storage,
             E::Sqlite(_) | E::Json(_) => ErrorCode::Internal,
         };
-        Self::new(code, error.to_string())
+        Self::new(code, error.to_string()).with_field(field)
     }
 }
 
@@ -197,37 +200,6 @@ impl From<tauri::Error> for AppError {
     }
 }
 
-/// Which field of `CandidateFields` (or of the case opened with it) a refusal of the store is
-/// about, recognised by the words the core's validation starts its messages with. The test
-/// below drives the real store with one bad value per field, so a reworded message fails it.
-pub fn candidate_field(error: &StoreError) -> Option<&'static str> {
-    const PREFIXES: &[(&str, &str)] = &[
-        ("external id", "external_id"),
-        ("legal name", "legal_name"),
-        ("other name", "other_names"),
-        ("email", "emails"),
-        ("phone", "phones"),
-        ("home address", "home_address"),
-        ("shipping address", "shipping_address"),
-        ("claimed location", "claimed_location"),
-        ("time zone", "time_zone"),
-        ("role", "role"),
-        ("IP address", "application_ip"),
-        ("application date", "applied_on"),
-    ];
-    match error {
-        StoreError::Invalid(m) | StoreError::Conflict(m) => {
-            if m.starts_with("user ") && m.contains("cannot be assigned") {
-                return Some("assignee");
-            }
-            PREFIXES.iter().find(|(prefix, _)| m.starts_with(prefix)).map(|(_, field)| *field)
-        }
-        StoreError::NotFound { what: "vendor", .. } => Some("vendor_id"),
-        StoreError::NotFound { what: "user", .. } => Some("assignee"),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,9 +232,18 @@ mod tests {
                 ErrorCode::Internal,
             ),
             (std::io::Error::from(std::io::ErrorKind::PermissionDenied).into(), ErrorCode::Storage),
-            (StoreError::Invalid("bad".into()).into(), ErrorCode::InvalidInput),
-            (StoreError::NotFound { what: "case", id: "9".into() }.into(), ErrorCode::NotFound),
-            (StoreError::Conflict("already".into()).into(), ErrorCode::Conflict),
+            (
+                StoreError::Invalid { field: None, message: "bad".into() }.into(),
+                ErrorCode::InvalidInput,
+            ),
+            (
+                StoreError::NotFound { what: "case", id: "9".into(), field: None }.into(),
+                ErrorCode::NotFound,
+            ),
+            (
+                StoreError::Conflict { field: None, message: "already".into() }.into(),
+                ErrorCode::Conflict,
+            ),
             (
                 StoreError::Forbidden {
                     actor: "rita".into(),

@@ -8,7 +8,6 @@ use vetdesk_core::change::Change;
 use vetdesk_core::model::{CandidateFields, CandidateId, CaseId};
 use vetdesk_core::store::NewCase;
 
-use super::refusals::refusal;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -39,9 +38,7 @@ pub fn add(
     actor: &str,
     request: CandidateAdd,
 ) -> Result<CandidateAdded, AppError> {
-    let applied = store
-        .add_candidate(actor, request.candidate, request.case)
-        .map_err(refusal("add_candidate"))?;
+    let applied = store.add_candidate(actor, request.candidate, request.case)?;
     let mut added = CandidateAdded { candidate_id: 0, case_id: None };
     for a in applied {
         match a.change {

@@ -13,7 +13,6 @@ use vetdesk_core::model::{AuditRecord, CaseId};
 use vetdesk_core::store::Applied;
 use vetdesk_core::verification::Severity;
 
-use super::refusals::refusal;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -102,8 +101,7 @@ pub fn record(store: &Store, actor: &str, change: Change) -> Result<Recorded, Ap
     if let Some(why) = own_door {
         return Err(AppError::invalid(format!("{} is not applied directly: {why}", change.kind())));
     }
-    let kind = change.kind();
-    let applied = store.apply(actor, change).map_err(refusal(kind))?;
+    let applied = store.apply(actor, change)?;
     Ok(Recorded::of(&applied))
 }
 

@@ -12,7 +12,6 @@ use vetdesk_core::checks::iprange::{self, CsvProblem};
 use vetdesk_core::verification::{IpList, VoipEntry, VpnProvider};
 
 use super::changes::Recorded;
-use super::refusals::refusal;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::uploads::ImportUpload;
@@ -44,9 +43,7 @@ pub fn import_ip_list(
     if let Err(refused) = iprange::parse_csv(bytes, list_name.trim()) {
         return Ok(IpListImported::Refused { problems: refused.problems });
     }
-    let applied = store
-        .import_ip_list(actor, list_name, file_name, bytes)
-        .map_err(refusal("import_ip_list"))?;
+    let applied = store.import_ip_list(actor, list_name, file_name, bytes)?;
     let Change::ImportIpList { name, .. } = &applied.change else {
         return Err(AppError::internal("the list was recorded as another kind of change"));
     };

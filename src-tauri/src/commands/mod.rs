@@ -14,7 +14,6 @@ pub mod changes;
 pub mod exports;
 pub mod flags;
 pub mod lists;
-mod refusals;
 pub mod uploads;
 pub mod users;
 pub mod vendors;

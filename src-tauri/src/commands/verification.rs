@@ -14,7 +14,6 @@ use vetdesk_core::store::CaseVerification;
 use vetdesk_core::verification::{PaymentInput, VendorAuditStatus};
 
 use super::changes::Recorded;
-use super::refusals::refusal;
 use crate::commands::cases::CaseRef;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -97,8 +96,7 @@ pub fn record_payment(
     let PaymentEntry { case_id, routing_number, account_number, bank_name, account_holder, note } =
         entry;
     let input = PaymentInput { routing_number, account_number, bank_name, account_holder, note };
-    let applied =
-        store.record_payment(actor, case_id, &input).map_err(refusal("record_payment"))?;
+    let applied = store.record_payment(actor, case_id, &input)?;
     drop(input);
     let Change::RecordPayment { payment, .. } = &applied.change else {
         return Err(AppError::internal("the payment was recorded as another kind of change"));

@@ -3,6 +3,7 @@ import type { ErrorCode } from "./ErrorCode";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
- * The form field the message is about, named as in the request, when one can be told.
+ * The form field the message is about, named as in the request, when the core named one
+ * (`vetdesk_core::error::Field`).
  */
 field?: string, };

@@ -3,20 +3,17 @@
 //! two are separate so that `verify` can replay recorded changes through the very same
 //! `write_effects` into an empty database and compare.
 
-use std::collections::HashSet;
-
 use rusqlite::Connection;
 
+use super::rules::{self, Action, MAX_FIELD, MAX_TEXT, optional, require, required};
 use super::{Result, StatusMove, StoreError, candidates, cases, users, vendors, verification};
 use crate::change::{Change, StoredFile, TemplateRef};
+use crate::error::Field;
 use crate::model::{
-    CandidateFields, Case, CaseId, CaseStatus, Decision, EvidenceId, ItemResult, ItemState, Role,
+    CandidateFields, Case, CaseStatus, Decision, EvidenceId, ItemResult, ItemState, Role,
     Timestamp, User, VendorFields,
 };
 use crate::template::{self, DEFAULT_TEMPLATE};
-
-pub(super) const MAX_TEXT: usize = 100_000;
-pub(super) const MAX_FIELD: usize = 1_000;
 
 /// The changes the verification module resolves and writes: one list for both matches below,
 /// and still checked for exhaustiveness by the compiler.
@@ -60,9 +57,10 @@ pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Re
         if let Change::AddUser { name, display_name, role, .. } = change {
             if name == actor {
                 if *role != Role::Admin {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::invalid(format!(
                         "the first user must be an admin (given role {role}); add {name} with --role admin"
-                    )));
+                    ))
+                    .at(Field::Role));
                 }
                 return Ok(User {
                     id: 0,
@@ -74,83 +72,11 @@ pub(crate) fn acting_user(conn: &Connection, actor: &str, change: &Change) -> Re
                 });
             }
         }
-        return Err(StoreError::Invalid(
-            "there are no users yet: add the first one, an admin, with `vetdesk user add NAME --role admin`"
-                .into(),
+        return Err(StoreError::invalid(
+            "there are no users yet: add the first one, an admin, with `vetdesk user add NAME --role admin`",
         ));
     }
     Err(StoreError::UnknownActor(actor.to_string()))
-}
-
-pub(super) fn require(user: &User, allowed: &[Role], action: impl Into<String>) -> Result<()> {
-    if allowed.contains(&user.role) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden {
-            actor: user.name.clone(),
-            role: user.role.to_string(),
-            action: action.into(),
-        })
-    }
-}
-
-pub(super) const DECIDERS: &[Role] = &[Role::Investigator, Role::Compliance, Role::Admin];
-pub(super) const SIGNERS: &[Role] = &[Role::Compliance, Role::Admin];
-
-/// Trims a required text field and refuses it empty or overlong.
-pub(super) fn required(field: &str, value: &str, max: usize) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(StoreError::Invalid(format!("{field} must not be empty")));
-    }
-    if value.chars().count() > max {
-        return Err(StoreError::Invalid(format!("{field} is longer than {max} characters")));
-    }
-    Ok(value.to_string())
-}
-
-/// Trims an optional text field; blank becomes absent.
-pub(super) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => required(field, v, max).map(Some),
-    }
-}
-
-/// Trims every entry, drops blanks and exact duplicates, keeps the order given.
-fn list(field: &str, values: &[String]) -> Result<Vec<String>> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for v in values {
-        let v = v.trim();
-        if v.is_empty() {
-            continue;
-        }
-        if v.chars().count() > MAX_FIELD {
-            return Err(StoreError::Invalid(format!(
-                "{field} entry is longer than {MAX_FIELD} characters"
-            )));
-        }
-        if seen.insert(v.to_lowercase()) {
-            out.push(v.to_string());
-        }
-    }
-    Ok(out)
-}
-
-fn valid_user_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-    if ok {
-        Ok(name.to_string())
-    } else {
-        Err(StoreError::Invalid(format!(
-            "user name {name:?} must start with a lowercase letter and use only a-z, 0-9, '.', '_' or '-' (at most 64)"
-        )))
-    }
 }
 
 fn check_vendor(
@@ -160,28 +86,36 @@ fn check_vendor(
     own_id: Option<i64>,
 ) -> Result<VendorFields> {
     let fields = VendorFields {
-        name: required("vendor name", &v.name, 200)?,
+        name: required(Field::Name, "vendor name", &v.name, 200)?,
         contact: v.contact.trim().to_string(),
         screening_attested: v.screening_attested,
-        attestation_note: optional("attestation note", v.attestation_note.as_deref(), MAX_TEXT)?,
+        attestation_note: optional(
+            Field::AttestationNote,
+            "attestation note",
+            v.attestation_note.as_deref(),
+            MAX_TEXT,
+        )?,
         last_audit_on: v.last_audit_on,
     };
     if fields.contact.chars().count() > MAX_FIELD {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "vendor contact is longer than {MAX_FIELD} characters"
-        )));
+        ))
+        .at(Field::Contact));
     }
     if let Some(date) = fields.last_audit_on {
         if date > at.date() {
-            return Err(StoreError::Invalid(format!("last audit date {date} is in the future")));
+            return Err(StoreError::invalid(format!("last audit date {date} is in the future"))
+                .at(Field::LastAuditOn));
         }
     }
     if let Some(existing) = vendors::by_name(conn, &fields.name)? {
         if Some(existing.id) != own_id {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::conflict(format!(
                 "a vendor named {:?} already exists (vendor {})",
                 existing.fields.name, existing.id
-            )));
+            ))
+            .at(Field::Name));
         }
     }
     Ok(fields)
@@ -194,77 +128,43 @@ pub(crate) fn check_candidate(
     at: &Timestamp,
     own_id: Option<i64>,
 ) -> Result<CandidateFields> {
-    let fields = CandidateFields {
-        external_id: optional("external id", c.external_id.as_deref(), 200)?,
-        legal_name: required("legal name", &c.legal_name, 300)?,
-        other_names: list("other name", &c.other_names)?,
-        emails: list("email", &c.emails)?,
-        phones: list("phone", &c.phones)?,
-        home_address: optional("home address", c.home_address.as_deref(), MAX_FIELD)?,
-        shipping_address: optional("shipping address", c.shipping_address.as_deref(), MAX_FIELD)?,
-        claimed_location: optional("claimed location", c.claimed_location.as_deref(), MAX_FIELD)?,
-        time_zone: optional("time zone", c.time_zone.as_deref(), 64)?,
-        role: optional("role", c.role.as_deref(), 300)?,
-        vendor_id: c.vendor_id,
-        applied_on: c.applied_on,
-        application_ip: optional("IP address", c.application_ip.as_deref(), 64)?,
-    };
-    for email in &fields.emails {
-        let at_sign = email.find('@');
-        let valid = at_sign.is_some_and(|i| i > 0 && i + 1 < email.len())
-            && email.matches('@').count() == 1
-            && !email.contains(char::is_whitespace);
-        if !valid {
-            return Err(StoreError::Invalid(format!("email {email:?} is not an email address")));
-        }
+    let (fields, problems) = rules::tidy_candidate(c, at);
+    if let Some(first) = problems.into_iter().next() {
+        return Err(first);
     }
-    for phone in &fields.phones {
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic());
-        if digits < 4 || !allowed {
-            return Err(StoreError::Invalid(format!("phone {phone:?} is not a phone number")));
-        }
+    if let Some(problem) = candidate_conflicts(conn, &fields, own_id)?.into_iter().next() {
+        return Err(problem);
     }
-    if let Some(ip) = &fields.application_ip {
-        if ip.parse::<std::net::IpAddr>().is_err() {
-            return Err(StoreError::Invalid(format!(
-                "IP address {ip:?} is not an IPv4 or IPv6 address"
-            )));
-        }
-    }
-    if let Some(tz) = &fields.time_zone {
-        let valid = tz == "UTC"
-            || (tz.contains('/')
-                && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
-        if !valid {
-            return Err(StoreError::Invalid(format!(
-                "time zone {tz:?} is not an IANA time zone name such as America/Chicago"
-            )));
-        }
-    }
-    if let Some(date) = fields.applied_on {
-        if date > at.date() {
-            return Err(StoreError::Invalid(format!("application date {date} is in the future")));
-        }
-    }
+    Ok(fields)
+}
+
+/// What the database says against candidate fields: an unknown vendor, an external id that
+/// belongs to someone else.
+pub(crate) fn candidate_conflicts(
+    conn: &Connection,
+    fields: &CandidateFields,
+    own_id: Option<i64>,
+) -> Result<Vec<StoreError>> {
+    let mut problems = Vec::new();
     if let Some(vendor) = fields.vendor_id {
         if vendors::get(conn, vendor)?.is_none() {
-            return Err(StoreError::not_found("vendor", vendor));
+            problems.push(StoreError::not_found("vendor", vendor).at(Field::VendorId));
         }
     }
     if let Some(external_id) = &fields.external_id {
         if let Some(existing) = candidates::by_external_id(conn, external_id)? {
             if Some(existing.id) != own_id {
-                return Err(StoreError::Conflict(format!(
-                    "external id {external_id:?} already belongs to candidate {}",
-                    existing.id
-                )));
+                problems.push(
+                    StoreError::conflict(format!(
+                        "external id {external_id:?} already belongs to candidate {}",
+                        existing.id
+                    ))
+                    .at(Field::ExternalId),
+                );
             }
         }
     }
-    Ok(fields)
+    Ok(problems)
 }
 
 fn active_user(conn: &Connection, name: Option<&str>) -> Result<Option<String>> {
@@ -274,45 +174,10 @@ fn active_user(conn: &Connection, name: Option<&str>) -> Result<Option<String>> 
     match users::get(conn, name)? {
         Some(user) if user.active => Ok(Some(user.name)),
         Some(_) => {
-            Err(StoreError::Invalid(format!("user {name} is deactivated and cannot be assigned")))
+            Err(StoreError::invalid(format!("user {name} is deactivated and cannot be assigned"))
+                .at(Field::Assignee))
         }
-        None => Err(StoreError::not_found("user", name)),
-    }
-}
-
-pub(super) fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
-    let case = cases::get(conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
-    if case.status == CaseStatus::Closed {
-        return Err(StoreError::Conflict(format!(
-            "case {id} is closed; a compliance officer must reopen it (status in_review) first"
-        )));
-    }
-    Ok(case)
-}
-
-/// Which status moves are allowed, and who may make them.
-fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
-    use CaseStatus::*;
-    let from = case.status;
-    let allowed = matches!(
-        (from, to),
-        (Open, InReview | Escalated | Decided)
-            | (InReview, Open | Escalated | Decided)
-            | (Escalated, InReview | Decided)
-            | (Decided, InReview | Escalated | Closed)
-            | (Closed, InReview)
-    );
-    if !allowed {
-        return Err(StoreError::Conflict(format!(
-            "case {} cannot move from {from} to {to}",
-            case.id
-        )));
-    }
-    match to {
-        Decided => require(user, DECIDERS, "decide a case"),
-        Closed => require(user, SIGNERS, "close (sign off) a case"),
-        InReview if from == Closed => require(user, SIGNERS, "reopen a closed case"),
-        _ => Ok(()),
+        None => Err(StoreError::not_found("user", name).at(Field::Assignee)),
     }
 }
 
@@ -334,16 +199,17 @@ pub(crate) fn status_moves(
             vec![None]
         };
         for decision in decisions {
-            let verdict = check_transition(user, case, status).and_then(|()| match decision {
-                Some(Decision::Cleared) => check_can_clear(conn, case),
-                d if verification::is_rejection(d) => {
-                    verification::check_can_reject(conn, case, at, config)
-                }
-                _ => Ok(()),
-            });
+            let verdict =
+                rules::check_transition(user, case, status).and_then(|()| match decision {
+                    Some(Decision::Cleared) => check_can_clear(conn, case),
+                    d if verification::is_rejection(d) => {
+                        verification::check_can_reject(conn, case, at, config)
+                    }
+                    _ => Ok(()),
+                });
             let refused = match verdict {
                 Ok(()) => None,
-                Err(e @ (StoreError::Conflict(_) | StoreError::Forbidden { .. })) => {
+                Err(e @ (StoreError::Conflict { .. } | StoreError::Forbidden { .. })) => {
                     Some(e.to_string())
                 }
                 Err(e) => return Err(e),
@@ -366,55 +232,57 @@ pub(crate) fn resolve(
     Ok(match change {
         Change::AddUser { name, display_name, role, .. } => {
             if user.id != 0 {
-                require(user, &[Role::Admin], "add users")?;
+                require(user, Action::ManageUsers, "add users")?;
             }
-            let name = valid_user_name(&name)?;
+            let name = rules::valid_user_name(&name)?;
             if users::get(conn, &name)?.is_some() {
-                return Err(StoreError::Conflict(format!("a user named {name} already exists")));
+                return Err(StoreError::conflict(format!("a user named {name} already exists"))
+                    .at(Field::Name));
             }
             let display_name =
-                optional("display name", Some(&display_name), 200)?.unwrap_or_else(|| name.clone());
+                optional(Field::DisplayName, "display name", Some(&display_name), 200)?
+                    .unwrap_or_else(|| name.clone());
             Change::AddUser { id: Some(users::next_id(conn)?), name, display_name, role }
         }
         Change::SetUserRole { name, role } => {
-            require(user, &[Role::Admin], "change roles")?;
+            require(user, Action::ManageUsers, "change roles")?;
             let target =
                 users::get(conn, &name)?.ok_or_else(|| StoreError::not_found("user", &name))?;
             if target.role == role {
-                return Err(StoreError::Conflict(format!("{name} already has role {role}")));
+                return Err(StoreError::conflict(format!("{name} already has role {role}")));
             }
             if target.role == Role::Admin && last_active_admin(conn, &name)? {
-                return Err(StoreError::Conflict(format!("{name} is the last active admin")));
+                return Err(StoreError::conflict(format!("{name} is the last active admin")));
             }
             Change::SetUserRole { name, role }
         }
         Change::SetUserActive { name, active } => {
-            require(user, &[Role::Admin], "activate or deactivate users")?;
+            require(user, Action::ManageUsers, "activate or deactivate users")?;
             let target =
                 users::get(conn, &name)?.ok_or_else(|| StoreError::not_found("user", &name))?;
             if target.active == active {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "{name} is already {}",
                     if active { "active" } else { "deactivated" }
                 )));
             }
             if !active && target.role == Role::Admin && last_active_admin(conn, &name)? {
-                return Err(StoreError::Conflict(format!("{name} is the last active admin")));
+                return Err(StoreError::conflict(format!("{name} is the last active admin")));
             }
             Change::SetUserActive { name, active }
         }
         Change::AddVendor { vendor, .. } => {
-            require(user, SIGNERS, "add vendors")?;
+            require(user, Action::ManageVendors, "add vendors")?;
             let vendor = check_vendor(conn, &vendor, at, None)?;
             Change::AddVendor { id: Some(vendors::next_id(conn)?), vendor }
         }
         Change::UpdateVendor { id, vendor } => {
-            require(user, SIGNERS, "change vendors")?;
+            require(user, Action::ManageVendors, "change vendors")?;
             let current =
                 vendors::get(conn, id)?.ok_or_else(|| StoreError::not_found("vendor", id))?;
             let vendor = check_vendor(conn, &vendor, at, Some(id))?;
             if vendor == current.fields {
-                return Err(StoreError::Conflict(format!("vendor {id}: nothing to change")));
+                return Err(StoreError::conflict(format!("vendor {id}: nothing to change")));
             }
             Change::UpdateVendor { id, vendor }
         }
@@ -427,7 +295,7 @@ pub(crate) fn resolve(
                 candidates::get(conn, id)?.ok_or_else(|| StoreError::not_found("candidate", id))?;
             let candidate = check_candidate(conn, &candidate, at, Some(id))?;
             if candidate == current.fields {
-                return Err(StoreError::Conflict(format!("candidate {id}: nothing to change")));
+                return Err(StoreError::conflict(format!("candidate {id}: nothing to change")));
             }
             Change::UpdateCandidate { id, candidate }
         }
@@ -443,7 +311,7 @@ pub(crate) fn resolve(
             if let Some(open) = cases::of_candidate(conn, candidate_id)?.into_iter().find(|c| {
                 c.kind == kind && c.status != CaseStatus::Closed && c.status != CaseStatus::Decided
             }) {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "candidate {candidate_id} already has an active {kind} case (case {})",
                     open.id
                 )));
@@ -459,26 +327,26 @@ pub(crate) fn resolve(
             }
         }
         Change::AssignCase { case_id, assignee } => {
-            let case = open_case(conn, case_id)?;
+            let case = rules::open_case(conn, case_id)?;
             let assignee = active_user(conn, assignee.as_deref())?;
             if case.assignee == assignee {
-                return Err(StoreError::Conflict(format!("case {case_id} is already assigned so")));
+                return Err(StoreError::conflict(format!("case {case_id} is already assigned so")));
             }
             Change::AssignCase { case_id, assignee }
         }
         Change::SetPriority { case_id, priority } => {
-            let case = open_case(conn, case_id)?;
+            let case = rules::open_case(conn, case_id)?;
             if case.priority == priority {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "case {case_id} already has priority {priority}"
                 )));
             }
             Change::SetPriority { case_id, priority }
         }
         Change::SetDueDate { case_id, due_on } => {
-            let case = open_case(conn, case_id)?;
+            let case = rules::open_case(conn, case_id)?;
             if case.due_on == due_on {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "case {case_id} already has that due date"
                 )));
             }
@@ -487,13 +355,14 @@ pub(crate) fn resolve(
         Change::SetStatus { case_id, status, decision, reason } => {
             let case =
                 cases::get(conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
-            let reason = required("reason", &reason, MAX_TEXT)?;
-            check_transition(user, &case, status)?;
+            let reason = required(Field::Reason, "reason", &reason, MAX_TEXT)?;
+            rules::check_transition(user, &case, status)?;
             match (status, decision) {
                 (CaseStatus::Decided, None) => {
-                    return Err(StoreError::Invalid(
-                        "a decision is needed: cleared, rejected or referred".into(),
-                    ));
+                    return Err(StoreError::invalid(
+                        "a decision is needed: cleared, rejected or referred",
+                    )
+                    .at(Field::Decision));
                 }
                 (CaseStatus::Decided, Some(Decision::Cleared)) => check_can_clear(conn, &case)?,
                 (CaseStatus::Decided, d) if verification::is_rejection(d) => {
@@ -501,17 +370,18 @@ pub(crate) fn resolve(
                 }
                 (CaseStatus::Decided, Some(_)) => {}
                 (_, Some(d)) => {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::invalid(format!(
                         "decision {d} only goes with status decided, not {status}"
-                    )));
+                    ))
+                    .at(Field::Decision));
                 }
                 (_, None) => {}
             }
             Change::SetStatus { case_id, status, decision, reason }
         }
         Change::RecordResult { case_id, item_id, result, note, evidence } => {
-            let case = open_case(conn, case_id)?;
-            let note = optional("note", note.as_deref(), MAX_TEXT)?;
+            let case = rules::open_case(conn, case_id)?;
+            let note = optional(Field::Note, "note", note.as_deref(), MAX_TEXT)?;
             check_result(conn, user, &case, &item_id, result, note.as_deref(), &evidence)?;
             let mut evidence = evidence;
             evidence.sort_unstable();
@@ -519,15 +389,17 @@ pub(crate) fn resolve(
             Change::RecordResult { case_id, item_id, result, note, evidence }
         }
         Change::AttachEvidence { case_id, file, original_name, description, item_id, .. } => {
-            let case = open_case(conn, case_id)?;
+            let case = rules::open_case(conn, case_id)?;
             let original_name = safe_file_name(&original_name)?;
-            let description = optional("description", description.as_deref(), MAX_TEXT)?;
+            let description =
+                optional(Field::Description, "description", description.as_deref(), MAX_TEXT)?;
             if let Some(item) = &item_id {
                 let template = template::get(&case.template_id, case.template_version)?;
                 if template.item(item).is_none() {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::invalid(format!(
                         "case {case_id} has no checklist item {item}"
-                    )));
+                    ))
+                    .at(Field::ItemId));
                 }
             }
             check_stored_file(data_dir, &file)?;
@@ -544,7 +416,7 @@ pub(crate) fn resolve(
             if cases::get(conn, case_id)?.is_none() {
                 return Err(StoreError::not_found("case", case_id));
             }
-            let text = required("note", &text, MAX_TEXT)?;
+            let text = required(Field::Text, "note", &text, MAX_TEXT)?;
             Change::AddNote { id: Some(cases::next_id(conn, "notes")?), case_id, text }
         }
         verification @ verification_change!() => {
@@ -572,7 +444,7 @@ fn check_can_clear(conn: &Connection, case: &Case) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Conflict(format!(
+        Err(StoreError::conflict(format!(
             "case {} cannot be cleared while checklist items failed: {}; record them again or have compliance waive them with a reason",
             case.id,
             failed.join(", ")
@@ -590,65 +462,21 @@ fn check_result(
     evidence: &[EvidenceId],
 ) -> Result<()> {
     let template = template::get(&case.template_id, case.template_version)?;
-    let Some(item) = template.item(item_id) else {
-        return Err(StoreError::Invalid(format!(
-            "case {} has no checklist item {item_id:?} (see `vetdesk check list {}`)",
-            case.id, case.id
-        )));
+    let mut state_of = |item: &str| -> Result<ItemResult> {
+        Ok(cases::item_state(conn, case.id, item)?.unwrap_or(ItemResult::Pending))
     };
-    if result == ItemResult::Waived {
-        require(user, SIGNERS, "waive a checklist item")?;
-        if note.is_none() {
-            return Err(StoreError::Invalid(format!(
-                "waiving {item_id} needs a reason: give it as the note"
-            )));
-        }
-    }
-    // A result that claims the check was run needs its prerequisites passed first.
-    let claims_run = matches!(result, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived);
-    if claims_run && !item.item.requires.is_empty() {
-        let mut missing = Vec::new();
-        for required in &item.item.requires {
-            let state = cases::item_state(conn, case.id, required)?.unwrap_or(ItemResult::Pending);
-            if state != ItemResult::Pass {
-                missing.push(format!("{required} ({state})"));
-            }
-        }
-        if !missing.is_empty() {
-            return Err(StoreError::Conflict(
-                format!(
-                    "{item_id} cannot be recorded yet: {} must pass first. {}",
-                    missing.join(", "),
-                    item.item.requires_reason.as_deref().unwrap_or("")
-                )
-                .trim_end()
-                .to_string(),
-            ));
-        }
-    }
-    // And a prerequisite cannot be taken back while a result rests on it.
-    if result != ItemResult::Pass {
-        for dependent in template.items().filter(|r| r.item.requires.iter().any(|x| x == item_id)) {
-            let state = cases::item_state(conn, case.id, &dependent.item.id)?
-                .unwrap_or(ItemResult::Pending);
-            if matches!(state, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived) {
-                return Err(StoreError::Conflict(format!(
-                    "{item_id} cannot change to {result}: the recorded result of {} ({state}) rests on it",
-                    dependent.item.id
-                )));
-            }
-        }
-    }
+    rules::check_result(user, case, template, &mut state_of, item_id, result, note)?;
     for id in evidence {
         match cases::evidence_by_id(conn, *id)? {
             Some(e) if e.case_id == case.id => {}
             Some(e) => {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::invalid(format!(
                     "evidence {id} belongs to case {}, not case {}",
                     e.case_id, case.id
-                )));
+                ))
+                .at(Field::Evidence));
             }
-            None => return Err(StoreError::not_found("evidence", id)),
+            None => return Err(StoreError::not_found("evidence", id).at(Field::Evidence)),
         }
     }
     Ok(())
@@ -659,10 +487,13 @@ fn safe_file_name(name: &str) -> Result<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        return Err(StoreError::Invalid(format!("file name {name:?} is not usable")));
+        return Err(StoreError::invalid(format!("file name {name:?} is not usable"))
+            .at(Field::OriginalName));
     }
     if cleaned.chars().count() > 255 {
-        return Err(StoreError::Invalid("file name is longer than 255 characters".into()));
+        return Err(
+            StoreError::invalid("file name is longer than 255 characters").at(Field::OriginalName)
+        );
     }
     Ok(cleaned)
 }
@@ -673,7 +504,7 @@ fn check_stored_file(data_dir: &std::path::Path, file: &StoredFile) -> Result<()
     let path = crate::evidence::EvidenceFiles::new(data_dir).path_of(&sha);
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() && meta.len() == file.size => Ok(()),
-        Ok(meta) => Err(StoreError::Invalid(format!(
+        Ok(meta) => Err(StoreError::invalid(format!(
             "stored file {} has {} bytes, not the {} recorded",
             file.sha256,
             meta.len(),

@@ -33,7 +33,7 @@ impl Store {
         let original_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| StoreError::Invalid(format!("{} is not a file", path.display())))?;
+            .ok_or_else(|| StoreError::invalid(format!("{} is not a file", path.display())))?;
         let limits = Limits { max_bytes: self.config.evidence_max_bytes };
         let ingested = self.files().ingest_path(path, &limits, progress)?;
         let file = StoredFile {
@@ -58,7 +58,7 @@ impl Store {
         let case =
             cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
         if case.status == CaseStatus::Closed {
-            return Err(StoreError::Conflict(format!(
+            return Err(StoreError::conflict(format!(
                 "case {case_id} is closed; a compliance officer must reopen it first"
             )));
         }
@@ -74,5 +74,5 @@ impl Store {
 }
 
 pub(crate) fn parse_sha(text: &str) -> Result<Sha256Hex> {
-    text.parse().map_err(|e| StoreError::Invalid(format!("{e}")))
+    text.parse().map_err(|e| StoreError::invalid(format!("{e}")))
 }

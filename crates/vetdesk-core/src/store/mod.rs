@@ -13,6 +13,7 @@ mod cases;
 mod config;
 mod derived;
 mod files;
+pub mod rules;
 mod schema;
 mod search;
 mod snapshot;
@@ -33,6 +34,7 @@ pub use cases::{
     CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress, StatusMove,
 };
 pub use config::Config;
+pub use rules::{Action, FieldLimit, FieldProblem, ItemOptions, Permissions, ResultOption};
 pub use search::SearchHit;
 pub use snapshot::{Snapshot, StoredAuditRecord};
 pub use verification::secret::KEY_FILE as PAYMENT_KEY_FILE;
@@ -43,11 +45,11 @@ pub use verification::{
 pub use verify::{Problem, ProblemKind, VerifyReport};
 
 use crate::change::Change;
-use crate::error::UnknownValue;
+use crate::error::{Field, UnknownValue};
 use crate::import::{ImportFile, ImportRow, RowError};
 use crate::model::{
     AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, CaseKind, Chain, Evidence,
-    EvidenceId, Note, Priority, Timestamp, User, Vendor, VendorId,
+    EvidenceId, ItemResult, Note, Priority, Timestamp, User, Vendor, VendorId,
 };
 use crate::template::TemplateError;
 
@@ -56,16 +58,17 @@ pub const DATABASE_FILE: &str = "vetdesk.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Input that cannot be accepted; the message says what and where.
-    #[error("{0}")]
-    Invalid(String),
+    /// Input that cannot be accepted; the message says what and where, `field` which input
+    /// field it is about when it is about one.
+    #[error("{message}")]
+    Invalid { field: Option<Field>, message: String },
     #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String },
+    NotFound { what: &'static str, id: String, field: Option<Field> },
     #[error("{actor} ({role}) may not {action}")]
     Forbidden { actor: String, role: String, action: String },
     /// The change contradicts the current state (e.g. a status move that is not allowed).
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict { field: Option<Field>, message: String },
     #[error(
         "no user named {0:?}; pass --as USER (or set VETDESK_USER) with a user from `vetdesk user list`"
     )]
@@ -107,7 +110,34 @@ impl StoreError {
         StoreError::Io { context: context.into(), source }
     }
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
-        StoreError::NotFound { what, id: id.to_string() }
+        StoreError::NotFound { what, id: id.to_string(), field: None }
+    }
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        StoreError::Invalid { field: None, message: message.into() }
+    }
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
+        StoreError::Conflict { field: None, message: message.into() }
+    }
+
+    /// The same refusal, about `field` (no effect on errors that are not refusals of input).
+    pub(crate) fn at(mut self, at: Field) -> Self {
+        match &mut self {
+            StoreError::Invalid { field, .. }
+            | StoreError::Conflict { field, .. }
+            | StoreError::NotFound { field, .. } => *field = Some(at),
+            _ => {}
+        }
+        self
+    }
+
+    /// The input field a refusal is about, when it is about one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            StoreError::Invalid { field, .. }
+            | StoreError::Conflict { field, .. }
+            | StoreError::NotFound { field, .. } => *field,
+            _ => None,
+        }
     }
 }
 
@@ -172,8 +202,8 @@ impl DataDir {
             return Ok(DataDir::new(dir));
         }
         dirs::data_dir().map(|d| DataDir::new(d.join("vetdesk"))).ok_or_else(|| {
-            StoreError::Invalid(
-                "no platform data directory; pass --data-dir or set VETDESK_DATA_DIR".into(),
+            StoreError::invalid(
+                "no platform data directory; pass --data-dir or set VETDESK_DATA_DIR",
             )
         })
     }
@@ -305,7 +335,7 @@ impl Store {
     /// The one door for writes: applies one change as `actor`.
     pub fn apply(&self, actor: &str, change: Change) -> Result<Applied> {
         let mut applied = self.apply_all(actor, vec![change])?;
-        applied.pop().ok_or_else(|| StoreError::Invalid("nothing to apply".into()))
+        applied.pop().ok_or_else(|| StoreError::invalid("nothing to apply"))
     }
 
     /// Applies several changes as one transaction: all of them or none. Stops at the first
@@ -318,7 +348,7 @@ impl Store {
         let mut applied = Vec::with_capacity(changes.len());
         for change in changes {
             if change.is_internal() {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::invalid(format!(
                     "{} changes are made by the store itself when the facts under a flag change",
                     change.kind()
                 )));
@@ -470,9 +500,10 @@ impl Store {
                 Some(name) => Some(
                     vendors::find(tx, name)?
                         .ok_or_else(|| {
-                            StoreError::Invalid(format!(
+                            StoreError::invalid(format!(
                                 "vendor {name:?} is not known (add it with `vetdesk vendor add`)"
                             ))
+                            .at(Field::VendorId)
                         })?
                         .id,
                 ),
@@ -605,6 +636,52 @@ impl Store {
         let case =
             cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
         apply::status_moves(&conn, &user, &case, &self.clock.now(), &self.config)
+    }
+    /// What `actor` may do (decide, sign off, waive, manage users, vendors and lists), as the
+    /// store enforces it.
+    pub fn permissions(&self, actor: &str) -> Result<Permissions> {
+        let conn = self.read();
+        match users::get(&conn, actor)? {
+            Some(user) if user.active => Ok(Permissions::of(&user)),
+            _ => Err(StoreError::UnknownActor(actor.to_string())),
+        }
+    }
+    /// Every result each checklist item of a case could take now as `actor` records it, each
+    /// with the reason the store would refuse it, if any: the rules `apply` applies (all but
+    /// the check of cited evidence), asked before the change is made.
+    pub fn result_options(&self, case_id: CaseId, actor: &str) -> Result<Vec<ItemOptions>> {
+        let conn = self.read();
+        let user = match users::get(&conn, actor)? {
+            Some(user) if user.active => user,
+            _ => return Err(StoreError::UnknownActor(actor.to_string())),
+        };
+        let case =
+            cases::get(&conn, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+        let template = crate::template::get(&case.template_id, case.template_version)?;
+        let states: Vec<(String, ItemResult)> = cases::item_states(&conn, case_id)?
+            .into_iter()
+            .map(|s| (s.item_id, s.result))
+            .collect();
+        rules::result_options(&user, &case, template, &states)
+    }
+    /// The limits of a candidate's text fields, as data for a form.
+    pub fn candidate_limits(&self) -> Vec<FieldLimit> {
+        rules::candidate_limits()
+    }
+    /// Every problem the store would refuse these candidate fields for (an empty list when
+    /// it would take them), each with its field; `own_id` is the candidate being edited.
+    pub fn candidate_problems(
+        &self,
+        fields: &CandidateFields,
+        own_id: Option<CandidateId>,
+    ) -> Result<Vec<FieldProblem>> {
+        let conn = self.read();
+        let (tidy, mut problems) = rules::tidy_candidate(fields, &self.clock.now());
+        problems.extend(apply::candidate_conflicts(&conn, &tidy, own_id)?);
+        Ok(problems
+            .into_iter()
+            .filter_map(|e| Some(FieldProblem { field: e.field()?, message: e.to_string() }))
+            .collect())
     }
     /// Full-text search over candidates, notes and evidence descriptions, best match first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {

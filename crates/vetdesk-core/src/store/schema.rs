@@ -31,7 +31,7 @@ pub(crate) fn configure(conn: &Connection) -> Result<(), StoreError> {
 pub(crate) fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
-        return Err(StoreError::Invalid(format!(
+        return Err(StoreError::invalid(format!(
             "the database could not be switched to WAL journal mode (got {mode})"
         )));
     }

@@ -51,7 +51,7 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
 
 pub(crate) fn search(conn: &Connection, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
     let Some(query) = fts_query(input) else {
-        return Err(StoreError::Invalid("search needs at least one word".into()));
+        return Err(StoreError::invalid("search needs at least one word"));
     };
     let mut stmt = conn.prepare(
         "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, p.legal_name, s.title,

@@ -14,13 +14,12 @@ pub mod secret;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::apply::{
-    DECIDERS, MAX_FIELD, MAX_TEXT, SIGNERS, open_case, optional, require, required,
-};
+use super::rules::{Action, MAX_FIELD, MAX_TEXT, open_case, optional, require, required};
 use super::{Config, Result, StoreError, cases, vendors};
 use crate::change::Change;
 use crate::checks::phone::VoipRule;
 use crate::checks::{email, mrz, phone, workdays};
+use crate::error::Field;
 use crate::model::{Case, CaseId, Decision, EvidenceId, ItemResult, Timestamp, User};
 use crate::verification::{
     DocumentFields, EVerifyFields, EVerifyStatus, InterviewFields, ObservedIpFields, PaymentFields,
@@ -38,14 +37,15 @@ pub const MAX_IP_LIST_ROWS: usize = 500_000;
 /// Checklist items that must have passed before an E-Verify case may be recorded.
 pub const EVERIFY_PREREQUISITES: [&str; 2] = ["offer-accepted", "form-i9-complete"];
 
-fn invalid(message: impl Into<String>) -> StoreError {
-    StoreError::Invalid(message.into())
+fn invalid(field: Field, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(message).at(field)
 }
 
-/// Evidence cited by a record must be evidence of the same case.
+/// Evidence cited by a record (in `field`) must be evidence of the same case.
 fn check_evidence(
     conn: &Connection,
     case_id: CaseId,
+    field: Field,
     ids: &[EvidenceId],
 ) -> Result<Vec<EvidenceId>> {
     let mut out: Vec<EvidenceId> = ids.to_vec();
@@ -55,19 +55,20 @@ fn check_evidence(
         match records::evidence_case(conn, *id)? {
             Some(c) if c == case_id => {}
             Some(c) => {
-                return Err(invalid(format!(
-                    "evidence {id} belongs to case {c}, not case {case_id}"
-                )));
+                return Err(invalid(
+                    field,
+                    format!("evidence {id} belongs to case {c}, not case {case_id}"),
+                ));
             }
-            None => return Err(StoreError::not_found("evidence", id)),
+            None => return Err(StoreError::not_found("evidence", id).at(field)),
         }
     }
     Ok(out)
 }
 
-fn not_future(field: &str, date: Option<NaiveDate>, at: &Timestamp) -> Result<()> {
+fn not_future(field: Field, label: &str, date: Option<NaiveDate>, at: &Timestamp) -> Result<()> {
     match date {
-        Some(d) if d > at.date() => Err(invalid(format!("{field} {d} is in the future"))),
+        Some(d) if d > at.date() => Err(invalid(field, format!("{label} {d} is in the future"))),
         _ => Ok(()),
     }
 }
@@ -78,41 +79,47 @@ fn check_document(
     d: &DocumentFields,
     at: &Timestamp,
 ) -> Result<DocumentFields> {
-    let issuing_country = required("issuing country", &d.issuing_country, 3)?.to_ascii_uppercase();
+    let issuing_country =
+        required(Field::IssuingCountry, "issuing country", &d.issuing_country, 3)?
+            .to_ascii_uppercase();
     if !issuing_country.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(invalid(format!(
-            "issuing country {issuing_country:?} must be a country code of 1 to 3 letters (USA, D, GBR, FR …)"
-        )));
+        return Err(invalid(
+            Field::IssuingCountry,
+            format!(
+                "issuing country {issuing_country:?} must be a country code of 1 to 3 letters (USA, D, GBR, FR …)"
+            ),
+        ));
     }
     let mrz = match d.mrz.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
         None => None,
         Some(text) => {
             let report = mrz::parse(text, at.date())
-                .map_err(|e| invalid(format!("machine-readable zone: {e}")))?;
+                .map_err(|e| invalid(Field::Mrz, format!("machine-readable zone: {e}")))?;
             Some(report.lines.join("\n"))
         }
     };
-    not_future("date of birth", d.birth_date, at)?;
+    not_future(Field::BirthDate, "date of birth", d.birth_date, at)?;
     if let (Some(birth), Some(expiry)) = (d.birth_date, d.expiry_date) {
         if expiry <= birth {
-            return Err(invalid(format!(
-                "expiry date {expiry} is not after date of birth {birth}"
-            )));
+            return Err(invalid(
+                Field::ExpiryDate,
+                format!("expiry date {expiry} is not after date of birth {birth}"),
+            ));
         }
     }
     let evidence: Vec<EvidenceId> = d.front_evidence.into_iter().chain(d.back_evidence).collect();
-    check_evidence(conn, case_id, &evidence)?;
+    check_evidence(conn, case_id, Field::Evidence, &evidence)?;
     Ok(DocumentFields {
         kind: d.kind,
         issuing_country,
-        number: required("document number", &d.number, 40)?,
-        holder_name: required("holder name", &d.holder_name, 300)?,
+        number: required(Field::Number, "document number", &d.number, 40)?,
+        holder_name: required(Field::HolderName, "holder name", &d.holder_name, 300)?,
         birth_date: d.birth_date,
         expiry_date: d.expiry_date,
         mrz,
         front_evidence: d.front_evidence,
         back_evidence: d.back_evidence,
-        note: optional("note", d.note.as_deref(), MAX_TEXT)?,
+        note: optional(Field::Note, "note", d.note.as_deref(), MAX_TEXT)?,
     })
 }
 
@@ -122,28 +129,32 @@ fn check_interview(
     i: &InterviewFields,
     at: &Timestamp,
 ) -> Result<InterviewFields> {
-    not_future("interview date", Some(i.held_on), at)?;
+    not_future(Field::HeldOn, "interview date", Some(i.held_on), at)?;
     if let Some(start) = i.started_at {
         if start > *at {
-            return Err(invalid(format!("interview start {start} is in the future")));
+            return Err(invalid(
+                Field::StartedAt,
+                format!("interview start {start} is in the future"),
+            ));
         }
         let day = start.date();
         if (day - i.held_on).num_days().abs() > 1 {
-            return Err(invalid(format!(
-                "interview start {start} is not on the interview date {}",
-                i.held_on
-            )));
+            return Err(invalid(
+                Field::StartedAt,
+                format!("interview start {start} is not on the interview date {}", i.held_on),
+            ));
         }
     }
     if (i.refused_video || i.audio_only) && i.camera_on_throughout {
         return Err(invalid(
+            Field::CameraOnThroughout,
             "the camera cannot have been on throughout a call without video (refused video or audio only)",
         ));
     }
     Ok(InterviewFields {
-        interviewer: required("interviewer", &i.interviewer, 200)?,
-        screenshots: check_evidence(conn, case_id, &i.screenshots)?,
-        note: optional("note", i.note.as_deref(), MAX_TEXT)?,
+        interviewer: required(Field::Interviewer, "interviewer", &i.interviewer, 200)?,
+        screenshots: check_evidence(conn, case_id, Field::Screenshots, &i.screenshots)?,
+        note: optional(Field::Note, "note", i.note.as_deref(), MAX_TEXT)?,
         ..i.clone()
     })
 }
@@ -151,12 +162,15 @@ fn check_interview(
 fn check_hours(h: &ReachableHours) -> Result<ReachableHours> {
     let time_zone = h.time_zone.trim().to_string();
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(invalid(format!(
-            "time zone {time_zone:?} is not an IANA time zone name such as America/Chicago"
-        )));
+        return Err(invalid(
+            Field::TimeZone,
+            format!(
+                "time zone {time_zone:?} is not an IANA time zone name such as America/Chicago"
+            ),
+        ));
     }
     if h.from == h.to {
-        return Err(invalid("reachable hours need a start and an end that differ"));
+        return Err(invalid(Field::To, "reachable hours need a start and an end that differ"));
     }
     Ok(ReachableHours { from: h.from, to: h.to, time_zone })
 }
@@ -173,11 +187,12 @@ fn check_everify_allowed(conn: &Connection, case: &Case) -> Result<()> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::Conflict(format!(
+        Err(StoreError::conflict(format!(
             "case {}: an E-Verify case cannot be recorded before {} passed; E-Verify may only be used for a new hire who accepted the offer and completed Form I-9, never to pre-screen applicants",
             case.id,
             missing.join(" and ")
-        )))
+        ))
+        .at(Field::Prerequisites))
     }
 }
 
@@ -187,29 +202,33 @@ fn check_everify(
     e: &EVerifyFields,
     at: &Timestamp,
 ) -> Result<EVerifyFields> {
-    let case_number = required("E-Verify case number", &e.case_number, 40)?;
+    let case_number = required(Field::CaseNumber, "E-Verify case number", &e.case_number, 40)?;
     if !case_number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(format!(
-            "E-Verify case number {case_number:?} may hold only letters, digits and '-'"
-        )));
+        return Err(invalid(
+            Field::CaseNumber,
+            format!("E-Verify case number {case_number:?} may hold only letters, digits and '-'"),
+        ));
     }
-    for (field, date) in [
-        ("created date", Some(e.created_on)),
-        ("mismatch date", e.mismatch_on),
-        ("notice date", e.notice_given_on),
-        ("decision date", e.decision_recorded_on),
-        ("referral date", e.referred_on),
-        ("agency contact date", e.agency_contacted_on),
-        ("continuance date", e.continuance_since),
-        ("follow-up date", e.followed_up_on),
+    for (field, label, date) in [
+        (Field::CreatedOn, "created date", Some(e.created_on)),
+        (Field::MismatchOn, "mismatch date", e.mismatch_on),
+        (Field::NoticeGivenOn, "notice date", e.notice_given_on),
+        (Field::DecisionRecordedOn, "decision date", e.decision_recorded_on),
+        (Field::ReferredOn, "referral date", e.referred_on),
+        (Field::AgencyContactedOn, "agency contact date", e.agency_contacted_on),
+        (Field::ContinuanceSince, "continuance date", e.continuance_since),
+        (Field::FollowedUpOn, "follow-up date", e.followed_up_on),
     ] {
-        not_future(field, date, at)?;
+        not_future(field, label, date, at)?;
         if let Some(d) = date {
             if d < e.created_on {
-                return Err(invalid(format!(
-                    "{field} {d} is before the E-Verify case was created ({})",
-                    e.created_on
-                )));
+                return Err(invalid(
+                    field,
+                    format!(
+                        "{label} {d} is before the E-Verify case was created ({})",
+                        e.created_on
+                    ),
+                ));
             }
         }
     }
@@ -217,27 +236,35 @@ fn check_everify(
         EVerifyStatus::TentativeNonconfirmation => {
             if e.agency.is_none() {
                 return Err(invalid(
+                    Field::Agency,
                     "a tentative nonconfirmation needs the agency: dhs, ssa or both",
                 ));
             }
             if e.mismatch_on.is_none() {
                 return Err(invalid(
+                    Field::MismatchOn,
                     "a tentative nonconfirmation needs the date of the mismatch result",
                 ));
             }
         }
         EVerifyStatus::CaseInContinuance if e.continuance_since.is_none() => {
-            return Err(invalid("a case in continuance needs the date it went into continuance"));
+            return Err(invalid(
+                Field::ContinuanceSince,
+                "a case in continuance needs the date it went into continuance",
+            ));
         }
         _ => {}
     }
     if e.referred_on.is_some() && e.employee_contests == Some(false) {
-        return Err(invalid("a case is referred only when the employee chose to take action"));
+        return Err(invalid(
+            Field::EmployeeContests,
+            "a case is referred only when the employee chose to take action",
+        ));
     }
     let fields = EVerifyFields {
         case_number,
-        evidence: check_evidence(conn, case_id, &e.evidence)?,
-        note: optional("note", e.note.as_deref(), MAX_TEXT)?,
+        evidence: check_evidence(conn, case_id, Field::Evidence, &e.evidence)?,
+        note: optional(Field::Note, "note", e.note.as_deref(), MAX_TEXT)?,
         ..e.clone()
     };
     // The deadline arithmetic refuses dates out of order (a referral before the mismatch …).
@@ -251,76 +278,86 @@ fn check_everify(
     };
     if let Some(view) = crate::checks::flags::everify_deadline_case(&probe) {
         workdays::everify_deadlines(&view, at.date(), &workdays::FederalCalendar::new())
-            .map_err(|e| invalid(format!("E-Verify dates: {e}")))?;
+            .map_err(|e| StoreError::invalid(format!("E-Verify dates: {e}")))?;
     }
     Ok(fields)
 }
 
 fn check_reference(r: &ReferenceFields) -> Result<ReferenceFields> {
-    let email = optional("reference email", r.email.as_deref(), 254)?;
+    let email = optional(Field::Email, "reference email", r.email.as_deref(), 254)?;
     if let Some(e) = &email {
-        email::normalize(e).map_err(|e| invalid(format!("reference email: {e}")))?;
+        email::normalize(e).map_err(|e| invalid(Field::Email, format!("reference email: {e}")))?;
     }
-    let phone = optional("reference phone", r.phone.as_deref(), 64)?;
+    let phone = optional(Field::Phone, "reference phone", r.phone.as_deref(), 64)?;
     if let Some(p) = &phone {
-        phone::normalize(p).map_err(|e| invalid(format!("reference phone: {e}")))?;
+        phone::normalize(p).map_err(|e| invalid(Field::Phone, format!("reference phone: {e}")))?;
     }
     Ok(ReferenceFields {
-        name: required("reference name", &r.name, 300)?,
+        name: required(Field::Name, "reference name", &r.name, 300)?,
         email,
         phone,
-        relationship: required("relationship", &r.relationship, 300)?,
-        company: optional("company", r.company.as_deref(), 300)?,
-        note: optional("note", r.note.as_deref(), MAX_TEXT)?,
+        relationship: required(Field::Relationship, "relationship", &r.relationship, 300)?,
+        company: optional(Field::Company, "company", r.company.as_deref(), 300)?,
+        note: optional(Field::Note, "note", r.note.as_deref(), MAX_TEXT)?,
     })
 }
 
 fn check_payment(p: &PaymentFields) -> Result<PaymentFields> {
     if !secret::is_masked(&p.routing_masked) || !secret::is_masked(&p.account_masked) {
-        return Err(invalid(
+        return Err(StoreError::invalid(
             "bank numbers must be masked (only the last four digits shown); record payment details with `Store::record_payment`",
         ));
     }
     let hash = p.account_hash.trim().to_ascii_lowercase();
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(invalid("the account hash must be 64 hexadecimal characters"));
+        return Err(StoreError::invalid("the account hash must be 64 hexadecimal characters"));
     }
     Ok(PaymentFields {
-        bank_name: optional("bank name", p.bank_name.as_deref(), 200)?,
-        account_holder: optional("account holder", p.account_holder.as_deref(), 300)?,
+        bank_name: optional(Field::BankName, "bank name", p.bank_name.as_deref(), 200)?,
+        account_holder: optional(
+            Field::AccountHolder,
+            "account holder",
+            p.account_holder.as_deref(),
+            300,
+        )?,
         routing_masked: p.routing_masked.clone(),
         account_masked: p.account_masked.clone(),
         account_hash: hash,
-        note: optional("note", p.note.as_deref(), MAX_TEXT)?,
+        note: optional(Field::Note, "note", p.note.as_deref(), MAX_TEXT)?,
     })
 }
 
 fn check_observed_ip(o: &ObservedIpFields, at: &Timestamp) -> Result<ObservedIpFields> {
-    let ip = links::ip_key(&o.ip)
-        .ok_or_else(|| invalid(format!("{:?} is not an IPv4 or IPv6 address", o.ip.trim())))?;
+    let ip = links::ip_key(&o.ip).ok_or_else(|| {
+        invalid(Field::Ip, format!("{:?} is not an IPv4 or IPv6 address", o.ip.trim()))
+    })?;
     if o.seen_at > *at {
-        return Err(invalid(format!("the time seen {} is in the future", o.seen_at)));
+        return Err(invalid(
+            Field::SeenAt,
+            format!("the time seen {} is in the future", o.seen_at),
+        ));
     }
     Ok(ObservedIpFields {
         ip,
         seen_at: o.seen_at,
         context: o.context,
-        note: optional("note", o.note.as_deref(), MAX_FIELD)?,
+        note: optional(Field::Note, "note", o.note.as_deref(), MAX_FIELD)?,
     })
 }
 
 fn list_name(name: &str) -> Result<String> {
-    let name = required("list name", name, 100)?;
+    let name = required(Field::ListName, "list name", name, 100)?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_. ".contains(c)) {
-        return Err(invalid(format!(
-            "list name {name:?} may hold only letters, digits, spaces, '-', '_' and '.'"
-        )));
+        return Err(invalid(
+            Field::ListName,
+            format!("list name {name:?} may hold only letters, digits, spaces, '-', '_' and '.'"),
+        ));
     }
     Ok(name)
 }
 
 fn unchanged(what: &str, id: i64) -> StoreError {
-    StoreError::Conflict(format!("{what} {id}: nothing to change"))
+    StoreError::conflict(format!("{what} {id}: nothing to change"))
 }
 
 /// Checks a verification change against the current state and fills in the ids it creates.
@@ -366,7 +403,7 @@ pub(crate) fn resolve(
             open_case(conn, case_id)?;
             let hours = hours.as_ref().map(check_hours).transpose()?;
             if records::reachable_hours(conn, case_id)? == hours {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "case {case_id} already has those reachable hours"
                 )));
             }
@@ -433,39 +470,47 @@ pub(crate) fn resolve(
             }
         }
         Change::RecordVendorAudit { vendor_id, audited_on, outcome, note, .. } => {
-            require(user, SIGNERS, "record vendor audits")?;
+            require(user, Action::AuditVendors, "record vendor audits")?;
             if vendors::get(conn, vendor_id)?.is_none() {
-                return Err(StoreError::not_found("vendor", vendor_id));
+                return Err(StoreError::not_found("vendor", vendor_id).at(Field::VendorId));
             }
-            not_future("audit date", Some(audited_on), at)?;
+            not_future(Field::AuditedOn, "audit date", Some(audited_on), at)?;
             let next_due = audited_on
                 .checked_add_months(chrono::Months::new(config.vendor_audit_interval_months))
-                .ok_or_else(|| invalid(format!("audit date {audited_on} is out of range")))?;
+                .ok_or_else(|| {
+                    invalid(Field::AuditedOn, format!("audit date {audited_on} is out of range"))
+                })?;
             Change::RecordVendorAudit {
                 id: Some(records::next_id(conn, "vendor_audits")?),
                 vendor_id,
                 audited_on,
                 outcome,
-                note: optional("note", note.as_deref(), MAX_TEXT)?,
+                note: optional(Field::Note, "note", note.as_deref(), MAX_TEXT)?,
                 next_due: Some(next_due),
             }
         }
         Change::ImportIpList { name, file_name, file_sha256, rows, .. } => {
-            require(user, DECIDERS, "import indicator lists")?;
+            require(user, Action::ManageLists, "import indicator lists")?;
             let name = list_name(&name)?;
-            let file_name = required("file name", &file_name, 255)?;
+            let file_name = required(Field::File, "file name", &file_name, 255)?;
             let sha = file_sha256.trim().to_ascii_lowercase();
             if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(invalid("the file's SHA-256 must be 64 hexadecimal characters"));
+                return Err(invalid(
+                    Field::File,
+                    "the file's SHA-256 must be 64 hexadecimal characters",
+                ));
             }
             if rows.is_empty() {
-                return Err(invalid(format!("indicator list {name} has no ranges")));
+                return Err(invalid(Field::File, format!("indicator list {name} has no ranges")));
             }
             if rows.len() > MAX_IP_LIST_ROWS {
-                return Err(invalid(format!(
-                    "indicator list {name} has {} ranges; at most {MAX_IP_LIST_ROWS} go in one list: split the file into several named lists",
-                    rows.len()
-                )));
+                return Err(invalid(
+                    Field::File,
+                    format!(
+                        "indicator list {name} has {} ranges; at most {MAX_IP_LIST_ROWS} go in one list: split the file into several named lists",
+                        rows.len()
+                    ),
+                ));
             }
             let mut problems = Vec::new();
             let mut tidy = Vec::with_capacity(rows.len());
@@ -481,10 +526,10 @@ pub(crate) fn resolve(
                 }
             }
             if !problems.is_empty() {
-                return Err(invalid(format!(
-                    "indicator list {name} refused: {}",
-                    problems.join("; ")
-                )));
+                return Err(invalid(
+                    Field::File,
+                    format!("indicator list {name} refused: {}", problems.join("; ")),
+                ));
             }
             Change::ImportIpList {
                 id: Some(records::next_id(conn, "ip_lists")?),
@@ -495,52 +540,58 @@ pub(crate) fn resolve(
             }
         }
         Change::RemoveIpList { name } => {
-            require(user, DECIDERS, "remove indicator lists")?;
+            require(user, Action::ManageLists, "remove indicator lists")?;
             let list = lists::list_by_name(conn, &name)?
                 .ok_or_else(|| StoreError::not_found("indicator list", &name))?;
             Change::RemoveIpList { name: list.name }
         }
         Change::AddVpnProvider { name, note, .. } => {
-            require(user, DECIDERS, "name VPN providers")?;
-            let name = required("provider name", &name, 200)?;
+            require(user, Action::ManageLists, "name VPN providers")?;
+            let name = required(Field::Name, "provider name", &name, 200)?;
             if name.chars().count() < 3 {
-                return Err(invalid("a provider name needs at least 3 characters to match labels"));
+                return Err(invalid(
+                    Field::Name,
+                    "a provider name needs at least 3 characters to match labels",
+                ));
             }
             if lists::vpn_providers(conn)?.iter().any(|p| p.name.eq_ignore_ascii_case(&name)) {
-                return Err(StoreError::Conflict(format!(
+                return Err(StoreError::conflict(format!(
                     "VPN provider {name:?} is already named"
-                )));
+                ))
+                .at(Field::Name));
             }
             Change::AddVpnProvider {
                 id: Some(records::next_id(conn, "vpn_providers")?),
                 name,
-                note: optional("note", note.as_deref(), MAX_FIELD)?,
+                note: optional(Field::Note, "note", note.as_deref(), MAX_FIELD)?,
             }
         }
         Change::RemoveVpnProvider { id } => {
-            require(user, DECIDERS, "remove VPN providers")?;
+            require(user, Action::ManageLists, "remove VPN providers")?;
             lists::vpn_provider(conn, id)?
                 .ok_or_else(|| StoreError::not_found("VPN provider", id))?;
             Change::RemoveVpnProvider { id }
         }
         Change::AddVoipEntry { pattern, label, .. } => {
-            require(user, DECIDERS, "change the VoIP list")?;
-            let rule = VoipRule::new(&pattern, &label).map_err(|e| invalid(e.to_string()))?;
+            require(user, Action::ManageLists, "change the VoIP list")?;
+            let rule = VoipRule::new(&pattern, &label)
+                .map_err(|e| invalid(Field::Pattern, e.to_string()))?;
             let stored = lists::voip_pattern(&rule);
             if lists::voip_entries(conn)?
                 .iter()
                 .any(|e| e.e164 == rule.e164 && e.prefix == rule.prefix)
             {
-                return Err(StoreError::Conflict(format!("{stored} is already on the VoIP list")));
+                return Err(StoreError::conflict(format!("{stored} is already on the VoIP list"))
+                    .at(Field::Pattern));
             }
             Change::AddVoipEntry {
                 id: Some(records::next_id(conn, "voip_entries")?),
                 pattern: stored,
-                label: optional("label", Some(&label), 300)?.unwrap_or_default(),
+                label: optional(Field::Label, "label", Some(&label), 300)?.unwrap_or_default(),
             }
         }
         Change::RemoveVoipEntry { id } => {
-            require(user, DECIDERS, "change the VoIP list")?;
+            require(user, Action::ManageLists, "change the VoIP list")?;
             lists::voip_entry(conn, id)?
                 .ok_or_else(|| StoreError::not_found("VoIP list entry", id))?;
             Change::RemoveVoipEntry { id }
@@ -785,7 +836,7 @@ pub(crate) fn check_can_reject(
     if serious {
         return Ok(());
     }
-    Err(StoreError::Conflict(format!(
+    Err(StoreError::conflict(format!(
         "case {} cannot be rejected on E-Verify case {} alone: its result is {} (not final), and no other check failed and no serious flag is open. No adverse action may be taken before a final nonconfirmation; record the other grounds, or wait for the final result",
         case.id,
         pending.fields.case_number,

@@ -15,6 +15,7 @@ use crate::change::Change;
 use crate::checks::iprange::{self, IpCheck, IpRangeEntry};
 use crate::checks::workdays::Deadline;
 use crate::checks::{flags, mrz, names};
+use crate::error::Field;
 use crate::model::{CaseId, CaseStatus, Timestamp, VendorId};
 use crate::store::{Applied, Config, Result, Store, StoreError, cases};
 use crate::verification::{
@@ -92,7 +93,8 @@ impl Store {
 
     /// Which indicator ranges contain an address.
     pub fn check_ip(&self, text: &str) -> Result<IpCheck> {
-        let ip = iprange::parse_ip(text).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let ip = iprange::parse_ip(text)
+            .map_err(|e| StoreError::invalid(e.to_string()).at(Field::Ip))?;
         Ok(IpCheck {
             ip: text.trim().to_string(),
             looked_up_as: lists::canonical(ip).to_string(),
@@ -138,7 +140,7 @@ impl Store {
         bytes: &[u8],
     ) -> Result<Applied> {
         let entries = iprange::parse_csv(bytes, name.trim())
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::invalid(e.to_string()).at(Field::File))?;
         let rows = entries
             .into_iter()
             .map(|e| IpListRow(e.cidr.to_string(), e.category.to_string(), e.label))
@@ -175,7 +177,7 @@ impl Store {
             Some(id) => {
                 let case = cases::get(&tx, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
                 if case.status == CaseStatus::Closed {
-                    return Err(StoreError::Conflict(format!(
+                    return Err(StoreError::conflict(format!(
                         "case {id} is closed; its flags stay as they were signed off"
                     )));
                 }

@@ -15,6 +15,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
+use crate::error::Field;
 use crate::store::{Result, StoreError};
 use crate::verification::{PaymentFields, PaymentInput};
 
@@ -59,25 +60,27 @@ pub(crate) fn load_or_create_key(data_dir: &Path) -> Result<[u8; KEY_LEN]> {
     }
 }
 
-fn digits(field: &str, text: &str, min: usize, max: usize) -> Result<String> {
+fn digits(field: Field, label: &str, text: &str, min: usize, max: usize) -> Result<String> {
     let kept: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     if kept.len() < min || kept.len() > max || !kept.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(StoreError::Invalid(format!(
-            "{field} must be {min} to {max} digits (spaces and dashes allowed)"
-        )));
+        return Err(StoreError::invalid(format!(
+            "{label} must be {min} to {max} digits (spaces and dashes allowed)"
+        ))
+        .at(field));
     }
     Ok(kept)
 }
 
 /// An ABA routing number: nine digits whose weighted sum (3, 7, 1) is a multiple of ten.
 fn routing(text: &str) -> Result<String> {
-    let n = digits("routing number", text, 9, 9)?;
+    let n = digits(Field::RoutingNumber, "routing number", text, 9, 9)?;
     let sum: u32 =
         n.bytes().zip([3, 7, 1].iter().cycle()).map(|(b, w)| u32::from(b - b'0') * w).sum();
     if sum % 10 != 0 {
-        return Err(StoreError::Invalid(
-            "routing number fails its ABA check digit: check for a typo".into(),
-        ));
+        return Err(StoreError::invalid(
+            "routing number fails its ABA check digit: check for a typo",
+        )
+        .at(Field::RoutingNumber));
     }
     Ok(n)
 }
@@ -93,7 +96,7 @@ pub(crate) fn mask(number: &str) -> String {
 /// The masked, hashed form of typed bank details. The numbers themselves end here.
 pub(crate) fn protect(input: &PaymentInput, key: &[u8]) -> Result<PaymentFields> {
     let routing = routing(&input.routing_number)?;
-    let account = digits("account number", &input.account_number, 4, 17)?;
+    let account = digits(Field::AccountNumber, "account number", &input.account_number, 4, 17)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(key)
         .map_err(|_| StoreError::Corrupt("the payment key has an unusable length".into()))?;
     // Versioned and separated, so a later scheme (IBAN, say) never collides with this one.

@@ -1,0 +1,637 @@
+//! The rules more than one part of the store applies, and that a UI asks about before it offers
+//! an action: which roles may do what, the limits of text fields (candidates' as data), which
+//! results a checklist item may take now and why not, and which status moves a case allows.
+//! `apply` enforces them; the read API serves them, so the two can never disagree.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{Result, StoreError};
+use crate::error::Field;
+use crate::model::text_enum;
+use crate::model::{CandidateFields, Case, CaseId, CaseStatus, ItemResult, Role, Timestamp, User};
+use crate::template::Template;
+
+/// Longest free text (notes, reasons, descriptions), in characters.
+pub(crate) const MAX_TEXT: usize = 100_000;
+/// Longest single-line field (addresses, list entries), in characters.
+pub(crate) const MAX_FIELD: usize = 1_000;
+
+pub(crate) const DECIDERS: &[Role] = &[Role::Investigator, Role::Compliance, Role::Admin];
+pub(crate) const SIGNERS: &[Role] = &[Role::Compliance, Role::Admin];
+const ADMINS: &[Role] = &[Role::Admin];
+
+text_enum! {
+    /// What only some roles may do. Everything else (recording results and records, notes,
+    /// evidence, candidates, moving an open case along) every active user may do.
+    pub enum Action {
+        /// Move a case to `decided` (cleared, rejected, referred).
+        Decide => "decide",
+        /// Close a decided case: the sign-off.
+        SignOff => "sign_off",
+        /// Move a closed case back to `in_review`.
+        Reopen => "reopen",
+        /// Record `waived` on a checklist item.
+        Waive => "waive",
+        /// Add users, change their roles, deactivate them.
+        ManageUsers => "manage_users",
+        /// Add and change staffing vendors.
+        ManageVendors => "manage_vendors",
+        /// Record audits of staffing vendors.
+        AuditVendors => "audit_vendors",
+        /// Import and remove indicator lists, name VPN providers, keep the VoIP list.
+        ManageLists => "manage_lists",
+    }
+}
+
+impl Action {
+    /// The roles that may take this action.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Action::Decide | Action::ManageLists => DECIDERS,
+            Action::SignOff
+            | Action::Reopen
+            | Action::Waive
+            | Action::ManageVendors
+            | Action::AuditVendors => SIGNERS,
+            Action::ManageUsers => ADMINS,
+        }
+    }
+
+    pub fn allows(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+}
+
+/// What a user may do, as the store enforces it: a UI offers only what will be accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Permissions {
+    pub user: String,
+    pub role: Role,
+    pub decide: bool,
+    pub sign_off: bool,
+    pub reopen: bool,
+    pub waive: bool,
+    pub manage_users: bool,
+    pub manage_vendors: bool,
+    pub audit_vendors: bool,
+    pub manage_lists: bool,
+}
+
+impl Permissions {
+    pub fn of(user: &User) -> Permissions {
+        let may = |action: Action| action.allows(user.role);
+        Permissions {
+            user: user.name.clone(),
+            role: user.role,
+            decide: may(Action::Decide),
+            sign_off: may(Action::SignOff),
+            reopen: may(Action::Reopen),
+            waive: may(Action::Waive),
+            manage_users: may(Action::ManageUsers),
+            manage_vendors: may(Action::ManageVendors),
+            audit_vendors: may(Action::AuditVendors),
+            manage_lists: may(Action::ManageLists),
+        }
+    }
+}
+
+/// Refuses `what` (the words of the refusal, e.g. "waive a checklist item") unless the user's
+/// role may take `action`.
+pub(crate) fn require(user: &User, action: Action, what: &str) -> Result<()> {
+    if action.allows(user.role) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden {
+            actor: user.name.clone(),
+            role: user.role.to_string(),
+            action: what.to_string(),
+        })
+    }
+}
+
+// ---- text fields ----
+
+/// Trims a required text field and refuses it empty or longer than `max` characters.
+pub(crate) fn required(field: Field, label: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(StoreError::invalid(format!("{label} must not be empty")).at(field));
+    }
+    if value.chars().count() > max {
+        return Err(
+            StoreError::invalid(format!("{label} is longer than {max} characters")).at(field)
+        );
+    }
+    Ok(value.to_string())
+}
+
+/// Trims an optional text field; blank becomes absent.
+pub(crate) fn optional(
+    field: Field,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required(field, label, v, max).map(Some),
+    }
+}
+
+/// Trims every entry, drops blanks and duplicates (ignoring case), keeps the order given.
+fn list(field: Field, label: &str, values: &[String], max: usize) -> Result<Vec<String>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for v in values {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        if v.chars().count() > max {
+            return Err(StoreError::invalid(format!(
+                "{label} entry is longer than {max} characters"
+            ))
+            .at(field));
+        }
+        if seen.insert(v.to_lowercase()) {
+            out.push(v.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The limits of one candidate field, as data: what a form checks while typing (the store
+/// stays the judge, with the same numbers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldLimit {
+    pub field: Field,
+    /// How the field is named in refusals ("legal name").
+    pub label: String,
+    pub required: bool,
+    /// Most characters after trimming, counted as Unicode scalar values (what
+    /// `[...text].length` counts in TypeScript; `text.length` counts UTF-16 units instead).
+    /// For a list, the limit of each entry.
+    pub max_chars: u32,
+    /// Several values (one per entry); blanks and repeats are dropped.
+    pub list: bool,
+}
+
+/// (field, label, required, most characters, list): the text fields of a candidate, in the
+/// order they are checked.
+const CANDIDATE_TEXT: &[(Field, &str, bool, usize, bool)] = &[
+    (Field::ExternalId, "external id", false, 200, false),
+    (Field::LegalName, "legal name", true, 300, false),
+    (Field::OtherNames, "other name", false, MAX_FIELD, true),
+    (Field::Emails, "email", false, MAX_FIELD, true),
+    (Field::Phones, "phone", false, MAX_FIELD, true),
+    (Field::HomeAddress, "home address", false, MAX_FIELD, false),
+    (Field::ShippingAddress, "shipping address", false, MAX_FIELD, false),
+    (Field::ClaimedLocation, "claimed location", false, MAX_FIELD, false),
+    (Field::TimeZone, "time zone", false, 64, false),
+    (Field::Role, "role", false, 300, false),
+    (Field::ApplicationIp, "IP address", false, 64, false),
+];
+
+/// The limits of every text field of a candidate.
+pub fn candidate_limits() -> Vec<FieldLimit> {
+    CANDIDATE_TEXT
+        .iter()
+        .map(|&(field, label, required, max, list)| FieldLimit {
+            field,
+            label: label.to_string(),
+            required,
+            max_chars: max as u32,
+            list,
+        })
+        .collect()
+}
+
+/// One problem of a form, with the field it is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldProblem {
+    pub field: Field,
+    pub message: String,
+}
+
+/// Problems found so far, and the fields they are about (one problem per field).
+struct Problems {
+    found: Vec<StoreError>,
+    failed: HashSet<Field>,
+}
+
+impl Problems {
+    fn limits(field: Field) -> (&'static str, bool, usize) {
+        CANDIDATE_TEXT
+            .iter()
+            .find(|t| t.0 == field)
+            .map_or(("value", false, MAX_FIELD), |&(_, label, req, max, _)| (label, req, max))
+    }
+
+    fn push(&mut self, field: Field, e: StoreError) {
+        self.found.push(e);
+        self.failed.insert(field);
+    }
+
+    fn text(&mut self, field: Field, value: Option<&str>) -> Option<String> {
+        let (label, is_required, max) = Self::limits(field);
+        let checked = if is_required {
+            required(field, label, value.unwrap_or(""), max).map(Some)
+        } else {
+            optional(field, label, value, max)
+        };
+        checked.unwrap_or_else(|e| {
+            self.push(field, e);
+            value.map(str::to_string)
+        })
+    }
+
+    fn entries(&mut self, field: Field, values: &[String]) -> Vec<String> {
+        let (label, _, max) = Self::limits(field);
+        list(field, label, values, max).unwrap_or_else(|e| {
+            self.push(field, e);
+            values.to_vec()
+        })
+    }
+
+    /// Checks the form of a field whose length passed.
+    fn form(&mut self, field: Field, bad: Option<String>) {
+        if let Some(message) = bad.filter(|_| !self.failed.contains(&field)) {
+            self.push(field, StoreError::invalid(message).at(field));
+        }
+    }
+}
+
+/// Tidies candidate fields (trims, drops blank and repeated list entries) and lists every
+/// problem the store would refuse them for that needs no database: in the order the store
+/// checks, so the first one is the refusal `apply` gives.
+pub(crate) fn tidy_candidate(
+    c: &CandidateFields,
+    at: &Timestamp,
+) -> (CandidateFields, Vec<StoreError>) {
+    let mut p = Problems { found: Vec::new(), failed: HashSet::new() };
+    let fields = CandidateFields {
+        external_id: p.text(Field::ExternalId, c.external_id.as_deref()),
+        legal_name: p.text(Field::LegalName, Some(&c.legal_name)).unwrap_or_default(),
+        other_names: p.entries(Field::OtherNames, &c.other_names),
+        emails: p.entries(Field::Emails, &c.emails),
+        phones: p.entries(Field::Phones, &c.phones),
+        home_address: p.text(Field::HomeAddress, c.home_address.as_deref()),
+        shipping_address: p.text(Field::ShippingAddress, c.shipping_address.as_deref()),
+        claimed_location: p.text(Field::ClaimedLocation, c.claimed_location.as_deref()),
+        time_zone: p.text(Field::TimeZone, c.time_zone.as_deref()),
+        role: p.text(Field::Role, c.role.as_deref()),
+        vendor_id: c.vendor_id,
+        applied_on: c.applied_on,
+        application_ip: p.text(Field::ApplicationIp, c.application_ip.as_deref()),
+    };
+    let bad_email = fields.emails.iter().find(|e| !looks_like_email(e));
+    p.form(Field::Emails, bad_email.map(|e| format!("email {e:?} is not an email address")));
+    let bad_phone = fields.phones.iter().find(|n| !looks_like_phone(n));
+    p.form(Field::Phones, bad_phone.map(|n| format!("phone {n:?} is not a phone number")));
+    let bad_ip = fields.application_ip.as_ref().filter(|ip| ip.parse::<IpAddr>().is_err());
+    p.form(
+        Field::ApplicationIp,
+        bad_ip.map(|ip| format!("IP address {ip:?} is not an IPv4 or IPv6 address")),
+    );
+    let bad_zone = fields.time_zone.as_ref().filter(|tz| !looks_like_time_zone(tz));
+    p.form(
+        Field::TimeZone,
+        bad_zone.map(|tz| {
+            format!("time zone {tz:?} is not an IANA time zone name such as America/Chicago")
+        }),
+    );
+    let future = fields.applied_on.filter(|d| *d > at.date());
+    p.form(Field::AppliedOn, future.map(|d| format!("application date {d} is in the future")));
+    (fields, p.found)
+}
+
+fn looks_like_time_zone(tz: &str) -> bool {
+    tz == "UTC"
+        || (tz.contains('/') && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)))
+}
+
+fn looks_like_email(email: &str) -> bool {
+    let at_sign = email.find('@');
+    at_sign.is_some_and(|i| i > 0 && i + 1 < email.len())
+        && email.matches('@').count() == 1
+        && !email.contains(char::is_whitespace)
+}
+
+fn looks_like_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic());
+    digits >= 4 && allowed
+}
+
+/// A login-style user name: lowercase letter first, then a-z, 0-9, '.', '_' or '-'.
+pub(crate) fn valid_user_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(StoreError::invalid(format!(
+            "user name {name:?} must start with a lowercase letter and use only a-z, 0-9, '.', '_' or '-' (at most 64)"
+        ))
+        .at(Field::Name))
+    }
+}
+
+// ---- cases ----
+
+/// A closed case takes no writes until a compliance officer reopens it.
+pub(crate) fn refuse_closed(case: &Case) -> Result<()> {
+    if case.status == CaseStatus::Closed {
+        return Err(StoreError::conflict(format!(
+            "case {} is closed; a compliance officer must reopen it (status in_review) first",
+            case.id
+        )));
+    }
+    Ok(())
+}
+
+/// Which status moves are allowed, and who may make them.
+pub(crate) fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Result<()> {
+    use CaseStatus::*;
+    let from = case.status;
+    let allowed = matches!(
+        (from, to),
+        (Open, InReview | Escalated | Decided)
+            | (InReview, Open | Escalated | Decided)
+            | (Escalated, InReview | Decided)
+            | (Decided, InReview | Escalated | Closed)
+            | (Closed, InReview)
+    );
+    if !allowed {
+        return Err(StoreError::conflict(format!(
+            "case {} cannot move from {from} to {to}",
+            case.id
+        )));
+    }
+    match to {
+        Decided => require(user, Action::Decide, "decide a case"),
+        Closed => require(user, Action::SignOff, "close (sign off) a case"),
+        InReview if from == Closed => require(user, Action::Reopen, "reopen a closed case"),
+        _ => Ok(()),
+    }
+}
+
+// ---- checklist results ----
+
+/// A result a checklist item could take now, and why the store would refuse it for the user
+/// asking (`None` when it would be accepted).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ResultOption {
+    pub result: ItemResult,
+    pub refused: Option<String>,
+    /// Accepted only with a note saying why (a waiver).
+    pub needs_note: bool,
+}
+
+/// Every result of one checklist item, as `ResultOption`s.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemOptions {
+    pub item_id: String,
+    pub options: Vec<ResultOption>,
+}
+
+/// Whether `result` may be recorded on `item_id` of `case` by `user`, given the current
+/// results of the case's items (`state_of`): the rules of `apply` but the evidence check.
+/// Each refusal is the error `apply` gives, in the order it checks.
+pub(crate) fn check_result(
+    user: &User,
+    case: &Case,
+    template: &Template,
+    state_of: &mut dyn FnMut(&str) -> Result<ItemResult>,
+    item_id: &str,
+    result: ItemResult,
+    note: Option<&str>,
+) -> Result<()> {
+    let Some(item) = template.item(item_id) else {
+        return Err(StoreError::invalid(format!(
+            "case {} has no checklist item {item_id:?} (see `vetdesk check list {}`)",
+            case.id, case.id
+        ))
+        .at(Field::ItemId));
+    };
+    if result == ItemResult::Waived {
+        require(user, Action::Waive, "waive a checklist item")?;
+        if note.is_none() {
+            return Err(StoreError::invalid(format!(
+                "waiving {item_id} needs a reason: give it as the note"
+            ))
+            .at(Field::Note));
+        }
+    }
+    // A result that claims the check was run needs its prerequisites passed first.
+    let claims_run = matches!(result, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived);
+    if claims_run && !item.item.requires.is_empty() {
+        let mut missing = Vec::new();
+        for required in &item.item.requires {
+            let state = state_of(required)?;
+            if state != ItemResult::Pass {
+                missing.push(format!("{required} ({state})"));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(StoreError::conflict(
+                format!(
+                    "{item_id} cannot be recorded yet: {} must pass first. {}",
+                    missing.join(", "),
+                    item.item.requires_reason.as_deref().unwrap_or("")
+                )
+                .trim_end()
+                .to_string(),
+            ));
+        }
+    }
+    // And a prerequisite cannot be taken back while a result rests on it.
+    if result != ItemResult::Pass {
+        for dependent in template.items().filter(|r| r.item.requires.iter().any(|x| x == item_id)) {
+            let state = state_of(&dependent.item.id)?;
+            if matches!(state, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived) {
+                return Err(StoreError::conflict(format!(
+                    "{item_id} cannot change to {result}: the recorded result of {} ({state}) rests on it",
+                    dependent.item.id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The options of every item of a case, in checklist order, from the results recorded now.
+pub(crate) fn result_options(
+    user: &User,
+    case: &Case,
+    template: &Template,
+    states: &[(String, ItemResult)],
+) -> Result<Vec<ItemOptions>> {
+    let closed = refuse_closed(case).err().map(|e| e.to_string());
+    let mut state_of = |id: &str| -> Result<ItemResult> {
+        Ok(states.iter().find(|(item, _)| item == id).map_or(ItemResult::Pending, |(_, r)| *r))
+    };
+    let mut out = Vec::with_capacity(states.len());
+    for (item_id, _) in states {
+        let mut options = Vec::with_capacity(ItemResult::ALL.len());
+        for &result in ItemResult::ALL {
+            let needs_note = result == ItemResult::Waived;
+            let refused = match &closed {
+                Some(reason) => Some(reason.clone()),
+                None => {
+                    let note = needs_note.then_some("(the note the user will give)");
+                    match check_result(user, case, template, &mut state_of, item_id, result, note) {
+                        Ok(()) => None,
+                        Err(
+                            e @ (StoreError::Conflict { .. }
+                            | StoreError::Forbidden { .. }
+                            | StoreError::Invalid { .. }),
+                        ) => Some(e.to_string()),
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            options.push(ResultOption { result, refused, needs_note });
+        }
+        out.push(ItemOptions { item_id: item_id.clone(), options });
+    }
+    Ok(out)
+}
+
+/// The case a write goes to: it must exist and not be closed.
+pub(crate) fn open_case(conn: &Connection, id: CaseId) -> Result<Case> {
+    let case = super::cases::get(conn, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+    refuse_closed(&case)?;
+    Ok(case)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> User {
+        User {
+            id: 1,
+            name: "u".into(),
+            display_name: "U".into(),
+            role,
+            active: true,
+            created_at: Timestamp::now(),
+        }
+    }
+
+    /// One row per role: what the UI may offer each.
+    #[test]
+    fn permissions_follow_the_role_table() {
+        #[rustfmt::skip]
+        let table: &[(Role, [bool; 8])] = &[
+            //                  decide sign  reopen waive users vendors audits lists
+            (Role::Reviewer,     [false, false, false, false, false, false, false, false]),
+            (Role::Investigator, [true,  false, false, false, false, false, false, true ]),
+            (Role::Compliance,   [true,  true,  true,  true,  false, true,  true,  true ]),
+            (Role::Admin,        [true,  true,  true,  true,  true,  true,  true,  true ]),
+        ];
+        for (role, expected) in table {
+            let p = Permissions::of(&user(*role));
+            let got = [
+                p.decide,
+                p.sign_off,
+                p.reopen,
+                p.waive,
+                p.manage_users,
+                p.manage_vendors,
+                p.audit_vendors,
+                p.manage_lists,
+            ];
+            assert_eq!(&got, expected, "{role}");
+            assert_eq!(p.role, *role);
+        }
+    }
+
+    #[test]
+    fn candidate_limits_count_characters_not_bytes() {
+        let at = Timestamp::now();
+        for limit in candidate_limits() {
+            let max = limit.max_chars as usize;
+            // "é" is two bytes and one character: at the limit it is accepted, one more is not.
+            let at_limit = "é".repeat(max);
+            let over = "é".repeat(max + 1);
+            let with = |value: &str| {
+                let mut c = CandidateFields { legal_name: "A".into(), ..Default::default() };
+                let v = value.to_string();
+                match limit.field {
+                    Field::ExternalId => c.external_id = Some(v),
+                    Field::LegalName => c.legal_name = v,
+                    Field::OtherNames => c.other_names = vec![v],
+                    Field::Emails => c.emails = vec![v],
+                    Field::Phones => c.phones = vec![v],
+                    Field::HomeAddress => c.home_address = Some(v),
+                    Field::ShippingAddress => c.shipping_address = Some(v),
+                    Field::ClaimedLocation => c.claimed_location = Some(v),
+                    Field::TimeZone => c.time_zone = Some(v),
+                    Field::Role => c.role = Some(v),
+                    Field::ApplicationIp => c.application_ip = Some(v),
+                    other => panic!("no candidate field {other}"),
+                }
+                tidy_candidate(&c, &at).1
+            };
+            let long = |problems: &[StoreError]| {
+                problems
+                    .iter()
+                    .any(|p| p.field() == Some(limit.field) && p.to_string().contains("longer"))
+            };
+            assert!(!long(&with(&at_limit)), "{}: {max} characters must be accepted", limit.field);
+            assert!(long(&with(&over)), "{}: {} characters must be refused", limit.field, max + 1);
+        }
+    }
+
+    #[test]
+    fn every_problem_of_a_candidate_is_listed_in_the_order_apply_checks() {
+        let at: Timestamp = "2026-11-02T09:00:00.000Z".parse().unwrap_or_else(|_| Timestamp::now());
+        let c = CandidateFields {
+            legal_name: " ".into(),
+            emails: vec!["a@b.example".into(), "nope".into()],
+            phones: vec!["12".into()],
+            time_zone: Some("Chicago".into()),
+            application_ip: Some("300.1.1.1".into()),
+            applied_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 1),
+            role: Some("x".repeat(301)),
+            ..Default::default()
+        };
+        let (_, problems) = tidy_candidate(&c, &at);
+        let fields: Vec<Field> = problems.iter().filter_map(StoreError::field).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::LegalName,
+                Field::Role,
+                Field::Emails,
+                Field::Phones,
+                Field::ApplicationIp,
+                Field::TimeZone,
+                Field::AppliedOn
+            ]
+        );
+        assert_eq!(problems[0].to_string(), "legal name must not be empty");
+        assert_eq!(problems[2].to_string(), "email \"nope\" is not an email address");
+        let good = CandidateFields {
+            legal_name: " Jane  ".into(),
+            emails: vec![" a@b.example ".into(), "A@B.example".into(), String::new()],
+            ..Default::default()
+        };
+        let (tidy, problems) = tidy_candidate(&good, &at);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(tidy.legal_name, "Jane");
+        assert_eq!(tidy.emails, ["a@b.example"]);
+    }
+}
