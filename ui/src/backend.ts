@@ -10,6 +10,7 @@ import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuditRecord } from "./bindings/AuditRecord";
 import type { CandidateAdd } from "./bindings/CandidateAdd";
+import type { CandidateFields } from "./bindings/CandidateFields";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseExport } from "./bindings/CaseExport";
 import type { CaseFilter } from "./bindings/CaseFilter";
@@ -22,9 +23,11 @@ import type { Evidence } from "./bindings/Evidence";
 import type { EvidenceUpload } from "./bindings/EvidenceUpload";
 import type { ExportFolder } from "./bindings/ExportFolder";
 import type { ExportProgress } from "./bindings/ExportProgress";
+import type { FieldProblem } from "./bindings/FieldProblem";
 import type { FirstUser } from "./bindings/FirstUser";
 import type { ImportCommit } from "./bindings/ImportCommit";
 import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ItemOptions } from "./bindings/ItemOptions";
 import type { IpList } from "./bindings/IpList";
 import type { IpListFinish } from "./bindings/IpListFinish";
 import type { IpListImported } from "./bindings/IpListImported";
@@ -32,6 +35,7 @@ import type { Link } from "./bindings/Link";
 import type { MrzChecked } from "./bindings/MrzChecked";
 import type { PackChecked } from "./bindings/PackChecked";
 import type { PaymentEntry } from "./bindings/PaymentEntry";
+import type { Permissions } from "./bindings/Permissions";
 import type { PortfolioExport } from "./bindings/PortfolioExport";
 import type { Recorded } from "./bindings/Recorded";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -178,11 +182,15 @@ export const backend = {
   chooseUser: (name: string | null): Promise<User | null> => call("session_choose", { request: { name } }),
   /** Adds the first user of a new data directory, an admin, who acts from then on. */
   addFirstUser: (request: FirstUser): Promise<User> => call("user_add_first", { request }),
+  /** What the acting user may do, as the store enforces it. */
+  permissions: (): Promise<Permissions> => call("user_permissions", {}),
 
   vendors: (): Promise<Vendor[]> => call("vendors_list", {}),
 
   /** Adds a candidate and, when asked, opens their case, in one transaction. */
   candidateAdd: (request: CandidateAdd) => call("candidate_add", { request }),
+  /** Every problem the store would refuse these candidate fields for, each with its field. */
+  candidateCheck: (fields: CandidateFields): Promise<FieldProblem[]> => call("candidate_check", { request: fields }),
 
   cases: (request: CaseFilter): Promise<CaseSummary[]> => call("cases_list", { request }),
   caseGet: (caseId: number): Promise<CaseDetail> => call("case_get", { request: { case_id: caseId } }),
@@ -191,6 +199,10 @@ export const backend = {
   /** The status moves of a case, each with why the acting user may not make it, if not. */
   statusMoves: (caseId: number): Promise<StatusMove[]> =>
     call("case_status_moves", { request: { case_id: caseId } }),
+  /** The results each checklist item could take now for the acting user, with the store's
+   *  reason where it would refuse one. */
+  resultOptions: (caseId: number): Promise<ItemOptions[]> =>
+    call("case_result_options", { request: { case_id: caseId } }),
   search: (query: string): Promise<SearchHit[]> => call("search", { request: { query } }),
 
   /** The red flags of a case and its risk score. */

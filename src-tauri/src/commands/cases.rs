@@ -6,7 +6,9 @@ use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 use vetdesk_core::model::{AuditRecord, CaseId, Chain};
-use vetdesk_core::store::{CaseDetail, CaseFilter, CaseSummary, SearchHit, StatusMove};
+use vetdesk_core::store::{
+    CaseDetail, CaseFilter, CaseSummary, ItemOptions, SearchHit, StatusMove,
+};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -62,6 +64,17 @@ pub async fn case_status_moves(
 ) -> Result<Vec<StatusMove>, AppError> {
     let actor = state.session.actor()?;
     state.read(move |s| Ok(s.status_moves(request.case_id, &actor)?)).await
+}
+
+/// The results each checklist item of a case could take now as the acting user records them,
+/// each with the store's reason when it would refuse it.
+#[tauri::command]
+pub async fn case_result_options(
+    state: State<'_, AppState>,
+    request: CaseRef,
+) -> Result<Vec<ItemOptions>, AppError> {
+    let actor = state.session.actor()?;
+    state.read(move |s| Ok(s.result_options(request.case_id, &actor)?)).await
 }
 
 #[tauri::command]

@@ -21,18 +21,21 @@ commands! {
         users_list() -> Vec<model::User>;
         session_choose(users::SessionChoose) -> Option<model::User>;
         user_add_first(users::FirstUser) -> model::User;
+        user_permissions() -> store::Permissions;
     }
     vendors {
         vendors_list() -> Vec<model::Vendor>;
     }
     candidates {
         candidate_add(candidates::CandidateAdd) -> candidates::CandidateAdded;
+        candidate_check(model::CandidateFields) -> Vec<store::FieldProblem>;
     }
     cases {
         cases_list(store::CaseFilter) -> Vec<store::CaseSummary>;
         case_get(cases::CaseRef) -> store::CaseDetail;
         case_audit(cases::CaseRef) -> Vec<model::AuditRecord>;
         case_status_moves(cases::CaseRef) -> Vec<store::StatusMove>;
+        case_result_options(cases::CaseRef) -> Vec<store::ItemOptions>;
         search(cases::SearchRequest) -> Vec<store::SearchHit>;
     }
     flags {

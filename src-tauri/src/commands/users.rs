@@ -8,6 +8,7 @@ use ts_rs::TS;
 use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{Role, User};
+use vetdesk_core::store::Permissions;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -28,6 +29,13 @@ pub struct FirstUser {
 #[tauri::command]
 pub async fn users_list(state: State<'_, AppState>) -> Result<Vec<User>, AppError> {
     state.read(|s| Ok(s.users()?)).await
+}
+
+/// What the acting user may do, as the store enforces it: the page offers only that.
+#[tauri::command]
+pub async fn user_permissions(state: State<'_, AppState>) -> Result<Permissions, AppError> {
+    let actor = state.session.actor()?;
+    state.read(move |s| Ok(s.permissions(&actor)?)).await
 }
 
 /// Makes `name` the acting user (an active user), or nobody; answers with the user.
@@ -63,4 +71,33 @@ pub async fn user_add_first(
     state.changes.wake();
     state.session.choose(&state.store, Some(&user.name))?;
     Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn first(name: &str) -> FirstUser {
+        FirstUser { name: name.into(), display_name: "Ada Admin".into() }
+    }
+
+    /// The store judges the name (the page no longer does): a refusal names the field.
+    #[test]
+    fn the_first_user_is_an_admin_and_a_bad_name_is_refused_at_its_field() {
+        let (_dir, store) = Store::open_temp().unwrap();
+        for bad in ["Ada", "", "9lives", "ada lovelace"] {
+            let error = add_first(&store, first(bad)).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("name"), "{bad:?}: {error}");
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{bad:?}: {error}");
+        }
+        assert!(store.users().unwrap().is_empty(), "nothing was added");
+
+        let ada = add_first(&store, first("  ada ")).unwrap();
+        assert_eq!((ada.name.as_str(), ada.role), ("ada", Role::Admin));
+        // Once there is a user, nobody adds themself.
+        let error = add_first(&store, first("mallory")).unwrap_err();
+        assert_eq!(error.code, ErrorCode::UnknownUser, "{error}");
+        assert_eq!(store.users().unwrap().len(), 1);
+    }
 }

@@ -5,8 +5,12 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
+import { useQuery } from "@tanstack/react-query";
+
 import { backend } from "../backend";
+import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
+import { keys } from "../keys";
 
 const STORAGE_KEY = "vetdesk.actor";
 
@@ -107,11 +111,10 @@ export const ROLE_LABELS = {
   admin: "Admin",
 } as const;
 
-/** What a role may do, as the store enforces it; the UI uses it to offer only what will work. */
-export const may = {
-  decide: (u: User) => u.role === "investigator" || u.role === "compliance" || u.role === "admin",
-  signOff: (u: User) => u.role === "compliance" || u.role === "admin",
-  waive: (u: User) => u.role === "compliance" || u.role === "admin",
-  manageVendors: (u: User) => u.role === "compliance" || u.role === "admin",
-  manageUsers: (u: User) => u.role === "admin",
-};
+/** What the acting user may do, as the store answers it (nothing until it has answered): the
+ *  page offers only what will be accepted, and the rules stay in the store. */
+export function usePermissions(): Permissions | null {
+  const actor = useActor();
+  const permissions = useQuery({ queryKey: keys.permissions(actor.name), queryFn: () => backend.permissions() });
+  return permissions.data ?? null;
+}

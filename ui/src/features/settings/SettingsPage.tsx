@@ -9,10 +9,10 @@ import { useChange } from "../../changes";
 import type { Role } from "../../bindings/Role";
 import type { User } from "../../bindings/User";
 import { Badge, Button, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
-import { may, ROLE_LABELS, useActor } from "../../session/actor";
+import { ROLE_LABELS, useActor, usePermissions } from "../../session/actor";
 import { useAppInfo, useUsers } from "../shell/queries";
 import { useTheme, type Theme } from "../shell/theme";
-import { userNameProblem } from "../shell/UserGate";
+import { fieldError, isFieldError } from "../verification/form";
 import { ListsSettings } from "../verification/ListsSettings";
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
@@ -21,21 +21,15 @@ function AddUser() {
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("reviewer");
-  const [submitted, setSubmitted] = useState(false);
   const add = useChange((): Change => ({ type: "add_user", id: null, name: name.trim(), display_name: displayName, role }));
-  const problem = submitted ? userNameProblem(name) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setSubmitted(true);
-    if (!userNameProblem(name)) {
-      add.mutate(undefined, {
-        onSuccess: () => {
-          setName("");
-          setDisplayName("");
-          setSubmitted(false);
-        },
-      });
-    }
+    add.mutate(undefined, {
+      onSuccess: () => {
+        setName("");
+        setDisplayName("");
+      },
+    });
   };
   return (
     <form className="form inline-form" onSubmit={submit} noValidate aria-label="Add user">
@@ -43,8 +37,12 @@ function AddUser() {
         label="User name"
         name="name"
         value={name}
-        error={problem}
-        onChange={(e) => setName(e.target.value)}
+        // The store judges user names; its refusal names this field.
+        error={fieldError(add.error, "name")}
+        onChange={(e) => {
+          setName(e.target.value);
+          add.reset();
+        }}
         autoComplete="off"
       />
       <Field label="Full name" name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
@@ -58,7 +56,7 @@ function AddUser() {
       <Button type="submit" variant="primary" disabled={add.isPending}>
         Add user
       </Button>
-      {add.error ? <ErrorNote error={add.error} title="The user was not added" /> : null}
+      {add.error && !isFieldError(add.error, ["name"]) ? <ErrorNote error={add.error} title="The user was not added" /> : null}
     </form>
   );
 }
@@ -66,7 +64,8 @@ function AddUser() {
 function Users() {
   const actor = useActor();
   const users = useUsers();
-  const admin = may.manageUsers(actor);
+  const permissions = usePermissions();
+  const admin = permissions?.manage_users ?? false;
   const change = useChange((args: { name: string; role?: Role; active?: boolean }): Change =>
     args.role !== undefined
       ? { type: "set_user_role", name: args.name, role: args.role }
@@ -123,7 +122,7 @@ function Users() {
       {users.isError ? <ErrorNote error={users.error} title="The users could not be read" /> : null}
       {change.error ? <ErrorNote error={change.error} title="The user was not changed" /> : null}
       {users.data ? <Table caption="Users" columns={columns} rows={users.data} rowKey={(u) => u.name} /> : null}
-      {admin ? <AddUser /> : <p className="muted">Only admins add users and change roles.</p>}
+      {admin ? <AddUser /> : permissions ? <p className="muted">Only admins add users and change roles.</p> : null}
     </section>
   );
 }

@@ -7,36 +7,23 @@ import { useState, type FormEvent, type ReactNode } from "react";
 
 import { backend } from "../../backend";
 import type { User } from "../../bindings/User";
-import { Button, EmptyState, ErrorNote, Field, errorOf } from "../../components";
+import { Button, EmptyState, ErrorNote, Field } from "../../components";
+import { fieldError, isFieldError } from "../verification/form";
 import { ActorProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
 import { useUsers } from "./queries";
-
-const NAME_RULE = /^[a-z][a-z0-9._-]{0,63}$/;
-
-export function userNameProblem(name: string): string | null {
-  if (name.trim() === "") return "Enter a user name.";
-  if (!NAME_RULE.test(name.trim())) {
-    return "Start with a lowercase letter; use only a–z, 0–9, “.”, “_” or “-” (at most 64).";
-  }
-  return null;
-}
 
 function FirstUser() {
   const { choose } = useActorChoice();
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [touched, setTouched] = useState(false);
   const create = useMutation({
     // The app makes the new admin the acting user; the users list follows from the change.
     mutationFn: () => backend.addFirstUser({ name: name.trim(), display_name: displayName }),
     onSuccess: (added) => choose(added.name),
   });
-  const problem = userNameProblem(name);
-  const serverField = create.error ? errorOf(create.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setTouched(true);
-    if (!problem) create.mutate();
+    create.mutate();
   };
   return (
     <EmptyState title="Welcome to Vetdesk">
@@ -53,8 +40,12 @@ function FirstUser() {
           value={name}
           autoFocus
           autoComplete="off"
-          onChange={(e) => setName(e.target.value)}
-          error={touched ? problem : null}
+          onChange={(e) => {
+            setName(e.target.value);
+            create.reset();
+          }}
+          // The store judges user names; its refusal names this field.
+          error={fieldError(create.error, "name")}
         />
         <Field
           label="Full name"
@@ -63,7 +54,9 @@ function FirstUser() {
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
         />
-        {serverField ? <ErrorNote error={create.error} title="Could not create the user" /> : null}
+        {create.error && !isFieldError(create.error, ["name"]) ? (
+          <ErrorNote error={create.error} title="Could not create the user" />
+        ) : null}
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create admin user
         </Button>

@@ -6,7 +6,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { VendorsPage } from "./VendorsPage";
 
@@ -27,6 +27,7 @@ describe("VendorsPage", () => {
   });
 
   it("says what vendors are for when there are none, and who may add them", async () => {
+    b.permissions.mockResolvedValue(permissions(user()));
     renderAs(user(), <VendorsPage />);
     expect(await screen.findByRole("heading", { name: "No vendors yet" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Add vendor" })).toBeNull();
@@ -38,6 +39,7 @@ describe("VendorsPage", () => {
     b.apply.mockRejectedValue(
       new BackendFailure({ code: "conflict", message: 'a vendor named "Acme Staffing" already exists (vendor 1)' }),
     );
+    b.permissions.mockResolvedValue(permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     renderAs(cora, <VendorsPage />);
     await events.click(await screen.findByRole("button", { name: "Add vendor" }));
     const form = within(screen.getByRole("form", { name: "Add vendor" }));

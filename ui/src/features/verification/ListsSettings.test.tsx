@@ -7,7 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { ListsSettings, listNameFrom } from "./ListsSettings";
 import { recorded } from "./testing";
@@ -48,6 +48,7 @@ describe("ListsSettings", () => {
         { line: 4, column: "category", message: '"UK" is not an ISO 3166-1 country code (the United Kingdom is GB)' },
       ],
     });
+    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
     renderAs(ivan, <ListsSettings />);
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     // The name is taken from the file, in the characters the store accepts.
@@ -65,6 +66,7 @@ describe("ListsSettings", () => {
     b.ipLists.mockResolvedValue([LIST]);
     b.importIpList.mockResolvedValue({ outcome: "imported", list: { ...LIST, entries: 3 }, recorded: recorded([], { id: 2 }) });
     b.apply.mockResolvedValue(recorded([], { cleared: 1 }));
+    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
     renderAs(ivan, <ListsSettings />);
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     await events.clear(screen.getByLabelText("List name"));
@@ -88,9 +90,10 @@ describe("ListsSettings", () => {
           : new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
       ),
     );
+    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
     renderAs(ivan, <ListsSettings />);
     expect((await screen.findByTestId("voip-honest-note")).textContent).toContain("A VoIP number cannot be told from a US number’s digits");
-    const vpn = within(screen.getByRole("form", { name: "Name a VPN provider" }));
+    const vpn = within(await screen.findByRole("form", { name: "Name a VPN provider" }));
     await events.type(vpn.getByLabelText("Provider"), "ExampleVPN");
     await events.click(vpn.getByRole("button", { name: "Add provider" }));
     expect((await vpn.findByRole("alert")).textContent).toBe(
@@ -107,6 +110,7 @@ describe("ListsSettings", () => {
   it("lets reviewers see the lists but not change them, as the store enforces", async () => {
     b.ipLists.mockResolvedValue([LIST]);
     b.voipEntries.mockResolvedValue([{ id: 1, e164: "+1650555", prefix: true, label: "carrier lookup", added_by: "ivan", added_at: "2026-11-02T09:30:00.000Z" }]);
+    b.permissions.mockResolvedValue(permissions(user()));
     renderAs(user(), <ListsSettings />);
     expect(await screen.findByText("VPN-exits-Nov")).toBeTruthy();
     expect(await screen.findByText("+1650555*")).toBeTruthy();

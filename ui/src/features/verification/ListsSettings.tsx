@@ -13,7 +13,7 @@ import type { VoipEntry } from "../../bindings/VoipEntry";
 import type { VpnProvider } from "../../bindings/VpnProvider";
 import { Button, ErrorNote, Field, Table, type Column } from "../../components";
 import { when } from "../../format";
-import { may, useActor } from "../../session/actor";
+import { usePermissions } from "../../session/actor";
 import { FilePicker } from "../evidence/FilePicker";
 import { fieldError, isFieldError, orNull } from "./form";
 import { useChange } from "../../changes";
@@ -309,13 +309,12 @@ function VoipList({ canChange }: { canChange: boolean }) {
 }
 
 export function ListsSettings() {
-  const actor = useActor();
-  // As the store enforces it: investigators, compliance officers and admins change the lists.
-  const canChange = may.decide(actor);
+  const permissions = usePermissions();
+  const canChange = permissions?.manage_lists ?? false;
   return (
     <section aria-labelledby="lists-heading" className="lists-section">
       <h2 id="lists-heading">Verification lists</h2>
-      {!canChange ? <p className="muted">Investigators, compliance officers and admins change these lists; they apply to every case.</p> : null}
+      {permissions && !canChange ? <p className="muted">Investigators, compliance officers and admins change these lists; they apply to every case.</p> : null}
       <IndicatorLists canChange={canChange} />
       <VpnProviders canChange={canChange} />
       <VoipList canChange={canChange} />

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import type { VendorAuditStatus } from "../../bindings/VendorAuditStatus";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
 import { emitBackendEvent } from "../../test/backend";
 import { renderAs } from "../../test/render";
 import { VendorsPage } from "../vendors/VendorsPage";
@@ -56,6 +56,7 @@ describe("Vendor audits", () => {
 
   it("shows the last audit and when the next is due, overdue in red", async () => {
     setUp();
+    b.permissions.mockResolvedValue(permissions(user()));
     renderAs(user(), <VendorsPage />);
     const row = async (name: string) => (await screen.findByText(name)).closest("tr") as HTMLElement;
     const acme = await row("Acme Staffing");
@@ -79,6 +80,7 @@ describe("Vendor audits", () => {
       new BackendFailure({ code: "invalid_input", field: "audited_on", message: "audit date 0001-01-01 is out of range" }),
     );
     b.apply.mockResolvedValueOnce(recorded([], { cleared: 2 }));
+    b.permissions.mockResolvedValue(permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     renderAs(cora, <VendorsPage />);
     await events.click(await screen.findByRole("button", { name: "Record audit of Acme Staffing" }));
     const form = within(screen.getByRole("form", { name: "Record audit of Acme Staffing" }));
