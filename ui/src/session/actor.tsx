@@ -5,12 +5,9 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
-import { useQuery } from "@tanstack/react-query";
-
 import { backend } from "../backend";
 import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
-import { keys } from "../keys";
 
 const STORAGE_KEY = "vetdesk.actor";
 
@@ -42,6 +39,7 @@ interface ActorState {
 
 const ChosenContext = createContext<ActorState | null>(null);
 const ActorContext = createContext<User | null>(null);
+const PermissionsContext = createContext<Permissions | null>(null);
 
 /** Asks the app to make `name` the acting user. A refusal (no such active user) leaves the
  *  name shown, so that the user gate can say so and offer the others. */
@@ -87,9 +85,22 @@ export function useActorChoice(): ActorState {
   return state;
 }
 
-/** Provides the acting user to everything below (rendered once a valid user is chosen). */
-export function ActorProvider({ user, children }: { user: User; children: ReactNode }) {
-  return <ActorContext.Provider value={user}>{children}</ActorContext.Provider>;
+/** Provides the acting user, and what the store says they may do, to everything below
+ *  (rendered once a valid user is chosen and the store has answered). */
+export function ActorProvider({
+  user,
+  permissions,
+  children,
+}: {
+  user: User;
+  permissions: Permissions | null;
+  children: ReactNode;
+}) {
+  return (
+    <ActorContext.Provider value={user}>
+      <PermissionsContext.Provider value={permissions}>{children}</PermissionsContext.Provider>
+    </ActorContext.Provider>
+  );
 }
 
 /** The acting user. Only pages behind the user gate call this. */
@@ -111,10 +122,9 @@ export const ROLE_LABELS = {
   admin: "Admin",
 } as const;
 
-/** What the acting user may do, as the store answers it (nothing until it has answered): the
- *  page offers only what will be accepted, and the rules stay in the store. */
+/** What the acting user may do, as the store answered it (`user_permissions`, asked by the
+ *  user gate): the page offers only what will be accepted, and the rules stay in the store.
+ *  Null when the store could not be asked: then nothing that needs a permission is offered. */
 export function usePermissions(): Permissions | null {
-  const actor = useActor();
-  const permissions = useQuery({ queryKey: keys.permissions(actor.name), queryFn: () => backend.permissions() });
-  return permissions.data ?? null;
+  return useContext(PermissionsContext);
 }

@@ -6,6 +6,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 
+import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
 import { useStoreEvents } from "../features/shell/useStoreEvents";
 import { ActorChoiceProvider, ActorProvider } from "../session/actor";
@@ -29,11 +30,14 @@ export function renderWithQueries(ui: ReactElement) {
   };
 }
 
-/** Renders `ui` as `user` would see it. */
-export function renderAs(user: User, ui: ReactElement) {
+/** Renders `ui` as `user` would see it, who may do what `permissions` says (nothing by
+ *  default). */
+export function renderAs(user: User, ui: ReactElement, permissions: Permissions | null = null) {
   return renderWithQueries(
     <ActorChoiceProvider preselect={user.name}>
-      <ActorProvider user={user}>{ui}</ActorProvider>
+      <ActorProvider user={user} permissions={permissions}>
+        {ui}
+      </ActorProvider>
     </ActorChoiceProvider>,
   );
 }

@@ -3,10 +3,8 @@
 // mouse: j/k or ↑/↓ move between items, p/f/n/w record pass, fail, not applicable or waived,
 // u resets to pending, Enter opens the note, e attaches a file to the item.
 
-import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 
-import { backend } from "../../backend";
 
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
@@ -15,9 +13,9 @@ import type { ItemResult } from "../../bindings/ItemResult";
 import type { ResultOption } from "../../bindings/ResultOption";
 import { Badge, Button, ErrorNote } from "../../components";
 import { RESULT_LABELS, resultTone, when } from "../../format";
-import { keys } from "../../keys";
 import { useActor } from "../../session/actor";
 import { useChange } from "../../changes";
+import { useResultOptions } from "../case/queries";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
 import "./checklist.css";
@@ -92,10 +90,7 @@ export interface ChecklistProps {
 
 export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps) {
   const actor = useActor();
-  const resultOptions = useQuery({
-    queryKey: keys.resultOptions(caseId, actor.name),
-    queryFn: () => backend.resultOptions(caseId),
-  });
+  const resultOptions = useResultOptions(caseId, actor.name);
   const options = useMemo(() => byItem(resultOptions.data), [resultOptions.data]);
   const [active, setActive] = useState(0);
   // `result: null` edits the note under whatever result the item has by the time it is saved.

@@ -6,7 +6,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { appInfo, user } from "../../test/fixtures";
+import { appInfo, permissions, user } from "../../test/fixtures";
 import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
 import { AppShell } from "./AppShell";
@@ -25,6 +25,7 @@ describe("AppShell", () => {
     window.localStorage.clear();
     b.cases.mockResolvedValue([]);
     b.vendors.mockResolvedValue([]);
+    b.permissions.mockImplementation(async () => permissions(ada, "manage_users"));
   });
   afterEach(() => {
     vi.resetAllMocks();

@@ -2,13 +2,14 @@
 // creates them (an admin); afterwards it asks which user is acting, unless the remembered or
 // preselected (`VETDESK_USER`) one is a valid, active user.
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { backend } from "../../backend";
 import type { User } from "../../bindings/User";
 import { Button, EmptyState, ErrorNote, Field } from "../../components";
 import { fieldError, isFieldError } from "../verification/form";
+import { keys } from "../../keys";
 import { ActorProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
 import { useUsers } from "./queries";
 
@@ -93,6 +94,17 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
   );
 }
 
+/** `children` as `user` sees them: with what the store says they may do, once it has said. */
+function Acting({ user, children }: { user: User; children: ReactNode }) {
+  const permissions = useQuery({ queryKey: keys.permissions(user.name), queryFn: () => backend.permissions() });
+  if (permissions.isPending) return <p className="muted">Loading users…</p>;
+  return (
+    <ActorProvider user={user} permissions={permissions.data ?? null}>
+      {children}
+    </ActorProvider>
+  );
+}
+
 /** Renders `children` with the acting user provided, or the page that establishes one. */
 export function UserGate({ children }: { children: ReactNode }) {
   const users = useUsers();
@@ -102,5 +114,5 @@ export function UserGate({ children }: { children: ReactNode }) {
   if (users.data.length === 0) return <FirstUser />;
   const user = users.data.find((u) => u.name === chosen && u.active);
   if (!user) return <ChooseUser users={users.data} unusable={chosen} />;
-  return <ActorProvider user={user}>{children}</ActorProvider>;
+  return <Acting user={user}>{children}</Acting>;
 }

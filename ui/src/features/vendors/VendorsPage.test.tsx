@@ -27,8 +27,7 @@ describe("VendorsPage", () => {
   });
 
   it("says what vendors are for when there are none, and who may add them", async () => {
-    b.permissions.mockResolvedValue(permissions(user()));
-    renderAs(user(), <VendorsPage />);
+    renderAs(user(), <VendorsPage />, permissions(user()));
     expect(await screen.findByRole("heading", { name: "No vendors yet" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Add vendor" })).toBeNull();
     expect(screen.getByText("Compliance officers and admins add and change vendors and record their audits.")).toBeTruthy();
@@ -39,8 +38,7 @@ describe("VendorsPage", () => {
     b.apply.mockRejectedValue(
       new BackendFailure({ code: "conflict", message: 'a vendor named "Acme Staffing" already exists (vendor 1)' }),
     );
-    b.permissions.mockResolvedValue(permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
-    renderAs(cora, <VendorsPage />);
+    renderAs(cora, <VendorsPage />, permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     await events.click(await screen.findByRole("button", { name: "Add vendor" }));
     const form = within(screen.getByRole("form", { name: "Add vendor" }));
 

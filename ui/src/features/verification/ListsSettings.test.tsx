@@ -48,8 +48,7 @@ describe("ListsSettings", () => {
         { line: 4, column: "category", message: '"UK" is not an ISO 3166-1 country code (the United Kingdom is GB)' },
       ],
     });
-    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
-    renderAs(ivan, <ListsSettings />);
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     // The name is taken from the file, in the characters the store accepts.
     expect((screen.getByLabelText("List name") as HTMLInputElement).value).toBe("VPN exits -Nov");
@@ -66,8 +65,7 @@ describe("ListsSettings", () => {
     b.ipLists.mockResolvedValue([LIST]);
     b.importIpList.mockResolvedValue({ outcome: "imported", list: { ...LIST, entries: 3 }, recorded: recorded([], { id: 2 }) });
     b.apply.mockResolvedValue(recorded([], { cleared: 1 }));
-    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
-    renderAs(ivan, <ListsSettings />);
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     await events.clear(screen.getByLabelText("List name"));
     await events.type(screen.getByLabelText("List name"), "VPN-exits-Nov");
@@ -90,8 +88,7 @@ describe("ListsSettings", () => {
           : new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
       ),
     );
-    b.permissions.mockResolvedValue(permissions(ivan, "decide", "manage_lists"));
-    renderAs(ivan, <ListsSettings />);
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     expect((await screen.findByTestId("voip-honest-note")).textContent).toContain("A VoIP number cannot be told from a US number’s digits");
     const vpn = within(await screen.findByRole("form", { name: "Name a VPN provider" }));
     await events.type(vpn.getByLabelText("Provider"), "ExampleVPN");
@@ -110,8 +107,7 @@ describe("ListsSettings", () => {
   it("lets reviewers see the lists but not change them, as the store enforces", async () => {
     b.ipLists.mockResolvedValue([LIST]);
     b.voipEntries.mockResolvedValue([{ id: 1, e164: "+1650555", prefix: true, label: "carrier lookup", added_by: "ivan", added_at: "2026-11-02T09:30:00.000Z" }]);
-    b.permissions.mockResolvedValue(permissions(user()));
-    renderAs(user(), <ListsSettings />);
+    renderAs(user(), <ListsSettings />, permissions(user()));
     expect(await screen.findByText("VPN-exits-Nov")).toBeTruthy();
     expect(await screen.findByText("+1650555*")).toBeTruthy();
     expect(screen.getByText(/Investigators, compliance officers and admins change these lists/)).toBeTruthy();

@@ -56,8 +56,7 @@ describe("Vendor audits", () => {
 
   it("shows the last audit and when the next is due, overdue in red", async () => {
     setUp();
-    b.permissions.mockResolvedValue(permissions(user()));
-    renderAs(user(), <VendorsPage />);
+    renderAs(user(), <VendorsPage />, permissions(user()));
     const row = async (name: string) => (await screen.findByText(name)).closest("tr") as HTMLElement;
     const acme = await row("Acme Staffing");
     await within(acme).findByText("overdue since May 31, 2025");
@@ -80,8 +79,7 @@ describe("Vendor audits", () => {
       new BackendFailure({ code: "invalid_input", field: "audited_on", message: "audit date 0001-01-01 is out of range" }),
     );
     b.apply.mockResolvedValueOnce(recorded([], { cleared: 2 }));
-    b.permissions.mockResolvedValue(permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
-    renderAs(cora, <VendorsPage />);
+    renderAs(cora, <VendorsPage />, permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     await events.click(await screen.findByRole("button", { name: "Record audit of Acme Staffing" }));
     const form = within(screen.getByRole("form", { name: "Record audit of Acme Staffing" }));
     await events.clear(form.getByLabelText("Audited on (required)"));
