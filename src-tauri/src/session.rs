@@ -46,7 +46,8 @@ impl Session {
     }
 }
 
-fn active_user(store: &Store, name: &str) -> Result<User, AppError> {
+/// The active user of that name, or `unknown_user` (what every command that acts checks first).
+pub(crate) fn active_user(store: &Store, name: &str) -> Result<User, AppError> {
     match store.user(name.trim()) {
         Ok(user) if user.active => Ok(user),
         Ok(_) | Err(StoreError::NotFound { .. }) => {

@@ -258,12 +258,13 @@ fn day_of(at: &Timestamp) -> NaiveDate {
 
 /// An active user, checked before anything is asked or written.
 fn check_actor(store: &Store, actor: &str) -> Result<(), AppError> {
-    match store.user(actor) {
-        Ok(user) if user.active => Ok(()),
-        Ok(_) | Err(vetdesk_core::StoreError::NotFound { .. }) => {
+    match crate::session::active_user(store, actor) {
+        Ok(_) => Ok(()),
+        // Said as the report says it: exports print who made them.
+        Err(e) if e.code == crate::error::ErrorCode::UnknownUser => {
             Err(ReportError::UnknownUser(actor.to_string()).into())
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }
 

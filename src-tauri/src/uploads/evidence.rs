@@ -13,7 +13,6 @@ use vetdesk_core::Store;
 use vetdesk_core::change::{Change, StoredFile};
 use vetdesk_core::evidence::Limits;
 use vetdesk_core::model::{CaseId, CaseStatus, Evidence};
-use vetdesk_core::store::StoreError;
 
 use super::{Kind, Notify, UploadProgress, UploadStage, Uploads, check_chunk, no_session};
 use crate::error::{AppError, ErrorCode};
@@ -152,13 +151,7 @@ impl Uploads {
 
 /// Refuses before any byte is sent what the record would be refused for anyway.
 fn precheck(store: &Store, actor: &str, request: &EvidenceUpload) -> Result<(), AppError> {
-    match store.user(actor) {
-        Ok(user) if user.active => {}
-        Ok(_) | Err(StoreError::NotFound { .. }) => {
-            return Err(StoreError::UnknownActor(actor.to_string()).into());
-        }
-        Err(other) => return Err(other.into()),
-    }
+    crate::session::active_user(store, actor)?;
     let case = store.case(request.case_id)?;
     if case.status == CaseStatus::Closed {
         return Err(AppError::new(
