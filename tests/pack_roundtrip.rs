@@ -14,7 +14,7 @@ use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 use report_common::*;
-use vetdesk_export::pack::chain::{ChainRecord, record_hash};
+use vetdesk_core::chain::{ChainRecord, record_hash};
 use vetdesk_export::pack::{self, PackCheck, PackError};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
@@ -129,7 +129,7 @@ fn a_clean_pack_has_every_member_and_verifies() {
         let record = ChainRecord::from_line(line).unwrap();
         assert_eq!((record.seq, record.hash.as_str()), (r.seq, r.hash.as_str()));
         assert_eq!(
-            vetdesk_core::store::audit::canonical_json(&record.change),
+            vetdesk_core::chain::canonical_json(&record.change),
             r.change,
             "change not as stored"
         );

@@ -129,10 +129,10 @@ fn an_edited_record_with_a_recomputed_hash_breaks_the_next_link() {
         )
         .unwrap();
     let forged_actor = "mallory";
-    let hash = vetdesk_core::store::audit::record_hash(
-        vetdesk_core::model::Chain::Case(case_id),
+    let hash = vetdesk_core::chain::hash(
+        &chain,
         seq,
-        &at.parse().unwrap(),
+        &at,
         forged_actor,
         &serde_json::from_str(&change).unwrap(),
         &prev,

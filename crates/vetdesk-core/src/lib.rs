@@ -2,6 +2,7 @@
 //! checks. No UI, no PDF engine, no command-line parsing: the export crate, the CLI and the
 //! desktop shell all sit on top (docs/architecture.md).
 
+pub mod chain;
 pub mod change;
 pub mod checks;
 pub mod error;

@@ -1,89 +1,13 @@
-//! The audit chain: each record's SHA-256 covers its chain, position, time, actor, the change
-//! as canonical JSON, and the previous record's hash. Editing, removing or reordering a record
-//! breaks every hash after it; the chain head printed in reports pins the whole history.
+//! The audit log's table: appending a record to its chain (hashed by the rule in
+//! `crate::chain`) and reading chains back. Editing, removing or reordering a record breaks
+//! every hash after it; the chain head printed in reports pins the whole history.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::StoreError;
+use crate::chain::{self, canonical_json, chain_key, parse_chain_key};
 use crate::model::{AuditRecord, Chain, GENESIS_HASH, Timestamp};
-
-/// The text form of a chain in the database and in hashed content.
-pub(crate) fn chain_key(chain: Chain) -> String {
-    match chain {
-        Chain::Global => "global".to_string(),
-        Chain::Case(id) => format!("case:{id}"),
-    }
-}
-
-pub(crate) fn parse_chain_key(text: &str) -> Option<Chain> {
-    if text == "global" {
-        return Some(Chain::Global);
-    }
-    text.strip_prefix("case:").and_then(|id| id.parse().ok()).map(Chain::Case)
-}
-
-/// Canonical JSON: object keys sorted, no whitespace, serde_json's escaping and number forms.
-/// Written by hand rather than relying on `serde_json::Map` ordering, which changes when any
-/// crate in the build enables serde_json's `preserve_order` feature.
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            out.push_str(&value.to_string());
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// The hash of one record: SHA-256 over the canonical JSON of everything the record says.
-pub fn record_hash(
-    chain: Chain,
-    seq: i64,
-    at: &Timestamp,
-    actor: &str,
-    change: &Value,
-    prev_hash: &str,
-) -> String {
-    let content = serde_json::json!({
-        "chain": chain_key(chain),
-        "seq": seq,
-        "at": at.to_string(),
-        "actor": actor,
-        "change": change,
-        "prev_hash": prev_hash,
-    });
-    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
-}
 
 /// The last record of a chain: its position and hash (0 and the genesis hash when empty).
 pub(crate) fn chain_tip(conn: &Connection, chain: Chain) -> Result<(i64, String), StoreError> {
@@ -107,7 +31,7 @@ pub(crate) fn append(
 ) -> Result<AuditRecord, StoreError> {
     let (last_seq, prev_hash) = chain_tip(conn, chain)?;
     let seq = last_seq + 1;
-    let hash = record_hash(chain, seq, at, actor, change, &prev_hash);
+    let hash = chain::hash(&chain_key(chain), seq, &at.to_string(), actor, change, &prev_hash);
     let case_id = match chain {
         Chain::Case(id) => Some(id),
         Chain::Global => None,
@@ -228,53 +152,4 @@ fn query_records(
 /// `records_since` starts, so that it reports only what happens from now on.
 pub(crate) fn last_id(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| r.get(0))?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_depth_and_has_no_whitespace() {
-        let value = serde_json::json!({"b": 1, "a": {"d": [true, null, "x\"y"], "c": -2}});
-        assert_eq!(canonical_json(&value), r#"{"a":{"c":-2,"d":[true,null,"x\"y"]},"b":1}"#);
-    }
-
-    #[test]
-    fn record_hash_covers_every_field() {
-        let at: Timestamp = "2026-11-24T10:00:00.000Z".parse().unwrap();
-        let change = serde_json::json!({"type": "add_note", "text": "hello"});
-        let base = record_hash(Chain::Case(1), 1, &at, "ana", &change, GENESIS_HASH);
-        let later: Timestamp = "2026-11-24T10:00:00.001Z".parse().unwrap();
-        let variants = [
-            record_hash(Chain::Case(2), 1, &at, "ana", &change, GENESIS_HASH),
-            record_hash(Chain::Global, 1, &at, "ana", &change, GENESIS_HASH),
-            record_hash(Chain::Case(1), 2, &at, "ana", &change, GENESIS_HASH),
-            record_hash(Chain::Case(1), 1, &later, "ana", &change, GENESIS_HASH),
-            record_hash(Chain::Case(1), 1, &at, "bob", &change, GENESIS_HASH),
-            record_hash(
-                Chain::Case(1),
-                1,
-                &at,
-                "ana",
-                &serde_json::json!({"type": "add_note", "text": "hellO"}),
-                GENESIS_HASH,
-            ),
-            record_hash(Chain::Case(1), 1, &at, "ana", &change, &"1".repeat(64)),
-        ];
-        for (i, other) in variants.iter().enumerate() {
-            assert_ne!(&base, other, "variant {i} must change the hash");
-        }
-        assert_eq!(base.len(), 64);
-    }
-
-    #[test]
-    fn chain_keys_round_trip() {
-        for chain in [Chain::Global, Chain::Case(1), Chain::Case(987654)] {
-            assert_eq!(parse_chain_key(&chain_key(chain)), Some(chain));
-        }
-        for bad in ["", "case:", "case:x", "Global", "case:1 "] {
-            assert_eq!(parse_chain_key(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -7,7 +7,7 @@
 //! outgrow one machine would sit behind these same methods.
 
 mod apply;
-pub mod audit;
+mod audit;
 mod candidates;
 mod cases;
 mod config;
@@ -30,13 +30,14 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::chain::StoredAuditRecord;
 pub use cases::{
     CaseDetail, CaseFilter, CaseSort, CaseSummary, ChecklistEntry, Progress, StatusMove,
 };
 pub use config::Config;
 pub use rules::{Action, FieldLimit, FieldProblem, ItemOptions, Permissions, ResultOption};
 pub use search::SearchHit;
-pub use snapshot::{Snapshot, StoredAuditRecord};
+pub use snapshot::Snapshot;
 pub use verification::secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use verification::{
     CaseVerification, DocumentView, EVERIFY_PREREQUISITES, EVerifyView, MAX_IP_LIST_ROWS,

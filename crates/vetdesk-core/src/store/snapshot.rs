@@ -4,33 +4,16 @@
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, TransactionBehavior};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::{
     CaseDetail, CaseFilter, CaseSummary, CaseVerification, Config, Result, Store, StoreError,
 };
 use super::{audit, cases, users, vendors, verification};
+use crate::chain::{StoredAuditRecord, chain_key};
 use crate::checks::flags;
 use crate::checks::workdays::Deadline;
 use crate::model::{Case, CaseId, Chain, ItemState, Timestamp, User, Vendor, VendorId};
 use crate::verification::{Flag, VendorAuditStatus};
-
-/// One audit record exactly as stored: the texts the hash was computed over, untouched, so
-/// that an export of them can be re-hashed by anyone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct StoredAuditRecord {
-    pub id: i64,
-    /// `global` or `case:<id>`.
-    pub chain: String,
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    /// The change as canonical JSON text.
-    pub change: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
 
 /// Reads inside one read transaction. Obtained from [`Store::snapshot`].
 pub struct Snapshot<'a> {
@@ -112,7 +95,7 @@ impl Snapshot<'_> {
             "SELECT {} FROM audit_log WHERE chain = ?1 ORDER BY seq",
             audit::RAW_COLUMNS
         ))?;
-        let rows = stmt.query_map([audit::chain_key(chain)], audit::raw_from_row)?;
+        let rows = stmt.query_map([chain_key(chain)], audit::raw_from_row)?;
         let mut out = Vec::new();
         for raw in rows {
             let raw = raw?;

@@ -24,6 +24,7 @@ use ts_rs::TS;
 
 use super::audit::{self, RawRecord};
 use super::{DataDir, Result, apply, schema};
+use crate::chain::{self, chain_key};
 use crate::change::Change;
 use crate::evidence::{EvidenceFiles, FileCheck};
 use crate::model::text_enum;
@@ -225,10 +226,10 @@ fn check_chains(
         if raw.case_id != expected_case {
             problems.add(ProblemKind::Chain, &location, "its case column does not match its chain");
         }
-        let hash = audit::record_hash(
-            record.chain,
+        let hash = chain::hash(
+            &chain_key(record.chain),
             record.seq,
-            &record.at,
+            &record.at.to_string(),
             &record.actor,
             &record.change,
             &record.prev_hash,
@@ -276,12 +277,8 @@ fn replay_and_compare(
     replay.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;")?;
     let tx = replay.transaction()?;
     for record in records {
-        let location = format!(
-            "audit record {} ({} #{})",
-            record.id,
-            audit::chain_key(record.chain),
-            record.seq
-        );
+        let location =
+            format!("audit record {} ({} #{})", record.id, chain_key(record.chain), record.seq);
         let change: Change = match serde_json::from_value(record.change.clone()) {
             Ok(change) => change,
             Err(e) => {
@@ -299,8 +296,8 @@ fn replay_and_compare(
                 &location,
                 format!(
                     "it is in chain {} but its change belongs to {}",
-                    audit::chain_key(record.chain),
-                    audit::chain_key(change.chain())
+                    chain_key(record.chain),
+                    chain_key(change.chain())
                 ),
             );
         }

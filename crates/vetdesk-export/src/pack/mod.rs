@@ -4,7 +4,6 @@
 //! files are copied through one fixed buffer and hashed on the way, so memory stays flat
 //! however large the evidence. [`verify_pack`] checks a pack without unpacking it.
 
-pub mod chain;
 mod readme;
 mod verify;
 
@@ -24,7 +23,7 @@ pub use verify::{PackCheck, PackProblem, verify_pack, verify_pack_reader};
 use crate::report::{
     CaseData, Progress, ReportError, ReportOptions, Stage, render_case_report, write_atomically,
 };
-use chain::ChainRecord;
+use vetdesk_core::chain::ChainRecord;
 use vetdesk_core::evidence::{EvidenceError, Sha256Hex};
 use vetdesk_core::model::{CaseId, EvidenceId, Timestamp};
 use vetdesk_core::store::Store;

@@ -16,12 +16,12 @@ use ts_rs::TS;
 use zip::CompressionMethod;
 use zip::read::ZipReadOptions;
 
-use super::chain::{self, ChainRecord};
 use super::{
     AUDIT, CASE_JSON, EVIDENCE_DIR, MANIFEST, MANIFEST_FORMAT, MANIFEST_VERSION, PackError, README,
     REPORT, SUMS, VERIFY_SCRIPT,
 };
 use crate::report::{Progress, Stage};
+use vetdesk_core::chain::{self, ChainRecord};
 use vetdesk_core::model::CaseId;
 
 /// An entry that inflates to more than this many times its packed size (and to more than

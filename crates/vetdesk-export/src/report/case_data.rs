@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{ReportError, ReportOptions, Verification};
-use crate::pack::chain::{self, ChainHead, ChainRecord};
+use vetdesk_core::chain::{self, ChainHead, ChainRecord};
 use vetdesk_core::model::{CaseId, Chain, User};
 use vetdesk_core::store::{CaseDetail, Store, StoredAuditRecord};
 use vetdesk_core::template::{self, Template};

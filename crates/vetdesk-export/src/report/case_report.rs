@@ -15,7 +15,7 @@ use super::pdf::{
 };
 use super::sections::{self, risk_text};
 use super::{Progress, ReportError, ReportOptions, Stage};
-use crate::pack::chain::ChainRecord;
+use vetdesk_core::chain::ChainRecord;
 use vetdesk_core::evidence::{EvidenceFiles, Sha256Hex};
 use vetdesk_core::model::{CaseId, EvidenceId, ItemResult};
 use vetdesk_core::store::Store;

@@ -1,13 +1,110 @@
-//! The audit chain as exported in `audit.jsonl`, and its recomputation. The rule is the
-//! store's (`store::audit::record_hash`), restated here over plain values so that a record
-//! can be checked from its text alone, exactly as an auditor's own script would.
+//! The audit chain's rule over plain values: canonical JSON, the hash of one record, and the
+//! check of a chain read back as text. The store writes and `verify` checks with it, and an
+//! audit pack's verifier re-checks `audit.jsonl` with it: one rule, so a record can be checked
+//! from its text alone, exactly as an auditor's own script would.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
-use vetdesk_core::model::GENESIS_HASH;
-use vetdesk_core::store::StoredAuditRecord;
-use vetdesk_core::store::audit::canonical_json;
+use crate::model::{Chain, GENESIS_HASH};
+
+/// The text form of a chain in the database and in hashed content.
+pub fn chain_key(chain: Chain) -> String {
+    match chain {
+        Chain::Global => "global".to_string(),
+        Chain::Case(id) => format!("case:{id}"),
+    }
+}
+
+/// The chain a stored key names, if it names one.
+pub fn parse_chain_key(text: &str) -> Option<Chain> {
+    if text == "global" {
+        return Some(Chain::Global);
+    }
+    text.strip_prefix("case:").and_then(|id| id.parse().ok()).map(Chain::Case)
+}
+
+/// Canonical JSON: object keys sorted, no whitespace, serde_json's escaping and number forms.
+/// Written by hand rather than relying on `serde_json::Map` ordering, which changes when any
+/// crate in the build enables serde_json's `preserve_order` feature.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            out.push_str(&value.to_string());
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[key], out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The hash rule: SHA-256 over the canonical JSON of `{actor, at, chain, change, prev_hash,
+/// seq}` (keys sorted, no whitespace, strings with JSON escapes only for `"`, `\` and control
+/// characters), as lowercase hex. `chain` and `at` are the stored texts (`case:7`,
+/// `2026-11-24T10:00:00.000Z`).
+pub fn hash(
+    chain: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    change: &Value,
+    prev_hash: &str,
+) -> String {
+    let content = json!({
+        "actor": actor,
+        "at": at,
+        "chain": chain,
+        "change": change,
+        "prev_hash": prev_hash,
+        "seq": seq,
+    });
+    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
+}
+
+/// One audit record exactly as stored: the texts the hash was computed over, untouched, so
+/// that an export of them can be re-hashed by anyone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StoredAuditRecord {
+    pub id: i64,
+    /// `global` or `case:<id>`.
+    pub chain: String,
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    /// The change as canonical JSON text.
+    pub change: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
 
 /// One record as read back: the fields its hash covers, and the hash it claims.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,18 +138,9 @@ pub struct ChainBreak {
     pub message: String,
 }
 
-/// SHA-256 over the canonical JSON of `{actor, at, chain, change, prev_hash, seq}`: keys
-/// sorted, no whitespace, strings with JSON escapes only for `"`, `\` and control characters.
+/// The hash `r`'s content gives under the rule (what its `hash` should be).
 pub fn record_hash(r: &ChainRecord) -> String {
-    let content = json!({
-        "actor": r.actor,
-        "at": r.at,
-        "chain": r.chain,
-        "change": r.change,
-        "prev_hash": r.prev_hash,
-        "seq": r.seq,
-    });
-    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
+    hash(&r.chain, r.seq, &r.at, &r.actor, &r.change, &r.prev_hash)
 }
 
 impl ChainRecord {
@@ -174,12 +262,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk_core::model::{Chain, Timestamp};
+    use crate::model::Timestamp;
 
     fn stored(seq: i64, prev: &str, change: Value) -> StoredAuditRecord {
         let at: Timestamp = "2026-11-24T10:00:00.000Z".parse().unwrap();
-        let hash =
-            vetdesk_core::store::audit::record_hash(Chain::Case(7), seq, &at, "ana", &change, prev);
+        let hash = hash("case:7", seq, &at.to_string(), "ana", &change, prev);
         StoredAuditRecord {
             id: seq + 100,
             chain: "case:7".into(),
@@ -202,8 +289,64 @@ mod tests {
         out
     }
 
+    /// The rule is pinned: a record hashed today must hash the same in every later version,
+    /// or every chain written before would stop verifying.
     #[test]
-    fn the_plain_rule_gives_the_stores_hash_and_lines_round_trip() {
+    fn the_rule_gives_the_hash_it_always_gave() {
+        let change =
+            json!({"type": "add_note", "text": "Zoë «1» \"q\" \\ \t\u{1}", "id": 1, "case_id": 7});
+        let at = "2026-11-24T10:00:00.000Z";
+        assert_eq!(
+            hash("case:7", 1, at, "ana", &change, GENESIS_HASH),
+            "79364ee53ddbf4a6b49076bc7e947dc59fdacc5ef48547fb9280f91bf254dc29"
+        );
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth_and_has_no_whitespace() {
+        let value = json!({"b": 1, "a": {"d": [true, null, "x\"y"], "c": -2}});
+        assert_eq!(canonical_json(&value), r#"{"a":{"c":-2,"d":[true,null,"x\"y"]},"b":1}"#);
+    }
+
+    #[test]
+    fn the_hash_covers_every_field() {
+        let change = json!({"type": "add_note", "text": "hello"});
+        let at = "2026-11-24T10:00:00.000Z";
+        let base = hash("case:1", 1, at, "ana", &change, GENESIS_HASH);
+        let variants = [
+            hash("case:2", 1, at, "ana", &change, GENESIS_HASH),
+            hash("global", 1, at, "ana", &change, GENESIS_HASH),
+            hash("case:1", 2, at, "ana", &change, GENESIS_HASH),
+            hash("case:1", 1, "2026-11-24T10:00:00.001Z", "ana", &change, GENESIS_HASH),
+            hash("case:1", 1, at, "bob", &change, GENESIS_HASH),
+            hash(
+                "case:1",
+                1,
+                at,
+                "ana",
+                &json!({"type": "add_note", "text": "hellO"}),
+                GENESIS_HASH,
+            ),
+            hash("case:1", 1, at, "ana", &change, &"1".repeat(64)),
+        ];
+        for (i, other) in variants.iter().enumerate() {
+            assert_ne!(&base, other, "variant {i} must change the hash");
+        }
+        assert_eq!(base.len(), 64);
+    }
+
+    #[test]
+    fn chain_keys_round_trip() {
+        for chain in [Chain::Global, Chain::Case(1), Chain::Case(987654)] {
+            assert_eq!(parse_chain_key(&chain_key(chain)), Some(chain));
+        }
+        for bad in ["", "case:", "case:x", "Global", "case:1 "] {
+            assert_eq!(parse_chain_key(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_chain_of_records_checks_out_and_lines_round_trip() {
         let records = chain_of(3);
         let head = check(records.iter().map(ChainRecord::from_stored)).unwrap();
         assert_eq!(head.records, 3);
