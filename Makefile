@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
 
 .PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
-	ui-typecheck ui-test app e2e cli bench-ui bench
+	ui-typecheck ui-test app e2e cli bench-ui bench module-graph
 
 help:
 	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
@@ -20,9 +20,12 @@ help:
 	@echo "make bindings  regenerate ui/src/bindings/ from the Rust types"
 	@echo "make e2e       only the end-to-end test of the real app window (screenshots in"
 	@echo "               target/artifacts/e2e/)"
+	@echo "make module-graph  print every import between modules; fails on an import circle"
+	@echo "               (also part of make test)"
 	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
 	@echo "make bench     every benchmark (release build): evidence ingest, links among 100,000"
-	@echo "               candidates, the 100-photo report, audit packs; then bench-ui"
+	@echo "               candidates, the 100-photo report, audit packs, encrypted ingest;"
+	@echo "               then bench-ui"
 
 setup:
 	@scripts/setup.sh all
@@ -49,6 +52,10 @@ clippy: ui
 # Includes the bindings drift check (src-tauri/tests/bindings.rs).
 test-rust: ui
 	$(CARGO) test --workspace
+
+# Part of test-rust too; this prints the module graph it checks (tests/module_graph.rs).
+module-graph:
+	$(CARGO) test -p vetdesk --test module_graph -- --nocapture
 
 bindings-check: ui
 	$(CARGO) test -p vetdesk-app --test bindings
@@ -84,3 +91,4 @@ bench: setup bench-ui
 	$(CARGO) bench --bench links
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
+	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest

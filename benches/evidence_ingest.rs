@@ -13,31 +13,13 @@ use std::fs::{self, File};
 use std::io::{Cursor, Write};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use vetdesk_core::evidence::{EvidenceFiles, Limits};
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let out = f();
-    (start.elapsed(), out)
-}
-
-fn mb_per_s(bytes: u64, d: Duration) -> f64 {
-    bytes as f64 / 1e6 / d.as_secs_f64()
-}
+use vetdesk_testkit::bench::{env_u64, mb_per_s, timed};
+use vetdesk_testkit::run;
 
 fn main() {
     let mib = env_u64("VETDESK_BENCH_MIB", 1024);

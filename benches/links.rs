@@ -12,17 +12,14 @@
 // A failed step is a failed benchmark: panicking with the cause is the report.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use vetdesk_core::change::Change;
 use vetdesk_core::import::{ImportFile, ImportRow};
 use vetdesk_core::model::{CaseKind, Priority, Role};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 use vetdesk_core::verification::{PaymentInput, ReferenceFields};
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+use vetdesk_testkit::bench::{env_u64, median, ms};
 
 /// xorshift64*: a fixed seed gives the same population every run.
 struct Rng(u64);
@@ -55,15 +52,6 @@ const CITIES: &[(&str, &str, &str)] = &[
     ("Phoenix", "AZ", "850"),
     ("Newark", "NJ", "071"),
 ];
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn main() {
     let total = env_u64("VETDESK_BENCH_CANDIDATES", 100_000) as usize;

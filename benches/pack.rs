@@ -11,42 +11,16 @@
 // A failed step is a failed benchmark: panicking with the cause is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../tests/report_common/mod.rs"]
-mod report_common;
-
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use report_common::*;
+use vetdesk_testkit::bench::{env_u64, mb_per_s, timed};
+use vetdesk_testkit::*;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let out = f();
-    (start.elapsed(), out)
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn vetdesk() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vetdesk"))
-}
-
-fn mb_per_s(bytes: u64, d: Duration) -> f64 {
-    bytes as f64 / 1e6 / d.as_secs_f64()
-}
 
 fn main() {
     let gib = env_u64("VETDESK_BENCH_PACK_GIB", 5).max(1);
@@ -55,7 +29,7 @@ fn main() {
     let dir = tempfile::tempdir_in(&base).unwrap();
     // The evidence limit must admit the file: 2 GiB by default.
     let config = format!("evidence_max_bytes = {}\n", bytes + (1 << 30));
-    let (data, store) = store_in(tempfile::tempdir_in(&base).unwrap(), &config);
+    let (data, store) = team_store_in(tempfile::tempdir_in(&base).unwrap(), &config);
     let case_id = open_case(&store, CANDIDATE, "ATS-BENCH", None, None);
     println!("audit pack: {gib} GiB of evidence in one file, in {}", base.display());
 
@@ -88,7 +62,7 @@ fn main() {
 
     // vetdesk pack, as a child process, with its peak memory.
     let out = dir.path().join("pack.zip");
-    let mut cmd = vetdesk();
+    let mut cmd = vetdesk_command();
     cmd.arg("--data-dir")
         .arg(data.path())
         .args(["--as", COMPLIANCE, "pack", &case_id.to_string(), "-o"])
@@ -96,7 +70,7 @@ fn main() {
     let (t_pack, (ok, text, pack_peak)) = timed(|| run_measuring_peak(cmd));
     assert!(ok, "{text}");
     let pack_size = fs::metadata(&out).unwrap().len();
-    let mut cmd = vetdesk();
+    let mut cmd = vetdesk_command();
     cmd.arg("verify-pack").arg(&out);
     let (t_verify, (ok, text, verify_peak)) = timed(|| run_measuring_peak(cmd));
     assert!(ok && text.starts_with("OK: "), "{text}");

@@ -7,18 +7,15 @@
 // A failed step is a failed benchmark: panicking with the cause is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../tests/report_common/mod.rs"]
-mod report_common;
-
 use std::time::{Duration, Instant};
 
-use report_common::*;
 use vetdesk_export::report;
+use vetdesk_testkit::*;
 
 fn main() {
     let n: u32 =
         std::env::var("VETDESK_BENCH_PHOTOS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
-    let (_dir, store) = store();
+    let (_dir, store) = team_store();
     let case_id = open_case(&store, CANDIDATE, "ATS-BENCH", None, None);
     let base = photo(4000, 3000, 7, 90);
     let mut shas = Vec::new();

@@ -4,9 +4,7 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::cli::{Cli, init_team};
+use vetdesk_testkit::cli::{Cli, init_team};
 
 #[test]
 fn walkthrough_from_the_readme() {
@@ -71,7 +69,7 @@ fn walkthrough_from_the_readme() {
     cli.ok(Some("rita"), &["case", "assign", "1", "rita"]);
     cli.ok(Some("rita"), &["case", "status", "1", "in-review", "--reason", "starting"]);
     let image = cli.data().join("passport.png");
-    std::fs::write(&image, common::png_bytes(300, 200)).unwrap();
+    std::fs::write(&image, vetdesk_testkit::png(300, 200)).unwrap();
     let attached = cli.json(
         Some("rita"),
         &[
@@ -167,7 +165,7 @@ fn bad_input_exits_2_with_a_reason_and_changes_nothing() {
     assert!(err.contains("no Vetdesk database") && err.contains("vetdesk init"), "{err}");
     init_team(&cli);
     cli.ok(Some("rita"), &["candidate", "add", "--name", "Anna Eriksson"]);
-    let before = common::dump(&cli.data().join("vetdesk.db"));
+    let before = vetdesk_testkit::dump(&cli.data().join("vetdesk.db"));
 
     let bad_csv = cli.data().join("bad.csv");
     std::fs::write(&bad_csv, "external_id,full_name,applied_on\nX1,Good,2026-01-01\nX2,,2026-01-01\nX3,Bad Date,yesterday\n").unwrap();
@@ -246,7 +244,7 @@ fn bad_input_exits_2_with_a_reason_and_changes_nothing() {
     // Usage errors from argument parsing are exit code 2 too.
     cli.fails(None, &["case", "show"], 2);
     cli.fails(None, &["frobnicate"], 2);
-    assert_eq!(common::dump(&cli.data().join("vetdesk.db")), before);
+    assert_eq!(vetdesk_testkit::dump(&cli.data().join("vetdesk.db")), before);
 }
 
 #[test]

@@ -5,26 +5,12 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::cli::{Cli, init_team};
-use vetdesk_core::checks::mrz::check_digit;
+use vetdesk_testkit::cli::{Cli, init_team};
+use vetdesk_testkit::td3;
 
 /// A passport MRZ with correct check digits (ICAO Doc 9303 part 4), valid until 2031.
-fn td3(number: &str, name: &str) -> String {
-    let cd = |s: &str| check_digit(s).unwrap().to_string();
-    let line1 = format!("P<USA{name:<<39}");
-    let number = format!("{number:<<9}");
-    let personal = "<".repeat(14);
-    let body = format!(
-        "{number}{}USA910314{}F310501{}{personal}{}",
-        cd(&number),
-        cd("910314"),
-        cd("310501"),
-        cd(&personal)
-    );
-    let composite: String = [&body[0..10], &body[13..20], &body[21..43]].concat();
-    format!("{line1}\n{body}{}\n", cd(&composite))
+fn passport_mrz(number: &str) -> String {
+    td3(number, "Eriksson", "Anna Maria", "1991-03-14", "2031-05-01")
 }
 
 const SPECIMEN_TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<\n";
@@ -32,7 +18,7 @@ const SPECIMEN_TD1: &str = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<
 #[test]
 fn mrz_reads_files_and_stdin_without_a_data_directory() {
     let cli = Cli::new();
-    let good = cli.file("good.mrz", &td3("P1234567", "ERIKSSON<<ANNA<MARIA"));
+    let good = cli.file("good.mrz", &passport_mrz("P1234567"));
     let out = cli.ok(None, &["mrz", &good]);
     assert!(out.contains("result           valid") && out.contains("ERIKSSON"), "{out}");
     assert!(!cli.db().exists(), "reading an MRZ creates no database");
@@ -45,7 +31,7 @@ fn mrz_reads_files_and_stdin_without_a_data_directory() {
     assert!(json["fields"].as_array().unwrap().iter().any(|f| f["field"] == "birth_date"));
 
     // One changed character in a checked field fails, and the field is named.
-    let text = td3("P1234567", "ERIKSSON<<ANNA<MARIA").replace("P1234567<", "P1234568<");
+    let text = passport_mrz("P1234567").replace("P1234567<", "P1234568<");
     let bad = cli.file("bad.mrz", &text);
     let out = cli.run(None, &["mrz", &bad], None);
     assert_eq!(out.status.code(), Some(1));
@@ -108,7 +94,7 @@ fn a_case_recorded_from_the_command_line_shows_its_flags_and_links() {
             ],
         );
     }
-    let mrz = cli.file("p.mrz", &td3("P1234567", "ERIKSSON<<ANNA<MARIA"));
+    let mrz = cli.file("p.mrz", &passport_mrz("P1234567"));
     let out = cli.ok(
         Some("rita"),
         &[
@@ -247,10 +233,10 @@ fn a_case_recorded_from_the_command_line_shows_its_flags_and_links() {
         "--mismatch",
         "2026-10-13",
     ];
-    let before = common::dump(&cli.db());
+    let before = vetdesk_testkit::dump(&cli.db());
     let err = cli.fails_one_line(Some("rita"), &everify, None, 2);
     assert!(err.contains("offer-accepted (pending) and form-i9-complete (pending)"), "{err}");
-    assert_eq!(common::dump(&cli.db()), before);
+    assert_eq!(vetdesk_testkit::dump(&cli.db()), before);
     cli.ok(Some("rita"), &["check", "set", "1", "offer-accepted", "pass"]);
     cli.ok(Some("rita"), &["check", "set", "1", "form-i9-complete", "pass"]);
     let out = cli.ok(Some("rita"), &everify);
@@ -300,7 +286,7 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
     let bad_csv =
         cli.file("bad.csv", "cidr,category,label\n10.0.0.0/8,vpn,ok\n10.0.0.1/8,vpn,host bits\n");
     let bad_header = cli.file("header.csv", "network,kind\n10.0.0.0/8,vpn\n");
-    let before = common::dump(&cli.db());
+    let before = vetdesk_testkit::dump(&cli.db());
     fn doc<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         let mut args = vec![
             "doc",
@@ -455,10 +441,10 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
         assert!(err.contains(expected), "{args:?}: {err:?} should contain {expected:?}");
         assert!(!err.contains("4400123456"), "{err}");
     }
-    assert_eq!(common::dump(&cli.db()), before);
+    assert_eq!(vetdesk_testkit::dump(&cli.db()), before);
     // A reviewer may not change the indicator lists.
     let good = cli.file("good.csv", "cidr,category,label\n10.0.0.0/8,proxy,corp\n");
     let err = cli.fails_one_line(Some("rita"), &["iplist", "import", &good], None, 2);
     assert!(err.contains("rita (reviewer) may not import indicator lists"), "{err}");
-    assert_eq!(common::dump(&cli.db()), before);
+    assert_eq!(vetdesk_testkit::dump(&cli.db()), before);
 }

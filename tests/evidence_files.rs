@@ -19,6 +19,8 @@ use vetdesk_core::evidence::{
     DecodeLimits, EvidenceError, EvidenceFiles, FileCheck, Ingested, Limits, Sha256Hex,
     ThumbnailOutcome,
 };
+use vetdesk_testkit::images::{encode, gradient};
+use vetdesk_testkit::peak_rss_kib;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -67,19 +69,6 @@ fn tamper(path: &Path, f: impl FnOnce(&mut File)) {
     f(&mut file);
     drop(file);
     fs::set_permissions(path, fs::Permissions::from_mode(0o400)).unwrap();
-}
-
-fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, format).unwrap();
-    out.into_inner()
-}
-
-/// A photo-like test image: a gradient, so that JPEG has something to compress.
-fn gradient(w: u32, h: u32) -> DynamicImage {
-    DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
-        Rgb([(x * 255 / w.max(1)) as u8, (y * 255 / h.max(1)) as u8, 128])
-    }))
 }
 
 #[test]
@@ -668,12 +657,6 @@ fn report_images_are_downscaled_jpegs_and_thumbnails_rebuild() {
 
 const MEMORY_CHILD: &str = "VETDESK_EVIDENCE_MEMORY_CHILD";
 
-fn vm_hwm_kib() -> u64 {
-    let status = fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 /// Peak memory is per process, and tests share one: the measurement runs in a child process
 /// that runs only this test, with the data directory passed in the environment.
 #[test]
@@ -681,12 +664,12 @@ fn ingesting_1_gib_keeps_memory_flat() {
     if let Ok(dir) = std::env::var(MEMORY_CHILD) {
         let dir = PathBuf::from(dir);
         let files = EvidenceFiles::new(&dir.join("data"));
-        let before = vm_hwm_kib();
+        let before = peak_rss_kib();
         let mut last = (0, None);
         let got = files
             .ingest_path(&dir.join("big.bin"), &Limits::default(), &mut |d, t| last = (d, t))
             .unwrap();
-        let after = vm_hwm_kib();
+        let after = peak_rss_kib();
         assert_eq!(got.size, 1024 * MIB);
         assert_eq!(last, (1024 * MIB, Some(1024 * MIB)));
         println!("\nvmhwm_kib {before} {after}");

@@ -5,20 +5,19 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
+use vetdesk_testkit::vetdesk_command;
 
 const FILE_MB: usize = 48;
 const RUNS: usize = 24;
 
 fn vetdesk(data: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vetdesk"));
+    let mut cmd = vetdesk_command();
     cmd.env("VETDESK_DATA_DIR", data).env("VETDESK_USER", "rita").args(args);
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
     cmd

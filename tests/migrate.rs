@@ -4,11 +4,9 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::Path;
 
-use common::copy_dir;
+use vetdesk_testkit::copy_dir;
 
 use vetdesk_core::model::Chain;
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};

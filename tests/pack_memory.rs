@@ -3,18 +3,13 @@
 //! and their peak resident memory (VmHWM) is compared. The 5 GiB run is in `benches/pack.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
-use std::process::Command;
-
-use assert_cmd::cargo::CommandCargoExt;
-use report_common::*;
+use vetdesk_testkit::*;
 
 const LARGE: u64 = 320 * 1024 * 1024;
 
 /// A case with one evidence file of `size` bytes (a sparse file: zeros, read like any other).
 fn case_with_evidence(size: u64) -> Worked {
-    let (dir, store) = store();
+    let (dir, store) = team_store();
     let case_id = open_case(&store, CANDIDATE, "ATS-1", None, None);
     let path = dir.path().join("disk-image.bin");
     std::fs::File::create(&path).unwrap().set_len(size).unwrap();
@@ -35,7 +30,7 @@ fn case_with_evidence(size: u64) -> Worked {
 /// (peak KiB of `pack`, peak KiB of `verify-pack`, pack size)
 fn measure(w: &Worked) -> (u64, u64, u64) {
     let out = w.dir.path().join("pack.zip");
-    let mut pack = Command::cargo_bin("vetdesk").unwrap();
+    let mut pack = vetdesk_command();
     pack.arg("--data-dir")
         .arg(w.dir.path())
         .args(["--as", COMPLIANCE, "pack", &w.case_id.to_string(), "-o"])
@@ -44,7 +39,7 @@ fn measure(w: &Worked) -> (u64, u64, u64) {
     let (ok, text, pack_peak) = run_measuring_peak(pack);
     assert!(ok, "{text}");
     let pack_time = started.elapsed();
-    let mut verify = Command::cargo_bin("vetdesk").unwrap();
+    let mut verify = vetdesk_command();
     verify.arg("verify-pack").arg(&out);
     let started = std::time::Instant::now();
     let (ok, text, verify_peak) = run_measuring_peak(verify);

@@ -6,16 +6,13 @@
 //! refused before anything is read, with exit code 2.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-use report_common::*;
 use vetdesk_core::chain::{ChainRecord, record_hash};
 use vetdesk_export::pack::{self, PackCheck, PackError};
+use vetdesk_testkit::*;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
@@ -507,7 +504,7 @@ fn hostile_archives_are_refused_with_the_reason() {
 }
 
 fn vetdesk(tmp: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetdesk").unwrap();
+    let mut cmd = vetdesk_command();
     // No data directory: an auditor's machine. Temp files, if any were made, would land here.
     cmd.env_remove("VETDESK_DATA_DIR").env("TMPDIR", tmp).env("HOME", tmp);
     cmd

@@ -5,16 +5,14 @@
 // The helpers below are test code too: a panic in them is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-use image::{ImageEncoder, RgbImage};
 use vetdesk_core::model::Timestamp;
 use vetdesk_export::report::pdf::{
     BarChart, Block, Column, Cover, Document, Image, ImageGrid, Margins, Metadata, PageSize,
     PdfError, Series, Table, Text,
 };
+use vetdesk_testkit::{artifacts, card_jpeg, tool};
 
 const CHAIN_HEAD: &str = "4f1c0a5e9b7d2c3a8e6f1b0d9c7a5e3f2d1c0b9a8e7f6d5c4b3a29180716253e";
 const NAMES: [&str; 6] = [
@@ -36,45 +34,8 @@ const HEADINGS: [&str; 6] = [
 const AREAS: [&str; 6] =
     ["Identity", "Location", "Equipment", "Facilitators", "History", "Vendors"];
 
-fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artifacts/pdf-engine");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn created() -> Timestamp {
     "2026-11-24T09:30:00.000Z".parse().unwrap()
-}
-
-/// A deterministic picture: a gradient with a card-like block, `noise` adding texture
-/// (and bytes) to reach a target file size.
-fn jpeg(width: u32, height: u32, seed: u32, noise: u32, quality: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(width, height, |x, y| {
-        let card = x > width / 8 && x < width * 7 / 8 && y > height / 5 && y < height * 4 / 5;
-        let n = if noise == 0 {
-            0
-        } else {
-            (x.wrapping_mul(73_856_093)
-                ^ y.wrapping_mul(19_349_663)
-                ^ seed.wrapping_mul(83_492_791))
-                % noise
-        };
-        let base = if card {
-            [230, 226, 214]
-        } else {
-            [
-                (40 + seed * 50 % 180) as u8,
-                (90 + x * 120 / width) as u8,
-                (160 + y * 80 / height) as u8,
-            ]
-        };
-        image::Rgb(base.map(|c| (u32::from(c) + n).min(255) as u8))
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
 }
 
 fn hash_of(i: usize) -> String {
@@ -215,21 +176,11 @@ fn sample(created: Timestamp, images: &[Vec<u8>]) -> Document {
 }
 
 fn sample_images() -> Vec<Vec<u8>> {
-    vec![jpeg(640, 420, 1, 0, 85), jpeg(480, 300, 2, 0, 85), jpeg(400, 300, 3, 0, 85)]
-}
-
-fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} is needed (scripts/setup.sh installs it): {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    vec![
+        card_jpeg(640, 420, 1, 0, 85),
+        card_jpeg(480, 300, 2, 0, 85),
+        card_jpeg(400, 300, 3, 0, 85),
+    ]
 }
 
 fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
@@ -249,7 +200,7 @@ fn sample_report_reads_back_as_written() {
     );
     assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
     assert!(pdf.missing_glyphs.is_empty(), "{:?}", pdf.missing_glyphs);
-    let dir = artifacts();
+    let dir = artifacts("pdf-engine");
     let path = dir.join("sample.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let p = path.to_str().unwrap();
@@ -393,7 +344,7 @@ fn same_input_gives_the_same_bytes() {
 
 #[test]
 fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
-    let good = jpeg(64, 48, 1, 0, 80);
+    let good = card_jpeg(64, 48, 1, 0, 80);
     // (name, bytes, text the error must contain)
     let images: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.jpg", vec![], "start-of-image"),
@@ -459,7 +410,7 @@ fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
             "image from another document",
             Box::new(|d| {
                 let mut other = Document::new(PageSize::A4, Metadata::new("o", created()));
-                let img = jpeg(8, 8, 1, 0, 80);
+                let img = card_jpeg(8, 8, 1, 0, 80);
                 other.add_jpeg("a", img.clone()).unwrap();
                 let id = other.add_jpeg("b", img).unwrap();
                 d.image(Image::new(id));
@@ -498,7 +449,7 @@ fn bad_images_and_bad_blocks_are_errors_that_name_the_culprit() {
 
 #[test]
 fn odd_inputs_still_give_a_sound_pdf() {
-    let img = jpeg(30, 400, 5, 0, 80);
+    let img = card_jpeg(30, 400, 5, 0, 80);
     let mut doc = Document::new(
         PageSize::Custom { width: 300.0, height: 420.0 },
         Metadata::new("", created()),
@@ -546,7 +497,7 @@ fn odd_inputs_still_give_a_sound_pdf() {
     }
     let pdf = doc.render().unwrap();
     assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
-    let path = artifacts().join("odd.pdf");
+    let path = artifacts("pdf-engine").join("odd.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let check = tool("qpdf", &["--check", path.to_str().unwrap()]);
     assert!(check.contains("No syntax or stream encoding errors"), "{check}");
@@ -565,7 +516,7 @@ fn letter_pages_and_characters_the_fonts_lack() {
     // Six characters printed as U+FFFD and reported, none dropped silently.
     assert_eq!(pdf.missing_glyphs.values().sum::<usize>(), 6);
     assert_eq!(pdf.missing_glyphs.get(&'정'), Some(&1));
-    let path = artifacts().join("coverage.pdf");
+    let path = artifacts("pdf-engine").join("coverage.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let p = path.to_str().unwrap();
     assert!(tool("pdfinfo", &[p]).contains("612 x 792 pts (letter)"));
@@ -589,7 +540,7 @@ fn letter_pages_and_characters_the_fonts_lack() {
 #[test]
 fn hundred_images_time_and_size() {
     // Thumbnails of about 40 KB, as the evidence store makes them.
-    let images: Vec<Vec<u8>> = (0..100).map(|i| jpeg(420, 315, i, 72, 80)).collect();
+    let images: Vec<Vec<u8>> = (0..100).map(|i| card_jpeg(420, 315, i, 72, 80)).collect();
     let total: usize = images.iter().map(Vec::len).sum();
     let started = Instant::now();
     let mut doc = Document::new(PageSize::A4, Metadata::new("Hundred images", created()));
@@ -619,7 +570,7 @@ fn hundred_images_time_and_size() {
     );
     // The file is the images plus little more: nothing was re-encoded or inflated.
     assert!(pdf.bytes.len() > total && pdf.bytes.len() < total + 200 * 1024, "{}", pdf.bytes.len());
-    let path = artifacts().join("hundred-images.pdf");
+    let path = artifacts("pdf-engine").join("hundred-images.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
     let list = tool("pdfimages", &["-list", path.to_str().unwrap()]);
     assert_eq!(list.lines().skip(2).filter(|l| l.contains(" jpeg ")).count(), 100);

@@ -4,16 +4,14 @@
 //! as JPEG. Pages are rendered into `target/artifacts/reports/` to be looked at.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use report_common::*;
 use rusqlite::Connection;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{Chain, ItemResult};
 use vetdesk_export::report::{self, CaseData, ReportError, ReportOptions, Stage};
+use vetdesk_testkit::*;
 
 #[test]
 fn report_reads_back_as_an_auditor_would() {

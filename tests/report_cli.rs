@@ -3,16 +3,13 @@
 //! made them (--as / VETDESK_USER).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-use report_common::*;
+use vetdesk_testkit::*;
 
 fn vetdesk(data: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("vetdesk").unwrap();
+    let mut cmd = vetdesk_command();
     cmd.arg("--data-dir").arg(data).env_remove("VETDESK_USER");
     cmd
 }
@@ -133,7 +130,7 @@ fn report_and_pack_commands() {
     let (code, stdout, stderr) = run(cmd);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("5 evidence files"), "{stdout}");
-    let mut cmd = Command::cargo_bin("vetdesk").unwrap();
+    let mut cmd = vetdesk_command();
     cmd.arg("verify-pack").arg(&zip).env("VETDESK_DATA_DIR", out.path().join("no-such-dir"));
     let (code, stdout, stderr) = run(cmd);
     assert_eq!(code, 0, "{stdout}{stderr}");

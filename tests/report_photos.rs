@@ -3,16 +3,14 @@
 //! generated and attached as 100 byte-variants (each its own file and hash).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
 use std::time::Instant;
 
-use report_common::*;
 use vetdesk_export::report;
+use vetdesk_testkit::*;
 
 #[test]
 fn hundred_twelve_megapixel_photos_give_a_small_report() {
-    let (_dir, store) = store();
+    let (_dir, store) = team_store();
     let case_id = open_case(&store, CANDIDATE, "ATS-100", None, None);
     let started = Instant::now();
     let base = photo(4000, 3000, 7, 90);

@@ -3,13 +3,11 @@
 //! `pdftotext`) and exports as CSV. The chart is vector graphics: the PDF holds no image.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod report_common;
-
-use report_common::*;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Timestamp};
 use vetdesk_core::verification::{EVerifyFields, EVerifyStatus, MismatchAgency};
 use vetdesk_export::report::{self, PortfolioOptions};
+use vetdesk_testkit::*;
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -33,7 +31,7 @@ const FORMULA_NAME: &str = "=cmd|' /C calc'!A0";
 
 /// Eight cases, six of them opened in August–October 2026.
 fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
-    let (dir, store) = store();
+    let (dir, store) = team_store();
     let acme = vendor(&store, "Acme Staffing", Some("2025-06-30"));
     let nordic = vendor(&store, "Nordic Talent", Some("2026-05-01"));
     let shadow = vendor(&store, "Shadow Contractors", None);

@@ -8,16 +8,12 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use common::*;
 use rusqlite::Connection;
 use vetdesk_core::Store;
 use vetdesk_core::change::Change;
-use vetdesk_core::checks::mrz::check_digit;
 use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Timestamp,
 };
@@ -27,6 +23,7 @@ use vetdesk_core::verification::{
     InterviewFields, IpContext, LinkKind, LinkRole, MismatchAgency, ObservedIpFields, PaymentInput,
     ReachableHours, ReferenceFields,
 };
+use vetdesk_testkit::*;
 
 fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -34,24 +31,6 @@ fn day(text: &str) -> NaiveDate {
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
-}
-
-/// A passport MRZ (TD3) with correct check digits, built by ICAO Doc 9303 part 4.
-fn td3(number: &str, surname: &str, given: &str, birth: &str, expiry: &str) -> String {
-    let cd = |s: &str| check_digit(s).unwrap().to_string();
-    let name = format!("{}<<{}", surname.to_uppercase(), given.to_uppercase().replace(' ', "<"));
-    let line1 = format!("P<USA{name:<<39}");
-    let number = format!("{number:<<9}");
-    let personal = "<".repeat(14);
-    let body = format!(
-        "{number}{}USA{birth}{}F{expiry}{}{personal}{}",
-        cd(&number),
-        cd(birth),
-        cd(expiry),
-        cd(&personal)
-    );
-    let composite: String = [&body[0..10], &body[13..20], &body[21..43]].concat();
-    format!("{line1}\n{body}{}", cd(&composite))
 }
 
 /// What a scripted candidate looks like; `clean(n)` is a candidate nothing should be said
@@ -152,7 +131,7 @@ fn clean(n: u32) -> Script {
                 holder_name: name.clone(),
                 birth_date: Some(day("1991-03-14")),
                 expiry_date: Some(day("2031-05-01")),
-                mrz: Some(td3(&passport, &surname, &given, "910314", "310501")),
+                mrz: Some(td3(&passport, &surname, &given, "1991-03-14", "2031-05-01")),
                 front_evidence: None,
                 back_evidence: None,
                 note: None,
@@ -236,7 +215,7 @@ fn scripts() -> Vec<Script> {
     // 11's passport expired.
     let p = &mut all[s(11)].documents[0];
     p.expiry_date = Some(day("2026-02-28"));
-    p.mrz = Some(td3("P0000011", "Lund", "Kira", "910314", "260228"));
+    p.mrz = Some(td3("P0000011", "Lund", "Kira", "1991-03-14", "2026-02-28"));
     all[s(11)].expected = vec!["document.expired", "document.fewer_than_two"];
     // 12's MRZ has a wrong document-number check digit.
     let z = all[s(12)].documents[0].mrz.clone().unwrap();
@@ -515,8 +494,7 @@ fn record(store: &Store, script: &Script) -> (i64, i64) {
 }
 
 fn world() -> World {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     setup_lists(&store);
     let mut ids = BTreeMap::new();
     for script in scripts() {
@@ -715,8 +693,7 @@ fn flags_follow_the_data_under_them_and_every_raise_and_clear_is_recorded() {
 
 #[test]
 fn deadlines_come_due_with_time_and_a_refresh_records_them() {
-    let (_dir, store) = store();
-    add_users(&store);
+    let (_dir, store) = team_store();
     let script = clean(1);
     let (_, case) = record(&store, &script);
     pass(&store, case, "offer-accepted");
@@ -758,8 +735,7 @@ fn deadlines_come_due_with_time_and_a_refresh_records_them() {
 
 #[test]
 fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result() {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     let mut script = clean(1);
     script.everify = None;
     let (_, case) = record(&store, &script);
@@ -845,8 +821,7 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
         .unwrap();
     reject(&store).unwrap();
     // … and so, on a tentative result, does another failed check.
-    let (_dir2, other) = common::store();
-    add_users(&other);
+    let (_dir2, other) = team_store();
     let (_, case2) = record(&other, &clean(2));
     pass(&other, case2, "offer-accepted");
     pass(&other, case2, "form-i9-complete");
@@ -879,8 +854,7 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
 
 #[test]
 fn bad_records_are_refused_with_a_reason_and_change_nothing() {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     let (_, case) = record(&store, &clean(1));
     let db = dir.path().join("vetdesk.db");
     let before = dump(&db);
@@ -1033,8 +1007,7 @@ fn bad_records_are_refused_with_a_reason_and_change_nothing() {
 
 #[test]
 fn bank_numbers_are_stored_only_masked_and_keyed() {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     let (_, case) = record(&store, &clean(1));
     pass(&store, case, "offer-accepted");
     let input = PaymentInput {
@@ -1114,8 +1087,7 @@ fn the_derived_link_index_is_not_compared_by_verify() {
 
 #[test]
 fn a_schema_1_database_gets_its_link_index_on_upgrade() {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     // Candidates without cases: nothing of schema 2 is written for them.
     let a = clean(1).fields;
     let b = CandidateFields { phones: a.phones.clone(), ..clean(2).fields };
@@ -1183,8 +1155,7 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
 #[test]
 fn refused_cli_like_inputs_do_not_touch_other_cases() {
     // Recording on a closed case is refused like any other change to it.
-    let (_dir, store) = store();
-    add_users(&store);
+    let (_dir, store) = team_store();
     let (_, case) = record(&store, &clean(3));
     for (status, decision) in
         [(CaseStatus::Decided, Some(Decision::Cleared)), (CaseStatus::Closed, None)]

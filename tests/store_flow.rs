@@ -4,13 +4,11 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
 use vetdesk_core::change::Change;
 use vetdesk_core::import::parse_candidates_csv;
 use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role};
 use vetdesk_core::store::{CaseFilter, CaseSort, StoreError};
+use vetdesk_testkit::*;
 
 fn record(
     store: &vetdesk_core::Store,
@@ -36,8 +34,7 @@ fn record(
 
 #[test]
 fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
-    let (dir, store) = store();
-    add_users(&store);
+    let (dir, store) = team_store();
     store
         .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
         .unwrap();
@@ -79,7 +76,7 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
 
     // Evidence: a real PNG with a thumbnail, linked to the item it supports.
     let scan = dir.path().join("passport-scan.png");
-    std::fs::write(&scan, png_bytes(800, 600)).unwrap();
+    std::fs::write(&scan, png(800, 600)).unwrap();
     let attached = store
         .attach_file(
             REVIEWER,
@@ -218,7 +215,7 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
 
 #[test]
 fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
-    let (_dir, store) = store();
+    let (_dir, store) = empty_store();
     let err = store
         .apply(
             "bob",
@@ -243,7 +240,7 @@ fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("no users yet"), "{err}");
-    add_users(&store);
+    add_team(&store);
 
     let cases: Vec<(&str, Change, &str)> = vec![
         (
@@ -554,7 +551,7 @@ fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
     let (dir, store, case_id) = populated();
     let a = dir.path().join("a.png");
     let b = dir.path().join("copy-of-a.png");
-    std::fs::write(&a, png_bytes(64, 64)).unwrap();
+    std::fs::write(&a, png(64, 64)).unwrap();
     std::fs::copy(&a, &b).unwrap();
     let first = store.attach_file(REVIEWER, case_id, &a, None, None, &mut |_, _| {}).unwrap();
     let second = store.attach_file(REVIEWER, case_id, &b, None, None, &mut |_, _| {}).unwrap();
@@ -582,7 +579,7 @@ fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
 
 #[test]
 fn a_database_from_a_newer_version_is_refused_and_left_alone() {
-    let (dir, store) = store();
+    let (dir, store) = empty_store();
     drop(store);
     let db = dir.path().join("vetdesk.db");
     rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", 99).unwrap();

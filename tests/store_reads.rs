@@ -5,12 +5,10 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{CaseStatus, Decision, ItemResult};
 use vetdesk_core::store::StoreError;
+use vetdesk_testkit::*;
 
 fn set_status(
     store: &vetdesk_core::Store,
@@ -164,7 +162,7 @@ fn audit_last_id_is_where_polling_for_new_changes_starts() {
     assert_eq!(new[0].id, store.audit_last_id().unwrap());
     assert_eq!(new[0].change["type"], "add_note");
 
-    let (_dir, empty) = common::store();
+    let (_dir, empty) = empty_store();
     assert_eq!(empty.audit_last_id().unwrap(), 0);
 }
 

@@ -5,21 +5,19 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
 use rusqlite::Connection;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{CaseStatus, ItemResult};
 use vetdesk_core::store::{ProblemKind, VerifyReport};
+use vetdesk_testkit::*;
 
 /// A store with a case that has a few records, a note and an evidence file.
 fn fixture() -> (tempfile::TempDir, vetdesk_core::Store, i64) {
     let (dir, store, case_id) = populated();
     let file = dir.path().join("scan.png");
-    std::fs::write(&file, png_bytes(40, 30)).unwrap();
+    std::fs::write(&file, png(40, 30)).unwrap();
     store
         .attach_file(REVIEWER, case_id, &file, None, Some("front of ID".into()), &mut |_, _| {})
         .unwrap();

@@ -1,7 +1,8 @@
-//! Fills a data directory with a realistic queue for the UI benchmark (`make bench-ui`): four
-//! users, a few vendors, N candidates imported from a generated CSV file through the core's
-//! importer (one case each), and then a spread of assignees, priorities, due dates, statuses
-//! and checklist results, all applied through the store like any other change.
+//! Fills a data directory with a realistic queue for the UI benchmark (`make bench-ui`): the
+//! four users of the test fixtures, a few vendors, N candidates imported from a generated CSV
+//! file through the core's importer (one case each), and then a spread of assignees,
+//! priorities, due dates, statuses and checklist results, all applied through the store like
+//! any other change.
 //!
 //! Usage: `cargo run -p vetdesk-app --example seed_cases -- DATA_DIR [COUNT]`
 
@@ -11,7 +12,7 @@ use std::time::Instant;
 
 use vetdesk_core::change::Change;
 use vetdesk_core::import::parse_candidates_csv;
-use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Priority, Role, VendorFields};
+use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Priority, VendorFields};
 use vetdesk_core::store::{Clock, DataDir, OpenMode};
 use vetdesk_core::{Store, StoreError};
 
@@ -75,21 +76,8 @@ fn main() -> ExitCode {
 fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
     let started = Instant::now();
     let store = Store::open(DataDir::new(dir), OpenMode::CreateIfMissing, Clock::system())?;
-    let user = |name: &str, display: &str, role| Change::AddUser {
-        id: None,
-        name: name.into(),
-        display_name: display.into(),
-        role,
-    };
-    store.apply("ada", user("ada", "Ada Admin", Role::Admin))?;
-    store.apply_all(
-        "ada",
-        vec![
-            user("rita", "Rita Reviewer", Role::Reviewer),
-            user("ivan", "Ivan Investigator", Role::Investigator),
-            user("cora", "Cora Compliance", Role::Compliance),
-        ],
-    )?;
+    // The four users every test and walk-through knows (ada, rita, ivan, cora).
+    vetdesk_testkit::add_team(&store);
     let vendors = VENDORS
         .iter()
         .map(|name| Change::AddVendor {

@@ -1,332 +1,59 @@
 //! The `vetdesk` command line: every store operation, for scripting and for people who prefer
 //! a terminal. Read commands print a table or, with `--json`, the value itself. Exit codes:
 //! 0 done, 1 a check failed (e.g. `verify` found tampering), 2 bad input or usage.
+//!
+//! Imports point one way: `args` (what clap parses) and `context` (store, actor, output,
+//! errors) know nothing of the rest; `render` makes text from core values; the runners
+//! (`cases`, `verification`, `reports`) use those three; this file dispatches to the runners.
 
-mod commands;
+mod args;
+mod cases;
+mod context;
 mod render;
 mod reports;
 mod verification;
 
-use std::path::PathBuf;
+pub use args::Cli;
+pub use context::EXIT_BAD_INPUT;
 
-use clap::{Args, Parser, Subcommand};
+use args::{Command, VerificationCommand};
+use context::{Ctx, Result};
+use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 
-pub use commands::run;
-pub use reports::{PackArgs, PortfolioArgs, ReportArgs, VerifyPackArgs};
-
-/// Exit code when a check ran and failed.
-pub const EXIT_CHECK_FAILED: u8 = 1;
-/// Exit code for bad input, usage errors and anything refused.
-pub const EXIT_BAD_INPUT: u8 = 2;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "vetdesk",
-    version,
-    about = "Vet remote IT-worker candidates: cases, checklists, evidence and a tamper-evident audit trail",
-    after_help = "Data lives in --data-dir, else $VETDESK_DATA_DIR, else the platform data directory \
-                  (~/.local/share/vetdesk on Linux). The acting user comes from --as or $VETDESK_USER."
-)]
-pub struct Cli {
-    /// Data directory holding the database and evidence files.
-    #[arg(long, global = true, env = "VETDESK_DATA_DIR", value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// The local user the command acts as (recorded in the audit trail).
-    #[arg(long = "as", global = true, env = "VETDESK_USER", value_name = "USER")]
-    pub actor: Option<String>,
-    /// Print JSON instead of text.
-    #[arg(long, global = true)]
-    pub json: bool,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-// Parsed once per run; the size of the larger variants does not matter.
-#[allow(clippy::large_enum_variant)]
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Create the data directory and database (safe to run again).
-    Init,
-    /// Local users and their roles.
-    #[command(subcommand)]
-    User(UserCommand),
-    /// Staffing vendors.
-    #[command(subcommand)]
-    Vendor(VendorCommand),
-    /// Candidates.
-    #[command(subcommand)]
-    Candidate(CandidateCommand),
-    /// Cases: the queue, one case, status changes.
-    #[command(subcommand)]
-    Case(CaseCommand),
-    /// The checklist of a case.
-    #[command(subcommand)]
-    Check(CheckCommand),
-    /// Evidence files.
-    #[command(subcommand)]
-    Evidence(EvidenceCommand),
-    /// Notes on a case.
-    #[command(subcommand)]
-    Note(NoteCommand),
-    /// The audit trail.
-    #[command(subcommand)]
-    Audit(AuditCommand),
-    /// Full-text search over candidates, notes and evidence descriptions.
-    Search {
-        /// Words to look for (all must match; the last also as a prefix).
-        query: Vec<String>,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-    },
-    /// Recompute every audit chain, replay the log against the tables, re-hash every evidence
-    /// file. Exits 1 and names each problem if anything does not match.
-    Verify,
-    /// Write the case report (PDF) of a case.
-    Report(ReportArgs),
-    /// Write the audit pack (ZIP) of a case: report, case data, audit chain, evidence, manifest.
-    Pack(PackArgs),
-    /// Check an audit pack without unpacking it (needs no data directory). Exits 1 and names
-    /// each mismatch; exits 2 when the archive is unreadable or refused as unsafe.
-    VerifyPack(VerifyPackArgs),
-    /// Write the compliance portfolio report (PDF, and CSV with --csv) of cases opened in a period.
-    Portfolio(PortfolioArgs),
-    #[command(flatten)]
-    Verification(verification::VerificationCommand),
-}
-
-#[derive(Subcommand, Debug)]
-pub enum UserCommand {
-    /// Add a local user. The first user of a data directory must be an admin and needs no --as.
-    Add {
-        name: String,
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        display_name: Option<String>,
-    },
-    List,
-    /// Change a user's role (admins only).
-    SetRole {
-        name: String,
-        role: String,
-    },
-    /// Deactivate a user (admins only); their past actions stay in the trail.
-    Deactivate {
-        name: String,
-    },
-    /// Reactivate a user (admins only).
-    Activate {
-        name: String,
-    },
-}
-
-#[derive(Args, Debug)]
-pub struct VendorArgs {
-    /// Contact person, email, phone.
-    #[arg(long, default_value = "")]
-    pub contact: String,
-    /// The vendor attests it verifies identity to our standard.
-    #[arg(long)]
-    pub attested: bool,
-    #[arg(long)]
-    pub attestation_note: Option<String>,
-    /// Date of the last audit of the vendor's hiring practices (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub last_audit: Option<String>,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum VendorCommand {
-    /// Add a vendor (compliance or admin).
-    Add {
-        name: String,
-        #[command(flatten)]
-        args: VendorArgs,
-    },
-    List,
-}
-
-#[derive(Args, Debug)]
-pub struct CandidateArgs {
-    /// Full legal name.
-    #[arg(long)]
-    pub name: String,
-    /// Other names used (repeatable).
-    #[arg(long = "other-name")]
-    pub other_names: Vec<String>,
-    #[arg(long = "email")]
-    pub emails: Vec<String>,
-    #[arg(long = "phone")]
-    pub phones: Vec<String>,
-    #[arg(long)]
-    pub home_address: Option<String>,
-    /// Where equipment is to be shipped.
-    #[arg(long)]
-    pub shipping_address: Option<String>,
-    /// Where the candidate says they are.
-    #[arg(long = "location")]
-    pub claimed_location: Option<String>,
-    /// IANA time zone, e.g. America/Chicago.
-    #[arg(long)]
-    pub time_zone: Option<String>,
-    /// The role applied for.
-    #[arg(long)]
-    pub role: Option<String>,
-    /// Vendor name or id.
-    #[arg(long)]
-    pub vendor: Option<String>,
-    /// Id in the applicant-tracking system.
-    #[arg(long)]
-    pub external_id: Option<String>,
-    #[arg(long, value_name = "DATE")]
-    pub applied_on: Option<String>,
-    /// IP address the application came from.
-    #[arg(long = "ip")]
-    pub application_ip: Option<String>,
-}
-
-#[allow(clippy::large_enum_variant)]
-#[derive(Subcommand, Debug)]
-pub enum CandidateCommand {
-    /// Add a candidate and open a pre-hire case for them.
-    Add {
-        #[command(flatten)]
-        args: CandidateArgs,
-        /// Do not open a case.
-        #[arg(long)]
-        no_case: bool,
-        #[arg(long)]
-        assignee: Option<String>,
-        #[arg(long, default_value = "normal")]
-        priority: String,
-    },
-    /// Import candidates from a CSV file (all rows or none; external_id is the key).
-    Import {
-        file: PathBuf,
-        /// Do not open pre-hire cases for new candidates.
-        #[arg(long)]
-        no_cases: bool,
-    },
-    List,
-    Show {
-        id: i64,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CaseCommand {
-    /// Open a case for a candidate.
-    Open {
-        candidate: i64,
-        /// pre_hire, reverification or investigation.
-        #[arg(long, default_value = "pre_hire")]
-        kind: String,
-        #[arg(long)]
-        assignee: Option<String>,
-        #[arg(long, default_value = "normal")]
-        priority: String,
-        #[arg(long, value_name = "DATE")]
-        due: Option<String>,
-    },
-    /// The queue.
-    List {
-        #[arg(long)]
-        status: Option<String>,
-        #[arg(long)]
-        assignee: Option<String>,
-        /// Vendor name or id.
-        #[arg(long)]
-        vendor: Option<String>,
-        /// Only cases past their due date and not decided.
-        #[arg(long)]
-        overdue: bool,
-        /// id, opened, updated, priority, status, candidate or due.
-        #[arg(long, default_value = "id")]
-        sort: String,
-        #[arg(long)]
-        desc: bool,
-        #[arg(long)]
-        limit: Option<u32>,
-    },
-    Show {
-        id: i64,
-    },
-    /// Move a case: open, in-review, escalated, cleared, rejected, referred, closed.
-    Status {
-        id: i64,
-        new: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Assign a case to a user (or --none).
-    Assign {
-        id: i64,
-        user: Option<String>,
-        #[arg(long, conflicts_with = "user")]
-        none: bool,
-    },
-    Priority {
-        id: i64,
-        priority: String,
-    },
-    /// Set (or with --none clear) the date the case should be decided by.
-    Due {
-        id: i64,
-        date: Option<String>,
-        #[arg(long, conflicts_with = "date")]
-        none: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum CheckCommand {
-    /// The checklist of a case with its results.
-    List { id: i64 },
-    /// Record a result: pass, fail, not-applicable, waived (needs --note) or pending.
-    Set {
-        id: i64,
-        item: String,
-        result: String,
-        #[arg(long)]
-        note: Option<String>,
-        /// Evidence id this result rests on (repeatable).
-        #[arg(long = "evidence", value_name = "EVID")]
-        evidence: Vec<i64>,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum EvidenceCommand {
-    /// Store a file as evidence of a case.
-    Add {
-        id: i64,
-        file: PathBuf,
-        /// Checklist item the file supports.
-        #[arg(long)]
-        item: Option<String>,
-        #[arg(long)]
-        description: Option<String>,
-    },
-    /// The evidence of a case.
-    List { id: i64 },
-    /// Copy an evidence file out, checking its hash on the way.
-    Export {
-        evid: i64,
-        dest: PathBuf,
-        /// Replace DEST if it exists.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum NoteCommand {
-    Add { id: i64, text: String },
-    List { id: i64 },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AuditCommand {
-    /// The audit trail of a case (or `global` for users, vendors and candidates).
-    Show { id: String },
+/// Runs a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    // An auditor checks a pack on any machine: no data directory needed.
+    if let Command::VerifyPack(args) = cli.command {
+        return reports::verify_pack(cli.json, args);
+    }
+    // Reading an MRZ needs no data directory.
+    if let Command::Verification(VerificationCommand::Mrz { file }) = &cli.command {
+        return verification::mrz(file, cli.json);
+    }
+    let dir = DataDir::resolve(cli.data_dir.as_deref())?;
+    let mode = match cli.command {
+        Command::Init => OpenMode::CreateIfMissing,
+        _ => OpenMode::MustExist,
+    };
+    let store = Store::open(dir, mode, Clock::system())?;
+    let ctx = Ctx::new(store, cli.actor, cli.json);
+    match cli.command {
+        Command::Init => cases::init(&ctx),
+        Command::User(c) => cases::user(&ctx, c),
+        Command::Vendor(c) => cases::vendor(&ctx, c),
+        Command::Candidate(c) => cases::candidate(&ctx, c),
+        Command::Case(c) => cases::case(&ctx, c),
+        Command::Check(c) => cases::check(&ctx, c),
+        Command::Evidence(c) => cases::evidence(&ctx, c),
+        Command::Note(c) => cases::note(&ctx, c),
+        Command::Audit(c) => cases::audit(&ctx, c),
+        Command::Search { query, limit } => cases::search(&ctx, &query.join(" "), limit),
+        Command::Verify => cases::verify(&ctx),
+        Command::Report(a) => reports::report(&ctx, a),
+        Command::Pack(a) => reports::pack(&ctx, a),
+        Command::Portfolio(a) => reports::portfolio(&ctx, a),
+        // Handled above, before a store is opened.
+        Command::VerifyPack(_) => Ok(EXIT_BAD_INPUT),
+        Command::Verification(c) => verification::run(&ctx, c),
+    }
 }

@@ -174,10 +174,10 @@ pub fn parse_candidates_csv(input: impl Read) -> Result<ImportFile, ImportError>
             },
         };
         let ip_address = optional(cell("ip_address"));
-        if let Some(ip) = &ip_address {
-            if ip.parse::<std::net::IpAddr>().is_err() {
-                problems.push(format!("ip_address {ip:?} is not an IPv4 or IPv6 address"));
-            }
+        if let Some(ip) = &ip_address
+            && ip.parse::<std::net::IpAddr>().is_err()
+        {
+            problems.push(format!("ip_address {ip:?} is not an IPv4 or IPv6 address"));
         }
         if !problems.is_empty() {
             errors.push(RowError { line, message: problems.join("; ") });

@@ -9,6 +9,7 @@ pub mod error;
 pub mod evidence;
 pub mod import;
 pub mod model;
+pub mod source;
 pub mod store;
 pub mod template;
 pub mod verification;

@@ -7,9 +7,9 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::checks::Source;
 use crate::model::text_enum;
 use crate::model::{CandidateId, CaseId, CaseStatus, EvidenceId, Timestamp, VendorId};
+use crate::source::Source;
 
 pub type DocumentId = i64;
 pub type InterviewId = i64;

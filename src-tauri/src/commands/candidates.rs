@@ -64,21 +64,14 @@ pub fn add(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk_core::model::{CaseKind, Priority, Role};
+    use vetdesk_core::model::{CaseKind, Priority};
 
     /// One bad value per field, through the real store: the refusal must name that field.
     #[test]
     fn refusals_of_the_store_are_pinned_to_the_field_they_are_about() {
         let (_dir, store) = vetdesk_core::Store::open_temp().unwrap();
-        let add_user = |name: &str, role| Change::AddUser {
-            id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
-        };
-        store.apply("ada", add_user("ada", Role::Admin)).unwrap();
-        store.apply("ada", add_user("gone", Role::Reviewer)).unwrap();
-        store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
+        vetdesk_testkit::add_team(&store);
+        vetdesk_testkit::add_inactive_user(&store, "gone");
         let taken = CandidateFields {
             legal_name: "First".into(),
             external_id: Some("ATS-1".into()),

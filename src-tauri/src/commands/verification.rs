@@ -156,10 +156,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::commands::changes::record;
     use chrono::NaiveDate;
-    use vetdesk_core::model::{
-        CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp, VendorId,
-    };
-    use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode};
+    use vetdesk_core::model::{ItemResult, VendorId};
     use vetdesk_core::verification::{
         AuditOutcome, DocumentFields, DocumentId, DocumentKind, EVerifyFields, EVerifyId,
         EVerifyStatus, IdMatch, InterviewFields, IpContext, ObservedIpFields, ReachableHours,
@@ -291,28 +288,10 @@ pub(crate) mod tests {
         record(store, &r.actor, change)
     }
 
-    /// A store at 2026-11-02 09:00 UTC with an admin, a reviewer and one candidate's case.
+    /// A store at 2026-11-02 09:00 UTC with the four users and one candidate's case.
     pub(crate) fn fixture() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let at: Timestamp = "2026-11-02T09:00:00.000Z".parse().unwrap();
-        let store =
-            Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(at))
-                .unwrap();
-        for (name, role) in [("ada", Role::Admin), ("rita", Role::Reviewer)] {
-            let change =
-                Change::AddUser { id: None, name: name.into(), display_name: name.into(), role };
-            store.apply("ada", change).unwrap();
-        }
-        let fields =
-            CandidateFields { legal_name: "Anna Maria Eriksson".into(), ..Default::default() };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        let (dir, store) = vetdesk_testkit::team_store();
+        let case_id = vetdesk_testkit::case_for(&store, "Anna Maria Eriksson");
         Fixture { dir, store, case_id }
     }
 

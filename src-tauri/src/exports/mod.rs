@@ -271,9 +271,6 @@ fn check_actor(store: &Store, actor: &str) -> Result<(), AppError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use vetdesk_core::change::Change;
-    use vetdesk_core::model::{CaseKind, Priority, Role};
-    use vetdesk_core::store::NewCase;
 
     pub(crate) use super::folder::tests::names;
 
@@ -291,28 +288,9 @@ pub(crate) mod tests {
     /// temp folder; "Save as…" answers `chosen` (relative to that folder).
     pub(crate) fn fixture(chosen: Option<&'static str>) -> Fixture {
         let (data, store) = Store::open_temp().unwrap();
-        let add = |name: &str, role| Change::AddUser {
-            id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
-        };
-        store.apply("ada", add("ada", Role::Admin)).unwrap();
-        store.apply("ada", add("rita", Role::Reviewer)).unwrap();
-        store.apply("ada", add("gone", Role::Reviewer)).unwrap();
-        store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
-        let fields = vetdesk_core::model::CandidateFields {
-            legal_name: "Zoë Ünal-Петрова".into(),
-            ..Default::default()
-        };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        vetdesk_testkit::add_team(&store);
+        vetdesk_testkit::add_inactive_user(&store, "gone");
+        let case_id = vetdesk_testkit::case_for(&store, "Zoë Ünal-Петрова");
         let store = Arc::new(store);
         let out = tempfile::tempdir().unwrap();
         let folder = FolderChoice { preferred: out.path().join("exports"), fallback: None };

@@ -267,9 +267,7 @@ fn check_chunk(offset: u64, at: u64, len: usize, declared: u64) -> Result<(), Ap
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use vetdesk_core::change::Change;
-    use vetdesk_core::model::{CaseId, CaseKind, Priority, Role};
-    use vetdesk_core::store::NewCase;
+    use vetdesk_core::model::CaseId;
 
     pub(crate) const ICON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/icons/icon.png");
 
@@ -283,26 +281,8 @@ pub(crate) mod tests {
 
     pub(crate) fn fixture() -> Fixture {
         let (dir, store) = Store::open_temp().unwrap();
-        let add = |name: &str, role| Change::AddUser {
-            id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
-        };
-        store.apply("ada", add("ada", Role::Admin)).unwrap();
-        store.apply("ada", add("rita", Role::Reviewer)).unwrap();
-        let fields = vetdesk_core::model::CandidateFields {
-            legal_name: "Anna Maria Eriksson".into(),
-            ..Default::default()
-        };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("rita", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        vetdesk_testkit::add_team(&store);
+        let case_id = vetdesk_testkit::case_for(&store, "Anna Maria Eriksson");
         let store = Arc::new(store);
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = events.clone();

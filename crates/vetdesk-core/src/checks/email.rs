@@ -295,13 +295,12 @@ pub fn normalize(input: &str) -> Result<NormalizedEmail, EmailError> {
     let plus_tags = GMAIL.contains(&domain.as_str())
         || MICROSOFT.contains(&domain.as_str())
         || PROTON.contains(&domain.as_str());
-    if plus_tags {
-        if let Some((base, tag)) = key_local.split_once('+') {
-            if !base.is_empty() {
-                key_rules.push(KeyRule::PlusTag { tag: tag.to_string() });
-                key_local = base.to_string();
-            }
-        }
+    if plus_tags
+        && let Some((base, tag)) = key_local.split_once('+')
+        && !base.is_empty()
+    {
+        key_rules.push(KeyRule::PlusTag { tag: tag.to_string() });
+        key_local = base.to_string();
     }
     if GMAIL.contains(&domain.as_str()) {
         if domain == "googlemail.com" {

@@ -1,6 +1,7 @@
-//! Verification checks: pure functions that take values and return findings (DESIGN.md,
-//! principle 6). Nothing here touches the database, the file system or the clock; callers pass
-//! `today` and readers in, so every check is repeatable and tested on its own.
+//! Verification checks: pure functions that take values and return findings
+//! (docs/architecture.md, "Layers"). Nothing here touches the database, the file system or the
+//! clock; callers pass `today` and readers in, so every check is repeatable and tested on its
+//! own.
 //!
 //! Every result names the public source its rule follows ([`Source`]), so that a finding in a
 //! report can be traced to the standard behind it:
@@ -15,12 +16,12 @@
 //! | [`email`] | email addresses, comparison keys, free-mail domains | RFC 5321, RFC 5322 |
 //! | [`names`] | person names across documents | ICAO Doc 9303 part 3 (transliteration) |
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use crate::source::Source;
 
 pub mod address;
 pub mod email;
@@ -30,33 +31,6 @@ pub mod mrz;
 pub mod names;
 pub mod phone;
 pub mod workdays;
-
-/// The public document a check follows, precise enough for a reader to look the rule up.
-///
-/// The texts are `Cow` so that the built-in sources are constants and a finding read back from
-/// JSON (a stored report) deserialises into the same type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[ts(rename = "CheckSource")]
-pub struct Source {
-    /// The document, e.g. "ICAO Doc 9303, 8th edition (2021)".
-    #[ts(type = "string")]
-    pub document: Cow<'static, str>,
-    /// The part, section or appendix within it, e.g. "Part 3, 4.9 check digits".
-    #[ts(type = "string")]
-    pub section: Cow<'static, str>,
-}
-
-impl Source {
-    pub const fn new(document: &'static str, section: &'static str) -> Self {
-        Source { document: Cow::Borrowed(document), section: Cow::Borrowed(section) }
-    }
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, {}", self.document, self.section)
-    }
-}
 
 /// How a finding came out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

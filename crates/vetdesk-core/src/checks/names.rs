@@ -373,14 +373,14 @@ fn compare_names(left: &str, right: &str) -> NameMatch {
     let (ca, cb) = (a.canonical(), b.canonical());
 
     // Same parts on both sides.
-    if ca.len() == cb.len() {
-        if let Some((picks, used)) = pair_up(&ca, &cb) {
-            reasons.extend(used);
-            if picks.windows(2).any(|w| w[0] > w[1]) {
-                reasons.insert(Tolerance::Order);
-            }
-            return NameMatch::Equivalent { reasons: reasons.into_iter().collect() };
+    if ca.len() == cb.len()
+        && let Some((picks, used)) = pair_up(&ca, &cb)
+    {
+        reasons.extend(used);
+        if picks.windows(2).any(|w| w[0] > w[1]) {
+            reasons.insert(Tolerance::Order);
         }
+        return NameMatch::Equivalent { reasons: reasons.into_iter().collect() };
     }
 
     // Middle names missing on one side.

@@ -181,15 +181,15 @@ pub fn verify_pack_reader<R: Read + Seek>(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PackCheck, PackError> {
     let unreadable = |reason: String| PackError::Unreadable { path: label.to_string(), reason };
-    if let Some(size) = central_directory_size(&mut reader) {
-        if size > MAX_DIRECTORY {
-            return Err(hostile(
-                "archive",
-                format!(
-                    "a central directory of {size} bytes (entries by the million); a pack's is a few KiB"
-                ),
-            ));
-        }
+    if let Some(size) = central_directory_size(&mut reader)
+        && size > MAX_DIRECTORY
+    {
+        return Err(hostile(
+            "archive",
+            format!(
+                "a central directory of {size} bytes (entries by the million); a pack's is a few KiB"
+            ),
+        ));
     }
     reader.seek(SeekFrom::Start(0)).map_err(|e| unreadable(e.to_string()))?;
     let mut archive = zip::ZipArchive::new(reader).map_err(|e| unreadable(e.to_string()))?;

@@ -25,6 +25,7 @@ mod facts;
 mod places;
 mod risk;
 mod rules;
+mod status;
 #[cfg(test)]
 mod tests;
 
@@ -33,3 +34,4 @@ pub use facts::*;
 pub use places::*;
 pub use risk::*;
 pub use rules::*;
+pub use status::*;

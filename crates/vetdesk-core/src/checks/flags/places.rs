@@ -122,10 +122,10 @@ pub fn claimed_country(location: &str) -> Option<&'static str> {
     if let Some((_, code)) = COUNTRY_NAMES.iter().find(|(name, _)| *name == text) {
         return Some(code);
     }
-    if text.len() == 2 {
-        if let Ok(IpCategory::Country(c)) = text.parse::<IpCategory>() {
-            return ISO_CODES.iter().copied().find(|k| *k == c.as_str());
-        }
+    if text.len() == 2
+        && let Ok(IpCategory::Country(c)) = text.parse::<IpCategory>()
+    {
+        return ISO_CODES.iter().copied().find(|k| *k == c.as_str());
     }
     None
 }

@@ -119,15 +119,15 @@ pub(super) fn documents(f: &CaseFacts, out: &mut Out) {
                     d.fields.number, r.document_number
                 ));
             }
-            if let (Some(typed), Some(zone)) = (d.fields.birth_date, r.birth_date.date) {
-                if typed != zone {
-                    facts.push(format!("date of birth typed {typed}, MRZ says {zone}"));
-                }
+            if let (Some(typed), Some(zone)) = (d.fields.birth_date, r.birth_date.date)
+                && typed != zone
+            {
+                facts.push(format!("date of birth typed {typed}, MRZ says {zone}"));
             }
-            if let (Some(typed), Some(zone)) = (d.fields.expiry_date, r.expiry_date.date) {
-                if typed != zone {
-                    facts.push(format!("date of expiry typed {typed}, MRZ says {zone}"));
-                }
+            if let (Some(typed), Some(zone)) = (d.fields.expiry_date, r.expiry_date.date)
+                && typed != zone
+            {
+                facts.push(format!("date of expiry typed {typed}, MRZ says {zone}"));
             }
             let typed_state = plain(&d.fields.issuing_country);
             if typed_state.len() == 3 && typed_state != r.issuing_state.replace('<', "") {
@@ -222,20 +222,19 @@ pub(super) fn documents(f: &CaseFacts, out: &mut Out) {
             }
             if let (Some(x), Some(y)) =
                 (births.get(i).copied().flatten(), births.get(i + 1 + k).copied().flatten())
+                && x != y
             {
-                if x != y {
-                    out.raise(
-                        BIRTH_DATE_MISMATCH,
-                        &subject,
-                        vec![format!(
-                            "{} gives {x} as date of birth, {} gives {y}",
-                            doc_label(a),
-                            doc_label(b)
-                        )],
-                        evidence,
-                        [],
-                    );
-                }
+                out.raise(
+                    BIRTH_DATE_MISMATCH,
+                    &subject,
+                    vec![format!(
+                        "{} gives {x} as date of birth, {} gives {y}",
+                        doc_label(a),
+                        doc_label(b)
+                    )],
+                    evidence,
+                    [],
+                );
             }
         }
     }
@@ -406,24 +405,23 @@ pub(super) fn location(f: &CaseFacts, out: &mut Out) {
     }
     if let Some(claimed) = claimed {
         let mut facts = Vec::new();
-        if let (Some(tz), Some(c)) = (f.time_zone.as_deref(), tz_country) {
-            if c != claimed {
-                facts.push(format!(
-                    "time zone {tz} is in {c}, but the claimed location {:?} is in {claimed}",
-                    f.claimed_location.as_deref().unwrap_or("")
-                ));
-            }
+        if let (Some(tz), Some(c)) = (f.time_zone.as_deref(), tz_country)
+            && c != claimed
+        {
+            facts.push(format!(
+                "time zone {tz} is in {c}, but the claimed location {:?} is in {claimed}",
+                f.claimed_location.as_deref().unwrap_or("")
+            ));
         }
-        if let Some(h) = &f.reachable_hours {
-            if let Some(c) = zone_country(&h.time_zone) {
-                if c != claimed {
-                    facts.push(format!(
+        if let Some(h) = &f.reachable_hours
+            && let Some(c) = zone_country(&h.time_zone)
+            && c != claimed
+        {
+            facts.push(format!(
                         "reachable hours are given in {} ({c}), but the claimed location {:?} is in {claimed}",
                         h.time_zone,
                         f.claimed_location.as_deref().unwrap_or("")
                     ));
-                }
-            }
         }
         if !facts.is_empty() {
             out.raise(TIME_ZONE_MISMATCH, "", facts, [], []);
@@ -449,18 +447,17 @@ pub(super) fn off_hours(f: &CaseFacts, out: &mut Out) {
     };
     let Ok(zone) = zone_name.parse::<Tz>() else { return };
     let mut facts = Vec::new();
-    if let Some(h) = &f.reachable_hours {
-        if let Some(share) = daytime_share(h, zone, f.today) {
-            if share < 0.5 {
-                facts.push(format!(
-                    "reachable {}–{} {} is daytime in {zone_name} for only {:.0}% of the window",
-                    h.from.format("%H:%M"),
-                    h.to.format("%H:%M"),
-                    h.time_zone,
-                    share * 100.0
-                ));
-            }
-        }
+    if let Some(h) = &f.reachable_hours
+        && let Some(share) = daytime_share(h, zone, f.today)
+        && share < 0.5
+    {
+        facts.push(format!(
+            "reachable {}–{} {} is daytime in {zone_name} for only {:.0}% of the window",
+            h.from.format("%H:%M"),
+            h.to.format("%H:%M"),
+            h.time_zone,
+            share * 100.0
+        ));
     }
     let timed: Vec<(&Interview, NaiveTime)> = f
         .interviews
@@ -503,16 +500,16 @@ pub(super) fn daytime_share(h: &ReachableHours, zone: Tz, day: NaiveDate) -> Opt
 }
 
 pub(super) fn addresses(f: &CaseFacts, out: &mut Out) {
-    if let (Some(home), Some(ship)) = (f.home_address.as_deref(), f.shipping_address.as_deref()) {
-        if !same_address(home, ship) {
-            out.raise(
-                SHIPPING_DIFFERS,
-                "",
-                vec![format!("equipment is to go to {ship:?}; the home address is {home:?}")],
-                [],
-                [],
-            );
-        }
+    if let (Some(home), Some(ship)) = (f.home_address.as_deref(), f.shipping_address.as_deref())
+        && !same_address(home, ship)
+    {
+        out.raise(
+            SHIPPING_DIFFERS,
+            "",
+            vec![format!("equipment is to go to {ship:?}; the home address is {home:?}")],
+            [],
+            [],
+        );
     }
     for (role, text) in
         [(LinkRole::HomeAddress, &f.home_address), (LinkRole::ShippingAddress, &f.shipping_address)]
@@ -670,19 +667,19 @@ pub(super) fn references(f: &CaseFacts, out: &mut Out) {
     }
     for r in &f.references {
         let company = r.fields.company.as_deref().map(str::trim).filter(|c| !c.is_empty());
-        if let (Some(company), Some(email)) = (company, r.fields.email.as_deref()) {
-            if crate::checks::email::is_free_mail(email) {
-                out.raise(
-                    REFERENCE_FREE_MAIL,
-                    format!("reference:{}", r.id),
-                    vec![format!(
-                        "reference {} ({}) speaks for {company} but writes from {email}",
-                        r.id, r.fields.name
-                    )],
-                    [],
-                    [],
-                );
-            }
+        if let (Some(company), Some(email)) = (company, r.fields.email.as_deref())
+            && crate::checks::email::is_free_mail(email)
+        {
+            out.raise(
+                REFERENCE_FREE_MAIL,
+                format!("reference:{}", r.id),
+                vec![format!(
+                    "reference {} ({}) speaks for {company} but writes from {email}",
+                    r.id, r.fields.name
+                )],
+                [],
+                [],
+            );
         }
     }
 }
@@ -707,36 +704,6 @@ pub(super) fn payments(f: &CaseFacts, out: &mut Out) {
         .collect();
     if !facts.is_empty() {
         out.raise(PAYMENT_CHANGED, "", facts, [], []);
-    }
-}
-
-/// Where a vendor stands with its audits on `today`: the latest audit is the later of the last
-/// recorded audit and the vendor's own last-audit date; the next is due `interval_months` after
-/// it, and a vendor never audited is overdue.
-pub fn vendor_audit_status(
-    vendor_id: i64,
-    screening_attested: bool,
-    vendor_last_audit: Option<NaiveDate>,
-    mut audits: Vec<VendorAudit>,
-    interval_months: u32,
-    today: NaiveDate,
-) -> VendorAuditStatus {
-    audits.sort_by_key(|a| (a.audited_on, a.id));
-    let recorded = audits.last();
-    let (last_audit_on, last_outcome) = match (recorded, vendor_last_audit) {
-        (Some(a), Some(v)) if v > a.audited_on => (Some(v), None),
-        (Some(a), _) => (Some(a.audited_on), Some(a.outcome)),
-        (None, v) => (v, None),
-    };
-    let next_due = last_audit_on.and_then(|d| d.checked_add_months(Months::new(interval_months)));
-    VendorAuditStatus {
-        vendor_id,
-        screening_attested,
-        last_audit_on,
-        last_outcome,
-        next_due,
-        overdue: next_due.is_none_or(|d| d < today),
-        audits,
     }
 }
 
@@ -779,41 +746,6 @@ pub(super) fn vendor(f: &CaseFacts, out: &mut Out) {
             [],
         );
     }
-}
-
-/// The deadline view of an E-Verify record, when its status carries deadlines.
-pub fn everify_deadline_case(e: &EVerifyCase) -> Option<workdays::EVerifyCase> {
-    let x = &e.fields;
-    match x.status {
-        EVerifyStatus::TentativeNonconfirmation => {
-            let issued_on = x.mismatch_on?;
-            Some(match x.referred_on {
-                Some(referred_on) => workdays::EVerifyCase::Referred {
-                    issued_on,
-                    employee_notified_on: x.notice_given_on,
-                    referred_on,
-                    agency_contacted_on: x.agency_contacted_on,
-                },
-                None => workdays::EVerifyCase::TentativeNonconfirmation {
-                    issued_on,
-                    employee_notified_on: x.notice_given_on,
-                    decision_recorded_on: x.decision_recorded_on,
-                },
-            })
-        }
-        EVerifyStatus::CaseInContinuance => Some(workdays::EVerifyCase::CaseInContinuance {
-            since: x.continuance_since?,
-            followed_up_on: x.followed_up_on,
-        }),
-        _ => None,
-    }
-}
-
-/// The deadlines of an E-Verify record on `today` (empty when its status has none).
-pub fn everify_deadlines(e: &EVerifyCase, today: NaiveDate) -> Vec<workdays::Deadline> {
-    everify_deadline_case(e)
-        .and_then(|c| workdays::everify_deadlines(&c, today, &FederalCalendar::new()).ok())
-        .unwrap_or_default()
 }
 
 pub(super) fn everify(f: &CaseFacts, out: &mut Out) {

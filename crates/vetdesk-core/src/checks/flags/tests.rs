@@ -18,21 +18,21 @@ fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
-/// A TD3 (passport) MRZ with correct check digits, built by the Doc 9303 part 4 rules.
-fn td3(number: &str, name: &str, birth: &str, expiry: &str) -> String {
-    let cd = |s: &str| mrz::check_digit(s).unwrap().to_string();
-    let line1 = format!("P<USA{name:<<39}");
-    let number = format!("{number:<<9}");
-    let personal = "<".repeat(14);
-    let body = format!(
-        "{number}{}USA{birth}{}F{expiry}{}{personal}{}",
-        cd(&number),
-        cd(birth),
-        cd(expiry),
-        cd(&personal)
-    );
-    let composite: String = [&body[0..10], &body[13..20], &body[21..43]].concat();
-    format!("{line1}\n{body}{}", cd(&composite))
+/// A US passport's MRZ (TD3) with correct check digits; dates as YYYY-MM-DD.
+fn td3(number: &str, surname: &str, given: &str, birth: &str, expiry: &str) -> String {
+    mrz::compose_td3(&mrz::Td3Data {
+        document_code: "P".into(),
+        issuing_state: "USA".into(),
+        surname: surname.into(),
+        given_names: given.into(),
+        document_number: number.into(),
+        nationality: "USA".into(),
+        birth_date: day(birth),
+        sex: mrz::Sex::Female,
+        expiry_date: day(expiry),
+        personal_number: String::new(),
+    })
+    .unwrap()
 }
 
 const PASSPORT: &str = "X12345678";
@@ -223,7 +223,7 @@ fn clean() -> CaseFacts {
             1,
             DocumentKind::Passport,
             PASSPORT,
-            Some(td3(PASSPORT, "ERIKSSON<<ANNA<MARIA", "900412", "310501")),
+            Some(td3(PASSPORT, "Eriksson", "Anna Maria", "1990-04-12", "2031-05-01")),
         ),
         IdentityDocument {
             fields: DocumentFields {
@@ -265,14 +265,15 @@ const CASES: &[(&str, Edit, &[&str])] = &[
         "MRZ gives another date of birth than the page",
         |f| {
             f.documents[0].fields.mrz =
-                Some(td3(PASSPORT, "ERIKSSON<<ANNA<MARIA", "900421", "310501"));
+                Some(td3(PASSPORT, "Eriksson", "Anna Maria", "1990-04-21", "2031-05-01"));
         },
         &[MRZ_MISMATCH],
     ),
     (
         "MRZ names someone else",
         |f| {
-            f.documents[0].fields.mrz = Some(td3(PASSPORT, "PETROV<<IVAN", "900412", "310501"));
+            f.documents[0].fields.mrz =
+                Some(td3(PASSPORT, "Petrov", "Ivan", "1990-04-12", "2031-05-01"));
         },
         &[MRZ_MISMATCH],
     ),
@@ -280,7 +281,7 @@ const CASES: &[(&str, Edit, &[&str])] = &[
         "MRZ document number differs from the page",
         |f| {
             f.documents[0].fields.mrz =
-                Some(td3("X12345679", "ERIKSSON<<ANNA<MARIA", "900412", "310501"));
+                Some(td3("X12345679", "Eriksson", "Anna Maria", "1990-04-12", "2031-05-01"));
         },
         &[MRZ_MISMATCH],
     ),
@@ -318,7 +319,7 @@ const CASES: &[(&str, Edit, &[&str])] = &[
         |f| {
             f.documents[0].fields.expiry_date = Some(day("2026-01-31"));
             f.documents[0].fields.mrz =
-                Some(td3(PASSPORT, "ERIKSSON<<ANNA<MARIA", "900412", "260131"));
+                Some(td3(PASSPORT, "Eriksson", "Anna Maria", "1990-04-12", "2026-01-31"));
         },
         &[DOCUMENT_EXPIRED, FEWER_THAN_TWO],
     ),
@@ -327,7 +328,7 @@ const CASES: &[(&str, Edit, &[&str])] = &[
         |f| {
             f.documents[0].fields.expiry_date = Some(day("2026-12-15"));
             f.documents[0].fields.mrz =
-                Some(td3(PASSPORT, "ERIKSSON<<ANNA<MARIA", "900412", "261215"));
+                Some(td3(PASSPORT, "Eriksson", "Anna Maria", "1990-04-12", "2026-12-15"));
         },
         &[DOCUMENT_EXPIRING],
     ),

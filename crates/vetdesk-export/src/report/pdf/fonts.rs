@@ -219,10 +219,10 @@ mod tests {
             let font = &fonts.face(face).font;
             let mut seen: HashMap<u16, char> = HashMap::new();
             for c in '\u{20}'..='\u{FFFF}' {
-                if let Some(g) = font.lookup_glyph_index(u32::from(c)).filter(|g| *g != 0) {
-                    if let Some(prev) = seen.insert(g, c) {
-                        panic!("{face:?}: {prev:?} and {c:?} share glyph {g}");
-                    }
+                if let Some(g) = font.lookup_glyph_index(u32::from(c)).filter(|g| *g != 0)
+                    && let Some(prev) = seen.insert(g, c)
+                {
+                    panic!("{face:?}: {prev:?} and {c:?} share glyph {g}");
                 }
             }
         }

@@ -1,0 +1,218 @@
+//! Every use of the store's API by the sample, in one place: its reads, the one door for
+//! writes (`apply`, `apply_all`, `add_candidate`), payment recording, list import and evidence
+//! ingest, and how a store error becomes a sample error. When the store's API changes, this is
+//! the file to follow it; the rest of the crate builds `Change` values and calls in here.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::evidence::Limits;
+use vetdesk_core::model::{CandidateFields, CandidateId, CaseId, EvidenceId, Timestamp, User};
+use vetdesk_core::store::{Applied, CaseFilter, NewCase, Store, StoreError};
+use vetdesk_core::verification::PaymentInput;
+
+use crate::SampleError;
+
+/// The store, and a count of what the sample wrote through it.
+pub(crate) struct Door<'a> {
+    store: &'a Store,
+    pub(crate) changes: usize,
+    pub(crate) evidence_files: usize,
+}
+
+/// Wraps a store error with the step of the story it broke, so a failure says where.
+fn at_step(step: &str) -> impl FnOnce(StoreError) -> SampleError + '_ {
+    move |source| SampleError::Store { step: step.to_string(), source }
+}
+
+/// Counts every record an applied change wrote, the flags it raised or cleared included.
+fn count(applied: &Applied) -> usize {
+    1 + applied.flags.iter().map(count).sum::<usize>()
+}
+
+impl<'a> Door<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Door { store, changes: 0, evidence_files: 0 }
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.store.clock().now()
+    }
+
+    /// Refuses a data directory that holds anything the sample could mix with: cases,
+    /// candidates, vendors, or lists an investigator keeps (indicator lists, VPN providers,
+    /// VoIP numbers). Users may exist (a first admin set up before the sample).
+    pub(crate) fn ensure_empty(&self) -> Result<(), SampleError> {
+        let step = "looking for existing data";
+        let s = self.store;
+        let cases = s
+            .cases(&CaseFilter { limit: Some(1), ..CaseFilter::default() })
+            .map_err(at_step(step))?
+            .len();
+        let counts = [
+            ("candidates", s.candidates().map_err(at_step(step))?.len()),
+            ("vendors", s.vendors().map_err(at_step(step))?.len()),
+            ("indicator lists", s.ip_lists().map_err(at_step(step))?.len()),
+            ("VPN providers", s.vpn_providers().map_err(at_step(step))?.len()),
+            ("VoIP list entries", s.voip_entries().map_err(at_step(step))?.len()),
+        ];
+        let mut has: Vec<String> = Vec::new();
+        if cases > 0 {
+            has.push("cases".into());
+        }
+        has.extend(counts.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{what}: {n}")));
+        if has.is_empty() {
+            return Ok(());
+        }
+        Err(SampleError::NotEmpty { dir: s.data_dir().root.clone(), has: has.join("; ") })
+    }
+
+    pub(crate) fn users(&self) -> Result<Vec<User>, SampleError> {
+        self.store.users().map_err(at_step("reading the users"))
+    }
+
+    pub(crate) fn apply(
+        &mut self,
+        actor: &str,
+        change: Change,
+        step: &str,
+    ) -> Result<Applied, SampleError> {
+        let applied = self.store.apply(actor, change).map_err(at_step(step))?;
+        self.changes += count(&applied);
+        Ok(applied)
+    }
+
+    /// Several changes by one actor in one transaction: all or none.
+    pub(crate) fn apply_all(
+        &mut self,
+        actor: &str,
+        changes: Vec<Change>,
+        step: &str,
+    ) -> Result<Vec<Applied>, SampleError> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let applied = self.store.apply_all(actor, changes).map_err(at_step(step))?;
+        self.changes += applied.iter().map(count).sum::<usize>();
+        Ok(applied)
+    }
+
+    /// Adds a candidate and opens their case in one transaction.
+    pub(crate) fn add_candidate(
+        &mut self,
+        actor: &str,
+        fields: CandidateFields,
+        case: NewCase,
+        step: &str,
+    ) -> Result<(CandidateId, CaseId), SampleError> {
+        let applied = self.store.add_candidate(actor, fields, Some(case)).map_err(at_step(step))?;
+        self.changes += applied.iter().map(count).sum::<usize>();
+        let mut candidate = None;
+        let mut case = None;
+        for a in &applied {
+            match a.change {
+                Change::AddCandidate { id, .. } => candidate = id,
+                Change::OpenCase { id, .. } => case = id,
+                _ => {}
+            }
+        }
+        match (candidate, case) {
+            (Some(candidate), Some(case)) => Ok((candidate, case)),
+            _ => Err(SampleError::Unexpected(format!("{step}: the store returned no ids"))),
+        }
+    }
+
+    /// Bank details go through the store's own recording, which masks and hashes them.
+    pub(crate) fn record_payment(
+        &mut self,
+        actor: &str,
+        case_id: CaseId,
+        input: &PaymentInput,
+        step: &str,
+    ) -> Result<(), SampleError> {
+        let applied = self.store.record_payment(actor, case_id, input).map_err(at_step(step))?;
+        self.changes += count(&applied);
+        Ok(())
+    }
+
+    pub(crate) fn import_ip_list(
+        &mut self,
+        actor: &str,
+        name: &str,
+        file_name: &str,
+        csv: &str,
+    ) -> Result<(), SampleError> {
+        let applied = self
+            .store
+            .import_ip_list(actor, name, file_name, csv.as_bytes())
+            .map_err(at_step("importing the sample indicator list"))?;
+        self.changes += count(&applied);
+        Ok(())
+    }
+
+    /// Streams the bytes into the evidence store (hashed, fsynced, previewed) and returns what
+    /// an `AttachEvidence` change records.
+    pub(crate) fn ingest(&mut self, name: &str, bytes: &[u8]) -> Result<StoredFile, SampleError> {
+        let limits = Limits { max_bytes: self.store.config().evidence_max_bytes };
+        let ingested = self
+            .store
+            .files()
+            .ingest_reader(&mut Cursor::new(bytes), name, &limits, &mut |_, _| {})
+            .map_err(|source| SampleError::Evidence { name: name.to_string(), source })?;
+        self.evidence_files += 1;
+        Ok(StoredFile {
+            sha256: ingested.sha256.to_hex(),
+            size: ingested.size,
+            media_type: ingested.media_type,
+            has_thumbnail: ingested.thumbnail.exists(),
+            ingest_note: ingested.note,
+        })
+    }
+
+    /// Makes sure the store's clock reads later than `after`, so that one record is seen to
+    /// follow another: a fixed clock is moved on by a second, the system clock is waited for.
+    pub(crate) fn tick_past(&self, after: Timestamp) {
+        let clock = self.store.clock();
+        if clock.now() <= after {
+            clock.advance(chrono::Duration::seconds(1));
+        }
+        // A system clock ignores `advance`; it passes a millisecond soon enough.
+        while clock.now() <= after {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+}
+
+/// The id a change created, as the store filled it in.
+pub(crate) fn created_id(applied: &Applied) -> Option<i64> {
+    match &applied.change {
+        Change::AttachEvidence { id, .. } | Change::AddVendor { id, .. } => *id,
+        _ => None,
+    }
+}
+
+pub(crate) fn evidence_ids(applied: &[Applied]) -> Vec<EvidenceId> {
+    applied
+        .iter()
+        .filter(|a| matches!(a.change, Change::AttachEvidence { .. }))
+        .filter_map(created_id)
+        .collect()
+}
+
+/// Every red-flag rule raised on any case of the store (open or since cleared), with the cases
+/// it was raised on.
+pub fn raised_rules(store: &Store) -> Result<BTreeMap<String, Vec<CaseId>>, SampleError> {
+    let step = "reading the flags";
+    let mut out: BTreeMap<String, Vec<CaseId>> = BTreeMap::new();
+    for case in store.cases(&CaseFilter::default()).map_err(at_step(step))? {
+        let flags = store.flags(case.id).map_err(at_step(step))?;
+        for flag in flags.open.iter().chain(&flags.cleared) {
+            let cases = out.entry(flag.fields.rule.clone()).or_default();
+            if !cases.contains(&case.id) {
+                cases.push(case.id);
+            }
+        }
+    }
+    Ok(out)
+}

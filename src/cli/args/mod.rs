@@ -1,0 +1,89 @@
+//! The command line as clap parses it: global options, the commands and their arguments.
+//! Nothing here runs anything; `cli::run` dispatches the parsed value.
+
+mod cases;
+mod reports;
+mod verification;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use cases::*;
+pub use reports::*;
+pub use verification::*;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vetdesk",
+    version,
+    about = "Vet remote IT-worker candidates: cases, checklists, evidence and a tamper-evident audit trail",
+    after_help = "Data lives in --data-dir, else $VETDESK_DATA_DIR, else the platform data directory \
+                  (~/.local/share/vetdesk on Linux). The acting user comes from --as or $VETDESK_USER."
+)]
+pub struct Cli {
+    /// Data directory holding the database and evidence files.
+    #[arg(long, global = true, env = "VETDESK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The local user the command acts as (recorded in the audit trail).
+    #[arg(long = "as", global = true, env = "VETDESK_USER", value_name = "USER")]
+    pub actor: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// Parsed once per run; the size of the larger variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the data directory and database (safe to run again).
+    Init,
+    /// Local users and their roles.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Staffing vendors.
+    #[command(subcommand)]
+    Vendor(VendorCommand),
+    /// Candidates.
+    #[command(subcommand)]
+    Candidate(CandidateCommand),
+    /// Cases: the queue, one case, status changes.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// The checklist of a case.
+    #[command(subcommand)]
+    Check(CheckCommand),
+    /// Evidence files.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+    /// Notes on a case.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Full-text search over candidates, notes and evidence descriptions.
+    Search {
+        /// Words to look for (all must match; the last also as a prefix).
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Recompute every audit chain, replay the log against the tables, re-hash every evidence
+    /// file. Exits 1 and names each problem if anything does not match.
+    Verify,
+    /// Write the case report (PDF) of a case.
+    Report(ReportArgs),
+    /// Write the audit pack (ZIP) of a case: report, case data, audit chain, evidence, manifest.
+    Pack(PackArgs),
+    /// Check an audit pack without unpacking it (needs no data directory). Exits 1 and names
+    /// each mismatch; exits 2 when the archive is unreadable or refused as unsafe.
+    VerifyPack(VerifyPackArgs),
+    /// Write the compliance portfolio report (PDF, and CSV with --csv) of cases opened in a period.
+    Portfolio(PortfolioArgs),
+    #[command(flatten)]
+    Verification(VerificationCommand),
+}

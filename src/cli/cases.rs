@@ -1,0 +1,314 @@
+//! Running the case-work commands: turn their arguments into typed values, call one store
+//! function, print the outcome (`render::cases` makes the text).
+
+use std::path::Path;
+
+use super::args::{
+    AuditCommand, CandidateArgs, CandidateCommand, CaseCommand, CheckCommand, EvidenceCommand,
+    NoteCommand, UserCommand, VendorCommand,
+};
+use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, optional_date, usage};
+use super::render::cases as text;
+use vetdesk_core::change::Change;
+use vetdesk_core::import::{ImportError, parse_candidates_csv};
+use vetdesk_core::model::{
+    CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Role,
+    VendorFields,
+};
+use vetdesk_core::store::{CaseFilter, CaseSort, NewCase};
+
+pub fn init(ctx: &Ctx) -> Result<u8> {
+    let dir = ctx.store.data_dir();
+    let info = serde_json::json!({
+        "data_dir": dir.root,
+        "database": dir.database(),
+        "schema_version": ctx.store.schema_version(),
+        "users": ctx.store.users()?.len(),
+    });
+    ctx.print(&info, || {
+        text::init(&dir.root, ctx.store.users().map(|u| u.is_empty()).unwrap_or(false))
+    })?;
+    Ok(0)
+}
+
+pub fn user(ctx: &Ctx, command: UserCommand) -> Result<u8> {
+    let s = &ctx.store;
+    let change = match command {
+        UserCommand::List => {
+            let users = s.users()?;
+            return ctx.print(&users, || text::users(&users)).map(|_| 0);
+        }
+        UserCommand::Add { name, role, display_name } => {
+            let role: Role = role.parse()?;
+            let display_name = display_name.unwrap_or_else(|| name.clone());
+            // The very first user of a data directory adds themself.
+            let actor = match ctx.actor() {
+                Ok(actor) => actor.to_string(),
+                Err(_) if s.users()?.is_empty() => name.clone(),
+                Err(e) => return Err(e),
+            };
+            let applied = s.apply(
+                &actor,
+                Change::AddUser { id: None, name: name.clone(), display_name, role },
+            )?;
+            return ctx.print(&applied, || format!("Added user {name} ({role}).\n")).map(|_| 0);
+        }
+        UserCommand::SetRole { name, role } => Change::SetUserRole { name, role: role.parse()? },
+        UserCommand::Deactivate { name } => Change::SetUserActive { name, active: false },
+        UserCommand::Activate { name } => Change::SetUserActive { name, active: true },
+    };
+    let applied = s.apply(ctx.actor()?, change)?;
+    ctx.print(&applied, || "Done.\n".into())?;
+    Ok(0)
+}
+
+pub fn vendor(ctx: &Ctx, command: VendorCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        VendorCommand::List => {
+            let vendors = s.vendors()?;
+            ctx.print(&vendors, || text::vendors(&vendors))?;
+        }
+        VendorCommand::Add { name, args } => {
+            let vendor = VendorFields {
+                name,
+                contact: args.contact,
+                screening_attested: args.attested,
+                attestation_note: args.attestation_note,
+                last_audit_on: optional_date("--last-audit", &args.last_audit)?,
+            };
+            let applied = s.apply(ctx.actor()?, Change::AddVendor { id: None, vendor })?;
+            ctx.print(&applied, || text::vendor_added(&applied))?;
+        }
+    }
+    Ok(0)
+}
+
+fn candidate_fields(ctx: &Ctx, a: CandidateArgs) -> Result<CandidateFields> {
+    let vendor_id = match &a.vendor {
+        Some(key) => Some(ctx.store.find_vendor(key)?.id),
+        None => None,
+    };
+    Ok(CandidateFields {
+        external_id: a.external_id,
+        legal_name: a.name,
+        other_names: a.other_names,
+        emails: a.emails,
+        phones: a.phones,
+        home_address: a.home_address,
+        shipping_address: a.shipping_address,
+        claimed_location: a.claimed_location,
+        time_zone: a.time_zone,
+        role: a.role,
+        vendor_id,
+        applied_on: optional_date("--applied-on", &a.applied_on)?,
+        application_ip: a.application_ip,
+    })
+}
+
+fn import_file(ctx: &Ctx, file: &Path, no_cases: bool) -> Result<u8> {
+    let reader = std::fs::File::open(file).map_err(|e| CliError::Io {
+        context: format!("cannot open {}", file.display()),
+        source: e,
+    })?;
+    let parsed = parse_candidates_csv(std::io::BufReader::new(reader)).map_err(|e| match e {
+        ImportError::Header(m) => ImportError::Header(format!("{}: {m}", file.display())),
+        rows => rows,
+    })?;
+    let outcome = ctx.store.import_candidates(ctx.actor()?, &parsed, !no_cases)?;
+    ctx.print(&outcome, || text::imported(file, &outcome))?;
+    Ok(0)
+}
+
+pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        CandidateCommand::Add { args, no_case, assignee, priority } => {
+            let candidate = candidate_fields(ctx, args)?;
+            let priority: Priority = priority.parse()?;
+            let case = (!no_case).then_some(NewCase {
+                kind: CaseKind::PreHire,
+                assignee,
+                priority,
+                due_on: None,
+            });
+            let applied = s.add_candidate(ctx.actor()?, candidate, case)?;
+            ctx.print(&applied, || text::candidate_added(&applied))?;
+        }
+        CandidateCommand::Import { file, no_cases } => return import_file(ctx, &file, no_cases),
+        CandidateCommand::List => {
+            let candidates = s.candidates()?;
+            ctx.print(&candidates, || text::candidates(&candidates))?;
+        }
+        CandidateCommand::Show { id } => {
+            let c = s.candidate(id)?;
+            let cases = s.cases_of_candidate(id)?;
+            let vendor = match c.fields.vendor_id {
+                Some(v) => Some(s.vendor(v)?),
+                None => None,
+            };
+            let value = serde_json::json!({ "candidate": c, "vendor": vendor, "cases": cases });
+            ctx.print(&value, || text::candidate(&c, vendor.as_ref(), &cases))?;
+        }
+    }
+    Ok(0)
+}
+
+/// `cleared`, `rejected` and `referred` are decisions; the rest are plain statuses.
+fn status_target(text: &str) -> Result<(CaseStatus, Option<Decision>)> {
+    if let Ok(decision) = text.parse::<Decision>() {
+        return Ok((CaseStatus::Decided, Some(decision)));
+    }
+    match text.parse::<CaseStatus>() {
+        Ok(CaseStatus::Decided) => Err(usage("say which decision: cleared, rejected or referred")),
+        Ok(status) => Ok((status, None)),
+        Err(_) => Err(usage(format!(
+            "unknown status {text:?}; expected one of: open, in-review, escalated, cleared, rejected, referred, closed"
+        ))),
+    }
+}
+
+pub fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
+    let s = &ctx.store;
+    let change = match command {
+        CaseCommand::List { status, assignee, vendor, overdue, sort, desc, limit } => {
+            let filter = CaseFilter {
+                status: status.as_deref().map(str::parse).transpose()?,
+                assignee,
+                vendor_id: match vendor {
+                    Some(key) => Some(s.find_vendor(&key)?.id),
+                    None => None,
+                },
+                candidate_id: None,
+                overdue,
+                sort: Some(sort.parse::<CaseSort>()?),
+                descending: desc,
+                limit,
+            };
+            let cases = s.cases(&filter)?;
+            return ctx.print(&cases, || text::cases(&cases)).map(|_| 0);
+        }
+        CaseCommand::Show { id } => {
+            let detail = s.case_detail(id)?;
+            return ctx.print(&detail, || text::case(&detail)).map(|_| 0);
+        }
+        CaseCommand::Open { candidate, kind, assignee, priority, due } => Change::OpenCase {
+            id: None,
+            candidate_id: candidate,
+            kind: kind.parse()?,
+            assignee,
+            priority: priority.parse()?,
+            due_on: optional_date("--due", &due)?,
+            template: None,
+        },
+        CaseCommand::Status { id, new, reason } => {
+            let (status, decision) = status_target(&new)?;
+            Change::SetStatus { case_id: id, status, decision, reason }
+        }
+        CaseCommand::Assign { id, user, none } => {
+            if user.is_none() && !none {
+                return Err(usage("name a user to assign, or pass --none"));
+            }
+            Change::AssignCase { case_id: id, assignee: user }
+        }
+        CaseCommand::Priority { id, priority } => {
+            Change::SetPriority { case_id: id, priority: priority.parse()? }
+        }
+        CaseCommand::Due { id, date: due, none } => {
+            if due.is_none() && !none {
+                return Err(usage("give a date (YYYY-MM-DD), or pass --none"));
+            }
+            Change::SetDueDate { case_id: id, due_on: optional_date("date", &due)? }
+        }
+    };
+    let applied = s.apply(ctx.actor()?, change)?;
+    ctx.print(&applied, || text::case_applied(&applied))?;
+    Ok(0)
+}
+
+pub fn check(ctx: &Ctx, command: CheckCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        CheckCommand::List { id } => {
+            let entries = s.checklist(id)?;
+            ctx.print(&entries, || text::checklist(&entries))?;
+        }
+        CheckCommand::Set { id, item, result, note, evidence } => {
+            let result: ItemResult = result.parse()?;
+            let applied = s.apply(
+                ctx.actor()?,
+                Change::RecordResult { case_id: id, item_id: item.clone(), result, note, evidence },
+            )?;
+            ctx.print(&applied, || format!("Case {id}: {item} is {result}.\n"))?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn evidence(ctx: &Ctx, command: EvidenceCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        EvidenceCommand::Add { id, file, item, description } => {
+            let applied =
+                s.attach_file(ctx.actor()?, id, &file, item, description, &mut |_, _| {})?;
+            ctx.print(&applied, || text::evidence_added(id, &applied))?;
+        }
+        EvidenceCommand::List { id } => {
+            let list = s.evidence_of_case(id)?;
+            ctx.print(&list, || text::evidence(id, &list))?;
+        }
+        EvidenceCommand::Export { evid, dest, force } => {
+            let bytes = s.export_evidence(evid, &dest, force)?;
+            let value = serde_json::json!({ "evidence": evid, "dest": dest, "bytes": bytes });
+            ctx.print(&value, || {
+                format!("Wrote {} ({bytes} bytes, hash checked).\n", dest.display())
+            })?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn note(ctx: &Ctx, command: NoteCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        NoteCommand::Add { id, text } => {
+            let applied = s.apply(ctx.actor()?, Change::AddNote { id: None, case_id: id, text })?;
+            ctx.print(&applied, || format!("Added a note to case {id}.\n"))?;
+        }
+        NoteCommand::List { id } => {
+            let notes = s.notes(id)?;
+            ctx.print(&notes, || text::notes(&notes))?;
+        }
+    }
+    Ok(0)
+}
+
+pub fn audit(ctx: &Ctx, command: AuditCommand) -> Result<u8> {
+    let AuditCommand::Show { id } = command;
+    let chain = if id.eq_ignore_ascii_case("global") {
+        Chain::Global
+    } else {
+        let case_id: i64 =
+            id.parse().map_err(|_| usage(format!("{id:?} is not a case id or `global`")))?;
+        ctx.store.case(case_id)?;
+        Chain::Case(case_id)
+    };
+    let records = ctx.store.audit(chain)?;
+    ctx.print(&records, || text::audit(&records))?;
+    Ok(0)
+}
+
+pub fn search(ctx: &Ctx, query: &str, limit: usize) -> Result<u8> {
+    let hits = ctx.store.search(query, limit)?;
+    ctx.print(&hits, || text::search(query, &hits))?;
+    Ok(0)
+}
+
+pub fn verify(ctx: &Ctx) -> Result<u8> {
+    let report = ctx.store.verify()?;
+    ctx.print(&report, || text::verify(&report))?;
+    if !report.ok && ctx.json {
+        eprintln!("vetdesk: verify found {} problem(s)", report.problems.len());
+    }
+    Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
+}
