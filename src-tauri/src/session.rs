@@ -60,21 +60,12 @@ pub(crate) fn active_user(store: &Store, name: &str) -> Result<User, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vetdesk_core::change::Change;
     use vetdesk_core::model::Role;
 
     #[test]
     fn only_an_active_user_can_be_chosen_and_nobody_acts_before_one_is() {
-        let (_dir, store) = Store::open_temp().unwrap();
-        let add = |name: &str, role| Change::AddUser {
-            id: None,
-            name: name.into(),
-            display_name: name.into(),
-            role,
-        };
-        store.apply("ada", add("ada", Role::Admin)).unwrap();
-        store.apply("ada", add("gone", Role::Reviewer)).unwrap();
-        store.apply("ada", Change::SetUserActive { name: "gone".into(), active: false }).unwrap();
+        let (_dir, store) = vetdesk_testkit::team_store();
+        vetdesk_testkit::add_inactive_user(&store, "gone");
 
         // VETDESK_USER naming nobody, or a deactivated user, preselects nobody.
         for preselect in [None, Some("zed"), Some("gone")] {

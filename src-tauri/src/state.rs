@@ -63,27 +63,13 @@ mod tests {
     use crate::commands::changes::record;
     use crate::error::ErrorCode;
     use vetdesk_core::change::Change;
-    use vetdesk_core::model::{CandidateFields, CaseKind, Chain, Priority, Role};
-    use vetdesk_core::store::NewCase;
+    use vetdesk_core::model::Chain;
 
-    /// The app's state over a temp store with an admin and a reviewer, and one case; nobody
+    /// The app's state over a temp store with the team and one case (opened by rita); nobody
     /// acting yet.
     fn state() -> (tempfile::TempDir, AppState, i64, std::sync::mpsc::Receiver<()>) {
-        let (dir, store) = Store::open_temp().unwrap();
-        for (name, role) in [("ada", Role::Admin), ("rita", Role::Reviewer)] {
-            let change =
-                Change::AddUser { id: None, name: name.into(), display_name: name.into(), role };
-            store.apply("ada", change).unwrap();
-        }
-        let fields = CandidateFields { legal_name: "Jane Roe".into(), ..Default::default() };
-        let case = NewCase {
-            kind: CaseKind::PreHire,
-            assignee: None,
-            priority: Priority::Normal,
-            due_on: None,
-        };
-        let applied = store.add_candidate("ada", fields, Some(case)).unwrap();
-        let Change::OpenCase { id: Some(case_id), .. } = applied[1].change else { panic!() };
+        let (dir, store) = vetdesk_testkit::team_store();
+        let case_id = vetdesk_testkit::case_for(&store, "Jane Roe");
         let store = Arc::new(store);
         let (changes, woken) = Changes::new();
         let state = AppState {
@@ -125,6 +111,6 @@ mod tests {
         assert_eq!(written(&state).unwrap().record.actor, "ada");
         let actors: Vec<String> =
             state.store.audit(Chain::Case(case_id)).unwrap().into_iter().map(|r| r.actor).collect();
-        assert_eq!(actors, ["ada", "rita", "ada"]);
+        assert_eq!(actors, ["rita", "rita", "ada"]);
     }
 }
