@@ -1,7 +1,7 @@
 //! Tauri commands, one file per area. Each takes a typed request, calls the core once and maps
 //! its error into `AppError`. `registry.rs` lists them all: the handler list, the permissions,
 //! the capability and the page's TypeScript `Commands` are made from it, so a command is
-//! declared once.
+//! declared once (docs/architecture.md, "The IPC contract").
 //!
 //! Commands are `async` and do their database and file work on Tauri's blocking pool
 //! (`AppState::read`/`write`): a plain synchronous command would run on the main thread and
