@@ -1,87 +1,40 @@
-//! The one list of Rust types the front end uses. `make bindings` writes their TypeScript
-//! definitions (and those of everything they contain) to `ui/src/bindings/`; the drift test in
-//! `tests/bindings.rs` fails when the committed files no longer match.
+//! The Rust types the front end uses, written as TypeScript to `ui/src/bindings/` by
+//! `make bindings`: every command's request and answer (from the command registry), with the
+//! `Commands` interface that names them, the events' payloads, and the domain types the page
+//! builds or shows. The drift test in `tests/bindings.rs` fails when the committed files no
+//! longer match.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-/// Exports every root type, and each type it refers to, into `dir`.
-pub fn export_all(dir: &Path) -> Result<(), ExportError> {
+use crate::commands::{self, RAW_COMMANDS};
+
+/// The file the `Commands` interface is written to.
+pub const COMMANDS_FILE: &str = "Commands.ts";
+
+/// The configuration every type is exported with.
+pub fn config(dir: &Path) -> Config {
     // Ids are SQLite rowids: far below 2^53, and serde_json sends them as JSON numbers, so
     // `number` is what the UI really receives (ts-rs would otherwise say `bigint`).
-    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    Config::new().with_out_dir(dir).with_large_int("number")
+}
+
+/// Exports every type the page uses, and the `Commands` interface, into `dir`.
+pub fn export_all(dir: &Path) -> Result<(), ExportError> {
+    let cfg = config(dir);
     macro_rules! export {
         ($($ty:ty),+ $(,)?) => { $( <$ty as TS>::export_all(&cfg)?; )+ };
     }
     export!(
-        // the shell's own
+        // what crosses IPC besides the commands' own types
         crate::error::AppError,
-        crate::commands::app::AppInfo,
-        crate::commands::users::UserAdd,
-        crate::commands::users::UserSetRole,
-        crate::commands::users::UserSetActive,
-        crate::commands::vendors::VendorAdd,
-        crate::commands::vendors::VendorUpdate,
-        crate::commands::candidates::CandidateAdd,
-        crate::commands::candidates::CandidateAdded,
-        crate::commands::cases::CaseRef,
-        crate::commands::cases::StatusMovesRequest,
-        crate::commands::cases::SetStatus,
-        crate::commands::cases::Assign,
-        crate::commands::cases::SetPriority,
-        crate::commands::cases::SetDue,
-        crate::commands::cases::RecordResult,
-        crate::commands::cases::NoteAdd,
-        crate::commands::cases::SearchRequest,
-        crate::commands::flags::FlagsRefresh,
-        crate::commands::uploads::UploadRef,
-        crate::commands::uploads::ImportCommit,
-        crate::uploads::EvidenceUpload,
-        crate::uploads::ImportUpload,
-        crate::uploads::UploadProgress,
-        crate::uploads::ImportPreview,
-        crate::uploads::ImportCommitted,
         crate::events::StoreChanged,
-        // exports
-        crate::commands::exports::CaseExport,
-        crate::commands::exports::PortfolioExport,
-        crate::commands::exports::JobRef,
-        crate::commands::exports::ExportedRef,
-        crate::commands::exports::PackCheckRequest,
-        crate::commands::exports::ExportProgress,
-        crate::commands::exports::ExportOutcome,
-        crate::commands::exports::ExportFolder,
-        crate::commands::exports::PackChecked,
-        crate::commands::exports::Revealed,
-        crate::uploads::SpoolUpload,
-        // end of exports
-        // verification records, vendor audits and the indicator lists
-        crate::commands::verification::Recorded,
-        crate::commands::verification::MrzCheck,
-        crate::commands::verification::MrzChecked,
-        crate::commands::verification::PaymentRecorded,
-        crate::commands::verification::DocumentSave,
-        crate::commands::verification::InterviewRecord,
-        crate::commands::verification::ReachableHoursSet,
-        crate::commands::verification::EVerifySave,
-        crate::commands::verification::ReferenceSave,
-        crate::commands::verification::PaymentEntry,
-        crate::commands::verification::ObservedIpRecord,
-        crate::commands::verification::VendorAuditRecord,
-        crate::commands::lists::IpListFinish,
-        crate::commands::lists::IpListImported,
-        crate::commands::lists::IpListRemove,
-        crate::commands::lists::VpnProviderAdd,
-        crate::commands::lists::VpnProviderRemove,
-        crate::commands::lists::VoipEntryAdd,
-        crate::commands::lists::VoipEntryRemove,
-        vetdesk_core::store::CaseVerification,
-        vetdesk_core::verification::VendorAuditStatus,
-        vetdesk_core::verification::IpList,
-        vetdesk_core::verification::VpnProvider,
-        vetdesk_core::verification::VoipEntry,
-        // the core's domain
+        crate::uploads::UploadProgress,
+        crate::exports::ExportProgress,
+        // the core's domain, as the page builds and shows it
+        vetdesk_core::change::Change,
         vetdesk_core::model::User,
         vetdesk_core::model::Vendor,
         vetdesk_core::model::Candidate,
@@ -90,19 +43,40 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
         vetdesk_core::model::Note,
         vetdesk_core::model::Evidence,
         vetdesk_core::model::AuditRecord,
-        vetdesk_core::change::Change,
         vetdesk_core::template::Template,
-        vetdesk_core::store::CaseFilter,
-        vetdesk_core::store::CaseSummary,
-        vetdesk_core::store::CaseDetail,
-        vetdesk_core::store::StatusMove,
-        vetdesk_core::store::Permissions,
-        vetdesk_core::store::ItemOptions,
-        vetdesk_core::store::FieldLimit,
-        vetdesk_core::store::FieldProblem,
-        vetdesk_core::store::SearchHit,
-        vetdesk_core::verification::CaseFlags,
-        vetdesk_core::verification::Link,
     );
+    let signatures = commands::signatures(&cfg);
+    for signature in &signatures {
+        signature.export(&cfg)?;
+    }
+    std::fs::write(dir.join(COMMANDS_FILE), commands_ts(&signatures))?;
     Ok(())
+}
+
+/// The `Commands` interface: every JSON command the page may call, with its arguments (the
+/// request goes as `request`) and its answer.
+fn commands_ts(signatures: &[commands::Signature]) -> String {
+    let mut out = String::from(
+        "// Generated from src-tauri/src/commands/registry.rs by `make bindings`. Do not edit.\n\n",
+    );
+    let imports: std::collections::BTreeSet<&String> =
+        signatures.iter().flat_map(|s| &s.imports).collect();
+    for name in imports {
+        let _ = writeln!(out, "import type {{ {name} }} from \"./{name}\";");
+    }
+    out.push_str(
+        "\n/** Every command the page may call: name → its arguments and its answer. */\n\
+         export interface Commands {\n",
+    );
+    for s in signatures {
+        let args = match &s.request {
+            Some(request) => format!("{{ request: {request} }}"),
+            None => "Record<string, never>".to_string(),
+        };
+        let _ = writeln!(out, "  {}: {{ args: {args}; result: {} }};", s.name, s.answer);
+    }
+    out.push_str("}\n\n/** Commands that take a raw binary body instead of JSON arguments. */\n");
+    let raw: Vec<String> = RAW_COMMANDS.iter().map(|c| format!("\"{c}\"")).collect();
+    let _ = writeln!(out, "export type RawCommand = {};", raw.join(" | "));
+    out
 }

@@ -7,6 +7,8 @@ use serde::Serialize;
 use ts_rs::TS;
 use vetdesk_core::StoreError;
 use vetdesk_core::evidence::EvidenceError;
+use vetdesk_export::pack::PackError;
+use vetdesk_export::report::ReportError;
 
 /// What kind of failure this is, as far as the UI needs to know to react to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -56,6 +58,11 @@ impl AppError {
     pub fn with_field(mut self, field: Option<&str>) -> Self {
         self.field = field.map(str::to_owned);
         self
+    }
+
+    /// A task on the blocking pool panicked or was dropped.
+    pub fn task_failed(error: impl std::fmt::Display) -> Self {
+        Self::internal(format!("a background task failed: {error}"))
     }
 }
 
@@ -138,6 +145,47 @@ impl From<StoreError> for AppError {
             E::Database(_) | E::Json(_) => ErrorCode::Internal,
         };
         Self::new(code, error.to_string()).with_field(field)
+    }
+}
+
+// The export crate's errors: reports and packs.
+
+impl From<ReportError> for AppError {
+    fn from(error: ReportError) -> Self {
+        use ReportError as E;
+        match error {
+            E::Store(inner) => inner.into(),
+            // The core's text points at the CLI's --as; in the app the fix is the user menu.
+            E::UnknownUser(name) => AppError::new(
+                ErrorCode::UnknownUser,
+                format!(
+                    "there is no active user named {name:?}, and exports record who made them: \
+                     choose who is acting with \"Switch user\" at the top of the window"
+                ),
+            ),
+            other => {
+                let code = match &other {
+                    E::BrokenChain { .. } | E::Io { .. } => ErrorCode::Storage,
+                    E::Invalid(_) => ErrorCode::InvalidInput,
+                    E::Exists(_) => ErrorCode::Conflict,
+                    _ => ErrorCode::Internal,
+                };
+                AppError::new(code, other.to_string())
+            }
+        }
+    }
+}
+
+impl From<PackError> for AppError {
+    fn from(error: PackError) -> Self {
+        match error {
+            PackError::Report(inner) => inner.into(),
+            PackError::Unreadable { .. } | PackError::Hostile { .. } => {
+                AppError::invalid(error.to_string())
+            }
+            // The store's files or the destination failed: the message names which.
+            other => AppError::new(ErrorCode::Storage, other.to_string()),
+        }
     }
 }
 

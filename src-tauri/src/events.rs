@@ -1,13 +1,17 @@
-//! How the UI learns that data changed: one background thread polls the audit log (an indexed
+//! How the UI learns that data changed: one background thread reads the audit log (an indexed
 //! `id > last` query) and emits one typed `store-changed` event per batch, naming each record's
 //! chain, kind and actor. Every write leaves an audit record in the same transaction, so this
 //! sees all of them, including those made by the CLI or another process on the same data.
+//!
+//! The thread reads twice a second, and at once when a command of this app has written
+//! (`Changes::wake`): the app's own changes reach the page as promptly as a command's answer,
+//! and through the same one signal as everybody else's.
 
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 use vetdesk_core::Store;
 use vetdesk_core::model::{AuditRecord, Chain};
@@ -76,23 +80,47 @@ pub fn poll_once(
     Ok((!records.is_empty()).then(|| StoreChanged::of(&records)))
 }
 
-/// Starts the poller; it also drops uploads left idle. Runs until the process ends.
+/// Wakes the poller after a write of this app, so that it reads the log at once.
+pub struct Changes {
+    wake: Sender<()>,
+}
+
+impl Changes {
+    /// The waker, and the end the poller waits on.
+    pub fn new() -> (Self, Receiver<()>) {
+        let (wake, woken) = mpsc::channel();
+        (Self { wake }, woken)
+    }
+
+    /// Something was written: read the log now rather than at the next tick.
+    pub fn wake(&self) {
+        // The poller gone means the app is closing; nobody is left to tell.
+        let _ = self.wake.send(());
+    }
+}
+
+/// Starts the poller, which hands each batch to `emit` (the app sends it as `store-changed`);
+/// it reads the log every `tick` and whenever woken, and drops uploads left idle. Runs until
+/// the process ends.
 pub fn spawn_poller(
-    app: AppHandle,
     store: Arc<Store>,
     uploads: Arc<Uploads>,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let mut last = store.audit_last_id()?;
+    woken: Receiver<()>,
+    tick: Duration,
+    emit: impl Fn(StoreChanged) + Send + 'static,
+) -> std::io::Result<()> {
+    let mut last = store.audit_last_id().map_err(std::io::Error::other)?;
     std::thread::Builder::new().name("store-poller".into()).spawn(move || {
         loop {
-            std::thread::sleep(POLL_EVERY);
+            match woken.recv_timeout(tick) {
+                // Several writes in a row are one read of the log.
+                Ok(()) => while woken.try_recv().is_ok() {},
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => std::thread::sleep(tick),
+            }
             uploads.expire_idle(Instant::now());
             match poll_once(&store, &mut last) {
-                Ok(Some(changed)) => {
-                    if let Err(error) = app.emit(STORE_CHANGED, changed) {
-                        tracing::warn!(%error, "could not tell the UI about changes");
-                    }
-                }
+                Ok(Some(changed)) => emit(changed),
                 Ok(None) => {}
                 // A busy or briefly unreadable database: the next round tries again.
                 Err(error) => tracing::warn!(%error, "polling the audit log failed"),
@@ -147,5 +175,34 @@ mod tests {
         assert_eq!(changed.records.len(), MAX_RECORDS);
         assert!(changed.more);
         assert_eq!(last, store.audit_last_id().unwrap());
+    }
+
+    /// A write of this app is told at once, not at the next tick: with a tick of an hour, only
+    /// the wake can bring the event within the test's wait.
+    #[test]
+    fn a_write_of_this_app_reaches_the_page_when_the_poller_is_woken() {
+        let (_dir, store) = Store::open_temp().unwrap();
+        let store = Arc::new(store);
+        let uploads = Arc::new(Uploads::new(store.clone(), Arc::new(|_| {})));
+        let (changes, woken) = Changes::new();
+        let (sent, events) = mpsc::channel();
+        let hour = Duration::from_secs(3600);
+        spawn_poller(store.clone(), uploads, woken, hour, move |c| sent.send(c).unwrap()).unwrap();
+
+        let add = Change::AddUser {
+            id: None,
+            name: "ada".into(),
+            display_name: "Ada".into(),
+            role: Role::Admin,
+        };
+        store.apply("ada", add).unwrap();
+        assert!(events.recv_timeout(Duration::from_millis(300)).is_err(), "not before the wake");
+        changes.wake();
+        changes.wake();
+        let changed = events.recv_timeout(Duration::from_secs(30)).unwrap();
+        assert_eq!(changed.records.len(), 1);
+        assert_eq!(changed.records[0].kind, "add_user");
+        // Two wakes for one write are one event.
+        assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
     }
 }

@@ -6,9 +6,11 @@ pub mod bindings;
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod exports;
 mod logging;
 pub mod paths;
 pub mod protocol;
+pub mod session;
 pub mod state;
 pub mod uploads;
 
@@ -21,8 +23,10 @@ use vetdesk_core::store::{Clock, OpenMode};
 
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::exports::{self, Exports, FolderChoice, SaveAsk};
+use crate::events::Changes;
+use crate::exports::{Exports, FolderChoice, SaveAsk};
 use crate::paths::Paths;
+use crate::session::Session;
 use crate::state::AppState;
 use crate::uploads::Uploads;
 
@@ -60,70 +64,7 @@ pub fn run() -> ExitCode {
                 None => responder.respond(protocol::not_ready()),
             });
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::users::users_list,
-            commands::users::user_add,
-            commands::users::user_set_role,
-            commands::users::user_set_active,
-            commands::vendors::vendors_list,
-            commands::vendors::vendor_add,
-            commands::vendors::vendor_update,
-            commands::candidates::candidate_add,
-            commands::cases::cases_list,
-            commands::cases::case_get,
-            commands::cases::case_audit,
-            commands::cases::case_status_moves,
-            commands::cases::case_set_status,
-            commands::cases::case_assign,
-            commands::cases::case_set_priority,
-            commands::cases::case_set_due,
-            commands::cases::check_record,
-            commands::cases::note_add,
-            commands::cases::search,
-            commands::flags::case_flags,
-            commands::flags::case_links,
-            commands::flags::flags_refresh,
-            commands::uploads::upload_begin_evidence,
-            commands::uploads::upload_begin_import,
-            commands::uploads::upload_chunk,
-            commands::uploads::upload_cancel,
-            commands::uploads::upload_finish_evidence,
-            commands::uploads::upload_finish_import,
-            commands::uploads::import_commit,
-            // exports: reports, audit packs, the portfolio, checking a pack
-            commands::exports::export_folder,
-            commands::exports::export_case_report,
-            commands::exports::export_case_pack,
-            commands::exports::export_portfolio,
-            commands::exports::export_cancel,
-            commands::exports::export_reveal,
-            commands::exports::upload_begin_pack,
-            commands::exports::pack_check,
-            // end of exports
-            // verification records, vendor audits and the indicator lists
-            commands::verification::case_verification,
-            commands::verification::mrz_check,
-            commands::verification::document_save,
-            commands::verification::interview_record,
-            commands::verification::reachable_hours_set,
-            commands::verification::everify_save,
-            commands::verification::reference_save,
-            commands::verification::payment_record,
-            commands::verification::observed_ip_record,
-            commands::verification::vendor_audits,
-            commands::verification::vendor_audit_record,
-            commands::lists::ip_lists,
-            commands::lists::upload_begin_ip_list,
-            commands::lists::upload_finish_ip_list,
-            commands::lists::ip_list_remove,
-            commands::lists::vpn_providers,
-            commands::lists::vpn_provider_add,
-            commands::lists::vpn_provider_remove,
-            commands::lists::voip_entries,
-            commands::lists::voip_entry_add,
-            commands::lists::voip_entry_remove,
-        ])
+        .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
             // Uploads belong to the page that started them: when it goes, they go.
             if let WindowEvent::Destroyed = event {
@@ -202,9 +143,16 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
     ));
     let default_user =
         std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-    events::spawn_poller(app.handle().clone(), store.clone(), uploads.clone())?;
+    let session = Session::new(&store, default_user.as_deref());
+    let (changes, woken) = Changes::new();
+    let emitter = app.handle().clone();
+    events::spawn_poller(store.clone(), uploads.clone(), woken, events::POLL_EVERY, move |c| {
+        if let Err(error) = emitter.emit(events::STORE_CHANGED, c) {
+            tracing::warn!(%error, "could not tell the UI about changes");
+        }
+    })?;
     app.manage(exports_state(app.handle(), &store));
-    app.manage(AppState { paths, store, uploads, default_user });
+    app.manage(AppState { paths, store, uploads, session, changes, default_user });
     let config = app
         .config()
         .app

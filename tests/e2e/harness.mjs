@@ -23,6 +23,9 @@ const artifacts = join(root, "target/artifacts/e2e");
 export async function launchApp({ env = {}, prepare } = {}) {
   assert.ok(existsSync(application), `no app binary at ${application}: build it first (make e2e)`);
   const dataDir = mkdtempSync(join(tmpdir(), "vetdesk-e2e-"));
+  // The webview keeps its storage (the theme and the user chosen, in localStorage) under
+  // XDG_DATA_HOME: a directory of its own, so that no run sees what an earlier one chose.
+  const webviewHome = mkdtempSync(join(tmpdir(), "vetdesk-e2e-webview-"));
   let xvfb;
   let driver;
   let session;
@@ -32,6 +35,7 @@ export async function launchApp({ env = {}, prepare } = {}) {
     await driver?.stop();
     await xvfb?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(webviewHome, { recursive: true, force: true });
   };
   try {
     await prepare?.(dataDir);
@@ -40,7 +44,7 @@ export async function launchApp({ env = {}, prepare } = {}) {
       xvfb = await startXvfb();
       display = xvfb.display;
     }
-    driver = await startDriver({ ...env, VETDESK_DATA_DIR: dataDir, DISPLAY: display });
+    driver = await startDriver({ XDG_DATA_HOME: webviewHome, ...env, VETDESK_DATA_DIR: dataDir, DISPLAY: display });
     // Creating the session starts the app: from here on is the app's own start-up time.
     startedAt = Date.now();
     session = await Session.create(driver.url, application);

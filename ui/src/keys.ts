@@ -9,6 +9,8 @@ import type { StoreChanged } from "./bindings/StoreChanged";
 export const keys = {
   appInfo: ["app", "info"] as const,
   users: ["users"] as const,
+  /** Under `users`: a change of role or of who is active changes what a user may do. */
+  permissions: (actor: string) => ["users", "permissions", actor] as const,
   vendors: ["vendors"] as const,
   cases: ["cases"] as const,
   search: (query: string) => ["search", query] as const,
@@ -17,6 +19,9 @@ export const keys = {
   caseDetail: (caseId: number) => ["case", caseId, "detail"] as const,
   caseAudit: (caseId: number) => ["case", caseId, "audit"] as const,
   statusMoves: (caseId: number, actor: string) => ["case", caseId, "moves", actor] as const,
+  resultOptions: (caseId: number, actor: string) => ["case", caseId, "options", actor] as const,
+  /** The store's problems with a candidate form as typed (nothing recorded). */
+  candidateCheck: (fields: unknown) => ["candidate-check", fields] as const,
   caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
   caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
   // verification records, vendor audits and the indicator lists

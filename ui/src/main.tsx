@@ -4,8 +4,9 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
+// The shared base first: every feature's styles come after it.
+import "./styles/base.css";
 import { AppShell } from "./features/shell/AppShell";
-import "./styles/app.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -17,6 +17,8 @@ pub struct AppInfo {
     pub log_dir: String,
     /// The user `VETDESK_USER` names (as for the CLI): preselected at start.
     pub default_user: Option<String>,
+    /// Who is acting now (the session held by the app), if anybody.
+    pub acting: Option<String>,
     /// The largest evidence file accepted (`evidence_max_bytes` in config.toml).
     #[ts(type = "number")]
     pub evidence_max_bytes: u64,
@@ -31,6 +33,7 @@ impl AppInfo {
             data_dir: state.paths.data.root.display().to_string(),
             log_dir: state.paths.log_dir.display().to_string(),
             default_user: state.default_user.clone(),
+            acting: state.session.current(),
             evidence_max_bytes: state.store.config().evidence_max_bytes,
             upload_chunk_bytes: CHUNK_BYTES,
         }

@@ -1,6 +1,7 @@
 //! The lists the flag rules match against, kept by investigators, compliance officers and
 //! admins: indicator lists of CIDR ranges (imported as CSV through an upload session, all rows
-//! or none), named VPN providers, and the user's VoIP numbers and prefixes.
+//! or none), named VPN providers, and the user's VoIP numbers and prefixes. Entries are added
+//! and removed with `apply` (`commands::changes`); a list's rows come only from its file.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -8,10 +9,9 @@ use ts_rs::TS;
 use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::checks::iprange::{self, CsvProblem};
-use vetdesk_core::verification::{IpList, VoipEntry, VoipEntryId, VpnProvider, VpnProviderId};
+use vetdesk_core::verification::{IpList, VoipEntry, VpnProvider};
 
-use super::verification::Recorded;
-use super::with_store;
+use super::changes::Recorded;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::uploads::ImportUpload;
@@ -19,50 +19,16 @@ use crate::uploads::ImportUpload;
 /// Ends an indicator-list upload and imports it as `list_name` (replacing a list of that name).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct IpListFinish {
-    pub actor: String,
     pub token: String,
     pub list_name: String,
 }
 
 /// The result of an indicator-list import: the list, or every bad row and nothing imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum IpListImported {
-    Imported { list: IpList, recorded: Recorded },
+    Imported { list: IpList, recorded: Box<Recorded> },
     Refused { problems: Vec<CsvProblem> },
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct IpListRemove {
-    pub actor: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct VpnProviderAdd {
-    pub actor: String,
-    pub name: String,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct VpnProviderRemove {
-    pub actor: String,
-    pub id: VpnProviderId,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct VoipEntryAdd {
-    pub actor: String,
-    /// A number in any usual spelling, or a prefix written `+digits*`.
-    pub pattern: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct VoipEntryRemove {
-    pub actor: String,
-    pub id: VoipEntryId,
 }
 
 /// Parses the file first, so that every bad row comes back by line (the store, reading the
@@ -74,8 +40,8 @@ pub fn import_ip_list(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<IpListImported, AppError> {
-    if let Err(refusal) = iprange::parse_csv(bytes, list_name.trim()) {
-        return Ok(IpListImported::Refused { problems: refusal.problems });
+    if let Err(refused) = iprange::parse_csv(bytes, list_name.trim()) {
+        return Ok(IpListImported::Refused { problems: refused.problems });
     }
     let applied = store.import_ip_list(actor, list_name, file_name, bytes)?;
     let Change::ImportIpList { name, .. } = &applied.change else {
@@ -85,29 +51,12 @@ pub fn import_ip_list(
         store.ip_lists()?.into_iter().find(|l| &l.name == name).ok_or_else(|| {
             AppError::internal(format!("list {name} was imported but is not listed"))
         })?;
-    Ok(IpListImported::Imported { list, recorded: Recorded::of(&applied) })
-}
-
-pub fn remove_ip_list(store: &Store, r: IpListRemove) -> Result<Recorded, AppError> {
-    let applied = store.apply(&r.actor, Change::RemoveIpList { name: r.name })?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn add_vpn_provider(store: &Store, r: VpnProviderAdd) -> Result<Recorded, AppError> {
-    let change = Change::AddVpnProvider { id: None, name: r.name, note: r.note };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn add_voip_entry(store: &Store, r: VoipEntryAdd) -> Result<Recorded, AppError> {
-    let change = Change::AddVoipEntry { id: None, pattern: r.pattern, label: r.label };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
+    Ok(IpListImported::Imported { list, recorded: Box::new(Recorded::of(&applied)) })
 }
 
 #[tauri::command]
 pub async fn ip_lists(state: State<'_, AppState>) -> Result<Vec<IpList>, AppError> {
-    with_store(&state.store, |s| Ok(s.ip_lists()?)).await
+    state.read(|s| Ok(s.ip_lists()?)).await
 }
 
 /// Starts the upload of an indicator-list CSV; its bytes follow with `upload_chunk`.
@@ -125,66 +74,19 @@ pub async fn upload_finish_ip_list(
     request: IpListFinish,
 ) -> Result<IpListImported, AppError> {
     let (file_name, bytes) = state.uploads.take_ip_list(&request.token)?;
-    with_store(&state.store, move |s| {
-        import_ip_list(s, &request.actor, &request.list_name, &file_name, &bytes)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn ip_list_remove(
-    state: State<'_, AppState>,
-    request: IpListRemove,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| remove_ip_list(s, request)).await
+    state
+        .write(move |s, actor| import_ip_list(s, actor, &request.list_name, &file_name, &bytes))
+        .await
 }
 
 #[tauri::command]
 pub async fn vpn_providers(state: State<'_, AppState>) -> Result<Vec<VpnProvider>, AppError> {
-    with_store(&state.store, |s| Ok(s.vpn_providers()?)).await
-}
-
-#[tauri::command]
-pub async fn vpn_provider_add(
-    state: State<'_, AppState>,
-    request: VpnProviderAdd,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| add_vpn_provider(s, request)).await
-}
-
-#[tauri::command]
-pub async fn vpn_provider_remove(
-    state: State<'_, AppState>,
-    request: VpnProviderRemove,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| {
-        Ok(Recorded::of(&s.apply(&request.actor, Change::RemoveVpnProvider { id: request.id })?))
-    })
-    .await
+    state.read(|s| Ok(s.vpn_providers()?)).await
 }
 
 #[tauri::command]
 pub async fn voip_entries(state: State<'_, AppState>) -> Result<Vec<VoipEntry>, AppError> {
-    with_store(&state.store, |s| Ok(s.voip_entries()?)).await
-}
-
-#[tauri::command]
-pub async fn voip_entry_add(
-    state: State<'_, AppState>,
-    request: VoipEntryAdd,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| add_voip_entry(s, request)).await
-}
-
-#[tauri::command]
-pub async fn voip_entry_remove(
-    state: State<'_, AppState>,
-    request: VoipEntryRemove,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| {
-        Ok(Recorded::of(&s.apply(&request.actor, Change::RemoveVoipEntry { id: request.id })?))
-    })
-    .await
+    state.read(|s| Ok(s.voip_entries()?)).await
 }
 
 #[cfg(test)]
@@ -192,10 +94,60 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::commands::changes::record;
     use crate::commands::verification::tests::fixture;
     use crate::error::ErrorCode;
     use crate::uploads::Uploads;
-    use vetdesk_core::verification::{IpContext, ObservedIpFields};
+    use vetdesk_core::verification::{IpContext, ObservedIpFields, VoipEntryId, VpnProviderId};
+
+    // What the settings page sends, as the `Change` it builds and the user acting.
+
+    struct IpListRemove {
+        actor: String,
+        name: String,
+    }
+
+    fn remove_ip_list(store: &Store, r: IpListRemove) -> Result<Recorded, AppError> {
+        record(store, &r.actor, Change::RemoveIpList { name: r.name })
+    }
+
+    struct VpnProviderAdd {
+        actor: String,
+        name: String,
+        note: Option<String>,
+    }
+
+    fn add_vpn_provider(store: &Store, r: VpnProviderAdd) -> Result<Recorded, AppError> {
+        record(store, &r.actor, Change::AddVpnProvider { id: None, name: r.name, note: r.note })
+    }
+
+    struct VoipEntryAdd {
+        actor: String,
+        pattern: String,
+        label: String,
+    }
+
+    fn add_voip_entry(store: &Store, r: VoipEntryAdd) -> Result<Recorded, AppError> {
+        let change = Change::AddVoipEntry { id: None, pattern: r.pattern, label: r.label };
+        record(store, &r.actor, change)
+    }
+
+    #[test]
+    fn entries_are_removed_by_the_id_the_answer_gave() {
+        let f = fixture();
+        let vpn = VpnProviderAdd { actor: "ada".into(), name: "ExampleVPN".into(), note: None };
+        let id: VpnProviderId = add_vpn_provider(&f.store, vpn).unwrap().id.unwrap();
+        record(&f.store, "ada", Change::RemoveVpnProvider { id }).unwrap();
+        assert!(f.store.vpn_providers().unwrap().is_empty());
+        let voip = VoipEntryAdd {
+            actor: "ada".into(),
+            pattern: "+12025550143".into(),
+            label: "carrier".into(),
+        };
+        let id: VoipEntryId = add_voip_entry(&f.store, voip).unwrap().id.unwrap();
+        record(&f.store, "ada", Change::RemoveVoipEntry { id }).unwrap();
+        assert!(f.store.voip_entries().unwrap().is_empty());
+    }
 
     const LIST: &str = "cidr,category,label\n\
                         # exit ranges seen in 2026\n\
@@ -207,7 +159,7 @@ mod tests {
                        203.0.113.0/24,UK,not a code\n";
 
     fn see(f: &crate::commands::verification::tests::Fixture, ip: &str) -> Recorded {
-        let request = crate::commands::verification::ObservedIpRecord {
+        let request = crate::commands::verification::tests::ObservedIpRecord {
             actor: "rita".into(),
             case_id: f.case_id,
             observed: ObservedIpFields {
@@ -217,7 +169,7 @@ mod tests {
                 note: None,
             },
         };
-        crate::commands::verification::record_observed_ip(&f.store, request).unwrap()
+        crate::commands::verification::tests::record_observed_ip(&f.store, request).unwrap()
     }
 
     #[test]

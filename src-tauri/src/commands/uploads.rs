@@ -1,6 +1,7 @@
 //! Uploads over IPC: evidence files and candidate files arrive as bytes in chunks (see
 //! `crate::uploads`). `upload_chunk` takes a raw binary body with the session token and the
-//! chunk's offset in headers, so no bytes are ever JSON- or base64-encoded.
+//! chunk's offset in headers, so no bytes are ever JSON- or base64-encoded. What an upload
+//! records is recorded as the acting user.
 
 use serde::Deserialize;
 use tauri::State;
@@ -23,7 +24,6 @@ pub struct UploadRef {
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ImportCommit {
-    pub actor: String,
     pub token: String,
     /// Open a pre-hire case for each new candidate.
     pub open_cases: bool,
@@ -34,7 +34,7 @@ pub async fn upload_begin_evidence(
     state: State<'_, AppState>,
     request: EvidenceUpload,
 ) -> Result<String, AppError> {
-    state.uploads.begin_evidence(request).await
+    state.uploads.begin_evidence(state.session.actor()?, request).await
 }
 
 #[tauri::command]
@@ -81,7 +81,9 @@ pub async fn upload_finish_evidence(
     state: State<'_, AppState>,
     request: UploadRef,
 ) -> Result<Evidence, AppError> {
-    state.uploads.finish_evidence(&request.token).await
+    let evidence = state.uploads.finish_evidence(&request.token).await?;
+    state.changes.wake();
+    Ok(evidence)
 }
 
 #[tauri::command]
@@ -97,5 +99,8 @@ pub async fn import_commit(
     state: State<'_, AppState>,
     request: ImportCommit,
 ) -> Result<ImportCommitted, AppError> {
-    state.uploads.commit_import(&request.token, request.actor, request.open_cases).await
+    let actor = state.session.actor()?;
+    let committed = state.uploads.commit_import(&request.token, actor, request.open_cases).await?;
+    state.changes.wake();
+    Ok(committed)
 }

@@ -1,7 +1,7 @@
 //! Verification records of a case (identity documents, interviews, reachable hours, E-Verify,
 //! references, payment details, observed IPs) and audits of staffing vendors: what the case
-//! view shows, the live MRZ check, and the writes. Each write is one `Change` through the store,
-//! whose flag rules run in the same transaction; the answer says which flags that raised.
+//! view shows and the live MRZ check. Records are written with `apply` (`commands::changes`),
+//! except payment details, whose typed numbers only the store may see and mask.
 
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -9,15 +9,11 @@ use ts_rs::TS;
 use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::checks::mrz::{self, MrzReport};
-use vetdesk_core::model::{CaseId, VendorId};
+use vetdesk_core::model::CaseId;
 use vetdesk_core::store::CaseVerification;
-use vetdesk_core::verification::{
-    AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, InterviewFields,
-    ObservedIpFields, PaymentInput, ReachableHours, ReferenceFields, ReferenceId,
-    VendorAuditStatus,
-};
+use vetdesk_core::verification::{PaymentInput, VendorAuditStatus};
 
-use super::with_store;
+use super::changes::Recorded;
 use crate::commands::cases::CaseRef;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -25,10 +21,6 @@ use crate::state::AppState;
 /// The longest text `mrz_check` reads: a zone has at most 90 characters (TD1), and a paste
 /// with blank lines and spaces around it stays far below this.
 pub const MAX_MRZ_TEXT: usize = 2_000;
-
-// ---- answers ----
-
-pub use vetdesk_core::store::{RaisedFlag, Recorded};
 
 /// The MRZ as typed so far: read, or why it cannot be read yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -41,60 +33,16 @@ pub enum MrzChecked {
 }
 
 /// Payment details as recorded: only the masks come back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PaymentRecorded {
     pub recorded: Recorded,
     pub routing_masked: String,
     pub account_masked: String,
 }
 
-// ---- requests ----
-
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct MrzCheck {
     pub text: String,
-}
-
-/// Records a document (`id` none) or corrects every field of one (`id` some).
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct DocumentSave {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub id: Option<DocumentId>,
-    pub document: DocumentFields,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct InterviewRecord {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub interview: InterviewFields,
-}
-
-/// Sets the hours at which the candidate is reachable, or with `hours` none removes them.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct ReachableHoursSet {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub hours: Option<ReachableHours>,
-}
-
-/// Records an E-Verify case (`id` none) or replaces every field of one (`id` some).
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct EVerifySave {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub id: Option<EVerifyId>,
-    pub everify: EVerifyFields,
-}
-
-/// Adds a reference (`id` none) or corrects one (`id` some).
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct ReferenceSave {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub id: Option<ReferenceId>,
-    pub reference: ReferenceFields,
 }
 
 /// Bank details as typed. The numbers go straight into `PaymentInput`, which the store masks
@@ -102,7 +50,6 @@ pub struct ReferenceSave {
 /// `PaymentInput`'s does), so no log line or panic message can print them.
 #[derive(Clone, Deserialize, TS)]
 pub struct PaymentEntry {
-    pub actor: String,
     pub case_id: CaseId,
     pub routing_number: String,
     pub account_number: String,
@@ -114,28 +61,11 @@ pub struct PaymentEntry {
 impl std::fmt::Debug for PaymentEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PaymentEntry")
-            .field("actor", &self.actor)
             .field("case_id", &self.case_id)
             .field("routing_number", &"<hidden>")
             .field("account_number", &"<hidden>")
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct ObservedIpRecord {
-    pub actor: String,
-    pub case_id: CaseId,
-    pub observed: ObservedIpFields,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct VendorAuditRecord {
-    pub actor: String,
-    pub vendor_id: VendorId,
-    pub audited_on: chrono::NaiveDate,
-    pub outcome: AuditOutcome,
-    pub note: Option<String>,
 }
 
 // ---- bodies, callable without a window (tests) ----
@@ -156,59 +86,17 @@ pub fn check_mrz(store: &Store, request: &MrzCheck) -> MrzChecked {
     }
 }
 
-pub fn save_document(store: &Store, r: DocumentSave) -> Result<Recorded, AppError> {
-    let change = match r.id {
-        None => Change::RecordDocument { id: None, case_id: r.case_id, document: r.document },
-        Some(id) => Change::UpdateDocument { id, case_id: r.case_id, document: r.document },
-    };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn record_interview(store: &Store, r: InterviewRecord) -> Result<Recorded, AppError> {
-    let change = Change::RecordInterview { id: None, case_id: r.case_id, interview: r.interview };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn set_reachable_hours(store: &Store, r: ReachableHoursSet) -> Result<Recorded, AppError> {
-    let change = Change::SetReachableHours { case_id: r.case_id, hours: r.hours };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn save_everify(store: &Store, r: EVerifySave) -> Result<Recorded, AppError> {
-    let change = match r.id {
-        None => Change::RecordEVerify { id: None, case_id: r.case_id, everify: r.everify },
-        Some(id) => Change::UpdateEVerify { id, case_id: r.case_id, everify: r.everify },
-    };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
-pub fn save_reference(store: &Store, r: ReferenceSave) -> Result<Recorded, AppError> {
-    let change = match r.id {
-        None => Change::AddReference { id: None, case_id: r.case_id, reference: r.reference },
-        Some(id) => Change::UpdateReference { id, case_id: r.case_id, reference: r.reference },
-    };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
 /// The numbers end in `Store::record_payment`; what comes back is built only from the change
 /// as recorded, which holds the masks and never the numbers.
-pub fn record_payment(store: &Store, r: PaymentEntry) -> Result<PaymentRecorded, AppError> {
-    let PaymentEntry {
-        actor,
-        case_id,
-        routing_number,
-        account_number,
-        bank_name,
-        account_holder,
-        note,
-    } = r;
+pub fn record_payment(
+    store: &Store,
+    actor: &str,
+    entry: PaymentEntry,
+) -> Result<PaymentRecorded, AppError> {
+    let PaymentEntry { case_id, routing_number, account_number, bank_name, account_holder, note } =
+        entry;
     let input = PaymentInput { routing_number, account_number, bank_name, account_holder, note };
-    let applied = store.record_payment(&actor, case_id, &input)?;
+    let applied = store.record_payment(actor, case_id, &input)?;
     drop(input);
     let Change::RecordPayment { payment, .. } = &applied.change else {
         return Err(AppError::internal("the payment was recorded as another kind of change"));
@@ -220,12 +108,6 @@ pub fn record_payment(store: &Store, r: PaymentEntry) -> Result<PaymentRecorded,
     })
 }
 
-pub fn record_observed_ip(store: &Store, r: ObservedIpRecord) -> Result<Recorded, AppError> {
-    let change = Change::RecordObservedIp { id: None, case_id: r.case_id, observed: r.observed };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
-}
-
 /// Where every vendor stands with its audits today.
 pub fn vendor_audit_statuses(store: &Store) -> Result<Vec<VendorAuditStatus>, AppError> {
     let mut out = Vec::new();
@@ -233,19 +115,6 @@ pub fn vendor_audit_statuses(store: &Store) -> Result<Vec<VendorAuditStatus>, Ap
         out.push(store.vendor_audit_status(vendor.id)?);
     }
     Ok(out)
-}
-
-pub fn record_vendor_audit(store: &Store, r: VendorAuditRecord) -> Result<Recorded, AppError> {
-    let change = Change::RecordVendorAudit {
-        id: None,
-        vendor_id: r.vendor_id,
-        audited_on: r.audited_on,
-        outcome: r.outcome,
-        note: r.note,
-        next_due: None,
-    };
-    let applied = store.apply(&r.actor, change)?;
-    Ok(Recorded::of(&applied))
 }
 
 // ---- commands ----
@@ -257,7 +126,7 @@ pub async fn case_verification(
     state: State<'_, AppState>,
     request: CaseRef,
 ) -> Result<CaseVerification, AppError> {
-    with_store(&state.store, move |s| Ok(s.case_verification(request.case_id)?)).await
+    state.read(move |s| Ok(s.case_verification(request.case_id)?)).await
 }
 
 /// Reads and checks an MRZ as it is typed. Pure and fast (microseconds), so it runs inline.
@@ -270,80 +139,29 @@ pub async fn mrz_check(
 }
 
 #[tauri::command]
-pub async fn document_save(
-    state: State<'_, AppState>,
-    request: DocumentSave,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| save_document(s, request)).await
-}
-
-#[tauri::command]
-pub async fn interview_record(
-    state: State<'_, AppState>,
-    request: InterviewRecord,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| record_interview(s, request)).await
-}
-
-#[tauri::command]
-pub async fn reachable_hours_set(
-    state: State<'_, AppState>,
-    request: ReachableHoursSet,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| set_reachable_hours(s, request)).await
-}
-
-#[tauri::command]
-pub async fn everify_save(
-    state: State<'_, AppState>,
-    request: EVerifySave,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| save_everify(s, request)).await
-}
-
-#[tauri::command]
-pub async fn reference_save(
-    state: State<'_, AppState>,
-    request: ReferenceSave,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| save_reference(s, request)).await
-}
-
-#[tauri::command]
 pub async fn payment_record(
     state: State<'_, AppState>,
     request: PaymentEntry,
 ) -> Result<PaymentRecorded, AppError> {
-    with_store(&state.store, move |s| record_payment(s, request)).await
-}
-
-#[tauri::command]
-pub async fn observed_ip_record(
-    state: State<'_, AppState>,
-    request: ObservedIpRecord,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| record_observed_ip(s, request)).await
+    state.write(move |s, actor| record_payment(s, actor, request)).await
 }
 
 #[tauri::command]
 pub async fn vendor_audits(state: State<'_, AppState>) -> Result<Vec<VendorAuditStatus>, AppError> {
-    with_store(&state.store, vendor_audit_statuses).await
-}
-
-#[tauri::command]
-pub async fn vendor_audit_record(
-    state: State<'_, AppState>,
-    request: VendorAuditRecord,
-) -> Result<Recorded, AppError> {
-    with_store(&state.store, move |s| record_vendor_audit(s, request)).await
+    state.read(vendor_audit_statuses).await
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::commands::changes::record;
     use chrono::NaiveDate;
-    use vetdesk_core::model::ItemResult;
-    use vetdesk_core::verification::{DocumentKind, EVerifyStatus, IdMatch, IpContext};
+    use vetdesk_core::model::{ItemResult, VendorId};
+    use vetdesk_core::verification::{
+        AuditOutcome, DocumentFields, DocumentId, DocumentKind, EVerifyFields, EVerifyId,
+        EVerifyStatus, IdMatch, InterviewFields, IpContext, ObservedIpFields, ReachableHours,
+        ReferenceFields, ReferenceId, Severity,
+    };
 
     /// The ICAO specimen passport with a future expiry and every check digit right.
     const GOOD_MRZ: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
@@ -362,6 +180,112 @@ pub(crate) mod tests {
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
+    }
+
+    // What each form sends, as the `Change` it builds and the user acting: each goes through
+    // `apply`'s body (`changes::record`) as the page's change does.
+
+    pub(crate) struct DocumentSave {
+        actor: String,
+        case_id: CaseId,
+        id: Option<DocumentId>,
+        document: DocumentFields,
+    }
+
+    fn save_document(store: &Store, r: DocumentSave) -> Result<Recorded, AppError> {
+        let change = match r.id {
+            None => Change::RecordDocument { id: None, case_id: r.case_id, document: r.document },
+            Some(id) => Change::UpdateDocument { id, case_id: r.case_id, document: r.document },
+        };
+        record(store, &r.actor, change)
+    }
+
+    pub(crate) struct InterviewRecord {
+        actor: String,
+        case_id: CaseId,
+        interview: InterviewFields,
+    }
+
+    fn record_interview(store: &Store, r: InterviewRecord) -> Result<Recorded, AppError> {
+        let change =
+            Change::RecordInterview { id: None, case_id: r.case_id, interview: r.interview };
+        record(store, &r.actor, change)
+    }
+
+    struct ReachableHoursSet {
+        actor: String,
+        case_id: CaseId,
+        hours: Option<ReachableHours>,
+    }
+
+    fn set_reachable_hours(store: &Store, r: ReachableHoursSet) -> Result<Recorded, AppError> {
+        record(store, &r.actor, Change::SetReachableHours { case_id: r.case_id, hours: r.hours })
+    }
+
+    #[derive(Clone)]
+    struct EVerifySave {
+        actor: String,
+        case_id: CaseId,
+        id: Option<EVerifyId>,
+        everify: EVerifyFields,
+    }
+
+    fn save_everify(store: &Store, r: EVerifySave) -> Result<Recorded, AppError> {
+        let change = match r.id {
+            None => Change::RecordEVerify { id: None, case_id: r.case_id, everify: r.everify },
+            Some(id) => Change::UpdateEVerify { id, case_id: r.case_id, everify: r.everify },
+        };
+        record(store, &r.actor, change)
+    }
+
+    struct ReferenceSave {
+        actor: String,
+        case_id: CaseId,
+        id: Option<ReferenceId>,
+        reference: ReferenceFields,
+    }
+
+    fn save_reference(store: &Store, r: ReferenceSave) -> Result<Recorded, AppError> {
+        let change = match r.id {
+            None => Change::AddReference { id: None, case_id: r.case_id, reference: r.reference },
+            Some(id) => Change::UpdateReference { id, case_id: r.case_id, reference: r.reference },
+        };
+        record(store, &r.actor, change)
+    }
+
+    pub(crate) struct ObservedIpRecord {
+        pub(crate) actor: String,
+        pub(crate) case_id: CaseId,
+        pub(crate) observed: ObservedIpFields,
+    }
+
+    pub(crate) fn record_observed_ip(
+        store: &Store,
+        r: ObservedIpRecord,
+    ) -> Result<Recorded, AppError> {
+        let change =
+            Change::RecordObservedIp { id: None, case_id: r.case_id, observed: r.observed };
+        record(store, &r.actor, change)
+    }
+
+    struct VendorAuditRecord {
+        actor: String,
+        vendor_id: VendorId,
+        audited_on: NaiveDate,
+        outcome: AuditOutcome,
+        note: Option<String>,
+    }
+
+    fn record_vendor_audit(store: &Store, r: VendorAuditRecord) -> Result<Recorded, AppError> {
+        let change = Change::RecordVendorAudit {
+            id: None,
+            vendor_id: r.vendor_id,
+            audited_on: r.audited_on,
+            outcome: r.outcome,
+            note: r.note,
+            next_due: None,
+        };
+        record(store, &r.actor, change)
     }
 
     /// A store at 2026-11-02 09:00 UTC with the four users and one candidate's case.
@@ -453,7 +377,6 @@ pub(crate) mod tests {
 
     fn payment(case: &Fixture) -> PaymentEntry {
         PaymentEntry {
-            actor: "rita".into(),
             case_id: case.case_id,
             routing_number: ROUTING.into(),
             account_number: ACCOUNT.into(),
@@ -521,9 +444,9 @@ pub(crate) mod tests {
             ("phone", |f| { let mut r = reference(f); r.reference.phone = Some("12".into()); save_reference(&f.store, r).map(drop) }),
             ("relationship", |f| { let mut r = reference(f); r.reference.relationship = String::new(); save_reference(&f.store, r).map(drop) }),
             ("company", |f| { let mut r = reference(f); r.reference.company = Some("x".repeat(301)); save_reference(&f.store, r).map(drop) }),
-            ("routing_number", |f| { let mut r = payment(f); r.routing_number = "021000022".into(); record_payment(&f.store, r).map(drop) }),
-            ("account_number", |f| { let mut r = payment(f); r.account_number = "12".into(); record_payment(&f.store, r).map(drop) }),
-            ("bank_name", |f| { let mut r = payment(f); r.bank_name = Some("x".repeat(201)); record_payment(&f.store, r).map(drop) }),
+            ("routing_number", |f| { let mut r = payment(f); r.routing_number = "021000022".into(); record_payment(&f.store, "rita", r).map(drop) }),
+            ("account_number", |f| { let mut r = payment(f); r.account_number = "12".into(); record_payment(&f.store, "rita", r).map(drop) }),
+            ("bank_name", |f| { let mut r = payment(f); r.bank_name = Some("x".repeat(201)); record_payment(&f.store, "rita", r).map(drop) }),
             ("ip", |f| { let mut r = observed(f); r.observed.ip = "300.1.2.3".into(); record_observed_ip(&f.store, r).map(drop) }),
             ("seen_at", |f| { let mut r = observed(f); r.observed.seen_at = "2027-01-01T00:00:00.000Z".parse().unwrap(); record_observed_ip(&f.store, r).map(drop) }),
             ("note", |f| { let mut r = observed(f); r.observed.note = Some("x".repeat(1001)); record_observed_ip(&f.store, r).map(drop) }),
@@ -538,7 +461,7 @@ pub(crate) mod tests {
         save_document(&f.store, document(&f)).unwrap();
         record_interview(&f.store, interview(&f)).unwrap();
         save_reference(&f.store, reference(&f)).unwrap();
-        record_payment(&f.store, payment(&f)).unwrap();
+        record_payment(&f.store, "rita", payment(&f)).unwrap();
         record_observed_ip(&f.store, observed(&f)).unwrap();
         pass(&f, "offer-accepted");
         pass(&f, "form-i9-complete");
@@ -578,7 +501,7 @@ pub(crate) mod tests {
         let debug = format!("{entry:?}");
         assert!(!debug.contains(ROUTING) && !debug.contains("123456789"), "{debug}");
 
-        let recorded = record_payment(&f.store, entry).unwrap();
+        let recorded = record_payment(&f.store, "rita", entry).unwrap();
         assert_eq!(recorded.routing_masked, "•••••0021");
         assert_eq!(recorded.account_masked, "••••••••6789");
         let answer = serde_json::to_string(&recorded).unwrap();
@@ -590,7 +513,7 @@ pub(crate) mod tests {
         // A refusal names the field, never the number.
         let mut bad = payment(&f);
         bad.routing_number = "021000022".into();
-        let error = record_payment(&f.store, bad).unwrap_err();
+        let error = record_payment(&f.store, "rita", bad).unwrap_err();
         assert!(!error.message.contains("021000022"), "{error}");
         assert_eq!(error.field.as_deref(), Some("routing_number"));
 

@@ -14,6 +14,10 @@ log_dir: string,
  */
 default_user: string | null, 
 /**
+ * Who is acting now (the session held by the app), if anybody.
+ */
+acting: string | null, 
+/**
  * The largest evidence file accepted (`evidence_max_bytes` in config.toml).
  */
 evidence_max_bytes: number, 

@@ -2,7 +2,7 @@
 import type { CandidateFields } from "./CandidateFields";
 import type { NewCase } from "./NewCase";
 
-export type CandidateAdd = { actor: string, candidate: CandidateFields, 
+export type CandidateAdd = { candidate: CandidateFields, 
 /**
  * The case to open for them; none to add the candidate only.
  */

@@ -3,7 +3,7 @@
 /**
  * An evidence file about to be uploaded.
  */
-export type EvidenceUpload = { actor: string, case_id: number, 
+export type EvidenceUpload = { case_id: number, 
 /**
  * The file's name as the user's system gave it; kept as the original name, never a path.
  */

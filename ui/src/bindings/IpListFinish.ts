@@ -3,4 +3,4 @@
 /**
  * Ends an indicator-list upload and imports it as `list_name` (replacing a list of that name).
  */
-export type IpListFinish = { actor: string, token: string, list_name: string, };
+export type IpListFinish = { token: string, list_name: string, };

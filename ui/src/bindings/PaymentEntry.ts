@@ -5,4 +5,4 @@
  * and hashes; they are never stored, logged or sent back. `Debug` hides them (as
  * `PaymentInput`'s does), so no log line or panic message can print them.
  */
-export type PaymentEntry = { actor: string, case_id: number, routing_number: string, account_number: string, bank_name: string | null, account_holder: string | null, note: string | null, };
+export type PaymentEntry = { case_id: number, routing_number: string, account_number: string, bank_name: string | null, account_holder: string | null, note: string | null, };

@@ -3,4 +3,4 @@
 /**
  * The portfolio report of the cases opened from `from` to `to` (both `YYYY-MM-DD`, included).
  */
-export type PortfolioExport = { actor: string, from: string, to: string, job: string, save_as: boolean, };
+export type PortfolioExport = { from: string, to: string, job: string, save_as: boolean, };

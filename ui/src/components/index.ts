@@ -1,3 +1,7 @@
+// The component kit; its styles are in components.css.
+
+import "./components.css";
+
 export { Badge } from "./Badge";
 export { Button } from "./Button";
 export { Dialog } from "./Dialog";

@@ -1,9 +1,12 @@
-// Who is acting. Every write is recorded as the chosen local user, so the choice is made once
-// at start (remembered in this webview; `VETDESK_USER` preselects, as for the CLI), shown in
-// the header at all times, and can be switched.
+// Who is acting. Every write is recorded as the chosen local user, whom the app holds (the
+// page never names the actor in a request): the choice is made once at start (remembered in
+// this webview; `VETDESK_USER` preselects, as for the CLI), handed to the app, shown in the
+// header at all times, and can be switched.
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
+import { backend } from "../backend";
+import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
 
 const STORAGE_KEY = "vetdesk.actor";
@@ -28,21 +31,51 @@ function remember(name: string | null): void {
 interface ActorState {
   /** The name chosen (or preselected), whether or not it is a valid user. */
   chosen: string | null;
-  choose: (name: string | null) => void;
+  /** Makes `name` the acting user, in the app and here. */
+  choose: (name: string | null) => Promise<void>;
+  /** The app holds the choice shown here (false only while it is being handed over at start). */
+  settled: boolean;
 }
 
 const ChosenContext = createContext<ActorState | null>(null);
 const ActorContext = createContext<User | null>(null);
+const PermissionsContext = createContext<Permissions | null>(null);
 
-/** Holds the chosen name. `preselect` (`VETDESK_USER`, set for this start of the app) comes
- *  before the name remembered from an earlier session, as it does for the CLI. */
-export function ActorChoiceProvider({ preselect, children }: { preselect: string | null; children: ReactNode }) {
-  const [chosen, setChosen] = useState<string | null>(() => preselect ?? rememberedActor());
-  const choose = useCallback((name: string | null) => {
+/** Asks the app to make `name` the acting user. A refusal (no such active user) leaves the
+ *  name shown, so that the user gate can say so and offer the others. */
+async function handOver(name: string | null): Promise<void> {
+  try {
+    await backend.chooseUser(name);
+  } catch {
+    // The gate finds no active user of that name and asks for another.
+  }
+}
+
+/** Holds the chosen name. Whom the app already holds (`acting`: this page was reloaded) comes
+ *  first; then `preselect` (`VETDESK_USER`, set for this start of the app), then the name
+ *  remembered from an earlier session, as for the CLI. */
+export function ActorChoiceProvider({
+  preselect,
+  acting = null,
+  children,
+}: {
+  preselect: string | null;
+  acting?: string | null;
+  children: ReactNode;
+}) {
+  const [chosen, setChosen] = useState<string | null>(() => acting ?? preselect ?? rememberedActor());
+  const [settled, setSettled] = useState(() => chosen === acting || chosen === preselect);
+  useEffect(() => {
+    // A name remembered in this webview: the app does not know it yet.
+    if (!settled) void handOver(chosen).then(() => setSettled(true));
+    // Only the choice made at start is handed over here; `choose` hands over the others.
+  }, []);
+  const choose = useCallback(async (name: string | null) => {
     remember(name);
+    await handOver(name);
     setChosen(name);
   }, []);
-  const value = useMemo(() => ({ chosen, choose }), [chosen, choose]);
+  const value = useMemo(() => ({ chosen, choose, settled }), [chosen, choose, settled]);
   return <ChosenContext.Provider value={value}>{children}</ChosenContext.Provider>;
 }
 
@@ -52,9 +85,22 @@ export function useActorChoice(): ActorState {
   return state;
 }
 
-/** Provides the acting user to everything below (rendered once a valid user is chosen). */
-export function ActorProvider({ user, children }: { user: User; children: ReactNode }) {
-  return <ActorContext.Provider value={user}>{children}</ActorContext.Provider>;
+/** Provides the acting user, and what the store says they may do, to everything below
+ *  (rendered once a valid user is chosen and the store has answered). */
+export function ActorProvider({
+  user,
+  permissions,
+  children,
+}: {
+  user: User;
+  permissions: Permissions | null;
+  children: ReactNode;
+}) {
+  return (
+    <ActorContext.Provider value={user}>
+      <PermissionsContext.Provider value={permissions}>{children}</PermissionsContext.Provider>
+    </ActorContext.Provider>
+  );
 }
 
 /** The acting user. Only pages behind the user gate call this. */
@@ -76,11 +122,9 @@ export const ROLE_LABELS = {
   admin: "Admin",
 } as const;
 
-/** What a role may do, as the store enforces it; the UI uses it to offer only what will work. */
-export const may = {
-  decide: (u: User) => u.role === "investigator" || u.role === "compliance" || u.role === "admin",
-  signOff: (u: User) => u.role === "compliance" || u.role === "admin",
-  waive: (u: User) => u.role === "compliance" || u.role === "admin",
-  manageVendors: (u: User) => u.role === "compliance" || u.role === "admin",
-  manageUsers: (u: User) => u.role === "admin",
-};
+/** What the acting user may do, as the store answered it (`user_permissions`, asked by the
+ *  user gate): the page offers only what will be accepted, and the rules stay in the store.
+ *  Null when the store could not be asked: then nothing that needs a permission is offered. */
+export function usePermissions(): Permissions | null {
+  return useContext(PermissionsContext);
+}

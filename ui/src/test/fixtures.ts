@@ -9,6 +9,7 @@ import type { Flag } from "../bindings/Flag";
 import type { CaseSummary } from "../bindings/CaseSummary";
 import type { ChecklistEntry } from "../bindings/ChecklistEntry";
 import type { Evidence } from "../bindings/Evidence";
+import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
 
 export const SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -19,6 +20,7 @@ export function appInfo(over: Partial<AppInfo> = {}): AppInfo {
     data_dir: "/home/reviewer/.local/share/vetdesk",
     log_dir: "/home/reviewer/.local/share/vetdesk/logs",
     default_user: null,
+    acting: null,
     evidence_max_bytes: 2 * 1024 * 1024 * 1024,
     upload_chunk_bytes: 4 * 1024 * 1024,
     ...over,
@@ -201,4 +203,12 @@ export function caseFlags(open: Flag[], over: Partial<CaseFlags> = {}): CaseFlag
     refresh_due: false,
     ...over,
   };
+}
+
+type Allowed = keyof Omit<Permissions, "user" | "role">;
+
+/** What the store says `u` may do: only `allowed`. */
+export function permissions(u: User, ...allowed: Allowed[]): Permissions {
+  const all: Allowed[] = ["decide", "sign_off", "reopen", "waive", "manage_users", "manage_vendors", "audit_vendors", "manage_lists"];
+  return { user: u.name, role: u.role, ...Object.fromEntries(all.map((a) => [a, allowed.includes(a)])) } as Permissions;
 }

@@ -1,24 +1,43 @@
 // Renders a component the way the app does: inside a fresh query client per test (so no
-// cached answer leaks from one test into the next) and, for pages behind the user gate, with
-// an acting user.
+// cached answer leaks from one test into the next) that follows the backend's store-changed
+// events, and, for pages behind the user gate, with an acting user.
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 
+import type { Permissions } from "../bindings/Permissions";
 import type { User } from "../bindings/User";
+import { useStoreEvents } from "../features/shell/useStoreEvents";
 import { ActorChoiceProvider, ActorProvider } from "../session/actor";
+
+/** What the app's layout does for every page: mark stale what a store change touched. */
+function StoreEvents() {
+  useStoreEvents();
+  return null;
+}
 
 export function renderWithQueries(ui: ReactElement) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  return { client, ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>) };
+  return {
+    client,
+    ...render(
+      <QueryClientProvider client={client}>
+        <StoreEvents />
+        {ui}
+      </QueryClientProvider>,
+    ),
+  };
 }
 
-/** Renders `ui` as `user` would see it. */
-export function renderAs(user: User, ui: ReactElement) {
+/** Renders `ui` as `user` would see it, who may do what `permissions` says (nothing by
+ *  default). */
+export function renderAs(user: User, ui: ReactElement, permissions: Permissions | null = null) {
   return renderWithQueries(
     <ActorChoiceProvider preselect={user.name}>
-      <ActorProvider user={user}>{ui}</ActorProvider>
+      <ActorProvider user={user} permissions={permissions}>
+        {ui}
+      </ActorProvider>
     </ActorChoiceProvider>,
   );
 }

@@ -99,12 +99,12 @@ describe("ImportPage", () => {
     expect((await screen.findByText(/Unknown vendor/)).closest("p")?.textContent).toContain("Acme Staffing: add it under Vendors first");
     expect(screen.getByRole("cell", { name: "Jane Roe" })).toBeTruthy();
     await events.click(screen.getByRole("button", { name: "Import 1 row(s)" }));
-    expect(b.commitImport).toHaveBeenLastCalledWith({ actor: "rita", token: "u7", open_cases: true });
+    expect(b.commitImport).toHaveBeenLastCalledWith({ token: "u7", open_cases: true });
     expect(await screen.findByRole("table", { name: "Refused rows" })).toBeTruthy();
 
     await events.click(screen.getByRole("checkbox", { name: /Open a pre-hire case/ }));
     await events.click(screen.getByRole("button", { name: "Import 1 row(s)" }));
-    expect(b.commitImport).toHaveBeenLastCalledWith({ actor: "rita", token: "u7", open_cases: false });
+    expect(b.commitImport).toHaveBeenLastCalledWith({ token: "u7", open_cases: false });
     expect(await screen.findByRole("heading", { name: "Imported" })).toBeTruthy();
     expect(screen.getByText("1 new candidate(s), 0 updated, 0 unchanged.")).toBeTruthy();
     expect(screen.getByRole("link", { name: "case 6" }).getAttribute("href")).toBe("#/cases/6");

@@ -2,19 +2,17 @@
 // parses them with the core's importer and returns a preview with every problem by line;
 // nothing is written until the user confirms, and then all rows go in or none.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type DragEvent } from "react";
 
 import { backend } from "../../backend";
-import type { ImportCommitted } from "../../bindings/ImportCommitted";
 import type { ImportPreview } from "../../bindings/ImportPreview";
 import type { RowError } from "../../bindings/RowError";
 import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { day } from "../../format";
-import { keys } from "../../keys";
 import { caseHref, hrefFor } from "../../router";
-import { useActor } from "../../session/actor";
 import { FilePicker } from "../evidence/FilePicker";
+import "./candidates.css";
 
 const PREVIEW_ROWS = 200;
 const COLUMNS_HELP =
@@ -43,14 +41,9 @@ function RowErrors({ errors, caption }: { errors: RowError[]; caption: string })
 }
 
 function Preview({ preview, onDone }: { preview: ImportPreview; onDone: () => void }) {
-  const actor = useActor();
-  const client = useQueryClient();
   const [openCases, setOpenCases] = useState(true);
   const commit = useMutation({
-    mutationFn: (token: string) => backend.commitImport({ actor: actor.name, token, open_cases: openCases }),
-    onSuccess: async (result: ImportCommitted) => {
-      if (result.outcome === "imported") await client.invalidateQueries({ queryKey: keys.cases });
-    },
+    mutationFn: (token: string) => backend.commitImport({ token, open_cases: openCases }),
   });
   const result = commit.data;
 

@@ -1,12 +1,14 @@
 // A new candidate, and the case to open for them, in one step. Problems show next to their
-// field while typing; what only the store can tell (an external id already taken, a vendor
-// removed meanwhile) comes back from it and is shown next to the field it is about.
+// field while typing, as the store judges the form (`candidate_check`); what it can only tell
+// on adding (a vendor removed meanwhile, an assignee) comes back from it and is shown next to
+// the field it is about.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { backend } from "../../backend";
 import type { CandidateAdd } from "../../bindings/CandidateAdd";
+import type { CandidateFields } from "../../bindings/CandidateFields";
 import { Button, ErrorNote, Field, SelectField, TextAreaField, errorOf } from "../../components";
 import { KIND_LABELS, PRIORITY_LABELS } from "../../format";
 import { keys } from "../../keys";
@@ -14,28 +16,12 @@ import { hrefFor, navigate } from "../../router";
 import { useActor } from "../../session/actor";
 import { useVendors } from "../queue/queries";
 import { useUsers } from "../shell/queries";
-import { EMPTY_FORM, splitList, validate, type CandidateForm, type FieldErrors } from "./validate";
+import { useSettled } from "../verification/queries";
+import { byField, checkable, EMPTY_FORM, inputProblems, nullable, toCandidate, type CandidateForm, type FieldErrors } from "./validate";
 
-const nullable = (text: string) => (text.trim() === "" ? null : text.trim());
-
-function toRequest(actor: string, f: CandidateForm): CandidateAdd {
+function toRequest(f: CandidateForm): CandidateAdd {
   return {
-    actor,
-    candidate: {
-      legal_name: f.legal_name,
-      other_names: splitList(f.other_names),
-      external_id: nullable(f.external_id),
-      emails: splitList(f.emails),
-      phones: splitList(f.phones),
-      home_address: nullable(f.home_address),
-      shipping_address: nullable(f.shipping_address),
-      claimed_location: nullable(f.claimed_location),
-      time_zone: nullable(f.time_zone),
-      role: nullable(f.role),
-      vendor_id: f.vendor_id === "" ? null : Number(f.vendor_id),
-      applied_on: nullable(f.applied_on),
-      application_ip: nullable(f.application_ip),
-    },
+    candidate: toCandidate(f),
     case: f.open_case
       ? { kind: f.kind, assignee: nullable(f.assignee), priority: f.priority, due_on: nullable(f.due_on) }
       : null,
@@ -46,14 +32,12 @@ export function NewCandidatePage() {
   const actor = useActor();
   const vendors = useVendors();
   const users = useUsers();
-  const client = useQueryClient();
   const [form, setForm] = useState<CandidateForm>({ ...EMPTY_FORM, assignee: actor.name });
   const [touched, setTouched] = useState<Partial<Record<keyof CandidateForm, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const add = useMutation({
     mutationFn: (request: CandidateAdd) => backend.candidateAdd(request),
-    onSuccess: async (added) => {
-      await client.invalidateQueries({ queryKey: keys.cases });
+    onSuccess: (added) => {
       if (added.case_id !== null) navigate({ name: "case", caseId: added.case_id, tab: "checklist" });
       else navigate({ name: "queue" });
     },
@@ -64,7 +48,17 @@ export function NewCandidatePage() {
     },
   });
 
-  const local = validate(form);
+  // The store's judgement of the form, asked a moment after typing stops (the last answer kept
+  // meanwhile so that messages do not flicker).
+  const input = inputProblems(form);
+  const typed = useSettled(JSON.stringify(checkable(form)), 150);
+  const check = useQuery({
+    queryKey: keys.candidateCheck(typed),
+    queryFn: () => backend.candidateCheck(JSON.parse(typed) as CandidateFields),
+    placeholderData: keepPreviousData,
+  });
+  const [checked, setChecked] = useState<FieldErrors | null>(null);
+  const local: FieldErrors = { ...(checked ?? byField(check.data ?? [])), ...input };
   const server = add.error ? errorOf(add.error) : null;
   const serverField = server?.field as keyof CandidateForm | undefined;
   const errorFor = (name: keyof CandidateForm): string | null => {
@@ -77,21 +71,33 @@ export function NewCandidatePage() {
     error: errorFor(name),
     onChange: (e: { target: { value: string } }) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
+      setChecked(null);
       if (serverField === name) add.reset();
     },
     onBlur: () => setTouched((t) => ({ ...t, [name]: true })),
   });
 
-  const submit = (event: FormEvent) => {
+  /** Takes the user to the first field with a problem, in the form's order. */
+  const focusFirst = (problems: FieldErrors): boolean => {
+    const first = (Object.keys(EMPTY_FORM) as (keyof CandidateForm)[]).find((k) => problems[k] !== undefined);
+    if (first) document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+    return first !== undefined;
+  };
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    const problems: FieldErrors = validate(form);
-    const first = Object.keys(problems)[0];
-    if (first) {
-      document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
-      return;
+    // What the store would refuse, asked now for the form as it is: nothing is sent while
+    // there is any problem, and the first in the form gets the focus.
+    let problems: FieldErrors;
+    try {
+      problems = byField(await backend.candidateCheck(checkable(form)));
+    } catch {
+      // The check itself failed: the store still judges what is sent.
+      problems = {};
     }
-    add.mutate(toRequest(actor.name, form));
+    setChecked(problems);
+    if (focusFirst({ ...problems, ...input })) return;
+    add.mutate(toRequest(form));
   };
 
   return (
@@ -101,7 +107,7 @@ export function NewCandidatePage() {
         Enter the candidate as your applicant-tracking system knows them. Several emails or phones go one per
         line. Many candidates at once? <a href={hrefFor({ name: "import" })}>Import a CSV file</a>.
       </p>
-      <form className="form" onSubmit={submit} noValidate aria-label="New candidate">
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label="New candidate">
         <fieldset className="field-grid">
           <legend>Candidate</legend>
           <Field label="Legal name (required)" autoFocus {...bind("legal_name")} />

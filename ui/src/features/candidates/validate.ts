@@ -1,7 +1,10 @@
-// The candidate form's own checks: the same rules the store applies (which stays the judge),
-// run while typing so that a problem shows next to its field before anything is sent.
+// The candidate form: its fields as typed, and what becomes of them in the request. The rules
+// are the store's: the form asks it (`candidate_check`) while typing, so that a problem shows
+// next to its field before anything is sent; only the typing of dates is checked here.
 
-import { dateProblem, today } from "../../format";
+import type { CandidateFields } from "../../bindings/CandidateFields";
+import type { FieldProblem } from "../../bindings/FieldProblem";
+import { dateProblem } from "../../format";
 
 export interface CandidateForm {
   legal_name: string;
@@ -55,36 +58,53 @@ export function splitList(text: string): string[] {
     .filter((v) => v !== "");
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-function isIp(text: string): boolean {
-  if (IPV4.test(text)) return true;
-  // IPv6: hex groups and colons, at most one "::" (the store checks it exactly).
-  return /^[0-9a-fA-F:.]+$/.test(text) && text.includes(":") && (text.match(/::/g) ?? []).length <= 1;
+/** The form as the request the store judges: what `candidate_check` and `candidate_add` take. */
+export function toCandidate(f: CandidateForm): CandidateFields {
+  return {
+    legal_name: f.legal_name,
+    other_names: splitList(f.other_names),
+    external_id: nullable(f.external_id),
+    emails: splitList(f.emails),
+    phones: splitList(f.phones),
+    home_address: nullable(f.home_address),
+    shipping_address: nullable(f.shipping_address),
+    claimed_location: nullable(f.claimed_location),
+    time_zone: nullable(f.time_zone),
+    role: nullable(f.role),
+    vendor_id: f.vendor_id === "" ? null : Number(f.vendor_id),
+    applied_on: nullable(f.applied_on),
+    application_ip: nullable(f.application_ip),
+  };
 }
 
-export function validate(form: CandidateForm): FieldErrors {
+export function nullable(text: string): string | null {
+  return text.trim() === "" ? null : text.trim();
+}
+
+/** The candidate as the store is asked about it while typing: a date not yet typed as one is
+ *  left out (it could not be sent), and its problem is `inputProblems`'. */
+export function checkable(form: CandidateForm): CandidateFields {
+  const candidate = toCandidate(form);
+  return dateProblem(form.applied_on) ? { ...candidate, applied_on: null } : candidate;
+}
+
+/** What the form must settle before it can even ask the store: dates typed as YYYY-MM-DD
+ *  (a request with another date does not reach the store's rules). */
+export function inputProblems(form: CandidateForm): FieldErrors {
   const errors: FieldErrors = {};
-  if (form.legal_name.trim() === "") errors.legal_name = "Enter the candidate’s legal name, as on their identity documents.";
-  else if (form.legal_name.trim().length > 300) errors.legal_name = "At most 300 characters.";
-  const badEmail = splitList(form.emails).find((e) => !/^[^@\s]+@[^@\s]+$/.test(e));
-  if (badEmail) errors.emails = `“${badEmail}” is not an email address (name@example.com).`;
-  const badPhone = splitList(form.phones).find(
-    (p) => (p.match(/\d/g) ?? []).length < 4 || !/^[\d\s+\-().x/A-Za-z]+$/.test(p),
-  );
-  if (badPhone) errors.phones = `“${badPhone}” is not a phone number; include the country code, e.g. +1 312 555 0100.`;
-  const ip = form.application_ip.trim();
-  if (ip && !isIp(ip)) errors.application_ip = `“${ip}” is not an IPv4 or IPv6 address.`;
-  const tz = form.time_zone.trim();
-  if (tz && tz !== "UTC" && !(tz.includes("/") && /^[A-Za-z0-9/_+-]+$/.test(tz))) {
-    errors.time_zone = "Use an IANA time zone name such as America/Chicago or Europe/Berlin.";
+  const applied = dateProblem(form.applied_on);
+  if (applied) errors.applied_on = applied;
+  const due = form.open_case ? dateProblem(form.due_on) : null;
+  if (due) errors.due_on = due;
+  return errors;
+}
+
+/** The store's problems, by the field they are about. */
+export function byField(problems: FieldProblem[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const p of problems) {
+    const field = p.field as keyof CandidateForm;
+    errors[field] ??= p.message;
   }
-  const appliedProblem = dateProblem(form.applied_on);
-  if (appliedProblem) errors.applied_on = appliedProblem;
-  else if (form.applied_on.trim() && form.applied_on.trim() > today()) {
-    errors.applied_on = "The application date cannot be in the future.";
-  }
-  const dueProblem = form.open_case ? dateProblem(form.due_on) : null;
-  if (dueProblem) errors.due_on = dueProblem;
   return errors;
 }

@@ -3,7 +3,6 @@
 
 import { useState } from "react";
 
-import { backend } from "../../backend";
 import type { CaseDetail } from "../../bindings/CaseDetail";
 import type { Priority } from "../../bindings/Priority";
 import type { RiskScore } from "../../bindings/RiskScore";
@@ -11,9 +10,8 @@ import { Badge, Button, ErrorNote, ProgressBar } from "../../components";
 import { day, KIND_LABELS, PRIORITY_LABELS, severityTone, statusText, statusTone, when } from "../../format";
 import { caseHref } from "../../router";
 import { CaseExports } from "../exports/CaseExports";
-import { useActor } from "../../session/actor";
 import { useUsers } from "../shell/queries";
-import { useCaseMutation } from "./queries";
+import { useChange } from "../../changes";
 import { StatusDialog } from "./StatusDialog";
 
 /** The due date: a date field when one is set; "Set…" when none is, because an empty date
@@ -63,21 +61,14 @@ function DueDate({ value, disabled, onChange }: { value: string | null; disabled
 }
 
 export function CaseHeader({ detail, risk }: { detail: CaseDetail; risk: RiskScore | null }) {
-  const actor = useActor();
   const users = useUsers();
   const c = detail.case;
   const p = detail.progress;
   const closed = c.status === "closed";
   const [statusOpen, setStatusOpen] = useState(false);
-  const assign = useCaseMutation(c.id, (assignee: string | null) =>
-    backend.assign({ actor: actor.name, case_id: c.id, assignee }),
-  );
-  const priority = useCaseMutation(c.id, (value: Priority) =>
-    backend.setPriority({ actor: actor.name, case_id: c.id, priority: value }),
-  );
-  const due = useCaseMutation(c.id, (value: string | null) =>
-    backend.setDue({ actor: actor.name, case_id: c.id, due_on: value }),
-  );
+  const assign = useChange((assignee: string | null) => ({ type: "assign_case", case_id: c.id, assignee }));
+  const priority = useChange((value: Priority) => ({ type: "set_priority", case_id: c.id, priority: value }));
+  const due = useChange((value: string | null) => ({ type: "set_due_date", case_id: c.id, due_on: value }));
   const failure = assign.error ?? priority.error ?? due.error;
   return (
     <header className="case-header">

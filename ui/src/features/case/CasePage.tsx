@@ -16,7 +16,9 @@ import { AuditTimeline } from "./AuditTimeline";
 import { CaseHeader } from "./CaseHeader";
 import { DetailsPanel } from "./DetailsPanel";
 import { NotesPanel } from "./NotesPanel";
-import { useCaseDetail } from "./queries";
+import { useActor } from "../../session/actor";
+import { useCaseDetail, useResultOptions } from "./queries";
+import "./case.css";
 
 function hasFiles(event: DragEvent): boolean {
   return [...event.dataTransfer.types].includes("Files");
@@ -75,7 +77,10 @@ const TABS: { tab: CaseTab; label: string }[] = [
 ];
 
 export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
+  const actor = useActor();
   const detail = useCaseDetail(caseId);
+  // Asked with the case, so that the checklist offers only what the store takes as it appears.
+  const options = useResultOptions(caseId, actor.name);
   const flags = useCaseFlags(caseId);
   const itemTitles = useMemo(
     () => new Map((detail.data?.checklist ?? []).map((e) => [e.item.id, e.item.title])),
@@ -87,7 +92,7 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
     if (detail.data) performance.mark(`vetdesk:case-shown:${caseId}`);
   }, [caseId, detail.data]);
 
-  if (detail.isPending) return <p className="muted">Loading case {caseId}…</p>;
+  if (detail.isPending || (tab === "checklist" && options.isPending)) return <p className="muted">Loading case {caseId}…</p>;
   if (detail.isError) {
     return (
       <>

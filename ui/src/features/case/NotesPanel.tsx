@@ -3,18 +3,15 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import { useChange } from "../../changes";
 import type { Note } from "../../bindings/Note";
 import { Button, EmptyState, ErrorNote, TextAreaField } from "../../components";
 import { when } from "../../format";
-import { useActor } from "../../session/actor";
-import { useCaseMutation } from "./queries";
 
 export function NotesPanel({ caseId, notes }: { caseId: number; notes: Note[] }) {
-  const actor = useActor();
   const [text, setText] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const add = useCaseMutation(caseId, (body: string) => backend.addNote({ actor: actor.name, case_id: caseId, text: body }));
+  const add = useChange((body: string) => ({ type: "add_note", id: null, case_id: caseId, text: body }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (text.trim() === "") {

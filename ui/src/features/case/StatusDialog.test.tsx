@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, BackendFailure } from "../../backend";
 import { user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
+import { recorded } from "../verification/testing";
 import { StatusDialog } from "./StatusDialog";
 
 vi.mock("../../backend", async (importOriginal) =>
@@ -45,14 +46,14 @@ describe("StatusDialog", () => {
       "Escalated",
       "Decide: Rejected",
     ]);
-    expect(b.statusMoves).toHaveBeenCalledWith({ case_id: 1, actor: "ivan" });
+    expect(b.statusMoves).toHaveBeenCalledWith(1);
     const refused = within(dialog).getByText("Not possible now (2)").closest("details");
     expect(refused?.textContent).toContain("Decide: Cleared: case 1 cannot be cleared while checklist items failed");
   });
 
   it("needs a status and a reason before it asks the store", async () => {
     const events = userEvent.setup();
-    b.setStatus.mockResolvedValue({} as never);
+    b.apply.mockResolvedValue(recorded());
     const onClose = vi.fn();
     renderAs(investigator, <StatusDialog caseId={1} open onClose={onClose} />);
     const dialog = await screen.findByRole("dialog", { name: "Change status" });
@@ -63,12 +64,12 @@ describe("StatusDialog", () => {
     await events.click(within(dialog).getByRole("radio", { name: "Decide: Rejected" }));
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
     expect(within(dialog).getByRole("alert").textContent).toMatch(/Give the reason/);
-    expect(b.setStatus).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(within(dialog).getByLabelText("Reason (required)"), "Identity could not be verified.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
-    expect(b.setStatus).toHaveBeenCalledWith({
-      actor: "ivan",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "set_status",
       case_id: 1,
       status: "decided",
       decision: "rejected",
@@ -79,7 +80,7 @@ describe("StatusDialog", () => {
 
   it("keeps a refusal of the store in the dialog with what to do next", async () => {
     const events = userEvent.setup();
-    b.setStatus.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({ code: "permission_denied", message: "ivan (investigator) may not close (sign off) a case" }),
     );
     const onClose = vi.fn();

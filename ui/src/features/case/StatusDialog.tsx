@@ -4,14 +4,14 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { Decision } from "../../bindings/Decision";
 import type { StatusMove } from "../../bindings/StatusMove";
 import { Button, Dialog, ErrorNote, TextAreaField } from "../../components";
 import { DECISION_LABELS, STATUS_LABELS } from "../../format";
 import { useActor } from "../../session/actor";
-import { useCaseMutation, useStatusMoves } from "./queries";
+import { useChange } from "../../changes";
+import { useStatusMoves } from "./queries";
 
 function label(m: StatusMove): string {
   return m.status === "decided" && m.decision ? `Decide: ${DECISION_LABELS[m.decision]}` : STATUS_LABELS[m.status];
@@ -27,9 +27,13 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
   const [chosen, setChosen] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const change = useCaseMutation(caseId, (m: StatusMove) =>
-    backend.setStatus({ actor: actor.name, case_id: caseId, status: m.status, decision: m.decision, reason }),
-  );
+  const change = useChange((m: StatusMove) => ({
+    type: "set_status",
+    case_id: caseId,
+    status: m.status,
+    decision: m.decision,
+    reason,
+  }));
   const allowed = (moves.data ?? []).filter((m) => m.refused === null);
   const refused = (moves.data ?? []).filter((m) => m.refused !== null);
   const close = () => {

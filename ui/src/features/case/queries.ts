@@ -1,8 +1,6 @@
-// Query hooks of one case, and the mutation wrapper every change to it goes through: on
-// success the case's cached data and the queue are marked stale at once (the backend's
-// store-changed event would do it too, half a second later).
+// Query hooks of one case. Changes to it are recorded with `useChange` (../../changes.ts).
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 
 import { backend } from "../../backend";
 import { keys } from "../../keys";
@@ -15,24 +13,17 @@ export function useCaseAudit(caseId: number) {
   return useQuery({ queryKey: keys.caseAudit(caseId), queryFn: () => backend.caseAudit(caseId) });
 }
 
+/** The results each checklist item may take now as the acting user (`actor`, which keys the
+ *  answer) records them, with the store's reason where it would refuse one. */
+export function useResultOptions(caseId: number, actor: string) {
+  return useQuery({ queryKey: keys.resultOptions(caseId, actor), queryFn: () => backend.resultOptions(caseId) });
+}
+
+/** The moves the acting user (`actor`, which keys the answer) may make. */
 export function useStatusMoves(caseId: number, actor: string, enabled: boolean) {
   return useQuery({
     queryKey: keys.statusMoves(caseId, actor),
-    queryFn: () => backend.statusMoves({ case_id: caseId, actor }),
+    queryFn: () => backend.statusMoves(caseId),
     enabled,
-  });
-}
-
-/** A change to a case; refreshes what it touched when it succeeds. */
-export function useCaseMutation<A, R>(caseId: number, mutationFn: (args: A) => Promise<R>) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn,
-    onSuccess: async () => {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: keys.case(caseId) }),
-        client.invalidateQueries({ queryKey: keys.cases }),
-      ]);
-    },
   });
 }

@@ -1,6 +1,7 @@
 // The checklist against a mocked backend: what it shows for each item, how results are
-// recorded from the keyboard and the mouse, what it refuses before asking the store, and how
-// a refusal of the store is shown next to the item.
+// recorded from the keyboard and the mouse, what it refuses before sending (as the store
+// answered for each result of each item), and how a refusal of the store is shown next to the
+// item.
 
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -8,9 +9,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
+import type { ItemOptions } from "../../bindings/ItemOptions";
+import type { ItemResult } from "../../bindings/ItemResult";
 import type { User } from "../../bindings/User";
 import { appInfo, entry, evidence, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
+import { recorded } from "../verification/testing";
 import { UploadsProvider } from "../evidence/uploads";
 import { Checklist } from "./Checklist";
 
@@ -48,7 +52,26 @@ const ENTRIES: ChecklistEntry[] = [
   }),
 ];
 
-function renderChecklist(as: User = reviewer, entries = ENTRIES, closed = false) {
+const RESULTS: ItemResult[] = ["pending", "pass", "fail", "not_applicable", "waived"];
+
+/** What the store answers for each result of each item, given why it would refuse one. */
+function options(refuse: (itemId: string, result: ItemResult) => string | null): ItemOptions[] {
+  return ENTRIES.map((e) => ({
+    item_id: e.item.id,
+    options: RESULTS.map((result) => ({ result, refused: refuse(e.item.id, result), needs_note: result === "waived" })),
+  }));
+}
+
+const BLOCKED =
+  "e-verify cannot be recorded yet: offer-accepted (pending), form-i9-complete (pending) must pass first. E-Verify is run only after the offer is accepted.";
+const claimsRun = (r: ItemResult) => r === "pass" || r === "fail" || r === "waived";
+const AS_COMPLIANCE = options((id, r) => (id === "e-verify" && claimsRun(r) ? BLOCKED : null));
+const AS_REVIEWER = options((id, r) =>
+  id === "e-verify" && claimsRun(r) ? BLOCKED : r === "waived" ? "rita (reviewer) may not waive a checklist item" : null,
+);
+
+function renderChecklist(as: User = reviewer, entries = ENTRIES, closed = false, answer?: ItemOptions[]) {
+  b.resultOptions.mockResolvedValue(answer ?? (as === compliance ? AS_COMPLIANCE : AS_REVIEWER));
   return renderAs(
     as,
     <UploadsProvider caseId={1}>
@@ -66,7 +89,7 @@ function item(id: string): HTMLElement {
 describe("Checklist", () => {
   beforeEach(() => {
     b.appInfo.mockResolvedValue(appInfo());
-    b.recordResult.mockResolvedValue({} as never);
+    b.apply.mockResolvedValue(recorded());
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -100,8 +123,8 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("p");
-    expect(b.recordResult).toHaveBeenLastCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenLastCalledWith({
+      type: "record_result",
       case_id: 1,
       item_id: "reviewer-trained",
       result: "pass",
@@ -112,13 +135,13 @@ describe("Checklist", () => {
     await events.keyboard("j");
     expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("f");
-    expect(b.recordResult).toHaveBeenLastCalledWith(
+    expect(b.apply).toHaveBeenLastCalledWith(
       expect.objectContaining({ item_id: "id-two-documents", result: "fail", note: "Passport and licence agree.", evidence: [7] }),
     );
     await events.keyboard("n");
-    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
     await events.keyboard("u");
-    expect(b.recordResult).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
 
     await events.keyboard("k");
     expect(document.activeElement).toBe(item("reviewer-trained"));
@@ -129,25 +152,29 @@ describe("Checklist", () => {
     expect(item("reviewer-trained").tabIndex).toBe(-1);
   });
 
-  it("refuses a result whose prerequisites have not passed, saying which, without asking", async () => {
+  it("refuses a result whose prerequisites have not passed, saying which, without sending it", async () => {
     const events = userEvent.setup();
     renderChecklist();
     const verify = within(item("e-verify"));
 
-    expect(verify.getByRole("button", { name: "Pass" }).hasAttribute("disabled")).toBe(true);
+    await waitFor(() => expect(verify.getByRole("button", { name: "Pass" }).hasAttribute("disabled")).toBe(true));
+    expect(verify.getByRole("button", { name: "Pass" }).getAttribute("title")).toBe(BLOCKED);
+    expect(b.resultOptions).toHaveBeenCalledWith(1);
     expect(verify.getByText(/Waiting for offer-accepted and form-i9-complete to pass/)).toBeTruthy();
     // Not applicable does not claim the check was run, so it stays possible.
     expect(verify.getByRole("button", { name: "Not applicable" }).hasAttribute("disabled")).toBe(false);
 
     item("e-verify").focus();
     await events.keyboard("p");
-    expect(b.recordResult).not.toHaveBeenCalled();
-    expect(verify.getByRole("alert").textContent).toContain("First offer-accepted and form-i9-complete must pass.");
+    expect(b.apply).not.toHaveBeenCalled();
+    expect(verify.getByRole("alert").textContent).toContain("offer-accepted (pending), form-i9-complete (pending) must pass first");
   });
 
-  it("lets only compliance and admins waive", () => {
+  it("lets only compliance and admins waive, as the store answers", async () => {
     renderChecklist(reviewer);
-    expect(within(item("reviewer-trained")).getByRole("button", { name: "Waive" }).hasAttribute("disabled")).toBe(true);
+    const waive = within(item("reviewer-trained")).getByRole("button", { name: "Waive" });
+    await waitFor(() => expect(waive.hasAttribute("disabled")).toBe(true));
+    expect(waive.getAttribute("title")).toBe("rita (reviewer) may not waive a checklist item");
   });
 
   it("waives with a reason given in the note editor", async () => {
@@ -156,22 +183,22 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("w");
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     const editor = within(item("reviewer-trained"));
     const reason = editor.getByLabelText("Reason for the waiver (required)");
     expect(document.activeElement).toBe(reason);
     await events.click(editor.getByRole("button", { name: "Save" }));
     expect(editor.getByRole("alert").textContent).toContain("A waiver needs its reason");
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(reason, "Training is scheduled for next week; risk accepted.");
     await events.keyboard("{Control>}{Enter}{/Control}");
-    expect(b.recordResult).toHaveBeenCalledWith(
+    expect(b.apply).toHaveBeenCalledWith(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "waived",
         note: "Training is scheduled for next week; risk accepted.",
-        actor: "cora",
+        type: "record_result",
       }),
     );
     await waitFor(() => expect(editor.queryByLabelText(/Reason for the waiver/)).toBeNull());
@@ -188,14 +215,14 @@ describe("Checklist", () => {
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.keyboard("{Escape}");
     expect(editor.queryByLabelText("Note")).toBeNull();
-    expect(b.recordResult).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(item("reviewer-trained"));
 
     await events.keyboard("{Enter}");
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.click(editor.getByRole("checkbox", { name: /passport\.png/ }));
     await events.click(editor.getByRole("button", { name: "Save" }));
-    expect(b.recordResult).toHaveBeenCalledWith(
+    expect(b.apply).toHaveBeenCalledWith(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "pending",
@@ -207,7 +234,7 @@ describe("Checklist", () => {
 
   it("shows a refusal of the store next to the item, with what to do next", async () => {
     const events = userEvent.setup();
-    b.recordResult.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({
         code: "conflict",
         message: "id-two-documents cannot change to fail: the recorded result of e-verify (pass) rests on it",
@@ -224,8 +251,10 @@ describe("Checklist", () => {
     expect(within(item("reviewer-trained")).queryByRole("alert")).toBeNull();
   });
 
-  it("offers nothing to record on a closed case", () => {
-    renderChecklist(compliance, ENTRIES, true);
+  it("offers nothing to record on a closed case", async () => {
+    const closed = options(() => "case 1 is closed; a compliance officer must reopen it (status in_review) first");
+    renderChecklist(compliance, ENTRIES, true, closed);
+    await waitFor(() => expect(within(item("reviewer-trained")).getByRole("button", { name: "Pass" }).hasAttribute("disabled")).toBe(true));
     for (const button of within(item("reviewer-trained")).getAllByRole("button")) {
       expect(button.hasAttribute("disabled"), button.textContent ?? "").toBe(true);
     }

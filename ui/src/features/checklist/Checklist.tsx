@@ -5,16 +5,20 @@
 
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 
-import { backend } from "../../backend";
+
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
+import type { ItemOptions } from "../../bindings/ItemOptions";
 import type { ItemResult } from "../../bindings/ItemResult";
+import type { ResultOption } from "../../bindings/ResultOption";
 import { Badge, Button, ErrorNote } from "../../components";
 import { RESULT_LABELS, resultTone, when } from "../../format";
-import { may, useActor } from "../../session/actor";
-import { useCaseMutation } from "../case/queries";
+import { useActor } from "../../session/actor";
+import { useChange } from "../../changes";
+import { useResultOptions } from "../case/queries";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
+import "./checklist.css";
 
 const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
 const BUTTONS: ItemResult[] = ["pass", "fail", "not_applicable", "waived"];
@@ -52,15 +56,22 @@ function groupEntries(entries: ChecklistEntry[]): Group[] {
   return groups;
 }
 
-/** Why the store would refuse this result now, if it would; the buttons say so beforehand. */
-function refusal(entry: ChecklistEntry, result: ItemResult, canWaive: boolean, closed: boolean): string | null {
-  if (closed) return "The case is closed; a compliance officer must reopen it first.";
-  if (result === "waived" && !canWaive) return "Only compliance officers and admins waive items.";
-  const claimsRun = result === "pass" || result === "fail" || result === "waived";
-  if (claimsRun && entry.blocked_by.length > 0) {
-    return `First ${entry.blocked_by.join(" and ")} must pass.${entry.item.requires_reason ? ` ${entry.item.requires_reason}` : ""}`;
-  }
-  return null;
+/** What the store answers about each result of each item for the acting user, by item. */
+type Options = ReadonlyMap<string, ReadonlyMap<ItemResult, ResultOption>>;
+
+function byItem(items: ItemOptions[] | undefined): Options {
+  return new Map((items ?? []).map((i) => [i.item_id, new Map(i.options.map((o) => [o.result, o]))]));
+}
+
+/** Why the store would refuse this result now, if it would (and it has said); the buttons say
+ *  so beforehand. The store stays the judge when the result is sent. */
+function refusal(options: Options, entry: ChecklistEntry, result: ItemResult): string | null {
+  return options.get(entry.item.id)?.get(result)?.refused ?? null;
+}
+
+/** Whether the store takes this result only with a note saying why (a waiver). */
+function needsNote(options: Options, entry: ChecklistEntry, result: ItemResult): boolean {
+  return options.get(entry.item.id)?.get(result)?.needs_note ?? result === "waived";
 }
 
 interface RecordArgs {
@@ -79,7 +90,8 @@ export interface ChecklistProps {
 
 export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps) {
   const actor = useActor();
-  const canWaive = may.waive(actor);
+  const resultOptions = useResultOptions(caseId, actor.name);
+  const options = useMemo(() => byItem(resultOptions.data), [resultOptions.data]);
   const [active, setActive] = useState(0);
   // `result: null` edits the note under whatever result the item has by the time it is saved.
   const [editing, setEditing] = useState<{ itemId: string; result: ItemResult | null } | null>(null);
@@ -88,9 +100,14 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const groups = useMemo(() => groupEntries(entries), [entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
-  const record = useCaseMutation(caseId, ({ entry, result, note, evidence: ids }: RecordArgs) =>
-    backend.recordResult({ actor: actor.name, case_id: caseId, item_id: entry.item.id, result, note, evidence: ids }),
-  );
+  const record = useChange(({ entry, result, note, evidence: ids }: RecordArgs) => ({
+    type: "record_result",
+    case_id: caseId,
+    item_id: entry.item.id,
+    result,
+    note,
+    evidence: ids,
+  }));
 
   const focusItem = (index: number) => {
     const entry = entries[Math.max(0, Math.min(entries.length - 1, index))];
@@ -104,12 +121,12 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const setError = (itemId: string, error: unknown) => setErrors((all) => ({ ...all, [itemId]: error }));
 
   const submit = (entry: ChecklistEntry, result: ItemResult, note: string | null, ids: number[]) => {
-    const refused = refusal(entry, result, canWaive, closed);
+    const refused = refusal(options, entry, result);
     if (refused) {
       setError(entry.item.id, new Error(refused));
       return;
     }
-    if (result === "waived" && !note?.trim()) {
+    if (needsNote(options, entry, result) && !note?.trim()) {
       // A waiver needs its reason: ask for it first.
       setEditing({ itemId: entry.item.id, result });
       return;
@@ -173,7 +190,7 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
                     error={errors[entry.item.id] ?? null}
                     evidence={evidence}
                     evidenceById={evidenceById}
-                    canWaive={canWaive}
+                    options={options}
                     closed={closed}
                     busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
                     register={(el) => {
@@ -208,7 +225,7 @@ interface ItemProps {
   error: unknown;
   evidence: Evidence[];
   evidenceById: ReadonlyMap<number, Evidence>;
-  canWaive: boolean;
+  options: Options;
   closed: boolean;
   busy: boolean;
   register: (el: HTMLElement | null) => void;
@@ -221,7 +238,7 @@ interface ItemProps {
 }
 
 function ChecklistItem(props: ItemProps) {
-  const { entry, active, editing, error, evidence, evidenceById, canWaive, closed, busy } = props;
+  const { entry, active, editing, error, evidence, evidenceById, options, closed, busy } = props;
   const { item, state } = entry;
   const { start } = useUploads();
   const titleId = `item-${item.id}-title`;
@@ -253,7 +270,7 @@ function ChecklistItem(props: ItemProps) {
       </div>
       <div className="check-actions" role="group" aria-label={`Result of ${item.title}`}>
         {BUTTONS.map((result) => {
-          const refused = refusal(entry, result, canWaive, closed);
+          const refused = refusal(options, entry, result);
           return (
             <Button
               key={result}
@@ -269,7 +286,12 @@ function ChecklistItem(props: ItemProps) {
           );
         })}
         {state.result !== "pending" ? (
-          <Button className="btn-small" tabIndex={-1} disabled={closed || busy} onClick={() => props.onResult("pending")}>
+          <Button
+            className="btn-small"
+            tabIndex={-1}
+            disabled={refusal(options, entry, "pending") !== null || busy}
+            onClick={() => props.onResult("pending")}
+          >
             Reset
           </Button>
         ) : null}

@@ -113,8 +113,8 @@ describe("EvidenceGallery", () => {
 
     await waitFor(() => expect(b.uploadEvidence).toHaveBeenCalledTimes(2));
     expect(b.uploadEvidence.mock.calls.map(([file, target]) => [file.name, target])).toEqual([
-      ["front.png", { actor: "rita", case_id: 1, item_id: null, description: "Driving licence, both sides" }],
-      ["back.png", { actor: "rita", case_id: 1, item_id: null, description: "Driving licence, both sides" }],
+      ["front.png", { case_id: 1, item_id: null, description: "Driving licence, both sides" }],
+      ["back.png", { case_id: 1, item_id: null, description: "Driving licence, both sides" }],
     ]);
     const uploads = screen.getByRole("region", { name: "Uploads" });
     await waitFor(() => expect(within(uploads).getAllByText("attached")).toHaveLength(2));

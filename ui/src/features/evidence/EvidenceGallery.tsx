@@ -9,6 +9,7 @@ import { Badge, Button, Dialog, EmptyState, Field } from "../../components";
 import { bytes, when } from "../../format";
 import { FilePicker } from "./FilePicker";
 import { useUploads } from "./uploads";
+import "./evidence.css";
 
 const VIEWABLE_IMAGES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const VIEWABLE_VIDEO = new Set(["video/mp4", "video/webm"]);

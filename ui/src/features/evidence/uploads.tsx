@@ -3,14 +3,11 @@
 // leaves the page). Progress comes from the backend's upload-progress events: the bytes that
 // are really on disk, not just sent.
 
-import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import { backend, BackendFailure, DEFAULT_CHUNK_BYTES, subscribe } from "../../backend";
 import type { Evidence } from "../../bindings/Evidence";
 import { bytes } from "../../format";
-import { keys } from "../../keys";
-import { useActor } from "../../session/actor";
 import { useAppInfo } from "../shell/queries";
 
 export interface UploadItem {
@@ -45,9 +42,7 @@ let nextKey = 1;
 const DONE_VISIBLE_MS = 8000;
 
 export function UploadsProvider({ caseId, children }: { caseId: number; children: ReactNode }) {
-  const actor = useActor();
   const info = useAppInfo();
-  const client = useQueryClient();
   const [items, setItems] = useState<UploadItem[]>([]);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
@@ -97,7 +92,6 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
         const evidence = await backend.uploadEvidence(
           file,
           {
-            actor: actor.name,
             case_id: caseId,
             item_id: target.itemId ?? null,
             description: target.description?.trim() ? target.description.trim() : null,
@@ -111,13 +105,11 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
         update(key, { stage: "done", evidence, stored: file.size, sent: file.size });
         // A finished upload shows in the gallery; its line here goes after a moment.
         setTimeout(() => setItems((all) => all.filter((i) => i.key !== key)), DONE_VISIBLE_MS);
-        await client.invalidateQueries({ queryKey: keys.case(caseId) });
-        void client.invalidateQueries({ queryKey: keys.cases });
       } catch (error) {
         update(key, { stage: "failed", error });
       }
     },
-    [actor.name, caseId, chunkBytes, client, limit, update],
+    [caseId, chunkBytes, limit, update],
   );
 
   const start = useCallback(

@@ -85,7 +85,7 @@ describe("CaseExports", () => {
     await events.click(screen.getByRole("button", { name: "Export report (PDF)" }));
     expect(b.exportCaseReport).toHaveBeenCalledTimes(1);
     const request = b.exportCaseReport.mock.calls[0]?.[0];
-    expect(request).toMatchObject({ actor: "rita", case_id: 12, save_as: false });
+    expect(request).toMatchObject({ case_id: 12, save_as: false });
     expect(request?.job).toMatch(/^report-12-[a-z0-9]+-\d+$/);
     // One export at a time per button.
     expect((screen.getByRole("button", { name: "Export report (PDF)" }) as HTMLButtonElement).disabled).toBe(true);

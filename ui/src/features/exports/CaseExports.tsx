@@ -25,7 +25,7 @@ export function CaseExports({ caseId }: { caseId: number }) {
   const report = useExportJob<ExportOutcome>();
   const pack = useExportJob<ExportOutcome>();
   const running = (s: { phase: string }) => s.phase === "running";
-  const request = (job: string) => ({ actor: actor.name, case_id: caseId, job, save_as: saveAs });
+  const request = (job: string) => ({ case_id: caseId, job, save_as: saveAs });
 
   return (
     <section className="case-exports" aria-label="Exports">

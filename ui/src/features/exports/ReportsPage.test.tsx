@@ -68,7 +68,7 @@ describe("ReportsPage", () => {
     await events.type(to, "2026-06-30");
     await events.click(screen.getByRole("button", { name: "Export portfolio (PDF + CSV)" }));
 
-    expect(b.exportPortfolio.mock.calls[0]?.[0]).toMatchObject({ actor: "cora", from: "2026-01-01", to: "2026-06-30", save_as: false });
+    expect(b.exportPortfolio.mock.calls[0]?.[0]).toMatchObject({ from: "2026-01-01", to: "2026-06-30", save_as: false });
     expect(await screen.findByText("portfolio-2026-01-01-to-2026-06-30-2026-11-25.pdf")).toBeTruthy();
     expect(screen.getByText("portfolio-2026-01-01-to-2026-06-30-2026-11-25.csv")).toBeTruthy();
     expect(screen.getAllByRole("button", { name: "Show in folder" })).toHaveLength(2);

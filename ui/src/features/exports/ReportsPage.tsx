@@ -77,7 +77,7 @@ function Portfolio() {
           e.preventDefault();
           if (fromProblem || toProblem) return;
           void job.run("portfolio", `Portfolio ${from} to ${to}`, (id) =>
-            backend.exportPortfolio({ actor: actor.name, from, to, job: id, save_as: saveAs }),
+            backend.exportPortfolio({ from, to, job: id, save_as: saveAs }),
           );
         }}
       >

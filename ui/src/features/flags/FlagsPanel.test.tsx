@@ -105,7 +105,7 @@ describe("FlagsPanel", () => {
     renderAs(user(), <FlagsPanel caseId={1} evidence={[]} closed={false} />);
 
     await events.click(await screen.findByRole("button", { name: "Re-evaluate the flags now" }));
-    expect(b.refreshFlags).toHaveBeenCalledWith({ actor: "rita", case_id: 1 });
+    expect(b.refreshFlags).toHaveBeenCalledWith(1);
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("its flags stay as they were signed off"));
   });
 });

@@ -9,8 +9,8 @@ import type { LinkRole } from "../../bindings/LinkRole";
 import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { SEVERITY_LABELS, STATUS_LABELS, severityTone, when } from "../../format";
 import { caseHref } from "../../router";
-import { useActor } from "../../session/actor";
 import { useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
+import "./flags.css";
 
 const ROLE_LABELS: Record<LinkRole, string> = {
   phone: "phone",
@@ -128,10 +128,9 @@ function Links({ links }: { links: Link[] }) {
 }
 
 export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evidence: Evidence[]; closed: boolean }) {
-  const actor = useActor();
   const flags = useCaseFlags(caseId);
   const links = useCaseLinks(caseId);
-  const refresh = useRefreshFlags(caseId, actor.name);
+  const refresh = useRefreshFlags(caseId);
   const byId = new Map(evidence.map((e) => [e.id, e]));
   return (
     <div className="flags-panel">

@@ -1,6 +1,6 @@
 // Query hooks of a case's red flags and links.
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 
 import { backend } from "../../backend";
 import { keys } from "../../keys";
@@ -13,10 +13,7 @@ export function useCaseLinks(caseId: number) {
   return useQuery({ queryKey: keys.caseLinks(caseId), queryFn: () => backend.caseLinks(caseId) });
 }
 
-export function useRefreshFlags(caseId: number, actor: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: () => backend.refreshFlags({ actor, case_id: caseId }),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.case(caseId) }),
-  });
+/** Evaluates the rules again; what it raised or cleared arrives as a store change. */
+export function useRefreshFlags(caseId: number) {
+  return useMutation({ mutationFn: () => backend.refreshFlags(caseId) });
 }

@@ -34,6 +34,7 @@ import {
   type SortKey,
 } from "./filter";
 import { useCases, useSearch, useVendors } from "./queries";
+import "./queue.css";
 
 const ROW_HEIGHT = 44;
 /** The header row sits in the scrolling box (sticky), so header and rows share their widths. */

@@ -2,43 +2,34 @@
 // case is checked against, the look of the app, and where the data lives and which build is
 // running, for support and for auditors.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import type { Change } from "../../bindings/Change";
+import { useChange } from "../../changes";
 import type { Role } from "../../bindings/Role";
 import type { User } from "../../bindings/User";
 import { Badge, Button, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
-import { keys } from "../../keys";
-import { may, ROLE_LABELS, useActor } from "../../session/actor";
+import { ROLE_LABELS, useActor, usePermissions } from "../../session/actor";
 import { useAppInfo, useUsers } from "../shell/queries";
 import { useTheme, type Theme } from "../shell/theme";
-import { userNameProblem } from "../shell/UserGate";
+import { fieldError, isFieldError } from "../verification/form";
 import { ListsSettings } from "../verification/ListsSettings";
 
 const ROLES = Object.keys(ROLE_LABELS) as Role[];
 
 function AddUser() {
-  const actor = useActor();
-  const client = useQueryClient();
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("reviewer");
-  const [submitted, setSubmitted] = useState(false);
-  const add = useMutation({
-    mutationFn: () => backend.userAdd({ actor: actor.name, name: name.trim(), display_name: displayName, role }),
-    onSuccess: async () => {
-      setName("");
-      setDisplayName("");
-      setSubmitted(false);
-      await client.invalidateQueries({ queryKey: keys.users });
-    },
-  });
-  const problem = submitted ? userNameProblem(name) : null;
+  const add = useChange((): Change => ({ type: "add_user", id: null, name: name.trim(), display_name: displayName, role }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setSubmitted(true);
-    if (!userNameProblem(name)) add.mutate();
+    add.mutate(undefined, {
+      onSuccess: () => {
+        setName("");
+        setDisplayName("");
+      },
+    });
   };
   return (
     <form className="form inline-form" onSubmit={submit} noValidate aria-label="Add user">
@@ -46,8 +37,12 @@ function AddUser() {
         label="User name"
         name="name"
         value={name}
-        error={problem}
-        onChange={(e) => setName(e.target.value)}
+        // The store judges user names; its refusal names this field.
+        error={fieldError(add.error, "name")}
+        onChange={(e) => {
+          setName(e.target.value);
+          add.reset();
+        }}
         autoComplete="off"
       />
       <Field label="Full name" name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
@@ -61,7 +56,7 @@ function AddUser() {
       <Button type="submit" variant="primary" disabled={add.isPending}>
         Add user
       </Button>
-      {add.error ? <ErrorNote error={add.error} title="The user was not added" /> : null}
+      {add.error && !isFieldError(add.error, ["name"]) ? <ErrorNote error={add.error} title="The user was not added" /> : null}
     </form>
   );
 }
@@ -69,15 +64,13 @@ function AddUser() {
 function Users() {
   const actor = useActor();
   const users = useUsers();
-  const client = useQueryClient();
-  const admin = may.manageUsers(actor);
-  const change = useMutation({
-    mutationFn: (args: { name: string; role?: Role; active?: boolean }) =>
-      args.role !== undefined
-        ? backend.userSetRole({ actor: actor.name, name: args.name, role: args.role })
-        : backend.userSetActive({ actor: actor.name, name: args.name, active: args.active ?? true }),
-    onSettled: () => client.invalidateQueries({ queryKey: keys.users }),
-  });
+  const permissions = usePermissions();
+  const admin = permissions?.manage_users ?? false;
+  const change = useChange((args: { name: string; role?: Role; active?: boolean }): Change =>
+    args.role !== undefined
+      ? { type: "set_user_role", name: args.name, role: args.role }
+      : { type: "set_user_active", name: args.name, active: args.active ?? true },
+  );
   const columns: Column<User>[] = [
     { key: "name", header: "User", cell: (u) => <span className="mono">{u.name}</span> },
     { key: "display", header: "Name", cell: (u) => u.display_name },
@@ -129,7 +122,7 @@ function Users() {
       {users.isError ? <ErrorNote error={users.error} title="The users could not be read" /> : null}
       {change.error ? <ErrorNote error={change.error} title="The user was not changed" /> : null}
       {users.data ? <Table caption="Users" columns={columns} rows={users.data} rowKey={(u) => u.name} /> : null}
-      {admin ? <AddUser /> : <p className="muted">Only admins add users and change roles.</p>}
+      {admin ? <AddUser /> : permissions ? <p className="muted">Only admins add users and change roles.</p> : null}
     </section>
   );
 }

@@ -6,7 +6,8 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { appInfo, user } from "../../test/fixtures";
+import { appInfo, permissions, user } from "../../test/fixtures";
+import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
 import { AppShell } from "./AppShell";
 
@@ -24,6 +25,7 @@ describe("AppShell", () => {
     window.localStorage.clear();
     b.cases.mockResolvedValue([]);
     b.vendors.mockResolvedValue([]);
+    b.permissions.mockImplementation(async () => permissions(ada, "manage_users"));
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -32,25 +34,40 @@ describe("AppShell", () => {
   it("on first run asks for the first user, an admin, and then shows the empty queue", async () => {
     b.appInfo.mockResolvedValue(appInfo());
     b.users.mockResolvedValueOnce([]).mockResolvedValue([ada]);
-    b.userAdd.mockResolvedValue({} as never);
+    b.addFirstUser
+      .mockRejectedValueOnce(
+        new BackendFailure({
+          code: "invalid_input",
+          field: "name",
+          message: `user name "Ada" must start with a lowercase letter and use only a-z, 0-9, '.', '_' or '-' (at most 64)`,
+        }),
+      )
+      .mockResolvedValue(ada);
     renderWithQueries(<AppShell />);
 
     expect(await screen.findByText("/home/reviewer/.local/share/vetdesk")).toBeTruthy();
     expect(await screen.findByRole("heading", { name: "Welcome to Vetdesk" })).toBeTruthy();
     expect(screen.getByTestId("acting-as").textContent).toBe("no user chosen");
 
-    // A name the store would refuse is caught next to the field.
+    // A name the store refuses is shown next to the field.
     await userEvent.type(screen.getByLabelText("User name"), "Ada");
     await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
-    expect(screen.getByRole("alert").textContent).toMatch(/lowercase letter/);
-    expect(b.userAdd).not.toHaveBeenCalled();
+    expect((await screen.findByRole("alert")).textContent).toMatch(/must start with a lowercase letter/);
+    expect(screen.getByLabelText("User name").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("acting-as").textContent).toBe("no user chosen");
 
     await userEvent.clear(screen.getByLabelText("User name"));
     await userEvent.type(screen.getByLabelText("User name"), "ada");
     await userEvent.type(screen.getByLabelText("Full name"), "Ada Admin");
     await userEvent.click(screen.getByRole("button", { name: "Create admin user" }));
 
-    expect(b.userAdd).toHaveBeenCalledWith({ actor: "ada", name: "ada", display_name: "Ada Admin", role: "admin" });
+    // The app adds them as an admin and makes them the acting user; the page hears of the new
+    // user from the change, as from any other.
+    expect(b.addFirstUser).toHaveBeenCalledWith({ name: "ada", display_name: "Ada Admin" });
+    emitBackendEvent("store-changed", {
+      records: [{ id: 1, chain: { kind: "global" }, kind: "add_user", actor: "ada" }],
+      more: false,
+    });
     expect(await screen.findByRole("heading", { name: "No cases yet" })).toBeTruthy();
     expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
     expect(window.localStorage.getItem("vetdesk.actor")).toBe("ada");
@@ -68,7 +85,8 @@ describe("AppShell", () => {
     await userEvent.click(screen.getByRole("button", { name: "Switch user" }));
     expect(await screen.findByRole("heading", { name: "Who is working?" })).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: /Ada Admin/ }));
-    expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin");
+    expect(b.chooseUser).toHaveBeenLastCalledWith("ada");
+    await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin"));
   });
 
   it("says so when the remembered user is gone, and offers the others", async () => {
@@ -78,6 +96,8 @@ describe("AppShell", () => {
     renderWithQueries(<AppShell />);
 
     expect((await screen.findByRole("alert")).textContent).toContain("no active user named “zed”");
+    // The remembered name was handed to the app, which holds who acts.
+    expect(b.chooseUser).toHaveBeenCalledWith("zed");
     expect(screen.getByRole("button", { name: /Ada Admin/ })).toBeTruthy();
     // Deactivated users are not offered.
     expect(screen.queryByRole("button", { name: /Ivan/ })).toBeNull();

@@ -14,6 +14,7 @@ import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/
 import { useAppInfo, useUsers } from "./queries";
 import { UserGate } from "./UserGate";
 import { useStoreEvents } from "./useStoreEvents";
+import "./shell.css";
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: "queue" }, label: "Case queue" },
@@ -75,7 +76,7 @@ function ActingAs() {
           <span className="muted">
             ({user.name}, {ROLE_LABELS[user.role].toLowerCase()})
           </span>{" "}
-          <Button className="btn-small" onClick={() => choose(null)}>
+          <Button className="btn-small" onClick={() => void choose(null)}>
             Switch user
           </Button>
         </>
@@ -137,7 +138,7 @@ export function AppShell() {
     );
   }
   return (
-    <ActorChoiceProvider preselect={info.data.default_user}>
+    <ActorChoiceProvider preselect={info.data.default_user} acting={info.data.acting}>
       <Layout />
     </ActorChoiceProvider>
   );

@@ -2,46 +2,29 @@
 // creates them (an admin); afterwards it asks which user is acting, unless the remembered or
 // preselected (`VETDESK_USER`) one is a valid, active user.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { backend } from "../../backend";
 import type { User } from "../../bindings/User";
-import { Button, EmptyState, ErrorNote, Field, errorOf } from "../../components";
+import { Button, EmptyState, ErrorNote, Field } from "../../components";
+import { fieldError, isFieldError } from "../verification/form";
 import { keys } from "../../keys";
 import { ActorProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
 import { useUsers } from "./queries";
 
-const NAME_RULE = /^[a-z][a-z0-9._-]{0,63}$/;
-
-export function userNameProblem(name: string): string | null {
-  if (name.trim() === "") return "Enter a user name.";
-  if (!NAME_RULE.test(name.trim())) {
-    return "Start with a lowercase letter; use only a–z, 0–9, “.”, “_” or “-” (at most 64).";
-  }
-  return null;
-}
-
 function FirstUser() {
-  const client = useQueryClient();
   const { choose } = useActorChoice();
   const [name, setName] = useState("");
   const [displayName, setDisplayName] = useState("");
-  const [touched, setTouched] = useState(false);
   const create = useMutation({
-    mutationFn: () =>
-      backend.userAdd({ actor: name.trim(), name: name.trim(), display_name: displayName, role: "admin" }),
-    onSuccess: async () => {
-      choose(name.trim());
-      await client.invalidateQueries({ queryKey: keys.users });
-    },
+    // The app makes the new admin the acting user; the users list follows from the change.
+    mutationFn: () => backend.addFirstUser({ name: name.trim(), display_name: displayName }),
+    onSuccess: (added) => choose(added.name),
   });
-  const problem = userNameProblem(name);
-  const serverField = create.error ? errorOf(create.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setTouched(true);
-    if (!problem) create.mutate();
+    create.mutate();
   };
   return (
     <EmptyState title="Welcome to Vetdesk">
@@ -58,8 +41,12 @@ function FirstUser() {
           value={name}
           autoFocus
           autoComplete="off"
-          onChange={(e) => setName(e.target.value)}
-          error={touched ? problem : null}
+          onChange={(e) => {
+            setName(e.target.value);
+            create.reset();
+          }}
+          // The store judges user names; its refusal names this field.
+          error={fieldError(create.error, "name")}
         />
         <Field
           label="Full name"
@@ -68,7 +55,9 @@ function FirstUser() {
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
         />
-        {serverField ? <ErrorNote error={create.error} title="Could not create the user" /> : null}
+        {create.error && !isFieldError(create.error, ["name"]) ? (
+          <ErrorNote error={create.error} title="Could not create the user" />
+        ) : null}
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create admin user
         </Button>
@@ -91,7 +80,7 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
       <ul className="user-choices">
         {active.map((u) => (
           <li key={u.name}>
-            <Button onClick={() => choose(u.name)} data-user={u.name}>
+            <Button onClick={() => void choose(u.name)} data-user={u.name}>
               <span className="user-choice-name">{u.display_name}</span>{" "}
               <span className="muted">
                 {u.name} · {ROLE_LABELS[u.role]}
@@ -105,14 +94,25 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
   );
 }
 
+/** `children` as `user` sees them: with what the store says they may do, once it has said. */
+function Acting({ user, children }: { user: User; children: ReactNode }) {
+  const permissions = useQuery({ queryKey: keys.permissions(user.name), queryFn: () => backend.permissions() });
+  if (permissions.isPending) return <p className="muted">Loading users…</p>;
+  return (
+    <ActorProvider user={user} permissions={permissions.data ?? null}>
+      {children}
+    </ActorProvider>
+  );
+}
+
 /** Renders `children` with the acting user provided, or the page that establishes one. */
 export function UserGate({ children }: { children: ReactNode }) {
   const users = useUsers();
-  const { chosen } = useActorChoice();
-  if (users.isPending) return <p className="muted">Loading users…</p>;
+  const { chosen, settled } = useActorChoice();
+  if (users.isPending || !settled) return <p className="muted">Loading users…</p>;
   if (users.isError) return <ErrorNote error={users.error} title="The users could not be read" />;
   if (users.data.length === 0) return <FirstUser />;
   const user = users.data.find((u) => u.name === chosen && u.active);
   if (!user) return <ChooseUser users={users.data} unusable={chosen} />;
-  return <ActorProvider user={user}>{children}</ActorProvider>;
+  return <Acting user={user}>{children}</Acting>;
 }

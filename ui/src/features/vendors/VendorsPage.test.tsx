@@ -6,7 +6,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { VendorsPage } from "./VendorsPage";
 
@@ -27,7 +27,7 @@ describe("VendorsPage", () => {
   });
 
   it("says what vendors are for when there are none, and who may add them", async () => {
-    renderAs(user(), <VendorsPage />);
+    renderAs(user(), <VendorsPage />, permissions(user()));
     expect(await screen.findByRole("heading", { name: "No vendors yet" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Add vendor" })).toBeNull();
     expect(screen.getByText("Compliance officers and admins add and change vendors and record their audits.")).toBeTruthy();
@@ -35,10 +35,10 @@ describe("VendorsPage", () => {
 
   it("checks the form, then shows a refusal of the store in it", async () => {
     const events = userEvent.setup();
-    b.vendorAdd.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({ code: "conflict", message: 'a vendor named "Acme Staffing" already exists (vendor 1)' }),
     );
-    renderAs(cora, <VendorsPage />);
+    renderAs(cora, <VendorsPage />, permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     await events.click(await screen.findByRole("button", { name: "Add vendor" }));
     const form = within(screen.getByRole("form", { name: "Add vendor" }));
 
@@ -48,15 +48,16 @@ describe("VendorsPage", () => {
       "Enter the vendor’s name.",
       "The last audit cannot be in the future.",
     ]);
-    expect(b.vendorAdd).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(form.getByLabelText("Name (required)"), "Acme Staffing");
     await events.clear(form.getByLabelText("Last audit"));
     await events.type(form.getByLabelText("Last audit"), "2026-06-30");
     await events.click(form.getByLabelText(/attests that it verifies identity/));
     await events.click(form.getByRole("button", { name: "Add vendor" }));
-    expect(b.vendorAdd).toHaveBeenCalledWith({
-      actor: "cora",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "add_vendor",
+      id: null,
       vendor: {
         name: "Acme Staffing",
         contact: "",

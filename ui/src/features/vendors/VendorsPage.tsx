@@ -2,16 +2,14 @@
 // last audited and when the next audit is due. Compliance officers and admins add and change
 // them and record audits; everyone sees them.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import { useChange } from "../../changes";
 import type { Vendor } from "../../bindings/Vendor";
 import type { VendorFields } from "../../bindings/VendorFields";
 import { Badge, Button, Dialog, EmptyState, ErrorNote, Field, Table, TextAreaField, type Column } from "../../components";
 import { dateProblem, day, today } from "../../format";
-import { keys } from "../../keys";
-import { may, useActor } from "../../session/actor";
+import { usePermissions } from "../../session/actor";
 import { useVendors } from "../queue/queries";
 import type { Recorded } from "../../bindings/Recorded";
 import { AuditForm, LastAudit, NextAudit } from "../verification/VendorAudits";
@@ -29,24 +27,17 @@ export function vendorProblems(v: VendorFields): Partial<Record<keyof VendorFiel
 }
 
 export function VendorForm({ initial, onSaved, id }: { initial: VendorFields; onSaved: () => void; id: number | null }) {
-  const actor = useActor();
-  const client = useQueryClient();
   const [v, setV] = useState<VendorFields>(initial);
   const [submitted, setSubmitted] = useState(false);
-  const save = useMutation({
-    mutationFn: (vendor: VendorFields) =>
-      id === null ? backend.vendorAdd({ actor: actor.name, vendor }) : backend.vendorUpdate({ actor: actor.name, id, vendor }),
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: keys.vendors });
-      onSaved();
-    },
-  });
+  const save = useChange((vendor: VendorFields) =>
+    id === null ? { type: "add_vendor", id: null, vendor } : { type: "update_vendor", id, vendor },
+  );
   const problems = submitted ? vendorProblems(v) : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(vendorProblems(v)).length === 0) {
-      save.mutate({ ...v, attestation_note: v.attestation_note?.trim() ? v.attestation_note : null });
+      save.mutate({ ...v, attestation_note: v.attestation_note?.trim() ? v.attestation_note : null }, { onSuccess: onSaved });
     }
   };
   return (
@@ -91,7 +82,6 @@ export function VendorForm({ initial, onSaved, id }: { initial: VendorFields; on
 }
 
 export function VendorsPage() {
-  const actor = useActor();
   const vendors = useVendors();
   const [editing, setEditing] = useState<Vendor | null>(null);
   const [adding, setAdding] = useState(false);
@@ -99,7 +89,9 @@ export function VendorsPage() {
   const [audited, setAudited] = useState<{ vendor: string; recorded: Recorded } | null>(null);
   const audits = useVendorAudits();
   const statusOf = (v: Vendor) => audits.data?.find((s) => s.vendor_id === v.id);
-  const canManage = may.manageVendors(actor);
+  const permissions = usePermissions();
+  const canManage = permissions?.manage_vendors ?? false;
+  const canAudit = permissions?.audit_vendors ?? false;
   const columns: Column<Vendor>[] = [
     { key: "name", header: "Vendor", cell: (v) => <strong>{v.name}</strong> },
     { key: "contact", header: "Contact", cell: (v) => v.contact || <span className="muted">—</span> },
@@ -119,14 +111,18 @@ export function VendorsPage() {
       key: "edit",
       header: "",
       cell: (v) =>
-        canManage ? (
+        canManage || canAudit ? (
           <span className="button-row">
-            <Button className="btn-small" onClick={() => setEditing(v)} aria-label={`Edit ${v.name}`}>
-              Edit
-            </Button>
-            <Button className="btn-small" onClick={() => setAuditing(v)} aria-label={`Record audit of ${v.name}`}>
-              Record audit…
-            </Button>
+            {canManage ? (
+              <Button className="btn-small" onClick={() => setEditing(v)} aria-label={`Edit ${v.name}`}>
+                Edit
+              </Button>
+            ) : null}
+            {canAudit ? (
+              <Button className="btn-small" onClick={() => setAuditing(v)} aria-label={`Record audit of ${v.name}`}>
+                Record audit…
+              </Button>
+            ) : null}
           </span>
         ) : null,
     },
@@ -141,7 +137,7 @@ export function VendorsPage() {
           </Button>
         ) : null}
       </div>
-      {!canManage ? <p className="muted">Compliance officers and admins add and change vendors and record their audits.</p> : null}
+      {permissions && !canManage ? <p className="muted">Compliance officers and admins add and change vendors and record their audits.</p> : null}
       {vendors.isError ? <ErrorNote error={vendors.error} title="The vendors could not be read" /> : null}
       {audits.isError ? <ErrorNote error={audits.error} title="The vendor audits could not be read" /> : null}
       {audited ? (

@@ -51,7 +51,7 @@ describe("DocumentForm", () => {
       "Enter the holder’s name as printed.",
       "“12/08/1974” is not a date written as YYYY-MM-DD, e.g. 2026-03-31.",
     ]);
-    expect(b.documentSave).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
   });
 
   it("checks the MRZ as it is typed: incomplete, then every check digit with the failing field named", async () => {
@@ -97,7 +97,7 @@ describe("DocumentForm", () => {
   it("shows a refusal of the store under the field it names, with what to do next", async () => {
     const events = userEvent.setup();
     b.mrzCheck.mockResolvedValue({ outcome: "unreadable", message: "TD3 expects 44 characters per line, but line 2 has 43" });
-    b.documentSave.mockRejectedValueOnce(
+    b.apply.mockRejectedValueOnce(
       new BackendFailure({ code: "invalid_input", field: "mrz", message: "machine-readable zone: TD3 expects 44 characters per line, but line 2 has 43" }),
     );
     const form = renderForm();
@@ -112,7 +112,7 @@ describe("DocumentForm", () => {
     );
 
     // A refusal about no field (the case was closed meanwhile) shows at the foot of the form.
-    b.documentSave.mockRejectedValueOnce(new BackendFailure({ code: "conflict", message: "case 1 is closed; a compliance officer must reopen it (status in_review) first" }));
+    b.apply.mockRejectedValueOnce(new BackendFailure({ code: "conflict", message: "case 1 is closed; a compliance officer must reopen it (status in_review) first" }));
     await events.click(form.getByRole("button", { name: "Record document" }));
     expect((await form.findByText(/case 1 is closed/)).closest(".error-note")?.textContent).toContain("The document was not saved");
   });
@@ -121,7 +121,7 @@ describe("DocumentForm", () => {
     const events = userEvent.setup();
     b.mrzCheck.mockResolvedValue({ outcome: "read", report: mrzReport(["birth_date", "composite"]) });
     const saved = recorded([{}]);
-    b.documentSave.mockResolvedValue(saved);
+    b.apply.mockResolvedValue(saved);
     const onSaved = vi.fn();
     const form = renderForm(onSaved);
     await fillPrinted(events, form);
@@ -130,8 +130,8 @@ describe("DocumentForm", () => {
     expect(front.getByRole("img", { name: "Preview of passport-front.png" })).toBeTruthy();
     await events.click(front.getByRole("radio", { name: /passport-front\.png/ }));
     await events.click(form.getByRole("button", { name: "Record document" }));
-    expect(b.documentSave).toHaveBeenCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "record_document",
       case_id: 1,
       id: null,
       document: {

@@ -4,7 +4,6 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { DocumentFields } from "../../bindings/DocumentFields";
 import type { DocumentKind } from "../../bindings/DocumentKind";
 import type { DocumentView } from "../../bindings/DocumentView";
@@ -14,12 +13,11 @@ import type { NameComparison } from "../../bindings/NameComparison";
 import type { Recorded } from "../../bindings/Recorded";
 import { Badge, Button, ErrorNote, Field, SelectField, TextAreaField } from "../../components";
 import { day, today, when } from "../../format";
-import { useActor } from "../../session/actor";
 import { dateCheck, fieldError, isFieldError, orNull } from "./form";
 import { CHECKED_FIELD_LABELS, DOCUMENT_KIND_LABELS, toleranceText } from "./labels";
 import { MrzLiveCheck } from "./MrzCheckView";
 import { EvidencePicker, EvidenceThumbs, RecordFlags, flagsAbout } from "./parts";
-import { useCaseWrite } from "./queries";
+import { useChange } from "../../changes";
 
 const KINDS = Object.keys(DOCUMENT_KIND_LABELS) as DocumentKind[];
 
@@ -72,7 +70,6 @@ export function DocumentForm({
   onSaved: (recorded: Recorded) => void;
   onCancel: () => void;
 }) {
-  const actor = useActor();
   const [kind, setKind] = useState<DocumentKind>(initial.kind);
   const [t, setT] = useState<Text>({
     issuing_country: initial.issuing_country,
@@ -86,7 +83,9 @@ export function DocumentForm({
   const [front, setFront] = useState<number | null>(initial.front_evidence);
   const [back, setBack] = useState<number | null>(initial.back_evidence);
   const [submitted, setSubmitted] = useState(false);
-  const save = useCaseWrite(caseId, (document: DocumentFields) => backend.documentSave({ actor: actor.name, case_id: caseId, id, document }));
+  const save = useChange((document: DocumentFields) =>
+    id === null ? { type: "record_document", id: null, case_id: caseId, document } : { type: "update_document", id, case_id: caseId, document },
+  );
   const problems = submitted ? documentProblems(t) : {};
   const set = (k: keyof Text) => (e: { target: { value: string } }) => setT({ ...t, [k]: e.target.value });
   const err = (f: (typeof FIELDS)[number]) => problems[f] ?? fieldError(save.error, f);

@@ -35,7 +35,7 @@ describe("EVerifyForm", () => {
 
   it("shows the store's refusal before the offer and Form I-9: what to complete first, with links", async () => {
     const events = userEvent.setup();
-    b.everifySave.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({
         code: "conflict",
         field: "prerequisites",
@@ -61,7 +61,7 @@ describe("EVerifyForm", () => {
 
   it("asks a mismatch for its agency and date before sending", async () => {
     const events = userEvent.setup();
-    b.everifySave.mockResolvedValue(recorded([], { id: 2 }));
+    b.apply.mockResolvedValue(recorded([], { id: 2 }));
     const form = renderForm();
     await events.type(form.getByLabelText("E-Verify case number (required)"), "2026/301");
     await events.click(form.getByRole("button", { name: "Record E-Verify case" }));
@@ -71,7 +71,7 @@ describe("EVerifyForm", () => {
       "A mismatch is with DHS, SSA or both: choose which.",
       "Enter the day E-Verify issued the mismatch.",
     ]);
-    expect(b.everifySave).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     await events.clear(form.getByLabelText("E-Verify case number (required)"));
     await events.type(form.getByLabelText("E-Verify case number (required)"), "2026301123456AB");
     await events.type(form.getByLabelText("Created on (required)"), "2026-10-26");
@@ -80,8 +80,8 @@ describe("EVerifyForm", () => {
     await events.type(form.getByLabelText("Notice given to the employee on"), "2026-10-28");
     await events.click(form.getByRole("radio", { name: "Yes" }));
     await events.click(form.getByRole("button", { name: "Record E-Verify case" }));
-    expect(b.everifySave).toHaveBeenCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "record_e_verify",
       case_id: 1,
       id: null,
       everify: {
@@ -98,7 +98,7 @@ describe("EVerifyForm", () => {
 
   it("shows a date the store refused next to it", async () => {
     const events = userEvent.setup();
-    b.everifySave.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({ code: "invalid_input", field: "referred_on", message: "referral date 2026-10-20 is before the E-Verify case was created (2026-10-26)" }),
     );
     const form = renderForm();

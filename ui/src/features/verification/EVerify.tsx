@@ -4,7 +4,6 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Deadline } from "../../bindings/Deadline";
 import type { EVerifyFields } from "../../bindings/EVerifyFields";
@@ -17,11 +16,10 @@ import type { Recorded } from "../../bindings/Recorded";
 import { Badge, Button, ErrorNote, Field, SelectField, TextAreaField } from "../../components";
 import { day, RESULT_LABELS, when } from "../../format";
 import { caseHref } from "../../router";
-import { useActor } from "../../session/actor";
 import { dateCheck, fieldError, isFieldError, orNull } from "./form";
 import { AGENCY_LABELS, DEADLINE_STATE_LABELS, EVERIFY_STATUS_LABELS } from "./labels";
 import { Choice, EvidencePicker, EvidenceThumbs, RecordFlags, flagsAbout } from "./parts";
-import { useCaseWrite } from "./queries";
+import { useChange } from "../../changes";
 
 /** The checklist items E-Verify waits for (as the store's `EVERIFY_PREREQUISITES`). */
 export const PREREQUISITES = ["offer-accepted", "form-i9-complete"] as const;
@@ -107,7 +105,6 @@ export function EVerifyForm({
   onSaved: (r: Recorded) => void;
   onCancel: () => void;
 }) {
-  const actor = useActor();
   const [caseNumber, setCaseNumber] = useState(initial.case_number);
   const [status, setStatus] = useState<EVerifyStatus>(initial.status);
   const [agency, setAgency] = useState<MismatchAgency | "">(initial.agency ?? "");
@@ -120,7 +117,9 @@ export function EVerifyForm({
   const [chosen, setChosen] = useState<number[]>(initial.evidence);
   const [note, setNote] = useState(initial.note ?? "");
   const [submitted, setSubmitted] = useState(false);
-  const save = useCaseWrite(caseId, (everify: EVerifyFields) => backend.everifySave({ actor: actor.name, case_id: caseId, id, everify }));
+  const save = useChange((everify: EVerifyFields) =>
+    id === null ? { type: "record_e_verify", id: null, case_id: caseId, everify } : { type: "update_e_verify", id, case_id: caseId, everify },
+  );
 
   const localProblems = () => {
     const p: Partial<Record<(typeof FIELDS)[number], string>> = {};

@@ -31,7 +31,7 @@ describe("InterviewForm", () => {
   it("records a refused video as such: no camera, no ID held up, no liveness prompts", async () => {
     const events = userEvent.setup();
     const saved = recorded([{ rule: "interview.video_refused", title: "The candidate refused video or asked for audio only" }]);
-    b.interviewRecord.mockResolvedValue(saved);
+    b.apply.mockResolvedValue(saved);
     const onSaved = vi.fn();
     const form = renderForm(onSaved);
     await events.clear(form.getByLabelText("Date (required)"));
@@ -42,8 +42,9 @@ describe("InterviewForm", () => {
     await events.click(form.getByRole("radio", { name: "No: they contradicted each other or the application" }));
     await events.click(form.getByRole("checkbox", { name: /call-2\.png/ }));
     await events.click(form.getByRole("button", { name: "Record interview" }));
-    expect(b.interviewRecord).toHaveBeenCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "record_interview",
+      id: null,
       case_id: 1,
       interview: {
         held_on: "2026-10-30",
@@ -64,14 +65,15 @@ describe("InterviewForm", () => {
 
   it("turns a local start time into the store's UTC timestamp", async () => {
     const events = userEvent.setup();
-    b.interviewRecord.mockResolvedValue(recorded());
+    b.apply.mockResolvedValue(recorded());
     const form = renderForm();
     await events.clear(form.getByLabelText("Date (required)"));
     await events.type(form.getByLabelText("Date (required)"), "2026-10-30");
     await events.type(form.getByLabelText("Started at"), "15:30");
     await events.click(form.getByRole("radio", { name: "Unclear: could not be matched" }));
     await events.click(form.getByRole("button", { name: "Record interview" }));
-    const sent = b.interviewRecord.mock.calls[0]?.[0].interview;
+    const change = b.apply.mock.calls[0]?.[0];
+    const sent = change?.type === "record_interview" ? change.interview : undefined;
     expect(sent?.started_at).toBe(new Date(2026, 9, 30, 15, 30).toISOString());
     expect([sent?.camera_on_throughout, sent?.id_match, sent?.liveness_done, sent?.location_consistent]).toEqual([true, "unclear", true, null]);
   });
@@ -89,9 +91,9 @@ describe("InterviewForm", () => {
       "“25:00” is not a time written HH:MM (24-hour), e.g. 14:30.",
       "Enter who held the interview.",
     ]);
-    expect(b.interviewRecord).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
-    b.interviewRecord.mockRejectedValue(
+    b.apply.mockRejectedValue(
       new BackendFailure({ code: "invalid_input", field: "started_at", message: "interview start 2026-10-31T02:30:00.000Z is not on the interview date 2026-10-29" }),
     );
     await events.clear(form.getByLabelText("Date (required)"));
@@ -113,7 +115,7 @@ describe("ReachableHoursBlock", () => {
 
   it("sets the hours with their time zone, and shows a bad zone next to it", async () => {
     const events = userEvent.setup();
-    b.reachableHoursSet.mockRejectedValueOnce(
+    b.apply.mockRejectedValueOnce(
       new BackendFailure({ code: "invalid_input", field: "time_zone", message: 'time zone "Chicago" is not an IANA time zone name such as America/Chicago' }),
     );
     renderAs(user(), <ReachableHoursBlock caseId={1} hours={null} closed={false} />);
@@ -125,8 +127,8 @@ describe("ReachableHoursBlock", () => {
     await events.type(form.getByLabelText("Time zone"), "Chicago");
     await events.click(form.getByRole("button", { name: "Save hours" }));
     expect((await form.findByRole("alert")).textContent).toContain("is not an IANA time zone name");
-    expect(b.reachableHoursSet).toHaveBeenCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "set_reachable_hours",
       case_id: 1,
       hours: { from: "09:00:00", to: "17:00:00", time_zone: "Chicago" },
     });
@@ -134,11 +136,11 @@ describe("ReachableHoursBlock", () => {
 
   it("removes hours that were set", async () => {
     const events = userEvent.setup();
-    b.reachableHoursSet.mockResolvedValue(recorded([], { id: null }));
+    b.apply.mockResolvedValue(recorded([], { id: null }));
     renderAs(user(), <ReachableHoursBlock caseId={1} hours={{ from: "22:00:00", to: "06:00:00", time_zone: "Asia/Seoul" }} closed={false} />);
     expect(screen.getByText("22:00–06:00")).toBeTruthy();
     await events.click(screen.getByRole("button", { name: "Remove" }));
-    expect(b.reachableHoursSet).toHaveBeenCalledWith({ actor: "rita", case_id: 1, hours: null });
+    expect(b.apply).toHaveBeenCalledWith({ type: "set_reachable_hours", case_id: 1, hours: null });
     expect(await screen.findByText("Reachable hours saved.")).toBeTruthy();
   });
 });

@@ -4,7 +4,6 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { Evidence } from "../../bindings/Evidence";
 import type { Flag } from "../../bindings/Flag";
 import type { IdMatch } from "../../bindings/IdMatch";
@@ -18,7 +17,7 @@ import { useActor } from "../../session/actor";
 import { dateCheck, fieldError, hhmm, isFieldError, localTimestamp, orNull, timeProblem } from "./form";
 import { ID_MATCH_LABELS, ID_MATCH_SHORT } from "./labels";
 import { Choice, EvidencePicker, EvidenceThumbs, RecordFlags, SavedNote, flagsAbout } from "./parts";
-import { useCaseWrite } from "./queries";
+import { useChange } from "../../changes";
 
 type Video = "on" | "off_part" | "refused" | "audio_only";
 type YesNo = "yes" | "no";
@@ -55,7 +54,7 @@ export function InterviewForm({
   const [screenshots, setScreenshots] = useState<number[]>([]);
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const save = useCaseWrite(caseId, (interview: InterviewFields) => backend.interviewRecord({ actor: actor.name, case_id: caseId, interview }));
+  const save = useChange((interview: InterviewFields) => ({ type: "record_interview", id: null, case_id: caseId, interview }));
   const withVideo = video === "on" || video === "off_part";
 
   const problems: Partial<Record<(typeof FIELDS)[number], string>> = {};
@@ -218,14 +217,13 @@ function timeZones(): string[] {
 }
 
 export function ReachableHoursBlock({ caseId, hours, closed }: { caseId: number; hours: ReachableHours | null; closed: boolean }) {
-  const actor = useActor();
   const [editing, setEditing] = useState(false);
   const [from, setFrom] = useState(hours ? hhmm(hours.from) : "09:00");
   const [to, setTo] = useState(hours ? hhmm(hours.to) : "17:00");
   const [zone, setZone] = useState(hours?.time_zone ?? "");
   const [submitted, setSubmitted] = useState(false);
   const [saved, setSaved] = useState<Recorded | null>(null);
-  const save = useCaseWrite(caseId, (h: ReachableHours | null) => backend.reachableHoursSet({ actor: actor.name, case_id: caseId, hours: h }));
+  const save = useChange((h: ReachableHours | null) => ({ type: "set_reachable_hours", case_id: caseId, hours: h }));
   const problems = submitted
     ? {
         from: from.trim() === "" ? "Enter the start, HH:MM." : timeProblem(from),

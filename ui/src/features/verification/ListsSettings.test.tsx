@@ -7,7 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { ListsSettings, listNameFrom } from "./ListsSettings";
 import { recorded } from "./testing";
@@ -48,12 +48,12 @@ describe("ListsSettings", () => {
         { line: 4, column: "category", message: '"UK" is not an ISO 3166-1 country code (the United Kingdom is GB)' },
       ],
     });
-    renderAs(ivan, <ListsSettings />);
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     // The name is taken from the file, in the characters the store accepts.
     expect((screen.getByLabelText("List name") as HTMLInputElement).value).toBe("VPN exits -Nov");
     await events.click(screen.getByRole("button", { name: "Import list" }));
-    expect(b.importIpList).toHaveBeenCalledWith(FILE, { actor: "ivan", list_name: "VPN exits -Nov" });
+    expect(b.importIpList).toHaveBeenCalledWith(FILE, { list_name: "VPN exits -Nov" });
     const problems = await screen.findByTestId("list-problems");
     expect(problems.textContent).toContain("Nothing was imported: 2 rows of the file could not be read");
     expect(within(problems).getAllByRole("row").slice(1).map((r) => r.dataset.line)).toEqual(["3", "4"]);
@@ -64,8 +64,8 @@ describe("ListsSettings", () => {
     const events = userEvent.setup();
     b.ipLists.mockResolvedValue([LIST]);
     b.importIpList.mockResolvedValue({ outcome: "imported", list: { ...LIST, entries: 3 }, recorded: recorded([], { id: 2 }) });
-    b.ipListRemove.mockResolvedValue(recorded([], { cleared: 1 }));
-    renderAs(ivan, <ListsSettings />);
+    b.apply.mockResolvedValue(recorded([], { cleared: 1 }));
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     await events.upload(await screen.findByTestId("ip-list-input"), FILE);
     await events.clear(screen.getByLabelText("List name"));
     await events.type(screen.getByLabelText("List name"), "VPN-exits-Nov");
@@ -74,20 +74,23 @@ describe("ListsSettings", () => {
     expect((await screen.findByText(/Imported list/)).textContent).toContain("Imported list VPN-exits-Nov: 3 ranges.");
 
     await events.click(screen.getByRole("button", { name: "Remove list VPN-exits-Nov" }));
-    expect(b.ipListRemove).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
     await events.click(screen.getByRole("button", { name: "Remove" }));
-    expect(b.ipListRemove).toHaveBeenCalledWith({ actor: "ivan", name: "VPN-exits-Nov" });
+    expect(b.apply).toHaveBeenCalledWith({ type: "remove_ip_list", name: "VPN-exits-Nov" });
   });
 
   it("shows refusals of VPN providers and VoIP entries under their field, and says what VoIP cannot be told from", async () => {
     const events = userEvent.setup();
-    b.vpnProviderAdd.mockRejectedValue(new BackendFailure({ code: "conflict", field: "name", message: 'VPN provider "ExampleVPN" is already named' }));
-    b.voipEntryAdd.mockRejectedValue(
-      new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
+    b.apply.mockImplementation((change) =>
+      Promise.reject(
+        change.type === "add_vpn_provider"
+          ? new BackendFailure({ code: "conflict", field: "name", message: 'VPN provider "ExampleVPN" is already named' })
+          : new BackendFailure({ code: "invalid_input", field: "pattern", message: 'VoIP list entry "1650*" must be a phone number or a prefix written +digits* (e.g. +1202555*)' }),
+      ),
     );
-    renderAs(ivan, <ListsSettings />);
+    renderAs(ivan, <ListsSettings />, permissions(ivan, "decide", "manage_lists"));
     expect((await screen.findByTestId("voip-honest-note")).textContent).toContain("A VoIP number cannot be told from a US number’s digits");
-    const vpn = within(screen.getByRole("form", { name: "Name a VPN provider" }));
+    const vpn = within(await screen.findByRole("form", { name: "Name a VPN provider" }));
     await events.type(vpn.getByLabelText("Provider"), "ExampleVPN");
     await events.click(vpn.getByRole("button", { name: "Add provider" }));
     expect((await vpn.findByRole("alert")).textContent).toBe(
@@ -98,13 +101,13 @@ describe("ListsSettings", () => {
     await events.type(voip.getByLabelText("Known from"), "carrier lookup");
     await events.click(voip.getByRole("button", { name: "Add to the list" }));
     expect((await voip.findByRole("alert")).textContent).toContain("must be a phone number or a prefix written +digits*");
-    expect(b.voipEntryAdd).toHaveBeenCalledWith({ actor: "ivan", pattern: "1650*", label: "carrier lookup" });
+    expect(b.apply).toHaveBeenCalledWith({ type: "add_voip_entry", id: null, pattern: "1650*", label: "carrier lookup" });
   });
 
   it("lets reviewers see the lists but not change them, as the store enforces", async () => {
     b.ipLists.mockResolvedValue([LIST]);
     b.voipEntries.mockResolvedValue([{ id: 1, e164: "+1650555", prefix: true, label: "carrier lookup", added_by: "ivan", added_at: "2026-11-02T09:30:00.000Z" }]);
-    renderAs(user(), <ListsSettings />);
+    renderAs(user(), <ListsSettings />, permissions(user()));
     expect(await screen.findByText("VPN-exits-Nov")).toBeTruthy();
     expect(await screen.findByText("+1650555*")).toBeTruthy();
     expect(screen.getByText(/Investigators, compliance officers and admins change these lists/)).toBeTruthy();

@@ -3,7 +3,7 @@
 // providers, and the VoIP numbers and prefixes. Investigators, compliance officers and admins
 // change them; everyone sees them.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { backend } from "../../backend";
@@ -13,11 +13,12 @@ import type { VoipEntry } from "../../bindings/VoipEntry";
 import type { VpnProvider } from "../../bindings/VpnProvider";
 import { Button, ErrorNote, Field, Table, type Column } from "../../components";
 import { when } from "../../format";
-import { keys } from "../../keys";
-import { may, useActor } from "../../session/actor";
+import { usePermissions } from "../../session/actor";
 import { FilePicker } from "../evidence/FilePicker";
 import { fieldError, isFieldError, orNull } from "./form";
-import { useIpLists, useListWrite, useVoipEntries, useVpnProviders } from "./queries";
+import { useChange } from "../../changes";
+import type { Change } from "../../bindings/Change";
+import { useIpLists, useVoipEntries, useVpnProviders } from "./queries";
 import "./verification.css";
 
 /** A list name from a file name: what the store accepts (letters, digits, space, - _ .). */
@@ -83,8 +84,6 @@ function Problems({ problems }: { problems: CsvProblem[] }) {
 }
 
 function IndicatorLists({ canChange }: { canChange: boolean }) {
-  const actor = useActor();
-  const client = useQueryClient();
   const lists = useIpLists();
   const [name, setName] = useState("");
   const [file, setFile] = useState<File | null>(null);
@@ -93,8 +92,8 @@ function IndicatorLists({ canChange }: { canChange: boolean }) {
   const [imported, setImported] = useState<IpList | null>(null);
   const replaces = lists.data?.find((l) => l.name === name.trim());
   const importList = useMutation({
-    mutationFn: (args: { file: File; listName: string }) => backend.importIpList(args.file, { actor: actor.name, list_name: args.listName }),
-    onSuccess: async (result) => {
+    mutationFn: (args: { file: File; listName: string }) => backend.importIpList(args.file, { list_name: args.listName }),
+    onSuccess: (result) => {
       if (result.outcome === "refused") {
         setProblems(result.problems);
         return;
@@ -104,14 +103,9 @@ function IndicatorLists({ canChange }: { canChange: boolean }) {
       setFile(null);
       setName("");
       setSubmitted(false);
-      await Promise.all([
-        client.invalidateQueries({ queryKey: keys.lists }),
-        client.invalidateQueries({ queryKey: ["case"] }),
-        client.invalidateQueries({ queryKey: keys.cases }),
-      ]);
     },
   });
-  const remove = useListWrite((listName: string) => backend.ipListRemove({ actor: actor.name, name: listName }));
+  const remove = useChange((listName: string) => ({ type: "remove_ip_list", name: listName }));
   const nameProblem = submitted && name.trim() === "" ? "Name the list, e.g. vpn-exits-2026-11." : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -199,12 +193,11 @@ function IndicatorLists({ canChange }: { canChange: boolean }) {
 }
 
 function VpnProviders({ canChange }: { canChange: boolean }) {
-  const actor = useActor();
   const providers = useVpnProviders();
   const [name, setName] = useState("");
   const [note, setNote] = useState("");
-  const add = useListWrite(() => backend.vpnProviderAdd({ actor: actor.name, name: name.trim(), note: orNull(note) }));
-  const remove = useListWrite((id: number) => backend.vpnProviderRemove({ actor: actor.name, id }));
+  const add = useChange((): Change => ({ type: "add_vpn_provider", id: null, name: name.trim(), note: orNull(note) }));
+  const remove = useChange((id: number) => ({ type: "remove_vpn_provider", id }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     add.mutate(undefined, {
@@ -247,12 +240,11 @@ function VpnProviders({ canChange }: { canChange: boolean }) {
 }
 
 function VoipList({ canChange }: { canChange: boolean }) {
-  const actor = useActor();
   const entries = useVoipEntries();
   const [pattern, setPattern] = useState("");
   const [label, setLabel] = useState("");
-  const add = useListWrite(() => backend.voipEntryAdd({ actor: actor.name, pattern: pattern.trim(), label: label.trim() }));
-  const remove = useListWrite((id: number) => backend.voipEntryRemove({ actor: actor.name, id }));
+  const add = useChange((): Change => ({ type: "add_voip_entry", id: null, pattern: pattern.trim(), label: label.trim() }));
+  const remove = useChange((id: number) => ({ type: "remove_voip_entry", id }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     add.mutate(undefined, {
@@ -317,13 +309,12 @@ function VoipList({ canChange }: { canChange: boolean }) {
 }
 
 export function ListsSettings() {
-  const actor = useActor();
-  // As the store enforces it: investigators, compliance officers and admins change the lists.
-  const canChange = may.decide(actor);
+  const permissions = usePermissions();
+  const canChange = permissions?.manage_lists ?? false;
   return (
     <section aria-labelledby="lists-heading" className="lists-section">
       <h2 id="lists-heading">Verification lists</h2>
-      {!canChange ? <p className="muted">Investigators, compliance officers and admins change these lists; they apply to every case.</p> : null}
+      {permissions && !canChange ? <p className="muted">Investigators, compliance officers and admins change these lists; they apply to every case.</p> : null}
       <IndicatorLists canChange={canChange} />
       <VpnProviders canChange={canChange} />
       <VoipList canChange={canChange} />

@@ -24,8 +24,8 @@ describe("ObservedIpForm", () => {
 
   it("checks the time typed, shows the store's refusal of the address, then sends it in UTC", async () => {
     const events = userEvent.setup();
-    b.observedIpRecord.mockRejectedValueOnce(new BackendFailure({ code: "invalid_input", field: "ip", message: '"300.1.2.3" is not an IPv4 or IPv6 address' }));
-    b.observedIpRecord.mockResolvedValueOnce(recorded([{ rule: "ip.anonymising", title: "The candidate used a VPN, hosting, Tor or proxy address" }]));
+    b.apply.mockRejectedValueOnce(new BackendFailure({ code: "invalid_input", field: "ip", message: '"300.1.2.3" is not an IPv4 or IPv6 address' }));
+    b.apply.mockResolvedValueOnce(recorded([{ rule: "ip.anonymising", title: "The candidate used a VPN, hosting, Tor or proxy address" }]));
     const onSaved = vi.fn();
     renderAs(user(), <ObservedIpForm caseId={1} onSaved={onSaved} onCancel={() => {}} />);
     const form = within(screen.getByRole("form", { name: "Record IP address" }));
@@ -46,8 +46,9 @@ describe("ObservedIpForm", () => {
     await events.clear(form.getByLabelText("IP address (required)"));
     await events.type(form.getByLabelText("IP address (required)"), "198.51.100.23");
     await events.click(form.getByRole("button", { name: "Record IP address" }));
-    expect(b.observedIpRecord).toHaveBeenLastCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenLastCalledWith({
+      type: "record_observed_ip",
+      id: null,
       case_id: 1,
       observed: { ip: "198.51.100.23", seen_at: new Date(2026, 10, 1, 15, 0).toISOString(), context: "onboarding_login", note: null },
     });

@@ -4,7 +4,6 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { Flag } from "../../bindings/Flag";
 import type { IpCheck } from "../../bindings/IpCheck";
 import type { IpContext } from "../../bindings/IpContext";
@@ -14,22 +13,20 @@ import type { ObservedIpView } from "../../bindings/ObservedIpView";
 import type { Recorded } from "../../bindings/Recorded";
 import { Badge, Button, ErrorNote, Field, SelectField } from "../../components";
 import { when } from "../../format";
-import { useActor } from "../../session/actor";
 import { fieldError, isFieldError, nowLocal, orNull, parseLocalDateTime } from "./form";
 import { IP_CONTEXT_LABELS } from "./labels";
 import { RecordFlags, flagsAbout } from "./parts";
-import { useCaseWrite } from "./queries";
+import { useChange } from "../../changes";
 
 const FIELDS = ["ip", "seen_at", "note"] as const;
 
 export function ObservedIpForm({ caseId, onSaved, onCancel }: { caseId: number; onSaved: (r: Recorded) => void; onCancel: () => void }) {
-  const actor = useActor();
   const [ip, setIp] = useState("");
   const [seenAt, setSeenAt] = useState(nowLocal());
   const [context, setContext] = useState<IpContext>("interview");
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const save = useCaseWrite(caseId, (observed: ObservedIpFields) => backend.observedIpRecord({ actor: actor.name, case_id: caseId, observed }));
+  const save = useChange((observed: ObservedIpFields) => ({ type: "record_observed_ip", id: null, case_id: caseId, observed }));
   const parsed = parseLocalDateTime(seenAt);
   const problems = {
     ip: submitted && ip.trim() === "" ? "Enter the IP address (IPv4 or IPv6)." : null,

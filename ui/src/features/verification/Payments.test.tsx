@@ -69,7 +69,6 @@ describe("PaymentForm", () => {
     await events.click(form.getByRole("button", { name: "Record payment details" }));
     expect(b.paymentRecord).toHaveBeenCalledTimes(1);
     expect(b.paymentRecord).toHaveBeenCalledWith({
-      actor: "rita",
       case_id: 1,
       routing_number: "021-000-021",
       account_number: ACCOUNT,

@@ -3,7 +3,7 @@
 // once, and never shown again. The store keeps only the masks and a keyed hash, which is
 // enough to find the same account on another candidate and not enough to read it back.
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent, type RefObject } from "react";
 
 import { backend } from "../../backend";
@@ -11,8 +11,6 @@ import type { PaymentRecord } from "../../bindings/PaymentRecord";
 import type { PaymentRecorded } from "../../bindings/PaymentRecorded";
 import { Button, ErrorNote, Field, TextAreaField } from "../../components";
 import { when } from "../../format";
-import { keys } from "../../keys";
-import { useActor } from "../../session/actor";
 import { fieldError, isFieldError, orNull } from "./form";
 
 const FIELDS = ["routing_number", "account_number", "bank_name", "account_holder", "note"] as const;
@@ -83,8 +81,6 @@ function SecretField({
 }
 
 export function PaymentForm({ caseId, onSaved, onCancel }: { caseId: number; onSaved: (p: PaymentRecorded) => void; onCancel: () => void }) {
-  const actor = useActor();
-  const client = useQueryClient();
   const routing = useRef<HTMLInputElement>(null);
   const account = useRef<HTMLInputElement>(null);
   const [bankName, setBankName] = useState("");
@@ -96,9 +92,6 @@ export function PaymentForm({ caseId, onSaved, onCancel }: { caseId: number; onS
   // never holds them.
   const save = useMutation({
     mutationFn: (request: () => Parameters<typeof backend.paymentRecord>[0]) => backend.paymentRecord(request()),
-    onSuccess: async () => {
-      await Promise.all([client.invalidateQueries({ queryKey: keys.case(caseId) }), client.invalidateQueries({ queryKey: keys.cases })]);
-    },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -117,7 +110,6 @@ export function PaymentForm({ caseId, onSaved, onCancel }: { caseId: number; onS
     save.mutate(
       () => {
         const request = {
-          actor: actor.name,
           case_id: caseId,
           routing_number: routingNumber,
           account_number: accountNumber,

@@ -24,7 +24,7 @@ describe("ReferenceForm", () => {
 
   it("asks for a name and a relationship, checks the email, and pins the store's refusal to its field", async () => {
     const events = userEvent.setup();
-    b.referenceSave.mockRejectedValueOnce(
+    b.apply.mockRejectedValueOnce(
       new BackendFailure({ code: "invalid_input", field: "phone", message: 'reference phone: "12" is not a phone number: too short' }),
     );
     renderAs(user(), <ReferenceForm caseId={1} id={null} initial={EMPTY_REFERENCE} onSaved={() => {}} onCancel={() => {}} />);
@@ -36,7 +36,7 @@ describe("ReferenceForm", () => {
       "Say how they know the candidate, e.g. former manager.",
       "“lars at example” is not an email address.",
     ]);
-    expect(b.referenceSave).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.type(form.getByLabelText("Name (required)"), "Lars Holm");
     await events.type(form.getByLabelText("Relationship (required)"), "former manager");
@@ -52,7 +52,7 @@ describe("ReferenceForm", () => {
 
   it("sends a correction with the reference's id", async () => {
     const events = userEvent.setup();
-    b.referenceSave.mockResolvedValue(recorded([{ rule: "reference.free_mail_company", severity: "low", title: "A company reference writes from a free-mail address" }], { id: 3 }));
+    b.apply.mockResolvedValue(recorded([{ rule: "reference.free_mail_company", severity: "low", title: "A company reference writes from a free-mail address" }], { id: 3 }));
     const onSaved = vi.fn();
     renderAs(
       user(),
@@ -67,8 +67,8 @@ describe("ReferenceForm", () => {
     const form = within(screen.getByRole("form", { name: "Correct reference" }));
     await events.type(form.getByLabelText("Phone"), "+1 312 555 0188");
     await events.click(form.getByRole("button", { name: "Save correction" }));
-    expect(b.referenceSave).toHaveBeenCalledWith({
-      actor: "rita",
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "update_reference",
       case_id: 1,
       id: 3,
       reference: { name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: "+1 312 555 0188", company: "Nordic Widgets", note: null },

@@ -3,16 +3,14 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { Flag } from "../../bindings/Flag";
 import type { Recorded } from "../../bindings/Recorded";
 import type { Reference } from "../../bindings/Reference";
 import type { ReferenceFields } from "../../bindings/ReferenceFields";
 import { Button, ErrorNote, Field, TextAreaField } from "../../components";
-import { useActor } from "../../session/actor";
 import { fieldError, isFieldError, orNull } from "./form";
 import { RecordFlags, flagsAbout } from "./parts";
-import { useCaseWrite } from "./queries";
+import { useChange } from "../../changes";
 
 const FIELDS = ["name", "relationship", "email", "phone", "company", "note"] as const;
 type Text = Record<(typeof FIELDS)[number], string>;
@@ -32,7 +30,6 @@ export function ReferenceForm({
   onSaved: (r: Recorded) => void;
   onCancel: () => void;
 }) {
-  const actor = useActor();
   const [t, setT] = useState<Text>({
     name: initial.name,
     relationship: initial.relationship,
@@ -42,7 +39,9 @@ export function ReferenceForm({
     note: initial.note ?? "",
   });
   const [submitted, setSubmitted] = useState(false);
-  const save = useCaseWrite(caseId, (reference: ReferenceFields) => backend.referenceSave({ actor: actor.name, case_id: caseId, id, reference }));
+  const save = useChange((reference: ReferenceFields) =>
+    id === null ? { type: "add_reference", id: null, case_id: caseId, reference } : { type: "update_reference", id, case_id: caseId, reference },
+  );
   const local = (): Partial<Text> => {
     const p: Partial<Text> = {};
     if (t.name.trim() === "") p.name = "Enter the reference’s name.";

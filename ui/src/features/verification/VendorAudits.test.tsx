@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import type { VendorAuditStatus } from "../../bindings/VendorAuditStatus";
-import { user } from "../../test/fixtures";
+import { permissions, user } from "../../test/fixtures";
+import { emitBackendEvent } from "../../test/backend";
 import { renderAs } from "../../test/render";
 import { VendorsPage } from "../vendors/VendorsPage";
 import { recorded } from "./testing";
@@ -55,7 +56,7 @@ describe("Vendor audits", () => {
 
   it("shows the last audit and when the next is due, overdue in red", async () => {
     setUp();
-    renderAs(user(), <VendorsPage />);
+    renderAs(user(), <VendorsPage />, permissions(user()));
     const row = async (name: string) => (await screen.findByText(name)).closest("tr") as HTMLElement;
     const acme = await row("Acme Staffing");
     await within(acme).findByText("overdue since May 31, 2025");
@@ -74,24 +75,32 @@ describe("Vendor audits", () => {
   it("records an audit; a date in the future or refused by the store is shown next to it", async () => {
     const events = userEvent.setup();
     setUp();
-    b.vendorAuditRecord.mockRejectedValueOnce(
+    b.apply.mockRejectedValueOnce(
       new BackendFailure({ code: "invalid_input", field: "audited_on", message: "audit date 0001-01-01 is out of range" }),
     );
-    b.vendorAuditRecord.mockResolvedValueOnce(recorded([], { cleared: 2 }));
-    renderAs(cora, <VendorsPage />);
+    b.apply.mockResolvedValueOnce(recorded([], { cleared: 2 }));
+    renderAs(cora, <VendorsPage />, permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
     await events.click(await screen.findByRole("button", { name: "Record audit of Acme Staffing" }));
     const form = within(screen.getByRole("form", { name: "Record audit of Acme Staffing" }));
     await events.clear(form.getByLabelText("Audited on (required)"));
     await events.type(form.getByLabelText("Audited on (required)"), "2999-12-01");
     await events.click(form.getByRole("button", { name: "Record audit" }));
     expect(form.getByRole("alert").textContent).toBe("This date is in the future.");
-    expect(b.vendorAuditRecord).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
 
     await events.clear(form.getByLabelText("Audited on (required)"));
     await events.type(form.getByLabelText("Audited on (required)"), "0001-01-01");
     await events.click(form.getByRole("radio", { name: "Unsatisfactory: does not vet to our standard" }));
     await events.click(form.getByRole("button", { name: "Record audit" }));
-    expect(b.vendorAuditRecord).toHaveBeenCalledWith({ actor: "cora", vendor_id: 1, audited_on: "0001-01-01", outcome: "unsatisfactory", note: null });
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "record_vendor_audit",
+      id: null,
+      vendor_id: 1,
+      audited_on: "0001-01-01",
+      outcome: "unsatisfactory",
+      note: null,
+      next_due: null,
+    });
     expect((await form.findByRole("alert")).textContent).toBe("audit date 0001-01-01 is out of range. Correct what the message names and try again.");
 
     await events.clear(form.getByLabelText("Audited on (required)"));
@@ -100,6 +109,12 @@ describe("Vendor audits", () => {
     expect((await screen.findByRole("status")).textContent).toBe(
       "Audit of Acme Staffing recorded. 2 flag(s) on its candidates no longer hold and were cleared.",
     );
-    expect(b.vendorAudits.mock.calls.length).toBeGreaterThan(1);
+    // The audit's store change refreshes the vendors' audit standing.
+    const before = b.vendorAudits.mock.calls.length;
+    emitBackendEvent("store-changed", {
+      records: [{ id: 41, chain: { kind: "global" }, kind: "record_vendor_audit", actor: "cora" }],
+      more: false,
+    });
+    await vi.waitFor(() => expect(b.vendorAudits.mock.calls.length).toBeGreaterThan(before));
   });
 });

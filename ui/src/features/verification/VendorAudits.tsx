@@ -4,19 +4,16 @@
 
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
 import type { AuditOutcome } from "../../bindings/AuditOutcome";
 import type { Recorded } from "../../bindings/Recorded";
 import type { Vendor } from "../../bindings/Vendor";
 import type { VendorAuditStatus } from "../../bindings/VendorAuditStatus";
 import { Badge, Button, ErrorNote, Field, TextAreaField } from "../../components";
 import { day, today } from "../../format";
-import { keys } from "../../keys";
-import { useActor } from "../../session/actor";
 import { dateCheck, fieldError, isFieldError, orNull } from "./form";
 import { AUDIT_OUTCOME_LABELS, AUDIT_OUTCOME_SHORT } from "./labels";
 import { Choice } from "./parts";
-import { useGlobalWrite } from "./queries";
+import { useChange } from "../../changes";
 import "./verification.css";
 
 export function LastAudit({ status }: { status: VendorAuditStatus | undefined }) {
@@ -48,15 +45,19 @@ export function NextAudit({ status }: { status: VendorAuditStatus | undefined })
 const FIELDS = ["audited_on", "note"] as const;
 
 export function AuditForm({ vendor, status, onSaved }: { vendor: Vendor; status: VendorAuditStatus | undefined; onSaved: (r: Recorded) => void }) {
-  const actor = useActor();
   const [on, setOn] = useState(today());
   const [outcome, setOutcome] = useState<AuditOutcome>("satisfactory");
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  // Vendor audits change the flags of the vendor's candidates, and the vendors list.
-  const save = useGlobalWrite([keys.vendors], (args: { on: string; outcome: AuditOutcome; note: string | null }) =>
-    backend.vendorAuditRecord({ actor: actor.name, vendor_id: vendor.id, audited_on: args.on, outcome: args.outcome, note: args.note }),
-  );
+  const save = useChange((args: { on: string; outcome: AuditOutcome; note: string | null }) => ({
+    type: "record_vendor_audit",
+    id: null,
+    vendor_id: vendor.id,
+    audited_on: args.on,
+    outcome: args.outcome,
+    note: args.note,
+    next_due: null,
+  }));
   const problem = submitted ? dateCheck(on, { required: true, notAfterToday: true }) : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();

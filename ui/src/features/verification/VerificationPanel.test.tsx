@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend } from "../../backend";
 import { caseDetail, caseFlags, entry, flag, user } from "../../test/fixtures";
+import { emitBackendEvent } from "../../test/backend";
 import { renderAs } from "../../test/render";
 import { keys } from "../../keys";
 import { documentView, everifyView, mrzReport, recorded, verification } from "./testing";
@@ -78,7 +79,7 @@ describe("VerificationPanel", () => {
     const events = userEvent.setup();
     b.caseVerification.mockResolvedValue(verification());
     b.mrzCheck.mockResolvedValue({ outcome: "read", report: mrzReport(["birth_date"]) });
-    b.documentSave.mockResolvedValue(recorded([{}, { rule: "document.fewer_than_two", severity: "medium", title: "Fewer than two independent identity documents" }]));
+    b.apply.mockResolvedValue(recorded([{}, { rule: "document.fewer_than_two", severity: "medium", title: "Fewer than two independent identity documents" }]));
     const { client } = renderAs(user(), <VerificationPanel detail={DETAIL} />);
     // What the header and the Flags & links tab show, cached as they would be.
     client.setQueryData(keys.caseFlags(1), caseFlags([]));
@@ -98,6 +99,13 @@ describe("VerificationPanel", () => {
     ]);
     expect(within(saved).getByRole("link").getAttribute("href")).toBe("#/cases/1/flags");
     expect(screen.queryByRole("form", { name: "Record identity document" })).toBeNull();
+    // The save's change reaches the page as a store change, which marks the case stale: once,
+    // from that one signal, not also from the save's answer.
+    expect(client.getQueryState(keys.caseFlags(1))?.isInvalidated).toBe(false);
+    emitBackendEvent("store-changed", {
+      records: [{ id: 40, chain: { kind: "case", case_id: 1 }, kind: "record_document", actor: "rita" }],
+      more: false,
+    });
     expect(client.getQueryState(keys.caseFlags(1))?.isInvalidated).toBe(true);
     expect(client.getQueryState(keys.cases)?.isInvalidated).toBe(true);
     await vi.waitFor(() => expect(b.caseVerification).toHaveBeenCalledTimes(2));

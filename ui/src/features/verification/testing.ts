@@ -61,8 +61,16 @@ export function mrzReport(failing: CheckedField[] = [], over: Partial<MrzReport>
 export function recorded(raised: Partial<RaisedFlag>[] = [], over: Partial<Recorded> = {}): Recorded {
   return {
     id: 1,
-    audit_id: 40,
-    seq: 7,
+    record: {
+      id: 40,
+      chain: { kind: "case", case_id: 1 },
+      seq: 7,
+      at: "2026-11-02T09:00:00.000Z",
+      actor: "rita",
+      change: {},
+      prev_hash: "0".repeat(64),
+      hash: "1".repeat(64),
+    },
     raised: raised.map((r) => ({ case_id: 1, rule: "document.mrz_check_failed", severity: "high", title: "The document's machine-readable zone fails its checks", ...r })),
     cleared: 0,
     ...over,

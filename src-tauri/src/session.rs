@@ -1,0 +1,89 @@
+//! Who is acting: the local user chosen at start (`VETDESK_USER`, as for the CLI) or in the
+//! window, held here for the life of the app. Every write is recorded under this name; no
+//! request from the page carries an actor. (Local users on one machine, as with the CLI's
+//! `--as`: this says who is working, it does not authenticate them.)
+
+use std::sync::{PoisonError, RwLock};
+
+use vetdesk_core::model::User;
+use vetdesk_core::{Store, StoreError};
+
+use crate::error::{AppError, ErrorCode};
+
+pub struct Session {
+    acting: RwLock<Option<String>>,
+}
+
+impl Session {
+    /// Starts with `preselect` when it names an active user of `store`, else with nobody.
+    pub fn new(store: &Store, preselect: Option<&str>) -> Self {
+        let acting = preselect.and_then(|name| active_user(store, name).ok()).map(|u| u.name);
+        Self { acting: RwLock::new(acting) }
+    }
+
+    /// The acting user's name, or why nothing can be done yet. The store still checks, at every
+    /// write, that the user exists, is active and has the role for it.
+    pub fn actor(&self) -> Result<String, AppError> {
+        self.current().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::UnknownUser,
+                "nobody is chosen as the acting user: choose who is working first",
+            )
+        })
+    }
+
+    /// The acting user's name, if one is chosen.
+    pub fn current(&self) -> Option<String> {
+        self.acting.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Makes `name` the acting user (it must be an active user), or with `None` nobody.
+    pub fn choose(&self, store: &Store, name: Option<&str>) -> Result<Option<User>, AppError> {
+        let user = name.map(|n| active_user(store, n)).transpose()?;
+        *self.acting.write().unwrap_or_else(PoisonError::into_inner) =
+            user.as_ref().map(|u| u.name.clone());
+        Ok(user)
+    }
+}
+
+/// The active user of that name, or `unknown_user` (what every command that acts checks first).
+pub(crate) fn active_user(store: &Store, name: &str) -> Result<User, AppError> {
+    match store.user(name.trim()) {
+        Ok(user) if user.active => Ok(user),
+        Ok(_) | Err(StoreError::NotFound { .. }) => {
+            Err(StoreError::UnknownActor(name.trim().to_string()).into())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vetdesk_core::model::Role;
+
+    #[test]
+    fn only_an_active_user_can_be_chosen_and_nobody_acts_before_one_is() {
+        let (_dir, store) = vetdesk_testkit::team_store();
+        vetdesk_testkit::add_inactive_user(&store, "gone");
+
+        // VETDESK_USER naming nobody, or a deactivated user, preselects nobody.
+        for preselect in [None, Some("zed"), Some("gone")] {
+            let session = Session::new(&store, preselect);
+            assert_eq!(session.current(), None, "{preselect:?}");
+            assert_eq!(session.actor().unwrap_err().code, ErrorCode::UnknownUser);
+        }
+        let session = Session::new(&store, Some("ada"));
+        assert_eq!(session.actor().unwrap(), "ada");
+
+        for refused in ["zed", "gone"] {
+            let error = session.choose(&store, Some(refused)).unwrap_err();
+            assert_eq!(error.code, ErrorCode::UnknownUser, "{refused}");
+            assert_eq!(session.actor().unwrap(), "ada", "a refused choice changes nothing");
+        }
+        assert_eq!(session.choose(&store, Some("ada")).unwrap().unwrap().role, Role::Admin);
+        assert_eq!(session.actor().unwrap(), "ada");
+        assert_eq!(session.choose(&store, None).unwrap(), None);
+        assert!(session.actor().is_err());
+    }
+}
