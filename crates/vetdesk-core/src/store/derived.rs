@@ -185,14 +185,10 @@ fn index_links(db: &dyn Db, candidate_id: CandidateId) -> Result<()> {
     for case in cases::of_candidate(db, candidate_id)? {
         case_keys(db, case.id, &mut keys)?;
     }
+    // The same phone written twice on one record is one identifier.
     let mut seen = BTreeSet::new();
-    for k in keys {
-        // The same phone written twice on one record is one identifier.
-        if seen.insert((k.kind, k.value.clone(), k.role, k.record)) {
-            links::insert(db, candidate_id, &k)?;
-        }
-    }
-    Ok(())
+    keys.retain(|k| seen.insert((k.kind, k.value.clone(), k.role, k.record)));
+    links::insert(db, candidate_id, &keys)
 }
 
 // ---- address history ----

@@ -192,9 +192,7 @@ fn active_cases_of(
     candidates: impl IntoIterator<Item = CandidateId>,
     out: &mut BTreeSet<CaseId>,
 ) -> Result<()> {
-    for candidate in candidates {
-        out.extend(cases::not_closed_of_candidate(db, candidate)?);
-    }
+    out.extend(cases::not_closed_of_candidates(db, candidates)?);
     Ok(())
 }
 
@@ -205,9 +203,7 @@ fn with_partners(db: &dyn Db, candidate: CandidateId) -> Result<BTreeSet<Candida
 }
 
 fn open_flag_cases(db: &dyn Db, rules: &[&str], out: &mut BTreeSet<CaseId>) -> Result<()> {
-    for rule in rules {
-        out.extend(records::cases_with_open_flag(db, rule)?);
-    }
+    out.extend(records::cases_with_open_flags(db, rules)?);
     Ok(())
 }
 
@@ -217,12 +213,11 @@ fn candidates_in_ranges(db: &dyn Db, ranges: IpIndex) -> Result<BTreeSet<Candida
     if ranges.is_empty() {
         return Ok(out);
     }
-    for value in links::ip_values(db)? {
-        let Ok(ip) = value.parse::<IpAddr>() else { continue };
-        if !ranges.lookup(ip).is_empty() {
-            out.extend(links::holders(db, LinkKind::Ip, &value)?);
-        }
-    }
+    let inside: Vec<String> = links::ip_values(db)?
+        .into_iter()
+        .filter(|value| value.parse::<IpAddr>().is_ok_and(|ip| !ranges.lookup(ip).is_empty()))
+        .collect();
+    out.extend(links::holders(db, LinkKind::Ip, &inside)?);
     Ok(out)
 }
 

@@ -330,13 +330,13 @@ pub(crate) fn links(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec<Link>>
             their_record: f.their_record,
         });
     }
-    for link in by_candidate.values_mut() {
+    let ids: Vec<CandidateId> = by_candidate.keys().copied().collect();
+    let statuses = cases::statuses_of_candidates(db, &ids)?;
+    for (link, statuses) in by_candidate.values_mut().zip(statuses) {
         link.shared.sort();
         link.shared.dedup();
-        link.cases = cases::statuses_of_candidate(db, link.candidate_id)?
-            .into_iter()
-            .map(|(case_id, status)| LinkedCase { case_id, status })
-            .collect();
+        link.cases =
+            statuses.into_iter().map(|(case_id, status)| LinkedCase { case_id, status }).collect();
     }
     Ok(by_candidate.into_values().collect())
 }

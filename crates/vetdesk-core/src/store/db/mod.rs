@@ -522,6 +522,10 @@ pub trait Db {
     /// returns that id.
     fn insert_returning_id(&self, sql: &str, params: &[Value]) -> DbResult<i64>;
 
+    /// Prepares a statement to run many times in a loop (a probe per prefix length, an insert
+    /// per row), so that it is compiled once for the whole loop.
+    fn prepare<'a>(&'a self, sql: &str) -> DbResult<Box<dyn Prepared + 'a>>;
+
     // ---- dialect points ----
 
     /// `column = placeholder`, ignoring the case of ASCII letters (SQLite's NOCASE).
@@ -550,6 +554,32 @@ pub trait Db {
 
     /// The database's own check of its files and foreign keys: (where, what) per problem.
     fn integrity_problems(&self) -> DbResult<Vec<(String, String)>>;
+}
+
+/// A statement prepared once (`Db::prepare`), run with new parameters each time.
+pub trait Prepared {
+    fn execute(&mut self, params: &[Value]) -> DbResult<usize>;
+    fn query(
+        &mut self,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row<'_>) -> DbResult<()>,
+    ) -> DbResult<()>;
+}
+
+impl dyn Prepared + '_ {
+    /// Every row of one run, mapped.
+    pub fn query_vec<T>(
+        &mut self,
+        params: &[Value],
+        mut map: impl FnMut(&Row<'_>) -> DbResult<T>,
+    ) -> DbResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.query(params, &mut |row| {
+            out.push(map(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
 }
 
 /// Row helpers on every `Db`, typed (so not part of the object-safe trait).

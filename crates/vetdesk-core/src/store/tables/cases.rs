@@ -51,28 +51,32 @@ pub(crate) fn of_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec
     )?)
 }
 
-/// The id and status of each case of a candidate, in order.
-pub(crate) fn statuses_of_candidate(
+/// The id and status of each case of each candidate, in order, by candidate.
+pub(crate) fn statuses_of_candidates(
     db: &dyn Db,
-    candidate_id: CandidateId,
-) -> Result<Vec<(CaseId, CaseStatus)>> {
-    Ok(db.query_vec(
-        "SELECT id, status FROM cases WHERE candidate_id = ?1 ORDER BY id",
-        params![candidate_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    candidate_ids: &[CandidateId],
+) -> Result<Vec<Vec<(CaseId, CaseStatus)>>> {
+    let mut query =
+        db.prepare("SELECT id, status FROM cases WHERE candidate_id = ?1 ORDER BY id")?;
+    let mut out = Vec::with_capacity(candidate_ids.len());
+    for id in candidate_ids {
+        out.push(query.query_vec(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?);
+    }
+    Ok(out)
 }
 
-/// The cases of a candidate that are not closed (whose flags still move).
-pub(crate) fn not_closed_of_candidate(
+/// The cases of some candidates that are not closed (whose flags still move).
+pub(crate) fn not_closed_of_candidates(
     db: &dyn Db,
-    candidate_id: CandidateId,
+    candidate_ids: impl IntoIterator<Item = CandidateId>,
 ) -> Result<Vec<CaseId>> {
-    Ok(db.query_vec(
-        "SELECT id FROM cases WHERE candidate_id = ?1 AND status != ?2 ORDER BY id",
-        params![candidate_id, CaseStatus::Closed],
-        |r| r.get(0),
-    )?)
+    let mut query =
+        db.prepare("SELECT id FROM cases WHERE candidate_id = ?1 AND status != ?2 ORDER BY id")?;
+    let mut out = Vec::new();
+    for id in candidate_ids {
+        out.extend(query.query_vec(params![id, CaseStatus::Closed], |r| r.get::<CaseId>(0))?);
+    }
+    Ok(out)
 }
 
 /// Every case that is not closed, in order.

@@ -8,12 +8,11 @@ use crate::template::Template;
 
 /// Every item of the template, pending, in the template's order.
 pub(crate) fn insert_pending(db: &dyn Db, case_id: CaseId, template: &Template) -> Result<()> {
+    let mut insert = db.prepare(
+        "INSERT INTO checklist_items (case_id, item_id, position, result) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for (position, r) in template.items().enumerate() {
-        db.execute(
-            "INSERT INTO checklist_items (case_id, item_id, position, result)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![case_id, r.item.id, position as i64, ItemResult::Pending],
-        )?;
+        insert.execute(params![case_id, r.item.id, position as i64, ItemResult::Pending])?;
     }
     Ok(())
 }
@@ -85,12 +84,12 @@ pub(crate) fn record_result(db: &dyn Db, case_id: CaseId, state: &ItemState) -> 
         "DELETE FROM item_evidence WHERE case_id = ?1 AND item_id = ?2",
         params![case_id, item_id],
     )?;
+    let mut link = db.prepare(
+        "INSERT INTO item_evidence (case_id, item_id, evidence_id) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
     for evidence_id in &state.evidence {
-        db.execute(
-            "INSERT INTO item_evidence (case_id, item_id, evidence_id) VALUES (?1, ?2, ?3)
-             ON CONFLICT DO NOTHING",
-            params![case_id, item_id, evidence_id],
-        )?;
+        link.execute(params![case_id, item_id, evidence_id])?;
     }
     Ok(())
 }

@@ -27,12 +27,14 @@ pub(crate) fn remove_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result
     Ok(())
 }
 
-pub(crate) fn insert(db: &dyn Db, candidate_id: CandidateId, k: &Key) -> Result<()> {
-    db.execute(
+pub(crate) fn insert(db: &dyn Db, candidate_id: CandidateId, keys: &[Key]) -> Result<()> {
+    let mut insert = db.prepare(
         "INSERT INTO link_keys (kind, value, candidate_id, role, record_id, display)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![k.kind, k.value, candidate_id, k.role, k.record, k.display],
     )?;
+    for k in keys {
+        insert.execute(params![k.kind, k.value, candidate_id, k.role, k.record, k.display])?;
+    }
     Ok(())
 }
 
@@ -92,13 +94,15 @@ pub(crate) fn ip_values(db: &dyn Db) -> Result<Vec<String>> {
     )?)
 }
 
-/// The candidates holding one identifier.
-pub(crate) fn holders(db: &dyn Db, kind: LinkKind, value: &str) -> Result<Vec<CandidateId>> {
-    Ok(db.query_vec(
-        "SELECT DISTINCT candidate_id FROM link_keys WHERE kind = ?1 AND value = ?2",
-        params![kind, value],
-        |r| r.get(0),
-    )?)
+/// The candidates holding any of some identifiers of one kind.
+pub(crate) fn holders(db: &dyn Db, kind: LinkKind, values: &[String]) -> Result<Vec<CandidateId>> {
+    let mut query =
+        db.prepare("SELECT DISTINCT candidate_id FROM link_keys WHERE kind = ?1 AND value = ?2")?;
+    let mut out = Vec::new();
+    for value in values {
+        out.extend(query.query_vec(params![kind, value], |r| r.get::<CandidateId>(0))?);
+    }
+    Ok(out)
 }
 
 /// Candidates with a phone of their own between `low` and `high` (E.164 keys sort as text).

@@ -97,25 +97,25 @@ pub(crate) fn import_list(db: &dyn Db, l: &NewList<'_>, actor: &str, at: &Timest
         &format!("INSERT INTO ip_lists ({LIST_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![l.id, l.name, l.file_name, l.file_sha256, l.rows.len() as i64, actor, at],
     )?;
+    let mut insert = db.prepare(
+        "INSERT INTO ip_ranges (list_id, position, family, prefix, network, cidr, category, label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
     for (position, row) in l.rows.iter().enumerate() {
         let parts = parse_row(row).map_err(|e| {
             StoreError::Corrupt(format!("indicator list {} row {}: {e}", l.name, position + 1))
         })?;
         let network = parts.cidr.network();
-        db.execute(
-            "INSERT INTO ip_ranges (list_id, position, family, prefix, network, cidr, category, label)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                l.id,
-                position as i64,
-                family(network),
-                parts.cidr.prefix(),
-                masked(network, parts.cidr.prefix()),
-                parts.cidr.to_string(),
-                parts.category.to_string(),
-                parts.label
-            ],
-        )?;
+        insert.execute(params![
+            l.id,
+            position as i64,
+            family(network),
+            parts.cidr.prefix(),
+            masked(network, parts.cidr.prefix()),
+            parts.cidr.to_string(),
+            parts.category.to_string(),
+            parts.label
+        ])?;
     }
     Ok(())
 }
@@ -125,15 +125,17 @@ pub(crate) fn lookup(db: &dyn Db, ip: IpAddr) -> Result<Vec<IpRangeEntry>> {
     let ip = canonical(ip);
     let max: u8 = if ip.is_ipv4() { 32 } else { 128 };
     let mut out = Vec::new();
+    let mut probe = db.prepare(
+        "SELECT r.cidr, r.category, r.label, l.name FROM ip_ranges r
+         JOIN ip_lists l ON l.id = r.list_id
+         WHERE r.family = ?1 AND r.prefix = ?2 AND r.network = ?3
+         ORDER BY r.list_id, r.position",
+    )?;
     for prefix in (0..=max).rev() {
-        let rows: Vec<(String, String, String, String)> = db.query_vec(
-            "SELECT r.cidr, r.category, r.label, l.name FROM ip_ranges r
-             JOIN ip_lists l ON l.id = r.list_id
-             WHERE r.family = ?1 AND r.prefix = ?2 AND r.network = ?3
-             ORDER BY r.list_id, r.position",
-            params![family(ip), prefix, masked(ip, prefix)],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let rows: Vec<(String, String, String, String)> = probe
+            .query_vec(params![family(ip), prefix, masked(ip, prefix)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         for (cidr, category, label, list) in rows {
             let parts = parse_row(&IpListRow(cidr, category, label))
                 .map_err(|e| StoreError::Corrupt(format!("stored range of list {list}: {e}")))?;

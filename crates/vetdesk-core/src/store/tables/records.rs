@@ -281,13 +281,16 @@ pub(crate) fn open_flags(db: &dyn Db, case_id: CaseId) -> Result<Vec<Flag>> {
     Ok(db.query_vec(&sql, params![case_id], Flag::from_row)?)
 }
 
-/// The cases with an open flag of `rule`.
-pub(crate) fn cases_with_open_flag(db: &dyn Db, rule: &str) -> Result<Vec<CaseId>> {
-    Ok(db.query_vec(
+/// The cases with an open flag of one of `rules`.
+pub(crate) fn cases_with_open_flags(db: &dyn Db, rules: &[&str]) -> Result<Vec<CaseId>> {
+    let mut query = db.prepare(
         "SELECT DISTINCT case_id FROM case_flags WHERE cleared_at IS NULL AND rule = ?1",
-        params![rule],
-        |r| r.get(0),
-    )?)
+    )?;
+    let mut out = Vec::new();
+    for rule in rules {
+        out.extend(query.query_vec(params![rule], |r| r.get::<CaseId>(0))?);
+    }
+    Ok(out)
 }
 
 pub(crate) fn clear_flag(

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 mod migrate;
 
 use super::{
-    Backend, Db, DbError, DbErrorKind, DbResult, Row, RowSource, SearchEntry, SearchKind,
+    Backend, Db, DbError, DbErrorKind, DbResult, Prepared, Row, RowSource, SearchEntry, SearchKind,
     SearchRow, Value, ValueRef, Work,
 };
 use crate::store::StoreError;
@@ -79,10 +79,31 @@ impl RowSource for SqliteRow<'_, '_> {
     }
 }
 
+/// Statements are kept prepared in the connection's cache. A statement run once per call is
+/// still compiled again after its parameters are cleared when SQLite's planner looked at their
+/// values; `Db::prepare` keeps one statement for a whole loop instead.
+impl Prepared for rusqlite::CachedStatement<'_> {
+    fn execute(&mut self, params: &[Value]) -> DbResult<usize> {
+        rusqlite::Statement::execute(self, rusqlite::params_from_iter(params)).map_err(db_error)
+    }
+
+    fn query(
+        &mut self,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row<'_>) -> DbResult<()>,
+    ) -> DbResult<()> {
+        let mut rows = rusqlite::Statement::query(self, rusqlite::params_from_iter(params))
+            .map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
+            each(&Row::new(&SqliteRow(row)))?;
+        }
+        Ok(())
+    }
+}
+
 impl Db for Connection {
     fn execute(&self, sql: &str, params: &[Value]) -> DbResult<usize> {
-        let mut stmt = self.prepare_cached(sql).map_err(db_error)?;
-        stmt.execute(rusqlite::params_from_iter(params)).map_err(db_error)
+        Prepared::execute(&mut self.prepare_cached(sql).map_err(db_error)?, params)
     }
 
     fn execute_batch(&self, sql: &str) -> DbResult<()> {
@@ -95,17 +116,16 @@ impl Db for Connection {
         params: &[Value],
         each: &mut dyn FnMut(&Row<'_>) -> DbResult<()>,
     ) -> DbResult<()> {
-        let mut stmt = self.prepare_cached(sql).map_err(db_error)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
-        while let Some(row) = rows.next().map_err(db_error)? {
-            each(&Row::new(&SqliteRow(row)))?;
-        }
-        Ok(())
+        Prepared::query(&mut self.prepare_cached(sql).map_err(db_error)?, params, each)
     }
 
     fn insert_returning_id(&self, sql: &str, params: &[Value]) -> DbResult<i64> {
         Db::execute(self, sql, params)?;
         Ok(self.last_insert_rowid())
+    }
+
+    fn prepare<'a>(&'a self, sql: &str) -> DbResult<Box<dyn Prepared + 'a>> {
+        Ok(Box::new(self.prepare_cached(sql).map_err(db_error)?))
     }
 
     fn eq_folded(&self, column: &str, placeholder: &str) -> String {
