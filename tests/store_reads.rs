@@ -261,10 +261,10 @@ fn result_options_predict_exactly_what_apply_accepts() {
                 assert_eq!(item.options.len(), ItemResult::ALL.len());
                 for option in &item.options {
                     let mut change = at(record(&item.item_id, option.result), case_id);
-                    if option.needs_note {
-                        if let Change::RecordResult { note, .. } = &mut change {
-                            *note = Some("deliberately not done".into());
-                        }
+                    if option.needs_note
+                        && let Change::RecordResult { note, .. } = &mut change
+                    {
+                        *note = Some("deliberately not done".into());
                     }
                     let taken = apply_would_take(&store, actor, change);
                     assert_eq!(

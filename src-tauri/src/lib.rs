@@ -67,10 +67,10 @@ pub fn run() -> ExitCode {
         .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
             // Uploads belong to the page that started them: when it goes, they go.
-            if let WindowEvent::Destroyed = event {
-                if let Some(state) = window.try_state::<AppState>() {
-                    state.uploads.cancel_all();
-                }
+            if let WindowEvent::Destroyed = event
+                && let Some(state) = window.try_state::<AppState>()
+            {
+                state.uploads.cancel_all();
             }
         })
         .setup(move |app| setup(app, paths))

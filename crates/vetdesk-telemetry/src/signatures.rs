@@ -269,17 +269,16 @@ impl Signatures {
                 }
             }
             Observation::UsbDevice { vendor_id, product_id, vendor, product, serial } => {
-                if let (Some(v), Some(p)) = (vendor_id, product_id) {
-                    if let Some(id) =
+                if let (Some(v), Some(p)) = (vendor_id, product_id)
+                    && let Some(id) =
                         sig.usb.iter().find(|u| u.vendor_id == *v && u.product_id == *p)
-                    {
-                        let pattern = format!("{}:{}", id.vendor_id, id.product_id);
-                        facts.push(fact(
-                            "usb_devices.vendor_id:model_id",
-                            &format!("{v}:{p}"),
-                            &pattern,
-                        ));
-                    }
+                {
+                    let pattern = format!("{}:{}", id.vendor_id, id.product_id);
+                    facts.push(fact(
+                        "usb_devices.vendor_id:model_id",
+                        &format!("{v}:{p}"),
+                        &pattern,
+                    ));
                 }
                 for (field, value) in
                     [("usb_devices.vendor", vendor), ("usb_devices.model", product)]

@@ -252,10 +252,11 @@ mod tests {
             store,
             FolderChoice { preferred: f.out.path().join("exports"), fallback: None },
             Arc::new(move |p: ExportProgress| {
-                if p.stage == Stage::Rendering && p.job == "p" {
-                    if let Some(e) = handle.get().and_then(std::sync::Weak::upgrade) {
-                        seen.store(e.cancel(&p.job), Ordering::Relaxed);
-                    }
+                if p.stage == Stage::Rendering
+                    && p.job == "p"
+                    && let Some(e) = handle.get().and_then(std::sync::Weak::upgrade)
+                {
+                    seen.store(e.cancel(&p.job), Ordering::Relaxed);
                 }
             }),
             Arc::new(|_| None),

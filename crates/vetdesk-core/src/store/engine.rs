@@ -83,13 +83,13 @@ pub(crate) fn gather(
     f.vpn_providers =
         lists::vpn_providers(db)?.into_iter().map(|p| p.name.to_lowercase()).collect();
     f.links = links::facts(db, candidate.id)?;
-    if let Some(vendor_id) = c.vendor_id {
-        if let Some(v) = vendors::get(db, vendor_id)? {
-            f.vendor = Some(VendorFacts {
-                name: v.fields.name.clone(),
-                status: vendor_status(db, vendor_id, config, at)?,
-            });
-        }
+    if let Some(vendor_id) = c.vendor_id
+        && let Some(v) = vendors::get(db, vendor_id)?
+    {
+        f.vendor = Some(VendorFacts {
+            name: v.fields.name.clone(),
+            status: vendor_status(db, vendor_id, config, at)?,
+        });
     }
     Ok(f)
 }

@@ -76,7 +76,7 @@ fn routing(text: &str) -> Result<String> {
     let n = digits(Field::RoutingNumber, "routing number", text, 9, 9)?;
     let sum: u32 =
         n.bytes().zip([3, 7, 1].iter().cycle()).map(|(b, w)| u32::from(b - b'0') * w).sum();
-    if sum % 10 != 0 {
+    if !sum.is_multiple_of(10) {
         return Err(StoreError::invalid(
             "routing number fails its ABA check digit: check for a typo",
         )

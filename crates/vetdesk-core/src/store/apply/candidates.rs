@@ -33,23 +33,22 @@ pub(crate) fn candidate_conflicts(
     own_id: Option<i64>,
 ) -> Result<Vec<StoreError>> {
     let mut problems = Vec::new();
-    if let Some(vendor) = fields.vendor_id {
-        if vendors::get(db, vendor)?.is_none() {
-            problems.push(StoreError::not_found("vendor", vendor).at(Field::VendorId));
-        }
+    if let Some(vendor) = fields.vendor_id
+        && vendors::get(db, vendor)?.is_none()
+    {
+        problems.push(StoreError::not_found("vendor", vendor).at(Field::VendorId));
     }
-    if let Some(external_id) = &fields.external_id {
-        if let Some(existing) = candidates::by_external_id(db, external_id)? {
-            if Some(existing.id) != own_id {
-                problems.push(
-                    StoreError::conflict(format!(
-                        "external id {external_id:?} already belongs to candidate {}",
-                        existing.id
-                    ))
-                    .at(Field::ExternalId),
-                );
-            }
-        }
+    if let Some(external_id) = &fields.external_id
+        && let Some(existing) = candidates::by_external_id(db, external_id)?
+        && Some(existing.id) != own_id
+    {
+        problems.push(
+            StoreError::conflict(format!(
+                "external id {external_id:?} already belongs to candidate {}",
+                existing.id
+            ))
+            .at(Field::ExternalId),
+        );
     }
     Ok(problems)
 }

@@ -92,23 +92,23 @@ pub(crate) fn acting_user(db: &dyn Db, actor: &str, change: &Change) -> Result<U
         return Ok(user);
     }
     if user_table::count(db)? == 0 {
-        if let Change::AddUser { name, display_name, role, .. } = change {
-            if name == actor {
-                if *role != Role::Admin {
-                    return Err(StoreError::invalid(format!(
+        if let Change::AddUser { name, display_name, role, .. } = change
+            && name == actor
+        {
+            if *role != Role::Admin {
+                return Err(StoreError::invalid(format!(
                         "the first user must be an admin (given role {role}); add {name} with --role admin"
                     ))
                     .at(Field::Role));
-                }
-                return Ok(User {
-                    id: 0,
-                    name: name.clone(),
-                    display_name: display_name.clone(),
-                    role: Role::Admin,
-                    active: true,
-                    created_at: Timestamp::now(),
-                });
             }
+            return Ok(User {
+                id: 0,
+                name: name.clone(),
+                display_name: display_name.clone(),
+                role: Role::Admin,
+                active: true,
+                created_at: Timestamp::now(),
+            });
         }
         return Err(StoreError::invalid(
             "there are no users yet: add the first one, an admin, with `vetdesk user add NAME --role admin`",

@@ -33,20 +33,20 @@ fn check_vendor(
         ))
         .at(Field::Contact));
     }
-    if let Some(date) = fields.last_audit_on {
-        if date > at.date() {
-            return Err(StoreError::invalid(format!("last audit date {date} is in the future"))
-                .at(Field::LastAuditOn));
-        }
+    if let Some(date) = fields.last_audit_on
+        && date > at.date()
+    {
+        return Err(StoreError::invalid(format!("last audit date {date} is in the future"))
+            .at(Field::LastAuditOn));
     }
-    if let Some(existing) = vendors::by_name(db, &fields.name)? {
-        if Some(existing.id) != own_id {
-            return Err(StoreError::conflict(format!(
-                "a vendor named {:?} already exists (vendor {})",
-                existing.fields.name, existing.id
-            ))
-            .at(Field::Name));
-        }
+    if let Some(existing) = vendors::by_name(db, &fields.name)?
+        && Some(existing.id) != own_id
+    {
+        return Err(StoreError::conflict(format!(
+            "a vendor named {:?} already exists (vendor {})",
+            existing.fields.name, existing.id
+        ))
+        .at(Field::Name));
     }
     Ok(fields)
 }

@@ -80,13 +80,13 @@ fn check_document(
         }
     };
     not_future(Field::BirthDate, "date of birth", d.birth_date, at)?;
-    if let (Some(birth), Some(expiry)) = (d.birth_date, d.expiry_date) {
-        if expiry <= birth {
-            return Err(invalid(
-                Field::ExpiryDate,
-                format!("expiry date {expiry} is not after date of birth {birth}"),
-            ));
-        }
+    if let (Some(birth), Some(expiry)) = (d.birth_date, d.expiry_date)
+        && expiry <= birth
+    {
+        return Err(invalid(
+            Field::ExpiryDate,
+            format!("expiry date {expiry} is not after date of birth {birth}"),
+        ));
     }
     let evidence: Vec<EvidenceId> = d.front_evidence.into_iter().chain(d.back_evidence).collect();
     check_evidence(db, case_id, Field::Evidence, &evidence)?;
@@ -181,16 +181,13 @@ fn check_everify(
         (Field::FollowedUpOn, "follow-up date", e.followed_up_on),
     ] {
         not_future(field, label, date, at)?;
-        if let Some(d) = date {
-            if d < e.created_on {
-                return Err(invalid(
-                    field,
-                    format!(
-                        "{label} {d} is before the E-Verify case was created ({})",
-                        e.created_on
-                    ),
-                ));
-            }
+        if let Some(d) = date
+            && d < e.created_on
+        {
+            return Err(invalid(
+                field,
+                format!("{label} {d} is before the E-Verify case was created ({})", e.created_on),
+            ));
         }
     }
     match e.status {

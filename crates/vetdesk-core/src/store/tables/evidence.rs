@@ -81,10 +81,10 @@ pub(crate) fn each_stored_file(
                 }
                 _ => {
                     let next = StoredFileUse { sha256, size, used_by: record };
-                    if let Some(done) = current.replace(next) {
-                        if failed.is_none() {
-                            failed = each(done).err();
-                        }
+                    if let Some(done) = current.replace(next)
+                        && failed.is_none()
+                    {
+                        failed = each(done).err();
                     }
                 }
             }
