@@ -1,5 +1,5 @@
-//! No import circles: reads every source file of the core, the export crate, the CLI and the
-//! other library crates (crypto, telemetry, sample, testkit) with `syn`, builds the module
+//! No import circles: reads every source file of the core, the export crate, the CLI, the shell
+//! and the other library crates (crypto, telemetry, sample, testkit) with `syn`, builds the module
 //! graph from their `use` items and their `crate::`, `super::` and `self::` paths, and fails
 //! naming each circle with the imports that close it.
 //!
@@ -42,6 +42,7 @@ fn crates() -> Vec<CrateSource> {
         ("vetdesk-telemetry", "crates/vetdesk-telemetry/src", "lib.rs"),
         ("vetdesk-sample", "crates/vetdesk-sample/src", "lib.rs"),
         ("vetdesk-testkit", "crates/vetdesk-testkit/src", "lib.rs"),
+        ("vetdesk-app (shell)", "src-tauri/src", "lib.rs"),
     ]
     .into_iter()
     .map(|(name, src, root)| CrateSource { name, src: workspace().join(src), root })

@@ -60,7 +60,6 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::commands::changes::record;
     use crate::error::ErrorCode;
     use vetdesk_core::change::Change;
     use vetdesk_core::model::Chain;
@@ -94,7 +93,7 @@ mod tests {
         let (_dir, state, case_id, woken) = state();
         let written = |state: &AppState| {
             tauri::async_runtime::block_on(
-                state.write(move |store, actor| record(store, actor, note(case_id))),
+                state.write(move |store, actor| Ok(store.apply(actor, note(case_id))?)),
             )
         };
         let error = written(&state).unwrap_err();
