@@ -312,7 +312,13 @@ impl Change {
     /// `None` for changes that are not about one record.
     pub fn record_id(&self) -> Option<i64> {
         match self {
-            Change::RecordDocument { id, .. }
+            Change::AddUser { id, .. }
+            | Change::AddVendor { id, .. }
+            | Change::AddCandidate { id, .. }
+            | Change::OpenCase { id, .. }
+            | Change::AttachEvidence { id, .. }
+            | Change::AddNote { id, .. }
+            | Change::RecordDocument { id, .. }
             | Change::RecordInterview { id, .. }
             | Change::RecordEVerify { id, .. }
             | Change::AddReference { id, .. }
@@ -322,7 +328,9 @@ impl Change {
             | Change::ImportIpList { id, .. }
             | Change::AddVpnProvider { id, .. }
             | Change::AddVoipEntry { id, .. } => *id,
-            Change::UpdateDocument { id, .. }
+            Change::UpdateVendor { id, .. }
+            | Change::UpdateCandidate { id, .. }
+            | Change::UpdateDocument { id, .. }
             | Change::UpdateEVerify { id, .. }
             | Change::UpdateReference { id, .. }
             | Change::RemoveVpnProvider { id }

@@ -53,37 +53,7 @@ impl Recorded {
                 _ => {}
             }
         }
-        Self { id: record_id(&applied.change), record: applied.record.clone(), raised, cleared }
-    }
-}
-
-/// The id of the record a change wrote (new or corrected), as the store filled it in.
-fn record_id(change: &Change) -> Option<i64> {
-    match change {
-        Change::AddUser { id, .. }
-        | Change::AddVendor { id, .. }
-        | Change::AddCandidate { id, .. }
-        | Change::OpenCase { id, .. }
-        | Change::AttachEvidence { id, .. }
-        | Change::AddNote { id, .. }
-        | Change::RecordDocument { id, .. }
-        | Change::RecordInterview { id, .. }
-        | Change::RecordEVerify { id, .. }
-        | Change::AddReference { id, .. }
-        | Change::RecordPayment { id, .. }
-        | Change::RecordObservedIp { id, .. }
-        | Change::RecordVendorAudit { id, .. }
-        | Change::ImportIpList { id, .. }
-        | Change::AddVpnProvider { id, .. }
-        | Change::AddVoipEntry { id, .. } => *id,
-        Change::UpdateVendor { id, .. }
-        | Change::UpdateCandidate { id, .. }
-        | Change::UpdateDocument { id, .. }
-        | Change::UpdateEVerify { id, .. }
-        | Change::UpdateReference { id, .. }
-        | Change::RemoveVpnProvider { id }
-        | Change::RemoveVoipEntry { id } => Some(*id),
-        _ => None,
+        Self { id: applied.change.record_id(), record: applied.record.clone(), raised, cleared }
     }
 }
 
