@@ -5,6 +5,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
+# make test builds from clean on CI: the incremental cache costs time and gigabytes there and
+# saves nothing. Set CARGO_INCREMENTAL=1 in the environment to keep it for a local edit loop.
+export CARGO_INCREMENTAL ?= 0
 NPM ?= npm
 
 UI_DIST := ui/dist/index.html
