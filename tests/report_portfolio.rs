@@ -22,7 +22,7 @@ fn status(
 ) {
     w.apply(
         actor,
-        Change::SetStatus { case_id, status, decision, reason: format!("moved to {status}") },
+        Change::SetStatus { case_id, status, decision, reason: format!("moved to {status}"), grounds: vec![], override_reason: None },
     )
     .unwrap();
 }

@@ -788,6 +788,8 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Rejected),
                 reason: "E-Verify mismatch".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
     };
@@ -846,6 +848,8 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Rejected),
                 reason: "failed ID match".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -1163,7 +1167,7 @@ fn refused_cli_like_inputs_do_not_touch_other_cases() {
         store
             .apply(
                 COMPLIANCE,
-                Change::SetStatus { case_id: case, status, decision, reason: "done".into() },
+                Change::SetStatus { case_id: case, status, decision, reason: "done".into(), grounds: vec![], override_reason: None },
             )
             .unwrap();
     }

@@ -70,6 +70,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::InReview,
                 decision: None,
                 reason: "starting review".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -154,6 +156,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Cleared),
                 reason: "ok".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap_err();
@@ -166,6 +170,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Cleared),
                 reason: "identity verified, no red flags".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -177,6 +183,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Closed,
                 decision: None,
                 reason: "signed off".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -286,7 +294,7 @@ fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
 fn status_moves_follow_the_case_life_cycle() {
     let (_dir, store, case_id) = populated();
     let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
-        store.apply(actor, Change::SetStatus { case_id, status, decision, reason: reason.into() })
+        store.apply(actor, Change::SetStatus { case_id, status, decision, reason: reason.into(), grounds: vec![], override_reason: None })
     };
     assert!(
         set(REVIEWER, CaseStatus::Closed, None, "x")

@@ -18,7 +18,7 @@ fn set_status(
     decision: Option<Decision>,
 ) -> Result<(), StoreError> {
     let reason = "test".to_string();
-    store.apply(actor, Change::SetStatus { case_id, status, decision, reason }).map(|_| ())
+    store.apply(actor, Change::SetStatus { case_id, status, decision, reason, grounds: vec![], override_reason: None }).map(|_| ())
 }
 
 /// What else the case has besides its status.
@@ -307,6 +307,8 @@ fn permissions_say_what_apply_lets_each_role_do() {
             status: CaseStatus::Decided,
             decision: Some(Decision::Referred),
             reason: "test".into(),
+            grounds: vec![],
+            override_reason: None,
         };
         assert_eq!(apply_would_take(&store, actor, decide).is_ok(), may.decide, "{actor}");
     }

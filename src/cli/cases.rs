@@ -203,7 +203,7 @@ pub fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
         },
         CaseCommand::Status { id, new, reason } => {
             let (status, decision) = status_target(&new)?;
-            Change::SetStatus { case_id: id, status, decision, reason }
+            Change::SetStatus { case_id: id, status, decision, reason, grounds: vec![], override_reason: None }
         }
         CaseCommand::Assign { id, user, none } => {
             if user.is_none() && !none {

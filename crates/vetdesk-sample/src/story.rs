@@ -507,6 +507,8 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
         status,
         decision: None,
         reason: reason.into(),
+        grounds: vec![],
+        override_reason: None,
     };
     let step = format!("deciding case {case_id}");
     let review = status(CaseStatus::InReview, "Vetting under way.");
@@ -531,6 +533,8 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                     status: CaseStatus::Decided,
                     decision: Some(*decision),
                     reason: reason.clone(),
+                    grounds: vec![],
+                    override_reason: None,
                 },
                 &step,
             )?;
@@ -548,6 +552,8 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                     status: CaseStatus::Decided,
                     decision: Some(*decision),
                     reason: reason.clone(),
+                    grounds: vec![],
+                    override_reason: None,
                 },
                 &step,
             )?;

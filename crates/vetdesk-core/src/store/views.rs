@@ -219,7 +219,8 @@ pub(crate) fn case_flags(
         all.into_iter().partition(|f| f.cleared_at.is_none());
     open.sort_by(|a, b| b.fields.severity.cmp(&a.fields.severity).then_with(|| a.id.cmp(&b.id)));
     cleared.sort_by(|a, b| b.cleared_at.cmp(&a.cleared_at).then_with(|| b.id.cmp(&a.id)));
-    let risk = flags::risk_score(open.iter().map(|f| f.fields.severity));
+    // A flag a person read as a false positive stays listed but no longer counts.
+    let risk = flags::risk_score(open.iter().filter(|f| f.counts()).map(|f| f.fields.severity));
     let refresh_due = engine::refresh_due(db, &case, now, config)?;
     Ok(CaseFlags { case_id, risk, open, cleared, refresh_due })
 }
