@@ -162,6 +162,7 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
         )
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    complete_for_clearing(&store, case_id);
     store
         .apply(
             INVESTIGATOR,
@@ -294,7 +295,21 @@ fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
 fn status_moves_follow_the_case_life_cycle() {
     let (_dir, store, case_id) = populated();
     let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
-        store.apply(actor, Change::SetStatus { case_id, status, decision, reason: reason.into(), grounds: vec![], override_reason: None })
+        let grounds = match decision {
+            Some(Decision::Rejected | Decision::Referred) => grounds_for(&store, case_id),
+            _ => vec![],
+        };
+        store.apply(
+            actor,
+            Change::SetStatus {
+                case_id,
+                status,
+                decision,
+                reason: reason.into(),
+                grounds,
+                override_reason: None,
+            },
+        )
     };
     assert!(
         set(REVIEWER, CaseStatus::Closed, None, "x")

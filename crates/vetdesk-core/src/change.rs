@@ -14,8 +14,8 @@ use crate::model::{
 use crate::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
     InterviewFields, InterviewId, IpListId, IpListRow, ObservedIpFields, ObservedIpId,
-    PaymentFields, PaymentId, ReachableHours, ReferenceFields, ReferenceId, Triage,
-    VendorAuditId, VoipEntryId, VpnProviderId,
+    PaymentFields, PaymentId, ReachableHours, ReferenceFields, ReferenceId, Triage, VendorAuditId,
+    VoipEntryId, VpnProviderId,
 };
 
 /// One change. Ids marked "filled in" are `None` when a caller submits the change and always

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use tempfile::TempDir;
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::checks::mrz::{Sex, Td3Data, compose_td3};
 use vetdesk_core::model::{
     CandidateFields, CaseKind, Decision, ItemResult, Priority, Role, Timestamp, VendorFields,
@@ -235,6 +235,33 @@ pub fn complete_for_clearing(store: &Store, case_id: i64) {
     }
     let left = store.decision_gaps(case_id, Decision::Cleared).unwrap();
     assert!(left.is_empty(), "case {case_id} still cannot be cleared: {left:?}");
+}
+
+/// What a rejection or referral of a case may cite now (its failed items and open flags); when
+/// there is nothing, fails `application-consistency` as compliance first, so there is.
+pub fn grounds_for(store: &Store, case_id: i64) -> Vec<Ground> {
+    let citable = |store: &Store| -> Vec<Ground> {
+        let moves = store.status_moves(case_id, COMPLIANCE).unwrap();
+        moves
+            .into_iter()
+            .find(|m| m.decision == Some(Decision::Rejected))
+            .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+            .unwrap_or_default()
+    };
+    let found = citable(store);
+    if !found.is_empty() {
+        return found;
+    }
+    record(
+        store,
+        COMPLIANCE,
+        case_id,
+        "application-consistency",
+        ItemResult::Fail,
+        Some("failed for the test"),
+        vec![],
+    );
+    citable(store)
 }
 
 /// A US passport's machine-readable zone (TD3) with correct check digits, issued to a woman;

@@ -6,9 +6,7 @@
 use chrono::NaiveDate;
 
 use super::db::Db;
-use super::rules::{
-    self, FieldLimit, FieldProblem, ItemOptions, Missing, Permissions, StatusMove,
-};
+use super::rules::{self, FieldLimit, FieldProblem, ItemOptions, Missing, Permissions, StatusMove};
 use super::search::{self, SearchHit};
 use super::tables::queue::{self, CaseFilter, CaseSummary};
 use super::tables::{

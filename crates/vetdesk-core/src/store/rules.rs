@@ -13,8 +13,8 @@ use super::db::Db;
 use super::engine;
 use super::tables::{cases, checklist, records};
 use super::{Config, Result, StoreError};
-use crate::model::text_enum;
 use crate::change::Ground;
+use crate::model::text_enum;
 use crate::model::{
     CandidateFields, Case, CaseId, CaseStatus, Decision, Field, ItemResult, ItemState, Role,
     Timestamp, User,
@@ -553,7 +553,13 @@ pub enum Missing {
     Item { item_id: String, title: String, phase: String, result: ItemResult },
     /// An open flag of high or critical severity that no person has triaged, or that was
     /// confirmed (a confirmed flag counts against clearing).
-    Flag { flag_id: FlagId, rule: String, title: String, severity: Severity, triage: Option<Triage> },
+    Flag {
+        flag_id: FlagId,
+        rule: String,
+        title: String,
+        severity: Severity,
+        triage: Option<Triage>,
+    },
     /// A rejection or referral must cite at least one failed item or open flag.
     Grounds,
 }
@@ -683,7 +689,10 @@ fn phases_reached(case: &Case, template: &Template, states: &[ItemState]) -> usi
 
 /// The items of a case that count for its progress and its decision gate, with their states:
 /// the items of the phases the case has reached, in checklist order.
-pub(crate) fn applicable_items(db: &dyn Db, case: &Case) -> Result<Vec<(ItemState, String, String)>> {
+pub(crate) fn applicable_items(
+    db: &dyn Db,
+    case: &Case,
+) -> Result<Vec<(ItemState, String, String)>> {
     let template = crate::template::get(&case.template_id, case.template_version)?;
     let states = checklist::item_states(db, case.id)?;
     let reached = phases_reached(case, template, &states);
@@ -725,7 +734,8 @@ pub(crate) fn decision_gaps(
                 }
             }
             for f in records::open_flags(db, case.id)? {
-                let settled = matches!(f.triage, Some(Triage::Acknowledged | Triage::FalsePositive));
+                let settled =
+                    matches!(f.triage, Some(Triage::Acknowledged | Triage::FalsePositive));
                 if f.fields.severity >= Severity::High && !settled {
                     missing.push(Missing::Flag {
                         flag_id: f.id,
@@ -758,8 +768,10 @@ pub(crate) fn check_grounds(
         if grounds.is_empty() {
             return Ok(());
         }
-        return Err(StoreError::invalid("a clearance cites no grounds; grounds go with a rejection or referral")
-            .at(Field::Grounds));
+        return Err(StoreError::invalid(
+            "a clearance cites no grounds; grounds go with a rejection or referral",
+        )
+        .at(Field::Grounds));
     }
     let citable = citable(db, case)?;
     for ground in grounds {
@@ -768,8 +780,10 @@ pub(crate) fn check_grounds(
                 Ground::Item(id) => format!("item {id} has not failed on case {}", case.id),
                 Ground::Flag(id) => format!("flag {id} is not an open flag of case {}", case.id),
             };
-            return Err(StoreError::invalid(format!("{what}: only failed items and open flags can be cited"))
-                .at(Field::Grounds));
+            return Err(StoreError::invalid(format!(
+                "{what}: only failed items and open flags can be cited"
+            ))
+            .at(Field::Grounds));
         }
     }
     Ok(())
@@ -791,6 +805,10 @@ pub(crate) fn check_decision(
     let Some(decision) = decision else {
         return Ok(());
     };
+    // The law's rule first: no override lifts it.
+    if decision == Decision::Rejected {
+        check_can_reject(db, case, at, config)?;
+    }
     let missing = decision_gaps(db, case, decision, grounds)?;
     match (missing.is_empty(), override_reason) {
         (true, None) => {}
@@ -801,7 +819,9 @@ pub(crate) fn check_decision(
             ))
             .at(Field::OverrideReason));
         }
-        (false, Some(_)) => require(user, Action::Override, "decide a case over the decision gate")?,
+        (false, Some(_)) => {
+            require(user, Action::Override, "decide a case over the decision gate")?
+        }
         (false, None) => {
             let list: Vec<String> = missing.iter().map(Missing::describe).collect();
             let verb = match decision {
@@ -816,9 +836,6 @@ pub(crate) fn check_decision(
                 list.join(", ")
             )));
         }
-    }
-    if decision == Decision::Rejected {
-        check_can_reject(db, case, at, config)?;
     }
     Ok(())
 }

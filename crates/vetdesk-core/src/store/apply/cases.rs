@@ -139,14 +139,7 @@ pub(super) fn resolve(
                     }
                 }
             }
-            Change::SetStatus {
-                case_id,
-                status,
-                decision,
-                reason,
-                grounds: cited,
-                override_reason,
-            }
+            Change::SetStatus { case_id, status, decision, reason, grounds: cited, override_reason }
         }
         Change::RecordResult { case_id, item_id, result, note, evidence } => {
             let case = open_case(db, case_id)?;
