@@ -12,6 +12,7 @@ use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority};
 use vetdesk_core::store::{Missing, StoreError};
 use vetdesk_core::verification::{RiskBand, Severity, Triage};
 use vetdesk_testkit::cli::{Cli, init_team};
+use vetdesk_testkit::tools::{flowing, tool};
 use vetdesk_testkit::*;
 
 fn set_status(
@@ -529,4 +530,19 @@ fn cli_refuses_to_clear_with_the_missing_list_and_takes_cites_triage_and_overrid
     let last = audit.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["change"]["override_reason"], "start date agreed by the board");
     cli.ok(None, &["verify"]);
+
+    // The case report prints the override in its decision lines; a decision that met the
+    // gate says so.
+    let pdf = cli.data().join("case-2.pdf");
+    cli.ok(Some("cora"), &["report", "2", "-o", pdf.to_str().unwrap()]);
+    let text = flowing(&tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains("Decision gate overridden by")
+            && text.contains("start date agreed by the board"),
+        "{text}"
+    );
+    let pdf = cli.data().join("case-1.pdf");
+    cli.ok(Some("cora"), &["report", "1", "-o", pdf.to_str().unwrap()]);
+    let text = flowing(&tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]));
+    assert!(text.contains("Decision gate met") && !text.contains("overridden"), "{text}");
 }

@@ -687,21 +687,45 @@ fn phases_reached(case: &Case, template: &Template, states: &[ItemState]) -> usi
     last + 1
 }
 
-/// The items of a case that count for its progress and its decision gate, with their states:
-/// the items of the phases the case has reached, in checklist order.
+/// Whether each item of a case applies to it now, in checklist order: the item's own
+/// declaration (case kind, vendor present) and the phase having been reached.
+pub(crate) fn applicability(
+    db: &dyn Db,
+    case: &Case,
+    states: &[ItemState],
+) -> Result<Vec<(String, bool)>> {
+    let template = crate::template::get(&case.template_id, case.template_version)?;
+    let has_vendor = super::tables::candidates::get(db, case.candidate_id)?
+        .is_some_and(|c| c.fields.vendor_id.is_some());
+    let reached = phases_reached(case, template, states);
+    let reached: Vec<&str> = template.phases.iter().take(reached).map(|p| p.id.as_str()).collect();
+    Ok(template
+        .items()
+        .map(|r| {
+            let applies =
+                reached.contains(&r.phase.id.as_str()) && r.applies(case.kind, has_vendor);
+            (r.item.id.clone(), applies)
+        })
+        .collect())
+}
+
+/// The items of a case that count for its progress and its decision gate, with their states,
+/// titles and phases: the applicable items of the phases the case has reached, in checklist
+/// order.
 pub(crate) fn applicable_items(
     db: &dyn Db,
     case: &Case,
 ) -> Result<Vec<(ItemState, String, String)>> {
     let template = crate::template::get(&case.template_id, case.template_version)?;
     let states = checklist::item_states(db, case.id)?;
-    let reached = phases_reached(case, template, &states);
+    let applies = applicability(db, case, &states)?;
     let mut out = Vec::new();
-    for phase in template.phases.iter().take(reached) {
-        for item in phase.sections.iter().flat_map(|s| &s.items) {
-            if let Some(state) = states.iter().find(|s| s.item_id == item.id) {
-                out.push((state.clone(), item.title.clone(), phase.id.clone()));
-            }
+    for r in template.items() {
+        if !applies.iter().any(|(id, yes)| *yes && id == &r.item.id) {
+            continue;
+        }
+        if let Some(state) = states.iter().find(|s| s.item_id == r.item.id) {
+            out.push((state.clone(), r.item.title.clone(), r.phase.id.clone()));
         }
     }
     Ok(out)
