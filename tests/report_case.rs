@@ -287,7 +287,7 @@ fn a_report_reads_one_consistent_state() {
                     )
                     .unwrap();
                 let result = if n % 2 == 0 { ItemResult::Pass } else { ItemResult::Fail };
-                record(&w.store, REVIEWER, w.case_id, "phone-number-check", result, None, vec![]);
+                record(&w.store, COMPLIANCE, w.case_id, "phone-number-check", result, None, vec![]);
                 n += 1;
             }
         });

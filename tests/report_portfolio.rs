@@ -20,9 +20,24 @@ fn status(
     status: CaseStatus,
     decision: Option<Decision>,
 ) {
+    let grounds = match decision {
+        Some(Decision::Cleared) => {
+            complete_for_clearing(w, case_id);
+            vec![]
+        }
+        Some(_) => grounds_for(w, case_id),
+        None => vec![],
+    };
     w.apply(
         actor,
-        Change::SetStatus { case_id, status, decision, reason: format!("moved to {status}") },
+        Change::SetStatus {
+            case_id,
+            status,
+            decision,
+            reason: format!("moved to {status}"),
+            grounds,
+            override_reason: None,
+        },
     )
     .unwrap();
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use vetdesk_core::Store;
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Timestamp,
 };
@@ -629,7 +629,8 @@ fn flags_follow_the_data_under_them_and_every_raise_and_clear_is_recorded() {
     // document was recorded.
     let cleared: Vec<&str> = history.cleared.iter().map(|f| f.fields.rule.as_str()).collect();
     assert_eq!(cleared, vec!["phone.shared", "document.fewer_than_two"]);
-    assert_eq!(history.cleared[0].cleared_by.as_deref(), Some(REVIEWER));
+    // Cleared by the rule that no longer holds; the audit record names who changed the data.
+    assert_eq!(history.cleared[0].cleared_by.as_deref(), Some("rule phone.shared"));
 
     // Re-importing the VPN list without the range clears the VPN flag of candidate 7.
     let (_, case7) = w.ids[&7];
@@ -788,6 +789,8 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Rejected),
                 reason: "E-Verify mismatch".into(),
+                grounds: citable(store, case),
+                override_reason: None,
             },
         )
     };
@@ -846,6 +849,8 @@ fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result()
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Rejected),
                 reason: "failed ID match".into(),
+                grounds: vec![Ground::Item("video-id-match".into())],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -1157,13 +1162,21 @@ fn refused_cli_like_inputs_do_not_touch_other_cases() {
     // Recording on a closed case is refused like any other change to it.
     let (_dir, store) = team_store();
     let (_, case) = record(&store, &clean(3));
+    complete_for_clearing(&store, case);
     for (status, decision) in
         [(CaseStatus::Decided, Some(Decision::Cleared)), (CaseStatus::Closed, None)]
     {
         store
             .apply(
                 COMPLIANCE,
-                Change::SetStatus { case_id: case, status, decision, reason: "done".into() },
+                Change::SetStatus {
+                    case_id: case,
+                    status,
+                    decision,
+                    reason: "done".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
             )
             .unwrap();
     }
@@ -1206,4 +1219,15 @@ fn the_search_index_keeps_one_entry_per_candidate_across_the_upgrade() {
     assert_eq!(candidates(&store), 1, "re-indexing replaces the entry");
     let report = store.verify().unwrap();
     assert!(report.ok, "{:#?}", report.problems);
+}
+
+/// Every failed item and open flag a rejection of the case may cite now.
+fn citable(store: &Store, case_id: i64) -> Vec<Ground> {
+    store
+        .status_moves(case_id, COMPLIANCE)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.decision == Some(Decision::Rejected))
+        .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+        .unwrap_or_default()
 }

@@ -70,6 +70,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::InReview,
                 decision: None,
                 reason: "starting review".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -154,10 +156,13 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Cleared),
                 reason: "ok".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+    complete_for_clearing(&store, case_id);
     store
         .apply(
             INVESTIGATOR,
@@ -166,6 +171,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Cleared),
                 reason: "identity verified, no red flags".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -177,6 +184,8 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
                 status: CaseStatus::Closed,
                 decision: None,
                 reason: "signed off".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -286,7 +295,21 @@ fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
 fn status_moves_follow_the_case_life_cycle() {
     let (_dir, store, case_id) = populated();
     let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
-        store.apply(actor, Change::SetStatus { case_id, status, decision, reason: reason.into() })
+        let grounds = match decision {
+            Some(Decision::Rejected | Decision::Referred) => grounds_for(&store, case_id),
+            _ => vec![],
+        };
+        store.apply(
+            actor,
+            Change::SetStatus {
+                case_id,
+                status,
+                decision,
+                reason: reason.into(),
+                grounds,
+                override_reason: None,
+            },
+        )
     };
     assert!(
         set(REVIEWER, CaseStatus::Closed, None, "x")

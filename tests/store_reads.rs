@@ -5,7 +5,7 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::model::{CaseStatus, Decision, ItemResult};
 use vetdesk_core::store::StoreError;
 use vetdesk_testkit::*;
@@ -18,7 +18,24 @@ fn set_status(
     decision: Option<Decision>,
 ) -> Result<(), StoreError> {
     let reason = "test".to_string();
-    store.apply(actor, Change::SetStatus { case_id, status, decision, reason }).map(|_| ())
+    // A rejection or referral cites everything it may: what the status moves assume.
+    let grounds = match decision {
+        Some(Decision::Rejected | Decision::Referred) => citable(store, case_id),
+        _ => vec![],
+    };
+    let change =
+        Change::SetStatus { case_id, status, decision, reason, grounds, override_reason: None };
+    store.apply(actor, change).map(|_| ())
+}
+
+fn citable(store: &vetdesk_core::Store, case_id: i64) -> Vec<Ground> {
+    store
+        .status_moves(case_id, ADMIN)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.decision == Some(Decision::Rejected))
+        .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+        .unwrap_or_default()
 }
 
 /// What else the case has besides its status.
@@ -85,7 +102,16 @@ fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk_core::
         }
     };
     for &(s, d) in path {
-        set_status(&store, ADMIN, case_id, s, d).unwrap();
+        // The decisions of the set-up rest on nothing: the admin decides over the gate.
+        let change = Change::SetStatus {
+            case_id,
+            status: s,
+            decision: d,
+            reason: "set-up".into(),
+            grounds: vec![],
+            override_reason: d.map(|_| "set-up".into()),
+        };
+        store.apply(ADMIN, change).unwrap();
     }
     (dir, store, case_id)
 }
@@ -97,17 +123,19 @@ fn status_moves_predict_exactly_what_apply_accepts() {
     #[rustfmt::skip]
     let cases: &[(CaseStatus, Also, &str, &[&str])] = &[
         (CaseStatus::Open, Nothing, REVIEWER, &["in_review", "escalated"]),
-        (CaseStatus::Open, Nothing, INVESTIGATOR,
-            &["in_review", "escalated", "decided/cleared", "decided/rejected", "decided/referred"]),
+        // Nothing checked and nothing against the candidate: no decision stands on anything.
+        (CaseStatus::Open, Nothing, INVESTIGATOR, &["in_review", "escalated"]),
         (CaseStatus::Open, FailedItem, INVESTIGATOR,
             &["in_review", "escalated", "decided/rejected", "decided/referred"]),
-        (CaseStatus::Open, PendingEVerify, INVESTIGATOR,
-            &["in_review", "escalated", "decided/cleared", "decided/referred"]),
+        // Onboarding reached with its items pending, and nothing to cite (the E-Verify rule
+        // itself is walked through in tests/scenarios.rs).
+        (CaseStatus::Open, PendingEVerify, INVESTIGATOR, &["in_review", "escalated"]),
         (CaseStatus::InReview, Nothing, REVIEWER, &["open", "escalated"]),
         (CaseStatus::Escalated, Nothing, REVIEWER, &["in_review"]),
-        (CaseStatus::Decided, Nothing, REVIEWER, &["in_review", "escalated"]),
-        (CaseStatus::Decided, Nothing, INVESTIGATOR, &["in_review", "escalated"]),
-        (CaseStatus::Decided, Nothing, COMPLIANCE, &["in_review", "escalated", "closed"]),
+        // A decided case moves only by reopening (in review), or by its sign-off.
+        (CaseStatus::Decided, Nothing, REVIEWER, &[]),
+        (CaseStatus::Decided, Nothing, INVESTIGATOR, &["in_review"]),
+        (CaseStatus::Decided, Nothing, COMPLIANCE, &["in_review", "closed"]),
         (CaseStatus::Closed, Nothing, REVIEWER, &[]),
         (CaseStatus::Closed, Nothing, COMPLIANCE, &["in_review"]),
         (CaseStatus::Closed, Nothing, ADMIN, &["in_review"]),
@@ -244,6 +272,7 @@ fn result_options_predict_exactly_what_apply_accepts() {
             }
         }),
         ("closed", |s, c| {
+            complete_for_clearing(s, c);
             set_status(s, ADMIN, c, CaseStatus::Decided, Some(Decision::Cleared)).unwrap();
             set_status(s, ADMIN, c, CaseStatus::Closed, None).unwrap();
         }),
@@ -288,6 +317,15 @@ fn result_options_predict_exactly_what_apply_accepts() {
 #[test]
 fn permissions_say_what_apply_lets_each_role_do() {
     let (_dir, store, case_id) = populated();
+    // A failed item, so that a referral has a ground to cite.
+    let failed = Change::RecordResult {
+        case_id,
+        item_id: "id-two-documents".into(),
+        result: ItemResult::Fail,
+        note: None,
+        evidence: vec![],
+    };
+    store.apply(REVIEWER, failed).unwrap();
     for actor in [REVIEWER, INVESTIGATOR, COMPLIANCE, ADMIN] {
         let may = store.permissions(actor).unwrap();
         assert_eq!(may.user, actor);
@@ -307,6 +345,8 @@ fn permissions_say_what_apply_lets_each_role_do() {
             status: CaseStatus::Decided,
             decision: Some(Decision::Referred),
             reason: "test".into(),
+            grounds: citable(&store, case_id),
+            override_reason: None,
         };
         assert_eq!(apply_would_take(&store, actor, decide).is_ok(), may.decide, "{actor}");
     }

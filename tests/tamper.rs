@@ -51,6 +51,8 @@ fn fixture() -> (tempfile::TempDir, vetdesk_core::Store, i64) {
                 status: CaseStatus::Escalated,
                 decision: None,
                 reason: "refused video".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();

@@ -153,7 +153,17 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
         };
         if let Some((status, decision)) = status {
             let reason = "benchmark data".to_string();
-            changes.push(("ivan", Change::SetStatus { case_id, status, decision, reason }));
+            changes.push((
+                "ivan",
+                Change::SetStatus {
+                    case_id,
+                    status,
+                    decision,
+                    reason,
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            ));
         }
     }
     let total = changes.len();

@@ -9,7 +9,7 @@ use super::args::{
 };
 use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, optional_date, usage};
 use super::render::cases as text;
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::import::{ImportError, parse_candidates_csv};
 use vetdesk_core::model::{
     CandidateFields, CaseKind, CaseStatus, Chain, Decision, ItemResult, Priority, Role,
@@ -154,6 +154,19 @@ pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
     Ok(0)
 }
 
+/// A cited ground: `item:ITEM` or `flag:ID`.
+fn ground(text: &str) -> Result<Ground> {
+    match text.split_once(':') {
+        Some(("item", item)) if !item.trim().is_empty() => Ok(Ground::Item(item.trim().into())),
+        Some(("flag", id)) => {
+            id.trim().parse().map(Ground::Flag).map_err(|_| {
+                usage(format!("--cite {text:?}: a flag is cited by its number, flag:ID"))
+            })
+        }
+        _ => Err(usage(format!("--cite {text:?}: give item:ITEM or flag:ID"))),
+    }
+}
+
 /// `cleared`, `rejected` and `referred` are decisions; the rest are plain statuses.
 fn status_target(text: &str) -> Result<(CaseStatus, Option<Decision>)> {
     if let Ok(decision) = text.parse::<Decision>() {
@@ -201,9 +214,15 @@ pub fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
             due_on: optional_date("--due", &due)?,
             template: None,
         },
-        CaseCommand::Status { id, new, reason } => {
+        CaseCommand::Status { id, new, reason, cite, override_reason } => {
             let (status, decision) = status_target(&new)?;
-            Change::SetStatus { case_id: id, status, decision, reason }
+            let grounds = cite.iter().map(|c| ground(c)).collect::<Result<Vec<_>>>()?;
+            Change::SetStatus { case_id: id, status, decision, reason, grounds, override_reason }
+        }
+        CaseCommand::Gate { id } => {
+            let missing = s.decision_gaps(id, Decision::Cleared)?;
+            ctx.print(&missing, || text::gate(id, &missing))?;
+            return Ok(u8::from(!missing.is_empty()));
         }
         CaseCommand::Assign { id, user, none } => {
             if user.is_none() && !none {

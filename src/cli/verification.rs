@@ -22,7 +22,7 @@ use vetdesk_core::store::Applied;
 use vetdesk_core::verification::{
     AuditOutcome, DocumentFields, DocumentKind, EVerifyFields, EVerifyStatus, IdMatch,
     InterviewFields, IpContext, MismatchAgency, ObservedIpFields, PaymentInput, ReachableHours,
-    ReferenceFields,
+    ReferenceFields, Triage,
 };
 
 /// `vetdesk mrz FILE`: runs without a data directory.
@@ -50,6 +50,14 @@ pub fn run(ctx: &Ctx, command: VerificationCommand) -> Result<u8> {
     match command {
         VerificationCommand::Mrz { file } => mrz(&file, ctx.json),
         VerificationCommand::Flags { id, refresh, catalogue } => flags(ctx, id, refresh, catalogue),
+        VerificationCommand::Triage { case, flag, reading, reason } => {
+            let triage: Triage = reading.parse()?;
+            let a = ctx.store.apply(
+                ctx.actor()?,
+                Change::TriageFlag { case_id: case, flag_id: flag, triage, reason },
+            )?;
+            applied(ctx, &a, format!("Flag {flag} of case {case} triaged: {triage}."))
+        }
         VerificationCommand::Links { id } => {
             let links = ctx.store.links(id)?;
             ctx.print(&links, || text::links(id, &links))?;

@@ -14,7 +14,7 @@ use crate::model::{
 use crate::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
     InterviewFields, InterviewId, IpListId, IpListRow, ObservedIpFields, ObservedIpId,
-    PaymentFields, PaymentId, ReachableHours, ReferenceFields, ReferenceId, VendorAuditId,
+    PaymentFields, PaymentId, ReachableHours, ReferenceFields, ReferenceId, Triage, VendorAuditId,
     VoipEntryId, VpnProviderId,
 };
 
@@ -85,12 +85,20 @@ pub enum Change {
         due_on: Option<NaiveDate>,
     },
     /// Moves a case along its life cycle; `decision` is given exactly when the new status is
-    /// `decided`. Every status change needs a reason.
+    /// `decided`. Every status change needs a reason. A rejection or referral cites its
+    /// grounds (failed items, open flags); a decision the gate refuses may be made by
+    /// compliance with `override_reason`, recorded here as an override.
     SetStatus {
         case_id: CaseId,
         status: CaseStatus,
         decision: Option<Decision>,
         reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(optional, as = "Option<Vec<Ground>>")]
+        grounds: Vec<Ground>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        override_reason: Option<String>,
     },
     /// Records the result of one checklist item, replacing the previous one. `waived` needs
     /// the reason in `note`.
@@ -117,6 +125,13 @@ pub enum Change {
         id: Option<NoteId>,
         case_id: CaseId,
         text: String,
+    },
+    /// A person's reading of an open red flag; `false_positive` needs the reason.
+    TriageFlag {
+        case_id: CaseId,
+        flag_id: FlagId,
+        triage: Triage,
+        reason: Option<String>,
     },
 
     // ---- verification records (see `crate::verification`) ----
@@ -250,6 +265,14 @@ pub enum Change {
     },
 }
 
+/// What a rejection or referral rests on: a failed checklist item or an open red flag.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Ground {
+    Item(String),
+    Flag(FlagId),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TemplateRef {
     pub id: String,
@@ -293,6 +316,7 @@ impl Change {
             | Change::RecordResult { case_id, .. }
             | Change::AttachEvidence { case_id, .. }
             | Change::AddNote { case_id, .. }
+            | Change::TriageFlag { case_id, .. }
             | Change::RecordDocument { case_id, .. }
             | Change::UpdateDocument { case_id, .. }
             | Change::RecordInterview { case_id, .. }
@@ -362,6 +386,7 @@ impl Change {
             Change::RecordResult { .. } => "record_result",
             Change::AttachEvidence { .. } => "attach_evidence",
             Change::AddNote { .. } => "add_note",
+            Change::TriageFlag { .. } => "triage_flag",
             Change::RecordDocument { .. } => "record_document",
             Change::UpdateDocument { .. } => "update_document",
             Change::RecordInterview { .. } => "record_interview",

@@ -369,6 +369,8 @@ text_enum! {
         // cases, checklist, notes, evidence
         Reason => "reason",
         Decision => "decision",
+        Grounds => "grounds",
+        OverrideReason => "override_reason",
         ItemId => "item_id",
         Note => "note",
         Text => "text",

@@ -399,6 +399,18 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// A person's reading of an open red flag, recorded in the case's chain.
+    pub enum Triage {
+        /// Seen and being dealt with; the facts are not disputed.
+        Acknowledged => "acknowledged",
+        /// The rule fired on facts that do not mean what it assumes; needs a reason.
+        FalsePositive => "false_positive",
+        /// The facts hold and count against the candidate: grounds for a rejection.
+        Confirmed => "confirmed",
+    }
+}
+
 /// A red flag as a rule raised it: what, why, on what authority, and on which facts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FlagFields {
@@ -427,10 +439,30 @@ pub struct Flag {
     #[serde(flatten)]
     pub fields: FlagFields,
     pub raised_at: Timestamp,
+    /// The rule that raised it (`rule phone.shared`): flags are raised by rules, not by the
+    /// person whose change set the rule off (the audit record names that person).
     pub raised_by: String,
     pub cleared_at: Option<Timestamp>,
     pub cleared_by: Option<String>,
     pub cleared_reason: Option<String>,
+    /// The latest triage by a person, when there is one.
+    pub triage: Option<Triage>,
+    pub triage_reason: Option<String>,
+    pub triaged_by: Option<String>,
+    pub triaged_at: Option<Timestamp>,
+}
+
+impl Flag {
+    /// Whether the flag counts towards the risk score and the decision gate: open and not
+    /// read as a false positive by a person.
+    pub fn counts(&self) -> bool {
+        self.cleared_at.is_none() && self.triage != Some(Triage::FalsePositive)
+    }
+}
+
+/// Who a flag raised or cleared by the engine is attributed to.
+pub fn rule_actor(rule: &str) -> String {
+    format!("rule {rule}")
 }
 
 text_enum! {

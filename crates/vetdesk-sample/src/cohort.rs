@@ -1080,6 +1080,10 @@ pub(crate) fn scripted(cal: &Calendar) -> Vec<Person> {
     after.push(r("day-one-identity-match", Pass, "Same person as in the interviews."));
     after.push(r("equipment-ship-home-only", Pass, "Laptop shipped to the verified home address."));
     after.push(r("payroll-account-verified", Pass, "Account in the worker's own name."));
+    // Every onboarding item done: a clearance rests on the whole phase.
+    after.push(r("device-controls-enabled", Pass, "Remote-access and location controls on."));
+    after.push(r("access-least-privilege", Pass, "Access limited to the team's systems."));
+    after.push(r("security-team-handoff", Pass, "Security team briefed on the new hire."));
     people.push(Person {
         source: GOOD_VENDOR,
         fields: f,

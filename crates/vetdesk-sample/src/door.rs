@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::change::{Change, Ground, StoredFile};
 use vetdesk_core::evidence::Limits;
-use vetdesk_core::model::{CandidateFields, CandidateId, CaseId, EvidenceId, Timestamp, User};
+use vetdesk_core::model::{
+    CandidateFields, CandidateId, CaseId, Decision, EvidenceId, Timestamp, User,
+};
 use vetdesk_core::store::{Applied, CaseFilter, NewCase, Store, StoreError};
 use vetdesk_core::verification::PaymentInput;
 
@@ -81,6 +83,21 @@ impl<'a> Door<'a> {
         let applied = self.store.apply(actor, change).map_err(at_step(step))?;
         self.changes += count(&applied);
         Ok(applied)
+    }
+
+    /// What a rejection or referral of a case may cite now: its failed items and open flags.
+    pub(crate) fn citable(
+        &self,
+        case_id: i64,
+        actor: &str,
+        step: &str,
+    ) -> Result<Vec<Ground>, SampleError> {
+        let moves = self.store.status_moves(case_id, actor).map_err(at_step(step))?;
+        Ok(moves
+            .into_iter()
+            .find(|m| m.decision == Some(Decision::Rejected))
+            .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+            .unwrap_or_default())
     }
 
     /// Several changes by one actor in one transaction: all or none.

@@ -2,9 +2,10 @@
 //! and onboarding as the reviewer would record them, and the decisions last, once every link
 //! between candidates exists (a case signed off keeps the flags it had when it was closed).
 
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::model::{
-    CandidateFields, CandidateId, CaseId, CaseStatus, EvidenceId, Role, Timestamp, VendorId,
+    CandidateFields, CandidateId, CaseId, CaseStatus, Decision, EvidenceId, Role, Timestamp,
+    VendorId,
 };
 use vetdesk_core::store::NewCase;
 use vetdesk_core::verification::{DocumentFields, DocumentKind, IdMatch, InterviewFields};
@@ -507,9 +508,18 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
         status,
         decision: None,
         reason: reason.into(),
+        grounds: vec![],
+        override_reason: None,
     };
     let step = format!("deciding case {case_id}");
     let review = status(CaseStatus::InReview, "Vetting under way.");
+    // A rejection or referral cites every failed item and open flag the story left.
+    let grounds = |door: &Door<'_>, decision: &Decision| -> Result<Vec<Ground>, SampleError> {
+        match decision {
+            Decision::Cleared => Ok(Vec::new()),
+            _ => door.citable(case_id, cohort::DECIDER, &step),
+        }
+    };
     match outcome {
         Outcome::Open => {}
         Outcome::InReview => {
@@ -524,6 +534,7 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                 first.push(status(CaseStatus::Escalated, why));
             }
             door.apply_all(REVIEWER, first, &step)?;
+            let grounds = grounds(door, decision)?;
             door.apply(
                 cohort::DECIDER,
                 Change::SetStatus {
@@ -531,6 +542,8 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                     status: CaseStatus::Decided,
                     decision: Some(*decision),
                     reason: reason.clone(),
+                    grounds,
+                    override_reason: None,
                 },
                 &step,
             )?;
@@ -541,6 +554,7 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                 vec![review, status(CaseStatus::Escalated, escalation)],
                 &step,
             )?;
+            let grounds = grounds(door, decision)?;
             door.apply(
                 cohort::DECIDER,
                 Change::SetStatus {
@@ -548,6 +562,8 @@ fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(),
                     status: CaseStatus::Decided,
                     decision: Some(*decision),
                     reason: reason.clone(),
+                    grounds,
+                    override_reason: None,
                 },
                 &step,
             )?;

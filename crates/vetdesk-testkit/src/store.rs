@@ -6,12 +6,13 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use tempfile::TempDir;
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::checks::mrz::{Sex, Td3Data, compose_td3};
 use vetdesk_core::model::{
-    CandidateFields, CaseKind, ItemResult, Priority, Role, Timestamp, VendorFields,
+    CandidateFields, CaseKind, Decision, ItemResult, Priority, Role, Timestamp, VendorFields,
 };
-use vetdesk_core::store::{Clock, DataDir, NewCase, OpenMode, Store};
+use vetdesk_core::store::{Clock, DataDir, Missing, NewCase, OpenMode, Store};
+use vetdesk_core::verification::Triage;
 
 pub const ADMIN: &str = "ada";
 pub const REVIEWER: &str = "rita";
@@ -194,6 +195,73 @@ pub fn record(
             },
         )
         .unwrap();
+}
+
+/// Does what clearing a case needs, as compliance: passes every applicable item the decision
+/// gate lists (with a note) and acknowledges every open high or critical flag it lists.
+pub fn complete_for_clearing(store: &Store, case_id: i64) {
+    for _ in 0..4 {
+        let gaps = store.decision_gaps(case_id, Decision::Cleared).unwrap();
+        if gaps.is_empty() {
+            return;
+        }
+        for gap in gaps {
+            match gap {
+                Missing::Item { item_id, .. } => record(
+                    store,
+                    COMPLIANCE,
+                    case_id,
+                    &item_id,
+                    ItemResult::Pass,
+                    Some("checked for the test"),
+                    vec![],
+                ),
+                Missing::Flag { flag_id, .. } => {
+                    store
+                        .apply(
+                            COMPLIANCE,
+                            Change::TriageFlag {
+                                case_id,
+                                flag_id,
+                                triage: Triage::Acknowledged,
+                                reason: Some("seen for the test".into()),
+                            },
+                        )
+                        .unwrap();
+                }
+                Missing::Grounds => {}
+            }
+        }
+    }
+    let left = store.decision_gaps(case_id, Decision::Cleared).unwrap();
+    assert!(left.is_empty(), "case {case_id} still cannot be cleared: {left:?}");
+}
+
+/// What a rejection or referral of a case may cite now (its failed items and open flags); when
+/// there is nothing, fails `application-consistency` as compliance first, so there is.
+pub fn grounds_for(store: &Store, case_id: i64) -> Vec<Ground> {
+    let citable = |store: &Store| -> Vec<Ground> {
+        let moves = store.status_moves(case_id, COMPLIANCE).unwrap();
+        moves
+            .into_iter()
+            .find(|m| m.decision == Some(Decision::Rejected))
+            .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+            .unwrap_or_default()
+    };
+    let found = citable(store);
+    if !found.is_empty() {
+        return found;
+    }
+    record(
+        store,
+        COMPLIANCE,
+        case_id,
+        "application-consistency",
+        ItemResult::Fail,
+        Some("failed for the test"),
+        vec![],
+    );
+    citable(store)
 }
 
 /// A US passport's machine-readable zone (TD3) with correct check digits, issued to a woman;

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use tempfile::TempDir;
-use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::change::{Change, Ground, StoredFile};
 use vetdesk_core::evidence::{DecodeLimits, Limits};
 use vetdesk_core::model::{
     CandidateFields, CaseStatus, Decision, ItemResult, Priority, Timestamp, VendorFields,
@@ -294,6 +294,8 @@ pub fn worked_case() -> Worked {
                 status: CaseStatus::Escalated,
                 decision: None,
                 reason: "Failed video interview; PMB shipping address".into(),
+                grounds: vec![],
+                override_reason: None,
             },
         )
         .unwrap();
@@ -339,6 +341,8 @@ pub fn worked_case() -> Worked {
                 status: CaseStatus::Decided,
                 decision: Some(Decision::Rejected),
                 reason: DECISION_REASON.into(),
+                grounds: vec![Ground::Item("live-video-interview".into())],
+                override_reason: None,
             },
         )
         .unwrap();

@@ -168,6 +168,18 @@ pub enum CaseCommand {
         new: String,
         #[arg(long)]
         reason: String,
+        /// Grounds of a rejection or referral: `item:ITEM` (a failed item) or `flag:ID` (an
+        /// open flag); repeat for several.
+        #[arg(long = "cite", value_name = "item:ITEM|flag:ID")]
+        cite: Vec<String>,
+        /// Decide over the decision gate (compliance): the reason is recorded as an override.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
+    /// What the decision gate finds missing before a case can be cleared (exit 1 when
+    /// something is).
+    Gate {
+        id: i64,
     },
     /// Assign a case to a user (or --none).
     Assign {

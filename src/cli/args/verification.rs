@@ -24,6 +24,15 @@ pub enum VerificationCommand {
         #[arg(long, conflicts_with_all = ["id", "refresh"])]
         catalogue: bool,
     },
+    /// Triage an open red flag of a case: acknowledged, false-positive (needs --reason) or
+    /// confirmed.
+    Triage {
+        case: i64,
+        flag: i64,
+        reading: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Other candidates sharing a phone, email, address, bank account, IP or reference contact
     /// with the candidate of a case.
     Links { id: i64 },

@@ -7,8 +7,8 @@ use super::{Table, clip, fields, opt, yes};
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{AuditRecord, Candidate, Case, Evidence, ItemResult, Note, User, Vendor};
 use vetdesk_core::store::{
-    Applied, CaseDetail, CaseSummary, ChecklistEntry, ImportOutcome, ProblemKind, SearchHit,
-    VerifyReport,
+    Applied, CaseDetail, CaseSummary, ChecklistEntry, ImportOutcome, Missing, ProblemKind,
+    SearchHit, VerifyReport,
 };
 
 pub fn init(root: &Path, no_users: bool) -> String {
@@ -168,12 +168,42 @@ pub fn cases(cases: &[CaseSummary]) -> String {
 pub fn case_applied(applied: &Applied) -> String {
     match &applied.change {
         Change::OpenCase { id, .. } => format!("Opened case {}.\n", opt(id)),
-        Change::SetStatus { case_id, status, decision, .. } => match decision {
-            Some(d) => format!("Case {case_id} is now {status}: {d}.\n"),
-            None => format!("Case {case_id} is now {status}.\n"),
-        },
+        Change::SetStatus { case_id, status, decision, override_reason, .. } => {
+            let mut out = match decision {
+                Some(d) => format!("Case {case_id} is now {status}: {d}.\n"),
+                None => format!("Case {case_id} is now {status}.\n"),
+            };
+            if let Some(why) = override_reason {
+                out.push_str(&format!("Decided over the decision gate: {why}\n"));
+            }
+            out
+        }
         _ => "Done.\n".to_string(),
     }
+}
+
+/// What the decision gate finds missing before a case can be cleared.
+pub fn gate(case_id: i64, missing: &[Missing]) -> String {
+    if missing.is_empty() {
+        return format!("Case {case_id} can be cleared: nothing is missing.\n");
+    }
+    let mut out = format!("Case {case_id} cannot be cleared yet; missing {}:\n", missing.len());
+    for m in missing {
+        let line = match m {
+            Missing::Item { item_id, title, result, .. } => {
+                format!("  item {item_id} ({result}): {}", clip(title, 70))
+            }
+            Missing::Flag { flag_id, rule, title, severity, triage } => format!(
+                "  flag {flag_id} {rule} ({severity}, {}): {}",
+                triage.map_or("not triaged".to_string(), |t| t.to_string()),
+                clip(title, 60)
+            ),
+            Missing::Grounds => "  grounds: cite a failed item or an open flag".to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 fn result_mark(result: ItemResult) -> &'static str {

@@ -7,6 +7,7 @@ import type { Decision } from "./Decision";
 import type { DocumentFields } from "./DocumentFields";
 import type { EVerifyFields } from "./EVerifyFields";
 import type { FlagFields } from "./FlagFields";
+import type { Ground } from "./Ground";
 import type { InterviewFields } from "./InterviewFields";
 import type { IpListRow } from "./IpListRow";
 import type { ItemResult } from "./ItemResult";
@@ -18,6 +19,7 @@ import type { ReferenceFields } from "./ReferenceFields";
 import type { Role } from "./Role";
 import type { StoredFile } from "./StoredFile";
 import type { TemplateRef } from "./TemplateRef";
+import type { Triage } from "./Triage";
 import type { VendorFields } from "./VendorFields";
 
 /**
@@ -44,7 +46,7 @@ id: number | null, candidate_id: number, kind: CaseKind, assignee: string | null
 /**
  * Filled in with the newest version of the default template when not given.
  */
-template: TemplateRef | null, } | { "type": "assign_case", case_id: number, assignee: string | null, } | { "type": "set_priority", case_id: number, priority: Priority, } | { "type": "set_due_date", case_id: number, due_on: string | null, } | { "type": "set_status", case_id: number, status: CaseStatus, decision: Decision | null, reason: string, } | { "type": "record_result", case_id: number, item_id: string, result: ItemResult, note: string | null, 
+template: TemplateRef | null, } | { "type": "assign_case", case_id: number, assignee: string | null, } | { "type": "set_priority", case_id: number, priority: Priority, } | { "type": "set_due_date", case_id: number, due_on: string | null, } | { "type": "set_status", case_id: number, status: CaseStatus, decision: Decision | null, reason: string, grounds?: Array<Ground>, override_reason?: string, } | { "type": "record_result", case_id: number, item_id: string, result: ItemResult, note: string | null, 
 /**
  * Evidence of the same case this result rests on.
  */
@@ -56,7 +58,7 @@ id: number | null, case_id: number, file: StoredFile, original_name: string, des
 /**
  * Filled in.
  */
-id: number | null, case_id: number, text: string, } | { "type": "record_document", 
+id: number | null, case_id: number, text: string, } | { "type": "triage_flag", case_id: number, flag_id: number, triage: Triage, reason: string | null, } | { "type": "record_document", 
 /**
  * Filled in.
  */

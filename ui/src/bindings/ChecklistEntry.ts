@@ -13,4 +13,9 @@ source_title: string, state: ItemState,
 /**
  * Prerequisites that have not passed yet (the item cannot be recorded until they have).
  */
-blocked_by: Array<string>, };
+blocked_by: Array<string>, 
+/**
+ * Whether the item applies to this case now (its declaration: case kind, vendor present;
+ * and its phase reached): only applicable items count for progress and the decision gate.
+ */
+applicable: boolean, };

@@ -2,8 +2,18 @@
 import type { CheckSource } from "./CheckSource";
 import type { Severity } from "./Severity";
 import type { Timestamp } from "./Timestamp";
+import type { Triage } from "./Triage";
 
-export type Flag = { id: number, case_id: number, raised_at: Timestamp, raised_by: string, cleared_at: Timestamp | null, cleared_by: string | null, cleared_reason: string | null, 
+export type Flag = { id: number, case_id: number, raised_at: Timestamp, 
+/**
+ * The rule that raised it (`rule phone.shared`): flags are raised by rules, not by the
+ * person whose change set the rule off (the audit record names that person).
+ */
+raised_by: string, cleared_at: Timestamp | null, cleared_by: string | null, cleared_reason: string | null, 
+/**
+ * The latest triage by a person, when there is one.
+ */
+triage: Triage | null, triage_reason: string | null, triaged_by: string | null, triaged_at: Timestamp | null, 
 /**
  * Stable rule id, e.g. `phone.shared`; see `checks::flags::CATALOGUE`.
  */

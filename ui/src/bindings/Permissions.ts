@@ -4,4 +4,4 @@ import type { Role } from "./Role";
 /**
  * What a user may do, as the store enforces it: a UI offers only what will be accepted.
  */
-export type Permissions = { user: string, role: Role, decide: boolean, sign_off: boolean, reopen: boolean, waive: boolean, manage_users: boolean, manage_vendors: boolean, audit_vendors: boolean, manage_lists: boolean, };
+export type Permissions = { user: string, role: Role, decide: boolean, sign_off: boolean, reopen: boolean, waive: boolean, triage: boolean, override_gate: boolean, manage_users: boolean, manage_vendors: boolean, audit_vendors: boolean, manage_lists: boolean, };

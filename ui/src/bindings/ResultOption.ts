@@ -7,6 +7,6 @@ import type { ItemResult } from "./ItemResult";
  */
 export type ResultOption = { result: ItemResult, refused: string | null, 
 /**
- * Accepted only with a note saying why (a waiver).
+ * Accepted only with a note saying why (a waiver, not applicable).
  */
 needs_note: boolean, };

@@ -53,6 +53,7 @@ export function entry(id: string, over: Partial<ChecklistEntry> = {}): Checklist
       source_ref: `Section for ${id}`,
       requires: [],
       requires_reason: null,
+      applies_when: null,
     },
     source_title: "NYDFS Industry Letter",
     state: {
@@ -64,6 +65,7 @@ export function entry(id: string, over: Partial<ChecklistEntry> = {}): Checklist
       evidence: [],
     },
     blocked_by: [],
+    applicable: true,
     ...over,
   };
 }
@@ -177,10 +179,14 @@ export function flag(id: number, over: Partial<Flag> = {}): Flag {
     evidence: [],
     candidates: [2],
     raised_at: "2026-11-02T09:00:00.000Z",
-    raised_by: "rita",
+    raised_by: "rule phone.shared",
     cleared_at: null,
     cleared_by: null,
     cleared_reason: null,
+    triage: null,
+    triage_reason: null,
+    triaged_by: null,
+    triaged_at: null,
     ...over,
   };
 }

@@ -34,8 +34,8 @@ pub use config::Config;
 pub use db::{DbError, DbErrorKind};
 pub use reader::Reader;
 pub use rules::{
-    Action, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Permissions,
-    ResultOption, StatusMove,
+    Action, Citable, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Missing,
+    Permissions, ResultOption, StatusMove,
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::db::Db;
-use super::rules::{self, FieldLimit, FieldProblem, ItemOptions, Permissions, StatusMove};
+use super::rules::{self, FieldLimit, FieldProblem, ItemOptions, Missing, Permissions, StatusMove};
 use super::search::{self, SearchHit};
 use super::tables::queue::{self, CaseFilter, CaseSummary};
 use super::tables::{
@@ -18,7 +18,7 @@ use crate::chain::StoredAuditRecord;
 use crate::checks::iprange::{self, IpCheck};
 use crate::checks::workdays::Deadline;
 use crate::model::{
-    AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, Chain, Evidence,
+    AuditRecord, Candidate, CandidateFields, CandidateId, Case, CaseId, Chain, Decision, Evidence,
     EvidenceId, Field, ItemResult, ItemState, Note, Timestamp, User, Vendor, VendorId,
 };
 use crate::verification::{
@@ -184,6 +184,12 @@ impl Reader<'_> {
         let case = self.case(case_id)?;
         rules::status_moves(self.db, &user, &case, &self.now, self.config)
     }
+    /// What the decision gate finds missing for `decision` on a case, citing no grounds (the
+    /// status moves give the same list per move, with what a rejection may cite).
+    pub fn decision_gaps(&self, case_id: CaseId, decision: Decision) -> Result<Vec<Missing>> {
+        let case = self.case(case_id)?;
+        rules::decision_gaps(self.db, &case, decision, &[])
+    }
     /// What `actor` may do (decide, sign off, waive, manage users, vendors and lists), as the
     /// store enforces it.
     pub fn permissions(&self, actor: &str) -> Result<Permissions> {
@@ -311,6 +317,8 @@ reads! {
     fn audit_last_id() -> i64;
     /// The status moves of a case as `actor` sees them (see [`Reader::status_moves`]).
     fn status_moves(case_id: CaseId, actor: &str) -> Vec<StatusMove>;
+    /// What the decision gate finds missing (see [`Reader::decision_gaps`]).
+    fn decision_gaps(case_id: CaseId, decision: Decision) -> Vec<Missing>;
     /// What `actor` may do (see [`Reader::permissions`]).
     fn permissions(actor: &str) -> Permissions;
     /// What each checklist item may take now (see [`Reader::result_options`]).

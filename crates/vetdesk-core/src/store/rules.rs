@@ -13,12 +13,14 @@ use super::db::Db;
 use super::engine;
 use super::tables::{cases, checklist, records};
 use super::{Config, Result, StoreError};
+use crate::change::Ground;
 use crate::model::text_enum;
 use crate::model::{
-    CandidateFields, Case, CaseId, CaseStatus, Decision, Field, ItemResult, Role, Timestamp, User,
+    CandidateFields, Case, CaseId, CaseStatus, Decision, Field, ItemResult, ItemState, Role,
+    Timestamp, User,
 };
 use crate::template::Template;
-use crate::verification::{EVerifyCase, EVerifyStatus, Severity};
+use crate::verification::{EVerifyCase, EVerifyStatus, FlagId, Severity, Triage};
 
 /// Longest free text (notes, reasons, descriptions), in characters.
 pub(crate) const MAX_TEXT: usize = 100_000;
@@ -39,8 +41,12 @@ text_enum! {
         SignOff => "sign_off",
         /// Move a closed case back to `in_review`.
         Reopen => "reopen",
-        /// Record `waived` on a checklist item.
+        /// Record `waived` on a checklist item, or change a failed one.
         Waive => "waive",
+        /// Read an open red flag: acknowledged, false positive, confirmed.
+        Triage => "triage",
+        /// Decide a case over the decision gate, with a reason recorded as an override.
+        Override => "override",
         /// Add users, change their roles, deactivate them.
         ManageUsers => "manage_users",
         /// Add and change staffing vendors.
@@ -56,10 +62,11 @@ impl Action {
     /// The roles that may take this action.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Action::Decide | Action::ManageLists => DECIDERS,
+            Action::Decide | Action::ManageLists | Action::Triage => DECIDERS,
             Action::SignOff
             | Action::Reopen
             | Action::Waive
+            | Action::Override
             | Action::ManageVendors
             | Action::AuditVendors => SIGNERS,
             Action::ManageUsers => ADMINS,
@@ -80,6 +87,8 @@ pub struct Permissions {
     pub sign_off: bool,
     pub reopen: bool,
     pub waive: bool,
+    pub triage: bool,
+    pub override_gate: bool,
     pub manage_users: bool,
     pub manage_vendors: bool,
     pub audit_vendors: bool,
@@ -96,6 +105,8 @@ impl Permissions {
             sign_off: may(Action::SignOff),
             reopen: may(Action::Reopen),
             waive: may(Action::Waive),
+            triage: may(Action::Triage),
+            override_gate: may(Action::Override),
             manage_users: may(Action::ManageUsers),
             manage_vendors: may(Action::ManageVendors),
             audit_vendors: may(Action::AuditVendors),
@@ -373,7 +384,7 @@ pub(crate) fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Resu
         (Open, InReview | Escalated | Decided)
             | (InReview, Open | Escalated | Decided)
             | (Escalated, InReview | Decided)
-            | (Decided, InReview | Escalated | Closed)
+            | (Decided, InReview | Closed)
             | (Closed, InReview)
     );
     if !allowed {
@@ -386,6 +397,8 @@ pub(crate) fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Resu
         Decided => require(user, Action::Decide, "decide a case"),
         Closed => require(user, Action::SignOff, "close (sign off) a case"),
         InReview if from == Closed => require(user, Action::Reopen, "reopen a closed case"),
+        // A decision is undone only by reopening, by someone who may decide.
+        InReview if from == Decided => require(user, Action::Decide, "reopen a decided case"),
         _ => Ok(()),
     }
 }
@@ -398,7 +411,7 @@ pub(crate) fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Resu
 pub struct ResultOption {
     pub result: ItemResult,
     pub refused: Option<String>,
-    /// Accepted only with a note saying why (a waiver).
+    /// Accepted only with a note saying why (a waiver, not applicable).
     pub needs_note: bool,
 }
 
@@ -436,6 +449,16 @@ pub(crate) fn check_result(
             ))
             .at(Field::Note));
         }
+    }
+    if result == ItemResult::NotApplicable && note.is_none() {
+        return Err(StoreError::invalid(format!(
+            "marking {item_id} not applicable needs a reason: give it as the note"
+        ))
+        .at(Field::Note));
+    }
+    // A failure is a finding: only compliance takes it back (re-checked, waived, not applicable).
+    if result != ItemResult::Fail && state_of(item_id)? == ItemResult::Fail {
+        require(user, Action::Waive, &format!("change the failed item {item_id}"))?;
     }
     // A result that claims the check was run needs its prerequisites passed first.
     let claims_run = matches!(result, ItemResult::Pass | ItemResult::Fail | ItemResult::Waived);
@@ -489,7 +512,7 @@ pub(crate) fn result_options(
     for (item_id, _) in states {
         let mut options = Vec::with_capacity(ItemResult::ALL.len());
         for &result in ItemResult::ALL {
-            let needs_note = result == ItemResult::Waived;
+            let needs_note = matches!(result, ItemResult::Waived | ItemResult::NotApplicable);
             let refused = match &closed {
                 Some(reason) => Some(reason.clone()),
                 None => {
@@ -521,6 +544,46 @@ pub(crate) fn open_case(db: &dyn Db, id: CaseId) -> Result<Case> {
 
 // ---- decisions ----
 
+/// One thing a decision lacks, as a status dialog lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Missing {
+    /// An applicable item of a phase the case has reached that is not done (pending), or that
+    /// failed.
+    Item { item_id: String, title: String, phase: String, result: ItemResult },
+    /// An open flag of high or critical severity that no person has triaged, or that was
+    /// confirmed (a confirmed flag counts against clearing).
+    Flag {
+        flag_id: FlagId,
+        rule: String,
+        title: String,
+        severity: Severity,
+        triage: Option<Triage>,
+    },
+    /// A rejection or referral must cite at least one failed item or open flag.
+    Grounds,
+}
+
+impl Missing {
+    pub fn describe(&self) -> String {
+        match self {
+            Missing::Item { item_id, result, .. } => format!("{item_id} ({result})"),
+            Missing::Flag { flag_id, rule, severity, triage, .. } => match triage {
+                Some(t) => format!("flag {flag_id} {rule} ({severity}, {t})"),
+                None => format!("flag {flag_id} {rule} ({severity}, not triaged)"),
+            },
+            Missing::Grounds => "a failed item or open flag cited as grounds".to_string(),
+        }
+    }
+}
+
+/// Something a rejection or referral may cite, with how to show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Citable {
+    pub ground: Ground,
+    pub label: String,
+}
+
 /// A status a case could move to next (with the decision, for `decided`), and why the store
 /// would refuse the move for the user asking; `None` when it would accept it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -528,6 +591,12 @@ pub struct StatusMove {
     pub status: CaseStatus,
     pub decision: Option<Decision>,
     pub refused: Option<String>,
+    /// What the decision gate finds missing (empty when it is satisfied or not asked).
+    pub missing: Vec<Missing>,
+    /// The user may make the move anyway with an override reason (compliance, admin).
+    pub may_override: bool,
+    /// For a rejection or referral: the failed items and open flags it may cite.
+    pub citable: Vec<Citable>,
 }
 
 /// Every status move from the case's current status, each with the reason it would be refused
@@ -541,6 +610,7 @@ pub(crate) fn status_moves(
     config: &Config,
 ) -> Result<Vec<StatusMove>> {
     let mut moves = Vec::new();
+    let citable = citable(db, case)?;
     for &status in CaseStatus::ALL.iter().filter(|s| **s != case.status) {
         let decisions: Vec<Option<Decision>> = if status == CaseStatus::Decided {
             Decision::ALL.iter().copied().map(Some).collect()
@@ -548,8 +618,18 @@ pub(crate) fn status_moves(
             vec![None]
         };
         for decision in decisions {
+            let cites: Vec<Ground> = match decision {
+                Some(Decision::Rejected | Decision::Referred) => {
+                    citable.iter().map(|c| c.ground.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let missing = match decision {
+                Some(d) => decision_gaps(db, case, d, &cites)?,
+                None => Vec::new(),
+            };
             let verdict = check_transition(user, case, status)
-                .and_then(|()| check_decision(db, case, decision, at, config));
+                .and_then(|()| check_decision(db, user, case, decision, &cites, None, at, config));
             let refused = match verdict {
                 Ok(()) => None,
                 Err(e @ (StoreError::Conflict { .. } | StoreError::Forbidden { .. })) => {
@@ -557,44 +637,231 @@ pub(crate) fn status_moves(
                 }
                 Err(e) => return Err(e),
             };
-            moves.push(StatusMove { status, decision, refused });
+            let may_override = !missing.is_empty()
+                && Action::Override.allows(user.role)
+                && check_transition(user, case, status).is_ok();
+            let citable = if cites.is_empty() { Vec::new() } else { citable.clone() };
+            moves.push(StatusMove { status, decision, refused, missing, may_override, citable });
         }
     }
     Ok(moves)
 }
 
-/// What a decision needs beyond the role: clearing, no failed check; rejecting, more than a
-/// non-final E-Verify result.
-pub(crate) fn check_decision(
+/// The failed items and open flags (not read as false positives) a rejection may cite.
+fn citable(db: &dyn Db, case: &Case) -> Result<Vec<Citable>> {
+    let template = crate::template::get(&case.template_id, case.template_version)?;
+    let mut out = Vec::new();
+    for s in checklist::item_states(db, case.id)? {
+        if s.result == ItemResult::Fail {
+            let title = template.item(&s.item_id).map_or("", |r| r.item.title.as_str());
+            out.push(Citable {
+                label: format!("failed item {}: {title}", s.item_id),
+                ground: Ground::Item(s.item_id),
+            });
+        }
+    }
+    for f in records::open_flags(db, case.id)? {
+        if f.counts() {
+            out.push(Citable {
+                label: format!("{} flag {}: {}", f.fields.severity, f.id, f.fields.title),
+                ground: Ground::Flag(f.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a phase of the template counts as reached by the case: the first phase always;
+/// a later one once any item of it or of a later phase has a result, and every phase for a
+/// case about someone already working (re-verification, investigation).
+fn phases_reached(case: &Case, template: &Template, states: &[ItemState]) -> usize {
+    if case.kind != crate::model::CaseKind::PreHire {
+        return template.phases.len();
+    }
+    let recorded = |phase: &crate::template::Phase| {
+        phase.sections.iter().flat_map(|s| &s.items).any(|item| {
+            states.iter().any(|s| s.item_id == item.id && s.result != ItemResult::Pending)
+        })
+    };
+    let last = template.phases.iter().rposition(recorded).unwrap_or(0);
+    last + 1
+}
+
+/// Whether each item of a case applies to it now, in checklist order: the item's own
+/// declaration (case kind, vendor present) and the phase having been reached.
+pub(crate) fn applicability(
     db: &dyn Db,
     case: &Case,
+    states: &[ItemState],
+) -> Result<Vec<(String, bool)>> {
+    let template = crate::template::get(&case.template_id, case.template_version)?;
+    let has_vendor = super::tables::candidates::get(db, case.candidate_id)?
+        .is_some_and(|c| c.fields.vendor_id.is_some());
+    let reached = phases_reached(case, template, states);
+    let reached: Vec<&str> = template.phases.iter().take(reached).map(|p| p.id.as_str()).collect();
+    Ok(template
+        .items()
+        .map(|r| {
+            let applies =
+                reached.contains(&r.phase.id.as_str()) && r.applies(case.kind, has_vendor);
+            (r.item.id.clone(), applies)
+        })
+        .collect())
+}
+
+/// The items of a case that count for its progress and its decision gate, with their states,
+/// titles and phases: the applicable items of the phases the case has reached, in checklist
+/// order.
+pub(crate) fn applicable_items(
+    db: &dyn Db,
+    case: &Case,
+) -> Result<Vec<(ItemState, String, String)>> {
+    let template = crate::template::get(&case.template_id, case.template_version)?;
+    let states = checklist::item_states(db, case.id)?;
+    let applies = applicability(db, case, &states)?;
+    let mut out = Vec::new();
+    for r in template.items() {
+        if !applies.iter().any(|(id, yes)| *yes && id == &r.item.id) {
+            continue;
+        }
+        if let Some(state) = states.iter().find(|s| s.item_id == r.item.id) {
+            out.push((state.clone(), r.item.title.clone(), r.phase.id.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// What the decision gate finds missing for `decision` on `case`, citing `grounds`:
+///
+/// - clearing needs every applicable item of the phases reached done (pass, not applicable
+///   with a reason, or waived by compliance; a failed item counts against it) and every open
+///   flag of high or critical severity triaged by a person (acknowledged or false positive; a
+///   confirmed one counts against it);
+/// - rejecting or referring needs at least one failed item or open flag cited.
+pub(crate) fn decision_gaps(
+    db: &dyn Db,
+    case: &Case,
+    decision: Decision,
+    grounds: &[Ground],
+) -> Result<Vec<Missing>> {
+    let mut missing = Vec::new();
+    match decision {
+        Decision::Cleared => {
+            for (state, title, phase) in applicable_items(db, case)? {
+                if matches!(state.result, ItemResult::Pending | ItemResult::Fail) {
+                    missing.push(Missing::Item {
+                        item_id: state.item_id,
+                        title,
+                        phase,
+                        result: state.result,
+                    });
+                }
+            }
+            for f in records::open_flags(db, case.id)? {
+                let settled =
+                    matches!(f.triage, Some(Triage::Acknowledged | Triage::FalsePositive));
+                if f.fields.severity >= Severity::High && !settled {
+                    missing.push(Missing::Flag {
+                        flag_id: f.id,
+                        rule: f.fields.rule,
+                        title: f.fields.title,
+                        severity: f.fields.severity,
+                        triage: f.triage,
+                    });
+                }
+            }
+        }
+        Decision::Rejected | Decision::Referred => {
+            if grounds.is_empty() {
+                missing.push(Missing::Grounds);
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// Checks the grounds a decision cites: each a failed item or an open flag of the case that is
+/// not read as a false positive; a clearance cites none.
+pub(crate) fn check_grounds(
+    db: &dyn Db,
+    case: &Case,
+    decision: Decision,
+    grounds: &[Ground],
+) -> Result<()> {
+    if decision == Decision::Cleared {
+        if grounds.is_empty() {
+            return Ok(());
+        }
+        return Err(StoreError::invalid(
+            "a clearance cites no grounds; grounds go with a rejection or referral",
+        )
+        .at(Field::Grounds));
+    }
+    let citable = citable(db, case)?;
+    for ground in grounds {
+        if !citable.iter().any(|c| &c.ground == ground) {
+            let what = match ground {
+                Ground::Item(id) => format!("item {id} has not failed on case {}", case.id),
+                Ground::Flag(id) => format!("flag {id} is not an open flag of case {}", case.id),
+            };
+            return Err(StoreError::invalid(format!(
+                "{what}: only failed items and open flags can be cited"
+            ))
+            .at(Field::Grounds));
+        }
+    }
+    Ok(())
+}
+
+/// What a decision needs beyond the role: the decision gate (which compliance may override
+/// with a reason), and for a rejection, more than a non-final E-Verify result.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_decision(
+    db: &dyn Db,
+    user: &User,
+    case: &Case,
     decision: Option<Decision>,
+    grounds: &[Ground],
+    override_reason: Option<&str>,
     at: &Timestamp,
     config: &Config,
 ) -> Result<()> {
-    match decision {
-        Some(Decision::Cleared) => check_can_clear(db, case),
-        Some(Decision::Rejected) => check_can_reject(db, case, at, config),
-        Some(Decision::Referred) | None => Ok(()),
+    let Some(decision) = decision else {
+        return Ok(());
+    };
+    // The law's rule first: no override lifts it.
+    if decision == Decision::Rejected {
+        check_can_reject(db, case, at, config)?;
     }
-}
-
-/// A case is not cleared over a failed check: the failure is re-checked or waived first.
-fn check_can_clear(db: &dyn Db, case: &Case) -> Result<()> {
-    let failed: Vec<String> = checklist::item_states(db, case.id)?
-        .into_iter()
-        .filter(|s| s.result == ItemResult::Fail)
-        .map(|s| s.item_id)
-        .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(StoreError::conflict(format!(
-            "case {} cannot be cleared while checklist items failed: {}; record them again or have compliance waive them with a reason",
-            case.id,
-            failed.join(", ")
-        )))
+    let missing = decision_gaps(db, case, decision, grounds)?;
+    match (missing.is_empty(), override_reason) {
+        (true, None) => {}
+        (true, Some(_)) => {
+            return Err(StoreError::invalid(format!(
+                "case {} can be {decision} without an override: nothing is missing",
+                case.id
+            ))
+            .at(Field::OverrideReason));
+        }
+        (false, Some(_)) => {
+            require(user, Action::Override, "decide a case over the decision gate")?
+        }
+        (false, None) => {
+            let list: Vec<String> = missing.iter().map(Missing::describe).collect();
+            let verb = match decision {
+                Decision::Cleared => "cleared",
+                Decision::Rejected => "rejected",
+                Decision::Referred => "referred",
+            };
+            return Err(StoreError::conflict(format!(
+                "case {} cannot be {verb}: missing {}: {}; complete them, or have compliance decide with an override reason",
+                case.id,
+                missing.len(),
+                list.join(", ")
+            )));
+        }
     }
+    Ok(())
 }
 
 /// No adverse action before a final nonconfirmation (E-Verify User Manual, MOU): a `rejected`
@@ -679,12 +946,12 @@ mod tests {
     #[test]
     fn permissions_follow_the_role_table() {
         #[rustfmt::skip]
-        let table: &[(Role, [bool; 8])] = &[
-            //                  decide sign  reopen waive users vendors audits lists
-            (Role::Reviewer,     [false, false, false, false, false, false, false, false]),
-            (Role::Investigator, [true,  false, false, false, false, false, false, true ]),
-            (Role::Compliance,   [true,  true,  true,  true,  false, true,  true,  true ]),
-            (Role::Admin,        [true,  true,  true,  true,  true,  true,  true,  true ]),
+        let table: &[(Role, [bool; 10])] = &[
+            //                  decide sign  reopen waive users vendors audits lists triage override
+            (Role::Reviewer,     [false, false, false, false, false, false, false, false, false, false]),
+            (Role::Investigator, [true,  false, false, false, false, false, false, true,  true,  false]),
+            (Role::Compliance,   [true,  true,  true,  true,  false, true,  true,  true,  true,  true ]),
+            (Role::Admin,        [true,  true,  true,  true,  true,  true,  true,  true,  true,  true ]),
         ];
         for (role, expected) in table {
             let p = Permissions::of(&user(*role));
@@ -697,6 +964,8 @@ mod tests {
                 p.manage_vendors,
                 p.audit_vendors,
                 p.manage_lists,
+                p.triage,
+                p.override_gate,
             ];
             assert_eq!(&got, expected, "{role}");
             assert_eq!(p.role, *role);

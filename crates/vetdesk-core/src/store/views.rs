@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::db::Db;
 use super::engine;
+use super::rules;
 use super::tables::queue::{Progress, is_active};
 use super::tables::{
     audit, candidates, cases, checklist, evidence, lists, notes, records, vendors,
@@ -44,6 +45,9 @@ pub struct ChecklistEntry {
     pub state: ItemState,
     /// Prerequisites that have not passed yet (the item cannot be recorded until they have).
     pub blocked_by: Vec<String>,
+    /// Whether the item applies to this case now (its declaration: case kind, vendor present;
+    /// and its phase reached): only applicable items count for progress and the decision gate.
+    pub applicable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -105,9 +109,12 @@ pub(crate) fn detail(db: &dyn Db, id: CaseId, today: NaiveDate) -> Result<CaseDe
     })
 }
 
+/// Progress over the applicable items (a result recorded on one that does not apply is kept,
+/// but not counted).
 pub(crate) fn progress_of(entries: &[ChecklistEntry]) -> Progress {
-    let mut p = Progress { total: entries.len() as u32, ..Progress::default() };
-    for e in entries {
+    let applicable = entries.iter().filter(|e| e.applicable);
+    let mut p = Progress { total: applicable.clone().count() as u32, ..Progress::default() };
+    for e in applicable {
         match e.state.result {
             ItemResult::Pending => {}
             ItemResult::Pass => {
@@ -145,9 +152,14 @@ pub(crate) fn checklist(db: &dyn Db, case: &Case) -> Result<Vec<ChecklistEntry>>
                 .map(|s| s.title.clone())
                 .unwrap_or_default(),
             blocked_by: Vec::new(),
+            applicable: true,
             item: r.item.clone(),
             state,
         });
+    }
+    let states: Vec<_> = entries.iter().map(|e| e.state.clone()).collect();
+    for (entry, (_, applies)) in entries.iter_mut().zip(rules::applicability(db, case, &states)?) {
+        entry.applicable = applies;
     }
     let passed: Vec<String> = entries
         .iter()
@@ -219,7 +231,8 @@ pub(crate) fn case_flags(
         all.into_iter().partition(|f| f.cleared_at.is_none());
     open.sort_by(|a, b| b.fields.severity.cmp(&a.fields.severity).then_with(|| a.id.cmp(&b.id)));
     cleared.sort_by(|a, b| b.cleared_at.cmp(&a.cleared_at).then_with(|| b.id.cmp(&a.id)));
-    let risk = flags::risk_score(open.iter().map(|f| f.fields.severity));
+    // A flag a person read as a false positive stays listed but no longer counts.
+    let risk = flags::risk_score(open.iter().filter(|f| f.counts()).map(|f| f.fields.severity));
     let refresh_due = engine::refresh_due(db, &case, now, config)?;
     Ok(CaseFlags { case_id, risk, open, cleared, refresh_due })
 }

@@ -8,14 +8,45 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::model::CaseKind;
+
+/// When a phase, section or item applies to a case; absent, it always does. A phase's or
+/// section's declaration covers everything in it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Applies {
+    /// Only on cases of these kinds (empty: every kind).
+    #[serde(default)]
+    pub kinds: Vec<CaseKind>,
+    /// `true`: only when the candidate came through a staffing vendor; `false`: only when not.
+    #[serde(default)]
+    pub vendor: Option<bool>,
+}
+
+impl Applies {
+    pub fn holds(&self, kind: CaseKind, has_vendor: bool) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
+            && self.vendor.is_none_or(|v| v == has_vendor)
+    }
+}
+
 /// Every template version ever published, in the order they were published.
-const EMBEDDED: &[(&str, &str)] = &[(
-    "assets/templates/remote-it-worker-v1.toml",
-    include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/templates/remote-it-worker-v1.toml"
-    )),
-)];
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "assets/templates/remote-it-worker-v1.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/templates/remote-it-worker-v1.toml"
+        )),
+    ),
+    (
+        "assets/templates/remote-it-worker-v2.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/templates/remote-it-worker-v2.toml"
+        )),
+    ),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -57,6 +88,8 @@ pub struct Phase {
     pub id: String,
     pub title: String,
     pub description: String,
+    #[serde(default)]
+    pub applies_when: Option<Applies>,
     pub sections: Vec<Section>,
 }
 
@@ -65,6 +98,8 @@ pub struct Phase {
 pub struct Section {
     pub id: String,
     pub title: String,
+    #[serde(default)]
+    pub applies_when: Option<Applies>,
     pub items: Vec<Item>,
 }
 
@@ -87,6 +122,8 @@ pub struct Item {
     pub requires: Vec<String>,
     #[serde(default)]
     pub requires_reason: Option<String>,
+    #[serde(default)]
+    pub applies_when: Option<Applies>,
 }
 
 /// A template's item, with where it sits.
@@ -95,6 +132,17 @@ pub struct ItemRef<'a> {
     pub phase: &'a Phase,
     pub section: &'a Section,
     pub item: &'a Item,
+}
+
+impl ItemRef<'_> {
+    /// Whether the item applies to a case of `kind` whose candidate has (or has not) a vendor,
+    /// by its own declaration and those of its section and phase.
+    pub fn applies(&self, kind: CaseKind, has_vendor: bool) -> bool {
+        [&self.phase.applies_when, &self.section.applies_when, &self.item.applies_when]
+            .into_iter()
+            .flatten()
+            .all(|a| a.holds(kind, has_vendor))
+    }
 }
 
 impl Template {
@@ -312,6 +360,32 @@ title = "Sec"
         }
         let reason = t.item("e-verify").unwrap().item.requires_reason.clone().unwrap();
         assert!(reason.contains("pre-screen"), "the E-Verify reason must explain pre-screening");
+    }
+
+    #[test]
+    fn v2_is_v1_with_applicability_declared() {
+        let (v1, v2) = (get(DEFAULT_TEMPLATE, 1).unwrap(), get(DEFAULT_TEMPLATE, 2).unwrap());
+        let ids = |t: &Template| t.items().map(|r| r.item.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(v1), ids(v2));
+        assert_eq!(latest(DEFAULT_TEMPLATE).unwrap().version, 2);
+        // (item, kind, has a vendor, applies)
+        let rows = [
+            ("vendor-audit", CaseKind::PreHire, false, false),
+            ("vendor-audit", CaseKind::PreHire, true, true),
+            ("reviewer-trained", CaseKind::PreHire, false, true),
+            ("security-team-handoff", CaseKind::PreHire, false, true),
+        ];
+        for (id, kind, vendor, expected) in rows {
+            assert_eq!(
+                v2.item(id).unwrap().applies(kind, vendor),
+                expected,
+                "{id} {kind} {vendor}"
+            );
+            assert!(v1.item(id).unwrap().applies(kind, vendor), "v1 declares nothing");
+        }
+        let post = v2.items().find(|r| r.phase.id == "post_hire").unwrap();
+        assert!(!post.applies(CaseKind::PreHire, false));
+        assert!(post.applies(CaseKind::Reverification, false));
     }
 
     #[test]

@@ -68,6 +68,19 @@ fn result_text(result: ItemResult) -> Text {
     }
 }
 
+/// The override of the case's standing decision, when compliance decided it over the decision
+/// gate: "overridden by NAME: REASON", from the decision's record in the case chain.
+fn decision_override(data: &CaseData, people: &People) -> Option<String> {
+    data.detail.case.decision?;
+    let record = data.audit.iter().rev().find_map(|r| {
+        let change: serde_json::Value = serde_json::from_str(&r.change).ok()?;
+        (change["type"] == "set_status" && change["status"] == "decided").then_some((r, change))
+    })?;
+    let (record, change) = record;
+    let reason = change["override_reason"].as_str()?;
+    Some(format!("overridden by {}: {reason}", people.name(&record.actor)))
+}
+
 fn label(id: EvidenceId) -> String {
     format!("E{id}")
 }
@@ -112,6 +125,7 @@ pub fn render_case_report(
         (Some(by), Some(at)) => format!("{} at {}", people.name(by), when(at)),
         _ => "—".to_string(),
     };
+    let overridden = decision_override(data, &people);
     let vendor =
         d.vendor.as_ref().map_or("— (applied directly)".to_string(), |v| v.fields.name.clone());
     let status = if d.overdue {
@@ -170,6 +184,14 @@ pub fn render_case_report(
         (Text::plain("Status"), status),
         (Text::plain("Decision"), decision),
         (Text::plain("Decided by"), Text::plain(decided)),
+        (
+            Text::plain("Decision gate"),
+            match &overridden {
+                Some(line) => Text::bold(line.clone()).color(Color::RED),
+                None if c.decision.is_some() => Text::plain("met"),
+                None => Text::plain("—"),
+            },
+        ),
         (Text::plain("Closed"), Text::plain(c.closed_at.as_ref().map_or("—".to_string(), when))),
         (Text::plain("Risk score"), risk_text(data.verification.risk.as_ref())),
         (Text::plain("Opened"), Text::plain(format!("{} by {}", when(&c.opened_at), people.name(&c.opened_by)))),

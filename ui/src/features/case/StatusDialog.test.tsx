@@ -1,5 +1,7 @@
-// The status change: only the moves the store allows are offered, the refused ones say why,
-// a reason is required, and a refusal of the store stays in the dialog.
+// The status change: only the moves the store allows are offered, the refused ones say why
+// and list what the decision gate finds missing, a rejection cites its grounds, compliance
+// may decide over the gate with an override reason, a reason is required, and a refusal of
+// the store stays in the dialog.
 
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -9,6 +11,7 @@ import { backend, BackendFailure } from "../../backend";
 import { user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { recorded } from "../verification/testing";
+import type { StatusMove } from "../../bindings/StatusMove";
 import { StatusDialog } from "./StatusDialog";
 
 vi.mock("../../backend", async (importOriginal) =>
@@ -17,20 +20,42 @@ vi.mock("../../backend", async (importOriginal) =>
 
 const b = vi.mocked(backend);
 const investigator = user({ name: "ivan", display_name: "Ivan", role: "investigator" });
+const compliance = user({ name: "cora", display_name: "Cora", role: "compliance" });
+
+const none = { missing: [], may_override: false, citable: [] };
+function moves(mayOverride: boolean): StatusMove[] {
+  return [
+    { status: "open", decision: null, refused: null, ...none },
+    { status: "escalated", decision: null, refused: null, ...none },
+    {
+      status: "decided",
+      decision: "cleared",
+      refused: "case 1 cannot be cleared: missing 2: id-two-documents (fail), flag 7 phone.shared (high, not triaged)",
+      missing: [
+        { kind: "item", item_id: "id-two-documents", title: "Two documents", phase: "pre_offer", result: "fail" },
+        { kind: "flag", flag_id: 7, rule: "phone.shared", title: "Shared phone", severity: "high", triage: null },
+      ],
+      may_override: mayOverride,
+      citable: [],
+    },
+    {
+      status: "decided",
+      decision: "rejected",
+      refused: null,
+      missing: [],
+      may_override: false,
+      citable: [
+        { ground: { item: "id-two-documents" }, label: "failed item id-two-documents: Two documents" },
+        { ground: { flag: 7 }, label: "high flag 7: Shared phone" },
+      ],
+    },
+    { status: "closed", decision: null, refused: "case 1 cannot move from in_review to closed", ...none },
+  ];
+}
 
 describe("StatusDialog", () => {
   beforeEach(() => {
-    b.statusMoves.mockResolvedValue([
-      { status: "open", decision: null, refused: null },
-      { status: "escalated", decision: null, refused: null },
-      {
-        status: "decided",
-        decision: "cleared",
-        refused: "case 1 cannot be cleared while checklist items failed: id-two-documents",
-      },
-      { status: "decided", decision: "rejected", refused: null },
-      { status: "closed", decision: null, refused: "case 1 cannot move from in_review to closed" },
-    ]);
+    b.statusMoves.mockResolvedValue(moves(false));
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -48,7 +73,37 @@ describe("StatusDialog", () => {
     ]);
     expect(b.statusMoves).toHaveBeenCalledWith(1);
     const refused = within(dialog).getByText("Not possible now (2)").closest("details");
-    expect(refused?.textContent).toContain("Decide: Cleared: case 1 cannot be cleared while checklist items failed");
+    expect(refused?.textContent).toContain("Decide: Cleared: case 1 cannot be cleared: missing 2");
+    // The missing list, structured: what the gate needs, item by item.
+    const missing = within(dialog).getByRole("list", { name: "Missing for Decide: Cleared" });
+    expect(within(missing).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "Checklist item “Two documents” is failed (id-two-documents)",
+      "high flag “Shared phone” is not triaged (flag 7)",
+    ]);
+  });
+
+  it("lets compliance clear over the gate only with an override reason", async () => {
+    const events = userEvent.setup();
+    b.statusMoves.mockResolvedValue(moves(true));
+    b.apply.mockResolvedValue(recorded());
+    renderAs(compliance, <StatusDialog caseId={1} open onClose={() => {}} />);
+    const dialog = await screen.findByRole("dialog", { name: "Change status" });
+    await events.click(await within(dialog).findByRole("radio", { name: "Decide: Cleared (override)" }));
+    await events.type(within(dialog).getByLabelText("Reason (required)"), "Start date agreed.");
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    expect(within(dialog).getByRole("alert").textContent).toMatch(/recorded as an override/);
+    expect(b.apply).not.toHaveBeenCalled();
+    await events.type(within(dialog).getByLabelText("Override reason (required)"), "Board approved.");
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    expect(b.apply).toHaveBeenCalledWith({
+      type: "set_status",
+      case_id: 1,
+      status: "decided",
+      decision: "cleared",
+      reason: "Start date agreed.",
+      grounds: [],
+      override_reason: "Board approved.",
+    });
   });
 
   it("needs a status and a reason before it asks the store", async () => {
@@ -68,12 +123,18 @@ describe("StatusDialog", () => {
 
     await events.type(within(dialog).getByLabelText("Reason (required)"), "Identity could not be verified.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    // A rejection cites what it rests on.
+    expect(within(dialog).getByRole("alert").textContent).toMatch(/Cite at least one/);
+    expect(b.apply).not.toHaveBeenCalled();
+    await events.click(within(dialog).getByRole("checkbox", { name: "high flag 7: Shared phone" }));
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
     expect(b.apply).toHaveBeenCalledWith({
       type: "set_status",
       case_id: 1,
       status: "decided",
       decision: "rejected",
       reason: "Identity could not be verified.",
+      grounds: [{ flag: 7 }],
     });
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });

@@ -1,11 +1,15 @@
 // Moving a case along its life cycle. Only the moves the store allows from here are offered;
-// the others are listed with the reason they are not possible for this user (role, failed
-// items), and every move needs a reason, which goes into the audit trail.
+// the others are listed with the reason they are not possible for this user and, for a
+// decision, exactly what the decision gate finds missing. A rejection or referral cites its
+// grounds; compliance may decide over the gate with a reason recorded as an override. Every
+// move needs a reason, which goes into the audit trail.
 
 import { useState, type FormEvent } from "react";
 
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { Decision } from "../../bindings/Decision";
+import type { Ground } from "../../bindings/Ground";
+import type { Missing } from "../../bindings/Missing";
 import type { StatusMove } from "../../bindings/StatusMove";
 import { Button, Dialog, ErrorNote, TextAreaField } from "../../components";
 import { DECISION_LABELS, STATUS_LABELS } from "../../format";
@@ -21,37 +25,70 @@ function keyOf(m: { status: CaseStatus; decision: Decision | null }): string {
   return `${m.status}/${m.decision ?? ""}`;
 }
 
+function groundKey(g: Ground): string {
+  return "item" in g ? `item:${g.item}` : `flag:${g.flag}`;
+}
+
+export function describeMissing(m: Missing): string {
+  switch (m.kind) {
+    case "item":
+      return `Checklist item “${m.title}” is ${m.result === "fail" ? "failed" : "not done"} (${m.item_id})`;
+    case "flag":
+      return `${m.severity} flag “${m.title}” is ${m.triage === "confirmed" ? "confirmed" : "not triaged"} (flag ${m.flag_id})`;
+    case "grounds":
+      return "No failed item or open flag to cite as grounds";
+  }
+}
+
 export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: boolean; onClose: () => void }) {
   const actor = useActor();
   const moves = useStatusMoves(caseId, actor.name, open);
   const [chosen, setChosen] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const [cited, setCited] = useState<string[]>([]);
+  const [overrideReason, setOverrideReason] = useState("");
+  const allowed = (moves.data ?? []).filter((m) => m.refused === null);
+  const refused = (moves.data ?? []).filter((m) => m.refused !== null);
+  // Moves the gate refuses that this user may make over it, with an override reason.
+  const overridable = refused.filter((m) => m.may_override);
+  const selectable = [...allowed, ...overridable];
+  const move = selectable.find((m) => keyOf(m) === chosen) ?? null;
+  const overriding = move !== null && move.refused !== null;
   const change = useChange((m: StatusMove) => ({
     type: "set_status",
     case_id: caseId,
     status: m.status,
     decision: m.decision,
     reason,
+    grounds: m.citable.filter((c) => cited.includes(groundKey(c.ground))).map((c) => c.ground),
+    ...(m.refused !== null ? { override_reason: overrideReason } : {}),
   }));
-  const allowed = (moves.data ?? []).filter((m) => m.refused === null);
-  const refused = (moves.data ?? []).filter((m) => m.refused !== null);
   const close = () => {
     setChosen(null);
     setReason("");
     setProblem(null);
+    setCited([]);
+    setOverrideReason("");
     change.reset();
     onClose();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const move = allowed.find((m) => keyOf(m) === chosen);
     if (!move) {
       setProblem("Choose the new status.");
       return;
     }
     if (reason.trim() === "") {
       setProblem("Give the reason for this change; it is recorded in the audit trail.");
+      return;
+    }
+    if (move.citable.length > 0 && cited.length === 0 && !overriding) {
+      setProblem("Cite at least one failed item or open flag this decision rests on.");
+      return;
+    }
+    if (overriding && overrideReason.trim() === "") {
+      setProblem("Give the reason for deciding over the decision gate; it is recorded as an override.");
       return;
     }
     change.mutate(move, { onSuccess: close });
@@ -62,12 +99,12 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
       {moves.isError ? <ErrorNote error={moves.error} title="The possible moves could not be read" /> : null}
       {moves.data ? (
         <form onSubmit={submit} noValidate className="form" aria-label="Change status">
-          {allowed.length === 0 ? (
+          {selectable.length === 0 ? (
             <p>There is no status this case can move to for you now.</p>
           ) : (
             <fieldset className="moves">
               <legend>New status</legend>
-              {allowed.map((m) => (
+              {selectable.map((m) => (
                 <label key={keyOf(m)} className="check">
                   <input
                     type="radio"
@@ -80,10 +117,45 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
                     }}
                   />{" "}
                   {label(m)}
+                  {m.refused !== null ? " (override)" : ""}
                 </label>
               ))}
             </fieldset>
           )}
+          {move && move.citable.length > 0 ? (
+            <fieldset className="grounds">
+              <legend>Grounds (at least one)</legend>
+              {move.citable.map((c) => {
+                const key = groundKey(c.ground);
+                return (
+                  <label key={key} className="check">
+                    <input
+                      type="checkbox"
+                      value={key}
+                      checked={cited.includes(key)}
+                      onChange={(e) => {
+                        setCited(e.target.checked ? [...cited, key] : cited.filter((k) => k !== key));
+                        setProblem(null);
+                      }}
+                    />{" "}
+                    {c.label}
+                  </label>
+                );
+              })}
+            </fieldset>
+          ) : null}
+          {overriding ? (
+            <TextAreaField
+              label="Override reason (required)"
+              hint="The decision gate is not met; this reason is recorded as an override and printed in the report."
+              rows={2}
+              value={overrideReason}
+              onChange={(e) => {
+                setOverrideReason(e.target.value);
+                setProblem(null);
+              }}
+            />
+          ) : null}
           {refused.length > 0 ? (
             <details className="refused-moves">
               <summary>Not possible now ({refused.length})</summary>
@@ -91,6 +163,13 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
                 {refused.map((m) => (
                   <li key={keyOf(m)}>
                     <strong>{label(m)}</strong>: {m.refused}
+                    {m.missing.length > 0 ? (
+                      <ul className="missing" aria-label={`Missing for ${label(m)}`}>
+                        {m.missing.map((x, i) => (
+                          <li key={i}>{describeMissing(x)}</li>
+                        ))}
+                      </ul>
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -114,7 +193,7 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
           {change.error ? <ErrorNote error={change.error} title="The status was not changed" /> : null}
           <div className="dialog-actions">
             <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={change.isPending || allowed.length === 0}>
+            <Button type="submit" variant="primary" disabled={change.isPending || selectable.length === 0}>
               Change status
             </Button>
           </div>

@@ -2,13 +2,18 @@
 // matters, the facts and the source each rule follows), the risk score they add up to, and
 // the other candidates sharing a phone, email, address, bank account or IP with this one.
 
+import { useState } from "react";
+
 import type { Evidence } from "../../bindings/Evidence";
 import type { Flag } from "../../bindings/Flag";
+import type { Triage } from "../../bindings/Triage";
 import type { Link } from "../../bindings/Link";
 import type { LinkRole } from "../../bindings/LinkRole";
 import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { SEVERITY_LABELS, STATUS_LABELS, severityTone, when } from "../../format";
 import { caseHref } from "../../router";
+import { useChange } from "../../changes";
+import { usePermissions } from "../../session/actor";
 import { useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
 import "./flags.css";
 
@@ -24,7 +29,75 @@ const ROLE_LABELS: Record<LinkRole, string> = {
   reference_phone: "reference's phone",
 };
 
-function FlagCard({ flag, evidence, links }: { flag: Flag; evidence: ReadonlyMap<number, Evidence>; links: Link[] }) {
+const TRIAGE_LABELS: Record<Triage, string> = {
+  acknowledged: "Acknowledged",
+  false_positive: "False positive",
+  confirmed: "Confirmed",
+};
+
+/// A person's reading of an open flag, recorded in the case's chain; a false positive needs
+/// its reason. Offered only to those the store lets triage (investigators, compliance, admins).
+function TriageControls({ flag }: { flag: Flag }) {
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState("");
+  const change = useChange((args: { triage: Triage; reason: string | null }) => ({
+    type: "triage_flag",
+    case_id: flag.case_id,
+    flag_id: flag.id,
+    triage: args.triage,
+    reason: args.reason,
+  }));
+  const done = () => {
+    setAsking(false);
+    setReason("");
+  };
+  return (
+    <div className="flag-triage" role="group" aria-label={`Triage: ${flag.title}`}>
+      <Button className="btn-small" disabled={change.isPending} onClick={() => change.mutate({ triage: "acknowledged", reason: null }, { onSuccess: done })}>
+        Acknowledge
+      </Button>{" "}
+      <Button className="btn-small" disabled={change.isPending} onClick={() => setAsking(true)}>
+        False positive…
+      </Button>{" "}
+      <Button className="btn-small" disabled={change.isPending} onClick={() => change.mutate({ triage: "confirmed", reason: null }, { onSuccess: done })}>
+        Confirm
+      </Button>
+      {asking ? (
+        <form
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (reason.trim() !== "") change.mutate({ triage: "false_positive", reason }, { onSuccess: done });
+          }}
+        >
+          <label>
+            Why is it a false positive? (required)
+            <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <Button type="submit" className="btn-small" disabled={reason.trim() === "" || change.isPending}>
+            Record false positive
+          </Button>{" "}
+          <Button className="btn-small" onClick={done}>
+            Cancel
+          </Button>
+        </form>
+      ) : null}
+      {change.error ? <ErrorNote error={change.error} title="The triage was not recorded" /> : null}
+    </div>
+  );
+}
+
+function FlagCard({
+  flag,
+  evidence,
+  links,
+  canTriage = false,
+}: {
+  flag: Flag;
+  evidence: ReadonlyMap<number, Evidence>;
+  links: Link[];
+  canTriage?: boolean;
+}) {
   const open = flag.cleared_at === null;
   const others = flag.candidates.map((id) => links.find((l) => l.candidate_id === id) ?? { candidate_id: id, candidate_name: `candidate ${id}`, cases: [], shared: [] });
   return (
@@ -72,6 +145,17 @@ function FlagCard({ flag, evidence, links }: { flag: Flag; evidence: ReadonlyMap
         Raised {when(flag.raised_at)} by {flag.raised_by}
         {flag.cleared_at ? ` · cleared ${when(flag.cleared_at)} by ${flag.cleared_by ?? "?"}: ${flag.cleared_reason ?? ""}` : ""}
       </p>
+      {flag.triage ? (
+        <p className="small flag-triaged" data-triage={flag.triage}>
+          <Badge tone={flag.triage === "confirmed" ? "bad" : "muted"}>{TRIAGE_LABELS[flag.triage]}</Badge> by{" "}
+          {flag.triaged_by ?? "?"}
+          {flag.triaged_at ? ` ${when(flag.triaged_at)}` : ""}
+          {flag.triage_reason ? `: ${flag.triage_reason}` : ""}
+        </p>
+      ) : open ? (
+        <p className="small muted flag-triaged">Not triaged yet.</p>
+      ) : null}
+      {open && canTriage ? <TriageControls flag={flag} /> : null}
     </li>
   );
 }
@@ -131,6 +215,8 @@ export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evide
   const flags = useCaseFlags(caseId);
   const links = useCaseLinks(caseId);
   const refresh = useRefreshFlags(caseId);
+  const permissions = usePermissions();
+  const canTriage = !closed && permissions?.triage === true;
   const byId = new Map(evidence.map((e) => [e.id, e]));
   return (
     <div className="flags-panel">
@@ -168,7 +254,7 @@ export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evide
             ) : (
               <ol className="flags" aria-label="Open red flags">
                 {flags.data.open.map((f) => (
-                  <FlagCard key={f.id} flag={f} evidence={byId} links={links.data ?? []} />
+                  <FlagCard key={f.id} flag={f} evidence={byId} links={links.data ?? []} canTriage={canTriage} />
                 ))}
               </ol>
             )}

@@ -19,7 +19,9 @@ pub(super) fn weight(severity: Severity) -> f64 {
 /// independent chance that something is wrong). The score stays within 0–100, grows with every
 /// flag, and each further flag adds less than the one before, so a pile of low flags never
 /// outranks a few serious ones: one critical flag alone scores 60, three high flags 73, ten
-/// low flags 40. Bands: none (0), low (< 25), medium (< 50), high (< 75), critical (≥ 75).
+/// low flags 40. The band is the severity of the most severe open flag, so the label always
+/// agrees with the flags: a pile of high flags scores 97 and is labelled high, never critical
+/// (the score ranks cases within a band; the band says what is open).
 pub fn risk_score(severities: impl IntoIterator<Item = Severity>) -> RiskScore {
     let mut keep = 1.0;
     let mut r = RiskScore {
@@ -42,12 +44,16 @@ pub fn risk_score(severities: impl IntoIterator<Item = Severity>) -> RiskScore {
         }
     }
     r.score = ((1.0 - keep) * 100.0).round().clamp(0.0, 100.0) as u8;
-    r.band = match r.score {
-        0 => RiskBand::None,
-        1..25 => RiskBand::Low,
-        25..50 => RiskBand::Medium,
-        50..75 => RiskBand::High,
-        _ => RiskBand::Critical,
+    r.band = if r.critical > 0 {
+        RiskBand::Critical
+    } else if r.high > 0 {
+        RiskBand::High
+    } else if r.medium > 0 {
+        RiskBand::Medium
+    } else if r.low > 0 {
+        RiskBand::Low
+    } else {
+        RiskBand::None
     };
     r
 }

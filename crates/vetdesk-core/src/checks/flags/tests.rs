@@ -852,22 +852,21 @@ fn risk_score_grows_with_each_flag_and_stays_within_bounds() {
     for (flags, score, band) in [
         (vec![], 0, RiskBand::None),
         (vec![Low], 5, RiskBand::Low),
-        (vec![Medium], 15, RiskBand::Low),
-        (vec![High], 35, RiskBand::Medium),
-        (vec![Critical], 60, RiskBand::High),
-        (vec![High, High, High], 73, RiskBand::Low),
-        (vec![Low; 10], 40, RiskBand::Medium),
+        (vec![Medium], 15, RiskBand::Medium),
+        (vec![High], 35, RiskBand::High),
+        (vec![Critical], 60, RiskBand::Critical),
+        (vec![High, High, High], 73, RiskBand::High),
+        // Eight high flags score 97, and the label still says high: no critical flag is open.
+        (vec![High; 8], 97, RiskBand::High),
+        (vec![Low; 10], 40, RiskBand::Low),
         (vec![Critical, High, Medium], 78, RiskBand::Critical),
         (vec![Critical; 30], 100, RiskBand::Critical),
     ] {
         let r = risk_score(flags.clone());
         assert_eq!(r.score, score, "{flags:?}");
-        if flags.len() != 3 || flags[0] != High {
-            assert_eq!(r.band, band, "{flags:?}");
-        }
+        assert_eq!(r.band, band, "{flags:?}");
         assert_eq!(r.open_flags as usize, flags.len());
     }
-    assert_eq!(risk_score([High, High, High]).band, RiskBand::High);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Context, missing_id, not_mine};
-use crate::change::{Change, StoredFile, TemplateRef};
+use crate::change::{Change, Ground, StoredFile, TemplateRef};
 use crate::model::{CaseStatus, Field, ItemResult, ItemState, Timestamp, User};
 use crate::store::db::Db;
 use crate::store::rules::{self, MAX_TEXT, open_case, optional, required};
@@ -87,11 +87,23 @@ pub(super) fn resolve(
             }
             Change::SetDueDate { case_id, due_on }
         }
-        Change::SetStatus { case_id, status, decision, reason } => {
+        Change::SetStatus { case_id, status, decision, reason, grounds, override_reason } => {
             let case =
                 cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
             let reason = required(Field::Reason, "reason", &reason, MAX_TEXT)?;
+            let override_reason = optional(
+                Field::OverrideReason,
+                "override reason",
+                override_reason.as_deref(),
+                MAX_TEXT,
+            )?;
             rules::check_transition(user, &case, status)?;
+            let mut cited: Vec<Ground> = Vec::new();
+            for g in grounds {
+                if !cited.contains(&g) {
+                    cited.push(g);
+                }
+            }
             match (status, decision) {
                 (CaseStatus::Decided, None) => {
                     return Err(StoreError::invalid(
@@ -99,16 +111,35 @@ pub(super) fn resolve(
                     )
                     .at(Field::Decision));
                 }
-                (CaseStatus::Decided, d) => rules::check_decision(db, &case, d, at, ctx.config)?,
+                (CaseStatus::Decided, Some(d)) => {
+                    rules::check_grounds(db, &case, d, &cited)?;
+                    rules::check_decision(
+                        db,
+                        user,
+                        &case,
+                        Some(d),
+                        &cited,
+                        override_reason.as_deref(),
+                        at,
+                        ctx.config,
+                    )?;
+                }
                 (_, Some(d)) => {
                     return Err(StoreError::invalid(format!(
                         "decision {d} only goes with status decided, not {status}"
                     ))
                     .at(Field::Decision));
                 }
-                (_, None) => {}
+                (_, None) => {
+                    if !cited.is_empty() || override_reason.is_some() {
+                        return Err(StoreError::invalid(format!(
+                            "grounds and an override go with a decision, not with status {status}"
+                        ))
+                        .at(Field::Decision));
+                    }
+                }
             }
-            Change::SetStatus { case_id, status, decision, reason }
+            Change::SetStatus { case_id, status, decision, reason, grounds: cited, override_reason }
         }
         Change::RecordResult { case_id, item_id, result, note, evidence } => {
             let case = open_case(db, case_id)?;
@@ -155,9 +186,8 @@ pub(super) fn resolve(
             }
         }
         Change::AddNote { case_id, text, .. } => {
-            if cases::get(db, case_id)?.is_none() {
-                return Err(StoreError::not_found("case", case_id));
-            }
+            // A closed case takes no writes but a reopen, notes included.
+            open_case(db, case_id)?;
             let text = required(Field::Text, "note", &text, MAX_TEXT)?;
             Change::AddNote { id: Some(next_id(db, "notes")?), case_id, text }
         }
@@ -230,7 +260,7 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, actor: &str, change: &Change) -
             cases::set_priority(db, *case_id, *priority, at)
         }
         Change::SetDueDate { case_id, due_on } => cases::set_due_on(db, *case_id, *due_on, at),
-        Change::SetStatus { case_id, status, decision, reason } => {
+        Change::SetStatus { case_id, status, decision, reason, .. } => {
             cases::set_status(db, *case_id, *status, *decision, reason, actor, at)
         }
         Change::RecordResult { case_id, item_id, result, note, evidence } => {

@@ -75,7 +75,7 @@ macro_rules! area {
             | Change::RemoveVoipEntry { .. }
     };
     (flags) => {
-        Change::FlagRaised { .. } | Change::FlagCleared { .. }
+        Change::FlagRaised { .. } | Change::FlagCleared { .. } | Change::TriageFlag { .. }
     };
 }
 
@@ -132,7 +132,7 @@ pub(crate) fn resolve(
         c @ area!(cases) => cases::resolve(db, user, at, ctx, c),
         c @ area!(verification) => verification::resolve(db, at, c),
         c @ area!(lists) => lists::resolve(db, user, c),
-        c @ area!(flags) => flags::resolve(db, c),
+        c @ area!(flags) => flags::resolve(db, user, c),
     }
 }
 

@@ -383,6 +383,7 @@ text_values!(
     crate::verification::IpContext,
     crate::verification::AuditOutcome,
     crate::verification::Severity,
+    crate::verification::Triage,
     crate::verification::LinkKind,
     crate::verification::LinkRole,
     SearchKind,

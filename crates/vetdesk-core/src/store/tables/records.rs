@@ -179,7 +179,8 @@ record_table!(Flag: "case_flags" by "case_id", order "id" {
     fields: FlagFields {
         rule, subject, severity, title, why, source [json], facts [json], evidence [json],
         candidates [json]
-    }; raised_at, raised_by, cleared_at, cleared_by, cleared_reason
+    }; raised_at, raised_by, cleared_at, cleared_by, cleared_reason, triage, triage_reason,
+    triaged_by, triaged_at
 });
 
 /// One record by id.
@@ -291,6 +292,22 @@ pub(crate) fn cases_with_open_flags(db: &dyn Db, rules: &[&str]) -> Result<Vec<C
         out.extend(query.query_vec(params![rule], |r| r.get::<CaseId>(0))?);
     }
     Ok(out)
+}
+
+/// Records a person's triage of a flag.
+pub(crate) fn triage_flag(
+    db: &dyn Db,
+    id: i64,
+    triage: crate::verification::Triage,
+    reason: Option<&str>,
+    actor: &str,
+    at: &Timestamp,
+) -> Result<()> {
+    db.execute(
+        "UPDATE case_flags SET triage = ?2, triage_reason = ?3, triaged_by = ?4, triaged_at = ?5 WHERE id = ?1",
+        params![id, triage, reason, actor, at],
+    )?;
+    Ok(())
 }
 
 pub(crate) fn clear_flag(

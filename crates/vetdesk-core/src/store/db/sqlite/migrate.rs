@@ -11,6 +11,7 @@ use crate::store::StoreError;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core.sql", include_str!("migrations/0001_core.sql")),
     ("0002_verification.sql", include_str!("migrations/0002_verification.sql")),
+    ("0003_triage.sql", include_str!("migrations/0003_triage.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {
