@@ -373,7 +373,7 @@ pub fn search(query: &str, hits: &[SearchHit]) -> String {
         t.row(vec![
             opt(&h.case_id),
             clip(&h.candidate_name, 30),
-            h.kind.to_string(),
+            h.matched.clone(),
             clip(&h.snippet, 70),
         ]);
     }
