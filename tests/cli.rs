@@ -268,3 +268,56 @@ fn verify_exits_1_and_names_the_tampered_record() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], false);
 }
+
+/// A candidate's correction goes through the one door: recorded in the chain of their case
+/// (not only the global chain), raising the flags the new details call for, and refused once
+/// the case is decided.
+#[test]
+fn candidate_edits_are_recorded_in_the_case_chain_and_refused_after_a_decision() {
+    let cli = Cli::new();
+    init_team(&cli);
+    for (name, phone) in [("Anna Eriksson", "+1 512 555 0100"), ("Bo Lind", "+1 646 555 0199")] {
+        cli.ok(Some("rita"), &["candidate", "add", "--name", name, "--phone", phone]);
+    }
+    let out = cli.ok(
+        Some("rita"),
+        &["candidate", "edit", "2", "--phone", "(512) 555-0100", "--name", "Bo Lindqvist"],
+    );
+    assert!(out.contains("Updated candidate 2."), "{out}");
+    assert!(out.contains("case 2: legal_name \"Bo Lind\" -> \"Bo Lindqvist\""), "{out}");
+    assert!(out.contains("raised flag on case 2: phone.shared"), "{out}");
+
+    let audit = cli.json(None, &["audit", "show", "2"]);
+    let changed = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["change"]["type"] == "candidate_changed")
+        .unwrap_or_else(|| panic!("no candidate change in case 2's chain: {audit}"));
+    let fields: Vec<&str> = changed["change"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["legal_name", "phones"]);
+    assert_eq!(changed["change"]["changes"][1]["before"], "+1 646 555 0199");
+    let text = cli.ok(None, &["audit", "show", "2"]);
+    assert!(text.contains("candidate 2 changed: legal_name, phones"), "{text}");
+    assert!(
+        !cli.ok(None, &["audit", "show", "1"]).contains("candidate_changed"),
+        "case 1's chain is about another candidate"
+    );
+
+    cli.ok(Some("ivan"), &["case", "status", "2", "rejected", "--reason", "shared phone"]);
+    let before = vetdesk_testkit::db::dump(&cli.db());
+    let err = cli.fails_one_line(
+        Some("rita"),
+        &["candidate", "edit", "2", "--name", "Someone Else"],
+        None,
+        2,
+    );
+    assert!(err.contains("case 2 is decided") && err.contains("reopened"), "{err}");
+    assert_eq!(vetdesk_testkit::db::dump(&cli.db()), before, "a refused edit changes nothing");
+    cli.ok(None, &["verify"]);
+}

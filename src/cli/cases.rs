@@ -150,6 +150,34 @@ pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
             let value = serde_json::json!({ "candidate": c, "vendor": vendor, "cases": cases });
             ctx.print(&value, || text::candidate(&c, vendor.as_ref(), &cases))?;
         }
+        CandidateCommand::Edit { id, args } => {
+            let mut candidate = s.candidate(id)?.fields;
+            let text = |v: String| (!v.trim().is_empty()).then_some(v);
+            let list = |v: Vec<String>| v.into_iter().filter(|x| !x.trim().is_empty()).collect();
+            if let Some(name) = args.name {
+                candidate.legal_name = name;
+            }
+            if let Some(emails) = args.emails {
+                candidate.emails = list(emails);
+            }
+            if let Some(phones) = args.phones {
+                candidate.phones = list(phones);
+            }
+            let optional = [
+                (args.home_address, &mut candidate.home_address),
+                (args.shipping_address, &mut candidate.shipping_address),
+                (args.claimed_location, &mut candidate.claimed_location),
+                (args.time_zone, &mut candidate.time_zone),
+                (args.role, &mut candidate.role),
+            ];
+            for (given, field) in optional {
+                if let Some(v) = given {
+                    *field = text(v);
+                }
+            }
+            let applied = s.apply(ctx.actor()?, Change::UpdateCandidate { id, candidate })?;
+            ctx.print(&applied, || text::candidate_edited(&applied))?;
+        }
     }
     Ok(0)
 }

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::model::{
     CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Chain, Decision, EvidenceId,
-    ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
+    FieldChange, ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
 };
 use crate::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
@@ -234,6 +234,15 @@ pub enum Change {
     RemoveVoipEntry {
         id: VoipEntryId,
     },
+    /// A change of a candidate's details, recorded in the chain of each of their cases right
+    /// after the `UpdateCandidate` (in the global chain) that made it, so that a case's own
+    /// chain and report show every change to the person it is about. Applied only by the
+    /// store itself.
+    CandidateChanged {
+        case_id: CaseId,
+        candidate_id: CandidateId,
+        changes: Vec<FieldChange>,
+    },
     /// A red flag raised on a case. Applied only by the store itself, right after the change
     /// whose facts raised it, in the same transaction and as the same user.
     FlagRaised {
@@ -303,6 +312,7 @@ impl Change {
             | Change::UpdateReference { case_id, .. }
             | Change::RecordPayment { case_id, .. }
             | Change::RecordObservedIp { case_id, .. }
+            | Change::CandidateChanged { case_id, .. }
             | Change::FlagRaised { case_id, .. }
             | Change::FlagCleared { case_id, .. } => Chain::Case(*case_id),
         }
@@ -333,7 +343,12 @@ impl Change {
 
     /// Changes only the store applies, as consequences of others; refused from callers.
     pub fn is_internal(&self) -> bool {
-        matches!(self, Change::FlagRaised { .. } | Change::FlagCleared { .. })
+        matches!(
+            self,
+            Change::CandidateChanged { .. }
+                | Change::FlagRaised { .. }
+                | Change::FlagCleared { .. }
+        )
     }
 
     /// Short name of the kind of change, as recorded in the `type` field.
@@ -371,6 +386,7 @@ impl Change {
             Change::RemoveVpnProvider { .. } => "remove_vpn_provider",
             Change::AddVoipEntry { .. } => "add_voip_entry",
             Change::RemoveVoipEntry { .. } => "remove_voip_entry",
+            Change::CandidateChanged { .. } => "candidate_changed",
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
         }

@@ -72,6 +72,28 @@ pub fn candidate_added(applied: &[Applied]) -> String {
     text
 }
 
+/// A candidate's correction: what changed, the cases whose chains record it, the flags raised.
+pub fn candidate_edited(applied: &Applied) -> String {
+    let mut text = String::new();
+    if let Change::UpdateCandidate { id, .. } = &applied.change {
+        text.push_str(&format!("Updated candidate {id}.\n"));
+    }
+    for a in &applied.cases {
+        if let Change::CandidateChanged { case_id, changes, .. } = &a.change {
+            for c in changes {
+                text.push_str(&format!(
+                    "  case {case_id}: {} {:?} -> {:?}\n",
+                    c.field, c.before, c.after
+                ));
+            }
+        }
+    }
+    for f in applied.raised() {
+        text.push_str(&format!("  raised flag on case {}: {} ({})\n", f.case_id, f.rule, f.title));
+    }
+    text
+}
+
 pub fn imported(file: &Path, outcome: &ImportOutcome) -> String {
     format!(
         "Imported {}: {} new candidate(s), {} updated, {} unchanged.\n",
@@ -358,6 +380,14 @@ fn describe_change(kind: &str, change: &serde_json::Value) -> String {
             format!("flag {} raised [{}] {}", get("id"), field("severity"), field("rule"))
         }
         "flag_cleared" => format!("flag {} cleared: {}", get("flag_id"), get("reason")),
+        "candidate_changed" => {
+            let fields: Vec<&str> = change
+                .get("changes")
+                .and_then(|c| c.as_array())
+                .map(|c| c.iter().filter_map(|f| f.get("field")?.as_str()).collect())
+                .unwrap_or_default();
+            format!("candidate {} changed: {}", get("candidate_id"), fields.join(", "))
+        }
         "open_case" => format!("opened for candidate {}", get("candidate_id")),
         "assign_case" => format!("assigned to {}", get("assignee")),
         "add_user" => format!("user {} ({})", get("name"), get("role")),
