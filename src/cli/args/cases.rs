@@ -117,6 +117,10 @@ pub enum CandidateCommand {
         /// Do not open pre-hire cases for new candidates.
         #[arg(long)]
         no_cases: bool,
+        /// Show what the import would do (each update with the fields it changes, the flags it
+        /// would raise) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     List,
     Show {

@@ -94,14 +94,28 @@ pub fn candidate_edited(applied: &Applied) -> String {
     text
 }
 
-pub fn imported(file: &Path, outcome: &ImportOutcome) -> String {
-    format!(
-        "Imported {}: {} new candidate(s), {} updated, {} unchanged.\n",
+/// An import done (or, with `dry_run`, what it would do): the counts, each update with the
+/// fields it changes, and the flags raised.
+pub fn imported(file: &Path, outcome: &ImportOutcome, dry_run: bool) -> String {
+    let mut text = format!(
+        "{} {}: {} new candidate(s), {} updated, {} unchanged.\n",
+        if dry_run { "Would import" } else { "Imported" },
         file.display(),
         outcome.created.len(),
         outcome.updated.len(),
         outcome.unchanged.len()
-    )
+    );
+    for row in &outcome.updated {
+        text.push_str(&format!("  line {}: updates candidate {}\n", row.line, row.candidate_id));
+        for c in &row.changes {
+            text.push_str(&format!("    {}: {:?} -> {:?}\n", c.field, c.before, c.after));
+        }
+    }
+    for f in &outcome.raised {
+        let verb = if dry_run { "would raise" } else { "raised" };
+        text.push_str(&format!("  {verb} flag on case {}: {} ({})\n", f.case_id, f.rule, f.title));
+    }
+    text
 }
 
 pub fn candidates(candidates: &[Candidate]) -> String {
