@@ -234,6 +234,16 @@ pub enum Change {
     RemoveVoipEntry {
         id: VoipEntryId,
     },
+    /// A disclosure: case data left Vetdesk (a report or an audit pack exported) or evidence
+    /// was opened for viewing. Recorded as HR systems log disclosures, so the case's own chain
+    /// says who saw or took what, and when; it changes no state.
+    RecordDisclosure {
+        case_id: CaseId,
+        what: Disclosure,
+        /// What was disclosed, e.g. the file name written and the chain head it printed, or
+        /// the evidence id viewed.
+        detail: String,
+    },
     /// A change of a candidate's details, recorded in the chain of each of their cases right
     /// after the `UpdateCandidate` (in the global chain) that made it, so that a case's own
     /// chain and report show every change to the person it is about. Applied only by the
@@ -257,6 +267,15 @@ pub enum Change {
         flag_id: FlagId,
         reason: String,
     },
+}
+
+crate::model::text_enum! {
+    /// What kind of disclosure a `RecordDisclosure` records.
+    pub enum Disclosure {
+        Report => "report",
+        Pack => "pack",
+        EvidenceView => "evidence_view",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -313,6 +332,7 @@ impl Change {
             | Change::RecordPayment { case_id, .. }
             | Change::RecordObservedIp { case_id, .. }
             | Change::CandidateChanged { case_id, .. }
+            | Change::RecordDisclosure { case_id, .. }
             | Change::FlagRaised { case_id, .. }
             | Change::FlagCleared { case_id, .. } => Chain::Case(*case_id),
         }
@@ -387,6 +407,7 @@ impl Change {
             Change::AddVoipEntry { .. } => "add_voip_entry",
             Change::RemoveVoipEntry { .. } => "remove_voip_entry",
             Change::CandidateChanged { .. } => "candidate_changed",
+            Change::RecordDisclosure { .. } => "record_disclosure",
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
         }

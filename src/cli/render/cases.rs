@@ -394,6 +394,7 @@ fn describe_change(kind: &str, change: &serde_json::Value) -> String {
             format!("flag {} raised [{}] {}", get("id"), field("severity"), field("rule"))
         }
         "flag_cleared" => format!("flag {} cleared: {}", get("flag_id"), get("reason")),
+        "record_disclosure" => format!("disclosed ({}): {}", get("what"), get("detail")),
         "candidate_changed" => {
             let fields: Vec<&str> = change
                 .get("changes")

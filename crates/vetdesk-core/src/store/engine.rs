@@ -248,7 +248,8 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         // The candidate's update it follows has already brought these cases' flags up to date.
         Change::FlagRaised { .. }
         | Change::FlagCleared { .. }
-        | Change::CandidateChanged { .. } => {}
+        | Change::CandidateChanged { .. }
+        | Change::RecordDisclosure { .. } => {}
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
             active_cases_of(db, with_partners(db, *id)?, &mut out)?;
         }

@@ -55,6 +55,7 @@ macro_rules! area {
             | Change::RecordResult { .. }
             | Change::AttachEvidence { .. }
             | Change::AddNote { .. }
+            | Change::RecordDisclosure { .. }
     };
     (verification) => {
         Change::RecordDocument { .. }
