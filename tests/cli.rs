@@ -295,3 +295,106 @@ fn verify_exits_1_and_names_the_tampered_record() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], false);
 }
+
+/// A candidate's correction goes through the one door: recorded in the chain of their case
+/// (not only the global chain), raising the flags the new details call for, and refused once
+/// the case is decided.
+#[test]
+fn candidate_edits_are_recorded_in_the_case_chain_and_refused_after_a_decision() {
+    let cli = Cli::new();
+    init_team(&cli);
+    for (name, phone) in [("Anna Eriksson", "+1 512 555 0100"), ("Bo Lind", "+1 646 555 0199")] {
+        cli.ok(Some("rita"), &["candidate", "add", "--name", name, "--phone", phone]);
+    }
+    let out = cli.ok(
+        Some("rita"),
+        &["candidate", "edit", "2", "--phone", "(512) 555-0100", "--name", "Bo Lindqvist"],
+    );
+    assert!(out.contains("Updated candidate 2."), "{out}");
+    assert!(out.contains("case 2: legal_name \"Bo Lind\" -> \"Bo Lindqvist\""), "{out}");
+    assert!(out.contains("raised flag on case 2: phone.shared"), "{out}");
+
+    let audit = cli.json(None, &["audit", "show", "2"]);
+    let changed = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["change"]["type"] == "candidate_changed")
+        .unwrap_or_else(|| panic!("no candidate change in case 2's chain: {audit}"));
+    let fields: Vec<&str> = changed["change"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["legal_name", "phones"]);
+    assert_eq!(changed["change"]["changes"][1]["before"], "+1 646 555 0199");
+    let text = cli.ok(None, &["audit", "show", "2"]);
+    assert!(text.contains("candidate 2 changed: legal_name, phones"), "{text}");
+    assert!(
+        !cli.ok(None, &["audit", "show", "1"]).contains("candidate_changed"),
+        "case 1's chain is about another candidate"
+    );
+
+    cli.ok(Some("ivan"), &["case", "status", "2", "rejected", "--reason", "shared phone"]);
+    let before = vetdesk_testkit::db::dump(&cli.db());
+    let err = cli.fails_one_line(
+        Some("rita"),
+        &["candidate", "edit", "2", "--name", "Someone Else"],
+        None,
+        2,
+    );
+    assert!(err.contains("case 2 is decided") && err.contains("reopened"), "{err}");
+    assert_eq!(vetdesk_testkit::db::dump(&cli.db()), before, "a refused edit changes nothing");
+    cli.ok(None, &["verify"]);
+}
+
+/// An import is judged as the add form is, and a dry run shows each update with the fields it
+/// changes and the flags it would raise, writing nothing.
+#[test]
+fn import_validates_as_the_form_does_and_a_dry_run_shows_what_updates_change() {
+    let cli = Cli::new();
+    init_team(&cli);
+    let first = cli.file(
+        "first.csv",
+        "external_id,full_name,email,phone,home_address\n\
+         ATS-1,Ana Silva,ana.silva@example.com,+1 646 555 0199,12 Oak St Austin TX 78701\n\
+         ATS-2,Bo Lind,bo@example.com,+1 512 555 0100,\n",
+    );
+    cli.ok(Some("rita"), &["candidate", "import", &first]);
+
+    let bad = cli.file(
+        "bad.csv",
+        "external_id,full_name,email,phone\n\
+         ATS-3,Cy Moss,ana.silva@example,+1 646 555 0100\n\
+         ATS-4,Di Ray,di@example.com,555-0199\n",
+    );
+    let before = vetdesk_testkit::db::dump(&cli.db());
+    let err = cli.fails(Some("rita"), &["candidate", "import", &bad], 2);
+    assert!(err.contains("line 2") && err.contains("ana.silva@example"), "{err}");
+    assert!(err.contains("line 3") && err.contains("555-0199"), "{err}");
+    assert_eq!(vetdesk_testkit::db::dump(&cli.db()), before);
+
+    // Bo takes Ana's phone and moves: the dry run names both changes and the shared phone.
+    let second = cli.file(
+        "second.csv",
+        "external_id,full_name,email,phone,home_address\n\
+         ATS-1,Ana Silva,ana.silva@example.com,+1 646 555 0199,12 Oak St Austin TX 78701\n\
+         ATS-2,Bo Lind,bo@example.com,(646) 555-0199,1 Elm St Austin TX 78702\n",
+    );
+    let out = cli.ok(Some("rita"), &["candidate", "import", &second, "--dry-run"]);
+    assert!(
+        out.starts_with("Would import") && out.contains("0 new candidate(s), 1 updated"),
+        "{out}"
+    );
+    assert!(out.contains("line 3: updates candidate 2"), "{out}");
+    assert!(out.contains("phones: \"+1 512 555 0100\" -> \"(646) 555-0199\""), "{out}");
+    assert!(out.contains("home_address: \"\" -> \"1 Elm St Austin TX 78702\""), "{out}");
+    assert!(out.contains("would raise flag on case 2: phone.shared"), "{out}");
+    assert_eq!(vetdesk_testkit::db::dump(&cli.db()), before, "a dry run writes nothing");
+
+    let json = cli.json(Some("rita"), &["candidate", "import", &second]);
+    let changes = &json["updated"][0]["changes"];
+    assert_eq!(changes[0]["field"], "phones");
+    assert_eq!(changes[1]["field"], "home_address");
+}

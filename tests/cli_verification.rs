@@ -448,3 +448,114 @@ fn bad_input_exits_2_with_one_line_and_changes_nothing() {
     assert!(err.contains("rita (reviewer) may not import indicator lists"), "{err}");
     assert_eq!(vetdesk_testkit::dump(&cli.db()), before);
 }
+
+/// The cases a search names, in order, with the field each hit matched.
+fn found(cli: &Cli, query: &str) -> Vec<(i64, String)> {
+    let hits = cli.json(None, &["search", query]);
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["case_id"].as_i64().unwrap(), h["matched"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn search_finds_identifiers_typed_in_any_common_format_on_the_cases_that_hold_them() {
+    let cli = Cli::new();
+    init_team(&cli);
+    let lists = cli.file("vpn.csv", "cidr,category,label\n203.0.113.0/24,vpn,ExampleVPN\n");
+    cli.ok(Some("ivan"), &["iplist", "import", &lists, "--name", "indicators"]);
+    // Case 1 and case 2 share a phone written two ways; case 3's candidate is case 1's
+    // reference.
+    let people = [
+        ("Anna Maria Eriksson", "+1 646 555 0199", "anna@example.com"),
+        ("Bo Lind", "(646) 555-0199", "bo@example.com"),
+        ("Sam Boss", "+1 512 555 0111", "sam.boss@example.org"),
+    ];
+    for (name, phone, email) in people {
+        cli.ok(
+            Some("rita"),
+            &[
+                "candidate",
+                "add",
+                "--name",
+                name,
+                "--phone",
+                phone,
+                "--email",
+                email,
+                "--home-address",
+                "1200 Industrial Pkwy Ste 4, Austin, TX 78701",
+            ],
+        );
+    }
+    let mrz = cli.file("p.mrz", &passport_mrz("P1234567"));
+    let doc = [
+        "doc",
+        "add",
+        "1",
+        "--kind",
+        "passport",
+        "--country",
+        "USA",
+        "--number",
+        "P1234567",
+        "--name",
+        "Anna Maria Eriksson",
+        "--dob",
+        "1991-03-14",
+        "--expiry",
+        "2031-05-01",
+        "--mrz",
+    ];
+    cli.ok(Some("rita"), &[&doc[..], &[mrz.as_str()]].concat());
+    let reference = [
+        "reference",
+        "add",
+        "1",
+        "--name",
+        "Sam Boss",
+        "--email",
+        "Sam.Boss@Example.org",
+        "--relationship",
+        "former manager",
+    ];
+    cli.ok(Some("rita"), &reference);
+    let ip = ["ip", "add", "1", "203.0.113.9", "--seen-at", "2026-10-05T15:00:00Z"];
+    cli.ok(Some("rita"), &[&ip[..], &["--context", "interview"]].concat());
+    cli.ok_with(
+        Some("rita"),
+        &["payment", "add", "2", "--routing", "021000021"],
+        Some("4400123456\n"),
+    );
+
+    let phone = |case: i64| (case, "phone".to_string());
+    for query in ["+16465550199", "+1 646 555 0199", "(646) 555-0199", "646.555.0199", "6465550199"]
+    {
+        assert_eq!(found(&cli, query), [phone(1), phone(2)], "{query}");
+    }
+    let last_digits = |case: i64| (case, "phone (last digits)".to_string());
+    assert_eq!(found(&cli, "555-0199"), [last_digits(1), last_digits(2)]);
+
+    // A reference's email finds its owner and the case citing it.
+    let hits = found(&cli, "sam.boss@example.org");
+    assert_eq!(hits, [(1, "reference's email".to_string()), (3, "email".to_string())], "{hits:?}");
+
+    let hits = found(&cli, "203.0.113.9");
+    assert_eq!(hits[0], (1, "observed IP".to_string()), "{hits:?}");
+    let hits = found(&cli, "p123-4567");
+    assert_eq!(hits[0], (1, "passport number".to_string()), "{hits:?}");
+    let hits = found(&cli, "examplevpn");
+    assert_eq!(hits[0], (1, "VPN or hosting range of an IP address".to_string()), "{hits:?}");
+    let hits = found(&cli, "••••3456");
+    assert_eq!(hits[0], (2, "bank account (last four digits)".to_string()), "{hits:?}");
+    // An address by its street line, whichever way it is written.
+    let hits = found(&cli, "1200 industrial parkway suite 4");
+    let cases: Vec<i64> = hits.iter().map(|h| h.0).collect();
+    assert_eq!(cases, [1, 2, 3], "{hits:?}");
+    assert!(hits.iter().all(|h| h.1 == "home address (street)"), "{hits:?}");
+
+    // The text table shows the field that matched.
+    let text = cli.ok(None, &["search", "555-0199"]);
+    assert!(text.contains("phone (last digits)") && text.contains("Bo Lind"), "{text}");
+}

@@ -336,18 +336,34 @@ fn verification_sections_print_what_they_are_given() {
             level: "high".into(),
             basis: "2 open flags: 1 high, 1 critical".into(),
         }),
-        red_flags: Some(vec![RedFlag {
-            id: "shipping.pmb".into(),
-            severity: "critical".into(),
-            title: "Equipment to a private mailbox".into(),
-            why: "Laptop farms receive company devices at mail drops.".into(),
-            source: "NYDFS/FBI advisory 2024, Equipment".into(),
-            facts: vec!["Shipping address PMB 2211, 44 Commerce St, Dover, DE is a CMRA".into()],
-            evidence: vec![1],
-            open: true,
-            raised_at: Some(generated_at()),
-            resolution: None,
-        }]),
+        red_flags: Some(vec![
+            RedFlag {
+                id: "shipping.pmb".into(),
+                severity: "critical".into(),
+                title: "Equipment to a private mailbox".into(),
+                why: "Laptop farms receive company devices at mail drops.".into(),
+                source: "NYDFS/FBI advisory 2024, Equipment".into(),
+                facts: vec![
+                    "Shipping address PMB 2211, 44 Commerce St, Dover, DE is a CMRA".into(),
+                ],
+                evidence: vec![1],
+                open: true,
+                raised_at: Some(generated_at()),
+                resolution: None,
+            },
+            RedFlag {
+                id: "phone.shared".into(),
+                severity: "high".into(),
+                title: "Another candidate gives the same phone number".into(),
+                why: "Operators share numbers.".into(),
+                source: "Chafetz, Tactic 5".into(),
+                facts: vec!["Phone +12025550199 is also Jon Smyth's".into()],
+                evidence: vec![],
+                open: false,
+                raised_at: Some(generated_at()),
+                resolution: Some("cleared by ivan: the number was corrected".into()),
+            },
+        ]),
         documents: Some(vec![IdentityDocument {
             kind: "passport".into(),
             issuing_country: Some("UTO".into()),
@@ -432,6 +448,25 @@ fn verification_sections_print_what_they_are_given() {
         !text.contains("Not recorded: this Vetdesk data directory"),
         "a given section printed as not recorded"
     );
+    // A flag that no longer holds is in Appendix B, not in the body.
+    let (body, appendix) = text.split_once("Appendix B: Red flags no longer open").unwrap();
+    assert!(body.contains("1 flag(s) raised earlier no longer hold"), "{body}");
+    assert!(!body.contains("Another candidate gives the same phone number"));
+    assert!(appendix.contains("Another candidate gives the same phone number"), "{appendix}");
+    assert!(appendix.contains("cleared by ivan: the number was corrected"), "{appendix}");
+
+    // US Letter when the setting (or the locale) says so.
+    for (paper, size) in [
+        (vetdesk_core::store::Paper::Letter, "612 x 792 pts (letter)"),
+        (vetdesk_core::store::Paper::A4, "595.276 x 841.89 pts (A4)"),
+    ] {
+        data.paper = paper;
+        let made = report::render_case_report(&data, &w.store.files(), &mut |_| {}).unwrap();
+        let path = artifacts("reports").join(format!("case-report-{paper:?}.pdf"));
+        std::fs::write(&path, &made.pdf.bytes).unwrap();
+        let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+        assert!(info.contains(size), "{info}");
+    }
 
     // Recorded, and empty: "none recorded", once per section.
     data.verification = Verification {
@@ -454,4 +489,47 @@ fn verification_sections_print_what_they_are_given() {
     let text = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
     assert_eq!(text.matches("Not recorded: this Vetdesk data directory").count(), 5);
     assert!(text.contains("Risk score not recorded"));
+}
+
+/// The summary says who signed the decision off and why, and lists the cases of candidates
+/// linked to this one rather than "none".
+#[test]
+fn the_summary_names_the_sign_off_and_the_linked_cases() {
+    let w = worked_case();
+    // Another candidate on the worked candidate's phone.
+    let other = vetdesk_core::model::CandidateFields {
+        legal_name: "Rafe Holm".into(),
+        phones: vec!["(202) 555-0142".into()],
+        ..Default::default()
+    };
+    let other_case =
+        add_candidate_with_case(&w.store, other, vetdesk_core::model::Priority::Normal, None);
+    w.store
+        .apply(
+            COMPLIANCE,
+            Change::SetStatus {
+                case_id: w.case_id,
+                status: vetdesk_core::model::CaseStatus::Closed,
+                decision: None,
+                reason: "Rejection reviewed against the evidence".into(),
+                grounds: vec![],
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    let made = report::case_report(&w.store, w.case_id, &options(), &mut |_| {}).unwrap();
+    let path = artifacts("reports").join("case-report-signed-off.pdf");
+    std::fs::write(&path, &made.pdf.bytes).unwrap();
+    let raw = flowing(&tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]));
+    assert!(
+        raw.contains("Signed off Cora Lindqvist-Ødegård")
+            && raw.contains("Rejection reviewed against the evidence"),
+        "{raw}"
+    );
+    let related = raw.split("Related cases").nth(1).unwrap_or_default();
+    assert!(
+        related.starts_with(&format!(" case {other_case}")) && related.contains("Rafe Holm"),
+        "{}",
+        &related[..related.len().min(200)]
+    );
 }

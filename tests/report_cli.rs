@@ -183,3 +183,47 @@ fn portfolio_command_writes_pdf_and_csv() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(names_in(out.path()), vec!["portfolio.csv", "portfolio.pdf"]);
 }
+
+/// Each export is a disclosure recorded in the case's own chain: which document, by whom, and
+/// the chain head it printed.
+#[test]
+fn exports_are_recorded_as_disclosures_in_the_case_chain() {
+    let w = worked_case();
+    let data = w.dir.path();
+    let out = tempfile::tempdir().unwrap();
+    let id = w.case_id.to_string();
+    let head = w.store.chain_head(vetdesk_core::model::Chain::Case(w.case_id)).unwrap();
+    let mut cmd = vetdesk(data);
+    cmd.args(["--as", COMPLIANCE, "report", &id, "-o"]).arg(out.path().join("r.pdf"));
+    assert_eq!(run(cmd).0, 0);
+    let mut cmd = vetdesk(data);
+    cmd.args(["--as", INVESTIGATOR, "pack", &id, "-o"]).arg(out.path().join("p.zip"));
+    assert_eq!(run(cmd).0, 0);
+
+    let mut cmd = vetdesk(data);
+    cmd.args(["--json", "audit", "show", &id]);
+    let (code, stdout, stderr) = run(cmd);
+    assert_eq!(code, 0, "{stderr}");
+    let audit: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let disclosures: Vec<(String, String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["change"]["type"] == "record_disclosure")
+        .map(|r| {
+            (
+                r["actor"].as_str().unwrap().to_string(),
+                r["change"]["what"].as_str().unwrap().to_string(),
+                r["change"]["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(disclosures.len(), 2, "{disclosures:?}");
+    assert_eq!((disclosures[0].0.as_str(), disclosures[0].1.as_str()), (COMPLIANCE, "report"));
+    assert_eq!(disclosures[0].2, format!("r.pdf (chain head {head})"));
+    assert_eq!((disclosures[1].0.as_str(), disclosures[1].1.as_str()), (INVESTIGATOR, "pack"));
+    assert!(disclosures[1].2.starts_with("p.zip (chain head "), "{:?}", disclosures[1]);
+    let mut cmd = vetdesk(data);
+    cmd.arg("verify");
+    assert_eq!(run(cmd).0, 0, "the disclosures replay");
+}

@@ -106,7 +106,7 @@ fn candidate_fields(ctx: &Ctx, a: CandidateArgs) -> Result<CandidateFields> {
     })
 }
 
-fn import_file(ctx: &Ctx, file: &Path, no_cases: bool) -> Result<u8> {
+fn import_file(ctx: &Ctx, file: &Path, no_cases: bool, dry_run: bool) -> Result<u8> {
     let reader = std::fs::File::open(file).map_err(|e| CliError::Io {
         context: format!("cannot open {}", file.display()),
         source: e,
@@ -115,8 +115,12 @@ fn import_file(ctx: &Ctx, file: &Path, no_cases: bool) -> Result<u8> {
         ImportError::Header(m) => ImportError::Header(format!("{}: {m}", file.display())),
         rows => rows,
     })?;
-    let outcome = ctx.store.import_candidates(ctx.actor()?, &parsed, !no_cases)?;
-    ctx.print(&outcome, || text::imported(file, &outcome))?;
+    let outcome = if dry_run {
+        ctx.store.preview_import(ctx.actor()?, &parsed, !no_cases)?
+    } else {
+        ctx.store.import_candidates(ctx.actor()?, &parsed, !no_cases)?
+    };
+    ctx.print(&outcome, || text::imported(file, &outcome, dry_run))?;
     Ok(0)
 }
 
@@ -135,7 +139,9 @@ pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
             let applied = s.add_candidate(ctx.actor()?, candidate, case)?;
             ctx.print(&applied, || text::candidate_added(&applied))?;
         }
-        CandidateCommand::Import { file, no_cases } => return import_file(ctx, &file, no_cases),
+        CandidateCommand::Import { file, no_cases, dry_run } => {
+            return import_file(ctx, &file, no_cases, dry_run);
+        }
         CandidateCommand::List => {
             let candidates = s.candidates()?;
             ctx.print(&candidates, || text::candidates(&candidates))?;
@@ -149,6 +155,34 @@ pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
             };
             let value = serde_json::json!({ "candidate": c, "vendor": vendor, "cases": cases });
             ctx.print(&value, || text::candidate(&c, vendor.as_ref(), &cases))?;
+        }
+        CandidateCommand::Edit { id, args } => {
+            let mut candidate = s.candidate(id)?.fields;
+            let text = |v: String| (!v.trim().is_empty()).then_some(v);
+            let list = |v: Vec<String>| v.into_iter().filter(|x| !x.trim().is_empty()).collect();
+            if let Some(name) = args.name {
+                candidate.legal_name = name;
+            }
+            if let Some(emails) = args.emails {
+                candidate.emails = list(emails);
+            }
+            if let Some(phones) = args.phones {
+                candidate.phones = list(phones);
+            }
+            let optional = [
+                (args.home_address, &mut candidate.home_address),
+                (args.shipping_address, &mut candidate.shipping_address),
+                (args.claimed_location, &mut candidate.claimed_location),
+                (args.time_zone, &mut candidate.time_zone),
+                (args.role, &mut candidate.role),
+            ];
+            for (given, field) in optional {
+                if let Some(v) = given {
+                    *field = text(v);
+                }
+            }
+            let applied = s.apply(ctx.actor()?, Change::UpdateCandidate { id, candidate })?;
+            ctx.print(&applied, || text::candidate_edited(&applied))?;
         }
     }
     Ok(0)

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::args::{PackArgs, PortfolioArgs, ReportArgs, VerifyPackArgs};
 use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, date, print_json};
 use super::render::reports::{self as text, Meter};
+use vetdesk_core::change::{Change, Disclosure};
 use vetdesk_core::model::Timestamp;
 use vetdesk_core::store::Store;
 use vetdesk_export::pack::{self, PackCheck};
@@ -38,6 +39,22 @@ fn write_file(path: &std::path::Path, force: bool, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Records in the case's chain that its data left Vetdesk: which document, and the chain head
+/// it printed (so the disclosure and the document name each other).
+fn record_disclosure(
+    store: &Store,
+    actor: &str,
+    case_id: i64,
+    what: Disclosure,
+    file: &std::path::Path,
+    head: &str,
+) -> Result<()> {
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let detail = format!("{name} (chain head {head})");
+    store.apply(actor, Change::RecordDisclosure { case_id, what, detail })?;
+    Ok(())
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| CliError::Usage(format!("cannot print JSON: {e}")))
 }
@@ -50,6 +67,7 @@ pub fn report(ctx: &Ctx, args: ReportArgs) -> Result<u8> {
     let made = report::case_report(store, args.id, &opts, &mut |p| meter.show(p))?;
     drop(meter);
     write_file(&args.output, args.force, &made.pdf.bytes)?;
+    record_disclosure(store, actor, args.id, Disclosure::Report, &args.output, &made.chain_head)?;
     if ctx.json {
         print_json(&text::report_json(&made, &args.output, &opts))?;
     } else {
@@ -66,6 +84,7 @@ pub fn pack(ctx: &Ctx, args: PackArgs) -> Result<u8> {
     let summary =
         pack::export_pack(store, args.id, &opts, &args.output, args.force, &mut |p| meter.show(p))?;
     drop(meter);
+    record_disclosure(store, actor, args.id, Disclosure::Pack, &args.output, &summary.chain_head)?;
     if ctx.json {
         print_json(&json!({ "file": args.output, "pack": to_json(&summary)? }))?;
     } else {

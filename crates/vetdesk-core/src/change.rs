@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::model::{
     CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Chain, Decision, EvidenceId,
-    ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
+    FieldChange, ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
 };
 use crate::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
@@ -249,6 +249,25 @@ pub enum Change {
     RemoveVoipEntry {
         id: VoipEntryId,
     },
+    /// A disclosure: case data left Vetdesk (a report or an audit pack exported) or evidence
+    /// was opened for viewing. Recorded as HR systems log disclosures, so the case's own chain
+    /// says who saw or took what, and when; it changes no state.
+    RecordDisclosure {
+        case_id: CaseId,
+        what: Disclosure,
+        /// What was disclosed, e.g. the file name written and the chain head it printed, or
+        /// the evidence id viewed.
+        detail: String,
+    },
+    /// A change of a candidate's details, recorded in the chain of each of their cases right
+    /// after the `UpdateCandidate` (in the global chain) that made it, so that a case's own
+    /// chain and report show every change to the person it is about. Applied only by the
+    /// store itself.
+    CandidateChanged {
+        case_id: CaseId,
+        candidate_id: CandidateId,
+        changes: Vec<FieldChange>,
+    },
     /// A red flag raised on a case. Applied only by the store itself, right after the change
     /// whose facts raised it, in the same transaction and as the same user.
     FlagRaised {
@@ -271,6 +290,15 @@ pub enum Change {
 pub enum Ground {
     Item(String),
     Flag(FlagId),
+}
+
+crate::model::text_enum! {
+    /// What kind of disclosure a `RecordDisclosure` records.
+    pub enum Disclosure {
+        Report => "report",
+        Pack => "pack",
+        EvidenceView => "evidence_view",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -327,6 +355,8 @@ impl Change {
             | Change::UpdateReference { case_id, .. }
             | Change::RecordPayment { case_id, .. }
             | Change::RecordObservedIp { case_id, .. }
+            | Change::CandidateChanged { case_id, .. }
+            | Change::RecordDisclosure { case_id, .. }
             | Change::FlagRaised { case_id, .. }
             | Change::FlagCleared { case_id, .. } => Chain::Case(*case_id),
         }
@@ -365,7 +395,12 @@ impl Change {
 
     /// Changes only the store applies, as consequences of others; refused from callers.
     pub fn is_internal(&self) -> bool {
-        matches!(self, Change::FlagRaised { .. } | Change::FlagCleared { .. })
+        matches!(
+            self,
+            Change::CandidateChanged { .. }
+                | Change::FlagRaised { .. }
+                | Change::FlagCleared { .. }
+        )
     }
 
     /// Short name of the kind of change, as recorded in the `type` field.
@@ -404,6 +439,8 @@ impl Change {
             Change::RemoveVpnProvider { .. } => "remove_vpn_provider",
             Change::AddVoipEntry { .. } => "add_voip_entry",
             Change::RemoveVoipEntry { .. } => "remove_voip_entry",
+            Change::CandidateChanged { .. } => "candidate_changed",
+            Change::RecordDisclosure { .. } => "record_disclosure",
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
         }

@@ -236,6 +236,44 @@ pub struct CandidateFields {
     pub application_ip: Option<String>,
 }
 
+/// One field of a candidate as it was and as it became, each shown as text (lists joined with
+/// "; ", an absent value empty): what a correction or an import changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FieldChange {
+    pub field: Field,
+    pub before: String,
+    pub after: String,
+}
+
+impl CandidateFields {
+    /// The fields that differ from `self` in `new`, in the order of the form.
+    pub fn changes(&self, new: &CandidateFields) -> Vec<FieldChange> {
+        fn opt<T: ToString>(v: &Option<T>) -> String {
+            v.as_ref().map(T::to_string).unwrap_or_default()
+        }
+        let pairs = [
+            (Field::ExternalId, opt(&self.external_id), opt(&new.external_id)),
+            (Field::LegalName, self.legal_name.clone(), new.legal_name.clone()),
+            (Field::OtherNames, self.other_names.join("; "), new.other_names.join("; ")),
+            (Field::Emails, self.emails.join("; "), new.emails.join("; ")),
+            (Field::Phones, self.phones.join("; "), new.phones.join("; ")),
+            (Field::HomeAddress, opt(&self.home_address), opt(&new.home_address)),
+            (Field::ShippingAddress, opt(&self.shipping_address), opt(&new.shipping_address)),
+            (Field::ClaimedLocation, opt(&self.claimed_location), opt(&new.claimed_location)),
+            (Field::TimeZone, opt(&self.time_zone), opt(&new.time_zone)),
+            (Field::Role, opt(&self.role), opt(&new.role)),
+            (Field::VendorId, opt(&self.vendor_id), opt(&new.vendor_id)),
+            (Field::AppliedOn, opt(&self.applied_on), opt(&new.applied_on)),
+            (Field::ApplicationIp, opt(&self.application_ip), opt(&new.application_ip)),
+        ];
+        pairs
+            .into_iter()
+            .filter(|(_, before, after)| before != after)
+            .map(|(field, before, after)| FieldChange { field, before, after })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Case {
     pub id: CaseId,

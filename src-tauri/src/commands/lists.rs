@@ -274,7 +274,7 @@ mod tests {
             assert_eq!(uploads.take_ip_list(&token).unwrap_err().code, ErrorCode::InvalidInput);
             let list = uploads.begin_ip_list(begin(3)).unwrap();
             assert_eq!(
-                uploads.finish_import(&list).await.unwrap_err().code,
+                uploads.finish_import(&list, "rita".into()).await.unwrap_err().code,
                 ErrorCode::InvalidInput
             );
             assert_eq!(

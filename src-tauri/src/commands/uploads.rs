@@ -91,7 +91,8 @@ pub async fn upload_finish_import(
     state: State<'_, AppState>,
     request: UploadRef,
 ) -> Result<ImportPreview, AppError> {
-    state.uploads.finish_import(&request.token).await
+    let actor = state.session.actor()?;
+    state.uploads.finish_import(&request.token, actor).await
 }
 
 #[tauri::command]

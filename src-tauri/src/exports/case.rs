@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 
 use vetdesk_core::Store;
+use vetdesk_core::change::{Change, Disclosure};
 use vetdesk_core::model::CaseId;
 use vetdesk_export::pack;
 use vetdesk_export::report::{self, Progress, ReportOptions, Stage};
@@ -71,6 +72,7 @@ fn write_case_report(
     let mut temp = dest.temp()?;
     temp.as_file_mut().write_all(&made.pdf.bytes).map_err(|e| write_error(temp.path(), &e))?;
     let (path, _) = dest.put(temp, stem, "pdf")?;
+    disclose(&work.store, options, case_id, Disclosure::Report, &path, &made.chain_head)?;
     work.meter.show(Progress { stage: Stage::Finishing, done: 1, total: 1 });
     Ok(Some(Made {
         files: vec![path],
@@ -79,6 +81,21 @@ fn write_case_report(
         pages: Some(as_u32(made.pdf.page_count)),
         evidence_files: None,
     }))
+}
+
+/// Records in the case's chain that its data left the app: which file, and the head it printed.
+fn disclose(
+    store: &Store,
+    options: &ReportOptions,
+    case_id: CaseId,
+    what: Disclosure,
+    path: &std::path::Path,
+    head: &str,
+) -> Result<(), AppError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let detail = format!("{name} (chain head {head})");
+    store.apply(&options.generated_by, Change::RecordDisclosure { case_id, what, detail })?;
+    Ok(())
 }
 
 fn write_case_pack(
@@ -110,6 +127,7 @@ fn write_case_pack(
     }
     let summary = written?;
     let (path, _) = dest.put(temp, stem, "zip")?;
+    disclose(&work.store, options, case_id, Disclosure::Pack, &path, &summary.chain_head)?;
     Ok(Some(Made {
         files: vec![path],
         options: options.clone(),
@@ -141,7 +159,15 @@ mod tests {
         assert_eq!(first[0].name, format!("case-{}-report-{day}.pdf", f.case_id));
         assert_eq!(second[0].name, format!("case-{}-report-{day} (2).pdf", f.case_id));
         assert_eq!(by, "rita");
-        assert_eq!(head, head2);
+        // The first export is recorded in the chain, so the second prints the head after it.
+        assert_ne!(head, head2);
+        let audit = f.store.audit(vetdesk_core::model::Chain::Case(f.case_id)).unwrap();
+        let disclosed: Vec<&str> = audit
+            .iter()
+            .filter(|r| r.change["type"] == "record_disclosure")
+            .map(|r| r.actor.as_str())
+            .collect();
+        assert_eq!(disclosed, ["rita", "rita"]);
         let head = head.unwrap();
         assert_eq!(head.len(), 64);
         let folder = f.out.path().join("exports");

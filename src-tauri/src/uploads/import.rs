@@ -30,6 +30,12 @@ pub struct ImportPreview {
     pub errors: Vec<RowError>,
     /// Vendor names the file uses that are not known yet (add them under Vendors first).
     pub unknown_vendors: Vec<String>,
+    /// What confirming would do, as the store judged it now without writing: the candidates
+    /// it updates with the fields each row changes, and the red flags it would raise.
+    pub plan: Option<ImportOutcome>,
+    /// Rows the store would refuse as things stand (an unknown vendor, an email or phone the
+    /// add form refuses too); confirming is refused until they are fixed.
+    pub refusals: Vec<RowError>,
 }
 
 /// The result of confirming an import: all rows, or none and why.
@@ -54,17 +60,22 @@ impl Uploads {
     }
 
     /// Ends a candidate-file upload: parses it and returns what an import would do.
-    pub async fn finish_import(&self, token: &str) -> Result<ImportPreview, AppError> {
+    pub async fn finish_import(
+        &self,
+        token: &str,
+        actor: String,
+    ) -> Result<ImportPreview, AppError> {
         let buffer = self.take(token, "a candidate file", |kind| match kind {
             Kind::Import(buffer) => Ok(buffer),
             other => Err(other),
         })?;
         let (name, bytes) = buffer.whole("nothing was read")?;
         let store = self.store.clone();
-        let (preview, parsed) =
-            tauri::async_runtime::spawn_blocking(move || preview_import(&store, name, &bytes))
-                .await
-                .map_err(AppError::task_failed)??;
+        let (preview, parsed) = tauri::async_runtime::spawn_blocking(move || {
+            preview_import(&store, &actor, name, &bytes)
+        })
+        .await
+        .map_err(AppError::task_failed)??;
         let preview = match parsed {
             Some(file) => {
                 let token = self.insert(Kind::Previewed(Arc::new(file)));
@@ -110,6 +121,7 @@ impl Uploads {
 /// Parses a candidate file; the parsed file comes back too when it can be imported.
 fn preview_import(
     store: &Store,
+    actor: &str,
     name: String,
     bytes: &[u8],
 ) -> Result<(ImportPreview, Option<ImportFile>), AppError> {
@@ -121,6 +133,8 @@ fn preview_import(
         problem: None,
         errors: Vec::new(),
         unknown_vendors: Vec::new(),
+        plan: None,
+        refusals: Vec::new(),
     };
     match parse_candidates_csv(bytes) {
         Ok(file) => {
@@ -137,6 +151,11 @@ fn preview_import(
             preview.unknown_vendors = unknown;
             preview.columns.clone_from(&file.columns);
             preview.rows.clone_from(&file.rows);
+            match store.preview_import(actor, &file, true) {
+                Ok(plan) => preview.plan = Some(plan),
+                Err(StoreError::Rows(errors)) => preview.refusals = errors,
+                Err(other) => return Err(other.into()),
+            }
             Ok((preview, Some(file)))
         }
         Err(vetdesk_core::import::ImportError::Header(problem)) => {
@@ -171,7 +190,7 @@ mod tests {
                 .begin_import(ImportUpload { name: "bad.csv".into(), size: bad.len() as u64 })
                 .unwrap();
             send(&f, &token, bad.as_bytes(), 7).await.unwrap();
-            let preview = f.uploads.finish_import(&token).await.unwrap();
+            let preview = f.uploads.finish_import(&token, "rita".into()).await.unwrap();
             assert_eq!(preview.token, None);
             assert_eq!(preview.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![2, 3]);
 
@@ -181,9 +200,11 @@ mod tests {
                 .begin_import(ImportUpload { name: "c.csv".into(), size: good.len() as u64 })
                 .unwrap();
             send(&f, &token, good.as_bytes(), 10).await.unwrap();
-            let preview = f.uploads.finish_import(&token).await.unwrap();
+            let preview = f.uploads.finish_import(&token, "rita".into()).await.unwrap();
             assert_eq!(preview.rows.len(), 2);
             assert_eq!(preview.unknown_vendors, vec!["Acme Staffing".to_string()]);
+            assert_eq!(preview.refusals.iter().map(|e| e.line).collect::<Vec<_>>(), vec![3]);
+            assert_eq!(preview.plan, None);
             let token = preview.token.unwrap();
             let refused = f.uploads.commit_import(&token, "rita".into(), true).await.unwrap();
             let ImportCommitted::Refused { errors } = refused else { panic!("{refused:?}") };
@@ -201,6 +222,26 @@ mod tests {
             assert_eq!(result.created.len(), 2);
             assert!(result.created.iter().all(|r| r.case_id.is_some()));
             assert_eq!(f.uploads.open_sessions(), 0);
+
+            // A second export that changes John's email: the preview marks the update and
+            // what it changes, and writes nothing.
+            let changed = "external_id,full_name,email\nATS-8,John Doe,jd@example.org\n";
+            let token = f
+                .uploads
+                .begin_import(ImportUpload { name: "d.csv".into(), size: changed.len() as u64 })
+                .unwrap();
+            send(&f, &token, changed.as_bytes(), 10).await.unwrap();
+            let preview = f.uploads.finish_import(&token, "rita".into()).await.unwrap();
+            let plan = preview.plan.unwrap();
+            assert_eq!(plan.updated.len(), 1);
+            let change = &plan.updated[0].changes[0];
+            assert_eq!(change.field, vetdesk_core::model::Field::Emails);
+            assert_eq!(
+                (change.before.as_str(), change.after.as_str()),
+                ("john@example.com", "jd@example.org")
+            );
+            let john = f.store.candidate_by_external_id("ATS-8").unwrap().unwrap();
+            assert_eq!(john.fields.emails, ["john@example.com"], "a preview writes nothing");
         });
     }
 }

@@ -331,7 +331,7 @@ pub(crate) mod tests {
             assert_eq!(error.code, ErrorCode::InvalidInput);
             let evidence =
                 f.uploads.begin_evidence("rita".into(), request(&f, "a.png", 3)).await.unwrap();
-            let error = f.uploads.finish_import(&evidence).await.unwrap_err();
+            let error = f.uploads.finish_import(&evidence, "rita".into()).await.unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidInput);
             assert_eq!(f.uploads.open_sessions(), 2);
         });

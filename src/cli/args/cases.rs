@@ -117,11 +117,44 @@ pub enum CandidateCommand {
         /// Do not open pre-hire cases for new candidates.
         #[arg(long)]
         no_cases: bool,
+        /// Show what the import would do (each update with the fields it changes, the flags it
+        /// would raise) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     List,
     Show {
         id: i64,
     },
+    /// Correct a candidate's details; each change is recorded in the chain of each of their
+    /// cases. Only the fields given change; an empty value clears one.
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        args: EditArgs,
+    },
+}
+
+/// The fields `candidate edit` may change: each given one replaces the stored value (a
+/// repeated list option replaces the whole list; one empty value clears it).
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long = "email")]
+    pub emails: Option<Vec<String>>,
+    #[arg(long = "phone")]
+    pub phones: Option<Vec<String>>,
+    #[arg(long)]
+    pub home_address: Option<String>,
+    #[arg(long)]
+    pub shipping_address: Option<String>,
+    #[arg(long = "location")]
+    pub claimed_location: Option<String>,
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    #[arg(long)]
+    pub role: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

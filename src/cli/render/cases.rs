@@ -72,14 +72,50 @@ pub fn candidate_added(applied: &[Applied]) -> String {
     text
 }
 
-pub fn imported(file: &Path, outcome: &ImportOutcome) -> String {
-    format!(
-        "Imported {}: {} new candidate(s), {} updated, {} unchanged.\n",
+/// A candidate's correction: what changed, the cases whose chains record it, the flags raised.
+pub fn candidate_edited(applied: &Applied) -> String {
+    let mut text = String::new();
+    if let Change::UpdateCandidate { id, .. } = &applied.change {
+        text.push_str(&format!("Updated candidate {id}.\n"));
+    }
+    for a in &applied.cases {
+        if let Change::CandidateChanged { case_id, changes, .. } = &a.change {
+            for c in changes {
+                text.push_str(&format!(
+                    "  case {case_id}: {} {:?} -> {:?}\n",
+                    c.field, c.before, c.after
+                ));
+            }
+        }
+    }
+    for f in applied.raised() {
+        text.push_str(&format!("  raised flag on case {}: {} ({})\n", f.case_id, f.rule, f.title));
+    }
+    text
+}
+
+/// An import done (or, with `dry_run`, what it would do): the counts, each update with the
+/// fields it changes, and the flags raised.
+pub fn imported(file: &Path, outcome: &ImportOutcome, dry_run: bool) -> String {
+    let mut text = format!(
+        "{} {}: {} new candidate(s), {} updated, {} unchanged.\n",
+        if dry_run { "Would import" } else { "Imported" },
         file.display(),
         outcome.created.len(),
         outcome.updated.len(),
         outcome.unchanged.len()
-    )
+    );
+    for row in &outcome.updated {
+        text.push_str(&format!("  line {}: updates candidate {}\n", row.line, row.candidate_id));
+        for c in &row.changes {
+            text.push_str(&format!("    {}: {:?} -> {:?}\n", c.field, c.before, c.after));
+        }
+    }
+    for f in &outcome.raised {
+        let verb = if dry_run { "would raise" } else { "raised" };
+        text.push_str(&format!("  {verb} flag on case {}: {} ({})\n", f.case_id, f.rule, f.title));
+    }
+    text
 }
 
 pub fn candidates(candidates: &[Candidate]) -> String {
@@ -388,6 +424,15 @@ fn describe_change(kind: &str, change: &serde_json::Value) -> String {
             format!("flag {} raised [{}] {}", get("id"), field("severity"), field("rule"))
         }
         "flag_cleared" => format!("flag {} cleared: {}", get("flag_id"), get("reason")),
+        "record_disclosure" => format!("disclosed ({}): {}", get("what"), get("detail")),
+        "candidate_changed" => {
+            let fields: Vec<&str> = change
+                .get("changes")
+                .and_then(|c| c.as_array())
+                .map(|c| c.iter().filter_map(|f| f.get("field")?.as_str()).collect())
+                .unwrap_or_default();
+            format!("candidate {} changed: {}", get("candidate_id"), fields.join(", "))
+        }
         "open_case" => format!("opened for candidate {}", get("candidate_id")),
         "assign_case" => format!("assigned to {}", get("assignee")),
         "add_user" => format!("user {} ({})", get("name"), get("role")),
@@ -403,7 +448,7 @@ pub fn search(query: &str, hits: &[SearchHit]) -> String {
         t.row(vec![
             opt(&h.case_id),
             clip(&h.candidate_name, 30),
-            h.kind.to_string(),
+            h.matched.clone(),
             clip(&h.snippet, 70),
         ]);
     }

@@ -17,17 +17,65 @@ pub struct Config {
     pub evidence_max_bytes: u64,
     /// How often staffing vendors are to be audited, in months (default 12).
     pub vendor_audit_interval_months: u32,
+    /// The paper reports are laid out on, `a4` or `letter`; when absent, the usual paper of
+    /// the user's locale (`Paper::from_environment`).
+    pub report_paper: Option<Paper>,
+}
+
+/// Paper sizes for reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+/// Territories whose usual paper is US Letter (CLDR's paper-size supplemental data).
+const LETTER_TERRITORIES: &[&str] =
+    &["US", "CA", "MX", "PR", "PH", "CL", "CO", "VE", "GT", "PA", "CR", "NI", "SV", "BZ"];
+
+impl Paper {
+    /// The usual paper of a POSIX locale name such as `en_US.UTF-8`: Letter in the territories
+    /// that use it, A4 everywhere else (and for `C` or `POSIX`).
+    pub fn for_locale(locale: &str) -> Paper {
+        let territory = locale
+            .split(['.', '@'])
+            .next()
+            .and_then(|l| l.split_once(['_', '-']))
+            .map(|(_, t)| t.to_ascii_uppercase());
+        match territory {
+            Some(t) if LETTER_TERRITORIES.contains(&t.as_str()) => Paper::Letter,
+            _ => Paper::A4,
+        }
+    }
+
+    /// The paper of the locale in `LC_ALL`, `LC_PAPER` or `LANG`, the first one set.
+    pub fn from_environment() -> Paper {
+        ["LC_ALL", "LC_PAPER", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .map_or(Paper::A4, |l| Paper::for_locale(&l))
+    }
 }
 
 pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 impl Default for Config {
     fn default() -> Self {
-        Config { evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES, vendor_audit_interval_months: 12 }
+        Config {
+            evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES,
+            vendor_audit_interval_months: 12,
+            report_paper: None,
+        }
     }
 }
 
 impl Config {
+    /// The paper reports are laid out on: the setting, else the locale's usual paper.
+    pub fn paper(&self) -> Paper {
+        self.report_paper.unwrap_or_else(Paper::from_environment)
+    }
+
     pub fn load(path: &Path) -> Result<Config> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -57,6 +105,25 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_paper_follows_the_locale_unless_set() {
+        let cases = [
+            ("en_US.UTF-8", Paper::Letter),
+            ("fr_CA.UTF-8", Paper::Letter),
+            ("es_MX", Paper::Letter),
+            ("en_GB.UTF-8", Paper::A4),
+            ("de_DE@euro", Paper::A4),
+            ("C.UTF-8", Paper::A4),
+            ("POSIX", Paper::A4),
+            ("", Paper::A4),
+        ];
+        for (locale, paper) in cases {
+            assert_eq!(Paper::for_locale(locale), paper, "{locale:?}");
+        }
+        let set = Config { report_paper: Some(Paper::Letter), ..Config::default() };
+        assert_eq!(set.paper(), Paper::Letter);
+    }
 
     #[test]
     fn missing_file_gives_defaults_and_bad_files_are_refused_by_key() {

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use super::Result;
+use super::db::SearchKind;
 use super::db::{Db, SearchEntry};
-use super::search::SearchKind;
 use super::tables::links::{self, Key};
 use super::tables::{audit, candidates, cases, lists, records};
 use crate::change::Change;
@@ -112,7 +112,7 @@ fn phone_key(text: &str) -> Option<String> {
     phone::normalize(text).ok().map(|n| n.e164)
 }
 
-fn email_key(text: &str) -> Option<String> {
+pub(crate) fn email_key(text: &str) -> Option<String> {
     email::comparison_key(text).ok()
 }
 

@@ -245,7 +245,11 @@ fn candidates_with_phone(db: &dyn Db, rule: &VoipRule) -> Result<BTreeSet<Candid
 pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
     let mut out = BTreeSet::new();
     match change {
-        Change::FlagRaised { .. } | Change::FlagCleared { .. } => {}
+        // The candidate's update it follows has already brought these cases' flags up to date.
+        Change::FlagRaised { .. }
+        | Change::FlagCleared { .. }
+        | Change::CandidateChanged { .. }
+        | Change::RecordDisclosure { .. } => {}
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
             active_cases_of(db, with_partners(db, *id)?, &mut out)?;
         }

@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 pub use crate::chain::StoredAuditRecord;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
-pub use config::Config;
+pub use config::{Config, Paper};
 pub use db::{DbError, DbErrorKind};
 pub use reader::Reader;
 pub use rules::{

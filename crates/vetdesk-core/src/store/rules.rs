@@ -14,6 +14,7 @@ use super::engine;
 use super::tables::{cases, checklist, records};
 use super::{Config, Result, StoreError};
 use crate::change::Ground;
+use crate::checks::{email, phone};
 use crate::model::text_enum;
 use crate::model::{
     CandidateFields, Case, CaseId, CaseStatus, Decision, Field, ItemResult, ItemState, Role,
@@ -304,10 +305,14 @@ pub(crate) fn tidy_candidate(
         applied_on: c.applied_on,
         application_ip: p.text(Field::ApplicationIp, c.application_ip.as_deref()),
     };
-    let bad_email = fields.emails.iter().find(|e| !looks_like_email(e));
-    p.form(Field::Emails, bad_email.map(|e| format!("email {e:?} is not an email address")));
-    let bad_phone = fields.phones.iter().find(|n| !looks_like_phone(n));
-    p.form(Field::Phones, bad_phone.map(|n| format!("phone {n:?} is not a phone number")));
+    // The checks' own readers are the rule, so that the form, the CLI and an import refuse
+    // the same spellings, each with the checker's reason.
+    let bad_email = fields.emails.iter().find_map(|e| {
+        email::normalize(e).err().map(|why| format!("email {e:?} is not an email address ({why})"))
+    });
+    p.form(Field::Emails, bad_email);
+    let bad_phone = fields.phones.iter().find_map(|n| phone_problem(n));
+    p.form(Field::Phones, bad_phone);
     let bad_ip = fields.application_ip.as_ref().filter(|ip| ip.parse::<IpAddr>().is_err());
     p.form(
         Field::ApplicationIp,
@@ -330,19 +335,23 @@ fn looks_like_time_zone(tz: &str) -> bool {
         || (tz.contains('/') && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)))
 }
 
-fn looks_like_email(email: &str) -> bool {
-    let at_sign = email.find('@');
-    at_sign.is_some_and(|i| i > 0 && i + 1 < email.len())
-        && email.matches('@').count() == 1
-        && !email.contains(char::is_whitespace)
-}
-
-fn looks_like_phone(phone: &str) -> bool {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().x/".contains(c) || c.is_ascii_alphabetic());
-    digits >= 4 && allowed
+/// Why a typed phone number cannot be one: unreadable, or too short or too long for its
+/// country (a North American number has ten digits after the +1; "555-0199" is a local part).
+fn phone_problem(text: &str) -> Option<String> {
+    let n = match phone::normalize(text) {
+        Ok(n) => n,
+        Err(why) => return Some(format!("phone {text:?} is not a phone number ({why})")),
+    };
+    let digits = n.e164.len().saturating_sub(1);
+    let expected = if n.e164.starts_with("+1") { 11..=11 } else { 8..=15 };
+    (!expected.contains(&digits)).then(|| {
+        format!(
+            "phone {text:?} has {digits} digits with its country code ({}); a number of its \
+             country has {}",
+            n.e164,
+            if n.e164.starts_with("+1") { "11 (+1 and ten)".to_string() } else { "8 to 15".into() }
+        )
+    })
 }
 
 /// A login-style user name: lowercase letter first, then a-z, 0-9, '.', '_' or '-'.
@@ -1037,7 +1046,11 @@ mod tests {
             ]
         );
         assert_eq!(problems[0].to_string(), "legal name must not be empty");
-        assert_eq!(problems[2].to_string(), "email \"nope\" is not an email address");
+        assert!(
+            problems[2].to_string().starts_with("email \"nope\" is not an email address ("),
+            "{}",
+            problems[2]
+        );
         let good = CandidateFields {
             legal_name: " Jane  ".into(),
             emails: vec![" a@b.example ".into(), "A@B.example".into(), String::new()],
@@ -1047,5 +1060,33 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(tidy.legal_name, "Jane");
         assert_eq!(tidy.emails, ["a@b.example"]);
+    }
+
+    /// The form, the CLI and an import share one reading of emails and phones: the checks'.
+    #[test]
+    fn emails_and_phones_are_judged_by_the_checks_readers() {
+        let at: Timestamp = "2026-11-02T09:00:00.000Z".parse().unwrap_or_else(|_| Timestamp::now());
+        let judged = |email: &str, phone: &str| -> Vec<Field> {
+            let c = CandidateFields {
+                legal_name: "Ana Silva".into(),
+                emails: vec![email.into()],
+                phones: vec![phone.into()],
+                ..Default::default()
+            };
+            tidy_candidate(&c, &at).1.iter().filter_map(StoreError::field).collect()
+        };
+        let cases: &[(&str, &str, &[Field])] = &[
+            ("ana.silva@example.com", "+1 646 555 0199", &[]),
+            ("ana.silva@example.com", "(646) 555-0199", &[]),
+            ("ana.silva@example.com", "+44 20 7946 0958", &[]),
+            ("ana.silva@example", "+1 646 555 0199", &[Field::Emails]),
+            ("ana silva@example.com", "+1 646 555 0199", &[Field::Emails]),
+            ("ana.silva@example.com", "555-0199", &[Field::Phones]),
+            ("ana.silva@example.com", "+1 646 555 01999", &[Field::Phones]),
+            ("ana.silva@example.com", "call me", &[Field::Phones]),
+        ];
+        for (email, phone, expected) in cases {
+            assert_eq!(judged(email, phone), *expected, "{email:?} {phone:?}");
+        }
     }
 }

@@ -17,7 +17,8 @@ use crate::change::Change;
 use crate::checks::iprange;
 use crate::import::{ImportFile, ImportRow, RowError};
 use crate::model::{
-    CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Field, Priority, Timestamp,
+    CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Field, FieldChange, Priority,
+    Timestamp,
 };
 use crate::verification::{IpListRow, PaymentInput};
 
@@ -46,6 +47,9 @@ pub struct ImportedRow {
     pub candidate_id: CandidateId,
     /// The pre-hire case opened for a new candidate.
     pub case_id: Option<CaseId>,
+    /// For an updated candidate, the fields the row changes (a changed contact detail or
+    /// address is a warning sign of its own).
+    pub changes: Vec<FieldChange>,
 }
 
 enum RowOutcome {
@@ -149,34 +153,28 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let at = self.clock.now();
         let ctx = self.context();
+        self.transaction(|db| import_rows(db, &ctx, actor, &at, file, open_cases))
+    }
+
+    /// What importing `file` would do, row by row — who would be added, who updated and which
+    /// fields that changes, the red flags it would raise — or every refused row with its line,
+    /// exactly as `import_candidates` would judge them; nothing is written.
+    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()), err)]
+    pub fn preview_import(
+        &self,
+        actor: &str,
+        file: &ImportFile,
+        open_cases: bool,
+    ) -> Result<ImportOutcome> {
+        let at = self.clock.now();
+        let ctx = self.context();
         self.transaction(|db| {
-            let mut outcome = ImportOutcome::default();
-            let mut errors = Vec::new();
-            for row in &file.rows {
-                // Each row in a savepoint: a refused row leaves nothing behind, and the rows
-                // after it are still checked so that the user sees every problem at once.
-                db.execute_batch("SAVEPOINT import_row")?;
-                match import_row(db, &ctx, actor, &at, file, row, open_cases, &mut outcome) {
-                    Ok(result) => {
-                        db.execute_batch("RELEASE SAVEPOINT import_row")?;
-                        match result {
-                            RowOutcome::Created(line) => outcome.created.push(line),
-                            RowOutcome::Updated(line) => outcome.updated.push(line),
-                            RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
-                        }
-                    }
-                    Err(e) => {
-                        db.execute_batch(
-                            "ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row",
-                        )?;
-                        errors.push(RowError { line: row.line, message: e.to_string() });
-                    }
-                }
-            }
-            if !errors.is_empty() {
-                return Err(StoreError::Rows(errors));
-            }
-            Ok(outcome)
+            db.execute_batch("SAVEPOINT import_preview")?;
+            let outcome = import_rows(db, &ctx, actor, &at, file, open_cases);
+            db.execute_batch(
+                "ROLLBACK TO SAVEPOINT import_preview; RELEASE SAVEPOINT import_preview",
+            )?;
+            outcome
         })
     }
 
@@ -264,6 +262,42 @@ impl Store {
 
 /// One row of an import, inside the import's transaction.
 #[allow(clippy::too_many_arguments)]
+/// Imports every row inside the caller's transaction; refused rows are all reported.
+fn import_rows(
+    db: &dyn Db,
+    ctx: &Context<'_>,
+    actor: &str,
+    at: &Timestamp,
+    file: &ImportFile,
+    open_cases: bool,
+) -> Result<ImportOutcome> {
+    let mut outcome = ImportOutcome::default();
+    let mut errors = Vec::new();
+    for row in &file.rows {
+        // Each row in a savepoint: a refused row leaves nothing behind, and the rows after it
+        // are still checked so that the user sees every problem at once.
+        db.execute_batch("SAVEPOINT import_row")?;
+        match import_row(db, ctx, actor, at, file, row, open_cases, &mut outcome) {
+            Ok(result) => {
+                db.execute_batch("RELEASE SAVEPOINT import_row")?;
+                match result {
+                    RowOutcome::Created(line) => outcome.created.push(line),
+                    RowOutcome::Updated(line) => outcome.updated.push(line),
+                    RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
+                }
+            }
+            Err(e) => {
+                db.execute_batch("ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row")?;
+                errors.push(RowError { line: row.line, message: e.to_string() });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Rows(errors));
+    }
+    Ok(outcome)
+}
+
 fn import_row(
     db: &dyn Db,
     ctx: &Context<'_>,
@@ -323,10 +357,16 @@ fn import_row(
             // Compare after the same tidying the store applies, so cosmetic differences
             // (spaces, repeated entries) do not count as a change.
             let tidy = apply::check_candidate(db, &fields, at, Some(current.id))?;
-            let done = ImportedRow { line: row.line, candidate_id: current.id, case_id: None };
+            let mut done = ImportedRow {
+                line: row.line,
+                candidate_id: current.id,
+                case_id: None,
+                changes: Vec::new(),
+            };
             if tidy == current.fields {
                 return Ok(RowOutcome::Unchanged(done));
             }
+            done.changes = current.fields.changes(&tidy);
             make(Change::UpdateCandidate { id: current.id, candidate: fields })?;
             Ok(RowOutcome::Updated(done))
         }
@@ -350,7 +390,12 @@ fn import_row(
                     case_id = id;
                 }
             }
-            Ok(RowOutcome::Created(ImportedRow { line: row.line, candidate_id, case_id }))
+            Ok(RowOutcome::Created(ImportedRow {
+                line: row.line,
+                candidate_id,
+                case_id,
+                changes: Vec::new(),
+            }))
         }
     }
 }

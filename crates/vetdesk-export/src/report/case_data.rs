@@ -24,6 +24,8 @@ pub struct CaseData {
     pub options: ReportOptions,
     pub template: &'static Template,
     pub verification: Verification,
+    /// The paper the report is laid out on (the store's setting, else the locale's).
+    pub paper: vetdesk_core::store::Paper,
 }
 
 impl CaseData {
@@ -63,6 +65,7 @@ impl CaseData {
         let template = template::get(&detail.case.template_id, detail.case.template_version)
             .map_err(vetdesk_core::store::StoreError::from)?;
         Ok(CaseData {
+            paper: store.config().paper(),
             detail,
             audit,
             chain: head,

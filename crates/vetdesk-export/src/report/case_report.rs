@@ -13,9 +13,9 @@ use super::pdf::{
     Color, Column, Cover, Document, ImageGrid, ImageId, Metadata, PageSize, RenderedPdf, Table,
     Text,
 };
-use super::sections::{self, risk_text};
+use super::sections::{self, LinkLine, risk_text};
 use super::{Progress, ReportError, ReportOptions, Stage};
-use vetdesk_core::chain::ChainRecord;
+use vetdesk_core::chain::{ChainRecord, StoredAuditRecord};
 use vetdesk_core::evidence::{EvidenceFiles, Sha256Hex};
 use vetdesk_core::model::{CaseId, EvidenceId, ItemResult};
 use vetdesk_core::store::Store;
@@ -81,6 +81,34 @@ fn decision_override(data: &CaseData, people: &People) -> Option<String> {
     Some(format!("overridden by {}: {reason}", people.name(&record.actor)))
 }
 
+/// Who closed the case (the sign-off), when and why: the last move to `closed` in its chain.
+fn sign_off(audit: &[StoredAuditRecord]) -> Option<(String, String, String)> {
+    audit.iter().rev().find_map(|r| {
+        let change: serde_json::Value = serde_json::from_str(&r.change).ok()?;
+        (change.get("type")?.as_str()? == "set_status"
+            && change.get("status")?.as_str()? == "closed")
+            .then(|| {
+                let reason = change.get("reason").and_then(|v| v.as_str()).unwrap_or("—");
+                (r.actor.clone(), r.at.clone(), reason.to_string())
+            })
+    })
+}
+
+/// The candidate's other cases, then the cases of every candidate linked to them by a shared
+/// identifier (with whose they are): what an auditor should read beside this one.
+fn related_cases(own: &[i64], links: Option<&[LinkLine]>) -> String {
+    let mut parts: Vec<String> =
+        own.iter().map(|id| format!("case {id} (same candidate)")).collect();
+    for link in links.unwrap_or_default() {
+        if link.cases.is_empty() {
+            parts.push(format!("{} (no case)", link.candidate));
+        } else {
+            parts.push(format!("{} — {}", link.cases.join(", "), link.candidate));
+        }
+    }
+    if parts.is_empty() { "none".to_string() } else { parts.join("; ") }
+}
+
 fn label(id: EvidenceId) -> String {
     format!("E{id}")
 }
@@ -114,7 +142,11 @@ pub fn render_case_report(
         format!("{CHAIN_HEAD_KEYWORD}{head}"),
     ];
     meta.creator = format!("Vetdesk {}", env!("CARGO_PKG_VERSION"));
-    let mut doc = Document::new(PageSize::A4, meta);
+    let paper = match data.paper {
+        vetdesk_core::store::Paper::A4 => PageSize::A4,
+        vetdesk_core::store::Paper::Letter => PageSize::Letter,
+    };
+    let mut doc = Document::new(paper, meta);
 
     let decision = match (&c.decision, &c.decision_reason) {
         (Some(dec), reason) => Text::bold(dec.to_string())
@@ -128,6 +160,11 @@ pub fn render_case_report(
     let overridden = decision_override(data, &people);
     let vendor =
         d.vendor.as_ref().map_or("— (applied directly)".to_string(), |v| v.fields.name.clone());
+    let signed_off = match sign_off(&data.audit) {
+        Some((by, at, reason)) => format!("{} at {at}: {reason}", people.name(&by)),
+        None => "— (not signed off)".to_string(),
+    };
+    let related = related_cases(&d.related_cases, data.verification.links.as_deref());
     let status = if d.overdue {
         Text::plain(words(c.status.as_str())).then(
             Text::bold(format!(
@@ -192,6 +229,7 @@ pub fn render_case_report(
                 None => Text::plain("—"),
             },
         ),
+        (Text::plain("Signed off"), Text::plain(signed_off)),
         (Text::plain("Closed"), Text::plain(c.closed_at.as_ref().map_or("—".to_string(), when))),
         (Text::plain("Risk score"), risk_text(data.verification.risk.as_ref())),
         (Text::plain("Opened"), Text::plain(format!("{} by {}", when(&c.opened_at), people.name(&c.opened_by)))),
@@ -210,14 +248,7 @@ pub fn render_case_report(
         (Text::plain("Notes"), Text::plain(d.notes.len().to_string())),
         (Text::plain("Audit trail"), Text::plain(format!("{} records (Appendix A)", data.chain.records))),
         (Text::plain("Chain head"), Text::hash(head)),
-        (
-            Text::plain("Related cases"),
-            Text::plain(if d.related_cases.is_empty() {
-                "none".to_string()
-            } else {
-                d.related_cases.iter().map(|id| format!("case {id}")).collect::<Vec<_>>().join(", ")
-            }),
-        ),
+        (Text::plain("Related cases"), Text::plain(related)),
         (Text::plain("Generated"), Text::plain(generated)),
     ]);
     let attention: Vec<Text> = d
@@ -492,6 +523,12 @@ pub fn render_case_report(
         ]);
     }
     doc.table(table);
+    sections::render_superseded_flags(
+        &mut doc,
+        "Appendix B: Red flags no longer open",
+        v.red_flags.as_deref(),
+        &label,
+    );
 
     progress(Progress::at(Stage::Rendering, 0, 1));
     let pdf = doc.render()?;

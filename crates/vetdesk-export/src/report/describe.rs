@@ -199,6 +199,28 @@ pub fn describe_change(change: &Value, template: Option<&Template>) -> String {
         "flag_cleared" => {
             format!("Red flag {} cleared: {}", get("flag_id"), quoted(&get("reason")))
         }
+        "record_disclosure" => {
+            format!("Disclosed ({}): {}", get("what").replace('_', " "), get("detail"))
+        }
+        "candidate_changed" => {
+            let changes: Vec<String> = change
+                .get("changes")
+                .and_then(Value::as_array)
+                .map(|c| {
+                    c.iter()
+                        .map(|f| {
+                            format!(
+                                "{} from {} to {}",
+                                get_in(f, "field").replace('_', " "),
+                                quoted(&get_in(f, "before")),
+                                quoted(&get_in(f, "after"))
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("Changed candidate {}'s details: {}", get("candidate_id"), changes.join("; "))
+        }
         _ => {
             let mut fields: Vec<String> = change
                 .as_object()

@@ -195,13 +195,49 @@ pub(crate) fn render_red_flags(
     if absent(doc, flags) {
         return;
     }
+    let all = flags.unwrap_or_default();
+    let superseded = all.iter().filter(|f| !f.open).count();
+    if superseded > 0 {
+        doc.paragraph(
+            Text::plain(format!(
+                "{superseded} flag(s) raised earlier no longer hold; they are listed, with why they \
+                 were cleared, in Appendix B."
+            ))
+            .color(Color::MUTED),
+        );
+    }
+    let open: Vec<&RedFlag> = all.iter().filter(|f| f.open).collect();
+    if !open.is_empty() {
+        doc.table(flag_table(&open, label));
+    }
+}
+
+/// Flags that no longer hold, kept out of the body so that it shows what stands now.
+pub(crate) fn render_superseded_flags(
+    doc: &mut Document,
+    heading: &str,
+    flags: Option<&[RedFlag]>,
+    label: &dyn Fn(EvidenceId) -> String,
+) {
+    let superseded: Vec<&RedFlag> = flags.unwrap_or_default().iter().filter(|f| !f.open).collect();
+    if superseded.is_empty() {
+        return;
+    }
+    doc.page_break().heading(1, heading).paragraph(
+        "Red flags the rules raised on this case earlier and cleared since, when the facts under \
+         them changed or a person cleared them, with the reason recorded.",
+    );
+    doc.table(flag_table(&superseded, label));
+}
+
+fn flag_table(flags: &[&RedFlag], label: &dyn Fn(EvidenceId) -> String) -> Table {
     let mut table = Table::new([
         Column::relative("Flag", 3.0),
         Column::fixed("Severity", 48.0),
         Column::relative("Facts and evidence", 2.4),
         Column::fixed("State", 84.0),
     ]);
-    for f in flags.unwrap_or_default() {
+    for f in flags {
         let flag = Text::bold(&f.title)
             .then(format!("\n{}\n", f.why))
             .then(Text::plain(format!("{} · Source: {}", f.id, f.source)).color(Color::MUTED));
@@ -216,7 +252,7 @@ pub(crate) fn render_red_flags(
         };
         table.push_row([flag, Text::plain(&f.severity), Text::plain(facts), state]);
     }
-    doc.table(table);
+    table
 }
 
 pub(crate) fn render_links(doc: &mut Document, number: &str, links: Option<&[LinkLine]>) {

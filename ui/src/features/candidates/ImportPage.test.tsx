@@ -42,6 +42,8 @@ function preview(over: Partial<ImportPreview> = {}): ImportPreview {
     problem: null,
     errors: [],
     unknown_vendors: [],
+    plan: null,
+    refusals: [],
     ...over,
   };
 }
@@ -76,6 +78,41 @@ describe("ImportPage", () => {
     const rows = within(screen.getByRole("table", { name: "Rows with problems" })).getAllByRole("row").slice(1);
     expect(rows.map((r) => r.textContent)).toEqual(["3full_name is empty", '9applied_on "someday" is not a date like 2026-03-31']);
     expect(screen.queryByRole("button", { name: /^Import/ })).toBeNull();
+
+    // Another file can be chosen at once.
+    await userEvent.click(screen.getByRole("button", { name: "Choose another file" }));
+    expect(screen.getByTestId("import-input")).toBeTruthy();
+  });
+
+  it("marks the rows that update known candidates, with what they change and the flags they raise", async () => {
+    b.previewImport.mockResolvedValue(
+      preview({
+        plan: {
+          created: [],
+          updated: [
+            {
+              line: 2,
+              candidate_id: 4,
+              case_id: null,
+              changes: [{ field: "phones", before: "+1 512 555 0100", after: "+1 646 555 0199" }],
+            },
+          ],
+          unchanged: [],
+          raised: [{ case_id: 4, rule: "phone.shared", severity: "high", title: "Another candidate gives the same phone number" }],
+          cleared: 0,
+        },
+        refusals: [{ line: 3, message: 'email "ana.silva@example" is not an email address' }],
+      }),
+    );
+    await choose();
+
+    const changes = await screen.findByRole("table", { name: "Known candidates this file changes" });
+    const rows = within(changes).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual(["2phones+1 512 555 0100+1 646 555 0199"]);
+    expect(screen.getByText("update")).toBeTruthy();
+    expect(screen.getByText(/Importing would raise/).textContent).toContain("Another candidate gives the same phone number (case 4)");
+    const refused = screen.getByRole("table", { name: "Rows that would be refused" });
+    expect(refused.textContent).toContain("ana.silva@example");
   });
 
   it("explains a file that is not a candidate file at all", async () => {
@@ -92,7 +129,7 @@ describe("ImportPage", () => {
       .mockResolvedValueOnce({ outcome: "refused", errors: [{ line: 2, message: 'vendor "Acme Staffing" is not known' }] })
       .mockResolvedValueOnce({
         outcome: "imported",
-        result: { created: [{ line: 2, candidate_id: 5, case_id: 6 }], updated: [], unchanged: [], raised: [], cleared: 0 },
+        result: { created: [{ line: 2, candidate_id: 5, case_id: 6, changes: [] }], updated: [], unchanged: [], raised: [], cleared: 0 },
       });
     const events = await choose();
 

@@ -46,13 +46,24 @@ function Preview({ preview, onDone }: { preview: ImportPreview; onDone: () => vo
     mutationFn: (token: string) => backend.commitImport({ token, open_cases: openCases }),
   });
   const result = commit.data;
+  const updatedLines = new Set((preview.plan?.updated ?? []).map((row) => Number(row.line)));
 
+  const chooseAgain = (
+    <div className="button-row">
+      <Button variant="primary" onClick={onDone}>
+        Choose another file
+      </Button>
+    </div>
+  );
   if (preview.problem) {
     return (
-      <div className="error-note" role="alert">
-        <strong>{preview.name} cannot be read as a candidate file: </strong>
-        {preview.problem}. The header row names the columns; the known ones are: {COLUMNS_HELP}.
-      </div>
+      <>
+        <div className="error-note" role="alert">
+          <strong>{preview.name} cannot be read as a candidate file: </strong>
+          {preview.problem}. The header row names the columns; the known ones are: {COLUMNS_HELP}.
+        </div>
+        {chooseAgain}
+      </>
     );
   }
   if (preview.errors.length > 0) {
@@ -63,6 +74,7 @@ function Preview({ preview, onDone }: { preview: ImportPreview; onDone: () => vo
           the file and choose it again.
         </p>
         <RowErrors errors={preview.errors} caption="Rows with problems" />
+        {chooseAgain}
       </>
     );
   }
@@ -110,6 +122,45 @@ function Preview({ preview, onDone }: { preview: ImportPreview; onDone: () => vo
           first, or the rows naming {preview.unknown_vendors.length === 1 ? "it" : "them"} will be refused.
         </p>
       ) : null}
+      {preview.refusals.length > 0 && result === undefined ? (
+        <>
+          <p className="error-text" role="alert">
+            {preview.refusals.length} row(s) would be refused as things stand; the import goes in whole or not at all.
+          </p>
+          <RowErrors errors={preview.refusals} caption="Rows that would be refused" />
+        </>
+      ) : null}
+      {preview.plan && preview.plan.updated.length > 0 ? (
+        <table className="table import-changes">
+          <caption>Known candidates this file changes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Line</th>
+              <th scope="col">Field</th>
+              <th scope="col">Now</th>
+              <th scope="col">After the import</th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.plan.updated.flatMap((row) =>
+              row.changes.map((c) => (
+                <tr key={`${row.line}-${c.field}`}>
+                  <td className="mono">{row.line}</td>
+                  <td>{c.field.replace(/_/g, " ")}</td>
+                  <td>{c.before || <span className="muted">—</span>}</td>
+                  <td>{c.after || <span className="muted">—</span>}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      ) : null}
+      {preview.plan && preview.plan.raised.length > 0 ? (
+        <p className="warning" role="alert">
+          <Badge tone="warn">Red flags</Badge> Importing would raise:{" "}
+          {preview.plan.raised.map((f) => `${f.title} (case ${f.case_id})`).join("; ")}.
+        </p>
+      ) : null}
       {result?.outcome === "refused" ? (
         <>
           <p className="error-text" role="alert">
@@ -138,7 +189,15 @@ function Preview({ preview, onDone }: { preview: ImportPreview; onDone: () => vo
           <tbody>
             {preview.rows.slice(0, PREVIEW_ROWS).map((row) => (
               <tr key={row.line}>
-                <td className="mono">{row.line}</td>
+                <td className="mono">
+                  {row.line}
+                  {updatedLines.has(row.line) ? (
+                    <>
+                      {" "}
+                      <Badge tone="warn">update</Badge>
+                    </>
+                  ) : null}
+                </td>
                 <td>{row.external_id}</td>
                 <td>{row.full_name}</td>
                 <td>{row.emails.join(", ")}</td>

@@ -1,8 +1,12 @@
 // What is known about the candidate, as entered or imported, and the case's own facts.
 
+import { useState } from "react";
+
 import type { CaseDetail } from "../../bindings/CaseDetail";
+import { Button } from "../../components";
 import { day, when } from "../../format";
 import { caseHref } from "../../router";
+import { EditCandidate } from "./EditCandidate";
 
 function Row({ label, value }: { label: string; value: string | null | string[] }) {
   const text = Array.isArray(value) ? value.join(", ") : value;
@@ -17,10 +21,15 @@ function Row({ label, value }: { label: string; value: string | null | string[] 
 export function DetailsPanel({ detail }: { detail: CaseDetail }) {
   const c = detail.candidate;
   const k = detail.case;
+  const [editing, setEditing] = useState(false);
+  if (editing) return <EditCandidate candidate={c} onDone={() => setEditing(false)} />;
   return (
     <div className="details-grid">
       <section aria-labelledby="candidate-heading">
         <h2 id="candidate-heading">Candidate</h2>
+        <Button className="btn-small" onClick={() => setEditing(true)}>
+          Edit details
+        </Button>
         <dl className="facts">
           <Row label="Legal name" value={c.legal_name} />
           <Row label="Other names" value={c.other_names} />

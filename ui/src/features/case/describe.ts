@@ -65,6 +65,13 @@ export function describe(record: AuditRecord, itemTitles: ReadonlyMap<string, st
       };
     case "flag_cleared":
       return { text: `cleared red flag #${change.flag_id}`, detail: change.reason };
+    case "candidate_changed":
+      return {
+        text: `changed the candidate’s ${change.changes.map((c) => c.field.replace(/_/g, " ")).join(", ")}`,
+        detail: change.changes.map((c) => `${c.field.replace(/_/g, " ")}: ${quote(c.before)} → ${quote(c.after)}`).join("; "),
+      };
+    case "record_disclosure":
+      return { text: `exported or viewed the case (${change.what.replace(/_/g, " ")})`, detail: change.detail };
     default:
       return { text: `made a change (${change.type.replace(/_/g, " ")})`, detail: null };
   }

@@ -13,6 +13,9 @@ use crate::verification::Severity;
 pub struct Applied {
     pub change: Change,
     pub record: AuditRecord,
+    /// The same change as recorded in the chains of the cases it concerns (a candidate's
+    /// correction, in each of their cases), applied right after it in the same transaction.
+    pub cases: Vec<Applied>,
     /// Red flags the change raised or cleared, applied right after it in the same transaction
     /// (each with its own audit record in the case's chain).
     pub flags: Vec<Applied>,

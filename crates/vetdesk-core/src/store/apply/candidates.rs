@@ -2,10 +2,10 @@
 
 use super::{missing_id, not_mine};
 use crate::change::Change;
-use crate::model::{CandidateFields, Field, Timestamp};
+use crate::model::{CandidateFields, CaseStatus, Field, Timestamp};
 use crate::store::db::Db;
 use crate::store::rules;
-use crate::store::tables::{candidates, next_id, vendors};
+use crate::store::tables::{candidates, cases, next_id, vendors};
 use crate::store::{Result, StoreError};
 
 /// Validates and tidies candidate fields; the first problem found is the refusal.
@@ -66,7 +66,27 @@ pub(super) fn resolve(db: &dyn Db, at: &Timestamp, change: Change) -> Result<Cha
             if candidate == current.fields {
                 return Err(StoreError::conflict(format!("candidate {id}: nothing to change")));
             }
+            // A decision rests on the identity it was made about: once a case is decided, the
+            // person it cleared or rejected cannot be rewritten under it until it is reopened.
+            if let Some(case) = cases::of_candidate(db, id)?
+                .into_iter()
+                .find(|c| matches!(c.status, CaseStatus::Decided | CaseStatus::Closed))
+            {
+                let field = current.fields.changes(&candidate).first().map(|c| c.field);
+                let refusal = StoreError::conflict(format!(
+                    "candidate {id}: case {} is {}; its details cannot change under a decision \
+                     until the case is reopened",
+                    case.id, case.status
+                ));
+                return Err(match field {
+                    Some(field) => refusal.at(field),
+                    None => refusal,
+                });
+            }
             Change::UpdateCandidate { id, candidate }
+        }
+        Change::CandidateChanged { case_id, candidate_id, changes } => {
+            Change::CandidateChanged { case_id, candidate_id, changes }
         }
         other => return Err(not_mine("candidate", &other)),
     })
@@ -78,6 +98,24 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> 
             candidates::insert(db, id.ok_or_else(|| missing_id(change))?, candidate, at)
         }
         Change::UpdateCandidate { id, candidate } => candidates::update(db, *id, candidate, at),
+        // The record in the case's chain; the candidate row was written by the update.
+        Change::CandidateChanged { .. } => Ok(()),
         other => Err(not_mine("candidate", other)),
     }
+}
+
+/// For a candidate's update (resolved, not yet written): the same change for the chain of each
+/// of their cases, with the fields it changes.
+pub(super) fn case_records(db: &dyn Db, change: &Change) -> Result<Vec<Change>> {
+    let Change::UpdateCandidate { id, candidate } = change else { return Ok(Vec::new()) };
+    let Some(current) = candidates::get(db, *id)? else { return Ok(Vec::new()) };
+    let changes = current.fields.changes(candidate);
+    Ok(cases::of_candidate(db, *id)?
+        .into_iter()
+        .map(|c| Change::CandidateChanged {
+            case_id: c.id,
+            candidate_id: *id,
+            changes: changes.clone(),
+        })
+        .collect())
 }

@@ -191,6 +191,15 @@ pub(super) fn resolve(
             let text = required(Field::Text, "note", &text, MAX_TEXT)?;
             Change::AddNote { id: Some(next_id(db, "notes")?), case_id, text }
         }
+        // Any user who may read the case may disclose it, whatever its status: a closed case
+        // is exported most of all.
+        Change::RecordDisclosure { case_id, what, detail } => {
+            if cases::get(db, case_id)?.is_none() {
+                return Err(StoreError::not_found("case", case_id));
+            }
+            let detail = required(Field::Text, "disclosure", &detail, MAX_TEXT)?;
+            Change::RecordDisclosure { case_id, what, detail }
+        }
         other => return Err(not_mine("case", &other)),
     })
 }
@@ -295,6 +304,8 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, actor: &str, change: &Change) -
             notes::insert(db, id.ok_or_else(missing)?, *case_id, text, actor, at)?;
             cases::touch(db, *case_id, at)
         }
+        // The record in the chain is the whole of it; the case is not "updated" by being read.
+        Change::RecordDisclosure { .. } => Ok(()),
         other => Err(not_mine("case", other)),
     }
 }

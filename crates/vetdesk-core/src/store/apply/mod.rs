@@ -42,7 +42,9 @@ macro_rules! area {
         Change::AddVendor { .. } | Change::UpdateVendor { .. } | Change::RecordVendorAudit { .. }
     };
     (candidates) => {
-        Change::AddCandidate { .. } | Change::UpdateCandidate { .. }
+        Change::AddCandidate { .. }
+            | Change::UpdateCandidate { .. }
+            | Change::CandidateChanged { .. }
     };
     (cases) => {
         Change::OpenCase { .. }
@@ -53,6 +55,7 @@ macro_rules! area {
             | Change::RecordResult { .. }
             | Change::AttachEvidence { .. }
             | Change::AddNote { .. }
+            | Change::RecordDisclosure { .. }
     };
     (verification) => {
         Change::RecordDocument { .. }
@@ -184,17 +187,22 @@ pub(crate) fn apply_one(
     // Cases whose flags the change may touch, asked before the write (a value being
     // replaced) and after it (the new value); flag changes themselves touch nothing.
     let mut watched = engine::watch(db, &resolved)?;
+    let in_cases = candidates::case_records(db, &resolved)?;
     write_effects(db, at, &acting.name, &resolved)?;
     derived::after_change(db, at, &resolved)?;
     let value = serde_json::to_value(&resolved)?;
     let record = audit::append(db, resolved.chain(), at, &acting.name, &value)?;
     tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
     watched.extend(engine::watch(db, &resolved)?);
+    let mut cases = Vec::new();
+    for change in in_cases {
+        cases.push(apply_one(db, ctx, &acting.name, at, change)?);
+    }
     let mut flags = Vec::new();
     for case_id in watched {
         for flag_change in engine::reflag(db, case_id, at, ctx.config)? {
             flags.push(apply_one(db, ctx, &acting.name, at, flag_change)?);
         }
     }
-    Ok(Applied { change: resolved, record, flags })
+    Ok(Applied { change: resolved, record, cases, flags })
 }

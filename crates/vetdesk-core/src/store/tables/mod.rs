@@ -6,6 +6,7 @@ pub(crate) mod candidates;
 pub(crate) mod cases;
 pub(crate) mod checklist;
 pub(crate) mod evidence;
+pub(crate) mod identifiers;
 pub(crate) mod links;
 pub(crate) mod lists;
 pub(crate) mod notes;
