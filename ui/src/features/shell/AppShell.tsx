@@ -8,6 +8,7 @@ import { ReportsPage } from "../exports/ReportsPage";
 import { QueuePage } from "../queue/QueuePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { VendorsPage } from "../vendors/VendorsPage";
+import { goBack, goForward, useHistoryNavigation } from "../../history";
 import { hrefFor, useRoute, type Route } from "../../router";
 import { Button, ErrorNote } from "../../components";
 import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
@@ -89,6 +90,22 @@ function ActingAs() {
   );
 }
 
+/** Back and forward through the places visited in this window (also Alt+←/→ and the mouse's
+ *  back and forward buttons). */
+function HistoryButtons() {
+  const { canBack, canForward } = useHistoryNavigation();
+  return (
+    <div className="history-nav" role="group" aria-label="History">
+      <Button className="btn-small" disabled={!canBack} onClick={goBack} title="Back (Alt+←)" aria-keyshortcuts="Alt+ArrowLeft">
+        <span aria-hidden="true">← </span>Back
+      </Button>
+      <Button className="btn-small" disabled={!canForward} onClick={goForward} title="Forward (Alt+→)" aria-keyshortcuts="Alt+ArrowRight">
+        Forward<span aria-hidden="true"> →</span>
+      </Button>
+    </div>
+  );
+}
+
 function Layout() {
   const route = useRoute();
   useStoreEvents();
@@ -112,6 +129,7 @@ function Layout() {
         </ul>
       </nav>
       <header className="app-header">
+        <HistoryButtons />
         <ActingAs />
         <div className="data-dir">
           <span className="label">Data directory</span> <DataDirectory />
