@@ -9,6 +9,7 @@ import { backend, BackendFailure } from "../../backend";
 import { appInfo, permissions, user } from "../../test/fixtures";
 import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
+import { expectAccessible } from "../../test/axe";
 import { AppShell } from "./AppShell";
 
 vi.mock("../../backend", async (importOriginal) =>
@@ -82,9 +83,13 @@ describe("AppShell", () => {
 
     expect(await screen.findByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
     expect(screen.getByTestId("acting-as").textContent).toBe("Rita Reviewer");
+    // Solo mode says what the choice is: not a sign-in.
+    expect(screen.getByText("Chosen on this computer, not signed in")).toBeTruthy();
 
     await userEvent.click(screen.getByRole("button", { name: "Switch user" }));
     expect(await screen.findByRole("heading", { name: "Who is working?" })).toBeTruthy();
+    expect(screen.getByTestId("solo-explained").textContent).toMatch(/^This is a choice, not a sign-in\. .*anyone using it can choose any user/);
+    await expectAccessible(document.body);
     await userEvent.click(screen.getByRole("button", { name: /Ada Admin/ }));
     expect(b.chooseUser).toHaveBeenLastCalledWith("ada");
     await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin"));

@@ -79,7 +79,10 @@ function ActingAs() {
           </span>{" "}
           <Button className="btn-small" onClick={() => void choose(null)}>
             Switch user
-          </Button>
+          </Button>{" "}
+          <span className="solo-note small muted" id="solo-note">
+            Chosen on this computer, not signed in
+          </span>
         </>
       ) : (
         <span data-testid="acting-as" className="muted">
