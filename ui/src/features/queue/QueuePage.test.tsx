@@ -29,7 +29,8 @@ const CASES = [
 
 const names = () => [...document.querySelectorAll(".queue-body .queue-name")].map((a) => a.textContent);
 
-describe("QueuePage", () => {
+// A ceiling for a busy machine, not a speed check.
+describe("QueuePage", { timeout: 20_000 }, () => {
   beforeEach(() => {
     // jsdom lays nothing out: give the scroll box the size of a window, so that the
     // virtualised list renders its rows.

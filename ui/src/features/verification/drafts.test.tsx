@@ -32,7 +32,8 @@ function renderPanel() {
 
 const interviewForm = async () => within(await screen.findByRole("form", { name: "Record interview" }));
 
-describe("drafts", () => {
+// Typing whole forms takes a few seconds on a busy machine: a ceiling, not a speed check.
+describe("drafts", { timeout: 20_000 }, () => {
   beforeEach(() => {
     b.appInfo.mockResolvedValue(appInfo());
     b.caseVerification.mockResolvedValue(verification());
