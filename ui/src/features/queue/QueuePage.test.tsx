@@ -131,6 +131,19 @@ describe("QueuePage", { timeout: 20_000 }, () => {
     expect(window.location.hash).toBe("#/cases/4");
   });
 
+  it("back from a case, the row of the case last opened has focus again", async () => {
+    const first = renderAs(rita, <QueuePage />);
+    await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
+    await waitFor(() => expect(names()).toHaveLength(5));
+    await userEvent.click(screen.getByText("Carla Diaz", { selector: "a" }));
+    first.unmount();
+    (document.activeElement as HTMLElement | null)?.blur();
+
+    renderAs(rita, <QueuePage />);
+    await waitFor(() => expect(document.activeElement?.getAttribute("data-case")).toBe("4"));
+    expect((document.activeElement as HTMLElement | null)?.tabIndex).toBe(0);
+  });
+
   it("assigns the selected cases, one change each, and lists what was refused", async () => {
     b.apply
       .mockResolvedValueOnce(recorded([], { id: 1 }))

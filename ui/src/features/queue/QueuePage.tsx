@@ -40,7 +40,7 @@ import {
 import { BulkAssign } from "./BulkAssign";
 import { useCases, useSearch, useVendors } from "./queries";
 import { QueueViews } from "./QueueViews";
-import { loadSession, loadViews, saveSession, type QueueState, type QueueView } from "./views";
+import { lastOpened, loadSession, loadViews, rememberOpened, saveSession, type QueueState, type QueueView } from "./views";
 import "./queue.css";
 
 const ROW_HEIGHT = 44;
@@ -279,15 +279,33 @@ export function QueuePage() {
   const bodyRef = useRef<HTMLDivElement>(null);
   // A row moved to with the keyboard gets focus once it is rendered (it may be scrolled into
   // view first); nothing else takes focus away from where the user put it.
-  const focusPending = useRef(false);
+  // "restore" (back from a case) gives way to wherever the user has put focus since.
+  const focusPending = useRef<"keys" | "restore" | null>(null);
+  const open = (caseId: number) => {
+    rememberOpened(actor.name, caseId);
+    navigate({ name: "case", caseId, tab: "checklist" });
+  };
+
+  // Back from a case: the row of the case last opened has focus again, scrolled into view.
+  const returned = useRef(false);
+  useEffect(() => {
+    if (returned.current || !all) return;
+    returned.current = true;
+    const opened = lastOpened(actor.name);
+    const index = opened === null ? -1 : shown.findIndex((c) => c.id === opened);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: "center" });
+    focusPending.current = "restore";
+    setFocusIndex(index);
+  }, [all, shown, actor.name, virtualizer]);
 
   useEffect(() => {
-    if (!focusPending.current || focusIndex === null) return;
+    if (focusPending.current === null || focusIndex === null) return;
     const row = bodyRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
-    if (row) {
-      focusPending.current = false;
-      row.focus();
-    }
+    if (!row) return;
+    const free = document.activeElement === null || document.activeElement === document.body || document.activeElement.id === "main";
+    if (focusPending.current === "keys" || free) row.focus();
+    focusPending.current = null;
   });
 
   // Marks the moment the queue can be used, for the start-up benchmark.
@@ -316,7 +334,7 @@ export function QueuePage() {
     const c = shown[current];
     if (event.key === "Enter" && c) {
       event.preventDefault();
-      navigate({ name: "case", caseId: c.id, tab: "checklist" });
+      open(c.id);
       return;
     }
     if (event.key === " " && c) {
@@ -332,7 +350,7 @@ export function QueuePage() {
     if (next === null) return;
     event.preventDefault();
     virtualizer.scrollToIndex(next, { align: "auto" });
-    focusPending.current = true;
+    focusPending.current = "keys";
     setFocusIndex(next);
   };
 
@@ -508,10 +526,12 @@ export function QueuePage() {
               onClick={(e) => {
                 // A click anywhere on a row opens its case, as its name's link does.
                 const target = e.target as HTMLElement;
-                if (target.closest("a, input, button")) return;
+                if (target.closest("input, button")) return;
                 const index = Number(target.closest<HTMLElement>("[data-index]")?.dataset.index);
                 const c = Number.isNaN(index) ? undefined : shown[index];
-                if (c) navigate({ name: "case", caseId: c.id, tab: "checklist" });
+                if (!c) return;
+                if (target.closest("a")) rememberOpened(actor.name, c.id);
+                else open(c.id);
               }}
             >
               {virtualizer.getVirtualItems().map((v) => {

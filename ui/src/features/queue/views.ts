@@ -61,6 +61,18 @@ export function saveSession(user: string, state: QueueState): void {
   write(session, sessionKey(user), state);
 }
 
+const openedKey = (user: string) => `vetdesk.queue-opened:${user}`;
+
+/** The case last opened from the queue in this session: back in the queue, its row has focus. */
+export function lastOpened(user: string): number | null {
+  const value = read(session, openedKey(user));
+  return Number.isSafeInteger(value) ? (value as number) : null;
+}
+
+export function rememberOpened(user: string, caseId: number): void {
+  write(session, openedKey(user), caseId);
+}
+
 export function loadViews(user: string): QueueView[] {
   const value = read(local, viewsKey(user));
   if (!Array.isArray(value)) return [];
