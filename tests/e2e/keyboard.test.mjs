@@ -77,11 +77,12 @@ test("the queue opens on my active cases, and its rows are reached and opened fr
   await waitFor("case 1", async () => (await session.execute("return location.hash")) === "#/cases/1");
 });
 
-test("the checklist is one Tab stop away, and p moves on to the next item", async () => {
+test("the checklist is one Tab stop away, and p moves on to the next item", async (t) => {
   await waitFor("the checklist", () => session.execute(`return document.querySelectorAll(".check-item").length > 10`));
   const presses = await tabTo(".check-item");
   // Not 47 Guidance toggles on the way: the header's controls, the tablist, the item.
   assert.ok(presses < 25, `${presses} presses of Tab to reach the checklist`);
+  t.diagnostic(`${presses} presses of Tab from the queue's row to the first checklist item`);
   const first = await active("el.dataset.item");
   await session.keys("p");
   await waitFor("pass", async () => (await session.textOf(`[data-item="${first}"] #item-${first}-result`)) === "Pass");
@@ -105,6 +106,8 @@ test("Alt+← goes back to the queue as it was left, Alt+→ forward to the case
   await session.keys([Keys.alt, Keys.left]);
   await waitFor("the queue", async () => (await session.execute(`return document.querySelector("main h1")?.textContent`)) === "Case queue");
   await waitFor("rita's cases", async () => (await rowNames()).join() === "Mei Lin Chen,Jonas Berg");
+  // The row of the case just left has focus again.
+  await waitFor("the row of case 1", async () => (await active("el.dataset.case")) === "1");
   await session.keys([Keys.alt, Keys.right]);
   await waitFor("case 1 again", async () => (await session.execute("return location.hash")) === "#/cases/1/verification");
 });
