@@ -61,6 +61,13 @@ try {
     "the queue",
     () =>
       session.execute(`
+        // The queue opens on the user's own active cases; the benchmark lists every case.
+        const view = document.querySelector("#queue-view");
+        if (view && view.value !== "all") {
+          view.value = "all";
+          view.dispatchEvent(new Event("change", { bubbles: true }));
+          return null;
+        }
         const rows = document.querySelectorAll(".queue-body .queue-row");
         if (rows.length === 0) return null;
         return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {

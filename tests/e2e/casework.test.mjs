@@ -215,10 +215,12 @@ test("checklist results are recorded from the keyboard", async () => {
   await session.execute(`document.querySelector('[data-item="reviewer-trained"]').focus()`);
   await session.keys("p");
   await waitFor("pass", async () => (await resultOf("reviewer-trained")) === "Pass");
-  await session.keys("j");
+  // Pass, fail and not applicable go on to the next item.
   assert.equal(await session.execute("return document.activeElement.dataset.item"), "id-two-documents");
-  await session.keys("p", Keys.enter);
+  await session.keys("p");
   await waitFor("pass", async () => (await resultOf("id-two-documents")) === "Pass");
+  assert.notEqual(await session.execute("return document.activeElement.dataset.item"), "id-two-documents");
+  await session.keys("k", Keys.enter);
   await session.keys(..."Passport and driving licence agree with the application.");
   // The result rests on the passport scan attached before.
   await session.click('[data-item="id-two-documents"] .evidence-choice input[type="checkbox"]');
@@ -291,6 +293,9 @@ test("every step is in the case's audit timeline", async () => {
 
 test("the queue lists every case, searches the full text and filters", async () => {
   await session.click('nav a[href="#/queue"]');
+  // It opens on the user's own active cases; the view "All cases" lists every one, and the
+  // queue keeps it for the rest of the session.
+  await session.click('#queue-view option[value="all"]');
   await waitFor("the rows", async () => (await texts(".queue-body .queue-row")).length === 8);
   assert.equal(await session.textOf("#queue-count"), "8 cases");
   await session.type("#queue-search", "previous employer");

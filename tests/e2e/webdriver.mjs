@@ -9,7 +9,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 /** WebDriver code points of keys that are not characters. */
-export const Keys = { enter: "\uE007", escape: "\uE00C", control: "\uE009", down: "\uE015", up: "\uE013" };
+export const Keys = {
+  enter: "\uE007",
+  escape: "\uE00C",
+  control: "\uE009",
+  down: "\uE015",
+  up: "\uE013",
+  left: "\uE012",
+  right: "\uE014",
+  tab: "\uE004",
+  shift: "\uE008",
+  alt: "\uE00A",
+};
 
 /** A port nobody listens on right now (several checkouts may run e2e tests at once). */
 async function freePort() {
@@ -142,6 +153,11 @@ export class Session {
   /** Runs `script` (a function body; may return a promise) in the page. */
   async execute(script, args = []) {
     return request("POST", `${this.base}/execute/sync`, { script, args });
+  }
+
+  /** Resizes the window (WebDriver Set Window Rect). */
+  async windowSize(width, height) {
+    await request("POST", `${this.base}/window/rect`, { width, height });
   }
 
   /** A PNG of the window. */

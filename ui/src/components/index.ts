@@ -5,6 +5,7 @@ import "./components.css";
 export { Badge } from "./Badge";
 export { Button } from "./Button";
 export { Dialog } from "./Dialog";
+export { DraftNote } from "./DraftNote";
 export { EmptyState } from "./EmptyState";
 export { ErrorNote, errorOf, nextStep } from "./ErrorNote";
 export { Field, SelectField, TextAreaField } from "./Field";

@@ -11,4 +11,7 @@ if (!("crypto" in window) || typeof window.crypto.getRandomValues !== "function"
 
 afterEach(() => {
   cleanup();
+  // Drafts, the queue's place and the history numbering live in the session's storage: each
+  // test starts a new session.
+  window.sessionStorage.clear();
 });

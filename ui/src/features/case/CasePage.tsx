@@ -1,9 +1,10 @@
 // One case: header, then the checklist, verification records, flags and links, evidence, notes,
 // audit trail and details, each on its own tab (the tab is part of the URL). Files dropped anywhere on the case are attached to it.
 
-import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
 
 import { EmptyState, ErrorNote, errorOf } from "../../components";
+import { replaceHash } from "../../history";
 import { caseHref, hrefFor, type CaseTab } from "../../router";
 import { Checklist } from "../checklist/Checklist";
 import { EvidenceGallery } from "../evidence/EvidenceGallery";
@@ -76,6 +77,51 @@ const TABS: { tab: CaseTab; label: string }[] = [
   { tab: "details", label: "Details" },
 ];
 
+/** The case's sections as a tablist: one Tab stop, ←/→ (Home/End) move to the next section and
+ *  show it. Each tab stays a link, so that a section has its own address; a section reached
+ *  with the arrows replaces the history entry rather than adding one per key press. */
+function CaseTabs({ caseId, tab, counts }: { caseId: number; tab: CaseTab; counts: Partial<Record<CaseTab, number>> }) {
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = TABS.findIndex((t) => t.tab === tab);
+    const next =
+      event.key === "ArrowRight"
+        ? (at + 1) % TABS.length
+        : event.key === "ArrowLeft"
+          ? (at - 1 + TABS.length) % TABS.length
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? TABS.length - 1
+              : null;
+    if (next === null || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const target = TABS[next];
+    if (!target) return;
+    replaceHash(caseHref(caseId, target.tab));
+    list.current?.querySelector<HTMLElement>(`[data-tab="${target.tab}"]`)?.focus();
+  };
+  return (
+    <div className="tabs" role="tablist" aria-label="Case sections" ref={list} onKeyDown={onKeyDown}>
+      {TABS.map((t) => (
+        <a
+          key={t.tab}
+          role="tab"
+          id={`tab-${t.tab}`}
+          href={caseHref(caseId, t.tab)}
+          aria-selected={t.tab === tab}
+          aria-controls={t.tab === tab ? "case-tabpanel" : undefined}
+          tabIndex={t.tab === tab ? 0 : -1}
+          data-tab={t.tab}
+        >
+          {t.label}
+          {counts[t.tab] !== undefined ? <span className="tab-count"> {counts[t.tab]}</span> : null}
+        </a>
+      ))}
+    </div>
+  );
+}
+
 export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
   const actor = useActor();
   const detail = useCaseDetail(caseId);
@@ -122,16 +168,9 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
       <DropZone caseId={caseId} closed={closed}>
         <div className="case-page" data-testid="case-page" data-case={caseId}>
           <CaseHeader detail={d} risk={flags.data?.risk ?? null} />
-          <nav className="tabs" aria-label="Case sections">
-            {TABS.map((t) => (
-              <a key={t.tab} href={caseHref(caseId, t.tab)} aria-current={t.tab === tab ? "page" : undefined} data-tab={t.tab}>
-                {t.label}
-                {counts[t.tab] !== undefined ? <span className="tab-count"> {counts[t.tab]}</span> : null}
-              </a>
-            ))}
-          </nav>
+          <CaseTabs caseId={caseId} tab={tab} counts={counts} />
           <UploadList />
-          <div className="tab-panel">
+          <div className="tab-panel" role="tabpanel" id="case-tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === "checklist" ? (
               <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
             ) : tab === "verification" ? (

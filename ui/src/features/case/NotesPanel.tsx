@@ -5,11 +5,14 @@ import { useState, type FormEvent } from "react";
 
 import { useChange } from "../../changes";
 import type { Note } from "../../bindings/Note";
-import { Button, EmptyState, ErrorNote, TextAreaField } from "../../components";
+import { Button, DraftNote, EmptyState, ErrorNote, TextAreaField } from "../../components";
+import { useDraft } from "../../drafts";
 import { when } from "../../format";
 
 export function NotesPanel({ caseId, notes }: { caseId: number; notes: Note[] }) {
-  const [text, setText] = useState("");
+  // A note being written survives other tabs and a reload, until added or discarded.
+  const draft = useDraft(`case:${caseId}:note`);
+  const [text, setText] = draft.field("text", "");
   const [problem, setProblem] = useState<string | null>(null);
   const add = useChange((body: string) => ({ type: "add_note", id: null, case_id: caseId, text: body }));
   const submit = (event: FormEvent) => {
@@ -18,7 +21,7 @@ export function NotesPanel({ caseId, notes }: { caseId: number; notes: Note[] })
       setProblem("Write the note first.");
       return;
     }
-    add.mutate(text, { onSuccess: () => setText("") });
+    add.mutate(text, { onSuccess: () => draft.discard() });
   };
   return (
     <section aria-labelledby="notes-heading">
@@ -43,6 +46,7 @@ export function NotesPanel({ caseId, notes }: { caseId: number; notes: Note[] })
         </ol>
       )}
       <form className="form" onSubmit={submit} noValidate aria-label="Add a note">
+        <DraftNote restored={draft.restored} onDiscard={draft.discard} />
         <TextAreaField
           label="New note"
           rows={4}

@@ -12,6 +12,7 @@ import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { ItemOptions } from "../../bindings/ItemOptions";
 import type { ItemResult } from "../../bindings/ItemResult";
 import type { User } from "../../bindings/User";
+import { expectAccessible } from "../../test/axe";
 import { appInfo, entry, evidence, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { recorded } from "../verification/testing";
@@ -117,7 +118,7 @@ describe("Checklist", () => {
     expect(docs.getByRole("button", { name: "Pass" }).getAttribute("aria-pressed")).toBe("true");
   });
 
-  it("moves with j/k and records results with p, f, n and u, keeping note and evidence", async () => {
+  it("moves with j/k and records results with p, f, n and u, keeping note and evidence; p, f and n go on to the next item", async () => {
     const events = userEvent.setup();
     renderChecklist();
     item("reviewer-trained").focus();
@@ -131,17 +132,22 @@ describe("Checklist", () => {
       note: null,
       evidence: [],
     });
-
-    await events.keyboard("j");
+    // Done with that one: the next item has focus.
     expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("f");
     expect(b.apply).toHaveBeenLastCalledWith(
       expect.objectContaining({ item_id: "id-two-documents", result: "fail", note: "Passport and licence agree.", evidence: [7] }),
     );
+    expect(document.activeElement).toBe(item("e-verify"));
+    await events.keyboard("k");
+    expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("n");
-    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "not_applicable" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "id-two-documents", result: "not_applicable" }));
+    await events.keyboard("k");
+    // Reset stays on the item.
     await events.keyboard("u");
-    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ result: "pending" }));
+    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "id-two-documents", result: "pending" }));
+    expect(document.activeElement).toBe(item("id-two-documents"));
 
     await events.keyboard("k");
     expect(document.activeElement).toBe(item("reviewer-trained"));
@@ -150,6 +156,45 @@ describe("Checklist", () => {
     // Only the focused item is in the tab order.
     expect(item("e-verify").tabIndex).toBe(0);
     expect(item("reviewer-trained").tabIndex).toBe(-1);
+    // A result refused beforehand does not move on.
+    await events.keyboard("p");
+    expect(document.activeElement).toBe(item("e-verify"));
+  });
+
+  it("keeps one item in the Tab order, with its buttons and guidance; the others' stay out", async () => {
+    const events = userEvent.setup();
+    const { container } = renderChecklist();
+    await waitFor(() => expect(within(item("reviewer-trained")).getByRole("button", { name: "Waive" }).hasAttribute("disabled")).toBe(true));
+    const tabbable = () =>
+      [...container.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
+        .filter((el) => el.tabIndex >= 0 && !el.matches(":disabled"))
+        .map((el) => `${el.closest("[data-item]")?.getAttribute("data-item")}:${el.textContent}`);
+    expect(tabbable()).toEqual([
+      "reviewer-trained:Title of reviewer-trainedPendingPassFailNot applicableWaiveAdd noteAttach fileGuidance and sourceHow to check reviewer-trainedSource: NYDFS Industry Letter — Section for reviewer-trained",
+      "reviewer-trained:Pass",
+      "reviewer-trained:Fail",
+      "reviewer-trained:Not applicable",
+      "reviewer-trained:Add note",
+      "reviewer-trained:Attach file",
+      "reviewer-trained:Guidance and source",
+    ]);
+    // Tab from the item reaches its buttons; focusing a button makes its item the active one.
+    item("reviewer-trained").focus();
+    await events.tab();
+    expect(document.activeElement?.textContent).toBe("Pass");
+    within(item("id-two-documents")).getByRole("button", { name: "Fail" }).focus();
+    await waitFor(() => expect(item("id-two-documents").tabIndex).toBe(0));
+    expect(item("reviewer-trained").tabIndex).toBe(-1);
+    await expectAccessible(container);
+  });
+
+  it("writes out why a result is not offered: once for every item, and per item", async () => {
+    renderChecklist(reviewer, ENTRIES, false, options((id, r) => (r === "waived" ? "rita (reviewer) may not waive a checklist item" : id === "id-two-documents" && r === "fail" ? "a failed document needs its evidence" : null)));
+    const common = await screen.findByText(/not offered: rita \(reviewer\) may not waive a checklist item/);
+    expect(common.closest("li")?.textContent).toBe("Waive not offered: rita (reviewer) may not waive a checklist item");
+    expect(within(item("reviewer-trained")).getByRole("button", { name: "Waive" }).getAttribute("aria-describedby")).toBe("checklist-refusals");
+    expect(within(item("id-two-documents")).getByText(/Fail not offered: a failed document needs its evidence/)).toBeTruthy();
+    expect(within(item("reviewer-trained")).queryByText(/not offered/)).toBeNull();
   });
 
   it("refuses a result whose prerequisites have not passed, saying which, without sending it", async () => {

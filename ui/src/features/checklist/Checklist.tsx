@@ -1,7 +1,9 @@
 // The checklist of a case, by phase and section: each item with its guidance and source, its
 // result, note and the evidence it rests on. It is worked from the keyboard as well as the
 // mouse: j/k or ↑/↓ move between items, p/f/n/w record pass, fail, not applicable or waived,
-// u resets to pending, Enter opens the note, e attaches a file to the item.
+// u resets to pending, Enter opens the note, e attaches a file to the item. After p, f or n the
+// next item has focus. Only the item being worked is in the Tab order (with its buttons and
+// guidance); why a result is not offered is written out, not left to a tooltip.
 
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 
@@ -22,6 +24,7 @@ import "./checklist.css";
 
 const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
 const BUTTONS: ItemResult[] = ["pass", "fail", "not_applicable", "waived"];
+const ADVANCE: ReadonlySet<string> = new Set(["p", "f", "n"]);
 const SHORTCUT: Record<ItemResult, string> = { pass: "P", fail: "F", not_applicable: "N", waived: "W", pending: "U" };
 /** What the buttons say: the action, where the badge says the state. */
 const ACTION_LABELS: Record<ItemResult, string> = {
@@ -74,6 +77,45 @@ function needsNote(options: Options, entry: ChecklistEntry, result: ItemResult):
   return options.get(entry.item.id)?.get(result)?.needs_note ?? result === "waived";
 }
 
+/** Refusals the store gave for the same result on several items, for the same reason (a
+ *  role that may not waive, a closed case): said once, above the checklist, not on each item.
+ *  Keyed `result reason`. */
+type Common = ReadonlyMap<string, [ItemResult, string]>;
+const commonKey = (result: ItemResult, reason: string) => `${result}\u0000${reason}`;
+
+function commonRefusals(options: Options, entries: ChecklistEntry[]): Common {
+  const seen = new Map<string, number>();
+  for (const entry of entries) {
+    for (const result of BUTTONS) {
+      const reason = refusal(options, entry, result);
+      if (reason !== null) seen.set(commonKey(result, reason), (seen.get(commonKey(result, reason)) ?? 0) + 1);
+    }
+  }
+  const common = new Map<string, [ItemResult, string]>();
+  for (const [key, count] of seen) {
+    const [result, reason] = key.split("\u0000") as [ItemResult, string];
+    if (count > 1) common.set(key, [result, reason]);
+  }
+  return common;
+}
+
+/** Results that share a reason, together. */
+function byReason(refusals: Iterable<[ItemResult, string]>): [ItemResult[], string][] {
+  const grouped = new Map<string, ItemResult[]>();
+  for (const [result, reason] of refusals) grouped.set(reason, [...(grouped.get(reason) ?? []), result]);
+  return [...grouped].map(([reason, results]) => [results, reason]);
+}
+
+/** This item's own refusals (beyond the common ones), results that share a reason together. */
+function ownRefusals(options: Options, entry: ChecklistEntry, common: Common): [ItemResult[], string][] {
+  const own: [ItemResult, string][] = [];
+  for (const result of BUTTONS) {
+    const reason = refusal(options, entry, result);
+    if (reason !== null && !common.has(commonKey(result, reason))) own.push([result, reason]);
+  }
+  return byReason(own);
+}
+
 interface RecordArgs {
   entry: ChecklistEntry;
   result: ItemResult;
@@ -98,6 +140,7 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const [errors, setErrors] = useState<Record<string, unknown>>({});
   const itemRefs = useRef(new Map<string, HTMLElement>());
   const groups = useMemo(() => groupEntries(entries), [entries]);
+  const common = useMemo(() => commonRefusals(options, entries), [options, entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
   const record = useChange(({ entry, result, note, evidence: ids }: RecordArgs) => ({
@@ -120,16 +163,18 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
 
   const setError = (itemId: string, error: unknown) => setErrors((all) => ({ ...all, [itemId]: error }));
 
-  const submit = (entry: ChecklistEntry, result: ItemResult, note: string | null, ids: number[]) => {
+  /** Records `result`; false when it was not sent (refused beforehand, or a reason is asked
+   *  for first). */
+  const submit = (entry: ChecklistEntry, result: ItemResult, note: string | null, ids: number[]): boolean => {
     const refused = refusal(options, entry, result);
     if (refused) {
       setError(entry.item.id, new Error(refused));
-      return;
+      return false;
     }
     if (needsNote(options, entry, result) && !note?.trim()) {
       // A waiver needs its reason: ask for it first.
       setEditing({ itemId: entry.item.id, result });
-      return;
+      return false;
     }
     setError(entry.item.id, null);
     record.mutate(
@@ -145,6 +190,7 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
         onError: (error) => setError(entry.item.id, error),
       },
     );
+    return true;
   };
 
   const setResult = (entry: ChecklistEntry, result: ItemResult) =>
@@ -160,8 +206,10 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
     else if (key === "End") focusItem(entries.length - 1);
     else if (key === "Enter") setEditing({ itemId: entry.item.id, result: null });
     else if (key === "e") itemRefs.current.get(entry.item.id)?.querySelector<HTMLInputElement>("input[type=file]")?.click();
-    else if (KEY_RESULTS[key]) setResult(entry, KEY_RESULTS[key]);
-    else return;
+    else if (KEY_RESULTS[key]) {
+      // Pass, fail and not applicable finish an item: the keyboard goes on to the next one.
+      if (setResult(entry, KEY_RESULTS[key]) && ADVANCE.has(key)) focusItem(index + 1);
+    } else return;
     event.preventDefault();
   };
 
@@ -174,6 +222,15 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
           <kbd>w</kbd> waive · <kbd>u</kbd> reset · <kbd>Enter</kbd> note · <kbd>e</kbd> attach file
         </p>
       </div>
+      {common.size > 0 ? (
+        <ul className="refusals-common" id="checklist-refusals">
+          {byReason(common.values()).map(([results, reason]) => (
+            <li key={reason}>
+              <strong>{results.map((r) => ACTION_LABELS[r]).join(", ")}</strong> not offered: {reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {groups.map((phase) => (
         <div key={phase.phaseId} className="phase">
           <h3>{phase.phaseTitle}</h3>
@@ -191,6 +248,7 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
                     evidence={evidence}
                     evidenceById={evidenceById}
                     options={options}
+                    common={common}
                     closed={closed}
                     busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
                     register={(el) => {
@@ -226,6 +284,8 @@ interface ItemProps {
   evidence: Evidence[];
   evidenceById: ReadonlyMap<number, Evidence>;
   options: Options;
+  /** Refusals that hold for several items, said once above the checklist. */
+  common: Common;
   closed: boolean;
   busy: boolean;
   register: (el: HTMLElement | null) => void;
@@ -238,7 +298,10 @@ interface ItemProps {
 }
 
 function ChecklistItem(props: ItemProps) {
-  const { entry, active, editing, error, evidence, evidenceById, options, closed, busy } = props;
+  const { entry, active, editing, error, evidence, evidenceById, options, common, closed, busy } = props;
+  // Only the item being worked is in the Tab order: its buttons and guidance with it.
+  const tab = active ? 0 : -1;
+  const own = ownRefusals(options, entry, common);
   const { item, state } = entry;
   const { start } = useUploads();
   const titleId = `item-${item.id}-title`;
@@ -255,8 +318,8 @@ function ChecklistItem(props: ItemProps) {
       aria-labelledby={titleId}
       aria-describedby={`item-${item.id}-result`}
       data-item={item.id}
-      onFocus={(e) => {
-        if (e.target === e.currentTarget) props.onFocus();
+      onFocus={() => {
+        if (!active) props.onFocus();
       }}
       onKeyDown={props.onKeyDown}
     >
@@ -278,7 +341,9 @@ function ChecklistItem(props: ItemProps) {
               aria-pressed={state.result === result}
               disabled={refused !== null || busy}
               title={refused ?? `${ACTION_LABELS[result]} (${SHORTCUT[result]})`}
-              tabIndex={-1}
+              aria-keyshortcuts={SHORTCUT[result].toLowerCase()}
+              aria-describedby={refused !== null && common.has(commonKey(result, refused)) ? "checklist-refusals" : undefined}
+              tabIndex={tab}
               onClick={() => props.onResult(result)}
             >
               {ACTION_LABELS[result]}
@@ -288,20 +353,29 @@ function ChecklistItem(props: ItemProps) {
         {state.result !== "pending" ? (
           <Button
             className="btn-small"
-            tabIndex={-1}
+            tabIndex={tab}
             disabled={refusal(options, entry, "pending") !== null || busy}
             onClick={() => props.onResult("pending")}
           >
             Reset
           </Button>
         ) : null}
-        <Button className="btn-small" tabIndex={-1} disabled={closed} onClick={props.onEdit}>
+        <Button className="btn-small" tabIndex={tab} disabled={closed} onClick={props.onEdit}>
           {state.note ? "Edit note" : "Add note"}
         </Button>
         {!closed ? (
-          <AttachToItem itemTitle={item.title} onFiles={(files) => void start(files, { itemId: item.id })} />
+          <AttachToItem itemTitle={item.title} tabIndex={tab} onFiles={(files) => void start(files, { itemId: item.id })} />
         ) : null}
       </div>
+      {own.length > 0 && entry.blocked_by.length === 0 ? (
+        <p className="refusals small">
+          {own.map(([results, reason]) => (
+            <span key={reason}>
+              {results.map((r) => ACTION_LABELS[r]).join(", ")} not offered: {reason}{" "}
+            </span>
+          ))}
+        </p>
+      ) : null}
       {entry.blocked_by.length > 0 ? (
         <p className="blocked small">
           Waiting for {entry.blocked_by.join(" and ")} to pass. {item.requires_reason}
@@ -335,7 +409,7 @@ function ChecklistItem(props: ItemProps) {
         />
       ) : null}
       <details className="guidance">
-        <summary>Guidance and source</summary>
+        <summary tabIndex={tab}>Guidance and source</summary>
         <p>{item.guidance}</p>
         <p className="muted small">
           Source: {entry.source_title}
@@ -346,11 +420,11 @@ function ChecklistItem(props: ItemProps) {
   );
 }
 
-function AttachToItem({ itemTitle, onFiles }: { itemTitle: string; onFiles: (files: File[]) => void }) {
+function AttachToItem({ itemTitle, tabIndex, onFiles }: { itemTitle: string; tabIndex: number; onFiles: (files: File[]) => void }) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <Button className="btn-small" tabIndex={-1} onClick={() => input.current?.click()}>
+      <Button className="btn-small" tabIndex={tabIndex} onClick={() => input.current?.click()}>
         Attach file
       </Button>
       <input

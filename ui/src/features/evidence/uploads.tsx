@@ -32,7 +32,9 @@ export interface UploadTarget {
 
 interface Uploads {
   items: UploadItem[];
-  start: (files: File[], target?: UploadTarget) => Promise<void>;
+  /** Uploads `files` one after the other; resolves with the evidence of those that were
+   *  stored (a failed one is shown in the upload list). */
+  start: (files: File[], target?: UploadTarget) => Promise<Evidence[]>;
   dismiss: (key: number) => void;
 }
 
@@ -44,7 +46,7 @@ const DONE_VISIBLE_MS = 8000;
 export function UploadsProvider({ caseId, children }: { caseId: number; children: ReactNode }) {
   const info = useAppInfo();
   const [items, setItems] = useState<UploadItem[]>([]);
-  const queue = useRef<Promise<void>>(Promise.resolve());
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
 
   const update = useCallback((key: number, patch: Partial<UploadItem>) => {
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...patch } : i)));
@@ -76,7 +78,7 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
   const chunkBytes = info.data?.upload_chunk_bytes ?? DEFAULT_CHUNK_BYTES;
 
   const uploadOne = useCallback(
-    async (file: File, key: number, target: UploadTarget) => {
+    async (file: File, key: number, target: UploadTarget): Promise<Evidence | null> => {
       if (file.size > limit) {
         update(key, {
           stage: "failed",
@@ -85,7 +87,7 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
             message: `${file.name} is ${bytes(file.size)}, more than the limit of ${bytes(limit)} set for this data directory (evidence_max_bytes in config.toml)`,
           }),
         });
-        return;
+        return null;
       }
       update(key, { stage: "sending" });
       try {
@@ -105,8 +107,10 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
         update(key, { stage: "done", evidence, stored: file.size, sent: file.size });
         // A finished upload shows in the gallery; its line here goes after a moment.
         setTimeout(() => setItems((all) => all.filter((i) => i.key !== key)), DONE_VISIBLE_MS);
+        return evidence;
       } catch (error) {
         update(key, { stage: "failed", error });
+        return null;
       }
     },
     [caseId, chunkBytes, limit, update],
@@ -134,7 +138,12 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
       ]);
       // One upload at a time: the disk streams one file fast rather than several slowly.
       const run = queue.current.then(async () => {
-        for (const { file, key } of added) await uploadOne(file, key, target);
+        const stored: Evidence[] = [];
+        for (const { file, key } of added) {
+          const evidence = await uploadOne(file, key, target);
+          if (evidence) stored.push(evidence);
+        }
+        return stored;
       });
       queue.current = run;
       return run;
@@ -145,6 +154,11 @@ export function UploadsProvider({ caseId, children }: { caseId: number; children
   const dismiss = useCallback((key: number) => setItems((all) => all.filter((i) => i.key !== key)), []);
   const value = useMemo(() => ({ items, start, dismiss }), [items, start, dismiss]);
   return <UploadsContext.Provider value={value}>{children}</UploadsContext.Provider>;
+}
+
+/** The uploads of the case, or null outside a case page (a form rendered on its own). */
+export function useOptionalUploads(): Uploads | null {
+  return useContext(UploadsContext);
 }
 
 export function useUploads(): Uploads {

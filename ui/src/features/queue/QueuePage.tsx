@@ -1,7 +1,9 @@
 // The case queue: every case in one virtualised table (only the rows on screen exist in the
 // page, so 10,000 cases scroll as smoothly as ten), with full-text search through the core's
-// index, filters, sortable columns and counts. Until the first case exists it explains how
-// vetting works in Vetdesk and where to begin.
+// index, filters, sortable columns and counts. It opens on "My active cases", keeps its
+// filters, sort and search for the session, offers saved views, and assigns selected cases in
+// bulk. Columns give way as the window narrows, least needed first, rather than cutting names.
+// Until the first case exists it explains how vetting works in Vetdesk and where to begin.
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
@@ -20,38 +22,48 @@ import {
   statusTone,
   when,
 } from "../../format";
-import { caseHref, hrefFor } from "../../router";
+import { caseHref, hrefFor, navigate } from "../../router";
 import { useActor } from "../../session/actor";
 import { useUsers } from "../shell/queries";
 import {
   ANYONE,
   applyFilter,
   DEFAULT_FILTER,
+  forUser,
   isFiltered,
+  ME,
   statusCounts,
   UNASSIGNED,
   type QueueFilter,
   type SortKey,
 } from "./filter";
+import { BulkAssign } from "./BulkAssign";
 import { useCases, useSearch, useVendors } from "./queries";
+import { QueueViews } from "./QueueViews";
+import { lastOpened, loadSession, loadViews, rememberOpened, saveSession, type QueueState, type QueueView } from "./views";
 import "./queue.css";
 
 const ROW_HEIGHT = 44;
 /** The header row sits in the scrolling box (sticky), so header and rows share their widths. */
 const HEADER_HEIGHT = 36;
 
+/** Each column's class names it for the style sheet, which drops the least needed columns
+ *  first as the queue narrows (queue.css). */
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "id", label: "Case" },
   { key: "candidate", label: "Candidate" },
   { key: "status", label: "Status" },
+  { key: "flags", label: "Flags" },
   { key: "assignee", label: "Assignee" },
   { key: "vendor", label: "Vendor" },
-  { key: "priority", label: "Priority" },
-  { key: "due", label: "Due" },
-  { key: "flags", label: "Flags" },
   { key: "progress", label: "Checklist" },
+  { key: "due", label: "Due" },
+  { key: "priority", label: "Priority" },
   { key: "updated", label: "Updated" },
 ];
+
+/** The decision alone: the badge's colour and its title say it is one. */
+const DECISION_SHORT = { cleared: "Cleared", rejected: "Rejected", referred: "Referred" } as const;
 
 const STATUS_CHOICES: { value: QueueFilter["status"]; label: string }[] = [
   { value: "", label: "All statuses" },
@@ -101,14 +113,32 @@ function FirstRun() {
 }
 
 // Memoised: while scrolling, rows that stay on screen keep their props and are not rendered
-// again; only the rows coming into view are.
-const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number; top: number }) {
+// again; only the rows coming into view are. A row is one stop for the keyboard (↑/↓ move,
+// Enter opens, Space selects); its name is also a plain link, for screen readers and the mouse.
+const Row = memo(function Row({
+  c,
+  index,
+  top,
+  focusable,
+  selected,
+  onSelect,
+}: {
+  c: CaseSummary;
+  index: number;
+  top: number;
+  focusable: boolean;
+  selected: boolean;
+  onSelect: (id: number, on: boolean) => void;
+}) {
   const p = c.progress;
+  const status = statusText(c.status, c.decision);
   return (
-    <a
+    <div
       role="row"
-      className="queue-row"
-      href={caseHref(c.id)}
+      className={selected ? "queue-row selected" : "queue-row"}
+      tabIndex={focusable ? 0 : -1}
+      aria-selected={selected}
+      aria-label={`Case ${c.id}, ${c.candidate_name}, ${status}`}
       data-index={index}
       data-case={c.id}
       aria-rowindex={index + 2}
@@ -117,32 +147,31 @@ const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number
         if (el) el.style.transform = `translateY(${top}px)`;
       }}
     >
-      <span role="cell" className="mono">
+      <span role="gridcell" className="col-select">
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={selected}
+          aria-label={`Select case ${c.id}`}
+          onChange={(e) => onSelect(c.id, e.target.checked)}
+          onClick={(e) => e.stopPropagation()}
+        />
+      </span>
+      <span role="gridcell" className="mono col-id">
         {c.id}
       </span>
-      <span role="cell" className="queue-candidate">
-        <span className="queue-name">{c.candidate_name}</span>
+      <span role="gridcell" className="queue-candidate col-candidate">
+        <a className="queue-name" href={caseHref(c.id)} tabIndex={-1} title={c.candidate_name}>
+          {c.candidate_name}
+        </a>
         {c.external_id ? <span className="muted small"> {c.external_id}</span> : null}
       </span>
-      <span role="cell">
-        <Badge tone={statusTone(c.status, c.decision)}>{statusText(c.status, c.decision)}</Badge>
+      <span role="gridcell" className="col-status">
+        <Badge tone={statusTone(c.status, c.decision)} title={status}>
+          {c.status === "decided" && c.decision ? DECISION_SHORT[c.decision] : status}
+        </Badge>
       </span>
-      <span role="cell">{c.assignee ?? <span className="muted">unassigned</span>}</span>
-      <span role="cell" className="ellipsis">
-        {c.vendor_name ?? <span className="muted">—</span>}
-      </span>
-      <span role="cell">
-        {c.priority === "normal" ? (
-          <span className="muted">Normal</span>
-        ) : (
-          <Badge tone={c.priority === "low" ? "muted" : "warn"}>{PRIORITY_LABELS[c.priority]}</Badge>
-        )}
-      </span>
-      <span role="cell" className={c.overdue ? "overdue" : undefined}>
-        {day(c.due_on)}
-        {c.overdue ? " · overdue" : ""}
-      </span>
-      <span role="cell">
+      <span role="gridcell" className="col-flags">
         {c.open_flags > 0 && c.top_severity ? (
           <Badge tone={severityTone(c.top_severity)} title={`${c.open_flags} open red flag(s), the worst ${c.top_severity}`}>
             {c.open_flags} · {SEVERITY_LABELS[c.top_severity].toLowerCase()}
@@ -151,7 +180,13 @@ const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number
           <span className="muted">—</span>
         )}
       </span>
-      <span role="cell" className="queue-progress">
+      <span role="gridcell" className="col-assignee" title={c.assignee ?? "unassigned"}>
+        {c.assignee ?? <span className="muted">unassigned</span>}
+      </span>
+      <span role="gridcell" className="ellipsis col-vendor" title={c.vendor_name ?? undefined}>
+        {c.vendor_name ?? <span className="muted">—</span>}
+      </span>
+      <span role="gridcell" className="queue-progress col-progress">
         <ProgressBar value={p.done} max={p.total} label={`${p.done} of ${p.total} checklist items done`} />
         <span className="small">
           {p.done}/{p.total}
@@ -164,10 +199,21 @@ const Row = memo(function Row({ c, index, top }: { c: CaseSummary; index: number
           ) : null}
         </span>
       </span>
-      <span role="cell" className="small muted" title={when(c.updated_at)}>
+      <span role="gridcell" className={c.overdue ? "overdue col-due" : "col-due"}>
+        {day(c.due_on)}
+        {c.overdue ? " · overdue" : ""}
+      </span>
+      <span role="gridcell" className="col-priority">
+        {c.priority === "normal" ? (
+          <span className="muted">Normal</span>
+        ) : (
+          <Badge tone={c.priority === "low" ? "muted" : "warn"}>{PRIORITY_LABELS[c.priority]}</Badge>
+        )}
+      </span>
+      <span role="gridcell" className="small muted col-updated" title={when(c.updated_at)}>
         {shortWhen(c.updated_at)}
       </span>
-    </a>
+    </div>
   );
 });
 
@@ -193,13 +239,32 @@ export function QueuePage() {
   const cases = useCases();
   const vendors = useVendors();
   const users = useUsers();
-  const [filter, setFilter] = useState<QueueFilter>(DEFAULT_FILTER);
-  const [query, setQuery] = useState("");
+  // Kept for the session, per user: back from a case, the queue is as it was left.
+  const [state, setState] = useState<QueueState>(() => loadSession(actor.name));
+  const [saved, setSaved] = useState<QueueView[]>(() => loadViews(actor.name));
+  useEffect(() => saveSession(actor.name, state), [actor.name, state]);
+  const { filter, query } = state;
+  const setFilter = (update: (f: QueueFilter) => QueueFilter) => setState((s) => ({ ...s, filter: update(s.filter) }));
+  const setQuery = (q: string) => setState((s) => ({ ...s, query: q }));
   const deferredQuery = useDeferredValue(query);
   const { predicate, search } = useSearchMatches(deferredQuery);
   const all = cases.data;
-  const shown = useMemo(() => (all ? applyFilter(all, filter, predicate) : []), [all, filter, predicate]);
-  const counts = useMemo(() => (all ? statusCounts(all, filter, predicate) : null), [all, filter, predicate]);
+  const effective = useMemo(() => forUser(filter, actor.name), [filter, actor.name]);
+  const shown = useMemo(() => (all ? applyFilter(all, effective, predicate) : []), [all, effective, predicate]);
+  const counts = useMemo(() => (all ? statusCounts(all, effective, predicate) : null), [all, effective, predicate]);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  // Only what is on the list can be acted on: a selection hidden by a filter is left out.
+  const selectedShown = useMemo(() => shown.filter((c) => selected.has(c.id)).map((c) => c.id), [shown, selected]);
+  const onSelect = useMemo(
+    () => (id: number, on: boolean) =>
+      setSelected((all) => {
+        const next = new Set(all);
+        if (on) next.add(id);
+        else next.delete(id);
+        return next;
+      }),
+    [],
+  );
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -212,11 +277,35 @@ export function QueuePage() {
   });
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
+  // A row moved to with the keyboard gets focus once it is rendered (it may be scrolled into
+  // view first); nothing else takes focus away from where the user put it.
+  // "restore" (back from a case) gives way to wherever the user has put focus since.
+  const focusPending = useRef<"keys" | "restore" | null>(null);
+  const open = (caseId: number) => {
+    rememberOpened(actor.name, caseId);
+    navigate({ name: "case", caseId, tab: "checklist" });
+  };
+
+  // Back from a case: the row of the case last opened has focus again, scrolled into view.
+  const returned = useRef(false);
+  useEffect(() => {
+    if (returned.current || !all) return;
+    returned.current = true;
+    const opened = lastOpened(actor.name);
+    const index = opened === null ? -1 : shown.findIndex((c) => c.id === opened);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: "center" });
+    focusPending.current = "restore";
+    setFocusIndex(index);
+  }, [all, shown, actor.name, virtualizer]);
 
   useEffect(() => {
-    if (focusIndex === null) return;
+    if (focusPending.current === null || focusIndex === null) return;
     const row = bodyRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
-    row?.focus();
+    if (!row) return;
+    const free = document.activeElement === null || document.activeElement === document.body || document.activeElement.id === "main";
+    if (focusPending.current === "keys" || free) row.focus();
+    focusPending.current = null;
   });
 
   // Marks the moment the queue can be used, for the start-up benchmark.
@@ -235,10 +324,24 @@ export function QueuePage() {
       sort: key,
       descending: f.sort === key ? !f.descending : key === "id" || key === "updated" || key === "flags",
     }));
+  const clear = () => setState((s) => ({ filter: { ...DEFAULT_FILTER, sort: s.filter.sort, descending: s.filter.descending }, query: "" }));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const current = Number((event.target as HTMLElement).dataset.index);
+    const target = event.target as HTMLElement;
+    if (target.getAttribute("role") !== "row") return;
+    const current = Number(target.dataset.index);
     if (Number.isNaN(current)) return;
+    const c = shown[current];
+    if (event.key === "Enter" && c) {
+      event.preventDefault();
+      open(c.id);
+      return;
+    }
+    if (event.key === " " && c) {
+      event.preventDefault();
+      onSelect(c.id, !selected.has(c.id));
+      return;
+    }
     const move = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, j: 1, k: -1 }[event.key];
     let next: number | null = null;
     if (move !== undefined) next = Math.min(shown.length - 1, Math.max(0, current + move));
@@ -247,6 +350,7 @@ export function QueuePage() {
     if (next === null) return;
     event.preventDefault();
     virtualizer.scrollToIndex(next, { align: "auto" });
+    focusPending.current = "keys";
     setFocusIndex(next);
   };
 
@@ -261,7 +365,10 @@ export function QueuePage() {
     );
   }
 
-  const filtered = isFiltered(filter) || predicate !== null;
+  const filtered = isFiltered(effective) || predicate !== null;
+  const allShownSelected = shown.length > 0 && selectedShown.length === shown.length;
+  // The row that Tab reaches: the last one focused, else the first.
+  const tabRow = focusIndex !== null && focusIndex < shown.length ? focusIndex : 0;
   return (
     <div className="queue-page">
       <div className="page-title">
@@ -275,6 +382,13 @@ export function QueuePage() {
           </a>
         </div>
       </div>
+      <QueueViews
+        user={actor.name}
+        state={state}
+        saved={saved}
+        onSaved={setSaved}
+        onChoose={(view) => setState({ filter: view.filter, query: view.query })}
+      />
       <form className="queue-filters" role="search" aria-label="Filter the queue" onSubmit={(e) => e.preventDefault()}>
         <div className="field field-inline grow">
           <label htmlFor="queue-search">Search</label>
@@ -301,7 +415,7 @@ export function QueuePage() {
           <label htmlFor="queue-assignee">Assignee</label>
           <select id="queue-assignee" value={filter.assignee} onChange={(e) => set({ assignee: e.target.value })}>
             <option value={ANYONE}>Anyone</option>
-            <option value={actor.name}>Me ({actor.name})</option>
+            <option value={ME}>Me ({actor.name})</option>
             <option value={UNASSIGNED}>Unassigned</option>
             {(users.data ?? [])
               .filter((u) => u.name !== actor.name)
@@ -338,13 +452,7 @@ export function QueuePage() {
           With red flags
         </label>
         {filtered ? (
-          <Button
-            className="btn-small"
-            onClick={() => {
-              setFilter((f) => ({ ...DEFAULT_FILTER, sort: f.sort, descending: f.descending }));
-              setQuery("");
-            }}
-          >
+          <Button className="btn-small" onClick={clear}>
             Clear filters
           </Button>
         ) : null}
@@ -356,21 +464,33 @@ export function QueuePage() {
         {search.isFetching ? " · searching…" : ""}
       </p>
       {search.isError ? <ErrorNote error={search.error} title="Search failed" /> : null}
+      {selectedShown.length > 0 ? <BulkAssign selected={selectedShown} onClear={() => setSelected(new Set())} /> : null}
       <div
         className="queue-table"
-        role="table"
+        role="grid"
         aria-label="Cases"
         aria-rowcount={shown.length + 1}
+        aria-multiselectable="true"
         data-testid="queue"
         data-ready="true"
       >
         <div className="queue-scroll" ref={scrollRef}>
           <div role="rowgroup" className="queue-head">
             <div role="row" className="queue-row queue-header" aria-rowindex={1}>
+              <span role="columnheader" className="col-select">
+                <input
+                  type="checkbox"
+                  aria-label="Select every case shown"
+                  checked={allShownSelected}
+                  disabled={shown.length === 0}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(shown.map((c) => c.id)) : new Set())}
+                />
+              </span>
               {COLUMNS.map((col) => (
                 <span
                   role="columnheader"
                   key={col.key}
+                  className={`col-${col.key === "id" ? "id" : col.key}`}
                   aria-sort={filter.sort === col.key ? (filter.descending ? "descending" : "ascending") : undefined}
                 >
                   <button type="button" className="sort-button" onClick={() => sortBy(col.key)}>
@@ -382,16 +502,13 @@ export function QueuePage() {
             </div>
           </div>
           {shown.length === 0 ? (
-            <div className="queue-empty">
-              <p>No case matches these filters.</p>
-              <Button
-                onClick={() => {
-                  setFilter(DEFAULT_FILTER);
-                  setQuery("");
-                }}
-              >
-                Clear filters
-              </Button>
+            <div className="queue-empty" role="rowgroup">
+              <div role="row">
+                <div role="gridcell">
+                  <p>No case matches these filters.</p>
+                  <Button onClick={() => setState({ filter: DEFAULT_FILTER, query: "" })}>Show all cases</Button>
+                </div>
+              </div>
             </div>
           ) : (
             <div
@@ -402,21 +519,40 @@ export function QueuePage() {
                 if (el) el.style.height = `${virtualizer.getTotalSize()}px`;
               }}
               onKeyDown={onKeyDown}
-              onClick={(e) => {
-                // Plain clicks follow the row link; this keeps focus tracking in step.
+              onFocus={(e) => {
                 const index = Number((e.target as HTMLElement).closest<HTMLElement>("[data-index]")?.dataset.index);
-                if (!Number.isNaN(index)) setFocusIndex(index);
+                if (!Number.isNaN(index) && index !== focusIndex) setFocusIndex(index);
+              }}
+              onClick={(e) => {
+                // A click anywhere on a row opens its case, as its name's link does.
+                const target = e.target as HTMLElement;
+                if (target.closest("input, button")) return;
+                const index = Number(target.closest<HTMLElement>("[data-index]")?.dataset.index);
+                const c = Number.isNaN(index) ? undefined : shown[index];
+                if (!c) return;
+                if (target.closest("a")) rememberOpened(actor.name, c.id);
+                else open(c.id);
               }}
             >
               {virtualizer.getVirtualItems().map((v) => {
                 const c = shown[v.index];
-                return c ? <Row key={c.id} c={c} index={v.index} top={v.start - HEADER_HEIGHT} /> : null;
+                return c ? (
+                  <Row
+                    key={c.id}
+                    c={c}
+                    index={v.index}
+                    top={v.start - HEADER_HEIGHT}
+                    focusable={v.index === tabRow}
+                    selected={selected.has(c.id)}
+                    onSelect={onSelect}
+                  />
+                ) : null;
               })}
             </div>
           )}
         </div>
       </div>
-      <p className="muted small">↑/↓ or j/k move between rows, Enter opens a case.</p>
+      <p className="muted small">↑/↓ or j/k move between rows, Enter opens a case, Space selects it.</p>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { backend, BackendFailure } from "../../backend";
 import { appInfo, permissions, user } from "../../test/fixtures";
 import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
+import { expectAccessible } from "../../test/axe";
 import { AppShell } from "./AppShell";
 
 vi.mock("../../backend", async (importOriginal) =>
@@ -23,6 +24,7 @@ describe("AppShell", () => {
   beforeEach(() => {
     window.location.hash = "";
     window.localStorage.clear();
+    window.sessionStorage.clear();
     b.cases.mockResolvedValue([]);
     b.vendors.mockResolvedValue([]);
     b.permissions.mockImplementation(async () => permissions(ada, "manage_users"));
@@ -81,9 +83,13 @@ describe("AppShell", () => {
 
     expect(await screen.findByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
     expect(screen.getByTestId("acting-as").textContent).toBe("Rita Reviewer");
+    // Solo mode says what the choice is: not a sign-in.
+    expect(screen.getByText("Chosen on this computer, not signed in")).toBeTruthy();
 
     await userEvent.click(screen.getByRole("button", { name: "Switch user" }));
     expect(await screen.findByRole("heading", { name: "Who is working?" })).toBeTruthy();
+    expect(screen.getByTestId("solo-explained").textContent).toMatch(/^This is a choice, not a sign-in\. .*anyone using it can choose any user/);
+    await expectAccessible(document.body);
     await userEvent.click(screen.getByRole("button", { name: /Ada Admin/ }));
     expect(b.chooseUser).toHaveBeenLastCalledWith("ada");
     await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin"));
@@ -124,5 +130,46 @@ describe("AppShell", () => {
     expect(screen.getByRole("link", { name: "Settings" }).getAttribute("aria-current")).toBe("page");
     fireEvent(window, new HashChangeEvent("hashchange"));
     await waitFor(() => expect(b.users).toHaveBeenCalled());
+  });
+
+  it("goes back and forward with the buttons, Alt+←/→ and the mouse's back and forward buttons", async () => {
+    b.appInfo.mockResolvedValue(appInfo());
+    b.users.mockResolvedValue([ada]);
+    window.localStorage.setItem("vetdesk.actor", "ada");
+    window.location.hash = "#/queue";
+    renderWithQueries(<AppShell />);
+    await screen.findByRole("heading", { level: 1, name: "Case queue" });
+    const back = screen.getByRole("button", { name: "Back" }) as HTMLButtonElement;
+    const forward = screen.getByRole("button", { name: "Forward" }) as HTMLButtonElement;
+    expect([back.disabled, forward.disabled]).toEqual([true, true]);
+
+    await userEvent.click(screen.getByRole("link", { name: "Vendors" }));
+    await screen.findByRole("heading", { level: 1, name: "Vendors" });
+    await userEvent.click(screen.getByRole("link", { name: "Settings" }));
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    expect([back.disabled, forward.disabled]).toEqual([false, true]);
+
+    await userEvent.click(back);
+    await screen.findByRole("heading", { level: 1, name: "Vendors" });
+    await waitFor(() => expect(forward.disabled).toBe(false));
+    fireEvent.keyDown(window, { key: "ArrowLeft", altKey: true });
+    await screen.findByRole("heading", { level: 1, name: "Case queue" });
+    await waitFor(() => expect(back.disabled).toBe(true));
+    fireEvent.keyDown(window, { key: "ArrowRight", altKey: true });
+    await screen.findByRole("heading", { level: 1, name: "Vendors" });
+    fireEvent.mouseUp(window, { button: 4 });
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+    await waitFor(() => expect(forward.disabled).toBe(true));
+    fireEvent.mouseUp(window, { button: 3 });
+    await screen.findByRole("heading", { level: 1, name: "Vendors" });
+    await userEvent.click(forward);
+    await screen.findByRole("heading", { level: 1, name: "Settings" });
+
+    // A new place drops what was forward of the current one.
+    await userEvent.click(back);
+    await screen.findByRole("heading", { level: 1, name: "Vendors" });
+    await userEvent.click(screen.getByRole("link", { name: "Reports" }));
+    await screen.findByRole("heading", { level: 1, name: "Reports" });
+    await waitFor(() => expect(forward.disabled).toBe(true));
   });
 });

@@ -8,6 +8,7 @@ import { ReportsPage } from "../exports/ReportsPage";
 import { QueuePage } from "../queue/QueuePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { VendorsPage } from "../vendors/VendorsPage";
+import { goBack, goForward, useHistoryNavigation } from "../../history";
 import { hrefFor, useRoute, type Route } from "../../router";
 import { Button, ErrorNote } from "../../components";
 import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
@@ -78,13 +79,32 @@ function ActingAs() {
           </span>{" "}
           <Button className="btn-small" onClick={() => void choose(null)}>
             Switch user
-          </Button>
+          </Button>{" "}
+          <span className="solo-note small muted" id="solo-note">
+            Chosen on this computer, not signed in
+          </span>
         </>
       ) : (
         <span data-testid="acting-as" className="muted">
           no user chosen
         </span>
       )}
+    </div>
+  );
+}
+
+/** Back and forward through the places visited in this window (also Alt+←/→ and the mouse's
+ *  back and forward buttons). */
+function HistoryButtons() {
+  const { canBack, canForward } = useHistoryNavigation();
+  return (
+    <div className="history-nav" role="group" aria-label="History">
+      <Button className="btn-small" disabled={!canBack} onClick={goBack} title="Back (Alt+←)" aria-keyshortcuts="Alt+ArrowLeft">
+        <span aria-hidden="true">← </span>Back
+      </Button>
+      <Button className="btn-small" disabled={!canForward} onClick={goForward} title="Forward (Alt+→)" aria-keyshortcuts="Alt+ArrowRight">
+        Forward<span aria-hidden="true"> →</span>
+      </Button>
     </div>
   );
 }
@@ -112,6 +132,7 @@ function Layout() {
         </ul>
       </nav>
       <header className="app-header">
+        <HistoryButtons />
         <ActingAs />
         <div className="data-dir">
           <span className="label">Data directory</span> <DataDirectory />

@@ -77,6 +77,12 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
         </p>
       ) : null}
       <p>Everything you record is signed with this user’s name in the audit trail.</p>
+      <p className="solo-explained" data-testid="solo-explained">
+        <strong>This is a choice, not a sign-in.</strong> Vetdesk runs on this computer alone: anyone using it can
+        choose any user here, so the name in the audit trail says who was chosen, not who proved who they are. Where
+        several people share one desktop, agree who works under which name; a shared team database, with each person’s
+        own login, is what establishes who acts.
+      </p>
       <ul className="user-choices">
         {active.map((u) => (
           <li key={u.name}>

@@ -2,7 +2,7 @@
 // that records one, and the hours at which the candidate is reachable (compared by the rules
 // with where their IP addresses place them).
 
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 
 import type { Evidence } from "../../bindings/Evidence";
 import type { Flag } from "../../bindings/Flag";
@@ -11,13 +11,15 @@ import type { Interview } from "../../bindings/Interview";
 import type { InterviewFields } from "../../bindings/InterviewFields";
 import type { ReachableHours } from "../../bindings/ReachableHours";
 import type { Recorded } from "../../bindings/Recorded";
-import { Badge, Button, ErrorNote, Field, TextAreaField } from "../../components";
+import { Badge, Button, DraftNote, ErrorNote, Field, TextAreaField } from "../../components";
+import { useDraft } from "../../drafts";
 import { day, today, when } from "../../format";
 import { useActor } from "../../session/actor";
 import { dateCheck, fieldError, hhmm, isFieldError, localTimestamp, orNull, timeProblem } from "./form";
 import { ID_MATCH_LABELS, ID_MATCH_SHORT } from "./labels";
 import { Choice, EvidencePicker, EvidenceThumbs, RecordFlags, SavedNote, flagsAbout } from "./parts";
 import { useChange } from "../../changes";
+import { useOptionalUploads } from "../evidence/uploads";
 
 type Video = "on" | "off_part" | "refused" | "audio_only";
 type YesNo = "yes" | "no";
@@ -44,15 +46,18 @@ export function InterviewForm({
   onCancel: () => void;
 }) {
   const actor = useActor();
-  const [heldOn, setHeldOn] = useState(today());
-  const [startedAt, setStartedAt] = useState("");
-  const [interviewer, setInterviewer] = useState(actor.display_name || actor.name);
-  const [video, setVideo] = useState<Video>("on");
-  const [idMatch, setIdMatch] = useState<IdMatch>("yes");
-  const [liveness, setLiveness] = useState<YesNo>("yes");
-  const [location, setLocation] = useState<Asked>("not_asked");
-  const [screenshots, setScreenshots] = useState<number[]>([]);
-  const [note, setNote] = useState("");
+  // Kept as a draft: going to the Evidence tab (or anywhere else) and back finds the form as
+  // it was left, until it is recorded or discarded.
+  const draft = useDraft(interviewDraftKey(caseId));
+  const [heldOn, setHeldOn] = draft.field("held_on", today());
+  const [startedAt, setStartedAt] = draft.field("started_at", "");
+  const [interviewer, setInterviewer] = draft.field("interviewer", actor.display_name || actor.name);
+  const [video, setVideo] = draft.field<Video>("video", "on");
+  const [idMatch, setIdMatch] = draft.field<IdMatch>("id_match", "yes");
+  const [liveness, setLiveness] = draft.field<YesNo>("liveness", "yes");
+  const [location, setLocation] = draft.field<Asked>("location", "not_asked");
+  const [screenshots, setScreenshots] = draft.field<number[]>("screenshots", []);
+  const [note, setNote] = draft.field("note", "");
   const [submitted, setSubmitted] = useState(false);
   const save = useChange((interview: InterviewFields) => ({ type: "record_interview", id: null, case_id: caseId, interview }));
   const withVideo = video === "on" || video === "off_part";
@@ -85,11 +90,17 @@ export function InterviewForm({
         screenshots,
         note: orNull(note),
       },
-      { onSuccess: (r) => onSaved(r) },
+      {
+        onSuccess: (r) => {
+          draft.discard();
+          onSaved(r);
+        },
+      },
     );
   };
   return (
     <form className="form record-form" onSubmit={submit} noValidate aria-label="Record interview">
+      <DraftNote restored={draft.restored} onDiscard={draft.discard} />
       <div className="field-grid">
         <Field label="Date (required)" name="held_on" placeholder="YYYY-MM-DD" inputMode="numeric" value={heldOn} error={err("held_on")} onChange={(e) => setHeldOn(e.target.value)} />
         <Field
@@ -144,15 +155,66 @@ export function InterviewForm({
         onChange={setScreenshots}
         error={err("screenshots")}
       />
+      <AttachScreenshots caseId={caseId} onStored={(ids) => setScreenshots((chosen) => [...chosen, ...ids.filter((id) => !chosen.includes(id))])} />
       <TextAreaField label="Note" name="note" rows={2} value={note} error={err("note")} onChange={(e) => setNote(e.target.value)} />
       {save.error && !isFieldError(save.error, FIELDS) ? <ErrorNote error={save.error} title="The interview was not recorded" /> : null}
       <div className="button-row">
         <Button type="submit" variant="primary" disabled={save.isPending}>
           Record interview
         </Button>
-        <Button onClick={onCancel}>Cancel</Button>
+        <Button
+          onClick={() => {
+            draft.discard();
+            onCancel();
+          }}
+        >
+          Cancel
+        </Button>
       </div>
     </form>
+  );
+}
+
+/** Where the interview form of a case keeps its draft. */
+export function interviewDraftKey(caseId: number): string {
+  return `case:${caseId}:interview`;
+}
+
+/** Attaches screenshots of the call to the case from within the form (through the case's one
+ *  upload path) and ticks them as the interview's screenshots once stored. */
+function AttachScreenshots({ caseId, onStored }: { caseId: number; onStored: (ids: number[]) => void }) {
+  const uploads = useOptionalUploads();
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  if (!uploads) return null;
+  return (
+    <div className="attach-in-place">
+      <Button className="btn-small" disabled={busy} onClick={() => input.current?.click()}>
+        {busy ? "Attaching…" : "Attach screenshots of the call…"}
+      </Button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept="image/*"
+        className="file-input"
+        tabIndex={-1}
+        aria-label={`Attach screenshots of the call to case ${caseId}`}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = "";
+          if (files.length === 0) return;
+          setBusy(true);
+          void uploads
+            .start(files, { description: "Screenshot of the interview call" })
+            .then((stored) => {
+              if (stored.length > 0) onStored(stored.map((s) => s.id));
+            })
+            .finally(() => setBusy(false));
+        }}
+      />
+      <span className="muted small"> Stored as evidence of the case and ticked above; progress shows at the top of the case.</span>
+    </div>
   );
 }
 

@@ -11,7 +11,8 @@ import type { IpRangeEntry } from "../../bindings/IpRangeEntry";
 import type { ObservedIpFields } from "../../bindings/ObservedIpFields";
 import type { ObservedIpView } from "../../bindings/ObservedIpView";
 import type { Recorded } from "../../bindings/Recorded";
-import { Badge, Button, ErrorNote, Field, SelectField } from "../../components";
+import { Badge, Button, DraftNote, ErrorNote, Field, SelectField } from "../../components";
+import { useDraft } from "../../drafts";
 import { when } from "../../format";
 import { fieldError, isFieldError, nowLocal, orNull, parseLocalDateTime } from "./form";
 import { IP_CONTEXT_LABELS } from "./labels";
@@ -21,10 +22,11 @@ import { useChange } from "../../changes";
 const FIELDS = ["ip", "seen_at", "note"] as const;
 
 export function ObservedIpForm({ caseId, onSaved, onCancel }: { caseId: number; onSaved: (r: Recorded) => void; onCancel: () => void }) {
-  const [ip, setIp] = useState("");
-  const [seenAt, setSeenAt] = useState(nowLocal());
-  const [context, setContext] = useState<IpContext>("interview");
-  const [note, setNote] = useState("");
+  const draft = useDraft(ipDraftKey(caseId));
+  const [ip, setIp] = draft.field("ip", "");
+  const [seenAt, setSeenAt] = draft.field("seen_at", nowLocal());
+  const [context, setContext] = draft.field<IpContext>("context", "interview");
+  const [note, setNote] = draft.field("note", "");
   const [submitted, setSubmitted] = useState(false);
   const save = useChange((observed: ObservedIpFields) => ({ type: "record_observed_ip", id: null, case_id: caseId, observed }));
   const parsed = parseLocalDateTime(seenAt);
@@ -37,10 +39,16 @@ export function ObservedIpForm({ caseId, onSaved, onCancel }: { caseId: number; 
     e.preventDefault();
     setSubmitted(true);
     if (ip.trim() === "" || "problem" in parsed) return;
-    save.mutate({ ip: ip.trim(), seen_at: parsed.value, context, note: orNull(note) }, { onSuccess: (r) => onSaved(r) });
+    save.mutate({ ip: ip.trim(), seen_at: parsed.value, context, note: orNull(note) }, {
+      onSuccess: (r) => {
+        draft.discard();
+        onSaved(r);
+      },
+    });
   };
   return (
     <form className="form record-form" onSubmit={submit} noValidate aria-label="Record IP address">
+      <DraftNote restored={draft.restored} onDiscard={draft.discard} />
       <div className="field-grid">
         <Field label="IP address (required)" name="ip" placeholder="203.0.113.7 or 2001:db8::1" value={ip} error={err("ip")} onChange={(e) => setIp(e.target.value)} autoComplete="off" />
         <Field label="Seen at" name="seen_at" placeholder="YYYY-MM-DD HH:MM" hint="Your local time." value={seenAt} error={err("seen_at")} onChange={(e) => setSeenAt(e.target.value)} />
@@ -58,10 +66,22 @@ export function ObservedIpForm({ caseId, onSaved, onCancel }: { caseId: number; 
         <Button type="submit" variant="primary" disabled={save.isPending}>
           Record IP address
         </Button>
-        <Button onClick={onCancel}>Cancel</Button>
+        <Button
+          onClick={() => {
+            draft.discard();
+            onCancel();
+          }}
+        >
+          Cancel
+        </Button>
       </div>
     </form>
   );
+}
+
+/** Where the IP address form of a case keeps its draft. */
+export function ipDraftKey(caseId: number): string {
+  return `case:${caseId}:observed-ip`;
 }
 
 /** The list ranges containing an address: anonymising ones as warnings, countries as facts. */

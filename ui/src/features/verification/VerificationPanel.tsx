@@ -13,10 +13,12 @@ import type { PaymentRecorded } from "../../bindings/PaymentRecorded";
 import type { Recorded } from "../../bindings/Recorded";
 import type { Reference } from "../../bindings/Reference";
 import { Button, ErrorNote } from "../../components";
+import { hasDraft } from "../../drafts";
+import { useActor } from "../../session/actor";
 import { DocumentCard, DocumentForm, EMPTY_DOCUMENT } from "./Documents";
 import { EMPTY_EVERIFY, EVerifyCard, EVerifyForm, PrerequisitesNote, missingPrerequisites } from "./EVerify";
-import { InterviewCard, InterviewForm, ReachableHoursBlock } from "./Interviews";
-import { ObservedIpForm, ObservedIpTable } from "./ObservedIps";
+import { InterviewCard, InterviewForm, interviewDraftKey, ReachableHoursBlock } from "./Interviews";
+import { ipDraftKey, ObservedIpForm, ObservedIpTable } from "./ObservedIps";
 import { SavedNote } from "./parts";
 import { PaymentForm, PaymentList } from "./Payments";
 import { useCaseVerification } from "./queries";
@@ -79,7 +81,17 @@ export function VerificationPanel({ detail }: { detail: CaseDetail }) {
   const caseId = detail.case.id;
   const closed = detail.case.status === "closed";
   const v = useCaseVerification(caseId);
-  const [editing, setEditing] = useState<Editing | null>(null);
+  const actor = useActor();
+  // A form left with an unsaved draft (another tab, a reload) opens again where it was.
+  const [editing, setEditing] = useState<Editing | null>(() =>
+    closed
+      ? null
+      : hasDraft(actor.name, interviewDraftKey(caseId))
+        ? { section: "interviews" }
+        : hasDraft(actor.name, ipDraftKey(caseId))
+          ? { section: "ips" }
+          : null,
+  );
   const [saved, setSaved] = useState<Saved | null>(null);
   const evidence = detail.evidence;
   const byId = new Map(evidence.map((e) => [e.id, e]));
