@@ -394,6 +394,7 @@ pub fn verify(report: &VerifyReport) -> String {
         for p in &report.problems {
             let kind = match p.kind {
                 ProblemKind::Chain => "audit chain",
+                ProblemKind::Ledger => "ledger",
                 ProblemKind::State => "table vs log",
                 ProblemKind::Evidence => "evidence",
                 ProblemKind::Database => "database",
@@ -401,5 +402,9 @@ pub fn verify(report: &VerifyReport) -> String {
             out.push_str(&format!("  [{kind}] {}: {}\n", p.location, p.message));
         }
     }
+    out.push_str(&format!(
+        "Root:        {} ({} ledger entries)\nGlobal head: {}\n",
+        report.root, report.ledger_entries, report.global_head
+    ));
     out
 }
