@@ -449,7 +449,12 @@ mod tests {
             ("not JSON", |r| r[1].change = "{".into(), 2, "not valid JSON"),
             ("other chain", |r| r[1].chain = "case:8".into(), 2, "chain"),
             ("shadow key", |r| r[0].chain = "case:07".into(), 1, "canonical chain key"),
-            ("time back", |r| r[2].at = "2026-11-24T09:59:59.999Z".into(), 3, "times never go back"),
+            (
+                "time back",
+                |r| r[2].at = "2026-11-24T09:59:59.999Z".into(),
+                3,
+                "times never go back",
+            ),
             ("time garbled", |r| r[1].at = "yesterday".into(), 2, "does not parse"),
         ];
         for (what, edit, line, words) in rows {

@@ -3,10 +3,10 @@
 //! 1. SQLite's own integrity and foreign-key checks.
 //! 2. Every chain: stored under its one canonical key, positions 1..n without gaps, times that
 //!    never go back, each record's previous-hash equal to the hash before it, each hash equal
-//!    to the hash of the record's content.
-//! 2b. The ledger: one hash-linked entry per record of any chain, in the order written. An
-//!    entry whose record is gone (a removed tail or chain) or a record with no entry (an
-//!    appended or shadow record) is named. Its last hash is the root `verify` prints.
+//!    to the hash of the record's content. Then the ledger: one hash-linked entry per record
+//!    of any chain, in the order written. An entry whose record is gone (a removed tail or
+//!    chain) or a record with no entry (an appended or shadow record) is named. Its last
+//!    hash is the root `verify` prints.
 //! 3. Replay: every recorded change is written again, through the same `write_effects` the
 //!    store uses, into an empty database; every state table is then compared row by row and
 //!    column by column with the real one. A row edited, added or removed behind the store's
@@ -228,7 +228,11 @@ fn check_ledger(
             problems.add(
                 ProblemKind::Ledger,
                 &location,
-                format!("its content hashes to {}, not to the {} it records: the entry was edited", short(&hash), short(&e.hash)),
+                format!(
+                    "its content hashes to {}, not to the {} it records: the entry was edited",
+                    short(&hash),
+                    short(&e.hash)
+                ),
             );
         }
         match written.remove(&(e.chain.clone(), e.seq)) {

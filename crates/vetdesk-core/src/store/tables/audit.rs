@@ -58,11 +58,10 @@ pub(crate) fn append(
 /// The ledger's last entry: its position and hash (0 and the genesis hash when empty). Its
 /// hash is the store's root.
 pub(crate) fn ledger_tip(db: &dyn Db) -> Result<(i64, String)> {
-    let tip = db.query_optional(
-        "SELECT n, hash FROM ledger ORDER BY n DESC LIMIT 1",
-        &[],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let tip =
+        db.query_optional("SELECT n, hash FROM ledger ORDER BY n DESC LIMIT 1", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     Ok(tip.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
 }
 

@@ -50,11 +50,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
 /// Gives every record written before the ledger existed its entry, in the order written: the
 /// ledger then attests the log as it stood when this Vetdesk first opened it.
 fn backfill_ledger(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
-    let mut read = tx
-        .prepare("SELECT chain, seq, hash FROM audit_log ORDER BY id")
-        .map_err(db_error)?;
+    let mut read =
+        tx.prepare("SELECT chain, seq, hash FROM audit_log ORDER BY id").map_err(db_error)?;
     let records = read
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })
         .map_err(db_error)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(db_error)?;
