@@ -31,6 +31,7 @@ use super::tables::evidence;
 use super::{DataDir, Result, apply};
 use crate::chain::{self, chain_key};
 use crate::change::Change;
+use crate::checkpoint::SignedCheckpoint;
 use crate::evidence::{EvidenceFiles, FileCheck};
 use crate::model::text_enum;
 use crate::model::{Chain, GENESIS_HASH, Timestamp};
@@ -76,6 +77,9 @@ text_enum! {
         Chain => "chain",
         /// The ledger and the log disagree: a chain was shortened, removed or added to.
         Ledger => "ledger",
+        /// A signed checkpoint is missing, forged, signed by another key, or no longer a prefix
+        /// of the ledger.
+        Checkpoint => "checkpoint",
         /// A table says something the audit log does not.
         State => "state",
         /// An evidence file is missing or its bytes changed.
@@ -107,9 +111,27 @@ pub struct VerifyReport {
     pub ledger_entries: u32,
     /// The global chain's head (users, vendors, candidates, lists).
     pub global_head: String,
+    /// The newest signed checkpoint in the log.
+    pub checkpoint: Option<SignedCheckpoint>,
+    /// Whether that checkpoint was checked against a trusted public key (and passed, when
+    /// `ok`).
+    pub trusted_key_checked: bool,
+    /// Witnessed checkpoints checked.
+    pub witnessed: u32,
     pub chains: Vec<ChainSummary>,
     pub evidence_files: u32,
     pub problems: Vec<Problem>,
+}
+
+/// What the user trusts from outside the data directory.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    /// The organisation's Ed25519 public key (hex): the newest checkpoint in the log must be
+    /// signed by it.
+    pub trusted_key: Option<String>,
+    /// Checkpoints kept outside the data directory (the witness file): each must be signed by
+    /// the trusted key and be a prefix of the ledger as it is now.
+    pub witness: Vec<SignedCheckpoint>,
 }
 
 struct Problems(Vec<Problem>);
@@ -122,12 +144,13 @@ impl Problems {
 
 /// Runs every check; `db` is one read transaction, so every step sees the same state even if
 /// someone writes meanwhile.
-pub(crate) fn verify(db: &dyn Db, dir: &DataDir) -> Result<VerifyReport> {
+pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<VerifyReport> {
     let mut problems = Problems(Vec::new());
     for (location, message) in db.integrity_problems()? {
         problems.add(ProblemKind::Database, location, message);
     }
     let (records, chains, root) = check_chains(db, &mut problems)?;
+    let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
     replay_and_compare(db, &records, &mut problems)?;
     let evidence_files = check_evidence_files(db, &dir.root, &mut problems)?;
@@ -141,6 +164,9 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir) -> Result<VerifyReport> {
         root: root.hash,
         ledger_entries: root.entries,
         global_head,
+        checkpoint,
+        trusted_key_checked: trust.trusted_key.is_some(),
+        witnessed: trust.witness.len() as u32,
         chains,
         evidence_files,
         problems: problems.0,
@@ -187,10 +213,74 @@ fn check_chains(
     Ok((parsed, summaries.into_values().collect(), root))
 }
 
-/// The ledger as checked: its last hash and length.
+/// The ledger as checked: its last hash and length, and the hash after each entry.
 struct Root {
     hash: String,
     entries: u32,
+    hashes: Vec<String>,
+}
+
+/// The newest checkpoint in the log must verify (under the trusted key, when one is given)
+/// and its root must still be the ledger's hash at its entry count; so must each witnessed
+/// checkpoint. A store rewritten after a checkpoint, even with every hash recomputed, no longer
+/// has that root at that position, and cannot be re-signed without the private key.
+fn check_checkpoints(
+    db: &dyn Db,
+    root: &Root,
+    trust: &Trust,
+    problems: &mut Problems,
+) -> Result<Option<SignedCheckpoint>> {
+    let latest = audit::latest_checkpoint(db)?;
+    let trusted = trust.trusted_key.as_deref();
+    let prefix = |c: &SignedCheckpoint| -> Option<String> {
+        let at = usize::try_from(c.entries).ok()?;
+        let found =
+            if at == 0 { GENESIS_HASH.to_string() } else { root.hashes.get(at - 1)?.clone() };
+        (found != c.root).then(|| {
+            format!(
+                "signed root {} after {} ledger entries, but the ledger holds {} there: the history it covers was rewritten",
+                short(&c.root),
+                c.entries,
+                short(&found)
+            )
+        })
+    };
+    let beyond = |c: &SignedCheckpoint| -> Option<String> {
+        (usize::try_from(c.entries).map_or(true, |n| n > root.hashes.len())).then(|| {
+            format!(
+                "covers {} ledger entries, but the ledger now has only {}: records were removed after it",
+                c.entries,
+                root.hashes.len()
+            )
+        })
+    };
+    match &latest {
+        None if trusted.is_some() => problems.add(
+            ProblemKind::Checkpoint,
+            "global chain",
+            "holds no signed checkpoint, but a trusted key was given: run `vetdesk checkpoint`",
+        ),
+        None => {}
+        Some((seq, c)) => {
+            let location = format!("checkpoint at global #{seq}");
+            if let Err(e) = c.check(trusted) {
+                problems.add(ProblemKind::Checkpoint, &location, e.to_string());
+            }
+            if let Some(message) = beyond(c).or_else(|| prefix(c)) {
+                problems.add(ProblemKind::Checkpoint, &location, message);
+            }
+        }
+    }
+    for (i, c) in trust.witness.iter().enumerate() {
+        let location = format!("witnessed checkpoint {} (line {})", short(&c.root), i + 1);
+        if let Err(e) = c.check(trusted) {
+            problems.add(ProblemKind::Checkpoint, &location, e.to_string());
+        }
+        if let Some(message) = beyond(c).or_else(|| prefix(c)) {
+            problems.add(ProblemKind::Checkpoint, &location, message);
+        }
+    }
+    Ok(latest.map(|(_, c)| c))
 }
 
 /// Walks the ledger: each entry linked to the one before and hashed by the rule, naming an
@@ -201,7 +291,7 @@ fn check_ledger(
     mut written: HashMap<(String, i64), (i64, String)>,
     problems: &mut Problems,
 ) -> Result<Root> {
-    let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0 };
+    let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0, hashes: Vec::new() };
     let mut last_id = 0i64;
     let mut broken = false;
     audit::each_ledger_entry(db, &mut |e| {
@@ -268,6 +358,7 @@ fn check_ledger(
             }
         }
         root.entries += 1;
+        root.hashes.push(e.hash.clone());
         root.hash = e.hash;
         Ok(())
     })?;

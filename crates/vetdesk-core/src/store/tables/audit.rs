@@ -229,3 +229,22 @@ pub(crate) fn candidate_changes(db: &dyn Db) -> Result<Vec<(Timestamp, String)>>
         Ok((r.get(0)?, r.get(1)?))
     })?)
 }
+
+/// The newest signed checkpoint of the global chain, if any, with its position there.
+pub(crate) fn latest_checkpoint(
+    db: &dyn Db,
+) -> Result<Option<(i64, crate::checkpoint::SignedCheckpoint)>> {
+    let sql = format!(
+        "SELECT seq, change FROM audit_log WHERE chain = ?1 AND {} = ?2 ORDER BY seq DESC LIMIT 1",
+        db.json_text("change", "type")
+    );
+    let found: Option<(i64, String)> =
+        db.query_optional(&sql, params!["global", "record_checkpoint"], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let Some((seq, text)) = found else { return Ok(None) };
+    match serde_json::from_str::<crate::change::Change>(&text) {
+        Ok(crate::change::Change::RecordCheckpoint { checkpoint }) => Ok(Some((seq, checkpoint))),
+        _ => Err(StoreError::Corrupt(format!("the checkpoint at global #{seq} does not parse"))),
+    }
+}
