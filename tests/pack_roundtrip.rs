@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use vetdesk_core::chain::{ChainRecord, record_hash};
+use vetdesk_core::model::Chain;
 use vetdesk_export::pack::{self, PackCheck, PackError};
 use vetdesk_testkit::*;
 use zip::CompressionMethod;
@@ -96,6 +97,15 @@ fn a_clean_pack_has_every_member_and_verifies() {
     }
     let by_name = |n: &str| list.iter().find(|e| e.name == n).unwrap();
     assert_eq!(by_name("report.pdf").method, CompressionMethod::Stored);
+    // The manifest and case.json carry the store root and the case head as verify finds them.
+    let verified = w.store.verify().unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&by_name("manifest.json").data).unwrap();
+    assert_eq!(manifest["root"], verified.root.as_str());
+    let case: serde_json::Value = serde_json::from_slice(&by_name("case.json").data).unwrap();
+    assert_eq!(case["audit_chain"]["root"], verified.root.as_str());
+    let head = verified.chains.iter().find(|c| c.chain == Chain::Case(w.case_id)).unwrap();
+    assert_eq!(case["audit_chain"]["head"], head.head.as_str());
     assert_eq!(by_name("case.json").method, CompressionMethod::Deflated);
 
     let manifest: serde_json::Value =

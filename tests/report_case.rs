@@ -61,11 +61,15 @@ fn report_reads_back_as_an_auditor_would() {
     assert_eq!(field("Author"), "Cora Lindqvist-Ødegård");
     assert!(field("Subject").contains(head), "{info}");
     assert!(field("Keywords").contains(&format!("chain-head:{head}")), "{info}");
+    // The store root of the same moment, as `vetdesk verify` prints it.
+    let root = w.store.verify().unwrap().root;
+    assert!(field("Keywords").contains(&format!("root:{root}")), "{info}");
     assert!(field("CreationDate").contains("Nov 24 16:45:00 2026"), "{info}");
     assert_eq!(field("Pages").parse::<usize>().unwrap(), made.pdf.page_count);
 
     let layout = tool("pdftotext", &["-layout", p, "-"]);
     let raw = flowing(&tool("pdftotext", &["-raw", p, "-"]));
+    assert!(raw.contains(&format!("Store root {root}")), "the root is printed in the summary");
     let pages: Vec<&str> = layout.split('\u{c}').filter(|t| !t.trim().is_empty()).collect();
     assert_eq!(pages.len(), made.pdf.page_count);
     for (n, page) in pages.iter().enumerate() {

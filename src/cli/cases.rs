@@ -7,7 +7,7 @@ use super::args::{
     AuditCommand, CandidateArgs, CandidateCommand, CaseCommand, CheckCommand, EvidenceCommand,
     NoteCommand, UserCommand, VendorCommand,
 };
-use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, optional_date, usage};
+use super::context::{CliError, Ctx, Result, optional_date, usage};
 use super::render::cases as text;
 use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::import::{ImportError, parse_candidates_csv};
@@ -355,13 +355,4 @@ pub fn search(ctx: &Ctx, query: &str, limit: usize) -> Result<u8> {
     let hits = ctx.store.search(query, limit)?;
     ctx.print(&hits, || text::search(query, &hits))?;
     Ok(0)
-}
-
-pub fn verify(ctx: &Ctx) -> Result<u8> {
-    let report = ctx.store.verify()?;
-    ctx.print(&report, || text::verify(&report))?;
-    if !report.ok && ctx.json {
-        eprintln!("vetdesk: verify found {} problem(s)", report.problems.len());
-    }
-    Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
 }

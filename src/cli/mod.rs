@@ -4,11 +4,12 @@
 //!
 //! Imports point one way: `args` (what clap parses) and `context` (store, actor, output,
 //! errors) know nothing of the rest; `render` makes text from core values; the runners
-//! (`cases`, `verification`, `reports`) use those three; this file dispatches to the runners.
+//! (`cases`, `verification`, `reports`, `keys`) use those three; this file dispatches to the runners.
 
 mod args;
 mod cases;
 mod context;
+mod keys;
 mod render;
 mod reports;
 mod verification;
@@ -48,7 +49,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Note(c) => cases::note(&ctx, c),
         Command::Audit(c) => cases::audit(&ctx, c),
         Command::Search { query, limit } => cases::search(&ctx, &query.join(" "), limit),
-        Command::Verify => cases::verify(&ctx),
+        Command::Verify(a) => keys::verify(&ctx, a),
+        Command::Keys(c) => keys::keys(&ctx, c),
+        Command::Checkpoint(a) => keys::checkpoint(&ctx, a),
         Command::Report(a) => reports::report(&ctx, a),
         Command::Pack(a) => reports::pack(&ctx, a),
         Command::Portfolio(a) => reports::portfolio(&ctx, a),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::model::{Chain, GENESIS_HASH};
+use crate::model::{Chain, GENESIS_HASH, Timestamp};
 
 /// The text form of a chain in the database and in hashed content.
 pub fn chain_key(chain: Chain) -> String {
@@ -18,12 +18,23 @@ pub fn chain_key(chain: Chain) -> String {
     }
 }
 
-/// The chain a stored key names, if it names one.
+/// The chain a stored key names, if it is that chain's one canonical key. Strict on purpose:
+/// `case:01`, `case:+1` or `case: 1` would parse as case 1 under a lenient reader while being
+/// grouped, stored and shown as another chain, so a record kept under such a key could hide
+/// in a shadow chain that no view reads. Only the text `chain_key` writes comes back.
 pub fn parse_chain_key(text: &str) -> Option<Chain> {
     if text == "global" {
         return Some(Chain::Global);
     }
-    text.strip_prefix("case:").and_then(|id| id.parse().ok()).map(Chain::Case)
+    let digits = text.strip_prefix("case:")?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if !canonical {
+        return None;
+    }
+    let chain = Chain::Case(digits.parse().ok()?);
+    (chain_key(chain) == text).then_some(chain)
 }
 
 /// Canonical JSON: object keys sorted, no whitespace, serde_json's escaping and number forms.
@@ -85,6 +96,24 @@ pub fn hash(
         "chain": chain,
         "change": change,
         "prev_hash": prev_hash,
+        "seq": seq,
+    });
+    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
+}
+
+/// The ledger's rule: every record appended to any chain also gets the next entry of one
+/// store-wide list, `{chain, hash, n, prev, seq}` hashed like a record (SHA-256 of canonical
+/// JSON, `prev` the entry before it, the genesis hash first). The list fixes how long every
+/// chain was and in what order records were written: removing the tail of a case chain, a
+/// whole chain, or slipping a record into the global chain leaves entries that name records
+/// no longer there (or a record no entry names). Its last hash is the store's *root*, the
+/// value reports, packs and signed checkpoints carry.
+pub fn ledger_hash(n: i64, chain: &str, seq: i64, record_hash: &str, prev: &str) -> String {
+    let content = json!({
+        "chain": chain,
+        "hash": record_hash,
+        "n": n,
+        "prev": prev,
         "seq": seq,
     });
     hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
@@ -212,18 +241,31 @@ impl ChainRecord {
     }
 }
 
-/// Checks records in order: one chain, positions 1, 2, 3 …, each linked to the hash before
-/// it (the genesis hash first) and each hash recomputed. Stops at the first break, since
+/// Checks records in order: one chain under its canonical key, positions 1, 2, 3 …, times
+/// that never go back, each linked to the hash before it (the genesis hash first) and each
+/// hash recomputed. Stops at the first break, since
 /// every hash after a break is suspect too.
 pub fn check<I>(records: I) -> Result<ChainHead, ChainBreak>
 where
     I: IntoIterator<Item = Result<ChainRecord, String>>,
 {
     let mut head = ChainHead { chain: None, records: 0, head: GENESIS_HASH.to_string() };
+    let mut last_at: Option<Timestamp> = None;
     for (i, record) in records.into_iter().enumerate() {
         let line = i + 1;
         let fail = |message: String| ChainBreak { line, message };
         let r = record.map_err(fail)?;
+        if parse_chain_key(&r.chain).is_none() {
+            return Err(fail(format!("its chain {:?} is not a canonical chain key", r.chain)));
+        }
+        let at: Timestamp =
+            r.at.parse().map_err(|e| fail(format!("its time {:?} does not parse: {e}", r.at)))?;
+        if let Some(before) = last_at.filter(|before| at < *before) {
+            return Err(fail(format!(
+                "its time {at} is earlier than the record before it ({before}): times never go back within a chain"
+            )));
+        }
+        last_at = Some(at);
         match &head.chain {
             None => head.chain = Some(r.chain.clone()),
             Some(chain) if *chain != r.chain => {
@@ -262,7 +304,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Timestamp;
 
     fn stored(seq: i64, prev: &str, change: Value) -> StoredAuditRecord {
         let at: Timestamp = "2026-11-24T10:00:00.000Z".parse().unwrap();
@@ -300,6 +341,23 @@ mod tests {
             hash("case:7", 1, at, "ana", &change, GENESIS_HASH),
             "79364ee53ddbf4a6b49076bc7e947dc59fdacc5ef48547fb9280f91bf254dc29"
         );
+    }
+
+    /// The ledger rule is pinned like the record rule: roots printed today must recompute.
+    #[test]
+    fn the_ledger_rule_is_pinned_and_covers_every_field() {
+        let h = "a".repeat(64);
+        let base = ledger_hash(1, "case:7", 1, &h, GENESIS_HASH);
+        assert_eq!(base, ledger_hash(1, "case:7", 1, &h, GENESIS_HASH));
+        for other in [
+            ledger_hash(2, "case:7", 1, &h, GENESIS_HASH),
+            ledger_hash(1, "case:8", 1, &h, GENESIS_HASH),
+            ledger_hash(1, "case:7", 2, &h, GENESIS_HASH),
+            ledger_hash(1, "case:7", 1, &"b".repeat(64), GENESIS_HASH),
+            ledger_hash(1, "case:7", 1, &h, &h),
+        ] {
+            assert_ne!(base, other);
+        }
     }
 
     #[test]
@@ -340,7 +398,21 @@ mod tests {
         for chain in [Chain::Global, Chain::Case(1), Chain::Case(987654)] {
             assert_eq!(parse_chain_key(&chain_key(chain)), Some(chain));
         }
-        for bad in ["", "case:", "case:x", "Global", "case:1 "] {
+        for bad in [
+            "",
+            "case:",
+            "case:x",
+            "Global",
+            "case:1 ",
+            "case:01",
+            "case:+1",
+            "case:-1",
+            "case:0",
+            " case:1",
+            "case: 1",
+            "case:1e0",
+            "case:99999999999999999999",
+        ] {
             assert_eq!(parse_chain_key(bad), None, "{bad:?}");
         }
     }
@@ -376,6 +448,14 @@ mod tests {
             ("not canonical", |r| r[1].change = format!(" {}", r[1].change), 2, "canonical"),
             ("not JSON", |r| r[1].change = "{".into(), 2, "not valid JSON"),
             ("other chain", |r| r[1].chain = "case:8".into(), 2, "chain"),
+            ("shadow key", |r| r[0].chain = "case:07".into(), 1, "canonical chain key"),
+            (
+                "time back",
+                |r| r[2].at = "2026-11-24T09:59:59.999Z".into(),
+                3,
+                "times never go back",
+            ),
+            ("time garbled", |r| r[1].at = "yesterday".into(), 2, "does not parse"),
         ];
         for (what, edit, line, words) in rows {
             let mut records = chain_of(3);

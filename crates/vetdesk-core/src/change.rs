@@ -3,6 +3,7 @@
 //! and appends the change as applied to the audit chain, all in one transaction. `verify`
 //! replays the recorded changes to prove the tables still say what the log says.
 
+use crate::checkpoint::SignedCheckpoint;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -282,6 +283,11 @@ pub enum Change {
         flag_id: FlagId,
         reason: String,
     },
+    /// The organisation's signature over the store's root as it stood before this record
+    /// (`vetdesk checkpoint`). Writes no table: it is read back from the global chain.
+    RecordCheckpoint {
+        checkpoint: SignedCheckpoint,
+    },
 }
 
 /// What a rejection or referral rests on: a failed checklist item or an open red flag.
@@ -335,7 +341,8 @@ impl Change {
             | Change::AddVpnProvider { .. }
             | Change::RemoveVpnProvider { .. }
             | Change::AddVoipEntry { .. }
-            | Change::RemoveVoipEntry { .. } => Chain::Global,
+            | Change::RemoveVoipEntry { .. }
+            | Change::RecordCheckpoint { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
             | Change::SetPriority { case_id, .. }
@@ -443,6 +450,7 @@ impl Change {
             Change::RecordDisclosure { .. } => "record_disclosure",
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
+            Change::RecordCheckpoint { .. } => "record_checkpoint",
         }
     }
 }

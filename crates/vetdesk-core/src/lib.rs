@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod change;
+pub mod checkpoint;
 pub mod checks;
 pub mod error;
 pub mod evidence;

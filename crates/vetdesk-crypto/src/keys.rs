@@ -17,6 +17,7 @@ pub(crate) const INFO_FILE: &[u8] = b"vetdesk/v1/file";
 pub(crate) const INFO_SQLCIPHER: &[u8] = b"vetdesk/v1/sqlcipher";
 pub(crate) const INFO_PERSON_WRAP: &[u8] = b"vetdesk/v1/person-key-wrap";
 pub(crate) const INFO_LINK: &[u8] = b"vetdesk/v1/link-hash";
+pub(crate) const INFO_SIGNING_SEED: &[u8] = b"vetdesk/v1/signing-seed";
 
 /// The operating system's random source failed: nothing can be encrypted safely.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +110,12 @@ impl DataKey {
 
     pub(crate) fn derive_key(&self, info: &[u8]) -> Zeroizing<[u8; KEY_LEN]> {
         self.derive::<KEY_LEN>(None, info)
+    }
+
+    /// The 32-byte Ed25519 seed of an organisation signing key kept as this key (sealed by a
+    /// passphrase like any data key): a subkey of its own, so the key file serves one purpose.
+    pub fn signing_seed(&self) -> Zeroizing<[u8; KEY_LEN]> {
+        self.derive_key(INFO_SIGNING_SEED)
     }
 
     /// The key SQLCipher is given for the database: a subkey of its own, so knowing it (it

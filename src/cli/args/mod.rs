@@ -2,6 +2,7 @@
 //! Nothing here runs anything; `cli::run` dispatches the parsed value.
 
 mod cases;
+mod keys;
 mod reports;
 mod verification;
 
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub use cases::*;
+pub use keys::*;
 pub use reports::*;
 pub use verification::*;
 
@@ -72,9 +74,16 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
-    /// Recompute every audit chain, replay the log against the tables, re-hash every evidence
-    /// file. Exits 1 and names each problem if anything does not match.
-    Verify,
+    /// Recompute every audit chain and the ledger, replay the log against the tables, re-hash
+    /// every evidence file, check signed checkpoints. Exits 1 and names each problem if
+    /// anything does not match; prints the root either way.
+    Verify(VerifyArgs),
+    /// The organisation's signing key for checkpoints.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Sign the store's root with the organisation key and record the checkpoint in the global
+    /// chain (and in a witness file you keep elsewhere).
+    Checkpoint(CheckpointArgs),
     /// Write the case report (PDF) of a case.
     Report(ReportArgs),
     /// Write the audit pack (ZIP) of a case: report, case data, audit chain, evidence, manifest.

@@ -469,12 +469,35 @@ pub fn verify(report: &VerifyReport) -> String {
         for p in &report.problems {
             let kind = match p.kind {
                 ProblemKind::Chain => "audit chain",
+                ProblemKind::Ledger => "ledger",
+                ProblemKind::Checkpoint => "checkpoint",
                 ProblemKind::State => "table vs log",
                 ProblemKind::Evidence => "evidence",
                 ProblemKind::Database => "database",
             };
             out.push_str(&format!("  [{kind}] {}: {}\n", p.location, p.message));
         }
+    }
+    out.push_str(&format!(
+        "Root:        {} ({} ledger entries)\nGlobal head: {}\n",
+        report.root, report.ledger_entries, report.global_head
+    ));
+    match &report.checkpoint {
+        None => out.push_str("Checkpoint:  none signed yet (see `vetdesk checkpoint`)\n"),
+        Some(c) => out.push_str(&format!(
+            "Checkpoint:  {} entries signed at {} by key {}{}\n",
+            c.entries,
+            c.at,
+            c.fingerprint,
+            if report.trusted_key_checked {
+                ", checked against the trusted key"
+            } else {
+                " (no --trusted-key given: not checked against the organisation's key)"
+            }
+        )),
+    }
+    if report.witnessed > 0 {
+        out.push_str(&format!("Witnessed:   {} checkpoint(s) checked\n", report.witnessed));
     }
     out
 }

@@ -40,7 +40,7 @@ pub use rules::{
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
-pub use verify::{ChainSummary, Problem, ProblemKind, VerifyReport};
+pub use verify::{ChainSummary, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
 };
@@ -276,9 +276,15 @@ impl Store {
     /// Recomputes every audit chain, replays the log against the tables, and re-hashes every
     /// evidence file. Never changes anything.
     pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with(&Trust::default())
+    }
+
+    /// `verify`, and the signed checkpoints checked against what the user trusts: the
+    /// organisation's public key and the checkpoints they kept outside the data directory.
+    pub fn verify_with(&self, trust: &Trust) -> Result<VerifyReport> {
         let mut report = None;
         self.backend.read_fresh(&mut |db| {
-            report = Some(verify::verify(db, &self.dir)?);
+            report = Some(verify::verify(db, &self.dir, trust)?);
             Ok(())
         })?;
         report.ok_or_else(|| StoreError::Corrupt("the verification did not run".into()))

@@ -165,6 +165,11 @@ impl Reader<'_> {
     pub fn chain_head(&self, chain: Chain) -> Result<String> {
         Ok(audit::chain_tip(self.db, chain)?.1)
     }
+    /// The store's root: the last hash of the ledger of every record of every chain (the
+    /// genesis hash for an empty log). It pins the length and head of every chain at once.
+    pub fn root(&self) -> Result<String> {
+        Ok(audit::ledger_tip(self.db)?.1)
+    }
     /// Records applied after `after_id` (by any process), oldest first.
     pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {
         audit::records_since(self.db, after_id, limit)
@@ -311,6 +316,8 @@ reads! {
     fn audit(chain: Chain) -> Vec<AuditRecord>;
     /// The hash of the last record of a chain (the genesis hash for an empty chain).
     fn chain_head(chain: Chain) -> String;
+    /// The store's root (see [`Reader::root`]).
+    fn root() -> String;
     /// Records applied after `after_id` (by any process), oldest first.
     fn audit_since(after_id: i64, limit: usize) -> Vec<AuditRecord>;
     /// The id of the newest audit record (0 when there is none).

@@ -1,20 +1,25 @@
 //! `verify`: proves that the store still says what its audit log says.
 //!
 //! 1. SQLite's own integrity and foreign-key checks.
-//! 2. Every chain: positions 1..n without gaps, each record's previous-hash equal to the hash
-//!    before it, each hash equal to the hash of the record's content.
+//! 2. Every chain: stored under its one canonical key, positions 1..n without gaps, times that
+//!    never go back, each record's previous-hash equal to the hash before it, each hash equal
+//!    to the hash of the record's content. Then the ledger: one hash-linked entry per record
+//!    of any chain, in the order written. An entry whose record is gone (a removed tail or
+//!    chain) or a record with no entry (an appended or shadow record) is named. Its last
+//!    hash is the root `verify` prints.
 //! 3. Replay: every recorded change is written again, through the same `write_effects` the
 //!    store uses, into an empty database; every state table is then compared row by row and
 //!    column by column with the real one. A row edited, added or removed behind the store's
 //!    back shows up here even when the log itself is intact.
 //! 4. Every evidence file is re-hashed and compared with its name and recorded size.
 //!
-//! What this cannot see alone: someone who rewrites the log *and* recomputes every hash after
-//! the edit, and rewrites the state to match. The chain head printed in every report and audit
-//! pack is what catches that: compare it with the head `verify` prints.
+//! What this cannot see alone: someone who rewrites the log *and* the ledger, recomputes every
+//! hash after the edit, and rewrites the state to match; or who removes the newest records and
+//! their ledger entries together. The root printed in reports, packs and signed checkpoints
+//! (kept outside the data directory) is what catches that.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -26,9 +31,10 @@ use super::tables::evidence;
 use super::{DataDir, Result, apply};
 use crate::chain::{self, chain_key};
 use crate::change::Change;
+use crate::checkpoint::SignedCheckpoint;
 use crate::evidence::{EvidenceFiles, FileCheck};
 use crate::model::text_enum;
-use crate::model::{Chain, GENESIS_HASH};
+use crate::model::{Chain, GENESIS_HASH, Timestamp};
 
 /// Every table that `write_effects` writes, with its key. `verify` compares exactly these;
 /// a test makes sure no table of the schema is forgotten here.
@@ -69,6 +75,11 @@ text_enum! {
         Database => "database",
         /// An audit chain is broken: a record was edited, removed or reordered.
         Chain => "chain",
+        /// The ledger and the log disagree: a chain was shortened, removed or added to.
+        Ledger => "ledger",
+        /// A signed checkpoint is missing, forged, signed by another key, or no longer a prefix
+        /// of the ledger.
+        Checkpoint => "checkpoint",
         /// A table says something the audit log does not.
         State => "state",
         /// An evidence file is missing or its bytes changed.
@@ -95,9 +106,32 @@ pub struct ChainSummary {
 pub struct VerifyReport {
     pub ok: bool,
     pub records: u32,
+    /// The ledger's last hash: one value that pins every chain's length and head.
+    pub root: String,
+    pub ledger_entries: u32,
+    /// The global chain's head (users, vendors, candidates, lists).
+    pub global_head: String,
+    /// The newest signed checkpoint in the log.
+    pub checkpoint: Option<SignedCheckpoint>,
+    /// Whether that checkpoint was checked against a trusted public key (and passed, when
+    /// `ok`).
+    pub trusted_key_checked: bool,
+    /// Witnessed checkpoints checked.
+    pub witnessed: u32,
     pub chains: Vec<ChainSummary>,
     pub evidence_files: u32,
     pub problems: Vec<Problem>,
+}
+
+/// What the user trusts from outside the data directory.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    /// The organisation's Ed25519 public key (hex): the newest checkpoint in the log must be
+    /// signed by it.
+    pub trusted_key: Option<String>,
+    /// Checkpoints kept outside the data directory (the witness file): each must be signed by
+    /// the trusted key and be a prefix of the ledger as it is now.
+    pub witness: Vec<SignedCheckpoint>,
 }
 
 struct Problems(Vec<Problem>);
@@ -110,18 +144,29 @@ impl Problems {
 
 /// Runs every check; `db` is one read transaction, so every step sees the same state even if
 /// someone writes meanwhile.
-pub(crate) fn verify(db: &dyn Db, dir: &DataDir) -> Result<VerifyReport> {
+pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<VerifyReport> {
     let mut problems = Problems(Vec::new());
     for (location, message) in db.integrity_problems()? {
         problems.add(ProblemKind::Database, location, message);
     }
-    let (records, chains) = check_chains(db, &mut problems)?;
+    let (records, chains, root) = check_chains(db, &mut problems)?;
+    let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
     replay_and_compare(db, &records, &mut problems)?;
     let evidence_files = check_evidence_files(db, &dir.root, &mut problems)?;
+    let global_head = chains
+        .iter()
+        .find(|c| c.chain == Chain::Global)
+        .map_or_else(|| GENESIS_HASH.to_string(), |c| c.head.clone());
     Ok(VerifyReport {
         ok: problems.0.is_empty(),
         records: count,
+        root: root.hash,
+        ledger_entries: root.entries,
+        global_head,
+        checkpoint,
+        trusted_key_checked: trust.trusted_key.is_some(),
+        witnessed: trust.witness.len() as u32,
         chains,
         evidence_files,
         problems: problems.0,
@@ -142,30 +187,210 @@ fn describe(raw: &RawRecord) -> String {
     format!("audit record {} ({} #{})", raw.id, raw.chain, raw.seq)
 }
 
-fn check_chains(db: &dyn Db, problems: &mut Problems) -> Result<(Vec<Parsed>, Vec<ChainSummary>)> {
+/// Where the chain being read stands: its key, last position, hash and time.
+struct Tip {
+    chain: String,
+    seq: i64,
+    hash: String,
+    at: Option<Timestamp>,
+}
+
+fn check_chains(
+    db: &dyn Db,
+    problems: &mut Problems,
+) -> Result<(Vec<Parsed>, Vec<ChainSummary>, Root)> {
     let mut parsed = Vec::new();
     let mut summaries: BTreeMap<Chain, ChainSummary> = BTreeMap::new();
-    let mut current: Option<(String, i64, String)> = None; // chain, last seq, last hash
+    let mut current: Option<Tip> = None;
+    let mut written = HashMap::new();
     audit::each_raw(db, &mut |raw| {
+        written.insert((raw.chain.clone(), raw.seq), (raw.id, raw.hash.clone()));
         check_record(raw, &mut current, problems, &mut summaries, &mut parsed);
         Ok(())
     })?;
+    let root = check_ledger(db, written, problems)?;
     parsed.sort_by_key(|p| p.id);
-    Ok((parsed, summaries.into_values().collect()))
+    Ok((parsed, summaries.into_values().collect(), root))
+}
+
+/// The ledger as checked: its last hash and length, and the hash after each entry.
+struct Root {
+    hash: String,
+    entries: u32,
+    hashes: Vec<String>,
+}
+
+/// The newest checkpoint in the log must verify (under the trusted key, when one is given)
+/// and its root must still be the ledger's hash at its entry count; so must each witnessed
+/// checkpoint. A store rewritten after a checkpoint, even with every hash recomputed, no longer
+/// has that root at that position, and cannot be re-signed without the private key.
+fn check_checkpoints(
+    db: &dyn Db,
+    root: &Root,
+    trust: &Trust,
+    problems: &mut Problems,
+) -> Result<Option<SignedCheckpoint>> {
+    let latest = audit::latest_checkpoint(db)?;
+    let trusted = trust.trusted_key.as_deref();
+    let prefix = |c: &SignedCheckpoint| -> Option<String> {
+        let at = usize::try_from(c.entries).ok()?;
+        let found =
+            if at == 0 { GENESIS_HASH.to_string() } else { root.hashes.get(at - 1)?.clone() };
+        (found != c.root).then(|| {
+            format!(
+                "signed root {} after {} ledger entries, but the ledger holds {} there: the history it covers was rewritten",
+                short(&c.root),
+                c.entries,
+                short(&found)
+            )
+        })
+    };
+    let beyond = |c: &SignedCheckpoint| -> Option<String> {
+        (usize::try_from(c.entries).map_or(true, |n| n > root.hashes.len())).then(|| {
+            format!(
+                "covers {} ledger entries, but the ledger now has only {}: records were removed after it",
+                c.entries,
+                root.hashes.len()
+            )
+        })
+    };
+    match &latest {
+        None if trusted.is_some() => problems.add(
+            ProblemKind::Checkpoint,
+            "global chain",
+            "holds no signed checkpoint, but a trusted key was given: run `vetdesk checkpoint`",
+        ),
+        None => {}
+        Some((seq, c)) => {
+            let location = format!("checkpoint at global #{seq}");
+            if let Err(e) = c.check(trusted) {
+                problems.add(ProblemKind::Checkpoint, &location, e.to_string());
+            }
+            if let Some(message) = beyond(c).or_else(|| prefix(c)) {
+                problems.add(ProblemKind::Checkpoint, &location, message);
+            }
+        }
+    }
+    for (i, c) in trust.witness.iter().enumerate() {
+        let location = format!("witnessed checkpoint {} (line {})", short(&c.root), i + 1);
+        if let Err(e) = c.check(trusted) {
+            problems.add(ProblemKind::Checkpoint, &location, e.to_string());
+        }
+        if let Some(message) = beyond(c).or_else(|| prefix(c)) {
+            problems.add(ProblemKind::Checkpoint, &location, message);
+        }
+    }
+    Ok(latest.map(|(_, c)| c))
+}
+
+/// Walks the ledger: each entry linked to the one before and hashed by the rule, naming an
+/// audit record that exists with that hash, in the order the records were written; then every
+/// record no entry named. `written` maps (chain key, position) to (record id, hash).
+fn check_ledger(
+    db: &dyn Db,
+    mut written: HashMap<(String, i64), (i64, String)>,
+    problems: &mut Problems,
+) -> Result<Root> {
+    let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0, hashes: Vec::new() };
+    let mut last_id = 0i64;
+    let mut broken = false;
+    audit::each_ledger_entry(db, &mut |e| {
+        let location = format!("ledger entry {} ({} #{})", e.n, e.chain, e.seq);
+        let expected_n = i64::from(root.entries) + 1;
+        if !broken && e.n != expected_n {
+            problems.add(
+                ProblemKind::Ledger,
+                &location,
+                format!("follows entry {}: entries are missing or out of order", expected_n - 1),
+            );
+            broken = true;
+        }
+        if !broken && e.prev != root.hash {
+            problems.add(
+                ProblemKind::Ledger,
+                &location,
+                "its previous-hash is not the hash of the entry before it: an entry was edited or removed",
+            );
+            broken = true;
+        }
+        let hash = chain::ledger_hash(e.n, &e.chain, e.seq, &e.record_hash, &e.prev);
+        if hash != e.hash {
+            problems.add(
+                ProblemKind::Ledger,
+                &location,
+                format!(
+                    "its content hashes to {}, not to the {} it records: the entry was edited",
+                    short(&hash),
+                    short(&e.hash)
+                ),
+            );
+        }
+        match written.remove(&(e.chain.clone(), e.seq)) {
+            None => problems.add(
+                ProblemKind::Ledger,
+                &location,
+                format!(
+                    "names record #{} of {} (hash {}), which is not in the audit log: the record was removed",
+                    e.seq,
+                    e.chain,
+                    short(&e.record_hash)
+                ),
+            ),
+            Some((id, record_hash)) => {
+                if record_hash != e.record_hash {
+                    problems.add(
+                        ProblemKind::Ledger,
+                        &location,
+                        format!(
+                            "names record #{} of {} with hash {}, but the audit log holds {} there: the record was replaced",
+                            e.seq, e.chain, short(&e.record_hash), short(&record_hash)
+                        ),
+                    );
+                }
+                if id < last_id {
+                    problems.add(
+                        ProblemKind::Ledger,
+                        &location,
+                        format!("audit record {id} was written before the record of the entry before it: the log was reordered"),
+                    );
+                }
+                last_id = last_id.max(id);
+            }
+        }
+        root.entries += 1;
+        root.hashes.push(e.hash.clone());
+        root.hash = e.hash;
+        Ok(())
+    })?;
+    let mut unlisted: Vec<_> = written.into_iter().collect();
+    unlisted.sort_by_key(|(_, (id, _))| *id);
+    for ((chain, seq), (id, _)) in unlisted {
+        problems.add(
+            ProblemKind::Ledger,
+            format!("audit record {id} ({chain} #{seq})"),
+            "is in no ledger entry: it was added to the log behind the store's back",
+        );
+    }
+    Ok(root)
 }
 
 fn check_record(
     raw: RawRecord,
-    current: &mut Option<(String, i64, String)>,
+    current: &mut Option<Tip>,
     problems: &mut Problems,
     summaries: &mut BTreeMap<Chain, ChainSummary>,
     parsed: &mut Vec<Parsed>,
 ) {
-    let (last_seq, last_hash) = match &*current {
-        Some((chain, seq, hash)) if *chain == raw.chain => (*seq, hash.clone()),
-        _ => (0, GENESIS_HASH.to_string()),
+    let (last_seq, last_hash, last_at) = match &*current {
+        Some(tip) if tip.chain == raw.chain => (tip.seq, tip.hash.clone(), tip.at),
+        _ => (0, GENESIS_HASH.to_string(), None),
     };
-    *current = Some((raw.chain.clone(), raw.seq, raw.hash.clone()));
+    *current = Some(Tip {
+        chain: raw.chain.clone(),
+        seq: raw.seq,
+        hash: raw.hash.clone(),
+        at: raw.at.parse().ok().or(last_at),
+    });
     let location = describe(&raw);
     if raw.seq != last_seq + 1 {
         let what = if raw.seq > last_seq + 1 {
@@ -193,10 +418,28 @@ fn check_record(
     let record = match raw.parse() {
         Ok(record) => record,
         Err(message) => {
+            let message = if chain::parse_chain_key(&raw.chain).is_none() {
+                format!(
+                    "its chain key {:?} is not the canonical key of any chain: a record kept there is read by no view",
+                    raw.chain
+                )
+            } else {
+                message
+            };
             problems.add(ProblemKind::Chain, &location, message);
             return;
         }
     };
+    if let Some(before) = last_at.filter(|before| record.at < *before) {
+        problems.add(
+            ProblemKind::Chain,
+            &location,
+            format!(
+                "its time {} is earlier than the record before it ({before}): times never go back within a chain, so it was back-dated or inserted",
+                record.at
+            ),
+        );
+    }
     let expected_case = match record.chain {
         Chain::Case(id) => Some(id),
         Chain::Global => None,
@@ -468,7 +711,8 @@ mod tests {
     use super::*;
 
     /// Tables that are derived (rebuildable) or are the log itself; not compared.
-    const NOT_STATE: &[&str] = &["audit_log", "search_index", "link_keys", "address_history"];
+    const NOT_STATE: &[&str] =
+        &["audit_log", "ledger", "search_index", "link_keys", "address_history"];
 
     #[test]
     fn every_table_of_the_schema_is_compared_or_known_to_be_derived() {

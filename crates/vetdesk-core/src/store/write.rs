@@ -14,6 +14,7 @@ use super::db::Db;
 use super::tables::{cases, users, vendors};
 use super::{Result, Store, StoreError, engine, secret};
 use crate::change::Change;
+use crate::checkpoint::SignedCheckpoint;
 use crate::checks::iprange;
 use crate::import::{ImportFile, ImportRow, RowError};
 use crate::model::{
@@ -100,6 +101,20 @@ impl Store {
                 applied.push(apply::apply_one(db, &ctx, actor, &at, change)?);
             }
             Ok(applied)
+        })
+    }
+
+    /// Signs the store's root as it stands, with the organisation key of `seed`, and records
+    /// the signed checkpoint in the global chain, in one write transaction (nothing can be
+    /// written between reading the root and recording its signature).
+    #[tracing::instrument(skip(self, seed), err)]
+    pub fn checkpoint(&self, actor: &str, seed: &[u8; 32]) -> Result<Applied> {
+        let at = self.clock.now();
+        let ctx = self.context();
+        self.transaction(|db| {
+            let (entries, root) = super::tables::audit::ledger_tip(db)?;
+            let checkpoint = SignedCheckpoint::sign(seed, &root, entries, at);
+            apply::apply_one(db, &ctx, actor, &at, Change::RecordCheckpoint { checkpoint })
         })
     }
 

@@ -350,6 +350,7 @@ pub fn write_pack<W: Write + Seek>(
         "chain": format!("case:{case_id}"),
         "chain_head": head,
         "audit_records": data.chain.records,
+        "root": data.root,
         "made_at": options.generated_at,
         "made_by": { "name": data.generated_by.name, "display_name": data.generated_by.display_name },
         "hash_algorithm": "sha256",

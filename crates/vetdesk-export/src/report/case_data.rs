@@ -18,6 +18,9 @@ pub struct CaseData {
     pub audit: Vec<StoredAuditRecord>,
     /// The chain recomputed from `audit`: its head is what the report prints.
     pub chain: ChainHead,
+    /// The store's root at the same moment (the ledger's last hash), which pins every chain's
+    /// length and head: a later check compares it with the root `vetdesk verify` prints.
+    pub root: String,
     /// Every user, for names in the report (records name users by login).
     pub users: Vec<User>,
     pub generated_by: User,
@@ -36,14 +39,16 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let (detail, audit, users, verification) = store.read_at(options.generated_at, |s| {
-            Ok::<_, ReportError>((
-                s.case_detail(case_id)?,
-                s.audit_stored(Chain::Case(case_id))?,
-                s.users()?,
-                s.case_verification(case_id)?,
-            ))
-        })?;
+        let (detail, audit, users, verification, root) =
+            store.read_at(options.generated_at, |s| {
+                Ok::<_, ReportError>((
+                    s.case_detail(case_id)?,
+                    s.audit_stored(Chain::Case(case_id))?,
+                    s.users()?,
+                    s.case_verification(case_id)?,
+                    s.root()?,
+                ))
+            })?;
         let generated_by = users
             .iter()
             .find(|u| u.name == options.generated_by && u.active)
@@ -69,6 +74,7 @@ impl CaseData {
             detail,
             audit,
             chain: head,
+            root,
             users,
             generated_by,
             options: options.clone(),
@@ -145,7 +151,7 @@ impl CaseData {
             "verification": self.verification,
             "related_cases": d.related_cases,
             "users": self.users.iter().filter(|u| involved.contains(&u.name.as_str())).collect::<Vec<_>>(),
-            "audit_chain": { "chain": format!("case:{}", d.case.id), "records": self.chain.records, "head": self.chain.head },
+            "audit_chain": { "chain": format!("case:{}", d.case.id), "records": self.chain.records, "head": self.chain.head, "root": self.root },
         })
     }
 }

@@ -7,6 +7,7 @@
 mod applied;
 mod candidates;
 mod cases;
+mod checkpoints;
 mod flags;
 mod lists;
 mod users;
@@ -80,6 +81,9 @@ macro_rules! area {
     (flags) => {
         Change::FlagRaised { .. } | Change::FlagCleared { .. } | Change::TriageFlag { .. }
     };
+    (checkpoints) => {
+        Change::RecordCheckpoint { .. }
+    };
 }
 
 /// The user a change is applied as. The very first user of an empty store adds themself.
@@ -136,6 +140,7 @@ pub(crate) fn resolve(
         c @ area!(verification) => verification::resolve(db, at, c),
         c @ area!(lists) => lists::resolve(db, user, c),
         c @ area!(flags) => flags::resolve(db, user, c),
+        c @ area!(checkpoints) => checkpoints::resolve(db, user, c),
     }
 }
 
@@ -154,6 +159,7 @@ pub(crate) fn write_effects(
         area!(verification) => verification::write(db, at, actor, change),
         area!(lists) => lists::write(db, at, actor, change),
         area!(flags) => flags::write(db, at, actor, change),
+        area!(checkpoints) => checkpoints::write(change),
     }
 }
 

@@ -42,6 +42,7 @@ pub(crate) fn append(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![key, case_id, seq, at, actor, canonical_json(change), prev_hash, hash],
     )?;
+    append_to_ledger(db, &key, seq, &hash)?;
     Ok(AuditRecord {
         id,
         chain,
@@ -52,6 +53,60 @@ pub(crate) fn append(
         prev_hash,
         hash,
     })
+}
+
+/// The ledger's last entry: its position and hash (0 and the genesis hash when empty). Its
+/// hash is the store's root.
+pub(crate) fn ledger_tip(db: &dyn Db) -> Result<(i64, String)> {
+    let tip =
+        db.query_optional("SELECT n, hash FROM ledger ORDER BY n DESC LIMIT 1", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(tip.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
+}
+
+/// Every record gets the next ledger entry in the transaction that appends it.
+fn append_to_ledger(db: &dyn Db, chain: &str, seq: i64, record_hash: &str) -> Result<()> {
+    let (last, prev) = ledger_tip(db)?;
+    let n = last + 1;
+    let hash = chain::ledger_hash(n, chain, seq, record_hash, &prev);
+    db.execute(
+        "INSERT INTO ledger (n, chain, seq, record_hash, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![n, chain, seq, record_hash, prev, hash],
+    )?;
+    Ok(())
+}
+
+/// One ledger entry as stored.
+pub(crate) struct LedgerEntry {
+    pub n: i64,
+    pub chain: String,
+    pub seq: i64,
+    pub record_hash: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+/// Every ledger entry in order, handed to `each` one at a time.
+pub(crate) fn each_ledger_entry(
+    db: &dyn Db,
+    each: &mut dyn FnMut(LedgerEntry) -> DbResult<()>,
+) -> Result<()> {
+    db.query(
+        "SELECT n, chain, seq, record_hash, prev, hash FROM ledger ORDER BY n",
+        &[],
+        &mut |r| {
+            each(LedgerEntry {
+                n: r.get(0)?,
+                chain: r.get(1)?,
+                seq: r.get(2)?,
+                record_hash: r.get(3)?,
+                prev: r.get(4)?,
+                hash: r.get(5)?,
+            })
+        },
+    )?;
+    Ok(())
 }
 
 /// A record as stored, before any of it is trusted: `verify` needs the raw text.
@@ -173,4 +228,23 @@ pub(crate) fn candidate_changes(db: &dyn Db) -> Result<Vec<(Timestamp, String)>>
     Ok(db.query_vec(&sql, params!["global", "add_candidate", "update_candidate"], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?)
+}
+
+/// The newest signed checkpoint of the global chain, if any, with its position there.
+pub(crate) fn latest_checkpoint(
+    db: &dyn Db,
+) -> Result<Option<(i64, crate::checkpoint::SignedCheckpoint)>> {
+    let sql = format!(
+        "SELECT seq, change FROM audit_log WHERE chain = ?1 AND {} = ?2 ORDER BY seq DESC LIMIT 1",
+        db.json_text("change", "type")
+    );
+    let found: Option<(i64, String)> =
+        db.query_optional(&sql, params!["global", "record_checkpoint"], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let Some((seq, text)) = found else { return Ok(None) };
+    match serde_json::from_str::<crate::change::Change>(&text) {
+        Ok(crate::change::Change::RecordCheckpoint { checkpoint }) => Ok(Some((seq, checkpoint))),
+        _ => Err(StoreError::Corrupt(format!("the checkpoint at global #{seq} does not parse"))),
+    }
 }

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core.sql", include_str!("migrations/0001_core.sql")),
     ("0002_verification.sql", include_str!("migrations/0002_verification.sql")),
     ("0003_triage.sql", include_str!("migrations/0003_triage.sql")),
+    ("0004_ledger.sql", include_str!("migrations/0004_ledger.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {
@@ -37,9 +38,42 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
             name: (*name).to_string(),
             message: e.to_string(),
         })?;
+        if *name == "0004_ledger.sql" {
+            backfill_ledger(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version).map_err(db_error)?;
         tx.commit().map_err(db_error)?;
         tracing::info!(migration = name, version, "applied schema migration");
     }
     Ok(found)
+}
+
+/// Gives every record written before the ledger existed its entry, in the order written: the
+/// ledger then attests the log as it stood when this Vetdesk first opened it.
+fn backfill_ledger(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut read =
+        tx.prepare("SELECT chain, seq, hash FROM audit_log ORDER BY id").map_err(db_error)?;
+    let records = read
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })
+        .map_err(db_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db_error)?;
+    let mut write = tx
+        .prepare(
+            "INSERT INTO ledger (n, chain, seq, record_hash, prev, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(db_error)?;
+    let mut prev = crate::model::GENESIS_HASH.to_string();
+    for (i, (chain, seq, record_hash)) in records.into_iter().enumerate() {
+        let n = i as i64 + 1;
+        let hash = crate::chain::ledger_hash(n, &chain, seq, &record_hash, &prev);
+        write
+            .execute(rusqlite::params![n, chain, seq, record_hash, prev, hash])
+            .map_err(db_error)?;
+        prev = hash;
+    }
+    Ok(())
 }
