@@ -124,12 +124,23 @@ fn a_case_with_nothing_checked_cannot_be_cleared_and_the_refusal_lists_what_is_m
     let (_dir, store, case_id) = populated();
     let missing = store.decision_gaps(case_id, Decision::Cleared).unwrap();
     let items = item_ids(&missing);
-    // Only the phase the case has reached (pre-offer) counts: no onboarding or post-hire items.
-    let template = vetdesk_core::template::get("remote-it-worker", 1).unwrap();
-    let pre_offer: Vec<String> =
-        template.items().filter(|r| r.phase.id == "pre_offer").map(|r| r.item.id.clone()).collect();
+    // Only the phase the case has reached (pre-offer) counts: no onboarding or post-hire items;
+    // and only the items that apply: this candidate applied directly, so no vendor items.
+    let template = vetdesk_core::template::latest("remote-it-worker").unwrap();
+    assert_eq!(store.case(case_id).unwrap().template_version, 2);
+    let pre_offer: Vec<String> = template
+        .items()
+        .filter(|r| r.phase.id == "pre_offer" && r.section.id != "vendor")
+        .map(|r| r.item.id.clone())
+        .collect();
     assert_eq!(items, pre_offer);
     assert!(!items.iter().any(|i| i == "offer-accepted" || i == "e-verify"));
+    assert!(!items.iter().any(|i| i.starts_with("vendor-")), "{items:?}");
+    // The checklist says which items apply, and progress counts only those.
+    let detail = store.case_detail(case_id).unwrap();
+    let applicable = detail.checklist.iter().filter(|e| e.applicable).count();
+    assert_eq!(applicable, pre_offer.len());
+    assert_eq!(detail.progress.total as usize, pre_offer.len());
 
     let err = clear(&store, INVESTIGATOR, case_id).unwrap_err();
     let message = err.to_string();
@@ -174,7 +185,7 @@ fn a_failed_item_and_a_later_phase_count_against_clearing() {
         missing,
         vec![Missing::Item {
             item_id: "reviewer-trained".into(),
-            title: vetdesk_core::template::get("remote-it-worker", 1)
+            title: vetdesk_core::template::latest("remote-it-worker")
                 .unwrap()
                 .item("reviewer-trained")
                 .unwrap()
@@ -201,7 +212,7 @@ fn open_serious_flags_must_be_triaged_before_clearing_and_a_confirmed_one_blocks
     }
 
     // Items done, flags not triaged: exactly the flags are missing.
-    let template = vetdesk_core::template::get("remote-it-worker", 1).unwrap();
+    let template = vetdesk_core::template::latest("remote-it-worker").unwrap();
     for r in template.items().filter(|r| r.phase.id == "pre_offer") {
         result(&store, COMPLIANCE, a, &r.item.id, ItemResult::Pass, Some("checked")).unwrap();
     }

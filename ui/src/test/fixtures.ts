@@ -215,6 +215,6 @@ type Allowed = keyof Omit<Permissions, "user" | "role">;
 
 /** What the store says `u` may do: only `allowed`. */
 export function permissions(u: User, ...allowed: Allowed[]): Permissions {
-  const all: Allowed[] = ["decide", "sign_off", "reopen", "waive", "manage_users", "manage_vendors", "audit_vendors", "manage_lists"];
+  const all: Allowed[] = ["decide", "sign_off", "reopen", "waive", "triage", "override_gate", "manage_users", "manage_vendors", "audit_vendors", "manage_lists"];
   return { user: u.name, role: u.role, ...Object.fromEntries(all.map((a) => [a, allowed.includes(a)])) } as Permissions;
 }

@@ -313,7 +313,7 @@ function ChecklistItem(props: ItemProps) {
   return (
     <li
       ref={props.register}
-      className={`check-item result-${state.result}${active ? " active" : ""}`}
+      className={`check-item result-${state.result}${active ? " active" : ""}${entry.applicable ? "" : " not-applicable-now"}`}
       tabIndex={active ? 0 : -1}
       aria-labelledby={titleId}
       aria-describedby={`item-${item.id}-result`}
@@ -329,6 +329,12 @@ function ChecklistItem(props: ItemProps) {
         </h5>
         <span id={`item-${item.id}-result`}>
           <Badge tone={resultTone(state.result)}>{RESULT_LABELS[state.result]}</Badge>
+          {entry.applicable ? null : (
+            <>
+              {" "}
+              <Badge tone="muted">Does not apply now</Badge>
+            </>
+          )}
         </span>
       </div>
       <div className="check-actions" role="group" aria-label={`Result of ${item.title}`}>

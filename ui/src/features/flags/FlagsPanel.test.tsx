@@ -7,7 +7,8 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { caseFlags, evidence, flag, user } from "../../test/fixtures";
+import { caseFlags, evidence, flag, permissions, user } from "../../test/fixtures";
+import { recorded } from "../verification/testing";
 import { renderAs } from "../../test/render";
 import { FlagsPanel } from "./FlagsPanel";
 
@@ -107,5 +108,44 @@ describe("FlagsPanel", () => {
     await events.click(await screen.findByRole("button", { name: "Re-evaluate the flags now" }));
     expect(b.refreshFlags).toHaveBeenCalledWith(1);
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("its flags stay as they were signed off"));
+  });
+
+  it("lets an investigator triage an open flag, a false positive only with a reason", async () => {
+    const events = userEvent.setup();
+    const ivan = user({ name: "ivan", display_name: "Ivan", role: "investigator" });
+    b.caseFlags.mockResolvedValue(
+      caseFlags([
+        flag(3),
+        flag(4, { rule: "address.shared", triage: "acknowledged", triaged_by: "cora", triaged_at: "2026-11-03T09:00:00.000Z" }),
+      ]),
+    );
+    b.caseLinks.mockResolvedValue([]);
+    b.apply.mockResolvedValue(recorded());
+    renderAs(ivan, <FlagsPanel caseId={1} evidence={[]} closed={false} />, permissions(ivan, "triage", "decide"));
+
+    const open = await screen.findByRole("list", { name: "Open red flags" });
+    const [first, second] = within(open).getAllByRole("listitem").filter((li) => li.classList.contains("flag"));
+    expect(first?.textContent).toContain("Not triaged yet.");
+    expect(first?.textContent).toContain("by rule phone.shared");
+    expect(second?.textContent).toContain("Acknowledged by cora");
+
+    const controls = within(first as HTMLElement).getByRole("group", { name: /^Triage:/ });
+    await events.click(within(controls).getByRole("button", { name: "False positive…" }));
+    const record = within(controls).getByRole("button", { name: "Record false positive" });
+    expect((record as HTMLButtonElement).disabled).toBe(true);
+    await events.type(within(controls).getByLabelText(/Why is it a false positive/), "Same household.");
+    await events.click(record);
+    expect(b.apply).toHaveBeenCalledWith({ type: "triage_flag", case_id: 1, flag_id: 3, triage: "false_positive", reason: "Same household." });
+    await events.click(within(controls).getByRole("button", { name: "Confirm" }));
+    expect(b.apply).toHaveBeenLastCalledWith({ type: "triage_flag", case_id: 1, flag_id: 3, triage: "confirmed", reason: null });
+  });
+
+  it("offers no triage to a reviewer or on a closed case", async () => {
+    const rita = user({ name: "rita", display_name: "Rita", role: "reviewer" });
+    b.caseFlags.mockResolvedValue(caseFlags([flag(3)]));
+    b.caseLinks.mockResolvedValue([]);
+    renderAs(rita, <FlagsPanel caseId={1} evidence={[]} closed={false} />, permissions(rita));
+    await screen.findByRole("list", { name: "Open red flags" });
+    expect(screen.queryByRole("group", { name: /^Triage:/ })).toBeNull();
   });
 });
