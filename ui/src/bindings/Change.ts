@@ -4,8 +4,10 @@ import type { CandidateFields } from "./CandidateFields";
 import type { CaseKind } from "./CaseKind";
 import type { CaseStatus } from "./CaseStatus";
 import type { Decision } from "./Decision";
+import type { Disclosure } from "./Disclosure";
 import type { DocumentFields } from "./DocumentFields";
 import type { EVerifyFields } from "./EVerifyFields";
+import type { FieldChange } from "./FieldChange";
 import type { FlagFields } from "./FlagFields";
 import type { Ground } from "./Ground";
 import type { InterviewFields } from "./InterviewFields";
@@ -110,7 +112,12 @@ id: number | null,
 /**
  * As typed; filled in with its E.164 form (and `*` for a prefix).
  */
-pattern: string, label: string, } | { "type": "remove_voip_entry", id: number, } | { "type": "flag_raised", 
+pattern: string, label: string, } | { "type": "remove_voip_entry", id: number, } | { "type": "record_disclosure", case_id: number, what: Disclosure, 
+/**
+ * What was disclosed, e.g. the file name written and the chain head it printed, or
+ * the evidence id viewed.
+ */
+detail: string, } | { "type": "candidate_changed", case_id: number, candidate_id: number, changes: Array<FieldChange>, } | { "type": "flag_raised", 
 /**
  * Filled in.
  */

@@ -7,13 +7,19 @@ export type SearchHit = { kind: SearchKind,
  */
 ref_id: number, 
 /**
- * The case to open: the note's or evidence's case, or the candidate's newest case.
+ * The case to open: the note's or evidence's case, the case of the record holding the
+ * identifier (a reference, a payment, an observed IP, a document), or the candidate's
+ * newest case.
  */
 case_id: number | null, candidate_id: number, candidate_name: string, title: string, 
 /**
  * Matching text with the matches between `[` and `]`.
  */
 snippet: string, 
+/**
+ * The field that matched, e.g. "reference's email", "phone (last digits)", "note".
+ */
+matched: string, 
 /**
  * Higher is better.
  */

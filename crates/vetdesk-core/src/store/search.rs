@@ -105,12 +105,14 @@ pub(crate) fn probes(input: &str) -> Vec<Probe> {
     }
     let has_letter = t.chars().any(char::is_alphabetic);
     // An address: a number and words; found by its delivery line whatever ZIP code follows.
-    if has_letter && !digits.is_empty() && t.contains(char::is_whitespace) {
-        if let Ok(a) = address::normalize(t) {
-            let delivery = a.key.split('|').next().unwrap_or_default().to_string();
-            if !delivery.is_empty() {
-                out.push(key(LinkKind::Address, format!("{delivery}|"), KeyMatch::Prefix));
-            }
+    if has_letter
+        && !digits.is_empty()
+        && t.contains(char::is_whitespace)
+        && let Ok(a) = address::normalize(t)
+    {
+        let delivery = a.key.split('|').next().unwrap_or_default().to_string();
+        if !delivery.is_empty() {
+            out.push(key(LinkKind::Address, format!("{delivery}|"), KeyMatch::Prefix));
         }
     }
     let compact: String = t.chars().filter(|c| !matches!(c, ' ' | '-')).collect();

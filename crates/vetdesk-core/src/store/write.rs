@@ -275,8 +275,6 @@ impl Store {
     }
 }
 
-/// One row of an import, inside the import's transaction.
-#[allow(clippy::too_many_arguments)]
 /// Imports every row inside the caller's transaction; refused rows are all reported.
 fn import_rows(
     db: &dyn Db,
@@ -313,6 +311,8 @@ fn import_rows(
     Ok(outcome)
 }
 
+/// One row of an import, inside the import's transaction.
+#[allow(clippy::too_many_arguments)]
 fn import_row(
     db: &dyn Db,
     ctx: &Context<'_>,

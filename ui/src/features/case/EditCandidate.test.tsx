@@ -10,6 +10,7 @@ import { BackendFailure, backend } from "../../backend";
 import type { Candidate } from "../../bindings/Candidate";
 import { user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
+import { recorded } from "../verification/testing";
 import { EditCandidate } from "./EditCandidate";
 
 vi.mock("../../backend", async (importOriginal) =>
@@ -37,7 +38,6 @@ const CANDIDATE: Candidate = {
   updated_at: "2026-10-01T09:00:00.000Z",
 };
 
-const RECORDED = { id: null, audit_id: 40, seq: 12, raised: [], cleared: 0 };
 
 describe("EditCandidate", () => {
   afterEach(() => {
@@ -45,7 +45,7 @@ describe("EditCandidate", () => {
   });
 
   it("sends the whole candidate with the corrected fields through apply", async () => {
-    b.apply.mockResolvedValue(RECORDED);
+    b.apply.mockResolvedValue(recorded([]));
     const done = vi.fn();
     const events = userEvent.setup();
     renderAs(user(), <EditCandidate candidate={CANDIDATE} onDone={done} />);
