@@ -16,6 +16,7 @@ import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
 import type { ReferenceFields } from "./ReferenceFields";
 import type { Role } from "./Role";
+import type { SignedCheckpoint } from "./SignedCheckpoint";
 import type { StoredFile } from "./StoredFile";
 import type { TemplateRef } from "./TemplateRef";
 import type { VendorFields } from "./VendorFields";
@@ -112,4 +113,4 @@ pattern: string, label: string, } | { "type": "remove_voip_entry", id: number, }
 /**
  * Filled in.
  */
-id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, };
+id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, };
