@@ -19,6 +19,7 @@ import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
 import type { ReferenceFields } from "./ReferenceFields";
 import type { Role } from "./Role";
+import type { SignedCheckpoint } from "./SignedCheckpoint";
 import type { StoredFile } from "./StoredFile";
 import type { TemplateRef } from "./TemplateRef";
 import type { Triage } from "./Triage";
@@ -121,4 +122,4 @@ detail: string, } | { "type": "candidate_changed", case_id: number, candidate_id
 /**
  * Filled in.
  */
-id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, };
+id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, };
