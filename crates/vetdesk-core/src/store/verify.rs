@@ -115,6 +115,7 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir) -> Result<VerifyReport> {
     for (location, message) in db.integrity_problems()? {
         problems.add(ProblemKind::Database, location, message);
     }
+    check_append_only(db, &mut problems)?;
     let (records, chains) = check_chains(db, &mut problems)?;
     let count = records.len() as u32;
     replay_and_compare(db, &records, &mut problems)?;
@@ -126,6 +127,26 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir) -> Result<VerifyReport> {
         evidence_files,
         problems: problems.0,
     })
+}
+
+/// The schema's own protection of the audit log: the triggers that refuse every update and
+/// delete of an audit record. Dropping them does not change a hash, so the chain check alone
+/// would not notice that the log had been opened to edits.
+fn check_append_only(db: &dyn Db, problems: &mut Problems) -> Result<()> {
+    let (update, delete) = db.refuses_changes_to("audit_log")?;
+    for (guarded, what) in [(update, "updates"), (delete, "deletes")] {
+        if !guarded {
+            problems.add(
+                ProblemKind::Database,
+                "audit_log",
+                format!(
+                    "the append-only trigger that refuses {what} of audit records is missing \
+                     or altered: records can be changed in place"
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A record that passed parsing, kept for the replay.

@@ -114,7 +114,7 @@ pub fn evidence_member(sha256: &str, original_name: &str) -> String {
     let mut clean: String = base
         .chars()
         .map(|c| match c {
-            c if c.is_control() => '_',
+            c if c.is_control() || vetdesk_core::store::rules::is_bidi_control(c) => '_',
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c => c,
         })
@@ -237,7 +237,7 @@ impl<W: Write + Seek> PackWriter<W> {
 /// Writes the audit pack of a case to `out`, reading the case once (one transaction) for the
 /// report, `case.json` and `audit.jsonl` alike. `progress` hears about the report's previews
 /// and then about evidence bytes copied.
-#[tracing::instrument(level = "debug", skip(store, options, out, progress), err)]
+#[tracing::instrument(level = "debug", skip(store, options, out, progress))]
 pub fn write_pack<W: Write + Seek>(
     store: &Store,
     case_id: CaseId,
@@ -417,6 +417,8 @@ mod tests {
             ("line\nbreak\u{0}.txt", "line_break_.txt"),
             ("trailing. . ", "trailing"),
             ("CON", "CON"),
+            ("invoice\u{202E}gpj.exe", "invoice_gpj.exe"),
+            ("\u{2067}scan\u{2069}.pdf", "_scan_.pdf"),
         ];
         for (name, want) in rows {
             assert_eq!(evidence_member(&sha, name), format!("evidence/{sha}-{want}"), "{name:?}");

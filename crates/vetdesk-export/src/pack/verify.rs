@@ -295,7 +295,7 @@ fn central_directory_size<R: Read + Seek>(reader: &mut R) -> Option<u64> {
 
 /// Checks the pack at `path`. `Err` means it could not be checked: unreadable, or refused
 /// as hostile. `Ok` carries every mismatch found.
-#[tracing::instrument(level = "debug", skip(progress), err)]
+#[tracing::instrument(level = "debug", skip(progress))]
 pub fn verify_pack(
     path: &Path,
     progress: &mut dyn FnMut(Progress),

@@ -45,7 +45,7 @@ pub struct CaseReport {
 
 /// Reads the case in one transaction and lays out its report. `progress` hears about each
 /// stage (previews one image at a time).
-#[tracing::instrument(level = "debug", skip(store, options, progress), err)]
+#[tracing::instrument(level = "debug", skip(store, options, progress))]
 pub fn case_report(
     store: &Store,
     case_id: CaseId,
