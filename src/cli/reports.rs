@@ -6,9 +6,7 @@
 use serde_json::json;
 
 use super::args::{PackArgs, PortfolioArgs, ReportArgs, VerifyPackArgs};
-use super::context::{
-    CliError, Ctx, EXIT_CHECK_FAILED, Result, date, print_json, terminal_safe,
-};
+use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, date, print_json, terminal_safe};
 use super::render::reports::{self as text, Meter};
 use vetdesk_core::model::Timestamp;
 use vetdesk_core::store::Store;

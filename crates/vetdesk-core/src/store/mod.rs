@@ -259,7 +259,8 @@ fn restrict_permissions(root: &Path, files: &[&str]) {
         use std::os::unix::fs::PermissionsExt;
         let set = |path: &Path, mode: u32| match std::fs::symlink_metadata(path) {
             Ok(m) if m.permissions().mode() & 0o777 != mode && !m.file_type().is_symlink() => {
-                if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                if let Err(e) =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
                 {
                     tracing::warn!(error = %e.kind(), mode, "could not restrict permissions");
                 }

@@ -144,9 +144,10 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Refuses control characters (terminal escape sequences among them) and bidirectional
 /// formatting characters in typed text; line breaks and tabs stay allowed for notes.
 pub(crate) fn refuse_hidden_characters(field: Field, label: &str, value: &str) -> Result<()> {
-    let bad = value.chars().enumerate().find(|(_, c)| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(*c)
-    });
+    let bad = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(*c));
     match bad {
         None => Ok(()),
         Some((at, c)) => Err(StoreError::invalid(format!(
