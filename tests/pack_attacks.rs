@@ -58,7 +58,7 @@ fn set_json(entries: &mut [Entry], name: &str, value: &Value) {
 
 /// Makes manifest.json and SHA256SUMS agree with the members as they now are, as an attacker
 /// who read Vetdesk's pack format would.
-fn resign(entries: &mut Vec<Entry>) -> Vec<u8> {
+fn resign(entries: &mut [Entry]) -> Vec<u8> {
     let listed: Vec<Value> = entries
         .iter()
         .filter(|e| e.name != "manifest.json" && e.name != "SHA256SUMS")
