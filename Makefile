@@ -15,7 +15,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
 
 .PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
-	ui-typecheck ui-test app e2e cli bench-ui bench module-graph
+	ui-typecheck ui-test app e2e cli bench-ui bench module-graph fuzz
 
 help:
 	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
@@ -29,6 +29,9 @@ help:
 	@echo "make bench     every benchmark (release build): evidence ingest, links among 100,000"
 	@echo "               candidates, the 100-photo report, audit packs, encrypted ingest;"
 	@echo "               then bench-ui"
+	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
+	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
+	@echo "               readers, 5 minutes each (FUZZ_SECONDS=N to change); not part of make test"
 
 setup:
 	@scripts/setup.sh all
@@ -95,3 +98,8 @@ bench: setup bench-ui
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
 	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest
+
+# Not a test: runs each fuzz target FUZZ_SECONDS (default 300) from its seeds in fuzz/corpus/;
+# fails when a target crashes (the input is kept under target/fuzz/artifacts/).
+fuzz: setup
+	scripts/fuzz.sh

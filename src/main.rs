@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
-            eprintln!("vetdesk: error: {e}");
+            eprintln!("vetdesk: error: {}", cli::terminal_safe(&e.to_string()));
             ExitCode::from(EXIT_BAD_INPUT)
         }
         Err(_) => {

@@ -107,6 +107,7 @@ fn candidate_fields(ctx: &Ctx, a: CandidateArgs) -> Result<CandidateFields> {
 }
 
 fn import_file(ctx: &Ctx, file: &Path, no_cases: bool, dry_run: bool) -> Result<u8> {
+    super::context::not_a_link(file).map_err(super::context::usage)?;
     let reader = std::fs::File::open(file).map_err(|e| CliError::Io {
         context: format!("cannot open {}", file.display()),
         source: e,

@@ -2,6 +2,7 @@
 //! error type and exit codes, and the small parsers of typed arguments (dates, times, yes/no).
 
 use std::io::Read;
+use std::path::Path;
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
@@ -62,10 +63,27 @@ impl Ctx {
         if self.json {
             print_json(value)?;
         } else {
-            print!("{}", text());
+            print!("{}", terminal_safe(&text()));
         }
         Ok(())
     }
+}
+
+/// Text for a terminal: control characters other than line breaks and tabs (an escape
+/// sequence in a name could rewrite the screen) and text-direction characters are shown
+/// escaped (`\u{1b}`), never sent raw. Data stored before input was checked may hold them.
+pub fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = (c.is_control() && c != '\n' && c != '\t')
+            || vetdesk_core::store::rules::is_bidi_control(c);
+        if hidden {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Prints a value as pretty JSON on standard output.
@@ -98,6 +116,18 @@ pub fn time_of_day(field: &str, text: &str) -> Result<NaiveTime> {
         .map_err(|_| usage(format!("{field} {text:?} is not a time like 09:30")))
 }
 
+/// Refuses an input file that is a symbolic link: it is not followed, so that a link named
+/// like a list or a scan cannot bring in another file unseen.
+pub fn not_a_link(file: &Path) -> std::result::Result<(), String> {
+    match std::fs::symlink_metadata(file) {
+        Ok(m) if m.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; links are not followed: give the file itself",
+            file.display()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The text of a file, or of standard input for `-`.
 pub fn read_input(file: &str) -> std::result::Result<String, String> {
     let mut text = String::new();
@@ -106,6 +136,7 @@ pub fn read_input(file: &str) -> std::result::Result<String, String> {
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
     } else {
+        not_a_link(Path::new(file))?;
         let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
         text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))?;
     }

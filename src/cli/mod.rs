@@ -18,6 +18,7 @@ pub use args::Cli;
 pub use context::EXIT_BAD_INPUT;
 
 use args::{Command, VerificationCommand};
+pub use context::terminal_safe;
 use context::{Ctx, Result};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 

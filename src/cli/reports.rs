@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::args::{PackArgs, PortfolioArgs, ReportArgs, VerifyPackArgs};
-use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, date, print_json};
+use super::context::{CliError, Ctx, EXIT_CHECK_FAILED, Result, date, print_json, terminal_safe};
 use super::render::reports::{self as text, Meter};
 use vetdesk_core::change::{Change, Disclosure};
 use vetdesk_core::model::Timestamp;
@@ -101,7 +101,7 @@ pub fn verify_pack(json: bool, args: VerifyPackArgs) -> Result<u8> {
     if json {
         print_json(&to_json(&check)?)?;
     } else {
-        print!("{}", text::pack_check(&check, &args.file));
+        print!("{}", terminal_safe(&text::pack_check(&check, &args.file)));
     }
     if !check.ok && json {
         eprintln!("vetdesk: verify-pack found {} problem(s)", check.problems.len());

@@ -360,6 +360,7 @@ fn iplist(ctx: &Ctx, command: IpListCommand) -> Result<u8> {
     let s = &ctx.store;
     match command {
         IpListCommand::Import { file, name } => {
+            super::context::not_a_link(&file).map_err(super::context::usage)?;
             let bytes = std::fs::read(&file).map_err(|e| CliError::Io {
                 context: format!("cannot read {}", file.display()),
                 source: e,

@@ -4,3 +4,4 @@
 
 pub mod pack;
 pub mod report;
+pub mod shipped;

@@ -106,13 +106,16 @@ pub fn pack_check(check: &PackCheck, file: &Path) -> String {
         format!(
             "OK: {} is the intact audit pack of case {}: {} members ({}) match manifest.json and \
              SHA256SUMS; the audit chain of {} records recomputes to {}, the head named by the \
-             manifest, case.json and report.pdf.\n",
+             manifest, case.json and report.pdf; every evidence file matches its attach record, \
+             case.json matches the case the chain replays to, and README.txt and verify_chain.py \
+             are the files Vetdesk {} ships.\n",
             file.display(),
             check.case_id.map_or("?".to_string(), |id| id.to_string()),
             check.members,
             human_bytes(check.bytes),
             check.audit_records,
-            check.chain_head.as_deref().unwrap_or("?")
+            check.chain_head.as_deref().unwrap_or("?"),
+            env!("CARGO_PKG_VERSION")
         )
     } else {
         let mut out =

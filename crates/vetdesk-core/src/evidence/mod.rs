@@ -163,14 +163,16 @@ impl EvidenceFiles {
 
     /// Stores the file at `src` (following a symbolic link to it; refusing directories, pipes
     /// and devices). `progress` gets (bytes so far, file size) after every buffer.
-    #[tracing::instrument(level = "debug", skip(self, limits, progress), err(Display))]
+    #[tracing::instrument(level = "debug", skip(self, limits, progress))]
     pub fn ingest_path(
         &self,
         src: &Path,
         limits: &Limits,
         progress: &mut dyn FnMut(u64, Option<u64>),
     ) -> Result<Ingested, EvidenceError> {
-        let (mut file, meta) = fsops::open_regular(src, true).map_err(|f| match f {
+        // A link is refused, not followed: a link named like a scan could bring in any file
+        // the user can read (a key, another user's data) without their noticing.
+        let (mut file, meta) = fsops::open_regular(src, false).map_err(|f| match f {
             OpenFailure::NotFound => EvidenceError::NotFound { path: src.to_path_buf() },
             OpenFailure::NotRegular(kind) => {
                 EvidenceError::NotRegularFile { path: src.to_path_buf(), kind }
@@ -191,12 +193,8 @@ impl EvidenceFiles {
 
     /// Stores what `src` yields. `original_name` is used only in notes and messages: to notice
     /// a name that contradicts the content, never to build a path.
-    #[tracing::instrument(
-        level = "debug",
-        skip(self, src, original_name, limits, progress),
-        fields(name = %media::display_name(original_name)),
-        err(Display)
-    )]
+    // No file name in the span: a name ("passport of …") is personal data.
+    #[tracing::instrument(level = "debug", skip(self, src, original_name, limits, progress))]
     pub fn ingest_reader(
         &self,
         src: &mut dyn Read,
@@ -390,7 +388,7 @@ impl EvidenceFiles {
     }
 
     /// Makes the preview again from the stored file (previews are derived data).
-    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    #[tracing::instrument(level = "debug", skip(self))]
     pub fn rebuild_thumbnail(&self, sha256: &Sha256Hex) -> Result<ThumbnailOutcome, EvidenceError> {
         let (mut file, len) = self.open_with_len(sha256)?;
         let media_type = self.sniff_head(sha256, &mut file)?;
@@ -400,7 +398,7 @@ impl EvidenceFiles {
     /// A downscaled JPEG of a stored image, for reports: fits in `max_side` pixels (never
     /// enlarged), upright as its EXIF says. Decodes one image, within the decode limits, and
     /// keeps nothing afterwards, so a report can call it for a hundred photos in turn.
-    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    #[tracing::instrument(level = "debug", skip(self))]
     pub fn jpeg_thumbnail(
         &self,
         sha256: &Sha256Hex,
@@ -421,7 +419,7 @@ impl EvidenceFiles {
     /// complete verified copy. Refuses to replace an existing `dest` unless `overwrite`; fails,
     /// leaving nothing behind, when the stored bytes no longer match their hash. The copy is
     /// readable by its owner only (0600), as befits identity documents. Returns the bytes copied.
-    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    #[tracing::instrument(level = "debug", skip(self))]
     pub fn export(
         &self,
         sha256: &Sha256Hex,

@@ -18,7 +18,7 @@ impl Store {
 
     /// Stores the file at `path` and records it as evidence of a case. `progress` gets (bytes
     /// read, file size) while the file streams in.
-    #[tracing::instrument(skip(self, path, description, progress), err)]
+    #[tracing::instrument(skip(self, path, description, progress))]
     pub fn attach_file(
         &self,
         actor: &str,

@@ -130,6 +130,37 @@ impl StoreError {
         self
     }
 
+    /// The kind of error as a fixed word: what a log line carries instead of the message,
+    /// which may quote what a person typed (a name, an email, a phone number).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Invalid { .. } => "invalid",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Forbidden { .. } => "forbidden",
+            StoreError::Conflict { .. } => "conflict",
+            StoreError::UnknownActor(_) => "unknown_actor",
+            StoreError::NoDatabase(_) => "no_database",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Migration { .. } => "migration",
+            StoreError::Config { .. } => "config",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::Rows(_) => "rows_refused",
+            StoreError::Template(_) => "template",
+            StoreError::Value(_) => "value",
+            StoreError::Evidence(_) => "evidence",
+            StoreError::Io { .. } => "io",
+            StoreError::Database(_) => "database",
+            StoreError::Json(_) => "json",
+        }
+    }
+
+    /// Logs that an operation failed: its code, the field and the operation, never the
+    /// message (the README promises logs without personal data).
+    pub(crate) fn log(&self, operation: &'static str) {
+        let field = self.field().map(|f| format!("{f:?}"));
+        tracing::error!(code = self.code(), field, operation, "operation failed");
+    }
+
     /// The input field a refusal is about, when it is about one.
     pub fn field(&self) -> Option<Field> {
         match self {
@@ -215,6 +246,38 @@ impl DataDir {
     }
 }
 
+const WAL_FILE: &str = "vetdesk.db-wal";
+const SHM_FILE: &str = "vetdesk.db-shm";
+
+/// The data directory 0700 and the database files 0600: they hold names, addresses and
+/// account masks, which other local users must not read. Applied at every open, so a
+/// directory made by an older version (0755, files 0644) is fixed too. A failure (a
+/// directory owned by someone else) is logged and does not stop the open.
+fn restrict_permissions(root: &Path, files: &[&str]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |path: &Path, mode: u32| match std::fs::symlink_metadata(path) {
+            Ok(m) if m.permissions().mode() & 0o777 != mode && !m.file_type().is_symlink() => {
+                if let Err(e) =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                {
+                    tracing::warn!(error = %e.kind(), mode, "could not restrict permissions");
+                }
+            }
+            _ => {}
+        };
+        if files.is_empty() {
+            set(root, 0o700);
+        }
+        for file in files {
+            set(&root.join(file), 0o600);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (root, files);
+}
+
 pub struct Store {
     dir: DataDir,
     config: Config,
@@ -225,7 +288,7 @@ pub struct Store {
 impl Store {
     /// Opens (and with `CreateIfMissing` creates) the store in a data directory, bringing the
     /// schema up to date.
-    #[tracing::instrument(skip_all, fields(dir = %dir.root.display()), err)]
+    #[tracing::instrument(skip_all, fields(dir = %dir.root.display()))]
     pub fn open(dir: DataDir, mode: OpenMode, clock: Clock) -> Result<Store> {
         let db_path = dir.database();
         if mode == OpenMode::MustExist && !db_path.is_file() {
@@ -234,8 +297,11 @@ impl Store {
         std::fs::create_dir_all(&dir.root).map_err(|e| {
             StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
         })?;
+        restrict_permissions(&dir.root, &[]);
         let config = Config::load(&dir.config_file())?;
         let (backend, found) = SqliteBackend::open(&db_path)?;
+        // SQLite gives the WAL and shared-memory files the database file's mode.
+        restrict_permissions(&dir.root, &[DATABASE_FILE, WAL_FILE, SHM_FILE]);
         if found == 1 {
             // The link index and address history arrived with schema 2: build them for the
             // candidates already there.

@@ -138,12 +138,38 @@ pub(crate) fn required(field: Field, label: &str, value: &str, max: usize) -> Re
     if value.is_empty() {
         return Err(StoreError::invalid(format!("{label} must not be empty")).at(field));
     }
+    refuse_hidden_characters(field, label, value)?;
     if value.chars().count() > max {
         return Err(
             StoreError::invalid(format!("{label} is longer than {max} characters")).at(field)
         );
     }
     Ok(value.to_string())
+}
+
+/// Right-to-left and other bidirectional formatting characters: they make text display in
+/// another order than it is stored (`invoice\u{202E}gpj.exe` shows as `invoiceexe.jpg`).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses control characters (terminal escape sequences among them) and bidirectional
+/// formatting characters in typed text; line breaks and tabs stay allowed for notes.
+pub(crate) fn refuse_hidden_characters(field: Field, label: &str, value: &str) -> Result<()> {
+    let bad = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(*c));
+    match bad {
+        None => Ok(()),
+        Some((at, c)) => Err(StoreError::invalid(format!(
+            "{label} contains the invisible character U+{:04X} at position {}; control and \
+             text-direction characters are not accepted",
+            u32::from(c),
+            at + 1
+        ))
+        .at(field)),
+    }
 }
 
 /// Trims an optional text field; blank becomes absent.
@@ -168,6 +194,7 @@ fn list(field: Field, label: &str, values: &[String], max: usize) -> Result<Vec<
         if v.is_empty() {
             continue;
         }
+        refuse_hidden_characters(field, label, v)?;
         if v.chars().count() > max {
             return Err(StoreError::invalid(format!(
                 "{label} entry is longer than {max} characters"

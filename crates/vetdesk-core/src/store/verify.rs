@@ -149,6 +149,7 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<Verify
     for (location, message) in db.integrity_problems()? {
         problems.add(ProblemKind::Database, location, message);
     }
+    check_append_only(db, &mut problems)?;
     let (records, chains, root) = check_chains(db, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
@@ -171,6 +172,26 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<Verify
         evidence_files,
         problems: problems.0,
     })
+}
+
+/// The schema's own protection of the audit log: the triggers that refuse every update and
+/// delete of an audit record. Dropping them does not change a hash, so the chain check alone
+/// would not notice that the log had been opened to edits.
+fn check_append_only(db: &dyn Db, problems: &mut Problems) -> Result<()> {
+    let (update, delete) = db.refuses_changes_to("audit_log")?;
+    for (guarded, what) in [(update, "updates"), (delete, "deletes")] {
+        if !guarded {
+            problems.add(
+                ProblemKind::Database,
+                "audit_log",
+                format!(
+                    "the append-only trigger that refuses {what} of audit records is missing \
+                     or altered: records can be changed in place"
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A record that passed parsing, kept for the replay.

@@ -65,15 +65,19 @@ impl Store {
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.
+    /// A failed write is logged here by its code and field only: the message may quote what
+    /// a person typed, and the spans above skip their arguments for the same reason.
     fn transaction<T>(&self, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         let mut work = Some(work);
         let mut out = None;
-        self.backend.write(&mut |db| {
-            if let Some(work) = work.take() {
-                out = Some(work(db)?);
-            }
-            Ok(())
-        })?;
+        self.backend
+            .write(&mut |db| {
+                if let Some(work) = work.take() {
+                    out = Some(work(db)?);
+                }
+                Ok(())
+            })
+            .inspect_err(|e| e.log("write"))?;
         out.ok_or_else(|| StoreError::Corrupt("a write transaction did not run".into()))
     }
 
@@ -85,7 +89,7 @@ impl Store {
 
     /// Applies several changes as one transaction: all of them or none. Stops at the first
     /// change that is refused.
-    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()), err)]
+    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()))]
     pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
         let at = self.clock.now();
         let ctx = self.context();
@@ -159,7 +163,7 @@ impl Store {
     /// adds a candidate (and, with `open_cases`, opens a pre-hire case for them); a known one
     /// updates the columns the file has; an unchanged one is left alone. Every refused row is
     /// reported with its line, and then nothing is written.
-    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()), err)]
+    #[tracing::instrument(skip(self, file), fields(rows = file.rows.len()))]
     pub fn import_candidates(
         &self,
         actor: &str,
@@ -195,7 +199,7 @@ impl Store {
 
     /// Records bank details: the numbers are masked and hashed under the data directory's key
     /// here, and only that goes into the change, the database and the audit log.
-    #[tracing::instrument(skip(self, input), err)]
+    #[tracing::instrument(skip(self, input))]
     pub fn record_payment(
         &self,
         actor: &str,
@@ -209,7 +213,7 @@ impl Store {
 
     /// Imports an indicator CSV (`cidr, category, label`) as the list `name`, replacing a list
     /// of that name. All rows or none; bad rows are named with their line.
-    #[tracing::instrument(skip(self, bytes), fields(bytes = bytes.len()), err)]
+    #[tracing::instrument(skip(self, bytes), fields(bytes = bytes.len()))]
     pub fn import_ip_list(
         &self,
         actor: &str,
@@ -242,7 +246,7 @@ impl Store {
     /// Re-evaluates the flags of one case (or of every case not closed) as of now and records
     /// what changed: date-driven flags (an expiry, a deadline) come due without any change to
     /// the data, and this is how they are raised. Returns the flag changes applied.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub fn refresh_flags(&self, actor: &str, case_id: Option<CaseId>) -> Result<Vec<Applied>> {
         let at = self.clock.now();
         let ctx = self.context();

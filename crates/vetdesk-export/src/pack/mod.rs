@@ -4,7 +4,7 @@
 //! files are copied through one fixed buffer and hashed on the way, so memory stays flat
 //! however large the evidence. [`verify_pack`] checks a pack without unpacking it.
 
-mod readme;
+mod replay;
 mod verify;
 
 use std::collections::BTreeSet;
@@ -23,6 +23,7 @@ pub use verify::{PackCheck, PackProblem, verify_pack, verify_pack_reader};
 use crate::report::{
     CaseData, Progress, ReportError, ReportOptions, Stage, render_case_report, write_atomically,
 };
+use crate::shipped;
 use vetdesk_core::chain::ChainRecord;
 use vetdesk_core::evidence::{EvidenceError, Sha256Hex};
 use vetdesk_core::model::{CaseId, EvidenceId, Timestamp};
@@ -113,7 +114,7 @@ pub fn evidence_member(sha256: &str, original_name: &str) -> String {
     let mut clean: String = base
         .chars()
         .map(|c| match c {
-            c if c.is_control() => '_',
+            c if c.is_control() || vetdesk_core::store::rules::is_bidi_control(c) => '_',
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
             c => c,
         })
@@ -236,7 +237,7 @@ impl<W: Write + Seek> PackWriter<W> {
 /// Writes the audit pack of a case to `out`, reading the case once (one transaction) for the
 /// report, `case.json` and `audit.jsonl` alike. `progress` hears about the report's previews
 /// and then about evidence bytes copied.
-#[tracing::instrument(level = "debug", skip(store, options, out, progress), err)]
+#[tracing::instrument(level = "debug", skip(store, options, out, progress))]
 pub fn write_pack<W: Write + Seek>(
     store: &Store,
     case_id: CaseId,
@@ -256,14 +257,11 @@ pub fn write_pack<W: Write + Seek>(
         members: Vec::new(),
     };
     let tool = format!("vetdesk {}", env!("CARGO_PKG_VERSION"));
-    let made = format!(
-        "{} by {} ({})",
-        options.generated_at, data.generated_by.display_name, data.generated_by.name
-    );
     let head = data.chain.head.clone();
-    let readme = readme::readme(case_id, &head, data.chain.records, &made, &tool);
-    pack.bytes(README, CompressionMethod::Deflated, readme.as_bytes())?;
-    pack.bytes(VERIFY_SCRIPT, CompressionMethod::Deflated, readme::VERIFY_CHAIN_PY.as_bytes())?;
+    // The same README and script in every pack of this version, so that an auditor can
+    // compare them with the published hashes before running anything.
+    pack.bytes(README, CompressionMethod::Deflated, shipped::README_TXT.as_bytes())?;
+    pack.bytes(VERIFY_SCRIPT, CompressionMethod::Deflated, shipped::VERIFY_CHAIN_PY.as_bytes())?;
     // The report's content streams are compressed already and its images are JPEGs.
     pack.bytes(REPORT, CompressionMethod::Stored, &report.pdf.bytes)?;
     let report_pages = report.pdf.page_count;
@@ -420,6 +418,8 @@ mod tests {
             ("line\nbreak\u{0}.txt", "line_break_.txt"),
             ("trailing. . ", "trailing"),
             ("CON", "CON"),
+            ("invoice\u{202E}gpj.exe", "invoice_gpj.exe"),
+            ("\u{2067}scan\u{2069}.pdf", "_scan_.pdf"),
         ];
         for (name, want) in rows {
             assert_eq!(evidence_member(&sha, name), format!("evidence/{sha}-{want}"), "{name:?}");

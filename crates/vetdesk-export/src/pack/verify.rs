@@ -2,12 +2,15 @@
 //! entries with absolute paths, `..`, backslashes, links, duplicate or overlapping entries,
 //! encryption, foreign compression or a bomb-like compression ratio are refused before a
 //! byte of content is read. Then every member is streamed once through SHA-256 (nothing is
-//! written anywhere) and compared with `manifest.json` and `SHA256SUMS`; the audit chain is
-//! recomputed from `audit.jsonl`; and its head is compared with the manifest, `case.json` and
-//! the head the report carries in its PDF metadata.
+//! written anywhere; the JSON members are parsed as they stream, each under a size limit) and
+//! compared with `manifest.json` and `SHA256SUMS`; the audit chain is recomputed from
+//! `audit.jsonl` and its head compared with the manifest, `case.json` and the head the report
+//! carries in its PDF metadata; the chain is replayed and compared with `case.json`; every
+//! evidence file is matched to the chain's attach records; and `README.txt` and
+//! `verify_chain.py` are compared with the bytes this version ships.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -16,12 +19,14 @@ use ts_rs::TS;
 use zip::CompressionMethod;
 use zip::read::ZipReadOptions;
 
+use super::replay::{CaseJson, Replay};
 use super::{
     AUDIT, CASE_JSON, EVIDENCE_DIR, MANIFEST, MANIFEST_FORMAT, MANIFEST_VERSION, PackError, README,
     REPORT, SUMS, VERIFY_SCRIPT,
 };
 use crate::report::{Progress, Stage};
-use vetdesk_core::chain::{self, ChainRecord};
+use crate::shipped;
+use vetdesk_core::chain::{self, ChainHead, ChainRecord};
 use vetdesk_core::model::CaseId;
 
 /// An entry that inflates to more than this many times its packed size (and to more than
@@ -29,9 +34,144 @@ use vetdesk_core::model::CaseId;
 /// report uncompressed and deflate only JSON and text, which stays far below this.
 const MAX_RATIO: u64 = 100;
 const RATIO_FLOOR: u64 = 1024 * 1024;
-/// Members that are read into memory (the manifest, checksums, case data, chain and report)
-/// may be at most this large.
-const MAX_IN_MEMORY: u64 = 256 * 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
+
+/// The most a member that Vetdesk reads (rather than only hashes) may hold. Each is far above
+/// what a genuine pack carries (a case with a thousand evidence files has a manifest of about
+/// half a MiB) and low enough that parsing it stays within a few hundred MiB whatever it
+/// holds: a pack of 2.7 MB whose manifest inflated to 270 MB once took 2.3 GB to check.
+fn limit_of(name: &str) -> Option<u64> {
+    match name {
+        README | VERIFY_SCRIPT => Some(MIB),
+        MANIFEST | SUMS => Some(16 * MIB),
+        CASE_JSON => Some(32 * MIB),
+        AUDIT => Some(64 * MIB),
+        // Kept whole for the PDF parser: photos make reports large.
+        REPORT => Some(256 * MIB),
+        // Evidence only passes through the hash.
+        _ => None,
+    }
+}
+
+/// The fields of `manifest.json` that are checked.
+#[derive(Debug, Deserialize)]
+struct ManifestJson {
+    format: String,
+    format_version: u64,
+    case_id: Option<CaseId>,
+    chain: Option<String>,
+    chain_head: String,
+    audit_records: u64,
+    tool: Option<String>,
+    members: Vec<super::Member>,
+}
+
+/// Passes an entry's bytes on, hashing and counting them, and stops at its declared size.
+struct Tee<'a, R: Read> {
+    inner: R,
+    hasher: Sha256,
+    size: u64,
+    declared: u64,
+    /// More bytes came out than the archive declared (refused).
+    overrun: bool,
+    /// The entry could not be inflated (its bytes were changed).
+    failed: Option<io::Error>,
+    done: &'a mut u64,
+    total: u64,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.overrun || self.failed.is_some() {
+            return Err(io::Error::other("the member was not read to its end"));
+        }
+        let n = loop {
+            match self.inner.read(buf) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let shown = io::Error::other(e.to_string());
+                    self.failed = Some(e);
+                    return Err(shown);
+                }
+            }
+        };
+        self.size += n as u64;
+        if self.size > self.declared {
+            self.overrun = true;
+            return Err(io::Error::other("the member inflates beyond its declared size"));
+        }
+        self.hasher.update(&buf[..n]);
+        *self.done += n as u64;
+        (self.progress)(Progress::at(Stage::Checking, *self.done, self.total));
+        Ok(n)
+    }
+}
+
+/// What the members Vetdesk reads said, gathered while they stream past.
+#[derive(Default)]
+struct Parsed {
+    manifest: Option<ManifestJson>,
+    sums: Option<String>,
+    case: Option<CaseJson>,
+    report: Option<Vec<u8>>,
+    replay: Replay,
+    /// The chain recomputed from `audit.jsonl`, when it checks out.
+    chain: Option<ChainHead>,
+}
+
+impl Parsed {
+    /// Reads one member to its end through `tee`; returns why its content is not what it
+    /// should be, if it is not.
+    fn member<R: Read>(&mut self, name: &str, tee: &mut Tee<'_, R>) -> Option<String> {
+        let mut reader = BufReader::with_capacity(256 * 1024, tee);
+        let mut why = None;
+        match name {
+            MANIFEST => match serde_json::from_reader::<_, ManifestJson>(&mut reader) {
+                Ok(m) => self.manifest = Some(m),
+                Err(e) => why = Some(format!("is not a valid manifest ({e})")),
+            },
+            CASE_JSON => match serde_json::from_reader::<_, CaseJson>(&mut reader) {
+                Ok(c) => self.case = Some(c),
+                Err(e) => why = Some(format!("is not valid case data ({e})")),
+            },
+            SUMS | REPORT => {
+                let mut bytes = Vec::new();
+                if reader.read_to_end(&mut bytes).is_ok() {
+                    if name == SUMS {
+                        self.sums = Some(String::from_utf8_lossy(&bytes).into_owned());
+                    } else {
+                        self.report = Some(bytes);
+                    }
+                }
+            }
+            AUDIT => {
+                let replay = &mut self.replay;
+                let mut n = 0;
+                // A read error ends the lines; the caller names it from the tee.
+                let records = (&mut reader).split(b'\n').map_while(Result::ok).map(|line| {
+                    n += 1;
+                    let record = String::from_utf8(line)
+                        .map_err(|_| "the line is not UTF-8".to_string())
+                        .and_then(|l| ChainRecord::from_line(l.trim_end_matches('\r')));
+                    if let Ok(r) = &record {
+                        replay.record(n, r);
+                    }
+                    record
+                });
+                match chain::check(records) {
+                    Ok(head) => self.chain = Some(head),
+                    Err(e) => why = Some(format!("the audit chain does not verify: {e}")),
+                }
+            }
+            _ => {}
+        }
+        // The rest (all of an evidence file; whatever a parser left) only passes the hash.
+        let _ = io::copy(&mut reader, &mut io::sink());
+        why
+    }
+}
 /// The archive reader keeps every entry of the central directory in memory: an archive of
 /// millions of tiny entries is refused before it is read (a pack has a few per evidence file).
 const MAX_DIRECTORY: u64 = 64 * 1024 * 1024;
@@ -155,7 +295,7 @@ fn central_directory_size<R: Read + Seek>(reader: &mut R) -> Option<u64> {
 
 /// Checks the pack at `path`. `Err` means it could not be checked: unreadable, or refused
 /// as hostile. `Ok` carries every mismatch found.
-#[tracing::instrument(level = "debug", skip(progress), err)]
+#[tracing::instrument(level = "debug", skip(progress))]
 pub fn verify_pack(
     path: &Path,
     progress: &mut dyn FnMut(Progress),
@@ -268,9 +408,9 @@ pub fn verify_pack_reader<R: Read + Seek>(
         .validate_header_consistency()
         .map_err(|e| hostile("archive", format!("local and central headers disagree: {e}")))?;
 
-    // 2. Every member streamed once through SHA-256.
+    // 2. Every member streamed once through SHA-256; the members Vetdesk reads (manifest,
+    // checksums, case data, chain) are parsed as they stream, each within its own limit.
     let mut computed: BTreeMap<String, (String, u64)> = BTreeMap::new();
-    let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut problem = |member: &str, message: String| {
         problems.push(PackProblem { member: member.into(), message })
@@ -281,11 +421,11 @@ pub fn verify_pack_reader<R: Read + Seek>(
             format!("{} bytes of unknown data come before the archive (added)", archive.offset()),
         );
     }
+    let mut read = Parsed::default();
     let mut done = 0u64;
-    let mut buf = vec![0u8; 256 * 1024];
     progress(Progress::at(Stage::Checking, 0, total));
     for i in 0..archive.len() {
-        let mut entry = archive
+        let entry = archive
             .by_index_with_options(i, ZipReadOptions::new().ignore_crc32(true))
             .map_err(|e| unreadable(format!("entry {}: {e}", i + 1)))?;
         let name = entry.name_raw().to_vec();
@@ -295,51 +435,45 @@ pub fn verify_pack_reader<R: Read + Seek>(
             continue;
         }
         let declared = entry.size();
-        let keep = [MANIFEST, SUMS, CASE_JSON, AUDIT, REPORT].contains(&name.as_str());
-        if keep && declared > MAX_IN_MEMORY {
+        if let Some(limit) = limit_of(&name)
+            && declared > limit
+        {
             return Err(hostile(
                 &name,
-                format!("declares {declared} bytes; a pack's {name} is never that large"),
+                format!(
+                    "declares {declared} bytes; a pack's {name} holds at most {limit} (size limit)"
+                ),
             ));
         }
-        let mut hasher = Sha256::new();
-        let mut kept_bytes = Vec::new();
-        let mut size = 0u64;
-        let read = loop {
-            match entry.read(&mut buf) {
-                Ok(0) => break Ok(()),
-                Ok(n) => {
-                    size += n as u64;
-                    if size > declared {
-                        return Err(hostile(
-                            &name,
-                            format!("inflates beyond its declared {declared} bytes"),
-                        ));
-                    }
-                    hasher.update(&buf[..n]);
-                    if keep {
-                        kept_bytes.extend_from_slice(&buf[..n]);
-                    }
-                    done += n as u64;
-                    progress(Progress::at(Stage::Checking, done, total));
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => break Err(e),
-            }
+        let mut tee = Tee {
+            inner: entry,
+            hasher: Sha256::new(),
+            size: 0,
+            declared,
+            overrun: false,
+            failed: None,
+            done: &mut done,
+            total,
+            progress: &mut *progress,
         };
-        if let Err(e) = read {
+        let parse_error = read.member(&name, &mut tee);
+        if tee.overrun {
+            return Err(hostile(&name, format!("inflates beyond its declared {declared} bytes")));
+        }
+        if let Some(e) = tee.failed {
             problem(&name, format!("cannot be read back ({e}); its bytes were changed"));
             continue;
         }
-        if size != declared {
-            problem(&name, format!("holds {size} bytes, the archive declares {declared}"));
+        if let Some(e) = parse_error {
+            problem(&name, e);
         }
-        computed.insert(name.clone(), (hex::encode(hasher.finalize()), size));
-        if keep {
-            kept.insert(name, kept_bytes);
+        if tee.size != declared {
+            problem(&name, format!("holds {} bytes, the archive declares {declared}", tee.size));
         }
+        computed.insert(name, (hex::encode(tee.hasher.finalize()), tee.size));
     }
     drop(archive);
+    let Parsed { manifest, sums, case, report, replay, chain: head, .. } = read;
 
     // 3. What the members say about each other.
     for required in [README, VERIFY_SCRIPT, REPORT, CASE_JSON, AUDIT, MANIFEST, SUMS] {
@@ -347,64 +481,68 @@ pub fn verify_pack_reader<R: Read + Seek>(
             problem(required, "missing from the pack (removed)".into());
         }
     }
+    let version = env!("CARGO_PKG_VERSION");
+    for (member, expected) in
+        [(README, shipped::README_TXT_SHA256), (VERIFY_SCRIPT, shipped::VERIFY_CHAIN_PY_SHA256)]
+    {
+        if let Some((actual, _)) = computed.get(member)
+            && actual != expected
+        {
+            let made_by = manifest
+                .as_ref()
+                .and_then(|m| m.tool.as_deref())
+                .filter(|t| *t != format!("vetdesk {version}"))
+                .map(|t| format!(" (manifest.json names {t}: check the pack with that version)"))
+                .unwrap_or_default();
+            problem(
+                member,
+                format!(
+                    "is not the {member} Vetdesk {version} ships: SHA-256 {actual}, the published \
+                     one is {expected}; do not run or follow it{made_by}"
+                ),
+            );
+        }
+    }
 
-    let manifest: Option<serde_json::Value> =
-        kept.get(MANIFEST).and_then(|bytes| match serde_json::from_slice(bytes) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                problem(MANIFEST, format!("is not valid JSON ({e})"));
-                None
-            }
-        });
     let mut case_id = None;
     if let Some(m) = &manifest {
-        if m.get("format").and_then(|v| v.as_str()) != Some(MANIFEST_FORMAT)
-            || m.get("format_version").and_then(|v| v.as_u64()) != Some(u64::from(MANIFEST_VERSION))
-        {
+        if m.format != MANIFEST_FORMAT || m.format_version != u64::from(MANIFEST_VERSION) {
             problem(
                 MANIFEST,
                 format!("is not a {MANIFEST_FORMAT} manifest of version {MANIFEST_VERSION}"),
             );
         }
-        case_id = m.get("case_id").and_then(|v| v.as_i64());
-        let listed: Vec<&serde_json::Value> = m
-            .get("members")
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
+        case_id = m.case_id;
         let mut in_manifest = BTreeSet::new();
-        for entry in listed {
-            let path = entry.get("path").and_then(|v| v.as_str()).unwrap_or_default();
-            let sha = entry.get("sha256").and_then(|v| v.as_str()).unwrap_or_default();
-            let size = entry.get("size").and_then(|v| v.as_u64());
-            in_manifest.insert(path.to_string());
+        for entry in &m.members {
+            let path = entry.path.as_str();
+            in_manifest.insert(path);
             match computed.get(path) {
                 None => problem(
                     path,
                     "is listed in manifest.json but missing from the pack (removed)".into(),
                 ),
-                Some((actual, _)) if actual != sha => problem(
+                Some((actual, _)) if *actual != entry.sha256 => problem(
                     path,
                     format!(
-                        "hashes to {actual}, manifest.json says {sha} (the member was changed)"
+                        "hashes to {actual}, manifest.json says {} (the member was changed)",
+                        entry.sha256
                     ),
                 ),
-                Some((_, actual)) if Some(*actual) != size => problem(
-                    path,
-                    format!("is {actual} bytes, manifest.json says {}", size.unwrap_or(0)),
-                ),
+                Some((_, actual)) if *actual != entry.size => {
+                    problem(path, format!("is {actual} bytes, manifest.json says {}", entry.size))
+                }
                 Some(_) => {}
             }
         }
         for path in computed.keys() {
-            if path != MANIFEST && path != SUMS && !in_manifest.contains(path) {
+            if path != MANIFEST && path != SUMS && !in_manifest.contains(path.as_str()) {
                 problem(path, "is not listed in manifest.json (added)".into());
             }
         }
     }
 
-    if let Some(sums) = kept.get(SUMS) {
-        let text = String::from_utf8_lossy(sums);
+    if let Some(text) = &sums {
         let mut covered = BTreeSet::new();
         for (n, line) in text.lines().enumerate() {
             let parsed = line.get(..64).zip(line.get(64..66)).zip(line.get(66..));
@@ -434,86 +572,64 @@ pub fn verify_pack_reader<R: Read + Seek>(
         }
     }
 
-    // 4. The chain, recomputed, and every place that names its head.
-    let mut head = None;
-    let mut records = 0;
-    if let Some(audit) = kept.get(AUDIT) {
-        let text = String::from_utf8_lossy(audit);
-        match chain::check(text.lines().map(ChainRecord::from_line)) {
-            Ok(h) => {
-                records = h.records;
-                head = Some(h);
-            }
-            Err(e) => problem(AUDIT, format!("the audit chain does not verify: {e}")),
-        }
-    }
+    // 4. The chain, recomputed, and every place that names its head; the case it replays to.
+    let records = head.as_ref().map_or(0, |h| h.records);
     if let Some(h) = &head {
         if let Some(m) = &manifest {
-            let said = m.get("chain_head").and_then(|v| v.as_str()).unwrap_or_default();
-            if said != h.head {
+            if m.chain_head != h.head {
                 problem(
                     MANIFEST,
-                    format!("names chain head {said}, but audit.jsonl recomputes to {}", h.head),
+                    format!(
+                        "names chain head {}, but audit.jsonl recomputes to {}",
+                        m.chain_head, h.head
+                    ),
                 );
             }
-            let count = m.get("audit_records").and_then(|v| v.as_u64());
-            if count != Some(h.records) {
+            if m.audit_records != h.records {
                 problem(
                     MANIFEST,
                     format!(
                         "counts {} audit records, audit.jsonl has {}",
-                        count.unwrap_or(0),
-                        h.records
+                        m.audit_records, h.records
                     ),
                 );
             }
-            let chain_name = m.get("chain").and_then(|v| v.as_str());
-            if h.chain.is_some() && chain_name != h.chain.as_deref() {
+            if h.chain.is_some() && m.chain != h.chain {
                 problem(
                     MANIFEST,
-                    format!("names chain {chain_name:?}, audit.jsonl holds {:?}", h.chain),
+                    format!("names chain {:?}, audit.jsonl holds {:?}", m.chain, h.chain),
                 );
             }
         }
-        if let Some(case) = kept.get(CASE_JSON) {
-            match serde_json::from_slice::<serde_json::Value>(case) {
-                Err(e) => problem(CASE_JSON, format!("is not valid JSON ({e})")),
-                Ok(case) => {
-                    let said = case
-                        .pointer("/audit_chain/head")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default();
-                    if said != h.head {
-                        problem(
-                            CASE_JSON,
-                            format!(
-                                "names chain head {said}, but audit.jsonl recomputes to {}",
-                                h.head
-                            ),
-                        );
-                    }
-                    let evidence = case
-                        .get("evidence")
-                        .and_then(|v| v.as_array())
-                        .cloned()
-                        .unwrap_or_default();
-                    for e in evidence {
-                        let member =
-                            e.get("pack_member").and_then(|v| v.as_str()).unwrap_or_default();
-                        if !computed.contains_key(member) {
-                            let id = e.get("id").map(|v| v.to_string()).unwrap_or_default();
-                            problem(
-                                CASE_JSON,
-                                format!(
-                                    "evidence E{id} has no file in the pack ({member:?} is missing)"
-                                ),
-                            );
-                        }
-                    }
+        for (line, why) in &replay.problems {
+            problem(AUDIT, format!("record {line}: {why}"));
+        }
+        if let Some(case) = &case {
+            if case.audit_chain.head != h.head {
+                problem(
+                    CASE_JSON,
+                    format!(
+                        "names chain head {}, but audit.jsonl recomputes to {}",
+                        case.audit_chain.head, h.head
+                    ),
+                );
+            }
+            for e in &case.evidence {
+                if !computed.contains_key(&e.pack_member) {
+                    problem(
+                        CASE_JSON,
+                        format!(
+                            "evidence E{} has no file in the pack ({:?} is missing)",
+                            e.evidence.id, e.pack_member
+                        ),
+                    );
                 }
             }
+            for difference in replay.compare(case, &super::evidence_member) {
+                problem(CASE_JSON, difference);
+            }
         }
-        if let Some(pdf) = kept.get(REPORT) {
+        if let Some(pdf) = &report {
             match report_chain_head(pdf) {
                 Ok(printed) if printed == h.head => {}
                 Ok(printed) => problem(
@@ -526,8 +642,47 @@ pub fn verify_pack_reader<R: Read + Seek>(
                 Err(why) => problem(REPORT, why),
             }
         }
-    }
 
+        // Every evidence file against the chain's attach records, both ways.
+        let attached = replay.attached_files();
+        for (path, (_, size)) in &computed {
+            let Some(sha) = path.strip_prefix(EVIDENCE_DIR).and_then(|rest| rest.get(..64)) else {
+                continue;
+            };
+            match attached.get(sha) {
+                None => problem(
+                    path,
+                    "is not attached by any record of audit.jsonl (swapped or added)".into(),
+                ),
+                Some((recorded, _)) if recorded != size => problem(
+                    path,
+                    format!("is {size} bytes, its attach record in audit.jsonl says {recorded}"),
+                ),
+                Some((_, names)) => {
+                    if !names.iter().any(|n| super::evidence_member(sha, n) == *path) {
+                        problem(
+                            path,
+                            format!(
+                                "is not named as audit.jsonl attached it ({:?})",
+                                super::evidence_member(sha, names.first().copied().unwrap_or(""))
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for (sha, (_, names)) in &attached {
+            let prefix = format!("{EVIDENCE_DIR}{sha}-");
+            if !computed.keys().any(|p| p.starts_with(&prefix)) {
+                let member = super::evidence_member(sha, names.first().copied().unwrap_or(""));
+                problem(
+                    &member,
+                    "is attached by audit.jsonl but missing from the pack (removed or swapped)"
+                        .into(),
+                );
+            }
+        }
+    }
     // 5. Each evidence file is named after its own hash.
     for (path, (sha, _)) in &computed {
         if let Some(rest) = path.strip_prefix(EVIDENCE_DIR) {

@@ -33,7 +33,7 @@ pub struct CaseData {
 
 impl CaseData {
     /// Reads the case as it is now; "overdue" is judged on the generation date.
-    #[tracing::instrument(level = "debug", skip(store, options), err)]
+    #[tracing::instrument(level = "debug", skip(store, options))]
     pub fn load(
         store: &Store,
         case_id: CaseId,

@@ -45,7 +45,7 @@ pub struct CaseReport {
 
 /// Reads the case in one transaction and lays out its report. `progress` hears about each
 /// stage (previews one image at a time).
-#[tracing::instrument(level = "debug", skip(store, options, progress), err)]
+#[tracing::instrument(level = "debug", skip(store, options, progress))]
 pub fn case_report(
     store: &Store,
     case_id: CaseId,
@@ -503,6 +503,17 @@ pub fn render_case_report(
         (Text::plain("Chain"), Text::mono(format!("case:{}", c.id))),
         (Text::plain("Records"), Text::plain(data.chain.records.to_string())),
         (Text::plain("Head"), Text::hash(head)),
+    ]);
+    doc.paragraph(format!(
+        "Every audit pack made by Vetdesk {} carries these two files byte for byte. Before \
+         running a pack's verify_chain.py, compare its SHA-256 (and that of its README.txt) with \
+         the values below and with those published in Vetdesk's documentation; if they differ, \
+         the pack was altered.",
+        env!("CARGO_PKG_VERSION")
+    ))
+    .key_values([
+        (Text::plain("verify_chain.py"), Text::hash(crate::shipped::VERIFY_CHAIN_PY_SHA256)),
+        (Text::plain("README.txt"), Text::hash(crate::shipped::README_TXT_SHA256)),
     ]);
     doc.heading(3, "People in this record").key_values(involved.iter().map(|login| {
         (

@@ -129,7 +129,7 @@ fn median(sorted: &[f64]) -> f64 {
 }
 
 /// Reads the figures for cases opened from `from` to `to` (both included).
-#[tracing::instrument(level = "debug", skip(store), err)]
+#[tracing::instrument(level = "debug", skip(store))]
 pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio, ReportError> {
     if options.to < options.from {
         return Err(ReportError::Invalid(format!(

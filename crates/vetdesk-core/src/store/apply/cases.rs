@@ -207,7 +207,10 @@ pub(super) fn resolve(
 /// The name a file was given, reduced to its last component: never a path.
 fn safe_file_name(name: &str) -> Result<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    // Control characters could rewrite a terminal line; text-direction characters make a
+    // name display as another (`scan\u{202E}gpj.exe` shows as `scanexe.jpg`): both are dropped.
+    let cleaned: String =
+        last.chars().filter(|c| !c.is_control() && !rules::is_bidi_control(*c)).collect();
     if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
         return Err(StoreError::invalid(format!("file name {name:?} is not usable"))
             .at(Field::OriginalName));

@@ -555,6 +555,11 @@ pub trait Db {
 
     /// The database's own check of its files and foreign keys: (where, what) per problem.
     fn integrity_problems(&self) -> DbResult<Vec<(String, String)>>;
+
+    /// Whether the schema itself refuses (updates, deletes) of rows of `table`, whatever code
+    /// runs them: SQLite's triggers that abort unconditionally; another backend's triggers,
+    /// rules or grants.
+    fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)>;
 }
 
 /// A statement prepared once (`Db::prepare`), run with new parameters each time.

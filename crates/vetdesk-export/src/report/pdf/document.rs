@@ -491,7 +491,7 @@ impl Document {
 
     /// Lays the document out and writes the PDF. Consumes the document so that image bytes
     /// move into the file instead of being copied.
-    #[tracing::instrument(level = "debug", skip_all, fields(title = %self.metadata.title), err)]
+    #[tracing::instrument(level = "debug", skip_all, fields(title = %self.metadata.title))]
     pub fn render(self) -> Result<RenderedPdf, PdfError> {
         let fonts = Fonts::get()?;
         let mut shaper = Shaper::new(fonts);

@@ -235,6 +235,26 @@ impl Db for Connection {
         })?;
         Ok(problems)
     }
+
+    fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)> {
+        let (mut update, mut delete) = (false, false);
+        Db::query(
+            self,
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1",
+            &[Value::Text(table.to_string())],
+            &mut |r| {
+                let sql: Option<String> = r.get(0)?;
+                let sql = sql.unwrap_or_default().to_uppercase();
+                let sql: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                // Only a trigger that always aborts counts: a WHEN clause could switch it off.
+                let aborts = sql.contains("RAISE(ABORT") && !sql.contains(" WHEN ");
+                update |= aborts && sql.contains("BEFORE UPDATE ON");
+                delete |= aborts && sql.contains("BEFORE DELETE ON");
+                Ok(())
+            },
+        )?;
+        Ok((update, delete))
+    }
 }
 
 /// FTS5 query syntax for the words typed: every word quoted (so `AND`, `-`, `:` and quotes
