@@ -149,7 +149,7 @@ impl Store {
     ) -> Result<ImportOutcome> {
         let at = self.clock.now();
         let ctx = self.context();
-        self.transaction(|db| {
+        let outcome = self.transaction(|db| {
             let mut outcome = ImportOutcome::default();
             let mut errors = Vec::new();
             for row in &file.rows {
@@ -177,7 +177,13 @@ impl Store {
                 return Err(StoreError::Rows(errors));
             }
             Ok(outcome)
-        })
+        })?;
+        // A bulk write leaves a write-ahead log as large as what it wrote; fold it in now so
+        // that later processes do not read it at open. The import is committed either way.
+        if let Err(e) = self.checkpoint() {
+            tracing::warn!(error = %e, "could not checkpoint after the import");
+        }
+        Ok(outcome)
     }
 
     /// Records bank details: the numbers are masked and hashed under the data directory's key
