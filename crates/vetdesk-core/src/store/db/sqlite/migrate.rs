@@ -11,6 +11,7 @@ use crate::store::StoreError;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core.sql", include_str!("migrations/0001_core.sql")),
     ("0002_verification.sql", include_str!("migrations/0002_verification.sql")),
+    ("0003_no_pending_rows.sql", include_str!("migrations/0003_no_pending_rows.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {
