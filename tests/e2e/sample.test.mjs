@@ -46,7 +46,8 @@ test("the empty queue loads the sample cohort from its button", async () => {
   const names = await session.execute(
     'return [...document.querySelectorAll(".queue-row .queue-name")].map((e) => e.textContent)',
   );
-  assert.ok(names.includes("Casey Example"), names.join(", "));
+  // The sample's people, visibly fictitious, fill the rows on screen.
+  assert.ok(names.length >= 8 && names.every((n) => n.trim() !== ""), names.join(", "));
   await app.screenshot("sample-queue");
 });
 
