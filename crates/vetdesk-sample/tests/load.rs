@@ -287,3 +287,26 @@ fn a_load_that_fails_midway_leaves_the_database_as_it_was() {
     drop(store);
     assert_eq!(open(dir.path()).vendors().unwrap().len(), 1, "the later write was committed");
 }
+
+#[test]
+fn every_decided_sample_case_has_a_complete_checklist() {
+    use vetdesk_core::model::ItemResult;
+    let (_dir, store, _) = loaded(&SampleOptions { images: false, ..SampleOptions::default() });
+    let decided: Vec<_> = store
+        .cases(&CaseFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.decision.is_some())
+        .collect();
+    assert!(decided.len() >= 5, "{} decided cases", decided.len());
+    for case in decided {
+        let pending: Vec<String> = store
+            .checklist(case.id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.state.result == ItemResult::Pending)
+            .map(|e| e.item.id)
+            .collect();
+        assert!(pending.is_empty(), "case {} was decided with items pending: {pending:?}", case.id);
+    }
+}
