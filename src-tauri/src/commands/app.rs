@@ -63,7 +63,7 @@ pub fn load_sample(store: &Store, actor: &str) -> Result<SampleSummary, AppError
 
 #[tauri::command]
 pub async fn sample_load(state: State<'_, AppState>) -> Result<SampleSummary, AppError> {
-    state.write(|store, actor| load_sample(store, actor)).await
+    state.write(load_sample).await
 }
 
 #[cfg(test)]
