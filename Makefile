@@ -26,9 +26,10 @@ help:
 	@echo "make module-graph  print every import between modules; fails on an import circle"
 	@echo "               (also part of make test)"
 	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
-	@echo "make bench     every benchmark (release build): evidence ingest, links among 100,000"
-	@echo "               candidates, the 100-photo report, audit packs, encrypted ingest;"
-	@echo "               then bench-ui"
+	@echo "make bench     every benchmark (release build): bench-ui, evidence ingest, links among"
+	@echo "               100,000 candidates, import/case show/search/verify at 100,000, the"
+	@echo "               100-photo report, audit packs, encrypted ingest; ends with one summary"
+	@echo "               table, also written to docs/benchmarks.md"
 	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
 	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
 	@echo "               readers, 5 minutes each (FUZZ_SECONDS=N to change); not part of make test"
@@ -41,7 +42,15 @@ ui: setup $(UI_DIST)
 $(UI_DIST): $(UI_SOURCES)
 	cd ui && $(NPM) run --silent build
 
+# The app keeps its data in VETDESK_DATA_DIR, else the platform data directory (as the CLI).
+DATA_DIR_SHOWN = $${VETDESK_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/vetdesk}
+
 run: ui
+	@echo "Data directory: $(DATA_DIR_SHOWN) (set VETDESK_DATA_DIR to use another)"
+	@echo "New here? Create your admin user, then press \"Load sample data\" on the empty queue,"
+	@echo "  or fill a new directory from the command line first:"
+	@echo "  cargo run --bin vetdesk -- --data-dir /tmp/vetdesk-demo demo"
+	@echo "  VETDESK_DATA_DIR=/tmp/vetdesk-demo make run"
 	$(CARGO) run -p vetdesk-app
 
 cli: setup
@@ -92,12 +101,18 @@ bench-ui: app
 
 # Not tests: each prints its figures next to a baseline measured in the same run (cp + openssl,
 # zip -0 + sha256sum, one indexed SQL lookup). Release builds; the first takes several minutes.
-bench: setup bench-ui
+# Each adds its headline figures to target/bench-summary.tsv; the run ends with them as one
+# table (scripts/bench-summary.sh), also written to docs/benchmarks.md.
+bench: setup
+	rm -f target/bench-summary.tsv
+	$(MAKE) bench-ui
 	$(CARGO) bench --bench evidence_ingest
 	$(CARGO) bench --bench links
+	$(CARGO) bench --bench scale
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
 	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest
+	scripts/bench-summary.sh
 
 # Not a test: runs each fuzz target FUZZ_SECONDS (default 300) from its seeds in fuzz/corpus/;
 # fails when a target crashes (the input is kept under target/fuzz/artifacts/).

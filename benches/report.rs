@@ -79,4 +79,13 @@ fn main() {
         before >> 10,
         after >> 10
     );
+    let mb = made.pdf.bytes.len() as f64 / 1e6;
+    vetdesk_testkit::bench::summary(
+        &format!("case report, {n} photos of 12 MP"),
+        &format!("{:.2} s, {mb:.1} MB", t.as_secs_f64()),
+        &format!("{:.2} s previews alone", previews.as_secs_f64()),
+        t.as_secs_f64() / previews.as_secs_f64(),
+        "< 3 s, < 20 MB",
+        t.as_secs_f64() < 3.0 && mb < 20.0,
+    );
 }

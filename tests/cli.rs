@@ -336,7 +336,12 @@ fn candidate_edits_are_recorded_in_the_case_chain_and_refused_after_a_decision()
         "case 1's chain is about another candidate"
     );
 
-    cli.ok(Some("ivan"), &["case", "status", "2", "rejected", "--reason", "shared phone"]);
+    let flags = cli.json(None, &["flags", "2"]);
+    let cite = format!("flag:{}", flags["open"][0]["id"].as_i64().unwrap());
+    cli.ok(
+        Some("ivan"),
+        &["case", "status", "2", "rejected", "--reason", "shared phone", "--cite", &cite],
+    );
     let before = vetdesk_testkit::db::dump(&cli.db());
     let err = cli.fails_one_line(
         Some("rita"),

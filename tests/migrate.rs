@@ -38,6 +38,20 @@ fn a_version_1_data_directory_opens_migrated_and_verifies_clean() {
     assert_eq!(detail.notes[0].text, "written by schema version 1");
     assert_eq!(detail.vendor.unwrap().fields.name, "Acme Staffing");
     assert_eq!(store.audit(Chain::Case(1)).unwrap().len(), 4);
+    // Pending items have no rows any more (schema 3); the checklist is still the whole
+    // template, every item without a result pending.
+    let pending_rows: i64 = rusqlite::Connection::open(dir.path().join("vetdesk.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM checklist_items WHERE result = 'pending'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(pending_rows, 0);
+    assert!(detail.checklist.len() >= 30, "{} items", detail.checklist.len());
+    // Progress counts the items that apply to the case now.
+    let applicable = detail.checklist.iter().filter(|e| e.applicable).count();
+    assert!(applicable < detail.checklist.len(), "post-hire items do not apply before the hire");
+    assert_eq!(detail.progress.total as usize, applicable);
     // And it keeps working: a new change lands on the old chain.
     store
         .apply(

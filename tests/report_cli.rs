@@ -106,16 +106,12 @@ fn report_and_pack_commands() {
     assert_eq!(names_in(out.path()), vec!["case.pdf"], "no temp or partial files left");
 
     // --force replaces; --json says what was made.
-    w.store
-        .apply(
-            REVIEWER,
-            vetdesk_core::change::Change::AddNote {
-                id: None,
-                case_id: w.case_id,
-                text: "later".into(),
-            },
-        )
-        .unwrap();
+    // (through the CLI: the report just made was recorded at today's time, after the worked
+    // case's fixed clock, and times never go back within a chain)
+    let mut cmd = vetdesk(data);
+    cmd.args(["--as", REVIEWER, "note", "add", &id, "later"]);
+    let (code, _, stderr) = run(cmd);
+    assert_eq!(code, 0, "{stderr}");
     let mut cmd = vetdesk(data);
     cmd.args(["--json", "--as", INVESTIGATOR, "report", &id, "--force", "-o"]).arg(&pdf);
     let (code, stdout, stderr) = run(cmd);

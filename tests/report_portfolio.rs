@@ -46,7 +46,7 @@ const FORMULA_NAME: &str = "=cmd|' /C calc'!A0";
 
 /// Eight cases, six of them opened in August–October 2026.
 fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
-    let (dir, store) = team_store();
+    let (dir, store) = team_store_from(at("2026-07-01T09:00:00.000Z"));
     let acme = vendor(&store, "Acme Staffing", Some("2025-06-30"));
     let nordic = vendor(&store, "Nordic Talent", Some("2026-05-01"));
     let shadow = vendor(&store, "Shadow Contractors", None);
@@ -54,23 +54,12 @@ fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
         store.clock().set(at(when));
         open_case(&store, name, ext, vendor, due)
     };
+    // In the order it happened: a store never records a time earlier than its last record.
     let before = open("2026-07-20T10:00:00.000Z", "Before Period", "P-0", Some(acme), None);
     let c2 = open("2026-08-03T09:00:00.000Z", "Ana Cleared", "P-2", Some(acme), None);
-    let c3 = open("2026-08-10T09:00:00.000Z", "Ben Rejected", "P-3", Some(acme), None);
-    let c4 = open("2026-09-01T00:00:00.000Z", "Cleo Referred", "P-4", Some(nordic), None);
-    let c5 = open(
-        "2026-09-15T09:00:00.000Z",
-        "Dmitri Escalated",
-        "P-5",
-        Some(shadow),
-        Some("2026-10-01"),
-    );
-    let c6 = open("2026-10-02T09:00:00.000Z", "Eve Open", "P-6", None, Some("2026-12-01"));
-    let c7 = open("2026-10-30T23:59:00.000Z", FORMULA_NAME, "P-7", None, Some("2026-11-10"));
-    let after = open("2026-11-01T00:00:00.000Z", "After Period", "P-8", Some(acme), None);
-
     store.clock().set(at("2026-08-05T09:00:00.000Z"));
     status(&store, INVESTIGATOR, c2, CaseStatus::Decided, Some(Decision::Cleared));
+    let c3 = open("2026-08-10T09:00:00.000Z", "Ben Rejected", "P-3", Some(acme), None);
     store.clock().set(at("2026-08-12T09:00:00.000Z"));
     record(
         &store,
@@ -83,8 +72,16 @@ fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
     );
     store.clock().set(at("2026-08-20T09:00:00.000Z"));
     status(&store, INVESTIGATOR, c3, CaseStatus::Decided, Some(Decision::Rejected));
+    let c4 = open("2026-09-01T00:00:00.000Z", "Cleo Referred", "P-4", Some(nordic), None);
     store.clock().set(at("2026-09-04T03:00:00.000Z"));
     status(&store, COMPLIANCE, c4, CaseStatus::Decided, Some(Decision::Referred));
+    let c5 = open(
+        "2026-09-15T09:00:00.000Z",
+        "Dmitri Escalated",
+        "P-5",
+        Some(shadow),
+        Some("2026-10-01"),
+    );
     store.clock().set(at("2026-09-20T09:00:00.000Z"));
     record(
         &store,
@@ -97,6 +94,7 @@ fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
     );
     record(&store, REVIEWER, c5, "reviewer-trained", ItemResult::Pass, None, vec![]);
     status(&store, REVIEWER, c5, CaseStatus::Escalated, None);
+    let c6 = open("2026-10-02T09:00:00.000Z", "Eve Open", "P-6", None, Some("2026-12-01"));
     // Eve accepted the offer; E-Verify returned a mismatch on 20 October and nobody told her.
     store.clock().set(at("2026-10-20T09:00:00.000Z"));
     record(&store, REVIEWER, c6, "offer-accepted", ItemResult::Pass, None, vec![]);
@@ -126,6 +124,8 @@ fn quarter() -> (tempfile::TempDir, vetdesk_core::Store, Vec<i64>) {
             },
         )
         .unwrap();
+    let c7 = open("2026-10-30T23:59:00.000Z", FORMULA_NAME, "P-7", None, Some("2026-11-10"));
+    let after = open("2026-11-01T00:00:00.000Z", "After Period", "P-8", Some(acme), None);
     store.clock().set(at("2026-11-01T09:00:00.000Z"));
     status(&store, REVIEWER, c7, CaseStatus::InReview, None);
     status(&store, INVESTIGATOR, before, CaseStatus::Decided, Some(Decision::Cleared));

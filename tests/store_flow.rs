@@ -703,3 +703,22 @@ fn search_sees_writes_made_after_an_earlier_search() {
         .unwrap();
     assert_eq!(store.search("zebra", 10).unwrap().len(), 2);
 }
+
+/// A clock set back (by hand, or corrected by a time server) never writes a record dated
+/// before the last one: the write is recorded at the last record's time, and the chain still
+/// verifies.
+#[test]
+fn a_clock_that_goes_back_does_not_break_the_chain() {
+    let (_dir, store) = team_store();
+    let case_id = case_for(&store, "Jane Roe");
+    let before = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
+    store.clock().advance(chrono::Duration::hours(-3));
+    assert!(store.clock().now() < before);
+    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "later".into() }).unwrap();
+    let after = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
+    assert_eq!(after, before, "recorded at the last record's time, not the clock's");
+    let note = &store.case_detail(case_id).unwrap().notes[0];
+    assert_eq!(note.created_at, before, "the note carries the time its record carries");
+    let report = store.verify().unwrap();
+    assert!(report.ok, "{:#?}", report.problems);
+}

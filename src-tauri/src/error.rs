@@ -107,6 +107,37 @@ impl From<EvidenceError> for AppError {
     }
 }
 
+impl From<vetdesk_sample::SampleError> for AppError {
+    fn from(error: vetdesk_sample::SampleError) -> Self {
+        use vetdesk_sample::SampleError as E;
+        let code = match &error {
+            E::NotEmpty { .. } | E::UserClash { .. } | E::TimeAhead { .. } => ErrorCode::Conflict,
+            E::AdminNeeded | E::NotAdmin { .. } => ErrorCode::PermissionDenied,
+            E::Store { source, .. } => return AppError::from_store_with(source, error.to_string()),
+            E::Evidence { .. } => ErrorCode::Storage,
+            E::Image(_) | E::Unexpected(_) => ErrorCode::Internal,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl AppError {
+    /// The code a store error has, with another message (the sample's, which names its step).
+    fn from_store_with(source: &StoreError, message: String) -> Self {
+        use StoreError as E;
+        let code = match source {
+            E::UnknownActor(_) => ErrorCode::UnknownUser,
+            E::Invalid { .. } | E::Value(_) | E::Rows(_) => ErrorCode::InvalidInput,
+            E::NotFound { .. } => ErrorCode::NotFound,
+            E::Conflict { .. } => ErrorCode::Conflict,
+            E::Forbidden { .. } => ErrorCode::PermissionDenied,
+            E::Database(_) | E::Json(_) => ErrorCode::Internal,
+            _ => ErrorCode::Storage,
+        };
+        Self::new(code, message)
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         use StoreError as E;

@@ -161,6 +161,44 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
         .find(|w| w.label == MAIN_WINDOW)
         .cloned()
         .ok_or("tauri.conf.json declares no main window")?;
-    WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    let mut window = WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    // Sized for the screen it opens on: tauri.conf.json's size is only the fallback.
+    if let Ok(Some(monitor)) = app.handle().primary_monitor() {
+        let screen = monitor.size().to_logical::<f64>(monitor.scale_factor());
+        let (width, height) = window_size(screen.width, screen.height);
+        window = window.inner_size(width, height).center();
+    }
+    window.build()?;
     Ok(())
+}
+
+/// The size the window opens at on a screen of `width` × `height` logical pixels: room for
+/// every column of the queue (1440 × 900) where the screen has it, else nine tenths of the
+/// screen, never under the window's minimum (820 × 560, tauri.conf.json).
+fn window_size(width: f64, height: f64) -> (f64, f64) {
+    const WANTED: (f64, f64) = (1440.0, 900.0);
+    const MINIMUM: (f64, f64) = (820.0, 560.0);
+    let fit = |wanted: f64, screen: f64, minimum: f64| wanted.min(screen * 0.9).max(minimum);
+    (fit(WANTED.0, width, MINIMUM.0), fit(WANTED.1, height, MINIMUM.1))
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::window_size;
+
+    #[test]
+    fn the_window_fits_the_screen_it_opens_on() {
+        let cases = [
+            // (screen, window)
+            ((2560.0, 1440.0), (1440.0, 900.0)),
+            ((1920.0, 1080.0), (1440.0, 900.0)),
+            ((1366.0, 768.0), (1229.4, 691.2)),
+            ((1280.0, 800.0), (1152.0, 720.0)),
+            ((800.0, 600.0), (820.0, 560.0)),
+        ];
+        for ((w, h), (ew, eh)) in cases {
+            let (gw, gh) = window_size(w, h);
+            assert!((gw - ew).abs() < 0.01 && (gh - eh).abs() < 0.01, "{w}×{h}: {gw}×{gh}");
+        }
+    }
 }

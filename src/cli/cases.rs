@@ -16,6 +16,7 @@ use vetdesk_core::model::{
     VendorFields,
 };
 use vetdesk_core::store::{CaseFilter, CaseSort, NewCase};
+use vetdesk_sample::SampleOptions;
 
 pub fn init(ctx: &Ctx) -> Result<u8> {
     let dir = ctx.store.data_dir();
@@ -28,6 +29,38 @@ pub fn init(ctx: &Ctx) -> Result<u8> {
     ctx.print(&info, || {
         text::init(&dir.root, ctx.store.users().map(|u| u.is_empty()).unwrap_or(false))
     })?;
+    Ok(0)
+}
+
+/// Refuses a data directory that holds any file: `demo` fills only a new one.
+pub fn ensure_empty_dir(root: &Path) -> Result<()> {
+    let mut entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(CliError::Io {
+                context: format!("cannot read {}", root.display()),
+                source: e,
+            });
+        }
+    };
+    if entries.next().is_some() {
+        return Err(usage(format!(
+            "{} is not empty; sample data goes only into a new, empty data directory, so that it \
+             never mixes with real work (pass --data-dir with a new directory)",
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
+pub fn demo(ctx: &Ctx) -> Result<u8> {
+    let store = &ctx.store;
+    let summary = vetdesk_sample::load(store, store.clock().now(), &SampleOptions::default())
+        .map_err(|e| usage(e.to_string()))?;
+    // One large write: fold the log into the database before the next command opens it.
+    store.fold_wal()?;
+    ctx.print(&summary, || text::demo(&store.data_dir().root, &summary))?;
     Ok(0)
 }
 

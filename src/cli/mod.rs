@@ -33,14 +33,19 @@ pub fn run(cli: Cli) -> Result<u8> {
         return verification::mrz(file, cli.json);
     }
     let dir = DataDir::resolve(cli.data_dir.as_deref())?;
+    if let Command::Demo = cli.command {
+        // Before anything is created: sample data never lands beside real work.
+        cases::ensure_empty_dir(&dir.root)?;
+    }
     let mode = match cli.command {
-        Command::Init => OpenMode::CreateIfMissing,
+        Command::Init | Command::Demo => OpenMode::CreateIfMissing,
         _ => OpenMode::MustExist,
     };
     let store = Store::open(dir, mode, Clock::system())?;
     let ctx = Ctx::new(store, cli.actor, cli.json);
     match cli.command {
         Command::Init => cases::init(&ctx),
+        Command::Demo => cases::demo(&ctx),
         Command::User(c) => cases::user(&ctx, c),
         Command::Vendor(c) => cases::vendor(&ctx, c),
         Command::Candidate(c) => cases::candidate(&ctx, c),

@@ -38,6 +38,7 @@ import type { PaymentEntry } from "./bindings/PaymentEntry";
 import type { Permissions } from "./bindings/Permissions";
 import type { PortfolioExport } from "./bindings/PortfolioExport";
 import type { Recorded } from "./bindings/Recorded";
+import type { SampleSummary } from "./bindings/SampleSummary";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { StatusMove } from "./bindings/StatusMove";
 import type { StoreChanged } from "./bindings/StoreChanged";
@@ -172,6 +173,8 @@ export interface UploadOptions {
 export const backend = {
   /** Version, data directory, log directory and preselected user of the running app. */
   appInfo: (): Promise<AppInfo> => call("app_info", {}),
+  /** Fills an empty data directory with the fictitious sample cohort, as the acting admin. */
+  loadSample: (): Promise<SampleSummary> => call("sample_load", {}),
 
   /** Records one change as the acting user: the audit record, and the red flags it raised or
    *  cleared. Evidence, payment details and indicator lists have their own calls below. */

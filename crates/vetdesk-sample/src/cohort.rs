@@ -313,6 +313,11 @@ fn seen(ip: &str, at: Timestamp, context: IpContext, note: &str) -> ObservedIpFi
     ObservedIpFields { ip: ip.into(), seen_at: at, context, note: Some(note.into()) }
 }
 
+/// A reference address at a real free-webmail provider that cannot be anyone's mailbox: Gmail
+/// refuses `_` and `-` in the names it gives out. The only sample address not on a reserved
+/// example domain, so that `reference.free_mail_company` has something to fire on.
+pub(crate) const FREE_MAIL_REFERENCE: &str = "chris_roe-sample@gmail.com";
+
 fn reference(name: &str, email: Option<&str>, phone: Option<&str>, how: &str) -> ReferenceFields {
     ReferenceFields {
         name: name.into(),
@@ -799,9 +804,11 @@ pub(crate) fn scripted(cal: &Calendar) -> Vec<Person> {
             },
             ReferenceFields {
                 company: Some("Demo Labs LLC (fictitious)".into()),
+                // A company reference writing from free webmail. Gmail gives out only names of
+                // letters, digits and dots: one with `_` and `-` is no one's mailbox.
                 ..reference(
                     "Chris Roe",
-                    Some("chris.roe@example.org"),
+                    Some(FREE_MAIL_REFERENCE),
                     Some("(415) 555-0188"),
                     "former client",
                 )

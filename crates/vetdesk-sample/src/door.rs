@@ -11,7 +11,9 @@ use vetdesk_core::evidence::Limits;
 use vetdesk_core::model::{
     CandidateFields, CandidateId, CaseId, Decision, EvidenceId, Timestamp, User,
 };
-use vetdesk_core::store::{Applied, CaseFilter, NewCase, Store, StoreError};
+use vetdesk_core::store::{
+    Applied, CaseFilter, ChecklistEntry, ItemOptions, NewCase, Store, StoreError,
+};
 use vetdesk_core::verification::PaymentInput;
 
 use crate::SampleError;
@@ -185,6 +187,19 @@ impl<'a> Door<'a> {
             has_thumbnail: ingested.thumbnail.exists(),
             ingest_note: ingested.note,
         })
+    }
+
+    pub(crate) fn checklist(&self, case_id: CaseId) -> Result<Vec<ChecklistEntry>, SampleError> {
+        self.store.checklist(case_id).map_err(at_step("reading the checklist"))
+    }
+
+    /// What each checklist item of a case may take now as `actor` records it.
+    pub(crate) fn result_options(
+        &self,
+        case_id: CaseId,
+        actor: &str,
+    ) -> Result<Vec<ItemOptions>, SampleError> {
+        self.store.result_options(case_id, actor).map_err(at_step("reading the checklist"))
     }
 
     /// Makes sure the store's clock reads later than `after`, so that one record is seen to

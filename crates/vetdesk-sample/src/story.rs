@@ -502,7 +502,59 @@ fn file_stem(name: &str) -> String {
 }
 
 /// Moves a case to where its story ends.
+/// Before a decision, every item still pending gets a result, so that a decided sample case
+/// has a complete checklist (as a decision should rest on): on a clearance each passes where the
+/// store accepts a pass now and is otherwise not applicable yet (onboarding comes after it); on
+/// a rejection or referral the vetting stopped, and what was not reached is not applicable.
+fn complete_checklist(
+    door: &mut Door<'_>,
+    case_id: CaseId,
+    decision: Decision,
+) -> Result<(), SampleError> {
+    use vetdesk_core::model::ItemResult::{NotApplicable, Pass, Pending};
+    let (preferred, note): (&[_], &str) = match decision {
+        Decision::Cleared => (&[Pass, NotApplicable], "Completed before the clearance (sample)."),
+        _ => (&[NotApplicable], "Not reached: vetting stopped at the decision (sample)."),
+    };
+    // In rounds: an item that requires another (Form I-9 after the accepted offer) can take
+    // its result only once the one it requires has passed.
+    loop {
+        let pending: Vec<String> = door
+            .checklist(case_id)?
+            .into_iter()
+            .filter(|e| e.state.result == Pending)
+            .map(|e| e.item.id)
+            .collect();
+        let mut records = Vec::new();
+        for item in door.result_options(case_id, REVIEWER)? {
+            if !pending.contains(&item.item_id) {
+                continue;
+            }
+            let chosen = preferred
+                .iter()
+                .copied()
+                .find(|r| item.options.iter().any(|o| o.result == *r && o.refused.is_none()));
+            if let Some(result) = chosen {
+                records.push(Change::RecordResult {
+                    case_id,
+                    item_id: item.item_id,
+                    result,
+                    note: Some(note.into()),
+                    evidence: Vec::new(),
+                });
+            }
+        }
+        if records.is_empty() {
+            return Ok(());
+        }
+        door.apply_all(REVIEWER, records, &format!("completing the checklist of case {case_id}"))?;
+    }
+}
+
 fn decide(door: &mut Door<'_>, case_id: CaseId, outcome: &Outcome) -> Result<(), SampleError> {
+    if let Outcome::Decided { decision, .. } | Outcome::SignedOff { decision, .. } = outcome {
+        complete_checklist(door, case_id, *decision)?;
+    }
     let status = |status: CaseStatus, reason: &str| Change::SetStatus {
         case_id,
         status,

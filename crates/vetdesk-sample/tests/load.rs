@@ -252,3 +252,61 @@ fn a_sample_time_after_the_store_clock_is_refused() {
     assert_eq!(err.code(), "sample.time_ahead", "{err}");
     assert!(store.users().unwrap().is_empty());
 }
+
+#[test]
+fn a_load_that_fails_midway_leaves_the_database_as_it_was() {
+    // An admin and a user who holds a sample user's name with another role: the loader adds
+    // three sample users before it meets the clash, and must take them back.
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    for (name, role) in [("ada", Role::Admin), (vetdesk_sample::COMPLIANCE, Role::Reviewer)] {
+        store
+            .apply(
+                "ada",
+                Change::AddUser { id: None, name: name.into(), display_name: name.into(), role },
+            )
+            .unwrap();
+    }
+    let before = (store.audit_last_id().unwrap(), store.users().unwrap().len());
+    let options =
+        SampleOptions { admin: Some("ada".into()), images: false, ..SampleOptions::default() };
+    let err = vetdesk_sample::load(&store, t0(), &options).unwrap_err();
+    assert_eq!(err.code(), "sample.user_clash", "{err}");
+    assert_eq!((store.audit_last_id().unwrap(), store.users().unwrap().len()), before);
+    assert!(store.verify().unwrap().ok);
+    // The store is usable afterwards: the next write is not caught in a leftover transaction.
+    store
+        .apply(
+            "ada",
+            Change::AddVendor {
+                id: None,
+                vendor: VendorFields { name: "Real Vendor".into(), ..VendorFields::default() },
+            },
+        )
+        .unwrap();
+    drop(store);
+    assert_eq!(open(dir.path()).vendors().unwrap().len(), 1, "the later write was committed");
+}
+
+#[test]
+fn every_decided_sample_case_has_a_complete_checklist() {
+    use vetdesk_core::model::ItemResult;
+    let (_dir, store, _) = loaded(&SampleOptions { images: false, ..SampleOptions::default() });
+    let decided: Vec<_> = store
+        .cases(&CaseFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.decision.is_some())
+        .collect();
+    assert!(decided.len() >= 5, "{} decided cases", decided.len());
+    for case in decided {
+        let pending: Vec<String> = store
+            .checklist(case.id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.state.result == ItemResult::Pending)
+            .map(|e| e.item.id)
+            .collect();
+        assert!(pending.is_empty(), "case {} was decided with items pending: {pending:?}", case.id);
+    }
+}

@@ -56,6 +56,16 @@ pub fn team_store_in(dir: TempDir, config: &str) -> (TempDir, Store) {
     (dir, store)
 }
 
+/// A store whose team was added at `at` instead of [`t0`]: for a test that writes a history
+/// before `t0` (a store never records a time earlier than its last record).
+pub fn team_store_from(at: Timestamp) -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(at)).unwrap();
+    add_team(&store);
+    (dir, store)
+}
+
 /// Opens an existing data directory again, with the fixed clock.
 pub fn reopen(dir: &Path) -> Store {
     Store::open(DataDir::new(dir), OpenMode::MustExist, Clock::fixed(t0())).unwrap()

@@ -1,4 +1,5 @@
-//! Facts about the running app itself: version, where it keeps its files, who it preselects.
+//! Facts about the running app itself (version, where it keeps its files, who it preselects),
+//! and the sample data a first run can load to show what Vetdesk does.
 
 use serde::Serialize;
 use tauri::State;
@@ -7,6 +8,8 @@ use ts_rs::TS;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::uploads::CHUNK_BYTES;
+use vetdesk_core::Store;
+use vetdesk_sample::{SampleOptions, SampleSummary};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AppInfo {
@@ -43,4 +46,47 @@ impl AppInfo {
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, AppError> {
     Ok(AppInfo::of(&state))
+}
+
+/// Loads the sample cohort into this data directory as `actor` (an admin, who adds the
+/// sample's users). Refused unless the directory holds no cases, candidates, vendors or lists;
+/// all or nothing.
+pub fn load_sample(store: &Store, actor: &str) -> Result<SampleSummary, AppError> {
+    let options = SampleOptions { admin: Some(actor.to_string()), ..SampleOptions::default() };
+    let summary = vetdesk_sample::load(store, store.clock().now(), &options)?;
+    // Hundreds of records in one transaction: fold the log into the database now.
+    if let Err(e) = store.fold_wal() {
+        tracing::warn!(error = %e, "could not checkpoint after loading the sample");
+    }
+    Ok(summary)
+}
+
+#[tauri::command]
+pub async fn sample_load(state: State<'_, AppState>) -> Result<SampleSummary, AppError> {
+    state.write(load_sample).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn the_sample_loads_into_an_empty_directory_as_its_admin_and_only_once() {
+        let (_dir, store) = vetdesk_testkit::team_store();
+        let summary = load_sample(&store, "ada").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary.candidates, 40);
+        assert!(store.verify().unwrap_or_else(|e| panic!("{e}")).ok);
+        let again = load_sample(&store, "ada").unwrap_err();
+        assert_eq!(again.code, ErrorCode::Conflict, "{again:?}");
+        assert!(again.message.contains("already holds data"), "{}", again.message);
+    }
+
+    #[test]
+    fn only_an_admin_loads_the_sample() {
+        let (_dir, store) = vetdesk_testkit::team_store();
+        let refused = load_sample(&store, "rita").unwrap_err();
+        assert_eq!(refused.code, ErrorCode::PermissionDenied, "{refused:?}");
+        assert!(store.cases(&Default::default()).unwrap_or_default().is_empty());
+    }
 }

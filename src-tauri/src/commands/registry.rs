@@ -13,6 +13,7 @@ commands! {
     }
     app {
         app_info() -> app::AppInfo;
+        sample_load() -> vetdesk_sample::SampleSummary;
     }
     changes {
         apply(change::Change) -> changes::Recorded;

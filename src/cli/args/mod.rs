@@ -43,6 +43,10 @@ pub struct Cli {
 pub enum Command {
     /// Create the data directory and database (safe to run again).
     Init,
+    /// Fill a new, empty data directory with the sample cohort (about forty visibly fictitious
+    /// candidates, their evidence, red flags and decisions) to see what Vetdesk does. All or
+    /// nothing; refuses a directory that holds anything.
+    Demo,
     /// Local users and their roles.
     #[command(subcommand)]
     User(UserCommand),

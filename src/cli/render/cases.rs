@@ -19,6 +19,29 @@ pub fn init(root: &Path, no_users: bool) -> String {
     text
 }
 
+pub fn demo(root: &Path, s: &vetdesk_sample::SampleSummary) -> String {
+    let dir = root.display();
+    format!(
+        "Sample data loaded into {dir}: {} candidates from {} vendors, {} evidence files, {} \
+         audit records.\n\
+         Every person, address and number in it is fictitious.\n\
+         Users: {}.\n\
+         Try:\n  \
+         vetdesk --data-dir {dir} --as {} case list\n  \
+         vetdesk --data-dir {dir} --as {} case show {}    (many red flags and links)\n  \
+         vetdesk --data-dir {dir} verify\n  \
+         VETDESK_DATA_DIR={dir} make run    (the desktop app)\n",
+        s.candidates,
+        s.vendors,
+        s.evidence_files,
+        s.audit_records,
+        s.users.join(", "),
+        vetdesk_sample::REVIEWER,
+        vetdesk_sample::INVESTIGATOR,
+        s.showcase_case,
+    )
+}
+
 pub fn users(users: &[User]) -> String {
     let mut t = Table::new(&["name", "display name", "role", "active"]);
     for u in users {

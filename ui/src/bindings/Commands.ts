@@ -40,6 +40,7 @@ import type { Permissions } from "./Permissions";
 import type { PortfolioExport } from "./PortfolioExport";
 import type { Recorded } from "./Recorded";
 import type { Revealed } from "./Revealed";
+import type { SampleSummary } from "./SampleSummary";
 import type { SearchHit } from "./SearchHit";
 import type { SearchRequest } from "./SearchRequest";
 import type { SessionChoose } from "./SessionChoose";
@@ -55,6 +56,7 @@ import type { VpnProvider } from "./VpnProvider";
 /** Every command the page may call: name → its arguments and its answer. */
 export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
+  sample_load: { args: Record<string, never>; result: SampleSummary };
   apply: { args: { request: Change }; result: Recorded };
   users_list: { args: Record<string, never>; result: Array<User> };
   session_choose: { args: { request: SessionChoose }; result: User | null };

@@ -395,6 +395,24 @@ impl EvidenceFiles {
         Ok(self.make_thumbnail(sha256, &media_type, len))
     }
 
+    /// The stored preview of an image (made at ingest, [`THUMBNAIL_MAX_SIDE`] pixels at
+    /// [`THUMBNAIL_QUALITY`], the size reports print), rebuilt first when it is missing: a
+    /// report of a hundred 12 MP photos reads a hundred small files instead of decoding the
+    /// photos again. Refused for a file that is not a decodable image.
+    #[tracing::instrument(level = "debug", skip(self), err(Display))]
+    pub fn preview_jpeg(&self, sha256: &Sha256Hex) -> Result<Vec<u8>, EvidenceError> {
+        if self.thumbnail_path(sha256).is_none() {
+            self.rebuild_thumbnail(sha256)?;
+        }
+        if let Some(path) = self.thumbnail_path(sha256)
+            && let Ok(bytes) = fs::read(&path)
+        {
+            return Ok(bytes);
+        }
+        // Not writable here (a read-only copy of a data directory): make it in memory.
+        self.jpeg_thumbnail(sha256, THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY)
+    }
+
     /// A downscaled JPEG of a stored image, for reports: fits in `max_side` pixels (never
     /// enlarged), upright as its EXIF says. Decodes one image, within the decode limits, and
     /// keeps nothing afterwards, so a report can call it for a hundred photos in turn.

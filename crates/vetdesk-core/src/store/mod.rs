@@ -339,6 +339,43 @@ impl Store {
         SqliteBackend::schema_version()
     }
 
+    /// Runs `work` all or nothing: every write it makes through this store (on this thread) is
+    /// kept when it returns `Ok`, and none when it returns an error or panics. Reads inside it
+    /// see its writes; other readers see them all at once at the end, and other writers wait.
+    /// Evidence files it ingested stay in the evidence folder (content-addressed, unreferenced,
+    /// harmless). For work made of several writes that must not be left half done, such as
+    /// loading the sample cohort.
+    pub fn all_or_nothing<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let mut work = Some(work);
+        let mut out: Option<std::result::Result<T, E>> = None;
+        let ran = self.backend.all_or_nothing(&mut || {
+            let Some(work) = work.take() else { return Ok(()) };
+            let result = work();
+            let failed = result.is_err();
+            out = Some(result);
+            if failed {
+                // Any error rolls back; the caller gets its own error below.
+                return Err(StoreError::conflict("the batch failed"));
+            }
+            Ok(())
+        });
+        match (out, ran) {
+            (Some(Err(e)), _) => Err(e),
+            (_, Err(e)) => Err(e.into()),
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            (None, Ok(())) => Err(StoreError::Corrupt("a batch did not run".into()).into()),
+        }
+    }
+
+    /// Folds the write-ahead log into the database and cuts it back to nothing: for after a
+    /// bulk write, so that later processes do not read a large log at open.
+    pub fn fold_wal(&self) -> Result<()> {
+        self.backend.fold_wal()
+    }
+
     /// Recomputes every audit chain, replays the log against the tables, and re-hashes every
     /// evidence file. Never changes anything.
     pub fn verify(&self) -> Result<VerifyReport> {

@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use super::apply::{self, Applied, Context, RaisedFlag};
 use super::db::Db;
-use super::tables::{cases, users, vendors};
+use super::tables::{audit, cases, users, vendors};
 use super::{Result, Store, StoreError, engine, secret};
 use crate::change::Change;
 use crate::checkpoint::SignedCheckpoint;
@@ -91,9 +91,10 @@ impl Store {
     /// change that is refused.
     #[tracing::instrument(skip(self, changes), fields(changes = changes.len()))]
     pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
             let mut applied = Vec::with_capacity(changes.len());
             for change in changes {
                 if change.is_internal() {
@@ -113,9 +114,10 @@ impl Store {
     /// written between reading the root and recording its signature).
     #[tracing::instrument(skip(self, seed), err)]
     pub fn checkpoint(&self, actor: &str, seed: &[u8; 32]) -> Result<Applied> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
             let (entries, root) = super::tables::audit::ledger_tip(db)?;
             let checkpoint = SignedCheckpoint::sign(seed, &root, entries, at);
             apply::apply_one(db, &ctx, actor, &at, Change::RecordCheckpoint { checkpoint })
@@ -130,9 +132,10 @@ impl Store {
         candidate: CandidateFields,
         case: Option<NewCase>,
     ) -> Result<Vec<Applied>> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
             let added = apply::apply_one(
                 db,
                 &ctx,
@@ -170,9 +173,18 @@ impl Store {
         file: &ImportFile,
         open_cases: bool,
     ) -> Result<ImportOutcome> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
-        self.transaction(|db| import_rows(db, &ctx, actor, &at, file, open_cases))
+        let outcome = self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
+            import_rows(db, &ctx, actor, &at, file, open_cases)
+        })?;
+        // A bulk write leaves a write-ahead log as large as what it wrote; fold it in now so
+        // that later processes do not read it at open. The import is committed either way.
+        if let Err(e) = self.fold_wal() {
+            tracing::warn!(error = %e, "could not checkpoint after the import");
+        }
+        Ok(outcome)
     }
 
     /// What importing `file` would do, row by row — who would be added, who updated and which
@@ -185,9 +197,10 @@ impl Store {
         file: &ImportFile,
         open_cases: bool,
     ) -> Result<ImportOutcome> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
             db.execute_batch("SAVEPOINT import_preview")?;
             let outcome = import_rows(db, &ctx, actor, &at, file, open_cases);
             db.execute_batch(
@@ -248,9 +261,10 @@ impl Store {
     /// the data, and this is how they are raised. Returns the flag changes applied.
     #[tracing::instrument(skip(self))]
     pub fn refresh_flags(&self, actor: &str, case_id: Option<CaseId>) -> Result<Vec<Applied>> {
-        let at = self.clock.now();
+        let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            let at = audit::write_time(db, now)?;
             match users::get(db, actor)? {
                 Some(user) if user.active => {}
                 _ => return Err(StoreError::UnknownActor(actor.to_string())),

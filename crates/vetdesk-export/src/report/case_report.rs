@@ -20,11 +20,11 @@ use vetdesk_core::evidence::{EvidenceFiles, Sha256Hex};
 use vetdesk_core::model::{CaseId, EvidenceId, ItemResult};
 use vetdesk_core::store::Store;
 
-/// Longest side of an image preview in the report, in pixels: a third of the text width at
-/// about 180 dpi, sharp on paper and about 30 KB for a photo.
-pub const PREVIEW_MAX_SIDE: u32 = 400;
-/// JPEG quality of the previews.
-pub const PREVIEW_QUALITY: u8 = 70;
+/// Longest side of an image preview in the report, in pixels: the preview the evidence store
+/// makes at ingest, printed at a third of the text width (about 230 dpi), reused as stored.
+pub const PREVIEW_MAX_SIDE: u32 = vetdesk_core::evidence::THUMBNAIL_MAX_SIDE;
+/// JPEG quality of the previews (the stored ones').
+pub const PREVIEW_QUALITY: u8 = vetdesk_core::evidence::THUMBNAIL_QUALITY;
 
 /// The keyword that carries the chain head in the PDF metadata: `chain-head:<64 hex>`.
 pub(crate) const CHAIN_HEAD_KEYWORD: &str = "chain-head:";
@@ -561,5 +561,6 @@ pub fn render_case_report(
 
 fn preview(files: &EvidenceFiles, sha256: &str) -> Result<Vec<u8>, String> {
     let sha: Sha256Hex = sha256.parse().map_err(|e| format!("{e}"))?;
-    files.jpeg_thumbnail(&sha, PREVIEW_MAX_SIDE, PREVIEW_QUALITY).map_err(|e| e.to_string())
+    // The stored preview, made at ingest; rebuilt (and stored) only when it is missing.
+    files.preview_jpeg(&sha).map_err(|e| e.to_string())
 }

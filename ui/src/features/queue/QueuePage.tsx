@@ -5,6 +5,7 @@
 // bulk. Columns give way as the window narrows, least needed first, rather than cutting names.
 // Until the first case exists it explains how vetting works in Vetdesk and where to begin.
 
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
@@ -23,7 +24,8 @@ import {
   when,
 } from "../../format";
 import { caseHref, hrefFor, navigate } from "../../router";
-import { useActor } from "../../session/actor";
+import { backend } from "../../backend";
+import { useActor, usePermissions } from "../../session/actor";
 import { useUsers } from "../shell/queries";
 import {
   ANYONE,
@@ -74,6 +76,34 @@ const STATUS_CHOICES: { value: QueueFilter["status"]; label: string }[] = [
   })),
 ];
 
+/** "Load sample data": offered to an admin while the data directory holds nothing a sample
+ *  could mix with (no cases, which is why this page shows, and no vendors); the store makes the
+ *  final judgement and its refusal is shown as it gives it. */
+function SampleLoader() {
+  const permissions = usePermissions();
+  const vendors = useVendors();
+  const client = useQueryClient();
+  const load = useMutation({
+    mutationFn: backend.loadSample,
+    // Hundreds of records at once: read everything again rather than key by key.
+    onSuccess: () => client.invalidateQueries(),
+  });
+  if (!permissions?.manage_users || vendors.data === undefined || vendors.data.length > 0) return null;
+  return (
+    <div className="sample-loader">
+      <p>
+        New to Vetdesk? Load a <strong>sample cohort</strong>: about forty fictitious candidates from three
+        staffing vendors, with a facilitator ring, broken passport zones, VPN addresses, an E-Verify mismatch,
+        evidence images, decisions and a signed-off case, so that every screen has something to show.
+      </p>
+      <Button onClick={() => load.mutate()} disabled={load.isPending} data-action="load-sample">
+        {load.isPending ? "Loading sample data…" : "Load sample data"}
+      </Button>
+      {load.error ? <ErrorNote error={load.error} title="The sample data could not be loaded" /> : null}
+    </div>
+  );
+}
+
 function FirstRun() {
   return (
     <EmptyState
@@ -89,6 +119,7 @@ function FirstRun() {
         </div>
       }
     >
+      <SampleLoader />
       <p>
         Each candidate you vet gets a case. The case holds the verification checklist, the evidence you
         attach and every decision, in an audit trail that reports can prove.

@@ -261,9 +261,8 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, actor: &str, change: &Change) -
                 },
                 actor,
                 at,
-            )?;
-            // The checklist starts with every item of the template pending.
-            checklist::insert_pending(db, id, template)
+            )
+            // The checklist starts with every item pending: no result, no row.
         }
         Change::AssignCase { case_id, assignee } => {
             cases::set_assignee(db, *case_id, assignee.as_deref(), at)

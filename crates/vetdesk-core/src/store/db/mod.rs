@@ -656,6 +656,19 @@ pub trait Backend: Send + Sync {
     /// As `read`, on a connection of its own, opened for this and closed after: for checks
     /// that must not see anything a long-lived connection caches.
     fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError>;
+
+    /// Runs `batch` so that every write it makes through this backend, on this thread, is kept
+    /// or none is: the writes share one transaction, committed when `batch` returns `Ok`.
+    /// Reads on this thread inside it see its writes; other threads see none of them until the
+    /// end, and their writes wait for it.
+    fn all_or_nothing(
+        &self,
+        batch: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Leaves the database compact after a bulk write: the write-ahead log folded into the
+    /// database and cut back, so the next process does not read it all again at open.
+    fn fold_wal(&self) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]

@@ -21,6 +21,26 @@ pub(crate) fn chain_tip(db: &dyn Db, chain: Chain) -> Result<(i64, String)> {
     Ok(tip.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
 }
 
+/// The time a write starting `now` records: `now`, or the time of the last record written if
+/// the clock reads earlier (set back, or corrected by a time server), so that times never go
+/// back within a chain — which `verify` holds every chain to. Runs inside the write's
+/// transaction, so no other writer can slip a later record in between.
+pub(crate) fn write_time(db: &dyn Db, now: Timestamp) -> Result<Timestamp> {
+    let last: Option<Timestamp> = db.query_optional(
+        "SELECT a.at FROM ledger l JOIN audit_log a ON a.chain = l.chain AND a.seq = l.seq
+         ORDER BY l.n DESC LIMIT 1",
+        &[],
+        |r| r.get(0),
+    )?;
+    match last {
+        Some(last) if last > now => {
+            tracing::warn!(%now, %last, "the clock reads earlier than the last record; recording at the last record's time");
+            Ok(last)
+        }
+        _ => Ok(now),
+    }
+}
+
 /// Appends a record to its chain. Runs inside the transaction that wrote the change.
 pub(crate) fn append(
     db: &dyn Db,

@@ -1,6 +1,8 @@
 //! The queue: cases joined with their candidate, vendor, checklist progress and open flags,
 //! filtered and sorted as the case list asks.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -10,7 +12,8 @@ use crate::model::{
     CandidateId, CaseId, CaseKind, CaseStatus, Decision, Priority, Timestamp, VendorId,
 };
 use crate::store::Result;
-use crate::store::db::{Db, ToValue, Value};
+use crate::store::db::{Db, DbError, DbErrorKind, DbResult, ToValue, Value};
+use crate::template;
 use crate::verification::Severity;
 
 text_enum! {
@@ -83,14 +86,15 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
     let mut sql = String::from(
         "SELECT c.id, c.candidate_id, p.legal_name, p.external_id, p.vendor_id, v.name, c.kind,
                 c.status, c.decision, c.assignee, c.priority, c.due_on, c.opened_at, c.updated_at,
-                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id),
+                c.template_version,
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result != 'pending'),
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'pass'),
                 (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'fail'),
                 (SELECT count(*) FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL),
                 (SELECT max(CASE f.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
                                             WHEN 'critical' THEN 4 END)
-                 FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL)
+                 FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL),
+                c.template_id
          FROM cases c
          JOIN candidates p ON p.id = c.candidate_id
          LEFT JOIN vendors v ON v.id = p.vendor_id
@@ -142,6 +146,19 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
+    // A checklist has as many items as its template version (pending ones have no row).
+    let mut sizes: HashMap<(String, u32), u32> = HashMap::new();
+    let mut total = |id: String, version: u32| -> DbResult<u32> {
+        if let Some(n) = sizes.get(&(id.clone(), version)) {
+            return Ok(*n);
+        }
+        let n = template::get(&id, version)
+            .map_err(|e| DbError::new(DbErrorKind::Other, e.to_string()))?
+            .items()
+            .count() as u32;
+        sizes.insert((id, version), n);
+        Ok(n)
+    };
     Ok(db.query_vec(&sql, &args, |r| {
         let status: CaseStatus = r.get(7)?;
         let due_on: Option<NaiveDate> = r.get(11)?;
@@ -162,7 +179,7 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
             opened_at: r.get(12)?,
             updated_at: r.get(13)?,
             progress: Progress {
-                total: r.get(14)?,
+                total: total(r.get(20)?, r.get(14)?)?,
                 done: r.get(15)?,
                 passed: r.get(16)?,
                 failed: r.get(17)?,

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_verification.sql", include_str!("migrations/0002_verification.sql")),
     ("0003_triage.sql", include_str!("migrations/0003_triage.sql")),
     ("0004_ledger.sql", include_str!("migrations/0004_ledger.sql")),
+    ("0005_no_pending_rows.sql", include_str!("migrations/0005_no_pending_rows.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {

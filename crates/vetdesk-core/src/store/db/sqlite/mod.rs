@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef as SqlValueRef};
@@ -271,9 +272,12 @@ fn fts_query(words: &[String]) -> Option<String> {
 /// power loss, foreign keys, a busy timeout instead of an immediate "database is locked".
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(10)).map_err(store_error)?;
+    // journal_size_limit: after a checkpoint resets the write-ahead log, a log that one large
+    // transaction grew is cut back to this size instead of staying as large as it grew.
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
-         PRAGMA synchronous = FULL;",
+         PRAGMA synchronous = FULL;
+         PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(store_error)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -304,14 +308,50 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 
 /// A lock that a panic elsewhere cannot spoil: SQLite rolls back what a panicking holder left
 /// half done, so the connection is still safe to use.
-fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(held: &Mutex<T>) -> MutexGuard<'_, T> {
+    held.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub(crate) struct SqliteBackend {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Fields drop in this order: the read-only connection closes first, so that the writer is
+    // the last connection of the process and SQLite checkpoints and removes the write-ahead log
+    // as it closes (a read-only connection closing last may not, and leaves the log behind).
     reader: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    /// Held by an all-or-nothing batch for its whole run; writes of other threads take it
+    /// first, so they wait for the batch instead of joining its transaction.
+    batch_gate: Mutex<()>,
+    /// The thread running a batch: its writes and reads go to the batch's transaction.
+    batch_owner: Mutex<Option<ThreadId>>,
+}
+
+/// Runs `work` in a savepoint of the transaction `conn` is in: undone alone on an error.
+fn savepoint(conn: &Connection, work: Work<'_>) -> Result<(), StoreError> {
+    conn.execute_batch("SAVEPOINT step").map_err(store_error)?;
+    match work(conn) {
+        Ok(()) => conn.execute_batch("RELEASE step").map_err(store_error),
+        Err(e) => {
+            // The batch as a whole is rolled back by its owner; this keeps the savepoint
+            // stack straight should the owner carry on.
+            let _ = conn.execute_batch("ROLLBACK TO step; RELEASE step");
+            Err(e)
+        }
+    }
+}
+
+/// Ends a batch however it ends (a panic included): the owner is cleared and a transaction
+/// still open is rolled back.
+struct BatchEnd<'a>(&'a SqliteBackend);
+
+impl Drop for BatchEnd<'_> {
+    fn drop(&mut self) {
+        *lock(&self.0.batch_owner) = None;
+        let conn = lock(&self.0.writer);
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 impl SqliteBackend {
@@ -325,14 +365,20 @@ impl SqliteBackend {
         let reader = open_reader(path)?;
         let backend = SqliteBackend {
             path: path.to_path_buf(),
-            writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            writer: Mutex::new(writer),
+            batch_gate: Mutex::new(()),
+            batch_owner: Mutex::new(None),
         };
         Ok((backend, found))
     }
 
     pub(crate) fn schema_version() -> u32 {
         migrate::latest_version()
+    }
+
+    fn in_batch(&self) -> bool {
+        *lock(&self.batch_owner) == Some(std::thread::current().id())
     }
 }
 
@@ -344,6 +390,10 @@ fn run(tx: rusqlite::Transaction<'_>, work: Work<'_>) -> Result<(), StoreError> 
 
 impl Backend for SqliteBackend {
     fn write(&self, work: Work<'_>) -> Result<(), StoreError> {
+        if self.in_batch() {
+            return savepoint(&lock(&self.writer), work);
+        }
+        let _gate = lock(&self.batch_gate);
         let mut conn = lock(&self.writer);
         // Immediate: the write lock is taken now, not at the first write, so two writers never
         // both read and then deadlock on upgrading.
@@ -353,6 +403,10 @@ impl Backend for SqliteBackend {
     }
 
     fn read(&self, work: Work<'_>) -> Result<(), StoreError> {
+        if self.in_batch() {
+            // The batch reads what it has written so far.
+            return savepoint(&lock(&self.writer), work);
+        }
         let mut conn = lock(&self.reader);
         // Deferred: the snapshot is taken at the first read and held to the end.
         let tx =
@@ -367,6 +421,35 @@ impl Backend for SqliteBackend {
         let tx =
             conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
         run(tx, work)
+    }
+
+    fn all_or_nothing(
+        &self,
+        batch: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if self.in_batch() {
+            // A batch inside a batch is part of the outer one.
+            return batch();
+        }
+        let _gate = lock(&self.batch_gate);
+        lock(&self.writer).execute_batch("BEGIN IMMEDIATE").map_err(store_error)?;
+        *lock(&self.batch_owner) = Some(std::thread::current().id());
+        let end = BatchEnd(self);
+        let result = batch();
+        *lock(&self.batch_owner) = None;
+        if result.is_ok() {
+            lock(&self.writer).execute_batch("COMMIT").map_err(store_error)?;
+        }
+        // Rolls back what is left open (an error, or a commit that failed).
+        drop(end);
+        result
+    }
+
+    fn fold_wal(&self) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        // TRUNCATE: every frame copied into the database, then the log cut to zero bytes. A
+        // reader in the middle of a snapshot keeps the log's tail; that is retried next time.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(store_error)
     }
 }
 

@@ -1,0 +1,185 @@
+//! Vetdesk at 100,000 candidates as a user meets it: every figure is a whole `vetdesk` process
+//! (start, open, work, close), beside a baseline from the same run. Imports 100,000 candidates
+//! from a CSV (all or nothing), then times `case show`, `search`, `links` and `verify` against
+//! the same commands on a data directory of 10 candidates, and reports the database's size per
+//! candidate and the write-ahead log left behind.
+//!
+//! `cargo bench --bench scale`; environment: VETDESK_BENCH_CANDIDATES (default 100000),
+//! VETDESK_BENCH_RUNS (whole-process runs per command, median reported; default 21),
+//! VETDESK_BENCH_DIR (where the data directories go; default the system temp directory).
+
+// A failed step is a failed benchmark: panicking with the cause is the report.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use vetdesk_testkit::bench::{env_u64, median, ms, summary};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vetdesk");
+
+fn vetdesk(dir: &Path, args: &[&str]) -> Duration {
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--as", "rita"])
+        .args(args)
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    took
+}
+
+fn median_of(runs: usize, dir: &Path, args: &[&str]) -> Duration {
+    median((0..runs).map(|_| vetdesk(dir, args)).collect())
+}
+
+/// A CSV of `n` candidates; every 50th shares a phone with the one before (a ring to link).
+fn csv(n: usize) -> String {
+    let mut out = String::from(
+        "external_id,full_name,email,phone,home_address,claimed_location,role,applied_on\n",
+    );
+    for i in 0..n {
+        let phone = if i % 50 == 1 { i - 1 } else { i };
+        writeln!(
+            out,
+            "BENCH-{i},Person{i} Example,person{i}@example.com,+1 202-555-{:04},\"{} Oak St, Springfield, IL 62701\",\"Springfield, IL\",Engineer,2026-10-01",
+            phone % 10_000,
+            i + 1
+        )
+        .unwrap();
+    }
+    out
+}
+
+fn data_dir(base: &Path, name: &str, n: usize) -> (std::path::PathBuf, Duration) {
+    let dir = base.join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN).arg("--data-dir").arg(&dir).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["init"]);
+    run(&["user", "add", "ada", "--role", "admin"]);
+    run(&["--as", "ada", "user", "add", "rita", "--role", "reviewer"]);
+    let file = base.join(format!("{name}.csv"));
+    std::fs::write(&file, csv(n)).unwrap();
+    let took = vetdesk(&dir, &["candidate", "import", file.to_str().unwrap()]);
+    (dir, took)
+}
+
+fn size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn main() {
+    let total = env_u64("VETDESK_BENCH_CANDIDATES", 100_000) as usize;
+    let runs = env_u64("VETDESK_BENCH_RUNS", 21).max(1) as usize;
+    let base = std::env::var_os("VETDESK_BENCH_DIR").map_or_else(std::env::temp_dir, Into::into);
+    let base = base.join("vetdesk-bench-scale");
+    std::fs::create_dir_all(&base).unwrap();
+
+    let (small, _) = data_dir(&base, "small", 10);
+    let (_, thousand) = data_dir(&base, "thousand", 1_000);
+    let (big, imported) = data_dir(&base, "big", total);
+    let db = big.join("vetdesk.db");
+    let wal = big.join("vetdesk.db-wal");
+    let (db_bytes, wal_bytes) = (size(&db), size(&wal));
+    let per_candidate = db_bytes as f64 / total as f64;
+    println!("scale benchmark ({total} candidates, {runs} whole-process runs per command)");
+    println!(
+        "  import: {:.2} s ({:.0} candidates/s); 1,000 took {:.2} s",
+        imported.as_secs_f64(),
+        total as f64 / imported.as_secs_f64(),
+        thousand.as_secs_f64()
+    );
+    println!(
+        "  database {:.1} MB, {per_candidate:.0} bytes per candidate; WAL {wal_bytes} bytes",
+        db_bytes as f64 / 1e6
+    );
+    let linear = thousand.as_secs_f64() * total as f64 / 1000.0;
+    summary(
+        &format!("import {total} candidates (CSV, whole process)"),
+        &format!("{:.2} s", imported.as_secs_f64()),
+        &format!("{linear:.2} s = 1,000 × {}", total / 1000),
+        imported.as_secs_f64() / linear,
+        "< 10 s",
+        imported.as_secs_f64() < 10.0,
+    );
+    summary(
+        "database per imported candidate",
+        &format!("{per_candidate:.0} B"),
+        "1536 B goal",
+        per_candidate / 1536.0,
+        "< 1.5 KB",
+        per_candidate < 1536.0,
+    );
+    summary(
+        "WAL left after the import process",
+        &format!("{wal_bytes} B"),
+        &format!("{db_bytes} B database"),
+        wal_bytes as f64 / db_bytes.max(1) as f64,
+        "< 64 MiB",
+        wal_bytes < 64 << 20,
+    );
+
+    // Right after the import, then at rest: the first `case show` pays for nothing left over.
+    let first = vetdesk(&big, &["case", "show", "1"]);
+    let show_small = median_of(runs, &small, &["case", "show", "1"]);
+    let show_big = median_of(runs, &big, &["case", "show", "1"]);
+    println!(
+        "  case show: {:.1} ms at {total} (first after the import {:.1} ms), {:.1} ms at 10",
+        ms(show_big),
+        ms(first),
+        ms(show_small)
+    );
+    let worst = show_big.max(first);
+    summary(
+        &format!("case show, whole process, at {total} (worst of median and first after import)"),
+        &format!("{:.1} ms", ms(worst)),
+        &format!("{:.1} ms at 10 candidates", ms(show_small)),
+        worst.as_secs_f64() / show_small.as_secs_f64(),
+        "≤ 1.5× the 10-candidate figure",
+        worst.as_secs_f64() <= 1.5 * show_small.as_secs_f64(),
+    );
+
+    let search = median_of(runs, &big, &["search", "Person4242"]);
+    summary(
+        &format!("search, whole process, at {total}"),
+        &format!("{:.1} ms", ms(search)),
+        &format!("{:.1} ms case show at 10", ms(show_small)),
+        search.as_secs_f64() / show_small.as_secs_f64(),
+        "< 50 ms",
+        ms(search) < 50.0,
+    );
+    let links = median_of(runs, &big, &["links", "2"]);
+    summary(
+        &format!("links of one case, whole process, at {total}"),
+        &format!("{:.1} ms", ms(links)),
+        &format!("{:.1} ms case show at 10", ms(show_small)),
+        links.as_secs_f64() / show_small.as_secs_f64(),
+        "< 50 ms",
+        ms(links) < 50.0,
+    );
+
+    let verify_small = vetdesk(&small, &["verify"]);
+    let verify_big = vetdesk(&big, &["verify"]);
+    println!(
+        "  verify: {:.1} s at {total}, {:.3} s at 10",
+        verify_big.as_secs_f64(),
+        verify_small.as_secs_f64()
+    );
+    summary(
+        &format!("verify at {total}"),
+        &format!("{:.1} s", verify_big.as_secs_f64()),
+        &format!("{:.3} s at 10 candidates", verify_small.as_secs_f64()),
+        verify_big.as_secs_f64() / verify_small.as_secs_f64(),
+        "< 60 s",
+        verify_big.as_secs_f64() < 60.0,
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
