@@ -79,14 +79,17 @@ const STATUS_CHOICES: { value: QueueFilter["status"]; label: string }[] = [
 /** "Load sample data": offered to an admin while the data directory holds nothing a sample
  *  could mix with (no cases, which is why this page shows, and no vendors); the store makes the
  *  final judgement and its refusal is shown as it gives it. */
-function SampleLoader() {
+function SampleLoader({ onLoaded }: { onLoaded: () => void }) {
   const permissions = usePermissions();
   const vendors = useVendors();
   const client = useQueryClient();
   const load = useMutation({
     mutationFn: backend.loadSample,
     // Hundreds of records at once: read everything again rather than key by key.
-    onSuccess: () => client.invalidateQueries(),
+    onSuccess: () => {
+      onLoaded();
+      return client.invalidateQueries();
+    },
   });
   if (!permissions?.manage_users || vendors.data === undefined || vendors.data.length > 0) return null;
   return (
@@ -104,7 +107,7 @@ function SampleLoader() {
   );
 }
 
-function FirstRun() {
+function FirstRun({ onSampleLoaded }: { onSampleLoaded: () => void }) {
   return (
     <EmptyState
       title="No cases yet"
@@ -119,7 +122,7 @@ function FirstRun() {
         </div>
       }
     >
-      <SampleLoader />
+      <SampleLoader onLoaded={onSampleLoaded} />
       <p>
         Each candidate you vet gets a case. The case holds the verification checklist, the evidence you
         attach and every decision, in an audit trail that reports can prove.
@@ -391,7 +394,8 @@ export function QueuePage() {
     return (
       <>
         <h1>Case queue</h1>
-        <FirstRun />
+        {/* The sample's cases are assigned to its own people: show them all, not "my" cases. */}
+        <FirstRun onSampleLoaded={() => setState({ filter: DEFAULT_FILTER, query: "" })} />
       </>
     );
   }
