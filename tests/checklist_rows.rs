@@ -49,8 +49,13 @@ fn only_recorded_results_have_rows_and_the_checklist_is_still_whole() {
     assert_eq!(after.iter().map(|e| e.item.id.clone()).collect::<Vec<_>>(), order, "same order");
     assert_eq!(after[1].state.result, ItemResult::Pass);
     assert_eq!(after[1].state.recorded_by.as_deref(), Some(REVIEWER));
+    // The queue counts what the case counts: the items that apply now, not the template.
     let summary = store.cases(&Default::default()).unwrap().pop().unwrap();
-    assert_eq!((summary.progress.total as usize, summary.progress.done), (order.len(), 1));
+    let detail = store.case_detail(case_id).unwrap();
+    assert_eq!(summary.progress, detail.progress);
+    let applicable = after.iter().filter(|e| e.applicable).count();
+    assert!(applicable < order.len(), "post-hire items do not apply to a new pre-hire case");
+    assert_eq!((summary.progress.total as usize, summary.progress.done), (applicable, 1));
 
     record(&store, REVIEWER, case_id, &item, ItemResult::Fail);
     assert_eq!(rows(&store, case_id), [(item.clone(), "fail".to_string())], "updated in place");

@@ -707,22 +707,6 @@ fn citable(db: &dyn Db, case: &Case) -> Result<Vec<Citable>> {
     Ok(out)
 }
 
-/// Whether a phase of the template counts as reached by the case: the first phase always;
-/// a later one once any item of it or of a later phase has a result, and every phase for a
-/// case about someone already working (re-verification, investigation).
-fn phases_reached(case: &Case, template: &Template, states: &[ItemState]) -> usize {
-    if case.kind != crate::model::CaseKind::PreHire {
-        return template.phases.len();
-    }
-    let recorded = |phase: &crate::template::Phase| {
-        phase.sections.iter().flat_map(|s| &s.items).any(|item| {
-            states.iter().any(|s| s.item_id == item.id && s.result != ItemResult::Pending)
-        })
-    };
-    let last = template.phases.iter().rposition(recorded).unwrap_or(0);
-    last + 1
-}
-
 /// Whether each item of a case applies to it now, in checklist order: the item's own
 /// declaration (case kind, vendor present) and the phase having been reached.
 pub(crate) fn applicability(
@@ -733,15 +717,12 @@ pub(crate) fn applicability(
     let template = crate::template::get(&case.template_id, case.template_version)?;
     let has_vendor = super::tables::candidates::get(db, case.candidate_id)?
         .is_some_and(|c| c.fields.vendor_id.is_some());
-    let reached = phases_reached(case, template, states);
-    let reached: Vec<&str> = template.phases.iter().take(reached).map(|p| p.id.as_str()).collect();
+    let recorded =
+        |id: &str| states.iter().any(|s| s.item_id == id && s.result != ItemResult::Pending);
     Ok(template
-        .items()
-        .map(|r| {
-            let applies =
-                reached.contains(&r.phase.id.as_str()) && r.applies(case.kind, has_vendor);
-            (r.item.id.clone(), applies)
-        })
+        .applicable(case.kind, has_vendor, &recorded)
+        .into_iter()
+        .map(|(r, applies)| (r.item.id.clone(), applies))
         .collect())
 }
 

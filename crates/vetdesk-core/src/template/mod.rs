@@ -154,6 +154,37 @@ impl Template {
         })
     }
 
+    /// How many phases a case has reached: a pre-hire case is in the last phase with any item
+    /// recorded (pre-offer until then); any other case is in all of them.
+    pub fn phases_reached(&self, kind: CaseKind, recorded: &dyn Fn(&str) -> bool) -> usize {
+        if kind != CaseKind::PreHire {
+            return self.phases.len();
+        }
+        let any =
+            |phase: &Phase| phase.sections.iter().flat_map(|s| &s.items).any(|i| recorded(&i.id));
+        self.phases.iter().rposition(any).unwrap_or(0) + 1
+    }
+
+    /// Whether each item applies to a case now, in checklist order: the item's declaration
+    /// (case kind, vendor present) and its phase reached. `recorded` says whether an item has
+    /// a result other than pending. The one rule for the checklist, the queue's progress and
+    /// the decision gate.
+    pub fn applicable(
+        &self,
+        kind: CaseKind,
+        has_vendor: bool,
+        recorded: &dyn Fn(&str) -> bool,
+    ) -> Vec<(ItemRef<'_>, bool)> {
+        let reached = &self.phases[..self.phases_reached(kind, recorded).min(self.phases.len())];
+        self.items()
+            .map(|r| {
+                let applies =
+                    reached.iter().any(|p| p.id == r.phase.id) && r.applies(kind, has_vendor);
+                (r, applies)
+            })
+            .collect()
+    }
+
     pub fn item(&self, id: &str) -> Option<ItemRef<'_>> {
         self.items().find(|r| r.item.id == id)
     }

@@ -9,10 +9,10 @@ use ts_rs::TS;
 
 use crate::model::text_enum;
 use crate::model::{
-    CandidateId, CaseId, CaseKind, CaseStatus, Decision, Priority, Timestamp, VendorId,
+    CandidateId, CaseId, CaseKind, CaseStatus, Decision, ItemResult, Priority, Timestamp, VendorId,
 };
 use crate::store::Result;
-use crate::store::db::{Db, DbError, DbErrorKind, DbResult, ToValue, Value};
+use crate::store::db::{Db, ToValue, Value};
 use crate::template;
 use crate::verification::Severity;
 
@@ -87,9 +87,6 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
         "SELECT c.id, c.candidate_id, p.legal_name, p.external_id, p.vendor_id, v.name, c.kind,
                 c.status, c.decision, c.assignee, c.priority, c.due_on, c.opened_at, c.updated_at,
                 c.template_version,
-                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result != 'pending'),
-                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'pass'),
-                (SELECT count(*) FROM checklist_items i WHERE i.case_id = c.id AND i.result = 'fail'),
                 (SELECT count(*) FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL),
                 (SELECT max(CASE f.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
                                             WHEN 'critical' THEN 4 END)
@@ -146,23 +143,10 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    // A checklist has as many items as its template version (pending ones have no row).
-    let mut sizes: HashMap<(String, u32), u32> = HashMap::new();
-    let mut total = |id: String, version: u32| -> DbResult<u32> {
-        if let Some(n) = sizes.get(&(id.clone(), version)) {
-            return Ok(*n);
-        }
-        let n = template::get(&id, version)
-            .map_err(|e| DbError::new(DbErrorKind::Other, e.to_string()))?
-            .items()
-            .count() as u32;
-        sizes.insert((id, version), n);
-        Ok(n)
-    };
-    Ok(db.query_vec(&sql, &args, |r| {
+    let mut cases = db.query_vec(&sql, &args, |r| {
         let status: CaseStatus = r.get(7)?;
         let due_on: Option<NaiveDate> = r.get(11)?;
-        Ok(CaseSummary {
+        let summary = CaseSummary {
             id: r.get(0)?,
             candidate_id: r.get(1)?,
             candidate_name: r.get(2)?,
@@ -178,20 +162,79 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
             overdue: is_active(status) && due_on.is_some_and(|d| d < today),
             opened_at: r.get(12)?,
             updated_at: r.get(13)?,
-            progress: Progress {
-                total: total(r.get(20)?, r.get(14)?)?,
-                done: r.get(15)?,
-                passed: r.get(16)?,
-                failed: r.get(17)?,
-            },
-            open_flags: r.get(18)?,
-            top_severity: match r.get::<Option<i64>>(19)? {
+            progress: Progress::default(),
+            open_flags: r.get(15)?,
+            top_severity: match r.get::<Option<i64>>(16)? {
                 Some(1) => Some(Severity::Low),
                 Some(2) => Some(Severity::Medium),
                 Some(3) => Some(Severity::High),
                 Some(4) => Some(Severity::Critical),
                 _ => None,
             },
-        })
-    })?)
+        };
+        let template: (String, u32) = (r.get(17)?, r.get(14)?);
+        Ok((summary, template))
+    })?;
+    let recorded = recorded_results(db, cases.iter().map(|(c, _)| c.id))?;
+    let none = HashMap::new();
+    for (summary, (template_id, version)) in &mut cases {
+        let template = template::get(template_id, *version)?;
+        let results = recorded.get(&summary.id).unwrap_or(&none);
+        summary.progress = progress(template, summary.kind, summary.vendor_id.is_some(), results);
+    }
+    Ok(cases.into_iter().map(|(c, _)| c).collect())
+}
+
+/// Progress over the items that apply to a case now (as its checklist counts it): a pending
+/// item has no row, so the results recorded are all the queue needs.
+fn progress(
+    template: &template::Template,
+    kind: CaseKind,
+    has_vendor: bool,
+    results: &HashMap<String, ItemResult>,
+) -> Progress {
+    let recorded = |id: &str| results.get(id).is_some_and(|r| *r != ItemResult::Pending);
+    let mut p = Progress::default();
+    for (r, applies) in template.applicable(kind, has_vendor, &recorded) {
+        if !applies {
+            continue;
+        }
+        p.total += 1;
+        match results.get(&r.item.id).copied().unwrap_or(ItemResult::Pending) {
+            ItemResult::Pending => {}
+            ItemResult::Pass => {
+                p.done += 1;
+                p.passed += 1;
+            }
+            ItemResult::Fail => {
+                p.done += 1;
+                p.failed += 1;
+            }
+            ItemResult::NotApplicable | ItemResult::Waived => p.done += 1,
+        }
+    }
+    p
+}
+
+/// The results recorded on each of `cases`, read a few hundred cases at a time.
+fn recorded_results(
+    db: &dyn Db,
+    cases: impl Iterator<Item = CaseId>,
+) -> Result<HashMap<CaseId, HashMap<String, ItemResult>>> {
+    let ids: Vec<CaseId> = cases.collect();
+    let mut out: HashMap<CaseId, HashMap<String, ItemResult>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("?{n}")).collect();
+        let sql = format!(
+            "SELECT case_id, item_id, result FROM checklist_items WHERE case_id IN ({})",
+            marks.join(", ")
+        );
+        let args: Vec<Value> = chunk.iter().map(|id| id.to_value()).collect();
+        for (case_id, item_id, result) in db.query_vec(&sql, &args, |r| {
+            Ok((r.get::<CaseId>(0)?, r.get::<String>(1)?, r.get::<ItemResult>(2)?))
+        })? {
+            out.entry(case_id).or_default().insert(item_id, result);
+        }
+    }
+    Ok(out)
 }
