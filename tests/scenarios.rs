@@ -1081,13 +1081,55 @@ fn tampering_with_verification_tables_is_detected() {
     let _ = case12;
 }
 
+/// The links and address history the flags read are derived from the log, and `verify`
+/// derives them again: deleting the bank-account keys behind a shared-account flag (so that a
+/// refresh would clear it) or an address set is named, without printing the values.
 #[test]
-fn the_derived_link_index_is_not_compared_by_verify() {
+fn verify_derives_the_link_index_again_and_names_what_was_removed() {
     let w = world();
-    let conn = Connection::open(w._dir.path().join("vetdesk.db")).unwrap();
-    conn.execute("DELETE FROM link_keys", []).unwrap();
-    conn.execute("DELETE FROM address_history", []).unwrap();
     assert!(w.store.verify().unwrap().ok);
+    let conn = Connection::open(w._dir.path().join("vetdesk.db")).unwrap();
+    let (candidate, value): (i64, String) = conn
+        .query_row(
+            "SELECT candidate_id, value FROM link_keys WHERE kind = 'bank_account' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute("DELETE FROM link_keys WHERE kind = 'bank_account' AND value = ?1", [&value])
+        .unwrap();
+    let report = w.store.verify().unwrap();
+    assert!(!report.ok);
+    let named: Vec<&str> = report.problems.iter().map(|p| p.location.as_str()).collect();
+    assert!(
+        named.iter().any(
+            |l| l.starts_with(&format!("link_keys row of candidate {candidate} (bank_account"))
+        ),
+        "{named:?}"
+    );
+    assert!(
+        report.problems.iter().all(|p| !p.location.contains(&value) && !p.message.contains(&value))
+    );
+    assert!(report.problems.iter().any(|p| p.message.contains("missing from the database")));
+
+    conn.execute("DELETE FROM address_history", []).unwrap();
+    let report = w.store.verify().unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.location.starts_with("address_history row of candidate"))
+    );
+    // A row added by hand is named as well.
+    conn.execute(
+        "INSERT INTO link_keys (kind, value, candidate_id, role, record_id, display) VALUES ('phone', '+15125550100', 1, 'phone', NULL, 'x')",
+        [],
+    )
+    .unwrap();
+    let report = w.store.verify().unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.location == "link_keys row of candidate 1 (phone phone)"
+            && p.message.contains("does not derive it")),
+        "{:#?}",
+        report.problems
+    );
 }
 
 #[test]

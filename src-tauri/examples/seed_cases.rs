@@ -96,8 +96,8 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
             csv,
             "ATS-{:06},{first} {last},{}.{}{i}@example.com,+1 312 555 {:04},{vendor},{},2026-{:02}-{:02}",
             i + 1,
-            first.to_lowercase(),
-            last.to_lowercase(),
+            ascii(first),
+            ascii(last),
             i % 10_000,
             ROLES[i % ROLES.len()],
             1 + i % 10,
@@ -177,4 +177,23 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
     }
     eprintln!("applied {total} more changes; {:.1?} in all", started.elapsed());
     Ok(())
+}
+
+/// An email local part from a name: lower case, accents dropped (an address must be ASCII
+/// unless its domain is written in its xn-- form).
+fn ascii(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' | 'ø' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            other => other,
+        })
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }

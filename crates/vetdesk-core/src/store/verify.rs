@@ -25,10 +25,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::db::{Db, Value, sqlite};
+use super::db::{Db, Value, params, sqlite};
 use super::tables::audit::{self, RawRecord};
 use super::tables::evidence;
-use super::{DataDir, Result, apply};
+use super::{DataDir, Result, apply, derived};
 use crate::chain::{self, chain_key};
 use crate::change::Change;
 use crate::checkpoint::SignedCheckpoint;
@@ -534,7 +534,9 @@ fn replay_and_compare(db: &dyn Db, records: &[Parsed], problems: &mut Problems) 
                 ),
             );
         }
-        if let Err(e) = apply::write_effects(&*replay, &record.at, &record.actor, &change) {
+        let replayed = apply::write_effects(&*replay, &record.at, &record.actor, &change)
+            .and_then(|()| derived::after_change(&*replay, &record.at, &change));
+        if let Err(e) = replayed {
             problems.add(
                 ProblemKind::Chain,
                 location,
@@ -545,6 +547,93 @@ fn replay_and_compare(db: &dyn Db, records: &[Parsed], problems: &mut Problems) 
     replay.execute_batch("COMMIT")?;
     for (table, key) in STATE_TABLES {
         compare_table(db, &*replay, table, key, problems)?;
+    }
+    for (table, columns) in DERIVED_TABLES {
+        compare_derived(db, &*replay, table, columns, problems)?;
+    }
+    Ok(())
+}
+
+/// Tables derived from the candidates' records, which the flags on links and address changes
+/// read: what the replay derives must be what the database holds, or a deleted row could clear
+/// a flag (a shared bank account) at the next refresh. Rows name no value, only whose they are.
+const DERIVED_TABLES: &[(&str, &str)] = &[
+    ("link_keys", "candidate_id, kind, role, record_id, value, display"),
+    ("address_history", "candidate_id, role, set_at, address"),
+];
+
+/// Candidates compared per query in a derived table.
+const CANDIDATES_PER_PAGE: i64 = 1_000;
+
+/// Compares a derived table of the database with the replay's, a range of candidates at a
+/// time, as multisets of whole rows (they have no key, and may hold nulls).
+fn compare_derived(
+    real: &dyn Db,
+    replay: &dyn Db,
+    table: &str,
+    columns: &str,
+    problems: &mut Problems,
+) -> Result<()> {
+    let max = |db: &dyn Db| -> Result<i64> {
+        let sql = format!("SELECT coalesce(max(candidate_id), 0) FROM {table}");
+        Ok(db.query_optional(&sql, &[], |r| r.get::<i64>(0))?.unwrap_or(0))
+    };
+    let last = max(real)?.max(max(replay)?);
+    let sql = format!(
+        "SELECT {columns} FROM {table} WHERE candidate_id >= ?1 AND candidate_id < ?2 ORDER BY {columns}"
+    );
+    let rows = |db: &dyn Db, lo: i64| -> Result<Vec<Vec<Value>>> {
+        Ok(db.query_vec(&sql, params![lo, lo + CANDIDATES_PER_PAGE], |r| r.values())?)
+    };
+    let name = |row: &[Value]| {
+        let text = |v: Option<&Value>| v.map(|v| v.to_string().trim_matches('"').to_string());
+        format!(
+            "{table} row of candidate {} ({} {})",
+            text(row.first()).unwrap_or_default(),
+            text(row.get(1)).unwrap_or_default(),
+            if table == "link_keys" { text(row.get(2)).unwrap_or_default() } else { String::new() },
+        )
+        .replace(" )", ")")
+    };
+    let mut found = 0usize;
+    let mut lo = 0;
+    while lo <= last {
+        let (a, b) = (rows(real, lo)?, rows(replay, lo)?);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let order = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => cmp_values(x, y),
+                (Some(_), None) => Ordering::Less,
+                _ => Ordering::Greater,
+            };
+            let (row, message) = match order {
+                Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    continue;
+                }
+                Ordering::Less => {
+                    i += 1;
+                    (&a[i - 1], "is in the database but the audit log does not derive it")
+                }
+                Ordering::Greater => {
+                    j += 1;
+                    (&b[j - 1], "is derived from the audit log but missing from the database")
+                }
+            };
+            found += 1;
+            if found <= MAX_PER_TABLE {
+                problems.add(ProblemKind::State, name(row), message.to_string());
+            }
+        }
+        lo += CANDIDATES_PER_PAGE;
+    }
+    if found > MAX_PER_TABLE {
+        problems.add(
+            ProblemKind::State,
+            table,
+            format!("{} more differences not listed", found - MAX_PER_TABLE),
+        );
     }
     Ok(())
 }
