@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::import::parse_candidates_csv;
 use vetdesk_core::model::{CaseStatus, Decision, ItemResult, Priority, VendorFields};
 use vetdesk_core::store::{Clock, DataDir, OpenMode};
@@ -129,9 +129,14 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
         for (k, item) in
             ["reviewer-trained", "id-two-documents", "application-consistency"].iter().enumerate()
         {
-            if n % (k + 2) == 0 {
-                let result =
-                    if n % 11 == 0 && k == 2 { ItemResult::Fail } else { ItemResult::Pass };
+            // A decided case (n % 10 of 8 or 9) rests on a failed item it cites.
+            let decided = n % 10 >= 8;
+            if n % (k + 2) == 0 || (decided && k == 2) {
+                let result = if (n % 11 == 0 || decided) && k == 2 {
+                    ItemResult::Fail
+                } else {
+                    ItemResult::Pass
+                };
                 changes.push((
                     "rita",
                     Change::RecordResult {
@@ -160,7 +165,10 @@ fn seed(dir: &str, count: usize) -> Result<(), StoreError> {
                     status,
                     decision,
                     reason,
-                    grounds: vec![],
+                    grounds: match decision {
+                        Some(_) => vec![Ground::Item("application-consistency".into())],
+                        None => vec![],
+                    },
                     override_reason: None,
                 },
             ));

@@ -5,7 +5,7 @@
 // the same queue as JSON (the core's query and serialisation, with no window at all).
 
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { launchApp, root } from "./harness.mjs";
@@ -30,10 +30,14 @@ function ms(value) {
 }
 
 // The data: made once per case count, then copied for every run (the app must not change it).
+// Seeded beside it and renamed when complete, so that a failed seed is never taken for one.
 if (!existsSync(join(seed, "vetdesk.db"))) {
+  const partial = `${seed}.partial`;
   rmSync(seed, { recursive: true, force: true });
+  rmSync(partial, { recursive: true, force: true });
   console.log(`seeding ${COUNT.toLocaleString("en")} cases into ${seed} …`);
-  execFileSync(join(root, "target/debug/examples/seed_cases"), [seed, String(COUNT)], { stdio: "inherit" });
+  execFileSync(join(root, "target/debug/examples/seed_cases"), [partial, String(COUNT)], { stdio: "inherit" });
+  renameSync(partial, seed);
 }
 
 // Baseline: the same queue through the command line.
