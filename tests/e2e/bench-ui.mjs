@@ -93,7 +93,9 @@ try {
       window.__clickAt = null;
       document.addEventListener("click", () => { window.__clickAt = performance.now(); }, { capture: true, once: true });
     `);
-    await session.click(`.queue-row[data-index="${index}"]`);
+    // Clicked in the page: where WebDriver would click (the row's middle) may lie under the
+    // sticky header once the list has scrolled; the time is taken from the click event either way.
+    await session.execute(`document.querySelector('.queue-row[data-index="${index}"] .queue-name').click()`);
     const shown = await waitFor("the case", () =>
       session.execute(`
         if (!document.querySelector('[data-testid="case-page"] .check-item')) return null;
