@@ -112,21 +112,9 @@ pub(crate) fn detail(db: &dyn Db, id: CaseId, today: NaiveDate) -> Result<CaseDe
 /// Progress over the applicable items (a result recorded on one that does not apply is kept,
 /// but not counted).
 pub(crate) fn progress_of(entries: &[ChecklistEntry]) -> Progress {
-    let applicable = entries.iter().filter(|e| e.applicable);
-    let mut p = Progress { total: applicable.clone().count() as u32, ..Progress::default() };
-    for e in applicable {
-        match e.state.result {
-            ItemResult::Pending => {}
-            ItemResult::Pass => {
-                p.done += 1;
-                p.passed += 1;
-            }
-            ItemResult::Fail => {
-                p.done += 1;
-                p.failed += 1;
-            }
-            ItemResult::NotApplicable | ItemResult::Waived => p.done += 1,
-        }
+    let mut p = Progress::default();
+    for e in entries.iter().filter(|e| e.applicable) {
+        p.count(e.state.result);
     }
     p
 }

@@ -77,6 +77,25 @@ pub struct Progress {
     pub failed: u32,
 }
 
+impl Progress {
+    /// Counts one applicable item with `result`.
+    pub(crate) fn count(&mut self, result: ItemResult) {
+        self.total += 1;
+        match result {
+            ItemResult::Pending => {}
+            ItemResult::Pass => {
+                self.done += 1;
+                self.passed += 1;
+            }
+            ItemResult::Fail => {
+                self.done += 1;
+                self.failed += 1;
+            }
+            ItemResult::NotApplicable | ItemResult::Waived => self.done += 1,
+        }
+    }
+}
+
 /// Whether a case is still being worked (so it can be overdue).
 pub(crate) fn is_active(status: CaseStatus) -> bool {
     matches!(status, CaseStatus::Open | CaseStatus::InReview | CaseStatus::Escalated)
@@ -199,19 +218,7 @@ fn progress(
         if !applies {
             continue;
         }
-        p.total += 1;
-        match results.get(&r.item.id).copied().unwrap_or(ItemResult::Pending) {
-            ItemResult::Pending => {}
-            ItemResult::Pass => {
-                p.done += 1;
-                p.passed += 1;
-            }
-            ItemResult::Fail => {
-                p.done += 1;
-                p.failed += 1;
-            }
-            ItemResult::NotApplicable | ItemResult::Waived => p.done += 1,
-        }
+        p.count(results.get(&r.item.id).copied().unwrap_or(ItemResult::Pending));
     }
     p
 }
