@@ -5,9 +5,8 @@
 // Tests fail loudly: unwrapping is how they say what broke.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use vetdesk_core::change::Change;
 use vetdesk_core::model::ItemResult;
-use vetdesk_testkit::{COMPLIANCE, REVIEWER, case_for, team_store};
+use vetdesk_testkit::{COMPLIANCE, REVIEWER, case_for, team_store, try_record};
 
 fn rows(store: &vetdesk_core::Store, case_id: i64) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(store.data_dir().database()).unwrap();
@@ -18,18 +17,7 @@ fn rows(store: &vetdesk_core::Store, case_id: i64) -> Vec<(String, String)> {
 }
 
 fn record(store: &vetdesk_core::Store, who: &str, case_id: i64, item: &str, result: ItemResult) {
-    store
-        .apply(
-            who,
-            Change::RecordResult {
-                case_id,
-                item_id: item.into(),
-                result,
-                note: Some("seen".into()),
-                evidence: vec![],
-            },
-        )
-        .unwrap();
+    try_record(store, who, case_id, item, result, Some("seen")).unwrap();
 }
 
 #[test]

@@ -43,28 +43,6 @@ fn clear(store: &Store, actor: &str, case_id: i64) -> Result<(), StoreError> {
     set_status(store, actor, case_id, CaseStatus::Decided, Some(Decision::Cleared), vec![], None)
 }
 
-fn result(
-    store: &Store,
-    actor: &str,
-    case_id: i64,
-    item: &str,
-    result: ItemResult,
-    note: Option<&str>,
-) -> Result<(), StoreError> {
-    store
-        .apply(
-            actor,
-            Change::RecordResult {
-                case_id,
-                item_id: item.into(),
-                result,
-                note: note.map(Into::into),
-                evidence: vec![],
-            },
-        )
-        .map(|_| ())
-}
-
 fn triage(
     store: &Store,
     actor: &str,
@@ -174,12 +152,12 @@ fn a_failed_item_and_a_later_phase_count_against_clearing() {
     let (_dir, store, case_id) = populated();
     complete_for_clearing(&store, case_id);
     // Recording an onboarding item reaches that phase: its other items now count too.
-    result(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
+    try_record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
     let items = item_ids(&store.decision_gaps(case_id, Decision::Cleared).unwrap());
     assert!(items.contains(&"form-i9-complete".to_string()), "{items:?}");
     assert!(!items.contains(&"offer-accepted".to_string()));
     complete_for_clearing(&store, case_id);
-    result(&store, COMPLIANCE, case_id, "reviewer-trained", ItemResult::Fail, None).unwrap();
+    try_record(&store, COMPLIANCE, case_id, "reviewer-trained", ItemResult::Fail, None).unwrap();
     let missing = store.decision_gaps(case_id, Decision::Cleared).unwrap();
     assert_eq!(
         missing,
@@ -214,7 +192,7 @@ fn open_serious_flags_must_be_triaged_before_clearing_and_a_confirmed_one_blocks
     // Items done, flags not triaged: exactly the flags are missing.
     let template = vetdesk_core::template::latest("remote-it-worker").unwrap();
     for r in template.items().filter(|r| r.phase.id == "pre_offer") {
-        result(&store, COMPLIANCE, a, &r.item.id, ItemResult::Pass, Some("checked")).unwrap();
+        try_record(&store, COMPLIANCE, a, &r.item.id, ItemResult::Pass, Some("checked")).unwrap();
     }
     let missing = store.decision_gaps(a, Decision::Cleared).unwrap();
     assert_eq!(flag_ids(&missing), serious);
@@ -329,7 +307,7 @@ fn a_rejection_or_referral_cites_a_failed_item_or_an_open_flag() {
 
     // A failed item is a ground too; a clearance cites none.
     let (_dir2, store, case_id) = populated();
-    result(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Fail, None).unwrap();
+    try_record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Fail, None).unwrap();
     set_status(
         &store,
         INVESTIGATOR,
@@ -385,20 +363,28 @@ fn compliance_may_decide_over_the_gate_with_a_reason_recorded_as_an_override() {
 fn duties_not_applicable_needs_a_reason_and_a_failed_item_changes_only_by_compliance() {
     let (_dir, store, case_id) = populated();
     let err =
-        result(&store, REVIEWER, case_id, "reviewer-trained", ItemResult::NotApplicable, None)
+        try_record(&store, REVIEWER, case_id, "reviewer-trained", ItemResult::NotApplicable, None)
             .unwrap_err();
     assert_eq!(err.field(), Some(vetdesk_core::model::Field::Note));
-    result(&store, REVIEWER, case_id, "reviewer-trained", ItemResult::NotApplicable, Some("n/a"))
-        .unwrap();
+    try_record(
+        &store,
+        REVIEWER,
+        case_id,
+        "reviewer-trained",
+        ItemResult::NotApplicable,
+        Some("n/a"),
+    )
+    .unwrap();
 
-    result(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Fail, None).unwrap();
+    try_record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Fail, None).unwrap();
     for (to, note) in [
         (ItemResult::NotApplicable, Some("no video needed")),
         (ItemResult::Pass, None),
         (ItemResult::Pending, None),
     ] {
         for actor in [REVIEWER, INVESTIGATOR] {
-            let err = result(&store, actor, case_id, "live-video-interview", to, note).unwrap_err();
+            let err =
+                try_record(&store, actor, case_id, "live-video-interview", to, note).unwrap_err();
             assert!(matches!(err, StoreError::Forbidden { .. }), "{actor} {to}: {err:?}");
         }
     }
@@ -410,8 +396,15 @@ fn duties_not_applicable_needs_a_reason_and_a_failed_item_changes_only_by_compli
     }
     let na = options.iter().find(|o| o.item_id == "reviewer-trained").unwrap();
     assert!(na.options.iter().any(|o| o.result == ItemResult::NotApplicable && o.needs_note));
-    result(&store, COMPLIANCE, case_id, "live-video-interview", ItemResult::Pass, Some("re-held"))
-        .unwrap();
+    try_record(
+        &store,
+        COMPLIANCE,
+        case_id,
+        "live-video-interview",
+        ItemResult::Pass,
+        Some("re-held"),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -434,7 +427,8 @@ fn duties_a_decided_case_moves_only_by_reopening_and_a_closed_one_takes_no_notes
 
     let note = store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "late".into() });
     assert!(matches!(note, Err(StoreError::Conflict { .. })), "{note:?}");
-    let flag_free = result(&store, COMPLIANCE, case_id, "reviewer-trained", ItemResult::Pass, None);
+    let flag_free =
+        try_record(&store, COMPLIANCE, case_id, "reviewer-trained", ItemResult::Pass, None);
     assert!(flag_free.is_err());
     // Only a reopen, by compliance.
     assert!(matches!(to(INVESTIGATOR, CaseStatus::InReview), Err(StoreError::Forbidden { .. })));

@@ -10,28 +10,6 @@ use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Rol
 use vetdesk_core::store::{CaseFilter, CaseSort, StoreError};
 use vetdesk_testkit::*;
 
-fn record(
-    store: &vetdesk_core::Store,
-    actor: &str,
-    case_id: i64,
-    item: &str,
-    result: ItemResult,
-    note: Option<&str>,
-) -> Result<(), StoreError> {
-    store
-        .apply(
-            actor,
-            Change::RecordResult {
-                case_id,
-                item_id: item.into(),
-                result,
-                note: note.map(str::to_string),
-                evidence: vec![],
-            },
-        )
-        .map(|_| ())
-}
-
 #[test]
 fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     let (dir, store) = team_store();
@@ -107,23 +85,30 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
             },
         )
         .unwrap();
-    record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Pass, None).unwrap();
+    try_record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Pass, None).unwrap();
 
     // E-Verify is refused until the offer is accepted and the I-9 complete.
     let refused =
-        record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
+        try_record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
     assert!(matches!(refused, StoreError::Conflict { .. }), "{refused:?}");
     assert!(
         refused.to_string().contains("offer-accepted")
             && refused.to_string().contains("form-i9-complete"),
         "{refused}"
     );
-    record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
-    record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pass, None).unwrap();
-    record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, Some("Employment Authorized"))
-        .unwrap();
+    try_record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
+    try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pass, None).unwrap();
+    try_record(
+        &store,
+        REVIEWER,
+        case_id,
+        "e-verify",
+        ItemResult::Pass,
+        Some("Employment Authorized"),
+    )
+    .unwrap();
     // … and the prerequisites cannot be taken back while E-Verify rests on them.
-    let err = record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None)
+    let err = try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None)
         .unwrap_err();
     assert!(err.to_string().contains("rests on it"), "{err}");
 
@@ -203,7 +188,7 @@ fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
     assert_eq!(detail.chain_head, store.chain_head(Chain::Case(case_id)).unwrap());
 
     // A closed case takes no more results.
-    let err = record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None)
+    let err = try_record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None)
         .unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
 
@@ -339,7 +324,7 @@ fn status_moves_follow_the_case_life_cycle() {
 
     set(REVIEWER, CaseStatus::Escalated, None, "shared phone with another candidate").unwrap();
     // A failed item blocks clearing until it is re-checked or waived by compliance.
-    record(
+    try_record(
         &store,
         INVESTIGATOR,
         case_id,
@@ -350,7 +335,7 @@ fn status_moves_follow_the_case_life_cycle() {
     .unwrap();
     let err = set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Cleared), "fine").unwrap_err();
     assert!(err.to_string().contains("phone-number-check"), "{err}");
-    let err = record(
+    let err = try_record(
         &store,
         INVESTIGATOR,
         case_id,
@@ -360,10 +345,11 @@ fn status_moves_follow_the_case_life_cycle() {
     )
     .unwrap_err();
     assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
-    let err = record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None)
-        .unwrap_err();
+    let err =
+        try_record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None)
+            .unwrap_err();
     assert!(err.to_string().contains("needs a reason"), "{err}");
-    record(
+    try_record(
         &store,
         COMPLIANCE,
         case_id,

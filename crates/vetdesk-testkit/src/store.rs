@@ -183,6 +183,29 @@ pub fn populated() -> (TempDir, Store, i64) {
     (dir, store, case_id)
 }
 
+/// Records a checklist result without evidence, returning what the store said.
+pub fn try_record(
+    store: &Store,
+    actor: &str,
+    case_id: i64,
+    item: &str,
+    result: ItemResult,
+    note: Option<&str>,
+) -> Result<(), vetdesk_core::StoreError> {
+    store
+        .apply(
+            actor,
+            Change::RecordResult {
+                case_id,
+                item_id: item.into(),
+                result,
+                note: note.map(Into::into),
+                evidence: vec![],
+            },
+        )
+        .map(|_| ())
+}
+
 /// Records a checklist result.
 pub fn record(
     store: &Store,
