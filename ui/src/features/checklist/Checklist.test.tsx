@@ -99,9 +99,10 @@ describe("Checklist", () => {
   it("shows items by phase and section with guidance, source, note and linked evidence", () => {
     renderChecklist();
 
+    // Each phase heading says how many of the items that apply now are done.
     expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual([
-      "Pre-offer vetting",
-      "Onboarding",
+      "Pre-offer vetting 1 of 2 done",
+      "Onboarding 0 of 1 done",
     ]);
     expect(screen.getAllByRole("heading", { level: 4 }).map((h) => h.textContent)).toEqual([
       "Preparation",
@@ -169,7 +170,9 @@ describe("Checklist", () => {
       [...container.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
         .filter((el) => el.tabIndex >= 0 && !el.matches(":disabled"))
         .map((el) => `${el.closest("[data-item]")?.getAttribute("data-item")}:${el.textContent}`);
+    // Besides the one item, only the phases' fold buttons.
     expect(tabbable()).toEqual([
+      "undefined:Pre-offer vetting 1 of 2 done",
       "reviewer-trained:Title of reviewer-trainedPendingPassFailNot applicableWaiveAdd noteAttach fileGuidance and sourceHow to check reviewer-trainedSource: NYDFS Industry Letter — Section for reviewer-trained",
       "reviewer-trained:Pass",
       "reviewer-trained:Fail",
@@ -177,6 +180,7 @@ describe("Checklist", () => {
       "reviewer-trained:Add note",
       "reviewer-trained:Attach file",
       "reviewer-trained:Guidance and source",
+      "undefined:Onboarding 0 of 1 done",
     ]);
     // Tab from the item reaches its buttons; focusing a button makes its item the active one.
     item("reviewer-trained").focus();
