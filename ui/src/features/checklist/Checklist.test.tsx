@@ -3,7 +3,8 @@
 // answered for each result of each item), and how a refusal of the store is shown next to the
 // item.
 
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -412,6 +413,35 @@ describe("Checklist", () => {
       await events.keyboard("k");
       await events.keyboard("p");
       expect(document.activeElement).toBe(item("application-consistency"));
+    });
+
+    it("keeps the keyboard going when the item worked leaves the filter", async () => {
+      const events = userEvent.setup();
+      // The entries as the case page passes them, refetched after a result is recorded.
+      let setEntries: (entries: ChecklistEntry[]) => void = () => {};
+      function Live() {
+        const [entries, set] = useState(MIXED);
+        setEntries = set;
+        return (
+          <UploadsProvider caseId={1}>
+            <Checklist caseId={1} entries={entries} evidence={[]} closed={false} />
+          </UploadsProvider>
+        );
+      }
+      b.resultOptions.mockResolvedValue([]);
+      renderAs(reviewer, <Live />);
+      await events.click(screen.getByRole("radio", { name: /^To do/ }));
+      item("video-id-match").focus();
+      await events.keyboard("p");
+      expect(document.activeElement).toBe(item("video-id-match"));
+      // The store recorded it: it is no longer to do, and leaves the list.
+      const passed = MIXED.map((e) =>
+        e.item.id === "video-id-match" ? { ...e, state: { ...e.state, result: "pass" as const } } : e,
+      );
+      act(() => setEntries(passed));
+      expect(shown()).toEqual(["reviewer-trained"]);
+      await waitFor(() => expect(document.activeElement).toBe(item("reviewer-trained")));
+      expect(item("reviewer-trained").tabIndex).toBe(0);
     });
   });
 });

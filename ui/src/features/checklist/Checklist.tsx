@@ -9,7 +9,7 @@
 // apply now; each phase folds away, and the phases the case has not reached start folded. The
 // keyboard moves among the items shown. Both are kept per case for the session (view.ts).
 
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
@@ -171,7 +171,19 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   // The items shown, in order: those the filter keeps, in the phases that are open. The
   // keyboard moves among these only.
   const visible = groups.filter(isOpen).flatMap((phase) => phase.entries.filter((e) => shows(view.filter, e)));
-  const active = visible.some((e) => e.item.id === activeId) ? activeId : (visible[0]?.item.id ?? null);
+  // Where the item being worked was among those shown: when it leaves them (its new result no
+  // longer matches the filter), the item now in its place takes over.
+  const lastPosition = useRef(0);
+  const activePosition = visible.findIndex((e) => e.item.id === activeId);
+  if (activePosition >= 0) lastPosition.current = activePosition;
+  const active = activePosition >= 0 ? activeId : (visible[Math.min(lastPosition.current, visible.length - 1)]?.item.id ?? null);
+  const activeGone = activeId !== null && activePosition < 0;
+  useEffect(() => {
+    if (!activeGone || active === null) return;
+    // Focus went with the item: give it to the one in its place, so the keyboard carries on.
+    if (document.activeElement === null || document.activeElement === document.body) itemRefs.current.get(active)?.focus();
+    setActive(active);
+  }, [activeGone, active]);
   const common = useMemo(() => commonRefusals(options, entries), [options, entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
