@@ -403,3 +403,40 @@ fn import_validates_as_the_form_does_and_a_dry_run_shows_what_updates_change() {
     assert_eq!(changes[0]["field"], "phones");
     assert_eq!(changes[1]["field"], "home_address");
 }
+
+#[test]
+fn escalating_with_assign_hands_the_case_over_in_the_same_transaction() {
+    let cli = Cli::new();
+    init_team(&cli);
+    cli.ok(Some("ada"), &["user", "add", "ina", "--role", "investigator"]);
+    cli.ok(Some("ada"), &["user", "deactivate", "ina"]);
+    cli.ok(Some("rita"), &["candidate", "add", "--name", "Anna Eriksson"]);
+    cli.ok(Some("rita"), &["case", "assign", "1", "rita"]);
+    let before = vetdesk_testkit::db::dump(&cli.db());
+    for (who, why) in [
+        ("rita", "rita (reviewer) may not decide a case"),
+        ("ina", "ina is not an active user"),
+        ("ghost", "there is no user named \"ghost\""),
+    ] {
+        let err = cli.fails(
+            Some("rita"),
+            &["case", "status", "1", "escalated", "--reason", "odd IP", "--assign", who],
+            2,
+        );
+        assert!(err.contains("assignee") && err.contains(why), "{who}: {err}");
+        assert_eq!(vetdesk_testkit::db::dump(&cli.db()), before, "{who}: nothing is written");
+    }
+
+    cli.ok(
+        Some("rita"),
+        &["case", "status", "1", "escalated", "--reason", "odd IP", "--assign", "ivan"],
+    );
+    let case = cli.json(None, &["case", "show", "1"]);
+    assert_eq!(case["case"]["status"], "escalated", "{case}");
+    assert_eq!(case["case"]["assignee"], "ivan", "{case}");
+    let audit = cli.json(None, &["audit", "show", "1"]);
+    let kinds: Vec<&str> =
+        audit.as_array().unwrap().iter().map(|r| r["change"]["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds[kinds.len() - 2..], ["set_status", "assign_case"], "{audit}");
+    cli.ok(None, &["verify"]);
+}

@@ -1273,3 +1273,141 @@ fn citable(store: &Store, case_id: i64) -> Vec<Ground> {
         .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
         .unwrap_or_default()
 }
+
+/// Decides a case over the gate, as compliance may: the decision is what these tests are about.
+fn decide(store: &Store, case_id: i64, decision: Decision) {
+    store
+        .apply(
+            COMPLIANCE,
+            Change::SetStatus {
+                case_id,
+                status: CaseStatus::Decided,
+                decision: Some(decision),
+                reason: "decided for the test".into(),
+                grounds: vec![],
+                override_reason: Some("decided over the gate for the test".into()),
+            },
+        )
+        .unwrap();
+}
+
+fn decided_against_facts(store: &Store, case_id: i64) -> Vec<String> {
+    store
+        .flags(case_id)
+        .unwrap()
+        .open
+        .into_iter()
+        .filter(|f| f.fields.rule == "link.decided_against")
+        .flat_map(|f| f.fields.facts)
+        .collect()
+}
+
+#[test]
+fn a_new_candidate_linked_to_a_rejected_one_is_flagged_critical() {
+    let (_dir, store) = team_store();
+    let (_, rejected) = record(&store, &clean(1));
+    decide(&store, rejected, Decision::Rejected);
+    let mut newcomer = clean(2);
+    newcomer.fields.phones = clean(1).fields.phones.clone();
+    let (_, case) = record(&store, &newcomer);
+    let flags = store.flags(case).unwrap().open;
+    let flag = flags.iter().find(|f| f.fields.rule == "link.decided_against").unwrap();
+    assert_eq!(flag.fields.severity, vetdesk_core::verification::Severity::Critical);
+    assert_eq!(flag.fields.subject, format!("case:{rejected}"));
+    assert!(flag.fields.source.document.contains("NYDFS"), "{:?}", flag.fields.source);
+    let facts = flag.fields.facts.join("\n");
+    assert!(facts.contains("phone"), "{facts}");
+    assert!(facts.contains(&format!("case {rejected} was rejected (decided)")), "{facts}");
+    assert!(open_rules(&store, case).contains(&"phone.shared".to_string()));
+    assert!(store.verify().unwrap().ok);
+}
+
+#[test]
+fn referring_a_candidate_flags_the_open_cases_linked_to_them_and_names_no_bank_number() {
+    let (_dir, store) = team_store();
+    let mut first = clean(3);
+    first.payments = vec![("021000021", "6600123456")];
+    let (_, open) = record(&store, &first);
+    let mut partner = clean(4);
+    partner.fields.emails = clean(3).fields.emails.clone();
+    partner.payments = first.payments.clone();
+    let (_, referred) = record(&store, &partner);
+    assert!(decided_against_facts(&store, open).is_empty());
+    decide(&store, referred, Decision::Referred);
+    let facts = decided_against_facts(&store, open);
+    let text = facts.join("\n");
+    assert!(text.contains("email"), "{text}");
+    assert!(text.contains(&format!("case {referred} was referred (decided)")), "{text}");
+    assert!(text.contains("a bank account is also"), "{text}");
+    assert!(!text.contains("6600123456") && !text.contains("0123456"), "{text}");
+    // Reopening the referred case takes the decision back, and the flag with it.
+    store
+        .apply(
+            COMPLIANCE,
+            Change::SetStatus {
+                case_id: referred,
+                status: CaseStatus::InReview,
+                decision: None,
+                reason: "reopened".into(),
+                grounds: vec![],
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    assert!(decided_against_facts(&store, open).is_empty());
+    assert!(store.verify().unwrap().ok);
+}
+
+#[test]
+fn the_flag_clears_when_the_shared_identifier_is_corrected() {
+    let (_dir, store) = team_store();
+    let (_, rejected) = record(&store, &clean(5));
+    decide(&store, rejected, Decision::Rejected);
+    let mut newcomer = clean(6);
+    newcomer.fields.phones = clean(5).fields.phones.clone();
+    let (candidate, case) = record(&store, &newcomer);
+    assert!(!decided_against_facts(&store, case).is_empty());
+    let mut fields = newcomer.fields.clone();
+    fields.phones = clean(6).fields.phones.clone();
+    store.apply(REVIEWER, Change::UpdateCandidate { id: candidate, candidate: fields }).unwrap();
+    assert!(decided_against_facts(&store, case).is_empty());
+    let history = store.flags(case).unwrap();
+    assert!(
+        history.cleared.iter().any(|f| f.fields.rule == "link.decided_against"
+            && f.cleared_by.as_deref() == Some("rule link.decided_against")),
+        "{:?}",
+        history.cleared
+    );
+    assert!(store.verify().unwrap().ok);
+}
+
+#[test]
+fn an_open_or_cleared_partner_raises_no_decided_against_flag() {
+    let (_dir, store) = team_store();
+    let (_, cleared) = record(&store, &clean(7));
+    let (_, open) = record(&store, &clean(8));
+    complete_for_clearing(&store, cleared);
+    store
+        .apply(
+            COMPLIANCE,
+            Change::SetStatus {
+                case_id: cleared,
+                status: CaseStatus::Decided,
+                decision: Some(Decision::Cleared),
+                reason: "cleared".into(),
+                grounds: vec![],
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    let mut linked = clean(9);
+    linked.fields.phones = clean(7).fields.phones.clone();
+    linked.fields.emails = clean(8).fields.emails.clone();
+    let (_, case) = record(&store, &linked);
+    let rules = open_rules(&store, case);
+    assert!(rules.contains(&"phone.shared".to_string()), "{rules:?}");
+    assert!(rules.contains(&"email.shared".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"link.decided_against".to_string()), "{rules:?}");
+    assert!(decided_against_facts(&store, open).is_empty());
+    assert!(store.verify().unwrap().ok);
+}

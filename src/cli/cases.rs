@@ -251,61 +251,76 @@ fn status_target(text: &str) -> Result<(CaseStatus, Option<Decision>)> {
 
 pub fn case(ctx: &Ctx, command: CaseCommand) -> Result<u8> {
     let s = &ctx.store;
-    let change = match command {
-        CaseCommand::List { status, assignee, vendor, overdue, sort, desc, limit } => {
-            let filter = CaseFilter {
-                status: status.as_deref().map(str::parse).transpose()?,
+    let change = 'change: {
+        match command {
+            CaseCommand::List { status, assignee, vendor, overdue, sort, desc, limit } => {
+                let filter = CaseFilter {
+                    status: status.as_deref().map(str::parse).transpose()?,
+                    assignee,
+                    vendor_id: match vendor {
+                        Some(key) => Some(s.find_vendor(&key)?.id),
+                        None => None,
+                    },
+                    candidate_id: None,
+                    overdue,
+                    sort: Some(sort.parse::<CaseSort>()?),
+                    descending: desc,
+                    limit,
+                };
+                let cases = s.cases(&filter)?;
+                return ctx.print(&cases, || text::cases(&cases)).map(|_| 0);
+            }
+            CaseCommand::Show { id } => {
+                let detail = s.case_detail(id)?;
+                return ctx.print(&detail, || text::case(&detail)).map(|_| 0);
+            }
+            CaseCommand::Open { candidate, kind, assignee, priority, due } => Change::OpenCase {
+                id: None,
+                candidate_id: candidate,
+                kind: kind.parse()?,
                 assignee,
-                vendor_id: match vendor {
-                    Some(key) => Some(s.find_vendor(&key)?.id),
-                    None => None,
-                },
-                candidate_id: None,
-                overdue,
-                sort: Some(sort.parse::<CaseSort>()?),
-                descending: desc,
-                limit,
-            };
-            let cases = s.cases(&filter)?;
-            return ctx.print(&cases, || text::cases(&cases)).map(|_| 0);
-        }
-        CaseCommand::Show { id } => {
-            let detail = s.case_detail(id)?;
-            return ctx.print(&detail, || text::case(&detail)).map(|_| 0);
-        }
-        CaseCommand::Open { candidate, kind, assignee, priority, due } => Change::OpenCase {
-            id: None,
-            candidate_id: candidate,
-            kind: kind.parse()?,
-            assignee,
-            priority: priority.parse()?,
-            due_on: optional_date("--due", &due)?,
-            template: None,
-        },
-        CaseCommand::Status { id, new, reason, cite, override_reason } => {
-            let (status, decision) = status_target(&new)?;
-            let grounds = cite.iter().map(|c| ground(c)).collect::<Result<Vec<_>>>()?;
-            Change::SetStatus { case_id: id, status, decision, reason, grounds, override_reason }
-        }
-        CaseCommand::Gate { id } => {
-            let missing = s.decision_gaps(id, Decision::Cleared)?;
-            ctx.print(&missing, || text::gate(id, &missing))?;
-            return Ok(u8::from(!missing.is_empty()));
-        }
-        CaseCommand::Assign { id, user, none } => {
-            if user.is_none() && !none {
-                return Err(usage("name a user to assign, or pass --none"));
+                priority: priority.parse()?,
+                due_on: optional_date("--due", &due)?,
+                template: None,
+            },
+            CaseCommand::Status { id, new, reason, cite, override_reason, assign } => {
+                let (status, decision) = status_target(&new)?;
+                let grounds = cite.iter().map(|c| ground(c)).collect::<Result<Vec<_>>>()?;
+                let status = Change::SetStatus {
+                    case_id: id,
+                    status,
+                    decision,
+                    reason,
+                    grounds,
+                    override_reason,
+                };
+                let Some(assignee) = assign else { break 'change status };
+                // The move and the hand-over are one transaction: both or neither.
+                let assign = Change::AssignCase { case_id: id, assignee: Some(assignee) };
+                let applied = s.apply_all(ctx.actor()?, vec![status, assign])?;
+                ctx.print(&applied, || applied.iter().map(text::case_applied).collect::<String>())?;
+                return Ok(0);
             }
-            Change::AssignCase { case_id: id, assignee: user }
-        }
-        CaseCommand::Priority { id, priority } => {
-            Change::SetPriority { case_id: id, priority: priority.parse()? }
-        }
-        CaseCommand::Due { id, date: due, none } => {
-            if due.is_none() && !none {
-                return Err(usage("give a date (YYYY-MM-DD), or pass --none"));
+            CaseCommand::Gate { id } => {
+                let missing = s.decision_gaps(id, Decision::Cleared)?;
+                ctx.print(&missing, || text::gate(id, &missing))?;
+                return Ok(u8::from(!missing.is_empty()));
             }
-            Change::SetDueDate { case_id: id, due_on: optional_date("date", &due)? }
+            CaseCommand::Assign { id, user, none } => {
+                if user.is_none() && !none {
+                    return Err(usage("name a user to assign, or pass --none"));
+                }
+                Change::AssignCase { case_id: id, assignee: user }
+            }
+            CaseCommand::Priority { id, priority } => {
+                Change::SetPriority { case_id: id, priority: priority.parse()? }
+            }
+            CaseCommand::Due { id, date: due, none } => {
+                if due.is_none() && !none {
+                    return Err(usage("give a date (YYYY-MM-DD), or pass --none"));
+                }
+                Change::SetDueDate { case_id: id, due_on: optional_date("date", &due)? }
+            }
         }
     };
     let applied = s.apply(ctx.actor()?, change)?;

@@ -234,6 +234,9 @@ test("checklist results are recorded from the keyboard", async () => {
   await session.execute(`document.querySelector('[data-item="application-consistency"]').focus()`);
   await session.keys("f");
   await waitFor("fail", async () => (await resultOf("application-consistency")) === "Fail");
+  // The onboarding phase is not reached yet, so it starts folded: open it first.
+  await session.execute(`document.querySelector('[data-phase="onboarding"] .phase-toggle[aria-expanded="false"]')?.click()`);
+  await session.textOf('[data-item="e-verify"]');
   await session.execute(`document.querySelector('[data-item="e-verify"]').focus()`);
   await session.keys("p");
   await waitForText('[data-item="e-verify"] .error-note', "must pass");

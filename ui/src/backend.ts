@@ -179,6 +179,10 @@ export const backend = {
   /** Records one change as the acting user: the audit record, and the red flags it raised or
    *  cleared. Evidence, payment details and indicator lists have their own calls below. */
   apply: (change: Change): Promise<Recorded> => call("apply", { request: change }),
+  /** Records several changes to one case in one transaction, all or none (an escalation is the
+   *  status move and the assignment to its investigator). */
+  applyAll: (caseId: number, changes: Change[]): Promise<Recorded[]> =>
+    call("apply_all", { request: { case_id: caseId, changes } }),
 
   users: (): Promise<User[]> => call("users_list", {}),
   /** Makes `name` the acting user (or nobody); every write is recorded as them. */

@@ -4,12 +4,12 @@
 //! (its bytes arrive as an upload), payment details (the store masks the typed numbers) and
 //! indicator lists (their rows come from an uploaded file).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use vetdesk_core::Store;
 use vetdesk_core::change::Change;
-use vetdesk_core::model::{AuditRecord, CaseId};
+use vetdesk_core::model::{AuditRecord, CaseId, Chain};
 use vetdesk_core::store::Applied;
 use vetdesk_core::verification::Severity;
 
@@ -75,8 +75,54 @@ pub fn record(store: &Store, actor: &str, change: Change) -> Result<Recorded, Ap
     Ok(Recorded::of(&applied))
 }
 
+/// Several changes to one case, applied together: all of them or none (an escalation is the
+/// status move and the assignment to its investigator).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ChangeBatch {
+    pub case_id: CaseId,
+    pub changes: Vec<Change>,
+}
+
+/// Applies the changes of `batch` as `actor` in one transaction; refuses an empty batch, a
+/// change to anything but the batch's case, and the changes that have their own command.
+pub fn record_all(
+    store: &Store,
+    actor: &str,
+    batch: ChangeBatch,
+) -> Result<Vec<Recorded>, AppError> {
+    if batch.changes.is_empty() {
+        return Err(AppError::invalid("no changes to apply"));
+    }
+    for change in &batch.changes {
+        if change.chain() != Chain::Case(batch.case_id) {
+            return Err(AppError::invalid(format!(
+                "{} is not a change to case {}; a batch changes one case",
+                change.kind(),
+                batch.case_id
+            )));
+        }
+        if let Change::AttachEvidence { .. } | Change::RecordPayment { .. } = change {
+            return Err(AppError::invalid(format!(
+                "{} is not applied directly; it has its own command",
+                change.kind()
+            )));
+        }
+    }
+    let applied = store.apply_all(actor, batch.changes)?;
+    Ok(applied.iter().map(Recorded::of).collect())
+}
+
 /// Records one change to a case (or to users, vendors, lists) as the acting user.
 #[tauri::command]
 pub async fn apply(state: State<'_, AppState>, request: Change) -> Result<Recorded, AppError> {
     state.write(move |store, actor| record(store, actor, request)).await
+}
+
+/// Records several changes to one case at once, all or nothing, as the acting user.
+#[tauri::command]
+pub async fn apply_all(
+    state: State<'_, AppState>,
+    request: ChangeBatch,
+) -> Result<Vec<Recorded>, AppError> {
+    state.write(move |store, actor| record_all(store, actor, request)).await
 }

@@ -17,6 +17,7 @@ commands! {
     }
     changes {
         apply(change::Change) -> changes::Recorded;
+        apply_all(changes::ChangeBatch) -> Vec<changes::Recorded>;
     }
     users {
         users_list() -> Vec<model::User>;

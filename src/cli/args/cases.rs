@@ -208,6 +208,10 @@ pub enum CaseCommand {
         /// Decide over the decision gate (compliance): the reason is recorded as an override.
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+        /// Hand the case to this user in the same transaction (with `escalated`: an active
+        /// investigator, compliance officer or admin).
+        #[arg(long = "assign", value_name = "USER")]
+        assign: Option<String>,
     },
     /// What the decision gate finds missing before a case can be cleared (exit 1 when
     /// something is).

@@ -13,6 +13,7 @@ import type { CaseRef } from "./CaseRef";
 import type { CaseSummary } from "./CaseSummary";
 import type { CaseVerification } from "./CaseVerification";
 import type { Change } from "./Change";
+import type { ChangeBatch } from "./ChangeBatch";
 import type { Evidence } from "./Evidence";
 import type { EvidenceUpload } from "./EvidenceUpload";
 import type { ExportFolder } from "./ExportFolder";
@@ -58,6 +59,7 @@ export interface Commands {
   app_info: { args: Record<string, never>; result: AppInfo };
   sample_load: { args: Record<string, never>; result: SampleSummary };
   apply: { args: { request: Change }; result: Recorded };
+  apply_all: { args: { request: ChangeBatch }; result: Array<Recorded> };
   users_list: { args: Record<string, never>; result: Array<User> };
   session_choose: { args: { request: SessionChoose }; result: User | null };
   user_add_first: { args: { request: FirstUser }; result: User };

@@ -15,12 +15,12 @@ use super::tables::{candidates, cases, checklist, links, lists, records, vendors
 use super::{Config, Result, StoreError};
 use crate::change::Change;
 use crate::checks::flags::{
-    self, CaseFacts, IP_ANONYMISING, IP_COUNTRY_MISMATCH, IpFacts, IpSighting, PHONE_VOIP,
-    VendorFacts,
+    self, CaseFacts, DecidedAgainst, IP_ANONYMISING, IP_COUNTRY_MISMATCH, IpFacts, IpSighting,
+    PHONE_VOIP, VendorFacts,
 };
 use crate::checks::iprange::{IpIndex, IpRangeEntry};
 use crate::checks::phone::VoipRule;
-use crate::model::{CandidateId, Case, CaseId, CaseStatus, Chain, Timestamp, VendorId};
+use crate::model::{CandidateId, Case, CaseId, CaseStatus, Chain, Decision, Timestamp, VendorId};
 use crate::verification::{
     EVerifyCase, Flag, FlagFields, IdentityDocument, Interview, IpContext, IpListRow, LinkKind,
     ObservedIp, PaymentRecord, Reference, VendorAudit, VendorAuditStatus,
@@ -83,6 +83,24 @@ pub(crate) fn gather(
     f.vpn_providers =
         lists::vpn_providers(db)?.into_iter().map(|p| p.name.to_lowercase()).collect();
     f.links = links::facts(db, candidate.id)?;
+    let linked: BTreeSet<CandidateId> =
+        f.links.iter().map(|l| l.other_candidate).filter(|id| *id != candidate.id).collect();
+    for other in linked {
+        for theirs in cases::of_candidate(db, other)? {
+            if let (
+                Some(decision @ (Decision::Rejected | Decision::Referred)),
+                CaseStatus::Decided | CaseStatus::Closed,
+            ) = (theirs.decision, theirs.status)
+            {
+                f.decided_against.push(DecidedAgainst {
+                    candidate: other,
+                    case_id: theirs.id,
+                    decision,
+                    status: theirs.status,
+                });
+            }
+        }
+    }
     if let Some(vendor_id) = c.vendor_id
         && let Some(v) = vendors::get(db, vendor_id)?
     {
@@ -285,6 +303,14 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
             }
         }
         Change::RemoveVoipEntry { .. } => open_flag_cases(db, &[PHONE_VOIP], &mut out)?,
+        // A decision for or against a candidate (or its reopening) moves `link.decided_against`
+        // on the open cases of everyone linked to them.
+        Change::SetStatus { case_id, .. } => {
+            if let Some(case) = cases::get(db, *case_id)? {
+                active_cases_of(db, with_partners(db, case.candidate_id)?, &mut out)?;
+            }
+            out.insert(*case_id);
+        }
         other => {
             // Any other change on a case re-evaluates that case, which also brings its
             // date-driven flags (expiry, deadlines) up to the day of the change.

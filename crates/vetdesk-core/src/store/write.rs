@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::apply::{self, Applied, Context, RaisedFlag};
 use super::db::Db;
+use super::rules::Action;
 use super::tables::{audit, cases, users, vendors};
 use super::{Result, Store, StoreError, engine, secret};
 use crate::change::Change;
@@ -59,6 +60,40 @@ enum RowOutcome {
     Unchanged(ImportedRow),
 }
 
+/// An escalation handed to someone (a `SetStatus` to `escalated` with an `AssignCase` of the
+/// same case in one batch) goes to an active user whose role may decide: the investigator, or
+/// compliance or an admin. Refused naming the `assignee` field otherwise.
+fn check_escalation(db: &dyn Db, changes: &[Change]) -> Result<()> {
+    for change in changes {
+        let Change::SetStatus { case_id, status: CaseStatus::Escalated, .. } = change else {
+            continue;
+        };
+        for other in changes {
+            let Change::AssignCase { case_id: assigned, assignee: Some(name) } = other else {
+                continue;
+            };
+            if assigned != case_id {
+                continue;
+            }
+            let refuse =
+                |message: String| StoreError::Invalid { field: Some(Field::Assignee), message };
+            let Some(user) = users::get(db, name)? else {
+                return Err(refuse(format!("assignee: there is no user named {name:?}")));
+            };
+            if !user.active {
+                return Err(refuse(format!("assignee: {name} is not an active user")));
+            }
+            if !Action::Decide.allows(user.role) {
+                return Err(refuse(format!(
+                    "assignee: {name} ({}) may not decide a case; escalate to an investigator, compliance or an admin",
+                    user.role
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     fn context(&self) -> Context<'_> {
         Context { config: &self.config, data_dir: &self.dir.root }
@@ -95,6 +130,7 @@ impl Store {
         let ctx = self.context();
         self.transaction(|db| {
             let at = audit::write_time(db, now)?;
+            check_escalation(db, &changes)?;
             let mut applied = Vec::with_capacity(changes.len());
             for change in changes {
                 if change.is_internal() {

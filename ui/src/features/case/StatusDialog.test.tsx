@@ -56,6 +56,12 @@ function moves(mayOverride: boolean): StatusMove[] {
 describe("StatusDialog", () => {
   beforeEach(() => {
     b.statusMoves.mockResolvedValue(moves(false));
+    b.users.mockResolvedValue([
+      user(),
+      investigator,
+      compliance,
+      user({ id: 4, name: "irma", display_name: "Irma", role: "investigator", active: false }),
+    ]);
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -139,15 +145,50 @@ describe("StatusDialog", () => {
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
 
+  it("escalates only to a chosen investigator, sending the move and the assignment together", async () => {
+    const events = userEvent.setup();
+    b.applyAll.mockResolvedValue([recorded(), recorded()]);
+    const onClose = vi.fn();
+    renderAs(user(), <StatusDialog caseId={1} open onClose={onClose} />);
+    const dialog = await screen.findByRole("dialog", { name: "Change status" });
+    expect(within(dialog).queryByLabelText("Investigator (required)")).toBeNull();
+    await events.click(await within(dialog).findByRole("radio", { name: "Escalated" }));
+    const select = within(dialog).getByLabelText("Investigator (required)");
+    // Active users who may decide: not the reviewer, not the inactive investigator.
+    await waitFor(() =>
+      expect(within(select).getAllByRole("option").map((o) => o.textContent)).toEqual([
+        "Choose…",
+        "Ivan (investigator)",
+        "Cora (compliance)",
+      ]),
+    );
+    await events.type(within(dialog).getByLabelText("Reason (required)"), "Shared phone with a rejected case.");
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    expect(within(dialog).getByRole("alert").textContent).toBe("Choose the investigator the case is handed to.");
+    expect(b.applyAll).not.toHaveBeenCalled();
+    expect(b.apply).not.toHaveBeenCalled();
+
+    await events.selectOptions(select, "ivan");
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    expect(b.applyAll).toHaveBeenCalledWith(1, [
+      { type: "set_status", case_id: 1, status: "escalated", decision: null, reason: "Shared phone with a rejected case.", grounds: [] },
+      { type: "assign_case", case_id: 1, assignee: "ivan" },
+    ]);
+    expect(b.apply).not.toHaveBeenCalled();
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
   it("keeps a refusal of the store in the dialog with what to do next", async () => {
     const events = userEvent.setup();
-    b.apply.mockRejectedValue(
+    b.applyAll.mockRejectedValue(
       new BackendFailure({ code: "permission_denied", message: "ivan (investigator) may not close (sign off) a case" }),
     );
     const onClose = vi.fn();
     renderAs(investigator, <StatusDialog caseId={1} open onClose={onClose} />);
     const dialog = await screen.findByRole("dialog", { name: "Change status" });
     await events.click(await within(dialog).findByRole("radio", { name: "Escalated" }));
+    await waitFor(() => expect(within(dialog).getAllByRole("option")).toHaveLength(3));
+    await events.selectOptions(within(dialog).getByLabelText("Investigator (required)"), "cora");
     await events.type(within(dialog).getByLabelText("Reason (required)"), "Needs a second look.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
 

@@ -2,20 +2,29 @@
 // the others are listed with the reason they are not possible for this user and, for a
 // decision, exactly what the decision gate finds missing. A rejection or referral cites its
 // grounds; compliance may decide over the gate with a reason recorded as an override. Every
-// move needs a reason, which goes into the audit trail.
+// move needs a reason, which goes into the audit trail. An escalation hands the case to the
+// investigator chosen here: the move and the assignment are one write (`apply_all`).
 
+import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+
+import { backend } from "../../backend";
+import type { Change } from "../../bindings/Change";
+import type { Role } from "../../bindings/Role";
 
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { Decision } from "../../bindings/Decision";
 import type { Ground } from "../../bindings/Ground";
 import type { Missing } from "../../bindings/Missing";
 import type { StatusMove } from "../../bindings/StatusMove";
-import { Button, Dialog, ErrorNote, TextAreaField } from "../../components";
+import { Button, Dialog, ErrorNote, SelectField, TextAreaField } from "../../components";
 import { DECISION_LABELS, STATUS_LABELS } from "../../format";
 import { useActor } from "../../session/actor";
-import { useChange } from "../../changes";
+import { useUsers } from "../shell/queries";
 import { useStatusMoves } from "./queries";
+
+/** The roles that may decide a case (the store's `Action::Decide`): whom a case is escalated to. */
+const DECIDERS: readonly Role[] = ["investigator", "compliance", "admin"];
 
 function label(m: StatusMove): string {
   return m.status === "decided" && m.decision ? `Decide: ${DECISION_LABELS[m.decision]}` : STATUS_LABELS[m.status];
@@ -55,21 +64,32 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
   const selectable = [...allowed, ...overridable];
   const move = selectable.find((m) => keyOf(m) === chosen) ?? null;
   const overriding = move !== null && move.refused !== null;
-  const change = useChange((m: StatusMove) => ({
-    type: "set_status",
-    case_id: caseId,
-    status: m.status,
-    decision: m.decision,
-    reason,
-    grounds: m.citable.filter((c) => cited.includes(groundKey(c.ground))).map((c) => c.ground),
-    ...(m.refused !== null ? { override_reason: overrideReason } : {}),
-  }));
+  const users = useUsers();
+  const investigators = (users.data ?? []).filter((u) => u.active && DECIDERS.includes(u.role));
+  const [investigator, setInvestigator] = useState("");
+  const escalating = move !== null && move.status === "escalated";
+  const change = useMutation({
+    mutationFn: async (m: StatusMove): Promise<unknown> => {
+      const setStatus: Change = {
+        type: "set_status",
+        case_id: caseId,
+        status: m.status,
+        decision: m.decision,
+        reason,
+        grounds: m.citable.filter((c) => cited.includes(groundKey(c.ground))).map((c) => c.ground),
+        ...(m.refused !== null ? { override_reason: overrideReason } : {}),
+      };
+      if (m.status !== "escalated") return backend.apply(setStatus);
+      return backend.applyAll(caseId, [setStatus, { type: "assign_case", case_id: caseId, assignee: investigator }]);
+    },
+  });
   const close = () => {
     setChosen(null);
     setReason("");
     setProblem(null);
     setCited([]);
     setOverrideReason("");
+    setInvestigator("");
     change.reset();
     onClose();
   };
@@ -77,6 +97,10 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
     event.preventDefault();
     if (!move) {
       setProblem("Choose the new status.");
+      return;
+    }
+    if (escalating && investigator === "") {
+      setProblem("Choose the investigator the case is handed to.");
       return;
     }
     if (reason.trim() === "") {
@@ -143,6 +167,24 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
                 );
               })}
             </fieldset>
+          ) : null}
+          {escalating ? (
+            <SelectField
+              label="Investigator (required)"
+              hint="The case is assigned to them with the escalation."
+              value={investigator}
+              onChange={(e) => {
+                setInvestigator(e.target.value);
+                setProblem(null);
+              }}
+            >
+              <option value="">Choose…</option>
+              {investigators.map((u) => (
+                <option key={u.name} value={u.name}>
+                  {u.display_name} ({u.role})
+                </option>
+              ))}
+            </SelectField>
           ) : null}
           {overriding ? (
             <TextAreaField

@@ -3,7 +3,8 @@
 // answered for each result of each item), and how a refusal of the store is shown next to the
 // item.
 
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { useState } from "react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -99,9 +100,10 @@ describe("Checklist", () => {
   it("shows items by phase and section with guidance, source, note and linked evidence", () => {
     renderChecklist();
 
+    // Each phase heading says how many of the items that apply now are done.
     expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual([
-      "Pre-offer vetting",
-      "Onboarding",
+      "Pre-offer vetting 1 of 2 done",
+      "Onboarding 0 of 1 done",
     ]);
     expect(screen.getAllByRole("heading", { level: 4 }).map((h) => h.textContent)).toEqual([
       "Preparation",
@@ -169,7 +171,9 @@ describe("Checklist", () => {
       [...container.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
         .filter((el) => el.tabIndex >= 0 && !el.matches(":disabled"))
         .map((el) => `${el.closest("[data-item]")?.getAttribute("data-item")}:${el.textContent}`);
+    // Besides the one item, only the phases' fold buttons.
     expect(tabbable()).toEqual([
+      "undefined:Pre-offer vetting 1 of 2 done",
       "reviewer-trained:Title of reviewer-trainedPendingPassFailNot applicableWaiveAdd noteAttach fileGuidance and sourceHow to check reviewer-trainedSource: NYDFS Industry Letter — Section for reviewer-trained",
       "reviewer-trained:Pass",
       "reviewer-trained:Fail",
@@ -177,6 +181,7 @@ describe("Checklist", () => {
       "reviewer-trained:Add note",
       "reviewer-trained:Attach file",
       "reviewer-trained:Guidance and source",
+      "undefined:Onboarding 0 of 1 done",
     ]);
     // Tab from the item reaches its buttons; focusing a button makes its item the active one.
     item("reviewer-trained").focus();
@@ -304,5 +309,139 @@ describe("Checklist", () => {
       expect(button.hasAttribute("disabled"), button.textContent ?? "").toBe(true);
     }
     expect(within(item("reviewer-trained")).queryByRole("button", { name: "Attach file" })).toBeNull();
+  });
+  describe("filter and folded phases", () => {
+    // Two phases reached, one not: a pending item, a failed one, a pass, and two that do not
+    // apply now (the post-hire phase).
+    const MIXED: ChecklistEntry[] = [
+      entry("reviewer-trained", { section_id: "preparation", section_title: "Preparation" }),
+      entry("id-two-documents", { state: { ...entry("id-two-documents").state, result: "fail" } }),
+      entry("id-document-authenticity", { state: { ...entry("id-document-authenticity").state, result: "pass" } }),
+      entry("application-consistency", { state: { ...entry("application-consistency").state, result: "fail" } }),
+      entry("video-id-match"),
+      entry("e-verify", { phase_id: "post_hire", phase_title: "Post-hire", section_id: "eligibility", section_title: "Eligibility", applicable: false }),
+      entry("access-review", { phase_id: "post_hire", phase_title: "Post-hire", section_id: "eligibility", section_title: "Eligibility", applicable: false }),
+    ];
+    const shown = () => [...document.querySelectorAll<HTMLElement>("[data-item]")].map((el) => el.dataset.item);
+    const toggle = (phase: string) => screen.getByRole("button", { name: new RegExp(`^${phase}`) });
+    const renderMixed = () => renderChecklist(reviewer, MIXED, false, []);
+
+    it("shows only the items a filter keeps, with the right counts", async () => {
+      const events = userEvent.setup();
+      const { container } = renderMixed();
+      const radios = screen.getAllByRole("radio");
+      expect(radios.map((r) => r.closest("label")?.textContent)).toEqual(["All 7", "To do 2", "Failed 2", "Does not apply now 2"]);
+      expect(screen.getByRole("radio", { name: /^All/ })).toHaveProperty("checked", true);
+      // The post-hire phase is not reached: folded, its items not shown.
+      expect(shown()).toEqual(["reviewer-trained", "id-two-documents", "id-document-authenticity", "application-consistency", "video-id-match"]);
+
+      await events.click(screen.getByRole("radio", { name: /^To do/ }));
+      expect(shown()).toEqual(["reviewer-trained", "video-id-match"]);
+      await events.click(screen.getByRole("radio", { name: /^Failed/ }));
+      expect(shown()).toEqual(["id-two-documents", "application-consistency"]);
+      // Only the phases with something to show are left.
+      expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual(["Pre-offer vetting 3 of 5 done"]);
+      // Native radio buttons in one group: one Tab stop, arrow keys move the choice.
+      expect(new Set(radios.map((r) => r.getAttribute("name")))).toEqual(new Set(["checklist-filter-1"]));
+      await events.click(screen.getByRole("radio", { name: /^Does not apply now/ }));
+      // Their phase is folded: open it to see them.
+      expect(shown()).toEqual([]);
+      await events.click(toggle("Post-hire"));
+      expect(shown()).toEqual(["e-verify", "access-review"]);
+      await expectAccessible(container);
+    });
+
+    it("says when nothing is left under the filter, and shows all again", async () => {
+      const events = userEvent.setup();
+      renderChecklist(reviewer, ENTRIES.slice(1, 2), false, []);
+      await events.click(screen.getByRole("radio", { name: /^Failed/ }));
+      expect(shown()).toEqual([]);
+      expect(screen.getByRole("status").textContent).toContain("No item has failed.");
+      await events.click(screen.getByRole("button", { name: "Show all items" }));
+      expect(shown()).toEqual(["id-two-documents"]);
+      expect(screen.getByRole("radio", { name: /^All/ })).toHaveProperty("checked", true);
+    });
+
+    it("keeps the filter and the folds of the case for the session", async () => {
+      const events = userEvent.setup();
+      const first = renderMixed();
+      await events.click(screen.getByRole("radio", { name: /^Failed/ }));
+      await events.click(toggle("Pre-offer vetting"));
+      first.unmount();
+
+      renderMixed();
+      expect(screen.getByRole("radio", { name: /^Failed/ })).toHaveProperty("checked", true);
+      expect(toggle("Pre-offer vetting").getAttribute("aria-expanded")).toBe("false");
+      expect(shown()).toEqual([]);
+    });
+
+    it("folds a phase away, saying so with aria-expanded; a phase not reached starts folded", async () => {
+      const events = userEvent.setup();
+      renderMixed();
+      const pre = toggle("Pre-offer vetting");
+      expect(pre.getAttribute("aria-expanded")).toBe("true");
+      const items = document.getElementById(pre.getAttribute("aria-controls") ?? "");
+      expect(items?.contains(item("reviewer-trained"))).toBe(true);
+
+      await events.click(pre);
+      expect(pre.getAttribute("aria-expanded")).toBe("false");
+      expect(items?.hidden).toBe(true);
+      expect(document.querySelector('[data-item="reviewer-trained"]')).toBeNull();
+
+      const post = toggle("Post-hire");
+      expect(post.textContent).toBe("Post-hire not reached");
+      expect(post.getAttribute("aria-expanded")).toBe("false");
+      expect(document.querySelector('[data-item="e-verify"]')).toBeNull();
+      await events.click(post);
+      expect(post.getAttribute("aria-expanded")).toBe("true");
+      expect(shown()).toEqual(["e-verify", "access-review"]);
+    });
+
+    it("moves the keyboard among the items shown only", async () => {
+      const events = userEvent.setup();
+      renderMixed();
+      await events.click(screen.getByRole("radio", { name: /^Failed/ }));
+      // The first item shown is the one in the Tab order.
+      expect(item("id-two-documents").tabIndex).toBe(0);
+      item("id-two-documents").focus();
+      await events.keyboard("j");
+      expect(document.activeElement).toBe(item("application-consistency"));
+      // p on the last item shown stays there: the pending items after it are hidden.
+      await events.keyboard("p");
+      expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "application-consistency", result: "pass" }));
+      expect(document.activeElement).toBe(item("application-consistency"));
+      await events.keyboard("k");
+      await events.keyboard("p");
+      expect(document.activeElement).toBe(item("application-consistency"));
+    });
+
+    it("keeps the keyboard going when the item worked leaves the filter", async () => {
+      const events = userEvent.setup();
+      // The entries as the case page passes them, refetched after a result is recorded.
+      let setEntries: (entries: ChecklistEntry[]) => void = () => {};
+      function Live() {
+        const [entries, set] = useState(MIXED);
+        setEntries = set;
+        return (
+          <UploadsProvider caseId={1}>
+            <Checklist caseId={1} entries={entries} evidence={[]} closed={false} />
+          </UploadsProvider>
+        );
+      }
+      b.resultOptions.mockResolvedValue([]);
+      renderAs(reviewer, <Live />);
+      await events.click(screen.getByRole("radio", { name: /^To do/ }));
+      item("video-id-match").focus();
+      await events.keyboard("p");
+      expect(document.activeElement).toBe(item("video-id-match"));
+      // The store recorded it: it is no longer to do, and leaves the list.
+      const passed = MIXED.map((e) =>
+        e.item.id === "video-id-match" ? { ...e, state: { ...e.state, result: "pass" as const } } : e,
+      );
+      act(() => setEntries(passed));
+      expect(shown()).toEqual(["reviewer-trained"]);
+      await waitFor(() => expect(document.activeElement).toBe(item("reviewer-trained")));
+      expect(item("reviewer-trained").tabIndex).toBe(0);
+    });
   });
 });

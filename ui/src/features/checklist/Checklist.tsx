@@ -4,9 +4,12 @@
 // u resets to pending, Enter opens the note, e attaches a file to the item. After p, f or n the
 // next item has focus. Only the item being worked is in the Tab order (with its buttons and
 // guidance); why a result is not offered is written out, not left to a tooltip.
+//
+// Above it, a filter shows all items, those still to do, the failed ones or those that do not
+// apply now; each phase folds away, and the phases the case has not reached start folded. The
+// keyboard moves among the items shown. Both are kept per case for the session (view.ts).
 
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
-
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
@@ -20,6 +23,7 @@ import { useChange } from "../../changes";
 import { useResultOptions } from "../case/queries";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
+import { FILTERS, loadView, notReached, saveView, shows, type ChecklistFilter, type ChecklistView } from "./view";
 import "./checklist.css";
 
 const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
@@ -38,25 +42,36 @@ const ACTION_LABELS: Record<ItemResult, string> = {
 interface Group {
   phaseId: string;
   phaseTitle: string;
-  sections: { sectionId: string; sectionTitle: string; entries: { entry: ChecklistEntry; index: number }[] }[];
+  /** Every item of the phase, in order. */
+  entries: ChecklistEntry[];
+  sections: { sectionId: string; sectionTitle: string; entries: ChecklistEntry[] }[];
 }
 
 function groupEntries(entries: ChecklistEntry[]): Group[] {
   const groups: Group[] = [];
-  entries.forEach((entry, index) => {
+  entries.forEach((entry) => {
     let phase = groups[groups.length - 1];
     if (!phase || phase.phaseId !== entry.phase_id) {
-      phase = { phaseId: entry.phase_id, phaseTitle: entry.phase_title, sections: [] };
+      phase = { phaseId: entry.phase_id, phaseTitle: entry.phase_title, entries: [], sections: [] };
       groups.push(phase);
     }
+    phase.entries.push(entry);
     let section = phase.sections[phase.sections.length - 1];
     if (!section || section.sectionId !== entry.section_id) {
       section = { sectionId: entry.section_id, sectionTitle: entry.section_title, entries: [] };
       phase.sections.push(section);
     }
-    section.entries.push({ entry, index });
+    section.entries.push(entry);
   });
   return groups;
+}
+
+/** "n of m done" over the items of the phase that apply now. */
+function progress(phase: Group): string {
+  const applicable = phase.entries.filter((e) => e.applicable);
+  if (applicable.length === 0) return "not reached";
+  const done = applicable.filter((e) => e.state.result !== "pending").length;
+  return `${done} of ${applicable.length} done`;
 }
 
 /** What the store answers about each result of each item for the acting user, by item. */
@@ -134,12 +149,41 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const actor = useActor();
   const resultOptions = useResultOptions(caseId, actor.name);
   const options = useMemo(() => byItem(resultOptions.data), [resultOptions.data]);
-  const [active, setActive] = useState(0);
+  // The item being worked, by id: it stays the one in the Tab order while the filter changes.
+  const [activeId, setActive] = useState<string | null>(null);
+  const [viewState, setViewState] = useState<{ caseId: number; view: ChecklistView }>(() => ({ caseId, view: loadView(caseId) }));
+  const view = viewState.caseId === caseId ? viewState.view : loadView(caseId);
+  const setView = (next: ChecklistView) => {
+    setViewState({ caseId, view: next });
+    saveView(caseId, next);
+  };
+  const setFilter = (filter: ChecklistFilter) => setView({ ...view, filter });
   // `result: null` edits the note under whatever result the item has by the time it is saved.
   const [editing, setEditing] = useState<{ itemId: string; result: ItemResult | null } | null>(null);
   const [errors, setErrors] = useState<Record<string, unknown>>({});
   const itemRefs = useRef(new Map<string, HTMLElement>());
   const groups = useMemo(() => groupEntries(entries), [entries]);
+  const counts = useMemo(
+    () => Object.fromEntries(FILTERS.map((f) => [f.id, entries.filter((e) => shows(f.id, e)).length])) as Record<ChecklistFilter, number>,
+    [entries],
+  );
+  const isOpen = (phase: Group) => view.open[phase.phaseId] ?? !notReached(phase.entries);
+  // The items shown, in order: those the filter keeps, in the phases that are open. The
+  // keyboard moves among these only.
+  const visible = groups.filter(isOpen).flatMap((phase) => phase.entries.filter((e) => shows(view.filter, e)));
+  // Where the item being worked was among those shown: when it leaves them (its new result no
+  // longer matches the filter), the item now in its place takes over.
+  const lastPosition = useRef(0);
+  const activePosition = visible.findIndex((e) => e.item.id === activeId);
+  if (activePosition >= 0) lastPosition.current = activePosition;
+  const active = activePosition >= 0 ? activeId : (visible[Math.min(lastPosition.current, visible.length - 1)]?.item.id ?? null);
+  const activeGone = activeId !== null && activePosition < 0;
+  useEffect(() => {
+    if (!activeGone || active === null) return;
+    // Focus went with the item: give it to the one in its place, so the keyboard carries on.
+    if (document.activeElement === null || document.activeElement === document.body) itemRefs.current.get(active)?.focus();
+    setActive(active);
+  }, [activeGone, active]);
   const common = useMemo(() => commonRefusals(options, entries), [options, entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
@@ -152,14 +196,16 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
     evidence: ids,
   }));
 
-  const focusItem = (index: number) => {
-    const entry = entries[Math.max(0, Math.min(entries.length - 1, index))];
+  /** Focuses the item at `position` among the items shown (clamped to them). */
+  const focusItem = (position: number) => {
+    const entry = visible[Math.max(0, Math.min(visible.length - 1, position))];
     if (!entry) return;
-    setActive(entries.indexOf(entry));
+    setActive(entry.item.id);
     const el = itemRefs.current.get(entry.item.id);
     el?.focus();
     el?.scrollIntoView?.({ block: "nearest" });
   };
+  const positionOf = (entry: ChecklistEntry) => visible.findIndex((e) => e.item.id === entry.item.id);
 
   const setError = (itemId: string, error: unknown) => setErrors((all) => ({ ...all, [itemId]: error }));
 
@@ -196,14 +242,15 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const setResult = (entry: ChecklistEntry, result: ItemResult) =>
     submit(entry, result, entry.state.note, entry.state.evidence);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>, entry: ChecklistEntry, index: number) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>, entry: ChecklistEntry) => {
     // Keys typed into the note editor are text, not commands.
     if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key;
+    const index = positionOf(entry);
     if (key === "j" || key === "ArrowDown") focusItem(index + 1);
     else if (key === "k" || key === "ArrowUp") focusItem(index - 1);
     else if (key === "Home") focusItem(0);
-    else if (key === "End") focusItem(entries.length - 1);
+    else if (key === "End") focusItem(visible.length - 1);
     else if (key === "Enter") setEditing({ itemId: entry.item.id, result: null });
     else if (key === "e") itemRefs.current.get(entry.item.id)?.querySelector<HTMLInputElement>("input[type=file]")?.click();
     else if (KEY_RESULTS[key]) {
@@ -231,48 +278,114 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
           ))}
         </ul>
       ) : null}
-      {groups.map((phase) => (
-        <div key={phase.phaseId} className="phase">
-          <h3>{phase.phaseTitle}</h3>
-          {phase.sections.map((section) => (
-            <div key={section.sectionId} className="check-section">
-              <h4>{section.sectionTitle}</h4>
-              <ol className="check-items">
-                {section.entries.map(({ entry, index }) => (
-                  <ChecklistItem
-                    key={entry.item.id}
-                    entry={entry}
-                    active={index === active}
-                    editing={editing?.itemId === entry.item.id ? editing.result : undefined}
-                    error={errors[entry.item.id] ?? null}
-                    evidence={evidence}
-                    evidenceById={evidenceById}
-                    options={options}
-                    common={common}
-                    closed={closed}
-                    busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
-                    register={(el) => {
-                      if (el) itemRefs.current.set(entry.item.id, el);
-                      else itemRefs.current.delete(entry.item.id);
-                    }}
-                    onFocus={() => setActive(index)}
-                    onKeyDown={(e) => onKeyDown(e, entry, index)}
-                    onResult={(result) => setResult(entry, result)}
-                    onEdit={() => setEditing({ itemId: entry.item.id, result: null })}
-                    onCancelEdit={() => {
-                      setEditing(null);
-                      focusItem(index);
-                    }}
-                    onSave={(result, note, ids) => submit(entry, result, note, ids)}
-                  />
-                ))}
-              </ol>
-            </div>
-          ))}
+      <fieldset className="checklist-filter">
+        <legend>Show</legend>
+        {FILTERS.map((f) => (
+          <label key={f.id} className="filter-option">
+            <input
+              type="radio"
+              className="visually-hidden"
+              name={`checklist-filter-${caseId}`}
+              value={f.id}
+              checked={view.filter === f.id}
+              onChange={() => setFilter(f.id)}
+            />
+            <span className="filter-label">
+              {f.label} <span className="filter-count">{counts[f.id]}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {counts[view.filter] === 0 ? (
+        <div className="checklist-empty" role="status">
+          <p>{emptyText(view.filter)}</p>
+          <Button className="btn-small" onClick={() => setFilter("all")}>
+            Show all items
+          </Button>
         </div>
-      ))}
+      ) : null}
+      {groups.map((phase) => {
+        const shown = phase.entries.filter((e) => shows(view.filter, e));
+        // Under a filter, a phase with nothing to show is left out.
+        if (view.filter !== "all" && shown.length === 0) return null;
+        const open = isOpen(phase);
+        const itemsId = `phase-${phase.phaseId}-items`;
+        return (
+          <div key={phase.phaseId} className="phase" data-phase={phase.phaseId}>
+            <h3>
+              <button
+                type="button"
+                className="phase-toggle"
+                aria-expanded={open}
+                aria-controls={itemsId}
+                onClick={() => setView({ ...view, open: { ...view.open, [phase.phaseId]: !open } })}
+              >
+                <span className="phase-name">{phase.phaseTitle}</span>{" "}
+                <span className="phase-progress">{progress(phase)}</span>
+              </button>
+            </h3>
+            <div id={itemsId} hidden={!open}>
+              {open
+                ? phase.sections.map((section) => {
+                    const items = section.entries.filter((e) => shows(view.filter, e));
+                    if (items.length === 0) return null;
+                    return (
+                      <div key={section.sectionId} className="check-section">
+                        <h4>{section.sectionTitle}</h4>
+                        <ol className="check-items">
+                          {items.map((entry) => (
+                            <ChecklistItem
+                              key={entry.item.id}
+                              entry={entry}
+                              active={entry.item.id === active}
+                              editing={editing?.itemId === entry.item.id ? editing.result : undefined}
+                              error={errors[entry.item.id] ?? null}
+                              evidence={evidence}
+                              evidenceById={evidenceById}
+                              options={options}
+                              common={common}
+                              closed={closed}
+                              busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
+                              register={(el) => {
+                                if (el) itemRefs.current.set(entry.item.id, el);
+                                else itemRefs.current.delete(entry.item.id);
+                              }}
+                              onFocus={() => setActive(entry.item.id)}
+                              onKeyDown={(e) => onKeyDown(e, entry)}
+                              onResult={(result) => setResult(entry, result)}
+                              onEdit={() => setEditing({ itemId: entry.item.id, result: null })}
+                              onCancelEdit={() => {
+                                setEditing(null);
+                                focusItem(positionOf(entry));
+                              }}
+                              onSave={(result, note, ids) => submit(entry, result, note, ids)}
+                            />
+                          ))}
+                        </ol>
+                      </div>
+                    );
+                  })
+                : null}
+            </div>
+          </div>
+        );
+      })}
     </section>
   );
+}
+
+/** What the empty list says, by filter. */
+function emptyText(filter: ChecklistFilter): string {
+  switch (filter) {
+    case "all":
+      return "This checklist has no items.";
+    case "todo":
+      return "Nothing is left to do now.";
+    case "failed":
+      return "No item has failed.";
+    case "not_applicable_now":
+      return "Every item applies now.";
+  }
 }
 
 interface ItemProps {

@@ -177,6 +177,7 @@ export function VendorsPage() {
               setAudited({ vendor: auditing.name, recorded });
               setAuditing(null);
             }}
+            onCancel={() => setAuditing(null)}
           />
         ) : null}
       </Dialog>

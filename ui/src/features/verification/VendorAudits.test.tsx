@@ -84,13 +84,13 @@ describe("Vendor audits", () => {
     const form = within(screen.getByRole("form", { name: "Record audit of Acme Staffing" }));
     await events.clear(form.getByLabelText("Audited on (required)"));
     await events.type(form.getByLabelText("Audited on (required)"), "2999-12-01");
+    await events.click(form.getByRole("radio", { name: "Unsatisfactory: does not vet to our standard" }));
     await events.click(form.getByRole("button", { name: "Record audit" }));
     expect(form.getByRole("alert").textContent).toBe("This date is in the future.");
     expect(b.apply).not.toHaveBeenCalled();
 
     await events.clear(form.getByLabelText("Audited on (required)"));
     await events.type(form.getByLabelText("Audited on (required)"), "0001-01-01");
-    await events.click(form.getByRole("radio", { name: "Unsatisfactory: does not vet to our standard" }));
     await events.click(form.getByRole("button", { name: "Record audit" }));
     expect(b.apply).toHaveBeenCalledWith({
       type: "record_vendor_audit",
@@ -116,5 +116,23 @@ describe("Vendor audits", () => {
       more: false,
     });
     await vi.waitFor(() => expect(b.vendorAudits.mock.calls.length).toBeGreaterThan(before));
+  });
+
+  it("chooses no outcome in advance, asks for one, and Cancel closes without recording", async () => {
+    const events = userEvent.setup();
+    setUp();
+    renderAs(cora, <VendorsPage />, permissions(cora, "decide", "sign_off", "reopen", "waive", "manage_vendors", "audit_vendors", "manage_lists"));
+    await events.click(await screen.findByRole("button", { name: "Record audit of Acme Staffing" }));
+    const form = within(screen.getByRole("form", { name: "Record audit of Acme Staffing" }));
+    for (const radio of form.getAllByRole("radio")) expect((radio as HTMLInputElement).checked).toBe(false);
+    await events.click(form.getByRole("button", { name: "Record audit" }));
+    expect(form.getByRole("alert").textContent).toBe("Choose the outcome of the audit.");
+    expect(b.apply).not.toHaveBeenCalled();
+
+    await events.click(form.getByRole("radio", { name: /^Satisfactory/ }));
+    expect(form.queryByRole("alert")).toBeNull();
+    await events.click(form.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("form", { name: "Record audit of Acme Staffing" })).toBeNull();
+    expect(b.apply).not.toHaveBeenCalled();
   });
 });

@@ -44,9 +44,22 @@ export function NextAudit({ status }: { status: VendorAuditStatus | undefined })
 
 const FIELDS = ["audited_on", "note"] as const;
 
-export function AuditForm({ vendor, status, onSaved }: { vendor: Vendor; status: VendorAuditStatus | undefined; onSaved: (r: Recorded) => void }) {
+// No outcome is chosen in advance: a satisfactory audit clears the vendor's flags on every
+// candidate, so it must be a deliberate choice. The audit report is not attached here: a vendor
+// audit is a global record and evidence belongs to a case (`RecordVendorAudit` has no evidence).
+export function AuditForm({
+  vendor,
+  status,
+  onSaved,
+  onCancel,
+}: {
+  vendor: Vendor;
+  status: VendorAuditStatus | undefined;
+  onSaved: (r: Recorded) => void;
+  onCancel: () => void;
+}) {
   const [on, setOn] = useState(today());
-  const [outcome, setOutcome] = useState<AuditOutcome>("satisfactory");
+  const [outcome, setOutcome] = useState<AuditOutcome | null>(null);
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const save = useChange((args: { on: string; outcome: AuditOutcome; note: string | null }) => ({
@@ -59,10 +72,11 @@ export function AuditForm({ vendor, status, onSaved }: { vendor: Vendor; status:
     next_due: null,
   }));
   const problem = submitted ? dateCheck(on, { required: true, notAfterToday: true }) : null;
+  const outcomeProblem = submitted && outcome === null ? "Choose the outcome of the audit." : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSubmitted(true);
-    if (dateCheck(on, { required: true, notAfterToday: true })) return;
+    if (dateCheck(on, { required: true, notAfterToday: true }) || outcome === null) return;
     save.mutate({ on: on.trim(), outcome, note: orNull(note) }, { onSuccess: (r) => onSaved(r) });
   };
   return (
@@ -77,12 +91,15 @@ export function AuditForm({ vendor, status, onSaved }: { vendor: Vendor; status:
         error={problem ?? fieldError(save.error, "audited_on")}
         onChange={(e) => setOn(e.target.value)}
       />
-      <Choice legend="Outcome" name="outcome" options={(Object.keys(AUDIT_OUTCOME_LABELS) as AuditOutcome[]).map((o) => [o, AUDIT_OUTCOME_LABELS[o]] as const)} value={outcome} onChange={setOutcome} />
+      <Choice legend="Outcome" name="outcome" options={(Object.keys(AUDIT_OUTCOME_LABELS) as AuditOutcome[]).map((o) => [o, AUDIT_OUTCOME_LABELS[o]] as const)} value={outcome} error={outcomeProblem} onChange={setOutcome} />
       <TextAreaField label="Note" name="note" rows={2} value={note} error={fieldError(save.error, "note")} onChange={(e) => setNote(e.target.value)} />
       {save.error && !isFieldError(save.error, FIELDS) ? <ErrorNote error={save.error} title="The audit was not recorded" /> : null}
-      <Button type="submit" variant="primary" disabled={save.isPending}>
-        Record audit
-      </Button>
+      <div className="dialog-actions">
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button type="submit" variant="primary" disabled={save.isPending}>
+          Record audit
+        </Button>
+      </div>
       {status && status.audits.length > 0 ? (
         <details className="audit-history">
           <summary>Earlier audits ({status.audits.length})</summary>

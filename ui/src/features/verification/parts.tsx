@@ -96,7 +96,8 @@ export function Choice<T extends string>({
   legend: string;
   name: string;
   options: readonly (readonly [T, string])[];
-  value: T;
+  /** `null` while nothing is chosen. */
+  value: T | null;
   onChange: (v: T) => void;
   error?: string | null;
   disabled?: boolean;

@@ -127,6 +127,12 @@ rules! {
         "Another candidate gives the same email mailbox",
         "One mailbox behind several candidates means one operator or facilitator behind them.",
         NYDFS, "U.S.-Based Facilitators: creating accounts for the operatives";
+    LINK_DECIDED_AGAINST = "link.decided_against", Critical,
+        "An identifier is shared with a candidate who was rejected or referred",
+        "One facilitator serves many operatives, with the same phones, mailboxes, addresses, \
+         bank accounts and connections; a link to an application already rejected or referred \
+         to law enforcement is the strongest sign that this one comes from the same network.",
+        NYDFS, "Summary of Threat Tactics: U.S.-Based Facilitators and Shell Companies";
     REFERENCE_IS_CANDIDATE = "reference.is_candidate", High,
         "A reference's contact details are the candidate's own",
         "A reference who answers on the candidate's own phone or mailbox is the candidate.",

@@ -45,6 +45,16 @@ pub struct LinkFact {
     pub their_record: Option<i64>,
 }
 
+/// A case of a linked candidate that was decided against them (rejected or referred), decided
+/// or closed: the facts behind `link.decided_against`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecidedAgainst {
+    pub candidate: CandidateId,
+    pub case_id: CaseId,
+    pub decision: Decision,
+    pub status: CaseStatus,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VendorFacts {
     pub name: String,
@@ -78,6 +88,8 @@ pub struct CaseFacts {
     /// Named VPN providers (lower case).
     pub vpn_providers: Vec<String>,
     pub links: Vec<LinkFact>,
+    /// Cases of linked candidates decided rejected or referred.
+    pub decided_against: Vec<DecidedAgainst>,
     pub vendor: Option<VendorFacts>,
 }
 
@@ -106,6 +118,7 @@ impl CaseFacts {
             ips: Vec::new(),
             vpn_providers: Vec::new(),
             links: Vec::new(),
+            decided_against: Vec::new(),
             vendor: None,
         }
     }

@@ -13,7 +13,7 @@ use super::iprange::{IpCategory, IpRangeEntry};
 use super::phone::VoipList;
 use super::workdays::{self, DeadlineState, FederalCalendar};
 use super::{Source, address, mrz, names};
-use crate::model::{CandidateId, EvidenceId, Timestamp};
+use crate::model::{CandidateId, CaseId, CaseStatus, Decision, EvidenceId, Timestamp};
 use crate::verification::{
     AuditOutcome, DocumentKind, EVerifyCase, EVerifyStatus, FlagFields, IdMatch, IdentityDocument,
     Interview, IpContext, LinkKind, LinkRole, ObservedIpId, PaymentRecord, ReachableHours,

@@ -41,6 +41,7 @@ pub fn evaluate(f: &CaseFacts) -> Vec<FlagFields> {
     addresses(f, &mut out);
     phones(f, &mut out);
     shared(f, &mut out);
+    decided_against(f, &mut out);
     references(f, &mut out);
     payments(f, &mut out);
     vendor(f, &mut out);
@@ -608,6 +609,48 @@ pub(super) fn shared(f: &CaseFacts, out: &mut Out) {
         facts.sort();
         facts.dedup();
         out.raise(rule, subject, facts, [], candidates);
+    }
+}
+
+/// Identifiers of this candidate that a candidate with a case decided rejected or referred
+/// also gives as their own: one flag per such case. Bank accounts are named by kind only.
+pub(super) fn decided_against(f: &CaseFacts, out: &mut Out) {
+    for d in &f.decided_against {
+        if d.candidate == f.candidate_id {
+            continue;
+        }
+        let mut facts: Vec<String> = f
+            .links
+            .iter()
+            .filter(|l| l.other_candidate == d.candidate)
+            .filter(|l| !l.ours.is_reference() && !l.theirs.is_reference())
+            .map(|l| {
+                let what = match l.kind {
+                    LinkKind::BankAccount => format!("a {}", l.ours.label()),
+                    _ => format!("the {} {}", l.ours.label(), l.value),
+                };
+                format!(
+                    "{what} is also the {} of candidate {} ({}), whose case {} was {} ({})",
+                    l.theirs.label(),
+                    l.other_candidate,
+                    l.other_name,
+                    d.case_id,
+                    d.decision.as_str(),
+                    d.status.as_str()
+                )
+            })
+            .collect();
+        facts.sort();
+        facts.dedup();
+        if !facts.is_empty() {
+            out.raise(
+                LINK_DECIDED_AGAINST,
+                format!("case:{}", d.case_id),
+                facts,
+                [],
+                [d.candidate],
+            );
+        }
     }
 }
 

@@ -495,6 +495,32 @@ const CASES: &[(&str, Edit, &[&str])] = &[
         &[PHONE_SHARED],
     ),
     (
+        "phone shared with a candidate whose case was rejected",
+        |f| {
+            f.links.push(link(LinkKind::Phone, LinkRole::Phone, 2, LinkRole::Phone));
+            f.decided_against.push(DecidedAgainst {
+                candidate: 2,
+                case_id: 5,
+                decision: Decision::Rejected,
+                status: CaseStatus::Closed,
+            });
+        },
+        &[PHONE_SHARED, LINK_DECIDED_AGAINST],
+    ),
+    (
+        "a referred candidate who is linked only through a reference raises no such flag",
+        |f| {
+            f.links.push(link(LinkKind::Email, LinkRole::ReferenceEmail, 2, LinkRole::Email));
+            f.decided_against.push(DecidedAgainst {
+                candidate: 2,
+                case_id: 6,
+                decision: Decision::Referred,
+                status: CaseStatus::Decided,
+            });
+        },
+        &[REFERENCE_IS_OTHER_CANDIDATE],
+    ),
+    (
         "email shared with another candidate",
         |f| {
             f.links.push(link(LinkKind::Email, LinkRole::Email, 2, LinkRole::Email));
