@@ -8,9 +8,8 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use rusqlite::{Connection, params};
-use vetdesk_core::chain;
-use vetdesk_core::model::{GENESIS_HASH, ItemResult};
+use rusqlite::Connection;
+use vetdesk_core::model::ItemResult;
 use vetdesk_testkit::*;
 
 const PASSPHRASE: &str = "correct horse battery staple";
@@ -94,47 +93,6 @@ fn setup() -> Setup {
     record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Fail, None, vec![]);
     drop(store);
     s
-}
-
-/// The insider's full rewrite: every chain re-linked and re-hashed in the order written, and
-/// the ledger rebuilt to match, so that every hash in the file is consistent again.
-fn rehash_everything(conn: &Connection) {
-    conn.execute_batch(
-        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;
-         DROP TRIGGER IF EXISTS ledger_no_update; DROP TRIGGER IF EXISTS ledger_no_delete;
-         DELETE FROM ledger;",
-    )
-    .unwrap();
-    let rows: Vec<(i64, String, String, String, String)> = conn
-        .prepare("SELECT id, chain, at, actor, change FROM audit_log ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut tips: std::collections::HashMap<String, (i64, String)> = Default::default();
-    let mut ledger = GENESIS_HASH.to_string();
-    for (n, (id, key, at, actor, change)) in rows.into_iter().enumerate() {
-        let (seq, prev) = tips.get(&key).cloned().unwrap_or((0, GENESIS_HASH.to_string()));
-        let seq = seq + 1;
-        let change: serde_json::Value = serde_json::from_str(&change).unwrap();
-        let hash = chain::hash(&key, seq, &at, &actor, &change, &prev);
-        conn.execute(
-            "UPDATE audit_log SET seq = -?2, prev_hash = ?3, hash = ?4 WHERE id = ?1",
-            params![id, seq, prev, hash],
-        )
-        .unwrap();
-        let n = n as i64 + 1;
-        let entry = chain::ledger_hash(n, &key, seq, &hash, &ledger);
-        conn.execute(
-            "INSERT INTO ledger (n, chain, seq, record_hash, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![n, key, seq, hash, ledger, entry],
-        )
-        .unwrap();
-        ledger = entry;
-        tips.insert(key, (seq, hash));
-    }
-    conn.execute("UPDATE audit_log SET seq = -seq", []).unwrap();
 }
 
 fn failing(out: Output) -> String {

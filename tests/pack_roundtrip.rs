@@ -53,7 +53,7 @@ fn rebuild(entries: &[Entry]) -> Vec<u8> {
 }
 
 fn check(bytes: &[u8]) -> Result<PackCheck, PackError> {
-    pack::verify_pack_reader(Cursor::new(bytes), "test.zip", &mut |_| {})
+    pack::verify_pack_reader(Cursor::new(bytes), "test.zip", None, &mut |_| {})
 }
 
 fn sha(bytes: &[u8]) -> String {

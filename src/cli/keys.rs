@@ -101,19 +101,31 @@ fn print_public(ctx: &Ctx, path: &Path, public: &str) -> Result<()> {
     })
 }
 
-pub fn checkpoint(ctx: &Ctx, args: CheckpointArgs) -> Result<u8> {
+/// Signs the store's root with the organisation key, records the checkpoint and appends it
+/// to the witness file when one is given. Returns it with its place in the global chain.
+pub fn sign_checkpoint(
+    ctx: &Ctx,
+    key: &KeyFileArgs,
+    witness: Option<&Path>,
+) -> Result<(SignedCheckpoint, i64)> {
     let actor = ctx.actor()?;
-    let path = key_path(ctx, &args.key);
+    let path = key_path(ctx, key);
     let wrapped = WrappedKey::load(&path).map_err(key_error(&path))?;
     let key = wrapped.unwrap(&passphrase()?).map_err(key_error(&path))?;
     let applied = ctx.store.checkpoint(actor, &key.signing_seed())?;
-    let vetdesk_core::change::Change::RecordCheckpoint { checkpoint: signed } = &applied.change
+    let vetdesk_core::change::Change::RecordCheckpoint { checkpoint: signed } = applied.change
     else {
         return Err(usage("the store recorded something other than the checkpoint"));
     };
-    if let Some(witness) = &args.witness {
-        append_witness(witness, signed)?;
+    if let Some(witness) = witness {
+        append_witness(witness, &signed)?;
     }
+    Ok((signed, applied.record.seq))
+}
+
+pub fn checkpoint(ctx: &Ctx, args: CheckpointArgs) -> Result<u8> {
+    let (signed, seq) = sign_checkpoint(ctx, &args.key, args.witness.as_deref())?;
+    let signed = &signed;
     ctx.print(signed, || {
         format!(
             "Signed root {} after {} ledger entries at {} (key {}), recorded as global #{}.\n{}",
@@ -121,7 +133,7 @@ pub fn checkpoint(ctx: &Ctx, args: CheckpointArgs) -> Result<u8> {
             signed.entries,
             signed.at,
             signed.fingerprint,
-            applied.record.seq,
+            seq,
             args.witness
                 .as_ref()
                 .map(|w| format!("Appended to the witness file {}.\n", w.display()))
@@ -144,27 +156,7 @@ fn append_witness(path: &Path, signed: &SignedCheckpoint) -> Result<()> {
 }
 
 pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8> {
-    let trusted_key = match &args.trusted_key {
-        None => None,
-        Some(given) => {
-            // A key given inline, or the file that holds it (as `keys init` writes it).
-            let text = if checkpoint::parse_public_key(given).is_ok() {
-                given.clone()
-            } else {
-                std::fs::read_to_string(given)
-                    .map_err(|_| {
-                        usage(format!(
-                            "--trusted-key {given:?} is neither 64 hex digits nor a readable key file"
-                        ))
-                    })?
-                    .trim()
-                    .to_string()
-            };
-            checkpoint::parse_public_key(&text)
-                .map_err(|e| usage(format!("--trusted-key: {e}")))?;
-            Some(text)
-        }
-    };
+    let trusted_key = trusted_key(args.trusted_key.as_deref())?;
     let witness = match &args.witness {
         None => Vec::new(),
         Some(path) => {
@@ -185,4 +177,24 @@ pub fn verify(ctx: &Ctx, args: VerifyArgs) -> Result<u8> {
         eprintln!("vetdesk: verify found {} problem(s)", report.problems.len());
     }
     Ok(if report.ok { 0 } else { EXIT_CHECK_FAILED })
+}
+
+/// A public key given inline (64 hex digits) or as the file that holds it (as `keys init`
+/// writes it), checked.
+pub fn trusted_key(given: Option<&str>) -> Result<Option<String>> {
+    let Some(given) = given else { return Ok(None) };
+    let text = if checkpoint::parse_public_key(given).is_ok() {
+        given.to_string()
+    } else {
+        std::fs::read_to_string(given)
+            .map_err(|_| {
+                usage(format!(
+                    "--trusted-key {given:?} is neither 64 hex digits nor a readable key file"
+                ))
+            })?
+            .trim()
+            .to_string()
+    };
+    checkpoint::parse_public_key(&text).map_err(|e| usage(format!("--trusted-key: {e}")))?;
+    Ok(Some(text))
 }

@@ -79,6 +79,9 @@ pub fn report(ctx: &Ctx, args: ReportArgs) -> Result<u8> {
 pub fn pack(ctx: &Ctx, args: PackArgs) -> Result<u8> {
     let (store, actor) = (&ctx.store, ctx.actor()?);
     refuse_existing(&args.output, args.force)?;
+    if args.checkpoint {
+        crate::cli::keys::sign_checkpoint(ctx, &args.key, args.witness.as_deref())?;
+    }
     let opts = options(store, actor);
     let mut meter = Meter::new();
     let summary =
@@ -96,7 +99,9 @@ pub fn pack(ctx: &Ctx, args: PackArgs) -> Result<u8> {
 /// Needs no data directory: an auditor checks a pack on any machine.
 pub fn verify_pack(json: bool, args: VerifyPackArgs) -> Result<u8> {
     let mut meter = Meter::new();
-    let check: PackCheck = pack::verify_pack(&args.file, &mut |p| meter.show(p))?;
+    let trusted = crate::cli::keys::trusted_key(args.trusted_key.as_deref())?;
+    let check: PackCheck =
+        pack::verify_pack(&args.file, trusted.as_deref(), &mut |p| meter.show(p))?;
     drop(meter);
     if json {
         print_json(&to_json(&check)?)?;

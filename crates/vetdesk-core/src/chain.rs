@@ -119,6 +119,28 @@ pub fn ledger_hash(n: i64, chain: &str, seq: i64, record_hash: &str, prev: &str)
     hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
 }
 
+/// One ledger entry as stored and as an audit pack carries it (`ledger.jsonl`, one per line):
+/// which record of which chain it names, and the hash that links it to the entry before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LedgerEntry {
+    #[ts(type = "number")]
+    pub n: i64,
+    pub chain: String,
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// The hash of the record it names.
+    pub record_hash: String,
+    pub prev: String,
+    pub hash: String,
+}
+
+impl LedgerEntry {
+    /// Whether `hash` is what [`ledger_hash`] gives for the entry's own fields.
+    pub fn hash_holds(&self) -> bool {
+        ledger_hash(self.n, &self.chain, self.seq, &self.record_hash, &self.prev) == self.hash
+    }
+}
+
 /// One audit record exactly as stored: the texts the hash was computed over, untouched, so
 /// that an export of them can be re-hashed by anyone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

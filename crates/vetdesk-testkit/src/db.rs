@@ -49,3 +49,45 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The insider's full rewrite: every chain re-linked and re-hashed in the order written, and
+/// the ledger rebuilt to match, so that every hash in the file is consistent again.
+pub fn rehash_everything(conn: &Connection) {
+    conn.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;
+         DROP TRIGGER IF EXISTS ledger_no_update; DROP TRIGGER IF EXISTS ledger_no_delete;
+         DELETE FROM ledger;",
+    )
+    .unwrap();
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare("SELECT id, chain, at, actor, change FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut tips: std::collections::HashMap<String, (i64, String)> = Default::default();
+    let mut ledger = vetdesk_core::model::GENESIS_HASH.to_string();
+    for (n, (id, key, at, actor, change)) in rows.into_iter().enumerate() {
+        let (seq, prev) =
+            tips.get(&key).cloned().unwrap_or((0, vetdesk_core::model::GENESIS_HASH.to_string()));
+        let seq = seq + 1;
+        let change: serde_json::Value = serde_json::from_str(&change).unwrap();
+        let hash = vetdesk_core::chain::hash(&key, seq, &at, &actor, &change, &prev);
+        conn.execute(
+            "UPDATE audit_log SET seq = -?2, prev_hash = ?3, hash = ?4 WHERE id = ?1",
+            rusqlite::params![id, seq, prev, hash],
+        )
+        .unwrap();
+        let n = n as i64 + 1;
+        let entry = vetdesk_core::chain::ledger_hash(n, &key, seq, &hash, &ledger);
+        conn.execute(
+            "INSERT INTO ledger (n, chain, seq, record_hash, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![n, key, seq, hash, ledger, entry],
+        )
+        .unwrap();
+        ledger = entry;
+        tips.insert(key, (seq, hash));
+    }
+    conn.execute("UPDATE audit_log SET seq = -seq", []).unwrap();
+}

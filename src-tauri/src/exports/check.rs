@@ -28,7 +28,7 @@ fn check_spooled(work: &mut Work, spool: &Spool) -> Result<PackChecked, AppError
     let reader =
         CancelRead { inner: BufReader::with_capacity(BUF_LEN, file), cancel: work.cancel.clone() };
     let meter = &mut work.meter;
-    let result = pack::verify_pack_reader(reader, &spool.name, &mut |p| meter.show(p));
+    let result = pack::verify_pack_reader(reader, &spool.name, None, &mut |p| meter.show(p));
     if work.cancelled() {
         return Ok(PackChecked::Cancelled);
     }
@@ -47,6 +47,7 @@ fn check_spooled(work: &mut Work, spool: &Spool) -> Result<PackChecked, AppError
                 audit_records: 0,
                 members: 0,
                 bytes: 0,
+                signature: None,
                 problems: vec![PackProblem { member, message: error.to_string() }],
             };
             Ok(PackChecked::Checked { file_name, refused: true, check })

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::KeyFileArgs;
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     /// The case.
@@ -27,6 +29,15 @@ pub struct PackArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Sign a checkpoint with the organisation key first (as `vetdesk checkpoint`), so that
+    /// the pack's whole chain is covered by a signature.
+    #[arg(long)]
+    pub checkpoint: bool,
+    #[command(flatten)]
+    pub key: KeyFileArgs,
+    /// With --checkpoint: append the signed checkpoint to this witness file too.
+    #[arg(long, value_name = "FILE", requires = "checkpoint")]
+    pub witness: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -34,6 +45,10 @@ pub struct VerifyPackArgs {
     /// The audit pack to check.
     #[arg(value_name = "FILE.zip")]
     pub file: PathBuf,
+    /// The organisation's public key (64 hex digits, or a file holding them): the pack must
+    /// carry a checkpoint signed by it that covers the case's records.
+    #[arg(long, value_name = "PUB")]
+    pub trusted_key: Option<String>,
 }
 
 #[derive(Args, Debug)]

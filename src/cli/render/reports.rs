@@ -108,14 +108,15 @@ pub fn pack_check(check: &PackCheck, file: &Path) -> String {
              SHA256SUMS; the audit chain of {} records recomputes to {}, the head named by the \
              manifest, case.json and report.pdf; every evidence file matches its attach record, \
              case.json matches the case the chain replays to, and README.txt and verify_chain.py \
-             are the files Vetdesk {} ships.\n",
+             are the files Vetdesk {} ships.\n{}",
             file.display(),
             check.case_id.map_or("?".to_string(), |id| id.to_string()),
             check.members,
             human_bytes(check.bytes),
             check.audit_records,
             check.chain_head.as_deref().unwrap_or("?"),
-            env!("CARGO_PKG_VERSION")
+            env!("CARGO_PKG_VERSION"),
+            signature_line(check)
         )
     } else {
         let mut out =
@@ -125,6 +126,36 @@ pub fn pack_check(check: &PackCheck, file: &Path) -> String {
         }
         out
     }
+}
+
+/// What the organisation's signature covers, or that there is none.
+fn signature_line(check: &PackCheck) -> String {
+    let Some(s) = &check.signature else {
+        return "Signature: none (no signed checkpoint covered the case when the pack was made); \
+                the checks above rest on hashes whoever made the pack could recompute.\n"
+            .into();
+    };
+    let reach = if s.covers_records >= check.audit_records {
+        format!("all {} records", check.audit_records)
+    } else {
+        format!(
+            "records 1-{} of {} (the later ones were written after it)",
+            s.covers_records, check.audit_records
+        )
+    };
+    let trust = if s.trusted {
+        "the trusted key".to_string()
+    } else {
+        format!(
+            "key {} (NOT checked against a trusted key: pass --trusted-key to check whose it is)",
+            s.fingerprint
+        )
+    };
+    format!(
+        "Signature: a checkpoint signed at {} by {trust} covers {reach}; root {} after {} ledger \
+         entries.\n",
+        s.at, s.root, s.entries
+    )
 }
 
 pub fn portfolio(

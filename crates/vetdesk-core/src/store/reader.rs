@@ -14,7 +14,8 @@ use super::tables::{
 };
 use super::views::{self, CaseDetail, CaseVerification, ChecklistEntry};
 use super::{Config, Result, Store, StoreError, apply, engine};
-use crate::chain::StoredAuditRecord;
+use crate::chain::{LedgerEntry, StoredAuditRecord};
+use crate::checkpoint::SignedCheckpoint;
 use crate::checks::iprange::{self, IpCheck};
 use crate::checks::workdays::Deadline;
 use crate::model::{
@@ -169,6 +170,36 @@ impl Reader<'_> {
     /// genesis hash for an empty log). It pins the length and head of every chain at once.
     pub fn root(&self) -> Result<String> {
         Ok(audit::ledger_tip(self.db)?.1)
+    }
+    /// The newest signed checkpoint recorded in the global chain, if any.
+    pub fn latest_checkpoint(&self) -> Result<Option<SignedCheckpoint>> {
+        Ok(audit::latest_checkpoint(self.db)?.map(|(_, c)| c))
+    }
+    /// What a checkpoint signed after `upto` ledger entries says of one chain: where the
+    /// chain's first record sits in the ledger and how many of its records the checkpoint
+    /// covers (`None` for a chain with no records).
+    pub fn ledger_span(&self, chain: Chain, upto: i64) -> Result<Option<(i64, i64)>> {
+        audit::ledger_span(self.db, chain, upto)
+    }
+    /// The ledger entries from position `from` to `to` (both included), handed to `each` in
+    /// order: the proof that the records they name are part of the history a checkpoint
+    /// signed at `to` covers.
+    pub fn ledger_between<E>(
+        &self,
+        from: i64,
+        to: i64,
+        each: &mut dyn FnMut(LedgerEntry) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<(), E>> {
+        let mut failed = None;
+        audit::ledger_between(self.db, from, to, &mut |entry| {
+            if failed.is_none()
+                && let Err(e) = each(entry)
+            {
+                failed = Some(e);
+            }
+            Ok(())
+        })?;
+        Ok(failed.map_or(Ok(()), Err))
     }
     /// Records applied after `after_id` (by any process), oldest first.
     pub fn audit_since(&self, after_id: i64, limit: usize) -> Result<Vec<AuditRecord>> {

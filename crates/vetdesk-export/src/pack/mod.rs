@@ -5,6 +5,7 @@
 //! however large the evidence. [`verify_pack`] checks a pack without unpacking it.
 
 mod replay;
+mod signed;
 mod verify;
 
 use std::collections::BTreeSet;
@@ -18,10 +19,12 @@ use ts_rs::TS;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
+pub use signed::PackSignature;
 pub use verify::{PackCheck, PackProblem, verify_pack, verify_pack_reader};
 
 use crate::report::{
-    CaseData, Progress, ReportError, ReportOptions, Stage, render_case_report, write_atomically,
+    CaseData, Progress, ReportError, ReportOptions, Signed, Stage, render_case_report,
+    write_atomically,
 };
 use crate::shipped;
 use vetdesk_core::chain::ChainRecord;
@@ -40,6 +43,12 @@ pub(crate) const REPORT: &str = "report.pdf";
 pub(crate) const CASE_JSON: &str = "case.json";
 pub(crate) const AUDIT: &str = "audit.jsonl";
 pub(crate) const MANIFEST: &str = "manifest.json";
+/// The organisation's newest signed checkpoint, when it covers the case, and the ledger
+/// entries from the case's first record to that checkpoint (one JSON object per line): with
+/// them a pack's records are checked against a signature on a machine holding only the
+/// organisation's public key.
+pub(crate) const CHECKPOINT: &str = "checkpoint.json";
+pub(crate) const LEDGER: &str = "ledger.jsonl";
 pub(crate) const SUMS: &str = "SHA256SUMS";
 pub(crate) const EVIDENCE_DIR: &str = "evidence/";
 
@@ -294,6 +303,9 @@ pub fn write_pack<W: Write + Seek>(
     }
     pack.bytes(AUDIT, CompressionMethod::Deflated, &audit)?;
     drop(audit);
+    if let Some(signed) = &data.signed {
+        write_signed(&mut pack, store, signed)?;
+    }
 
     let total: u64 = evidence.iter().map(|e| e.size).sum();
     let mut done = 0u64;
@@ -349,6 +361,14 @@ pub fn write_pack<W: Write + Seek>(
         "chain_head": head,
         "audit_records": data.chain.records,
         "root": data.root,
+        "checkpoint": data.signed.as_ref().map(|s| serde_json::json!({
+            "fingerprint": s.checkpoint.fingerprint,
+            "public_key": s.checkpoint.public_key,
+            "at": s.checkpoint.at,
+            "entries": s.checkpoint.entries,
+            "root": s.checkpoint.root,
+            "covers_records": s.covered,
+        })),
         "made_at": options.generated_at,
         "made_by": { "name": data.generated_by.name, "display_name": data.generated_by.display_name },
         "hash_algorithm": "sha256",
@@ -379,6 +399,35 @@ pub fn write_pack<W: Write + Seek>(
         evidence_bytes: total,
         report_pages,
     })
+}
+
+/// Writes `checkpoint.json` and `ledger.jsonl`: the entries from the case's first record to
+/// the checkpoint, streamed from the store (entries up to a signed position never change).
+fn write_signed<W: Write + Seek>(
+    pack: &mut PackWriter<W>,
+    store: &Store,
+    signed: &Signed,
+) -> Result<(), PackError> {
+    let checkpoint = serde_json::to_vec_pretty(&signed.checkpoint).map_err(ReportError::from)?;
+    pack.bytes(CHECKPOINT, CompressionMethod::Deflated, &checkpoint)?;
+    let (from, to) = (signed.first_entry, signed.checkpoint.entries);
+    let hint = u64::try_from(to - from + 1).unwrap_or(0).saturating_mul(400);
+    pack.member(LEDGER, CompressionMethod::Deflated, hint, |w| {
+        let io_error = |source| PackError::Io { member: LEDGER.to_string(), source };
+        let mut line = Vec::with_capacity(512);
+        store
+            .read(|r| {
+                r.ledger_between(from, to, &mut |entry| {
+                    line.clear();
+                    serde_json::to_writer(&mut line, &entry).map_err(io::Error::other)?;
+                    line.push(b'\n');
+                    w.write_all(&line)
+                })
+            })
+            .map_err(|e| PackError::Report(ReportError::from(e)))?
+            .map_err(io_error)
+    })?;
+    Ok(())
 }
 
 /// Writes the pack to `dest` through a temp file beside it (see

@@ -20,13 +20,15 @@ use zip::CompressionMethod;
 use zip::read::ZipReadOptions;
 
 use super::replay::{CaseJson, Replay};
+use super::signed::{self, LedgerRead, PackSignature};
 use super::{
-    AUDIT, CASE_JSON, EVIDENCE_DIR, MANIFEST, MANIFEST_FORMAT, MANIFEST_VERSION, PackError, README,
-    REPORT, SUMS, VERIFY_SCRIPT,
+    AUDIT, CASE_JSON, CHECKPOINT, EVIDENCE_DIR, LEDGER, MANIFEST, MANIFEST_FORMAT,
+    MANIFEST_VERSION, PackError, README, REPORT, SUMS, VERIFY_SCRIPT,
 };
 use crate::report::{Progress, Stage};
 use crate::shipped;
 use vetdesk_core::chain::{self, ChainHead, ChainRecord};
+use vetdesk_core::checkpoint::SignedCheckpoint;
 use vetdesk_core::model::CaseId;
 
 /// An entry that inflates to more than this many times its packed size (and to more than
@@ -42,7 +44,7 @@ const MIB: u64 = 1024 * 1024;
 /// holds: a pack of 2.7 MB whose manifest inflated to 270 MB once took 2.3 GB to check.
 fn limit_of(name: &str) -> Option<u64> {
     match name {
-        README | VERIFY_SCRIPT => Some(MIB),
+        README | VERIFY_SCRIPT | CHECKPOINT => Some(MIB),
         MANIFEST | SUMS => Some(16 * MIB),
         CASE_JSON => Some(32 * MIB),
         AUDIT => Some(64 * MIB),
@@ -119,6 +121,10 @@ struct Parsed {
     replay: Replay,
     /// The chain recomputed from `audit.jsonl`, when it checks out.
     chain: Option<ChainHead>,
+    /// The hash of each record of `audit.jsonl`, in order.
+    record_hashes: Vec<String>,
+    checkpoint: Option<Result<SignedCheckpoint, String>>,
+    ledger: Option<LedgerRead>,
 }
 
 impl Parsed {
@@ -146,8 +152,19 @@ impl Parsed {
                     }
                 }
             }
+            CHECKPOINT => {
+                self.checkpoint = Some(
+                    serde_json::from_reader::<_, SignedCheckpoint>(&mut reader)
+                        .map_err(|e| format!("is not a signed checkpoint ({e})")),
+                );
+            }
+            LEDGER => {
+                let chain = self.chain.as_ref().and_then(|h| h.chain.as_deref());
+                self.ledger = Some(LedgerRead::read(&mut reader, chain));
+            }
             AUDIT => {
                 let replay = &mut self.replay;
+                let hashes = &mut self.record_hashes;
                 let mut n = 0;
                 // A read error ends the lines; the caller names it from the tee.
                 let records = (&mut reader).split(b'\n').map_while(Result::ok).map(|line| {
@@ -157,6 +174,7 @@ impl Parsed {
                         .and_then(|l| ChainRecord::from_line(l.trim_end_matches('\r')));
                     if let Ok(r) = &record {
                         replay.record(n, r);
+                        hashes.push(r.hash.clone());
                     }
                     record
                 });
@@ -196,6 +214,8 @@ pub struct PackCheck {
     pub members: usize,
     #[ts(type = "number")]
     pub bytes: u64,
+    /// What the organisation's signature covers, when the pack carries one that holds.
+    pub signature: Option<Box<PackSignature>>,
     pub problems: Vec<PackProblem>,
 }
 
@@ -298,6 +318,7 @@ fn central_directory_size<R: Read + Seek>(reader: &mut R) -> Option<u64> {
 #[tracing::instrument(level = "debug", skip(progress))]
 pub fn verify_pack(
     path: &Path,
+    trusted: Option<&str>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PackCheck, PackError> {
     let unreadable =
@@ -310,14 +331,18 @@ pub fn verify_pack(
     verify_pack_reader(
         BufReader::with_capacity(256 * 1024, file),
         &path.display().to_string(),
+        trusted,
         progress,
     )
 }
 
-/// [`verify_pack`] over any seekable reader (`label` names it in messages).
+/// [`verify_pack`] over any seekable reader (`label` names it in messages). With `trusted`
+/// (the organisation's public key, hex), the pack must carry a checkpoint signed by that key
+/// that covers the case's records.
 pub fn verify_pack_reader<R: Read + Seek>(
     mut reader: R,
     label: &str,
+    trusted: Option<&str>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<PackCheck, PackError> {
     let unreadable = |reason: String| PackError::Unreadable { path: label.to_string(), reason };
@@ -473,7 +498,18 @@ pub fn verify_pack_reader<R: Read + Seek>(
         computed.insert(name, (hex::encode(tee.hasher.finalize()), tee.size));
     }
     drop(archive);
-    let Parsed { manifest, sums, case, report, replay, chain: head, .. } = read;
+    let Parsed {
+        manifest,
+        sums,
+        case,
+        report,
+        replay,
+        chain: head,
+        record_hashes,
+        checkpoint,
+        ledger,
+        ..
+    } = read;
 
     // 3. What the members say about each other.
     for required in [README, VERIFY_SCRIPT, REPORT, CASE_JSON, AUDIT, MANIFEST, SUMS] {
@@ -683,7 +719,14 @@ pub fn verify_pack_reader<R: Read + Seek>(
             }
         }
     }
-    // 5. Each evidence file is named after its own hash.
+    // 5. The signature: the checkpoint, and the ledger from the case's records to its root.
+    let hashes: &[String] = if head.is_some() { &record_hashes } else { &[] };
+    let (signature, signature_problems) = signed::check(checkpoint, ledger, hashes, trusted);
+    for (member, message) in signature_problems {
+        problem(member, message);
+    }
+
+    // 6. Each evidence file is named after its own hash.
     for (path, (sha, _)) in &computed {
         if let Some(rest) = path.strip_prefix(EVIDENCE_DIR) {
             match rest.get(..64).filter(|_| rest.as_bytes().get(64) == Some(&b'-')) {
@@ -706,6 +749,7 @@ pub fn verify_pack_reader<R: Read + Seek>(
         audit_records: records,
         members: computed.len(),
         bytes,
+        signature,
         problems,
     })
 }

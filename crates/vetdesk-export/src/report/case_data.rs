@@ -6,9 +6,21 @@ use serde_json::json;
 
 use super::{ReportError, ReportOptions, Verification};
 use vetdesk_core::chain::{self, ChainHead, ChainRecord};
+use vetdesk_core::checkpoint::SignedCheckpoint;
 use vetdesk_core::model::{CaseId, Chain, User};
 use vetdesk_core::store::{CaseDetail, Store, StoredAuditRecord};
 use vetdesk_core::template::{self, Template};
+
+/// What the organisation's newest signed checkpoint says of one case's chain.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub checkpoint: SignedCheckpoint,
+    /// The ledger position of the case's first record: an audit pack carries the ledger from
+    /// there to the checkpoint, which ties each covered record to the signed root.
+    pub first_entry: i64,
+    /// How many of the case's records (the first ones) the checkpoint covers.
+    pub covered: u64,
+}
 
 /// One case as of one moment.
 #[derive(Clone, Debug)]
@@ -21,6 +33,8 @@ pub struct CaseData {
     /// The store's root at the same moment (the ledger's last hash), which pins every chain's
     /// length and head: a later check compares it with the root `vetdesk verify` prints.
     pub root: String,
+    /// The newest signed checkpoint, when it covers at least the case's first record.
+    pub signed: Option<Signed>,
     /// Every user, for names in the report (records name users by login).
     pub users: Vec<User>,
     pub generated_by: User,
@@ -39,14 +53,26 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let (detail, audit, users, verification, root) =
+        let (detail, audit, users, verification, root, signed) =
             store.read_at(options.generated_at, |s| {
+                let signed = match s.latest_checkpoint()? {
+                    None => None,
+                    Some(checkpoint) => s
+                        .ledger_span(Chain::Case(case_id), checkpoint.entries)?
+                        .filter(|&(first, covered)| covered > 0 && first <= checkpoint.entries)
+                        .map(|(first_entry, covered)| Signed {
+                            checkpoint,
+                            first_entry,
+                            covered: covered.unsigned_abs(),
+                        }),
+                };
                 Ok::<_, ReportError>((
                     s.case_detail(case_id)?,
                     s.audit_stored(Chain::Case(case_id))?,
                     s.users()?,
                     s.case_verification(case_id)?,
                     s.root()?,
+                    signed,
                 ))
             })?;
         let generated_by = users
@@ -75,6 +101,7 @@ impl CaseData {
             audit,
             chain: head,
             root,
+            signed,
             users,
             generated_by,
             options: options.clone(),

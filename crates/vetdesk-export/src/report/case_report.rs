@@ -253,6 +253,11 @@ pub fn render_case_report(
         (Text::plain("Audit trail"), Text::plain(format!("{} records (Appendix A)", data.chain.records))),
         (Text::plain("Chain head"), Text::hash(head)),
         (Text::plain("Store root"), Text::hash(&data.root)),
+        (Text::plain("Signed checkpoint"), Text::plain(signed_line(data))),
+        (
+            Text::plain("Organisation key"),
+            data.signed.as_ref().map_or(Text::plain("—"), |s| Text::hash(&s.checkpoint.public_key)),
+        ),
         (Text::plain("Related cases"), Text::plain(related)),
         (Text::plain("Generated"), Text::plain(generated)),
     ]);
@@ -563,4 +568,28 @@ fn preview(files: &EvidenceFiles, sha256: &str) -> Result<Vec<u8>, String> {
     let sha: Sha256Hex = sha256.parse().map_err(|e| format!("{e}"))?;
     // The stored preview, made at ingest; rebuilt (and stored) only when it is missing.
     files.preview_jpeg(&sha).map_err(|e| e.to_string())
+}
+
+/// What the newest signed checkpoint covers of the case, in words.
+fn signed_line(data: &CaseData) -> String {
+    match &data.signed {
+        None => "none covers this case yet (`vetdesk checkpoint` signs the store's root)".into(),
+        Some(s) => {
+            let records = data.chain.records;
+            let reach = if s.covered >= records {
+                format!("all {records} records")
+            } else {
+                format!(
+                    "records 1–{} of {records}; the later ones were written after it",
+                    s.covered
+                )
+            };
+            format!(
+                "{} by key {}, over {} ledger entries: covers {reach}",
+                when(&s.checkpoint.at),
+                s.checkpoint.fingerprint,
+                s.checkpoint.entries
+            )
+        }
+    }
 }

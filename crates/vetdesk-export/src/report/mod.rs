@@ -16,7 +16,7 @@ mod verification_view;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use case_data::CaseData;
+pub use case_data::{CaseData, Signed};
 pub(crate) use case_report::CHAIN_HEAD_KEYWORD;
 pub use case_report::{
     CaseReport, PREVIEW_MAX_SIDE, PREVIEW_QUALITY, case_report, render_case_report,

@@ -26,7 +26,7 @@ function checked(over: Partial<PackCheck> = {}, refused = false, name = "case-12
     outcome: "checked",
     file_name: name,
     refused,
-    check: { ok: true, case_id: 12, chain_head: HEAD, audit_records: 41, members: 9, bytes: 2_400_000, problems: [], ...over },
+    check: { ok: true, case_id: 12, chain_head: HEAD, audit_records: 41, members: 9, bytes: 2_400_000, signature: null, problems: [], ...over },
   };
 }
 
@@ -119,6 +119,25 @@ describe("ReportsPage", () => {
     const verdict = await screen.findByTestId("pack-verdict");
     expect(verdict.textContent).toMatch(/^OK case-12-audit-pack\.zip is the intact audit pack of case 12: 9 members/);
     expect(within(verdict).getByText(HEAD)).toBeTruthy();
+    expect(screen.getByTestId("pack-signature").textContent).toMatch(/^Not signed/);
+  });
+
+  it("says what a signed checkpoint in the pack covers", async () => {
+    const events = userEvent.setup();
+    const signature = {
+      fingerprint: "ab12cd34ef56ab78",
+      public_key: "ee".repeat(32),
+      at: "2026-11-30T10:00:00.000Z",
+      entries: 120,
+      root: "77".repeat(32),
+      covers_records: 38,
+      trusted: false,
+    };
+    b.checkPack.mockResolvedValue(checked({ signature }));
+    renderAs(cora(), <ReportsPage />);
+    await events.upload(packInput(), new File(["PK"], "case-12-audit-pack.zip"));
+    const line = await screen.findByTestId("pack-signature");
+    expect(line.textContent).toContain("by key ab12cd34ef56ab78, covering the first 38 of 41 records");
   });
 
   it("lists every problem of a tampered pack", async () => {

@@ -6,9 +6,10 @@ import { useId, useState } from "react";
 
 import { backend } from "../../backend";
 import type { ExportOutcome } from "../../bindings/ExportOutcome";
+import type { PackCheck } from "../../bindings/PackCheck";
 import type { PackChecked } from "../../bindings/PackChecked";
 import { Badge, Button, ErrorNote } from "../../components";
-import { bytes, dateProblem, today } from "../../format";
+import { bytes, dateProblem, today, when } from "../../format";
 import { useActor } from "../../session/actor";
 import { FilePicker } from "../evidence/FilePicker";
 import { ExportStatus, JobRunning } from "./ExportStatus";
@@ -111,6 +112,27 @@ function Portfolio() {
   );
 }
 
+/** What the organisation's signed checkpoint in the pack covers, or that there is none. */
+function SignatureLine({ check }: { check: PackCheck }) {
+  const s = check.signature;
+  if (!s) {
+    return (
+      <p className="small" data-testid="pack-signature">
+        Not signed: this pack carries no signed checkpoint, so it proves only that it agrees with itself.
+      </p>
+    );
+  }
+  const all = s.covers_records >= check.audit_records;
+  return (
+    <p className="small" data-testid="pack-signature">
+      Signed checkpoint of {when(s.at)} by key <span className="mono">{s.fingerprint}</span>, covering{" "}
+      {all ? "every record" : `the first ${s.covers_records} of ${check.audit_records} records`}. Compare that
+      fingerprint with your organisation's published key (the command line's <span className="mono">verify-pack
+      --trusted-key</span> does it for you).
+    </p>
+  );
+}
+
 function Verdict({ result }: { result: Extract<PackChecked, { outcome: "checked" }> }) {
   const c = result.check;
   if (c.ok) {
@@ -124,6 +146,7 @@ function Verdict({ result }: { result: Extract<PackChecked, { outcome: "checked"
         <p className="small">
           Chain head <span className="mono">{c.chain_head}</span>
         </p>
+        <SignatureLine check={c} />
       </div>
     );
   }

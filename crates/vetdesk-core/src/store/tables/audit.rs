@@ -4,7 +4,9 @@
 
 use serde_json::Value as Json;
 
-use crate::chain::{self, StoredAuditRecord, canonical_json, chain_key, parse_chain_key};
+use crate::chain::{
+    self, LedgerEntry, StoredAuditRecord, canonical_json, chain_key, parse_chain_key,
+};
 use crate::model::{AuditRecord, Chain, GENESIS_HASH, Timestamp};
 use crate::store::db::{Db, DbResult, Row, Value, params};
 use crate::store::{Result, StoreError};
@@ -97,24 +99,24 @@ fn append_to_ledger(db: &dyn Db, chain: &str, seq: i64, record_hash: &str) -> Re
     Ok(())
 }
 
-/// One ledger entry as stored.
-pub(crate) struct LedgerEntry {
-    pub n: i64,
-    pub chain: String,
-    pub seq: i64,
-    pub record_hash: String,
-    pub prev: String,
-    pub hash: String,
-}
-
 /// Every ledger entry in order, handed to `each` one at a time.
 pub(crate) fn each_ledger_entry(
     db: &dyn Db,
     each: &mut dyn FnMut(LedgerEntry) -> DbResult<()>,
 ) -> Result<()> {
+    ledger_between(db, 1, i64::MAX, each)
+}
+
+/// The ledger entries from position `from` to `to` (both included), in order.
+pub(crate) fn ledger_between(
+    db: &dyn Db,
+    from: i64,
+    to: i64,
+    each: &mut dyn FnMut(LedgerEntry) -> DbResult<()>,
+) -> Result<()> {
     db.query(
-        "SELECT n, chain, seq, record_hash, prev, hash FROM ledger ORDER BY n",
-        &[],
+        "SELECT n, chain, seq, record_hash, prev, hash FROM ledger WHERE n >= ?1 AND n <= ?2 ORDER BY n",
+        params![from, to],
         &mut |r| {
             each(LedgerEntry {
                 n: r.get(0)?,
@@ -267,4 +269,24 @@ pub(crate) fn latest_checkpoint(
         Ok(crate::change::Change::RecordCheckpoint { checkpoint }) => Ok(Some((seq, checkpoint))),
         _ => Err(StoreError::Corrupt(format!("the checkpoint at global #{seq} does not parse"))),
     }
+}
+
+/// Where a chain's first record sits in the ledger, and how many of its records come at or
+/// before position `upto` (what a checkpoint signed at `upto` covers).
+pub(crate) fn ledger_span(db: &dyn Db, chain: Chain, upto: i64) -> Result<Option<(i64, i64)>> {
+    let key = chain_key(chain);
+    let first: Option<i64> = db.query_optional(
+        "SELECT n FROM ledger WHERE chain = ?1 AND seq = 1",
+        params![key],
+        |r| r.get(0),
+    )?;
+    let Some(first) = first else { return Ok(None) };
+    let covered: i64 = db
+        .query_optional(
+            "SELECT COUNT(*) FROM ledger WHERE chain = ?1 AND n <= ?2",
+            params![key, upto],
+            |r| r.get(0),
+        )?
+        .unwrap_or(0);
+    Ok(Some((first, covered)))
 }
