@@ -118,12 +118,8 @@ pub(crate) fn of_case(db: &dyn Db, case_id: CaseId) -> Result<Option<Employee>> 
     Ok(select(db, "WHERE case_id = ?1", params![case_id])?.pop())
 }
 
-pub(crate) fn of_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec<Employee>> {
-    select(db, "WHERE candidate_id = ?1", params![candidate_id])
-}
-
-/// Whether an account is registered to any employee other than `except` (compared as the
-/// identity providers compare them: without case).
+/// The employee an account is registered to (compared as the identity providers compare
+/// them: without case).
 pub(crate) fn account_holder(db: &dyn Db, account: &str) -> Result<Option<EmployeeId>> {
     Ok(db.query_optional(
         &format!(

@@ -6,7 +6,7 @@ use vetdesk_telemetry::{Event, EventKind, Format};
 use crate::employees::{EmployeeId, TelemetryImport, TelemetryImportId, UnmatchedEvent};
 use crate::model::{CaseId, Timestamp};
 use crate::store::db::{Db, FromValue, Prepared, ToValue, Value, ValueRef, params};
-use crate::store::{Result, StoreError};
+use crate::store::Result;
 
 impl ToValue for Format {
     fn to_value(&self) -> Value {
@@ -218,7 +218,6 @@ pub(crate) fn activity_times(db: &dyn Db, employee: EmployeeId) -> Result<Vec<Ti
 pub(crate) struct SharedRow {
     pub ip: String,
     pub ours: Timestamp,
-    pub other_employee: EmployeeId,
     pub other_case: CaseId,
     pub other_candidate: i64,
     pub theirs: Timestamp,
@@ -226,7 +225,7 @@ pub(crate) struct SharedRow {
 
 pub(crate) fn shared_egress(db: &dyn Db, employee: EmployeeId) -> Result<Vec<SharedRow>> {
     Ok(db.query_vec(
-        "SELECT a.ip, a.time, b.employee_id, e.case_id, e.candidate_id, b.time \
+        "SELECT a.ip, a.time, e.case_id, e.candidate_id, b.time \
          FROM telemetry_events a \
          JOIN telemetry_events b ON b.ip = a.ip AND b.kind = 'sign_in' \
               AND b.employee_id IS NOT NULL AND b.employee_id != a.employee_id \
@@ -239,10 +238,9 @@ pub(crate) fn shared_egress(db: &dyn Db, employee: EmployeeId) -> Result<Vec<Sha
             Ok(SharedRow {
                 ip: r.get(0)?,
                 ours: r.get(1)?,
-                other_employee: r.get(2)?,
-                other_case: r.get(3)?,
-                other_candidate: r.get(4)?,
-                theirs: r.get(5)?,
+                other_case: r.get(2)?,
+                other_candidate: r.get(3)?,
+                theirs: r.get(4)?,
             })
         },
     )?)
@@ -278,17 +276,14 @@ pub(crate) fn host_events(db: &dyn Db, employee: EmployeeId) -> Result<Vec<HostR
     )?)
 }
 
-/// Employees with any event, for the device-never-reporting rule.
-pub(crate) fn has_events(db: &dyn Db, employee: EmployeeId) -> Result<bool> {
+/// Whether any event names a device or carries a host observation.
+pub(crate) fn device_telemetry(db: &dyn Db) -> Result<bool> {
     Ok(db
         .query_optional(
-            "SELECT 1 FROM telemetry_events WHERE employee_id = ?1 LIMIT 1",
-            params![employee],
+            "SELECT 1 FROM telemetry_events WHERE device_serial IS NOT NULL \
+             OR device_hostname IS NOT NULL OR observation IS NOT NULL LIMIT 1",
+            &[],
             |r| r.get::<i64>(0),
         )?
         .is_some())
-}
-
-pub(crate) fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("telemetry: {what}"))
 }
