@@ -8,6 +8,9 @@ use ts_rs::TS;
 
 use crate::model::{CandidateId, CaseId, CaseStatus, Decision, Timestamp};
 
+/// The export formats telemetry is read in (from the telemetry crate).
+pub use vetdesk_telemetry::Format as TelemetryFormat;
+
 pub type EmployeeId = i64;
 pub type TelemetryImportId = i64;
 
