@@ -48,7 +48,8 @@ pub fn hire(ctx: &Ctx, a: HireArgs) -> Result<u8> {
         })?;
         return Ok(0);
     }
-    let start = a.start.as_deref().ok_or_else(|| usage("give the first working day with --start"))?;
+    let start =
+        a.start.as_deref().ok_or_else(|| usage("give the first working day with --start"))?;
     let devices = a.devices.iter().map(|d| device(d)).collect::<Result<Vec<_>>>()?;
     let fields = HireFields { start_on: date("--start", start)?, accounts: a.accounts, devices };
     let of = match (a.case, a.existing) {

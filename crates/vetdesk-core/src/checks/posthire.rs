@@ -340,11 +340,7 @@ fn anonymising(f: &PostHireFacts, out: &mut Out) {
         if let Some(m) = &first.proxy_mark {
             facts.push(format!("the identity provider marked {ip} as {m}"));
         }
-        facts.push(format!(
-            "{} sign-in(s) from it, first {}",
-            list.len(),
-            day(first.at)
-        ));
+        facts.push(format!("{} sign-in(s) from it, first {}", list.len(), day(first.at)));
         out.raise(ANONYMISING_IP, ip, None, facts, []);
     }
 }
@@ -367,13 +363,7 @@ fn shared(f: &PostHireFacts, out: &mut Out) {
                 )
             })
             .collect();
-        out.raise(
-            SHARED_EGRESS,
-            format!("case {case}"),
-            None,
-            facts,
-            [first.other_candidate],
-        );
+        out.raise(SHARED_EGRESS, format!("case {case}"), None, facts, [first.other_candidate]);
     }
 }
 
@@ -420,7 +410,9 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
             let facts = m
                 .facts
                 .iter()
-                .map(|x| format!("{} {} = {:?} (pattern {:?})", day(e.at), x.field, x.value, x.pattern))
+                .map(|x| {
+                    format!("{} {} = {:?} (pattern {:?})", day(e.at), x.field, x.value, x.pattern)
+                })
                 .collect::<Vec<_>>();
             let entry = hits.entry(m.id.clone()).or_insert_with(|| (m, Vec::new()));
             entry.1.extend(facts);
@@ -445,7 +437,8 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
         };
         let severity = (m.strength == Strength::Weak).then_some(Severity::Medium);
         facts.dedup();
-        let mut all = vec![format!("{} ({} match; source: {})", m.name, strength(m.strength), m.source)];
+        let mut all =
+            vec![format!("{} ({} match; source: {})", m.name, strength(m.strength), m.source)];
         all.extend(facts);
         out.raise(rule, id, severity, all, []);
     }

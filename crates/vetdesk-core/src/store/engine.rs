@@ -20,9 +20,7 @@ use crate::checks::flags::{
 };
 use crate::checks::iprange::{IpIndex, IpRangeEntry};
 use crate::checks::phone::VoipRule;
-use crate::model::{
-    CandidateId, Case, CaseId, CaseKind, CaseStatus, Chain, Timestamp, VendorId,
-};
+use crate::model::{CandidateId, Case, CaseId, CaseKind, CaseStatus, Chain, Timestamp, VendorId};
 use crate::verification::{
     EVerifyCase, Flag, FlagFields, IdentityDocument, Interview, IpContext, IpListRow, LinkKind,
     ObservedIp, PaymentRecord, Reference, VendorAudit, VendorAuditStatus,

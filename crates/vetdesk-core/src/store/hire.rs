@@ -95,8 +95,11 @@ struct Matcher {
 
 impl Matcher {
     fn new(all: &[Employee]) -> Self {
-        let mut m =
-            Matcher { accounts: AccountIndex::new(), devices: DeviceIndex::new(), owner: HashMap::new() };
+        let mut m = Matcher {
+            accounts: AccountIndex::new(),
+            devices: DeviceIndex::new(),
+            owner: HashMap::new(),
+        };
         for e in all {
             for a in &e.accounts {
                 m.accounts.add(e.id, a);
@@ -150,8 +153,9 @@ impl Store {
             let at = audit::write_time(db, now)?;
             let (candidate_id, prehire_case_id) = match of {
                 HireOf::Case { case_id } => {
-                    let case = super::tables::cases::get(db, case_id)?
-                        .ok_or_else(|| StoreError::not_found("case", case_id).at(Field::PrehireCase))?;
+                    let case = super::tables::cases::get(db, case_id)?.ok_or_else(|| {
+                        StoreError::not_found("case", case_id).at(Field::PrehireCase)
+                    })?;
                     if case.kind == CaseKind::Monitoring {
                         return Err(StoreError::invalid(format!(
                             "case {case_id} is a monitoring case; name the candidate's vetting case"
@@ -168,9 +172,10 @@ impl Store {
                         &at,
                         Change::AddCandidate { id: None, candidate: person },
                     )?;
-                    let id = added.change.record_id().ok_or_else(|| {
-                        StoreError::Corrupt("a new candidate has no id".into())
-                    })?;
+                    let id = added
+                        .change
+                        .record_id()
+                        .ok_or_else(|| StoreError::Corrupt("a new candidate has no id".into()))?;
                     (id, None)
                 }
             };
@@ -318,6 +323,23 @@ impl Store {
                 ))
                 .at(Field::File));
             }
+            // The same file again adds nothing, not even a record of its import.
+            if added == 0
+                && let Some(earlier) =
+                    telemetry::imports(db)?.into_iter().find(|i| i.file_sha256 == parsed_sha)
+            {
+                return Ok(TelemetryOutcome {
+                    import_id: earlier.id,
+                    format: chosen,
+                    file_sha256: parsed_sha,
+                    events: report.events,
+                    added: 0,
+                    matched: 0,
+                    unmatched: 0,
+                    raised: Vec::new(),
+                    cleared: 0,
+                });
+            }
             let applied = apply::apply_one(
                 db,
                 &ctx,
@@ -364,6 +386,8 @@ impl Store {
     /// Events that matched no employee (the first `limit`, oldest first) and how many there
     /// are in all.
     pub fn unmatched_events(&self, limit: usize) -> Result<(Vec<UnmatchedEvent>, i64)> {
-        self.read(|r| Ok((telemetry::unmatched(r.db(), limit)?, telemetry::unmatched_count(r.db())?)))
+        self.read(|r| {
+            Ok((telemetry::unmatched(r.db(), limit)?, telemetry::unmatched_count(r.db())?))
+        })
     }
 }

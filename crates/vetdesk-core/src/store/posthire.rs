@@ -35,7 +35,11 @@ fn in_service(e: &Employee, at: &Timestamp) -> bool {
 }
 
 /// The anonymising indicator entry an address falls in, as a fact.
-fn indicator(db: &dyn Db, ip: &str, cache: &mut HashMap<String, Option<String>>) -> Result<Option<String>> {
+fn indicator(
+    db: &dyn Db,
+    ip: &str,
+    cache: &mut HashMap<String, Option<String>>,
+) -> Result<Option<String>> {
     if let Some(hit) = cache.get(ip) {
         return Ok(hit.clone());
     }
@@ -44,7 +48,8 @@ fn indicator(db: &dyn Db, ip: &str, cache: &mut HashMap<String, Option<String>>)
             .into_iter()
             .find(|e| !matches!(e.category, IpCategory::Country(_)))
             .map(|e| {
-                let label = if e.label.is_empty() { String::new() } else { format!(" {}", e.label) };
+                let label =
+                    if e.label.is_empty() { String::new() } else { format!(" {}", e.label) };
                 format!("{} range {}{label} (list {})", e.category, e.cidr, e.list)
             }),
         Err(_) => None,
@@ -101,8 +106,7 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
             other_candidate: s.other_candidate,
         })
         .collect();
-    let index: HashMap<i64, usize> =
-        e.devices.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+    let index: HashMap<i64, usize> = e.devices.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
     let mut host_events = Vec::new();
     for row in telemetry::host_events(db, e.id)? {
         if !in_service(&e, &row.time) {

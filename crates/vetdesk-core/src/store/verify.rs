@@ -864,8 +864,14 @@ mod tests {
     use super::*;
 
     /// Tables that are derived (rebuildable) or are the log itself; not compared.
-    const NOT_STATE: &[&str] =
-        &["audit_log", "ledger", "search_index", "link_keys", "address_history", "telemetry_events"];
+    const NOT_STATE: &[&str] = &[
+        "audit_log",
+        "ledger",
+        "search_index",
+        "link_keys",
+        "address_history",
+        "telemetry_events",
+    ];
 
     #[test]
     fn every_table_of_the_schema_is_compared_or_known_to_be_derived() {

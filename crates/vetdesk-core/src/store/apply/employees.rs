@@ -91,9 +91,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
                 return Err(StoreError::conflict(format!("case {case_id} is closed")));
             }
             if employees::of_case(db, case_id)?.is_some() {
-                return Err(StoreError::conflict(format!(
-                    "case {case_id} already records a hire"
-                )));
+                return Err(StoreError::conflict(format!("case {case_id} already records a hire")));
             }
             let vetting = match prehire_case_id {
                 Some(id) => {

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::employees::{DeviceFields, Employee, EmployeeId, HireFields, RegisteredDevice, VettingAtHire};
+use crate::employees::{
+    DeviceFields, Employee, EmployeeId, HireFields, RegisteredDevice, VettingAtHire,
+};
 use crate::model::{CandidateId, CaseId, Timestamp};
 use crate::store::Result;
 use crate::store::db::{Db, Json, params};

@@ -5,8 +5,8 @@ use vetdesk_telemetry::{Event, EventKind, Format};
 
 use crate::employees::{EmployeeId, TelemetryImport, TelemetryImportId, UnmatchedEvent};
 use crate::model::{CaseId, Timestamp};
-use crate::store::db::{Db, FromValue, Prepared, ToValue, Value, ValueRef, params};
 use crate::store::Result;
+use crate::store::db::{Db, FromValue, Prepared, ToValue, Value, ValueRef, params};
 
 impl ToValue for Format {
     fn to_value(&self) -> Value {
@@ -17,7 +17,9 @@ impl ToValue for Format {
 impl FromValue for Format {
     fn from_value(value: ValueRef<'_>) -> std::result::Result<Self, String> {
         match value {
-            ValueRef::Text(t) => t.parse().map_err(|e: vetdesk_telemetry::model::UnknownFormat| e.to_string()),
+            ValueRef::Text(t) => {
+                t.parse().map_err(|e: vetdesk_telemetry::model::UnknownFormat| e.to_string())
+            }
             _ => Err("expected a telemetry format name".into()),
         }
     }
