@@ -55,7 +55,7 @@ pub fn hire(ctx: &Ctx, a: HireArgs) -> Result<u8> {
     let of = match (a.case, a.existing) {
         (Some(case_id), false) => HireOf::Case { case_id },
         (None, true) => HireOf::Existing {
-            person: CandidateFields {
+            person: Box::new(CandidateFields {
                 external_id: None,
                 legal_name: a.name.unwrap_or_default(),
                 other_names: Vec::new(),
@@ -69,7 +69,7 @@ pub fn hire(ctx: &Ctx, a: HireArgs) -> Result<u8> {
                 vendor_id: None,
                 applied_on: None,
                 application_ip: None,
-            },
+            }),
         },
         _ => return Err(usage("give the candidate's vetting case, or --existing with --name")),
     };

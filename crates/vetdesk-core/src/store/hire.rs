@@ -39,7 +39,7 @@ pub enum HireOf {
     /// The candidate of this (pre-hire) case.
     Case { case_id: CaseId },
     /// A current staff member who never had a pre-hire case: added as a candidate record.
-    Existing { person: CandidateFields },
+    Existing { person: Box<CandidateFields> },
 }
 
 /// What `hire` recorded.
@@ -170,7 +170,7 @@ impl Store {
                         &ctx,
                         actor,
                         &at,
-                        Change::AddCandidate { id: None, candidate: person },
+                        Change::AddCandidate { id: None, candidate: *person },
                     )?;
                     let id = added
                         .change

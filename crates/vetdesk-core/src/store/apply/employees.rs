@@ -31,7 +31,7 @@ fn check_hire(db: &dyn Db, hire: HireFields) -> Result<HireFields> {
     for raw in &hire.accounts {
         let account = required(Field::Accounts, "account", raw, MAX_FIELD)?;
         let parsed = parse_account(&account);
-        if !parsed.as_ref().is_some_and(|a| a.domain.is_some()) {
+        if parsed.as_ref().is_none_or(|a| a.domain.is_none()) {
             return Err(refused(
                 Field::Accounts,
                 format!(
