@@ -198,5 +198,5 @@ rules! {
 }
 
 pub fn rule(id: &str) -> Option<&'static Rule> {
-    CATALOGUE.iter().find(|r| r.id == id).or_else(|| crate::checks::posthire::post_hire_rule(id))
+    CATALOGUE.iter().find(|r| r.id == id)
 }
