@@ -476,3 +476,155 @@ fn strength(s: Strength) -> &'static str {
         Strength::Weak => "weak",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::model::{CaseStatus, Decision};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap_or_default()
+    }
+
+    fn sign_in(time: &str, country: &str, lat: f64, lon: f64) -> SignIn {
+        SignIn {
+            event: format!("okta {time}"),
+            at: at(time),
+            ip: Some("192.0.2.1".into()),
+            country: Some(country.into()),
+            point: GeoPoint::new(lat, lon),
+            proxy_mark: None,
+            indicator: None,
+        }
+    }
+
+    fn facts(sign_ins: Vec<SignIn>) -> PostHireFacts {
+        PostHireFacts {
+            today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+            vetting: None,
+            claimed_country: Some("US".into()),
+            time_zone: Some("America/Chicago".into()),
+            activity: sign_ins.iter().map(|s| s.at).collect(),
+            sign_ins,
+            shared: Vec::new(),
+            registered: Vec::new(),
+            host_events: Vec::new(),
+            device_telemetry: false,
+        }
+    }
+
+    fn rules_of(f: &PostHireFacts) -> Vec<String> {
+        let sigs = Signatures::built_in().unwrap_or_else(|e| panic!("{e}"));
+        evaluate(f, &sigs)
+            .into_iter()
+            .map(|x| format!("{} {}", x.rule, x.subject).trim().to_string())
+            .collect()
+    }
+
+    const AUSTIN: (f64, f64) = (30.27, -97.74);
+    const CHICAGO: (f64, f64) = (41.88, -87.63);
+    const LONDON: (f64, f64) = (51.51, -0.13);
+    const SEOUL: (f64, f64) = (37.57, 126.98);
+
+    /// One row per situation: the sign-ins and the flags they raise, exactly.
+    #[test]
+    fn sign_in_rules_table() {
+        let rows: Vec<(&str, Vec<SignIn>, Vec<&str>)> = vec![
+            (
+                "domestic travel in a day is not impossible",
+                vec![
+                    sign_in("2026-11-02T15:00:00Z", "US", AUSTIN.0, AUSTIN.1),
+                    sign_in("2026-11-02T20:00:00Z", "US", CHICAGO.0, CHICAGO.1),
+                ],
+                vec![],
+            ),
+            (
+                "New York to London in an hour",
+                vec![
+                    sign_in("2026-11-02T14:00:00Z", "US", 40.71, -74.0),
+                    sign_in("2026-11-02T15:00:00Z", "GB", LONDON.0, LONDON.1),
+                ],
+                vec!["posthire.impossible_travel", "posthire.sign_in_abroad GB"],
+            ),
+            (
+                "a trip abroad at flying speed is abroad, not impossible",
+                vec![
+                    sign_in("2026-11-02T14:00:00Z", "US", CHICAGO.0, CHICAGO.1),
+                    sign_in("2026-11-03T16:00:00Z", "GB", LONDON.0, LONDON.1),
+                ],
+                vec!["posthire.sign_in_abroad GB"],
+            ),
+            (
+                "three countries in seven days",
+                vec![
+                    sign_in("2026-11-02T15:00:00Z", "US", AUSTIN.0, AUSTIN.1),
+                    sign_in("2026-11-04T15:00:00Z", "GB", LONDON.0, LONDON.1),
+                    sign_in("2026-11-08T15:00:00Z", "KR", SEOUL.0, SEOUL.1),
+                ],
+                vec![
+                    "posthire.many_countries",
+                    "posthire.sign_in_abroad GB",
+                    "posthire.sign_in_abroad KR",
+                ],
+            ),
+            (
+                "three countries over more than seven days",
+                vec![
+                    sign_in("2026-11-01T15:00:00Z", "US", AUSTIN.0, AUSTIN.1),
+                    sign_in("2026-11-04T15:00:00Z", "GB", LONDON.0, LONDON.1),
+                    sign_in("2026-11-09T15:00:00Z", "KR", SEOUL.0, SEOUL.1),
+                ],
+                vec!["posthire.sign_in_abroad GB", "posthire.sign_in_abroad KR"],
+            ),
+        ];
+        for (what, sign_ins, want) in rows {
+            assert_eq!(rules_of(&facts(sign_ins)), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn night_needs_a_majority_of_at_least_ten_events() {
+        let night = |n: usize| -> Vec<SignIn> {
+            (0..n)
+                .map(|d| {
+                    sign_in(&format!("2026-11-{:02}T09:00:00Z", d + 1), "US", AUSTIN.0, AUSTIN.1)
+                })
+                .collect()
+        };
+        assert!(rules_of(&facts(night(9))).is_empty());
+        assert_eq!(rules_of(&facts(night(10))), ["posthire.night_activity"]);
+        let mut half = night(10);
+        half.extend((0..10).map(|d| {
+            sign_in(&format!("2026-11-{:02}T16:00:00Z", d + 1), "US", AUSTIN.0, AUSTIN.1)
+        }));
+        assert!(rules_of(&facts(half)).is_empty(), "exactly half is not most");
+    }
+
+    #[test]
+    fn vetting_is_complete_only_when_cleared() {
+        for (status, decision, flagged) in [
+            (CaseStatus::Open, None, true),
+            (CaseStatus::Escalated, None, true),
+            (CaseStatus::Decided, Some(Decision::Rejected), true),
+            (CaseStatus::Decided, Some(Decision::Cleared), false),
+            (CaseStatus::Closed, Some(Decision::Cleared), false),
+        ] {
+            let mut f = facts(Vec::new());
+            f.vetting = Some(VettingAtHire { case_id: 1, status, decision });
+            let want: Vec<&str> = if flagged { vec!["hire.before_vetting"] } else { vec![] };
+            assert_eq!(rules_of(&f), want, "{status} {decision:?}");
+        }
+    }
+
+    #[test]
+    fn every_post_hire_rule_is_distinct_and_sourced() {
+        let mut ids = BTreeSet::new();
+        for r in POST_HIRE_CATALOGUE {
+            assert!(ids.insert(r.id), "duplicate {}", r.id);
+            assert!(super::super::flags::CATALOGUE.iter().all(|p| p.id != r.id));
+            assert!(!r.title.is_empty() && !r.why.is_empty() && !r.source.section.is_empty());
+        }
+    }
+}
