@@ -335,6 +335,21 @@ fn a_scripted_cohort_gets_exactly_its_post_hire_flags_and_links() {
     assert_eq!(kinds.iter().filter(|k| **k == "flag_cleared").count(), 3, "{kinds:?}");
     assert!(kinds.contains(&"hire") && kinds.contains(&"set_termination"), "{kinds:?}");
     assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
+
+    // Events are not replayed from the log, but counted per import: one deleted behind the
+    // store's back is named by verify.
+    let db = rusqlite::Connection::open(cli.db()).unwrap();
+    db.execute("DELETE FROM telemetry_events WHERE account = 'gus.berg@corp.example' AND time LIKE '2026-11-25%'", [])
+        .unwrap();
+    drop(db);
+    let out = cli.run(Some(INVESTIGATOR), &["verify"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("telemetry import 1 (okta.json)")
+            && text.contains("recorded 18 new events but 17"),
+        "{text}"
+    );
 }
 
 /// Nothing of a refused file is kept: no import, no event, no evidence file.
