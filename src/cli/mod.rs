@@ -4,12 +4,13 @@
 //!
 //! Imports point one way: `args` (what clap parses) and `context` (store, actor, output,
 //! errors) know nothing of the rest; `render` makes text from core values; the runners
-//! (`cases`, `verification`, `reports`, `keys`) use those three; this file dispatches to the runners.
+//! (`cases`, `verification`, `reports`, `keys`, `monitoring`) use those three; this file dispatches to the runners.
 
 mod args;
 mod cases;
 mod context;
 mod keys;
+mod monitoring;
 mod render;
 mod reports;
 mod verification;
@@ -64,5 +65,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         // Handled above, before a store is opened.
         Command::VerifyPack(_) => Ok(EXIT_BAD_INPUT),
         Command::Verification(c) => verification::run(&ctx, c),
+        Command::Hire(a) => monitoring::hire(&ctx, a),
+        Command::Employees => monitoring::employees(&ctx),
+        Command::Telemetry(c) => monitoring::telemetry(&ctx, c),
     }
 }

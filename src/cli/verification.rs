@@ -95,6 +95,7 @@ fn flags(ctx: &Ctx, id: Option<i64>, refresh: bool, catalogue: bool) -> Result<u
     if catalogue {
         let rows: Vec<serde_json::Value> = rules::CATALOGUE
             .iter()
+            .chain(vetdesk_core::checks::posthire::POST_HIRE_CATALOGUE)
             .map(|r| {
                 serde_json::json!({
                     "rule": r.id, "severity": r.severity, "title": r.title, "why": r.why,

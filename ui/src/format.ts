@@ -83,6 +83,7 @@ export const KIND_LABELS: Record<CaseKind, string> = {
   pre_hire: "Pre-hire",
   reverification: "Re-verification",
   investigation: "Investigation",
+  monitoring: "Monitoring",
 };
 
 export function statusText(status: CaseStatus, decision: Decision | null): string {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::employees::{EmployeeId, HireFields, TelemetryImportId, VettingAtHire};
 use crate::model::{
     CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Chain, Decision, EvidenceId,
     FieldChange, ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
@@ -283,6 +284,47 @@ pub enum Change {
         flag_id: FlagId,
         reason: String,
     },
+    // ---- after the hire (see `crate::employees`) ----
+    /// Records that the candidate of a monitoring case was hired: start date, work accounts
+    /// and company devices. Recorded in the monitoring case's chain; `Store::hire` opens that
+    /// case and applies this in one transaction.
+    Hire {
+        /// Filled in.
+        id: Option<EmployeeId>,
+        case_id: CaseId,
+        /// The pre-hire case; `None` for a current employee who never had one.
+        prehire_case_id: Option<CaseId>,
+        hire: HireFields,
+        /// Filled in: where the pre-hire case stood at the hire.
+        vetting: Option<VettingAtHire>,
+    },
+    /// Sets (or with `None` removes) a worker's termination date.
+    SetTermination {
+        case_id: CaseId,
+        employee_id: EmployeeId,
+        terminated_on: Option<NaiveDate>,
+    },
+    /// Records one telemetry file taken in. The events travel in the file, which is kept in
+    /// the evidence folder under `file_sha256`; the store writes them in the same transaction
+    /// (`Store::import_telemetry`), and `verify` checks their count per import against
+    /// `added`.
+    ImportTelemetry {
+        /// Filled in.
+        id: Option<TelemetryImportId>,
+        file_name: String,
+        format: vetdesk_telemetry::Format,
+        file_sha256: String,
+        #[ts(type = "number")]
+        size: u64,
+        #[ts(type = "number")]
+        events: u64,
+        #[ts(type = "number")]
+        added: u64,
+        #[ts(type = "number")]
+        matched: u64,
+        #[ts(type = "number")]
+        unmatched: u64,
+    },
     /// The organisation's signature over the store's root as it stood before this record
     /// (`vetdesk checkpoint`). Writes no table: it is read back from the global chain.
     RecordCheckpoint {
@@ -342,7 +384,8 @@ impl Change {
             | Change::RemoveVpnProvider { .. }
             | Change::AddVoipEntry { .. }
             | Change::RemoveVoipEntry { .. }
-            | Change::RecordCheckpoint { .. } => Chain::Global,
+            | Change::RecordCheckpoint { .. }
+            | Change::ImportTelemetry { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
             | Change::SetPriority { case_id, .. }
@@ -365,7 +408,9 @@ impl Change {
             | Change::CandidateChanged { case_id, .. }
             | Change::RecordDisclosure { case_id, .. }
             | Change::FlagRaised { case_id, .. }
-            | Change::FlagCleared { case_id, .. } => Chain::Case(*case_id),
+            | Change::FlagCleared { case_id, .. }
+            | Change::Hire { case_id, .. }
+            | Change::SetTermination { case_id, .. } => Chain::Case(*case_id),
         }
     }
 
@@ -388,7 +433,9 @@ impl Change {
             | Change::RecordVendorAudit { id, .. }
             | Change::ImportIpList { id, .. }
             | Change::AddVpnProvider { id, .. }
-            | Change::AddVoipEntry { id, .. } => *id,
+            | Change::AddVoipEntry { id, .. }
+            | Change::Hire { id, .. }
+            | Change::ImportTelemetry { id, .. } => *id,
             Change::UpdateVendor { id, .. }
             | Change::UpdateCandidate { id, .. }
             | Change::UpdateDocument { id, .. }
@@ -451,6 +498,9 @@ impl Change {
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
             Change::RecordCheckpoint { .. } => "record_checkpoint",
+            Change::Hire { .. } => "hire",
+            Change::SetTermination { .. } => "set_termination",
+            Change::ImportTelemetry { .. } => "import_telemetry",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod chain;
 pub mod change;
 pub mod checkpoint;
 pub mod checks;
+pub mod employees;
 pub mod error;
 pub mod evidence;
 pub mod import;

@@ -122,6 +122,8 @@ text_enum! {
         Reverification => "reverification",
         /// An investigation opened on a suspicion or a tip.
         Investigation => "investigation",
+        /// Watching a hired worker's sign-in and device telemetry (`vetdesk hire`).
+        Monitoring => "monitoring",
     }
 }
 
@@ -461,5 +463,12 @@ text_enum! {
         File => "file",
         Pattern => "pattern",
         Label => "label",
+        // hired workers
+        Accounts => "accounts",
+        Devices => "devices",
+        StartOn => "start_on",
+        TerminatedOn => "terminated_on",
+        PrehireCase => "prehire_case",
+        Format => "format",
     }
 }

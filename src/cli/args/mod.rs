@@ -3,6 +3,7 @@
 
 mod cases;
 mod keys;
+mod monitoring;
 mod reports;
 mod verification;
 
@@ -12,6 +13,7 @@ use clap::{Parser, Subcommand};
 
 pub use cases::*;
 pub use keys::*;
+pub use monitoring::*;
 pub use reports::*;
 pub use verification::*;
 
@@ -97,6 +99,14 @@ pub enum Command {
     VerifyPack(VerifyPackArgs),
     /// Write the compliance portfolio report (PDF, and CSV with --csv) of cases opened in a period.
     Portfolio(PortfolioArgs),
+    /// Record a hire: opens a monitoring case that watches the worker's sign-in and device
+    /// telemetry. Hiring before the pre-hire case is cleared is recorded and raises a flag.
+    Hire(HireArgs),
+    /// Hired workers: accounts, devices, monitoring case.
+    Employees,
+    /// Sign-in and device telemetry of hired workers.
+    #[command(subcommand)]
+    Telemetry(TelemetryCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
 }

@@ -96,7 +96,7 @@ pub fn applied(a: &Applied, what: &str) -> String {
 /// Every flag rule with its severity and source.
 pub fn catalogue() -> String {
     let mut t = Table::new(&["rule", "severity", "title", "source"]);
-    for r in rules::CATALOGUE {
+    for r in rules::CATALOGUE.iter().chain(vetdesk_core::checks::posthire::POST_HIRE_CATALOGUE) {
         t.row(vec![
             r.id.to_string(),
             r.severity.to_string(),

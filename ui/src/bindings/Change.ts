@@ -10,6 +10,7 @@ import type { EVerifyFields } from "./EVerifyFields";
 import type { FieldChange } from "./FieldChange";
 import type { FlagFields } from "./FlagFields";
 import type { Ground } from "./Ground";
+import type { HireFields } from "./HireFields";
 import type { InterviewFields } from "./InterviewFields";
 import type { IpListRow } from "./IpListRow";
 import type { ItemResult } from "./ItemResult";
@@ -21,9 +22,11 @@ import type { ReferenceFields } from "./ReferenceFields";
 import type { Role } from "./Role";
 import type { SignedCheckpoint } from "./SignedCheckpoint";
 import type { StoredFile } from "./StoredFile";
+import type { TelemetryFormat } from "./TelemetryFormat";
 import type { TemplateRef } from "./TemplateRef";
 import type { Triage } from "./Triage";
 import type { VendorFields } from "./VendorFields";
+import type { VettingAtHire } from "./VettingAtHire";
 
 /**
  * One change. Ids marked "filled in" are `None` when a caller submits the change and always
@@ -122,4 +125,20 @@ detail: string, } | { "type": "candidate_changed", case_id: number, candidate_id
 /**
  * Filled in.
  */
-id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, };
+id: number | null, case_id: number, flag: FlagFields, } | { "type": "flag_cleared", case_id: number, flag_id: number, reason: string, } | { "type": "hire", 
+/**
+ * Filled in.
+ */
+id: number | null, case_id: number, 
+/**
+ * The pre-hire case; `None` for a current employee who never had one.
+ */
+prehire_case_id: number | null, hire: HireFields, 
+/**
+ * Filled in: where the pre-hire case stood at the hire.
+ */
+vetting: VettingAtHire | null, } | { "type": "set_termination", case_id: number, employee_id: number, terminated_on: string | null, } | { "type": "import_telemetry", 
+/**
+ * Filled in.
+ */
+id: number | null, file_name: string, format: TelemetryFormat, file_sha256: string, size: number, events: number, added: number, matched: number, unmatched: number, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, };

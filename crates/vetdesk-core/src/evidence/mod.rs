@@ -15,7 +15,7 @@
 
 mod error;
 mod fsops;
-mod media;
+pub(crate) mod media;
 mod sha;
 mod thumb;
 

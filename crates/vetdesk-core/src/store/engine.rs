@@ -20,7 +20,9 @@ use crate::checks::flags::{
 };
 use crate::checks::iprange::{IpIndex, IpRangeEntry};
 use crate::checks::phone::VoipRule;
-use crate::model::{CandidateId, Case, CaseId, CaseStatus, Chain, Decision, Timestamp, VendorId};
+use crate::model::{
+    CandidateId, Case, CaseId, CaseKind, CaseStatus, Chain, Decision, Timestamp, VendorId,
+};
 use crate::verification::{
     EVerifyCase, Flag, FlagFields, IdentityDocument, Interview, IpContext, IpListRow, LinkKind,
     ObservedIp, PaymentRecord, Reference, VendorAudit, VendorAuditStatus,
@@ -138,6 +140,9 @@ pub(crate) fn evaluate_now(
     at: &Timestamp,
     config: &Config,
 ) -> Result<Vec<FlagFields>> {
+    if case.kind == CaseKind::Monitoring {
+        return super::posthire::evaluate(db, case, at);
+    }
     Ok(flags::evaluate(&gather(db, case, at, config)?))
 }
 
@@ -286,10 +291,13 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         }
         Change::ImportIpList { name, rows, .. } => {
             open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
+            // Workers' sign-ins may fall in the new ranges.
+            out.extend(super::posthire::monitoring_cases(db)?);
             active_cases_of(db, candidates_in_ranges(db, index_of_rows(name, rows))?, &mut out)?;
         }
         Change::RemoveIpList { .. } | Change::RemoveVpnProvider { .. } => {
             open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
+            open_flag_cases(db, &[crate::checks::posthire::ANONYMISING_IP], &mut out)?;
         }
         Change::AddVpnProvider { name, .. } => {
             open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
@@ -311,6 +319,7 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
             }
             out.insert(*case_id);
         }
+        Change::ImportTelemetry { .. } => out.extend(super::posthire::monitoring_cases(db)?),
         other => {
             // Any other change on a case re-evaluates that case, which also brings its
             // date-driven flags (expiry, deadlines) up to the day of the change.

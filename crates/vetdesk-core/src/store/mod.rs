@@ -15,6 +15,8 @@ mod db;
 mod derived;
 mod engine;
 mod files;
+mod hire;
+mod posthire;
 mod reader;
 pub mod rules;
 mod search;
@@ -32,6 +34,7 @@ pub use crate::chain::StoredAuditRecord;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper};
 pub use db::{DbError, DbErrorKind};
+pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
 pub use reader::Reader;
 pub use rules::{
     Action, Citable, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Missing,

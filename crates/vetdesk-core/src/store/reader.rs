@@ -33,6 +33,13 @@ pub struct Reader<'a> {
     config: &'a Config,
 }
 
+impl Reader<'_> {
+    /// The connection of this read, for the store's own read functions.
+    pub(crate) fn db(&self) -> &dyn Db {
+        self.db
+    }
+}
+
 impl Store {
     /// Runs `read` against one consistent state of the database, judged as of now.
     pub fn read<T, E: From<StoreError>>(

@@ -27,7 +27,7 @@ use ts_rs::TS;
 
 use super::db::{Db, Value, params, sqlite};
 use super::tables::audit::{self, RawRecord};
-use super::tables::evidence;
+use super::tables::{evidence, telemetry};
 use super::{DataDir, Result, apply, derived};
 use crate::chain::{self, chain_key};
 use crate::change::Change;
@@ -60,6 +60,10 @@ pub(crate) const STATE_TABLES: &[(&str, &str)] = &[
     ("voip_entries", "id"),
     ("vpn_providers", "id"),
     ("case_flags", "id"),
+    ("employees", "id"),
+    ("employee_accounts", "employee_id, account"),
+    ("employee_devices", "id"),
+    ("telemetry_imports", "id"),
 ];
 
 /// Problems listed per table before the rest are only counted.
@@ -154,7 +158,8 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<Verify
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
     replay_and_compare(db, &records, &mut problems)?;
-    let evidence_files = check_evidence_files(db, &dir.root, &mut problems)?;
+    let evidence_files = check_evidence_files(db, &dir.root, &mut problems)?
+        + check_telemetry(db, &dir.root, &mut problems)?;
     let global_head = chains
         .iter()
         .find(|c| c.chain == Chain::Global)
@@ -816,13 +821,57 @@ fn check_evidence_files(db: &dyn Db, data_dir: &Path, problems: &mut Problems) -
     Ok(count)
 }
 
+/// Telemetry events are written from the file an import names, not replayed from the log: each
+/// import's file is re-hashed like evidence, and its rows must number what it recorded as added.
+fn check_telemetry(db: &dyn Db, data_dir: &Path, problems: &mut Problems) -> Result<u32> {
+    let files = EvidenceFiles::new(data_dir);
+    let imports = telemetry::imports(db)?;
+    let counts: BTreeMap<i64, i64> = telemetry::event_counts(db)?.into_iter().collect();
+    for import in &imports {
+        let location = format!("telemetry import {} ({})", import.id, import.file_name);
+        match super::files::parse_sha(&import.file_sha256) {
+            Ok(sha) => {
+                let check = files.check(&sha, import.size);
+                if check != FileCheck::Ok {
+                    problems.add(ProblemKind::Evidence, &location, check.to_string());
+                }
+            }
+            Err(e) => problems.add(ProblemKind::Evidence, &location, e.to_string()),
+        }
+        let rows = counts.get(&import.id).copied().unwrap_or(0);
+        if rows != import.added as i64 {
+            problems.add(
+                ProblemKind::State,
+                &location,
+                format!("it recorded {} new events but {rows} are stored", import.added),
+            );
+        }
+    }
+    for (import_id, rows) in &counts {
+        if !imports.iter().any(|i| i.id == *import_id) {
+            problems.add(
+                ProblemKind::State,
+                format!("telemetry events of import {import_id}"),
+                format!("{rows} events name an import the log does not record"),
+            );
+        }
+    }
+    Ok(imports.len() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Tables that are derived (rebuildable) or are the log itself; not compared.
-    const NOT_STATE: &[&str] =
-        &["audit_log", "ledger", "search_index", "link_keys", "address_history"];
+    const NOT_STATE: &[&str] = &[
+        "audit_log",
+        "ledger",
+        "search_index",
+        "link_keys",
+        "address_history",
+        "telemetry_events",
+    ];
 
     #[test]
     fn every_table_of_the_schema_is_compared_or_known_to_be_derived() {

@@ -95,14 +95,14 @@ fn check_escalation(db: &dyn Db, changes: &[Change]) -> Result<()> {
 }
 
 impl Store {
-    fn context(&self) -> Context<'_> {
+    pub(super) fn context(&self) -> Context<'_> {
         Context { config: &self.config, data_dir: &self.dir.root }
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.
     /// A failed write is logged here by its code and field only: the message may quote what
     /// a person typed, and the spans above skip their arguments for the same reason.
-    fn transaction<T>(&self, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+    pub(super) fn transaction<T>(&self, work: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
         let mut work = Some(work);
         let mut out = None;
         self.backend

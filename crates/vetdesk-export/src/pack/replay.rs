@@ -221,7 +221,11 @@ impl Replay {
             | Change::AddReference { .. }
             | Change::UpdateReference { .. }
             | Change::RecordPayment { .. }
-            | Change::RecordObservedIp { .. } => {}
+            | Change::RecordObservedIp { .. }
+            // The hire and termination of a monitored worker: facts of the employee record,
+            // not of the case's fields.
+            | Change::Hire { .. }
+            | Change::SetTermination { .. } => {}
             other @ (Change::AddUser { .. }
             | Change::SetUserRole { .. }
             | Change::SetUserActive { .. }
@@ -236,7 +240,8 @@ impl Replay {
             | Change::RemoveVpnProvider { .. }
             | Change::AddVoipEntry { .. }
             | Change::RemoveVoipEntry { .. }
-            | Change::RecordCheckpoint { .. }) => self.problems.push((
+            | Change::RecordCheckpoint { .. }
+            | Change::ImportTelemetry { .. }) => self.problems.push((
                 line,
                 format!("a {} change belongs to the global chain, not a case's", other.kind()),
             )),

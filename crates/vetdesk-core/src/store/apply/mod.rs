@@ -2,12 +2,13 @@
 //! actor's role and fills in the ids it creates; `write` writes what a resolved change means.
 //! The two are separate so that `verify` can replay recorded changes through the very same
 //! `write_effects` into an empty database and compare. Each area module (users, vendors,
-//! candidates, cases, verification records, lists, flags) holds both halves for its changes.
+//! candidates, cases, verification records, lists, flags, employees) holds both halves for its changes.
 
 mod applied;
 mod candidates;
 mod cases;
 mod checkpoints;
+mod employees;
 mod flags;
 mod lists;
 mod users;
@@ -84,6 +85,9 @@ macro_rules! area {
     (checkpoints) => {
         Change::RecordCheckpoint { .. }
     };
+    (employees) => {
+        Change::Hire { .. } | Change::SetTermination { .. } | Change::ImportTelemetry { .. }
+    };
 }
 
 /// The user a change is applied as. The very first user of an empty store adds themself.
@@ -141,6 +145,7 @@ pub(crate) fn resolve(
         c @ area!(lists) => lists::resolve(db, user, c),
         c @ area!(flags) => flags::resolve(db, user, c),
         c @ area!(checkpoints) => checkpoints::resolve(db, user, c),
+        c @ area!(employees) => employees::resolve(db, user, c),
     }
 }
 
@@ -160,6 +165,7 @@ pub(crate) fn write_effects(
         area!(lists) => lists::write(db, at, actor, change),
         area!(flags) => flags::write(db, at, actor, change),
         area!(checkpoints) => checkpoints::write(change),
+        area!(employees) => employees::write(db, at, actor, change),
     }
 }
 

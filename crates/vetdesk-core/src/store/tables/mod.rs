@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod candidates;
 pub(crate) mod cases;
 pub(crate) mod checklist;
+pub(crate) mod employees;
 pub(crate) mod evidence;
 pub(crate) mod identifiers;
 pub(crate) mod links;
@@ -12,6 +13,7 @@ pub(crate) mod lists;
 pub(crate) mod notes;
 pub(crate) mod queue;
 pub(crate) mod records;
+pub(crate) mod telemetry;
 pub(crate) mod users;
 pub(crate) mod vendors;
 
