@@ -709,3 +709,65 @@ fn a_clock_that_goes_back_does_not_break_the_chain() {
     let report = store.verify().unwrap();
     assert!(report.ok, "{:#?}", report.problems);
 }
+
+/// A ring sharing one phone, imported in one file, is flagged once per member with every other
+/// member named: not raised, superseded and raised again as each member arrives (which made
+/// the log of a large import grow with the square of a ring's size).
+#[test]
+fn an_imported_ring_is_flagged_once_per_member_with_all_the_others() {
+    let (_dir, store) = team_store();
+    let mut csv = String::from("external_id,full_name,phone\n");
+    for i in 0..5 {
+        csv.push_str(&format!("RING-{i},Ring Member {i},+1 202 555 0142\n"));
+    }
+    csv.push_str("LONE-1,Lone Person,+1 202 555 0199\n");
+    let file = parse_candidates_csv(csv.as_bytes()).unwrap();
+    let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
+    assert_eq!(outcome.created.len(), 6);
+    assert_eq!(outcome.cleared, 0, "no flag was superseded during the import");
+    let shared: Vec<_> = outcome.raised.iter().filter(|f| f.rule == "phone.shared").collect();
+    assert_eq!(shared.len(), 5, "{:?}", outcome.raised);
+
+    for row in &outcome.created {
+        let case_id = row.case_id.unwrap();
+        let flags = store.flags(case_id).unwrap();
+        let phone: Vec<_> = flags.open.iter().filter(|f| f.fields.rule == "phone.shared").collect();
+        let kinds: Vec<String> = store
+            .audit(Chain::Case(case_id))
+            .unwrap()
+            .iter()
+            .map(|r| r.change["type"].as_str().unwrap().to_string())
+            .collect();
+        assert!(flags.cleared.is_empty(), "case {case_id}: {:?}", flags.cleared);
+        if row.line == 7 {
+            assert!(phone.is_empty(), "the lone candidate shares nothing");
+            assert_eq!(kinds, ["open_case"]);
+            continue;
+        }
+        assert_eq!(phone.len(), 1, "case {case_id}");
+        let mut others = phone[0].fields.candidates.clone();
+        others.sort_unstable();
+        let expected: Vec<i64> = outcome.created[..5]
+            .iter()
+            .map(|r| r.candidate_id)
+            .filter(|&c| c != row.candidate_id)
+            .collect();
+        assert_eq!(others, expected, "case {case_id} names every other member");
+        assert_eq!(kinds, ["open_case", "flag_raised"], "case {case_id}");
+    }
+    assert!(store.verify().unwrap().ok);
+
+    // A member added later still brings every earlier member's flag up to date.
+    let later = "external_id,full_name,phone\nRING-5,Ring Member 5,+1 202 555 0142\n";
+    let file = parse_candidates_csv(later.as_bytes()).unwrap();
+    let more = store.import_candidates(REVIEWER, &file, true).unwrap();
+    assert_eq!(more.cleared, 5, "each earlier member's flag is superseded once");
+    assert_eq!(more.raised.len(), 6);
+    let first = outcome.created[0].case_id.unwrap();
+    let open = store.flags(first).unwrap().open;
+    assert_eq!(
+        open.iter().find(|f| f.fields.rule == "phone.shared").unwrap().fields.candidates.len(),
+        5
+    );
+    assert!(store.verify().unwrap().ok);
+}

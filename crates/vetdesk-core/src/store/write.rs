@@ -3,6 +3,7 @@
 //! The writes that need more than one change, or work before the change (masking bank
 //! numbers, parsing a list file, importing a CSV), are here too.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -340,13 +341,19 @@ fn import_rows(
 ) -> Result<ImportOutcome> {
     let mut outcome = ImportOutcome::default();
     let mut errors = Vec::new();
+    // The cases whose flags the rows may affect, re-evaluated once after the last row: a ring
+    // of candidates sharing a phone is then flagged once with all its members, not once more
+    // for every member that arrives.
+    let mut watched = BTreeSet::new();
     for row in &file.rows {
         // Each row in a savepoint: a refused row leaves nothing behind, and the rows after it
         // are still checked so that the user sees every problem at once.
         db.execute_batch("SAVEPOINT import_row")?;
-        match import_row(db, ctx, actor, at, file, row, open_cases, &mut outcome) {
+        let mut row_watched = BTreeSet::new();
+        match import_row(db, ctx, actor, at, file, row, open_cases, &mut row_watched) {
             Ok(result) => {
                 db.execute_batch("RELEASE SAVEPOINT import_row")?;
+                watched.append(&mut row_watched);
                 match result {
                     RowOutcome::Created(line) => outcome.created.push(line),
                     RowOutcome::Updated(line) => outcome.updated.push(line),
@@ -362,6 +369,10 @@ fn import_rows(
     if !errors.is_empty() {
         return Err(StoreError::Rows(errors));
     }
+    let actor = users::get(db, actor)?.map(|u| u.name).unwrap_or_else(|| actor.to_string());
+    let flags = apply::reflag_cases(db, ctx, &actor, at, watched)?;
+    outcome.raised = apply::raised_by(&flags);
+    outcome.cleared = apply::cleared_by(&flags);
     Ok(outcome)
 }
 
@@ -375,7 +386,7 @@ fn import_row(
     file: &ImportFile,
     row: &ImportRow,
     open_cases: bool,
-    outcome: &mut ImportOutcome,
+    watched: &mut BTreeSet<CaseId>,
 ) -> Result<RowOutcome> {
     let existing = super::tables::candidates::by_external_id(db, &row.external_id)?;
     let mut fields = existing.as_ref().map(|c| c.fields.clone()).unwrap_or_default();
@@ -416,9 +427,8 @@ fn import_row(
         };
     }
     let mut make = |change| -> Result<Applied> {
-        let applied = apply::apply_one(db, ctx, actor, at, change)?;
-        outcome.raised.extend(applied.raised());
-        outcome.cleared += applied.cleared();
+        let (applied, cases) = apply::apply_deferring_flags(db, ctx, actor, at, change)?;
+        watched.extend(cases);
         Ok(applied)
     };
     match existing {

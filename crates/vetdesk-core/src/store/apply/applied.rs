@@ -48,23 +48,12 @@ pub struct Recorded {
 impl Applied {
     /// The flags this change raised.
     pub fn raised(&self) -> Vec<RaisedFlag> {
-        self.flags
-            .iter()
-            .filter_map(|a| match &a.change {
-                Change::FlagRaised { case_id, flag, .. } => Some(RaisedFlag {
-                    case_id: *case_id,
-                    rule: flag.rule.clone(),
-                    severity: flag.severity,
-                    title: flag.title.clone(),
-                }),
-                _ => None,
-            })
-            .collect()
+        raised_by(&self.flags)
     }
 
     /// How many open flags this change cleared.
     pub fn cleared(&self) -> u32 {
-        self.flags.iter().filter(|a| matches!(a.change, Change::FlagCleared { .. })).count() as u32
+        cleared_by(&self.flags)
     }
 
     /// The short answer for a UI.
@@ -77,6 +66,27 @@ impl Applied {
             cleared: self.cleared(),
         }
     }
+}
+
+/// The flags raised among some applied flag changes.
+pub(crate) fn raised_by(flags: &[Applied]) -> Vec<RaisedFlag> {
+    flags
+        .iter()
+        .filter_map(|a| match &a.change {
+            Change::FlagRaised { case_id, flag, .. } => Some(RaisedFlag {
+                case_id: *case_id,
+                rule: flag.rule.clone(),
+                severity: flag.severity,
+                title: flag.title.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many open flags some applied flag changes cleared.
+pub(crate) fn cleared_by(flags: &[Applied]) -> u32 {
+    flags.iter().filter(|a| matches!(a.change, Change::FlagCleared { .. })).count() as u32
 }
 
 impl Recorded {

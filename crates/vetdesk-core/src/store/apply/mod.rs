@@ -15,9 +15,11 @@ mod users;
 mod vendors;
 mod verification;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 pub use applied::{Applied, RaisedFlag, Recorded};
+pub(crate) use applied::{cleared_by, raised_by};
 pub(crate) use candidates::{candidate_conflicts, check_candidate};
 pub use lists::MAX_IP_LIST_ROWS;
 
@@ -25,7 +27,7 @@ use super::db::Db;
 use super::tables::{audit, users as user_table};
 use super::{Config, Result, StoreError, derived, engine};
 use crate::change::Change;
-use crate::model::{Field, Role, Timestamp, User};
+use crate::model::{CaseId, Field, Role, Timestamp, User};
 
 /// What resolving a change needs besides the database: the policy settings and where the
 /// evidence files are.
@@ -194,6 +196,22 @@ pub(crate) fn apply_one(
     at: &Timestamp,
     change: Change,
 ) -> Result<Applied> {
+    let (mut applied, watched) = apply_deferring_flags(db, ctx, actor, at, change)?;
+    applied.flags = reflag_cases(db, ctx, &applied.record.actor, at, watched)?;
+    Ok(applied)
+}
+
+/// As `apply_one`, but leaves the flags to the caller: it answers the cases whose flags the
+/// change may affect, for a batch of many changes (an import) to re-evaluate each once at its
+/// end, inside the same transaction. Re-evaluating per change would record a flag raised,
+/// superseded and raised again for every member of a ring as each new member arrives.
+pub(crate) fn apply_deferring_flags(
+    db: &dyn Db,
+    ctx: &Context<'_>,
+    actor: &str,
+    at: &Timestamp,
+    change: Change,
+) -> Result<(Applied, BTreeSet<CaseId>)> {
     let acting = acting_user(db, actor, &change)?;
     let resolved = resolve(db, &acting, at, ctx, change)?;
     // Cases whose flags the change may touch, asked before the write (a value being
@@ -208,13 +226,27 @@ pub(crate) fn apply_one(
     watched.extend(engine::watch(db, &resolved)?);
     let mut cases = Vec::new();
     for change in in_cases {
-        cases.push(apply_one(db, ctx, &acting.name, at, change)?);
+        let (applied, more) = apply_deferring_flags(db, ctx, &acting.name, at, change)?;
+        watched.extend(more);
+        cases.push(applied);
     }
+    Ok((Applied { change: resolved, record, cases, flags: Vec::new() }, watched))
+}
+
+/// Brings the open flags of `cases` in line with their facts at `at`, recording each flag
+/// raised or cleared as a change of its own (as `actor`).
+pub(crate) fn reflag_cases(
+    db: &dyn Db,
+    ctx: &Context<'_>,
+    actor: &str,
+    at: &Timestamp,
+    cases: impl IntoIterator<Item = CaseId>,
+) -> Result<Vec<Applied>> {
     let mut flags = Vec::new();
-    for case_id in watched {
+    for case_id in cases {
         for flag_change in engine::reflag(db, case_id, at, ctx.config)? {
-            flags.push(apply_one(db, ctx, &acting.name, at, flag_change)?);
+            flags.push(apply_one(db, ctx, actor, at, flag_change)?);
         }
     }
-    Ok(Applied { change: resolved, record, cases, flags })
+    Ok(flags)
 }
