@@ -61,7 +61,7 @@ enum RowOutcome {
 
 impl Store {
     fn context(&self) -> Context<'_> {
-        Context { config: &self.config, data_dir: &self.dir.root }
+        Context { config: &self.config, files: self.files() }
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.

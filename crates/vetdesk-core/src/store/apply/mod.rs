@@ -14,8 +14,6 @@ mod users;
 mod vendors;
 mod verification;
 
-use std::path::Path;
-
 pub use applied::{Applied, RaisedFlag, Recorded};
 pub(crate) use candidates::{candidate_conflicts, check_candidate};
 pub use lists::MAX_IP_LIST_ROWS;
@@ -30,7 +28,7 @@ use crate::model::{Field, Role, Timestamp, User};
 /// evidence files are.
 pub(crate) struct Context<'a> {
     pub config: &'a Config,
-    pub data_dir: &'a Path,
+    pub files: crate::evidence::EvidenceFiles,
 }
 
 /// The changes of each area: one list for both dispatches below, still checked for
