@@ -510,8 +510,12 @@ pub(crate) fn export_encrypted(
     encrypted: &Path,
     key: &SqlCipherKey,
 ) -> Result<(), StoreError> {
-    let conn = Connection::open_with_flags(plain, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(store_error)?;
+    // An attached database is opened with the main one's flags: CREATE makes the new file.
+    let conn = Connection::open_with_flags(
+        plain,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .map_err(store_error)?;
     configure(&conn)?;
     let target = encrypted
         .to_str()
