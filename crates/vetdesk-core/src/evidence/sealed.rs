@@ -57,6 +57,16 @@ impl EvidenceReader {
     }
 }
 
+impl std::fmt::Debug for EvidenceReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.inner {
+            Inner::Plain(_) => "plain",
+            Inner::Sealed(_) => "sealed",
+        };
+        f.debug_struct("EvidenceReader").field("kind", &kind).field("len", &self.len).finish()
+    }
+}
+
 impl Read for EvidenceReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match &mut self.inner {

@@ -709,13 +709,48 @@ mod tests {
         }
     }
 
+    /// A keyed database is ciphertext on disk, opens again with its key only (another key is
+    /// `WrongKey`, no key "not a database"), and the SQLCipher build keeps FTS5.
+    #[test]
+    fn a_keyed_database_opens_with_its_key_only_and_keeps_fts5() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("k.db");
+        let key = || vetdesk_crypto::DataKey::from_bytes([7; 32]).sqlcipher_key();
+        let (backend, _) =
+            SqliteBackend::open(&path, Some(key())).unwrap_or_else(|e| panic!("{e}"));
+        let mut options = Vec::new();
+        backend
+            .read(&mut |db| {
+                db.query("PRAGMA compile_options", &[], &mut |r| {
+                    options.push(r.get::<String>(0)?);
+                    Ok(())
+                })?;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
+        assert!(options.iter().any(|o| o.starts_with("HAS_CODEC")), "{options:?}");
+        drop(backend);
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(!bytes.starts_with(b"SQLite format 3"), "the file is plain");
+
+        let other = vetdesk_crypto::DataKey::from_bytes([8; 32]).sqlcipher_key();
+        let wrong = SqliteBackend::open(&path, Some(other)).err();
+        assert!(matches!(wrong, Some(StoreError::WrongKey { .. })), "{wrong:?}");
+        assert!(SqliteBackend::open(&path, None).is_err(), "opened without its key");
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), bytes, "a failed open wrote");
+        let (_again, found) =
+            SqliteBackend::open(&path, Some(key())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, SqliteBackend::schema_version());
+    }
+
     /// A write that fails leaves nothing; a read sees one state even while a write commits
     /// in the middle of it; a fresh read sees the committed state.
     #[test]
     fn transactions_roll_back_on_error_and_reads_see_one_state() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let (backend, found) =
-            SqliteBackend::open(&dir.path().join("t.db")).unwrap_or_else(|e| panic!("{e}"));
+            SqliteBackend::open(&dir.path().join("t.db"), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found, 0, "a new file starts at schema version 0");
         let count = |db: &dyn Db| -> i64 {
             db.query_value("SELECT count(*) FROM vpn_providers", &[]).unwrap_or(-1)
