@@ -302,6 +302,8 @@ fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
 /// made here, before anything else may write.
 fn unlock(conn: &Connection, path: &Path, key: Option<&SqlCipherKey>) -> Result<(), StoreError> {
     let Some(key) = key else { return Ok(()) };
+    // SQLCipher logs a failed page check to stderr itself; the error below says it once.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(store_error)?;
     conn.execute_batch(&key.pragma_statement()).map_err(store_error)?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(
         |e| match e {
