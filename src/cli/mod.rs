@@ -54,9 +54,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             let old = passphrase(PASSPHRASE_FILE, "Current passphrase: ", false)?;
             // Checked before the new one is asked for: a wrong one is told at once.
-            dir.unlock(&old)?;
+            let key = dir.unlock(&old)?;
+            drop(old);
             let new = passphrase(NEW_PASSPHRASE_FILE, "New passphrase: ", true)?;
-            dir.change_passphrase(&old, &new, KdfParams::DESKTOP)?;
+            dir.change_passphrase(&key, &new, KdfParams::DESKTOP)?;
             let done = serde_json::json!({ "data_dir": dir.root, "key_file": dir.key_file() });
             context::print_json_or(cli.json, &done, || {
                 "Passphrase changed; the data was not re-encrypted.\n".to_string()

@@ -54,18 +54,22 @@ impl DataDir {
         Ok(key)
     }
 
-    /// Seals the same data key under a new passphrase; no data is re-encrypted. The key file
-    /// is replaced atomically (written beside, fsynced, renamed), so a crash leaves the old
-    /// passphrase or the new one working, never neither.
+    /// Seals the same data key (unwrapped with the current passphrase by [`DataDir::unlock`])
+    /// under a new passphrase; no data is re-encrypted. The key file is replaced atomically
+    /// (written beside, fsynced, renamed), so a crash leaves the old passphrase or the new one
+    /// working, never neither.
     pub fn change_passphrase(
         &self,
-        old: &Passphrase,
+        key: &DataKey,
         new: &Passphrase,
         params: KdfParams,
     ) -> Result<()> {
         let path = self.key_file();
-        let wrapped = WrappedKey::load(&path).map_err(key_error)?;
-        let rewrapped = wrapped.rewrap(old, new, params).map_err(key_error)?;
+        let current = WrappedKey::load(&path).map_err(key_error)?;
+        if current.key_id() != Some(key.id()) {
+            return Err(StoreError::WrongKey { path });
+        }
+        let rewrapped = WrappedKey::wrap(key, new, params).map_err(key_error)?;
         rewrapped.save(&path).map_err(key_error)
     }
 }
