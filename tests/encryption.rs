@@ -407,6 +407,40 @@ fn sigkill_during_encrypt_leaves_the_plain_or_the_encrypted_directory_and_both_v
     println!("{plain} runs left the plain directory, {encrypted} the encrypted one");
 }
 
+#[test]
+fn verify_names_an_altered_encrypted_evidence_file_and_init_never_encrypts_in_place() {
+    let dir = Dir::new();
+    dir.ok(false, &["init"]);
+    // A plain directory is encrypted by `encrypt` (a verified copy), never by `init`.
+    let refused = dir.run(Some(&dir.pass), &["init", "--encrypt"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("vetdesk encrypt"));
+    assert!(!dir.data.join("data-key.json").exists());
+
+    let dir = Dir::new();
+    dir.ok(true, &["init", "--encrypt"]);
+    dir.ok(true, &["init"]); // safe to run again, with the passphrase
+    dir.seed(true);
+    let id = sha(&dir.image);
+    let stored = dir.data.join("evidence").join(&id[..2]).join(&id);
+    let mut bytes = std::fs::read(&stored).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    let mut perms = std::fs::metadata(&stored).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&stored, perms).unwrap();
+    std::fs::write(&stored, bytes).unwrap();
+    let out = dir.run(Some(&dir.pass), &["verify"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(&id), "the altered file is named: {text}");
+    let export = dir._temp.path().join("never.png");
+    let refused = dir.run(Some(&dir.pass), &["evidence", "export", "1", export.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(!export.exists(), "nothing half-written");
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     let status = Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap();
     assert!(status.success());
