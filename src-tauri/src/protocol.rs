@@ -396,4 +396,33 @@ mod tests {
         assert_ne!(response.status(), StatusCode::OK);
         assert_ne!(response.body().as_ref(), b"not evidence");
     }
+
+    /// In an encrypted data directory the scheme serves the plaintext of the sealed file and
+    /// of its sealed preview, and the bytes on disk are not those.
+    #[test]
+    fn serves_the_plaintext_of_sealed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = std::sync::Arc::new(vetdesk_crypto::DataKey::from_bytes([3; 32]));
+        let files = EvidenceFiles::new(dir.path()).with_key(Some(key));
+        let png = vetdesk_testkit::png(64, 48);
+        let limits = vetdesk_core::evidence::Limits::default();
+        let got = files.ingest_reader(&mut &png[..], "scan.png", &limits, &mut |_, _| {}).unwrap();
+        assert!(got.thumbnail.exists());
+        let sha = got.sha256.to_hex();
+        assert_ne!(std::fs::read(files.path_of(&got.sha256)).unwrap(), png);
+        let request =
+            |uri: String| Request::builder().method(Method::GET).uri(uri).body(Vec::new()).unwrap();
+        let file = respond(&files, &request(format!("evidence://localhost/file/{sha}")));
+        assert_eq!(file.status(), StatusCode::OK);
+        assert_eq!(file.body().as_ref(), &png[..]);
+        let thumb = respond(&files, &request(format!("evidence://localhost/thumb/{sha}")));
+        assert_eq!(thumb.status(), StatusCode::OK);
+        assert!(thumb.body().starts_with(b"\xff\xd8\xff"), "a JPEG preview");
+        // The plain scheme over the same directory gets no plaintext out of it.
+        let plain = respond(
+            &EvidenceFiles::new(dir.path()),
+            &request(format!("evidence://localhost/thumb/{sha}")),
+        );
+        assert!(!plain.body().starts_with(b"\xff\xd8\xff"));
+    }
 }
