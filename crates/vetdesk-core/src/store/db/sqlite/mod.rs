@@ -541,21 +541,36 @@ pub(crate) fn export_encrypted(
     file.sync_all().map_err(|e| StoreError::io(format!("cannot fsync {}", encrypted.display()), e))
 }
 
-/// A private, empty database with the whole schema, in a temporary file SQLite removes when
-/// it is closed (memory stays flat however large the store is). `verify` replays the audit log
-/// into it, whichever backend the live tables are on. With `encrypted`, the file is encrypted
-/// under a random key nobody keeps, so the replay of an encrypted store spills no plaintext.
+/// A private, empty database with the whole schema, in a file of its own (memory stays flat
+/// however large the store is: SQLCipher's build keeps `""` temporary databases in memory, so
+/// a named file is used and, on Unix, unlinked once open, the connection keeping it until it
+/// closes). `verify` replays the audit log into it, whichever backend the live tables are on.
+/// With `encrypted`, the file is encrypted under a random key nobody keeps, so the replay of
+/// an encrypted store spills no plaintext.
 pub(crate) fn scratch_with(encrypted: bool) -> Result<Box<dyn Db>, StoreError> {
-    let mut conn = Connection::open("").map_err(store_error)?;
+    let dir = tempfile::Builder::new()
+        .prefix("vetdesk-verify-")
+        .tempdir()
+        .map_err(|e| StoreError::io("cannot create a scratch directory", e))?;
+    let mut conn = Connection::open(dir.path().join("replay.db")).map_err(store_error)?;
     if encrypted {
         let key = vetdesk_crypto::DataKey::generate()
             .map_err(|e| StoreError::invalid(format!("no random source: {e}")))?;
         unlock(&conn, Path::new("scratch database"), Some(&key.sqlcipher_key()))?;
     }
     configure(&conn)?;
+    // The rollback journal in memory: no second file beside an unlinked one. New pages of a
+    // new database are never journaled, so it stays small.
+    conn.execute_batch("PRAGMA journal_mode = MEMORY;").map_err(store_error)?;
     migrate::migrate(&mut conn)?;
     conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;")
         .map_err(store_error)?;
+    // Unix keeps an unlinked file for whoever holds it open; elsewhere the directory stays
+    // until the system cleans its temp folder.
+    #[cfg(unix)]
+    drop(dir);
+    #[cfg(not(unix))]
+    let _ = dir.keep();
     Ok(Box::new(conn))
 }
 
