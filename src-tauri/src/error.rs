@@ -172,7 +172,11 @@ impl From<StoreError> for AppError {
             | E::Migration { .. }
             | E::Config { .. }
             | E::Corrupt(_)
-            | E::Io { .. } => ErrorCode::Storage,
+            | E::Io { .. }
+            | E::Locked(_)
+            | E::WrongPassphrase
+            | E::WrongKey { .. }
+            | E::Key(_) => ErrorCode::Storage,
             E::Database(_) | E::Json(_) => ErrorCode::Internal,
         };
         Self::new(code, error.to_string()).with_field(field)

@@ -12,14 +12,15 @@ pub mod paths;
 pub mod protocol;
 pub mod session;
 pub mod state;
+pub mod unlock;
 pub mod uploads;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use tauri::{App, Emitter, Manager, WebviewWindowBuilder, WindowEvent};
 use vetdesk_core::Store;
-use vetdesk_core::store::{Clock, OpenMode};
 
 use tauri_plugin_dialog::DialogExt;
 
@@ -131,8 +132,9 @@ fn exports_state(handle: &tauri::AppHandle, store: &Arc<Store>) -> Arc<Exports> 
 /// Builds the state, manages it, and only then opens the window, so that no command or
 /// evidence request can arrive before the state exists.
 fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> {
-    let store =
-        Arc::new(Store::open(paths.data.clone(), OpenMode::CreateIfMissing, Clock::system())?);
+    let passphrase_file =
+        std::env::var_os(unlock::PASSPHRASE_FILE).filter(|p| !p.is_empty()).map(PathBuf::from);
+    let store = Arc::new(unlock::open_store(&paths.data, passphrase_file.as_deref())?);
     let handle = app.handle().clone();
     let uploads = Arc::new(Uploads::new(
         store.clone(),

@@ -5,7 +5,6 @@
 //! under the data directory can ever be named.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io;
 
 use tauri::http::header::{
@@ -13,7 +12,7 @@ use tauri::http::header::{
     X_CONTENT_TYPE_OPTIONS,
 };
 use tauri::http::{Method, Request, Response, StatusCode, Uri};
-use vetdesk_core::evidence::{EvidenceError, EvidenceFiles, Sha256Hex};
+use vetdesk_core::evidence::{EvidenceError, EvidenceFiles, EvidenceReader, Sha256Hex};
 
 pub const SCHEME: &str = "evidence";
 
@@ -53,19 +52,22 @@ pub struct EvidenceRequest {
 }
 
 impl EvidenceRequest {
-    /// Opens the one file this request can name, found by the evidence store from the
-    /// validated hash alone. A stored file is opened without following links.
-    pub fn open(&self, files: &EvidenceFiles) -> io::Result<File> {
+    /// The bytes of the one file this request can name (decrypted in an encrypted data
+    /// directory), found by the evidence store from the validated hash alone; `None` when
+    /// larger than `MAX_BODY_BYTES`. A stored file is opened without following links.
+    pub fn read(&self, files: &EvidenceFiles) -> io::Result<Option<Vec<u8>>> {
+        let not_found = || io::Error::from(io::ErrorKind::NotFound);
+        let to_io = |e: EvidenceError| match e {
+            EvidenceError::Missing { .. } => not_found(),
+            EvidenceError::Io { source, .. } => source,
+            other => io::Error::other(other.to_string()),
+        };
         match self.kind {
-            Kind::Thumb => match files.thumbnail_path(&self.sha256) {
-                Some(path) => File::open(path),
-                None => Err(io::ErrorKind::NotFound.into()),
+            Kind::Thumb => match files.read_thumbnail(&self.sha256).map_err(to_io)? {
+                Some(bytes) => Ok((bytes.len() as u64 <= MAX_BODY_BYTES).then_some(bytes)),
+                None => Err(not_found()),
             },
-            Kind::File => files.open(&self.sha256).map_err(|e| match e {
-                EvidenceError::Missing { .. } => io::ErrorKind::NotFound.into(),
-                EvidenceError::Io { source, .. } => source,
-                other => io::Error::other(other.to_string()),
-            }),
+            Kind::File => read_capped(files.open(&self.sha256).map_err(to_io)?),
         }
     }
 }
@@ -138,7 +140,7 @@ pub fn respond(files: &EvidenceFiles, request: &Request<Vec<u8>>) -> Response<Co
             return refusal_response(refusal.status(), &refusal.to_string());
         }
     };
-    let bytes = match parsed.open(files).and_then(read_capped) {
+    let bytes = match parsed.read(files) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return refusal_response(StatusCode::PAYLOAD_TOO_LARGE, "too large to show in the app");
@@ -180,9 +182,9 @@ pub fn respond(files: &EvidenceFiles, request: &Request<Vec<u8>>) -> Response<Co
 }
 
 /// The file's bytes, or `None` when it is larger than `MAX_BODY_BYTES`.
-fn read_capped(file: File) -> io::Result<Option<Vec<u8>>> {
+fn read_capped(file: EvidenceReader) -> io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    if file.metadata()?.len() > MAX_BODY_BYTES {
+    if file.len() > MAX_BODY_BYTES {
         return Ok(None);
     }
     // `take` guards against the file growing between the check and the read.
@@ -393,5 +395,34 @@ mod tests {
         let response = get(dir.path(), "GET", "evidence://localhost/file/{sha}");
         assert_ne!(response.status(), StatusCode::OK);
         assert_ne!(response.body().as_ref(), b"not evidence");
+    }
+
+    /// In an encrypted data directory the scheme serves the plaintext of the sealed file and
+    /// of its sealed preview, and the bytes on disk are not those.
+    #[test]
+    fn serves_the_plaintext_of_sealed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = std::sync::Arc::new(vetdesk_crypto::DataKey::from_bytes([3; 32]));
+        let files = EvidenceFiles::new(dir.path()).with_key(Some(key));
+        let png = vetdesk_testkit::png(64, 48);
+        let limits = vetdesk_core::evidence::Limits::default();
+        let got = files.ingest_reader(&mut &png[..], "scan.png", &limits, &mut |_, _| {}).unwrap();
+        assert!(got.thumbnail.exists());
+        let sha = got.sha256.to_hex();
+        assert_ne!(std::fs::read(files.path_of(&got.sha256)).unwrap(), png);
+        let request =
+            |uri: String| Request::builder().method(Method::GET).uri(uri).body(Vec::new()).unwrap();
+        let file = respond(&files, &request(format!("evidence://localhost/file/{sha}")));
+        assert_eq!(file.status(), StatusCode::OK);
+        assert_eq!(file.body().as_ref(), &png[..]);
+        let thumb = respond(&files, &request(format!("evidence://localhost/thumb/{sha}")));
+        assert_eq!(thumb.status(), StatusCode::OK);
+        assert!(thumb.body().starts_with(b"\xff\xd8\xff"), "a JPEG preview");
+        // The plain scheme over the same directory gets no plaintext out of it.
+        let plain = respond(
+            &EvidenceFiles::new(dir.path()),
+            &request(format!("evidence://localhost/thumb/{sha}")),
+        );
+        assert!(!plain.body().starts_with(b"\xff\xd8\xff"));
     }
 }

@@ -69,6 +69,20 @@ impl Ctx {
     }
 }
 
+/// `value` as JSON with `json`, else the text `text` makes (for commands without a store).
+pub fn print_json_or<T: Serialize>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> Result<()> {
+    if json {
+        print_json(value)
+    } else {
+        print!("{}", terminal_safe(&text()));
+        Ok(())
+    }
+}
+
 /// Text for a terminal: control characters other than line breaks and tabs (an escape
 /// sequence in a name could rewrite the screen) and text-direction characters are shown
 /// escaped (`\u{1b}`), never sent raw. Data stored before input was checked may hold them.

@@ -198,3 +198,38 @@ pub fn trusted_key(given: Option<&str>) -> Result<Option<String>> {
     checkpoint::parse_public_key(&text).map_err(|e| usage(format!("--trusted-key: {e}")))?;
     Ok(Some(text))
 }
+
+/// `vetdesk encrypt`: the plain directory encrypted under a new passphrase, crash-safe.
+pub fn encrypt(dir: &vetdesk_core::store::DataDir, json: bool) -> Result<u8> {
+    use vetdesk_core::store::encrypt::{encrypt_directory, staging_dir};
+    if dir.is_encrypted() && !staging_dir(dir)?.exists() {
+        return Err(usage(format!("{} is already encrypted", dir.root.display())));
+    }
+    let phrase = if dir.is_encrypted() {
+        // Only the cleanup of an interrupted run is left: no passphrase is needed.
+        Passphrase::new(String::new())
+    } else {
+        crate::cli::unlock::passphrase(
+            crate::cli::unlock::PASSPHRASE_FILE,
+            "New passphrase: ",
+            true,
+        )?
+    };
+    let outcome = encrypt_directory(dir, &phrase, KdfParams::DESKTOP)?;
+    crate::cli::context::print_json_or(json, &outcome, || {
+        let mut text = String::new();
+        if outcome.removed_leftover {
+            text.push_str("Removed the copy left by an interrupted `vetdesk encrypt`.\n");
+        }
+        if outcome.encrypted {
+            text.push_str(&format!(
+                "Encrypted {} ({} evidence file(s)); keep the passphrase safe: without it the \
+                 data cannot be read.\n",
+                dir.root.display(),
+                outcome.evidence_files
+            ));
+        }
+        text
+    })?;
+    Ok(0)
+}

@@ -13,15 +13,20 @@ mod keys;
 mod monitoring;
 mod render;
 mod reports;
+mod unlock;
 mod verification;
 
 pub use args::Cli;
 pub use context::EXIT_BAD_INPUT;
 
-use args::{Command, VerificationCommand};
+use std::sync::Arc;
+
+use args::{Command, PassphraseCommand, VerificationCommand};
 pub use context::terminal_safe;
 use context::{Ctx, Result};
+use unlock::{NEW_PASSPHRASE_FILE, PASSPHRASE_FILE, passphrase};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
+use vetdesk_crypto::KdfParams;
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -38,14 +43,54 @@ pub fn run(cli: Cli) -> Result<u8> {
         // Before anything is created: sample data never lands beside real work.
         cases::ensure_empty_dir(&dir.root)?;
     }
+    // Commands on the key itself, before (and instead of) opening the store.
+    match cli.command {
+        Command::Encrypt => return keys::encrypt(&dir, cli.json),
+        Command::Passphrase(PassphraseCommand::Change) => {
+            if !dir.is_encrypted() {
+                return Err(context::usage(format!(
+                    "{} is not encrypted (see `vetdesk encrypt`)",
+                    dir.root.display()
+                )));
+            }
+            let old = passphrase(PASSPHRASE_FILE, "Current passphrase: ", false)?;
+            // Checked before the new one is asked for: a wrong one is told at once.
+            let key = dir.unlock(&old)?;
+            drop(old);
+            let new = passphrase(NEW_PASSPHRASE_FILE, "New passphrase: ", true)?;
+            dir.change_passphrase(&key, &new, KdfParams::DESKTOP)?;
+            let done = serde_json::json!({ "data_dir": dir.root, "key_file": dir.key_file() });
+            context::print_json_or(cli.json, &done, || {
+                "Passphrase changed; the data was not re-encrypted.\n".to_string()
+            })?;
+            return Ok(0);
+        }
+        _ => {}
+    }
     let mode = match cli.command {
-        Command::Init | Command::Demo => OpenMode::CreateIfMissing,
+        Command::Init { .. } | Command::Demo => OpenMode::CreateIfMissing,
         _ => OpenMode::MustExist,
     };
-    let store = Store::open(dir, mode, Clock::system())?;
+    let key = if let Command::Init { encrypt: true } = cli.command
+        && !dir.is_encrypted()
+    {
+        let phrase = passphrase(PASSPHRASE_FILE, "New passphrase: ", true)?;
+        Some(dir.create_key(&phrase, KdfParams::DESKTOP)?)
+    } else if dir.is_encrypted() {
+        // The passphrase is asked for only once a database is known to be there.
+        if mode == OpenMode::MustExist && !dir.database().is_file() {
+            return Err(vetdesk_core::store::StoreError::NoDatabase(dir.root).into());
+        }
+        let phrase = passphrase(PASSPHRASE_FILE, "Passphrase: ", false)?;
+        Some(dir.unlock(&phrase)?)
+    } else {
+        None
+    };
+    let store = Store::open_with_key(dir, mode, Clock::system(), key.map(Arc::new))?;
     let ctx = Ctx::new(store, cli.actor, cli.json);
     match cli.command {
-        Command::Init => cases::init(&ctx),
+        Command::Init { .. } => cases::init(&ctx),
+        Command::Encrypt | Command::Passphrase(_) => Ok(EXIT_BAD_INPUT),
         Command::Demo => cases::demo(&ctx),
         Command::User(c) => cases::user(&ctx, c),
         Command::Vendor(c) => cases::vendor(&ctx, c),

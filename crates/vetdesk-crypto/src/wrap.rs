@@ -50,6 +50,11 @@ impl Passphrase {
         self.0.is_empty()
     }
 
+    /// Whether both are the same passphrase once normalised (a new one typed twice).
+    pub fn same_as(&self, other: &Passphrase) -> bool {
+        *self.normalized() == *other.normalized()
+    }
+
     fn normalized(&self) -> Zeroizing<Vec<u8>> {
         Zeroizing::new(self.0.nfc().collect::<String>().into_bytes())
     }

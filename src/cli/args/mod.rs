@@ -17,6 +17,14 @@ pub use monitoring::*;
 pub use reports::*;
 pub use verification::*;
 
+#[derive(Subcommand, Debug)]
+pub enum PassphraseCommand {
+    /// Seal the data key under a new passphrase; no data is re-encrypted. The current
+    /// passphrase comes from $VETDESK_PASSPHRASE_FILE, the new one from
+    /// $VETDESK_NEW_PASSPHRASE_FILE; either is asked for on the terminal when not set.
+    Change,
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "vetdesk",
@@ -44,7 +52,22 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create the data directory and database (safe to run again).
-    Init,
+    Init {
+        /// Encrypt the new data directory: a random data key sealed under a passphrase
+        /// (Argon2id) in data-key.json, the database with SQLCipher, evidence files and
+        /// previews with AES-256-GCM. The passphrase comes from the file named by
+        /// $VETDESK_PASSPHRASE_FILE, else it is asked for on the terminal.
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Encrypt an existing plain data directory: the encrypted copy is built and verified
+    /// beside it, then swapped in with one atomic rename and the plain copy deleted. Killed at
+    /// any moment, the directory is the old plain one or the new encrypted one. Close the app
+    /// first. Running it again completes the cleanup of an interrupted run.
+    Encrypt,
+    /// The passphrase of an encrypted data directory.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
     /// Fill a new, empty data directory with the sample cohort (about forty visibly fictitious
     /// candidates, their evidence, red flags and decisions) to see what Vetdesk does. All or
     /// nothing; refuses a directory that holds anything.

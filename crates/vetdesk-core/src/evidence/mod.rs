@@ -12,28 +12,36 @@
 //!
 //! Paths inside the store are built only from a [`Sha256Hex`], never from a name or string
 //! from outside. The one user-given path is an export destination, used exactly as given.
+//!
+//! In an encrypted data directory the layout and names are the same (the SHA-256 of the
+//! plaintext) and every evidence file and thumbnail holds ciphertext (`sealed.rs`).
 
 mod error;
-mod fsops;
+pub(crate) mod fsops;
 pub(crate) mod media;
+mod sealed;
 mod sha;
 mod thumb;
 
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use error::EvidenceError;
+pub use sealed::EvidenceReader;
 pub use sha::{InvalidSha256, Sha256Hex};
 pub use thumb::DecodeLimits;
 
 use fsops::{LockState, OpenFailure, TempFile};
 use media::Sniffer;
+use sealed::Sink;
+use vetdesk_crypto::DataKey;
 
 /// Read and write in pieces of this size: large enough that system calls cost nothing next to
 /// hashing, small enough that memory stays flat whatever the file size.
@@ -147,12 +155,36 @@ impl fmt::Display for FileCheck {
 pub struct EvidenceFiles {
     root: PathBuf,
     decode_limits: DecodeLimits,
+    /// The data key of an encrypted data directory: files are written and read through it.
+    key: Option<Arc<DataKey>>,
 }
 
 impl EvidenceFiles {
     /// Touches nothing on disk; the directories are made by the first ingest.
     pub fn new(data_dir: &Path) -> Self {
-        EvidenceFiles { root: data_dir.to_path_buf(), decode_limits: DecodeLimits::default() }
+        EvidenceFiles {
+            root: data_dir.to_path_buf(),
+            decode_limits: DecodeLimits::default(),
+            key: None,
+        }
+    }
+
+    /// The files of an encrypted data directory, sealed under `key`.
+    pub fn with_key(mut self, key: Option<Arc<DataKey>>) -> Self {
+        self.key = key;
+        self
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// How many bytes the stored file of `plaintext` bytes takes on disk.
+    pub fn stored_len(&self, plaintext: u64) -> u64 {
+        match self.key {
+            Some(_) => vetdesk_crypto::encrypted_len(plaintext),
+            None => plaintext,
+        }
     }
 
     /// Bounds for every image decode (previews at ingest, rebuilds, report images).
@@ -224,6 +256,9 @@ impl EvidenceFiles {
         let mut sniffer = Sniffer::new();
         let mut buf = vec![0u8; BUF_LEN];
         let mut size: u64 = 0;
+        let temp_path = temp.path().to_path_buf();
+        let mut sink = Sink::new(temp.file(), self.key.as_ref())
+            .map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
         loop {
             let n = match src.read(&mut buf) {
                 Ok(0) => break,
@@ -239,12 +274,12 @@ impl EvidenceFiles {
             }
             hasher.update(chunk);
             sniffer.feed(chunk);
-            temp.file()
-                .write_all(chunk)
-                .map_err(|e| EvidenceError::io("write the temp file", temp.path(), e))?;
+            sink.write_all(chunk)
+                .map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
             size += n as u64;
             progress(size, total);
         }
+        sink.finish().map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
         let finish = |temp: &mut TempFile| -> io::Result<()> {
             temp.file().sync_all()?;
             fsops::set_read_only(temp.file())
@@ -319,7 +354,7 @@ impl EvidenceFiles {
             FileCheck::Ok => {
                 // It may be the leftover of a process killed between rename and directory
                 // fsync: make it durable before saying it is there.
-                let (existing, _) = self.open_with_len(sha256)?;
+                let (existing, _) = self.open_stored(sha256)?;
                 existing.sync_all().map_err(|e| EvidenceError::io("fsync", &target, e))?;
                 sync_shard()?;
                 Ok((true, None))
@@ -345,13 +380,38 @@ impl EvidenceFiles {
         self.evidence_dir().join(sha256.shard()).join(sha256.to_hex())
     }
 
-    /// Opens a stored file for reading. A symbolic link or anything but a regular file in its
-    /// place is refused: the store only ever puts regular files there.
-    pub fn open(&self, sha256: &Sha256Hex) -> Result<File, EvidenceError> {
-        self.open_with_len(sha256).map(|(f, _)| f)
+    /// Opens a stored file for reading its content (decrypted in an encrypted directory). A
+    /// symbolic link or anything but a regular file in its place is refused: the store only
+    /// ever puts regular files there.
+    pub fn open(&self, sha256: &Sha256Hex) -> Result<EvidenceReader, EvidenceError> {
+        let (reader, _) = self.open_with_len(sha256)?;
+        Ok(reader)
     }
 
-    fn open_with_len(&self, sha256: &Sha256Hex) -> Result<(File, u64), EvidenceError> {
+    /// The reader and the file's length on disk.
+    fn open_with_len(&self, sha256: &Sha256Hex) -> Result<(EvidenceReader, u64), EvidenceError> {
+        let (file, stored) = self.open_stored(sha256)?;
+        self.reader(file, stored, || self.path_of(sha256)).map(|r| (r, stored))
+    }
+
+    fn reader(
+        &self,
+        file: File,
+        stored: u64,
+        path: impl Fn() -> PathBuf,
+    ) -> Result<EvidenceReader, EvidenceError> {
+        match &self.key {
+            None => Ok(EvidenceReader::plain(file, stored)),
+            Some(key) => {
+                let len = sealed::plaintext_len(stored).unwrap_or(0);
+                EvidenceReader::sealed(file, len, key)
+                    .map_err(|e| EvidenceError::io("decrypt", path(), e))
+            }
+        }
+    }
+
+    /// The stored file itself (ciphertext in an encrypted directory) and its length.
+    fn open_stored(&self, sha256: &Sha256Hex) -> Result<(File, u64), EvidenceError> {
         let path = self.path_of(sha256);
         match fsops::open_regular(&path, false) {
             Ok((file, meta)) => Ok((file, meta.len())),
@@ -371,8 +431,9 @@ impl EvidenceFiles {
                 return FileCheck::Unreadable { reason: e.to_string() };
             }
         };
-        if len != expected_size {
-            return FileCheck::SizeMismatch { expected: expected_size, actual: len };
+        if len != self.stored_len(expected_size) {
+            let actual = if self.is_encrypted() { file.len() } else { len };
+            return FileCheck::SizeMismatch { expected: expected_size, actual };
         }
         match hash_stream(file, &mut io::sink()) {
             Ok((actual, _)) if actual == *sha256 => FileCheck::Ok,
@@ -387,11 +448,24 @@ impl EvidenceFiles {
         fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()).then_some(path)
     }
 
+    /// The bytes of an image's preview (decrypted in an encrypted directory), if one was made.
+    pub fn read_thumbnail(&self, sha256: &Sha256Hex) -> Result<Option<Vec<u8>>, EvidenceError> {
+        let Some(path) = self.thumbnail_path(sha256) else { return Ok(None) };
+        let bytes = fs::read(&path).map_err(|e| EvidenceError::io("read", &path, e))?;
+        match &self.key {
+            None => Ok(Some(bytes)),
+            Some(key) => vetdesk_crypto::decrypt_bytes(&bytes, key)
+                .map(Some)
+                .map_err(|e| EvidenceError::io("decrypt", &path, e.into())),
+        }
+    }
+
     /// Makes the preview again from the stored file (previews are derived data).
     #[tracing::instrument(level = "debug", skip(self))]
     pub fn rebuild_thumbnail(&self, sha256: &Sha256Hex) -> Result<ThumbnailOutcome, EvidenceError> {
-        let (mut file, len) = self.open_with_len(sha256)?;
-        let media_type = self.sniff_head(sha256, &mut file)?;
+        let media_type = self.sniff_head(sha256)?;
+        let file = self.open(sha256)?;
+        let len = file.len();
         Ok(self.make_thumbnail(sha256, &media_type, len))
     }
 
@@ -404,9 +478,7 @@ impl EvidenceFiles {
         if self.thumbnail_path(sha256).is_none() {
             self.rebuild_thumbnail(sha256)?;
         }
-        if let Some(path) = self.thumbnail_path(sha256)
-            && let Ok(bytes) = fs::read(&path)
-        {
+        if let Ok(Some(bytes)) = self.read_thumbnail(sha256) {
             return Ok(bytes);
         }
         // Not writable here (a read-only copy of a data directory): make it in memory.
@@ -423,8 +495,9 @@ impl EvidenceFiles {
         max_side: u32,
         quality: u8,
     ) -> Result<Vec<u8>, EvidenceError> {
-        let (mut file, len) = self.open_with_len(sha256)?;
-        let media_type = self.sniff_head(sha256, &mut file)?;
+        let media_type = self.sniff_head(sha256)?;
+        let file = self.open(sha256)?;
+        let len = file.len();
         let Some(format) = media::decodable_image(&media_type) else {
             return Err(EvidenceError::NotAnImage { sha256: *sha256, media_type });
         };
@@ -555,14 +628,12 @@ impl EvidenceFiles {
         Ok(())
     }
 
-    /// The media type as far as magic numbers tell (enough to pick an image decoder). Leaves
-    /// the file at its start.
-    fn sniff_head(&self, sha256: &Sha256Hex, file: &mut File) -> Result<String, EvidenceError> {
+    /// The media type as far as magic numbers tell (enough to pick an image decoder).
+    fn sniff_head(&self, sha256: &Sha256Hex) -> Result<String, EvidenceError> {
+        let file = self.open(sha256)?;
         let mut head = Vec::with_capacity(media::HEAD_LEN);
-        Read::by_ref(file)
-            .take(media::HEAD_LEN as u64)
+        file.take(media::HEAD_LEN as u64)
             .read_to_end(&mut head)
-            .and_then(|_| file.seek(SeekFrom::Start(0)))
             .map_err(|e| EvidenceError::io("read", self.path_of(sha256), e))?;
         let mut sniffer = Sniffer::new();
         sniffer.feed(&head);
@@ -605,7 +676,10 @@ impl EvidenceFiles {
         let shard = fsops::parent_dir(&target);
         fsops::create_dir_durable(&shard)?;
         let mut temp = TempFile::create_in(&self.tmp_dir(), "thumb")?;
-        temp.file().write_all(jpeg)?;
+        match &self.key {
+            None => temp.file().write_all(jpeg)?,
+            Some(key) => temp.file().write_all(&vetdesk_crypto::encrypt_bytes(jpeg, key)?)?,
+        }
         temp.file().sync_all()?;
         fsops::set_read_only(temp.file())?;
         temp.persist_replace(&target)?;

@@ -2,14 +2,13 @@
 //! from outside and may be hostile: decoding is bounded (file size, pixel dimensions, memory)
 //! so a decompression bomb is refused, and a decoder panic is caught and reported, not fatal.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
 
-use super::human_bytes;
+use super::{EvidenceReader, human_bytes};
 
 /// Bounds on decoding one image. Evidence itself may be larger; it is only not previewed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +53,7 @@ impl RenderFailure {
 /// Decodes `file` (of `file_len` bytes, already known to be `format`), turns it upright as its
 /// EXIF orientation says, shrinks it to fit `max_side` and encodes it as JPEG.
 pub(crate) fn render_jpeg(
-    file: File,
+    file: EvidenceReader,
     file_len: u64,
     format: ImageFormat,
     limits: &DecodeLimits,
@@ -71,18 +70,29 @@ pub(crate) fn render_jpeg(
     // Image decoders are large parsers of hostile input; some assert on malformed data. A panic
     // there must cost a preview, not the application.
     catch_unwind(AssertUnwindSafe(|| {
-        let (image, orientation) = decode_bounded(file, format, limits)?;
+        let (image, orientation) = match file.into_plain_file() {
+            Ok(file) => decode_bounded(BufReader::new(file), format, limits)?,
+            // Decrypted into memory: the decoders want to seek, and the file is within
+            // `max_file_bytes` (the JPEG decoder reads the whole file into memory anyway).
+            Err(mut sealed) => {
+                let mut bytes = Vec::with_capacity(usize::try_from(file_len).unwrap_or(0));
+                sealed.read_to_end(&mut bytes).map_err(|e| {
+                    RenderFailure::Broken(format!("the stored file could not be read: {e}"))
+                })?;
+                decode_bounded(Cursor::new(bytes), format, limits)?
+            }
+        };
         encode_preview(image, orientation, max_side, quality)
     }))
     .unwrap_or_else(|_| Err(RenderFailure::Broken("the image decoder failed on this file".into())))
 }
 
 fn decode_bounded(
-    file: File,
+    file: impl BufRead + Seek,
     format: ImageFormat,
     limits: &DecodeLimits,
 ) -> Result<(DynamicImage, Orientation), RenderFailure> {
-    let mut reader = ImageReader::with_format(BufReader::new(file), format);
+    let mut reader = ImageReader::with_format(file, format);
     // Dimensions are checked below by hand, for a message that gives the numbers; the memory
     // bound goes in now because the PNG decoder only takes limits when it is created.
     let mut memory_only = image::Limits::default();

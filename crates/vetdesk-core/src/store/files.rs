@@ -11,9 +11,14 @@ use crate::evidence::{EvidenceFiles, Limits, Sha256Hex};
 use crate::model::{CaseId, CaseStatus, EvidenceId};
 
 impl Store {
+    /// Whether this store's data directory is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
     /// The file store of this data directory.
     pub fn files(&self) -> EvidenceFiles {
-        EvidenceFiles::new(&self.dir.root)
+        EvidenceFiles::new(&self.dir.root).with_key(self.key.clone())
     }
 
     /// Stores the file at `path` and records it as evidence of a case. `progress` gets (bytes

@@ -312,7 +312,7 @@ impl Store {
                     .at(Field::Format)
             })?;
             let parsed_sha = hex::encode(reader.hasher.finalize());
-            let stored = EvidenceFiles::new(&self.dir.root).ingest_path(
+            let stored = self.files().ingest_path(
                 path,
                 &Limits { max_bytes: MAX_TELEMETRY_BYTES },
                 &mut |_, _| {},

@@ -13,6 +13,7 @@ mod apply;
 mod config;
 mod db;
 mod derived;
+pub mod encrypt;
 mod engine;
 mod files;
 mod hire;
@@ -22,6 +23,7 @@ pub mod rules;
 mod search;
 mod secret;
 mod tables;
+mod unlock;
 mod verify;
 mod views;
 mod write;
@@ -55,6 +57,8 @@ use crate::model::{Field, Timestamp};
 use crate::template::TemplateError;
 use db::Backend;
 use db::sqlite::SqliteBackend;
+pub use unlock::KEY_FILE as DATA_KEY_FILE;
+use vetdesk_crypto::DataKey;
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "vetdesk.db";
@@ -106,6 +110,18 @@ pub enum StoreError {
     Database(#[from] DbError),
     #[error("could not encode a change: {0}")]
     Json(#[from] serde_json::Error),
+    /// The directory is encrypted and no data key was given.
+    #[error(
+        "the data directory {0} is encrypted: give its passphrase (VETDESK_PASSPHRASE_FILE, or type it when asked)"
+    )]
+    Locked(PathBuf),
+    #[error("wrong passphrase for this data directory (nothing was changed)")]
+    WrongPassphrase,
+    /// The database does not open with the data key (another directory's key, or damage).
+    #[error("{path}: the database cannot be read with this data directory's key")]
+    WrongKey { path: PathBuf },
+    #[error("{0}")]
+    Key(vetdesk_crypto::KeyError),
 }
 
 impl StoreError {
@@ -154,6 +170,10 @@ impl StoreError {
             StoreError::Io { .. } => "io",
             StoreError::Database(_) => "database",
             StoreError::Json(_) => "json",
+            StoreError::Locked(_) => "locked",
+            StoreError::WrongPassphrase => "wrong_passphrase",
+            StoreError::WrongKey { .. } => "wrong_key",
+            StoreError::Key(_) => "key",
         }
     }
 
@@ -285,24 +305,57 @@ pub struct Store {
     dir: DataDir,
     config: Config,
     clock: Clock,
+    /// The data key of an encrypted directory; evidence files are sealed under it.
+    key: Option<Arc<DataKey>>,
     backend: Box<dyn Backend>,
 }
 
 impl Store {
     /// Opens (and with `CreateIfMissing` creates) the store in a data directory, bringing the
     /// schema up to date.
-    #[tracing::instrument(skip_all, fields(dir = %dir.root.display()))]
     pub fn open(dir: DataDir, mode: OpenMode, clock: Clock) -> Result<Store> {
+        Store::open_with_key(dir, mode, clock, None)
+    }
+
+    /// `open`, for an encrypted directory with its data key (from [`DataDir::unlock`] or
+    /// [`DataDir::create_key`]); `None` for a plain one. An encrypted directory without its
+    /// key is [`StoreError::Locked`], a key for a plain one or another directory is refused.
+    #[tracing::instrument(skip_all, fields(dir = %dir.root.display()))]
+    pub fn open_with_key(
+        dir: DataDir,
+        mode: OpenMode,
+        clock: Clock,
+        key: Option<Arc<DataKey>>,
+    ) -> Result<Store> {
         let db_path = dir.database();
         if mode == OpenMode::MustExist && !db_path.is_file() {
             return Err(StoreError::NoDatabase(dir.root.clone()));
+        }
+        match (&key, dir.is_encrypted()) {
+            (None, true) => return Err(StoreError::Locked(dir.root.clone())),
+            (Some(_), false) => {
+                return Err(StoreError::invalid(format!(
+                    "{} is not an encrypted data directory (no {})",
+                    dir.root.display(),
+                    unlock::KEY_FILE
+                )));
+            }
+            (Some(key), true) => {
+                let wrapped =
+                    vetdesk_crypto::WrappedKey::load(&dir.key_file()).map_err(StoreError::Key)?;
+                if wrapped.key_id() != Some(key.id()) {
+                    return Err(StoreError::WrongKey { path: dir.key_file() });
+                }
+            }
+            (None, false) => {}
         }
         std::fs::create_dir_all(&dir.root).map_err(|e| {
             StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
         })?;
         restrict_permissions(&dir.root, &[]);
         let config = Config::load(&dir.config_file())?;
-        let (backend, found) = SqliteBackend::open(&db_path)?;
+        let (backend, found) =
+            SqliteBackend::open(&db_path, key.as_ref().map(|k| k.sqlcipher_key()))?;
         // SQLite gives the WAL and shared-memory files the database file's mode.
         restrict_permissions(&dir.root, &[DATABASE_FILE, WAL_FILE, SHM_FILE]);
         if found == 1 {
@@ -318,7 +371,7 @@ impl Store {
             }
             Err(e) => tracing::warn!(error = %e, "could not clean the temp folder"),
         }
-        Ok(Store { dir, config, clock, backend: Box::new(backend) })
+        Ok(Store { dir, config, clock, key, backend: Box::new(backend) })
     }
 
     /// A store in a new temporary directory, removed when the returned guard is dropped.
@@ -390,7 +443,7 @@ impl Store {
     pub fn verify_with(&self, trust: &Trust) -> Result<VerifyReport> {
         let mut report = None;
         self.backend.read_fresh(&mut |db| {
-            report = Some(verify::verify(db, &self.dir, trust)?);
+            report = Some(verify::verify(db, &self.files(), trust)?);
             Ok(())
         })?;
         report.ok_or_else(|| StoreError::Corrupt("the verification did not run".into()))

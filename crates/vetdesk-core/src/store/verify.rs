@@ -20,7 +20,6 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,7 +27,7 @@ use ts_rs::TS;
 use super::db::{Db, Value, params, sqlite};
 use super::tables::audit::{self, RawRecord};
 use super::tables::{evidence, telemetry};
-use super::{DataDir, Result, apply, derived};
+use super::{Result, apply, derived};
 use crate::chain::{self, chain_key};
 use crate::change::Change;
 use crate::checkpoint::SignedCheckpoint;
@@ -148,7 +147,7 @@ impl Problems {
 
 /// Runs every check; `db` is one read transaction, so every step sees the same state even if
 /// someone writes meanwhile.
-pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<VerifyReport> {
+pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Result<VerifyReport> {
     let mut problems = Problems(Vec::new());
     for (location, message) in db.integrity_problems()? {
         problems.add(ProblemKind::Database, location, message);
@@ -157,9 +156,9 @@ pub(crate) fn verify(db: &dyn Db, dir: &DataDir, trust: &Trust) -> Result<Verify
     let (records, chains, root) = check_chains(db, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
-    replay_and_compare(db, &records, &mut problems)?;
-    let evidence_files = check_evidence_files(db, &dir.root, &mut problems)?
-        + check_telemetry(db, &dir.root, &mut problems)?;
+    replay_and_compare(db, &records, files.is_encrypted(), &mut problems)?;
+    let evidence_files = check_evidence_files(db, files, &mut problems)?
+        + check_telemetry(db, files, &mut problems)?;
     let global_head = chains
         .iter()
         .find(|c| c.chain == Chain::Global)
@@ -509,10 +508,15 @@ fn short(hash: &str) -> String {
     hash.get(..12).map(|h| format!("{h}…")).unwrap_or_else(|| format!("{hash:?}"))
 }
 
-fn replay_and_compare(db: &dyn Db, records: &[Parsed], problems: &mut Problems) -> Result<()> {
+fn replay_and_compare(
+    db: &dyn Db,
+    records: &[Parsed],
+    encrypted: bool,
+    problems: &mut Problems,
+) -> Result<()> {
     // The replay goes into a scratch SQLite database whichever backend the live tables are
     // on: rows are compared as the seam's values, not as either database's own types.
-    let replay = sqlite::scratch()?;
+    let replay = sqlite::scratch_with(encrypted)?;
     replay.execute_batch("BEGIN")?;
     for record in records {
         let location =
@@ -800,8 +804,11 @@ fn compare_table(
     Ok(())
 }
 
-fn check_evidence_files(db: &dyn Db, data_dir: &Path, problems: &mut Problems) -> Result<u32> {
-    let files = EvidenceFiles::new(data_dir);
+fn check_evidence_files(
+    db: &dyn Db,
+    files: &EvidenceFiles,
+    problems: &mut Problems,
+) -> Result<u32> {
     let mut count = 0;
     evidence::each_stored_file(db, &mut |file| {
         count += 1;
@@ -823,8 +830,7 @@ fn check_evidence_files(db: &dyn Db, data_dir: &Path, problems: &mut Problems) -
 
 /// Telemetry events are written from the file an import names, not replayed from the log: each
 /// import's file is re-hashed like evidence, and its rows must number what it recorded as added.
-fn check_telemetry(db: &dyn Db, data_dir: &Path, problems: &mut Problems) -> Result<u32> {
-    let files = EvidenceFiles::new(data_dir);
+fn check_telemetry(db: &dyn Db, files: &EvidenceFiles, problems: &mut Problems) -> Result<u32> {
     let imports = telemetry::imports(db)?;
     let counts: BTreeMap<i64, i64> = telemetry::event_counts(db)?.into_iter().collect();
     for import in &imports {

@@ -97,7 +97,7 @@ fn check_escalation(db: &dyn Db, changes: &[Change]) -> Result<()> {
 
 impl Store {
     pub(super) fn context(&self) -> Context<'_> {
-        Context { config: &self.config, data_dir: &self.dir.root }
+        Context { config: &self.config, files: self.files() }
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.

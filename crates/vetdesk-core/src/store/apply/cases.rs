@@ -1,8 +1,6 @@
 //! Cases: opening one, assigning, prioritising, moving it along its life cycle and deciding
 //! it, recording checklist results, attaching evidence, adding notes.
 
-use std::path::Path;
-
 use super::{Context, missing_id, not_mine};
 use crate::change::{Change, Ground, StoredFile, TemplateRef};
 use crate::model::{CaseStatus, Field, ItemResult, ItemState, Timestamp, User};
@@ -175,7 +173,7 @@ pub(super) fn resolve(
                     .at(Field::ItemId));
                 }
             }
-            check_stored_file(ctx.data_dir, &file)?;
+            check_stored_file(&ctx.files, &file)?;
             Change::AttachEvidence {
                 id: Some(next_id(db, "evidence")?),
                 case_id,
@@ -224,11 +222,11 @@ fn safe_file_name(name: &str) -> Result<String> {
 }
 
 /// The database never names a file that is not fully on disk.
-fn check_stored_file(data_dir: &Path, file: &StoredFile) -> Result<()> {
+fn check_stored_file(files: &crate::evidence::EvidenceFiles, file: &StoredFile) -> Result<()> {
     let sha = crate::store::files::parse_sha(&file.sha256)?;
-    let path = crate::evidence::EvidenceFiles::new(data_dir).path_of(&sha);
+    let path = files.path_of(&sha);
     match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_file() && meta.len() == file.size => Ok(()),
+        Ok(meta) if meta.is_file() && meta.len() == files.stored_len(file.size) => Ok(()),
         Ok(meta) => Err(StoreError::invalid(format!(
             "stored file {} has {} bytes, not the {} recorded",
             file.sha256,

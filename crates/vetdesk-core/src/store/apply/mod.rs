@@ -16,7 +16,6 @@ mod vendors;
 mod verification;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 pub use applied::{Applied, RaisedFlag, Recorded};
 pub(crate) use applied::{cleared_by, raised_by};
@@ -33,7 +32,7 @@ use crate::model::{CaseId, Field, Role, Timestamp, User};
 /// evidence files are.
 pub(crate) struct Context<'a> {
     pub config: &'a Config,
-    pub data_dir: &'a Path,
+    pub files: crate::evidence::EvidenceFiles,
 }
 
 /// The changes of each area: one list for both dispatches below, still checked for

@@ -11,6 +11,7 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef as SqlValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use vetdesk_crypto::SqlCipherKey;
 
 mod migrate;
 
@@ -302,12 +303,32 @@ fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+/// Gives an encrypted database its key: SQLCipher wants `PRAGMA key` before any other
+/// statement, and only the first read tells a wrong key ("file is not a database"), so one is
+/// made here, before anything else may write.
+fn unlock(conn: &Connection, path: &Path, key: Option<&SqlCipherKey>) -> Result<(), StoreError> {
+    let Some(key) = key else { return Ok(()) };
+    // SQLCipher logs a failed page check to stderr itself; the error below says it once.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;").map_err(store_error)?;
+    conn.execute_batch(&key.pragma_statement()).map_err(store_error)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(
+        |e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::WrongKey { path: path.to_path_buf() }
+            }
+            other => store_error(other),
+        },
+    )?;
+    Ok(())
+}
+
+fn open_reader(path: &Path, key: Option<&SqlCipherKey>) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(store_error)?;
+    unlock(&conn, path, key)?;
     configure(&conn)?;
     Ok(conn)
 }
@@ -320,6 +341,9 @@ fn lock<T>(held: &Mutex<T>) -> MutexGuard<'_, T> {
 
 pub(crate) struct SqliteBackend {
     path: PathBuf,
+    /// The SQLCipher key of an encrypted database, for the connections opened later
+    /// (`read_fresh`); wiped when the store closes.
+    key: Option<SqlCipherKey>,
     // Fields drop in this order: the read-only connection closes first, so that the writer is
     // the last connection of the process and SQLite checkpoints and removes the write-ahead log
     // as it closes (a read-only connection closing last may not, and leaves the log behind).
@@ -363,14 +387,20 @@ impl Drop for BatchEnd<'_> {
 impl SqliteBackend {
     /// Opens (creating it if missing) the database file and brings its schema up to date;
     /// returns the schema version it was at before.
-    pub(crate) fn open(path: &Path) -> Result<(SqliteBackend, u32), StoreError> {
+    /// `key` is the SQLCipher key of an encrypted database (None: a plain SQLite file).
+    pub(crate) fn open(
+        path: &Path,
+        key: Option<SqlCipherKey>,
+    ) -> Result<(SqliteBackend, u32), StoreError> {
         let mut writer = Connection::open(path).map_err(store_error)?;
+        unlock(&writer, path, key.as_ref())?;
         configure(&writer)?;
         enable_wal(&writer)?;
         let found = migrate::migrate(&mut writer)?;
-        let reader = open_reader(path)?;
+        let reader = open_reader(path, key.as_ref())?;
         let backend = SqliteBackend {
             path: path.to_path_buf(),
+            key,
             reader: Mutex::new(reader),
             writer: Mutex::new(writer),
             batch_gate: Mutex::new(()),
@@ -423,7 +453,7 @@ impl Backend for SqliteBackend {
     fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError> {
         // FTS5's integrity check reads a cached index structure that a long-lived connection
         // may hold from before another connection's writes, and reports a false mismatch.
-        let mut conn = open_reader(&self.path)?;
+        let mut conn = open_reader(&self.path, self.key.as_ref())?;
         let tx =
             conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
         run(tx, work)
@@ -459,16 +489,101 @@ impl Backend for SqliteBackend {
     }
 }
 
-/// A private, empty database with the whole schema, in a temporary file SQLite removes when
-/// it is closed (memory stays flat however large the store is). `verify` replays the audit log
-/// into it, whichever backend the live tables are on.
-pub(crate) fn scratch() -> Result<Box<dyn Db>, StoreError> {
-    let mut conn = Connection::open("").map_err(store_error)?;
+/// Holds the write lock of a database: no other connection, in this process or another, can
+/// commit while it lives. Dropped, it rolls back (it never wrote) and closes.
+pub(crate) struct WriteLock(Connection);
+
+impl WriteLock {
+    pub(crate) fn take(path: &Path) -> Result<WriteLock, StoreError> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(store_error)?;
+        configure(&conn)?;
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(store_error)?;
+        Ok(WriteLock(conn))
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = self.0.execute_batch("ROLLBACK");
+    }
+}
+
+/// Copies the plain database at `plain` into a new database at `encrypted`, encrypted under
+/// `key` (SQLCipher's `sqlcipher_export`, which copies the schema and every row), with the
+/// schema version, synced to disk. The caller holds `plain`'s write lock, so what is copied is
+/// the last committed state and stays it.
+pub(crate) fn export_encrypted(
+    plain: &Path,
+    encrypted: &Path,
+    key: &SqlCipherKey,
+) -> Result<(), StoreError> {
+    // An attached database is opened with the main one's flags: CREATE makes the new file.
+    let conn = Connection::open_with_flags(
+        plain,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )
+    .map_err(store_error)?;
     configure(&conn)?;
+    let target = encrypted
+        .to_str()
+        .ok_or_else(|| StoreError::invalid(format!("{} is not UTF-8", encrypted.display())))?;
+    // The raw key as SQLCipher spells it (`"x'…'"`, hex digits only, so safe to splice).
+    let attach = zeroize::Zeroizing::new(format!(
+        "ATTACH DATABASE ?1 AS sealed KEY {}",
+        &*key.pragma_value()
+    ));
+    conn.execute(&attach, [target]).map_err(store_error)?;
+    let version: i64 =
+        conn.query_row("PRAGMA main.user_version", [], |r| r.get(0)).map_err(store_error)?;
+    let copied = conn
+        .query_row("SELECT sqlcipher_export('sealed')", [], |_| Ok(()))
+        .and_then(|()| conn.execute_batch(&format!("PRAGMA sealed.user_version = {version};")))
+        .and_then(|()| conn.execute_batch("DETACH DATABASE sealed"));
+    copied.map_err(store_error)?;
+    drop(conn);
+    let file = std::fs::File::open(encrypted)
+        .map_err(|e| StoreError::io(format!("cannot open {}", encrypted.display()), e))?;
+    file.sync_all().map_err(|e| StoreError::io(format!("cannot fsync {}", encrypted.display()), e))
+}
+
+/// A private, empty database with the whole schema, in a file of its own (memory stays flat
+/// however large the store is: SQLCipher's build keeps `""` temporary databases in memory, so
+/// a named file is used and, on Unix, unlinked once open, the connection keeping it until it
+/// closes). `verify` replays the audit log into it, whichever backend the live tables are on.
+/// With `encrypted`, the file is encrypted under a random key nobody keeps, so the replay of
+/// an encrypted store spills no plaintext.
+pub(crate) fn scratch_with(encrypted: bool) -> Result<Box<dyn Db>, StoreError> {
+    let dir = tempfile::Builder::new()
+        .prefix("vetdesk-verify-")
+        .tempdir()
+        .map_err(|e| StoreError::io("cannot create a scratch directory", e))?;
+    let mut conn = Connection::open(dir.path().join("replay.db")).map_err(store_error)?;
+    if encrypted {
+        let key = vetdesk_crypto::DataKey::generate()
+            .map_err(|e| StoreError::invalid(format!("no random source: {e}")))?;
+        unlock(&conn, Path::new("scratch database"), Some(&key.sqlcipher_key()))?;
+    }
+    configure(&conn)?;
+    // The rollback journal in memory: no second file beside an unlinked one. New pages of a
+    // new database are never journaled, so it stays small.
+    conn.execute_batch("PRAGMA journal_mode = MEMORY;").map_err(store_error)?;
     migrate::migrate(&mut conn)?;
     conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;")
         .map_err(store_error)?;
+    // Unix keeps an unlinked file for whoever holds it open; elsewhere the directory stays
+    // until the system cleans its temp folder.
+    #[cfg(unix)]
+    drop(dir);
+    #[cfg(not(unix))]
+    let _ = dir.keep();
     Ok(Box::new(conn))
+}
+
+/// A plain scratch database (see [`scratch_with`]).
+#[cfg(test)]
+pub(crate) fn scratch() -> Result<Box<dyn Db>, StoreError> {
+    scratch_with(false)
 }
 
 #[cfg(test)]
@@ -638,13 +753,48 @@ mod tests {
         }
     }
 
+    /// A keyed database is ciphertext on disk, opens again with its key only (another key is
+    /// `WrongKey`, no key "not a database"), and the SQLCipher build keeps FTS5.
+    #[test]
+    fn a_keyed_database_opens_with_its_key_only_and_keeps_fts5() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("k.db");
+        let key = || vetdesk_crypto::DataKey::from_bytes([7; 32]).sqlcipher_key();
+        let (backend, _) =
+            SqliteBackend::open(&path, Some(key())).unwrap_or_else(|e| panic!("{e}"));
+        let mut options = Vec::new();
+        backend
+            .read(&mut |db| {
+                db.query("PRAGMA compile_options", &[], &mut |r| {
+                    options.push(r.get::<String>(0)?);
+                    Ok(())
+                })?;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(options.iter().any(|o| o == "ENABLE_FTS5"), "{options:?}");
+        assert!(options.iter().any(|o| o.starts_with("HAS_CODEC")), "{options:?}");
+        drop(backend);
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(!bytes.starts_with(b"SQLite format 3"), "the file is plain");
+
+        let other = vetdesk_crypto::DataKey::from_bytes([8; 32]).sqlcipher_key();
+        let wrong = SqliteBackend::open(&path, Some(other)).err();
+        assert!(matches!(wrong, Some(StoreError::WrongKey { .. })), "{wrong:?}");
+        assert!(SqliteBackend::open(&path, None).is_err(), "opened without its key");
+        assert_eq!(std::fs::read(&path).unwrap_or_default(), bytes, "a failed open wrote");
+        let (_again, found) =
+            SqliteBackend::open(&path, Some(key())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, SqliteBackend::schema_version());
+    }
+
     /// A write that fails leaves nothing; a read sees one state even while a write commits
     /// in the middle of it; a fresh read sees the committed state.
     #[test]
     fn transactions_roll_back_on_error_and_reads_see_one_state() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let (backend, found) =
-            SqliteBackend::open(&dir.path().join("t.db")).unwrap_or_else(|e| panic!("{e}"));
+            SqliteBackend::open(&dir.path().join("t.db"), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found, 0, "a new file starts at schema version 0");
         let count = |db: &dyn Db| -> i64 {
             db.query_value("SELECT count(*) FROM vpn_providers", &[]).unwrap_or(-1)

@@ -1,0 +1,80 @@
+//! The passphrase of an encrypted data directory: read from the file named by
+//! `VETDESK_PASSPHRASE_FILE` (scripts, tests), else typed on the terminal without echo. The
+//! passphrase is never taken from an argument or an environment value, which other local
+//! users may see in the process list.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use vetdesk_crypto::Passphrase;
+
+use crate::cli::context::{CliError, Result, usage};
+
+pub const PASSPHRASE_FILE: &str = "VETDESK_PASSPHRASE_FILE";
+/// The new passphrase of `vetdesk passphrase change`, when not typed.
+pub const NEW_PASSPHRASE_FILE: &str = "VETDESK_NEW_PASSPHRASE_FILE";
+
+/// The passphrase from the file `$env` names, else asked on the terminal with `prompt`
+/// (twice with `confirm`, for a new one).
+pub fn passphrase(env: &str, prompt: &str, confirm: bool) -> Result<Passphrase> {
+    if let Some(path) = std::env::var_os(env).filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
+            context: format!("cannot read the passphrase file {} (${env})", path.display()),
+            source,
+        })?;
+        let phrase = Passphrase::from_line(text);
+        if phrase.is_empty() {
+            return Err(usage(format!("the passphrase file {} (${env}) is empty", path.display())));
+        }
+        return Ok(phrase);
+    }
+    let first = prompt_hidden(env, prompt)?;
+    if confirm {
+        let again = prompt_hidden(env, "Type it again: ")?;
+        if !first.same_as(&again) {
+            return Err(usage("the two passphrases differ; nothing was changed"));
+        }
+    }
+    if first.is_empty() {
+        return Err(usage("the passphrase is empty; nothing was changed"));
+    }
+    Ok(first)
+}
+
+#[cfg(unix)]
+fn prompt_hidden(env: &str, prompt: &str) -> Result<Passphrase> {
+    use rustix::termios::{LocalModes, OptionalActions, isatty, tcgetattr, tcsetattr};
+    let stdin = rustix::stdio::stdin();
+    if !isatty(stdin) {
+        return Err(usage(format!(
+            "this data directory is encrypted: set {env} to a file holding the passphrase, or \
+             run on a terminal to type it"
+        )));
+    }
+    let saved = tcgetattr(stdin).map_err(|e| CliError::Io {
+        context: "cannot read terminal settings".into(),
+        source: e.into(),
+    })?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    quiet.local_modes.insert(LocalModes::ECHONL);
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    tcsetattr(stdin, OptionalActions::Flush, &quiet)
+        .map_err(|e| CliError::Io { context: "cannot turn echo off".into(), source: e.into() })?;
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    // Echo back on whatever happened.
+    let _ = tcsetattr(stdin, OptionalActions::Flush, &saved);
+    read.map_err(|source| CliError::Io { context: "cannot read the passphrase".into(), source })?;
+    Ok(Passphrase::from_line(line))
+}
+
+#[cfg(not(unix))]
+fn prompt_hidden(env: &str, prompt: &str) -> Result<Passphrase> {
+    let _ = prompt;
+    Err(usage(format!(
+        "this data directory is encrypted: set {env} to a file holding the passphrase"
+    )))
+}
