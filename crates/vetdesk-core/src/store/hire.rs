@@ -26,7 +26,7 @@ use crate::change::Change;
 use crate::employees::{
     Employee, EmployeeId, HireFields, TelemetryImport, TelemetryImportId, UnmatchedEvent,
 };
-use crate::evidence::{EvidenceFiles, Limits};
+use crate::evidence::Limits;
 use crate::model::{CandidateFields, CaseId, CaseKind, Field, Priority};
 
 /// Largest telemetry file taken in (an export of a large tenant for a quarter).
