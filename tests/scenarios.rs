@@ -1132,6 +1132,54 @@ fn verify_derives_the_link_index_again_and_names_what_was_removed() {
     );
 }
 
+/// The full-text index is derived from the log too: a candidate's entry deleted by hand (which
+/// hides them from search) and an entry planted by hand are both named, by kind and id only.
+#[test]
+fn verify_indexes_search_again_and_names_a_hidden_or_planted_entry() {
+    let w = world();
+    let candidate = w.store.candidates().unwrap().remove(0);
+    let surname = candidate.fields.legal_name.split_whitespace().last().unwrap().to_string();
+    let finds = |store: &Store| {
+        store.search(&surname, 50).unwrap().iter().any(|h| h.candidate_id == candidate.id)
+    };
+    assert!(finds(&w.store));
+    let conn = Connection::open(w._dir.path().join("vetdesk.db")).unwrap();
+    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [-candidate.id]).unwrap();
+    assert!(!finds(&w.store), "the deleted entry hides the candidate from search");
+    let report = w.store.verify().unwrap();
+    assert!(!report.ok);
+    let expected = format!("search_index entry of candidate {}", candidate.id);
+    let problem = report.problems.iter().find(|p| p.location == expected);
+    let problem = problem.unwrap_or_else(|| panic!("{:#?}", report.problems));
+    assert!(problem.message.contains("missing from the database"), "{}", problem.message);
+    assert!(report.problems.iter().all(|p| !p.location.contains(&surname)));
+
+    conn.execute(
+        "INSERT INTO search_index (rowid, kind, ref_id, case_id, candidate_id, title, body)
+         VALUES (-?1, 'candidate', ?1, NULL, ?1, 'x', 'x')",
+        [candidate.id],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO search_index (kind, ref_id, case_id, candidate_id, title, body)
+         VALUES ('note', 9999, 1, 1, 'planted', 'cleared by phone call')",
+        [],
+    )
+    .unwrap();
+    let report = w.store.verify().unwrap();
+    let named: Vec<(&str, &str)> =
+        report.problems.iter().map(|p| (p.location.as_str(), p.message.as_str())).collect();
+    assert!(
+        named.contains(&(
+            "search_index entry of note 9999",
+            "is in the database but the audit log does not derive it"
+        )),
+        "{named:?}"
+    );
+    // The re-inserted entry differs from the one the log derives (its text), so both are named.
+    assert_eq!(named.iter().filter(|(l, _)| *l == expected).count(), 2, "{named:?}");
+}
+
 #[test]
 fn a_schema_1_database_gets_its_link_index_on_upgrade() {
     let (dir, store) = team_store();

@@ -7,7 +7,8 @@ use std::io::BufRead;
 
 use super::args::{
     DocArgs, DocCommand, EverifyArgs, EverifyCommand, InterviewCommand, IpCommand, IpListCommand,
-    PaymentCommand, ReferenceCommand, VendorAuditCommand, VerificationCommand, VoipCommand,
+    PaymentCommand, PolicyCommand, ReferenceCommand, VendorAuditCommand, VerificationCommand,
+    VoipCommand,
 };
 use super::context::{
     CliError, Ctx, EXIT_BAD_INPUT, EXIT_CHECK_FAILED, Result, date, optional_date, print_json,
@@ -15,7 +16,7 @@ use super::context::{
 };
 use super::render::opt;
 use super::render::verification as text;
-use vetdesk_core::change::Change;
+use vetdesk_core::change::{Change, PolicyKey};
 use vetdesk_core::checks::{flags as rules, mrz};
 use vetdesk_core::model::Timestamp;
 use vetdesk_core::store::Applied;
@@ -77,6 +78,7 @@ pub fn run(ctx: &Ctx, command: VerificationCommand) -> Result<u8> {
         VerificationCommand::Iplist(c) => iplist(ctx, c),
         VerificationCommand::Voip(c) => voip(ctx, c),
         VerificationCommand::VendorAudit(c) => vendor_audit(ctx, c),
+        VerificationCommand::Policy(c) => policy(ctx, c),
     }
 }
 
@@ -430,6 +432,22 @@ fn voip(ctx: &Ctx, command: VoipCommand) -> Result<u8> {
         VoipCommand::Remove { id } => {
             let a = s.apply(ctx.actor()?, Change::RemoveVoipEntry { id })?;
             applied(ctx, &a, format!("Removed VoIP list entry {id}."))
+        }
+    }
+}
+
+fn policy(ctx: &Ctx, command: PolicyCommand) -> Result<u8> {
+    let s = &ctx.store;
+    match command {
+        PolicyCommand::Show => {
+            let values = s.policy()?;
+            ctx.print(&values, || text::policy(&values))?;
+            Ok(0)
+        }
+        PolicyCommand::Set { key, value, reason } => {
+            let key = key.parse::<PolicyKey>()?;
+            let a = s.apply(ctx.actor()?, Change::SetPolicy { key, value, reason })?;
+            applied(ctx, &a, format!("Set {key} to {value}."))
         }
     }
 }

@@ -330,6 +330,15 @@ pub enum Change {
     RecordCheckpoint {
         checkpoint: SignedCheckpoint,
     },
+    /// A policy value the rules read (`vetdesk policy set`), by compliance or an admin with a
+    /// reason. Recorded so that a change of policy, and the flags it clears or raises, shows in
+    /// the global chain with who and why, and replays; never read from an unrecorded file.
+    SetPolicy {
+        key: PolicyKey,
+        #[ts(type = "number")]
+        value: u32,
+        reason: String,
+    },
 }
 
 /// What a rejection or referral rests on: a failed checklist item or an open red flag.
@@ -338,6 +347,31 @@ pub enum Change {
 pub enum Ground {
     Item(String),
     Flag(FlagId),
+}
+
+crate::model::text_enum! {
+    /// A policy value the rules read, set by `SetPolicy`.
+    pub enum PolicyKey {
+        /// How often staffing vendors are to be audited, in months (1 to 60, default 12): a
+        /// vendor with no audit within it raises `vendor.audit_overdue` on its candidates' cases.
+        VendorAuditIntervalMonths => "vendor_audit_interval_months",
+    }
+}
+
+impl PolicyKey {
+    /// The value in force until a `SetPolicy` records another.
+    pub fn default_value(self) -> u32 {
+        match self {
+            PolicyKey::VendorAuditIntervalMonths => 12,
+        }
+    }
+
+    /// The values allowed.
+    pub fn range(self) -> std::ops::RangeInclusive<u32> {
+        match self {
+            PolicyKey::VendorAuditIntervalMonths => 1..=60,
+        }
+    }
 }
 
 crate::model::text_enum! {
@@ -385,6 +419,7 @@ impl Change {
             | Change::AddVoipEntry { .. }
             | Change::RemoveVoipEntry { .. }
             | Change::RecordCheckpoint { .. }
+            | Change::SetPolicy { .. }
             | Change::ImportTelemetry { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
@@ -498,6 +533,7 @@ impl Change {
             Change::FlagRaised { .. } => "flag_raised",
             Change::FlagCleared { .. } => "flag_cleared",
             Change::RecordCheckpoint { .. } => "record_checkpoint",
+            Change::SetPolicy { .. } => "set_policy",
             Change::Hire { .. } => "hire",
             Change::SetTermination { .. } => "set_termination",
             Change::ImportTelemetry { .. } => "import_telemetry",

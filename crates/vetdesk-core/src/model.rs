@@ -406,6 +406,8 @@ text_enum! {
         Contact => "contact",
         AttestationNote => "attestation_note",
         LastAuditOn => "last_audit_on",
+        // policy
+        Value => "value",
         // cases, checklist, notes, evidence
         Reason => "reason",
         Decision => "decision",

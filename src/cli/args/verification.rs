@@ -66,6 +66,25 @@ pub enum VerificationCommand {
     /// Audits of staffing vendors.
     #[command(subcommand)]
     VendorAudit(VendorAuditCommand),
+    /// Policy values the red-flag rules read (the vendor audit interval): recorded changes in
+    /// the global chain, set by compliance or an admin with a reason.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Every policy value in force, and who set it, when and why.
+    Show,
+    /// Set a policy value (compliance or admin); the cases it affects are re-evaluated in the
+    /// same transaction. Keys: vendor-audit-interval-months (1 to 60, default 12).
+    Set {
+        key: String,
+        value: u32,
+        /// Why the policy changes, kept in the audit trail.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Args, Debug)]

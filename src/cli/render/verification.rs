@@ -8,7 +8,9 @@ use vetdesk_core::checks::flags as rules;
 use vetdesk_core::checks::iprange::IpCheck;
 use vetdesk_core::checks::mrz;
 use vetdesk_core::model::Vendor;
-use vetdesk_core::store::{Applied, CaseVerification, DocumentView, EVerifyView, ObservedIpView};
+use vetdesk_core::store::{
+    Applied, CaseVerification, DocumentView, EVerifyView, ObservedIpView, PolicyValue,
+};
 use vetdesk_core::verification::{
     CaseFlags, Flag, Interview, IpList, Link, PaymentRecord, ReachableHours, Reference,
     VendorAuditStatus, VoipEntry, VpnProvider,
@@ -456,6 +458,21 @@ pub fn voip_entries(list: &[VoipEntry]) -> String {
     let mut out = if t.is_empty() { "The VoIP list is empty.\n".to_string() } else { t.render() };
     out.push_str("Note: a US number's digits do not tell VoIP from mobile or landline; this list is what carrier lookups and investigations showed.\n");
     out
+}
+
+pub fn policy(values: &[PolicyValue]) -> String {
+    let mut t = Table::new(&["policy", "value", "set"]);
+    for p in values {
+        t.row(vec![
+            p.key.to_string(),
+            p.value.to_string(),
+            match &p.set {
+                Some(set) => format!("{} {}: {}", set.by, set.at, set.reason),
+                None => "default (never set)".into(),
+            },
+        ]);
+    }
+    t.render()
 }
 
 pub fn vendor_audits(vendor: &Vendor, status: &VendorAuditStatus) -> String {

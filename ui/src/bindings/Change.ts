@@ -16,6 +16,7 @@ import type { IpListRow } from "./IpListRow";
 import type { ItemResult } from "./ItemResult";
 import type { ObservedIpFields } from "./ObservedIpFields";
 import type { PaymentFields } from "./PaymentFields";
+import type { PolicyKey } from "./PolicyKey";
 import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
 import type { ReferenceFields } from "./ReferenceFields";
@@ -141,4 +142,4 @@ vetting: VettingAtHire | null, } | { "type": "set_termination", case_id: number,
 /**
  * Filled in.
  */
-id: number | null, file_name: string, format: TelemetryFormat, file_sha256: string, size: number, events: number, added: number, matched: number, unmatched: number, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, };
+id: number | null, file_name: string, format: TelemetryFormat, file_sha256: string, size: number, events: number, added: number, matched: number, unmatched: number, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, } | { "type": "set_policy", key: PolicyKey, value: number, reason: string, };

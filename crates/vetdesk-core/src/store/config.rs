@@ -15,8 +15,6 @@ pub struct Config {
     /// Largest evidence file accepted, in bytes (default 2 GiB).
     #[ts(type = "number")]
     pub evidence_max_bytes: u64,
-    /// How often staffing vendors are to be audited, in months (default 12).
-    pub vendor_audit_interval_months: u32,
     /// The paper reports are laid out on, `a4` or `letter`; when absent, the usual paper of
     /// the user's locale (`Paper::from_environment`).
     pub report_paper: Option<Paper>,
@@ -58,15 +56,14 @@ impl Paper {
     }
 }
 
+/// Keys that steer red flags and so moved from this file to recorded policy (`SetPolicy`).
+const MOVED_TO_POLICY: &[&str] = &["vendor_audit_interval_months"];
+
 pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES,
-            vendor_audit_interval_months: 12,
-            report_paper: None,
-        }
+        Config { evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES, report_paper: None }
     }
 }
 
@@ -82,6 +79,19 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(StoreError::io(format!("cannot read {}", path.display()), e)),
         };
+        if let Ok(table) = toml::from_str::<toml::Table>(&text)
+            && let Some(key) = MOVED_TO_POLICY.iter().find(|k| table.contains_key(**k))
+        {
+            return Err(StoreError::Config {
+                path: path.to_path_buf(),
+                message: format!(
+                    "{key} is a recorded policy now, not a setting: remove it from this file and \
+                     set it with `vetdesk policy set {} VALUE --reason TEXT` (compliance or admin), \
+                     so that the change and who made it are in the audit trail",
+                    key.replace('_', "-")
+                ),
+            });
+        }
         let config: Config = toml::from_str(&text).map_err(|e| StoreError::Config {
             path: path.to_path_buf(),
             message: e.message().to_string(),
@@ -90,12 +100,6 @@ impl Config {
             return Err(StoreError::Config {
                 path: path.to_path_buf(),
                 message: "evidence_max_bytes must be greater than 0".into(),
-            });
-        }
-        if config.vendor_audit_interval_months == 0 || config.vendor_audit_interval_months > 60 {
-            return Err(StoreError::Config {
-                path: path.to_path_buf(),
-                message: "vendor_audit_interval_months must be between 1 and 60".into(),
             });
         }
         Ok(config)
@@ -134,13 +138,15 @@ mod tests {
         std::fs::write(&path, "evidence_max_bytes = 1048576\n").unwrap();
         let config = Config::load(&path).unwrap();
         assert_eq!(config.evidence_max_bytes, 1_048_576);
-        assert_eq!(config.vendor_audit_interval_months, 12);
 
         for (text, expected) in [
             ("evidence_max_byte = 5\n", "unknown field `evidence_max_byte`"),
             ("evidence_max_bytes = \"big\"\n", "invalid type"),
             ("evidence_max_bytes = 0\n", "greater than 0"),
-            ("vendor_audit_interval_months = 0\n", "between 1 and 60"),
+            (
+                "vendor_audit_interval_months = 24\n",
+                "vetdesk policy set vendor-audit-interval-months",
+            ),
         ] {
             std::fs::write(&path, text).unwrap();
             let err = Config::load(&path).unwrap_err().to_string();

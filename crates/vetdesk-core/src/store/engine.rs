@@ -11,9 +11,9 @@ use chrono::NaiveTime;
 
 use super::db::Db;
 use super::derived::ip_key;
-use super::tables::{candidates, cases, checklist, links, lists, records, vendors};
-use super::{Config, Result, StoreError};
-use crate::change::Change;
+use super::tables::{candidates, cases, checklist, links, lists, policy, records, vendors};
+use super::{Result, StoreError};
+use crate::change::{Change, PolicyKey};
 use crate::checks::flags::{
     self, CaseFacts, DecidedAgainst, IP_ANONYMISING, IP_COUNTRY_MISMATCH, IpFacts, IpSighting,
     PHONE_VOIP, VendorFacts,
@@ -29,12 +29,7 @@ use crate::verification::{
 };
 
 /// Everything the rules look at for one case, as of `at`.
-pub(crate) fn gather(
-    db: &dyn Db,
-    case: &Case,
-    at: &Timestamp,
-    config: &Config,
-) -> Result<CaseFacts> {
+pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<CaseFacts> {
     let candidate = candidates::get(db, case.candidate_id)?.ok_or_else(|| {
         StoreError::Corrupt(format!("case {} names a missing candidate", case.id))
     })?;
@@ -108,7 +103,7 @@ pub(crate) fn gather(
     {
         f.vendor = Some(VendorFacts {
             name: v.fields.name.clone(),
-            status: vendor_status(db, vendor_id, config, at)?,
+            status: vendor_status(db, vendor_id, at)?,
         });
     }
     Ok(f)
@@ -118,7 +113,6 @@ pub(crate) fn gather(
 pub(crate) fn vendor_status(
     db: &dyn Db,
     vendor_id: VendorId,
-    config: &Config,
     at: &Timestamp,
 ) -> Result<VendorAuditStatus> {
     let v =
@@ -128,38 +122,28 @@ pub(crate) fn vendor_status(
         v.fields.screening_attested,
         v.fields.last_audit_on,
         records::of::<VendorAudit>(db, vendor_id)?,
-        config.vendor_audit_interval_months,
+        policy::value(db, PolicyKey::VendorAuditIntervalMonths)?,
         at.date(),
     ))
 }
 
 /// The flags the rules raise on a case now. Reads only.
-pub(crate) fn evaluate_now(
-    db: &dyn Db,
-    case: &Case,
-    at: &Timestamp,
-    config: &Config,
-) -> Result<Vec<FlagFields>> {
+pub(crate) fn evaluate_now(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Vec<FlagFields>> {
     if case.kind == CaseKind::Monitoring {
         return super::posthire::evaluate(db, case, at);
     }
-    Ok(flags::evaluate(&gather(db, case, at, config)?))
+    Ok(flags::evaluate(&gather(db, case, at)?))
 }
 
 /// The changes that bring a case's open flags in line with its facts at `at`: a clear for each
 /// open flag that no longer holds (or whose facts changed), a raise for each new one. Closed
 /// cases keep the flags they were signed off with.
-pub(crate) fn reflag(
-    db: &dyn Db,
-    case_id: CaseId,
-    at: &Timestamp,
-    config: &Config,
-) -> Result<Vec<Change>> {
+pub(crate) fn reflag(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Result<Vec<Change>> {
     let Some(case) = cases::get(db, case_id)? else { return Ok(Vec::new()) };
     if case.status == CaseStatus::Closed {
         return Ok(Vec::new());
     }
-    let computed = evaluate_now(db, &case, at, config)?;
+    let computed = evaluate_now(db, &case, at)?;
     Ok(diff(case_id, &records::open_flags(db, case_id)?, computed))
 }
 
@@ -195,16 +179,11 @@ fn diff(case_id: CaseId, open: &[Flag], computed: Vec<FlagFields>) -> Vec<Change
 }
 
 /// Whether the stored open flags of a case differ from what the rules say at `at`.
-pub(crate) fn refresh_due(
-    db: &dyn Db,
-    case: &Case,
-    at: &Timestamp,
-    config: &Config,
-) -> Result<bool> {
+pub(crate) fn refresh_due(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<bool> {
     if case.status == CaseStatus::Closed {
         return Ok(false);
     }
-    let computed = evaluate_now(db, case, at, config)?;
+    let computed = evaluate_now(db, case, at)?;
     Ok(!diff(case.id, &records::open_flags(db, case.id)?, computed).is_empty())
 }
 
@@ -288,6 +267,12 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         Change::UpdateVendor { id: vendor_id, .. }
         | Change::RecordVendorAudit { vendor_id, .. } => {
             active_cases_of(db, candidates::of_vendor(db, *vendor_id)?, &mut out)?;
+        }
+        // A new audit interval moves every vendor's due date.
+        Change::SetPolicy { key: PolicyKey::VendorAuditIntervalMonths, .. } => {
+            for vendor in vendors::list(db)? {
+                active_cases_of(db, candidates::of_vendor(db, vendor.id)?, &mut out)?;
+            }
         }
         Change::ImportIpList { name, rows, .. } => {
             open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;

@@ -44,6 +44,7 @@ pub use rules::{
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
 pub use verify::{ChainSummary, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{

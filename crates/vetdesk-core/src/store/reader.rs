@@ -8,13 +8,15 @@ use chrono::NaiveDate;
 use super::db::Db;
 use super::rules::{self, FieldLimit, FieldProblem, ItemOptions, Missing, Permissions, StatusMove};
 use super::search::{self, SearchHit};
+use super::tables::policy::{self, PolicyValue};
 use super::tables::queue::{self, CaseFilter, CaseSummary};
 use super::tables::{
     audit, candidates, cases, checklist, evidence, lists, notes, records, users, vendors,
 };
 use super::views::{self, CaseDetail, CaseVerification, ChecklistEntry};
-use super::{Config, Result, Store, StoreError, apply, engine};
+use super::{Result, Store, StoreError, apply, engine};
 use crate::chain::{LedgerEntry, StoredAuditRecord};
+use crate::change::PolicyKey;
 use crate::checkpoint::SignedCheckpoint;
 use crate::checks::iprange::{self, IpCheck};
 use crate::checks::workdays::Deadline;
@@ -30,7 +32,6 @@ use crate::verification::{
 pub struct Reader<'a> {
     db: &'a dyn Db,
     now: Timestamp,
-    config: &'a Config,
 }
 
 impl Reader<'_> {
@@ -61,7 +62,7 @@ impl Store {
         let mut out = None;
         self.backend.read(&mut |db| {
             if let Some(read) = read.take() {
-                out = Some(read(&Reader { db, now, config: &self.config }));
+                out = Some(read(&Reader { db, now }));
             }
             Ok(())
         })?;
@@ -225,7 +226,7 @@ impl Reader<'_> {
     pub fn status_moves(&self, case_id: CaseId, actor: &str) -> Result<Vec<StatusMove>> {
         let user = self.acting(actor)?;
         let case = self.case(case_id)?;
-        rules::status_moves(self.db, &user, &case, &self.now, self.config)
+        rules::status_moves(self.db, &user, &case, &self.now)
     }
     /// What the decision gate finds missing for `decision` on a case, citing no grounds (the
     /// status moves give the same list per move, with what a rejection may cite).
@@ -275,7 +276,7 @@ impl Reader<'_> {
 
     /// The flags of a case (open ones most severe first) and its risk score.
     pub fn flags(&self, case_id: CaseId) -> Result<CaseFlags> {
-        views::case_flags(self.db, case_id, &self.now, self.config)
+        views::case_flags(self.db, case_id, &self.now)
     }
     /// The open red flags of a case.
     pub fn open_flags(&self, case_id: CaseId) -> Result<Vec<Flag>> {
@@ -288,7 +289,7 @@ impl Reader<'_> {
     }
     /// Everything verification recorded and concluded about a case.
     pub fn case_verification(&self, case_id: CaseId) -> Result<CaseVerification> {
-        views::case_verification(self.db, case_id, &self.now, self.config)
+        views::case_verification(self.db, case_id, &self.now)
     }
     /// The deadlines of a case's E-Verify cases today, with the E-Verify case number each
     /// belongs to.
@@ -312,7 +313,15 @@ impl Reader<'_> {
     }
     /// Where a vendor stands with its audits.
     pub fn vendor_audit_status(&self, vendor_id: VendorId) -> Result<VendorAuditStatus> {
-        engine::vendor_status(self.db, vendor_id, self.config, &self.now)
+        engine::vendor_status(self.db, vendor_id, &self.now)
+    }
+    /// Every policy value in force, and who set it with what reason.
+    pub fn policy(&self) -> Result<Vec<PolicyValue>> {
+        policy::all(self.db)
+    }
+    /// The value of one policy key in force.
+    pub fn policy_value(&self, key: PolicyKey) -> Result<u32> {
+        policy::value(self.db, key)
     }
 }
 
@@ -384,6 +393,9 @@ reads! {
     fn voip_entries() -> Vec<VoipEntry>;
     fn vpn_providers() -> Vec<VpnProvider>;
     fn vendor_audit_status(vendor_id: VendorId) -> VendorAuditStatus;
+    /// Every policy value in force (see [`Reader::policy`]).
+    fn policy() -> Vec<PolicyValue>;
+    fn policy_value(key: PolicyKey) -> u32;
 }
 
 impl Store {

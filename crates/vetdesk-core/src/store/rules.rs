@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::db::Db;
 use super::engine;
 use super::tables::{cases, checklist, records};
-use super::{Config, Result, StoreError};
+use super::{Result, StoreError};
 use crate::change::Ground;
 use crate::checks::{email, phone};
 use crate::model::text_enum;
@@ -56,6 +56,8 @@ text_enum! {
         AuditVendors => "audit_vendors",
         /// Import and remove indicator lists, name VPN providers, keep the VoIP list.
         ManageLists => "manage_lists",
+        /// Set the policy values the rules read (the vendor audit interval).
+        SetPolicy => "set_policy",
     }
 }
 
@@ -69,6 +71,7 @@ impl Action {
             | Action::Waive
             | Action::Override
             | Action::ManageVendors
+            | Action::SetPolicy
             | Action::AuditVendors => SIGNERS,
             Action::ManageUsers => ADMINS,
         }
@@ -643,7 +646,6 @@ pub(crate) fn status_moves(
     user: &User,
     case: &Case,
     at: &Timestamp,
-    config: &Config,
 ) -> Result<Vec<StatusMove>> {
     let mut moves = Vec::new();
     let citable = citable(db, case)?;
@@ -665,7 +667,7 @@ pub(crate) fn status_moves(
                 None => Vec::new(),
             };
             let verdict = check_transition(user, case, status)
-                .and_then(|()| check_decision(db, user, case, decision, &cites, None, at, config));
+                .and_then(|()| check_decision(db, user, case, decision, &cites, None, at));
             let refused = match verdict {
                 Ok(()) => None,
                 Err(e @ (StoreError::Conflict { .. } | StoreError::Forbidden { .. })) => {
@@ -841,14 +843,13 @@ pub(crate) fn check_decision(
     grounds: &[Ground],
     override_reason: Option<&str>,
     at: &Timestamp,
-    config: &Config,
 ) -> Result<()> {
     let Some(decision) = decision else {
         return Ok(());
     };
     // The law's rule first: no override lifts it.
     if decision == Decision::Rejected {
-        check_can_reject(db, case, at, config)?;
+        check_can_reject(db, case, at)?;
     }
     let missing = decision_gaps(db, case, decision, grounds)?;
     match (missing.is_empty(), override_reason) {
@@ -892,7 +893,7 @@ pub(crate) fn check_decision(
 ///    the rules evaluated at the time of the decision.
 ///
 /// A rejection with other recorded grounds (a failed item, a serious flag) stands on those.
-fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp, config: &Config) -> Result<()> {
+fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<()> {
     let everify = records::of::<EVerifyCase>(db, case.id)?;
     if everify.iter().any(|e| e.fields.status == EVerifyStatus::FinalNonconfirmation) {
         return Ok(());
@@ -906,7 +907,7 @@ fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp, config: &Config) -
     if failed_elsewhere {
         return Ok(());
     }
-    let serious = engine::evaluate_now(db, case, at, config)?
+    let serious = engine::evaluate_now(db, case, at)?
         .into_iter()
         .any(|f| f.severity >= Severity::High && !f.rule.starts_with("everify."));
     if serious {

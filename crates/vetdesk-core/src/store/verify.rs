@@ -63,6 +63,7 @@ pub(crate) const STATE_TABLES: &[(&str, &str)] = &[
     ("employee_accounts", "employee_id, account"),
     ("employee_devices", "id"),
     ("telemetry_imports", "id"),
+    ("policy", "key"),
 ];
 
 /// Problems listed per table before the rest are only counted.
@@ -560,6 +561,7 @@ fn replay_and_compare(
     for (table, columns) in DERIVED_TABLES {
         compare_derived(db, &*replay, table, columns, problems)?;
     }
+    compare_search_index(db, &*replay, problems)?;
     Ok(())
 }
 
@@ -607,36 +609,52 @@ fn compare_derived(
     let mut found = 0usize;
     let mut lo = 0;
     while lo <= last {
-        let (a, b) = (rows(real, lo)?, rows(replay, lo)?);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let order = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => cmp_values(x, y),
-                (Some(_), None) => Ordering::Less,
-                _ => Ordering::Greater,
-            };
-            let (row, message) = match order {
-                Ordering::Equal => {
-                    i += 1;
-                    j += 1;
-                    continue;
-                }
-                Ordering::Less => {
-                    i += 1;
-                    (&a[i - 1], "is in the database but the audit log does not derive it")
-                }
-                Ordering::Greater => {
-                    j += 1;
-                    (&b[j - 1], "is derived from the audit log but missing from the database")
-                }
-            };
-            found += 1;
-            if found <= MAX_PER_TABLE {
-                problems.add(ProblemKind::State, name(row), message.to_string());
-            }
-        }
+        diff_rows(&rows(real, lo)?, &rows(replay, lo)?, &name, &mut found, problems);
         lo += CANDIDATES_PER_PAGE;
     }
+    more_differences(table, found, problems);
+    Ok(())
+}
+
+/// Compares two pages of whole rows, each sorted, as multisets: names (by `name`, never by
+/// value) each row that one side has and the other lacks, up to [`MAX_PER_TABLE`] in all.
+fn diff_rows(
+    real: &[Vec<Value>],
+    replay: &[Vec<Value>],
+    name: &dyn Fn(&[Value]) -> String,
+    found: &mut usize,
+    problems: &mut Problems,
+) {
+    let (mut i, mut j) = (0, 0);
+    while i < real.len() || j < replay.len() {
+        let order = match (real.get(i), replay.get(j)) {
+            (Some(x), Some(y)) => cmp_values(x, y),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        let (row, message) = match order {
+            Ordering::Equal => {
+                i += 1;
+                j += 1;
+                continue;
+            }
+            Ordering::Less => {
+                i += 1;
+                (&real[i - 1], "is in the database but the audit log does not derive it")
+            }
+            Ordering::Greater => {
+                j += 1;
+                (&replay[j - 1], "is derived from the audit log but missing from the database")
+            }
+        };
+        *found += 1;
+        if *found <= MAX_PER_TABLE {
+            problems.add(ProblemKind::State, name(row), message.to_string());
+        }
+    }
+}
+
+fn more_differences(table: &str, found: usize, problems: &mut Problems) {
     if found > MAX_PER_TABLE {
         problems.add(
             ProblemKind::State,
@@ -644,6 +662,48 @@ fn compare_derived(
             format!("{} more differences not listed", found - MAX_PER_TABLE),
         );
     }
+}
+
+/// The full-text index, which search reads: what the replay indexes must be what the database
+/// holds, or a deleted entry hides a candidate from search (and an added one plants a match).
+/// A candidate's entry has rowid -id, so those are compared a range of candidates at a time;
+/// the other entries (notes, evidence descriptions) are fewer and compared at once. Entries are
+/// named by kind and id, never by the words they index.
+fn compare_search_index(real: &dyn Db, replay: &dyn Db, problems: &mut Problems) -> Result<()> {
+    const COLUMNS: &str = "kind, ref_id, case_id, candidate_id, title, body";
+    let lowest = |db: &dyn Db| -> Result<i64> {
+        let sql = "SELECT rowid FROM search_index ORDER BY rowid LIMIT 1";
+        Ok(db.query_optional(sql, &[], |r| r.get::<i64>(0))?.unwrap_or(0))
+    };
+    let last = (-lowest(real)?).max(-lowest(replay)?).max(0);
+    let candidates = format!(
+        "SELECT {COLUMNS} FROM search_index WHERE rowid > ?1 AND rowid <= ?2 ORDER BY {COLUMNS}"
+    );
+    let others = format!("SELECT {COLUMNS} FROM search_index WHERE rowid > 0 ORDER BY {COLUMNS}");
+    let name = |row: &[Value]| {
+        let text = |v: Option<&Value>| {
+            v.map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default()
+        };
+        format!("search_index entry of {} {}", text(row.first()), text(row.get(1)))
+    };
+    let mut found = 0usize;
+    let mut lo = 0;
+    while lo <= last {
+        // Candidates lo .. lo + page have rowids -(lo + page) < rowid <= -lo.
+        let page = |db: &dyn Db| -> Result<Vec<Vec<Value>>> {
+            let range = params![-(lo + CANDIDATES_PER_PAGE), -lo];
+            Ok(db.query_vec(&candidates, range, |r| r.values())?)
+        };
+        let (a, b) = (page(real)?, page(replay)?);
+        diff_rows(&a, &b, &name, &mut found, problems);
+        lo += CANDIDATES_PER_PAGE;
+    }
+    let (a, b) = (
+        real.query_vec(&others, &[], |r| r.values())?,
+        replay.query_vec(&others, &[], |r| r.values())?,
+    );
+    diff_rows(&a, &b, &name, &mut found, problems);
+    more_differences("search_index", found, problems);
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use super::tables::queue::{Progress, is_active};
 use super::tables::{
     audit, candidates, cases, checklist, evidence, lists, notes, records, vendors,
 };
-use super::{Config, Result, StoreError};
+use super::{Result, StoreError};
 use crate::checks::iprange::{self, IpCheck, IpRangeEntry};
 use crate::checks::workdays::Deadline;
 use crate::checks::{flags, mrz, names};
@@ -207,12 +207,7 @@ pub struct CaseVerification {
 }
 
 /// The flags of a case (open ones most severe first) and its risk score.
-pub(crate) fn case_flags(
-    db: &dyn Db,
-    case_id: CaseId,
-    now: &Timestamp,
-    config: &Config,
-) -> Result<CaseFlags> {
+pub(crate) fn case_flags(db: &dyn Db, case_id: CaseId, now: &Timestamp) -> Result<CaseFlags> {
     let case = case(db, case_id)?;
     let all = records::of::<Flag>(db, case_id)?;
     let (mut open, mut cleared): (Vec<_>, Vec<_>) =
@@ -221,7 +216,7 @@ pub(crate) fn case_flags(
     cleared.sort_by(|a, b| b.cleared_at.cmp(&a.cleared_at).then_with(|| b.id.cmp(&a.id)));
     // A flag a person read as a false positive stays listed but no longer counts.
     let risk = flags::risk_score(open.iter().filter(|f| f.counts()).map(|f| f.fields.severity));
-    let refresh_due = engine::refresh_due(db, &case, now, config)?;
+    let refresh_due = engine::refresh_due(db, &case, now)?;
     Ok(CaseFlags { case_id, risk, open, cleared, refresh_due })
 }
 
@@ -240,9 +235,8 @@ pub(crate) fn case_verification(
     db: &dyn Db,
     case_id: CaseId,
     now: &Timestamp,
-    config: &Config,
 ) -> Result<CaseVerification> {
-    let flags = case_flags(db, case_id, now, config)?;
+    let flags = case_flags(db, case_id, now)?;
     let case = case(db, case_id)?;
     let candidate = candidate_of(db, &case)?;
     let today = now.date();
@@ -273,7 +267,7 @@ pub(crate) fn case_verification(
         _ => None,
     };
     let vendor = match candidate.fields.vendor_id {
-        Some(v) => Some(engine::vendor_status(db, v, config, now)?),
+        Some(v) => Some(engine::vendor_status(db, v, now)?),
         None => None,
     };
     Ok(CaseVerification {

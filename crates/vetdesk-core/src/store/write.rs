@@ -96,8 +96,8 @@ fn check_escalation(db: &dyn Db, changes: &[Change]) -> Result<()> {
 }
 
 impl Store {
-    pub(super) fn context(&self) -> Context<'_> {
-        Context { config: &self.config, files: self.files() }
+    pub(super) fn context(&self) -> Context {
+        Context { files: self.files() }
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.
@@ -321,7 +321,7 @@ impl Store {
             };
             let mut applied = Vec::new();
             for id in ids {
-                for change in engine::reflag(db, id, &at, ctx.config)? {
+                for change in engine::reflag(db, id, &at)? {
                     applied.push(apply::apply_one(db, &ctx, actor, &at, change)?);
                 }
             }
@@ -333,7 +333,7 @@ impl Store {
 /// Imports every row inside the caller's transaction; refused rows are all reported.
 fn import_rows(
     db: &dyn Db,
-    ctx: &Context<'_>,
+    ctx: &Context,
     actor: &str,
     at: &Timestamp,
     file: &ImportFile,
@@ -380,7 +380,7 @@ fn import_rows(
 #[allow(clippy::too_many_arguments)]
 fn import_row(
     db: &dyn Db,
-    ctx: &Context<'_>,
+    ctx: &Context,
     actor: &str,
     at: &Timestamp,
     file: &ImportFile,

@@ -241,6 +241,7 @@ impl Replay {
             | Change::AddVoipEntry { .. }
             | Change::RemoveVoipEntry { .. }
             | Change::RecordCheckpoint { .. }
+            | Change::SetPolicy { .. }
             | Change::ImportTelemetry { .. }) => self.problems.push((
                 line,
                 format!("a {} change belongs to the global chain, not a case's", other.kind()),

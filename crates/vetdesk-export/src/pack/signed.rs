@@ -257,15 +257,17 @@ pub(crate) fn check(
         // Vetdesk starts the extract at the case's first record; more is harmless but odd.
         problems.push((LEDGER, "does not start at the case's first record".into()));
     }
-    let signature = problems.is_empty().then(|| Box::new(PackSignature {
-        fingerprint: checkpoint.fingerprint.clone(),
-        public_key: checkpoint.public_key.clone(),
-        at: checkpoint.at,
-        entries: checkpoint.entries,
-        root: checkpoint.root.clone(),
-        covers_records: covered,
-        trusted: trusted.is_some(),
-    }));
+    let signature = problems.is_empty().then(|| {
+        Box::new(PackSignature {
+            fingerprint: checkpoint.fingerprint.clone(),
+            public_key: checkpoint.public_key.clone(),
+            at: checkpoint.at,
+            entries: checkpoint.entries,
+            root: checkpoint.root.clone(),
+            covers_records: covered,
+            trusted: trusted.is_some(),
+        })
+    });
     (signature, problems)
 }
 

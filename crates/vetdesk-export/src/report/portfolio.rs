@@ -16,6 +16,7 @@ use super::pdf::{
     BarChart, Color, Column, Cover, Document, Metadata, PageSize, RenderedPdf, Series, Table, Text,
 };
 use super::{ReportError, ReportOptions};
+use vetdesk_core::change::PolicyKey;
 use vetdesk_core::checks::workdays::DeadlineState;
 use vetdesk_core::model::{CaseId, CaseStatus, Decision, ItemResult, Timestamp, User};
 use vetdesk_core::store::{CaseFilter, Store};
@@ -275,7 +276,7 @@ pub fn portfolio(store: &Store, options: &PortfolioOptions) -> Result<Portfolio,
         }
     }
 
-    let interval = store.config().vendor_audit_interval_months;
+    let interval = store.policy_value(PolicyKey::VendorAuditIntervalMonths)?;
     // Due as the red-flag rules judge it: never audited, or the next audit date has passed.
     let vendors_due = vendors
         .iter()

@@ -86,7 +86,7 @@ export function AuditForm({
         name="audited_on"
         placeholder="YYYY-MM-DD"
         inputMode="numeric"
-        hint="The next audit falls due one audit interval later (vendor_audit_interval_months in config.toml, 12 by default)."
+        hint="The next audit falls due one audit interval later (12 months unless compliance recorded another policy)."
         value={on}
         error={problem ?? fieldError(save.error, "audited_on")}
         onChange={(e) => setOn(e.target.value)}

@@ -28,7 +28,7 @@ pub(super) fn resolve(
     db: &dyn Db,
     user: &User,
     at: &Timestamp,
-    ctx: &Context<'_>,
+    ctx: &Context,
     change: Change,
 ) -> Result<Change> {
     Ok(match change {
@@ -119,7 +119,6 @@ pub(super) fn resolve(
                         &cited,
                         override_reason.as_deref(),
                         at,
-                        ctx.config,
                     )?;
                 }
                 (_, Some(d)) => {

@@ -11,6 +11,7 @@ mod checkpoints;
 mod employees;
 mod flags;
 mod lists;
+mod policy;
 mod users;
 mod vendors;
 mod verification;
@@ -24,14 +25,13 @@ pub use lists::MAX_IP_LIST_ROWS;
 
 use super::db::Db;
 use super::tables::{audit, users as user_table};
-use super::{Config, Result, StoreError, derived, engine};
+use super::{Result, StoreError, derived, engine};
 use crate::change::Change;
 use crate::model::{CaseId, Field, Role, Timestamp, User};
 
-/// What resolving a change needs besides the database: the policy settings and where the
-/// evidence files are.
-pub(crate) struct Context<'a> {
-    pub config: &'a Config,
+/// What resolving a change needs besides the database: where the evidence files are. Policy
+/// values the rules read are in the database (`tables::policy`), never in a file.
+pub(crate) struct Context {
     pub files: crate::evidence::EvidenceFiles,
 }
 
@@ -86,6 +86,9 @@ macro_rules! area {
     (checkpoints) => {
         Change::RecordCheckpoint { .. }
     };
+    (policy) => {
+        Change::SetPolicy { .. }
+    };
     (employees) => {
         Change::Hire { .. } | Change::SetTermination { .. } | Change::ImportTelemetry { .. }
     };
@@ -134,18 +137,19 @@ pub(crate) fn resolve(
     db: &dyn Db,
     user: &User,
     at: &Timestamp,
-    ctx: &Context<'_>,
+    ctx: &Context,
     change: Change,
 ) -> Result<Change> {
     match change {
         c @ area!(users) => users::resolve(db, user, c),
-        c @ area!(vendors) => vendors::resolve(db, user, at, ctx, c),
+        c @ area!(vendors) => vendors::resolve(db, user, at, c),
         c @ area!(candidates) => candidates::resolve(db, at, c),
         c @ area!(cases) => cases::resolve(db, user, at, ctx, c),
         c @ area!(verification) => verification::resolve(db, at, c),
         c @ area!(lists) => lists::resolve(db, user, c),
         c @ area!(flags) => flags::resolve(db, user, c),
         c @ area!(checkpoints) => checkpoints::resolve(db, user, c),
+        c @ area!(policy) => policy::resolve(db, user, c),
         c @ area!(employees) => employees::resolve(db, user, c),
     }
 }
@@ -166,6 +170,7 @@ pub(crate) fn write_effects(
         area!(lists) => lists::write(db, at, actor, change),
         area!(flags) => flags::write(db, at, actor, change),
         area!(checkpoints) => checkpoints::write(change),
+        area!(policy) => policy::write(db, at, actor, change),
         area!(employees) => employees::write(db, at, actor, change),
     }
 }
@@ -190,7 +195,7 @@ fn not_mine(area: &str, change: &Change) -> StoreError {
 /// chain, as the same user, in the same transaction).
 pub(crate) fn apply_one(
     db: &dyn Db,
-    ctx: &Context<'_>,
+    ctx: &Context,
     actor: &str,
     at: &Timestamp,
     change: Change,
@@ -206,7 +211,7 @@ pub(crate) fn apply_one(
 /// superseded and raised again for every member of a ring as each new member arrives.
 pub(crate) fn apply_deferring_flags(
     db: &dyn Db,
-    ctx: &Context<'_>,
+    ctx: &Context,
     actor: &str,
     at: &Timestamp,
     change: Change,
@@ -236,14 +241,14 @@ pub(crate) fn apply_deferring_flags(
 /// raised or cleared as a change of its own (as `actor`).
 pub(crate) fn reflag_cases(
     db: &dyn Db,
-    ctx: &Context<'_>,
+    ctx: &Context,
     actor: &str,
     at: &Timestamp,
     cases: impl IntoIterator<Item = CaseId>,
 ) -> Result<Vec<Applied>> {
     let mut flags = Vec::new();
     for case_id in cases {
-        for flag_change in engine::reflag(db, case_id, at, ctx.config)? {
+        for flag_change in engine::reflag(db, case_id, at)? {
             flags.push(apply_one(db, ctx, actor, at, flag_change)?);
         }
     }

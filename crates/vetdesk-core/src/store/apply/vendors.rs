@@ -1,11 +1,11 @@
 //! Staffing vendors and their audits (compliance officers and admins).
 
-use super::{Context, missing_id, not_mine};
-use crate::change::Change;
+use super::{missing_id, not_mine};
+use crate::change::{Change, PolicyKey};
 use crate::model::{Field, Timestamp, User, VendorFields};
 use crate::store::db::Db;
 use crate::store::rules::{Action, MAX_FIELD, MAX_TEXT, optional, require, required};
-use crate::store::tables::{next_id, records, vendors};
+use crate::store::tables::{next_id, policy, records, vendors};
 use crate::store::{Result, StoreError};
 use crate::verification::VendorAudit;
 
@@ -51,13 +51,7 @@ fn check_vendor(
     Ok(fields)
 }
 
-pub(super) fn resolve(
-    db: &dyn Db,
-    user: &User,
-    at: &Timestamp,
-    ctx: &Context<'_>,
-    change: Change,
-) -> Result<Change> {
+pub(super) fn resolve(db: &dyn Db, user: &User, at: &Timestamp, change: Change) -> Result<Change> {
     Ok(match change {
         Change::AddVendor { vendor, .. } => {
             require(user, Action::ManageVendors, "add vendors")?;
@@ -86,7 +80,10 @@ pub(super) fn resolve(
                 .at(Field::AuditedOn));
             }
             let next_due = audited_on
-                .checked_add_months(chrono::Months::new(ctx.config.vendor_audit_interval_months))
+                .checked_add_months(chrono::Months::new(policy::value(
+                    db,
+                    PolicyKey::VendorAuditIntervalMonths,
+                )?))
                 .ok_or_else(|| {
                     StoreError::invalid(format!("audit date {audited_on} is out of range"))
                         .at(Field::AuditedOn)

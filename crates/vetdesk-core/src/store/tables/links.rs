@@ -1,7 +1,7 @@
 //! The derived `link_keys` and `address_history` tables: every normalised identifier of every
 //! candidate in one indexed table (so "who else has this" is an index probe), and every address
-//! a candidate had. Written by `derived`, rebuilt from the state tables and the log, never
-//! compared by `verify`.
+//! a candidate had. Written by `derived`, rebuilt from the state tables and the log, and
+//! derived again and compared by `verify`.
 
 use std::collections::BTreeSet;
 

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_no_pending_rows.sql", include_str!("migrations/0005_no_pending_rows.sql")),
     ("0006_employees.sql", include_str!("migrations/0006_employees.sql")),
     ("0007_scale_indexes.sql", include_str!("migrations/0007_scale_indexes.sql")),
+    ("0008_policy.sql", include_str!("migrations/0008_policy.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {
