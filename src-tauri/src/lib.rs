@@ -58,10 +58,15 @@ pub fn run() -> ExitCode {
         // permission, so the plugin's own commands stay unreachable from it.
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, |ctx, request, responder| {
-            let files = ctx.app_handle().try_state::<AppState>().map(|s| s.store.files());
+            let store = ctx.app_handle().try_state::<AppState>().map(|s| s.store.clone());
             // File reads stay off the UI thread.
-            tauri::async_runtime::spawn_blocking(move || match files {
-                Some(files) => responder.respond(protocol::respond(&files, &request)),
+            tauri::async_runtime::spawn_blocking(move || match store {
+                Some(store) => {
+                    let recorded = |sha: &vetdesk_core::evidence::Sha256Hex| {
+                        store.preview_hashes(sha).map_err(|e| std::io::Error::other(e.to_string()))
+                    };
+                    responder.respond(protocol::respond(&store.files(), &recorded, &request))
+                }
                 None => responder.respond(protocol::not_ready()),
             });
         })

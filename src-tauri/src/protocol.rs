@@ -54,19 +54,27 @@ pub struct EvidenceRequest {
 impl EvidenceRequest {
     /// The bytes of the one file this request can name (decrypted in an encrypted data
     /// directory), found by the evidence store from the validated hash alone; `None` when
-    /// larger than `MAX_BODY_BYTES`. A stored file is opened without following links.
-    pub fn read(&self, files: &EvidenceFiles) -> io::Result<Option<Vec<u8>>> {
+    /// larger than `MAX_BODY_BYTES`. A stored file is opened without following links. A
+    /// preview is served only when it is one `recorded` gives for the file (the hashes recorded
+    /// at ingest), else made again from the original: one replaced on disk is never shown.
+    pub fn read(
+        &self,
+        files: &EvidenceFiles,
+        recorded: &Recorded<'_>,
+    ) -> io::Result<Option<Vec<u8>>> {
         let not_found = || io::Error::from(io::ErrorKind::NotFound);
         let to_io = |e: EvidenceError| match e {
-            EvidenceError::Missing { .. } => not_found(),
+            // No preview for a file that is not an image: as for a file not stored.
+            EvidenceError::Missing { .. } | EvidenceError::NotAnImage { .. } => not_found(),
             EvidenceError::Io { source, .. } => source,
             other => io::Error::other(other.to_string()),
         };
         match self.kind {
-            Kind::Thumb => match files.read_thumbnail(&self.sha256).map_err(to_io)? {
-                Some(bytes) => Ok((bytes.len() as u64 <= MAX_BODY_BYTES).then_some(bytes)),
-                None => Err(not_found()),
-            },
+            Kind::Thumb => {
+                let recorded = recorded(&self.sha256)?;
+                let bytes = files.trusted_preview(&self.sha256, &recorded).map_err(to_io)?;
+                Ok((bytes.len() as u64 <= MAX_BODY_BYTES).then_some(bytes))
+            }
             Kind::File => read_capped(files.open(&self.sha256).map_err(to_io)?),
         }
     }
@@ -131,8 +139,15 @@ pub fn parse(method: &Method, uri: &Uri) -> Result<EvidenceRequest, Refusal> {
     Ok(EvidenceRequest { kind, sha256, head })
 }
 
+/// The preview hashes recorded for a stored file (`Store::preview_hashes`).
+pub type Recorded<'a> = dyn Fn(&Sha256Hex) -> io::Result<Vec<String>> + 'a;
+
 /// Answers one request from the evidence store. Blocking: call off the UI thread.
-pub fn respond(files: &EvidenceFiles, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+pub fn respond(
+    files: &EvidenceFiles,
+    recorded: &Recorded<'_>,
+    request: &Request<Vec<u8>>,
+) -> Response<Cow<'static, [u8]>> {
     let parsed = match parse(request.method(), request.uri()) {
         Ok(parsed) => parsed,
         Err(refusal) => {
@@ -140,7 +155,7 @@ pub fn respond(files: &EvidenceFiles, request: &Request<Vec<u8>>) -> Response<Co
             return refusal_response(refusal.status(), &refusal.to_string());
         }
     };
-    let bytes = match parsed.read(files) {
+    let bytes = match parsed.read(files, recorded) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             return refusal_response(StatusCode::PAYLOAD_TOO_LARGE, "too large to show in the app");
@@ -294,7 +309,9 @@ mod tests {
     fn get(data_dir: &Path, name: &str, template: &str) -> Response<Cow<'static, [u8]>> {
         let request =
             Request::builder().method(method(name)).uri(expand(template)).body(Vec::new()).unwrap();
-        respond(&EvidenceFiles::new(data_dir), &request)
+        // The preview on disk is taken as the one recorded at ingest.
+        let files = EvidenceFiles::new(data_dir);
+        respond(&files, &|sha| Ok(files.preview_sha256(sha).into_iter().collect()), &request)
     }
 
     fn header<'a>(response: &'a Response<Cow<'static, [u8]>>, name: &str) -> Option<&'a str> {
@@ -397,6 +414,32 @@ mod tests {
         assert_ne!(response.body().as_ref(), b"not evidence");
     }
 
+    /// A preview replaced on disk is not served: the one the original gives is, and is put back.
+    #[test]
+    fn a_replaced_preview_is_made_again_from_the_original() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let files = EvidenceFiles::new(dir.path());
+        let png = vetdesk_testkit::png(64, 48);
+        let limits = vetdesk_core::evidence::Limits::default();
+        let got = files.ingest_reader(&mut &png[..], "scan.png", &limits, &mut |_, _| {}).unwrap();
+        let recorded = files.preview_sha256(&got.sha256).unwrap();
+        let path = files.thumbnail_path(&got.sha256).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::write(&path, vetdesk_testkit::png(8, 8)).unwrap();
+        let request = Request::builder()
+            .method(Method::GET)
+            .uri(format!("evidence://localhost/thumb/{}", got.sha256.to_hex()))
+            .body(Vec::new())
+            .unwrap();
+        let thumb = respond(&files, &|_| Ok(vec![recorded.clone()]), &request);
+        assert_eq!(thumb.status(), StatusCode::OK);
+        use sha2::Digest;
+        let served = hex::encode(sha2::Sha256::digest(thumb.body().as_ref()));
+        assert_eq!(served, recorded);
+        assert_eq!(files.preview_sha256(&got.sha256), Some(recorded));
+    }
+
     /// In an encrypted data directory the scheme serves the plaintext of the sealed file and
     /// of its sealed preview, and the bytes on disk are not those.
     #[test]
@@ -412,15 +455,22 @@ mod tests {
         assert_ne!(std::fs::read(files.path_of(&got.sha256)).unwrap(), png);
         let request =
             |uri: String| Request::builder().method(Method::GET).uri(uri).body(Vec::new()).unwrap();
-        let file = respond(&files, &request(format!("evidence://localhost/file/{sha}")));
+        let none = |_: &Sha256Hex| Ok(Vec::new());
+        let file = respond(&files, &none, &request(format!("evidence://localhost/file/{sha}")));
         assert_eq!(file.status(), StatusCode::OK);
         assert_eq!(file.body().as_ref(), &png[..]);
-        let thumb = respond(&files, &request(format!("evidence://localhost/thumb/{sha}")));
+        let recorded = files.preview_sha256(&got.sha256).unwrap();
+        let thumb = respond(
+            &files,
+            &|_| Ok(vec![recorded.clone()]),
+            &request(format!("evidence://localhost/thumb/{sha}")),
+        );
         assert_eq!(thumb.status(), StatusCode::OK);
         assert!(thumb.body().starts_with(b"\xff\xd8\xff"), "a JPEG preview");
         // The plain scheme over the same directory gets no plaintext out of it.
         let plain = respond(
             &EvidenceFiles::new(dir.path()),
+            &none,
             &request(format!("evidence://localhost/thumb/{sha}")),
         );
         assert!(!plain.body().starts_with(b"\xff\xd8\xff"));

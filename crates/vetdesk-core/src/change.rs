@@ -398,6 +398,11 @@ pub struct StoredFile {
     pub media_type: String,
     pub has_thumbnail: bool,
     pub ingest_note: Option<String>,
+    /// The SHA-256 of the preview made at ingest (absent in records written before previews
+    /// were hashed, which so keep their hashes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub thumbnail_sha256: Option<String>,
 }
 
 impl Change {

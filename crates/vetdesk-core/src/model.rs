@@ -340,6 +340,10 @@ pub struct Evidence {
     pub has_thumbnail: bool,
     /// What was noticed on ingest, e.g. a file named `.jpg` that is not an image.
     pub ingest_note: Option<String>,
+    /// The SHA-256 of the preview made at ingest, when one was made and recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub thumbnail_sha256: Option<String>,
 }
 
 /// Which audit chain a record belongs to: one per case, and one for everything else.

@@ -180,13 +180,7 @@ impl<'a> Door<'a> {
             .ingest_reader(&mut Cursor::new(bytes), name, &limits, &mut |_, _| {})
             .map_err(|source| SampleError::Evidence { name: name.to_string(), source })?;
         self.evidence_files += 1;
-        Ok(StoredFile {
-            sha256: ingested.sha256.to_hex(),
-            size: ingested.size,
-            media_type: ingested.media_type,
-            has_thumbnail: ingested.thumbnail.exists(),
-            ingest_note: ingested.note,
-        })
+        self.store.stored_file(ingested).map_err(at_step("recording an evidence file"))
     }
 
     pub(crate) fn checklist(&self, case_id: CaseId) -> Result<Vec<ChecklistEntry>, SampleError> {

@@ -138,6 +138,7 @@ pub fn attach_photo_quickly(store: &Store, case_id: i64, name: &str, bytes: &[u8
                     media_type: ingested.media_type,
                     has_thumbnail: false,
                     ingest_note: None,
+                    thumbnail_sha256: None,
                 },
                 original_name: name.into(),
                 description: None,

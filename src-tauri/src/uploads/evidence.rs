@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
 use vetdesk_core::Store;
-use vetdesk_core::change::{Change, StoredFile};
+use vetdesk_core::change::Change;
 use vetdesk_core::evidence::Limits;
 use vetdesk_core::model::{CaseId, CaseStatus, Evidence};
 
@@ -235,13 +235,7 @@ fn ingest_and_record(
             }
         })?;
     progress(ingested.size, UploadStage::Stored);
-    let file = StoredFile {
-        sha256: ingested.sha256.to_hex(),
-        size: ingested.size,
-        media_type: ingested.media_type,
-        has_thumbnail: ingested.thumbnail.exists(),
-        ingest_note: ingested.note,
-    };
+    let file = store.stored_file(ingested)?;
     let applied = store.apply(
         actor,
         Change::AttachEvidence {

@@ -21,4 +21,8 @@ has_thumbnail: boolean,
 /**
  * What was noticed on ingest, e.g. a file named `.jpg` that is not an image.
  */
-ingest_note: string | null, };
+ingest_note: string | null, 
+/**
+ * The SHA-256 of the preview made at ingest, when one was made and recorded.
+ */
+thumbnail_sha256?: string, };

@@ -3,4 +3,9 @@
 /**
  * What the evidence store learnt about a file when it took it in.
  */
-export type StoredFile = { sha256: string, size: number, media_type: string, has_thumbnail: boolean, ingest_note: string | null, };
+export type StoredFile = { sha256: string, size: number, media_type: string, has_thumbnail: boolean, ingest_note: string | null, 
+/**
+ * The SHA-256 of the preview made at ingest (absent in records written before previews
+ * were hashed, which so keep their hashes).
+ */
+thumbnail_sha256?: string, };

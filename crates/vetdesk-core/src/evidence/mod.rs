@@ -469,20 +469,61 @@ impl EvidenceFiles {
         Ok(self.make_thumbnail(sha256, &media_type, len))
     }
 
-    /// The stored preview of an image (made at ingest, [`THUMBNAIL_MAX_SIDE`] pixels at
-    /// [`THUMBNAIL_QUALITY`], the size reports print), rebuilt first when it is missing: a
-    /// report of a hundred 12 MP photos reads a hundred small files instead of decoding the
-    /// photos again. Refused for a file that is not a decodable image.
-    #[tracing::instrument(level = "debug", skip(self), err(Display))]
-    pub fn preview_jpeg(&self, sha256: &Sha256Hex) -> Result<Vec<u8>, EvidenceError> {
-        if self.thumbnail_path(sha256).is_none() {
-            self.rebuild_thumbnail(sha256)?;
+    /// The SHA-256 of the stored preview of an image (of its plaintext), if there is one: what
+    /// an `AttachEvidence` records, so that the preview shown later can be checked against it.
+    pub fn preview_sha256(&self, sha256: &Sha256Hex) -> Option<String> {
+        match self.read_thumbnail(sha256) {
+            Ok(Some(bytes)) => Some(hex::encode(Sha256::digest(&bytes))),
+            _ => None,
         }
+    }
+
+    /// The preview of an image as it may be shown, in the app or a report ([`THUMBNAIL_MAX_SIDE`]
+    /// pixels at [`THUMBNAIL_QUALITY`]): the stored one when its SHA-256 is one of `recorded`
+    /// (the hashes recorded when the image was attached), so that a report of a hundred 12 MP
+    /// photos reads a hundred small files instead of decoding the photos again. A stored preview
+    /// that is missing, or is not the one recorded (replaced on disk), is made again from the
+    /// original and stored in its place; one never recorded (evidence attached before previews
+    /// were hashed) is made again in memory every time. Refused for a file that is not a
+    /// decodable image.
+    #[tracing::instrument(level = "debug", skip(self, recorded), err(Display))]
+    pub fn trusted_preview(
+        &self,
+        sha256: &Sha256Hex,
+        recorded: &[String],
+    ) -> Result<Vec<u8>, EvidenceError> {
         if let Ok(Some(bytes)) = self.read_thumbnail(sha256) {
+            let actual = hex::encode(Sha256::digest(&bytes));
+            if recorded.contains(&actual) {
+                return Ok(bytes);
+            }
+            if !recorded.is_empty() {
+                tracing::warn!(
+                    code = "preview_replaced",
+                    "a stored preview is not the one recorded at ingest; made again from the original"
+                );
+            }
+        }
+        if !recorded.is_empty()
+            && self.rebuild_thumbnail(sha256)? == ThumbnailOutcome::Made
+            && let Ok(Some(bytes)) = self.read_thumbnail(sha256)
+        {
             return Ok(bytes);
         }
-        // Not writable here (a read-only copy of a data directory): make it in memory.
+        // Never recorded, or not writable here (a read-only copy of a data directory).
         self.jpeg_thumbnail(sha256, THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY)
+    }
+
+    /// Whether the stored preview of an image is one of the `recorded` hashes, or else exactly
+    /// what the original gives when made again (a newer image encoder): `false` only for a
+    /// preview that neither explains. A missing preview is fine (it is made when needed).
+    pub fn preview_holds(&self, sha256: &Sha256Hex, recorded: &[String]) -> bool {
+        let Ok(Some(bytes)) = self.read_thumbnail(sha256) else { return true };
+        if recorded.contains(&hex::encode(Sha256::digest(&bytes))) {
+            return true;
+        }
+        self.jpeg_thumbnail(sha256, THUMBNAIL_MAX_SIDE, THUMBNAIL_QUALITY)
+            .is_ok_and(|fresh| fresh == bytes)
     }
 
     /// A downscaled JPEG of a stored image, for reports: fits in `max_side` pixels (never

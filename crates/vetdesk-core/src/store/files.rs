@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
+use super::tables::evidence;
 use super::{Applied, Result, Store, StoreError};
 use crate::change::{Change, StoredFile};
-use crate::evidence::{EvidenceFiles, Limits, Sha256Hex};
+use crate::evidence::{EvidenceFiles, Ingested, Limits, Sha256Hex};
 use crate::model::{CaseId, CaseStatus, EvidenceId};
 
 impl Store {
@@ -41,17 +42,41 @@ impl Store {
             .ok_or_else(|| StoreError::invalid(format!("{} is not a file", path.display())))?;
         let limits = Limits { max_bytes: self.config.evidence_max_bytes };
         let ingested = self.files().ingest_path(path, &limits, progress)?;
-        let file = StoredFile {
-            sha256: ingested.sha256.to_hex(),
-            size: ingested.size,
-            media_type: ingested.media_type,
-            has_thumbnail: ingested.thumbnail.exists(),
-            ingest_note: ingested.note,
-        };
+        let file = self.stored_file(ingested)?;
         self.apply(
             actor,
             Change::AttachEvidence { id: None, case_id, file, original_name, description, item_id },
         )
+    }
+
+    /// What an `AttachEvidence` records of a file the evidence store took in: hash, size,
+    /// type, what ingest noticed, and the hash of its preview. For content stored before, the
+    /// preview on disk is first checked against what the earlier records recorded (and made
+    /// again from the original if it is not one of them), so a replaced preview is not recorded.
+    pub fn stored_file(&self, ingested: Ingested) -> Result<StoredFile> {
+        let files = self.files();
+        let has_thumbnail = ingested.thumbnail.exists();
+        if ingested.already_present && has_thumbnail {
+            let earlier = self.preview_hashes(&ingested.sha256)?;
+            if !earlier.is_empty() {
+                files.trusted_preview(&ingested.sha256, &earlier)?;
+            }
+        }
+        let thumbnail_sha256 =
+            if has_thumbnail { files.preview_sha256(&ingested.sha256) } else { None };
+        Ok(StoredFile {
+            sha256: ingested.sha256.to_hex(),
+            size: ingested.size,
+            media_type: ingested.media_type,
+            has_thumbnail,
+            ingest_note: ingested.note,
+            thumbnail_sha256,
+        })
+    }
+
+    /// The preview hashes recorded by the evidence records naming a stored file.
+    pub fn preview_hashes(&self, sha256: &Sha256Hex) -> Result<Vec<String>> {
+        self.read(|r| evidence::preview_hashes(r.db(), &sha256.to_hex()))
     }
 
     fn precheck_attach(&self, actor: &str, case_id: CaseId) -> Result<()> {

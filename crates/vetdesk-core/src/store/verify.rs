@@ -676,10 +676,13 @@ fn compare_search_index(real: &dyn Db, replay: &dyn Db, problems: &mut Problems)
         Ok(db.query_optional(sql, &[], |r| r.get::<i64>(0))?.unwrap_or(0))
     };
     let last = (-lowest(real)?).max(-lowest(replay)?).max(0);
+    // By kind, not by the sign of the rowid: the first entry after candidates' may get rowid 0.
     let candidates = format!(
-        "SELECT {COLUMNS} FROM search_index WHERE rowid > ?1 AND rowid <= ?2 ORDER BY {COLUMNS}"
+        "SELECT {COLUMNS} FROM search_index WHERE rowid > ?1 AND rowid <= ?2 AND kind = 'candidate'
+         ORDER BY {COLUMNS}"
     );
-    let others = format!("SELECT {COLUMNS} FROM search_index WHERE rowid > 0 ORDER BY {COLUMNS}");
+    let others =
+        format!("SELECT {COLUMNS} FROM search_index WHERE kind != 'candidate' ORDER BY {COLUMNS}");
     let name = |row: &[Value]| {
         let text = |v: Option<&Value>| {
             v.map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_default()
@@ -873,15 +876,24 @@ fn check_evidence_files(
     evidence::each_stored_file(db, &mut |file| {
         count += 1;
         let location = format!("evidence file {} (evidence {})", file.sha256, file.used_by);
-        let check = match super::files::parse_sha(&file.sha256) {
-            Ok(sha) => files.check(&sha, file.size.max(0) as u64),
+        let sha = match super::files::parse_sha(&file.sha256) {
+            Ok(sha) => sha,
             Err(e) => {
                 problems.add(ProblemKind::Evidence, location, e.to_string());
                 return Ok(());
             }
         };
+        let check = files.check(&sha, file.size.max(0) as u64);
         if check != FileCheck::Ok {
             problems.add(ProblemKind::Evidence, location, check.to_string());
+        } else if !files.preview_holds(&sha, &file.previews) {
+            problems.add(
+                ProblemKind::Evidence,
+                format!("preview of {location}"),
+                "it is neither the preview recorded at ingest nor what the original gives; it is \
+                 made again from the original before it is shown"
+                    .to_string(),
+            );
         }
         Ok(())
     })?;

@@ -176,6 +176,7 @@ impl Replay {
                         added_at: at,
                         has_thumbnail: file.has_thumbnail,
                         ingest_note: file.ingest_note,
+                        thumbnail_sha256: file.thumbnail_sha256,
                     },
                 );
             }

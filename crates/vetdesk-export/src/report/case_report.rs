@@ -463,7 +463,7 @@ pub fn render_case_report(
         progress(Progress::at(Stage::Previews, n as u64, total));
         let id = match made.get(e.sha256.as_str()) {
             Some(id) => Some(*id),
-            None => match preview(files, &e.sha256) {
+            None => match preview(files, &e.sha256, &recorded_previews(&images, &e.sha256)) {
                 Ok(jpeg) => {
                     let id =
                         doc.add_jpeg(&format!("{} ({})", label(e.id), e.original_name), jpeg)?;
@@ -564,10 +564,22 @@ pub fn render_case_report(
     })
 }
 
-fn preview(files: &EvidenceFiles, sha256: &str) -> Result<Vec<u8>, String> {
+/// The preview hashes the case's records of one file recorded.
+fn recorded_previews(images: &[&vetdesk_core::model::Evidence], sha256: &str) -> Vec<String> {
+    let mut out: Vec<String> = images
+        .iter()
+        .filter(|e| e.sha256 == sha256)
+        .filter_map(|e| e.thumbnail_sha256.clone())
+        .collect();
+    out.dedup();
+    out
+}
+
+fn preview(files: &EvidenceFiles, sha256: &str, recorded: &[String]) -> Result<Vec<u8>, String> {
     let sha: Sha256Hex = sha256.parse().map_err(|e| format!("{e}"))?;
-    // The stored preview, made at ingest; rebuilt (and stored) only when it is missing.
-    files.preview_jpeg(&sha).map_err(|e| e.to_string())
+    // The stored preview made at ingest, when it is the one recorded; else made again from the
+    // original, so that a preview replaced on disk never reaches a report.
+    files.trusted_preview(&sha, recorded).map_err(|e| e.to_string())
 }
 
 /// What the newest signed checkpoint covers of the case, in words.

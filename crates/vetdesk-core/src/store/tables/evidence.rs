@@ -7,7 +7,7 @@ use crate::store::Result;
 use crate::store::db::{Db, DbResult, Row, params};
 
 const COLUMNS: &str = "id, case_id, sha256, size, original_name, media_type, description, \
-                       item_id, added_by, added_at, has_thumbnail, ingest_note";
+                       item_id, added_by, added_at, has_thumbnail, ingest_note, thumbnail_sha256";
 
 fn from_row(r: &Row<'_>) -> DbResult<Evidence> {
     Ok(Evidence {
@@ -23,6 +23,7 @@ fn from_row(r: &Row<'_>) -> DbResult<Evidence> {
         added_at: r.get(9)?,
         has_thumbnail: r.get(10)?,
         ingest_note: r.get(11)?,
+        thumbnail_sha256: r.get(12)?,
     })
 }
 
@@ -53,6 +54,18 @@ pub(crate) struct StoredFileUse {
     pub size: i64,
     /// `id (case N, name)` of each record, joined with `; `.
     pub used_by: String,
+    /// The preview hashes its records recorded.
+    pub previews: Vec<String>,
+}
+
+/// The preview hashes recorded for a stored file by the records naming it.
+pub(crate) fn preview_hashes(db: &dyn Db, sha256: &str) -> Result<Vec<String>> {
+    Ok(db.query_vec(
+        "SELECT DISTINCT thumbnail_sha256 FROM evidence
+         WHERE sha256 = ?1 AND thumbnail_sha256 IS NOT NULL",
+        params![sha256],
+        |r| r.get(0),
+    )?)
 }
 
 /// Every distinct stored file (by hash and size), in hash order, handed to `each` one at a
@@ -64,7 +77,8 @@ pub(crate) fn each_stored_file(
     let mut current: Option<StoredFileUse> = None;
     let mut failed = None;
     db.query(
-        "SELECT sha256, size, id, case_id, original_name FROM evidence ORDER BY sha256, size, id",
+        "SELECT sha256, size, id, case_id, original_name, thumbnail_sha256 FROM evidence
+         ORDER BY sha256, size, id",
         &[],
         &mut |r| {
             let (sha256, size): (String, i64) = (r.get(0)?, r.get(1)?);
@@ -74,13 +88,16 @@ pub(crate) fn each_stored_file(
                 r.get::<i64>(3)?,
                 r.get::<String>(4)?
             );
+            let preview: Option<String> = r.get(5)?;
             match &mut current {
                 Some(file) if file.sha256 == sha256 && file.size == size => {
                     file.used_by.push_str("; ");
                     file.used_by.push_str(&record);
+                    file.previews.extend(preview.filter(|p| !file.previews.contains(p)));
                 }
                 _ => {
-                    let next = StoredFileUse { sha256, size, used_by: record };
+                    let previews = preview.into_iter().collect();
+                    let next = StoredFileUse { sha256, size, used_by: record, previews };
                     if let Some(done) = current.replace(next)
                         && failed.is_none()
                     {
@@ -113,7 +130,7 @@ pub(crate) fn insert(db: &dyn Db, e: &NewEvidence<'_>, actor: &str, at: &Timesta
     db.execute(
         &format!(
             "INSERT INTO evidence ({COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ),
         params![
             e.id,
@@ -127,7 +144,8 @@ pub(crate) fn insert(db: &dyn Db, e: &NewEvidence<'_>, actor: &str, at: &Timesta
             actor,
             at,
             e.file.has_thumbnail,
-            e.file.ingest_note
+            e.file.ingest_note,
+            e.file.thumbnail_sha256
         ],
     )?;
     Ok(())
