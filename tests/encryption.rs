@@ -363,7 +363,9 @@ fn sigkill_during_encrypt_leaves_the_plain_or_the_encrypted_directory_and_both_v
     println!("seed {seed} (set KILL_SEED to repeat), one full encrypt took {full:?}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (mut plain, mut encrypted) = (0, 0);
-    for _ in 0..8 {
+    // Four kills keep `make test` short; KILL_RUNS=50 for a longer hunt.
+    let runs: u32 = std::env::var("KILL_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(4);
+    for _ in 0..runs {
         std::fs::remove_dir_all(&dir.data).unwrap();
         copy_dir(&pristine, &dir.data);
         let delay = Duration::from_secs_f64(full.as_secs_f64() * rng.random_range(0.05..1.1));

@@ -59,7 +59,12 @@ pub fn run(ctx: &Ctx, command: VerificationCommand) -> Result<u8> {
             )?;
             applied(ctx, &a, format!("Flag {flag} of case {case} triaged: {triage}."))
         }
-        VerificationCommand::Links { id } => {
+        VerificationCommand::Links { id, cluster: true } => {
+            let cluster = ctx.store.cluster(id)?;
+            ctx.print(&cluster, || text::cluster(&cluster))?;
+            Ok(0)
+        }
+        VerificationCommand::Links { id, cluster: false } => {
             let links = ctx.store.links(id)?;
             ctx.print(&links, || text::links(id, &links))?;
             Ok(0)

@@ -31,6 +31,7 @@ import type { ItemOptions } from "./bindings/ItemOptions";
 import type { IpList } from "./bindings/IpList";
 import type { IpListFinish } from "./bindings/IpListFinish";
 import type { IpListImported } from "./bindings/IpListImported";
+import type { Cluster } from "./bindings/Cluster";
 import type { Link } from "./bindings/Link";
 import type { MrzChecked } from "./bindings/MrzChecked";
 import type { PackChecked } from "./bindings/PackChecked";
@@ -216,6 +217,8 @@ export const backend = {
   caseFlags: (caseId: number): Promise<CaseFlags> => call("case_flags", { request: { case_id: caseId } }),
   /** Other candidates sharing an identifier with the case's candidate. */
   caseLinks: (caseId: number): Promise<Link[]> => call("case_links", { request: { case_id: caseId } }),
+  /** Everyone joined to the case's candidate by shared identifiers, through others too. */
+  caseCluster: (caseId: number): Promise<Cluster> => call("case_cluster", { request: { case_id: caseId } }),
   /** Evaluates the flag rules again for today; resolves to the number of flags changed. */
   refreshFlags: (caseId: number) => call("flags_refresh", { request: { case_id: caseId } }),
 

@@ -24,6 +24,7 @@ export const keys = {
   candidateCheck: (fields: unknown) => ["candidate-check", fields] as const,
   caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
   caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
+  caseCluster: (caseId: number) => ["case", caseId, "cluster"] as const,
   // verification records, vendor audits and the indicator lists
   caseVerification: (caseId: number) => ["case", caseId, "verification"] as const,
   mrz: (text: string) => ["mrz", text] as const,

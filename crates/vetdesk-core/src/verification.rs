@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::text_enum;
-use crate::model::{CandidateId, CaseId, CaseStatus, EvidenceId, Timestamp, VendorId};
+use crate::model::{CandidateId, CaseId, CaseStatus, Decision, EvidenceId, Timestamp, VendorId};
 use crate::source::Source;
 
 pub type DocumentId = i64;
@@ -566,6 +566,49 @@ pub struct SharedIdentifier {
 pub struct LinkedCase {
     pub case_id: CaseId,
     pub status: CaseStatus,
+    /// The decision, once the case was decided (a rejected or referred candidate matters most
+    /// to whoever shares their identifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub decision: Option<Decision>,
+}
+
+/// Everyone joined to a case's candidate by shared identifiers, directly or through others
+/// (a phone shared with B, who shares a mail drop with C): the group an investigator works as
+/// one, nearest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Cluster {
+    pub case_id: CaseId,
+    /// The case's own candidate first (hops 0), then by hops and id.
+    pub members: Vec<ClusterMember>,
+    /// The walk stopped at [`Cluster::MAX_MEMBERS`]; more candidates are joined.
+    pub truncated: bool,
+}
+
+impl Cluster {
+    /// Most candidates a cluster lists.
+    pub const MAX_MEMBERS: usize = 200;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClusterMember {
+    pub candidate_id: CandidateId,
+    pub candidate_name: String,
+    /// Links between this candidate and the case's candidate.
+    #[ts(type = "number")]
+    pub hops: u32,
+    pub cases: Vec<LinkedCase>,
+    /// The candidate one hop nearer, through which this one was found (none for the case's own).
+    pub joined_to: Option<CandidateId>,
+    /// What this candidate shares with that one.
+    pub through: Vec<ClusterTie>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+pub struct ClusterTie {
+    pub kind: LinkKind,
+    /// As shown (a bank account masked, never by its hash).
+    pub value: String,
 }
 
 /// Another candidate sharing something with a case's candidate.

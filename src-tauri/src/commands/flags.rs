@@ -2,7 +2,7 @@
 //! risk score, and the other candidates sharing an identifier with its candidate.
 
 use tauri::State;
-use vetdesk_core::verification::{CaseFlags, Link};
+use vetdesk_core::verification::{CaseFlags, Cluster, Link};
 
 use crate::commands::cases::CaseRef;
 use crate::error::AppError;
@@ -22,6 +22,15 @@ pub async fn case_links(
     request: CaseRef,
 ) -> Result<Vec<Link>, AppError> {
     state.read(move |s| Ok(s.links(request.case_id)?)).await
+}
+
+/// Everyone joined to the case's candidate by shared identifiers, directly or through others.
+#[tauri::command]
+pub async fn case_cluster(
+    state: State<'_, AppState>,
+    request: CaseRef,
+) -> Result<Cluster, AppError> {
+    state.read(move |s| Ok(s.cluster(request.case_id)?)).await
 }
 
 /// Evaluates the rules again for today (an expiry or a deadline may have come due since the

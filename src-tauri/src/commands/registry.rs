@@ -43,6 +43,7 @@ commands! {
     flags {
         case_flags(cases::CaseRef) -> core_verification::CaseFlags;
         case_links(cases::CaseRef) -> Vec<core_verification::Link>;
+        case_cluster(cases::CaseRef) -> core_verification::Cluster;
         flags_refresh(cases::CaseRef) -> u32;
     }
     uploads {

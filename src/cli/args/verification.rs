@@ -35,7 +35,13 @@ pub enum VerificationCommand {
     },
     /// Other candidates sharing a phone, email, address, bank account, IP or reference contact
     /// with the candidate of a case.
-    Links { id: i64 },
+    Links {
+        id: i64,
+        /// Everyone joined to the candidate through others too (a phone shared with B, who
+        /// shares a mail drop with C), nearest first, with what joins each.
+        #[arg(long)]
+        cluster: bool,
+    },
     /// Everything verification knows about a case.
     Verification { id: i64 },
     /// Identity documents of a case.

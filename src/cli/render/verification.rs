@@ -12,8 +12,8 @@ use vetdesk_core::store::{
     Applied, CaseVerification, DocumentView, EVerifyView, ObservedIpView, PolicyValue,
 };
 use vetdesk_core::verification::{
-    CaseFlags, Flag, Interview, IpList, Link, PaymentRecord, ReachableHours, Reference,
-    VendorAuditStatus, VoipEntry, VpnProvider,
+    CaseFlags, Cluster, Flag, Interview, IpList, Link, LinkedCase, PaymentRecord, ReachableHours,
+    Reference, VendorAuditStatus, VoipEntry, VpnProvider,
 };
 
 pub fn mrz_report(r: &mrz::MrzReport) -> String {
@@ -194,6 +194,47 @@ pub fn links(case_id: i64, links: &[Link]) -> String {
             out.push_str(&format!("    {} {}: our {ours}, their {theirs}\n", s.kind, s.value));
         }
     }
+    out
+}
+
+/// A case's cases as "case 3 (decided: rejected)".
+fn linked_cases(cases: &[LinkedCase]) -> String {
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|c| match c.decision {
+            Some(d) => format!("case {} ({}: {d})", c.case_id, c.status),
+            None => format!("case {} ({})", c.case_id, c.status),
+        })
+        .collect();
+    if shown.is_empty() { "no case".into() } else { shown.join(", ") }
+}
+
+pub fn cluster(c: &Cluster) -> String {
+    if c.members.len() <= 1 {
+        return format!(
+            "Case {}: its candidate shares no identifier with anyone; the cluster is them alone.\n",
+            c.case_id
+        );
+    }
+    let mut out = format!(
+        "Case {}: {} candidates joined by shared identifiers{}\n",
+        c.case_id,
+        c.members.len(),
+        if c.truncated { " (more are joined; the walk stopped here)" } else { "" }
+    );
+    let mut t = Table::new(&["hops", "candidate", "cases", "joined to", "through"]);
+    for m in &c.members {
+        let through: Vec<String> =
+            m.through.iter().map(|t| format!("{} {}", t.kind, t.value)).collect();
+        t.row(vec![
+            m.hops.to_string(),
+            format!("{} {}", m.candidate_id, m.candidate_name),
+            linked_cases(&m.cases),
+            m.joined_to.map(|id| id.to_string()).unwrap_or_else(|| "-".into()),
+            through.join("; "),
+        ]);
+    }
+    out.push_str(&t.render());
     out
 }
 

@@ -14,6 +14,7 @@ import type { CaseSummary } from "./CaseSummary";
 import type { CaseVerification } from "./CaseVerification";
 import type { Change } from "./Change";
 import type { ChangeBatch } from "./ChangeBatch";
+import type { Cluster } from "./Cluster";
 import type { Evidence } from "./Evidence";
 import type { EvidenceUpload } from "./EvidenceUpload";
 import type { ExportFolder } from "./ExportFolder";
@@ -75,6 +76,7 @@ export interface Commands {
   search: { args: { request: SearchRequest }; result: Array<SearchHit> };
   case_flags: { args: { request: CaseRef }; result: CaseFlags };
   case_links: { args: { request: CaseRef }; result: Array<Link> };
+  case_cluster: { args: { request: CaseRef }; result: Cluster };
   flags_refresh: { args: { request: CaseRef }; result: number };
   upload_begin_evidence: { args: { request: EvidenceUpload }; result: string };
   upload_begin_import: { args: { request: ImportUpload }; result: string };

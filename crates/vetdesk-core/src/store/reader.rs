@@ -25,7 +25,7 @@ use crate::model::{
     EvidenceId, Field, ItemResult, ItemState, Note, Timestamp, User, Vendor, VendorId,
 };
 use crate::verification::{
-    CaseFlags, Flag, IpList, Link, VendorAuditStatus, VoipEntry, VpnProvider,
+    CaseFlags, Cluster, Flag, IpList, Link, VendorAuditStatus, VoipEntry, VpnProvider,
 };
 
 /// Reads inside one read transaction. Obtained from [`Store::read`] or [`Store::read_at`].
@@ -287,6 +287,11 @@ impl Reader<'_> {
     pub fn links(&self, case_id: CaseId) -> Result<Vec<Link>> {
         views::links(self.db, self.case(case_id)?.candidate_id)
     }
+    /// Everyone joined to the case's candidate by shared identifiers, directly or through
+    /// others, each at its fewest hops with what joins it; at most `Cluster::MAX_MEMBERS`.
+    pub fn cluster(&self, case_id: CaseId) -> Result<Cluster> {
+        views::cluster(self.db, case_id)
+    }
     /// Everything verification recorded and concluded about a case.
     pub fn case_verification(&self, case_id: CaseId) -> Result<CaseVerification> {
         views::case_verification(self.db, case_id, &self.now)
@@ -385,6 +390,8 @@ reads! {
     fn flags(case_id: CaseId) -> CaseFlags;
     /// The candidates linked to a case's candidate (see [`Reader::links`]).
     fn links(case_id: CaseId) -> Vec<Link>;
+    /// Everyone joined to a case's candidate through shared identifiers (see [`Reader::cluster`]).
+    fn cluster(case_id: CaseId) -> Cluster;
     /// The whole verification view of a case.
     fn case_verification(case_id: CaseId) -> CaseVerification;
     fn ip_lists() -> Vec<IpList>;

@@ -26,8 +26,9 @@ use crate::model::{
 };
 use crate::template;
 use crate::verification::{
-    CaseFlags, EVerifyCase, Flag, IdentityDocument, Interview, Link, LinkedCase, ObservedIp,
-    PaymentRecord, ReachableHours, Reference, SharedIdentifier, VendorAuditStatus,
+    CaseFlags, Cluster, ClusterMember, ClusterTie, EVerifyCase, Flag, IdentityDocument, Interview,
+    Link, ObservedIp, PaymentRecord, ReachableHours, Reference, SharedIdentifier,
+    VendorAuditStatus,
 };
 
 // ---- one case, whole ----
@@ -326,14 +327,66 @@ pub(crate) fn links(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec<Link>>
         });
     }
     let ids: Vec<CandidateId> = by_candidate.keys().copied().collect();
-    let statuses = cases::statuses_of_candidates(db, &ids)?;
-    for (link, statuses) in by_candidate.values_mut().zip(statuses) {
+    let cases = cases::linked_cases_of_candidates(db, &ids)?;
+    for (link, cases) in by_candidate.values_mut().zip(cases) {
         link.shared.sort();
         link.shared.dedup();
-        link.cases =
-            statuses.into_iter().map(|(case_id, status)| LinkedCase { case_id, status }).collect();
+        link.cases = cases;
     }
     Ok(by_candidate.into_values().collect())
+}
+
+/// The cluster of a case's candidate: a breadth-first walk over shared identifiers (the link
+/// index), so each candidate is listed at its fewest hops, with what joins it to the candidate
+/// through which it was found. Stops at [`Cluster::MAX_MEMBERS`] and says so.
+pub(crate) fn cluster(db: &dyn Db, case_id: CaseId) -> Result<Cluster> {
+    let case = case(db, case_id)?;
+    let candidate = candidate_of(db, &case)?;
+    let mut members = vec![ClusterMember {
+        candidate_id: candidate.id,
+        candidate_name: candidate.fields.legal_name.clone(),
+        hops: 0,
+        cases: Vec::new(),
+        joined_to: None,
+        through: Vec::new(),
+    }];
+    let mut index: BTreeMap<CandidateId, usize> = BTreeMap::from([(candidate.id, 0)]);
+    let mut truncated = false;
+    let mut next = 0;
+    while next < members.len() {
+        let (from, hops) = (members[next].candidate_id, members[next].hops);
+        next += 1;
+        for f in super::tables::links::facts(db, from)? {
+            if f.other_candidate == from {
+                continue;
+            }
+            let tie = ClusterTie { kind: f.kind, value: f.value };
+            match index.get(&f.other_candidate) {
+                Some(&i) if members[i].joined_to == Some(from) => members[i].through.push(tie),
+                Some(_) => {}
+                None if members.len() >= Cluster::MAX_MEMBERS => truncated = true,
+                None => {
+                    index.insert(f.other_candidate, members.len());
+                    members.push(ClusterMember {
+                        candidate_id: f.other_candidate,
+                        candidate_name: f.other_name,
+                        hops: hops + 1,
+                        cases: Vec::new(),
+                        joined_to: Some(from),
+                        through: vec![tie],
+                    });
+                }
+            }
+        }
+    }
+    let ids: Vec<CandidateId> = members.iter().map(|m| m.candidate_id).collect();
+    for (member, cases) in members.iter_mut().zip(cases::linked_cases_of_candidates(db, &ids)?) {
+        member.through.sort();
+        member.through.dedup();
+        member.cases = cases;
+    }
+    members.sort_by_key(|m| (m.hops, m.candidate_id));
+    Ok(Cluster { case_id, members, truncated })
 }
 
 #[cfg(test)]

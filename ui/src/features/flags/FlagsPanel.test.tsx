@@ -89,6 +89,49 @@ describe("FlagsPanel", () => {
     ]);
   });
 
+  it("walks the cluster only when asked, nearest first, with whom and what joins each", async () => {
+    const events = userEvent.setup();
+    b.caseFlags.mockResolvedValue(caseFlags([]));
+    b.caseLinks.mockResolvedValue([LINK]);
+    b.caseCluster.mockResolvedValue({
+      case_id: 1,
+      truncated: false,
+      members: [
+        { candidate_id: 1, candidate_name: "Ann Here", hops: 0, cases: [{ case_id: 1, status: "open" }], joined_to: null, through: [] },
+        {
+          candidate_id: 2,
+          candidate_name: "Bob Shared",
+          hops: 1,
+          cases: [{ case_id: 5, status: "decided", decision: "rejected" }],
+          joined_to: 1,
+          through: [{ kind: "phone", value: "+13125550101" }],
+        },
+        {
+          candidate_id: 9,
+          candidate_name: "Cy Further",
+          hops: 2,
+          cases: [],
+          joined_to: 2,
+          through: [{ kind: "bank_account", value: "****6789" }],
+        },
+      ],
+    });
+    renderAs(user(), <FlagsPanel caseId={1} evidence={[]} closed={false} />);
+
+    const show = await screen.findByRole("button", { name: "Show everyone joined through others" });
+    expect(b.caseCluster).not.toHaveBeenCalled();
+    await events.click(show);
+    const table = await screen.findByTestId("cluster");
+    expect(b.caseCluster).toHaveBeenCalledWith(1);
+    const rows = within(table).getAllByRole("row").slice(1).map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ["this one", "Ann Here candidate 1", "case 1 (open)", "—"],
+      ["1", "Bob Shared candidate 2", "case 5 (decided: rejected)", "phone +13125550101 with Ann Here"],
+      ["2", "Cy Further candidate 9", "", "bank account ****6789 with Bob Shared"],
+    ]);
+    expect(within(table).getByRole("link", { name: "case 5 (decided: rejected)" }).getAttribute("href")).toBe("#/cases/5/flags");
+  });
+
   it("explains what flags and links are when there are none", async () => {
     b.caseFlags.mockResolvedValue(caseFlags([]));
     b.caseLinks.mockResolvedValue([]);

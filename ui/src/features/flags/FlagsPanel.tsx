@@ -7,14 +7,16 @@ import { useState } from "react";
 import type { Evidence } from "../../bindings/Evidence";
 import type { Flag } from "../../bindings/Flag";
 import type { Triage } from "../../bindings/Triage";
+import type { Cluster } from "../../bindings/Cluster";
 import type { Link } from "../../bindings/Link";
+import type { LinkedCase } from "../../bindings/LinkedCase";
 import type { LinkRole } from "../../bindings/LinkRole";
 import { Badge, Button, EmptyState, ErrorNote } from "../../components";
-import { SEVERITY_LABELS, STATUS_LABELS, severityTone, when } from "../../format";
+import { SEVERITY_LABELS, severityTone, statusText, when } from "../../format";
 import { caseHref } from "../../router";
 import { useChange } from "../../changes";
 import { usePermissions } from "../../session/actor";
-import { useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
+import { useCaseCluster, useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
 import "./flags.css";
 
 const ROLE_LABELS: Record<LinkRole, string> = {
@@ -160,6 +162,77 @@ function FlagCard({
   );
 }
 
+function CaseLink({ linked }: { linked: LinkedCase }) {
+  return (
+    <a className="related" href={caseHref(linked.case_id, "flags")}>
+      case {linked.case_id} ({statusText(linked.status, linked.decision ?? null).toLowerCase()})
+    </a>
+  );
+}
+
+/** Everyone joined to this candidate, through others too: one row per candidate, nearest first,
+ *  with the candidate through whom they were found and what they share with them. */
+function ClusterTable({ cluster }: { cluster: Cluster }) {
+  const names = new Map(cluster.members.map((m) => [m.candidate_id, m.candidate_name]));
+  return (
+    <>
+      <p>
+        {cluster.members.length} candidates are joined by shared identifiers
+        {cluster.truncated ? " (and more: the list stops here)" : ""}.
+      </p>
+      <table className="table cluster" data-testid="cluster">
+        <caption className="visually-hidden">Candidates joined to this one through shared identifiers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Hops</th>
+            <th scope="col">Candidate</th>
+            <th scope="col">Cases</th>
+            <th scope="col">Joined through</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cluster.members.map((m) => (
+            <tr key={m.candidate_id} data-candidate={m.candidate_id}>
+              <td>{m.hops === 0 ? "this one" : m.hops}</td>
+              <td>
+                <strong>{m.candidate_name}</strong> <span className="muted small">candidate {m.candidate_id}</span>
+              </td>
+              <td>
+                {m.cases.map((c) => (
+                  <CaseLink key={c.case_id} linked={c} />
+                ))}
+              </td>
+              <td>
+                {m.joined_to === null
+                  ? "—"
+                  : `${m.through.map((t) => `${t.kind.replace("_", " ")} ${t.value}`).join("; ")} with ${
+                      names.get(m.joined_to) ?? `candidate ${m.joined_to}`
+                    }`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function ClusterSection({ caseId }: { caseId: number }) {
+  const [shown, setShown] = useState(false);
+  const cluster = useCaseCluster(caseId, shown);
+  return (
+    <section aria-labelledby="cluster-heading">
+      <h2 id="cluster-heading">Cluster</h2>
+      {!shown ? (
+        <Button onClick={() => setShown(true)}>Show everyone joined through others</Button>
+      ) : null}
+      {shown && cluster.isPending ? <p className="muted">Walking the links…</p> : null}
+      {cluster.isError ? <ErrorNote error={cluster.error} title="The cluster could not be read" /> : null}
+      {cluster.data ? <ClusterTable cluster={cluster.data} /> : null}
+    </section>
+  );
+}
+
 function Links({ links }: { links: Link[] }) {
   if (links.length === 0) {
     return (
@@ -179,9 +252,7 @@ function Links({ links }: { links: Link[] }) {
           <p className="link-head">
             <strong>{link.candidate_name}</strong> <span className="muted small">candidate {link.candidate_id}</span>{" "}
             {link.cases.map((c) => (
-              <a key={c.case_id} className="related" href={caseHref(c.case_id, "flags")}>
-                case {c.case_id} ({STATUS_LABELS[c.status].toLowerCase()})
-              </a>
+              <CaseLink key={c.case_id} linked={c} />
             ))}
           </p>
           <table className="table shared">
@@ -277,6 +348,7 @@ export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evide
         {links.isError ? <ErrorNote error={links.error} title="The links could not be read" /> : null}
         {links.data ? <Links links={links.data} /> : null}
       </section>
+      {links.data && links.data.length > 0 ? <ClusterSection caseId={caseId} /> : null}
     </div>
   );
 }

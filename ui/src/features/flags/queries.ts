@@ -13,6 +13,15 @@ export function useCaseLinks(caseId: number) {
   return useQuery({ queryKey: keys.caseLinks(caseId), queryFn: () => backend.caseLinks(caseId) });
 }
 
+/** The cluster of a case's candidate, read only once asked for (`enabled`). */
+export function useCaseCluster(caseId: number, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.caseCluster(caseId),
+    queryFn: () => backend.caseCluster(caseId),
+    enabled,
+  });
+}
+
 /** Evaluates the rules again; what it raised or cleared arrives as a store change. */
 export function useRefreshFlags(caseId: number) {
   return useMutation({ mutationFn: () => backend.refreshFlags(caseId) });

@@ -8,6 +8,7 @@ use crate::model::{
 use crate::store::Result;
 use crate::store::db::{Db, DbResult, Row, params};
 use crate::template::Template;
+use crate::verification::LinkedCase;
 
 const COLUMNS: &str = "id, candidate_id, kind, status, decision, decision_reason, decided_by, \
                        decided_at, assignee, priority, due_on, template_id, template_version, \
@@ -52,15 +53,18 @@ pub(crate) fn of_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec
 }
 
 /// The id and status of each case of each candidate, in order, by candidate.
-pub(crate) fn statuses_of_candidates(
+/// The cases of each of some candidates, with status and decision, in id order.
+pub(crate) fn linked_cases_of_candidates(
     db: &dyn Db,
     candidate_ids: &[CandidateId],
-) -> Result<Vec<Vec<(CaseId, CaseStatus)>>> {
+) -> Result<Vec<Vec<LinkedCase>>> {
     let mut query =
-        db.prepare("SELECT id, status FROM cases WHERE candidate_id = ?1 ORDER BY id")?;
+        db.prepare("SELECT id, status, decision FROM cases WHERE candidate_id = ?1 ORDER BY id")?;
     let mut out = Vec::with_capacity(candidate_ids.len());
     for id in candidate_ids {
-        out.push(query.query_vec(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?);
+        out.push(query.query_vec(params![id], |r| {
+            Ok(LinkedCase { case_id: r.get(0)?, status: r.get(1)?, decision: r.get(2)? })
+        })?);
     }
     Ok(out)
 }
