@@ -171,9 +171,10 @@ describe("Checklist", () => {
       [...container.querySelectorAll<HTMLElement>("button, summary, [tabindex]")]
         .filter((el) => el.tabIndex >= 0 && !el.matches(":disabled"))
         .map((el) => `${el.closest("[data-item]")?.getAttribute("data-item")}:${el.textContent}`);
-    // Besides the one item, only the phases' fold buttons.
+    // Besides the one item, only the phases' fold buttons and a section's "not applicable".
     expect(tabbable()).toEqual([
       "undefined:Pre-offer vetting 1 of 2 done",
+      "undefined:Not applicable…",
       "reviewer-trained:Title of reviewer-trainedPendingPassFailNot applicableWaiveAdd noteAttach fileGuidance and sourceHow to check reviewer-trainedSource: NYDFS Industry Letter — Section for reviewer-trained",
       "reviewer-trained:Pass",
       "reviewer-trained:Fail",
@@ -182,6 +183,7 @@ describe("Checklist", () => {
       "reviewer-trained:Attach file",
       "reviewer-trained:Guidance and source",
       "undefined:Onboarding 0 of 1 done",
+      "undefined:Not applicable…",
     ]);
     // Tab from the item reaches its buttons; focusing a button makes its item the active one.
     item("reviewer-trained").focus();
@@ -310,6 +312,41 @@ describe("Checklist", () => {
     }
     expect(within(item("reviewer-trained")).queryByRole("button", { name: "Attach file" })).toBeNull();
   });
+  it("marks a section's pending items not applicable with one reason, in one write", async () => {
+    const events = userEvent.setup();
+    const section: ChecklistEntry[] = [
+      entry("vendor-audit", { section_id: "vendor", section_title: "Staffing vendor" }),
+      entry("vendor-attestation", { section_id: "vendor", section_title: "Staffing vendor" }),
+      entry("vendor-contract", {
+        section_id: "vendor",
+        section_title: "Staffing vendor",
+        state: { ...entry("vendor-contract").state, result: "pass" },
+      }),
+    ];
+    b.applyAll.mockResolvedValue([recorded(), recorded()]);
+    renderChecklist(reviewer, section, false, []);
+    await events.click(await screen.findByRole("button", { name: "Mark Staffing vendor not applicable" }));
+    const confirm = screen.getByRole("button", { name: "Mark 2 pending items not applicable" });
+    await events.click(confirm);
+    expect(b.applyAll).not.toHaveBeenCalled();
+    expect(screen.getByText("Say why: the reason is kept with each item.")).toBeTruthy();
+    await events.type(screen.getByLabelText("Why the section does not apply (required)"), "Direct hire: no vendor");
+    await events.click(confirm);
+    await waitFor(() => expect(b.applyAll).toHaveBeenCalledTimes(1));
+    expect(b.applyAll).toHaveBeenCalledWith(1, [
+      { type: "record_result", case_id: 1, item_id: "vendor-audit", result: "not_applicable", note: "Direct hire: no vendor", evidence: [] },
+      { type: "record_result", case_id: 1, item_id: "vendor-attestation", result: "not_applicable", note: "Direct hire: no vendor", evidence: [] },
+    ]);
+  });
+
+  it("offers no section-wide not applicable where no pending item may take it", async () => {
+    const refuse = options((_, r) => (r === "not_applicable" ? "rita (reviewer) may not change a failed item" : null));
+    renderChecklist(reviewer, ENTRIES, false, refuse);
+    await waitFor(() => expect(b.resultOptions).toHaveBeenCalled());
+    await screen.findAllByRole("button", { name: "Pass" });
+    expect(screen.queryByRole("button", { name: /not applicable$/ })).toBeNull();
+  });
+
   describe("filter and folded phases", () => {
     // Two phases reached, one not: a pending item, a failed one, a pass, and two that do not
     // apply now (the post-hire phase).

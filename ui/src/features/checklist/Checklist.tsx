@@ -24,6 +24,7 @@ import { useResultOptions } from "../case/queries";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
 import { FILTERS, loadView, notReached, saveView, shows, type ChecklistFilter, type ChecklistView } from "./view";
+import { SectionNotApplicable } from "./SectionNotApplicable";
 import "./checklist.css";
 
 const KEY_RESULTS: Record<string, ItemResult> = { p: "pass", f: "fail", n: "not_applicable", w: "waived", u: "pending" };
@@ -331,7 +332,18 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
                     if (items.length === 0) return null;
                     return (
                       <div key={section.sectionId} className="check-section">
-                        <h4>{section.sectionTitle}</h4>
+                        <div className="section-head">
+                          <h4>{section.sectionTitle}</h4>
+                          {closed ? null : (
+                            <SectionNotApplicable
+                              caseId={caseId}
+                              title={section.sectionTitle}
+                              targets={section.entries.filter(
+                                (e) => e.applicable && e.state.result === "pending" && !refusal(options, e, "not_applicable"),
+                              )}
+                            />
+                          )}
+                        </div>
                         <ol className="check-items">
                           {items.map((entry) => (
                             <ChecklistItem
