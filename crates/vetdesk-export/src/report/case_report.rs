@@ -162,7 +162,11 @@ pub fn render_case_report(
     let vendor =
         d.vendor.as_ref().map_or("— (applied directly)".to_string(), |v| v.fields.name.clone());
     let signed_off = match sign_off(&data.audit) {
-        Some((by, at, reason)) => format!("{} at {at}: {reason}", people.name(&by)),
+        Some((by, at, reason)) => {
+            // As every other time in the report; the record's own text if it does not parse.
+            let at = at.parse::<vetdesk_core::model::Timestamp>().map(|t| when(&t)).unwrap_or(at);
+            format!("{} at {at}: {reason}", people.name(&by))
+        }
         None => "— (not signed off)".to_string(),
     };
     let related = related_cases(&d.related_cases, data.verification.links.as_deref());
