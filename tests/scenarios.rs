@@ -1222,7 +1222,11 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
         conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
     }
     // Columns later migrations add to version-1 tables.
-    conn.execute_batch("ALTER TABLE evidence DROP COLUMN thumbnail_sha256").unwrap();
+    conn.execute_batch(
+        "ALTER TABLE evidence DROP COLUMN thumbnail_sha256;
+         ALTER TABLE users DROP COLUMN switch_password;",
+    )
+    .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
     drop(conn);
 

@@ -7,6 +7,7 @@ use std::sync::{PoisonError, RwLock};
 
 use vetdesk_core::model::User;
 use vetdesk_core::{Store, StoreError};
+use vetdesk_crypto::Passphrase;
 
 use crate::error::{AppError, ErrorCode};
 
@@ -15,9 +16,13 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts with `preselect` when it names an active user of `store`, else with nobody.
+    /// Starts with `preselect` when it names an active user of `store` who needs no switching
+    /// password, else with nobody.
     pub fn new(store: &Store, preselect: Option<&str>) -> Self {
-        let acting = preselect.and_then(|name| active_user(store, name).ok()).map(|u| u.name);
+        let acting = preselect
+            .and_then(|name| active_user(store, name).ok())
+            .filter(|u| !u.switch_password)
+            .map(|u| u.name);
         Self { acting: RwLock::new(acting) }
     }
 
@@ -37,9 +42,20 @@ impl Session {
         self.acting.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    /// Makes `name` the acting user (it must be an active user), or with `None` nobody.
-    pub fn choose(&self, store: &Store, name: Option<&str>) -> Result<Option<User>, AppError> {
+    /// Makes `name` the acting user (it must be an active user, and `password` theirs when an
+    /// admin requires one), or with `None` nobody. A refused choice leaves the acting user as
+    /// it was.
+    pub fn choose(
+        &self,
+        store: &Store,
+        name: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Option<User>, AppError> {
         let user = name.map(|n| active_user(store, n)).transpose()?;
+        if let Some(user) = &user {
+            let password = password.map(Passphrase::new);
+            store.check_switch_password(&user.name, password.as_ref())?;
+        }
         *self.acting.write().unwrap_or_else(PoisonError::into_inner) =
             user.as_ref().map(|u| u.name.clone());
         Ok(user)
@@ -77,13 +93,38 @@ mod tests {
         assert_eq!(session.actor().unwrap(), "ada");
 
         for refused in ["zed", "gone"] {
-            let error = session.choose(&store, Some(refused)).unwrap_err();
+            let error = session.choose(&store, Some(refused), None).unwrap_err();
             assert_eq!(error.code, ErrorCode::UnknownUser, "{refused}");
             assert_eq!(session.actor().unwrap(), "ada", "a refused choice changes nothing");
         }
-        assert_eq!(session.choose(&store, Some("ada")).unwrap().unwrap().role, Role::Admin);
+        assert_eq!(session.choose(&store, Some("ada"), None).unwrap().unwrap().role, Role::Admin);
         assert_eq!(session.actor().unwrap(), "ada");
-        assert_eq!(session.choose(&store, None).unwrap(), None);
+        assert_eq!(session.choose(&store, None, None).unwrap(), None);
         assert!(session.actor().is_err());
+    }
+
+    /// A user an admin gave a switching password is chosen only with it, never preselected.
+    #[test]
+    fn a_switching_password_is_asked_for_and_checked() {
+        let (_dir, store) = vetdesk_testkit::team_store();
+        let password = Passphrase::new("tall-ships-at-dawn");
+        store.set_switch_password("ada", "cora", Some(&password)).unwrap();
+        assert!(store.user("cora").unwrap().switch_password);
+
+        assert_eq!(Session::new(&store, Some("cora")).current(), None, "not preselected");
+        let session = Session::new(&store, Some("rita"));
+        for given in [None, Some(""), Some("tall-ships-at-dusk")] {
+            let error = session.choose(&store, Some("cora"), given).unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{given:?}");
+            assert_eq!(error.field.as_deref(), Some("password"), "{given:?}");
+            assert_eq!(session.actor().unwrap(), "rita", "a refused choice changes nothing");
+        }
+        let chosen = session.choose(&store, Some("cora"), Some("tall-ships-at-dawn")).unwrap();
+        assert_eq!(chosen.unwrap().name, "cora");
+        assert_eq!(session.actor().unwrap(), "cora");
+        // Others still need none; and once removed, cora needs none either.
+        session.choose(&store, Some("rita"), None).unwrap();
+        store.set_switch_password("ada", "cora", None).unwrap();
+        session.choose(&store, Some("cora"), None).unwrap();
     }
 }

@@ -101,12 +101,12 @@ mod tests {
         assert!(woken.try_recv().is_err(), "a refusal wrote nothing to tell");
         assert_eq!(state.store.audit(Chain::Case(case_id)).unwrap().len(), 1, "only the opening");
 
-        state.session.choose(&state.store, Some("rita")).unwrap();
+        state.session.choose(&state.store, Some("rita"), None).unwrap();
         let recorded = written(&state).unwrap();
         assert_eq!(recorded.record.actor, "rita");
         assert!(woken.recv_timeout(Duration::from_secs(5)).is_ok(), "the poller was woken");
 
-        state.session.choose(&state.store, Some("ada")).unwrap();
+        state.session.choose(&state.store, Some("ada"), None).unwrap();
         assert_eq!(written(&state).unwrap().record.actor, "ada");
         let actors: Vec<String> =
             state.store.audit(Chain::Case(case_id)).unwrap().into_iter().map(|r| r.actor).collect();

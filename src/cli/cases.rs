@@ -89,6 +89,31 @@ pub fn user(ctx: &Ctx, command: UserCommand) -> Result<u8> {
         UserCommand::SetRole { name, role } => Change::SetUserRole { name, role: role.parse()? },
         UserCommand::Deactivate { name } => Change::SetUserActive { name, active: false },
         UserCommand::Activate { name } => Change::SetUserActive { name, active: true },
+        UserCommand::Password { name, clear, .. } => {
+            let password = if clear {
+                None
+            } else {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|source| CliError::Io {
+                    context: "cannot read the password from standard input".into(),
+                    source,
+                })?;
+                let password = vetdesk_crypto::Passphrase::from_line(line);
+                if password.is_empty() {
+                    return Err(usage(
+                        "the password on standard input is empty; nothing was changed",
+                    ));
+                }
+                Some(password)
+            };
+            let applied = s.set_switch_password(ctx.actor()?, &name, password.as_ref())?;
+            let what = if clear {
+                format!("{name} is chosen in the app without a password again.\n")
+            } else {
+                format!("{name} is chosen in the app only with their password from now on.\n")
+            };
+            return ctx.print(&applied, || what).map(|_| 0);
+        }
     };
     let applied = s.apply(ctx.actor()?, change)?;
     ctx.print(&applied, || "Done.\n".into())?;

@@ -187,7 +187,11 @@ export const backend = {
 
   users: (): Promise<User[]> => call("users_list", {}),
   /** Makes `name` the acting user (or nobody); every write is recorded as them. */
-  chooseUser: (name: string | null): Promise<User | null> => call("session_choose", { request: { name } }),
+  /** Requires `password` before `name` is chosen in the app (null: no longer); admins only. */
+  setSwitchPassword: (name: string, password: string | null): Promise<User> =>
+    call("user_set_switch_password", { request: { name, password } }),
+  chooseUser: (name: string | null, password?: string): Promise<User | null> =>
+    call("session_choose", { request: password === undefined ? { name } : { name, password } }),
   /** Adds the first user of a new data directory, an admin, who acts from then on. */
   addFirstUser: (request: FirstUser): Promise<User> => call("user_add_first", { request }),
   /** What the acting user may do, as the store enforces it. */

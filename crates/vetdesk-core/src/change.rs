@@ -42,6 +42,13 @@ pub enum Change {
         name: String,
         active: bool,
     },
+    /// Requires a password before `name` is chosen as the acting user in the app (a shared
+    /// desktop), or with `None` no longer does. Only the Argon2id hash is recorded
+    /// (`vetdesk_crypto::hash_password`); the store refuses anything else.
+    SetSwitchPassword {
+        name: String,
+        password_hash: Option<String>,
+    },
     AddVendor {
         /// Filled in.
         id: Option<VendorId>,
@@ -412,6 +419,7 @@ impl Change {
             Change::AddUser { .. }
             | Change::SetUserRole { .. }
             | Change::SetUserActive { .. }
+            | Change::SetSwitchPassword { .. }
             | Change::AddVendor { .. }
             | Change::UpdateVendor { .. }
             | Change::AddCandidate { .. }
@@ -503,6 +511,7 @@ impl Change {
             Change::AddUser { .. } => "add_user",
             Change::SetUserRole { .. } => "set_user_role",
             Change::SetUserActive { .. } => "set_user_active",
+            Change::SetSwitchPassword { .. } => "set_switch_password",
             Change::AddVendor { .. } => "add_vendor",
             Change::UpdateVendor { .. } => "update_vendor",
             Change::AddCandidate { .. } => "add_candidate",

@@ -182,6 +182,9 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub created_at: Timestamp,
+    /// An admin requires a password before this user is chosen as the acting user in the app.
+    #[serde(default)]
+    pub switch_password: bool,
 }
 
 /// A staffing agency or subcontractor that supplies candidates.
@@ -412,6 +415,7 @@ text_enum! {
         LastAuditOn => "last_audit_on",
         // policy
         Value => "value",
+        Password => "password",
         // cases, checklist, notes, evidence
         Reason => "reason",
         Decision => "decision",

@@ -9,6 +9,7 @@ pub mod field;
 pub mod ingest;
 pub mod keys;
 pub mod os_keyring;
+pub mod password;
 pub mod stream;
 pub mod wrap;
 
@@ -16,6 +17,7 @@ pub use field::{FieldError, LinkHash, LinkKey, PersonKey, open, seal};
 pub use ingest::{Ingested, Threads, hash_and_encrypt};
 pub use keys::{DataKey, KEY_LEN, KeyId, RandomError, SqlCipherKey, random_bytes};
 pub use os_keyring::{KeyringError, OsKeyring};
+pub use password::{hash_password, is_password_hash, verify_password};
 pub use stream::{
     DecryptingReader, EncryptingWriter, StreamError, decrypt_bytes, decrypt_stream, encrypt_bytes,
     encrypt_stream, encrypted_len, inspect_header, looks_encrypted,

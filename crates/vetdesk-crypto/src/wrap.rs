@@ -55,7 +55,7 @@ impl Passphrase {
         *self.normalized() == *other.normalized()
     }
 
-    fn normalized(&self) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn normalized(&self) -> Zeroizing<Vec<u8>> {
         Zeroizing::new(self.0.nfc().collect::<String>().into_bytes())
     }
 }
@@ -93,6 +93,11 @@ impl KdfParams {
     pub const MAX_PARALLELISM: u32 = 64;
 
     fn argon2(&self) -> Result<Argon2<'static>, KeyError> {
+        self.argon2_for(KEY_LEN)
+    }
+
+    /// The hasher for these costs and an output of `out_len` bytes, within the limits.
+    pub(crate) fn argon2_for(&self, out_len: usize) -> Result<Argon2<'static>, KeyError> {
         let bad = |what: String| Err(KeyError::BadParams(what));
         if self.memory_kib > Self::MAX_MEMORY_KIB {
             return bad(format!(
@@ -115,7 +120,7 @@ impl KdfParams {
                 Self::MAX_PARALLELISM
             ));
         }
-        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(KEY_LEN))
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(out_len))
             .map_err(|e| KeyError::BadParams(format!("{e} (memory_kib {})", self.memory_kib)))?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }

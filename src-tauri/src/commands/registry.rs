@@ -22,6 +22,7 @@ commands! {
     users {
         users_list() -> Vec<model::User>;
         session_choose(users::SessionChoose) -> Option<model::User>;
+        user_set_switch_password(users::SwitchPassword) -> model::User;
         user_add_first(users::FirstUser) -> model::User;
         user_permissions() -> store::Permissions;
     }

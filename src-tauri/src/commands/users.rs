@@ -17,6 +17,18 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SessionChoose {
     pub name: Option<String>,
+    /// The user's switching password, when an admin requires one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub password: Option<String>,
+}
+
+/// Require a switching password for `name` (`None`: no longer). Hashed in the core; only the
+/// hash is recorded.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SwitchPassword {
+    pub name: String,
+    pub password: Option<String>,
 }
 
 /// The first user of a data directory: an admin, who adds themself.
@@ -45,7 +57,22 @@ pub async fn session_choose(
     request: SessionChoose,
 ) -> Result<Option<User>, AppError> {
     // One indexed lookup: quick enough for the async runtime (this is not the main thread).
-    state.session.choose(&state.store, request.name.as_deref())
+    state.session.choose(&state.store, request.name.as_deref(), request.password.as_deref())
+}
+
+/// Sets or removes a user's switching password (admins, as the store checks).
+#[tauri::command]
+pub async fn user_set_switch_password(
+    state: State<'_, AppState>,
+    request: SwitchPassword,
+) -> Result<User, AppError> {
+    state
+        .write(move |s, actor| {
+            let password = request.password.map(vetdesk_crypto::Passphrase::new);
+            s.set_switch_password(actor, &request.name, password.as_ref())?;
+            Ok(s.user(&request.name)?)
+        })
+        .await
 }
 
 /// Adds the first user of the data directory as an admin, who adds themself; they act from
@@ -69,7 +96,7 @@ pub async fn user_add_first(
 ) -> Result<User, AppError> {
     let user = state.read(move |s| add_first(s, request)).await?;
     state.changes.wake();
-    state.session.choose(&state.store, Some(&user.name))?;
+    state.session.choose(&state.store, Some(&user.name), None)?;
     Ok(user)
 }
 

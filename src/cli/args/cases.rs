@@ -29,6 +29,18 @@ pub enum UserCommand {
     Activate {
         name: String,
     },
+    /// Require a password before the user is chosen in the desktop app, for a desktop several
+    /// people share (admins only; only an Argon2id hash is kept). The password is the first
+    /// line of standard input, never an argument.
+    Password {
+        name: String,
+        /// Read the new password from standard input.
+        #[arg(long, required_unless_present = "clear")]
+        password_stdin: bool,
+        /// Remove the user's switching password.
+        #[arg(long, conflicts_with = "password_stdin")]
+        clear: bool,
+    },
 }
 
 #[derive(Args, Debug)]

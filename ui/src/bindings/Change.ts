@@ -37,7 +37,7 @@ export type Change = { "type": "add_user",
 /**
  * Filled in.
  */
-id: number | null, name: string, display_name: string, role: Role, } | { "type": "set_user_role", name: string, role: Role, } | { "type": "set_user_active", name: string, active: boolean, } | { "type": "add_vendor", 
+id: number | null, name: string, display_name: string, role: Role, } | { "type": "set_user_role", name: string, role: Role, } | { "type": "set_user_active", name: string, active: boolean, } | { "type": "set_switch_password", name: string, password_hash: string | null, } | { "type": "add_vendor", 
 /**
  * Filled in.
  */

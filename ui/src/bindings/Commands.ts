@@ -48,6 +48,7 @@ import type { SearchRequest } from "./SearchRequest";
 import type { SessionChoose } from "./SessionChoose";
 import type { SpoolUpload } from "./SpoolUpload";
 import type { StatusMove } from "./StatusMove";
+import type { SwitchPassword } from "./SwitchPassword";
 import type { UploadRef } from "./UploadRef";
 import type { User } from "./User";
 import type { Vendor } from "./Vendor";
@@ -63,6 +64,7 @@ export interface Commands {
   apply_all: { args: { request: ChangeBatch }; result: Array<Recorded> };
   users_list: { args: Record<string, never>; result: Array<User> };
   session_choose: { args: { request: SessionChoose }; result: User | null };
+  user_set_switch_password: { args: { request: SwitchPassword }; result: User };
   user_add_first: { args: { request: FirstUser }; result: User };
   user_permissions: { args: Record<string, never>; result: Permissions };
   vendors_list: { args: Record<string, never>; result: Array<Vendor> };

@@ -3,4 +3,8 @@
 /**
  * Choose who is acting, or with `name` none, nobody.
  */
-export type SessionChoose = { name: string | null, };
+export type SessionChoose = { name: string | null, 
+/**
+ * The user's switching password, when an admin requires one.
+ */
+password?: string, };

@@ -6,4 +6,8 @@ export type User = { id: number,
 /**
  * Login-style name, unique; this is what `--as` and audit records use.
  */
-name: string, display_name: string, role: Role, active: boolean, created_at: Timestamp, };
+name: string, display_name: string, role: Role, active: boolean, created_at: Timestamp, 
+/**
+ * An admin requires a password before this user is chosen as the acting user in the app.
+ */
+switch_password: boolean, };

@@ -31,23 +31,30 @@ function remember(name: string | null): void {
 interface ActorState {
   /** The name chosen (or preselected), whether or not it is a valid user. */
   chosen: string | null;
-  /** Makes `name` the acting user, in the app and here. */
-  choose: (name: string | null) => Promise<void>;
+  /** Makes `name` the acting user, in the app and here; `password` when an admin requires
+   *  one. Rejects (changing nothing) when the app refuses, e.g. a wrong password. */
+  choose: (name: string | null, password?: string) => Promise<void>;
   /** The app holds the choice shown here (false only while it is being handed over at start). */
   settled: boolean;
+  /** The app accepted the chosen name (false: it refused it, e.g. a user whose switching
+   *  password has not been given yet). */
+  held: boolean;
 }
 
 const ChosenContext = createContext<ActorState | null>(null);
 const ActorContext = createContext<User | null>(null);
 const PermissionsContext = createContext<Permissions | null>(null);
 
-/** Asks the app to make `name` the acting user. A refusal (no such active user) leaves the
- *  name shown, so that the user gate can say so and offer the others. */
-async function handOver(name: string | null): Promise<void> {
+/** Asks the app to make `name` the acting user; resolves to whether it did. A refusal (no
+ *  such active user, or one who needs their password) leaves the name shown, so that the user
+ *  gate can say so and offer the others. */
+async function handOver(name: string | null): Promise<boolean> {
   try {
     await backend.chooseUser(name);
+    return true;
   } catch {
-    // The gate finds no active user of that name and asks for another.
+    // The gate finds no active user of that name, or asks for the password, or another user.
+    return false;
   }
 }
 
@@ -64,18 +71,30 @@ export function ActorChoiceProvider({
   children: ReactNode;
 }) {
   const [chosen, setChosen] = useState<string | null>(() => acting ?? preselect ?? rememberedActor());
-  const [settled, setSettled] = useState(() => chosen === acting || chosen === preselect);
+  // The app already holds whom it acts for; a preselected name it did not take (one who needs
+  // their password) or a name remembered in this webview is handed over first.
+  const [settled, setSettled] = useState(() => chosen === acting);
+  const [held, setHeld] = useState(() => chosen === acting);
   useEffect(() => {
-    // A name remembered in this webview: the app does not know it yet.
-    if (!settled) void handOver(chosen).then(() => setSettled(true));
+    if (!settled)
+      void handOver(chosen).then((ok) => {
+        setHeld(ok);
+        setSettled(true);
+      });
     // Only the choice made at start is handed over here; `choose` hands over the others.
   }, []);
-  const choose = useCallback(async (name: string | null) => {
+  const choose = useCallback(async (name: string | null, password?: string) => {
+    if (password !== undefined) {
+      // Refused (a wrong password): nothing changes, and the caller says why.
+      await backend.chooseUser(name, password);
+      setHeld(true);
+    } else {
+      setHeld(await handOver(name));
+    }
     remember(name);
-    await handOver(name);
     setChosen(name);
   }, []);
-  const value = useMemo(() => ({ chosen, choose, settled }), [chosen, choose, settled]);
+  const value = useMemo(() => ({ chosen, choose, settled, held }), [chosen, choose, settled, held]);
   return <ChosenContext.Provider value={value}>{children}</ChosenContext.Provider>;
 }
 

@@ -35,6 +35,7 @@ export function user(over: Partial<User> = {}): User {
     role: "reviewer",
     active: true,
     created_at: "2026-11-02T09:00:00.000Z",
+    switch_password: false,
     ...over,
   };
 }

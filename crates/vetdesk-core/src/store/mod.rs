@@ -22,6 +22,7 @@ mod reader;
 pub mod rules;
 mod search;
 mod secret;
+mod switching;
 mod tables;
 mod unlock;
 mod verify;

@@ -957,6 +957,7 @@ mod tests {
             role,
             active: true,
             created_at: Timestamp::now(),
+            switch_password: false,
         }
     }
 

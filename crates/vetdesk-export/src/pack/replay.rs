@@ -230,6 +230,7 @@ impl Replay {
             other @ (Change::AddUser { .. }
             | Change::SetUserRole { .. }
             | Change::SetUserActive { .. }
+            | Change::SetSwitchPassword { .. }
             | Change::AddVendor { .. }
             | Change::UpdateVendor { .. }
             | Change::AddCandidate { .. }

@@ -76,6 +76,7 @@ mod tests {
                 role: vetdesk_core::model::Role::Compliance,
                 active: true,
                 created_at: at,
+                switch_password: false,
             },
             User {
                 id: 2,
@@ -84,6 +85,7 @@ mod tests {
                 role: vetdesk_core::model::Role::Investigator,
                 active: true,
                 created_at: at,
+                switch_password: false,
             },
         ];
         let people = People::new(&users);

@@ -3,12 +3,15 @@
 // running, for support and for auditors.
 
 import { useState, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
+
+import { backend } from "../../backend";
 
 import type { Change } from "../../bindings/Change";
 import { useChange } from "../../changes";
 import type { Role } from "../../bindings/Role";
 import type { User } from "../../bindings/User";
-import { Badge, Button, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
+import { Badge, Button, Dialog, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
 import { ROLE_LABELS, useActor, usePermissions } from "../../session/actor";
 import { useAppInfo, useUsers } from "../shell/queries";
 import { useTheme, type Theme } from "../shell/theme";
@@ -61,6 +64,65 @@ function AddUser() {
   );
 }
 
+/** An admin requires a password before `user` is chosen in the app (shared desktops), or
+ *  removes it. Hashed by the app; only the hash is recorded. */
+function SwitchPassword({ user }: { user: User }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState("");
+  const set = useMutation({
+    mutationFn: (next: string | null) => backend.setSwitchPassword(user.name, next),
+    onSuccess: () => {
+      setOpen(false);
+      setPassword("");
+    },
+  });
+  return (
+    <>
+      <Button className="btn-small" onClick={() => setOpen(true)}>
+        {user.switch_password ? "Password…" : "Require password…"}
+      </Button>
+      {open ? (
+        <Dialog
+          open={open}
+          title={`Switching password of ${user.name}`}
+          onClose={() => setOpen(false)}
+          actions={
+            <>
+              <Button variant="primary" disabled={set.isPending || password === ""} onClick={() => set.mutate(password)}>
+                {user.switch_password ? "Change password" : "Require this password"}
+              </Button>
+              {user.switch_password ? (
+                <Button disabled={set.isPending} onClick={() => set.mutate(null)}>
+                  Remove password
+                </Button>
+              ) : null}
+              <Button onClick={() => setOpen(false)}>Cancel</Button>
+            </>
+          }
+        >
+          <p>
+            On a desktop several people share, {user.name} is then chosen as the acting user only with this password.
+            Only its Argon2id hash is kept. It guards the choice in this app, not the data directory: the command line
+            and the database file are not behind it.
+          </p>
+          <Field
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            error={fieldError(set.error, "password")}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              set.reset();
+            }}
+          />
+          {set.error && !isFieldError(set.error, ["password"]) ? <ErrorNote error={set.error} title="Nothing was changed" /> : null}
+        </Dialog>
+      ) : null}
+    </>
+  );
+}
+
 function Users() {
   const actor = useActor();
   const users = useUsers();
@@ -98,16 +160,31 @@ function Users() {
     {
       key: "active",
       header: "Status",
-      cell: (u) => (u.active ? <Badge tone="good">Active</Badge> : <Badge tone="muted">Deactivated</Badge>),
+      cell: (u) => (
+        <>
+          {u.active ? <Badge tone="good">Active</Badge> : <Badge tone="muted">Deactivated</Badge>}
+          {u.switch_password ? (
+            <>
+              {" "}
+              <Badge tone="muted">Password</Badge>
+            </>
+          ) : null}
+        </>
+      ),
     },
     {
       key: "actions",
       header: "",
       cell: (u) =>
-        admin && u.name !== actor.name ? (
-          <Button className="btn-small" disabled={change.isPending} onClick={() => change.mutate({ name: u.name, active: !u.active })}>
-            {u.active ? "Deactivate" : "Reactivate"}
-          </Button>
+        admin ? (
+          <>
+            {u.name !== actor.name ? (
+              <Button className="btn-small" disabled={change.isPending} onClick={() => change.mutate({ name: u.name, active: !u.active })}>
+                {u.active ? "Deactivate" : "Reactivate"}
+              </Button>
+            ) : null}{" "}
+            {u.active ? <SwitchPassword user={u} /> : null}
+          </>
         ) : null,
     },
   ];

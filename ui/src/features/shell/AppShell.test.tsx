@@ -95,6 +95,34 @@ describe("AppShell", () => {
     await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Ada Admin"));
   });
 
+  it("asks for the switching password an admin requires, says when it is wrong, and goes on with the right one", async () => {
+    const cora = user({ id: 3, name: "cora", display_name: "Cora Compliance", role: "compliance", switch_password: true });
+    window.localStorage.setItem("vetdesk.actor", "cora");
+    b.appInfo.mockResolvedValue(appInfo());
+    b.users.mockResolvedValue([ada, cora]);
+    // The app does not take cora without her password.
+    b.chooseUser.mockRejectedValueOnce(
+      new BackendFailure({ code: "invalid_input", field: "password", message: "cora is chosen only with their password" }),
+    );
+    renderWithQueries(<AppShell />);
+
+    const field = await screen.findByLabelText("Password for cora");
+    expect(b.chooseUser).toHaveBeenCalledWith("cora");
+    b.chooseUser.mockRejectedValueOnce(new BackendFailure({ code: "invalid_input", field: "password", message: "wrong password for cora" }));
+    await userEvent.type(field, "guess");
+    await userEvent.click(screen.getByRole("button", { name: "Continue as Cora Compliance" }));
+    expect(await screen.findByText(/^wrong password for cora\./)).toBeTruthy();
+    expect(b.chooseUser).toHaveBeenLastCalledWith("cora", "guess");
+    expect(screen.getByTestId("acting-as").textContent).toBe("no user chosen");
+
+    b.chooseUser.mockResolvedValueOnce(cora);
+    await userEvent.clear(field);
+    await userEvent.type(field, "tall-ships-at-dawn");
+    await userEvent.click(screen.getByRole("button", { name: "Continue as Cora Compliance" }));
+    await waitFor(() => expect(screen.getByTestId("acting-as").textContent).toBe("Cora Compliance"));
+    expect(b.chooseUser).toHaveBeenLastCalledWith("cora", "tall-ships-at-dawn");
+  });
+
   it("says so when the remembered user is gone, and offers the others", async () => {
     window.localStorage.setItem("vetdesk.actor", "zed");
     b.appInfo.mockResolvedValue(appInfo());

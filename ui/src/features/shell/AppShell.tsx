@@ -63,9 +63,9 @@ function DataDirectory() {
 }
 
 function ActingAs() {
-  const { chosen, choose } = useActorChoice();
+  const { chosen, choose, held } = useActorChoice();
   const users = useUsers();
-  const user = users.data?.find((u) => u.name === chosen && u.active);
+  const user = held ? users.data?.find((u) => u.name === chosen && u.active) : undefined;
   return (
     <div className="acting-as">
       <span className="label">Acting as</span>{" "}

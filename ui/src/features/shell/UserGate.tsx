@@ -66,8 +66,46 @@ function FirstUser() {
   );
 }
 
-function ChooseUser({ users, unusable }: { users: User[]; unusable: string | null }) {
+/** The switching password an admin requires for `user` (a shared desktop), checked by the app. */
+function PasswordForm({ user }: { user: User }) {
   const { choose } = useActorChoice();
+  const [password, setPassword] = useState("");
+  const submit = useMutation({ mutationFn: () => choose(user.name, password) });
+  return (
+    <form
+      className="form narrow password-form"
+      aria-label={`Password for ${user.display_name}`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit.mutate();
+      }}
+    >
+      <Field
+        label={`Password for ${user.name}`}
+        type="password"
+        autoFocus
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          submit.reset();
+        }}
+        error={fieldError(submit.error, "password")}
+      />
+      {submit.error && !isFieldError(submit.error, ["password"]) ? (
+        <ErrorNote error={submit.error} title="Could not choose this user" />
+      ) : null}
+      <Button type="submit" variant="primary" disabled={submit.isPending}>
+        Continue as {user.display_name}
+      </Button>
+    </form>
+  );
+}
+
+function ChooseUser({ users, unusable, ask = null }: { users: User[]; unusable: string | null; ask?: string | null }) {
+  const { choose } = useActorChoice();
+  const [asking, setAsking] = useState<string | null>(ask);
   const active = users.filter((u) => u.active);
   return (
     <EmptyState title="Who is working?">
@@ -86,12 +124,18 @@ function ChooseUser({ users, unusable }: { users: User[]; unusable: string | nul
       <ul className="user-choices">
         {active.map((u) => (
           <li key={u.name}>
-            <Button onClick={() => void choose(u.name)} data-user={u.name}>
+            <Button
+              onClick={() => (u.switch_password ? setAsking(u.name) : void choose(u.name))}
+              data-user={u.name}
+              aria-expanded={u.switch_password ? asking === u.name : undefined}
+            >
               <span className="user-choice-name">{u.display_name}</span>{" "}
               <span className="muted">
                 {u.name} · {ROLE_LABELS[u.role]}
+                {u.switch_password ? " · password" : ""}
               </span>
             </Button>
+            {asking === u.name ? <PasswordForm user={u} /> : null}
           </li>
         ))}
       </ul>
@@ -114,11 +158,13 @@ function Acting({ user, children }: { user: User; children: ReactNode }) {
 /** Renders `children` with the acting user provided, or the page that establishes one. */
 export function UserGate({ children }: { children: ReactNode }) {
   const users = useUsers();
-  const { chosen, settled } = useActorChoice();
+  const { chosen, settled, held } = useActorChoice();
   if (users.isPending || !settled) return <p className="muted">Loading users…</p>;
   if (users.isError) return <ErrorNote error={users.error} title="The users could not be read" />;
   if (users.data.length === 0) return <FirstUser />;
   const user = users.data.find((u) => u.name === chosen && u.active);
   if (!user) return <ChooseUser users={users.data} unusable={chosen} />;
+  // An existing user the app did not take: their switching password is asked for.
+  if (!held) return <ChooseUser users={users.data} unusable={null} ask={user.switch_password ? user.name : null} />;
   return <Acting user={user}>{children}</Acting>;
 }

@@ -39,7 +39,10 @@ pub(crate) struct Context {
 /// exhaustiveness by the compiler.
 macro_rules! area {
     (users) => {
-        Change::AddUser { .. } | Change::SetUserRole { .. } | Change::SetUserActive { .. }
+        Change::AddUser { .. }
+            | Change::SetUserRole { .. }
+            | Change::SetUserActive { .. }
+            | Change::SetSwitchPassword { .. }
     };
     (vendors) => {
         Change::AddVendor { .. } | Change::UpdateVendor { .. } | Change::RecordVendorAudit { .. }
@@ -123,6 +126,7 @@ pub(crate) fn acting_user(db: &dyn Db, actor: &str, change: &Change) -> Result<U
                 role: Role::Admin,
                 active: true,
                 created_at: Timestamp::now(),
+                switch_password: false,
             });
         }
         return Err(StoreError::invalid(

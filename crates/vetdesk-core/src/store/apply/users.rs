@@ -53,6 +53,23 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
             }
             Change::SetUserActive { name, active }
         }
+        Change::SetSwitchPassword { name, password_hash } => {
+            require(user, Action::ManageUsers, "set switching passwords")?;
+            let target =
+                users::get(db, &name)?.ok_or_else(|| StoreError::not_found("user", &name))?;
+            if let Some(hash) = &password_hash
+                && !vetdesk_crypto::is_password_hash(hash)
+            {
+                return Err(StoreError::invalid(
+                    "a switching password is recorded only as an Argon2id hash",
+                )
+                .at(Field::Password));
+            }
+            if password_hash.is_none() && !target.switch_password {
+                return Err(StoreError::conflict(format!("{name} has no switching password")));
+            }
+            Change::SetSwitchPassword { name, password_hash }
+        }
         other => return Err(not_mine("user", &other)),
     })
 }
@@ -64,6 +81,9 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> 
         }
         Change::SetUserRole { name, role } => users::set_role(db, name, *role),
         Change::SetUserActive { name, active } => users::set_active(db, name, *active),
+        Change::SetSwitchPassword { name, password_hash } => {
+            users::set_switch_password(db, name, password_hash.as_deref())
+        }
         other => Err(not_mine("user", other)),
     }
 }

@@ -4,7 +4,8 @@ use crate::model::{Role, Timestamp, User, UserId};
 use crate::store::Result;
 use crate::store::db::{Db, DbResult, Row, params};
 
-const COLUMNS: &str = "id, name, display_name, role, active, created_at";
+const COLUMNS: &str =
+    "id, name, display_name, role, active, created_at, switch_password IS NOT NULL";
 
 fn from_row(r: &Row<'_>) -> DbResult<User> {
     Ok(User {
@@ -14,6 +15,7 @@ fn from_row(r: &Row<'_>) -> DbResult<User> {
         role: r.get(3)?,
         active: r.get(4)?,
         created_at: r.get(5)?,
+        switch_password: r.get(6)?,
     })
 }
 
@@ -51,7 +53,8 @@ pub(crate) fn insert(
     at: &Timestamp,
 ) -> Result<()> {
     db.execute(
-        &format!("INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+        "INSERT INTO users (id, name, display_name, role, active, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, name, display_name, role, true, at],
     )?;
     Ok(())
@@ -60,6 +63,20 @@ pub(crate) fn insert(
 pub(crate) fn set_role(db: &dyn Db, name: &str, role: Role) -> Result<()> {
     db.execute("UPDATE users SET role = ?2 WHERE name = ?1", params![name, role])?;
     Ok(())
+}
+
+pub(crate) fn set_switch_password(db: &dyn Db, name: &str, hash: Option<&str>) -> Result<()> {
+    db.execute("UPDATE users SET switch_password = ?2 WHERE name = ?1", params![name, hash])?;
+    Ok(())
+}
+
+/// The Argon2id hash of a user's switching password, if one is required.
+pub(crate) fn switch_password(db: &dyn Db, name: &str) -> Result<Option<String>> {
+    Ok(db
+        .query_optional("SELECT switch_password FROM users WHERE name = ?1", params![name], |r| {
+            r.get::<Option<String>>(0)
+        })?
+        .flatten())
 }
 
 pub(crate) fn set_active(db: &dyn Db, name: &str, active: bool) -> Result<()> {

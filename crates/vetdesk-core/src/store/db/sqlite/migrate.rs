@@ -18,6 +18,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_scale_indexes.sql", include_str!("migrations/0007_scale_indexes.sql")),
     ("0008_policy.sql", include_str!("migrations/0008_policy.sql")),
     ("0009_preview_hashes.sql", include_str!("migrations/0009_preview_hashes.sql")),
+    ("0010_switch_password.sql", include_str!("migrations/0010_switch_password.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {
