@@ -28,6 +28,17 @@ use unlock::{NEW_PASSPHRASE_FILE, PASSPHRASE_FILE, passphrase};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 use vetdesk_crypto::KdfParams;
 
+/// `dir`, refused unless it is encrypted (for the `passphrase` commands).
+fn encrypted(dir: DataDir) -> Result<DataDir> {
+    if !dir.is_encrypted() {
+        return Err(context::usage(format!(
+            "{} is not encrypted (see `vetdesk encrypt`)",
+            dir.root.display()
+        )));
+    }
+    Ok(dir)
+}
+
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
     // An auditor checks a pack on any machine: no data directory needed.
@@ -47,12 +58,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Encrypt => return keys::encrypt(&dir, cli.json),
         Command::Passphrase(PassphraseCommand::Change) => {
-            if !dir.is_encrypted() {
-                return Err(context::usage(format!(
-                    "{} is not encrypted (see `vetdesk encrypt`)",
-                    dir.root.display()
-                )));
-            }
+            let dir = encrypted(dir)?;
             let old = passphrase(PASSPHRASE_FILE, "Current passphrase: ", false)?;
             // Checked before the new one is asked for: a wrong one is told at once.
             let key = dir.unlock(&old)?;
@@ -62,6 +68,34 @@ pub fn run(cli: Cli) -> Result<u8> {
             let done = serde_json::json!({ "data_dir": dir.root, "key_file": dir.key_file() });
             context::print_json_or(cli.json, &done, || {
                 "Passphrase changed; the data was not re-encrypted.\n".to_string()
+            })?;
+            return Ok(0);
+        }
+        Command::Passphrase(PassphraseCommand::Remember) => {
+            let dir = encrypted(dir)?;
+            let phrase = passphrase(PASSPHRASE_FILE, "Passphrase: ", false)?;
+            let key = dir.unlock(&phrase)?;
+            drop(phrase);
+            dir.remember_key(&key)?
+                .map_err(|e| context::usage(format!("nothing remembered: {e}")))?;
+            let done = serde_json::json!({ "data_dir": dir.root, "remembered": true });
+            context::print_json_or(cli.json, &done, || {
+                "The data key is kept in the OS keyring: this user on this computer opens the \
+                 directory without the passphrase (`vetdesk passphrase forget` to undo).\n"
+                    .to_string()
+            })?;
+            return Ok(0);
+        }
+        Command::Passphrase(PassphraseCommand::Forget) => {
+            let dir = encrypted(dir)?;
+            let forgot = dir.forget_key()?.map_err(|e| context::usage(e.to_string()))?;
+            let done = serde_json::json!({ "data_dir": dir.root, "forgotten": forgot });
+            context::print_json_or(cli.json, &done, || {
+                if forgot {
+                    "The data key was removed from the OS keyring.\n".to_string()
+                } else {
+                    "The OS keyring held no key for this data directory.\n".to_string()
+                }
             })?;
             return Ok(0);
         }
@@ -81,8 +115,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         if mode == OpenMode::MustExist && !dir.database().is_file() {
             return Err(vetdesk_core::store::StoreError::NoDatabase(dir.root).into());
         }
-        let phrase = passphrase(PASSPHRASE_FILE, "Passphrase: ", false)?;
-        Some(dir.unlock(&phrase)?)
+        Some(unlock::data_key(&dir)?)
     } else {
         None
     };

@@ -1,18 +1,35 @@
 //! The passphrase of an encrypted data directory: read from the file named by
-//! `VETDESK_PASSPHRASE_FILE` (scripts, tests), else typed on the terminal without echo. The
+//! `VETDESK_PASSPHRASE_FILE` (scripts, tests), else the key remembered in the OS keyring
+//! (`vetdesk passphrase remember`), else typed on the terminal without echo. The
 //! passphrase is never taken from an argument or an environment value, which other local
 //! users may see in the process list.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use vetdesk_crypto::Passphrase;
+use vetdesk_core::store::{DataDir, FromKeyring};
+use vetdesk_crypto::{DataKey, Passphrase};
 
 use crate::cli::context::{CliError, Result, usage};
 
 pub const PASSPHRASE_FILE: &str = "VETDESK_PASSPHRASE_FILE";
 /// The new passphrase of `vetdesk passphrase change`, when not typed.
 pub const NEW_PASSPHRASE_FILE: &str = "VETDESK_NEW_PASSPHRASE_FILE";
+
+/// The data key of the encrypted `dir`: unwrapped with the passphrase file when one is named,
+/// else read from the OS keyring, else unwrapped with the passphrase typed on the terminal. A
+/// stale keyring entry (the passphrase was changed since) is dropped with a one-line notice.
+pub fn data_key(dir: &DataDir) -> Result<DataKey> {
+    if std::env::var_os(PASSPHRASE_FILE).is_none_or(|p| p.is_empty()) {
+        match dir.unlock_from_keyring()? {
+            FromKeyring::Unlocked(key) => return Ok(key),
+            FromKeyring::Dropped(notice) => eprintln!("vetdesk: {notice}"),
+            FromKeyring::NotRemembered | FromKeyring::Unavailable(_) => {}
+        }
+    }
+    let phrase = passphrase(PASSPHRASE_FILE, "Passphrase: ", false)?;
+    Ok(dir.unlock(&phrase)?)
+}
 
 /// The passphrase from the file `$env` names, else asked on the terminal with `prompt`
 /// (twice with `confirm`, for a new one).
@@ -48,8 +65,8 @@ fn prompt_hidden(env: &str, prompt: &str) -> Result<Passphrase> {
     let stdin = rustix::stdio::stdin();
     if !isatty(stdin) {
         return Err(usage(format!(
-            "this data directory is encrypted: set {env} to a file holding the passphrase, or \
-             run on a terminal to type it"
+            "this data directory is encrypted: set {env} to a file holding the passphrase, run \
+             on a terminal to type it, or keep it in the OS keyring (`vetdesk passphrase remember`)"
         )));
     }
     let saved = tcgetattr(stdin).map_err(|e| CliError::Io {

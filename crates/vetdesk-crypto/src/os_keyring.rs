@@ -31,19 +31,35 @@ pub enum KeyringError {
     Corrupt(String),
     #[error("the OS keyring failed: {0}")]
     Platform(String),
+    /// The entry was saved for an earlier wrapping of the key (the passphrase was changed
+    /// since): it is not used, and should be forgotten.
+    #[error("the key remembered on this computer was saved before the passphrase was last changed")]
+    Stale,
 }
 
+/// Length of the binding an entry may carry beside the key (a SHA-256).
+pub const BINDING_LEN: usize = 32;
+
 /// The keyring entry for one data key, named by its key id (so two data directories with
-/// different keys never overwrite each other's entry).
+/// different keys never overwrite each other's entry). An entry may be *bound* to a value
+/// (the fingerprint of the wrapped key file): stored beside the key, and an entry whose binding
+/// differs from the expected one reads back as [`KeyringError::Stale`], never as a key.
 #[derive(Clone, Debug)]
 pub struct OsKeyring {
     key_id: KeyId,
+    binding: Option<[u8; BINDING_LEN]>,
     timeout: Duration,
 }
 
 impl OsKeyring {
     pub fn for_key(key_id: KeyId) -> Self {
-        Self { key_id, timeout: DEFAULT_TIMEOUT }
+        Self { key_id, binding: None, timeout: DEFAULT_TIMEOUT }
+    }
+
+    /// Stores `binding` with the key, and accepts on load only an entry with the same one.
+    pub fn bound_to(mut self, binding: [u8; BINDING_LEN]) -> Self {
+        self.binding = Some(binding);
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -60,7 +76,10 @@ impl OsKeyring {
                 self.key_id
             )));
         }
-        let secret = Zeroizing::new(key.expose().to_vec());
+        let mut secret = Zeroizing::new(key.expose().to_vec());
+        if let Some(binding) = self.binding {
+            secret.extend_from_slice(&binding);
+        }
         let account = self.key_id.to_hex();
         self.run(move || entry(&account)?.set_secret(&secret[..]))
     }
@@ -75,7 +94,21 @@ impl OsKeyring {
             Err(e) => Err(e),
         })?;
         let Some(bytes) = got else { return Ok(None) };
-        let raw: [u8; KEY_LEN] = bytes[..].try_into().map_err(|_| {
+        let bytes = match self.binding {
+            None => &bytes[..],
+            Some(expected) => {
+                // A key without a binding, or with another one, was saved for another wrapping.
+                if bytes.len() != KEY_LEN + BINDING_LEN {
+                    return Err(KeyringError::Stale);
+                }
+                let (key, binding) = bytes.split_at(KEY_LEN);
+                if binding != expected {
+                    return Err(KeyringError::Stale);
+                }
+                key
+            }
+        };
+        let raw: [u8; KEY_LEN] = bytes.try_into().map_err(|_| {
             KeyringError::Corrupt(format!("{} bytes where a 32-byte key was expected", bytes.len()))
         })?;
         let key = DataKey::from_bytes(raw);

@@ -184,6 +184,14 @@ fn a_real_secret_service_stores_loads_and_forgets_the_data_key() {
         // Another key cannot be put under this key's entry.
         let other = DataKey::generate().unwrap();
         assert!(matches!(ring.store(&other), Err(KeyringError::Corrupt(_))));
+        // A bound entry reads back under its own binding only: an unbound entry, or one bound
+        // to an earlier wrapping, is stale, never a key.
+        let bound = ring.clone().bound_to([1; 32]);
+        assert!(matches!(bound.load(), Err(KeyringError::Stale)), "unbound entry read as bound");
+        bound.store(&key).unwrap();
+        assert_eq!(bound.load().unwrap().unwrap().id(), key.id());
+        let rebound = ring.clone().bound_to([2; 32]);
+        assert!(matches!(rebound.load(), Err(KeyringError::Stale)));
         assert!(ring.forget().unwrap());
         assert!(ring.load().unwrap().is_none());
         assert!(!ring.forget().unwrap());

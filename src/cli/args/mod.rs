@@ -21,8 +21,15 @@ pub use verification::*;
 pub enum PassphraseCommand {
     /// Seal the data key under a new passphrase; no data is re-encrypted. The current
     /// passphrase comes from $VETDESK_PASSPHRASE_FILE, the new one from
-    /// $VETDESK_NEW_PASSPHRASE_FILE; either is asked for on the terminal when not set.
+    /// $VETDESK_NEW_PASSPHRASE_FILE; either is asked for on the terminal when not set. A key
+    /// remembered in the OS keyring no longer opens the directory afterwards (it is dropped, with
+    /// a notice, at the next start): remember it again.
     Change,
+    /// Keep the data key in the OS keyring (Secret Service, Keychain, Credential Manager), so
+    /// that this user on this computer need not type the passphrase. Asks for the passphrase.
+    Remember,
+    /// Remove the data key from the OS keyring; the passphrase is asked for again from then on.
+    Forget,
 }
 
 #[derive(Parser, Debug)]

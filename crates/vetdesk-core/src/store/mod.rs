@@ -59,7 +59,7 @@ use crate::model::{Field, Timestamp};
 use crate::template::TemplateError;
 use db::Backend;
 use db::sqlite::SqliteBackend;
-pub use unlock::KEY_FILE as DATA_KEY_FILE;
+pub use unlock::{FromKeyring, KEY_FILE as DATA_KEY_FILE};
 use vetdesk_crypto::DataKey;
 
 /// File name of the database inside the data directory.

@@ -1,8 +1,15 @@
 //! An encrypted data directory: its data key, sealed under the passphrase in `data-key.json`
 //! (Argon2id parameters and salt stored with it), opens the SQLCipher database and the sealed
 //! evidence files. The file's presence is what makes a directory encrypted.
+//!
+//! A user may keep the unwrapped key in the OS keyring ("remember on this computer"): the entry
+//! is named by the key's id (one per data directory) and bound to the fingerprint of the key
+//! file, so after `passphrase change` the old entry no longer opens anything and is dropped.
 
-use vetdesk_crypto::{DataKey, KdfParams, KeyError, Passphrase, WrappedKey};
+use sha2::{Digest, Sha256};
+use vetdesk_crypto::{
+    DataKey, KdfParams, KeyError, KeyringError, OsKeyring, Passphrase, WrappedKey,
+};
 
 use super::{DataDir, Result, StoreError};
 
@@ -71,6 +78,72 @@ impl DataDir {
         }
         let rewrapped = WrappedKey::wrap(key, new, params).map_err(key_error)?;
         rewrapped.save(&path).map_err(key_error)
+    }
+}
+
+/// What the OS keyring had for a data directory, tried before asking for the passphrase.
+#[derive(Debug)]
+pub enum FromKeyring {
+    /// The remembered key, checked against the key file (same key id, same wrapping).
+    Unlocked(DataKey),
+    /// Nothing is remembered for this directory.
+    NotRemembered,
+    /// An entry saved before the passphrase was changed: it has been removed. The text is the
+    /// one-line notice to show; it holds no secret.
+    Dropped(String),
+    /// The keyring could not be asked (none running, locked, timed out): ask for the passphrase.
+    Unavailable(KeyringError),
+}
+
+impl DataDir {
+    /// The OS keyring entry of this directory's data key, bound to its current key file.
+    pub fn keyring_entry(&self) -> Result<OsKeyring> {
+        let path = self.key_file();
+        let wrapped = WrappedKey::load(&path).map_err(key_error)?;
+        let Some(id) = wrapped.key_id() else {
+            return Err(StoreError::Key(KeyError::Malformed {
+                path: Some(path),
+                reason: "no key id".into(),
+            }));
+        };
+        // The fingerprint of the wrapping (salt, parameters, sealed key): a new passphrase
+        // gives a new one, so an entry saved under the old one reads back as stale.
+        let text = std::fs::read(&path)
+            .map_err(|e| StoreError::io(format!("cannot read {}", path.display()), e))?;
+        let binding: [u8; 32] = Sha256::digest(&text).into();
+        Ok(OsKeyring::for_key(id).bound_to(binding))
+    }
+
+    /// Tries the OS keyring for this directory's key; a stale entry is forgotten here.
+    pub fn unlock_from_keyring(&self) -> Result<FromKeyring> {
+        let entry = self.keyring_entry()?;
+        Ok(match entry.load() {
+            Ok(Some(key)) => FromKeyring::Unlocked(key),
+            Ok(None) => FromKeyring::NotRemembered,
+            Err(KeyringError::Stale) => {
+                let forgot = match entry.forget() {
+                    Ok(_) => "it was removed from the OS keyring".to_string(),
+                    Err(e) => format!("it could not be removed from the OS keyring ({e})"),
+                };
+                FromKeyring::Dropped(format!(
+                    "the passphrase of {} was changed since it was remembered on this computer: \
+                     {forgot}; type the passphrase",
+                    self.root.display()
+                ))
+            }
+            Err(e) => FromKeyring::Unavailable(e),
+        })
+    }
+
+    /// Keeps `key` (unlocked with the passphrase) in the OS keyring for this directory.
+    pub fn remember_key(&self, key: &DataKey) -> Result<std::result::Result<(), KeyringError>> {
+        let entry = self.keyring_entry()?;
+        Ok(entry.store(key))
+    }
+
+    /// Removes this directory's key from the OS keyring; `Ok(Ok(false))` when it held none.
+    pub fn forget_key(&self) -> Result<std::result::Result<bool, KeyringError>> {
+        Ok(self.keyring_entry()?.forget())
     }
 }
 
