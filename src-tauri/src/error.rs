@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Storage,
     /// A fault in the app itself; the log file has the details.
     Internal,
+    /// The data directory is encrypted and not unlocked yet: the unlock screen first.
+    Locked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
@@ -58,6 +60,14 @@ impl AppError {
     pub fn with_field(mut self, field: Option<&str>) -> Self {
         self.field = field.map(str::to_owned);
         self
+    }
+
+    /// Any command but the unlock screen's, while the data directory is locked.
+    pub fn locked() -> Self {
+        Self::new(
+            ErrorCode::Locked,
+            "the data directory is encrypted and locked: unlock it with its passphrase first",
+        )
     }
 
     /// A task on the blocking pool panicked or was dropped.

@@ -134,32 +134,33 @@ fn exports_state(handle: &tauri::AppHandle, store: &Arc<Store>) -> Arc<Exports> 
     ))
 }
 
-/// Builds the state, manages it, and only then opens the window, so that no command or
-/// evidence request can arrive before the state exists.
+/// Opens the store (or, for a locked encrypted directory, readies the unlock screen) and
+/// builds the state, manages it, and only then opens the window, so that no command or
+/// evidence request can arrive before the state exists. A locked app manages the `Gate` only;
+/// its state is built the same way, by `open_app`, once the unlock screen opened the store.
 fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> {
     let passphrase_file =
         std::env::var_os(unlock::PASSPHRASE_FILE).filter(|p| !p.is_empty()).map(PathBuf::from);
-    let store = Arc::new(unlock::open_store(&paths.data, passphrase_file.as_deref())?);
+    // `VETDESK_NO_KEYRING=1` leaves the OS keyring untouched at start (tests, shared desktops).
+    let use_keyring = std::env::var_os("VETDESK_NO_KEYRING").is_none_or(|v| v.is_empty());
+    let start = unlock::open_at_start(&paths.data, passphrase_file.as_deref(), use_keyring)?;
     let handle = app.handle().clone();
-    let uploads = Arc::new(Uploads::new(
-        store.clone(),
-        Arc::new(move |progress| {
-            // Progress is advisory: a lost event only delays the bar.
-            let _ = handle.emit(events::UPLOAD_PROGRESS, progress);
-        }),
-    ));
-    let default_user =
-        std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-    let session = Session::new(&store, default_user.as_deref());
-    let (changes, woken) = Changes::new();
-    let emitter = app.handle().clone();
-    events::spawn_poller(store.clone(), uploads.clone(), woken, events::POLL_EVERY, move |c| {
-        if let Err(error) = emitter.emit(events::STORE_CHANGED, c) {
-            tracing::warn!(%error, "could not tell the UI about changes");
+    let open: Arc<unlock::OpenApp> = Arc::new(move |paths, store| {
+        open_app(&handle, paths, store).map_err(|e| {
+            tracing::error!(error = %e, "the app could not start on the unlocked store");
+            error::AppError::internal(format!("the app could not start: {e}"))
+        })
+    });
+    match start {
+        unlock::Start::Open(store) => {
+            open(paths.clone(), store).map_err(|e| e.message)?;
+            app.manage(Arc::new(unlock::Gate::new(paths, true, None, open)));
         }
-    })?;
-    app.manage(exports_state(app.handle(), &store));
-    app.manage(AppState { paths, store, uploads, session, changes, default_user });
+        unlock::Start::Locked { notice } => {
+            tracing::info!("the data directory is encrypted: starting on the unlock screen");
+            app.manage(Arc::new(unlock::Gate::new(paths, false, notice, open)));
+        }
+    }
     let config = app
         .config()
         .app
@@ -176,6 +177,39 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
         window = window.inner_size(width, height).center();
     }
     window.build()?;
+    Ok(())
+}
+
+/// Builds the app's state over an open store and manages it: uploads, the acting user, the
+/// change poller, exports. At start for a plain (or already unlocked) directory, else from the
+/// unlock screen.
+fn open_app(
+    app: &tauri::AppHandle,
+    paths: Paths,
+    store: Store,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = Arc::new(store);
+    let handle = app.clone();
+    let uploads = Arc::new(Uploads::new(
+        store.clone(),
+        Arc::new(move |progress| {
+            // Progress is advisory: a lost event only delays the bar.
+            let _ = handle.emit(events::UPLOAD_PROGRESS, progress);
+        }),
+    ));
+    let default_user =
+        std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let session = Session::new(&store, default_user.as_deref());
+    let (changes, woken) = Changes::new();
+    let emitter = app.clone();
+    events::spawn_poller(store.clone(), uploads.clone(), woken, events::POLL_EVERY, move |c| {
+        if let Err(error) = emitter.emit(events::STORE_CHANGED, c) {
+            tracing::warn!(%error, "could not tell the UI about changes");
+        }
+    })?;
+    app.manage(exports_state(app, &store));
+    // Last: its presence is what opens every command (`commands::handler`).
+    app.manage(AppState { paths, store, uploads, session, changes, default_user });
     Ok(())
 }
 

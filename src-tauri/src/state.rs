@@ -1,6 +1,8 @@
-//! What every command can reach, built completely in `setup()` before the window opens and
-//! managed from then on: no `Option` filled in later, no lock around it (the store synchronises
-//! its own connections).
+//! What every command can reach, built completely before it is managed — in `setup()` before
+//! the window opens, or for an encrypted directory by the unlock screen once the passphrase
+//! opened the store (`unlock::Gate`) — and managed from then on: no `Option` filled in later,
+//! no lock around it (the store synchronises its own connections). Until it is managed, every
+//! command but the unlock screen's answers `locked`.
 
 use std::sync::Arc;
 

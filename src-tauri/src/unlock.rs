@@ -1,54 +1,198 @@
-//! Opening the store at start. A plain data directory opens as it is; an encrypted one needs
-//! its passphrase, which the app reads from the file named by `VETDESK_PASSPHRASE_FILE` and
-//! keeps only while the data key is unwrapped (the key itself stays in the Rust side's memory,
-//! never in the page). There is no unlock screen yet: without the file the app says so.
+//! Opening the store at start. A plain data directory opens as it is. An encrypted one opens
+//! with the passphrase in the file named by `VETDESK_PASSPHRASE_FILE` (scripts, tests), else
+//! with the key remembered in the OS keyring, else the app starts *locked*: the window shows
+//! the unlock screen, the shell holds no store, and every command but `unlock_status` and
+//! `unlock` answers `locked` (`commands::handler`). The data key stays in the Rust side's
+//! memory; the passphrase crosses IPC once, is wrapped in a zeroizing `Passphrase` at once and
+//! is never logged.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use vetdesk_core::Store;
-use vetdesk_core::store::{Clock, DataDir, OpenMode, StoreError};
-use vetdesk_crypto::Passphrase;
+use vetdesk_core::store::{Clock, DataDir, FromKeyring, OpenMode, StoreError};
+use vetdesk_crypto::{DataKey, Passphrase};
+
+use crate::error::{AppError, ErrorCode};
+use crate::paths::Paths;
 
 pub const PASSPHRASE_FILE: &str = "VETDESK_PASSPHRASE_FILE";
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error(
-        "the data directory {0} is encrypted and the app has no unlock screen yet: start it with \
-         {PASSPHRASE_FILE} naming a file that holds the passphrase, or use the vetdesk command"
-    )]
-    NoPassphrase(String),
     #[error("cannot read the passphrase file {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
 
-/// The store of `data`, unlocked with the passphrase in `passphrase_file` when encrypted.
-pub fn open_store(data: &DataDir, passphrase_file: Option<&Path>) -> Result<Store, OpenError> {
-    let key = if data.is_encrypted() {
-        let Some(path) = passphrase_file else {
-            return Err(OpenError::NoPassphrase(data.root.display().to_string()));
-        };
+/// How the app starts on its data directory.
+pub enum Start {
+    /// The store is open: the app proceeds as for a plain directory.
+    Open(Store),
+    /// Encrypted, and neither a passphrase file nor the keyring opened it: the unlock screen,
+    /// with a one-line notice to show on it (a stale keyring entry that was dropped).
+    Locked { notice: Option<String> },
+}
+
+/// Opens the store of `data` at start: plain as it is, encrypted with the passphrase file,
+/// else the OS keyring (`use_keyring`), else [`Start::Locked`]. A wrong passphrase *file* stops
+/// the start, as the CLI does: a script gave it, nobody is there to type another.
+pub fn open_at_start(
+    data: &DataDir,
+    passphrase_file: Option<&Path>,
+    use_keyring: bool,
+) -> Result<Start, OpenError> {
+    if !data.is_encrypted() {
+        return Ok(Start::Open(open_with(data, None)?));
+    }
+    if let Some(path) = passphrase_file {
         let text = std::fs::read_to_string(path)
             .map_err(|source| OpenError::Read { path: path.display().to_string(), source })?;
         let phrase = Passphrase::from_line(text);
-        Some(Arc::new(data.unlock(&phrase)?))
-    } else {
-        None
-    };
-    Ok(Store::open_with_key(data.clone(), OpenMode::CreateIfMissing, Clock::system(), key)?)
+        let key = data.unlock(&phrase)?;
+        return Ok(Start::Open(open_with(data, Some(key))?));
+    }
+    let mut notice = None;
+    if use_keyring {
+        match data.unlock_from_keyring()? {
+            FromKeyring::Unlocked(key) => match open_with(data, Some(key)) {
+                Ok(store) => return Ok(Start::Open(store)),
+                // The key matched the key file but not the database: say so on the screen.
+                Err(e) => notice = Some(format!("the key remembered on this computer failed: {e}")),
+            },
+            FromKeyring::Dropped(text) => {
+                tracing::info!("a stale keyring entry was dropped");
+                notice = Some(text);
+            }
+            FromKeyring::NotRemembered => {}
+            FromKeyring::Unavailable(e) => tracing::info!(error = %e, "no OS keyring at start"),
+        }
+    }
+    Ok(Start::Locked { notice })
+}
+
+fn open_with(data: &DataDir, key: Option<DataKey>) -> Result<Store, StoreError> {
+    Store::open_with_key(
+        data.clone(),
+        OpenMode::CreateIfMissing,
+        Clock::system(),
+        key.map(Arc::new),
+    )
+}
+
+/// Builds and manages the app's state over an open store (`crate::open_app` in the app).
+pub type OpenApp = dyn Fn(Paths, Store) -> Result<(), AppError> + Send + Sync;
+
+/// The unlock screen's side in the shell, managed from `setup()` on, locked or not.
+pub struct Gate {
+    paths: Paths,
+    /// The notice the unlock screen shows (a dropped keyring entry); `None` once unlocked.
+    notice: Mutex<Option<String>>,
+    /// Held while an unlock runs, so that two attempts never open the store twice.
+    unlocking: Mutex<()>,
+    /// Set once the store is open and the app's state managed.
+    open: AtomicBool,
+    open_app: Arc<OpenApp>,
+}
+
+/// What the unlock screen needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct LockStatus {
+    /// Whether the data directory is encrypted and not yet unlocked.
+    pub locked: bool,
+    pub data_dir: String,
+    /// One line to show above the passphrase (a remembered key that no longer applies).
+    pub notice: Option<String>,
+}
+
+/// The answer to a successful unlock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Unlocked {
+    /// Whether the key is now kept in the OS keyring.
+    pub remembered: bool,
+    /// Why "Remember on this computer" did not work, when it did not (the unlock did).
+    pub notice: Option<String>,
+}
+
+impl Gate {
+    /// The gate of an app that starts locked (`open: false`) or already open.
+    pub fn new(paths: Paths, open: bool, notice: Option<String>, open_app: Arc<OpenApp>) -> Self {
+        Self {
+            paths,
+            notice: Mutex::new(notice),
+            unlocking: Mutex::new(()),
+            open: AtomicBool::new(open),
+            open_app,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open.load(Ordering::Acquire)
+    }
+
+    pub fn status(&self) -> LockStatus {
+        LockStatus {
+            locked: !self.is_open(),
+            data_dir: self.paths.data.root.display().to_string(),
+            notice: self.notice.lock().ok().and_then(|n| n.clone()),
+        }
+    }
+
+    /// Unwraps the data key with `passphrase`, opens the store and hands it to the app; with
+    /// `remember`, keeps the key in the OS keyring too. A wrong passphrase reads nothing but
+    /// the key file and writes nothing. Blocking (Argon2id takes about a second).
+    pub fn unlock(&self, passphrase: Passphrase, remember: bool) -> Result<Unlocked, AppError> {
+        let _one_at_a_time =
+            self.unlocking.lock().map_err(|_| AppError::internal("unlock lock"))?;
+        if self.is_open() {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                "the data directory is already unlocked",
+            ));
+        }
+        if passphrase.is_empty() {
+            return Err(AppError::invalid("type the passphrase").with_field(Some("passphrase")));
+        }
+        let data = &self.paths.data;
+        let key = match data.unlock(&passphrase) {
+            Ok(key) => key,
+            Err(StoreError::WrongPassphrase) => {
+                tracing::info!("unlock refused: wrong passphrase");
+                return Err(AppError::invalid("Wrong passphrase: nothing was opened.")
+                    .with_field(Some("passphrase")));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        drop(passphrase);
+        let mut notice = None;
+        let remembered = remember
+            && match data.remember_key(&key)? {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the key could not be kept in the OS keyring");
+                    notice = Some(format!("Not remembered on this computer: {e}"));
+                    false
+                }
+            };
+        let store = open_with(data, Some(key))?;
+        (self.open_app)(self.paths.clone(), store)?;
+        self.open.store(true, Ordering::Release);
+        if let Ok(mut shown) = self.notice.lock() {
+            *shown = None;
+        }
+        tracing::info!(remembered, "unlocked");
+        Ok(Unlocked { remembered, notice })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_encrypted_directory_opens_with_its_passphrase_file_only() {
-        let temp = tempfile::tempdir().unwrap();
-        let data = DataDir::new(temp.path().join("data"));
+    fn encrypted(temp: &Path) -> DataDir {
+        let data = DataDir::new(temp.join("data"));
         let params =
             vetdesk_crypto::KdfParams { memory_kib: 8 * 1024, iterations: 1, parallelism: 1 };
         let key = data.create_key(&Passphrase::new("open sesame"), params).unwrap();
@@ -58,19 +202,89 @@ mod tests {
             Clock::system(),
             Some(Arc::new(key)),
         ));
+        data
+    }
+
+    #[test]
+    fn an_encrypted_directory_opens_with_its_passphrase_file_else_starts_locked() {
+        let temp = tempfile::tempdir().unwrap();
+        let data = encrypted(temp.path());
         let right = temp.path().join("right");
         std::fs::write(&right, "open sesame\n").unwrap();
         let wrong = temp.path().join("wrong");
         std::fs::write(&wrong, "open sesame!\n").unwrap();
 
-        assert!(matches!(open_store(&data, None), Err(OpenError::NoPassphrase(_))));
+        assert!(matches!(open_at_start(&data, None, false), Ok(Start::Locked { notice: None })));
         assert!(matches!(
-            open_store(&data, Some(&wrong)),
+            open_at_start(&data, Some(&wrong), false),
             Err(OpenError::Store(StoreError::WrongPassphrase))
         ));
-        let store = open_store(&data, Some(&right)).unwrap();
+        let Ok(Start::Open(store)) = open_at_start(&data, Some(&right), false) else {
+            panic!("the right passphrase file did not open the store");
+        };
         assert!(store.is_encrypted());
         let plain = DataDir::new(temp.path().join("plain"));
-        assert!(!open_store(&plain, Some(&right)).unwrap().is_encrypted());
+        let Ok(Start::Open(store)) = open_at_start(&plain, Some(&right), false) else {
+            panic!("a plain directory did not open");
+        };
+        assert!(!store.is_encrypted());
+    }
+
+    /// The unlock screen's path: refused while the passphrase is wrong or empty (nothing
+    /// opened, nothing written, the app's state never built), opened once with the right one,
+    /// and not twice.
+    #[test]
+    fn the_gate_opens_the_store_with_the_right_passphrase_only_and_once() {
+        let temp = tempfile::tempdir().unwrap();
+        let data = encrypted(temp.path());
+        let before: Vec<(std::path::PathBuf, Vec<u8>)> = walk(&data.root);
+        let opened: Arc<Mutex<Vec<bool>>> = Arc::default();
+        let seen = opened.clone();
+        let open_app: Arc<OpenApp> = Arc::new(move |_paths, store: Store| {
+            seen.lock().unwrap().push(store.is_encrypted());
+            Ok(())
+        });
+        let gate = Gate::new(Paths::in_dir(data.clone()), false, Some("stale".into()), open_app);
+        assert_eq!(gate.status().notice.as_deref(), Some("stale"));
+        assert!(gate.status().locked);
+
+        let wrong = gate.unlock(Passphrase::new("open sesame!"), false).unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::InvalidInput);
+        assert_eq!(wrong.field.as_deref(), Some("passphrase"));
+        assert_eq!(wrong.message, "Wrong passphrase: nothing was opened.");
+        let empty = gate.unlock(Passphrase::new(""), false).unwrap_err();
+        assert_eq!(empty.field.as_deref(), Some("passphrase"));
+        assert!(gate.status().locked);
+        assert!(opened.lock().unwrap().is_empty(), "the app was built while locked");
+        assert_eq!(walk(&data.root), before, "a refused unlock changed a file");
+
+        let unlocked = gate.unlock(Passphrase::new("open sesame"), false).unwrap();
+        assert_eq!(unlocked, Unlocked { remembered: false, notice: None });
+        assert_eq!(*opened.lock().unwrap(), [true]);
+        let status = gate.status();
+        assert!(!status.locked);
+        assert_eq!(status.notice, None, "the notice is gone once unlocked");
+        let again = gate.unlock(Passphrase::new("open sesame"), false).unwrap_err();
+        assert_eq!(again.code, ErrorCode::Conflict);
+        assert_eq!(opened.lock().unwrap().len(), 1, "opened twice");
+    }
+
+    /// Every file under `root` with its bytes, sorted.
+    fn walk(root: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut todo = vec![root.to_path_buf()];
+        while let Some(dir) = todo.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).unwrap();
+                    out.push((path, bytes));
+                }
+            }
+        }
+        out.sort();
+        out
     }
 }

@@ -33,6 +33,7 @@ import type { IpListFinish } from "./bindings/IpListFinish";
 import type { IpListImported } from "./bindings/IpListImported";
 import type { Cluster } from "./bindings/Cluster";
 import type { Link } from "./bindings/Link";
+import type { LockStatus } from "./bindings/LockStatus";
 import type { MrzChecked } from "./bindings/MrzChecked";
 import type { PackChecked } from "./bindings/PackChecked";
 import type { PaymentEntry } from "./bindings/PaymentEntry";
@@ -43,6 +44,7 @@ import type { SampleSummary } from "./bindings/SampleSummary";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { StatusMove } from "./bindings/StatusMove";
 import type { StoreChanged } from "./bindings/StoreChanged";
+import type { Unlocked } from "./bindings/Unlocked";
 import type { UploadProgress } from "./bindings/UploadProgress";
 import type { UploadRef } from "./bindings/UploadRef";
 import type { User } from "./bindings/User";
@@ -172,6 +174,11 @@ export interface UploadOptions {
 }
 
 export const backend = {
+  /** Whether the encrypted data directory still waits for its passphrase (the unlock screen). */
+  unlockStatus: (): Promise<LockStatus> => call("unlock_status", {}),
+  /** Opens the encrypted data directory; `remember` keeps its key in the OS keyring. */
+  unlock: (passphrase: string, remember: boolean): Promise<Unlocked> =>
+    call("unlock", { request: { passphrase, remember } }),
   /** Version, data directory, log directory and preselected user of the running app. */
   appInfo: (): Promise<AppInfo> => call("app_info", {}),
   /** Fills an empty data directory with the fictitious sample cohort, as the acting admin. */

@@ -8,6 +8,8 @@ import type { StoreChanged } from "./bindings/StoreChanged";
 
 export const keys = {
   appInfo: ["app", "info"] as const,
+  /** Whether the encrypted data directory is still locked; under "app", never made stale. */
+  lockStatus: ["app", "lock"] as const,
   users: ["users"] as const,
   /** Under `users`: a change of role or of who is active changes what a user may do. */
   permissions: (actor: string) => ["users", "permissions", actor] as const,

@@ -1,4 +1,5 @@
-// Entry point: one query client for the whole app, then the shell.
+// Entry point: one query client for the whole app, the unlock screen of an encrypted data
+// directory, then the shell.
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
@@ -7,6 +8,7 @@ import { createRoot } from "react-dom/client";
 // The shared base first: every feature's styles come after it.
 import "./styles/base.css";
 import { AppShell } from "./features/shell/AppShell";
+import { UnlockGate } from "./features/shell/UnlockGate";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,7 +22,9 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <AppShell />
+        <UnlockGate>
+          <AppShell />
+        </UnlockGate>
       </QueryClientProvider>
     </StrictMode>,
   );

@@ -14,6 +14,7 @@ pub mod changes;
 pub mod exports;
 pub mod flags;
 pub mod lists;
+pub mod unlock;
 pub mod uploads;
 pub mod users;
 pub mod vendors;
@@ -37,9 +38,23 @@ macro_rules! commands {
         /// The commands that take a raw binary body rather than JSON arguments.
         pub const RAW_COMMANDS: &[&str] = &[ $( stringify!($raw), )* ];
 
-        /// The handler of every command, for `Builder::invoke_handler`.
+        /// The handler of every command, for `Builder::invoke_handler`. While the data
+        /// directory is locked (no store yet), every command but the unlock screen's answers
+        /// `locked` without running.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![ $( $( $area::$name, )* )* $( $raw_area::$raw, )* ]
+            let commands = for_app(
+                tauri::generate_handler![ $( $( $area::$name, )* )* $( $raw_area::$raw, )* ],
+            );
+            move |invoke: tauri::ipc::Invoke| {
+                use tauri::Manager;
+                if !ANSWERED_WHILE_LOCKED.contains(&invoke.message.command())
+                    && invoke.message.webview().try_state::<crate::state::AppState>().is_none()
+                {
+                    invoke.resolver.reject(crate::error::AppError::locked());
+                    return true;
+                }
+                commands(invoke)
+            }
         }
 
         /// Each JSON command with its request and answer types.
@@ -58,6 +73,14 @@ macro_rules! commands {
 }
 
 include!("registry.rs");
+
+/// Fixes the runtime of the generated handler (the app's default one).
+fn for_app<F: Fn(tauri::ipc::Invoke) -> bool>(handler: F) -> F {
+    handler
+}
+
+/// The commands the unlock screen calls before the store is open.
+pub const ANSWERED_WHILE_LOCKED: &[&str] = &["unlock_status", "unlock"];
 
 /// One command as the page sees it: its name, its request and answer as TypeScript, the
 /// generated types both use, and how to export those.

@@ -11,6 +11,10 @@ commands! {
     raw {
         uploads::upload_chunk;
     }
+    unlock {
+        unlock_status() -> crate::unlock::LockStatus;
+        unlock(unlock::UnlockRequest) -> crate::unlock::Unlocked;
+    }
     app {
         app_info() -> app::AppInfo;
         sample_load() -> vetdesk_sample::SampleSummary;

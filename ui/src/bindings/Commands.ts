@@ -32,6 +32,7 @@ import type { IpListImported } from "./IpListImported";
 import type { ItemOptions } from "./ItemOptions";
 import type { JobRef } from "./JobRef";
 import type { Link } from "./Link";
+import type { LockStatus } from "./LockStatus";
 import type { MrzCheck } from "./MrzCheck";
 import type { MrzChecked } from "./MrzChecked";
 import type { PackCheckRequest } from "./PackCheckRequest";
@@ -49,6 +50,8 @@ import type { SessionChoose } from "./SessionChoose";
 import type { SpoolUpload } from "./SpoolUpload";
 import type { StatusMove } from "./StatusMove";
 import type { SwitchPassword } from "./SwitchPassword";
+import type { UnlockRequest } from "./UnlockRequest";
+import type { Unlocked } from "./Unlocked";
 import type { UploadRef } from "./UploadRef";
 import type { User } from "./User";
 import type { Vendor } from "./Vendor";
@@ -58,6 +61,8 @@ import type { VpnProvider } from "./VpnProvider";
 
 /** Every command the page may call: name → its arguments and its answer. */
 export interface Commands {
+  unlock_status: { args: Record<string, never>; result: LockStatus };
+  unlock: { args: { request: UnlockRequest }; result: Unlocked };
   app_info: { args: Record<string, never>; result: AppInfo };
   sample_load: { args: Record<string, never>; result: SampleSummary };
   apply: { args: { request: Change }; result: Recorded };
