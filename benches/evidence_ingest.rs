@@ -1,6 +1,8 @@
 //! Evidence ingest against the machine's own pace, measured in the same run: `cp` of the same
 //! file plus `openssl dgst -sha256` (SHA-NI, the fastest hashing here), with and without the
-//! fsync that ingest does. Also the per-photo cost of report images.
+//! fsync that ingest does; the same ingest into an encrypted data directory (SHA-256 of the
+//! plaintext and the sealed stream, as `evidence add` does there). Also the per-photo cost of
+//! report images.
 //!
 //! `cargo bench --bench evidence_ingest`; environment: VETDESK_BENCH_MIB (file size, default
 //! 1024), VETDESK_BENCH_RUNS (default 3, best run reported), VETDESK_BENCH_DIR (where to write;
@@ -18,6 +20,7 @@ use std::time::Duration;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use vetdesk_core::evidence::{EvidenceFiles, Limits};
+use vetdesk_crypto::DataKey;
 use vetdesk_testkit::bench::{env_u64, mb_per_s, timed};
 use vetdesk_testkit::run;
 
@@ -45,6 +48,8 @@ fn main() {
     println!("evidence ingest: {mib} MiB random file in {}, best of {runs}", base.display());
 
     let (mut ingest, mut cp_dgst, mut cp_sync_dgst) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut sealed = Duration::MAX;
+    let key = std::sync::Arc::new(DataKey::generate().unwrap());
     for i in 0..runs {
         let data = dir.path().join(format!("data{i}"));
         let files = EvidenceFiles::new(&data);
@@ -71,6 +76,16 @@ fn main() {
         fs::remove_file(&copy).unwrap();
         // Stored files are read-only but their directories are not: removal works as usual.
         fs::remove_dir_all(&data).unwrap();
+
+        // The encrypted data directory's evidence store: same file, sealed as it is written.
+        let files = EvidenceFiles::new(&data).with_key(Some(key.clone()));
+        let (t, got_sealed) =
+            timed(|| files.ingest_path(&src, &Limits::default(), &mut |_, _| {}).unwrap());
+        sealed = sealed.min(t);
+        assert_eq!(got_sealed.sha256, got.sha256, "the id is the plaintext's SHA-256");
+        let stored = fs::metadata(files.path_of(&got.sha256)).unwrap().len();
+        assert!(stored > bytes, "not sealed: {stored} bytes stored for {bytes}");
+        fs::remove_dir_all(&data).unwrap();
     }
 
     // Hashing alone, in memory: the floor under every line above.
@@ -88,6 +103,7 @@ fn main() {
         println!("  {what:<38} {:>8.3} s  {:>7.0} MB/s", t.as_secs_f64(), mb_per_s(n, t));
     };
     line("ingest (hash + write + fsync + rename)", ingest, bytes);
+    line("ingest, encrypted data directory", sealed, bytes);
     line("cp + openssl dgst -sha256", cp_dgst, bytes);
     line("cp + sync + openssl dgst -sha256", cp_sync_dgst, bytes);
     line("sha2 alone, in memory", hash_only, hashed);
@@ -96,6 +112,22 @@ fn main() {
         ingest.as_secs_f64() / cp_dgst.as_secs_f64(),
         ingest.as_secs_f64() / cp_sync_dgst.as_secs_f64()
     );
+
+    let base_text = format!("{:.2} s cp + openssl dgst -sha256", cp_dgst.as_secs_f64());
+    for (figure, t) in [
+        (format!("evidence ingest of {mib} MiB"), ingest),
+        (format!("evidence ingest of {mib} MiB, encrypted data directory"), sealed),
+    ] {
+        let ratio = t.as_secs_f64() / cp_dgst.as_secs_f64();
+        vetdesk_testkit::bench::summary(
+            &figure,
+            &format!("{:.2} s", t.as_secs_f64()),
+            &base_text,
+            ratio,
+            "≤ 1.5× cp + openssl",
+            ratio <= 1.5,
+        );
+    }
 
     report_images(dir.path());
 }

@@ -2,10 +2,14 @@
 // 10,000 cases made with the core (src-tauri/examples/seed_cases.rs), then the real app in a
 // real window, timed from its start to the queue being usable and from a click on a row to
 // the case on screen. The baseline, measured in the same run, is the command line listing
-// the same queue as JSON (the core's query and serialisation, with no window at all).
+// the same queue as JSON (the core's query and serialisation, with no window at all). Then the
+// start of the same 10,000 cases encrypted at rest (`vetdesk encrypt` of a copy), opened with a
+// passphrase file, against the plain start of the same run. Headline figures are added to
+// target/bench-summary.tsv (the table `make bench` ends with).
 
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { launchApp, root } from "./harness.mjs";
@@ -51,11 +55,29 @@ const baseline = median(
   }),
 );
 
-async function measure(env) {
+// The same cases encrypted at rest, made once from the plain seed with the command line.
+const secrets = mkdtempSync(join(tmpdir(), "vetdesk-bench-pass-"));
+const passFile = join(secrets, "passphrase");
+writeFileSync(passFile, "bench passphrase of the encrypted seed\n", { mode: 0o600 });
+const encryptedSeed = `${seed}-encrypted`;
+if (!existsSync(join(encryptedSeed, "data-key.json"))) {
+  const partial = `${encryptedSeed}.partial`;
+  rmSync(encryptedSeed, { recursive: true, force: true });
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(seed, partial, { recursive: true });
+  console.log(`encrypting a copy of the seed into ${encryptedSeed} …`);
+  execFileSync(cli, ["--data-dir", partial, "encrypt"], {
+    env: { ...process.env, VETDESK_PASSPHRASE_FILE: passFile },
+    stdio: "inherit",
+  });
+  renameSync(partial, encryptedSeed);
+}
+
+async function measure(env, { from = seed, startOnly = false } = {}) {
 const app = await launchApp({
   env: { VETDESK_USER: "ada", ...env },
   prepare(dir) {
-    for (const name of readdirSync(seed)) cpSync(join(seed, name), join(dir, name), { recursive: true });
+    for (const name of readdirSync(from)) cpSync(join(from, name), join(dir, name), { recursive: true });
   },
 });
 const { session } = app;
@@ -84,6 +106,7 @@ try {
     120_000,
   );
   const startup = ready.at - app.startedAt;
+  if (startOnly) return { startup, ready };
 
   // Click a row → the case on screen; the first open, then more.
   const opens = [];
@@ -184,6 +207,14 @@ const modes = [
 const results = [];
 for (const [, env] of modes) results.push(await measure(env));
 const [a] = results;
+// Start only, plain and encrypted in turn (twice each, the better kept), as installed.
+const starts = { plain: Infinity, encrypted: Infinity };
+for (let i = 0; i < 2; i++) {
+  starts.plain = Math.min(starts.plain, (await measure({}, { startOnly: true })).startup);
+  const encrypted = await measure({ VETDESK_PASSPHRASE_FILE: passFile, VETDESK_NO_KEYRING: "1" }, { from: encryptedSeed, startOnly: true });
+  starts.encrypted = Math.min(starts.encrypted, encrypted.startup);
+}
+rmSync(secrets, { recursive: true, force: true });
 {
   const rows = [
     ["baseline: vetdesk --json case list (CLI, no window)", () => ms(baseline), () => "1.0×"],
@@ -202,5 +233,24 @@ const [a] = results;
   for (const [what, value, ratio] of rows) {
     console.log(`${what.padEnd(width)}  ${results.map((r) => `${value(r).padStart(24)} ${ratio(r).padEnd(9)}`).join("")}`);
   }
+  console.log(
+    `app start → queue, ${COUNT.toLocaleString("en")} cases, best of 2: plain ${ms(starts.plain)}, ` +
+      `encrypted at rest (passphrase file; Argon2id unwrap included) ${ms(starts.encrypted)}, ` +
+      `${(starts.encrypted / starts.plain).toFixed(2)}×`,
+  );
   console.log(`\nsearch found: ${a.search.count}; rows in the page while scrolling: ${a.drag.rendered}; reached the bottom: ${a.drag.at >= a.drag.max - 1}`);
+}
+
+// The headline figures, for the table `make bench` ends with (scripts/bench-summary.sh).
+{
+  const summary = process.env.VETDESK_BENCH_SUMMARY ?? join(root, "target/bench-summary.tsv");
+  const n = COUNT.toLocaleString("en");
+  const rows = [
+    [`app start → queue, ${n} cases encrypted at rest (passphrase file)`, ms(starts.encrypted), `${ms(starts.plain)} the same cases plain`, starts.encrypted / starts.plain, "≤ 1.5× plain", starts.encrypted / starts.plain <= 1.5],
+  ];
+  for (const [figure, value, base, ratio, goal, pass] of rows) {
+    const line = [figure, value, base, ratio.toFixed(2), goal, pass ? "pass" : "FAIL"].join("\t");
+    console.log(`summary: ${line.replaceAll("\t", " | ")}`);
+    appendFileSync(summary, `${line}\n`);
+  }
 }
