@@ -31,11 +31,9 @@ function UnlockScreen({ dataDir, notice }: { dataDir: string; notice: string | n
   return (
     <main className="boot unlock-screen">
       <EmptyState title="Unlock Vetdesk">
-        <p>
-          This data directory is encrypted. Type its passphrase to open it:{" "}
-          <span className="mono" data-testid="locked-dir">
-            {dataDir}
-          </span>
+        <p>This data directory is encrypted. Type its passphrase to open it.</p>
+        <p className="mono small unlock-dir" data-testid="locked-dir" title="The encrypted data directory">
+          {dataDir}
         </p>
         {notice ? (
           <p className="unlock-notice" role="status" data-testid="unlock-notice">
