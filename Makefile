@@ -25,7 +25,7 @@ help:
 	@echo "               target/artifacts/e2e/)"
 	@echo "make module-graph  print every import between modules; fails on an import circle"
 	@echo "               (also part of make test)"
-	@echo "make bench-ui  time the app with 10,000 cases: start to queue, click to case, scrolling"
+	@echo "make bench-ui  time the app with 10,000 cases: start to queue (plain and encrypted), click to case, scrolling"
 	@echo "make bench     every benchmark (release build): bench-ui, evidence ingest, links among"
 	@echo "               100,000 candidates, import/case show/search/verify at 100,000, the"
 	@echo "               100-photo report, audit packs, encrypted ingest; ends with one summary"
