@@ -1,0 +1,122 @@
+//! The app's start on an encrypted data directory with the OS keyring, for real: this test
+//! re-runs itself as a child process on a private D-Bus session bus with a Secret Service
+//! (gnome-keyring, its login keyring unlocked in a temporary home). "Remember on this computer"
+//! on the unlock screen keeps the key; the next start opens without the unlock screen; after a
+//! passphrase change the entry is dropped and the unlock screen says so.
+//! Needs Debian's `dbus` (dbus-run-session) and `gnome-keyring` packages (scripts/setup.sh).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test: failing loudly is the point
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use vetdesk_app::paths::Paths;
+use vetdesk_app::unlock::{Gate, OpenApp, Start, open_at_start};
+use vetdesk_core::Store;
+use vetdesk_core::store::{Clock, DataDir, OpenMode};
+use vetdesk_crypto::{KdfParams, Passphrase};
+
+const CHILD: &str = "VETDESK_APP_KEYRING_CHILD";
+const TEST: &str = "the_unlock_screen_remembers_the_key_and_a_changed_passphrase_drops_it";
+
+const PARAMS: KdfParams = KdfParams { memory_kib: 8 * 1024, iterations: 1, parallelism: 1 };
+
+fn encrypted(root: &Path) -> DataDir {
+    let data = DataDir::new(root.join("data"));
+    let key = data.create_key(&Passphrase::new("open sesame"), PARAMS).unwrap();
+    drop(
+        Store::open_with_key(
+            data.clone(),
+            OpenMode::CreateIfMissing,
+            Clock::system(),
+            Some(Arc::new(key)),
+        )
+        .unwrap(),
+    );
+    data
+}
+
+/// A gate whose "app" only counts the stores it was given.
+fn gate(data: &DataDir, notice: Option<String>) -> (Gate, Arc<Mutex<u32>>) {
+    let opened = Arc::new(Mutex::new(0));
+    let seen = opened.clone();
+    let open_app: Arc<OpenApp> = Arc::new(move |_paths, _store| {
+        *seen.lock().unwrap() += 1;
+        Ok(())
+    });
+    (Gate::new(Paths::in_dir(data.clone()), false, notice, open_app), opened)
+}
+
+#[test]
+fn the_unlock_screen_remembers_the_key_and_a_changed_passphrase_drops_it() {
+    if std::env::var_os(CHILD).is_none() {
+        let home = tempfile::tempdir().unwrap();
+        let script = "printf 'test-login-password' | gnome-keyring-daemon --unlock \
+                      --components=secrets >/dev/null && exec \"$0\" \"$@\"";
+        let out = Command::new("dbus-run-session")
+            .args(["--", "sh", "-c", script])
+            .arg(std::env::current_exe().unwrap())
+            .args([TEST, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("HOME", home.path())
+            .env("XDG_RUNTIME_DIR", home.path())
+            .env("XDG_DATA_HOME", home.path())
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("1 passed"), "the child ran no test: {text}");
+        return;
+    }
+
+    let temp = tempfile::tempdir().unwrap();
+    let data = encrypted(temp.path());
+
+    // Nothing remembered: the unlock screen, with nothing to say.
+    assert!(matches!(open_at_start(&data, None, true), Ok(Start::Locked { notice: None })));
+    // "Remember on this computer" on the unlock screen.
+    let (gate1, opened) = gate(&data, None);
+    let unlocked = gate1.unlock(Passphrase::new("open sesame"), true).unwrap();
+    assert!(unlocked.remembered, "{unlocked:?}");
+    assert_eq!(unlocked.notice, None);
+    assert_eq!(*opened.lock().unwrap(), 1);
+    // Told not to use the keyring (VETDESK_NO_KEYRING), the app does not, whatever it holds.
+    assert!(matches!(open_at_start(&data, None, false), Ok(Start::Locked { notice: None })));
+
+    // Remembered: the next start opens the store without the unlock screen.
+    let Ok(Start::Open(store)) = open_at_start(&data, None, true) else {
+        panic!("the remembered key did not open the directory");
+    };
+    assert!(store.is_encrypted());
+    drop(store);
+
+    // The passphrase changes (as `vetdesk passphrase change` does): the entry is stale, dropped
+    // with a notice for the unlock screen, and gone the time after.
+    let key = data.unlock(&Passphrase::new("open sesame")).unwrap();
+    data.change_passphrase(&key, &Passphrase::new("new sesame"), PARAMS).unwrap();
+    let Ok(Start::Locked { notice: Some(notice) }) = open_at_start(&data, None, true) else {
+        panic!("a stale entry was not dropped");
+    };
+    assert!(notice.contains("was changed since it was remembered on this computer"), "{notice}");
+    assert!(notice.contains("removed from the OS keyring"), "{notice}");
+    assert_eq!(notice.lines().count(), 1);
+    assert!(matches!(open_at_start(&data, None, true), Ok(Start::Locked { notice: None })));
+
+    // The unlock screen shows the notice until the new passphrase opens the directory.
+    let (gate2, opened) = gate(&data, Some(notice.clone()));
+    assert_eq!(gate2.status().notice.as_deref(), Some(notice.as_str()));
+    assert!(gate2.unlock(Passphrase::new("open sesame"), true).is_err(), "the old passphrase");
+    assert_eq!(*opened.lock().unwrap(), 0);
+    assert!(matches!(open_at_start(&data, None, true), Ok(Start::Locked { notice: None })));
+    assert!(gate2.unlock(Passphrase::new("new sesame"), false).unwrap().notice.is_none());
+    assert_eq!(gate2.status().notice, None);
+    assert!(matches!(open_at_start(&data, None, true), Ok(Start::Locked { notice: None })));
+}
