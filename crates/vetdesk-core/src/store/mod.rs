@@ -376,6 +376,20 @@ impl Store {
         Ok(Store { dir, config, clock, key, backend: Box::new(backend) })
     }
 
+    /// Opens the store on a team database (PostgreSQL, `url` in libpq form), with `dir` as the
+    /// local directory for its configuration and evidence files. The schema is created or
+    /// brought up to date when the login may (the database owner); a newer one is refused.
+    #[tracing::instrument(skip_all)]
+    pub fn open_postgres(dir: DataDir, url: &str, clock: Clock) -> Result<Store> {
+        std::fs::create_dir_all(&dir.root).map_err(|e| {
+            StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
+        })?;
+        restrict_permissions(&dir.root, &[]);
+        let config = Config::load(&dir.config_file())?;
+        let (backend, _found) = db::postgres::PostgresBackend::open(url)?;
+        Ok(Store { dir, config, clock, key: None, backend: Box::new(backend) })
+    }
+
     /// A store in a new temporary directory, removed when the returned guard is dropped.
     pub fn open_temp() -> Result<(tempfile::TempDir, Store)> {
         let temp = tempfile::tempdir().map_err(|e| StoreError::io("cannot create temp dir", e))?;

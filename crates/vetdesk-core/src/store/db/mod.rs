@@ -2,8 +2,10 @@
 //! `Db` (one connection inside a transaction) and every transaction through `Backend`. Values
 //! cross it as the owned `Value` (parameters) and the borrowed `ValueRef` (rows), converted by
 //! `ToValue` / `FromValue`; what SQL cannot say the same way in every database is a method of
-//! `Db` (a dialect point). SQLite (`sqlite`) is the one backend today; see README.md here.
+//! `Db` (a dialect point). SQLite (`sqlite`) is the embedded backend, PostgreSQL (`postgres`)
+//! the team one; see README.md here.
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use std::fmt;
