@@ -52,10 +52,6 @@ pub(crate) fn db_error(e: &postgres::Error) -> DbError {
     }
 }
 
-fn store_error(e: postgres::Error) -> StoreError {
-    StoreError::Database(db_error(&e))
-}
-
 /// A parameter, converted to the type PostgreSQL inferred for its placeholder (an integer may
 /// stand where the database wants a 32-bit integer, a boolean, a number or text; JSON text where
 /// it wants jsonb).
