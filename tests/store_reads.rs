@@ -102,7 +102,9 @@ fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk_core::
         }
     };
     for &(s, d) in path {
-        // The decisions of the set-up rest on nothing: the admin decides over the gate.
+        // The decisions of the set-up rest on nothing: the admin decides over the gate;
+        // compliance signs off (four eyes: not whoever decided).
+        let actor = if s == CaseStatus::Closed { COMPLIANCE } else { ADMIN };
         let change = Change::SetStatus {
             case_id,
             status: s,
@@ -111,7 +113,7 @@ fn case_in(status: CaseStatus, also: Also) -> (tempfile::TempDir, vetdesk_core::
             grounds: vec![],
             override_reason: d.map(|_| "set-up".into()),
         };
-        store.apply(ADMIN, change).unwrap();
+        store.apply(actor, change).unwrap();
     }
     (dir, store, case_id)
 }
