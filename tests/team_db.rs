@@ -327,3 +327,71 @@ fn decisions_and_sign_off_follow_the_duties_and_four_eyes_in_the_database() {
     // The hand-written records are not Vetdesk's: verify names the broken chain.
     assert!(!team.owner_store.verify().unwrap().ok);
 }
+
+#[test]
+fn four_logins_writing_the_same_three_cases_at_once_never_fork_a_chain() {
+    let mut team = Team::new();
+    let cases: Vec<i64> = (0..3)
+        .map(|i| {
+            let rita = team.store("rita");
+            let name = ["Anna Eriksson", "Zoë Petrov", "Li Wei"][i];
+            let applied = rita
+                .add_candidate(
+                    &team.login("rita"),
+                    candidate_fields(name, &format!("ats-{i}")),
+                    Some(NewCase {
+                        kind: CaseKind::PreHire,
+                        assignee: None,
+                        priority: Priority::Normal,
+                        due_on: None,
+                    }),
+                )
+                .unwrap();
+            applied
+                .iter()
+                .find_map(|a| match a.change {
+                    Change::OpenCase { id: Some(id), .. } => Some(id),
+                    _ => None,
+                })
+                .unwrap()
+        })
+        .collect();
+    let writers: Vec<(String, Store)> = ["rita", "ivan", "cora", "carl"]
+        .iter()
+        .map(|who| (team.login(who), team.store(who)))
+        .collect();
+    const CHANGES: usize = 50;
+    std::thread::scope(|scope| {
+        for (login, store) in &writers {
+            let cases = &cases;
+            scope.spawn(move || {
+                for i in 0..CHANGES {
+                    let case_id = cases[i % cases.len()];
+                    let text = format!("note {i} by {login}");
+                    store.apply(login, Change::AddNote { id: None, case_id, text }).unwrap();
+                }
+            });
+        }
+    });
+    let mut sql = team.owner_psql();
+    for case_id in &cases {
+        // One record per seq, numbered without a gap, each pointing at the one before.
+        let rows = sql
+            .query(
+                "SELECT seq, prev_hash, hash FROM audit_log WHERE chain = $1 ORDER BY seq",
+                &[&format!("case:{case_id}")],
+            )
+            .unwrap();
+        for (i, pair) in rows.windows(2).enumerate() {
+            assert_eq!(pair[1].get::<_, i64>(0), pair[0].get::<_, i64>(0) + 1, "gap at {i}");
+            assert_eq!(pair[1].get::<_, String>(1), pair[0].get::<_, String>(2), "fork at {i}");
+        }
+    }
+    let notes: i64 = sql.query_one("SELECT count(*) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(notes, (4 * CHANGES) as i64, "no change lost");
+    let by_login: i64 =
+        sql.query_one("SELECT count(DISTINCT author) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(by_login, 4);
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{report:?}");
+}
