@@ -395,3 +395,41 @@ fn four_logins_writing_the_same_three_cases_at_once_never_fork_a_chain() {
     let report = team.owner_store.verify().unwrap();
     assert!(report.ok, "{report:?}");
 }
+
+#[test]
+fn verify_names_a_protection_the_owner_removed() {
+    let mut team = Team::new();
+    team.case();
+    assert!(team.owner_store.verify().unwrap().ok);
+    let mut owner = team.owner_psql();
+    for (weaken, named) in [
+        ("DROP TRIGGER cases_duties ON cases", "the team-mode trigger cases_duties is missing"),
+        (
+            "ALTER TABLE notes DISABLE TRIGGER notes_audited",
+            "the team-mode trigger notes_audited is missing, disabled or altered",
+        ),
+        ("GRANT UPDATE ON audit_log TO vetdesk_reviewer", "vetdesk_reviewer may UPDATE it"),
+        ("GRANT DELETE ON users TO vetdesk_investigator", "vetdesk_investigator may DELETE it"),
+        (
+            "DROP TRIGGER audit_log_no_update ON audit_log",
+            "the append-only trigger that refuses updates of audit records is missing",
+        ),
+    ] {
+        owner.batch_execute(weaken).unwrap();
+        let report = team.owner_store.verify().unwrap();
+        assert!(!report.ok, "{weaken}: verify stayed clean");
+        let messages: Vec<String> =
+            report.problems.iter().map(|p| format!("{}: {}", p.location, p.message)).collect();
+        assert!(messages.iter().any(|m| m.contains(named)), "{weaken}: {messages:?}");
+    }
+    // team init puts every protection back.
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!(
+        refused(team.psql("rita").batch_execute("UPDATE audit_log SET hash = hash")),
+        "permission denied for table audit_log"
+    );
+}

@@ -562,6 +562,13 @@ pub trait Db {
     /// runs them: SQLite's triggers that abort unconditionally; another backend's triggers,
     /// rules or grants.
     fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)>;
+
+    /// Protections of a team database that are missing or altered (a grant given back, a
+    /// trigger dropped or disabled): (where, what) per problem. None where there are none to
+    /// check (SQLite, whose one protection `refuses_changes_to` reports).
+    fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A statement prepared once (`Db::prepare`), run with new parameters each time.

@@ -509,6 +509,16 @@ impl Db for PgConn {
         let delete = found.iter().any(|t| before_row(*t) && t & 8 != 0);
         Ok((update, delete))
     }
+
+    fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
+        team::protection_problems(self.dyn_db())
+    }
+}
+
+impl PgConn {
+    fn dyn_db(&self) -> &dyn Db {
+        self
+    }
 }
 
 /// A tsquery for the words typed: every word must match, the last also as a prefix; each word

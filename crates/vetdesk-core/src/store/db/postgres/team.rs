@@ -5,6 +5,7 @@
 use super::{PgConn, Target};
 use crate::model::Role;
 use crate::store::StoreError;
+use crate::store::db::{Db, DbResult, Value};
 
 const TEAM_SQL: &str = include_str!("team.sql");
 
@@ -109,4 +110,131 @@ pub(crate) fn set_login_active(
     conn.batch(&format!("ALTER ROLE {} {login}", ident(name))).map_err(|e| {
         StoreError::invalid(format!("cannot change whether {name} may sign in: {}", e.message))
     })
+}
+
+/// Every table whose changes need their audit record in the same transaction (the array in
+/// team.sql; a test checks the two agree and that every table `verify` compares is here).
+pub(crate) const AUDITED_TABLES: &[&str] = &[
+    "users",
+    "vendors",
+    "candidates",
+    "cases",
+    "checklist_items",
+    "notes",
+    "evidence",
+    "item_evidence",
+    "identity_documents",
+    "interviews",
+    "reachable_hours",
+    "everify_cases",
+    "case_references",
+    "payment_details",
+    "observed_ips",
+    "vendor_audits",
+    "ip_lists",
+    "ip_ranges",
+    "voip_entries",
+    "vpn_providers",
+    "case_flags",
+    "employees",
+    "employee_accounts",
+    "employee_devices",
+    "telemetry_imports",
+    "telemetry_events",
+    "policy",
+    "link_keys",
+    "address_history",
+    "search_index",
+];
+
+/// What `verify` names in a team database whose protections were weakened: a trigger of
+/// team.sql dropped, disabled or pointed elsewhere, a right on the audit log or ledger, or on
+/// users and policy, given back to a group. Nothing before `team init` (a plain store).
+pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>> {
+    let initialised: bool =
+        db.query_value("SELECT to_regclass('vetdesk_audited') IS NOT NULL", &[])?;
+    if !initialised {
+        return Ok(Vec::new());
+    }
+    let mut problems = Vec::new();
+    let mut triggers: Vec<(String, String, String)> = vec![
+        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append".into()),
+        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties".into()),
+    ];
+    for t in AUDITED_TABLES {
+        triggers.push((t.to_string(), format!("{t}_audited"), "vetdesk_require_audit".into()));
+    }
+    for (table, trigger, function) in triggers {
+        let enabled: Option<bool> = db.query_optional(
+            "SELECT t.tgenabled <> 'D' AND p.proname = ?3 FROM pg_trigger t
+             JOIN pg_proc p ON p.oid = t.tgfoid
+             WHERE t.tgrelid = to_regclass(?1) AND t.tgname = ?2",
+            &[Value::Text(table.clone()), Value::Text(trigger.clone()), Value::Text(function)],
+            |r| r.get(0),
+        )?;
+        if enabled != Some(true) {
+            problems.push((
+                table,
+                format!("the team-mode trigger {trigger} is missing, disabled or altered"),
+            ));
+        }
+    }
+    let forbidden: [(&str, &[&str], &str); 4] = [
+        ("audit_log", &GROUPS, "UPDATE"),
+        ("audit_log", &GROUPS, "DELETE"),
+        ("ledger", &GROUPS, "UPDATE"),
+        ("ledger", &GROUPS, "DELETE"),
+    ];
+    let mut checks: Vec<(String, String, String)> = forbidden
+        .iter()
+        .flat_map(|(t, roles, p)| {
+            roles.iter().map(move |r| (t.to_string(), r.to_string(), p.to_string()))
+        })
+        .collect();
+    for t in ["audit_log", "ledger"] {
+        for r in GROUPS {
+            checks.push((t.into(), r.into(), "TRUNCATE".into()));
+        }
+    }
+    for t in ["users", "policy"] {
+        for r in &GROUPS[..3] {
+            for p in ["INSERT", "UPDATE", "DELETE"] {
+                checks.push((t.into(), r.to_string(), p.into()));
+            }
+        }
+    }
+    for (table, role, privilege) in checks {
+        let has: bool = db.query_value(
+            "SELECT has_table_privilege(?1, ?2, ?3)",
+            &[
+                Value::Text(role.clone()),
+                Value::Text(table.clone()),
+                Value::Text(privilege.clone()),
+            ],
+        )?;
+        if has {
+            problems.push((table, format!("{role} may {privilege} it: the grant was given back")));
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_verify_compares_needs_its_audit_record_and_team_sql_agrees() {
+        for (table, _) in crate::store::verify::STATE_TABLES {
+            assert!(AUDITED_TABLES.contains(table), "{table} is not guarded in team mode");
+        }
+        let start = TEAM_SQL.find("FOREACH t IN ARRAY ARRAY[").unwrap_or(0);
+        let end = TEAM_SQL[start..].find("] LOOP").map_or(0, |e| start + e);
+        let listed: Vec<&str> = TEAM_SQL[start..end]
+            .trim_start_matches("FOREACH t IN ARRAY ARRAY[")
+            .split(',')
+            .map(|t| t.trim().trim_matches('\''))
+            .collect();
+        assert_eq!(listed, AUDITED_TABLES);
+    }
 }

@@ -26,6 +26,22 @@ END $$;
 -- The running login (the owner) is the first Vetdesk admin.
 GRANT vetdesk_admin TO CURRENT_USER;
 
+-- The append-only triggers of the schema, put back should they have been dropped.
+DO $$
+DECLARE t text; op text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['audit_log', 'ledger'] LOOP
+        FOREACH op IN ARRAY ARRAY['update', 'delete'] LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_' || op, t);
+            EXECUTE format('CREATE TRIGGER %I BEFORE %s ON %I FOR EACH ROW
+                            EXECUTE FUNCTION vetdesk_refuse_change()', t || '_no_' || op, op, t);
+        END LOOP;
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_truncate', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT
+                        EXECUTE FUNCTION vetdesk_refuse_change()', t || '_no_truncate', t);
+    END LOOP;
+END $$;
+
 -- Transactions that appended an audit record (top-level transaction ids), kept until no
 -- running transaction can be one of them. Written and read only by the functions below.
 CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
