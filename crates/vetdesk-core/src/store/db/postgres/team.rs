@@ -228,10 +228,11 @@ mod tests {
         for (table, _) in crate::store::verify::STATE_TABLES {
             assert!(AUDITED_TABLES.contains(table), "{table} is not guarded in team mode");
         }
-        let start = TEAM_SQL.find("FOREACH t IN ARRAY ARRAY[").unwrap_or(0);
+        // The guarded tables' loop is the one that starts with users.
+        const OPENING: &str = "FOREACH t IN ARRAY ARRAY['users'";
+        let start = TEAM_SQL.find(OPENING).map_or(0, |s| s + OPENING.len() - "'users'".len());
         let end = TEAM_SQL[start..].find("] LOOP").map_or(0, |e| start + e);
         let listed: Vec<&str> = TEAM_SQL[start..end]
-            .trim_start_matches("FOREACH t IN ARRAY ARRAY[")
             .split(',')
             .map(|t| t.trim().trim_matches('\''))
             .collect();
