@@ -89,10 +89,10 @@ impl Target {
         if config.get_hosts().is_empty() {
             config.host("localhost");
         }
-        if config.get_password().is_none() {
-            if let Some(password) = password_from_environment(&config, passfile.as_deref())? {
-                config.password(password);
-            }
+        if config.get_password().is_none()
+            && let Some(password) = password_from_environment(&config, passfile.as_deref())?
+        {
+            config.password(password);
         }
         config.ssl_mode(match tls {
             Tls::Disable => SslMode::Disable,
@@ -250,11 +250,11 @@ fn password_from_environment(
     {
         use std::os::unix::fs::PermissionsExt;
         // libpq ignores a password file others can read; so does Vetdesk.
-        if let Ok(meta) = std::fs::metadata(&file) {
-            if meta.permissions().mode() & 0o077 != 0 {
-                tracing::warn!("the password file is readable by others and was ignored");
-                return Ok(None);
-            }
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!("the password file is readable by others and was ignored");
+            return Ok(None);
         }
     }
     let host = match config.get_hosts().first() {

@@ -14,7 +14,7 @@ const MIGRATIONS: &[(u32, &str, &str)] =
     &[(10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql"))];
 
 /// The advisory lock held while migrating.
-const MIGRATE_LOCK: i64 = 0x7665_7464_6573_6d;
+const MIGRATE_LOCK: i64 = 0x0076_6574_6465_736d;
 
 pub(crate) fn latest_version() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.0)

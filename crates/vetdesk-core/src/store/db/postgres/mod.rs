@@ -27,7 +27,7 @@ use super::{
 use crate::store::StoreError;
 
 /// The advisory lock every write transaction takes first (any fixed number; "vetdesk" in hex).
-pub(crate) const WRITE_LOCK: i64 = 0x7665_7464_6573_6b;
+pub(crate) const WRITE_LOCK: i64 = 0x0076_6574_6465_736b;
 
 type BoxError = Box<dyn StdError + Sync + Send>;
 
@@ -58,7 +58,7 @@ pub(crate) fn db_error(e: &postgres::Error) -> DbError {
 impl ToSql for Value {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
         match (self, ty) {
-            (Value::Null, _) => return Ok(IsNull::Yes),
+            (Value::Null, _) => Ok(IsNull::Yes),
             (Value::Integer(i), &Type::INT8) => i.to_sql(ty, out),
             (Value::Integer(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
             (Value::Integer(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),

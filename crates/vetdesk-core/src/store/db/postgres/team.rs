@@ -232,10 +232,8 @@ mod tests {
         const OPENING: &str = "FOREACH t IN ARRAY ARRAY['users'";
         let start = TEAM_SQL.find(OPENING).map_or(0, |s| s + OPENING.len() - "'users'".len());
         let end = TEAM_SQL[start..].find("] LOOP").map_or(0, |e| start + e);
-        let listed: Vec<&str> = TEAM_SQL[start..end]
-            .split(',')
-            .map(|t| t.trim().trim_matches('\''))
-            .collect();
+        let listed: Vec<&str> =
+            TEAM_SQL[start..end].split(',').map(|t| t.trim().trim_matches('\'')).collect();
         assert_eq!(listed, AUDITED_TABLES);
     }
 }
