@@ -178,3 +178,99 @@ fn in_team_mode_nobody_names_who_acts_and_passwords_come_only_from_stdin() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--database-url"));
 }
+
+#[test]
+fn tls_is_used_as_sslmode_says_and_the_certificate_is_checked() {
+    let db = Db::new();
+    db.ok(&db.owner_url, &["team", "init"], None);
+    // A login the server accepts over TLS only (pg_hba.conf: hostnossl … reject).
+    let mut superuser = db.cluster.superuser("postgres");
+    superuser
+        .batch_execute(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tls_only') THEN
+               CREATE ROLE tls_only LOGIN PASSWORD 'tls-only-password'; END IF; END $$;
+             GRANT vetdesk_reviewer TO tls_only;
+             GRANT CONNECT ON DATABASE {} TO tls_only;",
+            db.database
+        ))
+        .unwrap();
+    let base = format!(
+        "postgresql://tls_only:tls-only-password@localhost:{}/{}",
+        db.cluster.port, db.database
+    );
+    let root = db.cluster.certificate();
+    let root = root.to_str().unwrap();
+    let plain = db.refused(&format!("{base}?sslmode=disable"), &["team", "init"], &[]);
+    assert!(plain.contains("no encryption"), "{plain}");
+    // Encrypted; the certificate checked against its root, host name included.
+    for mode in ["require", "prefer", &format!("verify-full&sslrootcert={root}")] {
+        let out = db.run(&format!("{base}?sslmode={mode}"), &["case", "list"], None, &[]);
+        assert!(out.status.success(), "{mode}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // A root that did not sign the server's certificate is refused.
+    let other = db.dir.path().join("other-ca.crt");
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=other"])
+        .arg("-keyout")
+        .arg(db.dir.path().join("other-ca.key"))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let wrong = db.refused(
+        &format!("{base}?sslmode=verify-full&sslrootcert={}", other.display()),
+        &["case", "list"],
+        &[],
+    );
+    assert!(
+        wrong.contains("certificate verify failed") || wrong.contains("certificate"),
+        "{wrong}"
+    );
+    // verify-full checks the host name: the certificate names localhost and 127.0.0.1 only.
+    let by_other_name = format!(
+        "postgresql://tls_only:tls-only-password@db.other.example:{}/{}?hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={root}",
+        db.cluster.port, db.database
+    );
+    let out = db.run(&by_other_name, &["case", "list"], None, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("certificate verify failed"), "{stderr}");
+    // verify-ca checks the chain only: the same connection is accepted.
+    let by_other_name = by_other_name.replace("verify-full", "verify-ca");
+    let out = db.run(&by_other_name, &["case", "list"], None, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn database_url_in_config_toml_puts_the_data_directory_in_team_mode() {
+    let db = Db::new();
+    db.ok(&db.owner_url, &["team", "init"], None);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        format!("database_url = \"{}\"\n", db.owner_url),
+    )
+    .unwrap();
+    let out = vetdesk_command()
+        .env_remove("VETDESK_DATABASE_URL")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--json", "user", "list"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let owner = db.owner_url.split("//").nth(1).unwrap().split(':').next().unwrap();
+    assert!(stdout.contains(&format!("\"name\": \"{owner}\"")), "{stdout}");
+    assert!(!dir.path().join("vetdesk.db").exists(), "no solo database was made");
+    // --as is refused there too: the directory is in team mode.
+    let out = vetdesk_command()
+        .env_remove("VETDESK_DATABASE_URL")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--as", owner, "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

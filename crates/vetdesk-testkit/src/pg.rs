@@ -100,11 +100,34 @@ impl PgCluster {
                 .arg(format!("--pwfile={}", root.join("pwfile").display())),
             "initdb",
         );
+        // TLS: a self-signed certificate for localhost and 127.0.0.1 (its own root), and the
+        // login `tls_only` accepted over TLS only, for the tests of sslmode.
+        let (cert, key) = (root.join("server.crt"), root.join("server.key"));
+        run_ok(
+            Command::new("openssl")
+                .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+                .args(["-subj", "/CN=localhost"])
+                .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert),
+            "openssl req",
+        );
+        if is_root() {
+            run_ok(Command::new("chown").arg("postgres:").arg(&key).arg(&cert), "chown");
+        }
+        run_ok(Command::new("chmod").arg("600").arg(&key), "chmod");
+        let hba = data.join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(&hba, format!("hostnossl all tls_only 0.0.0.0/0 reject\n{rules}")).unwrap();
         let port = free_port();
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 \
-             -c password_encryption=scram-sha-256",
-            root.display()
+             -c password_encryption=scram-sha-256 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            root.display(),
+            cert.display(),
+            key.display()
         );
         run_ok(
             server_command("pg_ctl")
@@ -120,6 +143,11 @@ impl PgCluster {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The server's self-signed certificate, its own root (for `sslrootcert`).
+    pub fn certificate(&self) -> PathBuf {
+        self.root.join("server.crt")
     }
 
     /// A connection URL for `user` with `password` to `database`.

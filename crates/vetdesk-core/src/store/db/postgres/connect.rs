@@ -138,7 +138,19 @@ impl Target {
     /// Opens one connection.
     pub(crate) fn connect(&self) -> Result<postgres::Client, StoreError> {
         let refused = |e: postgres::Error| {
-            let reason = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string());
+            // The cause too (a TLS handshake says why it failed only there).
+            let reason = e.as_db_error().map_or_else(
+                || {
+                    let mut text = e.to_string();
+                    let mut cause = std::error::Error::source(&e);
+                    while let Some(c) = cause {
+                        text = format!("{text}: {c}");
+                        cause = c.source();
+                    }
+                    text
+                },
+                |d| d.message().to_string(),
+            );
             StoreError::Database(super::super::DbError::new(
                 super::super::DbErrorKind::Other,
                 format!("cannot connect to {}: {reason}", self.describe()),
