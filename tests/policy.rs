@@ -60,7 +60,7 @@ fn the_vendor_audit_interval_is_a_recorded_change_that_moves_the_flags() {
     let change: Change = serde_json::from_value(last.change.clone()).unwrap();
     assert!(matches!(change, Change::SetPolicy { value: 24, .. }), "{change:?}");
     let shown = store.policy().unwrap();
-    assert_eq!(shown.len(), 1);
+    assert_eq!(shown.len(), 4, "the audit interval and the three four-eyes keys");
     assert_eq!(shown[0].value, 24);
     let by = shown[0].set.as_ref().unwrap();
     assert_eq!(

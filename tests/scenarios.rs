@@ -511,230 +511,6 @@ fn open_rules(store: &Store, case_id: i64) -> Vec<String> {
 }
 
 #[test]
-fn every_expected_flag_and_no_other_is_raised_and_links_are_exact() {
-    let w = world();
-    let scripts = scripts();
-    assert!(scripts.len() >= 20);
-    let mut failures = Vec::new();
-    for script in &scripts {
-        let (_, case) = w.ids[&script.n];
-        let got = open_rules(&w.store, case);
-        let mut want: Vec<String> = script.expected.iter().map(|r| r.to_string()).collect();
-        want.sort();
-        if got != want {
-            failures.push(format!(
-                "candidate {} ({} {}): expected {want:?}, got {got:?}",
-                script.n, script.given, script.surname
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
-    let clean = scripts.iter().filter(|s| s.expected.is_empty()).count();
-    assert!(clean >= 4, "some candidates must be clean, {clean} are");
-
-    let by_candidate: BTreeMap<i64, u32> = w.ids.iter().map(|(n, (c, _))| (*c, *n)).collect();
-    let mut links = BTreeSet::new();
-    for (n, (_, case)) in &w.ids {
-        for link in w.store.links(*case).unwrap() {
-            let other = by_candidate[&link.candidate_id];
-            assert_eq!(
-                link.cases.len(),
-                1,
-                "the linked candidate's case is there to click through"
-            );
-            assert_eq!(link.cases[0].case_id, w.ids[&other].1);
-            for shared in link.shared {
-                links.insert((*n, other, shared.kind, shared.ours, shared.theirs));
-            }
-        }
-    }
-    assert_eq!(links, expected_links());
-
-    let report = w.store.verify().unwrap();
-    assert!(report.ok, "{:#?}", report.problems);
-}
-
-#[test]
-fn flags_name_their_source_facts_and_evidence_and_score_the_case() {
-    let w = world();
-    let (_, case4) = w.ids[&4];
-    let (candidate5, _) = w.ids[&5];
-    let flags = w.store.flags(case4).unwrap();
-    let phone = &flags.open[0];
-    assert_eq!(phone.fields.rule, "phone.shared");
-    assert_eq!(phone.fields.candidates, vec![candidate5]);
-    assert!(phone.fields.facts[0].contains("+15125550199"), "{:?}", phone.fields.facts);
-    assert!(phone.fields.source.document.contains("Chafetz"));
-    assert_eq!((flags.risk.score, flags.risk.high), (35, 1));
-    assert!(!flags.refresh_due);
-
-    // The raise is in the case's own audit chain, by the user whose change caused it (the
-    // candidate who took the same number later).
-    let chain = w.store.audit(Chain::Case(case4)).unwrap();
-    let raised = chain
-        .iter()
-        .find(|r| r.change["type"] == "flag_raised" && r.change["flag"]["rule"] == "phone.shared")
-        .unwrap();
-    assert_eq!(raised.actor, REVIEWER);
-    assert_eq!(raised.change["flag"]["rule"], "phone.shared");
-
-    // A clean case scores zero.
-    let (_, case1) = w.ids[&1];
-    let clean = w.store.flags(case1).unwrap();
-    assert_eq!((clean.risk.score, clean.open.len()), (0, 0));
-
-    // The verification view carries the checks behind the flags.
-    let (_, case12) = w.ids[&12];
-    let view = w.store.case_verification(case12).unwrap();
-    let mrz = view.documents[0].mrz.as_ref().unwrap();
-    assert!(!mrz.valid);
-    assert!(mrz.check_digits.iter().any(|c| !c.passed && c.field.as_str() == "document_number"));
-    assert!(view.documents[1].name_check.finding().message.contains("surname written first"));
-    let (_, case15) = w.ids[&15];
-    let view = w.store.case_verification(case15).unwrap();
-    let due: Vec<NaiveDate> = view.everify[0].deadlines.iter().map(|d| d.due).collect();
-    assert_eq!(due, vec![day("2026-10-27"), day("2026-10-27")]);
-}
-
-#[test]
-fn flags_follow_the_data_under_them_and_every_raise_and_clear_is_recorded() {
-    let w = world();
-    let (candidate4, case4) = w.ids[&4];
-    let (_, case5) = w.ids[&5];
-    // An hour later candidate 4 corrects the phone number: both sides of the shared-phone
-    // flag clear.
-    w.store.clock().advance(chrono::Duration::hours(1));
-    let mut fields = w.store.candidate(candidate4).unwrap().fields;
-    fields.phones = vec!["(512) 555-0104".into()];
-    let applied = w
-        .store
-        .apply(REVIEWER, Change::UpdateCandidate { id: candidate4, candidate: fields })
-        .unwrap();
-    let cleared: BTreeSet<i64> = applied
-        .flags
-        .iter()
-        .filter_map(|a| match &a.change {
-            Change::FlagCleared { case_id, .. } => Some(*case_id),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(cleared, BTreeSet::from([case4, case5]));
-    assert!(open_rules(&w.store, case5).is_empty());
-    let last = w.store.audit(Chain::Case(case5)).unwrap().pop().unwrap();
-    assert_eq!(last.change["type"], "flag_cleared");
-    assert_eq!(last.change["reason"], "no longer holds");
-    assert!(w.store.links(case5).unwrap().is_empty());
-    let history = w.store.flags(case5).unwrap();
-    // Newest first: the shared phone, then the document flag that cleared when the second
-    // document was recorded.
-    let cleared: Vec<&str> = history.cleared.iter().map(|f| f.fields.rule.as_str()).collect();
-    assert_eq!(cleared, vec!["phone.shared", "document.fewer_than_two"]);
-    // Cleared by the rule that no longer holds; the audit record names who changed the data.
-    assert_eq!(history.cleared[0].cleared_by.as_deref(), Some("rule phone.shared"));
-
-    // Re-importing the VPN list without the range clears the VPN flag of candidate 7.
-    let (_, case7) = w.ids[&7];
-    let csv = "cidr,category,label\n192.0.2.0/24,hosting,M247 Ltd\n";
-    w.store.import_ip_list(INVESTIGATOR, "vpn-ranges", "vpn-v2.csv", csv.as_bytes()).unwrap();
-    assert!(open_rules(&w.store, case7).is_empty());
-    // … and naming a VPN provider flags the candidate seen in its hosting range.
-    let csv = "cidr,category,label\n192.0.2.0/24,hosting,Hidden Exit Ltd\n";
-    w.store.import_ip_list(INVESTIGATOR, "hosting", "hosting.csv", csv.as_bytes()).unwrap();
-    let (_, case1) = w.ids[&1];
-    let observed = ObservedIpFields {
-        ip: "192.0.2.77".into(),
-        seen_at: at("2026-10-20T12:00:00.000Z"),
-        context: IpContext::OnboardingLogin,
-        note: None,
-    };
-    w.store
-        .apply(REVIEWER, Change::RecordObservedIp { id: None, case_id: case1, observed })
-        .unwrap();
-    assert_eq!(open_rules(&w.store, case1), vec!["ip.anonymising"]);
-
-    // Adding a VoIP prefix flags the candidates whose numbers fall in it, and only them.
-    w.store
-        .apply(
-            INVESTIGATOR,
-            Change::AddVoipEntry { id: None, pattern: "+1 512 555 012*".into(), label: "".into() },
-        )
-        .unwrap();
-    let flagged: BTreeSet<u32> = w
-        .ids
-        .iter()
-        .filter(|(_, (_, case))| {
-            open_rules(&w.store, *case).contains(&"phone.voip_listed".to_string())
-        })
-        .map(|(n, _)| *n)
-        .collect();
-    assert_eq!(flagged, BTreeSet::from([17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]));
-
-    // An audit of the vendor clears the overdue flag of the candidate it supplied.
-    let shady = w.store.find_vendor("Shady Talent").unwrap().id;
-    let (_, case16) = w.ids[&16];
-    w.store
-        .apply(
-            COMPLIANCE,
-            Change::RecordVendorAudit {
-                id: None,
-                vendor_id: shady,
-                audited_on: day("2026-10-30"),
-                outcome: AuditOutcome::Unsatisfactory,
-                note: Some("no identity checks at all".into()),
-                next_due: None,
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        open_rules(&w.store, case16),
-        vec!["vendor.audit_unsatisfactory", "vendor.no_attestation"]
-    );
-    assert!(w.store.verify().unwrap().ok);
-}
-
-#[test]
-fn deadlines_come_due_with_time_and_a_refresh_records_them() {
-    let (_dir, store) = team_store();
-    let script = clean(1);
-    let (_, case) = record(&store, &script);
-    pass(&store, case, "offer-accepted");
-    pass(&store, case, "form-i9-complete");
-    let everify = EVerifyFields {
-        case_number: "2026299000111CD".into(),
-        created_on: day("2026-10-26"),
-        status: EVerifyStatus::TentativeNonconfirmation,
-        agency: Some(MismatchAgency::Dhs),
-        mismatch_on: Some(day("2026-10-26")),
-        notice_given_on: Some(day("2026-10-27")),
-        decision_recorded_on: None,
-        employee_contests: None,
-        referred_on: None,
-        agency_contacted_on: None,
-        continuance_since: None,
-        followed_up_on: None,
-        evidence: vec![],
-        note: None,
-    };
-    store.apply(REVIEWER, Change::RecordEVerify { id: None, case_id: case, everify }).unwrap();
-    let view = store.case_verification(case).unwrap();
-    // 26 October + 10 federal working days: 9 November (Veterans Day, 11 November, is after it).
-    assert_eq!(view.everify[0].deadlines[1].due, day("2026-11-09"));
-    assert!(open_rules(&store, case).is_empty());
-
-    store.clock().set(at("2026-11-10T09:00:00.000Z"));
-    let flags = store.flags(case).unwrap();
-    assert!(flags.refresh_due && flags.open.is_empty(), "time passed, nothing recorded yet");
-    let applied = store.refresh_flags(INVESTIGATOR, Some(case)).unwrap();
-    assert_eq!(applied.len(), 1);
-    assert_eq!(applied[0].record.actor, INVESTIGATOR);
-    assert_eq!(open_rules(&store, case), vec!["everify.deadline_overdue"]);
-    assert!(!store.flags(case).unwrap().refresh_due);
-    assert!(store.refresh_flags(INVESTIGATOR, None).unwrap().is_empty(), "nothing more to record");
-    assert!(matches!(store.refresh_flags("nobody", Some(case)), Err(StoreError::UnknownActor(_))));
-    assert!(store.verify().unwrap().ok);
-}
-
-#[test]
 fn everify_waits_for_offer_and_i9_and_no_rejection_rests_on_a_tentative_result() {
     let (dir, store) = team_store();
     let mut script = clean(1);
@@ -1254,46 +1030,6 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
 }
 
 #[test]
-fn refused_cli_like_inputs_do_not_touch_other_cases() {
-    // Recording on a closed case is refused like any other change to it.
-    let (_dir, store) = team_store();
-    let (_, case) = record(&store, &clean(3));
-    complete_for_clearing(&store, case);
-    for (status, decision) in
-        [(CaseStatus::Decided, Some(Decision::Cleared)), (CaseStatus::Closed, None)]
-    {
-        store
-            .apply(
-                COMPLIANCE,
-                Change::SetStatus {
-                    case_id: case,
-                    status,
-                    decision,
-                    reason: "done".into(),
-                    grounds: vec![],
-                    override_reason: None,
-                },
-            )
-            .unwrap();
-    }
-    let err = store
-        .apply(
-            REVIEWER,
-            Change::AddReference {
-                id: None,
-                case_id: case,
-                reference: clean(3).references[0].clone(),
-            },
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("is closed"), "{err}");
-    assert!(matches!(
-        store.refresh_flags(COMPLIANCE, Some(case)),
-        Err(StoreError::Conflict { .. })
-    ));
-}
-
-#[test]
 fn the_search_index_keeps_one_entry_per_candidate_across_the_upgrade() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1");
     let dir = tempfile::tempdir().unwrap();
@@ -1356,112 +1092,379 @@ fn decided_against_facts(store: &Store, case_id: i64) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_new_candidate_linked_to_a_rejected_one_is_flagged_critical() {
-    let (_dir, store) = team_store();
-    let (_, rejected) = record(&store, &clean(1));
-    decide(&store, rejected, Decision::Rejected);
-    let mut newcomer = clean(2);
-    newcomer.fields.phones = clean(1).fields.phones.clone();
-    let (_, case) = record(&store, &newcomer);
-    let flags = store.flags(case).unwrap().open;
-    let flag = flags.iter().find(|f| f.fields.rule == "link.decided_against").unwrap();
-    assert_eq!(flag.fields.severity, vetdesk_core::verification::Severity::Critical);
-    assert_eq!(flag.fields.subject, format!("case:{rejected}"));
-    assert!(flag.fields.source.document.contains("NYDFS"), "{:?}", flag.fields.source);
-    let facts = flag.fields.facts.join("\n");
-    assert!(facts.contains("phone"), "{facts}");
-    assert!(facts.contains(&format!("case {rejected} was rejected (decided)")), "{facts}");
-    assert!(open_rules(&store, case).contains(&"phone.shared".to_string()));
-    assert!(store.verify().unwrap().ok);
-}
+// The same tests on SQLite (on_sqlite::…) and on PostgreSQL (on_postgres::…).
+on_both_backends! {
+    #[test]
+    fn every_expected_flag_and_no_other_is_raised_and_links_are_exact() {
+        let w = world();
+        let scripts = scripts();
+        assert!(scripts.len() >= 20);
+        let mut failures = Vec::new();
+        for script in &scripts {
+            let (_, case) = w.ids[&script.n];
+            let got = open_rules(&w.store, case);
+            let mut want: Vec<String> = script.expected.iter().map(|r| r.to_string()).collect();
+            want.sort();
+            if got != want {
+                failures.push(format!(
+                    "candidate {} ({} {}): expected {want:?}, got {got:?}",
+                    script.n, script.given, script.surname
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+        let clean = scripts.iter().filter(|s| s.expected.is_empty()).count();
+        assert!(clean >= 4, "some candidates must be clean, {clean} are");
 
-#[test]
-fn referring_a_candidate_flags_the_open_cases_linked_to_them_and_names_no_bank_number() {
-    let (_dir, store) = team_store();
-    let mut first = clean(3);
-    first.payments = vec![("021000021", "6600123456")];
-    let (_, open) = record(&store, &first);
-    let mut partner = clean(4);
-    partner.fields.emails = clean(3).fields.emails.clone();
-    partner.payments = first.payments.clone();
-    let (_, referred) = record(&store, &partner);
-    assert!(decided_against_facts(&store, open).is_empty());
-    decide(&store, referred, Decision::Referred);
-    let facts = decided_against_facts(&store, open);
-    let text = facts.join("\n");
-    assert!(text.contains("email"), "{text}");
-    assert!(text.contains(&format!("case {referred} was referred (decided)")), "{text}");
-    assert!(text.contains("a bank account is also"), "{text}");
-    assert!(!text.contains("6600123456") && !text.contains("0123456"), "{text}");
-    // Reopening the referred case takes the decision back, and the flag with it.
-    store
-        .apply(
-            COMPLIANCE,
-            Change::SetStatus {
-                case_id: referred,
-                status: CaseStatus::InReview,
-                decision: None,
-                reason: "reopened".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap();
-    assert!(decided_against_facts(&store, open).is_empty());
-    assert!(store.verify().unwrap().ok);
-}
+        let by_candidate: BTreeMap<i64, u32> = w.ids.iter().map(|(n, (c, _))| (*c, *n)).collect();
+        let mut links = BTreeSet::new();
+        for (n, (_, case)) in &w.ids {
+            for link in w.store.links(*case).unwrap() {
+                let other = by_candidate[&link.candidate_id];
+                assert_eq!(
+                    link.cases.len(),
+                    1,
+                    "the linked candidate's case is there to click through"
+                );
+                assert_eq!(link.cases[0].case_id, w.ids[&other].1);
+                for shared in link.shared {
+                    links.insert((*n, other, shared.kind, shared.ours, shared.theirs));
+                }
+            }
+        }
+        assert_eq!(links, expected_links());
 
-#[test]
-fn the_flag_clears_when_the_shared_identifier_is_corrected() {
-    let (_dir, store) = team_store();
-    let (_, rejected) = record(&store, &clean(5));
-    decide(&store, rejected, Decision::Rejected);
-    let mut newcomer = clean(6);
-    newcomer.fields.phones = clean(5).fields.phones.clone();
-    let (candidate, case) = record(&store, &newcomer);
-    assert!(!decided_against_facts(&store, case).is_empty());
-    let mut fields = newcomer.fields.clone();
-    fields.phones = clean(6).fields.phones.clone();
-    store.apply(REVIEWER, Change::UpdateCandidate { id: candidate, candidate: fields }).unwrap();
-    assert!(decided_against_facts(&store, case).is_empty());
-    let history = store.flags(case).unwrap();
-    assert!(
-        history.cleared.iter().any(|f| f.fields.rule == "link.decided_against"
-            && f.cleared_by.as_deref() == Some("rule link.decided_against")),
-        "{:?}",
-        history.cleared
-    );
-    assert!(store.verify().unwrap().ok);
-}
+        let report = w.store.verify().unwrap();
+        assert!(report.ok, "{:#?}", report.problems);
+    }
 
-#[test]
-fn an_open_or_cleared_partner_raises_no_decided_against_flag() {
-    let (_dir, store) = team_store();
-    let (_, cleared) = record(&store, &clean(7));
-    let (_, open) = record(&store, &clean(8));
-    complete_for_clearing(&store, cleared);
-    store
-        .apply(
-            COMPLIANCE,
-            Change::SetStatus {
-                case_id: cleared,
-                status: CaseStatus::Decided,
-                decision: Some(Decision::Cleared),
-                reason: "cleared".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap();
-    let mut linked = clean(9);
-    linked.fields.phones = clean(7).fields.phones.clone();
-    linked.fields.emails = clean(8).fields.emails.clone();
-    let (_, case) = record(&store, &linked);
-    let rules = open_rules(&store, case);
-    assert!(rules.contains(&"phone.shared".to_string()), "{rules:?}");
-    assert!(rules.contains(&"email.shared".to_string()), "{rules:?}");
-    assert!(!rules.contains(&"link.decided_against".to_string()), "{rules:?}");
-    assert!(decided_against_facts(&store, open).is_empty());
-    assert!(store.verify().unwrap().ok);
+    #[test]
+    fn flags_name_their_source_facts_and_evidence_and_score_the_case() {
+        let w = world();
+        let (_, case4) = w.ids[&4];
+        let (candidate5, _) = w.ids[&5];
+        let flags = w.store.flags(case4).unwrap();
+        let phone = &flags.open[0];
+        assert_eq!(phone.fields.rule, "phone.shared");
+        assert_eq!(phone.fields.candidates, vec![candidate5]);
+        assert!(phone.fields.facts[0].contains("+15125550199"), "{:?}", phone.fields.facts);
+        assert!(phone.fields.source.document.contains("Chafetz"));
+        assert_eq!((flags.risk.score, flags.risk.high), (35, 1));
+        assert!(!flags.refresh_due);
+
+        // The raise is in the case's own audit chain, by the user whose change caused it (the
+        // candidate who took the same number later).
+        let chain = w.store.audit(Chain::Case(case4)).unwrap();
+        let raised = chain
+            .iter()
+            .find(|r| r.change["type"] == "flag_raised" && r.change["flag"]["rule"] == "phone.shared")
+            .unwrap();
+        assert_eq!(raised.actor, REVIEWER);
+        assert_eq!(raised.change["flag"]["rule"], "phone.shared");
+
+        // A clean case scores zero.
+        let (_, case1) = w.ids[&1];
+        let clean = w.store.flags(case1).unwrap();
+        assert_eq!((clean.risk.score, clean.open.len()), (0, 0));
+
+        // The verification view carries the checks behind the flags.
+        let (_, case12) = w.ids[&12];
+        let view = w.store.case_verification(case12).unwrap();
+        let mrz = view.documents[0].mrz.as_ref().unwrap();
+        assert!(!mrz.valid);
+        assert!(mrz.check_digits.iter().any(|c| !c.passed && c.field.as_str() == "document_number"));
+        assert!(view.documents[1].name_check.finding().message.contains("surname written first"));
+        let (_, case15) = w.ids[&15];
+        let view = w.store.case_verification(case15).unwrap();
+        let due: Vec<NaiveDate> = view.everify[0].deadlines.iter().map(|d| d.due).collect();
+        assert_eq!(due, vec![day("2026-10-27"), day("2026-10-27")]);
+    }
+
+    #[test]
+    fn flags_follow_the_data_under_them_and_every_raise_and_clear_is_recorded() {
+        let w = world();
+        let (candidate4, case4) = w.ids[&4];
+        let (_, case5) = w.ids[&5];
+        // An hour later candidate 4 corrects the phone number: both sides of the shared-phone
+        // flag clear.
+        w.store.clock().advance(chrono::Duration::hours(1));
+        let mut fields = w.store.candidate(candidate4).unwrap().fields;
+        fields.phones = vec!["(512) 555-0104".into()];
+        let applied = w
+            .store
+            .apply(REVIEWER, Change::UpdateCandidate { id: candidate4, candidate: fields })
+            .unwrap();
+        let cleared: BTreeSet<i64> = applied
+            .flags
+            .iter()
+            .filter_map(|a| match &a.change {
+                Change::FlagCleared { case_id, .. } => Some(*case_id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cleared, BTreeSet::from([case4, case5]));
+        assert!(open_rules(&w.store, case5).is_empty());
+        let last = w.store.audit(Chain::Case(case5)).unwrap().pop().unwrap();
+        assert_eq!(last.change["type"], "flag_cleared");
+        assert_eq!(last.change["reason"], "no longer holds");
+        assert!(w.store.links(case5).unwrap().is_empty());
+        let history = w.store.flags(case5).unwrap();
+        // Newest first: the shared phone, then the document flag that cleared when the second
+        // document was recorded.
+        let cleared: Vec<&str> = history.cleared.iter().map(|f| f.fields.rule.as_str()).collect();
+        assert_eq!(cleared, vec!["phone.shared", "document.fewer_than_two"]);
+        // Cleared by the rule that no longer holds; the audit record names who changed the data.
+        assert_eq!(history.cleared[0].cleared_by.as_deref(), Some("rule phone.shared"));
+
+        // Re-importing the VPN list without the range clears the VPN flag of candidate 7.
+        let (_, case7) = w.ids[&7];
+        let csv = "cidr,category,label\n192.0.2.0/24,hosting,M247 Ltd\n";
+        w.store.import_ip_list(INVESTIGATOR, "vpn-ranges", "vpn-v2.csv", csv.as_bytes()).unwrap();
+        assert!(open_rules(&w.store, case7).is_empty());
+        // … and naming a VPN provider flags the candidate seen in its hosting range.
+        let csv = "cidr,category,label\n192.0.2.0/24,hosting,Hidden Exit Ltd\n";
+        w.store.import_ip_list(INVESTIGATOR, "hosting", "hosting.csv", csv.as_bytes()).unwrap();
+        let (_, case1) = w.ids[&1];
+        let observed = ObservedIpFields {
+            ip: "192.0.2.77".into(),
+            seen_at: at("2026-10-20T12:00:00.000Z"),
+            context: IpContext::OnboardingLogin,
+            note: None,
+        };
+        w.store
+            .apply(REVIEWER, Change::RecordObservedIp { id: None, case_id: case1, observed })
+            .unwrap();
+        assert_eq!(open_rules(&w.store, case1), vec!["ip.anonymising"]);
+
+        // Adding a VoIP prefix flags the candidates whose numbers fall in it, and only them.
+        w.store
+            .apply(
+                INVESTIGATOR,
+                Change::AddVoipEntry { id: None, pattern: "+1 512 555 012*".into(), label: "".into() },
+            )
+            .unwrap();
+        let flagged: BTreeSet<u32> = w
+            .ids
+            .iter()
+            .filter(|(_, (_, case))| {
+                open_rules(&w.store, *case).contains(&"phone.voip_listed".to_string())
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(flagged, BTreeSet::from([17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]));
+
+        // An audit of the vendor clears the overdue flag of the candidate it supplied.
+        let shady = w.store.find_vendor("Shady Talent").unwrap().id;
+        let (_, case16) = w.ids[&16];
+        w.store
+            .apply(
+                COMPLIANCE,
+                Change::RecordVendorAudit {
+                    id: None,
+                    vendor_id: shady,
+                    audited_on: day("2026-10-30"),
+                    outcome: AuditOutcome::Unsatisfactory,
+                    note: Some("no identity checks at all".into()),
+                    next_due: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            open_rules(&w.store, case16),
+            vec!["vendor.audit_unsatisfactory", "vendor.no_attestation"]
+        );
+        assert!(w.store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn deadlines_come_due_with_time_and_a_refresh_records_them() {
+        let (_dir, store) = team_store();
+        let script = clean(1);
+        let (_, case) = record(&store, &script);
+        pass(&store, case, "offer-accepted");
+        pass(&store, case, "form-i9-complete");
+        let everify = EVerifyFields {
+            case_number: "2026299000111CD".into(),
+            created_on: day("2026-10-26"),
+            status: EVerifyStatus::TentativeNonconfirmation,
+            agency: Some(MismatchAgency::Dhs),
+            mismatch_on: Some(day("2026-10-26")),
+            notice_given_on: Some(day("2026-10-27")),
+            decision_recorded_on: None,
+            employee_contests: None,
+            referred_on: None,
+            agency_contacted_on: None,
+            continuance_since: None,
+            followed_up_on: None,
+            evidence: vec![],
+            note: None,
+        };
+        store.apply(REVIEWER, Change::RecordEVerify { id: None, case_id: case, everify }).unwrap();
+        let view = store.case_verification(case).unwrap();
+        // 26 October + 10 federal working days: 9 November (Veterans Day, 11 November, is after it).
+        assert_eq!(view.everify[0].deadlines[1].due, day("2026-11-09"));
+        assert!(open_rules(&store, case).is_empty());
+
+        store.clock().set(at("2026-11-10T09:00:00.000Z"));
+        let flags = store.flags(case).unwrap();
+        assert!(flags.refresh_due && flags.open.is_empty(), "time passed, nothing recorded yet");
+        let applied = store.refresh_flags(INVESTIGATOR, Some(case)).unwrap();
+        assert_eq!(applied.len(), 1);
+        assert_eq!(applied[0].record.actor, INVESTIGATOR);
+        assert_eq!(open_rules(&store, case), vec!["everify.deadline_overdue"]);
+        assert!(!store.flags(case).unwrap().refresh_due);
+        assert!(store.refresh_flags(INVESTIGATOR, None).unwrap().is_empty(), "nothing more to record");
+        assert!(matches!(store.refresh_flags("nobody", Some(case)), Err(StoreError::UnknownActor(_))));
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn refused_cli_like_inputs_do_not_touch_other_cases() {
+        // Recording on a closed case is refused like any other change to it.
+        let (_dir, store) = team_store();
+        let (_, case) = record(&store, &clean(3));
+        complete_for_clearing(&store, case);
+        for (status, decision) in
+            [(CaseStatus::Decided, Some(Decision::Cleared)), (CaseStatus::Closed, None)]
+        {
+            store
+                .apply(
+                    COMPLIANCE,
+                    Change::SetStatus {
+                        case_id: case,
+                        status,
+                        decision,
+                        reason: "done".into(),
+                        grounds: vec![],
+                        override_reason: None,
+                    },
+                )
+                .unwrap();
+        }
+        let err = store
+            .apply(
+                REVIEWER,
+                Change::AddReference {
+                    id: None,
+                    case_id: case,
+                    reference: clean(3).references[0].clone(),
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("is closed"), "{err}");
+        assert!(matches!(
+            store.refresh_flags(COMPLIANCE, Some(case)),
+            Err(StoreError::Conflict { .. })
+        ));
+    }
+
+    #[test]
+    fn a_new_candidate_linked_to_a_rejected_one_is_flagged_critical() {
+        let (_dir, store) = team_store();
+        let (_, rejected) = record(&store, &clean(1));
+        decide(&store, rejected, Decision::Rejected);
+        let mut newcomer = clean(2);
+        newcomer.fields.phones = clean(1).fields.phones.clone();
+        let (_, case) = record(&store, &newcomer);
+        let flags = store.flags(case).unwrap().open;
+        let flag = flags.iter().find(|f| f.fields.rule == "link.decided_against").unwrap();
+        assert_eq!(flag.fields.severity, vetdesk_core::verification::Severity::Critical);
+        assert_eq!(flag.fields.subject, format!("case:{rejected}"));
+        assert!(flag.fields.source.document.contains("NYDFS"), "{:?}", flag.fields.source);
+        let facts = flag.fields.facts.join("\n");
+        assert!(facts.contains("phone"), "{facts}");
+        assert!(facts.contains(&format!("case {rejected} was rejected (decided)")), "{facts}");
+        assert!(open_rules(&store, case).contains(&"phone.shared".to_string()));
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn referring_a_candidate_flags_the_open_cases_linked_to_them_and_names_no_bank_number() {
+        let (_dir, store) = team_store();
+        let mut first = clean(3);
+        first.payments = vec![("021000021", "6600123456")];
+        let (_, open) = record(&store, &first);
+        let mut partner = clean(4);
+        partner.fields.emails = clean(3).fields.emails.clone();
+        partner.payments = first.payments.clone();
+        let (_, referred) = record(&store, &partner);
+        assert!(decided_against_facts(&store, open).is_empty());
+        decide(&store, referred, Decision::Referred);
+        let facts = decided_against_facts(&store, open);
+        let text = facts.join("\n");
+        assert!(text.contains("email"), "{text}");
+        assert!(text.contains(&format!("case {referred} was referred (decided)")), "{text}");
+        assert!(text.contains("a bank account is also"), "{text}");
+        assert!(!text.contains("6600123456") && !text.contains("0123456"), "{text}");
+        // Reopening the referred case takes the decision back, and the flag with it.
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetStatus {
+                    case_id: referred,
+                    status: CaseStatus::InReview,
+                    decision: None,
+                    reason: "reopened".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+        assert!(decided_against_facts(&store, open).is_empty());
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn the_flag_clears_when_the_shared_identifier_is_corrected() {
+        let (_dir, store) = team_store();
+        let (_, rejected) = record(&store, &clean(5));
+        decide(&store, rejected, Decision::Rejected);
+        let mut newcomer = clean(6);
+        newcomer.fields.phones = clean(5).fields.phones.clone();
+        let (candidate, case) = record(&store, &newcomer);
+        assert!(!decided_against_facts(&store, case).is_empty());
+        let mut fields = newcomer.fields.clone();
+        fields.phones = clean(6).fields.phones.clone();
+        store.apply(REVIEWER, Change::UpdateCandidate { id: candidate, candidate: fields }).unwrap();
+        assert!(decided_against_facts(&store, case).is_empty());
+        let history = store.flags(case).unwrap();
+        assert!(
+            history.cleared.iter().any(|f| f.fields.rule == "link.decided_against"
+                && f.cleared_by.as_deref() == Some("rule link.decided_against")),
+            "{:?}",
+            history.cleared
+        );
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn an_open_or_cleared_partner_raises_no_decided_against_flag() {
+        let (_dir, store) = team_store();
+        let (_, cleared) = record(&store, &clean(7));
+        let (_, open) = record(&store, &clean(8));
+        complete_for_clearing(&store, cleared);
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetStatus {
+                    case_id: cleared,
+                    status: CaseStatus::Decided,
+                    decision: Some(Decision::Cleared),
+                    reason: "cleared".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+        let mut linked = clean(9);
+        linked.fields.phones = clean(7).fields.phones.clone();
+        linked.fields.emails = clean(8).fields.emails.clone();
+        let (_, case) = record(&store, &linked);
+        let rules = open_rules(&store, case);
+        assert!(rules.contains(&"phone.shared".to_string()), "{rules:?}");
+        assert!(rules.contains(&"email.shared".to_string()), "{rules:?}");
+        assert!(!rules.contains(&"link.decided_against".to_string()), "{rules:?}");
+        assert!(decided_against_facts(&store, open).is_empty());
+        assert!(store.verify().unwrap().ok);
+    }
 }

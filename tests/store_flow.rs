@@ -11,375 +11,6 @@ use vetdesk_core::store::{CaseFilter, CaseSort, StoreError};
 use vetdesk_testkit::*;
 
 #[test]
-fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
-    let (dir, store) = team_store();
-    store
-        .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
-        .unwrap();
-
-    let csv = "external_id,full_name,email,phone,home_address,shipping_address,claimed_location,ip_address,vendor,role,applied_on\n\
-               ATS-100,Anna Maria Eriksson,anna@example.com;a.eriksson@example.org,+1 202 555 0101,\"12 Oak St, Springfield, IL 62701\",,Springfield IL,203.0.113.7,Acme Staffing,Backend engineer,2026-10-01\n\
-               ATS-101,Zoë Ólafsdóttir,zoe@example.com,+1 202 555 0102,\"9 Elm Ave, Austin, TX 78701\",\"PMB 44, 100 Main St, Austin, TX 78701\",Austin TX,,acme staffing,Data engineer,2026-10-02\n";
-    let file = parse_candidates_csv(csv.as_bytes()).unwrap();
-    let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
-    assert_eq!(outcome.created.len(), 2);
-    // Importing the same file again changes nothing and adds no audit record.
-    let global_before = store.audit(Chain::Global).unwrap().len();
-    let again = store.import_candidates(REVIEWER, &file, true).unwrap();
-    assert_eq!((again.created.len(), again.updated.len(), again.unchanged.len()), (0, 0, 2));
-    assert_eq!(store.audit(Chain::Global).unwrap().len(), global_before);
-    assert_eq!(store.candidates().unwrap().len(), 2);
-
-    let case_id = outcome.created[0].case_id.unwrap();
-    let queue = store
-        .cases(&CaseFilter { sort: Some(CaseSort::Candidate), ..CaseFilter::default() })
-        .unwrap();
-    assert_eq!(queue.len(), 2);
-    assert_eq!(queue[0].candidate_name, "Anna Maria Eriksson");
-    assert_eq!(queue[0].vendor_name.as_deref(), Some("Acme Staffing"));
-    assert!(queue[0].progress.total >= 20, "the pre-offer items of the v1 template");
-    assert_eq!(queue[0].progress, store.case_detail(queue[0].id).unwrap().progress);
-
-    store.apply(REVIEWER, Change::AssignCase { case_id, assignee: Some(REVIEWER.into()) }).unwrap();
-    store
-        .apply(
-            REVIEWER,
-            Change::SetStatus {
-                case_id,
-                status: CaseStatus::InReview,
-                decision: None,
-                reason: "starting review".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap();
-
-    // Evidence: a real PNG with a thumbnail, linked to the item it supports.
-    let scan = dir.path().join("passport-scan.png");
-    std::fs::write(&scan, png(800, 600)).unwrap();
-    let attached = store
-        .attach_file(
-            REVIEWER,
-            case_id,
-            &scan,
-            Some("id-two-documents".into()),
-            Some("Passport data page, front".into()),
-            &mut |_, _| {},
-        )
-        .unwrap();
-    let Change::AttachEvidence { id: Some(evidence_id), file, .. } = &attached.change else {
-        panic!()
-    };
-    assert_eq!(file.media_type, "image/png");
-    assert!(file.has_thumbnail);
-    store
-        .apply(
-            REVIEWER,
-            Change::RecordResult {
-                case_id,
-                item_id: "id-two-documents".into(),
-                result: ItemResult::Pass,
-                note: Some("passport + state ID".into()),
-                evidence: vec![*evidence_id],
-            },
-        )
-        .unwrap();
-    try_record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Pass, None).unwrap();
-
-    // E-Verify is refused until the offer is accepted and the I-9 complete.
-    let refused =
-        try_record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
-    assert!(matches!(refused, StoreError::Conflict { .. }), "{refused:?}");
-    assert!(
-        refused.to_string().contains("offer-accepted")
-            && refused.to_string().contains("form-i9-complete"),
-        "{refused}"
-    );
-    try_record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
-    try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pass, None).unwrap();
-    try_record(
-        &store,
-        REVIEWER,
-        case_id,
-        "e-verify",
-        ItemResult::Pass,
-        Some("Employment Authorized"),
-    )
-    .unwrap();
-    // … and the prerequisites cannot be taken back while E-Verify rests on them.
-    let err = try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None)
-        .unwrap_err();
-    assert!(err.to_string().contains("rests on it"), "{err}");
-
-    store
-        .apply(
-            INVESTIGATOR,
-            Change::AddNote {
-                id: None,
-                case_id,
-                text: "Video call held with ID on camera; face matched.".into(),
-            },
-        )
-        .unwrap();
-
-    // Search finds the candidate by a folded accent, notes and evidence descriptions.
-    let hits = store.search("olafsdottir", 10).unwrap();
-    assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].candidate_name, "Zoë Ólafsdóttir");
-    assert!(hits[0].case_id.is_some());
-    let hits = store.search("camera", 10).unwrap();
-    assert_eq!(hits.iter().map(|h| h.case_id).collect::<Vec<_>>(), vec![Some(case_id)]);
-    let hits = store.search("passport data", 10).unwrap();
-    assert_eq!(hits[0].ref_id, *evidence_id);
-
-    // A reviewer cannot decide; an investigator can; compliance signs off.
-    let err = store
-        .apply(
-            REVIEWER,
-            Change::SetStatus {
-                case_id,
-                status: CaseStatus::Decided,
-                decision: Some(Decision::Cleared),
-                reason: "ok".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap_err();
-    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
-    complete_for_clearing(&store, case_id);
-    store
-        .apply(
-            INVESTIGATOR,
-            Change::SetStatus {
-                case_id,
-                status: CaseStatus::Decided,
-                decision: Some(Decision::Cleared),
-                reason: "identity verified, no red flags".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap();
-    store
-        .apply(
-            COMPLIANCE,
-            Change::SetStatus {
-                case_id,
-                status: CaseStatus::Closed,
-                decision: None,
-                reason: "signed off".into(),
-                grounds: vec![],
-                override_reason: None,
-            },
-        )
-        .unwrap();
-
-    let detail = store.case_detail(case_id).unwrap();
-    assert_eq!(detail.case.status, CaseStatus::Closed);
-    assert_eq!(detail.case.decision, Some(Decision::Cleared));
-    assert_eq!(detail.case.decided_by.as_deref(), Some(INVESTIGATOR));
-    assert_eq!(detail.evidence.len(), 1);
-    assert_eq!(detail.notes.len(), 1);
-    let passed = detail.checklist.iter().find(|e| e.item.id == "id-two-documents").unwrap();
-    assert_eq!(passed.state.evidence, vec![*evidence_id]);
-    assert_eq!(passed.state.recorded_by.as_deref(), Some(REVIEWER));
-    assert_eq!(detail.chain_head, store.chain_head(Chain::Case(case_id)).unwrap());
-
-    // A closed case takes no more results.
-    let err = try_record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None)
-        .unwrap_err();
-    assert!(err.to_string().contains("closed"), "{err}");
-
-    let report = store.verify().unwrap();
-    assert!(report.ok, "{:#?}", report.problems);
-    assert_eq!(report.evidence_files, 1);
-    let kinds: Vec<String> = store
-        .audit(Chain::Case(case_id))
-        .unwrap()
-        .iter()
-        .map(|r| r.change["type"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(kinds.first().map(String::as_str), Some("open_case"));
-    assert!(
-        kinds.contains(&"attach_evidence".to_string()) && kinds.contains(&"add_note".to_string())
-    );
-    assert_eq!(kinds.last().map(String::as_str), Some("set_status"));
-}
-
-#[test]
-fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
-    let (_dir, store) = empty_store();
-    let err = store
-        .apply(
-            "bob",
-            Change::AddUser {
-                id: None,
-                name: "bob".into(),
-                display_name: "Bob".into(),
-                role: Role::Reviewer,
-            },
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("must be an admin"), "{err}");
-    let err = store
-        .apply(
-            "someone",
-            Change::AddUser {
-                id: None,
-                name: "bob".into(),
-                display_name: "Bob".into(),
-                role: Role::Admin,
-            },
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("no users yet"), "{err}");
-    add_team(&store);
-
-    let cases: Vec<(&str, Change, &str)> = vec![
-        (
-            REVIEWER,
-            Change::AddUser {
-                id: None,
-                name: "eve".into(),
-                display_name: "Eve".into(),
-                role: Role::Admin,
-            },
-            "add users",
-        ),
-        (
-            REVIEWER,
-            Change::AddVendor { id: None, vendor: vendor_fields("Shady Staffing") },
-            "add vendors",
-        ),
-        (
-            INVESTIGATOR,
-            Change::SetUserRole { name: REVIEWER.into(), role: Role::Admin },
-            "change roles",
-        ),
-        ("nobody", Change::AddVendor { id: None, vendor: vendor_fields("X") }, "no user named"),
-    ];
-    for (actor, change, expected) in cases {
-        let err = store.apply(actor, change).unwrap_err().to_string();
-        assert!(err.contains(expected), "{err:?} should contain {expected:?}");
-    }
-    // The last admin cannot be demoted or deactivated.
-    let err = store
-        .apply(ADMIN, Change::SetUserActive { name: ADMIN.into(), active: false })
-        .unwrap_err();
-    assert!(err.to_string().contains("last active admin"), "{err}");
-    // A deactivated user can no longer act.
-    store.apply(ADMIN, Change::SetUserActive { name: REVIEWER.into(), active: false }).unwrap();
-    let err = store
-        .apply(REVIEWER, Change::AddVendor { id: None, vendor: vendor_fields("Y") })
-        .unwrap_err();
-    assert!(err.to_string().contains("deactivated"), "{err}");
-}
-
-#[test]
-fn status_moves_follow_the_case_life_cycle() {
-    let (_dir, store, case_id) = populated();
-    let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
-        let grounds = match decision {
-            Some(Decision::Rejected | Decision::Referred) => grounds_for(&store, case_id),
-            _ => vec![],
-        };
-        store.apply(
-            actor,
-            Change::SetStatus {
-                case_id,
-                status,
-                decision,
-                reason: reason.into(),
-                grounds,
-                override_reason: None,
-            },
-        )
-    };
-    assert!(
-        set(REVIEWER, CaseStatus::Closed, None, "x")
-            .unwrap_err()
-            .to_string()
-            .contains("cannot move from open to closed")
-    );
-    assert!(
-        set(REVIEWER, CaseStatus::InReview, None, "  ")
-            .unwrap_err()
-            .to_string()
-            .contains("reason must not be empty")
-    );
-    assert!(
-        set(INVESTIGATOR, CaseStatus::Decided, None, "x")
-            .unwrap_err()
-            .to_string()
-            .contains("a decision is needed")
-    );
-    assert!(
-        set(REVIEWER, CaseStatus::Escalated, Some(Decision::Rejected), "x")
-            .unwrap_err()
-            .to_string()
-            .contains("only goes with status decided")
-    );
-
-    set(REVIEWER, CaseStatus::Escalated, None, "shared phone with another candidate").unwrap();
-    // A failed item blocks clearing until it is re-checked or waived by compliance.
-    try_record(
-        &store,
-        INVESTIGATOR,
-        case_id,
-        "phone-number-check",
-        ItemResult::Fail,
-        Some("number used by case 9"),
-    )
-    .unwrap();
-    let err = set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Cleared), "fine").unwrap_err();
-    assert!(err.to_string().contains("phone-number-check"), "{err}");
-    let err = try_record(
-        &store,
-        INVESTIGATOR,
-        case_id,
-        "phone-number-check",
-        ItemResult::Waived,
-        Some("family phone"),
-    )
-    .unwrap_err();
-    assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
-    let err =
-        try_record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None)
-            .unwrap_err();
-    assert!(err.to_string().contains("needs a reason"), "{err}");
-    try_record(
-        &store,
-        COMPLIANCE,
-        case_id,
-        "phone-number-check",
-        ItemResult::Waived,
-        Some("shared family landline, verified in person"),
-    )
-    .unwrap();
-    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Referred), "facilitator indicators")
-        .unwrap();
-    assert_eq!(store.case(case_id).unwrap().decision, Some(Decision::Referred));
-    // Reopening a decision clears it; closing keeps it.
-    set(INVESTIGATOR, CaseStatus::InReview, None, "new information").unwrap();
-    assert_eq!(store.case(case_id).unwrap().decision, None);
-    set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Rejected), "identity not verified")
-        .unwrap();
-    assert!(
-        set(INVESTIGATOR, CaseStatus::Closed, None, "done")
-            .unwrap_err()
-            .to_string()
-            .contains("may not close")
-    );
-    set(COMPLIANCE, CaseStatus::Closed, None, "signed off").unwrap();
-    let case = store.case(case_id).unwrap();
-    assert_eq!((case.status, case.decision), (CaseStatus::Closed, Some(Decision::Rejected)));
-    assert!(case.closed_at.is_some());
-    assert!(store.verify().unwrap().ok);
-}
-
-#[test]
 fn refused_changes_leave_the_database_exactly_as_it_was() {
     let (dir, store, case_id) = populated();
     let db = dir.path().join("vetdesk.db");
@@ -559,37 +190,6 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
-fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
-    let (dir, store, case_id) = populated();
-    let a = dir.path().join("a.png");
-    let b = dir.path().join("copy-of-a.png");
-    std::fs::write(&a, png(64, 64)).unwrap();
-    std::fs::copy(&a, &b).unwrap();
-    let first = store.attach_file(REVIEWER, case_id, &a, None, None, &mut |_, _| {}).unwrap();
-    let second = store.attach_file(REVIEWER, case_id, &b, None, None, &mut |_, _| {}).unwrap();
-    let sha = |c: &Change| match c {
-        Change::AttachEvidence { file, .. } => file.sha256.clone(),
-        _ => panic!(),
-    };
-    assert_eq!(sha(&first.change), sha(&second.change));
-    assert_eq!(walk(&dir.path().join("evidence")).len(), 1);
-    assert_eq!(store.evidence_of_case(case_id).unwrap().len(), 2);
-
-    let fake = dir.path().join("id-card.jpg");
-    std::fs::write(&fake, b"this is not a jpeg at all").unwrap();
-    let applied = store.attach_file(REVIEWER, case_id, &fake, None, None, &mut |_, _| {}).unwrap();
-    let Change::AttachEvidence { file, .. } = &applied.change else { panic!() };
-    assert!(!file.has_thumbnail);
-    assert_eq!(file.media_type, "text/plain");
-    assert!(
-        file.ingest_note.as_deref().unwrap_or("").contains("id-card.jpg"),
-        "{:?}",
-        file.ingest_note
-    );
-    assert!(store.verify().unwrap().ok);
-}
-
-#[test]
 fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     let (dir, store) = empty_store();
     drop(store);
@@ -627,149 +227,552 @@ fn two_stores_on_one_directory_see_each_other() {
     assert!(store.verify().unwrap().ok);
 }
 
-#[test]
-fn queue_filters_and_sorts() {
-    let (_dir, store, first) = populated();
-    let applied = store
-        .add_candidate(
+// The same tests on SQLite (on_sqlite::…) and on PostgreSQL (on_postgres::…).
+on_both_backends! {
+    #[test]
+    fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
+        let (dir, store) = team_store();
+        store
+            .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Acme Staffing") })
+            .unwrap();
+
+        let csv = "external_id,full_name,email,phone,home_address,shipping_address,claimed_location,ip_address,vendor,role,applied_on\n\
+                   ATS-100,Anna Maria Eriksson,anna@example.com;a.eriksson@example.org,+1 202 555 0101,\"12 Oak St, Springfield, IL 62701\",,Springfield IL,203.0.113.7,Acme Staffing,Backend engineer,2026-10-01\n\
+                   ATS-101,Zoë Ólafsdóttir,zoe@example.com,+1 202 555 0102,\"9 Elm Ave, Austin, TX 78701\",\"PMB 44, 100 Main St, Austin, TX 78701\",Austin TX,,acme staffing,Data engineer,2026-10-02\n";
+        let file = parse_candidates_csv(csv.as_bytes()).unwrap();
+        let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!(outcome.created.len(), 2);
+        // Importing the same file again changes nothing and adds no audit record.
+        let global_before = store.audit(Chain::Global).unwrap().len();
+        let again = store.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!((again.created.len(), again.updated.len(), again.unchanged.len()), (0, 0, 2));
+        assert_eq!(store.audit(Chain::Global).unwrap().len(), global_before);
+        assert_eq!(store.candidates().unwrap().len(), 2);
+
+        let case_id = outcome.created[0].case_id.unwrap();
+        let queue = store
+            .cases(&CaseFilter { sort: Some(CaseSort::Candidate), ..CaseFilter::default() })
+            .unwrap();
+        assert_eq!(queue.len(), 2);
+        assert_eq!(queue[0].candidate_name, "Anna Maria Eriksson");
+        assert_eq!(queue[0].vendor_name.as_deref(), Some("Acme Staffing"));
+        assert!(queue[0].progress.total >= 20, "the pre-offer items of the v1 template");
+        assert_eq!(queue[0].progress, store.case_detail(queue[0].id).unwrap().progress);
+
+        store.apply(REVIEWER, Change::AssignCase { case_id, assignee: Some(REVIEWER.into()) }).unwrap();
+        store
+            .apply(
+                REVIEWER,
+                Change::SetStatus {
+                    case_id,
+                    status: CaseStatus::InReview,
+                    decision: None,
+                    reason: "starting review".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+
+        // Evidence: a real PNG with a thumbnail, linked to the item it supports.
+        let scan = dir.path().join("passport-scan.png");
+        std::fs::write(&scan, png(800, 600)).unwrap();
+        let attached = store
+            .attach_file(
+                REVIEWER,
+                case_id,
+                &scan,
+                Some("id-two-documents".into()),
+                Some("Passport data page, front".into()),
+                &mut |_, _| {},
+            )
+            .unwrap();
+        let Change::AttachEvidence { id: Some(evidence_id), file, .. } = &attached.change else {
+            panic!()
+        };
+        assert_eq!(file.media_type, "image/png");
+        assert!(file.has_thumbnail);
+        store
+            .apply(
+                REVIEWER,
+                Change::RecordResult {
+                    case_id,
+                    item_id: "id-two-documents".into(),
+                    result: ItemResult::Pass,
+                    note: Some("passport + state ID".into()),
+                    evidence: vec![*evidence_id],
+                },
+            )
+            .unwrap();
+        try_record(&store, REVIEWER, case_id, "live-video-interview", ItemResult::Pass, None).unwrap();
+
+        // E-Verify is refused until the offer is accepted and the I-9 complete.
+        let refused =
+            try_record(&store, REVIEWER, case_id, "e-verify", ItemResult::Pass, None).unwrap_err();
+        assert!(matches!(refused, StoreError::Conflict { .. }), "{refused:?}");
+        assert!(
+            refused.to_string().contains("offer-accepted")
+                && refused.to_string().contains("form-i9-complete"),
+            "{refused}"
+        );
+        try_record(&store, REVIEWER, case_id, "offer-accepted", ItemResult::Pass, None).unwrap();
+        try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pass, None).unwrap();
+        try_record(
+            &store,
             REVIEWER,
-            candidate_fields("Bob Builder", "ATS-2"),
-            Some(vetdesk_core::store::NewCase {
-                kind: vetdesk_core::model::CaseKind::PreHire,
-                assignee: None,
-                priority: Priority::Urgent,
-                due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
-            }),
+            case_id,
+            "e-verify",
+            ItemResult::Pass,
+            Some("Employment Authorized"),
         )
         .unwrap();
-    let Change::OpenCase { id: Some(second), .. } = applied[1].change else { panic!() };
-    let by =
-        |filter: CaseFilter| store.cases(&filter).unwrap().iter().map(|c| c.id).collect::<Vec<_>>();
-    assert_eq!(
-        by(CaseFilter { assignee: Some(REVIEWER.into()), ..Default::default() }),
-        vec![first]
-    );
-    assert_eq!(by(CaseFilter { overdue: true, ..Default::default() }), vec![second]);
-    assert_eq!(
-        by(CaseFilter { sort: Some(CaseSort::Priority), descending: true, ..Default::default() }),
-        vec![second, first]
-    );
-    assert_eq!(
-        by(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() }),
-        Vec::<i64>::new()
-    );
-    let vendor = store
-        .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Other Vendor") })
-        .unwrap();
-    let Change::AddVendor { id: Some(vendor_id), .. } = vendor.change else { panic!() };
-    assert_eq!(
-        by(CaseFilter { vendor_id: Some(vendor_id), ..Default::default() }),
-        Vec::<i64>::new()
-    );
-    let summary = &store.cases(&CaseFilter::default()).unwrap()[1];
-    assert!(summary.overdue);
-}
+        // … and the prerequisites cannot be taken back while E-Verify rests on them.
+        let err = try_record(&store, REVIEWER, case_id, "form-i9-complete", ItemResult::Pending, None)
+            .unwrap_err();
+        assert!(err.to_string().contains("rests on it"), "{err}");
 
-#[test]
-fn verify_stays_clean_when_run_again_after_more_writes() {
-    let (_dir, store, case_id) = populated();
-    assert!(store.verify().unwrap().ok);
-    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "between".into() }).unwrap();
-    let report = store.verify().unwrap();
-    assert!(report.ok, "{:#?}", report.problems);
-}
+        store
+            .apply(
+                INVESTIGATOR,
+                Change::AddNote {
+                    id: None,
+                    case_id,
+                    text: "Video call held with ID on camera; face matched.".into(),
+                },
+            )
+            .unwrap();
 
-#[test]
-fn search_sees_writes_made_after_an_earlier_search() {
-    let (_dir, store, case_id) = populated();
-    assert_eq!(store.search("zebra", 10).unwrap().len(), 0);
-    store
-        .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "zebra crossing".into() })
-        .unwrap();
-    assert_eq!(store.search("zebra", 10).unwrap().len(), 1);
-    store
-        .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "another zebra".into() })
-        .unwrap();
-    assert_eq!(store.search("zebra", 10).unwrap().len(), 2);
-}
+        // Search finds the candidate by a folded accent, notes and evidence descriptions.
+        let hits = store.search("olafsdottir", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].candidate_name, "Zoë Ólafsdóttir");
+        assert!(hits[0].case_id.is_some());
+        let hits = store.search("camera", 10).unwrap();
+        assert_eq!(hits.iter().map(|h| h.case_id).collect::<Vec<_>>(), vec![Some(case_id)]);
+        let hits = store.search("passport data", 10).unwrap();
+        assert_eq!(hits[0].ref_id, *evidence_id);
 
-/// A clock set back (by hand, or corrected by a time server) never writes a record dated
-/// before the last one: the write is recorded at the last record's time, and the chain still
-/// verifies.
-#[test]
-fn a_clock_that_goes_back_does_not_break_the_chain() {
-    let (_dir, store) = team_store();
-    let case_id = case_for(&store, "Jane Roe");
-    let before = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
-    store.clock().advance(chrono::Duration::hours(-3));
-    assert!(store.clock().now() < before);
-    store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "later".into() }).unwrap();
-    let after = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
-    assert_eq!(after, before, "recorded at the last record's time, not the clock's");
-    let note = &store.case_detail(case_id).unwrap().notes[0];
-    assert_eq!(note.created_at, before, "the note carries the time its record carries");
-    let report = store.verify().unwrap();
-    assert!(report.ok, "{:#?}", report.problems);
-}
+        // A reviewer cannot decide; an investigator can; compliance signs off.
+        let err = store
+            .apply(
+                REVIEWER,
+                Change::SetStatus {
+                    case_id,
+                    status: CaseStatus::Decided,
+                    decision: Some(Decision::Cleared),
+                    reason: "ok".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+        complete_for_clearing(&store, case_id);
+        store
+            .apply(
+                INVESTIGATOR,
+                Change::SetStatus {
+                    case_id,
+                    status: CaseStatus::Decided,
+                    decision: Some(Decision::Cleared),
+                    reason: "identity verified, no red flags".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetStatus {
+                    case_id,
+                    status: CaseStatus::Closed,
+                    decision: None,
+                    reason: "signed off".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
 
-/// A ring sharing one phone, imported in one file, is flagged once per member with every other
-/// member named: not raised, superseded and raised again as each member arrives (which made
-/// the log of a large import grow with the square of a ring's size).
-#[test]
-fn an_imported_ring_is_flagged_once_per_member_with_all_the_others() {
-    let (_dir, store) = team_store();
-    let mut csv = String::from("external_id,full_name,phone\n");
-    for i in 0..5 {
-        csv.push_str(&format!("RING-{i},Ring Member {i},+1 202 555 0142\n"));
-    }
-    csv.push_str("LONE-1,Lone Person,+1 202 555 0199\n");
-    let file = parse_candidates_csv(csv.as_bytes()).unwrap();
-    let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
-    assert_eq!(outcome.created.len(), 6);
-    assert_eq!(outcome.cleared, 0, "no flag was superseded during the import");
-    let shared: Vec<_> = outcome.raised.iter().filter(|f| f.rule == "phone.shared").collect();
-    assert_eq!(shared.len(), 5, "{:?}", outcome.raised);
+        let detail = store.case_detail(case_id).unwrap();
+        assert_eq!(detail.case.status, CaseStatus::Closed);
+        assert_eq!(detail.case.decision, Some(Decision::Cleared));
+        assert_eq!(detail.case.decided_by.as_deref(), Some(INVESTIGATOR));
+        assert_eq!(detail.evidence.len(), 1);
+        assert_eq!(detail.notes.len(), 1);
+        let passed = detail.checklist.iter().find(|e| e.item.id == "id-two-documents").unwrap();
+        assert_eq!(passed.state.evidence, vec![*evidence_id]);
+        assert_eq!(passed.state.recorded_by.as_deref(), Some(REVIEWER));
+        assert_eq!(detail.chain_head, store.chain_head(Chain::Case(case_id)).unwrap());
 
-    for row in &outcome.created {
-        let case_id = row.case_id.unwrap();
-        let flags = store.flags(case_id).unwrap();
-        let phone: Vec<_> = flags.open.iter().filter(|f| f.fields.rule == "phone.shared").collect();
+        // A closed case takes no more results.
+        let err = try_record(&store, REVIEWER, case_id, "drug-test-integrity", ItemResult::Pass, None)
+            .unwrap_err();
+        assert!(err.to_string().contains("closed"), "{err}");
+
+        let report = store.verify().unwrap();
+        assert!(report.ok, "{:#?}", report.problems);
+        assert_eq!(report.evidence_files, 1);
         let kinds: Vec<String> = store
             .audit(Chain::Case(case_id))
             .unwrap()
             .iter()
             .map(|r| r.change["type"].as_str().unwrap().to_string())
             .collect();
-        assert!(flags.cleared.is_empty(), "case {case_id}: {:?}", flags.cleared);
-        if row.line == 7 {
-            assert!(phone.is_empty(), "the lone candidate shares nothing");
-            assert_eq!(kinds, ["open_case"]);
-            continue;
-        }
-        assert_eq!(phone.len(), 1, "case {case_id}");
-        let mut others = phone[0].fields.candidates.clone();
-        others.sort_unstable();
-        let expected: Vec<i64> = outcome.created[..5]
-            .iter()
-            .map(|r| r.candidate_id)
-            .filter(|&c| c != row.candidate_id)
-            .collect();
-        assert_eq!(others, expected, "case {case_id} names every other member");
-        assert_eq!(kinds, ["open_case", "flag_raised"], "case {case_id}");
+        assert_eq!(kinds.first().map(String::as_str), Some("open_case"));
+        assert!(
+            kinds.contains(&"attach_evidence".to_string()) && kinds.contains(&"add_note".to_string())
+        );
+        assert_eq!(kinds.last().map(String::as_str), Some("set_status"));
     }
-    assert!(store.verify().unwrap().ok);
 
-    // A member added later still brings every earlier member's flag up to date.
-    let later = "external_id,full_name,phone\nRING-5,Ring Member 5,+1 202 555 0142\n";
-    let file = parse_candidates_csv(later.as_bytes()).unwrap();
-    let more = store.import_candidates(REVIEWER, &file, true).unwrap();
-    assert_eq!(more.cleared, 5, "each earlier member's flag is superseded once");
-    assert_eq!(more.raised.len(), 6);
-    let first = outcome.created[0].case_id.unwrap();
-    let open = store.flags(first).unwrap().open;
-    assert_eq!(
-        open.iter().find(|f| f.fields.rule == "phone.shared").unwrap().fields.candidates.len(),
-        5
-    );
-    assert!(store.verify().unwrap().ok);
+    #[test]
+    fn the_first_user_bootstraps_as_admin_and_roles_are_enforced() {
+        let (_dir, store) = empty_store();
+        let err = store
+            .apply(
+                "bob",
+                Change::AddUser {
+                    id: None,
+                    name: "bob".into(),
+                    display_name: "Bob".into(),
+                    role: Role::Reviewer,
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("must be an admin"), "{err}");
+        let err = store
+            .apply(
+                "someone",
+                Change::AddUser {
+                    id: None,
+                    name: "bob".into(),
+                    display_name: "Bob".into(),
+                    role: Role::Admin,
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("no users yet"), "{err}");
+        add_team(&store);
+
+        let cases: Vec<(&str, Change, &str)> = vec![
+            (
+                REVIEWER,
+                Change::AddUser {
+                    id: None,
+                    name: "eve".into(),
+                    display_name: "Eve".into(),
+                    role: Role::Admin,
+                },
+                "add users",
+            ),
+            (
+                REVIEWER,
+                Change::AddVendor { id: None, vendor: vendor_fields("Shady Staffing") },
+                "add vendors",
+            ),
+            (
+                INVESTIGATOR,
+                Change::SetUserRole { name: REVIEWER.into(), role: Role::Admin },
+                "change roles",
+            ),
+            ("nobody", Change::AddVendor { id: None, vendor: vendor_fields("X") }, "no user named"),
+        ];
+        for (actor, change, expected) in cases {
+            let err = store.apply(actor, change).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+        }
+        // The last admin cannot be demoted or deactivated.
+        let err = store
+            .apply(ADMIN, Change::SetUserActive { name: ADMIN.into(), active: false })
+            .unwrap_err();
+        assert!(err.to_string().contains("last active admin"), "{err}");
+        // A deactivated user can no longer act.
+        store.apply(ADMIN, Change::SetUserActive { name: REVIEWER.into(), active: false }).unwrap();
+        let err = store
+            .apply(REVIEWER, Change::AddVendor { id: None, vendor: vendor_fields("Y") })
+            .unwrap_err();
+        assert!(err.to_string().contains("deactivated"), "{err}");
+    }
+
+    #[test]
+    fn status_moves_follow_the_case_life_cycle() {
+        let (_dir, store, case_id) = populated();
+        let set = |actor: &str, status: CaseStatus, decision: Option<Decision>, reason: &str| {
+            let grounds = match decision {
+                Some(Decision::Rejected | Decision::Referred) => grounds_for(&store, case_id),
+                _ => vec![],
+            };
+            store.apply(
+                actor,
+                Change::SetStatus {
+                    case_id,
+                    status,
+                    decision,
+                    reason: reason.into(),
+                    grounds,
+                    override_reason: None,
+                },
+            )
+        };
+        assert!(
+            set(REVIEWER, CaseStatus::Closed, None, "x")
+                .unwrap_err()
+                .to_string()
+                .contains("cannot move from open to closed")
+        );
+        assert!(
+            set(REVIEWER, CaseStatus::InReview, None, "  ")
+                .unwrap_err()
+                .to_string()
+                .contains("reason must not be empty")
+        );
+        assert!(
+            set(INVESTIGATOR, CaseStatus::Decided, None, "x")
+                .unwrap_err()
+                .to_string()
+                .contains("a decision is needed")
+        );
+        assert!(
+            set(REVIEWER, CaseStatus::Escalated, Some(Decision::Rejected), "x")
+                .unwrap_err()
+                .to_string()
+                .contains("only goes with status decided")
+        );
+
+        set(REVIEWER, CaseStatus::Escalated, None, "shared phone with another candidate").unwrap();
+        // A failed item blocks clearing until it is re-checked or waived by compliance.
+        try_record(
+            &store,
+            INVESTIGATOR,
+            case_id,
+            "phone-number-check",
+            ItemResult::Fail,
+            Some("number used by case 9"),
+        )
+        .unwrap();
+        let err = set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Cleared), "fine").unwrap_err();
+        assert!(err.to_string().contains("phone-number-check"), "{err}");
+        let err = try_record(
+            &store,
+            INVESTIGATOR,
+            case_id,
+            "phone-number-check",
+            ItemResult::Waived,
+            Some("family phone"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, StoreError::Forbidden { .. }), "{err:?}");
+        let err =
+            try_record(&store, COMPLIANCE, case_id, "phone-number-check", ItemResult::Waived, None)
+                .unwrap_err();
+        assert!(err.to_string().contains("needs a reason"), "{err}");
+        try_record(
+            &store,
+            COMPLIANCE,
+            case_id,
+            "phone-number-check",
+            ItemResult::Waived,
+            Some("shared family landline, verified in person"),
+        )
+        .unwrap();
+        set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Referred), "facilitator indicators")
+            .unwrap();
+        assert_eq!(store.case(case_id).unwrap().decision, Some(Decision::Referred));
+        // Reopening a decision clears it; closing keeps it.
+        set(INVESTIGATOR, CaseStatus::InReview, None, "new information").unwrap();
+        assert_eq!(store.case(case_id).unwrap().decision, None);
+        set(INVESTIGATOR, CaseStatus::Decided, Some(Decision::Rejected), "identity not verified")
+            .unwrap();
+        assert!(
+            set(INVESTIGATOR, CaseStatus::Closed, None, "done")
+                .unwrap_err()
+                .to_string()
+                .contains("may not close")
+        );
+        set(COMPLIANCE, CaseStatus::Closed, None, "signed off").unwrap();
+        let case = store.case(case_id).unwrap();
+        assert_eq!((case.status, case.decision), (CaseStatus::Closed, Some(Decision::Rejected)));
+        assert!(case.closed_at.is_some());
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn the_same_file_twice_is_stored_once_and_a_fake_image_is_kept_with_a_note() {
+        let (dir, store, case_id) = populated();
+        let a = dir.path().join("a.png");
+        let b = dir.path().join("copy-of-a.png");
+        std::fs::write(&a, png(64, 64)).unwrap();
+        std::fs::copy(&a, &b).unwrap();
+        let first = store.attach_file(REVIEWER, case_id, &a, None, None, &mut |_, _| {}).unwrap();
+        let second = store.attach_file(REVIEWER, case_id, &b, None, None, &mut |_, _| {}).unwrap();
+        let sha = |c: &Change| match c {
+            Change::AttachEvidence { file, .. } => file.sha256.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(sha(&first.change), sha(&second.change));
+        assert_eq!(walk(&dir.path().join("evidence")).len(), 1);
+        assert_eq!(store.evidence_of_case(case_id).unwrap().len(), 2);
+
+        let fake = dir.path().join("id-card.jpg");
+        std::fs::write(&fake, b"this is not a jpeg at all").unwrap();
+        let applied = store.attach_file(REVIEWER, case_id, &fake, None, None, &mut |_, _| {}).unwrap();
+        let Change::AttachEvidence { file, .. } = &applied.change else { panic!() };
+        assert!(!file.has_thumbnail);
+        assert_eq!(file.media_type, "text/plain");
+        assert!(
+            file.ingest_note.as_deref().unwrap_or("").contains("id-card.jpg"),
+            "{:?}",
+            file.ingest_note
+        );
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
+    fn queue_filters_and_sorts() {
+        let (_dir, store, first) = populated();
+        let applied = store
+            .add_candidate(
+                REVIEWER,
+                candidate_fields("Bob Builder", "ATS-2"),
+                Some(vetdesk_core::store::NewCase {
+                    kind: vetdesk_core::model::CaseKind::PreHire,
+                    assignee: None,
+                    priority: Priority::Urgent,
+                    due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
+                }),
+            )
+            .unwrap();
+        let Change::OpenCase { id: Some(second), .. } = applied[1].change else { panic!() };
+        let by =
+            |filter: CaseFilter| store.cases(&filter).unwrap().iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(
+            by(CaseFilter { assignee: Some(REVIEWER.into()), ..Default::default() }),
+            vec![first]
+        );
+        assert_eq!(by(CaseFilter { overdue: true, ..Default::default() }), vec![second]);
+        assert_eq!(
+            by(CaseFilter { sort: Some(CaseSort::Priority), descending: true, ..Default::default() }),
+            vec![second, first]
+        );
+        assert_eq!(
+            by(CaseFilter { status: Some(CaseStatus::Closed), ..Default::default() }),
+            Vec::<i64>::new()
+        );
+        let vendor = store
+            .apply(COMPLIANCE, Change::AddVendor { id: None, vendor: vendor_fields("Other Vendor") })
+            .unwrap();
+        let Change::AddVendor { id: Some(vendor_id), .. } = vendor.change else { panic!() };
+        assert_eq!(
+            by(CaseFilter { vendor_id: Some(vendor_id), ..Default::default() }),
+            Vec::<i64>::new()
+        );
+        let summary = &store.cases(&CaseFilter::default()).unwrap()[1];
+        assert!(summary.overdue);
+    }
+
+    #[test]
+    fn verify_stays_clean_when_run_again_after_more_writes() {
+        let (_dir, store, case_id) = populated();
+        assert!(store.verify().unwrap().ok);
+        store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "between".into() }).unwrap();
+        let report = store.verify().unwrap();
+        assert!(report.ok, "{:#?}", report.problems);
+    }
+
+    #[test]
+    fn search_sees_writes_made_after_an_earlier_search() {
+        let (_dir, store, case_id) = populated();
+        assert_eq!(store.search("zebra", 10).unwrap().len(), 0);
+        store
+            .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "zebra crossing".into() })
+            .unwrap();
+        assert_eq!(store.search("zebra", 10).unwrap().len(), 1);
+        store
+            .apply(REVIEWER, Change::AddNote { id: None, case_id, text: "another zebra".into() })
+            .unwrap();
+        assert_eq!(store.search("zebra", 10).unwrap().len(), 2);
+    }
+
+    /// A clock set back (by hand, or corrected by a time server) never writes a record dated
+    /// before the last one: the write is recorded at the last record's time, and the chain still
+    /// verifies.
+    #[test]
+    fn a_clock_that_goes_back_does_not_break_the_chain() {
+        let (_dir, store) = team_store();
+        let case_id = case_for(&store, "Jane Roe");
+        let before = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
+        store.clock().advance(chrono::Duration::hours(-3));
+        assert!(store.clock().now() < before);
+        store.apply(REVIEWER, Change::AddNote { id: None, case_id, text: "later".into() }).unwrap();
+        let after = store.audit(Chain::Case(case_id)).unwrap().last().unwrap().at;
+        assert_eq!(after, before, "recorded at the last record's time, not the clock's");
+        let note = &store.case_detail(case_id).unwrap().notes[0];
+        assert_eq!(note.created_at, before, "the note carries the time its record carries");
+        let report = store.verify().unwrap();
+        assert!(report.ok, "{:#?}", report.problems);
+    }
+
+    /// A ring sharing one phone, imported in one file, is flagged once per member with every other
+    /// member named: not raised, superseded and raised again as each member arrives (which made
+    /// the log of a large import grow with the square of a ring's size).
+    #[test]
+    fn an_imported_ring_is_flagged_once_per_member_with_all_the_others() {
+        let (_dir, store) = team_store();
+        let mut csv = String::from("external_id,full_name,phone\n");
+        for i in 0..5 {
+            csv.push_str(&format!("RING-{i},Ring Member {i},+1 202 555 0142\n"));
+        }
+        csv.push_str("LONE-1,Lone Person,+1 202 555 0199\n");
+        let file = parse_candidates_csv(csv.as_bytes()).unwrap();
+        let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!(outcome.created.len(), 6);
+        assert_eq!(outcome.cleared, 0, "no flag was superseded during the import");
+        let shared: Vec<_> = outcome.raised.iter().filter(|f| f.rule == "phone.shared").collect();
+        assert_eq!(shared.len(), 5, "{:?}", outcome.raised);
+
+        for row in &outcome.created {
+            let case_id = row.case_id.unwrap();
+            let flags = store.flags(case_id).unwrap();
+            let phone: Vec<_> = flags.open.iter().filter(|f| f.fields.rule == "phone.shared").collect();
+            let kinds: Vec<String> = store
+                .audit(Chain::Case(case_id))
+                .unwrap()
+                .iter()
+                .map(|r| r.change["type"].as_str().unwrap().to_string())
+                .collect();
+            assert!(flags.cleared.is_empty(), "case {case_id}: {:?}", flags.cleared);
+            if row.line == 7 {
+                assert!(phone.is_empty(), "the lone candidate shares nothing");
+                assert_eq!(kinds, ["open_case"]);
+                continue;
+            }
+            assert_eq!(phone.len(), 1, "case {case_id}");
+            let mut others = phone[0].fields.candidates.clone();
+            others.sort_unstable();
+            let expected: Vec<i64> = outcome.created[..5]
+                .iter()
+                .map(|r| r.candidate_id)
+                .filter(|&c| c != row.candidate_id)
+                .collect();
+            assert_eq!(others, expected, "case {case_id} names every other member");
+            assert_eq!(kinds, ["open_case", "flag_raised"], "case {case_id}");
+        }
+        assert!(store.verify().unwrap().ok);
+
+        // A member added later still brings every earlier member's flag up to date.
+        let later = "external_id,full_name,phone\nRING-5,Ring Member 5,+1 202 555 0142\n";
+        let file = parse_candidates_csv(later.as_bytes()).unwrap();
+        let more = store.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!(more.cleared, 5, "each earlier member's flag is superseded once");
+        assert_eq!(more.raised.len(), 6);
+        let first = outcome.created[0].case_id.unwrap();
+        let open = store.flags(first).unwrap().open;
+        assert_eq!(
+            open.iter().find(|f| f.fields.rule == "phone.shared").unwrap().fields.candidates.len(),
+            5
+        );
+        assert!(store.verify().unwrap().ok);
+    }
 }

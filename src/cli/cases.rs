@@ -71,7 +71,7 @@ pub fn user(ctx: &Ctx, command: UserCommand) -> Result<u8> {
             let users = s.users()?;
             return ctx.print(&users, || text::users(&users)).map(|_| 0);
         }
-        UserCommand::Add { name, role, display_name } => {
+        UserCommand::Add { name, role, display_name, .. } => {
             let role: Role = role.parse()?;
             let display_name = display_name.unwrap_or_else(|| name.clone());
             // The very first user of a data directory adds themself.

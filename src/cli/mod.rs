@@ -13,6 +13,7 @@ mod keys;
 mod monitoring;
 mod render;
 mod reports;
+mod team;
 mod unlock;
 mod verification;
 
@@ -50,6 +51,26 @@ pub fn run(cli: Cli) -> Result<u8> {
         return verification::mrz(file, cli.json);
     }
     let dir = DataDir::resolve(cli.data_dir.as_deref())?;
+    // Team mode: a database URL from the command line, the environment or config.toml.
+    let configured = vetdesk_core::store::Config::load(&dir.config_file()).ok();
+    let team_url = cli
+        .database_url
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| configured.and_then(|c| c.database_url));
+    if let Some(url) = team_url {
+        return team::run(cli, dir, &url);
+    }
+    if let Command::Team(_) = cli.command {
+        return Err(context::usage(
+            "`vetdesk team` needs the team database: pass --database-url URL or set VETDESK_DATABASE_URL",
+        ));
+    }
+    if let Command::User(args::UserCommand::Add { password_stdin: true, .. }) = cli.command {
+        return Err(context::usage(
+            "--password-stdin is for team mode (a database login); a solo user has no password",
+        ));
+    }
     if let Command::Demo = cli.command {
         // Before anything is created: sample data never lands beside real work.
         cases::ensure_empty_dir(&dir.root)?;
@@ -121,30 +142,35 @@ pub fn run(cli: Cli) -> Result<u8> {
     };
     let store = Store::open_with_key(dir, mode, Clock::system(), key.map(Arc::new))?;
     let ctx = Ctx::new(store, cli.actor, cli.json);
-    match cli.command {
-        Command::Init { .. } => cases::init(&ctx),
+    dispatch(&ctx, cli.command)
+}
+
+/// Runs a command on an open store.
+fn dispatch(ctx: &Ctx, command: Command) -> Result<u8> {
+    match command {
+        Command::Init { .. } => cases::init(ctx),
         Command::Encrypt | Command::Passphrase(_) => Ok(EXIT_BAD_INPUT),
-        Command::Demo => cases::demo(&ctx),
-        Command::User(c) => cases::user(&ctx, c),
-        Command::Vendor(c) => cases::vendor(&ctx, c),
-        Command::Candidate(c) => cases::candidate(&ctx, c),
-        Command::Case(c) => cases::case(&ctx, c),
-        Command::Check(c) => cases::check(&ctx, c),
-        Command::Evidence(c) => cases::evidence(&ctx, c),
-        Command::Note(c) => cases::note(&ctx, c),
-        Command::Audit(c) => cases::audit(&ctx, c),
-        Command::Search { query, limit } => cases::search(&ctx, &query.join(" "), limit),
-        Command::Verify(a) => keys::verify(&ctx, a),
-        Command::Keys(c) => keys::keys(&ctx, c),
-        Command::Checkpoint(a) => keys::checkpoint(&ctx, a),
-        Command::Report(a) => reports::report(&ctx, a),
-        Command::Pack(a) => reports::pack(&ctx, a),
-        Command::Portfolio(a) => reports::portfolio(&ctx, a),
+        Command::Demo => cases::demo(ctx),
+        Command::User(c) => cases::user(ctx, c),
+        Command::Vendor(c) => cases::vendor(ctx, c),
+        Command::Candidate(c) => cases::candidate(ctx, c),
+        Command::Case(c) => cases::case(ctx, c),
+        Command::Check(c) => cases::check(ctx, c),
+        Command::Evidence(c) => cases::evidence(ctx, c),
+        Command::Note(c) => cases::note(ctx, c),
+        Command::Audit(c) => cases::audit(ctx, c),
+        Command::Search { query, limit } => cases::search(ctx, &query.join(" "), limit),
+        Command::Verify(a) => keys::verify(ctx, a),
+        Command::Keys(c) => keys::keys(ctx, c),
+        Command::Checkpoint(a) => keys::checkpoint(ctx, a),
+        Command::Report(a) => reports::report(ctx, a),
+        Command::Pack(a) => reports::pack(ctx, a),
+        Command::Portfolio(a) => reports::portfolio(ctx, a),
         // Handled above, before a store is opened.
-        Command::VerifyPack(_) => Ok(EXIT_BAD_INPUT),
-        Command::Verification(c) => verification::run(&ctx, c),
-        Command::Hire(a) => monitoring::hire(&ctx, a),
-        Command::Employees => monitoring::employees(&ctx),
-        Command::Telemetry(c) => monitoring::telemetry(&ctx, c),
+        Command::VerifyPack(_) | Command::Team(_) => Ok(EXIT_BAD_INPUT),
+        Command::Verification(c) => verification::run(ctx, c),
+        Command::Hire(a) => monitoring::hire(ctx, a),
+        Command::Employees => monitoring::employees(ctx),
+        Command::Telemetry(c) => monitoring::telemetry(ctx, c),
     }
 }

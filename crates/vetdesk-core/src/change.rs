@@ -362,6 +362,13 @@ crate::model::text_enum! {
         /// How often staffing vendors are to be audited, in months (1 to 60, default 12): a
         /// vendor with no audit within it raises `vendor.audit_overdue` on its candidates' cases.
         VendorAuditIntervalMonths => "vendor_audit_interval_months",
+        /// Four eyes on a clearance: 1 when whoever cleared a case may not also sign it off
+        /// (0 or 1, default 0).
+        FourEyesCleared => "four_eyes_cleared",
+        /// Four eyes on a rejection (0 or 1, default 1).
+        FourEyesRejected => "four_eyes_rejected",
+        /// Four eyes on a referral to law enforcement (0 or 1, default 1).
+        FourEyesReferred => "four_eyes_referred",
     }
 }
 
@@ -370,6 +377,8 @@ impl PolicyKey {
     pub fn default_value(self) -> u32 {
         match self {
             PolicyKey::VendorAuditIntervalMonths => 12,
+            PolicyKey::FourEyesCleared => 0,
+            PolicyKey::FourEyesRejected | PolicyKey::FourEyesReferred => 1,
         }
     }
 
@@ -377,6 +386,18 @@ impl PolicyKey {
     pub fn range(self) -> std::ops::RangeInclusive<u32> {
         match self {
             PolicyKey::VendorAuditIntervalMonths => 1..=60,
+            PolicyKey::FourEyesCleared
+            | PolicyKey::FourEyesRejected
+            | PolicyKey::FourEyesReferred => 0..=1,
+        }
+    }
+
+    /// The four-eyes key of a decision.
+    pub fn four_eyes(decision: crate::model::Decision) -> PolicyKey {
+        match decision {
+            crate::model::Decision::Cleared => PolicyKey::FourEyesCleared,
+            crate::model::Decision::Rejected => PolicyKey::FourEyesRejected,
+            crate::model::Decision::Referred => PolicyKey::FourEyesReferred,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod bench;
 pub mod cli;
 pub mod db;
 pub mod images;
+pub mod pg;
 pub mod store;
 pub mod tools;
 pub mod worked;

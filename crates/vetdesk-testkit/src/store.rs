@@ -11,7 +11,7 @@ use vetdesk_core::checks::mrz::{Sex, Td3Data, compose_td3};
 use vetdesk_core::model::{
     CandidateFields, CaseKind, Decision, ItemResult, Priority, Role, Timestamp, VendorFields,
 };
-use vetdesk_core::store::{Clock, DataDir, Missing, NewCase, OpenMode, Store};
+use vetdesk_core::store::{Clock, DataDir, Missing, NewCase, OpenMode, Store, StoreError};
 use vetdesk_core::verification::Triage;
 
 pub const ADMIN: &str = "ada";
@@ -27,6 +27,89 @@ pub const TEAM: [(&str, &str, Role); 4] = [
     (COMPLIANCE, "Cora Lindqvist-Ødegård", Role::Compliance),
 ];
 
+/// The database a fixture store is on: every helper here opens its stores on the backend of
+/// the running test ([`with_backend`]; SQLite unless a test says otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+thread_local! {
+    static BACKEND: std::cell::Cell<TestBackend> = const { std::cell::Cell::new(TestBackend::Sqlite) };
+}
+
+/// The team database of each data directory a PostgreSQL test store was opened in, so that
+/// [`reopen`] finds it again.
+static TEAM_DATABASES: std::sync::Mutex<Vec<(std::path::PathBuf, String)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Runs `test` with every fixture store on `backend` (PostgreSQL: a new database in the test
+/// binary's shared throwaway cluster for each new store).
+pub fn with_backend<T>(backend: TestBackend, test: impl FnOnce() -> T) -> T {
+    struct Restore(TestBackend);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BACKEND.with(|b| b.set(self.0));
+        }
+    }
+    let _restore = Restore(BACKEND.with(|b| b.replace(backend)));
+    test()
+}
+
+/// The backend of the running test.
+pub fn backend() -> TestBackend {
+    BACKEND.with(|b| b.get())
+}
+
+/// The team database URL of a PostgreSQL test store's data directory.
+pub fn team_database_url(dir: &Path) -> Option<String> {
+    let known = TEAM_DATABASES.lock().unwrap_or_else(|p| p.into_inner());
+    known.iter().find(|(d, _)| d == dir).map(|(_, url)| url.clone())
+}
+
+/// Opens a store in `dir` on the running test's backend.
+pub fn open_store(dir: &Path, mode: OpenMode, clock: Clock) -> Result<Store, StoreError> {
+    match backend() {
+        TestBackend::Sqlite => Store::open(DataDir::new(dir), mode, clock),
+        TestBackend::Postgres => {
+            let url = match (team_database_url(dir), mode) {
+                (Some(url), _) => url,
+                (None, OpenMode::MustExist) => return Err(StoreError::NoDatabase(dir.into())),
+                (None, OpenMode::CreateIfMissing) => {
+                    let url = crate::pg::shared().new_database_url();
+                    let mut known = TEAM_DATABASES.lock().unwrap_or_else(|p| p.into_inner());
+                    known.push((dir.to_path_buf(), url.clone()));
+                    url
+                }
+            };
+            Store::open_postgres(DataDir::new(dir), &url, clock)
+        }
+    }
+}
+
+/// Declares each test twice, in a module `on_sqlite` and a module `on_postgres`, the body run
+/// with every fixture store on that backend: one suite, the same assertions, both databases.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($(#[$meta:meta])* fn $name:ident() $body:block)*) => {
+        mod on_sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $($(#[$meta])* fn $name() {
+                $crate::with_backend($crate::TestBackend::Sqlite, || $body)
+            })*
+        }
+        mod on_postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $($(#[$meta])* fn $name() {
+                $crate::with_backend($crate::TestBackend::Postgres, || $body)
+            })*
+        }
+    };
+}
+
 /// When every fixture store starts: 2026-11-02 09:00 UTC.
 pub fn t0() -> Timestamp {
     "2026-11-02T09:00:00.000Z".parse().unwrap()
@@ -35,9 +118,7 @@ pub fn t0() -> Timestamp {
 /// A new store in a temp dir, with no users yet and a fixed clock the test can move.
 pub fn empty_store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(t0()))
-            .unwrap();
+    let store = open_store(dir.path(), OpenMode::CreateIfMissing, Clock::fixed(t0())).unwrap();
     (dir, store)
 }
 
@@ -49,9 +130,7 @@ pub fn team_store() -> (TempDir, Store) {
 /// The same in a given directory, with `config` as its `config.toml`.
 pub fn team_store_in(dir: TempDir, config: &str) -> (TempDir, Store) {
     std::fs::write(dir.path().join("config.toml"), config).unwrap();
-    let store =
-        Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(t0()))
-            .unwrap();
+    let store = open_store(dir.path(), OpenMode::CreateIfMissing, Clock::fixed(t0())).unwrap();
     add_team(&store);
     (dir, store)
 }
@@ -60,15 +139,14 @@ pub fn team_store_in(dir: TempDir, config: &str) -> (TempDir, Store) {
 /// before `t0` (a store never records a time earlier than its last record).
 pub fn team_store_from(at: Timestamp) -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        Store::open(DataDir::new(dir.path()), OpenMode::CreateIfMissing, Clock::fixed(at)).unwrap();
+    let store = open_store(dir.path(), OpenMode::CreateIfMissing, Clock::fixed(at)).unwrap();
     add_team(&store);
     (dir, store)
 }
 
 /// Opens an existing data directory again, with the fixed clock.
 pub fn reopen(dir: &Path) -> Store {
-    Store::open(DataDir::new(dir), OpenMode::MustExist, Clock::fixed(t0())).unwrap()
+    open_store(dir, OpenMode::MustExist, Clock::fixed(t0())).unwrap()
 }
 
 /// Adds the four users of [`TEAM`]; the admin bootstraps and adds the others.

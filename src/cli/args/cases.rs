@@ -8,12 +8,16 @@ use clap::{Args, Subcommand};
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Add a local user. The first user of a data directory must be an admin and needs no --as.
+    /// In team mode: a database login with the password read from standard input.
     Add {
         name: String,
         #[arg(long)]
         role: String,
         #[arg(long)]
         display_name: Option<String>,
+        /// Team mode: read the new login's password from standard input (never an argument).
+        #[arg(long)]
+        password_stdin: bool,
     },
     List,
     /// Change a user's role (admins only).

@@ -47,6 +47,10 @@ pub struct Cli {
     /// The local user the command acts as (recorded in the audit trail).
     #[arg(long = "as", global = true, env = "VETDESK_USER", value_name = "USER")]
     pub actor: Option<String>,
+    /// Team mode: the shared PostgreSQL database (libpq URL; the password from PGPASSWORD or
+    /// ~/.pgpass). Also `database_url` in config.toml. Who acts is then the database login.
+    #[arg(long, global = true, env = "VETDESK_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -137,6 +141,16 @@ pub enum Command {
     /// Sign-in and device telemetry of hired workers.
     #[command(subcommand)]
     Telemetry(TelemetryCommand),
+    /// Team mode: one shared PostgreSQL database (see the README's "Team mode").
+    #[command(subcommand)]
+    Team(TeamCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TeamCommand {
+    /// Create or upgrade the team database, its group roles, grants and triggers, and make the
+    /// running login (the database owner, with CREATEROLE) the first admin. Safe to run again.
+    Init,
 }

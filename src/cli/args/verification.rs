@@ -83,7 +83,9 @@ pub enum PolicyCommand {
     /// Every policy value in force, and who set it, when and why.
     Show,
     /// Set a policy value (compliance or admin); the cases it affects are re-evaluated in the
-    /// same transaction. Keys: vendor-audit-interval-months (1 to 60, default 12).
+    /// same transaction. Keys: vendor-audit-interval-months (1 to 60, default 12);
+    /// four-eyes-cleared, four-eyes-rejected, four-eyes-referred (1: who decided may not sign
+    /// off; defaults 0, 1, 1).
     Set {
         key: String,
         value: u32,

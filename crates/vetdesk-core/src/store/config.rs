@@ -18,6 +18,12 @@ pub struct Config {
     /// The paper reports are laid out on, `a4` or `letter`; when absent, the usual paper of
     /// the user's locale (`Paper::from_environment`).
     pub report_paper: Option<Paper>,
+    /// Team mode: the shared PostgreSQL database, a libpq URL such as
+    /// `postgresql://rita@db.corp.example/vetdesk?sslmode=verify-full` (no password here: it
+    /// comes from PGPASSWORD or ~/.pgpass). `--database-url` and `VETDESK_DATABASE_URL` win.
+    #[ts(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
 }
 
 /// Paper sizes for reports.
@@ -63,7 +69,11 @@ pub const DEFAULT_EVIDENCE_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 impl Default for Config {
     fn default() -> Self {
-        Config { evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES, report_paper: None }
+        Config {
+            evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES,
+            report_paper: None,
+            database_url: None,
+        }
     }
 }
 

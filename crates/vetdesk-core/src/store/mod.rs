@@ -24,6 +24,7 @@ mod search;
 mod secret;
 mod switching;
 mod tables;
+mod team;
 mod unlock;
 mod verify;
 mod views;
@@ -47,6 +48,7 @@ pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
+pub use team::TeamInit;
 pub use verify::{ChainSummary, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
@@ -310,6 +312,8 @@ pub struct Store {
     /// The data key of an encrypted directory; evidence files are sealed under it.
     key: Option<Arc<DataKey>>,
     backend: Box<dyn Backend>,
+    /// Team mode: the database and login (for the connections that manage logins).
+    team: Option<db::postgres::Target>,
 }
 
 impl Store {
@@ -373,7 +377,22 @@ impl Store {
             }
             Err(e) => tracing::warn!(error = %e, "could not clean the temp folder"),
         }
-        Ok(Store { dir, config, clock, key, backend: Box::new(backend) })
+        Ok(Store { dir, config, clock, key, backend: Box::new(backend), team: None })
+    }
+
+    /// Opens the store on a team database (PostgreSQL, `url` in libpq form), with `dir` as the
+    /// local directory for its configuration and evidence files. The schema is created or
+    /// brought up to date when the login may (the database owner); a newer one is refused.
+    #[tracing::instrument(skip_all)]
+    pub fn open_postgres(dir: DataDir, url: &str, clock: Clock) -> Result<Store> {
+        std::fs::create_dir_all(&dir.root).map_err(|e| {
+            StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
+        })?;
+        restrict_permissions(&dir.root, &[]);
+        let config = Config::load(&dir.config_file())?;
+        let (backend, _found) = db::postgres::PostgresBackend::open(url)?;
+        let team = Some(backend.target().clone());
+        Ok(Store { dir, config, clock, key: None, backend: Box::new(backend), team })
     }
 
     /// A store in a new temporary directory, removed when the returned guard is dropped.

@@ -442,6 +442,29 @@ pub(crate) fn check_transition(user: &User, case: &Case, to: CaseStatus) -> Resu
     }
 }
 
+/// Four eyes: whoever made a decision may not also sign it off, for the decisions the policy
+/// names (`four_eyes_*`: on by default for rejections and referrals).
+pub(crate) fn check_four_eyes(db: &dyn Db, user: &User, case: &Case, to: CaseStatus) -> Result<()> {
+    if to != CaseStatus::Closed || case.status != CaseStatus::Decided {
+        return Ok(());
+    }
+    let (Some(decision), Some(decided_by)) = (case.decision, case.decided_by.as_deref()) else {
+        return Ok(());
+    };
+    let key = crate::change::PolicyKey::four_eyes(decision);
+    if decided_by == user.name && super::tables::policy::value(db, key)? == 1 {
+        return Err(StoreError::Forbidden {
+            actor: user.name.clone(),
+            role: user.role.to_string(),
+            action: format!(
+                "sign off case {} ({decision}): four eyes, the person who decided a case may not also sign it off; another compliance officer or admin must (policy {key})",
+                case.id
+            ),
+        });
+    }
+    Ok(())
+}
+
 // ---- checklist results ----
 
 /// A result a checklist item could take now, and why the store would refuse it for the user
@@ -667,6 +690,7 @@ pub(crate) fn status_moves(
                 None => Vec::new(),
             };
             let verdict = check_transition(user, case, status)
+                .and_then(|()| check_four_eyes(db, user, case, status))
                 .and_then(|()| check_decision(db, user, case, decision, &cites, None, at));
             let refused = match verdict {
                 Ok(()) => None,

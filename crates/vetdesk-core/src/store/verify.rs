@@ -154,6 +154,7 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
         problems.add(ProblemKind::Database, location, message);
     }
     check_append_only(db, &mut problems)?;
+    check_protections(db, &mut problems)?;
     let (records, chains, root) = check_chains(db, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
@@ -195,6 +196,15 @@ fn check_append_only(db: &dyn Db, problems: &mut Problems) -> Result<()> {
                 ),
             );
         }
+    }
+    Ok(())
+}
+
+/// A team database's own protections (grants and triggers): removing one changes no hash, so
+/// it is looked for, as the append-only triggers are.
+fn check_protections(db: &dyn Db, problems: &mut Problems) -> Result<()> {
+    for (place, what) in db.protection_problems()? {
+        problems.add(ProblemKind::Database, place, what);
     }
     Ok(())
 }

@@ -96,6 +96,7 @@ pub(super) fn resolve(
                 MAX_TEXT,
             )?;
             rules::check_transition(user, &case, status)?;
+            rules::check_four_eyes(db, user, &case, status)?;
             let mut cited: Vec<Ground> = Vec::new();
             for g in grounds {
                 if !cited.contains(&g) {

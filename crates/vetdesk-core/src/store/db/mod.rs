@@ -2,8 +2,10 @@
 //! `Db` (one connection inside a transaction) and every transaction through `Backend`. Values
 //! cross it as the owned `Value` (parameters) and the borrowed `ValueRef` (rows), converted by
 //! `ToValue` / `FromValue`; what SQL cannot say the same way in every database is a method of
-//! `Db` (a dialect point). SQLite (`sqlite`) is the one backend today; see README.md here.
+//! `Db` (a dialect point). SQLite (`sqlite`) is the embedded backend, PostgreSQL (`postgres`)
+//! the team one; see README.md here.
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use std::fmt;
@@ -560,6 +562,13 @@ pub trait Db {
     /// runs them: SQLite's triggers that abort unconditionally; another backend's triggers,
     /// rules or grants.
     fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)>;
+
+    /// Protections of a team database that are missing or altered (a grant given back, a
+    /// trigger dropped or disabled): (where, what) per problem. None where there are none to
+    /// check (SQLite, whose one protection `refuses_changes_to` reports).
+    fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A statement prepared once (`Db::prepare`), run with new parameters each time.

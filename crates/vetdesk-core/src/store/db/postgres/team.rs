@@ -1,0 +1,239 @@
+//! Team mode in the database: the group roles, their grants and the triggers that enforce the
+//! store's rules against any client (`team.sql`, applied by `vetdesk team init`), and the
+//! logins of a team's members (`vetdesk user add/set-role/deactivate` in team mode).
+
+use super::{PgConn, Target};
+use crate::model::Role;
+use crate::store::StoreError;
+use crate::store::db::{Db, DbResult, Value};
+
+const TEAM_SQL: &str = include_str!("team.sql");
+
+/// The group role of a Vetdesk role.
+pub(crate) fn group_role(role: Role) -> &'static str {
+    match role {
+        Role::Reviewer => "vetdesk_reviewer",
+        Role::Investigator => "vetdesk_investigator",
+        Role::Compliance => "vetdesk_compliance",
+        Role::Admin => "vetdesk_admin",
+    }
+}
+
+const GROUPS: [&str; 4] =
+    ["vetdesk_reviewer", "vetdesk_investigator", "vetdesk_compliance", "vetdesk_admin"];
+
+/// Applies the roles, grants and triggers (idempotent), as the owner, in one transaction.
+pub(crate) fn init(target: &Target) -> Result<(), StoreError> {
+    let conn = PgConn::new(target.connect()?);
+    conn.batch("BEGIN")?;
+    if let Err(e) = conn.batch(TEAM_SQL) {
+        let _ = conn.batch("ROLLBACK");
+        let hint = if e.message.contains("permission denied") || e.message.contains("must be") {
+            " (run `vetdesk team init` as the database owner, a login with CREATEROLE)"
+        } else {
+            ""
+        };
+        return Err(StoreError::invalid(format!("team init failed: {}{hint}", e.message)));
+    }
+    conn.batch("COMMIT")?;
+    Ok(())
+}
+
+/// A login name as a quoted identifier. Names are checked by the store's rules first (lowercase
+/// letters, digits, `.`, `_`, `-`); quoting keeps any other text an identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Creates the login `name` with a SCRAM-SHA-256 verifier of `password` (made here: the
+/// password itself never reaches the server) and grants it the group role of `role`.
+pub(crate) fn create_login(
+    target: &Target,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<(), StoreError> {
+    if password.chars().count() < 8 {
+        return Err(StoreError::invalid("a team login's password has at least 8 characters"));
+    }
+    let verifier = postgres_protocol::password::scram_sha_256(password.as_bytes());
+    let conn = PgConn::new(target.connect()?);
+    // An admin manages logins, so an admin login may create roles (never the schema owner's
+    // other rights).
+    let createrole = if role == Role::Admin { " CREATEROLE" } else { "" };
+    conn.batch(&format!(
+        "BEGIN; CREATE ROLE {} LOGIN{createrole} PASSWORD '{verifier}'; GRANT {} TO {}; COMMIT;",
+        ident(name),
+        group_role(role),
+        ident(name)
+    ))
+    .map_err(|e| {
+        let _ = conn.batch("ROLLBACK");
+        StoreError::invalid(format!("cannot create the login {name}: {}", e.message))
+    })
+}
+
+/// Removes a login created by `create_login` whose user could not be recorded.
+pub(crate) fn drop_login(target: &Target, name: &str) -> Result<(), StoreError> {
+    let conn = PgConn::new(target.connect()?);
+    conn.batch(&format!("DROP ROLE IF EXISTS {}", ident(name)))?;
+    Ok(())
+}
+
+/// Gives `name` the group role of `role` and no other.
+pub(crate) fn set_login_role(target: &Target, name: &str, role: Role) -> Result<(), StoreError> {
+    let conn = PgConn::new(target.connect()?);
+    let revoke: Vec<String> =
+        GROUPS.iter().map(|g| format!("REVOKE {g} FROM {};", ident(name))).collect();
+    let createrole = if role == Role::Admin { "CREATEROLE" } else { "NOCREATEROLE" };
+    conn.batch(&format!(
+        "BEGIN; {} GRANT {} TO {}; ALTER ROLE {} {createrole}; COMMIT;",
+        revoke.join(" "),
+        group_role(role),
+        ident(name),
+        ident(name)
+    ))
+    .map_err(|e| {
+        let _ = conn.batch("ROLLBACK");
+        StoreError::invalid(format!("cannot change the role of login {name}: {}", e.message))
+    })
+}
+
+/// Lets `name` sign in, or not (NOLOGIN).
+pub(crate) fn set_login_active(
+    target: &Target,
+    name: &str,
+    active: bool,
+) -> Result<(), StoreError> {
+    let conn = PgConn::new(target.connect()?);
+    let login = if active { "LOGIN" } else { "NOLOGIN" };
+    conn.batch(&format!("ALTER ROLE {} {login}", ident(name))).map_err(|e| {
+        StoreError::invalid(format!("cannot change whether {name} may sign in: {}", e.message))
+    })
+}
+
+/// Every table whose changes need their audit record in the same transaction (the array in
+/// team.sql; a test checks the two agree and that every table `verify` compares is here).
+pub(crate) const AUDITED_TABLES: &[&str] = &[
+    "users",
+    "vendors",
+    "candidates",
+    "cases",
+    "checklist_items",
+    "notes",
+    "evidence",
+    "item_evidence",
+    "identity_documents",
+    "interviews",
+    "reachable_hours",
+    "everify_cases",
+    "case_references",
+    "payment_details",
+    "observed_ips",
+    "vendor_audits",
+    "ip_lists",
+    "ip_ranges",
+    "voip_entries",
+    "vpn_providers",
+    "case_flags",
+    "employees",
+    "employee_accounts",
+    "employee_devices",
+    "telemetry_imports",
+    "telemetry_events",
+    "policy",
+    "link_keys",
+    "address_history",
+    "search_index",
+];
+
+/// What `verify` names in a team database whose protections were weakened: a trigger of
+/// team.sql dropped, disabled or pointed elsewhere, a right on the audit log or ledger, or on
+/// users and policy, given back to a group. Nothing before `team init` (a plain store).
+pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>> {
+    let initialised: bool =
+        db.query_value("SELECT to_regclass('vetdesk_audited') IS NOT NULL", &[])?;
+    if !initialised {
+        return Ok(Vec::new());
+    }
+    let mut problems = Vec::new();
+    let mut triggers: Vec<(String, String, String)> = vec![
+        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append".into()),
+        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties".into()),
+    ];
+    for t in AUDITED_TABLES {
+        triggers.push((t.to_string(), format!("{t}_audited"), "vetdesk_require_audit".into()));
+    }
+    for (table, trigger, function) in triggers {
+        let enabled: Option<bool> = db.query_optional(
+            "SELECT t.tgenabled <> 'D' AND p.proname = ?3 FROM pg_trigger t
+             JOIN pg_proc p ON p.oid = t.tgfoid
+             WHERE t.tgrelid = to_regclass(?1) AND t.tgname = ?2",
+            &[Value::Text(table.clone()), Value::Text(trigger.clone()), Value::Text(function)],
+            |r| r.get(0),
+        )?;
+        if enabled != Some(true) {
+            problems.push((
+                table,
+                format!("the team-mode trigger {trigger} is missing, disabled or altered"),
+            ));
+        }
+    }
+    let forbidden: [(&str, &[&str], &str); 4] = [
+        ("audit_log", &GROUPS, "UPDATE"),
+        ("audit_log", &GROUPS, "DELETE"),
+        ("ledger", &GROUPS, "UPDATE"),
+        ("ledger", &GROUPS, "DELETE"),
+    ];
+    let mut checks: Vec<(String, String, String)> = forbidden
+        .iter()
+        .flat_map(|(t, roles, p)| {
+            roles.iter().map(move |r| (t.to_string(), r.to_string(), p.to_string()))
+        })
+        .collect();
+    for t in ["audit_log", "ledger"] {
+        for r in GROUPS {
+            checks.push((t.into(), r.into(), "TRUNCATE".into()));
+        }
+    }
+    for t in ["users", "policy"] {
+        for r in &GROUPS[..3] {
+            for p in ["INSERT", "UPDATE", "DELETE"] {
+                checks.push((t.into(), r.to_string(), p.into()));
+            }
+        }
+    }
+    for (table, role, privilege) in checks {
+        let has: bool = db.query_value(
+            "SELECT has_table_privilege(?1, ?2, ?3)",
+            &[
+                Value::Text(role.clone()),
+                Value::Text(table.clone()),
+                Value::Text(privilege.clone()),
+            ],
+        )?;
+        if has {
+            problems.push((table, format!("{role} may {privilege} it: the grant was given back")));
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_verify_compares_needs_its_audit_record_and_team_sql_agrees() {
+        for (table, _) in crate::store::verify::STATE_TABLES {
+            assert!(AUDITED_TABLES.contains(table), "{table} is not guarded in team mode");
+        }
+        // The guarded tables' loop is the one that starts with users.
+        const OPENING: &str = "FOREACH t IN ARRAY ARRAY['users'";
+        let start = TEAM_SQL.find(OPENING).map_or(0, |s| s + OPENING.len() - "'users'".len());
+        let end = TEAM_SQL[start..].find("] LOOP").map_or(0, |e| start + e);
+        let listed: Vec<&str> =
+            TEAM_SQL[start..end].split(',').map(|t| t.trim().trim_matches('\'')).collect();
+        assert_eq!(listed, AUDITED_TABLES);
+    }
+}

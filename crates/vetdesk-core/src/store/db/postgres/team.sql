@@ -1,0 +1,170 @@
+-- Team mode in the database (`vetdesk team init`, run by the database owner; safe to run again).
+-- What it guarantees, even against a member with psql and their own login:
+--   * members act only through four group roles; nobody but the owner has any other right;
+--   * the audit log and the ledger are append-only by grant (INSERT and SELECT only);
+--   * an audit record's actor is the session's login: any other name is refused;
+--   * a state table changes only in a transaction that also appended an audit record
+--     (a deferred constraint trigger checks at commit);
+--   * decisions (cleared, rejected, referred) only by investigators, compliance or admins;
+--     sign-off (closed) only by compliance or admins, never by the login that decided (four eyes).
+
+DO $$
+DECLARE r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['vetdesk_reviewer', 'vetdesk_investigator', 'vetdesk_compliance',
+                             'vetdesk_admin'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;  -- created meanwhile by an init of another database of the cluster
+            END;
+        END IF;
+    END LOOP;
+END $$;
+
+-- The running login (the owner) is the first Vetdesk admin.
+GRANT vetdesk_admin TO CURRENT_USER;
+
+-- The append-only triggers of the schema, put back should they have been dropped.
+DO $$
+DECLARE t text; op text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['audit_log', 'ledger'] LOOP
+        FOREACH op IN ARRAY ARRAY['update', 'delete'] LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_' || op, t);
+            EXECUTE format('CREATE TRIGGER %I BEFORE %s ON %I FOR EACH ROW
+                            EXECUTE FUNCTION vetdesk_refuse_change()', t || '_no_' || op, op, t);
+        END LOOP;
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_no_truncate', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT
+                        EXECUTE FUNCTION vetdesk_refuse_change()', t || '_no_truncate', t);
+    END LOOP;
+END $$;
+
+-- Transactions that appended an audit record (top-level transaction ids), kept until no
+-- running transaction can be one of them. Written and read only by the functions below.
+CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
+
+-- Before an audit record is appended: its actor is the session's login, and the transaction
+-- is marked as one that recorded its change.
+CREATE OR REPLACE FUNCTION vetdesk_audit_append() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NEW.actor IS DISTINCT FROM session_user::text THEN
+        RAISE EXCEPTION 'the actor of an audit record is the signed-in login %, not %',
+            session_user, NEW.actor USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM vetdesk_audited WHERE xact < pg_snapshot_xmin(pg_current_snapshot());
+    INSERT INTO vetdesk_audited (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS audit_log_append ON audit_log;
+CREATE TRIGGER audit_log_append BEFORE INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION vetdesk_audit_append();
+
+-- At commit, for every row a transaction changed in a state table: it appended an audit record.
+CREATE OR REPLACE FUNCTION vetdesk_require_audit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM vetdesk_audited WHERE xact = pg_current_xact_id()) THEN
+        RAISE EXCEPTION 'a change to % must be recorded in the audit log in the same transaction (change it through Vetdesk)',
+            TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- Who may decide and who may sign off, from the session's login and its group roles.
+CREATE OR REPLACE FUNCTION vetdesk_case_duties() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    who text := session_user;
+    may_decide boolean := pg_has_role(session_user, 'vetdesk_investigator', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
+    may_sign boolean := pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status IN ('decided', 'closed') OR NEW.decision IS NOT NULL THEN
+            RAISE EXCEPTION 'a case is opened undecided' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.decision IS NOT NULL AND (NEW.decision IS DISTINCT FROM OLD.decision
+            OR NEW.decided_by IS DISTINCT FROM OLD.decided_by
+            OR (NEW.status = 'decided' AND OLD.status IS DISTINCT FROM 'decided')) THEN
+        IF NOT may_decide THEN
+            RAISE EXCEPTION '% may not decide case %: decisions are made by investigators, compliance or admins',
+                who, OLD.id USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF NEW.decided_by IS DISTINCT FROM who THEN
+            RAISE EXCEPTION 'the decision on case % is recorded as made by %, but % is signed in',
+                OLD.id, NEW.decided_by, who USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF NEW.status = 'closed' AND OLD.status IS DISTINCT FROM 'closed' THEN
+        IF NOT may_sign THEN
+            RAISE EXCEPTION '% may not sign off (close) case %: sign-off is by compliance or admins',
+                who, OLD.id USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF OLD.decided_by = who THEN
+            RAISE EXCEPTION 'four eyes: % decided case % and may not also sign it off', who, OLD.id
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS cases_duties ON cases;
+CREATE TRIGGER cases_duties BEFORE INSERT OR UPDATE ON cases
+    FOR EACH ROW EXECUTE FUNCTION vetdesk_case_duties();
+
+-- Grants: nothing for anyone but what is given here.
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION julianday(text) TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+GRANT USAGE ON SCHEMA public TO vetdesk_reviewer, vetdesk_investigator, vetdesk_compliance,
+    vetdesk_admin;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+REVOKE ALL ON vetdesk_audited FROM vetdesk_reviewer, vetdesk_investigator, vetdesk_compliance,
+    vetdesk_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+-- The audit log and the ledger: appended to, never changed.
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, ledger FROM vetdesk_reviewer,
+    vetdesk_investigator, vetdesk_compliance, vetdesk_admin;
+GRANT INSERT ON audit_log, ledger TO vetdesk_reviewer, vetdesk_investigator, vetdesk_compliance,
+    vetdesk_admin;
+
+DO $$
+DECLARE
+    t text;
+    everyone text := 'vetdesk_reviewer, vetdesk_investigator, vetdesk_compliance, vetdesk_admin';
+BEGIN
+    -- State tables (compared by verify), the telemetry rows and the derived tables: written
+    -- through Vetdesk's one door, so only in a transaction that appends an audit record.
+    FOREACH t IN ARRAY ARRAY['users', 'vendors', 'candidates', 'cases', 'checklist_items', 'notes',
+            'evidence', 'item_evidence', 'identity_documents', 'interviews', 'reachable_hours',
+            'everify_cases', 'case_references', 'payment_details', 'observed_ips',
+            'vendor_audits', 'ip_lists', 'ip_ranges', 'voip_entries', 'vpn_providers',
+            'case_flags', 'employees', 'employee_accounts', 'employee_devices',
+            'telemetry_imports', 'telemetry_events', 'policy', 'link_keys', 'address_history',
+            'search_index'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_audited', t);
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                        EXECUTE FUNCTION vetdesk_require_audit()', t || '_audited', t);
+        EXECUTE format('REVOKE TRUNCATE ON %I FROM %s', t, everyone);
+        IF t IN ('users', 'policy') THEN
+            -- People and policy are an admin's.
+            EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %s', t, everyone);
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO vetdesk_admin', t);
+        ELSE
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %s', t, everyone);
+        END IF;
+    END LOOP;
+END $$;

@@ -1,0 +1,435 @@
+//! Team mode as the database enforces it: `team init` by the database owner, members as real
+//! logins, and every guarantee attempted through a plain SQL connection (what `psql` with one's
+//! own login would do) and refused, with the database's own error shown to be the reason. The
+//! same changes made through Vetdesk by the right people are accepted and verify clean.
+
+// Tests fail loudly: unwrapping is how they say what broke.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use postgres::Client;
+use vetdesk_core::change::Change;
+use vetdesk_core::model::{CaseKind, Priority, Role};
+use vetdesk_core::store::{Clock, DataDir, NewCase, Store, StoreError};
+use vetdesk_testkit::pg::{self, PgCluster};
+use vetdesk_testkit::*;
+
+/// A team database after `team init`, with four members besides the owner (names made unique
+/// per database: logins belong to the whole cluster).
+struct Team {
+    cluster: &'static PgCluster,
+    database: String,
+    owner: String,
+    owner_password: String,
+    owner_store: Store,
+    _dirs: Vec<tempfile::TempDir>,
+    n: String,
+}
+
+impl Team {
+    fn new() -> Team {
+        let cluster = pg::shared();
+        let (database, owner, owner_password) = cluster.new_database();
+        let n = database.trim_start_matches("vetdesk_").to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let url = cluster.url(&owner, &owner_password, &database);
+        let (owner_store, init) =
+            Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+        assert_eq!((init.admin.as_str(), init.added_admin), (owner.as_str(), true));
+        let mut team =
+            Team { cluster, database, owner, owner_password, owner_store, _dirs: vec![dir], n };
+        for (who, role) in [
+            ("rita", Role::Reviewer),
+            ("ivan", Role::Investigator),
+            ("cora", Role::Compliance),
+            ("carl", Role::Compliance),
+        ] {
+            let name = team.login(who);
+            team.owner_store.team_add_member(&name, who, role, &team.password(who)).unwrap();
+        }
+        team._dirs.shrink_to_fit();
+        team
+    }
+
+    /// The login name of a member in this database.
+    fn login(&self, who: &str) -> String {
+        format!("{who}_{}", self.n)
+    }
+
+    fn password(&self, who: &str) -> String {
+        format!("{who}-password-{}", self.n)
+    }
+
+    /// A plain SQL connection as a member: what `psql` with their login does.
+    fn psql(&self, who: &str) -> Client {
+        self.cluster.connect(&self.login(who), &self.password(who), &self.database)
+    }
+
+    fn owner_psql(&self) -> Client {
+        self.cluster.connect(&self.owner, &self.owner_password, &self.database)
+    }
+
+    /// Vetdesk as a member signs in.
+    fn store(&mut self, who: &str) -> Store {
+        let dir = tempfile::tempdir().unwrap();
+        let url = self.cluster.url(&self.login(who), &self.password(who), &self.database);
+        let store = Store::open_postgres(DataDir::new(dir.path()), &url, Clock::fixed(t0()));
+        self._dirs.push(dir);
+        store.unwrap()
+    }
+
+    /// A vendor and a candidate with an open pre-hire case, added through Vetdesk by the
+    /// reviewer; returns the case id.
+    fn case(&mut self) -> i64 {
+        let rita = self.store("rita");
+        let applied = rita
+            .add_candidate(
+                &self.login("rita"),
+                candidate_fields("Anna Maria Eriksson", "ATS-1"),
+                Some(NewCase {
+                    kind: CaseKind::PreHire,
+                    assignee: None,
+                    priority: Priority::Normal,
+                    due_on: None,
+                }),
+            )
+            .unwrap();
+        applied
+            .iter()
+            .find_map(|a| match a.change {
+                Change::OpenCase { id: Some(id), .. } => Some(id),
+                _ => None,
+            })
+            .expect("an opened case")
+    }
+}
+
+/// The database's error message of a refused statement (panics if it was accepted).
+fn refused(result: Result<impl std::fmt::Debug, postgres::Error>) -> String {
+    let e = result.expect_err("the database accepted what it must refuse");
+    e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
+}
+
+/// Appends an audit record as the signed-in login (a member can: that is what it takes for
+/// their change to be accepted at all; the hash is not Vetdesk's, so `verify` names it).
+fn append_audit(tx: &mut postgres::Transaction<'_>, case_id: i64, seq: i64) {
+    tx.execute(
+        "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
+         VALUES ($1, $2, $3, '2026-11-02T10:00:00.000Z', session_user, '{}', 'x', 'y')",
+        &[&format!("case:{case_id}"), &case_id, &seq],
+    )
+    .unwrap();
+}
+
+#[test]
+fn team_init_is_safe_to_run_again_makes_the_owner_admin_and_refuses_a_newer_schema() {
+    let team = Team::new();
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    let (again, init) =
+        Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    assert!(!init.added_admin, "the second run adds nobody");
+    let owner = again.user(&team.owner).unwrap();
+    assert_eq!((owner.role, owner.active), (Role::Admin, true));
+    assert_eq!(again.users().unwrap().len(), 5);
+    let mut sql = team.owner_psql();
+    let is_admin: bool = sql
+        .query_one("SELECT pg_has_role(session_user, 'vetdesk_admin', 'MEMBER')", &[])
+        .unwrap()
+        .get(0);
+    assert!(is_admin);
+    // Members hold exactly their group role.
+    let ivan_groups: Vec<String> = sql
+        .query(
+            "SELECT b.rolname::text FROM pg_auth_members m JOIN pg_roles b ON b.oid = m.roleid
+             JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1",
+            &[&team.login("ivan")],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(ivan_groups, ["vetdesk_investigator"]);
+    assert!(again.verify().unwrap().ok, "{:?}", again.verify().unwrap());
+    drop(again);
+
+    let mut superuser = team.cluster.superuser(&team.database);
+    superuser.execute("INSERT INTO vetdesk_schema (version) VALUES (99)", &[]).unwrap();
+    let newer = Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).err();
+    assert!(matches!(newer, Some(StoreError::NewerSchema { found: 99, .. })), "{newer:?}");
+}
+
+#[test]
+fn the_audit_log_and_ledger_are_append_only_by_grant() {
+    let mut team = Team::new();
+    team.case();
+    for who in ["rita", "ivan", "cora"] {
+        let mut sql = team.psql(who);
+        for table in ["audit_log", "ledger"] {
+            for statement in [
+                format!("UPDATE {table} SET hash = hash"),
+                format!("DELETE FROM {table}"),
+                format!("TRUNCATE {table}"),
+            ] {
+                let message = refused(sql.batch_execute(&statement));
+                assert_eq!(message, format!("permission denied for table {table}"), "{statement}");
+            }
+        }
+    }
+    // Even the owner, who has every right on its tables, is stopped by the triggers.
+    let mut owner = team.owner_psql();
+    assert_eq!(
+        refused(owner.batch_execute("DELETE FROM audit_log")),
+        "audit_log records are append-only"
+    );
+    assert_eq!(refused(owner.batch_execute("TRUNCATE ledger")), "ledger records are append-only");
+}
+
+#[test]
+fn an_audit_record_names_the_signed_in_login_and_no_other() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let mut sql = team.psql("rita");
+    let message = refused(sql.execute(
+        "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
+         VALUES ($1, $2, 99, '2026-11-02T10:00:00.000Z', $3, '{}', 'x', 'y')",
+        &[&format!("case:{case_id}"), &case_id, &team.login("ivan")],
+    ));
+    assert_eq!(
+        message,
+        format!(
+            "the actor of an audit record is the signed-in login {}, not {}",
+            team.login("rita"),
+            team.login("ivan")
+        )
+    );
+    // And through Vetdesk: a store signed in as rita cannot record a change as ivan.
+    let rita = team.store("rita");
+    let err = rita
+        .apply(&team.login("ivan"), Change::AddNote { id: None, case_id, text: "as ivan".into() })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("the actor of an audit record is the signed-in login"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_state_table_changes_only_with_the_audit_record_of_the_change() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    // The issue's example: a reviewer closing a case by hand.
+    let mut rita = team.psql("rita");
+    let message =
+        refused(rita.execute("UPDATE cases SET status = 'closed' WHERE id = $1", &[&case_id]));
+    assert!(message.contains("may not sign off (close) case"), "{message}");
+    // A change the duties allow, without its audit record: refused at commit.
+    let mut ivan = team.psql("ivan");
+    for statement in [
+        "UPDATE cases SET priority = 'urgent' WHERE id = $1",
+        "DELETE FROM notes WHERE case_id = $1",
+        "UPDATE candidates SET legal_name = 'Someone Else' WHERE id = (SELECT candidate_id FROM cases WHERE id = $1)",
+    ] {
+        let result = ivan.execute(statement, &[&case_id]);
+        if statement.starts_with("DELETE") {
+            // No note to delete: nothing changed, nothing to record.
+            assert!(result.is_ok());
+            continue;
+        }
+        let message = refused(result);
+        assert!(
+            message.starts_with("a change to ")
+                && message.contains("must be recorded in the audit log"),
+            "{statement}: {message}"
+        );
+    }
+    // Users and policy are an admin's even with an audit record.
+    let message = refused(
+        ivan.execute("UPDATE users SET role = 'admin' WHERE name = $1", &[&team.login("ivan")]),
+    );
+    assert_eq!(message, "permission denied for table users");
+    let priority: String = team
+        .owner_psql()
+        .query_one("SELECT priority FROM cases WHERE id = $1", &[&case_id])
+        .unwrap()
+        .get(0);
+    assert_eq!(priority, "normal", "nothing changed");
+    let owner_store = &team.owner_store;
+    assert!(owner_store.verify().unwrap().ok);
+}
+
+#[test]
+fn decisions_and_sign_off_follow_the_duties_and_four_eyes_in_the_database() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let decide = |client: &mut Client, who: &str, seq: i64| {
+        let mut tx = client.transaction().unwrap();
+        append_audit(&mut tx, case_id, seq);
+        tx.execute(
+            "UPDATE cases SET status = 'decided', decision = 'rejected', decision_reason = 'x',
+                              decided_by = $2, decided_at = '2026-11-02T10:00:00.000Z'
+             WHERE id = $1",
+            &[&case_id, &who],
+        )?;
+        tx.commit()
+    };
+    let close = |client: &mut Client, seq: i64| {
+        let mut tx = client.transaction().unwrap();
+        append_audit(&mut tx, case_id, seq);
+        tx.execute(
+            "UPDATE cases SET status = 'closed', closed_at = '2026-11-02T11:00:00.000Z' WHERE id = $1",
+            &[&case_id],
+        )?;
+        tx.commit()
+    };
+    // A reviewer may not decide, even with an audit record.
+    let (rita, ivan, cora, carl) =
+        (team.login("rita"), team.login("ivan"), team.login("cora"), team.login("carl"));
+    let message = refused(decide(&mut team.psql("rita"), &rita, 100));
+    assert_eq!(
+        message,
+        format!(
+            "{rita} may not decide case {case_id}: decisions are made by investigators, compliance or admins"
+        )
+    );
+    // A decision recorded as someone else's.
+    let message = refused(decide(&mut team.psql("cora"), &ivan, 101));
+    assert_eq!(
+        message,
+        format!(
+            "the decision on case {case_id} is recorded as made by {ivan}, but {cora} is signed in"
+        )
+    );
+    // Compliance decides; then an investigator, a reviewer and the decider may not sign off.
+    decide(&mut team.psql("cora"), &cora, 102).unwrap();
+    let message = refused(close(&mut team.psql("ivan"), 103));
+    assert_eq!(
+        message,
+        format!(
+            "{ivan} may not sign off (close) case {case_id}: sign-off is by compliance or admins"
+        )
+    );
+    let message = refused(close(&mut team.psql("rita"), 104));
+    assert!(message.starts_with(&format!("{rita} may not sign off")), "{message}");
+    let message = refused(close(&mut team.psql("cora"), 105));
+    assert_eq!(
+        message,
+        format!("four eyes: {cora} decided case {case_id} and may not also sign it off")
+    );
+    // Another compliance officer may.
+    close(&mut team.psql("carl"), 106).unwrap();
+    let status: String = team
+        .owner_psql()
+        .query_one("SELECT status || ' by ' || decided_by FROM cases WHERE id = $1", &[&case_id])
+        .unwrap()
+        .get(0);
+    assert_eq!(status, format!("closed by {cora}"));
+    let _ = carl;
+    // The hand-written records are not Vetdesk's: verify names the broken chain.
+    assert!(!team.owner_store.verify().unwrap().ok);
+}
+
+#[test]
+fn four_logins_writing_the_same_three_cases_at_once_never_fork_a_chain() {
+    let mut team = Team::new();
+    let cases: Vec<i64> = (0..3)
+        .map(|i| {
+            let rita = team.store("rita");
+            let name = ["Anna Eriksson", "Zoë Petrov", "Li Wei"][i];
+            let applied = rita
+                .add_candidate(
+                    &team.login("rita"),
+                    candidate_fields(name, &format!("ats-{i}")),
+                    Some(NewCase {
+                        kind: CaseKind::PreHire,
+                        assignee: None,
+                        priority: Priority::Normal,
+                        due_on: None,
+                    }),
+                )
+                .unwrap();
+            applied
+                .iter()
+                .find_map(|a| match a.change {
+                    Change::OpenCase { id: Some(id), .. } => Some(id),
+                    _ => None,
+                })
+                .unwrap()
+        })
+        .collect();
+    let writers: Vec<(String, Store)> = ["rita", "ivan", "cora", "carl"]
+        .iter()
+        .map(|who| (team.login(who), team.store(who)))
+        .collect();
+    const CHANGES: usize = 50;
+    std::thread::scope(|scope| {
+        for (login, store) in &writers {
+            let cases = &cases;
+            scope.spawn(move || {
+                for i in 0..CHANGES {
+                    let case_id = cases[i % cases.len()];
+                    let text = format!("note {i} by {login}");
+                    store.apply(login, Change::AddNote { id: None, case_id, text }).unwrap();
+                }
+            });
+        }
+    });
+    let mut sql = team.owner_psql();
+    for case_id in &cases {
+        // One record per seq, numbered without a gap, each pointing at the one before.
+        let rows = sql
+            .query(
+                "SELECT seq, prev_hash, hash FROM audit_log WHERE chain = $1 ORDER BY seq",
+                &[&format!("case:{case_id}")],
+            )
+            .unwrap();
+        for (i, pair) in rows.windows(2).enumerate() {
+            assert_eq!(pair[1].get::<_, i64>(0), pair[0].get::<_, i64>(0) + 1, "gap at {i}");
+            assert_eq!(pair[1].get::<_, String>(1), pair[0].get::<_, String>(2), "fork at {i}");
+        }
+    }
+    let notes: i64 = sql.query_one("SELECT count(*) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(notes, (4 * CHANGES) as i64, "no change lost");
+    let by_login: i64 =
+        sql.query_one("SELECT count(DISTINCT author) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(by_login, 4);
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{report:?}");
+}
+
+#[test]
+fn verify_names_a_protection_the_owner_removed() {
+    let mut team = Team::new();
+    team.case();
+    assert!(team.owner_store.verify().unwrap().ok);
+    let mut owner = team.owner_psql();
+    for (weaken, named) in [
+        ("DROP TRIGGER cases_duties ON cases", "the team-mode trigger cases_duties is missing"),
+        (
+            "ALTER TABLE notes DISABLE TRIGGER notes_audited",
+            "the team-mode trigger notes_audited is missing, disabled or altered",
+        ),
+        ("GRANT UPDATE ON audit_log TO vetdesk_reviewer", "vetdesk_reviewer may UPDATE it"),
+        ("GRANT DELETE ON users TO vetdesk_investigator", "vetdesk_investigator may DELETE it"),
+        (
+            "DROP TRIGGER audit_log_no_update ON audit_log",
+            "the append-only trigger that refuses updates of audit records is missing",
+        ),
+    ] {
+        owner.batch_execute(weaken).unwrap();
+        let report = team.owner_store.verify().unwrap();
+        assert!(!report.ok, "{weaken}: verify stayed clean");
+        let messages: Vec<String> =
+            report.problems.iter().map(|p| format!("{}: {}", p.location, p.message)).collect();
+        assert!(messages.iter().any(|m| m.contains(named)), "{weaken}: {messages:?}");
+    }
+    // team init puts every protection back.
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!(
+        refused(team.psql("rita").batch_execute("UPDATE audit_log SET hash = hash")),
+        "permission denied for table audit_log"
+    );
+}
