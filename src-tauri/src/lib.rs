@@ -153,7 +153,7 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
     });
     match start {
         unlock::Start::Open(store) => {
-            open(paths.clone(), store).map_err(|e| e.message)?;
+            open(paths.clone(), *store).map_err(|e| e.message)?;
             app.manage(Arc::new(unlock::Gate::new(paths, true, None, open)));
         }
         unlock::Start::Locked { notice } => {

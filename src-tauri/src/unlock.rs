@@ -30,7 +30,7 @@ pub enum OpenError {
 /// How the app starts on its data directory.
 pub enum Start {
     /// The store is open: the app proceeds as for a plain directory.
-    Open(Store),
+    Open(Box<Store>),
     /// Encrypted, and neither a passphrase file nor the keyring opened it: the unlock screen,
     /// with a one-line notice to show on it (a stale keyring entry that was dropped).
     Locked { notice: Option<String> },
@@ -45,20 +45,20 @@ pub fn open_at_start(
     use_keyring: bool,
 ) -> Result<Start, OpenError> {
     if !data.is_encrypted() {
-        return Ok(Start::Open(open_with(data, None)?));
+        return Ok(Start::Open(Box::new(open_with(data, None)?)));
     }
     if let Some(path) = passphrase_file {
         let text = std::fs::read_to_string(path)
             .map_err(|source| OpenError::Read { path: path.display().to_string(), source })?;
         let phrase = Passphrase::from_line(text);
         let key = data.unlock(&phrase)?;
-        return Ok(Start::Open(open_with(data, Some(key))?));
+        return Ok(Start::Open(Box::new(open_with(data, Some(key))?)));
     }
     let mut notice = None;
     if use_keyring {
         match data.unlock_from_keyring()? {
             FromKeyring::Unlocked(key) => match open_with(data, Some(key)) {
-                Ok(store) => return Ok(Start::Open(store)),
+                Ok(store) => return Ok(Start::Open(Box::new(store))),
                 // The key matched the key file but not the database: say so on the screen.
                 Err(e) => notice = Some(format!("the key remembered on this computer failed: {e}")),
             },
