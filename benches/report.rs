@@ -21,12 +21,8 @@ fn main() {
     let base = photo(4000, 3000, 7, 90);
     let mut shas = Vec::new();
     for i in 0..n {
-        let id = attach_photo(
-            &store,
-            case_id,
-            &format!("IMG_{:04}.jpg", 1000 + i),
-            &variant(&base, i),
-        );
+        let id =
+            attach_photo(&store, case_id, &format!("IMG_{:04}.jpg", 1000 + i), &variant(&base, i));
         shas.push(store.evidence(id).unwrap().sha256.parse().unwrap());
     }
     println!("case report: {n} photos of 12 MP, {:.1} MB each", base.len() as f64 / 1e6);
