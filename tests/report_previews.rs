@@ -70,7 +70,7 @@ fn the_report_reuses_the_stored_preview_and_rebuilds_only_a_missing_one() {
 fn evidence_without_a_recorded_preview_is_previewed_from_the_photo() {
     let (dir, store) = team_store();
     let case_id = open_case(&store, CANDIDATE, "ATS-8", None, None);
-    attach_photo_quickly(&store, case_id, "IMG_0002.jpg", &photo(2000, 1500, 4, 90));
+    attach_photo_unrecorded(&store, case_id, "IMG_0002.jpg", &photo(2000, 1500, 4, 90));
     assert!(stored_previews(dir.path()).is_empty());
     let made = report::case_report(&store, case_id, &options(), &mut |_| {}).unwrap();
     assert_eq!(made.previews, 1);

@@ -219,6 +219,12 @@ fn edited_rows_that_the_log_contradicts_are_named_by_table_row_and_column() {
             "UPDATE checklist_items SET result = 'pass' WHERE case_id = {case} AND item_id = 'live-video-interview'",
             "checklist_items row case_id={case}, item_id=live-video-interview: result is \"pass\"",
         ),
+        // Pending is the absence of a row: deleting a recorded result would make the failed
+        // interview read as never checked, so the missing row is named.
+        (
+            "DELETE FROM checklist_items WHERE case_id = {case} AND item_id = 'live-video-interview'",
+            "checklist_items row case_id={case}, item_id=live-video-interview: was created by the audit log but is missing from the database",
+        ),
         (
             "UPDATE candidates SET legal_name = 'Someone Else'",
             "candidates row id=1: legal_name is \"Someone Else\"",

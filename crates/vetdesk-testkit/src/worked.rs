@@ -116,9 +116,38 @@ pub fn attach(
     }
 }
 
-/// Attaches a large photo without the store's ingest preview (which would decode it once
-/// more than the report does): the ingest's decode limits are set below the photo's size.
-pub fn attach_photo_quickly(store: &Store, case_id: i64, name: &str, bytes: &[u8]) -> i64 {
+/// Attaches a photo as the app and the CLI do: the evidence store takes it in and makes its
+/// preview at ingest (at the size the report prints), and the `AttachEvidence` records the
+/// preview's hash, so that a report reads the stored preview instead of decoding the photo.
+pub fn attach_photo(store: &Store, case_id: i64, name: &str, bytes: &[u8]) -> i64 {
+    let ingested = store
+        .files()
+        .ingest_reader(&mut &bytes[..], name, &Limits::default(), &mut |_, _| {})
+        .unwrap();
+    let file = store.stored_file(ingested).unwrap();
+    assert!(file.thumbnail_sha256.is_some(), "ingest made and recorded no preview of {name}");
+    let applied = store
+        .apply(
+            REVIEWER,
+            Change::AttachEvidence {
+                id: None,
+                case_id,
+                file,
+                original_name: name.into(),
+                description: None,
+                item_id: None,
+            },
+        )
+        .unwrap();
+    match applied.change {
+        Change::AttachEvidence { id: Some(id), .. } => id,
+        other => panic!("expected evidence, got {other:?}"),
+    }
+}
+
+/// Attaches a photo as evidence recorded before previews were made at ingest and hashed: no
+/// preview stored, none recorded (the ingest's decode limits are set below the photo's size).
+pub fn attach_photo_unrecorded(store: &Store, case_id: i64, name: &str, bytes: &[u8]) -> i64 {
     let files = store.files().with_decode_limits(DecodeLimits {
         max_side: 16,
         max_alloc: 1,

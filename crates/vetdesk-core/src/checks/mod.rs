@@ -28,6 +28,7 @@ pub mod address;
 pub mod email;
 pub mod flags;
 pub mod iprange;
+mod memo;
 pub mod mrz;
 pub mod names;
 pub mod phone;

@@ -74,6 +74,15 @@ pub fn normalize(input: &str) -> Result<NormalizedPhone, PhoneError> {
 /// even from international numbers (with US as default, `+86 138 0013 8000` loses its `1`),
 /// so international numbers are never parsed with a default region here.
 pub fn normalize_in(input: &str, default_region: Id) -> Result<NormalizedPhone, PhoneError> {
+    thread_local! {
+        static READ: super::memo::Memo<Result<NormalizedPhone, PhoneError>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let key = format!("{}\u{0}{input}", default_region.as_ref());
+    super::memo::remembered(&READ, &key, || read_uncached(input, default_region))
+}
+
+fn read_uncached(input: &str, default_region: Id) -> Result<NormalizedPhone, PhoneError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(PhoneError::Empty);
