@@ -13,6 +13,7 @@ mod keys;
 mod monitoring;
 mod render;
 mod reports;
+mod retention;
 mod unlock;
 mod verification;
 
@@ -113,5 +114,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Hire(a) => monitoring::hire(&ctx, a),
         Command::Employees => monitoring::employees(&ctx),
         Command::Telemetry(c) => monitoring::telemetry(&ctx, c),
+        Command::Retention(c) => retention::run(&ctx, c),
     }
 }

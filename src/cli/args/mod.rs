@@ -5,6 +5,7 @@ mod cases;
 mod keys;
 mod monitoring;
 mod reports;
+mod retention;
 mod verification;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ pub use cases::*;
 pub use keys::*;
 pub use monitoring::*;
 pub use reports::*;
+pub use retention::*;
 pub use verification::*;
 
 #[derive(Subcommand, Debug)]
@@ -130,6 +132,10 @@ pub enum Command {
     /// Sign-in and device telemetry of hired workers.
     #[command(subcommand)]
     Telemetry(TelemetryCommand),
+    /// How long each person is kept and why (Form I-9, EEOC, referrals, legal holds), and the
+    /// erasure of those whose period has ended.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
 }

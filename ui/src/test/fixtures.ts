@@ -176,7 +176,7 @@ export function flag(id: number, over: Partial<Flag> = {}): Flag {
     title: "Another candidate gives the same phone number",
     why: "Operators and their facilitators share numbers across devices and candidates.",
     source: { document: "Chafetz 2025", section: "Tactic 5, Shared Phone Numbers" },
-    facts: ["phone +13125550101 is also the phone of candidate 2 (Bob B)"],
+    facts: ["phone +13125550101 is also the phone of candidate 2"],
     evidence: [],
     candidates: [2],
     raised_at: "2026-11-02T09:00:00.000Z",
