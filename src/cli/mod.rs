@@ -115,5 +115,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Employees => monitoring::employees(&ctx),
         Command::Telemetry(c) => monitoring::telemetry(&ctx, c),
         Command::Retention(c) => retention::run(&ctx, c),
+        Command::Person(c) => retention::person(&ctx, c),
     }
 }

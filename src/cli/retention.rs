@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::Timestamp;
 
-use super::args::RetentionCommand;
+use super::args::{PersonCommand, RetentionCommand};
 use super::context::{Ctx, Result};
 
 pub fn run(ctx: &Ctx, command: RetentionCommand) -> Result<u8> {
@@ -48,6 +48,50 @@ pub fn run(ctx: &Ctx, command: RetentionCommand) -> Result<u8> {
             "is released by law enforcement",
         ),
     }
+}
+
+/// `person export CANDIDATE -o FILE.zip`: the archive is written first, then its record (the
+/// store refuses a user who may not, before anything is written).
+pub fn person(ctx: &Ctx, command: PersonCommand) -> Result<u8> {
+    let PersonCommand::Export { candidate, output, force } = command;
+    let actor = ctx.actor()?;
+    let permissions = ctx.store.permissions(actor)?;
+    if !vetdesk_core::store::rules::Action::Retention.roles().contains(&permissions.role) {
+        return Err(vetdesk_core::StoreError::Forbidden {
+            actor: actor.to_string(),
+            role: permissions.role.to_string(),
+            action: "export everything held about a person".into(),
+        }
+        .into());
+    }
+    let options = vetdesk_export::report::ReportOptions {
+        generated_at: ctx.store.clock().now(),
+        generated_by: actor.to_string(),
+    };
+    let export =
+        vetdesk_export::person::export_person(&ctx.store, candidate, &options, &output, force)?;
+    let file_name =
+        output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    ctx.store.apply(
+        actor,
+        Change::RecordPersonExport {
+            candidate_id: candidate,
+            file_name,
+            sha256: export.sha256.clone(),
+        },
+    )?;
+    ctx.print(&export, || {
+        format!(
+            "Wrote {}: candidate {}, {} case(s), {} evidence file(s), {} audit record(s); SHA-256 {}.\n",
+            output.display(),
+            export.candidate_id,
+            export.cases,
+            export.evidence_files,
+            export.audit_records,
+            export.sha256
+        )
+    })?;
+    Ok(0)
 }
 
 fn mark(ctx: &Ctx, change: Change, case: i64, what: &str) -> Result<u8> {

@@ -370,6 +370,14 @@ pub enum Change {
         case_id: CaseId,
         reason: String,
     },
+    /// Records an access request answered: everything held about a candidate exported
+    /// (`vetdesk person export`), by compliance or an admin. Global chain; writes no table.
+    RecordPersonExport {
+        candidate_id: CandidateId,
+        /// The archive's file name and SHA-256.
+        file_name: String,
+        sha256: String,
+    },
 }
 
 /// What a rejection or referral rests on: a failed checklist item or an open red flag.
@@ -458,6 +466,7 @@ impl Change {
             | Change::RecordCheckpoint { .. }
             | Change::SetPolicy { .. }
             | Change::ErasePerson { .. }
+            | Change::RecordPersonExport { .. }
             | Change::ImportTelemetry { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
@@ -581,6 +590,7 @@ impl Change {
             Change::ErasePerson { .. } => "erase_person",
             Change::SetLegalHold { .. } => "set_legal_hold",
             Change::ReleaseReferral { .. } => "release_referral",
+            Change::RecordPersonExport { .. } => "record_person_export",
         }
     }
 }

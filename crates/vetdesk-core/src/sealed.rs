@@ -27,7 +27,7 @@ pub fn placeholder(field: &str) -> Option<Value> {
         // free text and names: a required string
         "legal_name" | "text" | "original_name" | "number" | "holder_name" | "case_number"
         | "name" | "routing_masked" | "account_masked" | "ip" | "why" | "reason" | "detail"
-        | "subject" => json!(ERASED),
+        | "subject" | "file_name" => json!(ERASED),
         // lists of personal values
         "other_names" | "emails" | "phones" | "facts" | "accounts" => json!([]),
         // optional personal values
@@ -230,7 +230,8 @@ mod tests {
         // Moved to another position: does not open.
         let mut moved = change.clone();
         let opened = open_change(&mut moved, "global", 4, &mut |_| Some(shared.clone()));
-        assert_eq!(opened.broken.len(), 3);
+        // legal_name, emails, before and after
+        assert_eq!(opened.broken.len(), 4);
 
         // The key destroyed: placeholders.
         let mut erased = change;

@@ -136,6 +136,9 @@ pub enum Command {
     /// erasure of those whose period has ended.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Access requests: everything held about one person.
+    #[command(subcommand)]
+    Person(PersonCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
 }

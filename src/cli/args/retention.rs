@@ -1,7 +1,25 @@
 //! Arguments of `retention`: the plan, the erasure of those due, legal holds and released
 //! referrals.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCommand {
+    /// Export everything held about a candidate (an access request: GDPR Art. 15, CCPA right
+    /// to know) as one ZIP: person.json, their evidence files and summary.pdf in plain
+    /// language. Compliance or admin; recorded in the audit trail.
+    Export {
+        /// The candidate's id.
+        candidate: i64,
+        #[arg(short, long, value_name = "FILE.zip")]
+        output: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
 
 #[derive(Subcommand, Debug)]
 pub enum RetentionCommand {

@@ -56,6 +56,47 @@ pub fn source(rule: RetentionRule) -> Source {
     }
 }
 
+/// A rule as the Settings page lists it: who it covers, how long they are kept, its source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RuleText {
+    pub rule: RetentionRule,
+    pub who: String,
+    pub kept: String,
+    pub source: String,
+}
+
+/// The rules in force under `policy`, in words.
+pub fn rules_in_force(policy: &RetentionPolicy) -> Vec<RuleText> {
+    let years = policy.not_hired_years.max(MIN_NOT_HIRED_YEARS);
+    let text = |rule, who: &str, kept: String| {
+        let s = source(rule);
+        RuleText { rule, who: who.into(), kept, source: format!("{}, {}", s.document, s.section) }
+    };
+    vec![
+        text(
+            RetentionRule::FormI9,
+            "Hired workers",
+            format!(
+                "the later of {I9_YEARS_AFTER_START} years after the start date or \
+                 {I9_YEARS_AFTER_END} year after termination"
+            ),
+        ),
+        text(
+            RetentionRule::NotHired,
+            "People not hired",
+            format!(
+                "{years} year(s) after the decision (config.toml [retention] not_hired_years; \
+                 never below {MIN_NOT_HIRED_YEARS})"
+            ),
+        ),
+        text(
+            RetentionRule::Referral,
+            "Cases referred to law enforcement",
+            format!("until the referral is released, then {years} year(s)"),
+        ),
+    ]
+}
+
 /// One case of the person, as retention sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseFacts {

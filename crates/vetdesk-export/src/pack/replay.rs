@@ -257,6 +257,7 @@ impl Replay {
             | Change::RecordCheckpoint { .. }
             | Change::SetPolicy { .. }
             | Change::ErasePerson { .. }
+            | Change::RecordPersonExport { .. }
             | Change::ImportTelemetry { .. }) => self.problems.push((
                 line,
                 format!("a {} change belongs to the global chain, not a case's", other.kind()),

@@ -100,7 +100,10 @@ macro_rules! area {
         Change::Hire { .. } | Change::SetTermination { .. } | Change::ImportTelemetry { .. }
     };
     (retention) => {
-        Change::ErasePerson { .. } | Change::SetLegalHold { .. } | Change::ReleaseReferral { .. }
+        Change::ErasePerson { .. }
+            | Change::SetLegalHold { .. }
+            | Change::ReleaseReferral { .. }
+            | Change::RecordPersonExport { .. }
     };
 }
 
@@ -259,8 +262,12 @@ fn refuse_if_erased(db: &dyn Db, change: &Change) -> Result<()> {
     {
         return Ok(());
     }
-    let value = serde_json::to_value(change)?;
-    if let Some(candidate) = audit::concerned(db, change.chain(), &value)?
+    let candidate = match change {
+        // The case is not written yet: its candidate is in the change.
+        Change::OpenCase { candidate_id, .. } => Some(*candidate_id),
+        _ => audit::concerned(db, change.chain(), &serde_json::to_value(change)?)?,
+    };
+    if let Some(candidate) = candidate
         && audit::is_erased(db, candidate)?
     {
         return Err(StoreError::conflict(format!(

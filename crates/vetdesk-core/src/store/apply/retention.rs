@@ -98,6 +98,19 @@ pub(super) fn resolve(
             let reason = required(Field::Reason, "reason", &reason, MAX_FIELD)?;
             Ok(Change::ReleaseReferral { case_id, reason })
         }
+        Change::RecordPersonExport { candidate_id, file_name, sha256 } => {
+            require(user, Action::Retention, "export everything held about a person")?;
+            if person_facts(db, candidate_id)?.is_none() {
+                return Err(StoreError::conflict(format!(
+                    "candidate {candidate_id} does not exist or is erased"
+                )));
+            }
+            let file_name = required(Field::Reason, "file name", &file_name, MAX_FIELD)?;
+            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(StoreError::invalid("the export's SHA-256 is not 64 hex digits"));
+            }
+            Ok(Change::RecordPersonExport { candidate_id, file_name, sha256 })
+        }
         other => Err(not_mine("retention", &other)),
     }
 }
@@ -117,6 +130,7 @@ pub(super) fn write(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> 
             )?;
             Ok(())
         }
+        Change::RecordPersonExport { .. } => Ok(()),
         Change::ReleaseReferral { case_id, .. } => {
             db.execute(
                 "UPDATE cases SET referral_released_at = ?2, updated_at = ?2 WHERE id = ?1",

@@ -57,6 +57,7 @@ pub(crate) fn concerned(db: &dyn Db, chain: Chain, change: &Json) -> Result<Opti
         )?),
         Chain::Global => Ok(match change.get("type").and_then(Json::as_str) {
             Some("add_candidate" | "update_candidate") => change.get("id").and_then(Json::as_i64),
+            Some("record_person_export") => change.get("candidate_id").and_then(Json::as_i64),
             _ => None,
         }),
     }
