@@ -54,8 +54,8 @@ fn a_person_export_holds_everything_and_reads_back() {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
     let person: serde_json::Value =
         serde_json::from_slice(&member(&mut zip, "person.json")).unwrap();
-    assert_eq!(person["candidate"]["fields"]["legal_name"], "Ada Export");
-    assert_eq!(person["candidate"]["fields"]["emails"][0], "ada.export@example.org");
+    assert_eq!(person["candidate"]["legal_name"], "Ada Export");
+    assert_eq!(person["candidate"]["emails"][0], "ada.export@example.org");
     let case = &person["cases"][0];
     assert_eq!(case["notes"][0]["text"], "She asked for a copy of her file.");
     // Audit records come opened, not sealed.

@@ -23,6 +23,26 @@ export function appInfo(over: Partial<AppInfo> = {}): AppInfo {
     acting: null,
     evidence_max_bytes: 2 * 1024 * 1024 * 1024,
     upload_chunk_bytes: 4 * 1024 * 1024,
+    retention: [
+      {
+        rule: "form_i9",
+        who: "Hired workers",
+        kept: "the later of 3 years after the start date or 1 year after termination",
+        source: "8 CFR 274a.2, Verification of identity and employment authorization, (b)(2)(i)(A)",
+      },
+      {
+        rule: "not_hired",
+        who: "People not hired",
+        kept: "2 year(s) after the decision",
+        source: "29 CFR 1602.14, Preservation of records made or kept",
+      },
+      {
+        rule: "referral",
+        who: "Cases referred to law enforcement",
+        kept: "until the referral is released, then 2 year(s)",
+        source: "Vetdesk retention policy",
+      },
+    ],
     ...over,
   };
 }

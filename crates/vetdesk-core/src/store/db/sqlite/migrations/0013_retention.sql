@@ -10,8 +10,9 @@ ALTER TABLE cases ADD COLUMN referral_released_at TEXT;
 
 -- One random key per candidate; the personal fields of every audit record about them are
 -- sealed under it (`crate::sealed`). Erasure deletes the row: nothing sealed under it opens
--- again. Not state that `verify` replays (a key is random), and never exported.
-CREATE TABLE person_keys (
+-- again. Not state that `verify` replays (a key is random), and never exported. Kept if it
+-- exists already (a copy downgraded by hand still holds the keys its records are sealed under).
+CREATE TABLE IF NOT EXISTS person_keys (
     candidate_id  INTEGER PRIMARY KEY,
     key           BLOB NOT NULL CHECK (length(key) = 32)
 ) STRICT;
