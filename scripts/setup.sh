@@ -8,15 +8,16 @@ cd "$(dirname "$0")/.."
 # Debian packages: Tauri's Linux build dependencies, the X server and WebDriver used by the
 # end-to-end tests, the PDF tools the report tests read reports back with, and what the
 # encryption tests run for real: a Secret Service on a private D-Bus session (dbus-daemon,
-# gnome-keyring) and the sqlcipher shell; PostgreSQL (server and contrib's unaccent), which the
-# team-mode tests start as a throwaway cluster of their own (crates/vetdesk-testkit/src/pg.rs).
+# gnome-keyring) and the sqlcipher shell; faketime runs the CLI at another date (retention);
+# PostgreSQL (server and contrib's unaccent), which the team-mode tests start as a throwaway
+# cluster of their own (crates/vetdesk-testkit/src/pg.rs).
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   xvfb xauth webkit2gtk-driver
   poppler-utils qpdf zip unzip python3
   dbus-daemon gnome-keyring sqlcipher
-  jq time
+  jq time faketime
   postgresql
 )
 TAURI_DRIVER_VERSION="2.1.0"

@@ -169,15 +169,45 @@ fn history_rewritten_in_the_database_does_not_meet_the_signed_root() {
             rusqlite::params![note_id, forged],
         )
         .unwrap();
-        let old = serde_json::to_string(&text).unwrap();
-        let new = serde_json::to_string(forged).unwrap();
-        let changed = conn
-            .execute(
-                "UPDATE audit_log SET change = replace(change, ?1, ?2) WHERE chain = ?3",
-                rusqlite::params![old, new, format!("case:{}", w.case_id)],
+        // The note's text is sealed under the candidate's key, which the database holds:
+        // open the record, put the forged text in, seal it again.
+        let (candidate, key): (i64, Vec<u8>) = conn
+            .query_row(
+                "SELECT k.candidate_id, k.key FROM cases c
+                 JOIN person_keys k ON k.candidate_id = c.candidate_id WHERE c.id = ?1",
+                [w.case_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        assert!(changed > 0, "the note's record was not found");
+        let key = vetdesk_crypto::PersonKey::from_bytes(key.try_into().unwrap());
+        let chain = format!("case:{}", w.case_id);
+        let rows: Vec<(i64, i64, String)> = conn
+            .prepare("SELECT id, seq, change FROM audit_log WHERE chain = ?1")
+            .unwrap()
+            .query_map([&chain], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut changed = 0;
+        for (id, seq, stored) in rows {
+            let mut change: serde_json::Value = serde_json::from_str(&stored).unwrap();
+            let key_hex = hex::encode(key.as_bytes());
+            vetdesk_core::sealed::open_with_key_hex(&mut change, &chain, seq, candidate, &key_hex);
+            if change["type"] != "add_note" || change["text"] != serde_json::json!(text) {
+                continue;
+            }
+            change["text"] = serde_json::json!(forged);
+            let sealer = vetdesk_core::sealed::Sealer { candidate, key: &key };
+            vetdesk_core::sealed::seal_change(&mut change, &chain, seq, &sealer).unwrap();
+            let text = vetdesk_core::chain::canonical_json(&change);
+            conn.execute(
+                "UPDATE audit_log SET change = ?2 WHERE id = ?1",
+                rusqlite::params![id, text],
+            )
+            .unwrap();
+            changed += 1;
+        }
+        assert_eq!(changed, 1, "the note's record was not found");
         rehash_everything(&conn);
     }
     let store = reopen(w.dir.path());

@@ -992,6 +992,9 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
         .unwrap()
         .into_iter()
         .filter(|t| !v1.contains(&t.as_str()))
+        // The records above were sealed under these keys when they were written; a database
+        // an earlier Vetdesk wrote would hold them unsealed.
+        .filter(|t| t != "person_keys")
         .collect();
     assert!(newer.contains(&"link_keys".to_string()));
     for t in &newer {
@@ -1000,7 +1003,10 @@ fn a_schema_1_database_gets_its_link_index_on_upgrade() {
     // Columns later migrations add to version-1 tables.
     conn.execute_batch(
         "ALTER TABLE evidence DROP COLUMN thumbnail_sha256;
-         ALTER TABLE users DROP COLUMN switch_password;",
+         ALTER TABLE users DROP COLUMN switch_password;
+         ALTER TABLE candidates DROP COLUMN erased_at;
+         ALTER TABLE cases DROP COLUMN legal_hold;
+         ALTER TABLE cases DROP COLUMN referral_released_at;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();

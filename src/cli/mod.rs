@@ -13,6 +13,7 @@ mod keys;
 mod monitoring;
 mod render;
 mod reports;
+mod retention;
 mod team;
 mod unlock;
 mod verification;
@@ -172,5 +173,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<u8> {
         Command::Hire(a) => monitoring::hire(ctx, a),
         Command::Employees => monitoring::employees(ctx),
         Command::Telemetry(c) => monitoring::telemetry(ctx, c),
+        Command::Retention(c) => retention::run(ctx, c),
+        Command::Person(c) => retention::person(ctx, c),
     }
 }

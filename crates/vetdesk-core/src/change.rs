@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::employees::{EmployeeId, HireFields, TelemetryImportId, VettingAtHire};
 use crate::model::{
     CandidateFields, CandidateId, CaseId, CaseKind, CaseStatus, Chain, Decision, EvidenceId,
-    FieldChange, ItemResult, NoteId, Priority, Role, UserId, VendorFields, VendorId,
+    FieldChange, ItemResult, NoteId, Priority, RetentionRule, Role, UserId, VendorFields, VendorId,
 };
 use crate::verification::{
     AuditOutcome, DocumentFields, DocumentId, EVerifyFields, EVerifyId, FlagFields, FlagId,
@@ -346,6 +346,38 @@ pub enum Change {
         value: u32,
         reason: String,
     },
+    // ---- retention (see `crate::checks::retention`) ----
+    /// Erases a candidate whose retention period has ended (`vetdesk retention apply`, by
+    /// compliance or an admin): every personal field in the tables is overwritten, their key
+    /// is destroyed (so the personal fields sealed in their audit records no longer open),
+    /// their evidence files are removed; the skeleton of their cases stays. Global chain.
+    ErasePerson {
+        candidate_id: CandidateId,
+        rule: RetentionRule,
+        /// The day the rule made the erasure due.
+        due_on: NaiveDate,
+    },
+    /// Puts a case on legal hold (nothing of its candidate is erased while it holds) or lifts
+    /// the hold; compliance or an admin, with a reason.
+    SetLegalHold {
+        case_id: CaseId,
+        held: bool,
+        reason: String,
+    },
+    /// Records that law enforcement released a case referred to it: from that day the
+    /// not-hired period runs. Compliance or an admin, with a reason.
+    ReleaseReferral {
+        case_id: CaseId,
+        reason: String,
+    },
+    /// Records an access request answered: everything held about a candidate exported
+    /// (`vetdesk person export`), by compliance or an admin. Global chain; writes no table.
+    RecordPersonExport {
+        candidate_id: CandidateId,
+        /// The archive's file name and SHA-256.
+        file_name: String,
+        sha256: String,
+    },
 }
 
 /// What a rejection or referral rests on: a failed checklist item or an open red flag.
@@ -454,6 +486,8 @@ impl Change {
             | Change::RemoveVoipEntry { .. }
             | Change::RecordCheckpoint { .. }
             | Change::SetPolicy { .. }
+            | Change::ErasePerson { .. }
+            | Change::RecordPersonExport { .. }
             | Change::ImportTelemetry { .. } => Chain::Global,
             Change::OpenCase { id, .. } => id.map(Chain::Case).unwrap_or(Chain::Global),
             Change::AssignCase { case_id, .. }
@@ -479,6 +513,8 @@ impl Change {
             | Change::FlagRaised { case_id, .. }
             | Change::FlagCleared { case_id, .. }
             | Change::Hire { case_id, .. }
+            | Change::SetLegalHold { case_id, .. }
+            | Change::ReleaseReferral { case_id, .. }
             | Change::SetTermination { case_id, .. } => Chain::Case(*case_id),
         }
     }
@@ -572,6 +608,10 @@ impl Change {
             Change::Hire { .. } => "hire",
             Change::SetTermination { .. } => "set_termination",
             Change::ImportTelemetry { .. } => "import_telemetry",
+            Change::ErasePerson { .. } => "erase_person",
+            Change::SetLegalHold { .. } => "set_legal_hold",
+            Change::ReleaseReferral { .. } => "release_referral",
+            Change::RecordPersonExport { .. } => "record_person_export",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod evidence;
 pub mod import;
 pub mod model;
+pub mod sealed;
 pub mod source;
 pub mod store;
 pub mod template;

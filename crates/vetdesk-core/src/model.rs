@@ -147,6 +147,22 @@ text_enum! {
 }
 
 text_enum! {
+    /// The retention rule a person's records are kept under (`checks::retention`), each from
+    /// a public source.
+    pub enum RetentionRule {
+        /// Hired: Form I-9, the later of 3 years after the start date or 1 year after the
+        /// employment ended (8 CFR 274a.2(b)(2)(i)(A)).
+        FormI9 => "form_i9",
+        /// Not hired: the configured period after the decision, never below 1 year
+        /// (EEOC, 29 CFR 1602.14).
+        NotHired => "not_hired",
+        /// Referred to law enforcement: kept until the referral is released, then the
+        /// not-hired period runs from the release.
+        Referral => "referral",
+    }
+}
+
+text_enum! {
     pub enum Priority {
         Low => "low",
         Normal => "normal",

@@ -3,5 +3,6 @@
 //! The only crate that links printpdf and zip (docs/architecture.md).
 
 pub mod pack;
+pub mod person;
 pub mod report;
 pub mod shipped;

@@ -27,6 +27,9 @@ pub struct AppInfo {
     pub evidence_max_bytes: u64,
     /// How many bytes the UI sends per upload chunk.
     pub upload_chunk_bytes: u32,
+    /// The retention rules in force, with their sources (a legal hold on a case overrides
+    /// them all).
+    pub retention: Vec<vetdesk_core::checks::retention::RuleText>,
 }
 
 impl AppInfo {
@@ -39,6 +42,9 @@ impl AppInfo {
             acting: state.session.current(),
             evidence_max_bytes: state.store.config().evidence_max_bytes,
             upload_chunk_bytes: CHUNK_BYTES,
+            retention: vetdesk_core::checks::retention::rules_in_force(
+                &state.store.config().retention.policy(),
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@ mod cases;
 mod keys;
 mod monitoring;
 mod reports;
+mod retention;
 mod verification;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ pub use cases::*;
 pub use keys::*;
 pub use monitoring::*;
 pub use reports::*;
+pub use retention::*;
 pub use verification::*;
 
 #[derive(Subcommand, Debug)]
@@ -144,6 +146,13 @@ pub enum Command {
     /// Team mode: one shared PostgreSQL database (see the README's "Team mode").
     #[command(subcommand)]
     Team(TeamCommand),
+    /// How long each person is kept and why (Form I-9, EEOC, referrals, legal holds), and the
+    /// erasure of those whose period has ended.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Access requests: everything held about one person.
+    #[command(subcommand)]
+    Person(PersonCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
 }

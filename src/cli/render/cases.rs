@@ -501,6 +501,13 @@ pub fn verify(report: &VerifyReport) -> String {
             out.push_str(&format!("  [{kind}] {}: {}\n", p.location, p.message));
         }
     }
+    for e in &report.erased {
+        out.push_str(&format!(
+            "Erased:      candidate {} on {} by {} under the {} rule; {} record(s) keep their \
+             place in the chains, their personal fields sealed under a destroyed key\n",
+            e.candidate_id, e.at, e.by, e.rule, e.sealed_records
+        ));
+    }
     out.push_str(&format!(
         "Root:        {} ({} ledger entries)\nGlobal head: {}\n",
         report.root, report.ledger_entries, report.global_head

@@ -20,6 +20,7 @@ import type { PolicyKey } from "./PolicyKey";
 import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
 import type { ReferenceFields } from "./ReferenceFields";
+import type { RetentionRule } from "./RetentionRule";
 import type { Role } from "./Role";
 import type { SignedCheckpoint } from "./SignedCheckpoint";
 import type { StoredFile } from "./StoredFile";
@@ -142,4 +143,12 @@ vetting: VettingAtHire | null, } | { "type": "set_termination", case_id: number,
 /**
  * Filled in.
  */
-id: number | null, file_name: string, format: TelemetryFormat, file_sha256: string, size: number, events: number, added: number, matched: number, unmatched: number, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, } | { "type": "set_policy", key: PolicyKey, value: number, reason: string, };
+id: number | null, file_name: string, format: TelemetryFormat, file_sha256: string, size: number, events: number, added: number, matched: number, unmatched: number, } | { "type": "record_checkpoint", checkpoint: SignedCheckpoint, } | { "type": "set_policy", key: PolicyKey, value: number, reason: string, } | { "type": "erase_person", candidate_id: number, rule: RetentionRule, 
+/**
+ * The day the rule made the erasure due.
+ */
+due_on: string, } | { "type": "set_legal_hold", case_id: number, held: boolean, reason: string, } | { "type": "release_referral", case_id: number, reason: string, } | { "type": "record_person_export", candidate_id: number, 
+/**
+ * The archive's file name and SHA-256.
+ */
+file_name: string, sha256: string, };

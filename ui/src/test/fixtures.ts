@@ -23,6 +23,26 @@ export function appInfo(over: Partial<AppInfo> = {}): AppInfo {
     acting: null,
     evidence_max_bytes: 2 * 1024 * 1024 * 1024,
     upload_chunk_bytes: 4 * 1024 * 1024,
+    retention: [
+      {
+        rule: "form_i9",
+        who: "Hired workers",
+        kept: "the later of 3 years after the start date or 1 year after termination",
+        source: "8 CFR 274a.2, Verification of identity and employment authorization, (b)(2)(i)(A)",
+      },
+      {
+        rule: "not_hired",
+        who: "People not hired",
+        kept: "2 year(s) after the decision",
+        source: "29 CFR 1602.14, Preservation of records made or kept",
+      },
+      {
+        rule: "referral",
+        who: "Cases referred to law enforcement",
+        kept: "until the referral is released, then 2 year(s)",
+        source: "Vetdesk retention policy",
+      },
+    ],
     ...over,
   };
 }
@@ -176,7 +196,7 @@ export function flag(id: number, over: Partial<Flag> = {}): Flag {
     title: "Another candidate gives the same phone number",
     why: "Operators and their facilitators share numbers across devices and candidates.",
     source: { document: "Chafetz 2025", section: "Tactic 5, Shared Phone Numbers" },
-    facts: ["phone +13125550101 is also the phone of candidate 2 (Bob B)"],
+    facts: ["phone +13125550101 is also the phone of candidate 2"],
     evidence: [],
     candidates: [2],
     raised_at: "2026-11-02T09:00:00.000Z",

@@ -15,6 +15,7 @@
 //! | [`phone`] | E.164 phone numbers, the user's VoIP list | ITU-T E.164 |
 //! | [`email`] | email addresses, comparison keys, free-mail domains | RFC 5321, RFC 5322 |
 //! | [`names`] | person names across documents | ICAO Doc 9303 part 3 (transliteration) |
+//! | [`retention`] | until when a person's records are kept, and why | 8 CFR 274a.2(b)(2)(i), 29 CFR 1602.14 |
 //! | [`posthire`] | a hired worker's sign-ins and devices | FBI PSA I-012325-PSA, DOJ 30 June 2025, Mandiant 2024, NYDFS 2024 |
 
 use std::collections::BTreeMap;
@@ -33,6 +34,7 @@ pub mod mrz;
 pub mod names;
 pub mod phone;
 pub mod posthire;
+pub mod retention;
 pub mod workdays;
 
 /// How a finding came out.

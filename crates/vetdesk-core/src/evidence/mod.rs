@@ -657,6 +657,37 @@ impl EvidenceFiles {
         self.root.join("tmp")
     }
 
+    /// Removes a stored file and its preview (an erasure): each is overwritten with zeros and
+    /// synced before it is unlinked, so that its blocks do not keep the bytes on a file system
+    /// that writes in place. Answers how many files were removed.
+    pub fn remove(&self, sha256: &Sha256Hex) -> io::Result<usize> {
+        let mut removed = 0;
+        for path in [self.path_of(sha256), self.thumb_path(sha256)] {
+            let meta = match fs::symlink_metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            if meta.is_file() {
+                let mut file = fs::OpenOptions::new().write(true).open(&path)?;
+                let zeros = vec![0u8; BUF_LEN];
+                let mut left = meta.len();
+                while left > 0 {
+                    let n = left.min(BUF_LEN as u64) as usize;
+                    file.write_all(&zeros[..n])?;
+                    left -= n as u64;
+                }
+                file.sync_all()?;
+            }
+            fs::remove_file(&path)?;
+            if let Some(dir) = path.parent() {
+                let _ = File::open(dir).and_then(|d| d.sync_all());
+            }
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
     fn thumb_path(&self, sha256: &Sha256Hex) -> PathBuf {
         self.root.join("thumbs").join(sha256.shard()).join(format!("{}.jpg", sha256.to_hex()))
     }

@@ -24,6 +24,28 @@ pub struct Config {
     #[ts(skip)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// How long people who were not hired are kept (`[retention]`).
+    pub retention: RetentionSettings,
+}
+
+/// `[retention]`: the not-hired period in years after the decision (default 2; never below 1,
+/// 29 CFR 1602.14). The Form I-9 periods are set by law and are not settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSettings {
+    pub not_hired_years: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { not_hired_years: crate::checks::retention::DEFAULT_NOT_HIRED_YEARS }
+    }
+}
+
+impl RetentionSettings {
+    pub fn policy(&self) -> crate::checks::retention::RetentionPolicy {
+        crate::checks::retention::RetentionPolicy { not_hired_years: self.not_hired_years }
+    }
 }
 
 /// Paper sizes for reports.
@@ -73,6 +95,7 @@ impl Default for Config {
             evidence_max_bytes: DEFAULT_EVIDENCE_MAX_BYTES,
             report_paper: None,
             database_url: None,
+            retention: RetentionSettings::default(),
         }
     }
 }
@@ -112,6 +135,17 @@ impl Config {
                 message: "evidence_max_bytes must be greater than 0".into(),
             });
         }
+        let least = crate::checks::retention::MIN_NOT_HIRED_YEARS;
+        if config.retention.not_hired_years < least {
+            return Err(StoreError::Config {
+                path: path.to_path_buf(),
+                message: format!(
+                    "retention.not_hired_years must be at least {least}: the EEOC requires hiring \
+                     records to be kept one year (29 CFR 1602.14), not {}",
+                    config.retention.not_hired_years
+                ),
+            });
+        }
         Ok(config)
     }
 }
@@ -148,11 +182,16 @@ mod tests {
         std::fs::write(&path, "evidence_max_bytes = 1048576\n").unwrap();
         let config = Config::load(&path).unwrap();
         assert_eq!(config.evidence_max_bytes, 1_048_576);
+        assert_eq!(config.retention.not_hired_years, 2);
+        std::fs::write(&path, "[retention]\nnot_hired_years = 3\n").unwrap();
+        assert_eq!(Config::load(&path).unwrap().retention.not_hired_years, 3);
 
         for (text, expected) in [
             ("evidence_max_byte = 5\n", "unknown field `evidence_max_byte`"),
             ("evidence_max_bytes = \"big\"\n", "invalid type"),
             ("evidence_max_bytes = 0\n", "greater than 0"),
+            ("[retention]\nnot_hired_years = 0\n", "at least 1"),
+            ("[retention]\nnot_hired_yeras = 3\n", "unknown field `not_hired_yeras`"),
             (
                 "vendor_audit_interval_months = 24\n",
                 "vetdesk policy set vendor-audit-interval-months",

@@ -57,6 +57,12 @@ pub(crate) fn after_change(db: &dyn Db, at: &Timestamp, change: &Change) -> Resu
             })?;
             Ok(())
         }
+        Change::ErasePerson { candidate_id, .. } => {
+            links::remove_candidate(db, *candidate_id)?;
+            links::remove_addresses(db, *candidate_id)?;
+            db.search_forget(*candidate_id)?;
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

@@ -140,7 +140,9 @@ pub(crate) fn evaluate_now(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<V
 /// cases keep the flags they were signed off with.
 pub(crate) fn reflag(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Result<Vec<Change>> {
     let Some(case) = cases::get(db, case_id)? else { return Ok(Vec::new()) };
-    if case.status == CaseStatus::Closed {
+    // An erased person's facts are placeholders: their flags stay as the erasure left them.
+    if case.status == CaseStatus::Closed || super::tables::audit::is_erased(db, case.candidate_id)?
+    {
         return Ok(Vec::new());
     }
     let computed = evaluate_now(db, &case, at)?;
@@ -254,6 +256,10 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         | Change::RecordDisclosure { .. } => {}
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
             active_cases_of(db, with_partners(db, *id)?, &mut out)?;
+        }
+        // Whoever shared an identifier with an erased person no longer does.
+        Change::ErasePerson { candidate_id, .. } => {
+            active_cases_of(db, with_partners(db, *candidate_id)?, &mut out)?;
         }
         Change::AddReference { case_id, .. }
         | Change::UpdateReference { case_id, .. }

@@ -19,6 +19,7 @@ mod files;
 mod hire;
 mod posthire;
 mod reader;
+mod retention;
 pub mod rules;
 mod search;
 mod secret;
@@ -36,10 +37,11 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 pub use crate::chain::StoredAuditRecord;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
-pub use config::{Config, Paper};
+pub use config::{Config, Paper, RetentionSettings};
 pub use db::{DbError, DbErrorKind};
 pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
 pub use reader::Reader;
+pub use retention::{Erasure, PlanEntry};
 pub use rules::{
     Action, Citable, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Missing,
     Permissions, ResultOption, StatusMove,
@@ -49,7 +51,7 @@ pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
 pub use team::TeamInit;
-pub use verify::{ChainSummary, Problem, ProblemKind, Trust, VerifyReport};
+pub use verify::{ChainSummary, ErasedPerson, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
 };

@@ -170,6 +170,17 @@ impl Reader<'_> {
     pub fn audit_stored(&self, chain: Chain) -> Result<Vec<StoredAuditRecord>> {
         audit::stored(self.db, chain)
     }
+    /// The records of one chain as stored, with their sealed personal fields opened: what a
+    /// report shows (hash the stored text, never these).
+    pub fn audit_readable(&self, chain: Chain) -> Result<Vec<StoredAuditRecord>> {
+        audit::readable(self.db, chain)
+    }
+    /// The key a candidate's personal fields in the audit log are sealed under, as hex, for an
+    /// audit pack of their case (whose reader needs it to replay those fields); `None` once
+    /// they are erased.
+    pub fn person_key_hex(&self, candidate: crate::model::CandidateId) -> Result<Option<String>> {
+        Ok(super::tables::person_keys::get(self.db, candidate)?.map(|k| hex::encode(k.as_bytes())))
+    }
     /// The hash of the last record of a chain (the genesis hash for an empty chain).
     pub fn chain_head(&self, chain: Chain) -> Result<String> {
         Ok(audit::chain_tip(self.db, chain)?.1)

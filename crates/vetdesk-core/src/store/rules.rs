@@ -58,6 +58,9 @@ text_enum! {
         ManageLists => "manage_lists",
         /// Set the policy values the rules read (the vendor audit interval).
         SetPolicy => "set_policy",
+        /// Place and lift legal holds, release referrals, erase people whose retention
+        /// period has ended.
+        Retention => "retention",
     }
 }
 
@@ -72,6 +75,7 @@ impl Action {
             | Action::Override
             | Action::ManageVendors
             | Action::SetPolicy
+            | Action::Retention
             | Action::AuditVendors => SIGNERS,
             Action::ManageUsers => ADMINS,
         }

@@ -124,7 +124,21 @@ pub struct VerifyReport {
     pub witnessed: u32,
     pub chains: Vec<ChainSummary>,
     pub evidence_files: u32,
+    /// People erased under a retention rule: their records are in the chains with their
+    /// personal fields sealed under a key that no longer exists, which is not tampering.
+    pub erased: Vec<ErasedPerson>,
     pub problems: Vec<Problem>,
+}
+
+/// One recorded erasure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ErasedPerson {
+    pub candidate_id: crate::model::CandidateId,
+    pub at: Timestamp,
+    pub by: String,
+    pub rule: crate::model::RetentionRule,
+    /// Records whose personal fields were sealed under the destroyed key.
+    pub sealed_records: u32,
 }
 
 /// What the user trusts from outside the data directory.
@@ -158,7 +172,8 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
     let (records, chains, root) = check_chains(db, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
-    replay_and_compare(db, &records, files.is_encrypted(), &mut problems)?;
+    let mut erased = erasures(&records);
+    replay_and_compare(db, &records, files.is_encrypted(), &mut erased, &mut problems)?;
     let evidence_files = check_evidence_files(db, files, &mut problems)?
         + check_telemetry(db, files, &mut problems)?;
     let global_head = chains
@@ -176,8 +191,34 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
         witnessed: trust.witness.len() as u32,
         chains,
         evidence_files,
+        erased: erased.into_values().collect(),
         problems: problems.0,
     })
+}
+
+/// The erasures the log records, by candidate.
+fn erasures(records: &[Parsed]) -> BTreeMap<i64, ErasedPerson> {
+    let mut out = BTreeMap::new();
+    for r in records {
+        if r.change.get("type").and_then(serde_json::Value::as_str) != Some("erase_person") {
+            continue;
+        }
+        if let Ok(Change::ErasePerson { candidate_id, rule, .. }) =
+            serde_json::from_value(r.change.clone())
+        {
+            out.insert(
+                candidate_id,
+                ErasedPerson {
+                    candidate_id,
+                    at: r.at,
+                    by: r.actor.clone(),
+                    rule,
+                    sealed_records: 0,
+                },
+            );
+        }
+    }
+    out
 }
 
 /// The schema's own protection of the audit log: the triggers that refuse every update and
@@ -523,8 +564,10 @@ fn replay_and_compare(
     db: &dyn Db,
     records: &[Parsed],
     encrypted: bool,
+    erased: &mut BTreeMap<i64, ErasedPerson>,
     problems: &mut Problems,
 ) -> Result<()> {
+    let mut keys = super::tables::person_keys::KeyCache::default();
     // The replay goes into a scratch SQLite database whichever backend the live tables are
     // on: rows are compared as the seam's values, not as either database's own types.
     let replay = sqlite::scratch_with(encrypted)?;
@@ -532,7 +575,31 @@ fn replay_and_compare(
     for record in records {
         let location =
             format!("audit record {} ({} #{})", record.id, chain_key(record.chain), record.seq);
-        let change: Change = match serde_json::from_value(record.change.clone()) {
+        let mut value = record.change.clone();
+        let opened = crate::sealed::open_change(
+            &mut value,
+            &chain_key(record.chain),
+            record.seq,
+            &mut |c| keys.key(db, c),
+        );
+        for what in &opened.broken {
+            problems.add(ProblemKind::Chain, &location, format!("a sealed personal field {what}"));
+        }
+        for candidate in &opened.erased {
+            match erased.get_mut(candidate) {
+                Some(e) => e.sealed_records += 1,
+                None => problems.add(
+                    ProblemKind::Chain,
+                    &location,
+                    format!(
+                        "the key of candidate {candidate}, under which its personal fields are \
+                         sealed, is gone but no erasure of them is recorded: it was deleted behind \
+                         the store's back"
+                    ),
+                ),
+            }
+        }
+        let change: Change = match serde_json::from_value(value) {
             Ok(change) => change,
             Err(e) => {
                 problems.add(
@@ -959,6 +1026,8 @@ mod tests {
         "link_keys",
         "address_history",
         "telemetry_events",
+        // random keys, checked instead against the erasures the log records
+        "person_keys",
     ];
 
     #[test]

@@ -97,7 +97,7 @@ fn check_escalation(db: &dyn Db, changes: &[Change]) -> Result<()> {
 
 impl Store {
     pub(super) fn context(&self) -> Context {
-        Context { files: self.files() }
+        Context { files: self.files(), retention: self.config().retention.policy() }
     }
 
     /// Runs `work` in one write transaction: all of it is kept, or (on an error) none.

@@ -23,6 +23,15 @@ pub(crate) struct CaseJson {
     pub evidence: Vec<EvidenceJson>,
     pub verification: VerificationJson,
     pub audit_chain: AuditChainJson,
+    /// The candidate's key the personal fields of `audit.jsonl` are sealed under.
+    #[serde(default)]
+    pub sealing: Option<SealingJson>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SealingJson {
+    pub candidate_id: i64,
+    pub person_key: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,7 +235,10 @@ impl Replay {
             // The hire and termination of a monitored worker: facts of the employee record,
             // not of the case's fields.
             | Change::Hire { .. }
-            | Change::SetTermination { .. } => {}
+            | Change::SetTermination { .. }
+            // Retention marks of the case, not its fields.
+            | Change::SetLegalHold { .. }
+            | Change::ReleaseReferral { .. } => {}
             other @ (Change::AddUser { .. }
             | Change::SetUserRole { .. }
             | Change::SetUserActive { .. }
@@ -244,6 +256,8 @@ impl Replay {
             | Change::RemoveVoipEntry { .. }
             | Change::RecordCheckpoint { .. }
             | Change::SetPolicy { .. }
+            | Change::ErasePerson { .. }
+            | Change::RecordPersonExport { .. }
             | Change::ImportTelemetry { .. }) => self.problems.push((
                 line,
                 format!("a {} change belongs to the global chain, not a case's", other.kind()),

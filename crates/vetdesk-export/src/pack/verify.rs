@@ -163,6 +163,13 @@ impl Parsed {
                 self.ledger = Some(LedgerRead::read(&mut reader, chain));
             }
             AUDIT => {
+                // Personal fields are sealed under the candidate's key, which `case.json`
+                // (written before `audit.jsonl`) carries; the hashes are of the sealed text.
+                let sealing = self
+                    .case
+                    .as_ref()
+                    .and_then(|c| c.sealing.as_ref())
+                    .map(|s| (s.candidate_id, s.person_key.clone()));
                 let replay = &mut self.replay;
                 let hashes = &mut self.record_hashes;
                 let mut n = 0;
@@ -173,7 +180,20 @@ impl Parsed {
                         .map_err(|_| "the line is not UTF-8".to_string())
                         .and_then(|l| ChainRecord::from_line(l.trim_end_matches('\r')));
                     if let Ok(r) = &record {
-                        replay.record(n, r);
+                        match &sealing {
+                            Some((candidate, key)) => {
+                                let mut opened = r.clone();
+                                vetdesk_core::sealed::open_with_key_hex(
+                                    &mut opened.change,
+                                    &opened.chain,
+                                    opened.seq,
+                                    *candidate,
+                                    key,
+                                );
+                                replay.record(n, &opened);
+                            }
+                            None => replay.record(n, r),
+                        }
                         hashes.push(r.hash.clone());
                     }
                     record

@@ -28,6 +28,11 @@ pub struct CaseData {
     pub detail: CaseDetail,
     /// The case's audit chain exactly as stored, oldest first.
     pub audit: Vec<StoredAuditRecord>,
+    /// The same records with their sealed personal fields opened: what the report shows.
+    pub readable: Vec<StoredAuditRecord>,
+    /// The candidate's key the personal fields of `audit` are sealed under (hex), carried in
+    /// an audit pack so that its reader can replay them; `None` once they are erased.
+    pub person_key: Option<String>,
     /// The chain recomputed from `audit`: its head is what the report prints.
     pub chain: ChainHead,
     /// The store's root at the same moment (the ledger's last hash), which pins every chain's
@@ -53,8 +58,8 @@ impl CaseData {
         case_id: CaseId,
         options: &ReportOptions,
     ) -> Result<CaseData, ReportError> {
-        let (detail, audit, users, verification, root, signed) =
-            store.read_at(options.generated_at, |s| {
+        let (detail, audit, readable, person_key, users, verification, root, signed) = store
+            .read_at(options.generated_at, |s| {
                 let signed = match s.latest_checkpoint()? {
                     None => None,
                     Some(checkpoint) => s
@@ -66,9 +71,13 @@ impl CaseData {
                             covered: covered.unsigned_abs(),
                         }),
                 };
+                let detail = s.case_detail(case_id)?;
+                let person_key = s.person_key_hex(detail.case.candidate_id)?;
                 Ok::<_, ReportError>((
-                    s.case_detail(case_id)?,
+                    detail,
                     s.audit_stored(Chain::Case(case_id))?,
+                    s.audit_readable(Chain::Case(case_id))?,
+                    person_key,
                     s.users()?,
                     s.case_verification(case_id)?,
                     s.root()?,
@@ -99,6 +108,8 @@ impl CaseData {
             paper: store.config().paper(),
             detail,
             audit,
+            readable,
+            person_key,
             chain: head,
             root,
             signed,
@@ -179,6 +190,7 @@ impl CaseData {
             "related_cases": d.related_cases,
             "users": self.users.iter().filter(|u| involved.contains(&u.name.as_str())).collect::<Vec<_>>(),
             "audit_chain": { "chain": format!("case:{}", d.case.id), "records": self.chain.records, "head": self.chain.head, "root": self.root },
+            "sealing": self.person_key.as_ref().map(|key| json!({ "candidate_id": d.case.candidate_id, "person_key": key })),
         })
     }
 }

@@ -72,7 +72,7 @@ fn result_text(result: ItemResult) -> Text {
 /// gate: "overridden by NAME: REASON", from the decision's record in the case chain.
 fn decision_override(data: &CaseData, people: &People) -> Option<String> {
     data.detail.case.decision?;
-    let record = data.audit.iter().rev().find_map(|r| {
+    let record = data.readable.iter().rev().find_map(|r| {
         let change: serde_json::Value = serde_json::from_str(&r.change).ok()?;
         (change["type"] == "set_status" && change["status"] == "decided").then_some((r, change))
     })?;
@@ -161,7 +161,7 @@ pub fn render_case_report(
     let overridden = decision_override(data, &people);
     let vendor =
         d.vendor.as_ref().map_or("— (applied directly)".to_string(), |v| v.fields.name.clone());
-    let signed_off = match sign_off(&data.audit) {
+    let signed_off = match sign_off(&data.readable) {
         Some((by, at, reason)) => {
             // As every other time in the report; the record's own text if it does not parse.
             let at = at.parse::<vetdesk_core::model::Timestamp>().map(|t| when(&t)).unwrap_or(at);
@@ -535,7 +535,7 @@ pub fn render_case_report(
         Column::fixed("When and who", 122.0),
         Column::relative("Change, and the record's hash", 3.4),
     ]);
-    for r in &data.audit {
+    for r in &data.readable {
         let change =
             ChainRecord::from_stored(r).map(|x| x.change).unwrap_or(serde_json::Value::Null);
         let at = r.at.parse().map(|t| when(&t)).unwrap_or_else(|_| r.at.clone());

@@ -70,6 +70,10 @@ export function describe(record: AuditRecord, itemTitles: ReadonlyMap<string, st
         text: `changed the candidate’s ${change.changes.map((c) => c.field.replace(/_/g, " ")).join(", ")}`,
         detail: change.changes.map((c) => `${c.field.replace(/_/g, " ")}: ${quote(c.before)} → ${quote(c.after)}`).join("; "),
       };
+    case "set_legal_hold":
+      return { text: change.held ? "put the case on legal hold" : "lifted the legal hold", detail: change.reason };
+    case "release_referral":
+      return { text: "recorded that law enforcement released the referral", detail: change.reason };
     case "record_disclosure":
       return { text: `exported or viewed the case (${change.what.replace(/_/g, " ")})`, detail: change.detail };
     default:

@@ -63,7 +63,7 @@ describe("FlagsPanel", () => {
     expect(cards.map((c) => c.dataset.flag)).toEqual(["phone.shared", "address.shipping_differs"]);
     const shared = within(cards[0] as HTMLElement);
     expect(shared.getByText("High")).toBeTruthy();
-    expect(shared.getByText("phone +13125550101 is also the phone of candidate 2 (Bob B)")).toBeTruthy();
+    expect(shared.getByText("phone +13125550101 is also the phone of candidate 2")).toBeTruthy();
     expect(shared.getByText(/Operators and their facilitators share numbers/)).toBeTruthy();
     expect(shared.getByText("Source: Chafetz 2025 — Tactic 5, Shared Phone Numbers")).toBeTruthy();
     expect(shared.getByText("call.png")).toBeTruthy();

@@ -35,6 +35,16 @@ describe("SettingsPage", () => {
     vi.resetAllMocks();
   });
 
+  it("lists the retention rules with their sources", async () => {
+    b.users.mockResolvedValue([ada]);
+    renderAs(ada, <SettingsPage />, permissions(ada, "manage_users"));
+    const table = await screen.findByRole("table", { name: "Retention rules" });
+    await waitFor(() => expect(within(table).getByText("People not hired")).toBeTruthy());
+    expect(within(table).getByText("2 year(s) after the decision")).toBeTruthy();
+    expect(within(table).getByText(/8 CFR 274a\.2/)).toBeTruthy();
+    expect(within(table).getByText(/29 CFR 1602\.14/)).toBeTruthy();
+  });
+
   it("lets an admin require a switching password, and remove it", async () => {
     const events = userEvent.setup();
     b.users.mockResolvedValue([ada, cora]);

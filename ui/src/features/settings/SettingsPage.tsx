@@ -10,6 +10,7 @@ import { backend } from "../../backend";
 import type { Change } from "../../bindings/Change";
 import { useChange } from "../../changes";
 import type { Role } from "../../bindings/Role";
+import type { RuleText } from "../../bindings/RuleText";
 import type { User } from "../../bindings/User";
 import { Badge, Button, Dialog, ErrorNote, Field, SelectField, Table, type Column } from "../../components";
 import { ROLE_LABELS, useActor, usePermissions } from "../../session/actor";
@@ -226,6 +227,30 @@ export function SettingsPage() {
       <Users />
       <ListsSettings />
       <Appearance />
+      <section aria-labelledby="retention-heading">
+      <h2 id="retention-heading">Retention</h2>
+      {info.isError ? (
+        <ErrorNote error={info.error} />
+      ) : (
+        <>
+          <Table
+            caption="Retention rules"
+            columns={[
+              { key: "who", header: "Who", cell: (r: RuleText) => r.who },
+              { key: "kept", header: "Kept", cell: (r: RuleText) => r.kept },
+              { key: "source", header: "Source", cell: (r: RuleText) => r.source },
+            ]}
+            rowKey={(r) => r.rule}
+            rows={info.data ? info.data.retention : []}
+          />
+          <p className="muted small">
+            A legal hold on a case keeps its candidate whatever the rule says, until it is lifted.
+            Compliance runs <span className="mono">vetdesk retention plan</span> and{" "}
+            <span className="mono">vetdesk retention apply</span>; erasure is recorded in the audit trail.
+          </p>
+        </>
+      )}
+      </section>
       <section aria-labelledby="installation-heading">
       <h2 id="installation-heading">This installation</h2>
       {info.isError ? (

@@ -595,13 +595,14 @@ pub(super) fn shared(f: &CaseFacts, out: &mut Out) {
             _ => continue,
         };
         let entry = groups.entry((rule, format!("{}:{}", l.kind, l.value))).or_default();
+        // Others are named by id only: a flag is kept in this case's record, and a name there
+        // would outlive the other person's erasure.
         entry.0.push(format!(
-            "{} {} is also the {} of candidate {} ({})",
+            "{} {} is also the {} of candidate {}",
             l.ours.label(),
             l.value,
             l.theirs.label(),
             l.other_candidate,
-            l.other_name
         ));
         entry.1.insert(l.other_candidate);
     }
@@ -630,10 +631,9 @@ pub(super) fn decided_against(f: &CaseFacts, out: &mut Out) {
                     _ => format!("the {} {}", l.ours.label(), l.value),
                 };
                 format!(
-                    "{what} is also the {} of candidate {} ({}), whose case {} was {} ({})",
+                    "{what} is also the {} of candidate {}, whose case {} was {} ({})",
                     l.theirs.label(),
                     l.other_candidate,
-                    l.other_name,
                     d.case_id,
                     d.decision.as_str(),
                     d.status.as_str()
@@ -686,13 +686,8 @@ pub(super) fn references(f: &CaseFacts, out: &mut Out) {
                 ),
             }
         } else {
-            let record = l.their_record.map(|r| format!(", reference {r}")).unwrap_or_default();
-            format!(
-                "the {} of candidate {} ({}{record})",
-                l.theirs.label(),
-                l.other_candidate,
-                l.other_name
-            )
+            let record = l.their_record.map(|r| format!(" (reference {r})")).unwrap_or_default();
+            format!("the {} of candidate {}{record}", l.theirs.label(), l.other_candidate)
         };
         let entry = groups.entry((rule, format!("reference:{}", reference.id))).or_default();
         entry.0.push(format!(

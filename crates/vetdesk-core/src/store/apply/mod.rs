@@ -12,6 +12,7 @@ mod employees;
 mod flags;
 mod lists;
 mod policy;
+mod retention;
 mod users;
 mod vendors;
 mod verification;
@@ -33,6 +34,9 @@ use crate::model::{CaseId, Field, Role, Timestamp, User};
 /// values the rules read are in the database (`tables::policy`), never in a file.
 pub(crate) struct Context {
     pub files: crate::evidence::EvidenceFiles,
+    /// The retention periods of `config.toml` (`[retention]`), which an erasure is checked
+    /// against.
+    pub retention: crate::checks::retention::RetentionPolicy,
 }
 
 /// The changes of each area: one list for both dispatches below, still checked for
@@ -95,6 +99,12 @@ macro_rules! area {
     (employees) => {
         Change::Hire { .. } | Change::SetTermination { .. } | Change::ImportTelemetry { .. }
     };
+    (retention) => {
+        Change::ErasePerson { .. }
+            | Change::SetLegalHold { .. }
+            | Change::ReleaseReferral { .. }
+            | Change::RecordPersonExport { .. }
+    };
 }
 
 /// The user a change is applied as. The very first user of an empty store adds themself.
@@ -155,6 +165,7 @@ pub(crate) fn resolve(
         c @ area!(checkpoints) => checkpoints::resolve(db, user, c),
         c @ area!(policy) => policy::resolve(db, user, c),
         c @ area!(employees) => employees::resolve(db, user, c),
+        c @ area!(retention) => retention::resolve(db, user, at, ctx, c),
     }
 }
 
@@ -176,6 +187,7 @@ pub(crate) fn write_effects(
         area!(checkpoints) => checkpoints::write(change),
         area!(policy) => policy::write(db, at, actor, change),
         area!(employees) => employees::write(db, at, actor, change),
+        area!(retention) => retention::write(db, at, change),
     }
 }
 
@@ -222,6 +234,7 @@ pub(crate) fn apply_deferring_flags(
 ) -> Result<(Applied, BTreeSet<CaseId>)> {
     let acting = acting_user(db, actor, &change)?;
     let resolved = resolve(db, &acting, at, ctx, change)?;
+    refuse_if_erased(db, &resolved)?;
     // Cases whose flags the change may touch, asked before the write (a value being
     // replaced) and after it (the new value); flag changes themselves touch nothing.
     let mut watched = engine::watch(db, &resolved)?;
@@ -239,6 +252,29 @@ pub(crate) fn apply_deferring_flags(
         cases.push(applied);
     }
     Ok((Applied { change: resolved, record, cases, flags: Vec::new() }, watched))
+}
+
+/// Nothing more is recorded about an erased person but what the store itself records (flags
+/// that no longer hold) and disclosures of what is left.
+fn refuse_if_erased(db: &dyn Db, change: &Change) -> Result<()> {
+    if change.is_internal()
+        || matches!(change, Change::RecordDisclosure { .. } | Change::ErasePerson { .. })
+    {
+        return Ok(());
+    }
+    let candidate = match change {
+        // The case is not written yet: its candidate is in the change.
+        Change::OpenCase { candidate_id, .. } => Some(*candidate_id),
+        _ => audit::concerned(db, change.chain(), &serde_json::to_value(change)?)?,
+    };
+    if let Some(candidate) = candidate
+        && audit::is_erased(db, candidate)?
+    {
+        return Err(StoreError::conflict(format!(
+            "candidate {candidate} is erased: nothing more is recorded about them"
+        )));
+    }
+    Ok(())
 }
 
 /// Brings the open flags of `cases` in line with their facts at `at`, recording each flag

@@ -551,6 +551,10 @@ pub trait Db {
     /// notes and evidence are indexed once, when added.
     fn search_put(&self, entry: &SearchEntry<'_>) -> DbResult<()>;
 
+    /// Removes every index entry of a candidate (theirs, their notes' and their evidence's):
+    /// an erasure. The index keeps no trace once `Backend::compact` has merged it.
+    fn search_forget(&self, candidate_id: i64) -> DbResult<()>;
+
     /// The index entries matching every word (the last one also as a prefix, so results come
     /// while typing), best first, at most `limit`.
     fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>>;
@@ -678,6 +682,10 @@ pub trait Backend: Send + Sync {
     /// Leaves the database compact after a bulk write: the write-ahead log folded into the
     /// database and cut back, so the next process does not read it all again at open.
     fn fold_wal(&self) -> Result<(), StoreError>;
+
+    /// After an erasure: rewrites the database so that no page, free block or log frame
+    /// keeps an erased value (SQLite: `VACUUM`, then the log folded and cut to nothing).
+    fn compact(&self) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]

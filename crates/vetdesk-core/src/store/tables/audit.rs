@@ -7,8 +7,10 @@ use serde_json::Value as Json;
 use crate::chain::{
     self, LedgerEntry, StoredAuditRecord, canonical_json, chain_key, parse_chain_key,
 };
-use crate::model::{AuditRecord, Chain, GENESIS_HASH, Timestamp};
+use crate::model::{AuditRecord, CandidateId, Chain, GENESIS_HASH, Timestamp};
+use crate::sealed;
 use crate::store::db::{Db, DbResult, Row, Value, params};
+use crate::store::tables::person_keys::{self, KeyCache};
 use crate::store::{Result, StoreError};
 
 const COLUMNS: &str = "id, chain, case_id, seq, at, actor, change, prev_hash, hash";
@@ -43,6 +45,64 @@ pub(crate) fn write_time(db: &dyn Db, now: Timestamp) -> Result<Timestamp> {
     }
 }
 
+/// The candidate a record is about, whose personal fields in it are sealed under their key:
+/// the candidate of a case for the case's chain, the candidate added or corrected for those
+/// records of the global chain, nobody for the rest.
+pub(crate) fn concerned(db: &dyn Db, chain: Chain, change: &Json) -> Result<Option<CandidateId>> {
+    match chain {
+        Chain::Case(id) => Ok(db.query_optional(
+            "SELECT candidate_id FROM cases WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?),
+        Chain::Global => Ok(match change.get("type").and_then(Json::as_str) {
+            Some("add_candidate" | "update_candidate") => change.get("id").and_then(Json::as_i64),
+            Some("record_person_export") => change.get("candidate_id").and_then(Json::as_i64),
+            _ => None,
+        }),
+    }
+}
+
+/// Whether a candidate's erasure is recorded.
+pub(crate) fn is_erased(db: &dyn Db, candidate: CandidateId) -> Result<bool> {
+    let at: Option<Option<String>> = db.query_optional(
+        "SELECT erased_at FROM candidates WHERE id = ?1",
+        params![candidate],
+        |r| r.get(0),
+    )?;
+    Ok(matches!(at, Some(Some(_))))
+}
+
+/// The change as stored: its personal fields sealed under the key of the candidate it is
+/// about (or blanked, for a candidate already erased).
+fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<Json> {
+    let Some(candidate) = concerned(db, chain, change)? else { return Ok(change.clone()) };
+    let mut stored = change.clone();
+    if is_erased(db, candidate)? {
+        sealed::blank_change(&mut stored);
+        return Ok(stored);
+    }
+    let key = person_keys::get_or_create(db, candidate)?;
+    sealed::seal_change(
+        &mut stored,
+        &chain_key(chain),
+        seq,
+        &sealed::Sealer { candidate, key: &key },
+    )
+    .map_err(|e| StoreError::Corrupt(format!("cannot seal a record: {e}")))?;
+    Ok(stored)
+}
+
+/// Opens the sealed fields of a record read back; a field whose key was destroyed (an erased
+/// person) reads as its placeholder.
+pub(crate) fn open_record(db: &dyn Db, keys: &mut KeyCache, record: &mut AuditRecord) {
+    if !sealed::is_sealed(&record.change.to_string()) {
+        return;
+    }
+    let chain = chain_key(record.chain);
+    sealed::open_change(&mut record.change, &chain, record.seq, &mut |c| keys.key(db, c));
+}
+
 /// Appends a record to its chain. Runs inside the transaction that wrote the change.
 pub(crate) fn append(
     db: &dyn Db,
@@ -54,7 +114,8 @@ pub(crate) fn append(
     let (last_seq, prev_hash) = chain_tip(db, chain)?;
     let seq = last_seq + 1;
     let key = chain_key(chain);
-    let hash = chain::hash(&key, seq, &at.to_string(), actor, change, &prev_hash);
+    let stored = as_stored(db, chain, seq, change)?;
+    let hash = chain::hash(&key, seq, &at.to_string(), actor, &stored, &prev_hash);
     let case_id = match chain {
         Chain::Case(id) => Some(id),
         Chain::Global => None,
@@ -62,7 +123,7 @@ pub(crate) fn append(
     let id = db.insert_returning_id(
         "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![key, case_id, seq, at, actor, canonical_json(change), prev_hash, hash],
+        params![key, case_id, seq, at, actor, canonical_json(&stored), prev_hash, hash],
     )?;
     append_to_ledger(db, &key, seq, &hash)?;
     Ok(AuditRecord {
@@ -210,6 +271,24 @@ pub(crate) fn stored(db: &dyn Db, chain: Chain) -> Result<Vec<StoredAuditRecord>
     Ok(raw.into_iter().map(RawRecord::stored).collect())
 }
 
+/// The records of one chain as stored, but with their sealed personal fields opened (or, for
+/// an erased person, read as placeholders): what a report shows. Their hashes are of the
+/// stored text, so they are not re-hashed from this.
+pub(crate) fn readable(db: &dyn Db, chain: Chain) -> Result<Vec<StoredAuditRecord>> {
+    let mut keys = KeyCache::default();
+    stored(db, chain)?
+        .into_iter()
+        .map(|mut r| {
+            if sealed::is_sealed(&r.change) {
+                let mut change: Json = serde_json::from_str(&r.change)?;
+                sealed::open_change(&mut change, &r.chain, r.seq, &mut |c| keys.key(db, c));
+                r.change = canonical_json(&change);
+            }
+            Ok(r)
+        })
+        .collect()
+}
+
 /// Records of one chain in order.
 pub(crate) fn chain_records(db: &dyn Db, chain: Chain) -> Result<Vec<AuditRecord>> {
     parsed(db, "WHERE chain = ?1 ORDER BY seq", params![chain_key(chain)])
@@ -225,11 +304,14 @@ pub(crate) fn records_since(db: &dyn Db, after_id: i64, limit: usize) -> Result<
 fn parsed(db: &dyn Db, filter: &str, args: &[Value]) -> Result<Vec<AuditRecord>> {
     let raw =
         db.query_vec(&format!("SELECT {COLUMNS} FROM audit_log {filter}"), args, raw_from_row)?;
+    let mut keys = KeyCache::default();
     raw.iter()
         .map(|raw| {
-            raw.parse().map_err(|message| {
+            let mut record = raw.parse().map_err(|message| {
                 StoreError::Corrupt(format!("audit record {} ({}): {message}", raw.id, raw.chain))
-            })
+            })?;
+            open_record(db, &mut keys, &mut record);
+            Ok(record)
         })
         .collect()
 }
@@ -247,9 +329,22 @@ pub(crate) fn candidate_changes(db: &dyn Db) -> Result<Vec<(Timestamp, String)>>
         "SELECT at, change FROM audit_log WHERE chain = ?1 AND {} IN (?2, ?3) ORDER BY id",
         db.json_text("change", "type")
     );
-    Ok(db.query_vec(&sql, params!["global", "add_candidate", "update_candidate"], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?)
+    let rows: Vec<(Timestamp, i64, String)> = db.query_vec(
+        &sql.replace("SELECT at, change", "SELECT at, seq, change"),
+        params!["global", "add_candidate", "update_candidate"],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let mut keys = KeyCache::default();
+    rows.into_iter()
+        .map(|(at, seq, text)| {
+            if !sealed::is_sealed(&text) {
+                return Ok((at, text));
+            }
+            let mut change: Json = serde_json::from_str(&text)?;
+            sealed::open_change(&mut change, "global", seq, &mut |c| keys.key(db, c));
+            Ok((at, canonical_json(&change)))
+        })
+        .collect()
 }
 
 /// The newest signed checkpoint of the global chain, if any, with its position there.

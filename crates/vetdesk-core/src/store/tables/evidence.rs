@@ -77,7 +77,10 @@ pub(crate) fn each_stored_file(
     let mut current: Option<StoredFileUse> = None;
     let mut failed = None;
     db.query(
-        "SELECT sha256, size, id, case_id, original_name, thumbnail_sha256 FROM evidence
+        // An erased person's files are removed with them: their records name no file.
+        "SELECT sha256, size, id, case_id, original_name, thumbnail_sha256 FROM evidence e
+         WHERE NOT EXISTS (SELECT 1 FROM cases c JOIN candidates p ON p.id = c.candidate_id
+                           WHERE c.id = e.case_id AND p.erased_at IS NOT NULL)
          ORDER BY sha256, size, id",
         &[],
         &mut |r| {

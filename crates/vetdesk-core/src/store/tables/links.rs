@@ -27,6 +27,12 @@ pub(crate) fn remove_candidate(db: &dyn Db, candidate_id: CandidateId) -> Result
     Ok(())
 }
 
+/// Forgets a candidate's address history (an erasure).
+pub(crate) fn remove_addresses(db: &dyn Db, candidate_id: CandidateId) -> Result<()> {
+    db.execute("DELETE FROM address_history WHERE candidate_id = ?1", params![candidate_id])?;
+    Ok(())
+}
+
 pub(crate) fn insert(db: &dyn Db, candidate_id: CandidateId, keys: &[Key]) -> Result<()> {
     let mut insert = db.prepare(
         "INSERT INTO link_keys (kind, value, candidate_id, role, record_id, display)

@@ -11,6 +11,7 @@ pub(crate) mod identifiers;
 pub(crate) mod links;
 pub(crate) mod lists;
 pub(crate) mod notes;
+pub(crate) mod person_keys;
 pub(crate) mod policy;
 pub(crate) mod queue;
 pub(crate) mod records;

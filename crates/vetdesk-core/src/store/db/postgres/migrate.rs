@@ -10,8 +10,10 @@ use crate::store::db::Db;
 
 /// Migrations as (version after it, name, SQL). The first brings a new database to the SQLite
 /// schema version 10 at once; each later SQLite migration gets its own file here.
-const MIGRATIONS: &[(u32, &str, &str)] =
-    &[(10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql"))];
+const MIGRATIONS: &[(u32, &str, &str)] = &[
+    (10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql")),
+    (11, "0011_retention.sql", include_str!("migrations/0011_retention.sql")),
+];
 
 /// The advisory lock held while migrating.
 const MIGRATE_LOCK: i64 = 0x0076_6574_6465_736d;

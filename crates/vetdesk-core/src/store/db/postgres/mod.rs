@@ -440,6 +440,15 @@ impl Db for PgConn {
         Ok(())
     }
 
+    fn search_forget(&self, candidate_id: i64) -> DbResult<()> {
+        Db::execute(
+            self,
+            "DELETE FROM search_index WHERE candidate_id = ?1",
+            &[Value::Integer(candidate_id)],
+        )?;
+        Ok(())
+    }
+
     fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>> {
         let Some(query) = ts_query(words) else { return Ok(Vec::new()) };
         let sql = "WITH q AS (SELECT to_tsquery('vetdesk_search', ?1) AS q)
@@ -675,6 +684,20 @@ impl Backend for PostgresBackend {
 
     fn fold_wal(&self) -> Result<(), StoreError> {
         // The server manages its own write-ahead log.
+        Ok(())
+    }
+
+    fn compact(&self) -> Result<(), StoreError> {
+        // VACUUM removes the dead row versions an erasure left in the tables that held the
+        // person's data (it runs outside a transaction; a login that does not own a table gets
+        // a warning and the table is left to autovacuum). What the server keeps beyond the
+        // tables — its write-ahead log, WAL archives, base backups, replicas — is out of
+        // Vetdesk's reach: the README's "Retention and erasure" says so.
+        let _gate = lock(&self.batch_gate);
+        lock(&self.writer).batch(
+            "VACUUM candidates, cases, audit_log, search_index, link_keys, address_history, \
+             person_keys, notes, identity_documents, payment_details, evidence",
+        )?;
         Ok(())
     }
 }

@@ -145,6 +145,7 @@ pub(crate) const AUDITED_TABLES: &[&str] = &[
     "link_keys",
     "address_history",
     "search_index",
+    "person_keys",
 ];
 
 /// What `verify` names in a team database whose protections were weakened: a trigger of

@@ -153,7 +153,7 @@ BEGIN
             'vendor_audits', 'ip_lists', 'ip_ranges', 'voip_entries', 'vpn_providers',
             'case_flags', 'employees', 'employee_accounts', 'employee_devices',
             'telemetry_imports', 'telemetry_events', 'policy', 'link_keys', 'address_history',
-            'search_index'] LOOP
+            'search_index', 'person_keys'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_audited', t);
         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
                         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_policy.sql", include_str!("migrations/0008_policy.sql")),
     ("0009_preview_hashes.sql", include_str!("migrations/0009_preview_hashes.sql")),
     ("0010_switch_password.sql", include_str!("migrations/0010_switch_password.sql")),
+    ("0011_retention.sql", include_str!("migrations/0011_retention.sql")),
 ];
 
 pub(crate) fn latest_version() -> u32 {

@@ -187,6 +187,15 @@ impl Db for Connection {
         Ok(())
     }
 
+    fn search_forget(&self, candidate_id: i64) -> DbResult<()> {
+        Db::execute(
+            self,
+            "DELETE FROM search_index WHERE candidate_id = ?1",
+            &[Value::Integer(candidate_id)],
+        )?;
+        Ok(())
+    }
+
     fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>> {
         let Some(query) = fts_query(words) else { return Ok(Vec::new()) };
         let sql = "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, s.title,
@@ -271,13 +280,16 @@ fn fts_query(words: &[String]) -> Option<String> {
 }
 
 /// Settings every connection gets: full sync because evidence and audit records must survive
-/// power loss, foreign keys, a busy timeout instead of an immediate "database is locked".
+/// power loss, foreign keys, a busy timeout instead of an immediate "database is locked", and
+/// `secure_delete`, so that a value overwritten or deleted (an erasure) is zeroed in its page
+/// rather than left in free space.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(Duration::from_secs(10)).map_err(store_error)?;
     // journal_size_limit: after a checkpoint resets the write-ahead log, a log that one large
     // transaction grew is cut back to this size instead of staying as large as it grew.
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
          PRAGMA synchronous = FULL;
          PRAGMA journal_size_limit = 67108864;",
     )
@@ -485,6 +497,18 @@ impl Backend for SqliteBackend {
         let conn = lock(&self.writer);
         // TRUNCATE: every frame copied into the database, then the log cut to zero bytes. A
         // reader in the middle of a snapshot keeps the log's tail; that is retried next time.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(store_error)
+    }
+
+    fn compact(&self) -> Result<(), StoreError> {
+        let _gate = lock(&self.batch_gate);
+        let conn = lock(&self.writer);
+        // VACUUM builds the database again from its live rows only, so free pages and the
+        // free space inside pages (where `secure_delete` was not yet on when a value was
+        // overwritten) are gone; the checkpoint then empties the log that carried it.
+        // FTS5 keeps a deleted entry's words in its segments until they are merged.
+        conn.execute_batch("INSERT INTO search_index(search_index) VALUES ('optimize'); VACUUM")
+            .map_err(store_error)?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(store_error)
     }
 }

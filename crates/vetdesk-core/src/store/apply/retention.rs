@@ -1,0 +1,199 @@
+//! Retention (compliance officers and admins): legal holds, released referrals, and the
+//! erasure of a person whose retention period has ended. The erasure writes the same values
+//! into the tables that the person's sealed audit fields read as once their key is gone
+//! (`crate::sealed::placeholder`), so a replay of the log gives exactly the erased state.
+
+use super::{Context, not_mine};
+use crate::change::Change;
+use crate::checks::retention;
+use crate::model::{CaseStatus, Decision, Field, Timestamp, User};
+use crate::sealed::ERASED;
+use crate::store::db::{Db, params};
+use crate::store::retention::person_facts;
+use crate::store::rules::{Action, MAX_FIELD, require, required};
+use crate::store::tables::{audit, cases, person_keys};
+use crate::store::{Result, StoreError};
+
+pub(super) fn resolve(
+    db: &dyn Db,
+    user: &User,
+    at: &Timestamp,
+    ctx: &Context,
+    change: Change,
+) -> Result<Change> {
+    match change {
+        Change::ErasePerson { candidate_id, rule, .. } => {
+            require(user, Action::Retention, "erase people")?;
+            let facts = person_facts(db, candidate_id)?.ok_or_else(|| {
+                StoreError::conflict(format!(
+                    "candidate {candidate_id} does not exist or is erased already"
+                ))
+            })?;
+            let assessment = retention::assess(&facts, &ctx.retention);
+            if let Some(held) = &assessment.held_by {
+                return Err(StoreError::conflict(format!(
+                    "candidate {candidate_id} cannot be erased: {held}"
+                )));
+            }
+            let due_on = match assessment.due_on {
+                Some(due) if due <= at.date() => due,
+                Some(due) => {
+                    return Err(StoreError::conflict(format!(
+                        "candidate {candidate_id} is kept until {due} under the {} rule",
+                        assessment.rule
+                    )));
+                }
+                None => {
+                    return Err(StoreError::conflict(format!(
+                        "candidate {candidate_id} has no retention end yet"
+                    )));
+                }
+            };
+            if assessment.rule != rule {
+                return Err(StoreError::conflict(format!(
+                    "candidate {candidate_id} falls under the {} rule, not {rule}",
+                    assessment.rule
+                )));
+            }
+            Ok(Change::ErasePerson { candidate_id, rule, due_on })
+        }
+        Change::SetLegalHold { case_id, held, reason } => {
+            require(user, Action::Retention, "place or lift legal holds")?;
+            let case =
+                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            if audit::is_erased(db, case.candidate_id)? {
+                return Err(StoreError::conflict(format!(
+                    "case {case_id}: its candidate is erased; there is nothing left to hold"
+                )));
+            }
+            let reason = required(Field::Reason, "reason", &reason, MAX_FIELD)?;
+            let now: bool =
+                db.query_value("SELECT legal_hold FROM cases WHERE id = ?1", params![case_id])?;
+            if now == held {
+                let state = if held { "already on" } else { "not on" };
+                return Err(StoreError::conflict(format!("case {case_id} is {state} legal hold")));
+            }
+            Ok(Change::SetLegalHold { case_id, held, reason })
+        }
+        Change::ReleaseReferral { case_id, reason } => {
+            require(user, Action::Retention, "release referrals")?;
+            let case =
+                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let referred = matches!(case.status, CaseStatus::Decided | CaseStatus::Closed)
+                && case.decision == Some(Decision::Referred);
+            if !referred {
+                return Err(StoreError::conflict(format!(
+                    "case {case_id} was not referred to law enforcement"
+                )));
+            }
+            let released: Option<String> = db.query_value(
+                "SELECT referral_released_at FROM cases WHERE id = ?1",
+                params![case_id],
+            )?;
+            if released.is_some() {
+                return Err(StoreError::conflict(format!(
+                    "case {case_id}'s referral is released already"
+                )));
+            }
+            let reason = required(Field::Reason, "reason", &reason, MAX_FIELD)?;
+            Ok(Change::ReleaseReferral { case_id, reason })
+        }
+        Change::RecordPersonExport { candidate_id, file_name, sha256 } => {
+            require(user, Action::Retention, "export everything held about a person")?;
+            if person_facts(db, candidate_id)?.is_none() {
+                return Err(StoreError::conflict(format!(
+                    "candidate {candidate_id} does not exist or is erased"
+                )));
+            }
+            let file_name = required(Field::Reason, "file name", &file_name, MAX_FIELD)?;
+            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(StoreError::invalid("the export's SHA-256 is not 64 hex digits"));
+            }
+            Ok(Change::RecordPersonExport { candidate_id, file_name, sha256 })
+        }
+        other => Err(not_mine("retention", &other)),
+    }
+}
+
+/// `CASE` keeping an absent value absent and putting the erased text in place of any other.
+fn blank(column: &str) -> String {
+    format!("{column} = CASE WHEN {column} IS NULL THEN NULL ELSE '{ERASED}' END")
+}
+
+pub(super) fn write(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> {
+    match change {
+        Change::ErasePerson { candidate_id, .. } => erase(db, at, *candidate_id),
+        Change::SetLegalHold { case_id, held, .. } => {
+            db.execute(
+                "UPDATE cases SET legal_hold = ?2, updated_at = ?3 WHERE id = ?1",
+                params![case_id, held, at],
+            )?;
+            Ok(())
+        }
+        Change::RecordPersonExport { .. } => Ok(()),
+        Change::ReleaseReferral { case_id, .. } => {
+            db.execute(
+                "UPDATE cases SET referral_released_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![case_id, at],
+            )?;
+            Ok(())
+        }
+        other => Err(not_mine("retention", other)),
+    }
+}
+
+/// Overwrites every personal column of the candidate and of their cases' records, marks them
+/// erased and destroys their key. Each column takes the placeholder its sealed audit field
+/// reads as without the key (`crate::sealed::placeholder`); skeleton columns (dates, statuses,
+/// decisions, who acted, ids, hashes of evidence) stay.
+fn erase(db: &dyn Db, at: &Timestamp, candidate: i64) -> Result<()> {
+    let of_cases = "case_id IN (SELECT id FROM cases WHERE candidate_id = ?1)";
+    db.execute(
+        "UPDATE candidates SET legal_name = ?2, other_names = '[]', emails = '[]', phones = '[]',
+             home_address = NULL, shipping_address = NULL, claimed_location = NULL,
+             application_ip = NULL, erased_at = ?3
+         WHERE id = ?1",
+        params![candidate, ERASED, at],
+    )?;
+    let statements = [
+        format!("UPDATE cases SET {} WHERE candidate_id = ?1", blank("decision_reason")),
+        format!("UPDATE notes SET text = '{ERASED}' WHERE {of_cases}"),
+        format!("UPDATE checklist_items SET note = NULL WHERE {of_cases}"),
+        format!(
+            "UPDATE evidence SET original_name = '{ERASED}', description = NULL WHERE {of_cases}"
+        ),
+        format!(
+            "UPDATE identity_documents SET number = '{ERASED}', holder_name = '{ERASED}',
+                 birth_date = NULL, mrz = NULL, note = NULL WHERE {of_cases}"
+        ),
+        format!("UPDATE interviews SET note = NULL WHERE {of_cases}"),
+        format!("UPDATE everify_cases SET case_number = '{ERASED}', note = NULL WHERE {of_cases}"),
+        format!(
+            "UPDATE case_references SET name = '{ERASED}', email = NULL, phone = NULL,
+                 company = NULL, note = NULL WHERE {of_cases}"
+        ),
+        format!(
+            "UPDATE payment_details SET bank_name = NULL, account_holder = NULL,
+                 routing_masked = '{ERASED}', account_masked = '{ERASED}',
+                 account_hash = '{}', note = NULL WHERE {of_cases}",
+            "0".repeat(64)
+        ),
+        format!("UPDATE observed_ips SET ip = '{ERASED}', note = NULL WHERE {of_cases}"),
+        format!(
+            "UPDATE case_flags SET subject = '{ERASED}', why = '{ERASED}', facts = '[]', {}, {}
+             WHERE {of_cases}",
+            blank("cleared_reason"),
+            blank("triage_reason")
+        ),
+        "DELETE FROM employee_accounts WHERE employee_id IN
+             (SELECT id FROM employees WHERE candidate_id = ?1)"
+            .to_string(),
+        "UPDATE employee_devices SET serial = NULL, hostname = NULL WHERE employee_id IN
+             (SELECT id FROM employees WHERE candidate_id = ?1)"
+            .to_string(),
+    ];
+    for sql in statements {
+        db.execute(&sql, params![candidate])?;
+    }
+    person_keys::destroy(db, candidate)
+}
