@@ -456,3 +456,108 @@ fn bad_telemetry_files_are_refused_whole_with_what_and_where() {
     assert_eq!(employees.as_array().unwrap().len(), COHORT.len() + 1);
     assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
 }
+
+/// The Monitoring page's read and its one write, through the library as the app calls them.
+#[test]
+fn the_monitoring_board_traces_each_alert_to_its_events_and_opens_an_investigation() {
+    let cli = Cli::new();
+    let vetting = cohort(&cli);
+    let cases = hire_all(&cli, &vetting);
+    for file in ["okta.json", "entra.json", "workspace.json", "events.csv", "osquery.log"] {
+        import(&cli, file);
+    }
+    let store =
+        Store::open(DataDir::new(cli.data()), OpenMode::MustExist, Clock::system()).unwrap();
+    let board = store.monitoring_board().unwrap();
+
+    // Workers with open flags only (Ana and Jo are clean), most severe first, then newest.
+    let names: Vec<&str> = board.iter().map(|e| e.name.as_str()).collect();
+    assert!(!names.contains(&"Ana Reyes") && !names.contains(&"Jo Park"), "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
+    for pair in board.windows(2) {
+        assert!(
+            (pair[0].severity, pair[0].latest) >= (pair[1].severity, pair[1].latest),
+            "{} before {}",
+            pair[0].name,
+            pair[1].name
+        );
+    }
+    let worker = |name: &str| board.iter().find(|e| e.name.starts_with(name)).unwrap();
+    let alert = |name: &str, rule: &str, subject: &str| {
+        worker(name)
+            .alerts
+            .iter()
+            .find(|a| a.flag.fields.rule == rule && a.flag.fields.subject == subject)
+            .unwrap_or_else(|| panic!("{name}: no {rule} {subject}"))
+            .clone()
+    };
+    let imports = store.telemetry_imports().unwrap();
+    let sha_of =
+        |name: &str| imports.iter().find(|i| i.file_name == name).unwrap().file_sha256.clone();
+
+    // Each sign-in abroad is an event from that country, with the file it came from.
+    let cn = alert("Ben", "posthire.sign_in_abroad", "CN");
+    assert!(!cn.events.is_empty());
+    assert_eq!(cn.event_count as usize, cn.events.len());
+    for e in &cn.events {
+        assert_eq!(e.country.as_deref(), Some("CN"), "{e:?}");
+        assert_eq!(
+            e.account.as_deref().map(str::to_lowercase).as_deref(),
+            Some("ben.cho@corp.example")
+        );
+        assert_eq!(e.file_sha256, sha_of(&e.file_name), "{e:?}");
+    }
+    // Impossible travel names the two sign-ins, oldest first.
+    let travel = alert("Cara", "posthire.impossible_travel", "");
+    assert!(travel.events.len() >= 2, "{travel:?}");
+    assert!(travel.events.windows(2).all(|w| w[0].time <= w[1].time));
+    // An anonymising address: every event behind it is from that address.
+    let vpn = alert("Fay", "posthire.anonymising_ip", "203.0.113.50");
+    assert!(!vpn.events.is_empty());
+    assert!(vpn.events.iter().all(|e| e.ip.as_deref() == Some("203.0.113.50")));
+    // Device signatures trace to the osquery lines on the worker's laptop.
+    let anydesk = alert("Hal", "posthire.remote_access_tool", "anydesk");
+    assert!(!anydesk.events.is_empty());
+    assert!(
+        anydesk
+            .events
+            .iter()
+            .all(|e| e.format.as_str() == "osquery" && e.file_name == "osquery.log")
+    );
+    // The vetting flag has no event behind it.
+    assert!(alert("Ivy", "hire.before_vetting", "").events.is_empty());
+
+    // One call opens the investigation, with the file and the events, in the chains.
+    let opened = store.investigate_alert(INVESTIGATOR, cases["Fay"], vpn.flag.id).unwrap();
+    let case = store.read(|r| r.case(opened.case_id)).unwrap();
+    assert_eq!(case.kind, CaseKind::Investigation);
+    assert_eq!(case.candidate_id, store.read(|r| r.case(cases["Fay"])).unwrap().candidate_id);
+    assert_eq!(opened.events as usize, vpn.events.len());
+    let evidence = store.read(|r| r.evidence_of_case(opened.case_id)).unwrap();
+    let files: BTreeSet<&str> = vpn.events.iter().map(|e| e.file_name.as_str()).collect();
+    assert_eq!(evidence.len(), files.len());
+    for ev in &evidence {
+        assert!(files.contains(ev.original_name.as_str()), "{ev:?}");
+        assert_eq!(ev.sha256, sha_of(&ev.original_name));
+    }
+    let detail = cli.json(Some(INVESTIGATOR), &["case", "show", &opened.case_id.to_string()]);
+    let notes = detail["notes"].to_string();
+    for e in &vpn.events {
+        assert!(notes.contains(&e.event_id), "{notes}");
+    }
+    assert!(notes.contains("203.0.113.50") && notes.contains("posthire.anonymising_ip"), "{notes}");
+    let monitoring = cli.json(Some(INVESTIGATOR), &["case", "show", &cases["Fay"].to_string()]);
+    assert!(
+        monitoring["notes"].to_string().contains(&format!("Investigation case {}", opened.case_id)),
+        "{monitoring}"
+    );
+    assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
+
+    // Refused whole: a flag of another case, a case that is not a monitoring case.
+    let before = dump(&cli.db());
+    let e = store.investigate_alert(INVESTIGATOR, cases["Ben"], vpn.flag.id).unwrap_err();
+    assert!(e.to_string().contains("is not an open flag of monitoring case"), "{e}");
+    let e = store.investigate_alert(INVESTIGATOR, vetting["Fay"], vpn.flag.id).unwrap_err();
+    assert!(e.to_string().contains("is not a monitoring case"), "{e}");
+    assert_eq!(dump(&cli.db()), before);
+}

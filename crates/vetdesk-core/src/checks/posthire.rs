@@ -137,6 +137,8 @@ pub struct SignIn {
 /// Another worker's sign-in from one of this worker's addresses within the hour.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedEgress {
+    /// This worker's sign-in (`okta 9f1c…`).
+    pub event: String,
     pub ip: String,
     pub ours: DateTime<Utc>,
     pub theirs: DateTime<Utc>,
@@ -147,6 +149,7 @@ pub struct SharedEgress {
 /// An event naming a device, or a host observation, of the worker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HostEvent {
+    /// `osquery 4c1d…`: the format and the event's id, as for sign-ins.
     pub event: String,
     pub at: DateTime<Utc>,
     /// The registered device it matched, by index into `registered`.
@@ -179,7 +182,15 @@ fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-struct Out(Vec<FlagFields>);
+/// A flag with the events behind it (`format id` keys, as in [`SignIn::event`]): what the
+/// Monitoring page shows under an alert and an investigation opened from it is given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Traced {
+    pub flag: FlagFields,
+    pub events: Vec<String>,
+}
+
+struct Out(Vec<Traced>);
 
 impl Out {
     fn raise(
@@ -189,6 +200,7 @@ impl Out {
         severity: Option<Severity>,
         mut facts: Vec<String>,
         candidates: impl IntoIterator<Item = CandidateId>,
+        events: Vec<String>,
     ) {
         let Some(r) = post_hire_rule(rule_id) else { return };
         if facts.len() > MAX_FACTS {
@@ -197,7 +209,9 @@ impl Out {
             facts.push(format!("… and {more} more"));
         }
         let candidates: BTreeSet<CandidateId> = candidates.into_iter().collect();
-        self.0.push(FlagFields {
+        let mut events = events;
+        events.dedup();
+        let flag = FlagFields {
             rule: r.id.to_string(),
             subject: subject.into(),
             severity: severity.unwrap_or(r.severity),
@@ -207,12 +221,18 @@ impl Out {
             facts,
             evidence: Vec::new(),
             candidates: candidates.into_iter().collect(),
-        });
+        };
+        self.0.push(Traced { flag, events });
     }
 }
 
 /// The post-hire flags the facts raise, sorted by rule and subject.
 pub fn evaluate(f: &PostHireFacts, signatures: &Signatures) -> Vec<FlagFields> {
+    evaluate_traced(f, signatures).into_iter().map(|t| t.flag).collect()
+}
+
+/// As [`evaluate`], each flag with the events that raised it.
+pub fn evaluate_traced(f: &PostHireFacts, signatures: &Signatures) -> Vec<Traced> {
     let mut out = Out(Vec::new());
     vetting(f, &mut out);
     abroad(f, &mut out);
@@ -223,8 +243,8 @@ pub fn evaluate(f: &PostHireFacts, signatures: &Signatures) -> Vec<FlagFields> {
     night(f, &mut out);
     devices(f, signatures, &mut out);
     let mut flags = out.0;
-    flags.sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
-    flags.dedup_by(|a, b| a.rule == b.rule && a.subject == b.subject);
+    flags.sort_by(|a, b| (&a.flag.rule, &a.flag.subject).cmp(&(&b.flag.rule, &b.flag.subject)));
+    flags.dedup_by(|a, b| a.flag.rule == b.flag.rule && a.flag.subject == b.flag.subject);
     flags
 }
 
@@ -242,6 +262,7 @@ fn vetting(f: &PostHireFacts, out: &mut Out) {
             None,
             vec![format!("pre-hire case {} was {state} when the hire was recorded", v.case_id)],
             [],
+            Vec::new(),
         );
     }
 }
@@ -265,7 +286,8 @@ fn abroad(f: &PostHireFacts, out: &mut Out) {
                 )
             })
             .collect();
-        out.raise(SIGN_IN_ABROAD, country, None, facts, []);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(SIGN_IN_ABROAD, country, None, facts, [], events);
     }
 }
 
@@ -292,6 +314,7 @@ fn many_countries(f: &PostHireFacts, out: &mut Out) {
                     day(last)
                 )],
                 [],
+                window.iter().map(|(s, _)| s.event.clone()).collect(),
             );
             return;
         }
@@ -302,6 +325,7 @@ fn impossible_travel(f: &PostHireFacts, out: &mut Out) {
     let fixes: Vec<(&SignIn, GeoPoint)> =
         f.sign_ins.iter().filter_map(|s| s.point.map(|p| (s, p))).collect();
     let mut facts = Vec::new();
+    let mut events = Vec::new();
     for pair in fixes.windows(2) {
         let [(a, pa), (b, pb)] = pair else { continue };
         let t = geo::travel(Fix { at: a.at, point: *pa }, Fix { at: b.at, point: *pb });
@@ -315,10 +339,12 @@ fn impossible_travel(f: &PostHireFacts, out: &mut Out) {
                 t.distance_km,
                 t.hours
             ));
+            events.push(a.event.clone());
+            events.push(b.event.clone());
         }
     }
     if !facts.is_empty() {
-        out.raise(IMPOSSIBLE_TRAVEL, "", None, facts, []);
+        out.raise(IMPOSSIBLE_TRAVEL, "", None, facts, [], events);
     }
 }
 
@@ -341,7 +367,8 @@ fn anonymising(f: &PostHireFacts, out: &mut Out) {
             facts.push(format!("the identity provider marked {ip} as {m}"));
         }
         facts.push(format!("{} sign-in(s) from it, first {}", list.len(), day(first.at)));
-        out.raise(ANONYMISING_IP, ip, None, facts, []);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(ANONYMISING_IP, ip, None, facts, [], events);
     }
 }
 
@@ -363,7 +390,15 @@ fn shared(f: &PostHireFacts, out: &mut Out) {
                 )
             })
             .collect();
-        out.raise(SHARED_EGRESS, format!("case {case}"), None, facts, [first.other_candidate]);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(
+            SHARED_EGRESS,
+            format!("case {case}"),
+            None,
+            facts,
+            [first.other_candidate],
+            events,
+        );
     }
 }
 
@@ -392,12 +427,13 @@ fn night(f: &PostHireFacts, out: &mut Out) {
                 f.activity.len()
             )],
             [],
+            Vec::new(),
         );
     }
 }
 
 fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
-    let mut hits: BTreeMap<String, (SignatureMatch, Vec<String>)> = BTreeMap::new();
+    let mut hits: BTreeMap<String, (SignatureMatch, Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut foreign: BTreeMap<String, Vec<&HostEvent>> = BTreeMap::new();
     let mut reported = vec![false; f.registered.len()];
     for e in &f.host_events {
@@ -414,8 +450,9 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
                     format!("{} {} = {:?} (pattern {:?})", day(e.at), x.field, x.value, x.pattern)
                 })
                 .collect::<Vec<_>>();
-            let entry = hits.entry(m.id.clone()).or_insert_with(|| (m, Vec::new()));
+            let entry = hits.entry(m.id.clone()).or_insert_with(|| (m, Vec::new(), Vec::new()));
             entry.1.extend(facts);
+            entry.2.push(e.event.clone());
         }
         match e.registered {
             Some(i) => {
@@ -429,7 +466,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
             None => {}
         }
     }
-    for (id, (m, mut facts)) in hits {
+    for (id, (m, mut facts, events)) in hits {
         let rule = match m.category {
             Category::RemoteAccess => REMOTE_ACCESS_TOOL,
             Category::IpKvm => IP_KVM,
@@ -440,7 +477,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
         let mut all =
             vec![format!("{} ({} match; source: {})", m.name, strength(m.strength), m.source)];
         all.extend(facts);
-        out.raise(rule, id, severity, all, []);
+        out.raise(rule, id, severity, all, [], events);
     }
     for (label, list) in foreign {
         let first = list.first().map(|e| day(e.at)).unwrap_or_default();
@@ -450,6 +487,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
             None,
             vec![format!("{label} reported {} event(s) for the worker, first {first}", list.len())],
             [],
+            list.iter().map(|e| e.event.clone()).collect(),
         );
     }
     if f.device_telemetry {
@@ -464,6 +502,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
                         device.label()
                     )],
                     [],
+                    Vec::new(),
                 );
             }
         }

@@ -17,6 +17,7 @@ pub mod encrypt;
 mod engine;
 mod files;
 mod hire;
+mod monitoring;
 mod posthire;
 mod reader;
 pub mod rules;
@@ -38,6 +39,9 @@ pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper};
 pub use db::{DbError, DbErrorKind};
 pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
+pub use monitoring::{
+    AlertEvent, InvestigationOpened, MAX_ALERT_EVENTS, MonitoredEmployee, MonitoringAlert,
+};
 pub use reader::Reader;
 pub use rules::{
     Action, Citable, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Missing,

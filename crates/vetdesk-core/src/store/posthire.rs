@@ -99,6 +99,7 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
         .into_iter()
         .filter(|s| in_service(&e, &s.ours))
         .map(|s| SharedEgress {
+            event: s.event,
             ip: s.ip,
             ours: s.ours.as_datetime(),
             theirs: s.theirs.as_datetime(),
@@ -142,6 +143,18 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
 pub(crate) fn evaluate(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Vec<FlagFields>> {
     match gather(db, case, at)? {
         Some(facts) => Ok(posthire::evaluate(&facts, signatures()?)),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// As [`evaluate`], each flag with the events behind it.
+pub(crate) fn evaluate_traced(
+    db: &dyn Db,
+    case: &Case,
+    at: &Timestamp,
+) -> Result<Vec<posthire::Traced>> {
+    match gather(db, case, at)? {
+        Some(facts) => Ok(posthire::evaluate_traced(&facts, signatures()?)),
         None => Ok(Vec::new()),
     }
 }
