@@ -14,6 +14,7 @@ pub mod changes;
 pub mod exports;
 pub mod flags;
 pub mod lists;
+pub mod monitoring;
 pub mod uploads;
 pub mod users;
 pub mod vendors;
