@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use vetdesk_telemetry::HostObservation;
 use vetdesk_telemetry::geo::{self, Fix, GeoPoint};
 use vetdesk_telemetry::signatures::{Category, SignatureMatch, Signatures, Strength};
@@ -101,6 +103,12 @@ post_hire_rules! {
         "Company laptops are the devices the company can watch; work from another device \
          escapes that and may be the real worker's own machine.",
         NYDFS, "Post-Hire Monitoring: geolocation and inventory of company devices";
+    CHECK_OVERDUE = "posthire.check_overdue", Medium,
+        "A post-hire check was not done by its due date",
+        "The identity checks after the hire (the person starting is the person interviewed; \
+         identity and location re-verified at each interval) are what catch a worker swapped \
+         after the offer; a check left undone past its date leaves that door open.",
+        NYDFS, "Enhanced Identity Verification Protocols (during onboarding and throughout employment)";
     DEVICE_SILENT = "posthire.device_silent", Medium,
         "A registered company device never reports",
         "A company laptop that never appears in the telemetry while the worker signs in \
@@ -158,6 +166,65 @@ pub struct HostEvent {
     pub observation: Option<HostObservation>,
 }
 
+/// The monitoring checklist item checked on the first day.
+pub const DAY_ONE_ITEM: &str = "day-one-identity-match";
+/// The monitoring checklist item repeated at every re-verification interval.
+pub const REVERIFICATION_ITEM: &str = "periodic-reverification";
+
+/// A dated post-hire checklist item of a monitoring case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemDue {
+    pub item_id: String,
+    pub due_on: NaiveDate,
+    /// Past its date with no result recorded since the previous due date.
+    pub missed: bool,
+}
+
+/// What the due dates are computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueInput {
+    pub start_on: NaiveDate,
+    pub terminated_on: Option<NaiveDate>,
+    pub interval_months: u32,
+    /// When the day-one item got its result (any result: a failure is a check done).
+    pub day_one_recorded: Option<NaiveDate>,
+    /// When the re-verification item last got its result.
+    pub reverified_on: Option<NaiveDate>,
+    /// Which of the two items the case's checklist has (a case opened with a template in
+    /// which they do not apply to monitoring cases cannot record them, and is not held to them).
+    pub day_one_applies: bool,
+    pub reverification_applies: bool,
+}
+
+/// The due dates of the dated post-hire items: the day-one identity match on the start date;
+/// the re-verification one interval after the start date, and after that one interval after
+/// its last result (at least every N months, as the guidance asks). Nothing is missed after the
+/// worker left.
+pub fn due_dates(input: &DueInput, today: NaiveDate) -> Vec<ItemDue> {
+    let in_service = |day: NaiveDate| input.terminated_on.is_none_or(|t| day <= t);
+    let mut out = Vec::new();
+    if input.day_one_applies {
+        let due_on = input.start_on;
+        out.push(ItemDue {
+            item_id: DAY_ONE_ITEM.into(),
+            due_on,
+            missed: input.day_one_recorded.is_none() && today > due_on && in_service(due_on),
+        });
+    }
+    if input.reverification_applies && input.interval_months > 0 {
+        let after = input.reverified_on.unwrap_or(input.start_on);
+        let due_on = after.checked_add_months(chrono::Months::new(input.interval_months));
+        if let Some(due_on) = due_on {
+            out.push(ItemDue {
+                item_id: REVERIFICATION_ITEM.into(),
+                due_on,
+                missed: today > due_on && in_service(due_on),
+            });
+        }
+    }
+    out
+}
+
 /// Everything the post-hire rules look at for one worker.
 #[derive(Clone, Debug)]
 pub struct PostHireFacts {
@@ -176,6 +243,8 @@ pub struct PostHireFacts {
     /// Whether any device telemetry (a device named, a host observation) has been imported
     /// for anyone: only then can a registered device be said never to report.
     pub device_telemetry: bool,
+    /// The dated post-hire checklist items (see [`due_dates`]).
+    pub checklist_due: Vec<ItemDue>,
 }
 
 fn day(at: DateTime<Utc>) -> String {
@@ -242,6 +311,7 @@ pub fn evaluate_traced(f: &PostHireFacts, signatures: &Signatures) -> Vec<Traced
     shared(f, &mut out);
     night(f, &mut out);
     devices(f, signatures, &mut out);
+    overdue_checks(f, &mut out);
     let mut flags = out.0;
     flags.sort_by(|a, b| (&a.flag.rule, &a.flag.subject).cmp(&(&b.flag.rule, &b.flag.subject)));
     flags.dedup_by(|a, b| a.flag.rule == b.flag.rule && a.flag.subject == b.flag.subject);
@@ -509,6 +579,28 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
     }
 }
 
+fn overdue_checks(f: &PostHireFacts, out: &mut Out) {
+    for due in f.checklist_due.iter().filter(|d| d.missed) {
+        let (what, severity) = if due.item_id == DAY_ONE_ITEM {
+            // The person who started may not be the person who was vetted.
+            ("the day-one identity match", Some(Severity::High))
+        } else {
+            ("the periodic re-verification", None)
+        };
+        out.raise(
+            CHECK_OVERDUE,
+            due.item_id.clone(),
+            severity,
+            vec![format!(
+                "checklist item {} ({what}) was due on {} and has no result on {}",
+                due.item_id, due.due_on, f.today
+            )],
+            [],
+            Vec::new(),
+        );
+    }
+}
+
 fn strength(s: Strength) -> &'static str {
     match s {
         Strength::Strong => "strong",
@@ -518,8 +610,6 @@ fn strength(s: Strength) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
     use crate::model::{CaseStatus, Decision};
 
@@ -551,6 +641,7 @@ mod tests {
             registered: Vec::new(),
             host_events: Vec::new(),
             device_telemetry: false,
+            checklist_due: Vec::new(),
         }
     }
 
@@ -665,5 +756,202 @@ mod tests {
             assert!(super::super::flags::CATALOGUE.iter().all(|p| p.id != r.id));
             assert!(!r.title.is_empty() && !r.why.is_empty() && !r.source.section.is_empty());
         }
+    }
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap_or_default()
+    }
+
+    /// One row per situation: (start, terminated, interval, day-one recorded, last
+    /// re-verification, today) → (day-one due, missed), (re-verification due, missed).
+    #[test]
+    fn due_dates_table() {
+        type Row = (
+            &'static str,
+            Option<&'static str>,
+            u32,
+            Option<&'static str>,
+            Option<&'static str>,
+            &'static str,
+            (&'static str, bool),
+            (&'static str, bool),
+        );
+        let rows: &[Row] = &[
+            // The first day itself is not late; the day after is.
+            (
+                "2026-11-02",
+                None,
+                6,
+                None,
+                None,
+                "2026-11-02",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                None,
+                None,
+                "2026-11-03",
+                ("2026-11-02", true),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-05-02",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-05-03",
+                ("2026-11-02", false),
+                ("2027-05-02", true),
+            ),
+            // After a re-verification the next is due one interval after it, early or late.
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                Some("2027-04-20"),
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-10-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-11-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                3,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-08-20",
+                ("2026-11-02", false),
+                ("2027-08-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                3,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-08-21",
+                ("2026-11-02", false),
+                ("2027-08-20", true),
+            ),
+            // Month ends clamp: 31 August plus six months is the last day of February.
+            (
+                "2026-08-31",
+                None,
+                6,
+                Some("2026-08-31"),
+                None,
+                "2027-03-01",
+                ("2026-08-31", false),
+                ("2027-02-28", true),
+            ),
+            // Nothing is missed after the worker left.
+            (
+                "2026-11-02",
+                Some("2026-11-01"),
+                6,
+                None,
+                None,
+                "2026-12-01",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                Some("2027-03-01"),
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+        ];
+        for (start, end, months, day_one, reverified, today, want_one, want_re) in rows {
+            let input = DueInput {
+                start_on: d(start),
+                terminated_on: end.map(d),
+                interval_months: *months,
+                day_one_recorded: day_one.map(d),
+                reverified_on: reverified.map(d),
+                day_one_applies: true,
+                reverification_applies: true,
+            };
+            let got: Vec<(String, NaiveDate, bool)> = due_dates(&input, d(today))
+                .into_iter()
+                .map(|x| (x.item_id, x.due_on, x.missed))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (DAY_ONE_ITEM.to_string(), d(want_one.0), want_one.1),
+                    (REVERIFICATION_ITEM.to_string(), d(want_re.0), want_re.1),
+                ],
+                "{start} {end:?} {months} {day_one:?} {reverified:?} {today}"
+            );
+        }
+        // Items the case's checklist does not have get no due date.
+        let none = DueInput {
+            start_on: d("2026-11-02"),
+            terminated_on: None,
+            interval_months: 6,
+            day_one_recorded: None,
+            reverified_on: None,
+            day_one_applies: false,
+            reverification_applies: false,
+        };
+        assert!(due_dates(&none, d("2030-01-01")).is_empty());
+    }
+
+    #[test]
+    fn a_missed_check_raises_its_flag_with_the_item_as_subject() {
+        let mut f = facts(Vec::new());
+        f.checklist_due = vec![
+            ItemDue { item_id: DAY_ONE_ITEM.into(), due_on: d("2026-11-02"), missed: true },
+            ItemDue { item_id: REVERIFICATION_ITEM.into(), due_on: d("2027-05-02"), missed: false },
+        ];
+        let sigs = Signatures::built_in().unwrap_or_else(|e| panic!("{e}"));
+        let flags = evaluate(&f, &sigs);
+        assert_eq!(flags.len(), 1);
+        assert_eq!(
+            (flags[0].rule.as_str(), flags[0].subject.as_str()),
+            (CHECK_OVERDUE, DAY_ONE_ITEM)
+        );
+        assert_eq!(flags[0].severity, Severity::High);
+        assert_eq!(
+            flags[0].facts,
+            ["checklist item day-one-identity-match (the day-one identity match) was due on \
+              2026-11-02 and has no result on 2026-12-01"]
+        );
+        f.checklist_due[0].missed = false;
+        f.checklist_due[1].missed = true;
+        let flags = evaluate(&f, &sigs);
+        assert_eq!(flags[0].subject, REVERIFICATION_ITEM);
+        assert_eq!(flags[0].severity, Severity::Medium);
     }
 }
