@@ -119,6 +119,7 @@ describe("MonitoringPage", () => {
   it("lists workers in the store's order, each alert with its rule, why, events and file", async () => {
     renderAs(ivan, <MonitoringPage />, permissions(ivan, "triage", "manage_lists"));
     const workers = await screen.findAllByTestId("monitored-employee");
+    expect(screen.getByTestId("board-summary").textContent).toBe("2 workers with 2 open alerts, the most severe first.");
     expect(workers.map((w) => within(w).getByRole("heading").textContent)).toEqual(["Hal Ito", "Ben Cho"]);
     expect(within(workers[0]!).getByRole("link", { name: "Hal Ito" }).getAttribute("href")).toBe("#/cases/12/flags");
 

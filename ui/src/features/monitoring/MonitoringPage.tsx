@@ -138,14 +138,14 @@ function EventsTable({ alert }: { alert: MonitoringAlert }) {
           {alert.events.map((e) => (
             <tr key={`${e.format} ${e.event_id}`}>
               <td className="nowrap">{when(e.time)}</td>
-              <td>
+              <td className="nowrap">
                 {KIND_LABELS[e.kind] ?? e.kind}{" "}
                 <span className="mono small muted" title={`${e.format} event ${e.event_id}`}>
                   {e.event_id.length > 14 ? `${e.event_id.slice(0, 12)}…` : e.event_id}
                 </span>
               </td>
               <td>{e.account ?? "—"}</td>
-              <td className="mono">{e.ip ?? "—"}</td>
+              <td className="mono nowrap">{e.ip ?? "—"}</td>
               <td>{e.country ?? "—"}</td>
               <td>{deviceOf(e)}</td>
               <td title={`SHA-256 ${e.file_sha256}`}>
@@ -250,8 +250,13 @@ function Board() {
       </EmptyState>
     );
   }
+  const alerts = board.data.reduce((n, w) => n + w.alerts.length, 0);
   return (
     <div className="monitoring-board">
+      <p className="muted" data-testid="board-summary">
+        {board.data.length} worker{board.data.length === 1 ? "" : "s"} with {alerts} open alert{alerts === 1 ? "" : "s"},
+        the most severe first.
+      </p>
       {board.data.map((w) => (
         <Worker key={w.employee_id} worker={w} />
       ))}
