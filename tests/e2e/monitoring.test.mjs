@@ -86,7 +86,8 @@ test("an Okta export imported on the page puts the workers it flags on the board
   for (const part of ["posthire.sign_in_abroad", "ben.cho@corp.example", "198.18.0.21", "okta.json (import 1)"]) {
     assert.ok(abroad.includes(part), `${part} in ${abroad}`);
   }
-  await session.execute(`document.querySelector("main").scrollTop = 0; return true;`);
+  // The import's outcome, then the board from its first worker down.
+  await session.execute(`document.querySelector('[data-testid="telemetry-outcome"]').scrollIntoView(); return true;`);
   await app.screenshot("70-monitoring");
 });
 

@@ -138,7 +138,7 @@ function EventsTable({ alert }: { alert: MonitoringAlert }) {
           {alert.events.map((e) => (
             <tr key={`${e.format} ${e.event_id}`}>
               <td className="nowrap">{when(e.time)}</td>
-              <td className="nowrap">
+              <td>
                 {KIND_LABELS[e.kind] ?? e.kind}{" "}
                 <span className="mono small muted" title={`${e.format} event ${e.event_id}`}>
                   {e.event_id.length > 14 ? `${e.event_id.slice(0, 12)}…` : e.event_id}
