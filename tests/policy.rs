@@ -60,8 +60,13 @@ fn the_vendor_audit_interval_is_a_recorded_change_that_moves_the_flags() {
     let change: Change = serde_json::from_value(last.change.clone()).unwrap();
     assert!(matches!(change, Change::SetPolicy { value: 24, .. }), "{change:?}");
     let shown = store.policy().unwrap();
-    assert_eq!(shown.len(), 1);
+    // Every key is listed: the re-verification interval of monitoring cases too, at its default.
+    assert_eq!(shown.len(), 2);
     assert_eq!(shown[0].value, 24);
+    assert_eq!(
+        (shown[1].key, shown[1].value, shown[1].set.is_none()),
+        (PolicyKey::ReverificationIntervalMonths, 6, true)
+    );
     let by = shown[0].set.as_ref().unwrap();
     assert_eq!(
         (by.by.as_str(), by.reason.as_str()),
