@@ -28,7 +28,8 @@ help:
 	@echo "make bench-ui  time the app with 10,000 cases: start to queue (plain and encrypted), click to case, scrolling"
 	@echo "make bench     every benchmark (release build): bench-ui, evidence ingest, links among"
 	@echo "               100,000 candidates, import/case show/search/verify at 100,000, the"
-	@echo "               100-photo report, audit packs, encrypted ingest; ends with one summary"
+	@echo "               100-photo report, audit packs, encrypted ingest, a 1,000,000-event"
+	@echo "               telemetry import beside jq; ends with one summary"
 	@echo "               table, also written to docs/benchmarks.md"
 	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
 	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
@@ -109,6 +110,7 @@ bench: setup
 	$(CARGO) bench --bench evidence_ingest
 	$(CARGO) bench --bench links
 	$(CARGO) bench --bench scale
+	$(CARGO) bench --bench telemetry_import
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
 	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest

@@ -105,7 +105,7 @@ fn a_case_with_nothing_checked_cannot_be_cleared_and_the_refusal_lists_what_is_m
     // Only the phase the case has reached (pre-offer) counts: no onboarding or post-hire items;
     // and only the items that apply: this candidate applied directly, so no vendor items.
     let template = vetdesk_core::template::latest("remote-it-worker").unwrap();
-    assert_eq!(store.case(case_id).unwrap().template_version, 2);
+    assert_eq!(store.case(case_id).unwrap().template_version, 3);
     let pre_offer: Vec<String> = template
         .items()
         .filter(|r| r.phase.id == "pre_offer" && r.section.id != "vendor")

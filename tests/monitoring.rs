@@ -150,6 +150,21 @@ fn hire_all(cli: &Cli, vetting: &BTreeMap<&'static str, i64>) -> BTreeMap<&'stat
         ],
     );
     monitoring.insert("Jo", jo["case_id"].as_i64().unwrap());
+    // Each worker's first-day identity match was held (its due date is the start date; the
+    // dated checks are tested in tests/monitoring_due.rs); Jo, long employed, was re-verified.
+    for (name, case) in &monitoring {
+        let case = case.to_string();
+        let mut items = vec!["day-one-identity-match"];
+        if *name == "Jo" {
+            items.push("periodic-reverification");
+        }
+        for item in items {
+            cli.ok(
+                Some(REVIEWER),
+                &["check", "set", &case, item, "pass", "--note", "camera-on call held"],
+            );
+        }
+    }
     monitoring
 }
 
@@ -186,7 +201,7 @@ fn a_scripted_cohort_gets_exactly_its_post_hire_flags_and_links() {
     let vetting = cohort(&cli);
     let cases = hire_all(&cli, &vetting);
 
-    // Hiring Ivy before her vetting was done is recorded and flagged at once; nobody else is.
+    // Hiring Ivy before her vetting was done is recorded and flagged; nobody else is.
     for (name, case) in &cases {
         let expected =
             if *name == "Ivy" { keys(&[("hire.before_vetting", "")]) } else { keys(&[]) };
@@ -332,7 +347,8 @@ fn a_scripted_cohort_gets_exactly_its_post_hire_flags_and_links() {
     let chain = cli.json(Some(INVESTIGATOR), &["audit", "show", &case_of("Ben").to_string()]);
     let kinds: Vec<&str> =
         chain.as_array().unwrap().iter().map(|r| r["change"]["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "flag_cleared").count(), 3, "{kinds:?}");
+    let ended = kinds.iter().position(|k| *k == "set_termination").unwrap();
+    assert_eq!(kinds[ended..].iter().filter(|k| **k == "flag_cleared").count(), 3, "{kinds:?}");
     assert!(kinds.contains(&"hire") && kinds.contains(&"set_termination"), "{kinds:?}");
     assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
 
@@ -455,4 +471,109 @@ fn bad_telemetry_files_are_refused_whole_with_what_and_where() {
     let employees = cli.json(Some(REVIEWER), &["employees"]);
     assert_eq!(employees.as_array().unwrap().len(), COHORT.len() + 1);
     assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
+}
+
+/// The Monitoring page's read and its one write, through the library as the app calls them.
+#[test]
+fn the_monitoring_board_traces_each_alert_to_its_events_and_opens_an_investigation() {
+    let cli = Cli::new();
+    let vetting = cohort(&cli);
+    let cases = hire_all(&cli, &vetting);
+    for file in ["okta.json", "entra.json", "workspace.json", "events.csv", "osquery.log"] {
+        import(&cli, file);
+    }
+    let store =
+        Store::open(DataDir::new(cli.data()), OpenMode::MustExist, Clock::system()).unwrap();
+    let board = store.monitoring_board().unwrap();
+
+    // Workers with open flags only (Ana and Jo are clean), most severe first, then newest.
+    let names: Vec<&str> = board.iter().map(|e| e.name.as_str()).collect();
+    assert!(!names.contains(&"Ana Reyes") && !names.contains(&"Jo Park"), "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
+    for pair in board.windows(2) {
+        assert!(
+            (pair[0].severity, pair[0].latest) >= (pair[1].severity, pair[1].latest),
+            "{} before {}",
+            pair[0].name,
+            pair[1].name
+        );
+    }
+    let worker = |name: &str| board.iter().find(|e| e.name.starts_with(name)).unwrap();
+    let alert = |name: &str, rule: &str, subject: &str| {
+        worker(name)
+            .alerts
+            .iter()
+            .find(|a| a.flag.fields.rule == rule && a.flag.fields.subject == subject)
+            .unwrap_or_else(|| panic!("{name}: no {rule} {subject}"))
+            .clone()
+    };
+    let imports = store.telemetry_imports().unwrap();
+    let sha_of =
+        |name: &str| imports.iter().find(|i| i.file_name == name).unwrap().file_sha256.clone();
+
+    // Each sign-in abroad is an event from that country, with the file it came from.
+    let cn = alert("Ben", "posthire.sign_in_abroad", "CN");
+    assert!(!cn.events.is_empty());
+    assert_eq!(cn.event_count as usize, cn.events.len());
+    for e in &cn.events {
+        assert_eq!(e.country.as_deref(), Some("CN"), "{e:?}");
+        assert_eq!(
+            e.account.as_deref().map(str::to_lowercase).as_deref(),
+            Some("ben.cho@corp.example")
+        );
+        assert_eq!(e.file_sha256, sha_of(&e.file_name), "{e:?}");
+    }
+    // Impossible travel names the two sign-ins, oldest first.
+    let travel = alert("Cara", "posthire.impossible_travel", "");
+    assert!(travel.events.len() >= 2, "{travel:?}");
+    assert!(travel.events.windows(2).all(|w| w[0].time <= w[1].time));
+    // An anonymising address: every event behind it is from that address.
+    let vpn = alert("Fay", "posthire.anonymising_ip", "203.0.113.50");
+    assert!(!vpn.events.is_empty());
+    assert!(vpn.events.iter().all(|e| e.ip.as_deref() == Some("203.0.113.50")));
+    // Device signatures trace to the osquery lines on the worker's laptop.
+    let anydesk = alert("Hal", "posthire.remote_access_tool", "anydesk");
+    assert!(!anydesk.events.is_empty());
+    assert!(
+        anydesk
+            .events
+            .iter()
+            .all(|e| e.format.as_str() == "osquery" && e.file_name == "osquery.log")
+    );
+    // The vetting flag has no event behind it.
+    assert!(alert("Ivy", "hire.before_vetting", "").events.is_empty());
+
+    // One call opens the investigation, with the file and the events, in the chains.
+    let opened = store.investigate_alert(INVESTIGATOR, cases["Fay"], vpn.flag.id).unwrap();
+    let case = store.read(|r| r.case(opened.case_id)).unwrap();
+    assert_eq!(case.kind, CaseKind::Investigation);
+    assert_eq!(case.candidate_id, store.read(|r| r.case(cases["Fay"])).unwrap().candidate_id);
+    assert_eq!(opened.events as usize, vpn.events.len());
+    let evidence = store.read(|r| r.evidence_of_case(opened.case_id)).unwrap();
+    let files: BTreeSet<&str> = vpn.events.iter().map(|e| e.file_name.as_str()).collect();
+    assert_eq!(evidence.len(), files.len());
+    for ev in &evidence {
+        assert!(files.contains(ev.original_name.as_str()), "{ev:?}");
+        assert_eq!(ev.sha256, sha_of(&ev.original_name));
+    }
+    let detail = cli.json(Some(INVESTIGATOR), &["case", "show", &opened.case_id.to_string()]);
+    let notes = detail["notes"].to_string();
+    for e in &vpn.events {
+        assert!(notes.contains(&e.event_id), "{notes}");
+    }
+    assert!(notes.contains("203.0.113.50") && notes.contains("posthire.anonymising_ip"), "{notes}");
+    let monitoring = cli.json(Some(INVESTIGATOR), &["case", "show", &cases["Fay"].to_string()]);
+    assert!(
+        monitoring["notes"].to_string().contains(&format!("Investigation case {}", opened.case_id)),
+        "{monitoring}"
+    );
+    assert_eq!(cli.json(Some(INVESTIGATOR), &["verify"])["ok"], true);
+
+    // Refused whole: a flag of another case, a case that is not a monitoring case.
+    let before = dump(&cli.db());
+    let e = store.investigate_alert(INVESTIGATOR, cases["Ben"], vpn.flag.id).unwrap_err();
+    assert!(e.to_string().contains("is not an open flag of monitoring case"), "{e}");
+    let e = store.investigate_alert(INVESTIGATOR, vetting["Fay"], vpn.flag.id).unwrap_err();
+    assert!(e.to_string().contains("is not a monitoring case"), "{e}");
+    assert_eq!(dump(&cli.db()), before);
 }

@@ -60,8 +60,14 @@ fn the_vendor_audit_interval_is_a_recorded_change_that_moves_the_flags() {
     let change: Change = serde_json::from_value(last.change.clone()).unwrap();
     assert!(matches!(change, Change::SetPolicy { value: 24, .. }), "{change:?}");
     let shown = store.policy().unwrap();
-    assert_eq!(shown.len(), 4, "the audit interval and the three four-eyes keys");
+    // Every key is listed: the re-verification interval of monitoring cases and the three
+    // four-eyes keys too, at their defaults.
+    assert_eq!(shown.len(), 5);
     assert_eq!(shown[0].value, 24);
+    assert_eq!(
+        (shown[1].key, shown[1].value, shown[1].set.is_none()),
+        (PolicyKey::ReverificationIntervalMonths, 6, true)
+    );
     let by = shown[0].set.as_ref().unwrap();
     assert_eq!(
         (by.by.as_str(), by.reason.as_str()),

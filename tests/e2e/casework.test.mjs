@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root } from "./harness.mjs";
+import { launchApp, root, texts, waitForText } from "./harness.mjs";
 import { documentPng, png } from "./png.mjs";
 import { Keys, waitFor } from "./webdriver.mjs";
 
@@ -29,16 +29,6 @@ let photoSha;
 async function vetdesk(...args) {
   const { stdout } = await run(cli, ["--data-dir", dataDir, ...args]);
   return stdout;
-}
-
-/** The texts of every element matching `css`. */
-function texts(css) {
-  return session.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())`, [css]);
-}
-
-/** Waits until `css` matches an element whose text contains `text`. */
-function waitForText(css, text, timeoutMs) {
-  return waitFor(`“${text}” in ${css}`, async () => (await texts(css)).some((t) => t.includes(text)), timeoutMs);
 }
 
 /** The text of the result badge of checklist item `id`. */
@@ -89,7 +79,7 @@ test("an admin adds a reviewer and a vendor", async () => {
   await session.type('form[aria-label="Add user"] input[name="name"]', "rita");
   await session.type('form[aria-label="Add user"] input[name="display_name"]', "Rita Reviewer");
   await session.click('form[aria-label="Add user"] button[type="submit"]');
-  await waitFor("the new user", async () => (await texts("section[aria-labelledby=users-heading] tbody td:first-child")).join() === "ada,rita");
+  await waitFor("the new user", async () => (await texts(session, "section[aria-labelledby=users-heading] tbody td:first-child")).join() === "ada,rita");
   await app.screenshot("40-settings");
 
   await session.click('nav a[href="#/vendors"]');
@@ -98,18 +88,18 @@ test("an admin adds a reviewer and a vendor", async () => {
   await session.type('dialog[open] input[name="contact"]', "ops@acme.example");
   await session.click('dialog[open] input[name="screening_attested"]');
   await session.click('dialog[open] button[type="submit"]');
-  await waitFor("the vendor", async () => (await texts("main table tbody tr td:first-child")).join() === "Acme Staffing");
+  await waitFor("the vendor", async () => (await texts(session, "main table tbody tr td:first-child")).join() === "Acme Staffing");
   await app.screenshot("41-vendors");
 });
 
 test("candidates come in from a CSV file through the import preview", async () => {
   await session.click('nav a[href="#/candidates/import"]');
   await session.type('[data-testid="import-input"]', join(files, "candidates.csv"));
-  await waitForText("main p", "7 row(s)", 20_000);
+  await waitForText(session, "main p", "7 row(s)", 20_000);
   await app.screenshot("31-import-preview");
-  assert.deepEqual((await texts("table.preview tbody tr td:nth-child(3)")).slice(0, 2), ["Jonas Berg", "Mei Lin Chen"]);
+  assert.deepEqual((await texts(session, "table.preview tbody tr td:nth-child(3)")).slice(0, 2), ["Jonas Berg", "Mei Lin Chen"]);
   await session.clickWhenThere("main .button-row .btn-primary");
-  await waitForText("main h2", "Imported");
+  await waitForText(session, "main h2", "Imported");
   assert.match(await session.textOf(".import-done p"), /^7 new candidate\(s\), 0 updated, 0 unchanged/);
 });
 
@@ -120,7 +110,7 @@ test("a candidate added with the form opens their case", async () => {
   await session.type('input[name="application_ip"]', "not-an-ip");
   await session.click('form button[type="submit"]');
   // Refused next to its field, nothing sent.
-  await waitForText(".field-error", "is not an IPv4 or IPv6 address");
+  await waitForText(session, ".field-error", "is not an IPv4 or IPv6 address");
   await session.execute(`document.querySelector(".field-error").scrollIntoView({ block: "center" })`);
   await app.screenshot("30-new-candidate-error");
   await session.execute(`document.querySelector('input[name="application_ip"]').select()`);
@@ -132,14 +122,14 @@ test("a candidate added with the form opens their case", async () => {
   await session.type('textarea[name="shipping_address"]', "PMB 12, 500 Oak Ave, Dover, DE 19901");
   await session.click('form button[type="submit"]');
   await waitFor("the new case", async () => (await session.execute("return location.hash")) === "#/cases/8");
-  await waitForText("main h1", "Anna Maria Eriksson", 20_000);
+  await waitForText(session, "main h1", "Anna Maria Eriksson", 20_000);
   assert.equal(await session.textOf('[data-testid="case-status"]'), "Open");
 });
 
 test("red flags and links to other candidates are shown with their reasons", async () => {
   await waitFor("the risk", async () => /^\d+ red flags · risk \d+ \((high|critical)\)$/.test(await session.textOf('[data-testid="case-risk"]')));
   await session.click('a[data-tab="flags"]');
-  await waitFor("the flags", async () => (await texts("[data-flag]")).length >= 2);
+  await waitFor("the flags", async () => (await texts(session, "[data-flag]")).length >= 2);
   const rules = await session.execute(`return [...document.querySelectorAll('[aria-label="Open red flags"] > [data-flag]')].map((f) => f.dataset.flag)`);
   for (const rule of ["phone.shared", "address.mail_drop", "address.shipping_differs"]) {
     assert.ok(rules.includes(rule), `${rule} in ${rules}`);
@@ -147,21 +137,21 @@ test("red flags and links to other candidates are shown with their reasons", asy
   assert.match(await session.textOf('[data-flag="phone.shared"]'), /is also the phone of candidate 2\b/);
   assert.match(await session.textOf('[data-flag="address.mail_drop"] .flag-why'), /drop-shipment sites for corporate laptops/);
   // The link to the candidate with the same phone, and a click through to their case.
-  await waitForText('[data-candidate="2"] td', "+14155550102");
+  await waitForText(session, '[data-candidate="2"] td', "+14155550102");
   await session.execute(`document.querySelector("main").scrollTop = 0`);
   await app.screenshot("26-case-flags");
   await session.click('[data-candidate="2"] a.related');
-  await waitForText("main h1", "Mei Lin Chen");
-  await waitFor("Mei's flag", async () => (await texts('[data-flag="phone.shared"]')).length === 1);
+  await waitForText(session, "main h1", "Mei Lin Chen");
+  await waitFor("Mei's flag", async () => (await texts(session, '[data-flag="phone.shared"]')).length === 1);
   await session.execute(`history.back()`);
-  await waitForText("main h1", "Anna Maria Eriksson");
+  await waitForText(session, "main h1", "Anna Maria Eriksson");
 });
 
 test("an image is attached through the file chooser and shown as a thumbnail", async () => {
   await session.click('a[data-tab="evidence"]');
   await session.type('input[placeholder="e.g. Passport data page"]', "Passport data page");
   await session.type('[data-testid="evidence-input"]', join(files, "passport-data-page.png"));
-  await waitForText(".upload-stage", "attached", 30_000);
+  await waitForText(session, ".upload-stage", "attached", 30_000);
   const [width, sha] = await waitFor("the thumbnail", () =>
     session.execute(`
       const img = document.querySelector('[data-evidence="1"] img.thumb');
@@ -199,11 +189,11 @@ test("a file dropped on the case goes through the same upload", async () => {
     `,
     [[...dropped]],
   );
-  await waitFor("the dropped file", async () => (await texts(".evidence-name strong")).includes("call-screenshot.png"), 30_000);
+  await waitFor("the dropped file", async () => (await texts(session, ".evidence-name strong")).includes("call-screenshot.png"), 30_000);
   // Finished uploads can be dismissed (they also go by themselves after a few seconds).
   await waitFor("dismissed uploads", async () => {
     await session.execute(`document.querySelectorAll(".upload .btn-small").forEach((b) => b.click())`);
-    return (await texts(".upload")).length === 0;
+    return (await texts(session, ".upload")).length === 0;
   });
   await session.execute(`document.activeElement.blur()`);
   await app.screenshot("22-case-evidence");
@@ -225,9 +215,9 @@ test("checklist results are recorded from the keyboard", async () => {
   // The result rests on the passport scan attached before.
   await session.click('[data-item="id-two-documents"] .evidence-choice input[type="checkbox"]');
   await session.keys([Keys.control, Keys.enter]);
-  await waitForText('[data-item="id-two-documents"] .check-note', "Passport and driving licence agree");
+  await waitForText(session, '[data-item="id-two-documents"] .check-note', "Passport and driving licence agree");
   await waitFor("the linked scan", async () =>
-    (await texts('[data-item="id-two-documents"] .linked-evidence li')).join() === "passport-data-page.png",
+    (await texts(session, '[data-item="id-two-documents"] .linked-evidence li')).join() === "passport-data-page.png",
   );
   assert.equal(await session.execute("return document.activeElement.dataset.item"), "id-two-documents");
   // A failed check, and one that cannot be recorded yet (E-Verify needs the offer first).
@@ -239,7 +229,7 @@ test("checklist results are recorded from the keyboard", async () => {
   await session.textOf('[data-item="e-verify"]');
   await session.execute(`document.querySelector('[data-item="e-verify"]').focus()`);
   await session.keys("p");
-  await waitForText('[data-item="e-verify"] .error-note', "must pass");
+  await waitForText(session, '[data-item="e-verify"] .error-note', "must pass");
   // Still pending, and marked as not applying before the offer: it counts for no progress.
   assert.equal(await resultOf("e-verify"), "Pending Does not apply now");
   assert.match(await session.textOf('[data-testid="case-progress"]'), /^3 of \d+ done · 2 passed · 1 failed$/);
@@ -247,8 +237,8 @@ test("checklist results are recorded from the keyboard", async () => {
 
 test("the status changes with a reason, offering only the allowed moves", async () => {
   await session.clickWhenThere(".case-title .btn-primary");
-  await waitFor("the moves", async () => (await texts("dialog[open] .moves label")).length > 0);
-  const offered = await texts("dialog[open] .moves label");
+  await waitFor("the moves", async () => (await texts(session, "dialog[open] .moves label")).length > 0);
+  const offered = await texts(session, "dialog[open] .moves label");
   // Clearing with an item failed is offered only over the decision gate, as an override that
   // needs its own reason (ada is an admin, who may override).
   assert.deepEqual(offered, [
@@ -258,11 +248,11 @@ test("the status changes with a reason, offering only the allowed moves", async 
     "Decide: Referred to law enforcement",
     "Decide: Cleared (override)",
   ]);
-  assert.match((await texts("dialog[open] .refused-moves li")).join("\n"), /cannot be cleared: missing \d+: .*application-consistency \(fail\)/);
+  assert.match((await texts(session, "dialog[open] .refused-moves li")).join("\n"), /cannot be cleared: missing \d+: .*application-consistency \(fail\)/);
   // A reason is required.
   await session.click('dialog[open] input[value="in_review/"]');
   await session.click('dialog[open] button[type="submit"]');
-  await waitForText("dialog[open] .field-error", "Give the reason");
+  await waitForText(session, "dialog[open] .field-error", "Give the reason");
   await session.type("dialog[open] textarea", "Identity documents received; starting the review.");
   await app.screenshot("24-status-change");
   await session.click('dialog[open] button[type="submit"]');
@@ -275,13 +265,13 @@ test("a note written with the command line while the app is open shows up", asyn
   await session.click('a[data-tab="notes"]');
   await session.textOf("#notes-heading");
   await vetdesk("--as", "ada", "note", "add", "8", "Reference call with the previous employer confirmed dates.");
-  await waitForText(".note-text", "Reference call with the previous employer", 10_000);
+  await waitForText(session, ".note-text", "Reference call with the previous employer", 10_000);
 });
 
 test("every step is in the case's audit timeline", async () => {
   await session.click('a[data-tab="audit"]');
-  await waitFor("the timeline", async () => (await texts(".timeline-entry")).length >= 11);
-  const entries = await texts(".timeline-what");
+  await waitFor("the timeline", async () => (await texts(session, ".timeline-entry")).length >= 11);
+  const entries = await texts(session, ".timeline-what");
   const expected = [
     /^ada opened the case \(Pre-hire, priority normal, assigned to ada\)/,
     new RegExp(`^ada attached passport-data-page\\.png \\(image/png, .*Passport data page · SHA-256 ${photoSha}`),
@@ -307,30 +297,30 @@ test("the queue lists every case, searches the full text and filters", async () 
   // It opens on the user's own active cases; the view "All cases" lists every one, and the
   // queue keeps it for the rest of the session.
   await session.click('#queue-view option[value="all"]');
-  await waitFor("the rows", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await waitFor("the rows", async () => (await texts(session, ".queue-body .queue-row")).length === 8);
   assert.equal(await session.textOf("#queue-count"), "8 cases");
   await session.type("#queue-search", "previous employer");
-  await waitFor("the note's case", async () => (await texts(".queue-body .queue-name")).join() === "Anna Maria Eriksson");
+  await waitFor("the note's case", async () => (await texts(session, ".queue-body .queue-name")).join() === "Anna Maria Eriksson");
   await session.execute(`document.querySelector("#queue-search").select()`);
   await session.type("#queue-search", "mei.chen");
-  await waitFor("the email's case", async () => (await texts(".queue-body .queue-name")).join() === "Mei Lin Chen");
+  await waitFor("the email's case", async () => (await texts(session, ".queue-body .queue-name")).join() === "Mei Lin Chen");
   await session.click(".queue-filters .btn-small");
-  await waitFor("all rows again", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await waitFor("all rows again", async () => (await texts(session, ".queue-body .queue-row")).length === 8);
   // WebDriver selects an <option> by clicking it, as a user picks from the list.
   await session.click('#queue-vendor option[value="1"]');
   await waitFor("Acme's cases", async () =>
-    (await texts(".queue-body .queue-name")).join() === "Lena Fischer,Sofia Rossi,Mei Lin Chen",
+    (await texts(session, ".queue-body .queue-name")).join() === "Lena Fischer,Sofia Rossi,Mei Lin Chen",
   );
   assert.equal(await session.textOf("#queue-count"), "3 of 8 cases");
   await session.click(".queue-filters .btn-small");
-  await waitFor("all rows again", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await waitFor("all rows again", async () => (await texts(session, ".queue-body .queue-row")).length === 8);
   await session.click('input[name="flagged"]');
   // Anna (shared phone, mail drop) and the candidates of a vendor never audited.
   await waitFor("the flagged cases", async () =>
-    (await texts(".queue-body .queue-name")).join() === "Anna Maria Eriksson,Lena Fischer,Sofia Rossi,Mei Lin Chen",
+    (await texts(session, ".queue-body .queue-name")).join() === "Anna Maria Eriksson,Lena Fischer,Sofia Rossi,Mei Lin Chen",
   );
   await session.click(".queue-filters .btn-small");
-  await waitFor("all rows again", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await waitFor("all rows again", async () => (await texts(session, ".queue-body .queue-row")).length === 8);
   await app.screenshot("10-queue");
   // Keyboard: from a row, down and Enter opens the next case.
   await session.execute(`document.querySelector('.queue-row[data-index="0"]').focus()`);
@@ -343,10 +333,10 @@ test("the dark theme can be chosen in Settings", async () => {
   await session.click('select[name="theme"] option[value="dark"]');
   await waitFor("the dark theme", async () => (await session.execute("return document.documentElement.dataset.theme")) === "dark");
   await session.execute(`location.hash = "#/cases/8"`);
-  await waitForText("main h1", "Anna Maria Eriksson");
+  await waitForText(session, "main h1", "Anna Maria Eriksson");
   await app.screenshot("25-case-dark");
   await session.execute(`location.hash = "#/queue"`);
-  await waitFor("the rows", async () => (await texts(".queue-body .queue-row")).length === 8);
+  await waitFor("the rows", async () => (await texts(session, ".queue-body .queue-row")).length === 8);
   await session.click('nav a[href="#/settings"]');
   await session.click('select[name="theme"] option[value="system"]');
 });

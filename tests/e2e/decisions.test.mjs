@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root } from "./harness.mjs";
+import { launchApp, root, texts, waitForText } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const run = promisify(execFile);
@@ -43,14 +43,6 @@ const PASSED = [
   "known-indicators-check",
 ];
 
-function texts(css) {
-  return session.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())`, [css]);
-}
-
-function waitForText(css, text, timeoutMs) {
-  return waitFor(`“${text}” in ${css}`, async () => (await texts(css)).some((t) => t.includes(text)), timeoutMs);
-}
-
 /** Clicks the button inside `css` whose text is `label`. */
 function clickButton(css, label) {
   return session.execute(
@@ -62,7 +54,7 @@ function clickButton(css, label) {
 
 async function openStatusDialog() {
   await session.clickWhenThere(".case-title .btn-primary");
-  await waitFor("the moves", async () => (await texts("dialog[open] .moves label, dialog[open] form p")).length > 0);
+  await waitFor("the moves", async () => (await texts(session, "dialog[open] .moves label, dialog[open] form p")).length > 0);
 }
 
 before(async () => {
@@ -93,7 +85,7 @@ before(async () => {
   });
   ({ session } = app);
   await session.execute(`location.hash = "#/cases/1"; return true;`);
-  await waitForText("main h1", "Anna Berg", 30_000);
+  await waitForText(session, "main h1", "Anna Berg", 30_000);
 });
 
 after(async () => {
@@ -103,9 +95,9 @@ after(async () => {
 
 test("clearing is refused with the list of what is missing", async () => {
   await openStatusDialog();
-  const offered = await texts("dialog[open] .moves label");
+  const offered = await texts(session, "dialog[open] .moves label");
   assert.ok(!offered.some((m) => m.startsWith("Decide: Cleared")), `offered: ${offered}`);
-  const refused = (await texts("dialog[open] .refused-moves li")).join("\n");
+  const refused = (await texts(session, "dialog[open] .refused-moves li")).join("\n");
   assert.match(refused, /Decide: Cleared/);
   for (const missing of ["social-public-records", "drug-test-integrity", "phone.shared"]) {
     assert.ok(refused.includes(missing), `${missing} in ${refused}`);
@@ -117,12 +109,12 @@ test("clearing is refused with the list of what is missing", async () => {
 
 test("the open flag is triaged and the cluster shows who else holds the phone", async () => {
   await session.click('a[data-tab="flags"]');
-  await waitFor("the flag", async () => (await texts('[data-flag="phone.shared"]')).length === 1);
+  await waitFor("the flag", async () => (await texts(session, '[data-flag="phone.shared"]')).length === 1);
   await clickButton('[data-flag="phone.shared"] .flag-triage', "Acknowledge");
-  await waitFor("the triage", async () => (await texts('[data-flag="phone.shared"] [data-triage="acknowledged"]')).length === 1);
+  await waitFor("the triage", async () => (await texts(session, '[data-flag="phone.shared"] [data-triage="acknowledged"]')).length === 1);
   await clickButton("section", "Show everyone joined through others");
-  await waitFor("the cluster", async () => (await texts('[data-testid="cluster"] tbody tr')).length === 2);
-  const rows = await texts('[data-testid="cluster"] tbody tr');
+  await waitFor("the cluster", async () => (await texts(session, '[data-testid="cluster"] tbody tr')).length === 2);
+  const rows = await texts(session, '[data-testid="cluster"] tbody tr');
   assert.match(rows[1], /Mei Chen.*case 2.*phone \+13125550101 with Anna Berg/);
   await session.execute(`document.querySelector('[data-testid="cluster"]').scrollIntoView(); return true;`);
   await app.screenshot("61-flags-cluster");
@@ -131,11 +123,11 @@ test("the open flag is triaged and the cluster shows who else holds the phone", 
 test("the section that does not apply is marked with one reason, and the case is cleared", async () => {
   await session.click('a[data-tab="checklist"]');
   await session.clickWhenThere('button[aria-label="Mark Background and history not applicable"]');
-  await waitForText("dialog[open]", "5 pending items of this section");
+  await waitForText(session, "dialog[open]", "5 pending items of this section");
   await session.type("dialog[open] textarea", "Contractor engaged for a four-week pilot; background checks waived by policy 7.2");
   await app.screenshot("62-section-not-applicable");
   await clickButton("dialog[open]", "Mark 5 pending items not applicable");
-  await waitForText('[data-phase="pre_offer"] .phase-progress', "21 of 21 done");
+  await waitForText(session, '[data-phase="pre_offer"] .phase-progress', "21 of 21 done");
 
   await openStatusDialog();
   // The moves are read again after the last change: wait for the one the gate now allows.
@@ -148,9 +140,9 @@ test("the section that does not apply is marked with one reason, and the case is
 test("compliance signs off after switching user, and the report says who and why", async () => {
   await clickButton(".acting-as", "Switch user");
   await session.clickWhenThere('[data-user="cora"]');
-  await waitForText('[data-testid="acting-as"]', "cora");
+  await waitForText(session, '[data-testid="acting-as"]', "cora");
   await session.execute(`location.hash = "#/cases/1"; return true;`);
-  await waitForText("main h1", "Anna Berg");
+  await waitForText(session, "main h1", "Anna Berg");
   await openStatusDialog();
   await session.clickWhenThere('dialog[open] input[value="closed/"]', 15_000);
   await session.type("dialog[open] textarea", "Reviewed the file and the decision; signed off.");

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Session, startDriver } from "./webdriver.mjs";
+import { Session, startDriver, waitFor } from "./webdriver.mjs";
 import { startXvfb } from "./xvfb.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -71,4 +71,14 @@ export async function launchApp({ env = {}, prepare } = {}) {
       writeFileSync(join(artifacts, `${name}.png`), image);
     },
   };
+}
+
+/** The texts of every element matching `css`, trimmed. */
+export function texts(session, css) {
+  return session.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())`, [css]);
+}
+
+/** Waits until `css` matches an element whose text contains `text`. */
+export function waitForText(session, css, text, timeoutMs) {
+  return waitFor(`“${text}” in ${css}`, async () => (await texts(session, css)).some((t) => t.includes(text)), timeoutMs);
 }

@@ -27,6 +27,7 @@ import type { FieldProblem } from "./bindings/FieldProblem";
 import type { FirstUser } from "./bindings/FirstUser";
 import type { ImportCommit } from "./bindings/ImportCommit";
 import type { ImportPreview } from "./bindings/ImportPreview";
+import type { InvestigationOpened } from "./bindings/InvestigationOpened";
 import type { ItemOptions } from "./bindings/ItemOptions";
 import type { IpList } from "./bindings/IpList";
 import type { IpListFinish } from "./bindings/IpListFinish";
@@ -34,6 +35,7 @@ import type { IpListImported } from "./bindings/IpListImported";
 import type { Cluster } from "./bindings/Cluster";
 import type { Link } from "./bindings/Link";
 import type { LockStatus } from "./bindings/LockStatus";
+import type { MonitoredEmployee } from "./bindings/MonitoredEmployee";
 import type { MrzChecked } from "./bindings/MrzChecked";
 import type { PackChecked } from "./bindings/PackChecked";
 import type { PaymentEntry } from "./bindings/PaymentEntry";
@@ -45,6 +47,8 @@ import type { SearchHit } from "./bindings/SearchHit";
 import type { StatusMove } from "./bindings/StatusMove";
 import type { StoreChanged } from "./bindings/StoreChanged";
 import type { Unlocked } from "./bindings/Unlocked";
+import type { TelemetryFormat } from "./bindings/TelemetryFormat";
+import type { TelemetryOutcome } from "./bindings/TelemetryOutcome";
 import type { UploadProgress } from "./bindings/UploadProgress";
 import type { UploadRef } from "./bindings/UploadRef";
 import type { User } from "./bindings/User";
@@ -324,6 +328,29 @@ export const backend = {
   },
   vpnProviders: (): Promise<VpnProvider[]> => call("vpn_providers", {}),
   voipEntries: (): Promise<VoipEntry[]> => call("voip_entries", {}),
+
+  /** Hired workers with open post-hire flags, most severe first, each alert with its events. */
+  monitoringBoard: (): Promise<MonitoredEmployee[]> => call("monitoring_board", {}),
+  /** Uploads a sign-in or device export (spooled to disk, it may be large) and imports it: every
+   *  event, or none with each bad record named. `format` is sniffed when null. */
+  async importTelemetry(
+    file: File,
+    format: TelemetryFormat | null,
+    options: UploadOptions = {},
+  ): Promise<TelemetryOutcome> {
+    const token = await call("upload_begin_telemetry", { request: { name: file.name, size: file.size } });
+    options.onStart?.(token);
+    return upload(
+      token,
+      file,
+      options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      (ref) => call("telemetry_import", { request: { token: ref.token, format } }),
+      options.onSent,
+    );
+  },
+  /** Opens an investigation case from an open post-hire flag, its events attached. */
+  investigateAlert: (caseId: number, flagId: number): Promise<InvestigationOpened> =>
+    call("investigate_alert", { request: { case_id: caseId, flag_id: flagId } }),
 };
 
 export type Backend = typeof backend;

@@ -37,6 +37,8 @@ export const keys = {
   ipLists: ["lists", "ip"] as const,
   vpnProviders: ["lists", "vpn"] as const,
   voipEntries: ["lists", "voip"] as const,
+  /** Hired workers with open post-hire flags: moved by any case's flags and by imports. */
+  monitoring: ["monitoring"] as const,
 };
 
 /** Changes that add, move or remove an identifier candidates can share (a phone, an address,
@@ -60,10 +62,12 @@ const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
   update_vendor: [keys.vendors, keys.cases, ["case"]],
   add_candidate: [keys.cases, ["search"]],
   // Indicator lists change what the flag rules find on every case.
-  import_ip_list: [["case"], keys.lists],
-  remove_ip_list: [["case"], keys.lists],
-  add_vpn_provider: [["case"], keys.lists],
-  remove_vpn_provider: [["case"], keys.lists],
+  import_ip_list: [["case"], keys.lists, keys.monitoring],
+  remove_ip_list: [["case"], keys.lists, keys.monitoring],
+  add_vpn_provider: [["case"], keys.lists, keys.monitoring],
+  remove_vpn_provider: [["case"], keys.lists, keys.monitoring],
+  // A telemetry import moves the flags of every monitoring case (recorded in their chains).
+  import_telemetry: [keys.cases, ["case"], keys.monitoring],
   add_voip_entry: [["case"], keys.lists],
   remove_voip_entry: [["case"], keys.lists],
   record_vendor_audit: [keys.vendors, ["case"]],
@@ -82,6 +86,7 @@ export function invalidateFor(client: QueryClient, changed: StoreChanged): void 
     if (record.chain.kind === "case") {
       mark(keys.case(record.chain.case_id));
       mark(keys.cases);
+      mark(keys.monitoring);
       if (record.kind === "add_note" || record.kind === "attach_evidence") mark(["search"]);
     } else {
       for (const key of GLOBAL_EFFECTS[record.kind] ?? [keys.cases]) mark(key);

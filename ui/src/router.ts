@@ -13,6 +13,7 @@ export type Route =
   | { name: "import" }
   | { name: "vendors" }
   | { name: "reports" }
+  | { name: "monitoring" }
   | { name: "settings" };
 
 export function parseHash(hash: string): Route {
@@ -31,6 +32,8 @@ export function parseHash(hash: string): Route {
       return { name: "vendors" };
     case "reports":
       return { name: "reports" };
+    case "monitoring":
+      return { name: "monitoring" };
     case "settings":
       return { name: "settings" };
     default:

@@ -394,6 +394,10 @@ crate::model::text_enum! {
         /// How often staffing vendors are to be audited, in months (1 to 60, default 12): a
         /// vendor with no audit within it raises `vendor.audit_overdue` on its candidates' cases.
         VendorAuditIntervalMonths => "vendor_audit_interval_months",
+        /// How often a hired worker's identity and location are re-verified, in months (1 to
+        /// 24, default 6), counted from the start date: the due date of the monitoring case's
+        /// `periodic-reverification` item; missing it raises `posthire.check_overdue`.
+        ReverificationIntervalMonths => "reverification_interval_months",
         /// Four eyes on a clearance: 1 when whoever cleared a case may not also sign it off
         /// (0 or 1, default 0).
         FourEyesCleared => "four_eyes_cleared",
@@ -409,6 +413,7 @@ impl PolicyKey {
     pub fn default_value(self) -> u32 {
         match self {
             PolicyKey::VendorAuditIntervalMonths => 12,
+            PolicyKey::ReverificationIntervalMonths => 6,
             PolicyKey::FourEyesCleared => 0,
             PolicyKey::FourEyesRejected | PolicyKey::FourEyesReferred => 1,
         }
@@ -418,6 +423,7 @@ impl PolicyKey {
     pub fn range(self) -> std::ops::RangeInclusive<u32> {
         match self {
             PolicyKey::VendorAuditIntervalMonths => 1..=60,
+            PolicyKey::ReverificationIntervalMonths => 1..=24,
             PolicyKey::FourEyesCleared
             | PolicyKey::FourEyesRejected
             | PolicyKey::FourEyesReferred => 0..=1,

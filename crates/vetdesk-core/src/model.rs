@@ -496,5 +496,8 @@ text_enum! {
         TerminatedOn => "terminated_on",
         PrehireCase => "prehire_case",
         Format => "format",
+        // monitoring alerts
+        Case => "case",
+        Flag => "flag",
     }
 }

@@ -15,6 +15,7 @@ pub mod exports;
 pub mod flags;
 pub mod lists;
 pub mod unlock;
+pub mod monitoring;
 pub mod uploads;
 pub mod users;
 pub mod vendors;

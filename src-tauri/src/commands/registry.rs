@@ -82,4 +82,10 @@ commands! {
         vpn_providers() -> Vec<core_verification::VpnProvider>;
         voip_entries() -> Vec<core_verification::VoipEntry>;
     }
+    monitoring {
+        monitoring_board() -> Vec<store::MonitoredEmployee>;
+        upload_begin_telemetry(crate::uploads::SpoolUpload) -> String;
+        telemetry_import(monitoring::TelemetryImportRequest) -> store::TelemetryOutcome;
+        investigate_alert(monitoring::AlertRef) -> store::InvestigationOpened;
+    }
 }

@@ -315,6 +315,10 @@ pub fn checklist(entries: &[ChecklistEntry]) -> String {
         if !e.blocked_by.is_empty() && e.state.result == ItemResult::Pending {
             out.push_str(&format!("{indent}waits for: {}\n", e.blocked_by.join(", ")));
         }
+        if let Some(due) = &e.due {
+            let missed = if due.missed { " — MISSED" } else { "" };
+            out.push_str(&format!("{indent}due: {}{missed}\n", due.due_on));
+        }
     }
     out
 }

@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/commands/registry.rs by `make bindings`. Do not edit.
 
+import type { AlertRef } from "./AlertRef";
 import type { AppInfo } from "./AppInfo";
 import type { AuditRecord } from "./AuditRecord";
 import type { CandidateAdd } from "./CandidateAdd";
@@ -26,6 +27,7 @@ import type { ImportCommit } from "./ImportCommit";
 import type { ImportCommitted } from "./ImportCommitted";
 import type { ImportPreview } from "./ImportPreview";
 import type { ImportUpload } from "./ImportUpload";
+import type { InvestigationOpened } from "./InvestigationOpened";
 import type { IpList } from "./IpList";
 import type { IpListFinish } from "./IpListFinish";
 import type { IpListImported } from "./IpListImported";
@@ -33,6 +35,7 @@ import type { ItemOptions } from "./ItemOptions";
 import type { JobRef } from "./JobRef";
 import type { Link } from "./Link";
 import type { LockStatus } from "./LockStatus";
+import type { MonitoredEmployee } from "./MonitoredEmployee";
 import type { MrzCheck } from "./MrzCheck";
 import type { MrzChecked } from "./MrzChecked";
 import type { PackCheckRequest } from "./PackCheckRequest";
@@ -50,6 +53,8 @@ import type { SessionChoose } from "./SessionChoose";
 import type { SpoolUpload } from "./SpoolUpload";
 import type { StatusMove } from "./StatusMove";
 import type { SwitchPassword } from "./SwitchPassword";
+import type { TelemetryImportRequest } from "./TelemetryImportRequest";
+import type { TelemetryOutcome } from "./TelemetryOutcome";
 import type { UnlockRequest } from "./UnlockRequest";
 import type { Unlocked } from "./Unlocked";
 import type { UploadRef } from "./UploadRef";
@@ -108,6 +113,10 @@ export interface Commands {
   upload_finish_ip_list: { args: { request: IpListFinish }; result: IpListImported };
   vpn_providers: { args: Record<string, never>; result: Array<VpnProvider> };
   voip_entries: { args: Record<string, never>; result: Array<VoipEntry> };
+  monitoring_board: { args: Record<string, never>; result: Array<MonitoredEmployee> };
+  upload_begin_telemetry: { args: { request: SpoolUpload }; result: string };
+  telemetry_import: { args: { request: TelemetryImportRequest }; result: TelemetryOutcome };
+  investigate_alert: { args: { request: AlertRef }; result: InvestigationOpened };
 }
 
 /** Commands that take a raw binary body instead of JSON arguments. */

@@ -87,6 +87,7 @@ export function entry(id: string, over: Partial<ChecklistEntry> = {}): Checklist
     },
     blocked_by: [],
     applicable: true,
+    due: null,
     ...over,
   };
 }

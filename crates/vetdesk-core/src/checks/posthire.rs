@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use vetdesk_telemetry::HostObservation;
 use vetdesk_telemetry::geo::{self, Fix, GeoPoint};
 use vetdesk_telemetry::signatures::{Category, SignatureMatch, Signatures, Strength};
@@ -101,6 +103,12 @@ post_hire_rules! {
         "Company laptops are the devices the company can watch; work from another device \
          escapes that and may be the real worker's own machine.",
         NYDFS, "Post-Hire Monitoring: geolocation and inventory of company devices";
+    CHECK_OVERDUE = "posthire.check_overdue", Medium,
+        "A post-hire check was not done by its due date",
+        "The identity checks after the hire (the person starting is the person interviewed; \
+         identity and location re-verified at each interval) are what catch a worker swapped \
+         after the offer; a check left undone past its date leaves that door open.",
+        NYDFS, "Enhanced Identity Verification Protocols (during onboarding and throughout employment)";
     DEVICE_SILENT = "posthire.device_silent", Medium,
         "A registered company device never reports",
         "A company laptop that never appears in the telemetry while the worker signs in \
@@ -137,6 +145,8 @@ pub struct SignIn {
 /// Another worker's sign-in from one of this worker's addresses within the hour.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedEgress {
+    /// This worker's sign-in (`okta 9f1c…`).
+    pub event: String,
     pub ip: String,
     pub ours: DateTime<Utc>,
     pub theirs: DateTime<Utc>,
@@ -147,12 +157,72 @@ pub struct SharedEgress {
 /// An event naming a device, or a host observation, of the worker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HostEvent {
+    /// `osquery 4c1d…`: the format and the event's id, as for sign-ins.
     pub event: String,
     pub at: DateTime<Utc>,
     /// The registered device it matched, by index into `registered`.
     pub registered: Option<usize>,
     pub device: DeviceFields,
     pub observation: Option<HostObservation>,
+}
+
+/// The monitoring checklist item checked on the first day.
+pub const DAY_ONE_ITEM: &str = "day-one-identity-match";
+/// The monitoring checklist item repeated at every re-verification interval.
+pub const REVERIFICATION_ITEM: &str = "periodic-reverification";
+
+/// A dated post-hire checklist item of a monitoring case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ItemDue {
+    pub item_id: String,
+    pub due_on: NaiveDate,
+    /// Past its date with no result recorded since the previous due date.
+    pub missed: bool,
+}
+
+/// What the due dates are computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueInput {
+    pub start_on: NaiveDate,
+    pub terminated_on: Option<NaiveDate>,
+    pub interval_months: u32,
+    /// When the day-one item got its result (any result: a failure is a check done).
+    pub day_one_recorded: Option<NaiveDate>,
+    /// When the re-verification item last got its result.
+    pub reverified_on: Option<NaiveDate>,
+    /// Which of the two items the case's checklist has (a case opened with a template in
+    /// which they do not apply to monitoring cases cannot record them, and is not held to them).
+    pub day_one_applies: bool,
+    pub reverification_applies: bool,
+}
+
+/// The due dates of the dated post-hire items: the day-one identity match on the start date;
+/// the re-verification one interval after the start date, and after that one interval after
+/// its last result (at least every N months, as the guidance asks). Nothing is missed after the
+/// worker left.
+pub fn due_dates(input: &DueInput, today: NaiveDate) -> Vec<ItemDue> {
+    let in_service = |day: NaiveDate| input.terminated_on.is_none_or(|t| day <= t);
+    let mut out = Vec::new();
+    if input.day_one_applies {
+        let due_on = input.start_on;
+        out.push(ItemDue {
+            item_id: DAY_ONE_ITEM.into(),
+            due_on,
+            missed: input.day_one_recorded.is_none() && today > due_on && in_service(due_on),
+        });
+    }
+    if input.reverification_applies && input.interval_months > 0 {
+        let after = input.reverified_on.unwrap_or(input.start_on);
+        let due_on = after.checked_add_months(chrono::Months::new(input.interval_months));
+        if let Some(due_on) = due_on {
+            out.push(ItemDue {
+                item_id: REVERIFICATION_ITEM.into(),
+                due_on,
+                missed: today > due_on && in_service(due_on),
+            });
+        }
+    }
+    out
 }
 
 /// Everything the post-hire rules look at for one worker.
@@ -173,13 +243,23 @@ pub struct PostHireFacts {
     /// Whether any device telemetry (a device named, a host observation) has been imported
     /// for anyone: only then can a registered device be said never to report.
     pub device_telemetry: bool,
+    /// The dated post-hire checklist items (see [`due_dates`]).
+    pub checklist_due: Vec<ItemDue>,
 }
 
 fn day(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-struct Out(Vec<FlagFields>);
+/// A flag with the events behind it (`format id` keys, as in [`SignIn::event`]): what the
+/// Monitoring page shows under an alert and an investigation opened from it is given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Traced {
+    pub flag: FlagFields,
+    pub events: Vec<String>,
+}
+
+struct Out(Vec<Traced>);
 
 impl Out {
     fn raise(
@@ -189,6 +269,7 @@ impl Out {
         severity: Option<Severity>,
         mut facts: Vec<String>,
         candidates: impl IntoIterator<Item = CandidateId>,
+        events: Vec<String>,
     ) {
         let Some(r) = post_hire_rule(rule_id) else { return };
         if facts.len() > MAX_FACTS {
@@ -197,7 +278,9 @@ impl Out {
             facts.push(format!("… and {more} more"));
         }
         let candidates: BTreeSet<CandidateId> = candidates.into_iter().collect();
-        self.0.push(FlagFields {
+        let mut events = events;
+        events.dedup();
+        let flag = FlagFields {
             rule: r.id.to_string(),
             subject: subject.into(),
             severity: severity.unwrap_or(r.severity),
@@ -207,12 +290,18 @@ impl Out {
             facts,
             evidence: Vec::new(),
             candidates: candidates.into_iter().collect(),
-        });
+        };
+        self.0.push(Traced { flag, events });
     }
 }
 
 /// The post-hire flags the facts raise, sorted by rule and subject.
 pub fn evaluate(f: &PostHireFacts, signatures: &Signatures) -> Vec<FlagFields> {
+    evaluate_traced(f, signatures).into_iter().map(|t| t.flag).collect()
+}
+
+/// As [`evaluate`], each flag with the events that raised it.
+pub fn evaluate_traced(f: &PostHireFacts, signatures: &Signatures) -> Vec<Traced> {
     let mut out = Out(Vec::new());
     vetting(f, &mut out);
     abroad(f, &mut out);
@@ -222,9 +311,10 @@ pub fn evaluate(f: &PostHireFacts, signatures: &Signatures) -> Vec<FlagFields> {
     shared(f, &mut out);
     night(f, &mut out);
     devices(f, signatures, &mut out);
+    overdue_checks(f, &mut out);
     let mut flags = out.0;
-    flags.sort_by(|a, b| (&a.rule, &a.subject).cmp(&(&b.rule, &b.subject)));
-    flags.dedup_by(|a, b| a.rule == b.rule && a.subject == b.subject);
+    flags.sort_by(|a, b| (&a.flag.rule, &a.flag.subject).cmp(&(&b.flag.rule, &b.flag.subject)));
+    flags.dedup_by(|a, b| a.flag.rule == b.flag.rule && a.flag.subject == b.flag.subject);
     flags
 }
 
@@ -242,6 +332,7 @@ fn vetting(f: &PostHireFacts, out: &mut Out) {
             None,
             vec![format!("pre-hire case {} was {state} when the hire was recorded", v.case_id)],
             [],
+            Vec::new(),
         );
     }
 }
@@ -265,7 +356,8 @@ fn abroad(f: &PostHireFacts, out: &mut Out) {
                 )
             })
             .collect();
-        out.raise(SIGN_IN_ABROAD, country, None, facts, []);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(SIGN_IN_ABROAD, country, None, facts, [], events);
     }
 }
 
@@ -292,6 +384,7 @@ fn many_countries(f: &PostHireFacts, out: &mut Out) {
                     day(last)
                 )],
                 [],
+                window.iter().map(|(s, _)| s.event.clone()).collect(),
             );
             return;
         }
@@ -302,6 +395,7 @@ fn impossible_travel(f: &PostHireFacts, out: &mut Out) {
     let fixes: Vec<(&SignIn, GeoPoint)> =
         f.sign_ins.iter().filter_map(|s| s.point.map(|p| (s, p))).collect();
     let mut facts = Vec::new();
+    let mut events = Vec::new();
     for pair in fixes.windows(2) {
         let [(a, pa), (b, pb)] = pair else { continue };
         let t = geo::travel(Fix { at: a.at, point: *pa }, Fix { at: b.at, point: *pb });
@@ -315,10 +409,12 @@ fn impossible_travel(f: &PostHireFacts, out: &mut Out) {
                 t.distance_km,
                 t.hours
             ));
+            events.push(a.event.clone());
+            events.push(b.event.clone());
         }
     }
     if !facts.is_empty() {
-        out.raise(IMPOSSIBLE_TRAVEL, "", None, facts, []);
+        out.raise(IMPOSSIBLE_TRAVEL, "", None, facts, [], events);
     }
 }
 
@@ -341,7 +437,8 @@ fn anonymising(f: &PostHireFacts, out: &mut Out) {
             facts.push(format!("the identity provider marked {ip} as {m}"));
         }
         facts.push(format!("{} sign-in(s) from it, first {}", list.len(), day(first.at)));
-        out.raise(ANONYMISING_IP, ip, None, facts, []);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(ANONYMISING_IP, ip, None, facts, [], events);
     }
 }
 
@@ -363,7 +460,15 @@ fn shared(f: &PostHireFacts, out: &mut Out) {
                 )
             })
             .collect();
-        out.raise(SHARED_EGRESS, format!("case {case}"), None, facts, [first.other_candidate]);
+        let events = list.iter().map(|s| s.event.clone()).collect();
+        out.raise(
+            SHARED_EGRESS,
+            format!("case {case}"),
+            None,
+            facts,
+            [first.other_candidate],
+            events,
+        );
     }
 }
 
@@ -392,12 +497,13 @@ fn night(f: &PostHireFacts, out: &mut Out) {
                 f.activity.len()
             )],
             [],
+            Vec::new(),
         );
     }
 }
 
 fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
-    let mut hits: BTreeMap<String, (SignatureMatch, Vec<String>)> = BTreeMap::new();
+    let mut hits: BTreeMap<String, (SignatureMatch, Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut foreign: BTreeMap<String, Vec<&HostEvent>> = BTreeMap::new();
     let mut reported = vec![false; f.registered.len()];
     for e in &f.host_events {
@@ -414,8 +520,9 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
                     format!("{} {} = {:?} (pattern {:?})", day(e.at), x.field, x.value, x.pattern)
                 })
                 .collect::<Vec<_>>();
-            let entry = hits.entry(m.id.clone()).or_insert_with(|| (m, Vec::new()));
+            let entry = hits.entry(m.id.clone()).or_insert_with(|| (m, Vec::new(), Vec::new()));
             entry.1.extend(facts);
+            entry.2.push(e.event.clone());
         }
         match e.registered {
             Some(i) => {
@@ -429,7 +536,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
             None => {}
         }
     }
-    for (id, (m, mut facts)) in hits {
+    for (id, (m, mut facts, events)) in hits {
         let rule = match m.category {
             Category::RemoteAccess => REMOTE_ACCESS_TOOL,
             Category::IpKvm => IP_KVM,
@@ -440,7 +547,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
         let mut all =
             vec![format!("{} ({} match; source: {})", m.name, strength(m.strength), m.source)];
         all.extend(facts);
-        out.raise(rule, id, severity, all, []);
+        out.raise(rule, id, severity, all, [], events);
     }
     for (label, list) in foreign {
         let first = list.first().map(|e| day(e.at)).unwrap_or_default();
@@ -450,6 +557,7 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
             None,
             vec![format!("{label} reported {} event(s) for the worker, first {first}", list.len())],
             [],
+            list.iter().map(|e| e.event.clone()).collect(),
         );
     }
     if f.device_telemetry {
@@ -464,9 +572,32 @@ fn devices(f: &PostHireFacts, signatures: &Signatures, out: &mut Out) {
                         device.label()
                     )],
                     [],
+                    Vec::new(),
                 );
             }
         }
+    }
+}
+
+fn overdue_checks(f: &PostHireFacts, out: &mut Out) {
+    for due in f.checklist_due.iter().filter(|d| d.missed) {
+        let (what, severity) = if due.item_id == DAY_ONE_ITEM {
+            // The person who started may not be the person who was vetted.
+            ("the day-one identity match", Some(Severity::High))
+        } else {
+            ("the periodic re-verification", None)
+        };
+        out.raise(
+            CHECK_OVERDUE,
+            due.item_id.clone(),
+            severity,
+            vec![format!(
+                "checklist item {} ({what}) was due on {} and has no result on {}",
+                due.item_id, due.due_on, f.today
+            )],
+            [],
+            Vec::new(),
+        );
     }
 }
 
@@ -479,8 +610,6 @@ fn strength(s: Strength) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
     use crate::model::{CaseStatus, Decision};
 
@@ -512,6 +641,7 @@ mod tests {
             registered: Vec::new(),
             host_events: Vec::new(),
             device_telemetry: false,
+            checklist_due: Vec::new(),
         }
     }
 
@@ -626,5 +756,202 @@ mod tests {
             assert!(super::super::flags::CATALOGUE.iter().all(|p| p.id != r.id));
             assert!(!r.title.is_empty() && !r.why.is_empty() && !r.source.section.is_empty());
         }
+    }
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap_or_default()
+    }
+
+    /// One row per situation: (start, terminated, interval, day-one recorded, last
+    /// re-verification, today) → (day-one due, missed), (re-verification due, missed).
+    #[test]
+    fn due_dates_table() {
+        type Row = (
+            &'static str,
+            Option<&'static str>,
+            u32,
+            Option<&'static str>,
+            Option<&'static str>,
+            &'static str,
+            (&'static str, bool),
+            (&'static str, bool),
+        );
+        let rows: &[Row] = &[
+            // The first day itself is not late; the day after is.
+            (
+                "2026-11-02",
+                None,
+                6,
+                None,
+                None,
+                "2026-11-02",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                None,
+                None,
+                "2026-11-03",
+                ("2026-11-02", true),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-05-02",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-05-03",
+                ("2026-11-02", false),
+                ("2027-05-02", true),
+            ),
+            // After a re-verification the next is due one interval after it, early or late.
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                Some("2027-04-20"),
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-10-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                6,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-11-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                3,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-08-20",
+                ("2026-11-02", false),
+                ("2027-08-20", false),
+            ),
+            (
+                "2026-11-02",
+                None,
+                3,
+                Some("2026-11-02"),
+                Some("2027-05-20"),
+                "2027-08-21",
+                ("2026-11-02", false),
+                ("2027-08-20", true),
+            ),
+            // Month ends clamp: 31 August plus six months is the last day of February.
+            (
+                "2026-08-31",
+                None,
+                6,
+                Some("2026-08-31"),
+                None,
+                "2027-03-01",
+                ("2026-08-31", false),
+                ("2027-02-28", true),
+            ),
+            // Nothing is missed after the worker left.
+            (
+                "2026-11-02",
+                Some("2026-11-01"),
+                6,
+                None,
+                None,
+                "2026-12-01",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+            (
+                "2026-11-02",
+                Some("2027-03-01"),
+                6,
+                Some("2026-11-02"),
+                None,
+                "2027-06-01",
+                ("2026-11-02", false),
+                ("2027-05-02", false),
+            ),
+        ];
+        for (start, end, months, day_one, reverified, today, want_one, want_re) in rows {
+            let input = DueInput {
+                start_on: d(start),
+                terminated_on: end.map(d),
+                interval_months: *months,
+                day_one_recorded: day_one.map(d),
+                reverified_on: reverified.map(d),
+                day_one_applies: true,
+                reverification_applies: true,
+            };
+            let got: Vec<(String, NaiveDate, bool)> = due_dates(&input, d(today))
+                .into_iter()
+                .map(|x| (x.item_id, x.due_on, x.missed))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (DAY_ONE_ITEM.to_string(), d(want_one.0), want_one.1),
+                    (REVERIFICATION_ITEM.to_string(), d(want_re.0), want_re.1),
+                ],
+                "{start} {end:?} {months} {day_one:?} {reverified:?} {today}"
+            );
+        }
+        // Items the case's checklist does not have get no due date.
+        let none = DueInput {
+            start_on: d("2026-11-02"),
+            terminated_on: None,
+            interval_months: 6,
+            day_one_recorded: None,
+            reverified_on: None,
+            day_one_applies: false,
+            reverification_applies: false,
+        };
+        assert!(due_dates(&none, d("2030-01-01")).is_empty());
+    }
+
+    #[test]
+    fn a_missed_check_raises_its_flag_with_the_item_as_subject() {
+        let mut f = facts(Vec::new());
+        f.checklist_due = vec![
+            ItemDue { item_id: DAY_ONE_ITEM.into(), due_on: d("2026-11-02"), missed: true },
+            ItemDue { item_id: REVERIFICATION_ITEM.into(), due_on: d("2027-05-02"), missed: false },
+        ];
+        let sigs = Signatures::built_in().unwrap_or_else(|e| panic!("{e}"));
+        let flags = evaluate(&f, &sigs);
+        assert_eq!(flags.len(), 1);
+        assert_eq!(
+            (flags[0].rule.as_str(), flags[0].subject.as_str()),
+            (CHECK_OVERDUE, DAY_ONE_ITEM)
+        );
+        assert_eq!(flags[0].severity, Severity::High);
+        assert_eq!(
+            flags[0].facts,
+            ["checklist item day-one-identity-match (the day-one identity match) was due on \
+              2026-11-02 and has no result on 2026-12-01"]
+        );
+        f.checklist_due[0].missed = false;
+        f.checklist_due[1].missed = true;
+        let flags = evaluate(&f, &sigs);
+        assert_eq!(flags[0].subject, REVERIFICATION_ITEM);
+        assert_eq!(flags[0].severity, Severity::Medium);
     }
 }

@@ -280,6 +280,10 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
                 active_cases_of(db, candidates::of_vendor(db, vendor.id)?, &mut out)?;
             }
         }
+        // A new re-verification interval moves every monitoring case's due date.
+        Change::SetPolicy { key: PolicyKey::ReverificationIntervalMonths, .. } => {
+            out.extend(super::posthire::monitoring_cases(db)?);
+        }
         Change::ImportIpList { name, rows, .. } => {
             open_flag_cases(db, &[IP_ANONYMISING, IP_COUNTRY_MISMATCH], &mut out)?;
             // Workers' sign-ins may fall in the new ranges.

@@ -238,12 +238,26 @@ impl Store {
         path: &Path,
         format: Option<Format>,
     ) -> Result<TelemetryOutcome> {
-        let now = self.clock.now();
-        let ctx = self.context();
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        self.import_telemetry_named(actor, path, &file_name, format)
+    }
+
+    /// As [`Store::import_telemetry`], the file recorded under `file_name` (the name the user's
+    /// system gave a file uploaded to the app, not the path of its spooled copy).
+    #[tracing::instrument(skip_all, err)]
+    pub fn import_telemetry_named(
+        &self,
+        actor: &str,
+        path: &Path,
+        file_name: &str,
+        format: Option<Format>,
+    ) -> Result<TelemetryOutcome> {
+        let now = self.clock.now();
+        let ctx = self.context();
+        let file_name = file_name.to_string();
         let shown = crate::evidence::media::display_name(&file_name);
         self.transaction(|db| {
             let at = audit::write_time(db, now)?;

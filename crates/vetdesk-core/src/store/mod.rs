@@ -17,6 +17,7 @@ pub mod encrypt;
 mod engine;
 mod files;
 mod hire;
+mod monitoring;
 mod posthire;
 mod reader;
 mod retention;
@@ -40,6 +41,9 @@ pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper, RetentionSettings};
 pub use db::{DbError, DbErrorKind};
 pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
+pub use monitoring::{
+    AlertEvent, InvestigationOpened, MAX_ALERT_EVENTS, MonitoredEmployee, MonitoringAlert,
+};
 pub use reader::Reader;
 pub use retention::{Erasure, PlanEntry};
 pub use rules::{

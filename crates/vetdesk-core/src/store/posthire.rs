@@ -6,16 +6,22 @@ use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
+use chrono::NaiveDate;
+
 use vetdesk_telemetry::HostObservation;
 use vetdesk_telemetry::geo::GeoPoint;
 use vetdesk_telemetry::signatures::Signatures;
 
 use super::db::{Db, params};
-use super::tables::{candidates, employees, lists, telemetry};
+use super::tables::{candidates, checklist, employees, lists, policy, telemetry};
 use super::{Result, StoreError};
+use crate::change::PolicyKey;
 use crate::checks::flags::{claimed_country, zone_country};
 use crate::checks::iprange::IpCategory;
-use crate::checks::posthire::{self, HostEvent, PostHireFacts, SharedEgress, SignIn};
+use crate::checks::posthire::{
+    self, DAY_ONE_ITEM, DueInput, HostEvent, ItemDue, PostHireFacts, REVERIFICATION_ITEM,
+    SharedEgress, SignIn,
+};
 use crate::employees::Employee;
 use crate::model::{Case, CaseId, CaseKind, Timestamp};
 use crate::verification::FlagFields;
@@ -56,6 +62,31 @@ fn indicator(
     };
     cache.insert(ip.to_string(), found.clone());
     Ok(found)
+}
+
+/// The due dates of a monitoring case's dated post-hire items on `today` (none for another
+/// kind of case).
+pub(crate) fn checklist_due(db: &dyn Db, case: &Case, today: NaiveDate) -> Result<Vec<ItemDue>> {
+    if case.kind != CaseKind::Monitoring {
+        return Ok(Vec::new());
+    }
+    let Some(e) = employees::of_case(db, case.id)? else { return Ok(Vec::new()) };
+    let template = crate::template::get(&case.template_id, case.template_version)?;
+    let applies =
+        |id: &str| template.item(id).is_some_and(|r| r.applies(CaseKind::Monitoring, false));
+    let on = |id: &str| -> Result<Option<NaiveDate>> {
+        Ok(checklist::recorded_at(db, case.id, id)?.map(|t| t.date()))
+    };
+    let input = DueInput {
+        start_on: e.start_on,
+        terminated_on: e.terminated_on,
+        interval_months: policy::value(db, PolicyKey::ReverificationIntervalMonths)?,
+        day_one_recorded: on(DAY_ONE_ITEM)?,
+        reverified_on: on(REVERIFICATION_ITEM)?,
+        day_one_applies: applies(DAY_ONE_ITEM),
+        reverification_applies: applies(REVERIFICATION_ITEM),
+    };
+    Ok(posthire::due_dates(&input, today))
 }
 
 pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<PostHireFacts>> {
@@ -99,6 +130,7 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
         .into_iter()
         .filter(|s| in_service(&e, &s.ours))
         .map(|s| SharedEgress {
+            event: s.event,
             ip: s.ip,
             ours: s.ours.as_datetime(),
             theirs: s.theirs.as_datetime(),
@@ -135,6 +167,7 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
         registered: e.devices.iter().map(|d| d.device.clone()).collect(),
         host_events,
         device_telemetry: telemetry::device_telemetry(db)?,
+        checklist_due: checklist_due(db, case, at.date())?,
     }))
 }
 
@@ -142,6 +175,18 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Option<
 pub(crate) fn evaluate(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Vec<FlagFields>> {
     match gather(db, case, at)? {
         Some(facts) => Ok(posthire::evaluate(&facts, signatures()?)),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// As [`evaluate`], each flag with the events behind it.
+pub(crate) fn evaluate_traced(
+    db: &dyn Db,
+    case: &Case,
+    at: &Timestamp,
+) -> Result<Vec<posthire::Traced>> {
+    match gather(db, case, at)? {
+        Some(facts) => Ok(posthire::evaluate_traced(&facts, signatures()?)),
         None => Ok(Vec::new()),
     }
 }

@@ -49,6 +49,9 @@ pub struct ChecklistEntry {
     /// Whether the item applies to this case now (its declaration: case kind, vendor present;
     /// and its phase reached): only applicable items count for progress and the decision gate.
     pub applicable: bool,
+    /// When the item is due (the dated post-hire items of a monitoring case: the day-one
+    /// identity match, the periodic re-verification), and whether that date was missed.
+    pub due: Option<crate::checks::posthire::ItemDue>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -86,7 +89,12 @@ pub(crate) fn detail(db: &dyn Db, id: CaseId, today: NaiveDate) -> Result<CaseDe
         None => None,
     };
     let template = template::get(&case.template_id, case.template_version)?;
-    let checklist = checklist(db, &case)?;
+    let mut checklist = checklist(db, &case)?;
+    for due in super::posthire::checklist_due(db, &case, today)? {
+        if let Some(entry) = checklist.iter_mut().find(|e| e.item.id == due.item_id) {
+            entry.due = Some(due);
+        }
+    }
     let progress = progress_of(&checklist);
     let (audit_records, chain_head) = audit::chain_tip(db, Chain::Case(id))?;
     let related_cases = cases::of_candidate(db, case.candidate_id)?
@@ -142,6 +150,7 @@ pub(crate) fn checklist(db: &dyn Db, case: &Case) -> Result<Vec<ChecklistEntry>>
                 .unwrap_or_default(),
             blocked_by: Vec::new(),
             applicable: true,
+            due: None,
             item: r.item.clone(),
             state,
         });

@@ -46,6 +46,13 @@ const EMBEDDED: &[(&str, &str)] = &[
             "/../../assets/templates/remote-it-worker-v2.toml"
         )),
     ),
+    (
+        "assets/templates/remote-it-worker-v3.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../assets/templates/remote-it-worker-v3.toml"
+        )),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -398,7 +405,6 @@ title = "Sec"
         let (v1, v2) = (get(DEFAULT_TEMPLATE, 1).unwrap(), get(DEFAULT_TEMPLATE, 2).unwrap());
         let ids = |t: &Template| t.items().map(|r| r.item.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(v1), ids(v2));
-        assert_eq!(latest(DEFAULT_TEMPLATE).unwrap().version, 2);
         // (item, kind, has a vendor, applies)
         let rows = [
             ("vendor-audit", CaseKind::PreHire, false, false),
@@ -417,6 +423,32 @@ title = "Sec"
         let post = v2.items().find(|r| r.phase.id == "post_hire").unwrap();
         assert!(!post.applies(CaseKind::PreHire, false));
         assert!(post.applies(CaseKind::Reverification, false));
+    }
+
+    #[test]
+    fn v3_is_v2_with_post_hire_items_on_monitoring_cases() {
+        let (v2, v3) = (get(DEFAULT_TEMPLATE, 2).unwrap(), get(DEFAULT_TEMPLATE, 3).unwrap());
+        let ids = |t: &Template| t.items().map(|r| r.item.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(v2), ids(v3));
+        assert_eq!(latest(DEFAULT_TEMPLATE).unwrap().version, 3);
+        for r in v3.items() {
+            // Only the monitoring kind is added, and only to the post-hire phase.
+            for kind in CaseKind::ALL.iter().filter(|k| **k != CaseKind::Monitoring) {
+                for vendor in [false, true] {
+                    assert_eq!(
+                        r.applies(*kind, vendor),
+                        v2.item(&r.item.id).unwrap().applies(*kind, vendor),
+                        "{} {kind} {vendor}",
+                        r.item.id
+                    );
+                }
+            }
+            let expected = r.phase.id == "post_hire"
+                || v2.item(&r.item.id).unwrap().applies(CaseKind::Monitoring, false);
+            assert_eq!(r.applies(CaseKind::Monitoring, false), expected, "{}", r.item.id);
+        }
+        assert!(v3.item("periodic-reverification").unwrap().applies(CaseKind::Monitoring, false));
+        assert!(v3.item("day-one-identity-match").unwrap().applies(CaseKind::Monitoring, false));
     }
 
     #[test]

@@ -120,6 +120,26 @@ describe("Checklist", () => {
     expect(docs.getByRole("button", { name: "Pass" }).getAttribute("aria-pressed")).toBe("true");
   });
 
+  it("shows the due date of a dated post-hire item, and when it was missed", () => {
+    const dated: ChecklistEntry[] = [
+      entry("day-one-identity-match", {
+        phase_id: "onboarding",
+        phase_title: "Onboarding",
+        due: { item_id: "day-one-identity-match", due_on: "2026-11-02", missed: true },
+      }),
+      entry("periodic-reverification", {
+        phase_id: "post_hire",
+        phase_title: "Post-hire monitoring",
+        due: { item_id: "periodic-reverification", due_on: "2027-05-02", missed: false },
+      }),
+    ];
+    renderChecklist(reviewer, dated, false, []);
+    const dayOne = within(item("day-one-identity-match"));
+    expect(dayOne.getByText(/^Missed: due /, { selector: ".badge" }).textContent).toContain("2026");
+    expect(within(item("periodic-reverification")).getByText(/^Due /, { selector: ".badge" })).toBeTruthy();
+    expect(within(item("periodic-reverification")).queryByText(/Missed/)).toBeNull();
+  });
+
   it("moves with j/k and records results with p, f, n and u, keeping note and evidence; p, f and n go on to the next item", async () => {
     const events = userEvent.setup();
     renderChecklist();

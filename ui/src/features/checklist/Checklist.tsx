@@ -17,7 +17,7 @@ import type { ItemOptions } from "../../bindings/ItemOptions";
 import type { ItemResult } from "../../bindings/ItemResult";
 import type { ResultOption } from "../../bindings/ResultOption";
 import { Badge, Button, ErrorNote } from "../../components";
-import { RESULT_LABELS, resultTone, when } from "../../format";
+import { day, RESULT_LABELS, resultTone, when } from "../../format";
 import { useActor } from "../../session/actor";
 import { useChange } from "../../changes";
 import { useResultOptions } from "../case/queries";
@@ -460,6 +460,18 @@ function ChecklistItem(props: ItemProps) {
               <Badge tone="muted">Does not apply now</Badge>
             </>
           )}
+          {entry.due ? (
+            <>
+              {" "}
+              {entry.due.missed ? (
+                <Badge tone="bad" title="Its date passed with no result: a post-hire red flag is open">
+                  {`Missed: due ${day(entry.due.due_on)}`}
+                </Badge>
+              ) : (
+                <Badge>{`Due ${day(entry.due.due_on)}`}</Badge>
+              )}
+            </>
+          ) : null}
         </span>
       </div>
       <div className="check-actions" role="group" aria-label={`Result of ${item.title}`}>

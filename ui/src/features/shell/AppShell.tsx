@@ -3,6 +3,7 @@
 
 import { CasePage } from "../case/CasePage";
 import { ImportPage } from "../candidates/ImportPage";
+import { MonitoringPage } from "../monitoring/MonitoringPage";
 import { NewCandidatePage } from "../candidates/NewCandidatePage";
 import { ReportsPage } from "../exports/ReportsPage";
 import { QueuePage } from "../queue/QueuePage";
@@ -21,6 +22,7 @@ const NAV: { route: Route; label: string }[] = [
   { route: { name: "queue" }, label: "Case queue" },
   { route: { name: "new-candidate" }, label: "New candidate" },
   { route: { name: "import" }, label: "Import candidates" },
+  { route: { name: "monitoring" }, label: "Monitoring" },
   { route: { name: "vendors" }, label: "Vendors" },
   { route: { name: "reports" }, label: "Reports" },
   { route: { name: "settings" }, label: "Settings" },
@@ -40,6 +42,8 @@ function Page({ route }: { route: Route }) {
       return <VendorsPage />;
     case "reports":
       return <ReportsPage />;
+    case "monitoring":
+      return <MonitoringPage />;
     case "settings":
       return <SettingsPage />;
   }

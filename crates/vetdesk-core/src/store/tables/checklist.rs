@@ -89,6 +89,21 @@ pub(crate) fn item_state(
     )?)
 }
 
+/// When `item_id` got the result it has (any result; a pending item has none).
+pub(crate) fn recorded_at(
+    db: &dyn Db,
+    case_id: CaseId,
+    item_id: &str,
+) -> Result<Option<Timestamp>> {
+    Ok(db
+        .query_optional(
+            "SELECT recorded_at FROM checklist_items WHERE case_id = ?1 AND item_id = ?2",
+            params![case_id, item_id],
+            |r| r.get::<Option<Timestamp>>(0),
+        )?
+        .flatten())
+}
+
 /// When `item_id` was recorded as passed, if it is passed.
 pub(crate) fn passed_at(db: &dyn Db, case_id: CaseId, item_id: &str) -> Result<Option<Timestamp>> {
     Ok(db

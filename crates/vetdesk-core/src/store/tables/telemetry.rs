@@ -218,6 +218,8 @@ pub(crate) fn activity_times(db: &dyn Db, employee: EmployeeId) -> Result<Vec<Ti
 
 /// Another worker's sign-in from the same address within an hour of one of this worker's.
 pub(crate) struct SharedRow {
+    /// `format event_id` of this worker's sign-in.
+    pub event: String,
     pub ip: String,
     pub ours: Timestamp,
     pub other_case: CaseId,
@@ -227,7 +229,7 @@ pub(crate) struct SharedRow {
 
 pub(crate) fn shared_egress(db: &dyn Db, employee: EmployeeId) -> Result<Vec<SharedRow>> {
     Ok(db.query_vec(
-        "SELECT a.ip, a.time, e.case_id, e.candidate_id, b.time \
+        "SELECT a.ip, a.time, e.case_id, e.candidate_id, b.time, a.format || ' ' || a.event_id \
          FROM telemetry_events a \
          JOIN telemetry_events b ON b.ip = a.ip AND b.kind = 'sign_in' \
               AND b.employee_id IS NOT NULL AND b.employee_id != a.employee_id \
@@ -243,6 +245,7 @@ pub(crate) fn shared_egress(db: &dyn Db, employee: EmployeeId) -> Result<Vec<Sha
                 other_case: r.get(2)?,
                 other_candidate: r.get(3)?,
                 theirs: r.get(4)?,
+                event: r.get(5)?,
             })
         },
     )?)
@@ -251,6 +254,7 @@ pub(crate) fn shared_egress(db: &dyn Db, employee: EmployeeId) -> Result<Vec<Sha
 /// An event of an employee that names a device or carries a host observation.
 pub(crate) struct HostRow {
     pub time: Timestamp,
+    /// `format event_id`.
     pub event_id: String,
     pub device_id: Option<i64>,
     pub serial: Option<String>,
@@ -260,7 +264,8 @@ pub(crate) struct HostRow {
 
 pub(crate) fn host_events(db: &dyn Db, employee: EmployeeId) -> Result<Vec<HostRow>> {
     Ok(db.query_vec(
-        "SELECT time, event_id, device_id, device_serial, device_hostname, observation \
+        "SELECT time, format || ' ' || event_id, device_id, device_serial, device_hostname, \
+         observation \
          FROM telemetry_events WHERE employee_id = ?1 \
            AND (device_serial IS NOT NULL OR device_hostname IS NOT NULL OR observation IS NOT NULL) \
          ORDER BY time, format, event_id",
