@@ -141,10 +141,6 @@ impl Target {
     /// Opens one connection.
     pub(crate) fn connect(&self) -> Result<postgres::Client, StoreError> {
         let refused = |e: postgres::Error| {
-            // The client's own words when the server asks for a password it was not given.
-            let missing = e.as_db_error().is_none()
-                && self.config.get_password().is_none()
-                && e.to_string().contains("password missing");
             // The cause too (a TLS handshake says why it failed only there).
             let reason = e.as_db_error().map_or_else(
                 || {
@@ -158,6 +154,11 @@ impl Target {
                 },
                 |d| d.message().to_string(),
             );
+            // The client's own words (in the cause) when the server asks for a password it
+            // was not given.
+            let missing = e.as_db_error().is_none()
+                && self.config.get_password().is_none()
+                && reason.ends_with("password missing");
             let kind = if missing {
                 super::super::DbErrorKind::PasswordNeeded
             } else {
