@@ -15,7 +15,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) \
 	ui/index.html ui/vite.config.ts ui/tsconfig.json ui/package.json ui/package-lock.json
 
 .PHONY: help setup ui run test fmt-check clippy test-rust bindings bindings-check \
-	ui-typecheck ui-test app e2e cli bench-ui bench module-graph fuzz
+	ui-typecheck ui-test app e2e cli bench-ui bench module-graph fuzz team-demo team-demo-stop
 
 help:
 	@echo "make run       set up what is missing, build the UI, start the Vetdesk desktop app"
@@ -31,6 +31,9 @@ help:
 	@echo "               100-photo report, audit packs, encrypted ingest, a 1,000,000-event"
 	@echo "               telemetry import beside jq; ends with one summary"
 	@echo "               table, also written to docs/benchmarks.md"
+	@echo "make team-demo team mode on a throwaway local PostgreSQL cluster (target/team-demo/):"
+	@echo "               the team database, three sample logins (reviewer, investigator,"
+	@echo "               compliance) and how each signs in with the CLI; make team-demo-stop ends it"
 	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
 	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
 	@echo "               readers, 5 minutes each (FUZZ_SECONDS=N to change); not part of make test"
@@ -115,6 +118,14 @@ bench: setup
 	$(CARGO) bench --bench pack
 	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest
 	scripts/bench-summary.sh
+
+# Team mode for a newcomer: a local PostgreSQL cluster under target/team-demo/, `vetdesk team
+# init` as its owner, three sample logins; prints how each signs in. Stopped by team-demo-stop.
+team-demo: setup
+	scripts/team-demo.sh
+
+team-demo-stop:
+	scripts/team-demo.sh stop
 
 # Not a test: runs each fuzz target FUZZ_SECONDS (default 300) from its seeds in fuzz/corpus/;
 # fails when a target crashes (the input is kept under target/fuzz/artifacts/).

@@ -113,6 +113,13 @@ fn the_owner_inits_an_admin_adds_logins_and_members_sign_in_as_themselves() {
 
     // The password from PGPASSWORD, or from a password file only its owner may read.
     let bare = db.cluster.url_without_password(&rita, &db.database);
+    // With none of them and no terminal to ask on, the refusal is one line (standard input,
+    // not a terminal here, is not read as a password).
+    let out = db.run(&bare, &["user", "list"], Some("rita's long password\n"), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("password missing") && stderr.contains(&rita), "{stderr}");
     let out = db.run(&bare, &["user", "list"], None, &[("PGPASSWORD", "rita's long password")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let passfile = db.dir.path().join("pgpass");

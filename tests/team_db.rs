@@ -159,6 +159,38 @@ fn team_init_is_safe_to_run_again_makes_the_owner_admin_and_refuses_a_newer_sche
 }
 
 #[test]
+fn a_server_asking_for_a_password_none_gave_is_told_apart_and_a_typed_one_signs_in() {
+    let team = Team::new();
+    // No password in the URL, and a password file that does not exist (PGPASSWORD is not set
+    // where the tests run).
+    let bare = format!(
+        "{}&passfile=/nonexistent/pgpass",
+        team.cluster.url_without_password(&team.owner, &team.database)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let open = |pw| {
+        Store::open_postgres_with_password(DataDir::new(dir.path()), &bare, pw, Clock::system())
+    };
+    match open(None).err() {
+        Some(StoreError::Database(e)) => {
+            assert!(e.is_password_needed(), "{e}");
+            assert!(e.message.contains("password missing"), "{e}");
+        }
+        other => panic!("expected a database error asking for a password, got {other:?}"),
+    }
+    // A wrong typed password is the server's refusal, not a request for one.
+    match open(Some("guess")).err() {
+        Some(StoreError::Database(e)) => {
+            assert!(!e.is_password_needed(), "{e}");
+            assert!(e.message.contains("password authentication failed"), "{e}");
+        }
+        other => panic!("expected the server's refusal, got {other:?}"),
+    }
+    let store = open(Some(team.owner_password.as_str())).unwrap();
+    assert_eq!(store.team_login(), Some(team.owner.as_str()));
+}
+
+#[test]
 fn the_audit_log_and_ledger_are_append_only_by_grant() {
     let mut team = Team::new();
     team.case();

@@ -6,10 +6,11 @@
 use std::io::BufRead;
 
 use vetdesk_core::model::Role;
-use vetdesk_core::store::{Clock, DataDir, Store};
+use vetdesk_core::store::{Clock, DataDir, Store, StoreError};
 
 use crate::cli::args::{Cli, Command, TeamCommand, UserCommand};
 use crate::cli::context::{CliError, Ctx, Result, print_json_or, usage};
+use crate::cli::unlock;
 
 pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
     if cli.actor.as_deref().is_some_and(|a| !a.trim().is_empty()) {
@@ -25,7 +26,8 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
             ))
         }
         Command::Team(TeamCommand::Init) => {
-            let (_store, init) = Store::team_init(dir, url, Clock::system())?;
+            let (_store, init) =
+                open(|pw| Store::team_init_with_password(dir.clone(), url, pw, Clock::system()))?;
             print_json_or(json, &init, || {
                 format!(
                     "Team database ready (schema {}); {} is {}an admin.\n",
@@ -44,7 +46,7 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
             }
             let role: Role = role.parse()?;
             let password = read_password()?;
-            let store = Store::open_postgres(dir, url, Clock::system())?;
+            let store = open_store(dir, url)?;
             let display_name = display_name.unwrap_or_else(|| name.clone());
             let applied = store.team_add_member(&name, &display_name, role, &password)?;
             print_json_or(json, &applied, || {
@@ -53,7 +55,7 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
             Ok(0)
         }
         Command::User(UserCommand::SetRole { name, role }) => {
-            let store = Store::open_postgres(dir, url, Clock::system())?;
+            let store = open_store(dir, url)?;
             let applied = store.team_set_role(&name, role.parse()?)?;
             print_json_or(json, &applied, || format!("{name} is now {role}.\n"))?;
             Ok(0)
@@ -61,7 +63,7 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
         Command::User(UserCommand::Deactivate { name }) => set_active(dir, url, json, &name, false),
         Command::User(UserCommand::Activate { name }) => set_active(dir, url, json, &name, true),
         command => {
-            let store = Store::open_postgres(dir, url, Clock::system())?;
+            let store = open_store(dir, url)?;
             let login = store.team_login().map(str::to_string);
             let ctx = Ctx::new(store, login, json);
             super::dispatch(&ctx, command)
@@ -69,8 +71,43 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
     }
 }
 
+/// The team store, asking for the password on the terminal when the server wants one.
+fn open_store(dir: DataDir, url: &str) -> Result<Store> {
+    open(|pw| Store::open_postgres_with_password(dir.clone(), url, pw, Clock::system()))
+}
+
+/// Runs `connect` without a typed password; when the server asks for one that neither the
+/// URL, `PGPASSWORD` nor the password file gave, and standard input is a terminal, asks for it
+/// without echo and connects once more with it. Not on a terminal, the refusal stands.
+fn open<T>(connect: impl FnMut(Option<&str>) -> vetdesk_core::store::Result<T>) -> Result<T> {
+    with_prompted_password(connect, unlock::stdin_is_terminal(), || {
+        unlock::read_hidden_line("Password for the team database: ")
+    })
+}
+
+fn with_prompted_password<T>(
+    mut connect: impl FnMut(Option<&str>) -> vetdesk_core::store::Result<T>,
+    terminal: bool,
+    ask: impl FnOnce() -> std::io::Result<String>,
+) -> Result<T> {
+    match connect(None) {
+        Err(StoreError::Database(e)) if e.is_password_needed() && terminal => {
+            let line = ask().map_err(|source| CliError::Io {
+                context: "cannot read the password".into(),
+                source,
+            })?;
+            let password = line.trim_end_matches(['\n', '\r']);
+            if password.is_empty() {
+                return Err(usage("no password was typed; nothing was done"));
+            }
+            Ok(connect(Some(password))?)
+        }
+        other => Ok(other?),
+    }
+}
+
 fn set_active(dir: DataDir, url: &str, json: bool, name: &str, active: bool) -> Result<u8> {
-    let store = Store::open_postgres(dir, url, Clock::system())?;
+    let store = open_store(dir, url)?;
     let applied = store.team_set_active(name, active)?;
     print_json_or(json, &applied, || {
         if active {
@@ -94,4 +131,87 @@ fn read_password() -> Result<String> {
         return Err(usage("the password on standard input is empty; nothing was created"));
     }
     Ok(password)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vetdesk_core::store::{DbError, DbErrorKind};
+
+    fn needed() -> StoreError {
+        StoreError::Database(DbError::new(
+            DbErrorKind::PasswordNeeded,
+            "cannot connect to rita@127.0.0.1:5432/vetdesk: invalid configuration: password missing",
+        ))
+    }
+
+    /// A server that wants `right`: the tries it saw, and the outcome.
+    fn against(
+        right: &str,
+        terminal: bool,
+        typed: std::io::Result<String>,
+    ) -> (Vec<Option<String>>, Result<&'static str>) {
+        let mut tries = Vec::new();
+        let mut asked = false;
+        let outcome = with_prompted_password(
+            |pw| {
+                tries.push(pw.map(str::to_string));
+                match pw {
+                    None => Err(needed()),
+                    Some(p) if p == right => Ok("signed in"),
+                    Some(_) => Err(StoreError::Database(DbError::new(
+                        DbErrorKind::Other,
+                        "password authentication failed for user \"rita\"",
+                    ))),
+                }
+            },
+            terminal,
+            || {
+                asked = true;
+                typed
+            },
+        );
+        assert_eq!(asked, terminal, "the prompt is shown exactly when on a terminal");
+        (tries, outcome)
+    }
+
+    #[test]
+    fn on_a_terminal_the_typed_password_is_tried_without_its_line_break() {
+        let (tries, outcome) = against("s3cret", true, Ok("s3cret\n".into()));
+        assert_eq!(outcome.ok(), Some("signed in"));
+        assert_eq!(tries, vec![None, Some("s3cret".to_string())]);
+    }
+
+    #[test]
+    fn not_on_a_terminal_the_refusal_stands_and_nothing_is_read() {
+        let (tries, outcome) = against("s3cret", false, Ok("never read\n".into()));
+        assert_eq!(tries, vec![None]);
+        let message = outcome.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("password missing"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_or_empty_typed_password_is_refused_in_one_line() {
+        let (_, wrong) = against("s3cret", true, Ok("guess\n".into()));
+        let wrong = wrong.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(wrong.contains("password authentication failed"), "{wrong}");
+        let (tries, empty) = against("s3cret", true, Ok("\n".into()));
+        assert_eq!(tries, vec![None], "an empty line is not sent to the server");
+        assert!(empty.err().map(|e| e.to_string()).unwrap_or_default().contains("no password"));
+    }
+
+    #[test]
+    fn a_server_that_needs_no_password_is_never_prompted_for_one() {
+        let mut asked = false;
+        let outcome = with_prompted_password(
+            |_| Ok(1),
+            true,
+            || {
+                asked = true;
+                Ok(String::new())
+            },
+        );
+        assert_eq!(outcome.ok(), Some(1));
+        assert!(!asked);
+    }
 }

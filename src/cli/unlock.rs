@@ -61,31 +61,52 @@ pub fn passphrase(env: &str, prompt: &str, confirm: bool) -> Result<Passphrase> 
 
 #[cfg(unix)]
 fn prompt_hidden(env: &str, prompt: &str) -> Result<Passphrase> {
-    use rustix::termios::{LocalModes, OptionalActions, isatty, tcgetattr, tcsetattr};
-    let stdin = rustix::stdio::stdin();
-    if !isatty(stdin) {
+    if !stdin_is_terminal() {
         return Err(usage(format!(
             "this data directory is encrypted: set {env} to a file holding the passphrase, run \
              on a terminal to type it, or keep it in the OS keyring (`vetdesk passphrase remember`)"
         )));
     }
-    let saved = tcgetattr(stdin).map_err(|e| CliError::Io {
-        context: "cannot read terminal settings".into(),
-        source: e.into(),
-    })?;
+    let line = read_hidden_line(prompt)
+        .map_err(|source| CliError::Io { context: "cannot read the passphrase".into(), source })?;
+    Ok(Passphrase::from_line(line))
+}
+
+/// Whether standard input is a terminal someone can type at.
+#[cfg(unix)]
+pub fn stdin_is_terminal() -> bool {
+    rustix::termios::isatty(rustix::stdio::stdin())
+}
+
+#[cfg(not(unix))]
+pub fn stdin_is_terminal() -> bool {
+    false
+}
+
+/// Shows `prompt` on standard error and reads one line from the terminal on standard input
+/// with echo off (the line break still shown); echo comes back whatever happened.
+#[cfg(unix)]
+pub fn read_hidden_line(prompt: &str) -> std::io::Result<String> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = rustix::stdio::stdin();
+    let saved = tcgetattr(stdin)?;
     let mut quiet = saved.clone();
     quiet.local_modes.remove(LocalModes::ECHO);
     quiet.local_modes.insert(LocalModes::ECHONL);
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    tcsetattr(stdin, OptionalActions::Flush, &quiet)
-        .map_err(|e| CliError::Io { context: "cannot turn echo off".into(), source: e.into() })?;
+    tcsetattr(stdin, OptionalActions::Flush, &quiet)?;
     let mut line = String::new();
     let read = std::io::stdin().lock().read_line(&mut line);
     // Echo back on whatever happened.
     let _ = tcsetattr(stdin, OptionalActions::Flush, &saved);
-    read.map_err(|source| CliError::Io { context: "cannot read the passphrase".into(), source })?;
-    Ok(Passphrase::from_line(line))
+    read.map(|_| line)
+}
+
+#[cfg(not(unix))]
+pub fn read_hidden_line(prompt: &str) -> std::io::Result<String> {
+    let _ = prompt;
+    Err(std::io::Error::other("no terminal prompt on this system"))
 }
 
 #[cfg(not(unix))]

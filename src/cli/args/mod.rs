@@ -50,7 +50,7 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "VETDESK_USER", value_name = "USER")]
     pub actor: Option<String>,
     /// Team mode: the shared PostgreSQL database (libpq URL; the password from PGPASSWORD or
-    /// ~/.pgpass). Also `database_url` in config.toml. Who acts is then the database login.
+    /// ~/.pgpass, else asked on a terminal). Also `database_url` in config.toml. Who acts is then the database login.
     #[arg(long, global = true, env = "VETDESK_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
     /// Print JSON instead of text.

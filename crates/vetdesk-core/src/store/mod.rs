@@ -391,12 +391,24 @@ impl Store {
     /// brought up to date when the login may (the database owner); a newer one is refused.
     #[tracing::instrument(skip_all)]
     pub fn open_postgres(dir: DataDir, url: &str, clock: Clock) -> Result<Store> {
+        Store::open_postgres_with_password(dir, url, None, clock)
+    }
+
+    /// As [`Store::open_postgres`], with a password typed at a prompt in place of what the URL,
+    /// `PGPASSWORD` or the password file give. Without one, a server that asks for a password
+    /// is answered with a [`DbError`] whose `is_password_needed()` holds.
+    pub fn open_postgres_with_password(
+        dir: DataDir,
+        url: &str,
+        password: Option<&str>,
+        clock: Clock,
+    ) -> Result<Store> {
         std::fs::create_dir_all(&dir.root).map_err(|e| {
             StoreError::io(format!("cannot create data directory {}", dir.root.display()), e)
         })?;
         restrict_permissions(&dir.root, &[]);
         let config = Config::load(&dir.config_file())?;
-        let (backend, _found) = db::postgres::PostgresBackend::open(url)?;
+        let (backend, _found) = db::postgres::PostgresBackend::open(url, password)?;
         let team = Some(backend.target().clone());
         Ok(Store { dir, config, clock, key: None, backend: Box::new(backend), team })
     }

@@ -23,7 +23,17 @@ impl Store {
     /// with their grants and triggers, and the owner as the first Vetdesk admin. Safe to run
     /// again; a database written by a newer Vetdesk is refused.
     pub fn team_init(dir: DataDir, url: &str, clock: Clock) -> Result<(Store, TeamInit)> {
-        let store = Store::open_postgres(dir, url, clock)?;
+        Store::team_init_with_password(dir, url, None, clock)
+    }
+
+    /// As [`Store::team_init`], with a password typed at a prompt.
+    pub fn team_init_with_password(
+        dir: DataDir,
+        url: &str,
+        password: Option<&str>,
+        clock: Clock,
+    ) -> Result<(Store, TeamInit)> {
+        let store = Store::open_postgres_with_password(dir, url, password, clock)?;
         let target = store.team.clone().ok_or_else(|| StoreError::invalid("not a team store"))?;
         team::init(&target)?;
         let admin = target.user().to_string();

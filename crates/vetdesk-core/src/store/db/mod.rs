@@ -124,6 +124,9 @@ pub enum DbErrorKind {
     Constraint,
     /// A column does not hold what the store expects of it.
     Conversion,
+    /// The server asked for a password and none was given (URL, `PGPASSWORD`, password file):
+    /// a terminal may ask for one and try again.
+    PasswordNeeded,
     Other,
 }
 
@@ -133,6 +136,9 @@ impl DbError {
     }
     pub fn is_busy(&self) -> bool {
         self.kind == DbErrorKind::Busy
+    }
+    pub fn is_password_needed(&self) -> bool {
+        self.kind == DbErrorKind::PasswordNeeded
     }
 }
 

@@ -49,8 +49,9 @@ fn bad_url(message: impl Into<String>) -> StoreError {
 }
 
 impl Target {
-    /// Reads a connection string; nothing is connected yet.
-    pub(crate) fn parse(url: &str) -> Result<Target, StoreError> {
+    /// Reads a connection string; nothing is connected yet. A `password` typed at a prompt
+    /// takes the place of what the URL, `PGPASSWORD` or the password file would give.
+    pub(crate) fn parse(url: &str, password: Option<&str>) -> Result<Target, StoreError> {
         let (rest, extra) = split_tls_options(url)?;
         let mut config = postgres::Config::from_str(&rest).map_err(|e| bad_url(e.to_string()))?;
         let mut tls = Tls::Prefer;
@@ -89,7 +90,9 @@ impl Target {
         if config.get_hosts().is_empty() {
             config.host("localhost");
         }
-        if config.get_password().is_none()
+        if let Some(typed) = password {
+            config.password(typed);
+        } else if config.get_password().is_none()
             && let Some(password) = password_from_environment(&config, passfile.as_deref())?
         {
             config.password(password);
@@ -151,8 +154,18 @@ impl Target {
                 },
                 |d| d.message().to_string(),
             );
+            // The client's own words (in the cause) when the server asks for a password it
+            // was not given.
+            let missing = e.as_db_error().is_none()
+                && self.config.get_password().is_none()
+                && reason.ends_with("password missing");
+            let kind = if missing {
+                super::super::DbErrorKind::PasswordNeeded
+            } else {
+                super::super::DbErrorKind::Other
+            };
             StoreError::Database(super::super::DbError::new(
-                super::super::DbErrorKind::Other,
+                kind,
                 format!("cannot connect to {}: {reason}", self.describe()),
             ))
         };
@@ -350,16 +363,19 @@ mod tests {
                 ("sslrootcert".to_string(), "/etc/ca.pem".to_string())
             ]
         );
-        let target =
-            Target::parse("postgresql://rita:pw@db.corp.example:5433/vetdesk?sslmode=require")
-                .unwrap_or_else(|e| panic!("{e}"));
+        let target = Target::parse(
+            "postgresql://rita:pw@db.corp.example:5433/vetdesk?sslmode=require",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(target.describe(), "rita@db.corp.example:5433/vetdesk");
         assert_eq!(target.tls, Tls::Require);
         assert!(!format!("{target:?}").contains("pw"), "the password is never shown");
-        let bad = Target::parse("postgresql://rita@h/db?sslmode=sometimes").err();
+        let bad = Target::parse("postgresql://rita@h/db?sslmode=sometimes", None).err();
         assert!(bad.is_some_and(|e| e.to_string().contains("sslmode")));
         let bad = Target::parse(
             "postgresql://rita@h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem&sslcert=/x",
+            None,
         )
         .err();
         assert!(bad.is_some_and(|e| e.to_string().contains("sslkey")));

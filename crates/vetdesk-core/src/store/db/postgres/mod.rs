@@ -617,8 +617,11 @@ impl Drop for BatchEnd<'_> {
 impl PostgresBackend {
     /// Connects, brings the schema up to date when this login may (the database owner) and
     /// refuses a schema newer than this build; returns the version found.
-    pub(crate) fn open(url: &str) -> Result<(PostgresBackend, u32), StoreError> {
-        let target = Target::parse(url)?;
+    pub(crate) fn open(
+        url: &str,
+        password: Option<&str>,
+    ) -> Result<(PostgresBackend, u32), StoreError> {
+        let target = Target::parse(url, password)?;
         let writer = PgConn::new(target.connect()?);
         let found = migrate::migrate(&writer)?;
         let reader = PgConn::new(target.connect()?);
