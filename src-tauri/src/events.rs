@@ -6,6 +6,11 @@
 //! The thread reads twice a second, and at once when a command of this app has written
 //! (`Changes::wake`): the app's own changes reach the page as promptly as a command's answer,
 //! and through the same one signal as everybody else's.
+//!
+//! In team mode nothing polls: the database notifies each appended audit record (team.sql's
+//! `pg_notify` on channel `vetdesk_audit`), a listener thread holds a `LISTEN` connection and
+//! wakes the reader, which then reads the log as above. A dropped listening connection is
+//! opened again (with a catch-up read), waiting a little longer after each failure.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -24,6 +29,12 @@ pub const UPLOAD_PROGRESS: &str = "upload-progress";
 /// Half a second: changes from elsewhere show up before a user wonders, and an idle app reads
 /// the database twice a second with a query that touches one index page.
 pub const POLL_EVERY: Duration = Duration::from_millis(500);
+/// Team mode: how often the reader wakes on its own to drop idle uploads (it reads the log
+/// only when woken), and how long the listener waits before asking its connection for a sign
+/// of life.
+pub const TEAM_TICK: Duration = Duration::from_secs(30);
+/// The longest wait between two attempts to listen again after the connection was lost.
+const RELISTEN_MAX: Duration = Duration::from_secs(10);
 /// Records read per query; a larger backlog (a big import) is read in several.
 const BATCH: usize = 1000;
 /// More records than this in one event are summed up as `more`: the UI then refreshes
@@ -81,6 +92,7 @@ pub fn poll_once(
 }
 
 /// Wakes the poller after a write of this app, so that it reads the log at once.
+#[derive(Clone)]
 pub struct Changes {
     wake: Sender<()>,
 }
@@ -99,32 +111,102 @@ impl Changes {
     }
 }
 
-/// Starts the poller, which hands each batch to `emit` (the app sends it as `store-changed`);
-/// it reads the log every `tick` and whenever woken, and drops uploads left idle. Runs until
-/// the process ends.
+/// When the reader reads the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every tick and whenever woken (a data directory).
+    Poll(Duration),
+    /// Only when woken, by this app's writes or the listener (team mode); the tick only drops
+    /// idle uploads.
+    WhenWoken(Duration),
+}
+
+/// Starts the reader, which hands each batch to `emit` (the app sends it as `store-changed`);
+/// it reads the log as `cadence` says, and drops uploads left idle. Runs until the process
+/// ends.
 pub fn spawn_poller(
     store: Arc<Store>,
     uploads: Arc<Uploads>,
     woken: Receiver<()>,
-    tick: Duration,
+    cadence: Cadence,
     emit: impl Fn(StoreChanged) + Send + 'static,
 ) -> std::io::Result<()> {
     let mut last = store.audit_last_id().map_err(std::io::Error::other)?;
+    let (tick, on_tick) = match cadence {
+        Cadence::Poll(tick) => (tick, true),
+        Cadence::WhenWoken(tick) => (tick, false),
+    };
     std::thread::Builder::new().name("store-poller".into()).spawn(move || {
+        // A read that failed is tried again at the next tick, whatever the cadence.
+        let mut retry = false;
         loop {
-            match woken.recv_timeout(tick) {
+            let read = retry
+                || match woken.recv_timeout(tick) {
                 // Several writes in a row are one read of the log.
-                Ok(()) => while woken.try_recv().is_ok() {},
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => std::thread::sleep(tick),
-            }
+                Ok(()) => {
+                    while woken.try_recv().is_ok() {}
+                    true
+                }
+                Err(RecvTimeoutError::Timeout) => on_tick,
+                Err(RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(tick);
+                    on_tick
+                }
+            };
             uploads.expire_idle(Instant::now());
+            if !read {
+                continue;
+            }
+            retry = false;
             match poll_once(&store, &mut last) {
                 Ok(Some(changed)) => emit(changed),
                 Ok(None) => {}
                 // A busy or briefly unreadable database: the next round tries again.
-                Err(error) => tracing::warn!(%error, "polling the audit log failed"),
+                Err(error) => {
+                    tracing::warn!(%error, "polling the audit log failed");
+                    retry = true;
+                }
             }
+        }
+    })?;
+    Ok(())
+}
+
+/// Team mode: starts the listener, which holds a `LISTEN` connection to the team database and
+/// wakes the reader (`changes`) whenever an audit record was appended, by anybody. When the
+/// connection drops it listens again, waiting 0.25 s, then twice as long after each failure up
+/// to [`RELISTEN_MAX`], and wakes the reader once listening again, so that nothing committed
+/// meanwhile is missed. Runs until the process ends.
+pub fn spawn_listener(store: Arc<Store>, changes: Changes, check_every: Duration) -> std::io::Result<()> {
+    std::thread::Builder::new().name("store-listener".into()).spawn(move || {
+        let first_wait = Duration::from_millis(250);
+        let mut wait = first_wait;
+        loop {
+            match store.listen_audit() {
+                Ok(mut listener) => {
+                    tracing::info!("listening for changes to the team database");
+                    // Whatever was committed while nobody listened.
+                    changes.wake();
+                    wait = first_wait;
+                    loop {
+                        let alive = match listener.wait(check_every) {
+                            Ok(ids) if ids.is_empty() => listener.check(),
+                            Ok(_) => {
+                                changes.wake();
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        };
+                        if let Err(error) = alive {
+                            tracing::warn!(%error, "the listening connection was lost");
+                            break;
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot listen to the team database"),
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(RELISTEN_MAX);
         }
     })?;
     Ok(())
@@ -187,7 +269,8 @@ mod tests {
         let (changes, woken) = Changes::new();
         let (sent, events) = mpsc::channel();
         let hour = Duration::from_secs(3600);
-        spawn_poller(store.clone(), uploads, woken, hour, move |c| sent.send(c).unwrap()).unwrap();
+        spawn_poller(store.clone(), uploads, woken, Cadence::Poll(hour), move |c| sent.send(c).unwrap())
+            .unwrap();
 
         let add = Change::AddUser {
             id: None,

@@ -80,8 +80,8 @@ fn for_app<F: Fn(tauri::ipc::Invoke) -> bool>(handler: F) -> F {
     handler
 }
 
-/// The commands the unlock screen calls before the store is open.
-pub const ANSWERED_WHILE_LOCKED: &[&str] = &["unlock_status", "unlock"];
+/// The commands the unlock and sign-in screens call before the store is open.
+pub const ANSWERED_WHILE_LOCKED: &[&str] = &["unlock_status", "unlock", "sign_in"];
 
 /// One command as the page sees it: its name, its request and answer as TypeScript, the
 /// generated types both use, and how to export those.
