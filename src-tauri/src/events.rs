@@ -288,4 +288,91 @@ mod tests {
         // Two wakes for one write are one event.
         assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
     }
+
+    /// Team mode: another login's change (the CLI, another desktop) reaches the page through
+    /// LISTEN/NOTIFY within a second while the reader never polls (its tick is an hour); after
+    /// the server dropped the listening connection, the next change arrives too.
+    #[test]
+    fn in_team_mode_changes_arrive_through_notify_also_after_the_connection_dropped() {
+        use vetdesk_core::store::{Clock, DataDir};
+        let cluster = vetdesk_testkit::pg::shared();
+        let (database, owner, owner_password) = cluster.new_database();
+        let dir = tempfile::tempdir().unwrap();
+        let (owner_store, _) = Store::team_init(
+            DataDir::new(dir.path().join("owner")),
+            &cluster.url(&owner, &owner_password, &database),
+            Clock::system(),
+        )
+        .unwrap();
+        let rita = format!("rita_{database}");
+        owner_store.team_add_member(&rita, "Rita", Role::Reviewer, "rita-password").unwrap();
+        let store = Arc::new(
+            Store::open_postgres(
+                DataDir::new(dir.path().join("rita")),
+                &cluster.url(&rita, "rita-password", &database),
+                Clock::system(),
+            )
+            .unwrap(),
+        );
+        let uploads = Arc::new(Uploads::new(store.clone(), Arc::new(|_| {})));
+        let (changes, woken) = Changes::new();
+        let (sent, events) = mpsc::channel();
+        let hour = Duration::from_secs(3600);
+        spawn_poller(store.clone(), uploads, woken, Cadence::WhenWoken(hour), move |c| {
+            sent.send(c).unwrap()
+        })
+        .unwrap();
+        spawn_listener(store.clone(), changes, hour).unwrap();
+
+        let mut admin = cluster.superuser(&database);
+        let listening = |admin: &mut postgres::Client| -> Vec<i32> {
+            admin
+                .query(
+                    "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND query = 'LISTEN vetdesk_audit'",
+                    &[&rita],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        };
+        // The one listening connection, once it is not `old` (termination takes a moment).
+        let wait_listening = |admin: &mut postgres::Client, old: Option<i32>| -> i32 {
+            let until = Instant::now() + Duration::from_secs(30);
+            loop {
+                if let [pid] = listening(admin)[..]
+                    && Some(pid) != old
+                {
+                    return pid;
+                }
+                assert!(Instant::now() < until, "rita's desktop never listened");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        let pid = wait_listening(&mut admin, None);
+        let add = |name: &str| Change::AddUser {
+            id: None,
+            name: name.into(),
+            display_name: name.into(),
+            role: Role::Reviewer,
+        };
+
+        let asked = Instant::now();
+        owner_store.apply(&owner, add("bob")).unwrap();
+        let changed = events.recv_timeout(Duration::from_secs(5)).unwrap();
+        let took = asked.elapsed();
+        assert!(took < Duration::from_secs(1), "the change took {took:?} to arrive");
+        assert_eq!(changed.records.len(), 1);
+        assert_eq!((changed.records[0].kind.as_str(), changed.records[0].actor.as_str()), ("add_user", owner.as_str()));
+
+        // The server drops the listening connection; the desktop listens again.
+        let dropped: bool =
+            admin.query_one("SELECT pg_terminate_backend($1)", &[&pid]).unwrap().get(0);
+        assert!(dropped);
+        wait_listening(&mut admin, Some(pid));
+        owner_store.apply(&owner, add("dan")).unwrap();
+        let changed = events.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(changed.records.len(), 1, "{changed:?}");
+        assert!(events.recv_timeout(Duration::from_millis(300)).is_err(), "told twice");
+    }
 }

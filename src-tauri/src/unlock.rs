@@ -448,4 +448,69 @@ mod tests {
         out.sort();
         out
     }
+
+    /// Team mode: a database that wants a password nothing gave starts on the sign-in screen
+    /// (the login read from the URL); a wrong password is refused at its field and opens
+    /// nothing; the right one opens the store as that login, once.
+    #[test]
+    fn a_team_database_opens_on_the_sign_in_screen_and_with_the_right_password_only() {
+        let cluster = vetdesk_testkit::pg::shared();
+        let (database, owner, owner_password) = cluster.new_database();
+        let temp = tempfile::tempdir().unwrap();
+        let (owner_store, _) = Store::team_init(
+            DataDir::new(temp.path().join("owner")),
+            &cluster.url(&owner, &owner_password, &database),
+            Clock::system(),
+        )
+        .unwrap();
+        let rita = format!("rita_{database}");
+        owner_store
+            .team_add_member(&rita, "Rita", vetdesk_core::model::Role::Reviewer, "rita-password")
+            .unwrap();
+        // No password in the URL, and a password file that is not there.
+        let url = format!(
+            "{}&passfile=/nonexistent/pgpass",
+            cluster.url_without_password(&rita, &database)
+        );
+        let data = DataDir::new(temp.path().join("rita"));
+        let team = Team { sign_in: vetdesk_core::store::team_sign_in(&url).unwrap(), url };
+        assert_eq!(team.sign_in.login, rita);
+        let Ok(Start::SignIn { team, notice: None }) = open_team_at_start(&data, team, false)
+        else {
+            panic!("a team database without a password did not start on the sign-in screen");
+        };
+
+        let opened: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let seen = opened.clone();
+        let open_app: Arc<OpenApp> = Arc::new(move |_paths, store: Store| {
+            seen.lock().unwrap().push(store.team_login().map(str::to_string));
+            Ok(())
+        });
+        let gate = Gate::team(Paths::in_dir(data.clone()), team, false, None, open_app);
+        let status = gate.status();
+        assert!(status.locked);
+        let shown = status.team.unwrap();
+        assert_eq!(shown.login, rita);
+        assert!(shown.database.starts_with(&format!("{rita}@127.0.0.1:")), "{}", shown.database);
+        assert!(!shown.database.contains("password"));
+
+        let wrong = gate.sign_in(Zeroizing::new("rita-passw0rd".into()), false).unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::InvalidInput);
+        assert_eq!(wrong.field.as_deref(), Some("password"));
+        assert_eq!(wrong.message, format!("Wrong password for {rita}: not signed in."));
+        let empty = gate.sign_in(Zeroizing::new(String::new()), false).unwrap_err();
+        assert_eq!(empty.field.as_deref(), Some("password"));
+        let passphrase = gate.unlock(Passphrase::new("rita-password"), false).unwrap_err();
+        assert_eq!(passphrase.code, ErrorCode::InvalidInput);
+        assert!(gate.status().locked);
+        assert!(opened.lock().unwrap().is_empty(), "the app was built before signing in");
+
+        let signed_in = gate.sign_in(Zeroizing::new("rita-password".into()), false).unwrap();
+        assert_eq!(signed_in, Unlocked { remembered: false, notice: None });
+        assert_eq!(*opened.lock().unwrap(), [Some(rita.clone())]);
+        assert!(!gate.status().locked);
+        let again = gate.sign_in(Zeroizing::new("rita-password".into()), false).unwrap_err();
+        assert_eq!(again.code, ErrorCode::Conflict);
+        assert_eq!(opened.lock().unwrap().len(), 1, "opened twice");
+    }
 }

@@ -5,7 +5,7 @@
 //! with the login's own rights, so a notification sent by anyone else can only cause one more
 //! read, never a wrong one.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
 
@@ -48,6 +48,7 @@ impl AuditListener {
             ))
         };
         let mut ids = Vec::new();
+        let started = Instant::now();
         {
             let mut notifications = self.client.notifications();
             // The first one waits; whatever came with it is taken without waiting again.
@@ -61,7 +62,8 @@ impl AuditListener {
                 }
             }
         }
-        if ids.is_empty() && self.client.is_closed() {
+        // Nothing before the timeout ran out means the connection ended.
+        if ids.is_empty() && (self.client.is_closed() || started.elapsed() < timeout) {
             return Err(lost("closed by the server".into()));
         }
         Ok(ids
