@@ -230,6 +230,11 @@ impl Gate {
         Self { team: Some(team), ..Self::new(paths, open, notice, open_app) }
     }
 
+    /// Whether the app works on a team database (the sign-in screen's gate).
+    pub fn is_team(&self) -> bool {
+        self.team.is_some()
+    }
+
     pub fn is_open(&self) -> bool {
         self.open.load(Ordering::Acquire)
     }

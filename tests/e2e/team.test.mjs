@@ -77,9 +77,10 @@ test("the app starts on the sign-in screen, refuses a wrong password and signs i
   assert.match(await session.textOf('[data-testid="sign-in-database"]'), new RegExp(`^rita@127\\.0\\.0\\.1:${pg.port}/vetdesk$`));
   // Not signed in, the shell answers nothing else.
   const answered = await session.execute(
-    `return window.__TAURI_INTERNALS__.invoke("cases_list", { request: {} }).then(() => "answered", (e) => e.code)`,
+    `return window.__TAURI_INTERNALS__.invoke("cases_list", { request: {} }).then(
+       () => "answered", (e) => e.code + ": " + e.message)`,
   );
-  assert.equal(answered, "locked");
+  assert.equal(answered, "locked: not signed in to the team database: sign in with your password first");
   await app.screenshot("team-sign-in");
 
   await session.type('input[name="password"]', "rita-e2e-passw0rd");
@@ -88,6 +89,7 @@ test("the app starts on the sign-in screen, refuses a wrong password and signs i
   assert.equal(refusal, "Wrong password for rita: not signed in.");
   // The refused password does not stay in the page.
   assert.equal(await session.execute(`return document.querySelector('input[name="password"]').value`), "");
+  await app.screenshot("team-sign-in-wrong");
 
   await session.type('input[name="password"]', PASSWORDS.rita);
   await session.click('.sign-in-screen button[type="submit"]');

@@ -51,7 +51,16 @@ macro_rules! commands {
                 if !ANSWERED_WHILE_LOCKED.contains(&invoke.message.command())
                     && invoke.message.webview().try_state::<crate::state::AppState>().is_none()
                 {
-                    invoke.resolver.reject(crate::error::AppError::locked());
+                    let team = invoke
+                        .message
+                        .webview()
+                        .try_state::<std::sync::Arc<crate::unlock::Gate>>()
+                        .is_some_and(|gate| gate.is_team());
+                    invoke.resolver.reject(if team {
+                        crate::error::AppError::not_signed_in()
+                    } else {
+                        crate::error::AppError::locked()
+                    });
                     return true;
                 }
                 commands(invoke)
