@@ -142,17 +142,17 @@ pub fn spawn_poller(
         loop {
             let read = retry
                 || match woken.recv_timeout(tick) {
-                // Several writes in a row are one read of the log.
-                Ok(()) => {
-                    while woken.try_recv().is_ok() {}
-                    true
-                }
-                Err(RecvTimeoutError::Timeout) => on_tick,
-                Err(RecvTimeoutError::Disconnected) => {
-                    std::thread::sleep(tick);
-                    on_tick
-                }
-            };
+                    // Several writes in a row are one read of the log.
+                    Ok(()) => {
+                        while woken.try_recv().is_ok() {}
+                        true
+                    }
+                    Err(RecvTimeoutError::Timeout) => on_tick,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(tick);
+                        on_tick
+                    }
+                };
             uploads.expire_idle(Instant::now());
             if !read {
                 continue;
@@ -177,7 +177,11 @@ pub fn spawn_poller(
 /// connection drops it listens again, waiting 0.25 s, then twice as long after each failure up
 /// to [`RELISTEN_MAX`], and wakes the reader once listening again, so that nothing committed
 /// meanwhile is missed. Runs until the process ends.
-pub fn spawn_listener(store: Arc<Store>, changes: Changes, check_every: Duration) -> std::io::Result<()> {
+pub fn spawn_listener(
+    store: Arc<Store>,
+    changes: Changes,
+    check_every: Duration,
+) -> std::io::Result<()> {
     std::thread::Builder::new().name("store-listener".into()).spawn(move || {
         let first_wait = Duration::from_millis(250);
         let mut wait = first_wait;
@@ -269,8 +273,10 @@ mod tests {
         let (changes, woken) = Changes::new();
         let (sent, events) = mpsc::channel();
         let hour = Duration::from_secs(3600);
-        spawn_poller(store.clone(), uploads, woken, Cadence::Poll(hour), move |c| sent.send(c).unwrap())
-            .unwrap();
+        spawn_poller(store.clone(), uploads, woken, Cadence::Poll(hour), move |c| {
+            sent.send(c).unwrap()
+        })
+        .unwrap();
 
         let add = Change::AddUser {
             id: None,
@@ -363,7 +369,10 @@ mod tests {
         let took = asked.elapsed();
         assert!(took < Duration::from_secs(1), "the change took {took:?} to arrive");
         assert_eq!(changed.records.len(), 1);
-        assert_eq!((changed.records[0].kind.as_str(), changed.records[0].actor.as_str()), ("add_user", owner.as_str()));
+        assert_eq!(
+            (changed.records[0].kind.as_str(), changed.records[0].actor.as_str()),
+            ("add_user", owner.as_str())
+        );
 
         // The server drops the listening connection; the desktop listens again.
         let dropped: bool =

@@ -79,7 +79,11 @@ impl Team {
 /// else with the password remembered in the OS keyring (`use_keyring`), else
 /// [`Start::SignIn`]. Any other failure (no server, a bad certificate) stops the start with
 /// its reason, as the CLI does.
-pub fn open_team_at_start(data: &DataDir, team: Team, use_keyring: bool) -> Result<Start, OpenError> {
+pub fn open_team_at_start(
+    data: &DataDir,
+    team: Team,
+    use_keyring: bool,
+) -> Result<Start, OpenError> {
     match open_team(data, &team, None) {
         Ok(store) => return Ok(Start::Open(Box::new(store))),
         Err(StoreError::Database(e)) if e.is_password_needed() => {}
@@ -254,7 +258,11 @@ impl Gate {
     /// Connects to the team database as its login with `password` and hands the store to the
     /// app; with `remember`, keeps the password in the OS keyring too. A refused password is a
     /// one-line error at the password field, and nothing is opened.
-    pub fn sign_in(&self, password: Zeroizing<String>, remember: bool) -> Result<Unlocked, AppError> {
+    pub fn sign_in(
+        &self,
+        password: Zeroizing<String>,
+        remember: bool,
+    ) -> Result<Unlocked, AppError> {
         let _one_at_a_time =
             self.unlocking.lock().map_err(|_| AppError::internal("sign-in lock"))?;
         let Some(team) = &self.team else {
