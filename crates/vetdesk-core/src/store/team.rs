@@ -152,3 +152,16 @@ pub fn team_sign_in(url: &str) -> Result<TeamSignIn> {
     let target = super::db::postgres::Target::parse(url, None)?;
     Ok(TeamSignIn { login: target.user().to_string(), database: target.describe() })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_table_verify_compares_needs_its_audit_record_in_team_mode() {
+        for (table, _) in super::super::verify::STATE_TABLES {
+            assert!(
+                super::team::AUDITED_TABLES.contains(table),
+                "{table} is not guarded in team mode"
+            );
+        }
+    }
+}
