@@ -33,7 +33,8 @@ help:
 	@echo "               table, also written to docs/benchmarks.md"
 	@echo "make team-demo team mode on a throwaway local PostgreSQL cluster (target/team-demo/):"
 	@echo "               the team database, three sample logins (reviewer, investigator,"
-	@echo "               compliance) and how each signs in with the CLI; make team-demo-stop ends it"
+	@echo "               compliance), how each signs in with the CLI and how to open the app"
+	@echo "               signed in as one of them; make team-demo-stop ends it"
 	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
 	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
 	@echo "               readers, 5 minutes each (FUZZ_SECONDS=N to change); not part of make test"
@@ -50,6 +51,8 @@ $(UI_DIST): $(UI_SOURCES)
 DATA_DIR_SHOWN = $${VETDESK_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/vetdesk}
 
 run: ui
+	@if [ -n "$${VETDESK_DATABASE_URL:-}" ]; then \
+		echo "Team mode: $${VETDESK_DATABASE_URL%%\?*} (the app signs in as the URL's login)"; fi
 	@echo "Data directory: $(DATA_DIR_SHOWN) (set VETDESK_DATA_DIR to use another)"
 	@echo "New here? Create your admin user, then press \"Load sample data\" on the empty queue,"
 	@echo "  or fill a new directory from the command line first:"

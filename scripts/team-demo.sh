@@ -3,7 +3,7 @@
 # and pg_ctl run as the `postgres` OS user when we are root, as PostgreSQL refuses root), the
 # schema and group roles made by `vetdesk team init` as the database's owner, and three sample
 # logins with demo passwords: a reviewer, an investigator and compliance. Prints how each signs
-# in with the CLI. `scripts/team-demo.sh stop` (make team-demo-stop) stops the cluster and
+# in with the CLI, and how to open the desktop app signed in as one of them. `scripts/team-demo.sh stop` (make team-demo-stop) stops the cluster and
 # removes the directory.
 #
 # The passwords are printed on purpose: this cluster listens on 127.0.0.1 only and holds sample
@@ -144,5 +144,8 @@ say
 say "Or without PGPASSWORD, on a terminal vetdesk asks for the password:"
 say "  VETDESK_DATABASE_URL='postgresql://rita@$URL_BASE' $VETDESK case list"
 say
-say "The desktop app cannot sign in to a team database yet; team mode is the CLI's for now."
+say "Open the desktop app signed in as one of them: it starts on the sign-in screen for the login in"
+say "the URL (rita's password is rita-demo-password; ivan and cora sign in the same way), and shows"
+say "everybody's changes as they are made:"
+say "  env -u PGPASSWORD VETDESK_DATABASE_URL='postgresql://rita@$URL_BASE' VETDESK_DATA_DIR='$ROOT/rita-app' make run"
 say "Stop the cluster and remove target/team-demo/:  make team-demo-stop"

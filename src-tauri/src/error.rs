@@ -70,6 +70,14 @@ impl AppError {
         )
     }
 
+    /// Any command but the sign-in screen's, before the team login signed in.
+    pub fn not_signed_in() -> Self {
+        Self::new(
+            ErrorCode::Locked,
+            "not signed in to the team database: sign in with your password first",
+        )
+    }
+
     /// A task on the blocking pool panicked or was dropped.
     pub fn task_failed(error: impl std::fmt::Display) -> Self {
         Self::internal(format!("a background task failed: {error}"))

@@ -6,6 +6,11 @@
 //! The thread reads twice a second, and at once when a command of this app has written
 //! (`Changes::wake`): the app's own changes reach the page as promptly as a command's answer,
 //! and through the same one signal as everybody else's.
+//!
+//! In team mode nothing polls: the database notifies each appended audit record (team.sql's
+//! `pg_notify` on channel `vetdesk_audit`), a listener thread holds a `LISTEN` connection and
+//! wakes the reader, which then reads the log as above. A dropped listening connection is
+//! opened again (with a catch-up read), waiting a little longer after each failure.
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -24,6 +29,12 @@ pub const UPLOAD_PROGRESS: &str = "upload-progress";
 /// Half a second: changes from elsewhere show up before a user wonders, and an idle app reads
 /// the database twice a second with a query that touches one index page.
 pub const POLL_EVERY: Duration = Duration::from_millis(500);
+/// Team mode: how often the reader wakes on its own to drop idle uploads (it reads the log
+/// only when woken), and how long the listener waits before asking its connection for a sign
+/// of life.
+pub const TEAM_TICK: Duration = Duration::from_secs(30);
+/// The longest wait between two attempts to listen again after the connection was lost.
+const RELISTEN_MAX: Duration = Duration::from_secs(10);
 /// Records read per query; a larger backlog (a big import) is read in several.
 const BATCH: usize = 1000;
 /// More records than this in one event are summed up as `more`: the UI then refreshes
@@ -81,6 +92,7 @@ pub fn poll_once(
 }
 
 /// Wakes the poller after a write of this app, so that it reads the log at once.
+#[derive(Clone)]
 pub struct Changes {
     wake: Sender<()>,
 }
@@ -99,32 +111,106 @@ impl Changes {
     }
 }
 
-/// Starts the poller, which hands each batch to `emit` (the app sends it as `store-changed`);
-/// it reads the log every `tick` and whenever woken, and drops uploads left idle. Runs until
-/// the process ends.
+/// When the reader reads the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every tick and whenever woken (a data directory).
+    Poll(Duration),
+    /// Only when woken, by this app's writes or the listener (team mode); the tick only drops
+    /// idle uploads.
+    WhenWoken(Duration),
+}
+
+/// Starts the reader, which hands each batch to `emit` (the app sends it as `store-changed`);
+/// it reads the log as `cadence` says, and drops uploads left idle. Runs until the process
+/// ends.
 pub fn spawn_poller(
     store: Arc<Store>,
     uploads: Arc<Uploads>,
     woken: Receiver<()>,
-    tick: Duration,
+    cadence: Cadence,
     emit: impl Fn(StoreChanged) + Send + 'static,
 ) -> std::io::Result<()> {
     let mut last = store.audit_last_id().map_err(std::io::Error::other)?;
+    let (tick, on_tick) = match cadence {
+        Cadence::Poll(tick) => (tick, true),
+        Cadence::WhenWoken(tick) => (tick, false),
+    };
     std::thread::Builder::new().name("store-poller".into()).spawn(move || {
+        // A read that failed is tried again at the next tick, whatever the cadence.
+        let mut retry = false;
         loop {
-            match woken.recv_timeout(tick) {
-                // Several writes in a row are one read of the log.
-                Ok(()) => while woken.try_recv().is_ok() {},
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => std::thread::sleep(tick),
-            }
+            let read = retry
+                || match woken.recv_timeout(tick) {
+                    // Several writes in a row are one read of the log.
+                    Ok(()) => {
+                        while woken.try_recv().is_ok() {}
+                        true
+                    }
+                    Err(RecvTimeoutError::Timeout) => on_tick,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(tick);
+                        on_tick
+                    }
+                };
             uploads.expire_idle(Instant::now());
+            if !read {
+                continue;
+            }
+            retry = false;
             match poll_once(&store, &mut last) {
                 Ok(Some(changed)) => emit(changed),
                 Ok(None) => {}
                 // A busy or briefly unreadable database: the next round tries again.
-                Err(error) => tracing::warn!(%error, "polling the audit log failed"),
+                Err(error) => {
+                    tracing::warn!(%error, "polling the audit log failed");
+                    retry = true;
+                }
             }
+        }
+    })?;
+    Ok(())
+}
+
+/// Team mode: starts the listener, which holds a `LISTEN` connection to the team database and
+/// wakes the reader (`changes`) whenever an audit record was appended, by anybody. When the
+/// connection drops it listens again, waiting 0.25 s, then twice as long after each failure up
+/// to [`RELISTEN_MAX`], and wakes the reader once listening again, so that nothing committed
+/// meanwhile is missed. Runs until the process ends.
+pub fn spawn_listener(
+    store: Arc<Store>,
+    changes: Changes,
+    check_every: Duration,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("store-listener".into()).spawn(move || {
+        let first_wait = Duration::from_millis(250);
+        let mut wait = first_wait;
+        loop {
+            match store.listen_audit() {
+                Ok(mut listener) => {
+                    tracing::info!("listening for changes to the team database");
+                    // Whatever was committed while nobody listened.
+                    changes.wake();
+                    wait = first_wait;
+                    loop {
+                        let alive = match listener.wait(check_every) {
+                            Ok(ids) if ids.is_empty() => listener.check(),
+                            Ok(_) => {
+                                changes.wake();
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        };
+                        if let Err(error) = alive {
+                            tracing::warn!(%error, "the listening connection was lost");
+                            break;
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot listen to the team database"),
+            }
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(RELISTEN_MAX);
         }
     })?;
     Ok(())
@@ -187,7 +273,10 @@ mod tests {
         let (changes, woken) = Changes::new();
         let (sent, events) = mpsc::channel();
         let hour = Duration::from_secs(3600);
-        spawn_poller(store.clone(), uploads, woken, hour, move |c| sent.send(c).unwrap()).unwrap();
+        spawn_poller(store.clone(), uploads, woken, Cadence::Poll(hour), move |c| {
+            sent.send(c).unwrap()
+        })
+        .unwrap();
 
         let add = Change::AddUser {
             id: None,
@@ -204,5 +293,95 @@ mod tests {
         assert_eq!(changed.records[0].kind, "add_user");
         // Two wakes for one write are one event.
         assert!(events.recv_timeout(Duration::from_millis(300)).is_err());
+    }
+
+    /// Team mode: another login's change (the CLI, another desktop) reaches the page through
+    /// LISTEN/NOTIFY within a second while the reader never polls (its tick is an hour); after
+    /// the server dropped the listening connection, the next change arrives too.
+    #[test]
+    fn in_team_mode_changes_arrive_through_notify_also_after_the_connection_dropped() {
+        use vetdesk_core::store::{Clock, DataDir};
+        let cluster = vetdesk_testkit::pg::shared();
+        let (database, owner, owner_password) = cluster.new_database();
+        let dir = tempfile::tempdir().unwrap();
+        let (owner_store, _) = Store::team_init(
+            DataDir::new(dir.path().join("owner")),
+            &cluster.url(&owner, &owner_password, &database),
+            Clock::system(),
+        )
+        .unwrap();
+        let rita = format!("rita_{database}");
+        owner_store.team_add_member(&rita, "Rita", Role::Reviewer, "rita-password").unwrap();
+        let store = Arc::new(
+            Store::open_postgres(
+                DataDir::new(dir.path().join("rita")),
+                &cluster.url(&rita, "rita-password", &database),
+                Clock::system(),
+            )
+            .unwrap(),
+        );
+        let uploads = Arc::new(Uploads::new(store.clone(), Arc::new(|_| {})));
+        let (changes, woken) = Changes::new();
+        let (sent, events) = mpsc::channel();
+        let hour = Duration::from_secs(3600);
+        spawn_poller(store.clone(), uploads, woken, Cadence::WhenWoken(hour), move |c| {
+            sent.send(c).unwrap()
+        })
+        .unwrap();
+        spawn_listener(store.clone(), changes, hour).unwrap();
+
+        let mut admin = cluster.superuser(&database);
+        let listening = |admin: &mut postgres::Client| -> Vec<i32> {
+            admin
+                .query(
+                    "SELECT pid FROM pg_stat_activity WHERE usename = $1 AND query = 'LISTEN vetdesk_audit'",
+                    &[&rita],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        };
+        // The one listening connection, once it is not `old` (termination takes a moment).
+        let wait_listening = |admin: &mut postgres::Client, old: Option<i32>| -> i32 {
+            let until = Instant::now() + Duration::from_secs(30);
+            loop {
+                if let [pid] = listening(admin)[..]
+                    && Some(pid) != old
+                {
+                    return pid;
+                }
+                assert!(Instant::now() < until, "rita's desktop never listened");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        let pid = wait_listening(&mut admin, None);
+        let add = |name: &str| Change::AddUser {
+            id: None,
+            name: name.into(),
+            display_name: name.into(),
+            role: Role::Reviewer,
+        };
+
+        let asked = Instant::now();
+        owner_store.apply(&owner, add("bob")).unwrap();
+        let changed = events.recv_timeout(Duration::from_secs(5)).unwrap();
+        let took = asked.elapsed();
+        assert!(took < Duration::from_secs(1), "the change took {took:?} to arrive");
+        assert_eq!(changed.records.len(), 1);
+        assert_eq!(
+            (changed.records[0].kind.as_str(), changed.records[0].actor.as_str()),
+            ("add_user", owner.as_str())
+        );
+
+        // The server drops the listening connection; the desktop listens again.
+        let dropped: bool =
+            admin.query_one("SELECT pg_terminate_backend($1)", &[&pid]).unwrap().get(0);
+        assert!(dropped);
+        wait_listening(&mut admin, Some(pid));
+        owner_store.apply(&owner, add("dan")).unwrap();
+        let changed = events.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(changed.records.len(), 1, "{changed:?}");
+        assert!(events.recv_timeout(Duration::from_millis(300)).is_err(), "told twice");
     }
 }

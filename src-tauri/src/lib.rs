@@ -134,7 +134,8 @@ fn exports_state(handle: &tauri::AppHandle, store: &Arc<Store>) -> Arc<Exports> 
     ))
 }
 
-/// Opens the store (or, for a locked encrypted directory, readies the unlock screen) and
+/// Opens the store (or, for a locked encrypted directory, readies the unlock screen; for a team
+/// database that wants a password, the sign-in screen) and
 /// builds the state, manages it, and only then opens the window, so that no command or
 /// evidence request can arrive before the state exists. A locked app manages the `Gate` only;
 /// its state is built the same way, by `open_app`, once the unlock screen opened the store.
@@ -143,7 +144,11 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
         std::env::var_os(unlock::PASSPHRASE_FILE).filter(|p| !p.is_empty()).map(PathBuf::from);
     // `VETDESK_NO_KEYRING=1` leaves the OS keyring untouched at start (tests, shared desktops).
     let use_keyring = std::env::var_os("VETDESK_NO_KEYRING").is_none_or(|v| v.is_empty());
-    let start = unlock::open_at_start(&paths.data, passphrase_file.as_deref(), use_keyring)?;
+    let team = unlock::Team::configured(&paths.data)?;
+    let start = match &team {
+        Some(team) => unlock::open_team_at_start(&paths.data, team.clone(), use_keyring)?,
+        None => unlock::open_at_start(&paths.data, passphrase_file.as_deref(), use_keyring)?,
+    };
     let handle = app.handle().clone();
     let open: Arc<unlock::OpenApp> = Arc::new(move |paths, store| {
         open_app(&handle, paths, store).map_err(|e| {
@@ -154,11 +159,19 @@ fn setup(app: &mut App, paths: Paths) -> Result<(), Box<dyn std::error::Error>> 
     match start {
         unlock::Start::Open(store) => {
             open(paths.clone(), *store).map_err(|e| e.message)?;
-            app.manage(Arc::new(unlock::Gate::new(paths, true, None, open)));
+            let gate = match team {
+                Some(team) => unlock::Gate::team(paths, team, true, None, open),
+                None => unlock::Gate::new(paths, true, None, open),
+            };
+            app.manage(Arc::new(gate));
         }
         unlock::Start::Locked { notice } => {
             tracing::info!("the data directory is encrypted: starting on the unlock screen");
             app.manage(Arc::new(unlock::Gate::new(paths, false, notice, open)));
+        }
+        unlock::Start::SignIn { team, notice } => {
+            tracing::info!("the team database wants a password: starting on the sign-in screen");
+            app.manage(Arc::new(unlock::Gate::team(paths, team, false, notice, open)));
         }
     }
     let config = app
@@ -197,12 +210,30 @@ fn open_app(
             let _ = handle.emit(events::UPLOAD_PROGRESS, progress);
         }),
     ));
-    let default_user =
-        std::env::var("VETDESK_USER").ok().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-    let session = Session::new(&store, default_user.as_deref());
+    // In team mode the signed-in login acts (VETDESK_USER is not used, as in the CLI).
+    let login = store.team_login().map(str::to_owned);
+    let default_user = match &login {
+        Some(_) => None,
+        None => std::env::var("VETDESK_USER")
+            .ok()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty()),
+    };
+    let session = match &login {
+        Some(login) => Session::signed_in(login),
+        None => Session::new(&store, default_user.as_deref()),
+    };
     let (changes, woken) = Changes::new();
     let emitter = app.clone();
-    events::spawn_poller(store.clone(), uploads.clone(), woken, events::POLL_EVERY, move |c| {
+    let cadence = match login {
+        // The database tells of each change (LISTEN/NOTIFY): nothing polls.
+        Some(_) => {
+            events::spawn_listener(store.clone(), changes.clone(), events::TEAM_TICK)?;
+            events::Cadence::WhenWoken(events::TEAM_TICK)
+        }
+        None => events::Cadence::Poll(events::POLL_EVERY),
+    };
+    events::spawn_poller(store.clone(), uploads.clone(), woken, cadence, move |c| {
         if let Err(error) = emitter.emit(events::STORE_CHANGED, c) {
             tracing::warn!(%error, "could not tell the UI about changes");
         }

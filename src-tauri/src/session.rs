@@ -1,7 +1,9 @@
 //! Who is acting: the local user chosen at start (`VETDESK_USER`, as for the CLI) or in the
 //! window, held here for the life of the app. Every write is recorded under this name; no
 //! request from the page carries an actor. (Local users on one machine, as with the CLI's
-//! `--as`: this says who is working, it does not authenticate them.)
+//! `--as`: this says who is working, it does not authenticate them.) In team mode the session
+//! is the database login the app signed in as, fixed for the life of the app: the database
+//! itself records who acts, and nobody can be chosen instead.
 
 use std::sync::{PoisonError, RwLock};
 
@@ -13,6 +15,8 @@ use crate::error::{AppError, ErrorCode};
 
 pub struct Session {
     acting: RwLock<Option<String>>,
+    /// Team mode: the signed-in login, the only one who can act.
+    login: Option<String>,
 }
 
 impl Session {
@@ -23,7 +27,17 @@ impl Session {
             .and_then(|name| active_user(store, name).ok())
             .filter(|u| !u.switch_password)
             .map(|u| u.name);
-        Self { acting: RwLock::new(acting) }
+        Self { acting: RwLock::new(acting), login: None }
+    }
+
+    /// Team mode: the database login the store signed in as acts, and only they.
+    pub fn signed_in(login: &str) -> Self {
+        Self { acting: RwLock::new(Some(login.to_string())), login: Some(login.to_string()) }
+    }
+
+    /// The signed-in login, in team mode.
+    pub fn login(&self) -> Option<&str> {
+        self.login.as_deref()
     }
 
     /// The acting user's name, or why nothing can be done yet. The store still checks, at every
@@ -51,6 +65,16 @@ impl Session {
         name: Option<&str>,
         password: Option<&str>,
     ) -> Result<Option<User>, AppError> {
+        if let Some(login) = &self.login {
+            // The page hands over whom it shows at start: the login itself is accepted.
+            if name.map(str::trim) == Some(login.as_str()) {
+                return Ok(Some(active_user(store, login)?));
+            }
+            return Err(AppError::new(
+                ErrorCode::PermissionDenied,
+                format!("signed in to the team database as {login}: nobody else can be chosen"),
+            ));
+        }
         let user = name.map(|n| active_user(store, n)).transpose()?;
         if let Some(user) = &user {
             let password = password.map(Passphrase::new);

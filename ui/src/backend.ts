@@ -183,6 +183,10 @@ export const backend = {
   /** Opens the encrypted data directory; `remember` keeps its key in the OS keyring. */
   unlock: (passphrase: string, remember: boolean): Promise<Unlocked> =>
     call("unlock", { request: { passphrase, remember } }),
+  /** Signs in to the team database as the URL's login; `remember` keeps the password in the OS
+   *  keyring. The password goes to the database connection only. */
+  signIn: (password: string, remember: boolean): Promise<Unlocked> =>
+    call("sign_in", { request: { password, remember } }),
   /** Version, data directory, log directory and preselected user of the running app. */
   appInfo: (): Promise<AppInfo> => call("app_info", {}),
   /** Fills an empty data directory with the fictitious sample cohort, as the acting admin. */

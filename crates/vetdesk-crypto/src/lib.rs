@@ -16,7 +16,7 @@ pub mod wrap;
 pub use field::{FieldError, LinkHash, LinkKey, PersonKey, open, seal};
 pub use ingest::{Ingested, Threads, hash_and_encrypt};
 pub use keys::{DataKey, KEY_LEN, KeyId, RandomError, SqlCipherKey, random_bytes};
-pub use os_keyring::{KeyringError, OsKeyring};
+pub use os_keyring::{KeyringError, OsKeyring, TeamPassword};
 pub use password::{hash_password, is_password_hash, verify_password};
 pub use stream::{
     DecryptingReader, EncryptingWriter, StreamError, decrypt_bytes, decrypt_stream, encrypt_bytes,

@@ -138,19 +138,83 @@ impl OsKeyring {
         &self,
         op: impl FnOnce() -> keyring::Result<T> + Send + 'static,
     ) -> Result<T, KeyringError> {
-        let (tx, rx) = mpsc::channel();
-        let spawned = thread::Builder::new().name("vetdesk-keyring".into()).spawn(move || {
-            let _ = tx.send(op());
-        });
-        if let Err(e) = spawned {
-            return Err(KeyringError::Platform(format!("could not start a thread: {e}")));
-        }
-        match rx.recv_timeout(self.timeout) {
-            Ok(result) => result.map_err(map_error),
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(KeyringError::TimedOut(self.timeout)),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Err(KeyringError::Platform("the keyring call stopped without an answer".into()))
+        run_for(self.timeout, op)
+    }
+}
+
+/// Service name of the team sign-in passwords in the keyring's own viewer.
+pub const TEAM_SERVICE: &str = "Vetdesk team sign-in";
+
+/// The keyring entry of one team login's database password ("remember in this computer's
+/// keyring" on the sign-in screen), named `login@host:port/database` so that each login of
+/// each database has its own. The password is only ever handed to the database connection.
+#[derive(Clone, Debug)]
+pub struct TeamPassword {
+    account: String,
+    timeout: Duration,
+}
+
+impl TeamPassword {
+    /// The entry of `database`, as `login@host:port/database`.
+    pub fn for_database(database: &str) -> Self {
+        Self { account: database.to_string(), timeout: DEFAULT_TIMEOUT }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn store(&self, password: &str) -> Result<(), KeyringError> {
+        let secret = Zeroizing::new(password.to_string());
+        let account = self.account.clone();
+        run_for(self.timeout, move || {
+            keyring::Entry::new(TEAM_SERVICE, &account)?.set_password(&secret)
+        })
+    }
+
+    /// The password, if the keyring has one for this login; `Ok(None)` when there is none.
+    pub fn load(&self) -> Result<Option<Zeroizing<String>>, KeyringError> {
+        let account = self.account.clone();
+        run_for(self.timeout, move || {
+            match keyring::Entry::new(TEAM_SERVICE, &account)?.get_password() {
+                Ok(p) => Ok(Some(Zeroizing::new(p))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e),
             }
+        })
+    }
+
+    /// Removes the entry; `Ok(false)` when there was none.
+    pub fn forget(&self) -> Result<bool, KeyringError> {
+        let account = self.account.clone();
+        run_for(self.timeout, move || {
+            match keyring::Entry::new(TEAM_SERVICE, &account)?.delete_credential() {
+                Ok(()) => Ok(true),
+                Err(keyring::Error::NoEntry) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+    }
+}
+
+/// Runs `op` on its own thread and waits at most `timeout` for it.
+fn run_for<T: Send + 'static>(
+    timeout: Duration,
+    op: impl FnOnce() -> keyring::Result<T> + Send + 'static,
+) -> Result<T, KeyringError> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = thread::Builder::new().name("vetdesk-keyring".into()).spawn(move || {
+        let _ = tx.send(op());
+    });
+    if let Err(e) = spawned {
+        return Err(KeyringError::Platform(format!("could not start a thread: {e}")));
+    }
+    match rx.recv_timeout(timeout) {
+        Ok(result) => result.map_err(map_error),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(KeyringError::TimedOut(timeout)),
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Err(KeyringError::Platform("the keyring call stopped without an answer".into()))
         }
     }
 }

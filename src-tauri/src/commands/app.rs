@@ -22,6 +22,9 @@ pub struct AppInfo {
     pub default_user: Option<String>,
     /// Who is acting now (the session held by the app), if anybody.
     pub acting: Option<String>,
+    /// Team mode: the database signed in to, `login@host:port/database`; the acting user is
+    /// then that login and cannot be switched. `None` for a data directory.
+    pub team_database: Option<String>,
     /// The largest evidence file accepted (`evidence_max_bytes` in config.toml).
     #[ts(type = "number")]
     pub evidence_max_bytes: u64,
@@ -40,6 +43,7 @@ impl AppInfo {
             log_dir: state.paths.log_dir.display().to_string(),
             default_user: state.default_user.clone(),
             acting: state.session.current(),
+            team_database: state.store.team_database(),
             evidence_max_bytes: state.store.config().evidence_max_bytes,
             upload_chunk_bytes: CHUNK_BYTES,
             retention: vetdesk_core::checks::retention::rules_in_force(

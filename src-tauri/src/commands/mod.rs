@@ -51,7 +51,16 @@ macro_rules! commands {
                 if !ANSWERED_WHILE_LOCKED.contains(&invoke.message.command())
                     && invoke.message.webview().try_state::<crate::state::AppState>().is_none()
                 {
-                    invoke.resolver.reject(crate::error::AppError::locked());
+                    let team = invoke
+                        .message
+                        .webview()
+                        .try_state::<std::sync::Arc<crate::unlock::Gate>>()
+                        .is_some_and(|gate| gate.is_team());
+                    invoke.resolver.reject(if team {
+                        crate::error::AppError::not_signed_in()
+                    } else {
+                        crate::error::AppError::locked()
+                    });
                     return true;
                 }
                 commands(invoke)
@@ -80,8 +89,8 @@ fn for_app<F: Fn(tauri::ipc::Invoke) -> bool>(handler: F) -> F {
     handler
 }
 
-/// The commands the unlock screen calls before the store is open.
-pub const ANSWERED_WHILE_LOCKED: &[&str] = &["unlock_status", "unlock"];
+/// The commands the unlock and sign-in screens call before the store is open.
+pub const ANSWERED_WHILE_LOCKED: &[&str] = &["unlock_status", "unlock", "sign_in"];
 
 /// One command as the page sees it: its name, its request and answer as TypeScript, the
 /// generated types both use, and how to export those.

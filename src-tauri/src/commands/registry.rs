@@ -14,6 +14,7 @@ commands! {
     unlock {
         unlock_status() -> crate::unlock::LockStatus;
         unlock(unlock::UnlockRequest) -> crate::unlock::Unlocked;
+        sign_in(unlock::SignInRequest) -> crate::unlock::Unlocked;
     }
     app {
         app_info() -> app::AppInfo;

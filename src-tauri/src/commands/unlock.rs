@@ -1,5 +1,6 @@
-//! The unlock screen of an encrypted data directory: whether the app is locked, and the
-//! passphrase that opens it. The only commands answered while locked (`commands::handler`).
+//! The unlock screen of an encrypted data directory and the sign-in screen of a team database:
+//! whether the app is locked, and the passphrase or password that opens it. The only commands
+//! answered while locked (`commands::handler`).
 
 use serde::Deserialize;
 use tauri::State;
@@ -40,6 +41,37 @@ pub async fn unlock(
     let passphrase = Passphrase::new(passphrase);
     let gate = gate.inner().clone();
     tauri::async_runtime::spawn_blocking(move || gate.unlock(passphrase, remember))
+        .await
+        .map_err(AppError::task_failed)?
+}
+
+/// The password typed on the sign-in screen of a team database, and whether to keep it in the
+/// OS keyring.
+#[derive(Clone, Deserialize, TS)]
+pub struct SignInRequest {
+    pub password: String,
+    /// "Remember in this computer's keyring".
+    #[serde(default)]
+    pub remember: bool,
+}
+
+// Never printed, not even in a debug log.
+impl std::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRequest").field("remember", &self.remember).finish_non_exhaustive()
+    }
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    gate: State<'_, std::sync::Arc<Gate>>,
+    request: SignInRequest,
+) -> Result<Unlocked, AppError> {
+    // Moved, not copied, into a buffer that is zeroed when dropped.
+    let SignInRequest { password, remember } = request;
+    let password = zeroize::Zeroizing::new(password);
+    let gate = gate.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || gate.sign_in(password, remember))
         .await
         .map_err(AppError::task_failed)?
 }

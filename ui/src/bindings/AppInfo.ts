@@ -19,6 +19,11 @@ default_user: string | null,
  */
 acting: string | null, 
 /**
+ * Team mode: the database signed in to, `login@host:port/database`; the acting user is
+ * then that login and cannot be switched. `None` for a data directory.
+ */
+team_database: string | null, 
+/**
  * The largest evidence file accepted (`evidence_max_bytes` in config.toml).
  */
 evidence_max_bytes: number, 

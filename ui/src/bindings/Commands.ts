@@ -50,6 +50,7 @@ import type { SampleSummary } from "./SampleSummary";
 import type { SearchHit } from "./SearchHit";
 import type { SearchRequest } from "./SearchRequest";
 import type { SessionChoose } from "./SessionChoose";
+import type { SignInRequest } from "./SignInRequest";
 import type { SpoolUpload } from "./SpoolUpload";
 import type { StatusMove } from "./StatusMove";
 import type { SwitchPassword } from "./SwitchPassword";
@@ -68,6 +69,7 @@ import type { VpnProvider } from "./VpnProvider";
 export interface Commands {
   unlock_status: { args: Record<string, never>; result: LockStatus };
   unlock: { args: { request: UnlockRequest }; result: Unlocked };
+  sign_in: { args: { request: SignInRequest }; result: Unlocked };
   app_info: { args: Record<string, never>; result: AppInfo };
   sample_load: { args: Record<string, never>; result: SampleSummary };
   apply: { args: { request: Change }; result: Recorded };

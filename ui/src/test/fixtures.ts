@@ -21,6 +21,7 @@ export function appInfo(over: Partial<AppInfo> = {}): AppInfo {
     log_dir: "/home/reviewer/.local/share/vetdesk/logs",
     default_user: null,
     acting: null,
+    team_database: null,
     evidence_max_bytes: 2 * 1024 * 1024 * 1024,
     upload_chunk_bytes: 4 * 1024 * 1024,
     retention: [

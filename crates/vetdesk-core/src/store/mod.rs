@@ -39,6 +39,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 pub use crate::chain::StoredAuditRecord;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper, RetentionSettings};
+pub use db::postgres::AuditListener;
 pub use db::{DbError, DbErrorKind};
 pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
 pub use monitoring::{
@@ -54,7 +55,7 @@ pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
-pub use team::TeamInit;
+pub use team::{TeamInit, TeamSignIn, team_sign_in};
 pub use verify::{ChainSummary, ErasedPerson, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,

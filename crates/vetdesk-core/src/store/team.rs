@@ -60,6 +60,18 @@ impl Store {
         self.team.as_ref().map(|t| t.user())
     }
 
+    /// `login@host:port/database` of the team database, for the app's header (never the
+    /// password); `None` in solo mode.
+    pub fn team_database(&self) -> Option<String> {
+        self.team.as_ref().map(|t| t.describe())
+    }
+
+    /// A connection of its own that listens for appended audit records (team mode only): the
+    /// app's live updates, without polling.
+    pub fn listen_audit(&self) -> Result<super::AuditListener> {
+        super::AuditListener::start(self.team_target()?)
+    }
+
     fn team_target(&self) -> Result<&super::db::postgres::Target> {
         self.team.as_ref().ok_or_else(|| {
             StoreError::invalid("this is a solo data directory; logins exist only in team mode")
@@ -121,5 +133,35 @@ impl Store {
             self.apply(target.user(), Change::SetUserActive { name: name.to_string(), active })?;
         team::set_login_active(target, name, active)?;
         Ok(applied)
+    }
+}
+
+/// Whom a team database URL signs in as, read without connecting: for a sign-in screen that
+/// shows the login before the password is typed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TeamSignIn {
+    /// The login (from the URL, else `PGUSER`, else the OS user).
+    pub login: String,
+    /// `login@host:port/database`, never a password.
+    pub database: String,
+}
+
+/// Reads `url` (libpq form) as the store would connect with it; a bad URL is refused with the
+/// reason, nothing is connected.
+pub fn team_sign_in(url: &str) -> Result<TeamSignIn> {
+    let target = super::db::postgres::Target::parse(url, None)?;
+    Ok(TeamSignIn { login: target.user().to_string(), database: target.describe() })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_table_verify_compares_needs_its_audit_record_in_team_mode() {
+        for (table, _) in super::super::verify::STATE_TABLES {
+            assert!(
+                super::team::AUDITED_TABLES.contains(table),
+                "{table} is not guarded in team mode"
+            );
+        }
     }
 }

@@ -59,6 +59,13 @@ function DataDirectory() {
       </span>
     );
   }
+  if (info.data.team_database) {
+    return (
+      <span className="mono" data-testid="data-dir" title="The shared team database: every case, file and audit record">
+        {info.data.team_database}
+      </span>
+    );
+  }
   return (
     <span className="mono" data-testid="data-dir" title="Every case, file and audit record is kept here">
       {info.data.data_dir}
@@ -69,7 +76,24 @@ function DataDirectory() {
 function ActingAs() {
   const { chosen, choose, held } = useActorChoice();
   const users = useUsers();
+  const info = useAppInfo();
   const user = held ? users.data?.find((u) => u.name === chosen && u.active) : undefined;
+  if (info.data?.team_database) {
+    // Team mode: the database login acts; nobody else can be chosen.
+    return (
+      <div className="acting-as">
+        <span className="label">Signed in as</span>{" "}
+        <strong data-testid="acting-as" title={user ? `${user.name} · ${ROLE_LABELS[user.role]}` : undefined}>
+          {user?.display_name ?? chosen}
+        </strong>{" "}
+        {user ? (
+          <span className="muted" data-testid="signed-in-login">
+            ({user.name}, {ROLE_LABELS[user.role].toLowerCase()})
+          </span>
+        ) : null}
+      </div>
+    );
+  }
   return (
     <div className="acting-as">
       <span className="label">Acting as</span>{" "}
@@ -115,6 +139,7 @@ function HistoryButtons() {
 
 function Layout() {
   const route = useRoute();
+  const info = useAppInfo();
   useStoreEvents();
   // Pages that belong to the queue section of the navigation.
   const section = route.name === "case" ? "queue" : route.name;
@@ -139,7 +164,8 @@ function Layout() {
         <HistoryButtons />
         <ActingAs />
         <div className="data-dir">
-          <span className="label">Data directory</span> <DataDirectory />
+          <span className="label">{info.data?.team_database ? "Team database" : "Data directory"}</span>{" "}
+          <DataDirectory />
         </div>
       </header>
       <main id="main" className={route.name === "queue" ? "content content-fill" : "content"} tabIndex={-1}>

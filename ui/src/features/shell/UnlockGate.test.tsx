@@ -44,7 +44,7 @@ describe("UnlockGate", () => {
   });
 
   it("asks for the passphrase first, refuses a wrong one by its field, and opens the queue with the right one", async () => {
-    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice: null });
+    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice: null, team: null });
     b.unlock
       .mockRejectedValueOnce(
         new BackendFailure({ code: "invalid_input", field: "passphrase", message: "Wrong passphrase: nothing was opened." }),
@@ -84,7 +84,7 @@ describe("UnlockGate", () => {
   });
 
   it("passes “Remember on this computer” along and says when the keyring could not keep the key", async () => {
-    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice: null });
+    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice: null, team: null });
     b.unlock.mockResolvedValueOnce({
       remembered: false,
       notice: "Not remembered on this computer: no OS keyring is available here",
@@ -105,16 +105,62 @@ describe("UnlockGate", () => {
   it("shows the notice of a dropped keyring entry on the unlock screen", async () => {
     const notice =
       "the passphrase of /data was changed since it was remembered on this computer: it was removed from the OS keyring; type the passphrase";
-    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice });
+    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice, team: null });
     app();
     expect((await screen.findByTestId("unlock-notice")).textContent).toBe(notice);
   });
 
   it("goes straight to the shell when the directory is open", async () => {
-    b.unlockStatus.mockResolvedValue({ locked: false, data_dir: DIR, notice: null });
+    b.unlockStatus.mockResolvedValue({ locked: false, data_dir: DIR, notice: null, team: null });
     app();
     expect(await screen.findByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
     expect(screen.queryByRole("heading", { name: "Unlock Vetdesk" })).toBeNull();
     expect(b.unlock).not.toHaveBeenCalled();
+  });
+
+  it("signs in to a team database: the URL's login shown, a wrong password one line by its field, then the queue signed in", async () => {
+    const team = { login: "rita", database: "rita@127.0.0.1:5432/vetdesk" };
+    const rita = user({ id: 2, name: "rita", display_name: "Rita Reviewer", role: "reviewer" });
+    b.unlockStatus.mockResolvedValue({ locked: true, data_dir: DIR, notice: null, team });
+    b.signIn
+      .mockRejectedValueOnce(
+        new BackendFailure({ code: "invalid_input", field: "password", message: "Wrong password for rita: not signed in." }),
+      )
+      .mockResolvedValueOnce({ remembered: true, notice: null });
+    b.appInfo.mockResolvedValue(appInfo({ acting: "rita", team_database: team.database }));
+    b.users.mockResolvedValue([ada, rita]);
+    b.permissions.mockImplementation(async () => permissions(rita));
+    b.chooseUser.mockResolvedValue(rita);
+    app();
+
+    expect(await screen.findByRole("heading", { name: "Sign in to Vetdesk" })).toBeTruthy();
+    expect(screen.getByTestId("sign-in-login").textContent).toBe("rita");
+    expect(screen.getByTestId("sign-in-database").textContent).toBe(team.database);
+    const field = screen.getByLabelText("Password");
+    expect(field.getAttribute("type")).toBe("password");
+    expect(screen.queryByLabelText("Passphrase")).toBeNull();
+    await expectAccessible(document.body);
+    expect(b.appInfo).not.toHaveBeenCalled();
+
+    await userEvent.type(field, "not-it");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    const refusal = await screen.findByRole("alert");
+    expect(refusal.textContent).toBe("Wrong password for rita: not signed in.");
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+    expect(b.signIn).toHaveBeenLastCalledWith("not-it", false);
+    expect((field as HTMLInputElement).value, "a refused password is not kept in the page").toBe("");
+    expect(b.unlock).not.toHaveBeenCalled();
+
+    await userEvent.type(field, "rita-demo-password");
+    await userEvent.click(screen.getByLabelText(/Remember in this computer/));
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(b.signIn).toHaveBeenLastCalledWith("rita-demo-password", true);
+    expect(await screen.findByRole("heading", { level: 1, name: "Case queue" })).toBeTruthy();
+    expect(screen.queryByLabelText("Password")).toBeNull();
+    expect(screen.getByTestId("acting-as").textContent).toBe("Rita Reviewer");
+    expect(screen.getByTestId("data-dir").textContent).toBe(team.database);
+    expect(screen.getByText("Signed in as")).toBeTruthy();
+    // Signed in, the acting user is the login: there is nobody to switch to.
+    expect(screen.queryByRole("button", { name: "Switch user" })).toBeNull();
   });
 });

@@ -127,6 +127,9 @@ pub enum DbErrorKind {
     /// The server asked for a password and none was given (URL, `PGPASSWORD`, password file):
     /// a terminal may ask for one and try again.
     PasswordNeeded,
+    /// The server refused the password given (SQLSTATE 28P01): a sign-in screen says so and
+    /// asks again.
+    PasswordRefused,
     Other,
 }
 
@@ -139,6 +142,9 @@ impl DbError {
     }
     pub fn is_password_needed(&self) -> bool {
         self.kind == DbErrorKind::PasswordNeeded
+    }
+    pub fn is_password_refused(&self) -> bool {
+        self.kind == DbErrorKind::PasswordRefused
     }
 }
 

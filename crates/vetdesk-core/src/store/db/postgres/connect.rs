@@ -159,8 +159,13 @@ impl Target {
             let missing = e.as_db_error().is_none()
                 && self.config.get_password().is_none()
                 && reason.ends_with("password missing");
+            let refused_password = e
+                .as_db_error()
+                .is_some_and(|d| *d.code() == postgres::error::SqlState::INVALID_PASSWORD);
             let kind = if missing {
                 super::super::DbErrorKind::PasswordNeeded
+            } else if refused_password {
+                super::super::DbErrorKind::PasswordRefused
             } else {
                 super::super::DbErrorKind::Other
             };

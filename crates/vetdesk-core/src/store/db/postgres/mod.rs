@@ -6,6 +6,7 @@
 //! connection. The only code (with `connect` and `migrate`) that names the `postgres` crate.
 
 mod connect;
+mod listen;
 mod migrate;
 pub(crate) mod team;
 
@@ -19,6 +20,7 @@ use bytes::{BufMut, BytesMut};
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
 pub(crate) use connect::Target;
+pub use listen::AuditListener;
 
 use super::{
     Backend, Db, DbError, DbErrorKind, DbResult, Prepared, Row, RowSource, SearchEntry, SearchKind,

@@ -46,8 +46,8 @@ END $$;
 -- running transaction can be one of them. Written and read only by the functions below.
 CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
 
--- Before an audit record is appended: its actor is the session's login, and the transaction
--- is marked as one that recorded its change.
+-- Before an audit record is appended: its actor is the session's login, the transaction is
+-- marked as one that recorded its change, and listeners are notified (channel vetdesk_audit).
 CREATE OR REPLACE FUNCTION vetdesk_audit_append() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -57,6 +57,10 @@ BEGIN
     END IF;
     DELETE FROM vetdesk_audited WHERE xact < pg_snapshot_xmin(pg_current_snapshot());
     INSERT INTO vetdesk_audited (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+    -- Tells every listening desktop that the log grew (delivered at commit, never for a
+    -- rolled-back change). The payload is the record's id only: no name, no case, nothing a
+    -- listener could not read from the log with its own rights.
+    PERFORM pg_notify('vetdesk_audit', NEW.id::text);
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS audit_log_append ON audit_log;
