@@ -19,6 +19,7 @@ mod files;
 mod hire;
 mod monitoring;
 mod posthire;
+mod push;
 mod reader;
 mod retention;
 pub mod rules;
@@ -44,6 +45,7 @@ pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
 pub use monitoring::{
     AlertEvent, InvestigationOpened, MAX_ALERT_EVENTS, MonitoredEmployee, MonitoringAlert,
 };
+pub use push::{Pushed, parse_mapping};
 pub use reader::Reader;
 pub use retention::{Erasure, PlanEntry};
 pub use rules::{
