@@ -30,6 +30,9 @@ pub enum ErrorCode {
     Internal,
     /// The data directory is encrypted and not unlocked yet: the unlock screen first.
     Locked,
+    /// The case was changed by someone else since it was read: show the message and read the
+    /// case again.
+    Stale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, TS)]
@@ -184,6 +187,7 @@ impl From<StoreError> for AppError {
             E::Invalid { .. } | E::Value(_) | E::Rows(_) => ErrorCode::InvalidInput,
             E::NotFound { .. } => ErrorCode::NotFound,
             E::Conflict { .. } => ErrorCode::Conflict,
+            E::Stale { .. } => ErrorCode::Stale,
             E::Forbidden { .. } => ErrorCode::PermissionDenied,
             E::NoDatabase(_)
             | E::NewerSchema { .. }

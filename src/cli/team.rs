@@ -6,7 +6,7 @@
 use std::io::BufRead;
 
 use vetdesk_core::model::Role;
-use vetdesk_core::store::{Clock, DataDir, Store, StoreError};
+use vetdesk_core::store::{Clock, DataDir, OpenMode, Store, StoreError};
 
 use crate::cli::args::{Cli, Command, TeamCommand, UserCommand};
 use crate::cli::context::{CliError, Ctx, Result, print_json_or, usage};
@@ -38,6 +38,37 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
             })?;
             Ok(0)
         }
+        Command::Team(TeamCommand::Push { from_data_dir, map }) => {
+            let map = vetdesk_core::store::parse_mapping(&map)?;
+            let solo_dir = DataDir::new(&from_data_dir);
+            if !solo_dir.database().is_file() {
+                return Err(StoreError::NoDatabase(from_data_dir).into());
+            }
+            let key = if solo_dir.is_encrypted() {
+                Some(std::sync::Arc::new(unlock::data_key(&solo_dir)?))
+            } else {
+                None
+            };
+            let solo = Store::open_with_key(solo_dir, OpenMode::MustExist, Clock::system(), key)?;
+            let store = open_store(dir, url)?;
+            let pushed = store.team_push(&solo, &map)?;
+            print_json_or(json, &pushed, || {
+                let records = pushed.rows.get("audit_log").copied().unwrap_or(0);
+                let cases = pushed.rows.get("cases").copied().unwrap_or(0);
+                let mut out = format!(
+                    "Pushed {} into the team database: {cases} case(s), {records} audit record(s) in {} chain(s), every head unchanged; {} evidence file(s) copied into {}.\n",
+                    from_data_dir.display(),
+                    pushed.heads.len(),
+                    pushed.files,
+                    store.data_dir().root.join("evidence").display(),
+                );
+                for (name, login) in &pushed.logins {
+                    out.push_str(&format!("  {name} -> login {login}\n"));
+                }
+                out
+            })?;
+            Ok(0)
+        }
         Command::User(UserCommand::Add { name, role, display_name, password_stdin }) => {
             if !password_stdin {
                 return Err(usage(
@@ -64,7 +95,7 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
         Command::User(UserCommand::Activate { name }) => set_active(dir, url, json, &name, true),
         command => {
             let store = open_store(dir, url)?;
-            let login = store.team_login().map(str::to_string);
+            let login = store.team_actor()?;
             let ctx = Ctx::new(store, login, json);
             super::dispatch(&ctx, command)
         }

@@ -196,9 +196,13 @@ export const backend = {
    *  cleared. Evidence, payment details and indicator lists have their own calls below. */
   apply: (change: Change): Promise<Recorded> => call("apply", { request: change }),
   /** Records several changes to one case in one transaction, all or none (an escalation is the
-   *  status move and the assignment to its investigator). */
-  applyAll: (caseId: number, changes: Change[]): Promise<Recorded[]> =>
-    call("apply_all", { request: { case_id: caseId, changes } }),
+   *  status move and the assignment to its investigator). With `basedOn` (the case's
+   *  `chain_head` as the page read it) a case someone else changed since is refused with the
+   *  code `stale`. */
+  applyAll: (caseId: number, changes: Change[], basedOn?: string): Promise<Recorded[]> =>
+    call("apply_all", {
+      request: basedOn === undefined ? { case_id: caseId, changes } : { case_id: caseId, changes, based_on: basedOn },
+    }),
 
   users: (): Promise<User[]> => call("users_list", {}),
   /** Makes `name` the acting user (or nobody); every write is recorded as them. */

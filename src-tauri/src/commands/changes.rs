@@ -81,6 +81,11 @@ pub fn record(store: &Store, actor: &str, change: Change) -> Result<Recorded, Ap
 pub struct ChangeBatch {
     pub case_id: CaseId,
     pub changes: Vec<Change>,
+    /// The case's chain head as the page read it (`CaseDetail.chain_head`): when given, the
+    /// batch is refused with the `stale` code if someone else changed the case since.
+    #[serde(default)]
+    #[ts(optional)]
+    pub based_on: Option<String>,
 }
 
 /// Applies the changes of `batch` as `actor` in one transaction; refuses an empty batch, a
@@ -108,7 +113,9 @@ pub fn record_all(
             )));
         }
     }
-    let applied = store.apply_all(actor, batch.changes)?;
+    let based_on =
+        batch.based_on.map(|head| vetdesk_core::store::BasedOn { case_id: batch.case_id, head });
+    let applied = store.apply_all_based_on(actor, batch.changes, based_on.as_ref())?;
     Ok(applied.iter().map(Recorded::of).collect())
 }
 

@@ -162,4 +162,17 @@ pub enum TeamCommand {
     /// Create or upgrade the team database, its group roles, grants and triggers, and make the
     /// running login (the database owner, with CREATEROLE) the first admin. Safe to run again.
     Init,
+    /// Move a solo data directory (cases, chains, evidence, everything) into a team database
+    /// with no history yet, all or nothing; every chain head stays as it was. Run by an admin
+    /// (on a new database, its owner, instead of `team init`).
+    Push {
+        /// The solo data directory (an encrypted one is unlocked with VETDESK_PASSPHRASE_FILE,
+        /// the OS keyring or a typed passphrase).
+        #[arg(long, value_name = "DIR")]
+        from_data_dir: std::path::PathBuf,
+        /// NAME=LOGIN: the team login that answers for the solo user NAME from now on (one for
+        /// every user and actor of the solo directory). Repeat for each.
+        #[arg(long = "map", value_name = "NAME=LOGIN")]
+        map: Vec<String>,
+    },
 }

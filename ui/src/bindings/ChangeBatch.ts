@@ -5,4 +5,9 @@ import type { Change } from "./Change";
  * Several changes to one case, applied together: all of them or none (an escalation is the
  * status move and the assignment to its investigator).
  */
-export type ChangeBatch = { case_id: number, changes: Array<Change>, };
+export type ChangeBatch = { case_id: number, changes: Array<Change>, 
+/**
+ * The case's chain head as the page read it (`CaseDetail.chain_head`): when given, the
+ * batch is refused with the `stale` code if someone else changed the case since.
+ */
+based_on?: string, };

@@ -3,4 +3,4 @@
 /**
  * What kind of failure this is, as far as the UI needs to know to react to it.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission_denied" | "unknown_user" | "storage" | "internal" | "locked";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "permission_denied" | "unknown_user" | "storage" | "internal" | "locked" | "stale";

@@ -11,6 +11,7 @@ const NEXT_STEP: Record<BackendError["code"], string> = {
   unknown_user: "Choose who is acting with “Switch user” at the top of the window.",
   storage: "Check that the data directory is reachable and has free space, then try again. The log file has details.",
   internal: "This is a fault in Vetdesk. Try again; if it persists, report it with the log file (Settings shows where it is).",
+  stale: "The case was read again and now shows their change: check it, then make yours again if it still applies.",
   locked: "Unlock the data directory with its passphrase: restart Vetdesk to see the unlock screen again.",
   ipc: "The app refused the request. Restart Vetdesk; if it persists, report it with the log file.",
 };

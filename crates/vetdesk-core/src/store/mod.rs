@@ -19,6 +19,7 @@ mod files;
 mod hire;
 mod monitoring;
 mod posthire;
+mod push;
 mod reader;
 mod retention;
 pub mod rules;
@@ -45,6 +46,7 @@ pub use hire::{HireOf, Hired, MAX_TELEMETRY_BYTES, TelemetryOutcome};
 pub use monitoring::{
     AlertEvent, InvestigationOpened, MAX_ALERT_EVENTS, MonitoredEmployee, MonitoringAlert,
 };
+pub use push::{Pushed, parse_mapping};
 pub use reader::Reader;
 pub use retention::{Erasure, PlanEntry};
 pub use rules::{
@@ -60,6 +62,7 @@ pub use verify::{ChainSummary, ErasedPerson, Problem, ProblemKind, Trust, Verify
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
 };
+pub use write::BasedOn;
 pub use write::{ImportOutcome, ImportedRow, NewCase};
 
 use crate::error::UnknownValue;
@@ -133,6 +136,11 @@ pub enum StoreError {
     WrongKey { path: PathBuf },
     #[error("{0}")]
     Key(vetdesk_crypto::KeyError),
+    /// A change made on a state of a case that another change has altered since: `by` and
+    /// `at` are the actor and time of the newest record of the case's chain. The client reads
+    /// the case again and shows this.
+    #[error("case {case_id} was changed by {by} at {at}, reload")]
+    Stale { case_id: crate::model::CaseId, by: String, at: crate::model::Timestamp },
 }
 
 impl StoreError {
@@ -185,6 +193,7 @@ impl StoreError {
             StoreError::WrongPassphrase => "wrong_passphrase",
             StoreError::WrongKey { .. } => "wrong_key",
             StoreError::Key(_) => "key",
+            StoreError::Stale { .. } => "stale",
         }
     }
 

@@ -125,11 +125,39 @@ impl Store {
 
     /// Applies several changes as one transaction: all of them or none. Stops at the first
     /// change that is refused.
-    #[tracing::instrument(skip(self, changes), fields(changes = changes.len()))]
     pub fn apply_all(&self, actor: &str, changes: Vec<Change>) -> Result<Vec<Applied>> {
+        self.apply_all_based_on(actor, changes, None)
+    }
+
+    /// As [`Store::apply`], refused with [`StoreError::Stale`] when the case's chain no longer
+    /// ends where the client read it (`based_on`): someone else's change landed in between.
+    pub fn apply_based_on(
+        &self,
+        actor: &str,
+        change: Change,
+        based_on: Option<&BasedOn>,
+    ) -> Result<Applied> {
+        let mut applied = self.apply_all_based_on(actor, vec![change], based_on)?;
+        applied.pop().ok_or_else(|| StoreError::invalid("nothing to apply"))
+    }
+
+    /// As [`Store::apply_all`], with the state of the case the changes were made on. The head
+    /// is compared inside the write transaction that appends (serialised by the write lock on
+    /// SQLite and by the advisory lock on PostgreSQL), so no change can land between the
+    /// comparison and the append.
+    #[tracing::instrument(skip(self, changes, based_on), fields(changes = changes.len()))]
+    pub fn apply_all_based_on(
+        &self,
+        actor: &str,
+        changes: Vec<Change>,
+        based_on: Option<&BasedOn>,
+    ) -> Result<Vec<Applied>> {
         let now = self.clock.now();
         let ctx = self.context();
         self.transaction(|db| {
+            if let Some(seen) = based_on {
+                check_based_on(db, seen)?;
+            }
             let at = audit::write_time(db, now)?;
             check_escalation(db, &changes)?;
             let mut applied = Vec::with_capacity(changes.len());
@@ -479,5 +507,32 @@ fn import_row(
                 changes: Vec::new(),
             }))
         }
+    }
+}
+
+/// The state of a case a client made its change on: the case's chain head as it read it
+/// (`CaseDetail::chain_head`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct BasedOn {
+    pub case_id: crate::model::CaseId,
+    pub head: String,
+}
+
+/// Refuses a change made on a head that is no longer the case's: names the newest record's
+/// actor and time.
+fn check_based_on(db: &dyn Db, seen: &BasedOn) -> Result<()> {
+    let chain = crate::model::Chain::Case(seen.case_id);
+    let (_, head) = audit::chain_tip(db, chain)?;
+    if head == seen.head {
+        return Ok(());
+    }
+    let newest: Option<(String, crate::model::Timestamp)> = db.query_optional(
+        "SELECT actor, at FROM audit_log WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
+        crate::store::db::params![crate::chain::chain_key(chain)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    match newest {
+        Some((by, at)) => Err(StoreError::Stale { case_id: seen.case_id, by, at }),
+        None => Err(StoreError::not_found("case", seen.case_id)),
     }
 }

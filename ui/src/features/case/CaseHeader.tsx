@@ -153,7 +153,7 @@ export function CaseHeader({ detail, risk }: { detail: CaseDetail; risk: RiskSco
       </div>
       {failure ? <ErrorNote error={failure} title="The case was not changed" /> : null}
       <CaseExports caseId={c.id} />
-      <StatusDialog caseId={c.id} open={statusOpen} onClose={() => setStatusOpen(false)} />
+      <StatusDialog caseId={c.id} basedOn={detail.chain_head} open={statusOpen} onClose={() => setStatusOpen(false)} />
     </header>
   );
 }

@@ -91,17 +91,17 @@ describe("StatusDialog", () => {
   it("lets compliance clear over the gate only with an override reason", async () => {
     const events = userEvent.setup();
     b.statusMoves.mockResolvedValue(moves(true));
-    b.apply.mockResolvedValue(recorded());
+    b.applyAll.mockResolvedValue([recorded()]);
     renderAs(compliance, <StatusDialog caseId={1} open onClose={() => {}} />);
     const dialog = await screen.findByRole("dialog", { name: "Change status" });
     await events.click(await within(dialog).findByRole("radio", { name: "Decide: Cleared (override)" }));
     await events.type(within(dialog).getByLabelText("Reason (required)"), "Start date agreed.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
     expect(within(dialog).getByRole("alert").textContent).toMatch(/recorded as an override/);
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
     await events.type(within(dialog).getByLabelText("Override reason (required)"), "Board approved.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
-    expect(b.apply).toHaveBeenCalledWith({
+    expect(b.applyAll).toHaveBeenCalledWith(1, [{
       type: "set_status",
       case_id: 1,
       status: "decided",
@@ -109,12 +109,12 @@ describe("StatusDialog", () => {
       reason: "Start date agreed.",
       grounds: [],
       override_reason: "Board approved.",
-    });
+    }], undefined);
   });
 
   it("needs a status and a reason before it asks the store", async () => {
     const events = userEvent.setup();
-    b.apply.mockResolvedValue(recorded());
+    b.applyAll.mockResolvedValue([recorded()]);
     const onClose = vi.fn();
     renderAs(investigator, <StatusDialog caseId={1} open onClose={onClose} />);
     const dialog = await screen.findByRole("dialog", { name: "Change status" });
@@ -125,23 +125,23 @@ describe("StatusDialog", () => {
     await events.click(within(dialog).getByRole("radio", { name: "Decide: Rejected" }));
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
     expect(within(dialog).getByRole("alert").textContent).toMatch(/Give the reason/);
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
 
     await events.type(within(dialog).getByLabelText("Reason (required)"), "Identity could not be verified.");
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
     // A rejection cites what it rests on.
     expect(within(dialog).getByRole("alert").textContent).toMatch(/Cite at least one/);
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
     await events.click(within(dialog).getByRole("checkbox", { name: "high flag 7: Shared phone" }));
     await events.click(within(dialog).getByRole("button", { name: "Change status" }));
-    expect(b.apply).toHaveBeenCalledWith({
+    expect(b.applyAll).toHaveBeenCalledWith(1, [{
       type: "set_status",
       case_id: 1,
       status: "decided",
       decision: "rejected",
       reason: "Identity could not be verified.",
       grounds: [{ flag: 7 }],
-    });
+    }], undefined);
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
 
@@ -173,7 +173,7 @@ describe("StatusDialog", () => {
     expect(b.applyAll).toHaveBeenCalledWith(1, [
       { type: "set_status", case_id: 1, status: "escalated", decision: null, reason: "Shared phone with a rejected case.", grounds: [] },
       { type: "assign_case", case_id: 1, assignee: "ivan" },
-    ]);
+    ], undefined);
     expect(b.apply).not.toHaveBeenCalled();
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
@@ -195,6 +195,27 @@ describe("StatusDialog", () => {
     const alert = await within(dialog).findByRole("alert");
     expect(alert.textContent).toContain("may not close (sign off) a case");
     expect(alert.textContent).toContain("switch to a user who has it");
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it("sends the head it read, and on a stale refusal says who changed the case and reads it again", async () => {
+    const events = userEvent.setup();
+    b.applyAll.mockRejectedValue(
+      new BackendFailure({ code: "stale", message: "case 1 was changed by cora at 2026-12-06T10:31:02.113Z, reload" }),
+    );
+    const onClose = vi.fn();
+    const { client } = renderAs(investigator, <StatusDialog caseId={1} basedOn={"ab".repeat(32)} open onClose={onClose} />);
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    const dialog = await screen.findByRole("dialog", { name: "Change status" });
+    await events.click(await within(dialog).findByRole("radio", { name: "Decide: Rejected" }));
+    await events.type(within(dialog).getByLabelText("Reason (required)"), "Identity could not be verified.");
+    await events.click(within(dialog).getByRole("checkbox", { name: "high flag 7: Shared phone" }));
+    await events.click(within(dialog).getByRole("button", { name: "Change status" }));
+    const alert = await within(dialog).findByRole("alert");
+    expect(alert.textContent).toContain("changed by cora at 2026-12-06T10:31:02.113Z, reload");
+    expect(alert.textContent).toContain("read again");
+    expect(b.applyAll.mock.calls[0]?.[2]).toBe("ab".repeat(32));
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ["case", 1] });
     expect(onClose).not.toHaveBeenCalled();
   });
 });

@@ -5,10 +5,11 @@
 // move needs a reason, which goes into the audit trail. An escalation hands the case to the
 // investigator chosen here: the move and the assignment are one write (`apply_all`).
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
-import { backend } from "../../backend";
+import { BackendFailure, backend } from "../../backend";
+import { keys } from "../../keys";
 import type { Change } from "../../bindings/Change";
 import type { Role } from "../../bindings/Role";
 
@@ -49,8 +50,21 @@ export function describeMissing(m: Missing): string {
   }
 }
 
-export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: boolean; onClose: () => void }) {
+export function StatusDialog({
+  caseId,
+  basedOn,
+  open,
+  onClose,
+}: {
+  caseId: number;
+  /** The case's chain head as the page shows it: a move made on it after someone else changed
+   *  the case is refused (`stale`), and the case is read again. */
+  basedOn?: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const actor = useActor();
+  const client = useQueryClient();
   const moves = useStatusMoves(caseId, actor.name, open);
   const [chosen, setChosen] = useState<string | null>(null);
   const [reason, setReason] = useState("");
@@ -79,8 +93,15 @@ export function StatusDialog({ caseId, open, onClose }: { caseId: number; open: 
         grounds: m.citable.filter((c) => cited.includes(groundKey(c.ground))).map((c) => c.ground),
         ...(m.refused !== null ? { override_reason: overrideReason } : {}),
       };
-      if (m.status !== "escalated") return backend.apply(setStatus);
-      return backend.applyAll(caseId, [setStatus, { type: "assign_case", case_id: caseId, assignee: investigator }]);
+      const changes: Change[] =
+        m.status !== "escalated" ? [setStatus] : [setStatus, { type: "assign_case", case_id: caseId, assignee: investigator }];
+      return backend.applyAll(caseId, changes, basedOn);
+    },
+    onError: (error) => {
+      // Someone else changed the case: the message says who and when; the page reads it again.
+      if (error instanceof BackendFailure && error.code === "stale") {
+        void client.invalidateQueries({ queryKey: keys.case(caseId) });
+      }
     },
   });
   const close = () => {

@@ -46,14 +46,62 @@ END $$;
 -- running transaction can be one of them. Written and read only by the functions below.
 CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
 
+-- A solo directory pushed into the team (`vetdesk team push`): its records keep the names they
+-- were recorded with (each hash covers its actor), and the login mapped to a name acts as that
+-- name from then on. Written only by vetdesk_push_map, inside the push's transaction.
+CREATE TABLE IF NOT EXISTS vetdesk_logins (
+    name  text COLLATE "C" PRIMARY KEY,
+    login text COLLATE "C" NOT NULL UNIQUE
+);
+-- The transaction of a push (at most one ever commits: it needs an empty audit log).
+CREATE TABLE IF NOT EXISTS vetdesk_pushing (xact xid8 PRIMARY KEY);
+
+-- The name the session's login acts as: the pushed name it answers for, else the login.
+CREATE OR REPLACE FUNCTION vetdesk_acting_name() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT coalesce((SELECT name FROM vetdesk_logins WHERE login = session_user::text),
+                    session_user::text)
+$$;
+
+CREATE OR REPLACE FUNCTION vetdesk_is_pushing() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM vetdesk_pushing WHERE xact = pg_current_xact_id_if_assigned())
+$$;
+
+-- Begins a push: an admin, into a database with no history. Only then may records name other
+-- actors than the session's and cases arrive decided or closed, as the solo history has them.
+CREATE OR REPLACE FUNCTION vetdesk_push_begin() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT pg_has_role(session_user, 'vetdesk_admin', 'MEMBER') THEN
+        RAISE EXCEPTION '% is not a Vetdesk admin: only an admin pushes a solo directory into the team database',
+            session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF EXISTS (SELECT 1 FROM audit_log) OR EXISTS (SELECT 1 FROM ledger) THEN
+        RAISE EXCEPTION 'the team database already holds % audit record(s): a solo directory is pushed only into a team database with no history (a new database, `team push` run by its owner instead of `team init`)',
+            (SELECT count(*) FROM audit_log) USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO vetdesk_pushing (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+END $$;
+
+CREATE OR REPLACE FUNCTION vetdesk_push_map(pushed_name text, member text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NOT vetdesk_is_pushing() THEN
+        RAISE EXCEPTION 'a login is mapped to a recorded name only while a solo directory is pushed'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO vetdesk_logins (name, login) VALUES (pushed_name, member);
+END $$;
+
 -- Before an audit record is appended: its actor is the session's login, the transaction is
 -- marked as one that recorded its change, and listeners are notified (channel vetdesk_audit).
 CREATE OR REPLACE FUNCTION vetdesk_audit_append() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    IF NEW.actor IS DISTINCT FROM session_user::text THEN
+    IF NEW.actor IS DISTINCT FROM vetdesk_acting_name() AND NOT vetdesk_is_pushing() THEN
         RAISE EXCEPTION 'the actor of an audit record is the signed-in login %, not %',
-            session_user, NEW.actor USING ERRCODE = 'insufficient_privilege';
+            vetdesk_acting_name(), NEW.actor USING ERRCODE = 'insufficient_privilege';
     END IF;
     DELETE FROM vetdesk_audited WHERE xact < pg_snapshot_xmin(pg_current_snapshot());
     INSERT INTO vetdesk_audited (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
@@ -82,13 +130,16 @@ END $$;
 CREATE OR REPLACE FUNCTION vetdesk_case_duties() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    who text := session_user;
+    who text := vetdesk_acting_name();
     may_decide boolean := pg_has_role(session_user, 'vetdesk_investigator', 'MEMBER')
         OR pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
         OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
     may_sign boolean := pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
         OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
 BEGIN
+    IF vetdesk_is_pushing() THEN
+        RETURN NEW;  -- a pushed solo history, as it was recorded (the push checks every head)
+    END IF;
     IF TG_OP = 'INSERT' THEN
         IF NEW.status IN ('decided', 'closed') OR NEW.decision IS NOT NULL THEN
             RAISE EXCEPTION 'a case is opened undecided' USING ERRCODE = 'insufficient_privilege';
@@ -134,8 +185,14 @@ GRANT USAGE ON SCHEMA public TO vetdesk_reviewer, vetdesk_investigator, vetdesk_
     vetdesk_admin;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO vetdesk_reviewer, vetdesk_investigator,
     vetdesk_compliance, vetdesk_admin;
-REVOKE ALL ON vetdesk_audited FROM vetdesk_reviewer, vetdesk_investigator, vetdesk_compliance,
-    vetdesk_admin;
+REVOKE ALL ON vetdesk_audited, vetdesk_pushing FROM vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+GRANT EXECUTE ON FUNCTION vetdesk_acting_name() TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+-- Every member may call vetdesk_push_begin, so that a non-admin hears why it is refused.
+GRANT EXECUTE ON FUNCTION vetdesk_push_begin() TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
+GRANT EXECUTE ON FUNCTION vetdesk_push_map(text, text) TO vetdesk_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO vetdesk_reviewer, vetdesk_investigator,
     vetdesk_compliance, vetdesk_admin;
 -- The audit log and the ledger: appended to, never changed.
