@@ -9,6 +9,7 @@
 //! `views` the reads; `write` the write API; `engine` the red-flag engine; `derived` the search
 //! index and link keys; `verify` the proof that the tables say what the log says.
 
+mod adverse;
 mod apply;
 mod config;
 mod db;
@@ -37,6 +38,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 pub use crate::chain::StoredAuditRecord;
+pub use adverse::{
+    AdverseAction, AdverseNotice, NoticeDraft, PreNotice, RenderNotice, check_agency, wait_ends_on,
+};
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper, RetentionSettings};
 pub use db::{DbError, DbErrorKind};
