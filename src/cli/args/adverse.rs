@@ -27,8 +27,8 @@ pub enum AdverseCommand {
         agency_phone: String,
     },
     /// Give the adverse-action notice (PDF, recorded as evidence) on a case rejected citing
-    /// the background report (`case status CASE decided --decision rejected --cite
-    /// background_report`), after the waiting period.
+    /// the background report (`case status CASE rejected --cite background_report`), after
+    /// the waiting period.
     Notice { case: i64 },
     /// Where a case stands in these steps, and when the next is due.
     Show { case: i64 },

@@ -207,7 +207,7 @@ pub(crate) fn check_notice(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Resu
     }
     if state.decided_on.is_none() {
         return Err(StoreError::conflict(format!(
-            "case {case_id} is not decided on the background report: decide it rejected citing the report first (vetdesk case status {case_id} decided --decision rejected --cite background_report …)"
+            "case {case_id} is not decided on the background report: decide it rejected citing the report first (vetdesk case status {case_id} rejected --cite background_report …)"
         )));
     }
     if let Some(n) = &state.notice {
@@ -338,11 +338,13 @@ impl Store {
         render: RenderNotice<'_>,
     ) -> Result<Vec<Applied>> {
         let agency = check_agency(agency)?;
-        let at = self.clock().now();
-        let (candidate_name, (sent_on, wait_days, wait_ends_on)) = self.read(|r| {
+        let (at, candidate_name, (sent_on, wait_days, wait_ends_on)) = self.read(|r| {
+            // The time the record will carry (never before the last record's).
+            let at = audit::write_time(r.db(), self.clock().now())?;
             self.check_actor(r, actor)?;
             check_pre_notice(r.db(), case_id, &at)?;
-            Ok::<_, StoreError>((candidate_name(r.db(), case_id)?, pre_notice_dates(r.db(), &at)?))
+            let dates = pre_notice_dates(r.db(), &at)?;
+            Ok::<_, StoreError>((at, candidate_name(r.db(), case_id)?, dates))
         })?;
         let draft = NoticeDraft {
             case_id,
@@ -417,11 +419,11 @@ impl Store {
         case_id: CaseId,
         render: RenderNotice<'_>,
     ) -> Result<Vec<Applied>> {
-        let at = self.clock().now();
-        let (candidate_name, state) = self.read(|r| {
+        let (at, candidate_name, state) = self.read(|r| {
+            let at = audit::write_time(r.db(), self.clock().now())?;
             self.check_actor(r, actor)?;
             let state = check_notice(r.db(), case_id, &at)?;
-            Ok::<_, StoreError>((candidate_name(r.db(), case_id)?, state))
+            Ok::<_, StoreError>((at, candidate_name(r.db(), case_id)?, state))
         })?;
         let Some(pre) = state.pre_notice else {
             return Err(StoreError::Corrupt("checked steps lost their notice".into()));
