@@ -355,4 +355,18 @@ fn the_cli_walks_the_steps_and_case_show_names_the_next_one() {
     assert!(show.contains("next: done"), "{show}");
     let text = ok(d2, "cora", &["verify"]);
     assert!(text.starts_with("OK"), "{text}");
+    // The case's audit pack carries the steps and the notices, and verifies on its own.
+    let pack = cli.data().join("case-1-pack.zip");
+    ok(d2, "cora", &["pack", "1", "-o", pack.to_str().unwrap()]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetdesk"))
+        .arg("verify-pack")
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
