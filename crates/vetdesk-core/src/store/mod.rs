@@ -38,9 +38,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 pub use crate::chain::StoredAuditRecord;
-pub use adverse::{
-    AdverseAction, AdverseNotice, NoticeDraft, PreNotice, RenderNotice, check_agency, wait_ends_on,
-};
+pub use adverse::{NoticeDraft, RenderNotice};
+pub use apply::check_agency;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper, RetentionSettings};
 pub use db::{DbError, DbErrorKind};
@@ -56,6 +55,7 @@ pub use rules::{
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use tables::adverse::{AdverseAction, AdverseNotice, PreNotice, wait_ends_on};
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
 pub use team::TeamInit;

@@ -737,7 +737,8 @@ fn citable(db: &dyn Db, case: &Case) -> Result<Vec<Citable>> {
     // The report given with a pre-adverse notice; whether its wait is over is the decision's
     // check (`check_decision`), so the dialog can say when.
     // (Only the recorded notice is read here; the day matters to the next-step text alone.)
-    if let Some(p) = super::adverse::state(db, case.id, chrono::NaiveDate::MIN)?.pre_notice {
+    if let Some(p) = super::tables::adverse::state(db, case.id, chrono::NaiveDate::MIN)?.pre_notice
+    {
         out.push(Citable {
             label: format!(
                 "background report by {} (pre-adverse-action notice of {}; decision allowed from {})",
@@ -896,7 +897,7 @@ pub(crate) fn check_decision(
         check_can_reject(db, case, at)?;
     }
     if grounds.contains(&Ground::BackgroundReport) {
-        super::adverse::check_can_cite(db, case.id, at)?;
+        check_can_cite(db, case.id, at)?;
     }
     let missing = decision_gaps(db, case, decision, grounds)?;
     match (missing.is_empty(), override_reason) {
@@ -966,6 +967,23 @@ fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<()> {
         pending.fields.case_number,
         pending.fields.status.as_str().replace('_', " ")
     )))
+}
+
+/// A decision citing the background report needs the pre-adverse notice and the wait over.
+pub(crate) fn check_can_cite(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Result<()> {
+    let today = at.date();
+    match super::tables::adverse::state(db, case_id, today)?.pre_notice {
+        None => Err(StoreError::conflict(format!(
+            "case {case_id} cannot be decided on the background report: no pre-adverse-action notice was given; record one first (vetdesk adverse-action pre-notice {case_id} …)"
+        ))
+        .at(Field::Grounds)),
+        Some(p) if today < p.decide_from => Err(StoreError::conflict(format!(
+            "case {case_id} cannot be decided on the background report before {}: the waiting period of {} business days after the pre-adverse-action notice of {} runs to {}",
+            p.decide_from, p.wait_days, p.sent_on, p.wait_ends_on
+        ))
+        .at(Field::Grounds)),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Checklist items that must have passed before an E-Verify case may be recorded.

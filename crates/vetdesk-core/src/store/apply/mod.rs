@@ -20,6 +20,8 @@ mod verification;
 
 use std::collections::BTreeSet;
 
+pub use adverse::check_agency;
+pub(crate) use adverse::{check_notice, check_pre_notice};
 pub use applied::{Applied, RaisedFlag, Recorded};
 pub(crate) use applied::{cleared_by, raised_by};
 pub(crate) use candidates::{candidate_conflicts, check_candidate};
@@ -170,7 +172,7 @@ pub(crate) fn resolve(
         c @ area!(policy) => policy::resolve(db, user, c),
         c @ area!(employees) => employees::resolve(db, user, c),
         c @ area!(retention) => retention::resolve(db, user, at, ctx, c),
-        c @ area!(adverse) => adverse::resolve(db, user, at, c),
+        c @ area!(adverse) => adverse::resolve_step(db, user, at, c),
     }
 }
 
