@@ -247,8 +247,11 @@ pub fn candidate(ctx: &Ctx, command: CandidateCommand) -> Result<u8> {
     Ok(0)
 }
 
-/// A cited ground: `item:ITEM` or `flag:ID`.
+/// A cited ground: `item:ITEM`, `flag:ID` or `background_report`.
 fn ground(text: &str) -> Result<Ground> {
+    if text.trim() == "background_report" {
+        return Ok(Ground::BackgroundReport);
+    }
     match text.split_once(':') {
         Some(("item", item)) if !item.trim().is_empty() => Ok(Ground::Item(item.trim().into())),
         Some(("flag", id)) => {
@@ -256,7 +259,7 @@ fn ground(text: &str) -> Result<Ground> {
                 usage(format!("--cite {text:?}: a flag is cited by its number, flag:ID"))
             })
         }
-        _ => Err(usage(format!("--cite {text:?}: give item:ITEM or flag:ID"))),
+        _ => Err(usage(format!("--cite {text:?}: give item:ITEM, flag:ID or background_report"))),
     }
 }
 

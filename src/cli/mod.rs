@@ -6,6 +6,7 @@
 //! errors) know nothing of the rest; `render` makes text from core values; the runners
 //! (`cases`, `verification`, `reports`, `keys`, `monitoring`) use those three; this file dispatches to the runners.
 
+mod adverse;
 mod args;
 mod cases;
 mod context;
@@ -175,5 +176,6 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<u8> {
         Command::Telemetry(c) => monitoring::telemetry(ctx, c),
         Command::Retention(c) => retention::run(ctx, c),
         Command::Person(c) => retention::person(ctx, c),
+        Command::AdverseAction(c) => adverse::run(ctx, c),
     }
 }

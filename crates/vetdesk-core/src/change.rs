@@ -378,14 +378,52 @@ pub enum Change {
         file_name: String,
         sha256: String,
     },
+    // ---- adverse action under the FCRA (see `crate::store::adverse`) ----
+    /// Records the pre-adverse-action notice given to the candidate (15 U.S.C. § 1681b(b)(3)):
+    /// the notice, the copy of the consumer report and "A Summary of Your Rights Under the Fair
+    /// Credit Reporting Act", each already attached to the case as evidence, and the agency
+    /// that made the report. From then a rejection may cite the report once the waiting period
+    /// is over. Case chain; writes no table (the chain is read back).
+    RecordPreAdverseNotice {
+        case_id: CaseId,
+        agency: ReportingAgency,
+        report: EvidenceId,
+        summary_of_rights: EvidenceId,
+        notice: EvidenceId,
+        /// The day the notice was given: the day it is recorded.
+        sent_on: NaiveDate,
+        /// The waiting period in business days (`PolicyKey::AdverseActionWaitDays`).
+        #[ts(type = "number")]
+        wait_days: u32,
+        /// The last business day of the wait: the adverse action may be taken after it.
+        wait_ends_on: NaiveDate,
+    },
+    /// Records the adverse-action notice (15 U.S.C. § 1681m(a)), attached to the case as
+    /// evidence, after the case was rejected citing the report. Case chain; writes no table.
+    RecordAdverseNotice {
+        case_id: CaseId,
+        notice: EvidenceId,
+        sent_on: NaiveDate,
+    },
 }
 
-/// What a rejection or referral rests on: a failed checklist item or an open red flag.
+/// The consumer reporting agency that furnished a background report, as the notices name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReportingAgency {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+}
+
+/// What a rejection or referral rests on: a failed checklist item, an open red flag, or a
+/// background-check (consumer) report, which may be cited only once the FCRA's pre-adverse
+/// notice was given and its waiting period is over (`crate::store::adverse`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Ground {
     Item(String),
     Flag(FlagId),
+    BackgroundReport,
 }
 
 crate::model::text_enum! {
@@ -405,6 +443,9 @@ crate::model::text_enum! {
         FourEyesRejected => "four_eyes_rejected",
         /// Four eyes on a referral to law enforcement (0 or 1, default 1).
         FourEyesReferred => "four_eyes_referred",
+        /// The FCRA waiting period between the pre-adverse-action notice and a decision resting
+        /// on a background report, in business days (1 to 30, default 5).
+        AdverseActionWaitDays => "adverse_action_wait_days",
     }
 }
 
@@ -416,6 +457,7 @@ impl PolicyKey {
             PolicyKey::ReverificationIntervalMonths => 6,
             PolicyKey::FourEyesCleared => 0,
             PolicyKey::FourEyesRejected | PolicyKey::FourEyesReferred => 1,
+            PolicyKey::AdverseActionWaitDays => 5,
         }
     }
 
@@ -427,6 +469,7 @@ impl PolicyKey {
             PolicyKey::FourEyesCleared
             | PolicyKey::FourEyesRejected
             | PolicyKey::FourEyesReferred => 0..=1,
+            PolicyKey::AdverseActionWaitDays => 1..=30,
         }
     }
 
@@ -521,6 +564,8 @@ impl Change {
             | Change::Hire { case_id, .. }
             | Change::SetLegalHold { case_id, .. }
             | Change::ReleaseReferral { case_id, .. }
+            | Change::RecordPreAdverseNotice { case_id, .. }
+            | Change::RecordAdverseNotice { case_id, .. }
             | Change::SetTermination { case_id, .. } => Chain::Case(*case_id),
         }
     }
@@ -618,6 +663,8 @@ impl Change {
             Change::SetLegalHold { .. } => "set_legal_hold",
             Change::ReleaseReferral { .. } => "release_referral",
             Change::RecordPersonExport { .. } => "record_person_export",
+            Change::RecordPreAdverseNotice { .. } => "record_pre_adverse_notice",
+            Change::RecordAdverseNotice { .. } => "record_adverse_notice",
         }
     }
 }

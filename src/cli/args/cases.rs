@@ -219,7 +219,7 @@ pub enum CaseCommand {
         reason: String,
         /// Grounds of a rejection or referral: `item:ITEM` (a failed item) or `flag:ID` (an
         /// open flag); repeat for several.
-        #[arg(long = "cite", value_name = "item:ITEM|flag:ID")]
+        #[arg(long = "cite", value_name = "item:ITEM|flag:ID|background_report")]
         cite: Vec<String>,
         /// Decide over the decision gate (compliance): the reason is recorded as an override.
         #[arg(long = "override", value_name = "REASON")]

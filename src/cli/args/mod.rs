@@ -1,6 +1,7 @@
 //! The command line as clap parses it: global options, the commands and their arguments.
 //! Nothing here runs anything; `cli::run` dispatches the parsed value.
 
+mod adverse;
 mod cases;
 mod keys;
 mod monitoring;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub use adverse::*;
 pub use cases::*;
 pub use keys::*;
 pub use monitoring::*;
@@ -153,6 +155,10 @@ pub enum Command {
     /// Access requests: everything held about one person.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// The FCRA steps when a rejection rests on a background report: pre-adverse-action
+    /// notice, waiting period, adverse-action notice.
+    #[command(subcommand)]
+    AdverseAction(AdverseCommand),
     #[command(flatten)]
     Verification(VerificationCommand),
 }

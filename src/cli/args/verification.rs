@@ -85,7 +85,8 @@ pub enum PolicyCommand {
     /// Set a policy value (compliance or admin); the cases it affects are re-evaluated in the
     /// same transaction. Keys: vendor-audit-interval-months (1 to 60, default 12);
     /// four-eyes-cleared, four-eyes-rejected, four-eyes-referred (1: who decided may not sign
-    /// off; defaults 0, 1, 1).
+    /// off; defaults 0, 1, 1); adverse-action-wait-days (the FCRA wait in business days, 1 to
+    /// 30, default 5).
     Set {
         key: String,
         value: u32,

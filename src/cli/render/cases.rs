@@ -353,6 +353,10 @@ pub fn case(d: &CaseDetail) -> String {
         ("audit", format!("{} records, chain head {}", d.audit_records, d.chain_head)),
     ]);
     out.push_str(&checklist(&d.checklist));
+    if let Some(a) = &d.adverse_action {
+        out.push('\n');
+        out.push_str(&crate::cli::adverse::text(a));
+    }
     if !d.evidence.is_empty() {
         out.push_str("\nEVIDENCE\n");
         let mut t = Table::new(&["id", "file", "type", "bytes", "sha256", "added"]);

@@ -20,6 +20,7 @@ import type { PolicyKey } from "./PolicyKey";
 import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
 import type { ReferenceFields } from "./ReferenceFields";
+import type { ReportingAgency } from "./ReportingAgency";
 import type { RetentionRule } from "./RetentionRule";
 import type { Role } from "./Role";
 import type { SignedCheckpoint } from "./SignedCheckpoint";
@@ -151,4 +152,16 @@ due_on: string, } | { "type": "set_legal_hold", case_id: number, held: boolean, 
 /**
  * The archive's file name and SHA-256.
  */
-file_name: string, sha256: string, };
+file_name: string, sha256: string, } | { "type": "record_pre_adverse_notice", case_id: number, agency: ReportingAgency, report: number, summary_of_rights: number, notice: number, 
+/**
+ * The day the notice was given: the day it is recorded.
+ */
+sent_on: string, 
+/**
+ * The waiting period in business days (`PolicyKey::AdverseActionWaitDays`).
+ */
+wait_days: number, 
+/**
+ * The last business day of the wait: the adverse action may be taken after it.
+ */
+wait_ends_on: string, } | { "type": "record_adverse_notice", case_id: number, notice: number, sent_on: string, };

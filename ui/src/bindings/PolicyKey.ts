@@ -3,4 +3,4 @@
 /**
  * A policy value the rules read, set by `SetPolicy`.
  */
-export type PolicyKey = "vendor_audit_interval_months" | "reverification_interval_months" | "four_eyes_cleared" | "four_eyes_rejected" | "four_eyes_referred";
+export type PolicyKey = "vendor_audit_interval_months" | "reverification_interval_months" | "four_eyes_cleared" | "four_eyes_rejected" | "four_eyes_referred" | "adverse_action_wait_days";

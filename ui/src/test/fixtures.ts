@@ -184,6 +184,7 @@ export function caseDetail(over: Partial<CaseDetail> = {}): CaseDetail {
     chain_head: "a".repeat(64),
     audit_records: 1,
     related_cases: [],
+    adverse_action: null,
     ...over,
   };
 }

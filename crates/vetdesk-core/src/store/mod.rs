@@ -9,6 +9,7 @@
 //! `views` the reads; `write` the write API; `engine` the red-flag engine; `derived` the search
 //! index and link keys; `verify` the proof that the tables say what the log says.
 
+mod adverse;
 mod apply;
 mod config;
 mod db;
@@ -38,6 +39,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 pub use crate::chain::StoredAuditRecord;
+pub use adverse::{NoticeDraft, RenderNotice};
+pub use apply::check_agency;
 pub use apply::{Applied, MAX_IP_LIST_ROWS, RaisedFlag, Recorded};
 pub use config::{Config, Paper, RetentionSettings};
 pub use db::postgres::AuditListener;
@@ -55,6 +58,7 @@ pub use rules::{
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use tables::adverse::{AdverseAction, AdverseNotice, PreNotice, wait_ends_on};
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
 pub use team::{TeamInit, TeamSignIn, team_sign_in};

@@ -414,6 +414,8 @@ reads! {
     /// Every policy value in force (see [`Reader::policy`]).
     fn policy() -> Vec<PolicyValue>;
     fn policy_value(key: PolicyKey) -> u32;
+    /// Where a case stands in the FCRA adverse-action steps.
+    fn adverse_action(case_id: CaseId) -> crate::store::AdverseAction;
 }
 
 impl Store {

@@ -734,6 +734,19 @@ fn citable(db: &dyn Db, case: &Case) -> Result<Vec<Citable>> {
             });
         }
     }
+    // The report given with a pre-adverse notice; whether its wait is over is the decision's
+    // check (`check_decision`), so the dialog can say when.
+    // (Only the recorded notice is read here; the day matters to the next-step text alone.)
+    if let Some(p) = super::tables::adverse::state(db, case.id, chrono::NaiveDate::MIN)?.pre_notice
+    {
+        out.push(Citable {
+            label: format!(
+                "background report by {} (pre-adverse-action notice of {}; decision allowed from {})",
+                p.agency.name, p.sent_on, p.decide_from
+            ),
+            ground: Ground::BackgroundReport,
+        });
+    }
     Ok(out)
 }
 
@@ -850,6 +863,10 @@ pub(crate) fn check_grounds(
             let what = match ground {
                 Ground::Item(id) => format!("item {id} has not failed on case {}", case.id),
                 Ground::Flag(id) => format!("flag {id} is not an open flag of case {}", case.id),
+                Ground::BackgroundReport => format!(
+                    "case {} has no pre-adverse-action notice, so no background report to cite",
+                    case.id
+                ),
             };
             return Err(StoreError::invalid(format!(
                 "{what}: only failed items and open flags can be cited"
@@ -875,9 +892,12 @@ pub(crate) fn check_decision(
     let Some(decision) = decision else {
         return Ok(());
     };
-    // The law's rule first: no override lifts it.
+    // The law's rules first: no override lifts them.
     if decision == Decision::Rejected {
         check_can_reject(db, case, at)?;
+    }
+    if grounds.contains(&Ground::BackgroundReport) {
+        check_can_cite(db, case.id, at)?;
     }
     let missing = decision_gaps(db, case, decision, grounds)?;
     match (missing.is_empty(), override_reason) {
@@ -947,6 +967,23 @@ fn check_can_reject(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<()> {
         pending.fields.case_number,
         pending.fields.status.as_str().replace('_', " ")
     )))
+}
+
+/// A decision citing the background report needs the pre-adverse notice and the wait over.
+pub(crate) fn check_can_cite(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Result<()> {
+    let today = at.date();
+    match super::tables::adverse::state(db, case_id, today)?.pre_notice {
+        None => Err(StoreError::conflict(format!(
+            "case {case_id} cannot be decided on the background report: no pre-adverse-action notice was given; record one first (vetdesk adverse-action pre-notice {case_id} …)"
+        ))
+        .at(Field::Grounds)),
+        Some(p) if today < p.decide_from => Err(StoreError::conflict(format!(
+            "case {case_id} cannot be decided on the background report before {}: the waiting period of {} business days after the pre-adverse-action notice of {} runs to {}",
+            p.decide_from, p.wait_days, p.sent_on, p.wait_ends_on
+        ))
+        .at(Field::Grounds)),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Checklist items that must have passed before an E-Verify case may be recorded.

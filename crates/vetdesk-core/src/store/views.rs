@@ -70,6 +70,8 @@ pub struct CaseDetail {
     pub audit_records: i64,
     /// Other cases of the same candidate.
     pub related_cases: Vec<CaseId>,
+    /// The FCRA adverse-action steps, once a pre-adverse-action notice was given.
+    pub adverse_action: Option<super::tables::adverse::AdverseAction>,
 }
 
 pub(crate) fn case(db: &dyn Db, id: CaseId) -> Result<Case> {
@@ -102,7 +104,10 @@ pub(crate) fn detail(db: &dyn Db, id: CaseId, today: NaiveDate) -> Result<CaseDe
         .map(|c| c.id)
         .filter(|other| *other != id)
         .collect();
+    let adverse_action =
+        Some(super::tables::adverse::state(db, id, today)?).filter(|a| a.pre_notice.is_some());
     Ok(CaseDetail {
+        adverse_action,
         overdue: is_active(case.status) && case.due_on.is_some_and(|d| d < today),
         template_title: template.title.clone(),
         notes: notes::of_case(db, id)?,

@@ -238,7 +238,10 @@ impl Replay {
             | Change::SetTermination { .. }
             // Retention marks of the case, not its fields.
             | Change::SetLegalHold { .. }
-            | Change::ReleaseReferral { .. } => {}
+            | Change::ReleaseReferral { .. }
+            // The FCRA steps: read back from the chain, no field of the case.
+            | Change::RecordPreAdverseNotice { .. }
+            | Change::RecordAdverseNotice { .. } => {}
             other @ (Change::AddUser { .. }
             | Change::SetUserRole { .. }
             | Change::SetUserActive { .. }

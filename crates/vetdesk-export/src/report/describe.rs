@@ -202,6 +202,21 @@ pub fn describe_change(change: &Value, template: Option<&Template>) -> String {
         "record_disclosure" => {
             format!("Disclosed ({}): {}", get("what").replace('_', " "), get("detail"))
         }
+        "record_pre_adverse_notice" => {
+            let agency = change.get("agency").cloned().unwrap_or(Value::Null);
+            format!(
+                "Gave the FCRA pre-adverse-action notice E{} with the report E{} and the summary of rights E{} (agency {}); waiting period of {} business days to {}",
+                get("notice"),
+                get("report"),
+                get("summary_of_rights"),
+                get_in(&agency, "name"),
+                get("wait_days"),
+                get("wait_ends_on")
+            )
+        }
+        "record_adverse_notice" => {
+            format!("Gave the FCRA adverse-action notice E{} on {}", get("notice"), get("sent_on"))
+        }
         "candidate_changed" => {
             let changes: Vec<String> = change
                 .get("changes")
@@ -295,6 +310,14 @@ mod tests {
             (
                 json!({"type":"flag_cleared","case_id":4,"flag_id":9,"reason":"address corrected"}),
                 "Red flag 9 cleared: “address corrected”",
+            ),
+            (
+                json!({"type":"record_pre_adverse_notice","case_id":4,"agency":{"name":"Lakeshore Screening","address":"400 Harbor Drive","phone":"+1 800 555 0142"},"report":5,"summary_of_rights":6,"notice":7,"sent_on":"2026-11-09","wait_days":5,"wait_ends_on":"2026-11-17"}),
+                "Gave the FCRA pre-adverse-action notice E7 with the report E5 and the summary of rights E6 (agency Lakeshore Screening); waiting period of 5 business days to 2026-11-17",
+            ),
+            (
+                json!({"type":"record_adverse_notice","case_id":4,"notice":8,"sent_on":"2026-11-18"}),
+                "Gave the FCRA adverse-action notice E8 on 2026-11-18",
             ),
             (
                 json!({"type":"record_vendor_audit","id":3,"vendor_id":1,"outcome":"passed"}),

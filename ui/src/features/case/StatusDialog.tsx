@@ -36,6 +36,7 @@ function keyOf(m: { status: CaseStatus; decision: Decision | null }): string {
 }
 
 function groundKey(g: Ground): string {
+  if (g === "background_report") return g;
   return "item" in g ? `item:${g.item}` : `flag:${g.flag}`;
 }
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { AuditRecord } from "../../bindings/AuditRecord";
+import { day } from "../../format";
 import { describe as phrase } from "./describe";
 
 const TITLES = new Map([["id-two-documents", "Two identity documents"]]);
@@ -19,6 +20,26 @@ describe("audit sentences", () => {
       null,
     ],
     [{ type: "assign_case", case_id: 1, assignee: null }, "unassigned the case", null],
+    [
+      {
+        type: "record_pre_adverse_notice",
+        case_id: 1,
+        agency: { name: "Lakeshore Screening", address: "400 Harbor Drive", phone: "+1 800 555 0142" },
+        report: 3,
+        summary_of_rights: 4,
+        notice: 5,
+        sent_on: "2026-11-09",
+        wait_days: 5,
+        wait_ends_on: "2026-11-17",
+      },
+      "gave the FCRA pre-adverse-action notice (evidence 5) with the report and the summary of rights",
+      `Lakeshore Screening; waiting period of 5 business days to ${day("2026-11-17")}`,
+    ],
+    [
+      { type: "record_adverse_notice", case_id: 1, notice: 6, sent_on: "2026-11-18" },
+      "gave the FCRA adverse-action notice (evidence 6)",
+      null,
+    ],
     [{ type: "assign_case", case_id: 1, assignee: "ivan" }, "assigned the case to ivan", null],
     [{ type: "set_priority", case_id: 1, priority: "urgent" }, "set the priority to urgent", null],
     [{ type: "set_due_date", case_id: 1, due_on: null }, "removed the due date", null],

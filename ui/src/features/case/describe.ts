@@ -74,6 +74,13 @@ export function describe(record: AuditRecord, itemTitles: ReadonlyMap<string, st
       return { text: change.held ? "put the case on legal hold" : "lifted the legal hold", detail: change.reason };
     case "release_referral":
       return { text: "recorded that law enforcement released the referral", detail: change.reason };
+    case "record_pre_adverse_notice":
+      return {
+        text: `gave the FCRA pre-adverse-action notice (evidence ${change.notice}) with the report and the summary of rights`,
+        detail: `${change.agency.name}; waiting period of ${change.wait_days} business days to ${day(change.wait_ends_on)}`,
+      };
+    case "record_adverse_notice":
+      return { text: `gave the FCRA adverse-action notice (evidence ${change.notice})`, detail: null };
     case "record_disclosure":
       return { text: `exported or viewed the case (${change.what.replace(/_/g, " ")})`, detail: change.detail };
     default:

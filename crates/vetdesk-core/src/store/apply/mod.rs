@@ -4,6 +4,7 @@
 //! `write_effects` into an empty database and compare. Each area module (users, vendors,
 //! candidates, cases, verification records, lists, flags, employees) holds both halves for its changes.
 
+mod adverse;
 mod applied;
 mod candidates;
 mod cases;
@@ -19,6 +20,8 @@ mod verification;
 
 use std::collections::BTreeSet;
 
+pub use adverse::check_agency;
+pub(crate) use adverse::{check_notice, check_pre_notice};
 pub use applied::{Applied, RaisedFlag, Recorded};
 pub(crate) use applied::{cleared_by, raised_by};
 pub(crate) use candidates::{candidate_conflicts, check_candidate};
@@ -105,6 +108,9 @@ macro_rules! area {
             | Change::ReleaseReferral { .. }
             | Change::RecordPersonExport { .. }
     };
+    (adverse) => {
+        Change::RecordPreAdverseNotice { .. } | Change::RecordAdverseNotice { .. }
+    };
 }
 
 /// The user a change is applied as. The very first user of an empty store adds themself.
@@ -166,6 +172,7 @@ pub(crate) fn resolve(
         c @ area!(policy) => policy::resolve(db, user, c),
         c @ area!(employees) => employees::resolve(db, user, c),
         c @ area!(retention) => retention::resolve(db, user, at, ctx, c),
+        c @ area!(adverse) => adverse::resolve_step(db, user, at, c),
     }
 }
 
@@ -188,6 +195,7 @@ pub(crate) fn write_effects(
         area!(policy) => policy::write(db, at, actor, change),
         area!(employees) => employees::write(db, at, actor, change),
         area!(retention) => retention::write(db, at, change),
+        area!(adverse) => adverse::write(db, at, change),
     }
 }
 

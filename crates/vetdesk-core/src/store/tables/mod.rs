@@ -1,6 +1,7 @@
 //! One query module per table (or aggregate, for the queue): the only place store SQL is
 //! written, all of it through the seam in `db`.
 
+pub(crate) mod adverse;
 pub(crate) mod audit;
 pub(crate) mod candidates;
 pub(crate) mod cases;

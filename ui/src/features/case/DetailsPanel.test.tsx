@@ -1,0 +1,47 @@
+// The Details tab shows the FCRA adverse-action steps the store read from the case's chain,
+// and nothing of them on a case without a pre-adverse notice.
+
+import { screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+
+import { caseDetail, user } from "../../test/fixtures";
+import { renderAs } from "../../test/render";
+import { DetailsPanel } from "./DetailsPanel";
+
+vi.mock("../../backend", async (importOriginal) =>
+  (await import("../../test/backend")).mockBackendModule(importOriginal),
+);
+
+describe("DetailsPanel", () => {
+  it("lists the adverse-action steps with the waiting period and the next step", () => {
+    const detail = caseDetail({
+      adverse_action: {
+        case_id: 1,
+        pre_notice: {
+          agency: { name: "Lakeshore Screening", address: "400 Harbor Drive, Duluth, MN", phone: "+1 800 555 0142" },
+          report: 3,
+          summary_of_rights: 4,
+          notice: 5,
+          sent_on: "2026-11-09",
+          wait_days: 5,
+          wait_ends_on: "2026-11-17",
+          decide_from: "2026-11-18",
+        },
+        decided_on: null,
+        notice: null,
+        next_step: "waiting period of 5 business days runs to 2026-11-17",
+        due_on: "2026-11-18",
+      },
+    });
+    renderAs(user(), <DetailsPanel detail={detail} />);
+    expect(screen.getByRole("heading", { name: "FCRA adverse action" })).toBeTruthy();
+    expect(screen.getByText(/Lakeshore Screening, 400 Harbor Drive/)).toBeTruthy();
+    expect(screen.getByText(/5 business days, to/)).toBeTruthy();
+    expect(screen.getByText(/runs to 2026-11-17 \(from/)).toBeTruthy();
+  });
+
+  it("shows no such section without a pre-adverse notice", () => {
+    renderAs(user(), <DetailsPanel detail={caseDetail()} />);
+    expect(screen.queryByRole("heading", { name: "FCRA adverse action" })).toBeNull();
+  });
+});
