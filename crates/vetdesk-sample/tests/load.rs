@@ -62,10 +62,13 @@ fn heads(store: &Store) -> Vec<(Chain, String)> {
     chains.into_iter().map(|c| (c, store.chain_head(c).unwrap())).collect()
 }
 
+/// One audit record as read: position, time, actor and change.
+type Recorded = (i64, Timestamp, String, serde_json::Value);
+
 /// Every chain's records as read (sealed personal fields opened), without their hashes: the
 /// stored form seals each person's fields under a random key of their own, so the same input
 /// gives the same history but not the same bytes or chain heads.
-fn histories(store: &Store) -> Vec<(Chain, Vec<(i64, Timestamp, String, serde_json::Value)>)> {
+fn histories(store: &Store) -> Vec<(Chain, Vec<Recorded>)> {
     let mut chains = vec![Chain::Global];
     chains.extend(store.cases(&CaseFilter::default()).unwrap().iter().map(|c| Chain::Case(c.id)));
     chains.sort();
