@@ -115,7 +115,8 @@ pub(crate) fn append(
     let seq = last_seq + 1;
     let key = chain_key(chain);
     let stored = as_stored(db, chain, seq, change)?;
-    let hash = chain::hash(&key, seq, &at.to_string(), actor, &stored, &prev_hash);
+    let stored = canonical_json(&stored);
+    let hash = chain::hash_of_canonical(&key, seq, &at.to_string(), actor, &stored, &prev_hash);
     let case_id = match chain {
         Chain::Case(id) => Some(id),
         Chain::Global => None,
@@ -123,7 +124,7 @@ pub(crate) fn append(
     let id = db.insert_returning_id(
         "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![key, case_id, seq, at, actor, canonical_json(&stored), prev_hash, hash],
+        params![key, case_id, seq, at, actor, stored, prev_hash, hash],
     )?;
     append_to_ledger(db, &key, seq, &hash)?;
     Ok(AuditRecord {
