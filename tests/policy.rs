@@ -60,13 +60,17 @@ fn the_vendor_audit_interval_is_a_recorded_change_that_moves_the_flags() {
     let change: Change = serde_json::from_value(last.change.clone()).unwrap();
     assert!(matches!(change, Change::SetPolicy { value: 24, .. }), "{change:?}");
     let shown = store.policy().unwrap();
-    // Every key is listed: the re-verification interval of monitoring cases and the three
-    // four-eyes keys too, at their defaults.
-    assert_eq!(shown.len(), 5);
+    // Every key is listed: the re-verification interval of monitoring cases, the three
+    // four-eyes keys and the FCRA waiting period too, at their defaults.
+    assert_eq!(shown.len(), 6);
     assert_eq!(shown[0].value, 24);
     assert_eq!(
         (shown[1].key, shown[1].value, shown[1].set.is_none()),
         (PolicyKey::ReverificationIntervalMonths, 6, true)
+    );
+    assert_eq!(
+        (shown[5].key, shown[5].value, shown[5].set.is_none()),
+        (PolicyKey::AdverseActionWaitDays, 5, true)
     );
     let by = shown[0].set.as_ref().unwrap();
     assert_eq!(
