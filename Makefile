@@ -32,9 +32,9 @@ help:
 	@echo "               telemetry import beside jq; ends with one summary"
 	@echo "               table, also written to docs/benchmarks.md"
 	@echo "make team-demo team mode on a throwaway local PostgreSQL cluster (target/team-demo/):"
-	@echo "               the team database, three sample logins (reviewer, investigator,"
-	@echo "               compliance), how each signs in with the CLI and how to open the app"
-	@echo "               signed in as one of them; make team-demo-stop ends it"
+	@echo "               the sample cohort pushed into a team database, three logins (reviewer,"
+	@echo "               investigator, compliance), how each signs in with the CLI, then the"
+	@echo "               app signed in as the reviewer; make team-demo-stop ends it"
 	@echo "make fuzz      coverage-guided fuzzing (libFuzzer, stable Rust): the MRZ reader, the"
 	@echo "               candidate CSV reader, verify-pack's archive reader and the telemetry"
 	@echo "               readers, 5 minutes each (FUZZ_SECONDS=N to change); not part of make test"
@@ -122,8 +122,9 @@ bench: setup
 	$(CARGO) bench -p vetdesk-crypto --bench encrypted_ingest
 	scripts/bench-summary.sh
 
-# Team mode for a newcomer: a local PostgreSQL cluster under target/team-demo/, `vetdesk team
-# init` as its owner, three sample logins; prints how each signs in. Stopped by team-demo-stop.
+# Team mode for a newcomer: a local PostgreSQL cluster under target/team-demo/, the sample cohort
+# pushed in by its owner, three logins; prints how each signs in and opens the app as one of
+# them. Stopped by team-demo-stop.
 team-demo: setup
 	scripts/team-demo.sh
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Team mode in one command: a throwaway local PostgreSQL cluster in target/team-demo/ (initdb
 # and pg_ctl run as the `postgres` OS user when we are root, as PostgreSQL refuses root), the
-# schema and group roles made by `vetdesk team init` as the database's owner, and three sample
-# logins with demo passwords: a reviewer, an investigator and compliance. Prints how each signs
-# in with the CLI, and how to open the desktop app signed in as one of them. `scripts/team-demo.sh stop` (make team-demo-stop) stops the cluster and
-# removes the directory.
+# sample cohort made by `vetdesk demo` in a solo directory and moved in by `vetdesk team push` as
+# the database's owner (which sets up the schema and group roles as `team init` does), and three
+# logins with demo passwords who answer for the sample's reviewer, investigator and compliance
+# officer. Prints how each signs in with the CLI, then opens the desktop app signed in as the
+# reviewer when there is a display (TEAM_DEMO_APP=0: never). `scripts/team-demo.sh stop` (make
+# team-demo-stop) stops the cluster and removes the directory.
 #
 # The passwords are printed on purpose: this cluster listens on 127.0.0.1 only and holds sample
 # data. Never use them for anything else.
@@ -61,9 +63,11 @@ fi
 # A fresh start every time: a demo left running from before is stopped and removed first.
 stop
 
-say "Building the vetdesk CLI…"
-cargo build --quiet --bin vetdesk
+say "Building vetdesk and the desktop app…"
+# The same build as `make app` (and `make test`), so nothing is compiled twice.
+cargo build --quiet --workspace --bins
 VETDESK=$TARGET/debug/vetdesk
+APP=$TARGET/debug/vetdesk-app
 
 mkdir -p "$ROOT"
 chmod 700 "$ROOT"
@@ -97,21 +101,36 @@ as_owner() {
         "$VETDESK" --data-dir "$ROOT/vetdesk_owner" "$@"
 }
 
-say
-say "\$ vetdesk team init   (as vetdesk_owner)"
-as_owner team init
-
-# name role display-name password
+# login role display-name password, and the sample user each one answers for
 PEOPLE=(
-    "rita reviewer Rita_Reviewer rita-demo-password"
-    "ivan investigator Ivan_Investigator ivan-demo-password"
-    "cora compliance Cora_Compliance cora-demo-password"
+    "rita reviewer Rita_Reviewer rita-demo-password sample-reviewer"
+    "ivan investigator Ivan_Investigator ivan-demo-password sample-investigator"
+    "cora compliance Cora_Compliance cora-demo-password sample-compliance"
 )
+
+# So that every screen has something to show, the team starts from the sample cohort: made in a
+# solo data directory, then moved into the team database by `team push`, which on a new
+# database also does what `team init` does. A team without history runs `team init` instead,
+# then `vetdesk user add NAME --role ROLE --password-stdin` for each person.
+say
+say "\$ vetdesk --data-dir target/team-demo/sample demo   (the sample cohort, solo)"
+env -u VETDESK_DATABASE_URL -u VETDESK_USER "$VETDESK" --data-dir "$ROOT/sample" demo >/dev/null
+
+# The three people's logins, as the database owner makes them (push grants their group roles).
+MAP=(--map sample-admin=vetdesk_owner)
 for person in "${PEOPLE[@]}"; do
-    read -r name role display password <<<"$person"
-    say "\$ vetdesk user add $name --role $role --password-stdin"
-    printf '%s\n' "$password" | as_owner user add "$name" --role "$role" \
-        --display-name "${display//_/ }" --password-stdin
+    read -r name _ _ password sample <<<"$person"
+    PGPASSWORD=$OWNER_PASSWORD "$(bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 \
+        -h 127.0.0.1 -p "$PORT" -U vetdesk_owner -d vetdesk \
+        -c "CREATE ROLE $name LOGIN PASSWORD '$password'"
+    MAP+=(--map "$sample=$name")
+done
+
+say "\$ vetdesk team push --from-data-dir target/team-demo/sample ${MAP[*]}   (as vetdesk_owner)"
+as_owner team push --from-data-dir "$ROOT/sample" "${MAP[@]}"
+
+for person in "${PEOPLE[@]}"; do
+    read -r name _ _ password _ <<<"$person"
     # Each person's own environment: the URL signs in as them; the password is typed at the
     # prompt, or taken from PGPASSWORD as here for a quick try.
     cat >"$ROOT/$name.env" <<ENV
@@ -123,29 +142,28 @@ ENV
 done
 
 say
-say "\$ vetdesk demo   (sample cases, as vetdesk_owner)"
-if demo_said=$(as_owner demo 2>&1); then
-    say "$demo_said"
-else
-    say "Skipped: the team backend does not take the demo data yet. vetdesk said:"
-    say "  $demo_said"
-fi
-
-say
 say "Team demo database: postgresql://vetdesk_owner:$OWNER_PASSWORD@$URL_BASE"
 say
-say "Sign in as each person with the CLI (each is a database login; who acts is the login):"
+say "Sign in as each person with the CLI (each is a database login; who acts is the login, and"
+say "the sample history goes on under the sample name each login answers for):"
 for person in "${PEOPLE[@]}"; do
-    read -r name role _ password <<<"$person"
-    printf '  %-13s password %-20s  source target/team-demo/%s.env && %s user list\n' \
+    read -r name role _ password sample <<<"$person"
+    printf '  %-13s password %-20s  source target/team-demo/%s.env && %s case list\n' \
         "$name ($role)" "$password" "$name" "$VETDESK"
 done
 say
 say "Or without PGPASSWORD, on a terminal vetdesk asks for the password:"
 say "  VETDESK_DATABASE_URL='postgresql://rita@$URL_BASE' $VETDESK case list"
 say
-say "Open the desktop app signed in as one of them: it starts on the sign-in screen for the login in"
-say "the URL (rita's password is rita-demo-password; ivan and cora sign in the same way), and shows"
-say "everybody's changes as they are made:"
-say "  env -u PGPASSWORD VETDESK_DATABASE_URL='postgresql://rita@$URL_BASE' VETDESK_DATA_DIR='$ROOT/rita-app' make run"
+say "The desktop app as another of them: it starts on the sign-in screen for the login in the URL"
+say "(ivan's password is ivan-demo-password), and shows everybody's changes as they are made:"
+say "  env -u PGPASSWORD VETDESK_DATABASE_URL='postgresql://ivan@$URL_BASE' VETDESK_DATA_DIR='$ROOT/ivan-app' $APP"
 say "Stop the cluster and remove target/team-demo/:  make team-demo-stop"
+
+# The app, signed in as rita, when there is a screen to show it on (TEAM_DEMO_APP=0: never).
+if [ "${TEAM_DEMO_APP:-1}" != 0 ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+    say
+    say "Opening the app signed in as rita (the reviewer); close its window to get the shell back."
+    env -u VETDESK_USER VETDESK_DATABASE_URL="postgresql://rita@$URL_BASE" \
+        PGPASSWORD=rita-demo-password VETDESK_DATA_DIR="$ROOT/rita-app" "$APP"
+fi
