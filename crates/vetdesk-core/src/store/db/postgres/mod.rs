@@ -524,6 +524,19 @@ impl Db for PgConn {
     fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
         team::protection_problems(self.dyn_db())
     }
+
+    fn next_id_sql(&self, table: &str) -> String {
+        // Counted by the schema owner's function over every row, hidden or not.
+        format!("SELECT vetdesk_next_id('{table}')")
+    }
+
+    fn blind_login(&self) -> DbResult<Option<String>> {
+        team::blind_login(self.dyn_db())
+    }
+
+    fn hidden_cases(&self) -> DbResult<Vec<i64>> {
+        team::hidden_cases(self.dyn_db())
+    }
 }
 
 impl PgConn {
