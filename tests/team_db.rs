@@ -634,6 +634,22 @@ fn a_reviewer_sees_no_investigation_case_nor_anything_of_it_and_the_database_is_
     let e = reviewer.apply(&team.login("rita"), note).unwrap_err();
     assert!(e.to_string().contains("not visible to"), "{e}");
     assert!(reviewer.read(|r| r.case(assigned)).is_ok());
+    // Opening a case she would not see is refused, saying why; assigned to herself it opens.
+    let unassigned = NewCase {
+        kind: CaseKind::Investigation,
+        assignee: None,
+        priority: Priority::Normal,
+        due_on: None,
+    };
+    let e = reviewer
+        .add_candidate(&team.login("rita"), candidate_fields("Cleo Day", "ATS-4"), Some(unassigned))
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "new row violates row-level security policy for table \"cases\": investigation and monitoring cases"
+        ),
+        "{e}"
+    );
     // Search and links show nothing of it.
     let hits = reviewer.read(|r| r.search("Pyongyangstan", 20)).unwrap();
     assert!(hits.iter().all(|h| h.case_id != Some(hidden)), "{hits:?}");

@@ -48,6 +48,14 @@ pub(crate) fn db_error(e: &postgres::Error) -> DbError {
             if let Some(detail) = d.detail() {
                 message = format!("{message} ({detail})");
             }
+            if code == "42501" && message.contains("row-level security policy") {
+                // A row the writer would not be allowed to see afterwards (migration 0012).
+                message = format!(
+                    "{message}: investigation and monitoring cases, and everything of theirs, \
+                     are visible only to investigators, compliance, admins and the case's \
+                     assignee (a reviewer opens one only assigned to themselves)"
+                );
+            }
             DbError::new(kind, message)
         }
         None => DbError::new(DbErrorKind::Other, e.to_string()),
