@@ -670,6 +670,16 @@ fn a_reviewer_sees_no_investigation_case_nor_anything_of_it_and_the_database_is_
         .unwrap();
     let after: i64 = owner.query_one("SELECT max(id) FROM notes", &[]).unwrap().get(0);
     assert_eq!(after, before + 1);
+    // She may correct the details of the candidate of a hidden case (a person, not the case):
+    // the links she rebuilds leave the hidden reference's identifier in place.
+    let boris: i64 =
+        owner.query_one("SELECT candidate_id FROM cases WHERE id = $1", &[&hidden]).unwrap().get(0);
+    let mut fields = candidate_fields("Boris Kim", "ATS-2");
+    fields.phones.push("+1 202 555 0177".into());
+    reviewer
+        .apply(&team.login("rita"), Change::UpdateCandidate { id: boris, candidate: fields })
+        .unwrap();
+    assert_eq!(count(&mut owner, refs, hidden), refs_owner);
 
     // verify as the reviewer: what she sees is clean and the hidden chain is named as not
     // verified, never as removed; as the investigator everything is verified.
