@@ -465,3 +465,283 @@ fn verify_names_a_protection_the_owner_removed() {
         "permission denied for table audit_log"
     );
 }
+
+/// An investigation case opened through Vetdesk by the investigator, for a second candidate who
+/// shares the first one's phone, with a note, an evidence file and a reference whose phone is
+/// also theirs; returns the case id.
+fn investigation(team: &Team, ivan: &Store, assignee: Option<&str>, external_id: &str) -> i64 {
+    let login = team.login("ivan");
+    let applied = ivan
+        .add_candidate(
+            &login,
+            candidate_fields("Boris Kim", external_id),
+            Some(NewCase {
+                kind: CaseKind::Investigation,
+                assignee: assignee.map(|a| team.login(a)),
+                priority: Priority::High,
+                due_on: None,
+            }),
+        )
+        .unwrap();
+    let case_id = applied
+        .iter()
+        .find_map(|a| match a.change {
+            Change::OpenCase { id: Some(id), .. } => Some(id),
+            _ => None,
+        })
+        .expect("an opened case");
+    ivan.apply(
+        &login,
+        Change::AddNote {
+            id: None,
+            case_id,
+            text: "Tip from payroll: laptop farm in Pyongyangstan".into(),
+        },
+    )
+    .unwrap();
+    // (Evidence files stay in the desktop's data directory in team mode: only the case ivan
+    // keeps to himself gets one, so that the reviewer's verify of her case needs no file.)
+    if assignee.is_some() {
+        return add_reference(ivan, &login, case_id);
+    }
+    let file = tempfile::tempdir().unwrap();
+    let path = file.path().join("badge-log.txt");
+    std::fs::write(&path, format!("badge swipes of {external_id}\n")).unwrap();
+    ivan.attach_file(&login, case_id, &path, None, Some("Badge log".into()), &mut |_, _| {})
+        .unwrap();
+    add_reference(ivan, &login, case_id)
+}
+
+fn add_reference(ivan: &Store, login: &str, case_id: i64) -> i64 {
+    ivan.apply(
+        login,
+        Change::AddReference {
+            id: None,
+            case_id,
+            reference: vetdesk_core::verification::ReferenceFields {
+                name: "Former manager".into(),
+                email: None,
+                phone: Some("+1 202 555 0142".into()),
+                relationship: "manager".into(),
+                company: None,
+                note: None,
+            },
+        },
+    )
+    .unwrap();
+    case_id
+}
+
+fn count(sql: &mut Client, query: &str, case_id: i64) -> i64 {
+    sql.query_one(query, &[&case_id]).unwrap().get(0)
+}
+
+#[test]
+fn a_reviewer_sees_no_investigation_case_nor_anything_of_it_and_the_database_is_why() {
+    let mut team = Team::new();
+    let prehire = team.case();
+    let investigator = team.store("ivan");
+    let hidden = investigation(&team, &investigator, None, "ATS-2");
+    let assigned = investigation(&team, &investigator, Some("rita"), "ATS-3");
+    let rows = [
+        "SELECT count(*) FROM cases WHERE id = $1",
+        "SELECT count(*) FROM notes WHERE case_id = $1",
+        "SELECT count(*) FROM evidence WHERE case_id = $1",
+        "SELECT count(*) FROM case_references WHERE case_id = $1",
+        "SELECT count(*) FROM audit_log WHERE case_id = $1",
+        "SELECT count(*) FROM search_index WHERE case_id = $1",
+        "SELECT count(*) FROM link_keys WHERE record_id IN
+             (SELECT id FROM case_references WHERE case_id = $1)",
+    ];
+    // The owner (no rule applies to it) and the investigator see every row of the case.
+    let mut owner = team.owner_psql();
+    let mut ivan = team.psql("ivan");
+    let mut cora = team.psql("cora");
+    for query in rows {
+        let all = count(&mut owner, query, hidden);
+        assert!(all > 0 || query.contains("link_keys"), "{query}: the case has no such rows");
+        assert_eq!(count(&mut ivan, query, hidden), all, "investigator: {query}");
+        assert_eq!(count(&mut cora, query, hidden), all, "compliance: {query}");
+    }
+    // The reference's phone is a link only for those who see the reference.
+    let refs = "SELECT count(*) FROM link_keys WHERE record_id IN
+                (SELECT id FROM case_references WHERE case_id = $1)";
+    let refs_owner = count(&mut owner, refs, hidden);
+    let link_rows: i64 = owner
+        .query_one(
+            "SELECT count(*) FROM link_keys k JOIN case_references r ON r.id = k.record_id
+             WHERE k.role = 'reference_phone' AND r.case_id = $1",
+            &[&hidden],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(link_rows, 1, "the reference's phone is an identifier ({refs_owner})");
+
+    // The reviewer: none of it, through a plain SQL connection.
+    let mut rita = team.psql("rita");
+    for query in rows {
+        assert_eq!(count(&mut rita, query, hidden), 0, "reviewer: {query}");
+    }
+    let reviewer_links: i64 = rita
+        .query_one("SELECT count(*) FROM link_keys WHERE role = 'reference_phone'", &[])
+        .unwrap()
+        .get(0);
+    let investigator_links: i64 = ivan
+        .query_one("SELECT count(*) FROM link_keys WHERE role = 'reference_phone'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!((reviewer_links, investigator_links), (1, 2), "only the assigned case's reference");
+    // ...and it is the row rule that hides it: with row security off the database refuses to
+    // answer rather than show the rows.
+    rita.batch_execute("SET row_security = off").unwrap();
+    let why = refused(rita.query("SELECT count(*) FROM notes", &[]));
+    assert_eq!(why, "query would be affected by row-level security policy for table \"notes\"");
+    rita.batch_execute("RESET row_security").unwrap();
+    // Nor can she change or add to it: an update finds no row, an insert is refused.
+    let mut tx = rita.transaction().unwrap();
+    let updated =
+        tx.execute("UPDATE cases SET priority = 'low' WHERE id = $1", &[&hidden]).unwrap();
+    assert_eq!(updated, 0);
+    let why = refused(tx.execute(
+        "INSERT INTO notes (id, case_id, author, created_at, text)
+         VALUES (999, $1, session_user, '2026-11-02T10:00:00.000Z', 'seen')",
+        &[&hidden],
+    ));
+    assert_eq!(why, "new row violates row-level security policy for table \"notes\"");
+    drop(tx);
+    // The case assigned to her she sees, with its rows.
+    for query in &rows[..6] {
+        assert_eq!(
+            count(&mut rita, query, assigned),
+            count(&mut owner, query, assigned),
+            "assignee: {query}"
+        );
+    }
+
+    // Through Vetdesk: a clear "not found, or not visible to you", not a crash.
+    let reviewer = team.store("rita");
+    let e = reviewer.read(|r| r.case(hidden)).unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { what: "case", .. }), "{e:?}");
+    let message = e.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "case {hidden} not found, or not visible to {}",
+            team.login("rita")
+        )) && message.contains("only to investigators, compliance, admins and the case's assignee"),
+        "{message}"
+    );
+    let note = Change::AddNote { id: None, case_id: hidden, text: "seen".into() };
+    let e = reviewer.apply(&team.login("rita"), note).unwrap_err();
+    assert!(e.to_string().contains("not visible to"), "{e}");
+    assert!(reviewer.read(|r| r.case(assigned)).is_ok());
+    // Opening a case she would not see is refused, saying why; assigned to herself it opens.
+    let unassigned = NewCase {
+        kind: CaseKind::Investigation,
+        assignee: None,
+        priority: Priority::Normal,
+        due_on: None,
+    };
+    let e = reviewer
+        .add_candidate(&team.login("rita"), candidate_fields("Cleo Day", "ATS-4"), Some(unassigned))
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "new row violates row-level security policy for table \"cases\": investigation and monitoring cases"
+        ),
+        "{e}"
+    );
+    // Search and links show nothing of it.
+    let hits = reviewer.read(|r| r.search("Pyongyangstan", 20)).unwrap();
+    assert!(hits.iter().all(|h| h.case_id != Some(hidden)), "{hits:?}");
+    let hits = investigator.read(|r| r.search("Pyongyangstan", 20)).unwrap();
+    assert!(hits.iter().any(|h| h.case_id == Some(hidden)), "{hits:?}");
+    let links = reviewer.read(|r| r.links(prehire)).unwrap();
+    let hidden_case_listed = links.iter().flat_map(|l| l.cases.iter()).any(|c| c.case_id == hidden);
+    assert!(!hidden_case_listed, "{links:?}");
+    let linked = investigator.read(|r| r.links(prehire)).unwrap();
+    assert!(linked.iter().flat_map(|l| l.cases.iter()).any(|c| c.case_id == hidden));
+    // Her own writes still number past the rows she cannot see.
+    let before: i64 = owner.query_one("SELECT max(id) FROM notes", &[]).unwrap().get(0);
+    reviewer
+        .apply(
+            &team.login("rita"),
+            Change::AddNote { id: None, case_id: prehire, text: "references called".into() },
+        )
+        .unwrap();
+    let after: i64 = owner.query_one("SELECT max(id) FROM notes", &[]).unwrap().get(0);
+    assert_eq!(after, before + 1);
+    // She may correct the details of the candidate of a hidden case (a person, not the case):
+    // the links she rebuilds leave the hidden reference's identifier in place.
+    let boris: i64 =
+        owner.query_one("SELECT candidate_id FROM cases WHERE id = $1", &[&hidden]).unwrap().get(0);
+    let mut fields = candidate_fields("Boris Kim", "ATS-2");
+    fields.phones.push("+1 202 555 0177".into());
+    reviewer
+        .apply(&team.login("rita"), Change::UpdateCandidate { id: boris, candidate: fields })
+        .unwrap();
+    assert_eq!(count(&mut owner, refs, hidden), refs_owner);
+
+    // verify as the reviewer: what she sees is clean and the hidden chain is named as not
+    // verified, never as removed; as the investigator everything is verified.
+    let report = reviewer.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!(report.hidden_chains, 1);
+    let report = investigator.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert_eq!(report.hidden_chains, 0);
+}
+
+#[test]
+fn verify_names_a_row_rule_removed_or_disabled_and_team_init_puts_it_back() {
+    let mut team = Team::new();
+    let ivan = team.store("ivan");
+    investigation(&team, &ivan, Some("ivan"), "ATS-2");
+    assert!(team.owner_store.verify().unwrap().ok);
+    let mut owner = team.owner_psql();
+    for (weaken, named) in [
+        ("DROP POLICY notes_visible ON notes", "notes: the row rule notes_visible is missing"),
+        ("ALTER TABLE cases DISABLE ROW LEVEL SECURITY", "cases: row-level security is disabled"),
+        (
+            "CREATE POLICY everyone ON evidence FOR SELECT USING (true)",
+            "evidence: the policy everyone is not one of Vetdesk's row rules",
+        ),
+        (
+            "DROP POLICY audit_log_visible ON audit_log",
+            "audit_log: the row rule audit_log_visible is missing",
+        ),
+    ] {
+        owner.batch_execute(weaken).unwrap();
+        let report = team.owner_store.verify().unwrap();
+        assert!(!report.ok, "{weaken}: verify stayed clean");
+        let messages: Vec<String> =
+            report.problems.iter().map(|p| format!("{}: {}", p.location, p.message)).collect();
+        assert!(messages.iter().any(|m| m.starts_with(named)), "{weaken}: {messages:?}");
+    }
+    // With the rules gone the reviewer does see the case: the rules are what hid it.
+    let mut rita = team.psql("rita");
+    let seen: i64 = rita
+        .query_one("SELECT count(*) FROM cases WHERE kind = 'investigation'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 1);
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    let seen: i64 = rita
+        .query_one("SELECT count(*) FROM cases WHERE kind = 'investigation'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0);
+    // A login given BYPASSRLS (by a superuser) is named.
+    let mut superuser = team.cluster.superuser(&team.database);
+    superuser.batch_execute(&format!("ALTER ROLE {} BYPASSRLS", team.login("rita"))).unwrap();
+    let report = team.owner_store.verify().unwrap();
+    let messages: Vec<String> =
+        report.problems.iter().map(|p| format!("{}: {}", p.location, p.message)).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with(&format!("login {}: bypasses", team.login("rita")))),
+        "{messages:?}"
+    );
+}

@@ -290,7 +290,8 @@ mod tests {
                 ErrorCode::InvalidInput,
             ),
             (
-                StoreError::NotFound { what: "case", id: "9".into(), field: None }.into(),
+                StoreError::NotFound { what: "case", id: "9".into(), field: None, hidden_to: None }
+                    .into(),
                 ErrorCode::NotFound,
             ),
             (

@@ -153,3 +153,47 @@ test("the command line reads back who did what, as the database recorded it", as
   assert.match(log, /listening for changes to the team database/);
   for (const password of ["rita-e2e-passw0rd", PASSWORDS.rita]) assert.ok(!log.includes(password), "a password is in the log");
 });
+
+test("reviewer cannot see an investigation case", async () => {
+  // ivan opens an investigation case (a current employee) through the command line.
+  const added = JSON.parse(await vetdesk("ivan", ["--json", "candidate", "add", "--name", "Quillon Hiddenworth", "--no-case"]));
+  const candidateId = added.id ?? added.candidate?.id ?? added[0]?.change?.id;
+  assert.ok(Number.isInteger(candidateId), `no candidate id in ${JSON.stringify(added)}`);
+  const opened = JSON.parse(await vetdesk("ivan", ["--json", "case", "open", String(candidateId), "--kind", "investigation"]));
+  const hiddenId = opened.id ?? opened.case?.id ?? opened.change?.id;
+  assert.ok(Number.isInteger(hiddenId), `no case id in ${JSON.stringify(opened)}`);
+  await vetdesk("ivan", ["note", "add", String(hiddenId), "Badge used in two countries on one day"]);
+
+  // The queue rita sees holds her pre-hire case and not the investigation.
+  await session.execute(`window.location.hash = "#/"`);
+  await waitFor(
+    "the queue with its one visible case",
+    async () =>
+      (await session.execute(`
+        const view = document.querySelector("#queue-view");
+        if (!view) return null;
+        if (view.value !== "all") {
+          view.value = "all";
+          view.dispatchEvent(new Event("change", { bubbles: true }));
+          return null;
+        }
+        return [...document.querySelectorAll(".queue-row .queue-name")].map((e) => e.textContent).join("|");
+      `)) === "Zephyrine Quackenbush",
+    30_000,
+  );
+  // The case's own page says it is not visible to her, not that something broke.
+  await session.execute(`window.location.hash = "#/cases/${hiddenId}"`);
+  const why = await session.textOf('[data-testid="case-not-visible"]', 30_000);
+  assert.match(why, new RegExp(`^case ${hiddenId} not found, or not visible to rita: investigation and monitoring cases are visible only to investigators, compliance, admins and the case's assignee`));
+  assert.equal(await session.execute(`return document.body.textContent.includes("Badge used in two countries")`), false);
+  await app.screenshot("team-case-not-visible");
+
+  // Nor through the command line as rita; ivan reads it.
+  await assert.rejects(vetdesk("rita", ["case", "show", String(hiddenId)]), /not visible to rita/);
+  const show = JSON.parse(await vetdesk("ivan", ["--json", "case", "show", String(hiddenId)]));
+  assert.equal(show.case.kind, "investigation");
+  // verify as rita checks what she can see and says what it left out; as ivan everything.
+  const partial = await vetdesk("rita", ["verify"]);
+  assert.match(partial, /^OK as far as visible: .*\nNot verified: 1 case chain\(s\) this login may not see/);
+  assert.match(await vetdesk("ivan", ["verify"]), /^OK: /);
+});

@@ -488,7 +488,18 @@ pub fn search(query: &str, hits: &[SearchHit]) -> String {
 
 pub fn verify(report: &VerifyReport) -> String {
     let mut out = String::new();
-    if report.ok {
+    if report.ok && report.hidden_chains > 0 {
+        out.push_str(&format!(
+            "OK as far as visible: {} audit records in {} chains, {} evidence files intact.\n\
+             Not verified: {} case chain(s) this login may not see (investigation and monitoring \
+             cases), the replay of the log against the tables and the telemetry imports; an \
+             investigator, compliance or admin login verifies everything.\n",
+            report.records,
+            report.chains.len(),
+            report.evidence_files,
+            report.hidden_chains
+        ));
+    } else if report.ok {
         out.push_str(&format!(
             "OK: {} audit records in {} chains, every table matches the log, {} evidence files intact.\n",
             report.records,
@@ -507,6 +518,13 @@ pub fn verify(report: &VerifyReport) -> String {
                 ProblemKind::Database => "database",
             };
             out.push_str(&format!("  [{kind}] {}: {}\n", p.location, p.message));
+        }
+        if report.hidden_chains > 0 {
+            out.push_str(&format!(
+                "Not verified: {} case chain(s) this login may not see, the replay of the log \
+                 against the tables and the telemetry imports.\n",
+                report.hidden_chains
+            ));
         }
     }
     for e in &report.erased {

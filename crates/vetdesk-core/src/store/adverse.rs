@@ -46,7 +46,7 @@ impl Reader<'_> {
     /// Where a case stands in the FCRA adverse-action steps.
     pub fn adverse_action(&self, case_id: CaseId) -> Result<AdverseAction> {
         if cases::get(self.db(), case_id)?.is_none() {
-            return Err(StoreError::not_found("case", case_id));
+            return Err(StoreError::no_case(self.db(), case_id));
         }
         state(self.db(), case_id, self.today())
     }
@@ -225,7 +225,7 @@ impl Store {
 }
 
 fn candidate_name(db: &dyn Db, case_id: CaseId) -> Result<String> {
-    let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+    let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
     let candidate = candidates::get(db, case.candidate_id)?
         .ok_or_else(|| StoreError::not_found("candidate", case.candidate_id))?;
     Ok(candidate.fields.legal_name)

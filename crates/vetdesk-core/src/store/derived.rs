@@ -70,7 +70,7 @@ pub(crate) fn after_change(db: &dyn Db, at: &Timestamp, change: &Change) -> Resu
 fn candidate_of_case(db: &dyn Db, case_id: CaseId) -> Result<CandidateId> {
     cases::get(db, case_id)?
         .map(|c| c.candidate_id)
-        .ok_or_else(|| super::StoreError::not_found("case", case_id))
+        .ok_or_else(|| super::StoreError::no_case(db, case_id))
 }
 
 // ---- the full-text index ----

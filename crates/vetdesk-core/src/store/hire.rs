@@ -153,9 +153,8 @@ impl Store {
             let at = audit::write_time(db, now)?;
             let (candidate_id, prehire_case_id) = match of {
                 HireOf::Case { case_id } => {
-                    let case = super::tables::cases::get(db, case_id)?.ok_or_else(|| {
-                        StoreError::not_found("case", case_id).at(Field::PrehireCase)
-                    })?;
+                    let case = super::tables::cases::get(db, case_id)?
+                        .ok_or_else(|| StoreError::no_case(db, case_id).at(Field::PrehireCase))?;
                     if case.kind == CaseKind::Monitoring {
                         return Err(StoreError::invalid(format!(
                             "case {case_id} is a monitoring case; name the candidate's vetting case"

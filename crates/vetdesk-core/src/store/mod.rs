@@ -87,8 +87,10 @@ pub enum StoreError {
     /// field it is about when it is about one.
     #[error("{message}")]
     Invalid { field: Option<Field>, message: String },
-    #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String, field: Option<Field> },
+    /// `hidden_to`: in team mode, the login that may not see every case, when the missing
+    /// thing is a case (it may exist and be hidden from them by the row rules).
+    #[error("{what} {id} not found{}", hidden_note(.hidden_to.as_deref()))]
+    NotFound { what: &'static str, id: String, field: Option<Field>, hidden_to: Option<String> },
     #[error("{actor} ({role}) may not {action}")]
     Forbidden { actor: String, role: String, action: String },
     /// The change contradicts the current state (e.g. a status move that is not allowed).
@@ -152,7 +154,13 @@ impl StoreError {
         StoreError::Io { context: context.into(), source }
     }
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
-        StoreError::NotFound { what, id: id.to_string(), field: None }
+        StoreError::NotFound { what, id: id.to_string(), field: None, hidden_to: None }
+    }
+    /// A case that is not there, or (in team mode, for a login that may not see every case)
+    /// not visible to the signed-in login: the two look the same to it, and the message says so.
+    pub(crate) fn no_case(db: &dyn db::Db, id: impl ToString) -> Self {
+        let hidden_to = db.blind_login().ok().flatten();
+        StoreError::NotFound { what: "case", id: id.to_string(), field: None, hidden_to }
     }
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         StoreError::Invalid { field: None, message: message.into() }
@@ -216,6 +224,17 @@ impl StoreError {
             | StoreError::NotFound { field, .. } => *field,
             _ => None,
         }
+    }
+}
+
+/// What a "not found" adds for a login the row rules hide some cases from.
+fn hidden_note(hidden_to: Option<&str>) -> String {
+    match hidden_to {
+        None => String::new(),
+        Some(login) => format!(
+            ", or not visible to {login}: investigation and monitoring cases are visible only \
+             to investigators, compliance, admins and the case's assignee"
+        ),
     }
 }
 
@@ -444,8 +463,14 @@ impl Store {
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
+    /// The schema version this build writes, of this store's backend (PostgreSQL's goes past
+    /// SQLite's with the row rules of team mode).
     pub fn schema_version(&self) -> u32 {
-        SqliteBackend::schema_version()
+        if self.team.is_some() {
+            db::postgres::schema_version()
+        } else {
+            SqliteBackend::schema_version()
+        }
     }
 
     /// Runs `work` all or nothing: every write it makes through this store (on this thread) is

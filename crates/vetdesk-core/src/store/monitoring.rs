@@ -120,7 +120,7 @@ fn alerts(
     if open.is_empty() {
         return Ok(Vec::new());
     }
-    let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+    let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
     let traced: BTreeMap<(String, String), Traced> = posthire::evaluate_traced(db, &case, at)?
         .into_iter()
         .map(|t| ((t.flag.rule.clone(), t.flag.subject.clone()), t))
@@ -251,7 +251,7 @@ impl Store {
         self.transaction(|db| {
             let at = audit::write_time(db, now)?;
             let case = cases::get(db, case_id)?
-                .ok_or_else(|| StoreError::not_found("case", case_id).at(Field::Case))?;
+                .ok_or_else(|| StoreError::no_case(db, case_id).at(Field::Case))?;
             if case.kind != CaseKind::Monitoring {
                 return Err(StoreError::invalid(format!(
                     "case {case_id} is not a monitoring case; investigations are opened from \

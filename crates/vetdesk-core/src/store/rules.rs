@@ -603,7 +603,7 @@ pub(crate) fn result_options(
 
 /// The case a write goes to: it must exist and not be closed.
 pub(crate) fn open_case(db: &dyn Db, id: CaseId) -> Result<Case> {
-    let case = cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+    let case = cases::get(db, id)?.ok_or_else(|| StoreError::no_case(db, id))?;
     refuse_closed(&case)?;
     Ok(case)
 }

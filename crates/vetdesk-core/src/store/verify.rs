@@ -13,6 +13,10 @@
 //!    back shows up here even when the log itself is intact.
 //! 4. Every evidence file is re-hashed and compared with its name and recorded size.
 //!
+//! In team mode a login that may not see every case (a reviewer) gets the part it can see: the
+//! hidden cases' chains are left out (`VerifyReport::hidden_chains`), the replay and the
+//! telemetry check are skipped, and the report says so; it never calls a hidden chain removed.
+//!
 //! What this cannot see alone: someone who rewrites the log *and* the ledger, recomputes every
 //! hash after the edit, and rewrites the state to match; or who removes the newest records and
 //! their ledger entries together. The root printed in reports, packs and signed checkpoints
@@ -127,6 +131,13 @@ pub struct VerifyReport {
     /// People erased under a retention rule: their records are in the chains with their
     /// personal fields sealed under a key that no longer exists, which is not tampering.
     pub erased: Vec<ErasedPerson>,
+    /// Case chains the signed-in login may not see (team mode: investigation and monitoring
+    /// cases, for a reviewer). When any, only part was verified: the protections, the whole
+    /// ledger's hash chain, every visible chain against its ledger entries and the visible
+    /// evidence; not the hidden chains' records, not the replay of the log against the tables
+    /// (it needs every record) and not telemetry. An investigator, compliance or admin login
+    /// verifies everything.
+    pub hidden_chains: u32,
     pub problems: Vec<Problem>,
 }
 
@@ -169,13 +180,20 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
     }
     check_append_only(db, &mut problems)?;
     check_protections(db, &mut problems)?;
-    let (records, chains, root) = check_chains(db, &mut problems)?;
+    // A team member who may not see every case (a reviewer) verifies what is visible to them:
+    // the hidden cases' chains are left out, never reported as removed.
+    let hidden: std::collections::BTreeSet<String> =
+        db.hidden_cases()?.into_iter().map(|id| chain_key(Chain::Case(id))).collect();
+    let (records, chains, root) = check_chains(db, &hidden, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
     let count = records.len() as u32;
     let mut erased = erasures(&records);
-    replay_and_compare(db, &records, files.is_encrypted(), &mut erased, &mut problems)?;
-    let evidence_files = check_evidence_files(db, files, &mut problems)?
-        + check_telemetry(db, files, &mut problems)?;
+    let mut evidence_files = check_evidence_files(db, files, &mut problems)?;
+    if hidden.is_empty() {
+        // The replay needs the whole log, and telemetry counts every event of an import.
+        replay_and_compare(db, &records, files.is_encrypted(), &mut erased, &mut problems)?;
+        evidence_files += check_telemetry(db, files, &mut problems)?;
+    }
     let global_head = chains
         .iter()
         .find(|c| c.chain == Chain::Global)
@@ -192,6 +210,7 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
         chains,
         evidence_files,
         erased: erased.into_values().collect(),
+        hidden_chains: hidden.len() as u32,
         problems: problems.0,
     })
 }
@@ -274,6 +293,7 @@ struct Tip {
 
 fn check_chains(
     db: &dyn Db,
+    hidden: &std::collections::BTreeSet<String>,
     problems: &mut Problems,
 ) -> Result<(Vec<Parsed>, Vec<ChainSummary>, Root)> {
     let mut parsed = Vec::new();
@@ -285,7 +305,7 @@ fn check_chains(
         check_record(raw, &mut current, problems, &mut summaries, &mut parsed);
         Ok(())
     })?;
-    let root = check_ledger(db, written, problems)?;
+    let root = check_ledger(db, written, hidden, problems)?;
     parsed.sort_by_key(|p| p.id);
     Ok((parsed, summaries.into_values().collect(), root))
 }
@@ -366,6 +386,7 @@ fn check_checkpoints(
 fn check_ledger(
     db: &dyn Db,
     mut written: HashMap<(String, i64), (i64, String)>,
+    hidden: &std::collections::BTreeSet<String>,
     problems: &mut Problems,
 ) -> Result<Root> {
     let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0, hashes: Vec::new() };
@@ -403,6 +424,9 @@ fn check_ledger(
             );
         }
         match written.remove(&(e.chain.clone(), e.seq)) {
+            // A chain the login may not see: its entry counts in the ledger's hashes, its
+            // record is not checked.
+            None if hidden.contains(&e.chain) => {}
             None => problems.add(
                 ProblemKind::Ledger,
                 &location,

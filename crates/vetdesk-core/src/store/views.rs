@@ -75,7 +75,7 @@ pub struct CaseDetail {
 }
 
 pub(crate) fn case(db: &dyn Db, id: CaseId) -> Result<Case> {
-    cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))
+    cases::get(db, id)?.ok_or_else(|| StoreError::no_case(db, id))
 }
 
 fn candidate_of(db: &dyn Db, case: &Case) -> Result<Candidate> {

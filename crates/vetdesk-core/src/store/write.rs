@@ -336,8 +336,7 @@ impl Store {
             }
             let ids: Vec<CaseId> = match case_id {
                 Some(id) => {
-                    let case =
-                        cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+                    let case = cases::get(db, id)?.ok_or_else(|| StoreError::no_case(db, id))?;
                     if case.status == CaseStatus::Closed {
                         return Err(StoreError::conflict(format!(
                             "case {id} is closed; its flags stay as they were signed off"
@@ -533,6 +532,6 @@ fn check_based_on(db: &dyn Db, seen: &BasedOn) -> Result<()> {
     )?;
     match newest {
         Some((by, at)) => Err(StoreError::Stale { case_id: seen.case_id, by, at }),
-        None => Err(StoreError::not_found("case", seen.case_id)),
+        None => Err(StoreError::no_case(db, seen.case_id)),
     }
 }

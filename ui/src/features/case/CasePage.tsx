@@ -143,7 +143,15 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
     return (
       <>
         <h1>Case {caseId}</h1>
-        {errorOf(detail.error).code === "not_found" ? (
+        {errorOf(detail.error).code === "not_found" && errorOf(detail.error).message.includes("not visible to") ? (
+          // Team mode: the database's row rules hide investigation and monitoring cases from
+          // reviewers, who cannot tell a hidden case from a missing one; the message says so.
+          <EmptyState title="This case is not visible to you">
+            <p data-testid="case-not-visible">
+              {errorOf(detail.error).message}. <a href={hrefFor({ name: "queue" })}>Back to the queue</a>
+            </p>
+          </EmptyState>
+        ) : errorOf(detail.error).code === "not_found" ? (
           <EmptyState title="This case does not exist">
             <p>
               There is no case {caseId} in this data directory. <a href={hrefFor({ name: "queue" })}>Back to the queue</a>

@@ -86,8 +86,7 @@ pub(super) fn resolve(
             Change::SetDueDate { case_id, due_on }
         }
         Change::SetStatus { case_id, status, decision, reason, grounds, override_reason } => {
-            let case =
-                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
             let reason = required(Field::Reason, "reason", &reason, MAX_TEXT)?;
             let override_reason = optional(
                 Field::OverrideReason,
@@ -193,7 +192,7 @@ pub(super) fn resolve(
         // is exported most of all.
         Change::RecordDisclosure { case_id, what, detail } => {
             if cases::get(db, case_id)?.is_none() {
-                return Err(StoreError::not_found("case", case_id));
+                return Err(StoreError::no_case(db, case_id));
             }
             let detail = required(Field::Text, "disclosure", &detail, MAX_TEXT)?;
             Change::RecordDisclosure { case_id, what, detail }

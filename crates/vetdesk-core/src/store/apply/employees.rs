@@ -79,8 +79,7 @@ fn check_hire(db: &dyn Db, hire: HireFields) -> Result<HireFields> {
 pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change> {
     Ok(match change {
         Change::Hire { case_id, prehire_case_id, hire, .. } => {
-            let case =
-                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
             if case.kind != CaseKind::Monitoring {
                 return Err(StoreError::invalid(format!(
                     "case {case_id} is a {} case; a hire is recorded on a monitoring case",
@@ -95,8 +94,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
             }
             let vetting = match prehire_case_id {
                 Some(id) => {
-                    let pre =
-                        cases::get(db, id)?.ok_or_else(|| StoreError::not_found("case", id))?;
+                    let pre = cases::get(db, id)?.ok_or_else(|| StoreError::no_case(db, id))?;
                     if pre.candidate_id != case.candidate_id || pre.kind == CaseKind::Monitoring {
                         return Err(refused(
                             Field::PrehireCase,
@@ -168,8 +166,7 @@ pub(super) fn resolve(db: &dyn Db, user: &User, change: Change) -> Result<Change
 pub(super) fn write(db: &dyn Db, at: &Timestamp, actor: &str, change: &Change) -> Result<()> {
     match change {
         Change::Hire { id, case_id, prehire_case_id, hire, vetting } => {
-            let case =
-                cases::get(db, *case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = cases::get(db, *case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
             employees::insert(
                 db,
                 &employees::NewEmployee {

@@ -59,8 +59,7 @@ pub(super) fn resolve(
         }
         Change::SetLegalHold { case_id, held, reason } => {
             require(user, Action::Retention, "place or lift legal holds")?;
-            let case =
-                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
             if audit::is_erased(db, case.candidate_id)? {
                 return Err(StoreError::conflict(format!(
                     "case {case_id}: its candidate is erased; there is nothing left to hold"
@@ -77,8 +76,7 @@ pub(super) fn resolve(
         }
         Change::ReleaseReferral { case_id, reason } => {
             require(user, Action::Retention, "release referrals")?;
-            let case =
-                cases::get(db, case_id)?.ok_or_else(|| StoreError::not_found("case", case_id))?;
+            let case = cases::get(db, case_id)?.ok_or_else(|| StoreError::no_case(db, case_id))?;
             let referred = matches!(case.status, CaseStatus::Decided | CaseStatus::Closed)
                 && case.decision == Some(Decision::Referred);
             if !referred {

@@ -585,6 +585,24 @@ pub trait Db {
     fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
         Ok(Vec::new())
     }
+
+    /// The query of the id the next row of `table` gets: one more than the highest id of any
+    /// row, including rows the session may not see (a team database's row rules).
+    fn next_id_sql(&self, table: &str) -> String {
+        format!("SELECT coalesce(max(id), 0) + 1 FROM {table}")
+    }
+
+    /// The name of the signed-in login when the row rules hide some cases from it (team
+    /// mode, a login that is not an investigator, compliance or admin); None otherwise.
+    fn blind_login(&self) -> DbResult<Option<String>> {
+        Ok(None)
+    }
+
+    /// The cases the session may not see (a team database's row rules): their chains cannot
+    /// be verified by this login. None where every row is visible (SQLite).
+    fn hidden_cases(&self) -> DbResult<Vec<i64>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A statement prepared once (`Db::prepare`), run with new parameters each time.

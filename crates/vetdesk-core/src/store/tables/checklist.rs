@@ -18,7 +18,7 @@ fn template_of(db: &dyn Db, case_id: CaseId) -> Result<&'static Template> {
             params![case_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?
-        .ok_or_else(|| StoreError::not_found("case", case_id))?;
+        .ok_or_else(|| StoreError::no_case(db, case_id))?;
     Ok(template::get(&id, version)?)
 }
 

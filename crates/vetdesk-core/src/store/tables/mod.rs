@@ -26,5 +26,5 @@ use crate::store::db::Db;
 /// The id the next row of `table` gets: ids are the store's own (filled into the change before
 /// it is written), so that replaying the log gives every row the id it has.
 pub(crate) fn next_id(db: &dyn Db, table: &'static str) -> Result<i64> {
-    Ok(db.query_value(&format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"), &[])?)
+    Ok(db.query_value(&db.next_id_sql(table), &[])?)
 }

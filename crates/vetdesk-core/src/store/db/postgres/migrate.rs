@@ -9,10 +9,13 @@ use crate::store::StoreError;
 use crate::store::db::Db;
 
 /// Migrations as (version after it, name, SQL). The first brings a new database to the SQLite
-/// schema version 10 at once; each later SQLite migration gets its own file here.
+/// schema version 10 at once; each later SQLite migration gets its own file here, and versions
+/// past SQLite's are PostgreSQL's own (the row rules of team mode).
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql")),
     (11, "0011_retention.sql", include_str!("migrations/0011_retention.sql")),
+    // Team mode's row rules; SQLite has no version 12 (a solo directory has one user).
+    (12, "0012_row_rules.sql", include_str!("migrations/0012_row_rules.sql")),
 ];
 
 /// The advisory lock held while migrating.

@@ -48,6 +48,14 @@ pub(crate) fn db_error(e: &postgres::Error) -> DbError {
             if let Some(detail) = d.detail() {
                 message = format!("{message} ({detail})");
             }
+            if code == "42501" && message.contains("row-level security policy") {
+                // A row the writer would not be allowed to see afterwards (migration 0012).
+                message = format!(
+                    "{message}: investigation and monitoring cases, and everything of theirs, \
+                     are visible only to investigators, compliance, admins and the case's \
+                     assignee (a reviewer opens one only assigned to themselves)"
+                );
+            }
             DbError::new(kind, message)
         }
         None => DbError::new(DbErrorKind::Other, e.to_string()),
@@ -523,6 +531,19 @@ impl Db for PgConn {
 
     fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
         team::protection_problems(self.dyn_db())
+    }
+
+    fn next_id_sql(&self, table: &str) -> String {
+        // Counted by the schema owner's function over every row, hidden or not.
+        format!("SELECT vetdesk_next_id('{table}')")
+    }
+
+    fn blind_login(&self) -> DbResult<Option<String>> {
+        team::blind_login(self.dyn_db())
+    }
+
+    fn hidden_cases(&self) -> DbResult<Vec<i64>> {
+        team::hidden_cases(self.dyn_db())
     }
 }
 

@@ -204,6 +204,7 @@ pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>
             }
         }
     }
+    row_rule_problems(db, &mut problems)?;
     for (table, role, privilege) in checks {
         let has: bool = db.query_value(
             "SELECT has_table_privilege(?1, ?2, ?3)",
@@ -218,6 +219,122 @@ pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>
         }
     }
     Ok(problems)
+}
+
+/// The row rules of migration 0012 (`vetdesk_row_rule_list()`): each table's row-level
+/// security enabled, each listed policy present as listed (for every role, permissive, the
+/// command listed), no other policy beside them that could open rows, and no member login or
+/// group that bypasses row security.
+fn row_rule_problems(db: &dyn Db, problems: &mut Vec<(String, String)>) -> DbResult<()> {
+    let listed: bool =
+        db.query_value("SELECT to_regprocedure('vetdesk_row_rule_list()') IS NOT NULL", &[])?;
+    if !listed {
+        problems.push((
+            "schema".into(),
+            "the row rules of team mode (vetdesk_row_rule_list) are missing: run `vetdesk team init`"
+                .into(),
+        ));
+        return Ok(());
+    }
+    let disabled: Vec<String> = db.query_vec(
+        "SELECT DISTINCT l.table_name FROM vetdesk_row_rule_list() l
+         JOIN pg_class c ON c.oid = to_regclass(l.table_name)
+         WHERE NOT c.relrowsecurity ORDER BY 1",
+        &[],
+        |r| r.get(0),
+    )?;
+    for table in disabled {
+        problems.push((
+            table,
+            "row-level security is disabled: its row rule no longer hides investigation and monitoring cases"
+                .into(),
+        ));
+    }
+    let missing: Vec<(String, String)> = db.query_vec(
+        "SELECT l.table_name, l.policy_name FROM vetdesk_row_rule_list() l
+         WHERE NOT EXISTS (
+             SELECT 1 FROM pg_policy p
+             WHERE p.polrelid = to_regclass(l.table_name) AND p.polname = l.policy_name
+               AND p.polpermissive AND p.polroles = '{0}'::oid[]
+               AND p.polcmd = CASE l.command WHEN 'ALL' THEN '*' WHEN 'SELECT' THEN 'r'
+                                             WHEN 'INSERT' THEN 'a' END)
+         ORDER BY 1, 2",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    for (table, policy) in missing {
+        problems.push((
+            table,
+            format!("the row rule {policy} is missing or altered: hidden cases may be visible"),
+        ));
+    }
+    let extra: Vec<(String, String)> = db.query_vec(
+        "SELECT c.relname::text, p.polname::text FROM pg_policy p
+         JOIN pg_class c ON c.oid = p.polrelid
+         WHERE p.polrelid IN (SELECT to_regclass(table_name) FROM vetdesk_row_rule_list())
+           AND p.polname NOT IN (SELECT policy_name FROM vetdesk_row_rule_list())
+         ORDER BY 1, 2",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    for (table, policy) in extra {
+        problems.push((
+            table,
+            format!(
+                "the policy {policy} is not one of Vetdesk's row rules: it may open hidden rows"
+            ),
+        ));
+    }
+    let bypass: Vec<String> = db.query_vec(
+        "SELECT DISTINCT u.rolname::text FROM pg_roles u
+         WHERE u.rolbypassrls AND NOT u.rolsuper
+           AND (u.rolname IN ('vetdesk_reviewer', 'vetdesk_investigator',
+                              'vetdesk_compliance', 'vetdesk_admin')
+                OR EXISTS (SELECT 1 FROM pg_roles g
+                           WHERE g.rolname IN ('vetdesk_reviewer', 'vetdesk_investigator',
+                                               'vetdesk_compliance', 'vetdesk_admin')
+                             AND pg_has_role(u.oid, g.oid, 'MEMBER')))
+           AND u.oid <> (SELECT relowner FROM pg_class WHERE oid = to_regclass('cases'))
+         ORDER BY 1",
+        &[],
+        |r| r.get(0),
+    )?;
+    for role in bypass {
+        problems.push((
+            format!("login {role}"),
+            "bypasses row-level security (BYPASSRLS): it sees every hidden case".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The name the session acts as, when the row rules hide some cases from it.
+pub(crate) fn blind_login(db: &dyn Db) -> DbResult<Option<String>> {
+    let ruled: bool =
+        db.query_value("SELECT to_regprocedure('vetdesk_hidden_cases()') IS NOT NULL", &[])?;
+    if !ruled {
+        return Ok(None);
+    }
+    db.query_optional(
+        "SELECT vetdesk_acting_name() WHERE NOT vetdesk_sees_every_case()
+           AND NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = session_user
+                           AND (r.rolsuper OR r.rolbypassrls
+                                OR r.oid = (SELECT relowner FROM pg_class
+                                            WHERE oid = 'cases'::regclass)))",
+        &[],
+        |r| r.get(0),
+    )
+}
+
+/// The cases the session may not see under the row rules (none for the owner, or before the
+/// rules exist).
+pub(crate) fn hidden_cases(db: &dyn Db) -> DbResult<Vec<i64>> {
+    let ruled: bool =
+        db.query_value("SELECT to_regprocedure('vetdesk_hidden_cases()') IS NOT NULL", &[])?;
+    if !ruled {
+        return Ok(Vec::new());
+    }
+    db.query_vec("SELECT id FROM vetdesk_hidden_cases() AS h(id)", &[], |r| r.get(0))
 }
 
 #[cfg(test)]

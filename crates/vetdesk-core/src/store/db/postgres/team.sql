@@ -6,7 +6,10 @@
 --   * a state table changes only in a transaction that also appended an audit record
 --     (a deferred constraint trigger checks at commit);
 --   * decisions (cleared, rejected, referred) only by investigators, compliance or admins;
---     sign-off (closed) only by compliance or admins, never by the login that decided (four eyes).
+--     sign-off (closed) only by compliance or admins, never by the login that decided (four eyes);
+--   * investigation and monitoring cases, and every row of theirs, are visible only to
+--     investigators, compliance, admins and the case's assignee (the row rules of migration
+--     0012, made again here should one have been dropped or disabled).
 
 DO $$
 DECLARE r text;
@@ -48,20 +51,11 @@ CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
 
 -- A solo directory pushed into the team (`vetdesk team push`): its records keep the names they
 -- were recorded with (each hash covers its actor), and the login mapped to a name acts as that
--- name from then on. Written only by vetdesk_push_map, inside the push's transaction.
-CREATE TABLE IF NOT EXISTS vetdesk_logins (
-    name  text COLLATE "C" PRIMARY KEY,
-    login text COLLATE "C" NOT NULL UNIQUE
-);
+-- name from then on. Written only by vetdesk_push_map, inside the push's transaction. The table
+-- `vetdesk_logins` and `vetdesk_acting_name()`, the name the session's login acts as, are made
+-- by migration 0012 (the row rules read them).
 -- The transaction of a push (at most one ever commits: it needs an empty audit log).
 CREATE TABLE IF NOT EXISTS vetdesk_pushing (xact xid8 PRIMARY KEY);
-
--- The name the session's login acts as: the pushed name it answers for, else the login.
-CREATE OR REPLACE FUNCTION vetdesk_acting_name() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT coalesce((SELECT name FROM vetdesk_logins WHERE login = session_user::text),
-                    session_user::text)
-$$;
 
 CREATE OR REPLACE FUNCTION vetdesk_is_pushing() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -189,6 +183,11 @@ REVOKE ALL ON vetdesk_audited, vetdesk_pushing FROM vetdesk_reviewer, vetdesk_in
     vetdesk_compliance, vetdesk_admin;
 GRANT EXECUTE ON FUNCTION vetdesk_acting_name() TO vetdesk_reviewer, vetdesk_investigator,
     vetdesk_compliance, vetdesk_admin;
+-- What the row rules (migration 0012) call as the member reading, and the store's numbering of
+-- new rows over hidden ones as well.
+GRANT EXECUTE ON FUNCTION vetdesk_sees_every_case(), vetdesk_case_visible(text, text),
+    vetdesk_hidden_cases(), vetdesk_next_id(text), vetdesk_row_rule_list() TO vetdesk_reviewer,
+    vetdesk_investigator, vetdesk_compliance, vetdesk_admin;
 -- Every member may call vetdesk_push_begin, so that a non-admin hears why it is refused.
 GRANT EXECUTE ON FUNCTION vetdesk_push_begin() TO vetdesk_reviewer, vetdesk_investigator,
     vetdesk_compliance, vetdesk_admin;
@@ -229,3 +228,6 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
+
+-- The row rules, put back should one have been dropped or row-level security disabled.
+SELECT vetdesk_row_rules();
