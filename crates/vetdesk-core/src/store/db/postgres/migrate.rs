@@ -9,10 +9,12 @@ use crate::store::StoreError;
 use crate::store::db::Db;
 
 /// Migrations as (version after it, name, SQL). The first brings a new database to the SQLite
-/// schema version 10 at once; each later SQLite migration gets its own file here.
+/// schema version 10 at once; each later SQLite migration gets its own file here, and so does a
+/// change of team mode alone (12: evidence chunks, which a solo data directory keeps as files).
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql")),
     (11, "0011_retention.sql", include_str!("migrations/0011_retention.sql")),
+    (12, "0012_evidence_chunks.sql", include_str!("migrations/0012_evidence_chunks.sql")),
 ];
 
 /// The advisory lock held while migrating.

@@ -5,6 +5,9 @@
 --   * an audit record's actor is the session's login: any other name is refused;
 --   * a state table changes only in a transaction that also appended an audit record
 --     (a deferred constraint trigger checks at commit);
+--   * evidence bytes (evidence_chunk) are added, never changed, and readable only with a
+--     visible evidence row (row-level security, 0012_evidence_chunks.sql); they are removed
+--     only by the erasure of every person whose evidence they are;
 --   * decisions (cleared, rejected, referred) only by investigators, compliance or admins;
 --     sign-off (closed) only by compliance or admins, never by the login that decided (four eyes).
 
@@ -214,7 +217,7 @@ BEGIN
             'vendor_audits', 'ip_lists', 'ip_ranges', 'voip_entries', 'vpn_providers',
             'case_flags', 'employees', 'employee_accounts', 'employee_devices',
             'telemetry_imports', 'telemetry_events', 'policy', 'link_keys', 'address_history',
-            'search_index', 'person_keys'] LOOP
+            'search_index', 'person_keys', 'evidence_chunk'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_audited', t);
         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
                         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
@@ -224,8 +227,41 @@ BEGIN
             -- People and policy are an admin's.
             EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %s', t, everyone);
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO vetdesk_admin', t);
+        ELSIF t = 'evidence_chunk' THEN
+            -- Evidence bytes: added, never changed; removed only through erasure (below).
+            EXECUTE format('REVOKE UPDATE, DELETE ON %I FROM %s', t, everyone);
+            EXECUTE format('GRANT INSERT ON %I TO %s', t, everyone);
         ELSE
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %s', t, everyone);
         END IF;
     END LOOP;
 END $$;
+
+-- Erasure of evidence bytes: by compliance or an admin, in a transaction that appended an audit
+-- record (the erasure's), and only of content that is evidence of erased people alone (as a
+-- solo data directory removes the file). Answers how many chunks were removed.
+CREATE OR REPLACE FUNCTION vetdesk_erase_evidence(content text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE removed bigint;
+BEGIN
+    IF NOT (pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+            OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER')) THEN
+        RAISE EXCEPTION '% may not erase evidence: erasure is by compliance or admins',
+            session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM vetdesk_audited WHERE xact = pg_current_xact_id()) THEN
+        RAISE EXCEPTION 'evidence % is erased only together with the audit record of the erasure',
+            content USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF EXISTS (SELECT 1 FROM evidence e JOIN cases c ON c.id = e.case_id
+               JOIN candidates p ON p.id = c.candidate_id
+               WHERE e.sha256 = content AND p.erased_at IS NULL)
+       OR EXISTS (SELECT 1 FROM telemetry_imports WHERE file_sha256 = content) THEN
+        RAISE EXCEPTION 'evidence % is still evidence of a person who is not erased', content
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM evidence_chunk WHERE sha256 = content;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    RETURN removed;
+END $$;
+GRANT EXECUTE ON FUNCTION vetdesk_erase_evidence(text) TO vetdesk_compliance, vetdesk_admin;
