@@ -237,6 +237,17 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Evidence bytes: the row rule of migration 12, put back should it have been dropped or
+-- disabled (a chunk is read only with a visible evidence row or telemetry import of it).
+ALTER TABLE evidence_chunk ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS evidence_chunk_read ON evidence_chunk;
+CREATE POLICY evidence_chunk_read ON evidence_chunk FOR SELECT
+    USING (EXISTS (SELECT 1 FROM evidence e WHERE e.sha256 = evidence_chunk.sha256)
+           OR EXISTS (SELECT 1 FROM telemetry_imports t
+                      WHERE t.file_sha256 = evidence_chunk.sha256));
+DROP POLICY IF EXISTS evidence_chunk_add ON evidence_chunk;
+CREATE POLICY evidence_chunk_add ON evidence_chunk FOR INSERT WITH CHECK (true);
+
 -- Erasure of evidence bytes: by compliance or an admin, in a transaction that appended an audit
 -- record (the erasure's), and only of content that is evidence of erased people alone (as a
 -- solo data directory removes the file). Answers how many chunks were removed.
