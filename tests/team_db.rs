@@ -566,3 +566,62 @@ fn evidence_bytes_are_guarded_by_the_row_rules_and_append_only() {
     drop(tx);
     assert!(team.owner_store.verify().unwrap().ok);
 }
+
+/// An erasure by a compliance member removes the evidence bytes in the erasure's own
+/// transaction, through the one function that may delete them; verify stays clean.
+#[test]
+fn an_erasure_removes_the_evidence_chunks_with_its_record() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let rita_store = team.store("rita");
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(&letter, "Reference for Anna Maria Eriksson\n").unwrap();
+    rita_store
+        .attach_file(&team.login("rita"), case_id, &letter, None, None, &mut |_, _| {})
+        .unwrap();
+    let sha = rita_store.evidence_of_case(case_id).unwrap()[0].sha256.clone();
+    let cora_store = team.store("cora");
+    let cora = team.login("cora");
+    record(
+        &cora_store,
+        &cora,
+        case_id,
+        "application-consistency",
+        vetdesk_core::model::ItemResult::Fail,
+        Some("failed for the test"),
+        vec![],
+    );
+    let grounds: Vec<vetdesk_core::change::Ground> = cora_store
+        .status_moves(case_id, &cora)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.decision == Some(vetdesk_core::model::Decision::Rejected))
+        .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+        .unwrap_or_default();
+    cora_store
+        .apply(
+            &cora,
+            Change::SetStatus {
+                case_id,
+                status: vetdesk_core::model::CaseStatus::Decided,
+                decision: Some(vetdesk_core::model::Decision::Rejected),
+                reason: "identity not confirmed".into(),
+                grounds,
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    cora_store.clock().advance(chrono::Duration::days(731));
+    let erased = cora_store.retention_apply(&cora).unwrap();
+    assert_eq!(erased.len(), 1, "{erased:?}");
+    assert_eq!(erased[0].files_removed, 1);
+    let left: i64 = team
+        .owner_psql()
+        .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[&sha])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+}

@@ -183,8 +183,9 @@ impl Read for ChunkReader {
     }
 }
 
-/// What is wrong with a content's chunks, naming the first chunk that is missing or changed;
-/// `None` when every chunk holds what was recorded for it and the whole hashes to `sha256`.
+/// The state of a content's chunks, naming the first chunk that is missing or changed;
+/// `FileCheck::Ok` when every chunk holds what was recorded for it and the whole hashes to
+/// `sha256`.
 pub(crate) fn check(
     source: &dyn ChunkSource,
     sha256: &Sha256Hex,
@@ -214,8 +215,9 @@ pub(crate) fn check(
     Ok(if actual == *sha256 { FileCheck::Ok } else { FileCheck::HashMismatch { actual } })
 }
 
-/// The chunks a content of `size` bytes needs are exactly those stored (a helper for writers):
-/// (seq, bytes, sha256 of the bytes) of each chunk read from `src`.
+/// Cuts `src` into chunks of [`CHUNK_LEN`] through one buffer and hands each to `put` as (seq,
+/// bytes, SHA-256 of the bytes); answers the SHA-256 and length of the whole. An empty source
+/// is one empty chunk.
 pub fn each_chunk(
     src: &mut dyn Read,
     mut put: impl FnMut(u64, &[u8], String) -> io::Result<()>,

@@ -436,6 +436,11 @@ impl Store {
         restrict_permissions(&dir.root, &[]);
         let config = Config::load(&dir.config_file())?;
         let (backend, _found) = db::postgres::PostgresBackend::open(url, password)?;
+        // Ingests of a process killed before their record was applied (team evidence waits in
+        // `tmp/` only until then).
+        if let Err(e) = crate::evidence::EvidenceFiles::new(&dir.root).remove_stale_temp() {
+            tracing::warn!(error = %e, "could not clean the temp folder");
+        }
         let team = Some(backend.target().clone());
         let chunks: Option<Arc<dyn crate::evidence::chunked::ChunkSource>> =
             Some(Arc::new(db::postgres::PgChunks::new(backend.target().clone())));

@@ -248,6 +248,15 @@ CREATE POLICY evidence_chunk_read ON evidence_chunk FOR SELECT
 DROP POLICY IF EXISTS evidence_chunk_add ON evidence_chunk;
 CREATE POLICY evidence_chunk_add ON evidence_chunk FOR INSERT WITH CHECK (true);
 
+-- How many chunks of a content are stored, whoever may see them: a writer stores a content
+-- only when it is not there yet (the content's hash is all it learns, and it holds the content).
+CREATE OR REPLACE FUNCTION vetdesk_evidence_stored(content text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT count(*) FROM evidence_chunk WHERE sha256 = content
+$$;
+GRANT EXECUTE ON FUNCTION vetdesk_evidence_stored(text) TO vetdesk_reviewer,
+    vetdesk_investigator, vetdesk_compliance, vetdesk_admin;
+
 -- Erasure of evidence bytes: by compliance or an admin, in a transaction that appended an audit
 -- record (the erasure's), and only of content that is evidence of erased people alone (as a
 -- solo data directory removes the file). Answers how many chunks were removed.
@@ -275,4 +284,6 @@ BEGIN
     GET DIAGNOSTICS removed = ROW_COUNT;
     RETURN removed;
 END $$;
+-- (Made after the REVOKE ... ON ALL FUNCTIONS above: a new function is PUBLIC's to run.)
+REVOKE ALL ON FUNCTION vetdesk_erase_evidence(text), vetdesk_evidence_stored(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vetdesk_erase_evidence(text) TO vetdesk_compliance, vetdesk_admin;

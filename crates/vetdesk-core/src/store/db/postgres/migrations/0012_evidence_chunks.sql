@@ -14,10 +14,10 @@ CREATE TABLE evidence_chunk (
 ALTER TABLE evidence_chunk ALTER COLUMN bytes SET STORAGE EXTERNAL;
 
 -- A login reads a chunk only when an evidence row with its content (or the telemetry import of
--- that file) is visible to it: the row
--- rules of `evidence` guard its bytes too (this policy composes with any policy on `evidence`,
--- whose rows the subquery sees with the reader's rights). Chunks are added by anyone who may
--- write (INSERT ... ON CONFLICT DO NOTHING: stored content is deduplicated, never replaced),
+-- that file) is visible to it: the row rules of `evidence` guard its bytes too (this policy
+-- composes with any policy on `evidence`, whose rows the subquery sees with the reader's
+-- rights). Chunks are added by anyone who may
+-- write (a content is stored once, never replaced: `vetdesk_evidence_stored` in team.sql),
 -- and removed only by erasure (`vetdesk_erase_evidence` in team.sql). The owner, who runs
 -- migrations and `team init`, is not bound by the policies.
 ALTER TABLE evidence_chunk ENABLE ROW LEVEL SECURITY;
