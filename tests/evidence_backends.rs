@@ -247,6 +247,30 @@ on_both_backends! {
     }
 
     #[test]
+    fn a_telemetry_file_is_kept_as_evidence_is_and_verified() {
+        let (dir, store) = team_store();
+        let path: std::path::PathBuf =
+            [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "telemetry", "cohort", "events.csv"]
+                .iter()
+                .collect();
+        let bytes = std::fs::read(&path).unwrap();
+        // The fixture's events are from late November 2026.
+        store.clock().advance(chrono::Duration::days(30));
+        store.import_telemetry(INVESTIGATOR, &path, None).unwrap();
+        let sha: Sha256Hex = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes)).parse().unwrap()
+        };
+        assert!(read_all(&store, &sha) == bytes);
+        if backend() == TestBackend::Postgres {
+            assert_eq!(chunks_of(dir.path(), &sha), (1, bytes.len() as i64));
+            assert_eq!(files_under(&dir.path().join("evidence")), 0);
+        }
+        let report = store.verify().unwrap();
+        assert!(report.ok, "{:?}", report.problems);
+    }
+
+    #[test]
     fn a_pack_passes_verify_pack() {
         let w = worked_case();
         let mut out = Cursor::new(Vec::new());
