@@ -135,6 +135,17 @@ on_both_backends! {
         // The evidence file is gone from the file store.
         let sha = evidence[0].sha256.parse().unwrap();
         assert!(!store.files().path_of(&sha).exists());
+        assert!(store.files().open(&sha).is_err(), "no stored bytes in either mode");
+        if backend() == TestBackend::Postgres {
+            let url = team_database_url(dir.path()).unwrap();
+            let database = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
+            let chunks: i64 = vetdesk_testkit::pg::shared()
+                .superuser(&database)
+                .query_one("SELECT count(*) FROM evidence_chunk", &[])
+                .unwrap()
+                .get(0);
+            assert_eq!(chunks, 0, "the chunks are erased with the person");
+        }
         // Their audit records read with placeholders, not the values.
         let chain = serde_json::to_string(&store.audit(Chain::Case(case)).unwrap()).unwrap();
         assert!(!chain.contains("Vandersloot") && !chain.contains("philippa.v"), "{chain}");

@@ -442,6 +442,11 @@ fn verify_names_a_protection_the_owner_removed() {
         ),
         ("GRANT UPDATE ON audit_log TO vetdesk_reviewer", "vetdesk_reviewer may UPDATE it"),
         ("GRANT DELETE ON users TO vetdesk_investigator", "vetdesk_investigator may DELETE it"),
+        ("GRANT UPDATE ON evidence_chunk TO vetdesk_reviewer", "vetdesk_reviewer may UPDATE it"),
+        (
+            "ALTER TABLE evidence_chunk DISABLE ROW LEVEL SECURITY",
+            "evidence_chunk: its row rule is missing or disabled",
+        ),
         (
             "DROP TRIGGER audit_log_no_update ON audit_log",
             "the append-only trigger that refuses updates of audit records is missing",
@@ -744,4 +749,159 @@ fn verify_names_a_row_rule_removed_or_disabled_and_team_init_puts_it_back() {
         messages.iter().any(|m| m.starts_with(&format!("login {}: bypasses", team.login("rita")))),
         "{messages:?}"
     );
+}
+
+/// Evidence bytes live in the team database: a member reads the chunks of evidence they can
+/// see and no others, may not change or delete a chunk, may not add one outside a recorded
+/// change, and may not erase one (compliance may, only with the erasure's record, and only of
+/// the evidence of erased people).
+#[test]
+fn evidence_bytes_are_guarded_by_the_row_rules_and_append_only() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let rita_store = team.store("rita");
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.bin");
+    std::fs::write(&scan, vec![7u8; 1024 * 1024 + 3]).unwrap();
+    rita_store
+        .attach_file(&team.login("rita"), case_id, &scan, None, None, &mut |_, _| {})
+        .unwrap();
+    let sha = rita_store.evidence_of_case(case_id).unwrap()[0].sha256.clone();
+    assert!(rita_store.verify().unwrap().ok);
+
+    let mut rita = team.psql("rita");
+    let visible: i64 = rita
+        .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[&sha])
+        .unwrap()
+        .get(0);
+    assert_eq!(visible, 2, "two chunks of her own evidence");
+    for statement in [
+        "UPDATE evidence_chunk SET bytes = ''::bytea",
+        "DELETE FROM evidence_chunk",
+        "TRUNCATE evidence_chunk",
+    ] {
+        assert_eq!(
+            refused(rita.batch_execute(statement)),
+            "permission denied for table evidence_chunk",
+            "{statement}"
+        );
+    }
+    // Added outside a recorded change: refused at commit.
+    let orphan = "e".repeat(64);
+    let message = refused(rita.batch_execute(&format!(
+        "BEGIN; INSERT INTO evidence_chunk (sha256, seq, bytes, chunk_sha256)
+         VALUES ('{orphan}', 0, ''::bytea, '{orphan}'); COMMIT;"
+    )));
+    assert!(
+        message.contains("a change to evidence_chunk must be recorded in the audit log"),
+        "{message}"
+    );
+    let _ = rita.batch_execute("ROLLBACK");
+
+    // A chunk with no evidence row behind it (here put in by the server's superuser, past the
+    // triggers) is invisible to members, though the owner sees it.
+    let mut superuser = team.cluster.superuser(&team.database);
+    superuser
+        .batch_execute(&format!(
+            "SET session_replication_role = replica;
+             INSERT INTO evidence_chunk (sha256, seq, bytes, chunk_sha256)
+             VALUES ('{orphan}', 0, ''::bytea, '{orphan}');"
+        ))
+        .unwrap();
+    for who in ["rita", "ivan", "cora"] {
+        let seen: i64 = team
+            .psql(who)
+            .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[&orphan])
+            .unwrap()
+            .get(0);
+        assert_eq!(seen, 0, "{who}");
+    }
+    let owner_sees: i64 = team
+        .owner_psql()
+        .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[&orphan])
+        .unwrap()
+        .get(0);
+    assert_eq!(owner_sees, 1);
+
+    // Erasure: not a reviewer's; compliance only with the erasure's record, and only of the
+    // evidence of erased people.
+    assert_eq!(
+        refused(rita.query_one("SELECT vetdesk_erase_evidence($1)", &[&sha])),
+        "permission denied for function vetdesk_erase_evidence"
+    );
+    let mut cora = team.psql("cora");
+    let message = refused(cora.query_one("SELECT vetdesk_erase_evidence($1)", &[&sha]));
+    assert!(message.contains("only together with the audit record of the erasure"), "{message}");
+    let mut tx = cora.transaction().unwrap();
+    let seq: i64 = tx
+        .query_one(
+            "SELECT max(seq) + 1 FROM audit_log WHERE chain = $1",
+            &[&format!("case:{case_id}")],
+        )
+        .unwrap()
+        .get(0);
+    append_audit(&mut tx, case_id, seq);
+    let message = refused(tx.query_one("SELECT vetdesk_erase_evidence($1)", &[&sha]));
+    assert!(message.contains("still evidence of a person who is not erased"), "{message}");
+    drop(tx);
+    assert!(team.owner_store.verify().unwrap().ok);
+}
+
+/// An erasure by a compliance member removes the evidence bytes in the erasure's own
+/// transaction, through the one function that may delete them; verify stays clean.
+#[test]
+fn an_erasure_removes_the_evidence_chunks_with_its_record() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let rita_store = team.store("rita");
+    let dir = tempfile::tempdir().unwrap();
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(&letter, "Reference for Anna Maria Eriksson\n").unwrap();
+    rita_store
+        .attach_file(&team.login("rita"), case_id, &letter, None, None, &mut |_, _| {})
+        .unwrap();
+    let sha = rita_store.evidence_of_case(case_id).unwrap()[0].sha256.clone();
+    let cora_store = team.store("cora");
+    let cora = team.login("cora");
+    record(
+        &cora_store,
+        &cora,
+        case_id,
+        "application-consistency",
+        vetdesk_core::model::ItemResult::Fail,
+        Some("failed for the test"),
+        vec![],
+    );
+    let grounds: Vec<vetdesk_core::change::Ground> = cora_store
+        .status_moves(case_id, &cora)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.decision == Some(vetdesk_core::model::Decision::Rejected))
+        .map(|m| m.citable.into_iter().map(|c| c.ground).collect())
+        .unwrap_or_default();
+    cora_store
+        .apply(
+            &cora,
+            Change::SetStatus {
+                case_id,
+                status: vetdesk_core::model::CaseStatus::Decided,
+                decision: Some(vetdesk_core::model::Decision::Rejected),
+                reason: "identity not confirmed".into(),
+                grounds,
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    cora_store.clock().advance(chrono::Duration::days(731));
+    let erased = cora_store.retention_apply(&cora).unwrap();
+    assert_eq!(erased.len(), 1, "{erased:?}");
+    assert_eq!(erased[0].files_removed, 1);
+    let left: i64 = team
+        .owner_psql()
+        .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[&sha])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
 }

@@ -303,7 +303,27 @@ fn a_solo_directory_is_pushed_whole_with_every_head_unchanged() {
     assert_eq!(actors, ["ada", "cora", "ivan", "rita"]);
     let verify = team.ok(&team.owner_url, &["verify"]);
     assert!(verify.contains(&heads["global"]), "{verify}");
-    // The evidence file came along: it exports, byte for byte.
+    // The evidence file came along into the database's chunks (nothing under evidence/ of the
+    // team desktop's data directory): it exports, byte for byte, and verify re-hashed it.
+    assert!(verify.contains("1 evidence files intact"), "{verify}");
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(png()))
+    };
+    let (chunks, bytes): (i64, i64) = {
+        let row = client
+            .query_one(
+                "SELECT count(*), coalesce(sum(length(bytes)), 0)::bigint FROM evidence_chunk
+                 WHERE sha256 = $1",
+                &[&sha],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!((chunks, bytes), (1, png().len() as i64));
+    let on_disk =
+        std::fs::read_dir(team.dir.path().join("evidence")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(on_disk, 0, "no evidence file on the team desktop");
     let out = team.dir.path().join("scan-copy.png");
     team.ok(&team.owner_url, &["evidence", "export", "1", out.to_str().unwrap()]);
     assert_eq!(std::fs::read(&out).unwrap(), png());

@@ -118,7 +118,7 @@ impl From<EvidenceError> for AppError {
             E::TooLarge { .. } | E::NotRegularFile { .. } | E::NotAnImage { .. } => {
                 ErrorCode::InvalidInput
             }
-            E::NotFound { .. } | E::Missing { .. } => ErrorCode::NotFound,
+            E::NotFound { .. } | E::Missing { .. } | E::NotInDatabase { .. } => ErrorCode::NotFound,
             E::DestinationExists { .. } => ErrorCode::Conflict,
             // The upload itself was cut off; the message says after how many bytes.
             E::Read { .. } => ErrorCode::InvalidInput,

@@ -65,7 +65,9 @@ impl EvidenceRequest {
         let not_found = || io::Error::from(io::ErrorKind::NotFound);
         let to_io = |e: EvidenceError| match e {
             // No preview for a file that is not an image: as for a file not stored.
-            EvidenceError::Missing { .. } | EvidenceError::NotAnImage { .. } => not_found(),
+            EvidenceError::Missing { .. }
+            | EvidenceError::NotInDatabase { .. }
+            | EvidenceError::NotAnImage { .. } => not_found(),
             EvidenceError::Io { source, .. } => source,
             other => io::Error::other(other.to_string()),
         };

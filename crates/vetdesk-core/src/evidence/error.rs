@@ -29,6 +29,9 @@ pub enum EvidenceError {
     #[error("evidence {sha256} is not in the store (expected at {path})")]
     Missing { sha256: Sha256Hex, path: PathBuf },
 
+    #[error("evidence {sha256} is not in the team database (or not visible to this login)")]
+    NotInDatabase { sha256: Sha256Hex },
+
     #[error("evidence {sha256} failed its integrity check: {check}")]
     Corrupted { sha256: Sha256Hex, check: FileCheck },
 

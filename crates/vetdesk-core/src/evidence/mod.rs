@@ -13,9 +13,14 @@
 //! Paths inside the store are built only from a [`Sha256Hex`], never from a name or string
 //! from outside. The one user-given path is an export destination, used exactly as given.
 //!
+//! In team mode the bytes live in the team database instead (`chunked.rs`): `evidence/` stays
+//! empty, `tmp/` holds an ingest until its record is applied, and `thumbs/` is this desktop's
+//! cache of previews, made again from the database when missing.
+//!
 //! In an encrypted data directory the layout and names are the same (the SHA-256 of the
 //! plaintext) and every evidence file and thumbnail holds ciphertext (`sealed.rs`).
 
+pub mod chunked;
 mod error;
 pub(crate) mod fsops;
 pub(crate) mod media;
@@ -38,6 +43,7 @@ pub use sealed::EvidenceReader;
 pub use sha::{InvalidSha256, Sha256Hex};
 pub use thumb::DecodeLimits;
 
+use chunked::{ChunkReader, ChunkSource, Pending, TeamEvidence};
 use fsops::{LockState, OpenFailure, TempFile};
 use media::Sniffer;
 use sealed::Sink;
@@ -132,6 +138,16 @@ pub enum FileCheck {
     Unreadable {
         reason: String,
     },
+    /// Team mode: chunk `seq` (from 0) of the `chunks` the content needs is not in the database.
+    ChunkMissing {
+        seq: u64,
+        chunks: u64,
+    },
+    /// Team mode: chunk `seq` no longer holds the bytes recorded for it.
+    ChunkChanged {
+        seq: u64,
+        chunks: u64,
+    },
 }
 
 impl fmt::Display for FileCheck {
@@ -146,6 +162,12 @@ impl fmt::Display for FileCheck {
                 write!(f, "the content has changed (it now hashes to {actual})")
             }
             FileCheck::Unreadable { reason } => write!(f, "the file cannot be read: {reason}"),
+            FileCheck::ChunkMissing { seq, chunks } => {
+                write!(f, "chunk {seq} (of {chunks}) is missing from the team database")
+            }
+            FileCheck::ChunkChanged { seq, chunks } => {
+                write!(f, "chunk {seq} (of {chunks}) has changed in the team database")
+            }
         }
     }
 }
@@ -157,6 +179,8 @@ pub struct EvidenceFiles {
     decode_limits: DecodeLimits,
     /// The data key of an encrypted data directory: files are written and read through it.
     key: Option<Arc<DataKey>>,
+    /// Team mode: the bytes are in the team database, not under `evidence/`.
+    team: Option<TeamEvidence>,
 }
 
 impl EvidenceFiles {
@@ -166,7 +190,25 @@ impl EvidenceFiles {
             root: data_dir.to_path_buf(),
             decode_limits: DecodeLimits::default(),
             key: None,
+            team: None,
         }
+    }
+
+    /// The evidence of a team database: read from `chunks`, ingests held in `pending` until
+    /// the change that names them stores them (in its own transaction).
+    pub fn with_chunks(mut self, chunks: Arc<dyn ChunkSource>, pending: Pending) -> Self {
+        self.team = Some(TeamEvidence { chunks, pending });
+        self
+    }
+
+    /// Whether the bytes live in a team database.
+    pub fn is_team(&self) -> bool {
+        self.team.is_some()
+    }
+
+    /// Team mode: the ingests not yet stored in the database.
+    pub fn pending(&self) -> Option<&Pending> {
+        self.team.as_ref().map(|t| &t.pending)
     }
 
     /// The files of an encrypted data directory, sealed under `key`.
@@ -288,7 +330,22 @@ impl EvidenceFiles {
 
         let sha256 = Sha256Hex::from_bytes(hasher.finalize().into());
         let media_type = sniffer.media_type();
-        let (already_present, repair_note) = self.put_in_place(temp, &sha256, size)?;
+        let (already_present, repair_note) = match &self.team {
+            None => self.put_in_place(temp, &sha256, size)?,
+            Some(team) => {
+                // Deduplicated by content: what the database holds (and this login may see)
+                // is not sent again. Anything else waits for its record, which stores it.
+                let present = team
+                    .chunks
+                    .stat(&sha256)
+                    .map_err(|e| EvidenceError::io("look up in the team database", &temp_path, e))?
+                    .is_some_and(|s| s.bytes == size && s.chunks == chunked::chunk_count(size));
+                if !present {
+                    team.pending.put(sha256, temp);
+                }
+                (present, None)
+            }
+        };
 
         let thumbnail = match self.thumbnail_path(&sha256) {
             Some(_) if already_present => ThumbnailOutcome::AlreadyPresent,
@@ -390,6 +447,21 @@ impl EvidenceFiles {
 
     /// The reader and the file's length on disk.
     fn open_with_len(&self, sha256: &Sha256Hex) -> Result<(EvidenceReader, u64), EvidenceError> {
+        if let Some(team) = &self.team {
+            let path = || self.tmp_dir();
+            if let Some((file, len)) =
+                team.pending.open(sha256).map_err(|e| EvidenceError::io("open", path(), e))?
+            {
+                return Ok((EvidenceReader::plain(file, len), len));
+            }
+            let stat = team
+                .chunks
+                .stat(sha256)
+                .map_err(|e| EvidenceError::io("read from the team database", path(), e))?
+                .ok_or(EvidenceError::NotInDatabase { sha256: *sha256 })?;
+            let reader = ChunkReader::new(team.chunks.clone(), *sha256, stat.bytes);
+            return Ok((EvidenceReader::chunks(reader), stat.bytes));
+        }
         let (file, stored) = self.open_stored(sha256)?;
         self.reader(file, stored, || self.path_of(sha256)).map(|r| (r, stored))
     }
@@ -424,6 +496,10 @@ impl EvidenceFiles {
     /// Compares a stored file with its expected size and, by re-hashing it, with its name.
     #[tracing::instrument(level = "debug", skip(self), ret)]
     pub fn check(&self, sha256: &Sha256Hex, expected_size: u64) -> FileCheck {
+        if let Some(team) = &self.team {
+            return chunked::check(team.chunks.as_ref(), sha256, expected_size)
+                .unwrap_or_else(|e| FileCheck::Unreadable { reason: e.to_string() });
+        }
         let (file, len) = match self.open_with_len(sha256) {
             Ok(x) => x,
             Err(EvidenceError::Missing { .. }) => return FileCheck::Missing,
@@ -660,9 +736,15 @@ impl EvidenceFiles {
     /// Removes a stored file and its preview (an erasure): each is overwritten with zeros and
     /// synced before it is unlinked, so that its blocks do not keep the bytes on a file system
     /// that writes in place. Answers how many files were removed.
+    /// In team mode only this desktop's preview is removed here: the chunks are erased in the
+    /// erasure's transaction (`store/retention.rs`).
     pub fn remove(&self, sha256: &Sha256Hex) -> io::Result<usize> {
         let mut removed = 0;
-        for path in [self.path_of(sha256), self.thumb_path(sha256)] {
+        let paths = match self.team {
+            None => vec![self.path_of(sha256), self.thumb_path(sha256)],
+            Some(_) => vec![self.thumb_path(sha256)],
+        };
+        for path in paths {
             let meta = match fs::symlink_metadata(&path) {
                 Ok(meta) => meta,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,

@@ -26,6 +26,8 @@ pub struct EvidenceReader {
 
 enum Inner {
     Plain(File),
+    /// Team mode: the chunks of the team database, one at a time.
+    Chunks(super::chunked::ChunkReader),
     Sealed(Box<DecryptingReader<BufReader<File>>>),
 }
 
@@ -37,6 +39,20 @@ impl EvidenceReader {
     pub(crate) fn sealed(file: File, len: u64, key: &DataKey) -> io::Result<Self> {
         let reader = DecryptingReader::new(BufReader::new(file), key)?;
         Ok(EvidenceReader { inner: Inner::Sealed(Box::new(reader)), len })
+    }
+
+    pub(crate) fn chunks(reader: super::chunked::ChunkReader) -> Self {
+        let len = reader.len();
+        EvidenceReader { inner: Inner::Chunks(reader), len }
+    }
+
+    /// The largest buffer a reader of team evidence has held so far (one chunk at most);
+    /// `None` for a file.
+    pub fn chunk_buffer(&self) -> Option<usize> {
+        match &self.inner {
+            Inner::Chunks(r) => Some(r.buffer_capacity()),
+            _ => None,
+        }
     }
 
     /// The plaintext length, from the file's size (checked against the content while reading).
@@ -62,6 +78,7 @@ impl std::fmt::Debug for EvidenceReader {
         let kind = match self.inner {
             Inner::Plain(_) => "plain",
             Inner::Sealed(_) => "sealed",
+            Inner::Chunks(_) => "chunks",
         };
         f.debug_struct("EvidenceReader").field("kind", &kind).field("len", &self.len).finish()
     }
@@ -72,6 +89,7 @@ impl Read for EvidenceReader {
         match &mut self.inner {
             Inner::Plain(f) => f.read(buf),
             Inner::Sealed(r) => r.read(buf),
+            Inner::Chunks(r) => r.read(buf),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! first (streamed, hashed, fsynced, renamed), and only then is the record applied, so the
 //! database never names a file that is not fully on disk. A crash in between leaves at most an
 //! unreferenced file, never a dangling record.
+//!
+//! In team mode the bytes go into the team database instead, in the very transaction that
+//! applies the record ([`store_pending`]): a failure anywhere stores neither.
 
 use std::path::Path;
 
@@ -17,9 +20,14 @@ impl Store {
         self.key.is_some()
     }
 
-    /// The file store of this data directory.
+    /// The file store of this data directory; in team mode, the team database's evidence (with
+    /// this desktop's previews and pending ingests in the data directory).
     pub fn files(&self) -> EvidenceFiles {
-        EvidenceFiles::new(&self.dir.root).with_key(self.key.clone())
+        let files = EvidenceFiles::new(&self.dir.root).with_key(self.key.clone());
+        match &self.chunks {
+            Some(chunks) => files.with_chunks(chunks.clone(), self.pending.clone()),
+            None => files,
+        }
     }
 
     /// Stores the file at `path` and records it as evidence of a case. `progress` gets (bytes
@@ -103,6 +111,45 @@ impl Store {
         let evidence = self.evidence(id)?;
         let sha = parse_sha(&evidence.sha256)?;
         Ok(self.files().export(&sha, dest, overwrite)?)
+    }
+}
+
+/// Team mode: makes sure the team database holds `sha256` (`size` bytes) within the caller's
+/// transaction — streaming this desktop's pending ingest of it into chunks, or finding it there
+/// already (deduplicated). In solo mode: that the file is fully in the evidence folder.
+pub(crate) fn store_pending(
+    db: &dyn super::db::Db,
+    files: &EvidenceFiles,
+    sha256: &Sha256Hex,
+    size: u64,
+) -> Result<()> {
+    use super::tables::evidence_chunks;
+    let Some(pending) = files.pending() else {
+        let path = files.path_of(sha256);
+        return match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() && meta.len() == files.stored_len(size) => Ok(()),
+            Ok(meta) => Err(StoreError::invalid(format!(
+                "stored file {sha256} has {} bytes, not the {size} recorded",
+                meta.len(),
+            ))),
+            Err(e) => Err(StoreError::io(format!("evidence file {sha256} is not in the store"), e)),
+        };
+    };
+    if let Some(file) = pending.take(sha256) {
+        let mut src = file.open().map_err(|e| {
+            StoreError::io(format!("cannot read the ingest of evidence {sha256}"), e)
+        })?;
+        return evidence_chunks::put(db, sha256, size, &mut src);
+    }
+    match evidence_chunks::stat(db, sha256)? {
+        Some(stat)
+            if stat.bytes == size && stat.chunks == crate::evidence::chunked::chunk_count(size) =>
+        {
+            Ok(())
+        }
+        _ => Err(StoreError::Evidence(crate::evidence::EvidenceError::NotInDatabase {
+            sha256: *sha256,
+        })),
     }
 }
 

@@ -325,7 +325,8 @@ impl Store {
                     .at(Field::Format)
             })?;
             let parsed_sha = hex::encode(reader.hasher.finalize());
-            let stored = self.files().ingest_path(
+            let files = self.files();
+            let stored = files.ingest_path(
                 path,
                 &Limits { max_bytes: MAX_TELEMETRY_BYTES },
                 &mut |_, _| {},
@@ -336,6 +337,8 @@ impl Store {
                 ))
                 .at(Field::File));
             }
+            // Team mode: the file's bytes go into the database in this transaction.
+            super::files::store_pending(db, &files, &stored.sha256, stored.size)?;
             // The same file again adds nothing, not even a record of its import.
             if added == 0
                 && let Some(earlier) =

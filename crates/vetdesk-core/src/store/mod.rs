@@ -353,6 +353,10 @@ pub struct Store {
     backend: Box<dyn Backend>,
     /// Team mode: the database and login (for the connections that manage logins).
     team: Option<db::postgres::Target>,
+    /// Team mode: where evidence bytes are read from (the team database's chunks).
+    chunks: Option<Arc<dyn crate::evidence::chunked::ChunkSource>>,
+    /// Team mode: ingests waiting for the change that stores them.
+    pending: crate::evidence::chunked::Pending,
 }
 
 impl Store {
@@ -416,7 +420,16 @@ impl Store {
             }
             Err(e) => tracing::warn!(error = %e, "could not clean the temp folder"),
         }
-        Ok(Store { dir, config, clock, key, backend: Box::new(backend), team: None })
+        Ok(Store {
+            dir,
+            config,
+            clock,
+            key,
+            backend: Box::new(backend),
+            team: None,
+            chunks: None,
+            pending: Default::default(),
+        })
     }
 
     /// Opens the store on a team database (PostgreSQL, `url` in libpq form), with `dir` as the
@@ -442,8 +455,24 @@ impl Store {
         restrict_permissions(&dir.root, &[]);
         let config = Config::load(&dir.config_file())?;
         let (backend, _found) = db::postgres::PostgresBackend::open(url, password)?;
+        // Ingests of a process killed before their record was applied (team evidence waits in
+        // `tmp/` only until then).
+        if let Err(e) = crate::evidence::EvidenceFiles::new(&dir.root).remove_stale_temp() {
+            tracing::warn!(error = %e, "could not clean the temp folder");
+        }
         let team = Some(backend.target().clone());
-        Ok(Store { dir, config, clock, key: None, backend: Box::new(backend), team })
+        let chunks: Option<Arc<dyn crate::evidence::chunked::ChunkSource>> =
+            Some(Arc::new(db::postgres::PgChunks::new(backend.target().clone())));
+        Ok(Store {
+            dir,
+            config,
+            clock,
+            key: None,
+            backend: Box::new(backend),
+            team,
+            chunks,
+            pending: Default::default(),
+        })
     }
 
     /// A store in a new temporary directory, removed when the returned guard is dropped.

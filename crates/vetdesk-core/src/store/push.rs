@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::db::postgres::team;
 use super::db::{Db, SearchEntry, SearchKind, Value};
+use super::tables::evidence_chunks;
 use super::{Result, Store, StoreError};
-use crate::evidence::{Limits, Sha256Hex};
+use crate::evidence::Sha256Hex;
 use crate::model::Role;
 
 /// The tables a push copies, parents before children (the search index is rebuilt apart).
@@ -55,7 +56,7 @@ const TABLES: &[&str] = &[
 pub struct Pushed {
     /// Rows copied, per table.
     pub rows: BTreeMap<String, u64>,
-    /// Evidence and telemetry files copied into this data directory's evidence store.
+    /// Evidence and telemetry files copied into the team database's evidence chunks.
     pub files: u64,
     /// Every chain's head, the same before and after.
     pub heads: BTreeMap<String, String>,
@@ -108,10 +109,9 @@ impl Store {
 
     /// Moves the solo store `solo` into this team database, which must hold no history yet
     /// (run by an admin; by the owner when `team init` has not been run, which it then does).
-    /// `map` names the login for every user name of the solo directory. All or nothing: the
-    /// files are copied first (content-addressed, so a failed push leaves only unreferenced
-    /// copies), then every row in one transaction, which is rolled back unless every chain
-    /// head came out as it went in.
+    /// `map` names the login for every user name of the solo directory. All or nothing: every
+    /// evidence file (streamed into chunks, re-hashed on the way) and every row in one
+    /// transaction, which is rolled back unless every chain head came out as it went in.
     pub fn team_push(&self, solo: &Store, map: &BTreeMap<String, String>) -> Result<Pushed> {
         let target = self.team.as_ref().ok_or_else(|| {
             StoreError::invalid("team push writes into a team database: give --database-url")
@@ -177,23 +177,17 @@ impl Store {
             team::init(target)?;
         }
 
-        // The files, before any row that names them.
-        let (from, into) = (solo.files(), self.files());
-        let limits = Limits { max_bytes: u64::MAX };
+        // The files are read from the solo directory (re-hashed on the way) into the team
+        // database's chunks, in the push's transaction below.
+        let from = solo.files();
+        let mut shas = Vec::with_capacity(files.len());
         for sha in &files {
             let sha: Sha256Hex = sha.parse().map_err(|_| {
                 StoreError::Corrupt(format!(
                     "{sha} is not a SHA-256 (evidence of the solo directory)"
                 ))
             })?;
-            let mut reader = from.open(&sha)?;
-            let stored = into.ingest_reader(&mut reader, "pushed", &limits, &mut |_, _| {})?;
-            if stored.sha256 != sha {
-                return Err(StoreError::Corrupt(format!(
-                    "the solo directory's evidence file {sha} hashes to {}",
-                    stored.sha256
-                )));
-            }
+            shas.push(sha);
         }
         copy_payment_key(solo, self)?;
 
@@ -220,6 +214,18 @@ impl Store {
                         login.replace('"', "\"\"")
                     ))?;
                 }
+            }
+            // The evidence bytes, before any row that names them.
+            for sha in &shas {
+                let mut reader = from.open(sha)?;
+                let size = reader.len();
+                evidence_chunks::put(db, sha, size, &mut reader).map_err(|e| match e {
+                    StoreError::Corrupt(_) => StoreError::Corrupt(format!(
+                        "the solo directory's evidence file {sha} no longer hashes to its name; \
+                         run `vetdesk verify` on it (nothing was pushed)"
+                    )),
+                    other => other,
+                })?;
             }
             for table in TABLES {
                 let n = copy_table(solo, db, table)?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::db::{Db, params};
+use super::tables::evidence_chunks;
 use super::{Result, Store};
 use crate::change::Change;
 use crate::checks::retention::{self, Assessment, CaseFacts, PersonFacts, RetentionPolicy};
@@ -153,21 +154,38 @@ impl Store {
                 shas = files_only_theirs(db, entry.candidate_id)?;
                 Ok(())
             })?;
-            let applied = self.apply(
-                actor,
-                Change::ErasePerson {
-                    candidate_id: entry.candidate_id,
-                    rule: entry.assessment.rule,
-                    due_on,
-                },
-            )?;
+            let erase = Change::ErasePerson {
+                candidate_id: entry.candidate_id,
+                rule: entry.assessment.rule,
+                due_on,
+            };
+            let parsed: Vec<Sha256Hex> = shas.iter().filter_map(|s| s.parse().ok()).collect();
             let mut removed = 0u32;
-            for sha in shas {
-                if let Ok(sha) = sha.parse::<Sha256Hex>() {
-                    removed += files
-                        .remove(&sha)
-                        .map_err(|e| super::StoreError::io("cannot remove an erased file", e))?
-                        as u32;
+            let applied = if files.is_team() {
+                // The bytes are rows: erased in the erasure's own transaction, so that either
+                // both happen or neither.
+                self.all_or_nothing(|| {
+                    let applied = self.apply(actor, erase)?;
+                    self.transaction(|db| {
+                        for sha in &parsed {
+                            if evidence_chunks::erase(db, sha)? > 0 {
+                                removed += 1;
+                            }
+                        }
+                        Ok(())
+                    })?;
+                    Ok::<_, super::StoreError>(applied)
+                })?
+            } else {
+                self.apply(actor, erase)?
+            };
+            for sha in &parsed {
+                // Solo: the file and its preview; team: this desktop's cached preview.
+                let gone = files
+                    .remove(sha)
+                    .map_err(|e| super::StoreError::io("cannot remove an erased file", e))?;
+                if !files.is_team() {
+                    removed += gone as u32;
                 }
             }
             tracing::info!(candidate = entry.candidate_id, rule = %entry.assessment.rule, "erased");

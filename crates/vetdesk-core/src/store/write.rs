@@ -154,6 +154,16 @@ impl Store {
     ) -> Result<Vec<Applied>> {
         let now = self.clock.now();
         let ctx = self.context();
+        // Team mode: an ingest these changes name is stored by them or, if they are refused,
+        // not at all; either way its temp file goes.
+        let attached: Vec<crate::evidence::Sha256Hex> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::AttachEvidence { file, .. } => file.sha256.parse().ok(),
+                _ => None,
+            })
+            .collect();
+        let _drop_pending = DropPending(&self.pending, attached);
         self.transaction(|db| {
             if let Some(seen) = based_on {
                 check_based_on(db, seen)?;
@@ -533,5 +543,16 @@ fn check_based_on(db: &dyn Db, seen: &BasedOn) -> Result<()> {
     match newest {
         Some((by, at)) => Err(StoreError::Stale { case_id: seen.case_id, by, at }),
         None => Err(StoreError::no_case(db, seen.case_id)),
+    }
+}
+
+/// Drops the pending ingests of the listed contents when it goes out of scope.
+struct DropPending<'a>(&'a crate::evidence::chunked::Pending, Vec<crate::evidence::Sha256Hex>);
+
+impl Drop for DropPending<'_> {
+    fn drop(&mut self) {
+        for sha in &self.1 {
+            drop(self.0.take(sha));
+        }
     }
 }

@@ -172,7 +172,7 @@ pub(super) fn resolve(
                     .at(Field::ItemId));
                 }
             }
-            check_stored_file(&ctx.files, &file)?;
+            check_stored_file(db, &ctx.files, &file)?;
             Change::AttachEvidence {
                 id: Some(next_id(db, "evidence")?),
                 case_id,
@@ -220,22 +220,15 @@ fn safe_file_name(name: &str) -> Result<String> {
     Ok(cleaned)
 }
 
-/// The database never names a file that is not fully on disk.
-fn check_stored_file(files: &crate::evidence::EvidenceFiles, file: &StoredFile) -> Result<()> {
+/// The database never names a file that is not fully on disk (solo mode) or in the team
+/// database, stored in this very transaction if it was not there yet (team mode).
+fn check_stored_file(
+    db: &dyn Db,
+    files: &crate::evidence::EvidenceFiles,
+    file: &StoredFile,
+) -> Result<()> {
     let sha = crate::store::files::parse_sha(&file.sha256)?;
-    let path = files.path_of(&sha);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_file() && meta.len() == files.stored_len(file.size) => Ok(()),
-        Ok(meta) => Err(StoreError::invalid(format!(
-            "stored file {} has {} bytes, not the {} recorded",
-            file.sha256,
-            meta.len(),
-            file.size
-        ))),
-        Err(e) => {
-            Err(StoreError::io(format!("evidence file {} is not in the store", file.sha256), e))
-        }
-    }
+    crate::store::files::store_pending(db, files, &sha, file.size)
 }
 
 pub(super) fn write(db: &dyn Db, at: &Timestamp, actor: &str, change: &Change) -> Result<()> {

@@ -8,6 +8,7 @@ pub(crate) mod cases;
 pub(crate) mod checklist;
 pub(crate) mod employees;
 pub(crate) mod evidence;
+pub(crate) mod evidence_chunks;
 pub(crate) mod identifiers;
 pub(crate) mod links;
 pub(crate) mod lists;

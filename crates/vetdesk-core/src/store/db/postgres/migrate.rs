@@ -10,12 +10,13 @@ use crate::store::db::Db;
 
 /// Migrations as (version after it, name, SQL). The first brings a new database to the SQLite
 /// schema version 10 at once; each later SQLite migration gets its own file here, and versions
-/// past SQLite's are PostgreSQL's own (the row rules of team mode).
+/// past SQLite's are PostgreSQL's own: 12 the row rules of team mode (a solo directory has one
+/// user), 13 evidence chunks (a solo data directory keeps evidence as files).
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql")),
     (11, "0011_retention.sql", include_str!("migrations/0011_retention.sql")),
-    // Team mode's row rules; SQLite has no version 12 (a solo directory has one user).
     (12, "0012_row_rules.sql", include_str!("migrations/0012_row_rules.sql")),
+    (13, "0013_evidence_chunks.sql", include_str!("migrations/0013_evidence_chunks.sql")),
 ];
 
 /// The advisory lock held while migrating.

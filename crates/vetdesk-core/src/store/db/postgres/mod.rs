@@ -5,6 +5,7 @@
 //! fork). Statements are the store's own SQL with `?N` rewritten to `$N`, prepared once per
 //! connection. The only code (with `connect` and `migrate`) that names the `postgres` crate.
 
+mod chunks;
 mod connect;
 mod listen;
 mod migrate;
@@ -19,6 +20,7 @@ use std::thread::ThreadId;
 use bytes::{BufMut, BytesMut};
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
+pub(crate) use chunks::PgChunks;
 pub(crate) use connect::Target;
 pub use listen::AuditListener;
 

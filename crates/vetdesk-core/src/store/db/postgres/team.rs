@@ -146,6 +146,7 @@ pub(crate) const AUDITED_TABLES: &[&str] = &[
     "address_history",
     "search_index",
     "person_keys",
+    "evidence_chunk",
 ];
 
 /// What `verify` names in a team database whose protections were weakened: a trigger of
@@ -197,6 +198,11 @@ pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>
             checks.push((t.into(), r.into(), "TRUNCATE".into()));
         }
     }
+    for r in GROUPS {
+        for p in ["UPDATE", "DELETE", "TRUNCATE"] {
+            checks.push(("evidence_chunk".into(), r.into(), p.into()));
+        }
+    }
     for t in ["users", "policy"] {
         for r in &GROUPS[..3] {
             for p in ["INSERT", "UPDATE", "DELETE"] {
@@ -217,6 +223,21 @@ pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>
         if has {
             problems.push((table, format!("{role} may {privilege} it: the grant was given back")));
         }
+    }
+    let guarded: bool = db.query_value(
+        "SELECT coalesce((SELECT relrowsecurity FROM pg_class
+                          WHERE oid = to_regclass('evidence_chunk')), false)
+            AND EXISTS (SELECT 1 FROM pg_policy WHERE polname = 'evidence_chunk_read'
+                        AND polrelid = to_regclass('evidence_chunk') AND polcmd = 'r')",
+        &[],
+    )?;
+    if !guarded {
+        problems.push((
+            "evidence_chunk".into(),
+            "its row rule is missing or disabled: any login could read the evidence of cases it \
+             may not see"
+                .into(),
+        ));
     }
     Ok(problems)
 }

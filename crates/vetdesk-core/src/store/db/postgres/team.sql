@@ -5,6 +5,9 @@
 --   * an audit record's actor is the session's login: any other name is refused;
 --   * a state table changes only in a transaction that also appended an audit record
 --     (a deferred constraint trigger checks at commit);
+--   * evidence bytes (evidence_chunk) are added, never changed, and readable only with a
+--     visible evidence row (row-level security, 0013_evidence_chunks.sql); they are removed
+--     only by the erasure of every person whose evidence they are;
 --   * decisions (cleared, rejected, referred) only by investigators, compliance or admins;
 --     sign-off (closed) only by compliance or admins, never by the login that decided (four eyes);
 --   * investigation and monitoring cases, and every row of theirs, are visible only to
@@ -213,7 +216,7 @@ BEGIN
             'vendor_audits', 'ip_lists', 'ip_ranges', 'voip_entries', 'vpn_providers',
             'case_flags', 'employees', 'employee_accounts', 'employee_devices',
             'telemetry_imports', 'telemetry_events', 'policy', 'link_keys', 'address_history',
-            'search_index', 'person_keys'] LOOP
+            'search_index', 'person_keys', 'evidence_chunk'] LOOP
         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_audited', t);
         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
                         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
@@ -223,6 +226,10 @@ BEGIN
             -- People and policy are an admin's.
             EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I FROM %s', t, everyone);
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO vetdesk_admin', t);
+        ELSIF t = 'evidence_chunk' THEN
+            -- Evidence bytes: added, never changed; removed only through erasure (below).
+            EXECUTE format('REVOKE UPDATE, DELETE ON %I FROM %s', t, everyone);
+            EXECUTE format('GRANT INSERT ON %I TO %s', t, everyone);
         ELSE
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %s', t, everyone);
         END IF;
@@ -231,3 +238,54 @@ END $$;
 
 -- The row rules, put back should one have been dropped or row-level security disabled.
 SELECT vetdesk_row_rules();
+
+-- Evidence bytes: the row rule of migration 13, put back should it have been dropped or
+-- disabled (a chunk is read only with a visible evidence row or telemetry import of it).
+ALTER TABLE evidence_chunk ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS evidence_chunk_read ON evidence_chunk;
+CREATE POLICY evidence_chunk_read ON evidence_chunk FOR SELECT
+    USING (EXISTS (SELECT 1 FROM evidence e WHERE e.sha256 = evidence_chunk.sha256)
+           OR EXISTS (SELECT 1 FROM telemetry_imports t
+                      WHERE t.file_sha256 = evidence_chunk.sha256));
+DROP POLICY IF EXISTS evidence_chunk_add ON evidence_chunk;
+CREATE POLICY evidence_chunk_add ON evidence_chunk FOR INSERT WITH CHECK (true);
+
+-- How many chunks of a content are stored, whoever may see them: a writer stores a content
+-- only when it is not there yet (the content's hash is all it learns, and it holds the content).
+CREATE OR REPLACE FUNCTION vetdesk_evidence_stored(content text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT count(*) FROM evidence_chunk WHERE sha256 = content
+$$;
+GRANT EXECUTE ON FUNCTION vetdesk_evidence_stored(text) TO vetdesk_reviewer,
+    vetdesk_investigator, vetdesk_compliance, vetdesk_admin;
+
+-- Erasure of evidence bytes: by compliance or an admin, in a transaction that appended an audit
+-- record (the erasure's), and only of content that is evidence of erased people alone (as a
+-- solo data directory removes the file). Answers how many chunks were removed.
+CREATE OR REPLACE FUNCTION vetdesk_erase_evidence(content text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE removed bigint;
+BEGIN
+    IF NOT (pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+            OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER')) THEN
+        RAISE EXCEPTION '% may not erase evidence: erasure is by compliance or admins',
+            session_user USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM vetdesk_audited WHERE xact = pg_current_xact_id()) THEN
+        RAISE EXCEPTION 'evidence % is erased only together with the audit record of the erasure',
+            content USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF EXISTS (SELECT 1 FROM evidence e JOIN cases c ON c.id = e.case_id
+               JOIN candidates p ON p.id = c.candidate_id
+               WHERE e.sha256 = content AND p.erased_at IS NULL)
+       OR EXISTS (SELECT 1 FROM telemetry_imports WHERE file_sha256 = content) THEN
+        RAISE EXCEPTION 'evidence % is still evidence of a person who is not erased', content
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM evidence_chunk WHERE sha256 = content;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+    RETURN removed;
+END $$;
+-- (Made after the REVOKE ... ON ALL FUNCTIONS above: a new function is PUBLIC's to run.)
+REVOKE ALL ON FUNCTION vetdesk_erase_evidence(text), vetdesk_evidence_stored(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vetdesk_erase_evidence(text) TO vetdesk_compliance, vetdesk_admin;
