@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::db::{Db, params};
 use super::{Result, Store};
-use crate::change::Change;
+use crate::change::{Change, RedactedTelemetry};
 use crate::checks::retention::{self, Assessment, CaseFacts, PersonFacts, RetentionPolicy};
 use crate::evidence::Sha256Hex;
 use crate::model::{CandidateId, CaseId, Timestamp};
@@ -102,6 +102,8 @@ fn files_only_theirs(db: &dyn Db, candidate: CandidateId) -> Result<Vec<String>>
              SELECT 1 FROM evidence o JOIN cases oc ON oc.id = o.case_id
              JOIN candidates p ON p.id = oc.candidate_id
              WHERE o.sha256 = e.sha256 AND oc.candidate_id != ?1 AND p.erased_at IS NULL)
+           -- A telemetry file is the import's: an erasure writes it again without the person.
+           AND NOT EXISTS (SELECT 1 FROM telemetry_imports t WHERE t.file_sha256 = e.sha256)
          ORDER BY e.sha256",
         params![candidate],
         |r| r.get(0),
@@ -116,13 +118,154 @@ fn leftover_files(db: &dyn Db) -> Result<Vec<String>> {
              SELECT 1 FROM evidence o JOIN cases oc ON oc.id = o.case_id
              JOIN candidates p ON p.id = oc.candidate_id
              WHERE o.sha256 = e.sha256 AND p.erased_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM telemetry_imports t WHERE t.file_sha256 = e.sha256)
          ORDER BY e.sha256",
         &[],
         |r| r.get(0),
     )?)
 }
 
+/// Deletes the stored events an erasure's redaction left out of the files (by format and id),
+/// counting them into the import that stored each (matched to an employee or not).
+fn remove_events(
+    db: &dyn Db,
+    dropped: &[(vetdesk_telemetry::Format, String)],
+    telemetry: &mut [RedactedTelemetry],
+) -> Result<()> {
+    for (format, id) in dropped {
+        let row: Option<(i64, bool)> = db.query_optional(
+            "SELECT import_id, employee_id IS NOT NULL FROM telemetry_events
+             WHERE format = ?1 AND event_id = ?2",
+            params![*format, id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let Some((import_id, matched)) = row else { continue };
+        let Some(t) = telemetry.iter_mut().find(|t| t.import_id == import_id) else {
+            return Err(super::StoreError::conflict(format!(
+                "telemetry import {import_id} holds an event of the person but its file was not \
+                 redacted; apply again"
+            )));
+        };
+        db.execute(
+            "DELETE FROM telemetry_events WHERE format = ?1 AND event_id = ?2",
+            params![*format, id],
+        )?;
+        if matched {
+            t.removed_matched += 1;
+        } else {
+            t.removed_unmatched += 1;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
+    /// The kept telemetry files holding records of `candidate` (a hired worker: by their
+    /// accounts and devices now, or stored as theirs), each written again without those
+    /// records and stored; answers the copies (counts of rows still to be filled in) and the
+    /// events left out. Nothing for someone never hired. A copy of an import already redacted
+    /// once replaces it again: the chain records each erasure's copies.
+    fn redact_telemetry_of(
+        &self,
+        candidate: CandidateId,
+    ) -> Result<(Vec<RedactedTelemetry>, Vec<(vetdesk_telemetry::Format, String)>)> {
+        let mut theirs = Vec::new();
+        let mut keys = std::collections::HashSet::new();
+        let mut imports = Vec::new();
+        self.backend.read(&mut |db| {
+            theirs = super::tables::employees::all(db)?
+                .into_iter()
+                .filter(|e| e.candidate_id == candidate)
+                .collect();
+            if theirs.is_empty() {
+                return Ok(());
+            }
+            keys = db
+                .query_vec(
+                    "SELECT format, event_id FROM telemetry_events WHERE employee_id IN
+                         (SELECT id FROM employees WHERE candidate_id = ?1)",
+                    params![candidate],
+                    |r| Ok((r.get::<vetdesk_telemetry::Format>(0)?, r.get::<String>(1)?)),
+                )?
+                .into_iter()
+                .collect();
+            imports = super::tables::telemetry::imports(db)?;
+            Ok(())
+        })?;
+        if theirs.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let matcher = super::hire::Matcher::new(&theirs);
+        let now = self.clock().now().as_datetime();
+        let files = self.files();
+        let is_theirs = |e: &vetdesk_telemetry::Event| {
+            matcher.find(e).0.is_some() || keys.contains(&(e.format, e.event_id.clone()))
+        };
+        let mut out = Vec::new();
+        let mut dropped = Vec::new();
+        let io = |what: &str, e: std::io::Error| super::StoreError::io(what.to_string(), e);
+        for import in imports {
+            let sha = super::files::parse_sha(&import.file_sha256)?;
+            // A first pass finds whether the file holds anything of theirs at all.
+            let reader = files.open(&sha)?;
+            let found = vetdesk_telemetry::redact(
+                reader,
+                import.format,
+                now,
+                &mut std::io::sink(),
+                &is_theirs,
+            )
+            .map_err(|e| super::StoreError::invalid(format!("{}: {e}", import.file_name)))?;
+            if found.dropped_records == 0 {
+                continue;
+            }
+            // The copy streams through a pipe into the file store (encrypted where the
+            // directory is): it never sits whole in memory or in a plain temporary file.
+            let (mut pipe_in, mut pipe_out) = std::io::pipe().map_err(|e| io("open a pipe", e))?;
+            let limits = crate::evidence::Limits { max_bytes: super::hire::MAX_TELEMETRY_BYTES };
+            let (written, stored) = std::thread::scope(|scope| {
+                let writer = scope.spawn(|| {
+                    let reader = files.open(&sha)?;
+                    let written = vetdesk_telemetry::redact(
+                        reader,
+                        import.format,
+                        now,
+                        &mut pipe_out,
+                        &is_theirs,
+                    )
+                    .map_err(|e| super::StoreError::invalid(format!("{}: {e}", import.file_name)));
+                    drop(pipe_out);
+                    written
+                });
+                let stored = files.ingest_reader(
+                    &mut pipe_in,
+                    &import.file_name,
+                    &limits,
+                    &mut |_, _| {},
+                );
+                drop(pipe_in);
+                let written = writer
+                    .join()
+                    .map_err(|_| super::StoreError::Corrupt("the redaction failed".into()))
+                    .and_then(|r| r);
+                (written, stored)
+            });
+            let written = written?;
+            let stored = stored?;
+            dropped.extend(written.dropped_ids.iter().map(|id| (import.format, id.clone())));
+            out.push(RedactedTelemetry {
+                import_id: import.id,
+                from_sha256: import.file_sha256.clone(),
+                file_sha256: stored.sha256.to_string(),
+                size: stored.size,
+                events: written.kept_events,
+                removed_matched: 0,
+                removed_unmatched: 0,
+            });
+        }
+        Ok((out, dropped))
+    }
+
     /// The retention rule and due day of every person not yet erased, as of `today`, under
     /// the policy of this data directory's `config.toml`.
     pub fn retention_plan(&self, today: NaiveDate) -> Result<Vec<PlanEntry>> {
@@ -153,14 +296,40 @@ impl Store {
                 shas = files_only_theirs(db, entry.candidate_id)?;
                 Ok(())
             })?;
-            let applied = self.apply(
-                actor,
-                Change::ErasePerson {
-                    candidate_id: entry.candidate_id,
-                    rule: entry.assessment.rule,
-                    due_on,
-                },
-            )?;
+            let (telemetry, dropped) = self.redact_telemetry_of(entry.candidate_id)?;
+            let ctx = self.context();
+            let now = self.clock().now();
+            let outcome = self.transaction(|db| {
+                let at = super::tables::audit::write_time(db, now)?;
+                let mut telemetry = telemetry.clone();
+                remove_events(db, &dropped, &mut telemetry)?;
+                super::apply::apply_one(
+                    db,
+                    &ctx,
+                    actor,
+                    &at,
+                    Change::ErasePerson {
+                        candidate_id: entry.candidate_id,
+                        rule: entry.assessment.rule,
+                        due_on,
+                        telemetry,
+                    },
+                )
+            });
+            let applied = match outcome {
+                Ok(applied) => applied,
+                Err(e) => {
+                    // The copies nobody names now.
+                    for t in &telemetry {
+                        if let Ok(sha) = t.file_sha256.parse::<Sha256Hex>() {
+                            let _ = files.remove(&sha);
+                        }
+                    }
+                    return Err(e);
+                }
+            };
+            // The originals: each import and evidence now names its copy.
+            shas.extend(telemetry.iter().map(|t| t.from_sha256.clone()));
             let mut removed = 0u32;
             for sha in shas {
                 if let Ok(sha) = sha.parse::<Sha256Hex>() {
