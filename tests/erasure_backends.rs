@@ -9,8 +9,8 @@
 use chrono::Duration;
 use vetdesk_core::change::{Change, Ground};
 use vetdesk_core::employees::{DeviceFields, HireFields};
-use vetdesk_core::store::HireOf;
 use vetdesk_core::model::{CandidateFields, CaseStatus, Chain, Decision, Priority, RetentionRule};
+use vetdesk_core::store::HireOf;
 use vetdesk_core::store::Store;
 use vetdesk_testkit::*;
 

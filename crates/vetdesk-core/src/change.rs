@@ -823,4 +823,3 @@ mod tests {
         assert_eq!(row.unwrap_or_default(), r#"["203.0.113.0/24","vpn","NordVPN"]"#);
     }
 }
-

@@ -302,9 +302,11 @@ mod redact_tests {
         assert!(after.report.is_clean(), "{format}: {:?}", after.report);
         assert_eq!(after.events.len() as u64, r.kept_events);
         assert_eq!(before.events.len() as u64, r.kept_events + r.dropped_events);
-        assert!(after.events.iter().all(|e| {
-            !e.account.as_deref().is_some_and(|a| a.to_lowercase().contains(gone))
-        }));
+        assert!(
+            after.events.iter().all(|e| {
+                !e.account.as_deref().is_some_and(|a| a.to_lowercase().contains(gone))
+            })
+        );
         let text = String::from_utf8_lossy(&out).to_lowercase();
         assert!(!text.contains(gone), "{format}: {gone} is still in {text}");
     }

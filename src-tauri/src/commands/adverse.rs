@@ -96,7 +96,8 @@ mod tests {
         store.clock().set("2026-11-09T09:00:00.000Z".parse().unwrap());
         let uploads = tempfile::tempdir().unwrap();
         let mut ids = Vec::new();
-        for (name, text) in [("report.txt", "Consumer report"), ("rights.txt", "Summary of rights")] {
+        for (name, text) in [("report.txt", "Consumer report"), ("rights.txt", "Summary of rights")]
+        {
             let path = uploads.path().join(name);
             std::fs::write(&path, text).unwrap();
             store.attach_file(COMPLIANCE, case, &path, None, None, &mut |_, _| {}).unwrap();

@@ -71,10 +71,7 @@ impl Store {
         render: RenderNotice<'_>,
     ) -> Result<Vec<Applied>> {
         let files = [
-            (
-                report,
-                "copy of the consumer report, given with the pre-adverse-action notice",
-            ),
+            (report, "copy of the consumer report, given with the pre-adverse-action notice"),
             (
                 summary_of_rights,
                 "A Summary of Your Rights Under the Fair Credit Reporting Act, given with the pre-adverse-action notice",

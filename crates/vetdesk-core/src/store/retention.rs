@@ -237,12 +237,8 @@ impl Store {
                     drop(pipe_out);
                     written
                 });
-                let stored = files.ingest_reader(
-                    &mut pipe_in,
-                    &import.file_name,
-                    &limits,
-                    &mut |_, _| {},
-                );
+                let stored =
+                    files.ingest_reader(&mut pipe_in, &import.file_name, &limits, &mut |_, _| {});
                 drop(pipe_in);
                 let written = writer
                     .join()
