@@ -246,8 +246,20 @@ impl Store {
                     .and_then(|r| r);
                 (written, stored)
             });
-            let written = written?;
-            let stored = stored?;
+            let (written, stored) = match (written, stored) {
+                (Ok(w), Ok(s)) => (w, s),
+                (w, s) => {
+                    let mut copies: Vec<String> =
+                        out.iter().map(|t: &RedactedTelemetry| t.file_sha256.clone()).collect();
+                    copies.extend(s.as_ref().ok().map(|s| s.sha256.to_string()));
+                    self.remove_unnamed(&copies)?;
+                    return Err(match (w, s) {
+                        (Err(e), _) => e,
+                        (_, Err(e)) => e.into(),
+                        _ => super::StoreError::Corrupt("the redaction failed".into()),
+                    });
+                }
+            };
             dropped.extend(written.dropped_ids.iter().map(|id| (import.format, id.clone())));
             out.push(RedactedTelemetry {
                 import_id: import.id,
@@ -260,6 +272,35 @@ impl Store {
             });
         }
         Ok((out, dropped))
+    }
+
+    /// Removes the files of `shas` that no import and no evidence names (copies made for an
+    /// erasure that did not happen; a copy may be byte for byte a file in use, e.g. a CSV
+    /// header alone).
+    fn remove_unnamed(&self, shas: &[String]) -> Result<()> {
+        let mut unnamed = Vec::new();
+        self.backend.read(&mut |db| {
+            unnamed.clear();
+            for sha in shas {
+                let named: i64 = db.query_value(
+                    "SELECT (SELECT count(*) FROM evidence WHERE sha256 = ?1)
+                          + (SELECT count(*) FROM telemetry_imports WHERE file_sha256 = ?1)",
+                    params![sha],
+                )?;
+                if named == 0 {
+                    unnamed.push(sha.clone());
+                }
+            }
+            Ok(())
+        })?;
+        for sha in unnamed {
+            if let Ok(sha) = sha.parse::<Sha256Hex>() {
+                self.files()
+                    .remove(&sha)
+                    .map_err(|e| super::StoreError::io("cannot remove an unused copy", e))?;
+            }
+        }
+        Ok(())
     }
 
     /// The retention rule and due day of every person not yet erased, as of `today`, under
@@ -316,11 +357,9 @@ impl Store {
                 Ok(applied) => applied,
                 Err(e) => {
                     // The copies nobody names now.
-                    for t in &telemetry {
-                        if let Ok(sha) = t.file_sha256.parse::<Sha256Hex>() {
-                            let _ = files.remove(&sha);
-                        }
-                    }
+                    let copies: Vec<String> =
+                        telemetry.iter().map(|t| t.file_sha256.clone()).collect();
+                    self.remove_unnamed(&copies)?;
                     return Err(e);
                 }
             };
