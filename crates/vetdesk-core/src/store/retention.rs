@@ -125,11 +125,14 @@ fn leftover_files(db: &dyn Db) -> Result<Vec<String>> {
     )?)
 }
 
+/// A stored telemetry event's key: its format and its id within the format.
+type EventKey = (vetdesk_telemetry::Format, String);
+
 /// Deletes the stored events an erasure's redaction left out of the files (by format and id),
 /// counting them into the import that stored each (matched to an employee or not).
 fn remove_events(
     db: &dyn Db,
-    dropped: &[(vetdesk_telemetry::Format, String)],
+    dropped: &[EventKey],
     telemetry: &mut [RedactedTelemetry],
 ) -> Result<()> {
     for (format, id) in dropped {
@@ -168,7 +171,7 @@ impl Store {
     fn redact_telemetry_of(
         &self,
         candidate: CandidateId,
-    ) -> Result<(Vec<RedactedTelemetry>, Vec<(vetdesk_telemetry::Format, String)>)> {
+    ) -> Result<(Vec<RedactedTelemetry>, Vec<EventKey>)> {
         let mut theirs = Vec::new();
         let mut keys = std::collections::HashSet::new();
         let mut imports = Vec::new();
