@@ -9,8 +9,8 @@ use crate::checks::retention;
 use crate::model::{CaseStatus, Decision, Field, Timestamp, User};
 use crate::sealed::ERASED;
 use crate::store::db::{Db, params};
-use crate::store::retention::person_facts;
 use crate::store::rules::{Action, MAX_FIELD, require, required};
+use crate::store::tables::retention::person_facts;
 use crate::store::tables::{audit, cases, person_keys};
 use crate::store::{Result, StoreError};
 
