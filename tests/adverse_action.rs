@@ -190,6 +190,54 @@ on_both_backends! {
     }
 
     #[test]
+    fn a_reopened_case_no_longer_reads_as_decided_on_the_report() {
+        let (_dir, store, case) = populated();
+        let uploads = tempfile::tempdir().unwrap();
+        store.clock().set(at("2026-11-09T09:00:00.000Z"));
+        pre_notice(&store, COMPLIANCE, case, uploads.path()).unwrap();
+        store.clock().set(at("2026-11-18T08:00:00.000Z"));
+        reject_on_report(&store, case).unwrap();
+        notice(&store, case).unwrap();
+        assert!(store.adverse_action(case).unwrap().next_step.starts_with("done"));
+
+        // Reopened: the decision is undone, and so is what followed from it.
+        store.clock().set(at("2026-11-19T08:00:00.000Z"));
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetStatus {
+                    case_id: case,
+                    status: CaseStatus::InReview,
+                    decision: None,
+                    reason: "the candidate disputed the report with the agency".into(),
+                    grounds: vec![],
+                    override_reason: None,
+                },
+            )
+            .unwrap();
+        let steps = store.adverse_action(case).unwrap();
+        assert_eq!(steps.decided_on, None, "{steps:?}");
+        assert_eq!(steps.notice, None, "{steps:?}");
+        assert!(steps.pre_notice.is_some(), "the pre-adverse notice was given all the same");
+        assert!(!steps.next_step.contains("decided on the report"), "{}", steps.next_step);
+        assert!(!steps.next_step.starts_with("done"), "{}", steps.next_step);
+        assert!(steps.next_step.contains("waiting period over"), "{}", steps.next_step);
+        assert_eq!(store.case_detail(case).unwrap().adverse_action, Some(steps));
+        refused(notice(&store, case), "is not decided on the background report");
+
+        // Decided on the report again: that decision needs its own notice.
+        store.clock().set(at("2026-11-20T08:00:00.000Z"));
+        reject_on_report(&store, case).unwrap();
+        let steps = store.adverse_action(case).unwrap();
+        assert_eq!(steps.decided_on, Some(day("2026-11-20")));
+        assert!(steps.next_step.contains("notice due"), "{}", steps.next_step);
+        notice(&store, case).unwrap();
+        let steps = store.adverse_action(case).unwrap();
+        assert_eq!(steps.notice.map(|n| n.sent_on), Some(day("2026-11-20")));
+        assert!(store.verify().unwrap().ok);
+    }
+
+    #[test]
     fn the_waiting_period_is_a_recorded_policy_value() {
         let (_dir, store, case) = populated();
         let uploads = tempfile::tempdir().unwrap();

@@ -8,7 +8,9 @@
 
 use chrono::Duration;
 use vetdesk_core::change::{Change, Ground};
+use vetdesk_core::employees::{DeviceFields, HireFields};
 use vetdesk_core::model::{CandidateFields, CaseStatus, Chain, Decision, Priority, RetentionRule};
+use vetdesk_core::store::HireOf;
 use vetdesk_core::store::Store;
 use vetdesk_testkit::*;
 
@@ -59,6 +61,53 @@ fn table_text(dir: &std::path::Path) -> String {
             out
         }
     }
+}
+
+/// Every file under `dir`, recursively, whose raw bytes hold `needle`.
+fn holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+fn hire(store: &Store, name: &str, account: &str, serial: Option<&str>) -> (i64, i64) {
+    let hired = store
+        .hire(
+            REVIEWER,
+            HireOf::Existing {
+                person: Box::new(CandidateFields {
+                    legal_name: name.into(),
+                    claimed_location: Some("Austin, TX".into()),
+                    ..CandidateFields::default()
+                }),
+            },
+            HireFields {
+                start_on: "2026-11-02".parse().unwrap(),
+                accounts: vec![account.into()],
+                devices: serial
+                    .map(|s| DeviceFields { serial: Some(s.into()), hostname: None })
+                    .into_iter()
+                    .collect(),
+            },
+        )
+        .unwrap();
+    (hired.case_id, store.case_detail(hired.case_id).unwrap().case.candidate_id)
+}
+
+fn okta(uuid: &str, at: &str, account: &str, name: &str, ip: &str) -> String {
+    format!(
+        r#"{{"uuid":"{uuid}","published":"{at}","eventType":"user.session.start","actor":{{"alternateId":"{account}","displayName":"{name}"}},"client":{{"ipAddress":"{ip}"}}}}"#
+    )
 }
 
 fn person(name: &str, ats: &str, email: &str, phone: &str, street: &str) -> CandidateFields {
@@ -168,5 +217,97 @@ on_both_backends! {
             assert!(!rows.contains(value), "{value:?} is still in a table row");
         }
         assert!(rows.contains("Tobias Okafor"), "the dump holds the other person's rows");
+    }
+
+    #[test]
+    fn erasing_a_hired_worker_writes_the_shared_telemetry_files_again_without_them() {
+        let (dir, store) = team_store();
+        let (gone_case, gone) =
+            hire(&store, "Wilhelmina Trevelyan", "wilhelmina.t@corp.example", Some("SN-WT-4471"));
+        let (kept_case, _) = hire(&store, "Marcus Bell", "marcus.b@corp.example", None);
+        store.clock().set("2026-11-20T09:00:00.000Z".parse().unwrap());
+        // One Okta export with both workers' sign-ins, one CSV with only hers (by device).
+        let uploads = tempfile::tempdir().unwrap();
+        let export = uploads.path().join("okta-export.json");
+        let records = [
+            okta("u-1", "2026-11-10T09:00:00Z", "wilhelmina.t@corp.example", "Wilhelmina Trevelyan", "198.51.100.77"),
+            okta("u-2", "2026-11-10T10:00:00Z", "marcus.b@corp.example", "Marcus Bell", "203.0.113.5"),
+            okta("u-3", "2026-11-11T09:00:00Z", "Wilhelmina.T@corp.example", "Wilhelmina Trevelyan", "198.51.100.77"),
+        ];
+        std::fs::write(&export, format!("[\n{}\n]\n", records.join(",\n"))).unwrap();
+        let csv = uploads.path().join("vpn.csv");
+        std::fs::write(
+            &csv,
+            "time,account,ip,country,event,device,detail\n\
+             2026-11-12T08:00:00Z,,198.51.100.77,US,sign_in,SN-WT-4471,vpn\n",
+        )
+        .unwrap();
+        let okta_import = store.import_telemetry(ADMIN, &export, None).unwrap();
+        assert_eq!((okta_import.added, okta_import.matched), (3, 3));
+        let csv_import = store.import_telemetry(ADMIN, &csv, None).unwrap();
+        assert_eq!(csv_import.added, 1);
+        // The same export is also evidence of the other worker's case.
+        store.attach_file(REVIEWER, kept_case, &export, None, None, &mut |_, _| {}).unwrap();
+        store
+            .set_termination(ADMIN, store.employees().unwrap()[0].id, Some("2026-11-30".parse().unwrap()))
+            .unwrap();
+        let original: vetdesk_core::evidence::Sha256Hex = okta_import.file_sha256.parse().unwrap();
+        assert!(store.files().path_of(&original).exists());
+        // Erased through `apply` alone, her telemetry would stay: refused.
+        store.clock().advance(Duration::days(3 * 365 + 2));
+        let plan = store.retention_plan(store.clock().now().date()).unwrap();
+        let due = plan.iter().find(|e| e.candidate_id == gone).unwrap();
+        assert!(due.due, "{due:?}");
+        let err = store
+            .apply(
+                COMPLIANCE,
+                Change::ErasePerson {
+                    candidate_id: gone,
+                    rule: due.assessment.rule,
+                    due_on: due.assessment.due_on.unwrap(),
+                    telemetry: vec![],
+                },
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("telemetry events stored"), "{err}");
+
+        let erased = store.retention_apply(COMPLIANCE).unwrap();
+        assert_eq!(erased.len(), 1, "{erased:?}");
+        assert_eq!((erased[0].candidate_id, erased[0].rule), (gone, RetentionRule::FormI9));
+        let report = store.verify().unwrap();
+        assert!(report.ok, "{:?}", report.problems);
+        assert_eq!(report.erased.len(), 1);
+        assert_eq!(report.erased[0].candidate_id, gone);
+        assert_eq!(report.erased[0].telemetry_files, 2, "{:?}", report.erased);
+        // The imports name their copies; what is left of them is the other worker's.
+        let imports = store.telemetry_imports().unwrap();
+        let okta_now = imports.iter().find(|i| i.id == okta_import.import_id).unwrap();
+        assert_ne!(okta_now.file_sha256, okta_import.file_sha256);
+        assert_eq!((okta_now.events, okta_now.added, okta_now.matched), (1, 1, 1));
+        let csv_now = imports.iter().find(|i| i.id == csv_import.import_id).unwrap();
+        assert_eq!((csv_now.events, csv_now.added), (0, 0));
+        assert!(!store.files().path_of(&original).exists(), "the original is removed");
+        // The other worker's evidence names the copy, which holds his sign-in.
+        let evidence = store.evidence_of_case(kept_case).unwrap();
+        assert_eq!(evidence[0].sha256, okta_now.file_sha256);
+        let copy = store.files().path_of(&evidence[0].sha256.parse().unwrap());
+        let text = std::fs::read_to_string(copy).unwrap();
+        assert!(text.contains("marcus.b@corp.example") && text.contains("u-2"), "{text}");
+        // The chain says what was redacted.
+        let global = serde_json::to_string(&store.audit(Chain::Global).unwrap()).unwrap();
+        assert!(global.contains(&okta_import.file_sha256), "the erasure names the original");
+        assert_eq!(store.case_detail(gone_case).unwrap().candidate.fields.legal_name, "[erased]");
+        drop(store);
+
+        // None of her values is in a table row or in the raw bytes of any file of the directory.
+        let values = ["Wilhelmina", "Trevelyan", "wilhelmina.t@corp.example", "198.51.100.77", "SN-WT-4471"];
+        let rows = table_text(dir.path());
+        for value in values {
+            assert!(!rows.to_lowercase().contains(&value.to_lowercase()), "{value:?} is in a row");
+            let found = holding(dir.path(), value.as_bytes());
+            assert!(found.is_empty(), "{value:?} is still readable in {found:?}");
+        }
+        assert!(rows.contains("marcus.b@corp.example"), "the other worker's events stay");
+        assert!(!holding(dir.path(), b"marcus.b@corp.example").is_empty());
     }
 }

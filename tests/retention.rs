@@ -224,6 +224,7 @@ fn a_legal_hold_blocks_erasure_until_it_is_lifted() {
                 candidate_id: candidate,
                 rule: RetentionRule::NotHired,
                 due_on: entry.assessment.due_on.unwrap(),
+                telemetry: vec![],
             },
         )
         .unwrap_err()

@@ -6,6 +6,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
+import type { AdverseAction } from "./bindings/AdverseAction";
 import type { AppError } from "./bindings/AppError";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuditRecord } from "./bindings/AuditRecord";
@@ -19,6 +20,7 @@ import type { CaseSummary } from "./bindings/CaseSummary";
 import type { CaseVerification } from "./bindings/CaseVerification";
 import type { Change } from "./bindings/Change";
 import type { Commands, RawCommand } from "./bindings/Commands";
+import type { PreNoticeRequest } from "./bindings/PreNoticeRequest";
 import type { Evidence } from "./bindings/Evidence";
 import type { EvidenceUpload } from "./bindings/EvidenceUpload";
 import type { ExportFolder } from "./bindings/ExportFolder";
@@ -359,6 +361,13 @@ export const backend = {
   /** Opens an investigation case from an open post-hire flag, its events attached. */
   investigateAlert: (caseId: number, flagId: number): Promise<InvestigationOpened> =>
     call("investigate_alert", { request: { case_id: caseId, flag_id: flagId } }),
+
+  /** Gives the FCRA pre-adverse-action notice, with the copy of the report and the summary of
+   *  rights the case already holds as evidence; answers the steps after it. */
+  adversePreNotice: (request: PreNoticeRequest): Promise<AdverseAction> => call("adverse_pre_notice", { request }),
+  /** Gives the adverse-action notice on a case decided on its background report. */
+  adverseNotice: (caseId: number): Promise<AdverseAction> =>
+    call("adverse_notice", { request: { case_id: caseId } }),
 };
 
 export type Backend = typeof backend;

@@ -356,6 +356,12 @@ pub enum Change {
         rule: RetentionRule,
         /// The day the rule made the erasure due.
         due_on: NaiveDate,
+        /// Filled in: the kept telemetry files that held records of the person (a hired
+        /// worker), each written again without them; the import and any evidence naming the
+        /// original now name the redacted copy, and the original is removed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(optional, as = "Option<Vec<RedactedTelemetry>>")]
+        telemetry: Vec<RedactedTelemetry>,
     },
     /// Puts a case on legal hold (nothing of its candidate is erased while it holds) or lifts
     /// the hold; compliance or an admin, with a reason.
@@ -667,6 +673,27 @@ impl Change {
             Change::RecordAdverseNotice { .. } => "record_adverse_notice",
         }
     }
+}
+
+/// A telemetry file an erasure wrote again without the erased person's records. Names no
+/// value of theirs: ids, hashes and counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RedactedTelemetry {
+    pub import_id: TelemetryImportId,
+    /// The file as imported (removed).
+    pub from_sha256: String,
+    /// The copy without the person's records.
+    pub file_sha256: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// Events the copy holds.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Stored events of this import that were the person's, matched to them or not.
+    #[ts(type = "number")]
+    pub removed_matched: u64,
+    #[ts(type = "number")]
+    pub removed_unmatched: u64,
 }
 
 #[cfg(test)]

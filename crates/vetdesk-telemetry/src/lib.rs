@@ -32,5 +32,5 @@ pub use model::{
     Device, Event, EventKind, Format, HostObservation, NetworkMarks, Observation, Outcome, Place,
     RowAction, SoftwareTable,
 };
-pub use read::{ParsedFile, parse_any, read, sniff};
+pub use read::{ParsedFile, Redaction, parse_any, read, redact, sniff};
 pub use scan::MAX_RECORD_BYTES;

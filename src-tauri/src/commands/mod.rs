@@ -7,6 +7,7 @@
 //! (`AppState::read`/`write`): a plain synchronous command would run on the main thread and
 //! freeze the window while it works.
 
+pub mod adverse;
 pub mod app;
 pub mod candidates;
 pub mod cases;

@@ -89,4 +89,8 @@ commands! {
         telemetry_import(monitoring::TelemetryImportRequest) -> store::TelemetryOutcome;
         investigate_alert(monitoring::AlertRef) -> store::InvestigationOpened;
     }
+    adverse {
+        adverse_pre_notice(adverse::PreNoticeRequest) -> store::AdverseAction;
+        adverse_notice(cases::CaseRef) -> store::AdverseAction;
+    }
 }

@@ -533,6 +533,13 @@ pub fn verify(report: &VerifyReport) -> String {
              place in the chains, their personal fields sealed under a destroyed key\n",
             e.candidate_id, e.at, e.by, e.rule, e.sealed_records
         ));
+        if e.telemetry_files > 0 {
+            out.push_str(&format!(
+                "             {} telemetry file(s) written again without their records; the \
+                 originals are removed\n",
+                e.telemetry_files
+            ));
+        }
     }
     out.push_str(&format!(
         "Root:        {} ({} ledger entries)\nGlobal head: {}\n",

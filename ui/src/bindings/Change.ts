@@ -19,6 +19,7 @@ import type { PaymentFields } from "./PaymentFields";
 import type { PolicyKey } from "./PolicyKey";
 import type { Priority } from "./Priority";
 import type { ReachableHours } from "./ReachableHours";
+import type { RedactedTelemetry } from "./RedactedTelemetry";
 import type { ReferenceFields } from "./ReferenceFields";
 import type { ReportingAgency } from "./ReportingAgency";
 import type { RetentionRule } from "./RetentionRule";
@@ -148,7 +149,13 @@ id: number | null, file_name: string, format: TelemetryFormat, file_sha256: stri
 /**
  * The day the rule made the erasure due.
  */
-due_on: string, } | { "type": "set_legal_hold", case_id: number, held: boolean, reason: string, } | { "type": "release_referral", case_id: number, reason: string, } | { "type": "record_person_export", candidate_id: number, 
+due_on: string, 
+/**
+ * Filled in: the kept telemetry files that held records of the person (a hired
+ * worker), each written again without them; the import and any evidence naming the
+ * original now name the redacted copy, and the original is removed.
+ */
+telemetry?: Array<RedactedTelemetry>, } | { "type": "set_legal_hold", case_id: number, held: boolean, reason: string, } | { "type": "release_referral", case_id: number, reason: string, } | { "type": "record_person_export", candidate_id: number, 
 /**
  * The archive's file name and SHA-256.
  */

@@ -1,5 +1,6 @@
 // Generated from src-tauri/src/commands/registry.rs by `make bindings`. Do not edit.
 
+import type { AdverseAction } from "./AdverseAction";
 import type { AlertRef } from "./AlertRef";
 import type { AppInfo } from "./AppInfo";
 import type { AuditRecord } from "./AuditRecord";
@@ -44,6 +45,7 @@ import type { PaymentEntry } from "./PaymentEntry";
 import type { PaymentRecorded } from "./PaymentRecorded";
 import type { Permissions } from "./Permissions";
 import type { PortfolioExport } from "./PortfolioExport";
+import type { PreNoticeRequest } from "./PreNoticeRequest";
 import type { Recorded } from "./Recorded";
 import type { Revealed } from "./Revealed";
 import type { SampleSummary } from "./SampleSummary";
@@ -119,6 +121,8 @@ export interface Commands {
   upload_begin_telemetry: { args: { request: SpoolUpload }; result: string };
   telemetry_import: { args: { request: TelemetryImportRequest }; result: TelemetryOutcome };
   investigate_alert: { args: { request: AlertRef }; result: InvestigationOpened };
+  adverse_pre_notice: { args: { request: PreNoticeRequest }; result: AdverseAction };
+  adverse_notice: { args: { request: CaseRef }; result: AdverseAction };
 }
 
 /** Commands that take a raw binary body instead of JSON arguments. */

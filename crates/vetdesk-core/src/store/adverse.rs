@@ -70,6 +70,89 @@ impl Store {
         summary_of_rights: &Path,
         render: RenderNotice<'_>,
     ) -> Result<Vec<Applied>> {
+        let files = [
+            (report, "copy of the consumer report, given with the pre-adverse-action notice"),
+            (
+                summary_of_rights,
+                "A Summary of Your Rights Under the Fair Credit Reporting Act, given with the pre-adverse-action notice",
+            ),
+        ];
+        let mut given = Vec::new();
+        let (agency, draft) = self.pre_notice_draft(actor, case_id, agency)?;
+        let pdf = render(&draft)
+            .map_err(|e| StoreError::invalid(format!("the pre-adverse-action notice: {e}")))?;
+        for (path, description) in files {
+            given.push((self.ingest(path)?, file_name(path), description));
+        }
+        let notice_file = self.ingest_bytes(&pdf)?;
+        self.all_or_nothing(|| {
+            let mut out = Vec::new();
+            let mut ids = Vec::new();
+            for (file, name, description) in given.clone() {
+                let applied = self.attach_given(actor, case_id, file, name, description)?;
+                ids.push(applied.change.record_id().ok_or_else(|| {
+                    StoreError::Corrupt("an attached file has no evidence id".into())
+                })?);
+                out.push(applied);
+            }
+            let [report, summary] = ids[..] else {
+                return Err(StoreError::Corrupt("two files attached, not two ids".into()));
+            };
+            out.extend(self.record_pre_notice(
+                actor,
+                case_id,
+                agency.clone(),
+                report,
+                summary,
+                notice_file.clone(),
+                &draft,
+            )?);
+            Ok(out)
+        })
+    }
+
+    /// As [`Store::pre_adverse_notice`], with the copy of the report and the summary of rights
+    /// already evidence of the case (uploaded like any other file): the app's way, which hands
+    /// the store no path.
+    pub fn pre_adverse_notice_with_evidence(
+        &self,
+        actor: &str,
+        case_id: CaseId,
+        agency: ReportingAgency,
+        report: EvidenceId,
+        summary_of_rights: EvidenceId,
+        render: RenderNotice<'_>,
+    ) -> Result<Vec<Applied>> {
+        if report == summary_of_rights {
+            return Err(StoreError::invalid(
+                "the copy of the report and the summary of rights are one file: give each",
+            )
+            .at(crate::model::Field::Evidence));
+        }
+        let (agency, draft) = self.pre_notice_draft(actor, case_id, agency)?;
+        let pdf = render(&draft)
+            .map_err(|e| StoreError::invalid(format!("the pre-adverse-action notice: {e}")))?;
+        let notice_file = self.ingest_bytes(&pdf)?;
+        self.all_or_nothing(|| {
+            self.record_pre_notice(
+                actor,
+                case_id,
+                agency.clone(),
+                report,
+                summary_of_rights,
+                notice_file.clone(),
+                &draft,
+            )
+        })
+    }
+
+    /// The checks before a pre-adverse notice and the draft it is rendered from.
+    fn pre_notice_draft(
+        &self,
+        actor: &str,
+        case_id: CaseId,
+        agency: ReportingAgency,
+    ) -> Result<(ReportingAgency, NoticeDraft)> {
         let agency = check_agency(agency)?;
         let (at, candidate_name, (sent_on, wait_days, wait_ends_on)) = self.read(|r| {
             // The time the record will carry (never before the last record's).
@@ -90,58 +173,67 @@ impl Store {
             generated_at: at,
             generated_by: actor.to_string(),
         };
-        let pdf = render(&draft)
-            .map_err(|e| StoreError::invalid(format!("the pre-adverse-action notice: {e}")))?;
-        let report_file = self.ingest(report)?;
-        let summary_file = self.ingest(summary_of_rights)?;
-        let notice_file = self.ingest_bytes(&pdf)?;
-        let notice_name = format!("pre-adverse-action-notice-case-{case_id}.pdf");
-        self.all_or_nothing(|| {
-            let mut out = Vec::new();
-            let mut attach = |file, name: String, description: &str| -> Result<EvidenceId> {
-                let applied = self.apply(
-                    actor,
-                    Change::AttachEvidence {
-                        id: None,
-                        case_id,
-                        file,
-                        original_name: name,
-                        description: Some(description.to_string()),
-                        item_id: None,
-                    },
-                )?;
-                let id = applied.change.record_id().ok_or_else(|| {
-                    StoreError::Corrupt("an attached file has no evidence id".into())
-                })?;
-                out.push(applied);
-                Ok(id)
-            };
-            let report = attach(
-                report_file,
-                file_name(report),
-                "copy of the consumer report, given with the pre-adverse-action notice",
-            )?;
-            let summary = attach(
-                summary_file,
-                file_name(summary_of_rights),
-                "A Summary of Your Rights Under the Fair Credit Reporting Act, given with the pre-adverse-action notice",
-            )?;
-            let notice = attach(notice_file, notice_name, "pre-adverse-action notice (FCRA)")?;
-            out.push(self.apply(
-                actor,
-                Change::RecordPreAdverseNotice {
-                    case_id,
-                    agency,
-                    report,
-                    summary_of_rights: summary,
-                    notice,
-                    sent_on,
-                    wait_days,
-                    wait_ends_on,
-                },
-            )?);
-            Ok(out)
-        })
+        Ok((agency, draft))
+    }
+
+    fn attach_given(
+        &self,
+        actor: &str,
+        case_id: CaseId,
+        file: crate::change::StoredFile,
+        name: String,
+        description: &str,
+    ) -> Result<Applied> {
+        self.apply(
+            actor,
+            Change::AttachEvidence {
+                id: None,
+                case_id,
+                file,
+                original_name: name,
+                description: Some(description.to_string()),
+                item_id: None,
+            },
+        )
+    }
+
+    /// Attaches the rendered notice and records the step (inside the caller's batch).
+    #[allow(clippy::too_many_arguments)]
+    fn record_pre_notice(
+        &self,
+        actor: &str,
+        case_id: CaseId,
+        agency: ReportingAgency,
+        report: EvidenceId,
+        summary_of_rights: EvidenceId,
+        notice_file: crate::change::StoredFile,
+        draft: &NoticeDraft,
+    ) -> Result<Vec<Applied>> {
+        let attached = self.attach_given(
+            actor,
+            case_id,
+            notice_file,
+            format!("pre-adverse-action-notice-case-{case_id}.pdf"),
+            "pre-adverse-action notice (FCRA)",
+        )?;
+        let notice = attached
+            .change
+            .record_id()
+            .ok_or_else(|| StoreError::Corrupt("an attached file has no evidence id".into()))?;
+        let step = self.apply(
+            actor,
+            Change::RecordPreAdverseNotice {
+                case_id,
+                agency,
+                report,
+                summary_of_rights,
+                notice,
+                sent_on: draft.pre_notice_on,
+                wait_days: draft.wait_days,
+                wait_ends_on: draft.wait_ends_on,
+            },
+        )?;
+        Ok(vec![attached, step])
     }
 
     /// Gives the adverse-action notice on a case decided on its background report: renders it

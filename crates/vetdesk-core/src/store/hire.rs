@@ -87,14 +87,14 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// The employees' accounts and devices, for matching events as they are read.
-struct Matcher {
+pub(super) struct Matcher {
     accounts: AccountIndex<EmployeeId>,
     devices: DeviceIndex<i64>,
     owner: HashMap<i64, EmployeeId>,
 }
 
 impl Matcher {
-    fn new(all: &[Employee]) -> Self {
+    pub(super) fn new(all: &[Employee]) -> Self {
         let mut m = Matcher {
             accounts: AccountIndex::new(),
             devices: DeviceIndex::new(),
@@ -114,7 +114,7 @@ impl Matcher {
 
     /// The employee an event belongs to (by account, else by device) and the registered device
     /// of that employee it names.
-    fn find(&self, event: &Event) -> (Option<EmployeeId>, Option<i64>) {
+    pub(super) fn find(&self, event: &Event) -> (Option<EmployeeId>, Option<i64>) {
         let by_account = match event.account.as_deref().map(|a| self.accounts.lookup(a)) {
             Some(Match::One { key, .. }) => Some(key),
             _ => None,

@@ -1,6 +1,6 @@
-//! Retention and erasure over the database: the facts each person's rule reads
-//! (`checks::retention`), the plan (who is due when, under which rule), and `apply` (erasing
-//! those due, then leaving no page or log frame that still holds what was erased).
+//! Retention and erasure over the database: the plan (who is due when, under which rule), and
+//! `apply` (erasing those due, with their telemetry, then leaving no page or log frame that
+//! still holds what was erased). The facts each rule reads are in `tables::retention`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -8,46 +8,12 @@ use ts_rs::TS;
 
 use super::db::{Db, params};
 use super::tables::evidence_chunks;
+use super::tables::retention::person_facts;
 use super::{Result, Store};
-use crate::change::Change;
-use crate::checks::retention::{self, Assessment, CaseFacts, PersonFacts, RetentionPolicy};
+use crate::change::{Change, RedactedTelemetry};
+use crate::checks::retention::{self, Assessment, RetentionPolicy};
 use crate::evidence::Sha256Hex;
-use crate::model::{CandidateId, CaseId, Timestamp};
-
-/// The retention facts of one candidate; `None` when there is no such candidate or they are
-/// erased already.
-pub(crate) fn person_facts(db: &dyn Db, candidate: CandidateId) -> Result<Option<PersonFacts>> {
-    let row: Option<(Timestamp, Option<String>)> = db.query_optional(
-        "SELECT created_at, erased_at FROM candidates WHERE id = ?1",
-        params![candidate],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let Some((added, None)) = row else { return Ok(None) };
-    let cases = db.query_vec(
-        "SELECT id, status, decision, decided_at, legal_hold, referral_released_at
-         FROM cases WHERE candidate_id = ?1 ORDER BY id",
-        params![candidate],
-        |r| {
-            let decided: Option<Timestamp> = r.get(3)?;
-            let released: Option<Timestamp> = r.get(5)?;
-            Ok(CaseFacts {
-                id: r.get(0)?,
-                status: r.get(1)?,
-                decision: r.get(2)?,
-                decided_on: decided.map(|t| t.date()),
-                legal_hold: r.get(4)?,
-                referral_released_on: released.map(|t| t.date()),
-            })
-        },
-    )?;
-    let employment = db.query_optional(
-        "SELECT start_on, terminated_on FROM employees WHERE candidate_id = ?1
-         ORDER BY id DESC LIMIT 1",
-        params![candidate],
-        |r| Ok((r.get::<NaiveDate>(0)?, r.get::<Option<NaiveDate>>(1)?)),
-    )?;
-    Ok(Some(PersonFacts { candidate_id: candidate, added_on: added.date(), cases, employment }))
-}
+use crate::model::{CandidateId, CaseId};
 
 /// One person in the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -103,6 +69,8 @@ fn files_only_theirs(db: &dyn Db, candidate: CandidateId) -> Result<Vec<String>>
              SELECT 1 FROM evidence o JOIN cases oc ON oc.id = o.case_id
              JOIN candidates p ON p.id = oc.candidate_id
              WHERE o.sha256 = e.sha256 AND oc.candidate_id != ?1 AND p.erased_at IS NULL)
+           -- A telemetry file is the import's: an erasure writes it again without the person.
+           AND NOT EXISTS (SELECT 1 FROM telemetry_imports t WHERE t.file_sha256 = e.sha256)
          ORDER BY e.sha256",
         params![candidate],
         |r| r.get(0),
@@ -117,13 +85,194 @@ fn leftover_files(db: &dyn Db) -> Result<Vec<String>> {
              SELECT 1 FROM evidence o JOIN cases oc ON oc.id = o.case_id
              JOIN candidates p ON p.id = oc.candidate_id
              WHERE o.sha256 = e.sha256 AND p.erased_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM telemetry_imports t WHERE t.file_sha256 = e.sha256)
          ORDER BY e.sha256",
         &[],
         |r| r.get(0),
     )?)
 }
 
+/// A stored telemetry event's key: its format and its id within the format.
+type EventKey = (vetdesk_telemetry::Format, String);
+
+/// Deletes the stored events an erasure's redaction left out of the files (by format and id),
+/// counting them into the import that stored each (matched to an employee or not).
+fn remove_events(
+    db: &dyn Db,
+    dropped: &[EventKey],
+    telemetry: &mut [RedactedTelemetry],
+) -> Result<()> {
+    for (format, id) in dropped {
+        let row: Option<(i64, bool)> = db.query_optional(
+            "SELECT import_id, employee_id IS NOT NULL FROM telemetry_events
+             WHERE format = ?1 AND event_id = ?2",
+            params![*format, id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let Some((import_id, matched)) = row else { continue };
+        let Some(t) = telemetry.iter_mut().find(|t| t.import_id == import_id) else {
+            return Err(super::StoreError::conflict(format!(
+                "telemetry import {import_id} holds an event of the person but its file was not \
+                 redacted; apply again"
+            )));
+        };
+        db.execute(
+            "DELETE FROM telemetry_events WHERE format = ?1 AND event_id = ?2",
+            params![*format, id],
+        )?;
+        if matched {
+            t.removed_matched += 1;
+        } else {
+            t.removed_unmatched += 1;
+        }
+    }
+    Ok(())
+}
+
 impl Store {
+    /// The kept telemetry files holding records of `candidate` (a hired worker: by their
+    /// accounts and devices now, or stored as theirs), each written again without those
+    /// records and stored; answers the copies (counts of rows still to be filled in) and the
+    /// events left out. Nothing for someone never hired. A copy of an import already redacted
+    /// once replaces it again: the chain records each erasure's copies.
+    fn redact_telemetry_of(
+        &self,
+        candidate: CandidateId,
+    ) -> Result<(Vec<RedactedTelemetry>, Vec<EventKey>)> {
+        let mut theirs = Vec::new();
+        let mut keys = std::collections::HashSet::new();
+        let mut imports = Vec::new();
+        self.backend.read(&mut |db| {
+            theirs = super::tables::employees::all(db)?
+                .into_iter()
+                .filter(|e| e.candidate_id == candidate)
+                .collect();
+            if theirs.is_empty() {
+                return Ok(());
+            }
+            keys = db
+                .query_vec(
+                    "SELECT format, event_id FROM telemetry_events WHERE employee_id IN
+                         (SELECT id FROM employees WHERE candidate_id = ?1)",
+                    params![candidate],
+                    |r| Ok((r.get::<vetdesk_telemetry::Format>(0)?, r.get::<String>(1)?)),
+                )?
+                .into_iter()
+                .collect();
+            imports = super::tables::telemetry::imports(db)?;
+            Ok(())
+        })?;
+        if theirs.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let matcher = super::hire::Matcher::new(&theirs);
+        let now = self.clock().now().as_datetime();
+        let files = self.files();
+        let is_theirs = |e: &vetdesk_telemetry::Event| {
+            matcher.find(e).0.is_some() || keys.contains(&(e.format, e.event_id.clone()))
+        };
+        let mut out = Vec::new();
+        let mut dropped = Vec::new();
+        let io = |what: &str, e: std::io::Error| super::StoreError::io(what.to_string(), e);
+        for import in imports {
+            let sha = super::files::parse_sha(&import.file_sha256)?;
+            // A first pass finds whether the file holds anything of theirs at all.
+            let reader = files.open(&sha)?;
+            let found = vetdesk_telemetry::redact(
+                reader,
+                import.format,
+                now,
+                &mut std::io::sink(),
+                &is_theirs,
+            )
+            .map_err(|e| super::StoreError::invalid(format!("{}: {e}", import.file_name)))?;
+            if found.dropped_records == 0 {
+                continue;
+            }
+            // The copy streams through a pipe into the file store (encrypted where the
+            // directory is): it never sits whole in memory or in a plain temporary file.
+            let (mut pipe_in, mut pipe_out) = std::io::pipe().map_err(|e| io("open a pipe", e))?;
+            let limits = crate::evidence::Limits { max_bytes: super::hire::MAX_TELEMETRY_BYTES };
+            let (written, stored) = std::thread::scope(|scope| {
+                let writer = scope.spawn(|| {
+                    let reader = files.open(&sha)?;
+                    let written = vetdesk_telemetry::redact(
+                        reader,
+                        import.format,
+                        now,
+                        &mut pipe_out,
+                        &is_theirs,
+                    )
+                    .map_err(|e| super::StoreError::invalid(format!("{}: {e}", import.file_name)));
+                    drop(pipe_out);
+                    written
+                });
+                let stored =
+                    files.ingest_reader(&mut pipe_in, &import.file_name, &limits, &mut |_, _| {});
+                drop(pipe_in);
+                let written = writer
+                    .join()
+                    .map_err(|_| super::StoreError::Corrupt("the redaction failed".into()))
+                    .and_then(|r| r);
+                (written, stored)
+            });
+            let (written, stored) = match (written, stored) {
+                (Ok(w), Ok(s)) => (w, s),
+                (w, s) => {
+                    let mut copies: Vec<String> =
+                        out.iter().map(|t: &RedactedTelemetry| t.file_sha256.clone()).collect();
+                    copies.extend(s.as_ref().ok().map(|s| s.sha256.to_string()));
+                    self.remove_unnamed(&copies)?;
+                    return Err(match (w, s) {
+                        (Err(e), _) => e,
+                        (_, Err(e)) => e.into(),
+                        _ => super::StoreError::Corrupt("the redaction failed".into()),
+                    });
+                }
+            };
+            dropped.extend(written.dropped_ids.iter().map(|id| (import.format, id.clone())));
+            out.push(RedactedTelemetry {
+                import_id: import.id,
+                from_sha256: import.file_sha256.clone(),
+                file_sha256: stored.sha256.to_string(),
+                size: stored.size,
+                events: written.kept_events,
+                removed_matched: 0,
+                removed_unmatched: 0,
+            });
+        }
+        Ok((out, dropped))
+    }
+
+    /// Removes the files of `shas` that no import and no evidence names (copies made for an
+    /// erasure that did not happen; a copy may be byte for byte a file in use, e.g. a CSV
+    /// header alone).
+    fn remove_unnamed(&self, shas: &[String]) -> Result<()> {
+        let mut unnamed = Vec::new();
+        self.backend.read(&mut |db| {
+            unnamed.clear();
+            for sha in shas {
+                let named: i64 = db.query_value(
+                    "SELECT (SELECT count(*) FROM evidence WHERE sha256 = ?1)
+                          + (SELECT count(*) FROM telemetry_imports WHERE file_sha256 = ?1)",
+                    params![sha],
+                )?;
+                if named == 0 {
+                    unnamed.push(sha.clone());
+                }
+            }
+            Ok(())
+        })?;
+        for sha in unnamed {
+            if let Ok(sha) = sha.parse::<Sha256Hex>() {
+                self.files()
+                    .remove(&sha)
+                    .map_err(|e| super::StoreError::io("cannot remove an unused copy", e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The retention rule and due day of every person not yet erased, as of `today`, under
     /// the policy of this data directory's `config.toml`.
     pub fn retention_plan(&self, today: NaiveDate) -> Result<Vec<PlanEntry>> {
@@ -154,30 +303,60 @@ impl Store {
                 shas = files_only_theirs(db, entry.candidate_id)?;
                 Ok(())
             })?;
-            let erase = Change::ErasePerson {
-                candidate_id: entry.candidate_id,
-                rule: entry.assessment.rule,
-                due_on,
-            };
-            let parsed: Vec<Sha256Hex> = shas.iter().filter_map(|s| s.parse().ok()).collect();
+            let (telemetry, dropped) = self.redact_telemetry_of(entry.candidate_id)?;
+            // The originals of the rewritten telemetry files go with the person's own files:
+            // once the erasure lands, each import and evidence names its copy instead.
+            let parsed: Vec<Sha256Hex> = shas
+                .iter()
+                .chain(telemetry.iter().map(|t| &t.from_sha256))
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            let ctx = self.context();
+            let now = self.clock().now();
             let mut removed = 0u32;
-            let applied = if files.is_team() {
-                // The bytes are rows: erased in the erasure's own transaction, so that either
-                // both happen or neither.
-                self.all_or_nothing(|| {
-                    let applied = self.apply(actor, erase)?;
-                    self.transaction(|db| {
-                        for sha in &parsed {
-                            if evidence_chunks::erase(db, sha)? > 0 {
-                                removed += 1;
-                            }
+            let outcome = self.transaction(|db| {
+                removed = 0;
+                let at = super::tables::audit::write_time(db, now)?;
+                let mut telemetry = telemetry.clone();
+                remove_events(db, &dropped, &mut telemetry)?;
+                // Team mode: the copies' bytes go into the database with the record naming
+                // them (solo: checks the files are whole in the evidence folder).
+                for copy in &telemetry {
+                    let sha = super::files::parse_sha(&copy.file_sha256)?;
+                    super::files::store_pending(db, &files, &sha, copy.size)?;
+                }
+                let applied = super::apply::apply_one(
+                    db,
+                    &ctx,
+                    actor,
+                    &at,
+                    Change::ErasePerson {
+                        candidate_id: entry.candidate_id,
+                        rule: entry.assessment.rule,
+                        due_on,
+                        telemetry,
+                    },
+                )?;
+                if files.is_team() {
+                    // The bytes are rows: erased in the erasure's own transaction, so that
+                    // either both happen or neither.
+                    for sha in &parsed {
+                        if evidence_chunks::erase(db, sha)? > 0 {
+                            removed += 1;
                         }
-                        Ok(())
-                    })?;
-                    Ok::<_, super::StoreError>(applied)
-                })?
-            } else {
-                self.apply(actor, erase)?
+                    }
+                }
+                Ok(applied)
+            });
+            let applied = match outcome {
+                Ok(applied) => applied,
+                Err(e) => {
+                    // The copies nobody names now.
+                    let copies: Vec<String> =
+                        telemetry.iter().map(|t| t.file_sha256.clone()).collect();
+                    self.remove_unnamed(&copies)?;
+                    return Err(e);
+                }
             };
             for sha in &parsed {
                 // Solo: the file and its preview; team: this desktop's cached preview.

@@ -150,6 +150,9 @@ pub struct ErasedPerson {
     pub rule: crate::model::RetentionRule,
     /// Records whose personal fields were sealed under the destroyed key.
     pub sealed_records: u32,
+    /// Telemetry files written again without the person's records (each import and evidence
+    /// naming the original names the copy; the original is removed).
+    pub telemetry_files: u32,
 }
 
 /// What the user trusts from outside the data directory.
@@ -222,7 +225,7 @@ fn erasures(records: &[Parsed]) -> BTreeMap<i64, ErasedPerson> {
         if r.change.get("type").and_then(serde_json::Value::as_str) != Some("erase_person") {
             continue;
         }
-        if let Ok(Change::ErasePerson { candidate_id, rule, .. }) =
+        if let Ok(Change::ErasePerson { candidate_id, rule, telemetry, .. }) =
             serde_json::from_value(r.change.clone())
         {
             out.insert(
@@ -233,6 +236,7 @@ fn erasures(records: &[Parsed]) -> BTreeMap<i64, ErasedPerson> {
                     by: r.actor.clone(),
                     rule,
                     sealed_records: 0,
+                    telemetry_files: u32::try_from(telemetry.len()).unwrap_or(u32::MAX),
                 },
             );
         }

@@ -2,11 +2,11 @@
 
 import { useState } from "react";
 
-import type { AdverseAction } from "../../bindings/AdverseAction";
 import type { CaseDetail } from "../../bindings/CaseDetail";
 import { Button } from "../../components";
 import { day, when } from "../../format";
 import { caseHref } from "../../router";
+import { AdversePanel } from "./AdversePanel";
 import { EditCandidate } from "./EditCandidate";
 
 function Row({ label, value }: { label: string; value: string | null | string[] }) {
@@ -16,34 +16,6 @@ function Row({ label, value }: { label: string; value: string | null | string[] 
       <dt>{label}</dt>
       <dd>{text ? text : <span className="muted">—</span>}</dd>
     </>
-  );
-}
-
-/** The FCRA steps of a case decided (or to be decided) on a background report, as the store
- * reads them from the case's chain; `vetdesk adverse-action` gives the notices. */
-function AdverseSteps({ steps }: { steps: AdverseAction }) {
-  const p = steps.pre_notice;
-  return (
-    <section aria-labelledby="adverse-heading">
-      <h2 id="adverse-heading">FCRA adverse action</h2>
-      <dl className="facts">
-        <Row
-          label="Pre-adverse notice"
-          value={p ? `given ${day(p.sent_on)} (evidence ${p.notice}; report ${p.report}, summary of rights ${p.summary_of_rights})` : null}
-        />
-        <Row label="Agency" value={p ? `${p.agency.name}, ${p.agency.address}, ${p.agency.phone}` : null} />
-        <Row
-          label="Waiting period"
-          value={p ? `${p.wait_days} business days, to ${day(p.wait_ends_on)}; decision from ${day(p.decide_from)}` : null}
-        />
-        <Row label="Decided on the report" value={steps.decided_on ? day(steps.decided_on) : null} />
-        <Row
-          label="Adverse-action notice"
-          value={steps.notice ? `given ${day(steps.notice.sent_on)} (evidence ${steps.notice.notice})` : null}
-        />
-        <Row label="Next" value={steps.due_on ? `${steps.next_step} (from ${day(steps.due_on)})` : steps.next_step} />
-      </dl>
-    </section>
   );
 }
 
@@ -99,7 +71,7 @@ export function DetailsPanel({ detail }: { detail: CaseDetail }) {
           </dd>
         </dl>
       </section>
-      {detail.adverse_action ? <AdverseSteps steps={detail.adverse_action} /> : null}
+      <AdversePanel detail={detail} />
     </div>
   );
 }

@@ -4,13 +4,13 @@
 //! (`crate::sealed::placeholder`), so a replay of the log gives exactly the erased state.
 
 use super::{Context, not_mine};
-use crate::change::Change;
+use crate::change::{Change, RedactedTelemetry};
 use crate::checks::retention;
 use crate::model::{CaseStatus, Decision, Field, Timestamp, User};
 use crate::sealed::ERASED;
 use crate::store::db::{Db, params};
-use crate::store::retention::person_facts;
 use crate::store::rules::{Action, MAX_FIELD, require, required};
+use crate::store::tables::retention::person_facts;
 use crate::store::tables::{audit, cases, person_keys};
 use crate::store::{Result, StoreError};
 
@@ -22,7 +22,7 @@ pub(super) fn resolve(
     change: Change,
 ) -> Result<Change> {
     match change {
-        Change::ErasePerson { candidate_id, rule, .. } => {
+        Change::ErasePerson { candidate_id, rule, telemetry, .. } => {
             require(user, Action::Retention, "erase people")?;
             let facts = person_facts(db, candidate_id)?.ok_or_else(|| {
                 StoreError::conflict(format!(
@@ -55,7 +55,8 @@ pub(super) fn resolve(
                     assessment.rule
                 )));
             }
-            Ok(Change::ErasePerson { candidate_id, rule, due_on })
+            check_telemetry(db, ctx, candidate_id, &telemetry)?;
+            Ok(Change::ErasePerson { candidate_id, rule, due_on, telemetry })
         }
         Change::SetLegalHold { case_id, held, reason } => {
             require(user, Action::Retention, "place or lift legal holds")?;
@@ -113,6 +114,89 @@ pub(super) fn resolve(
     }
 }
 
+/// An erasure of a hired worker goes with their telemetry: no stored event of theirs may be
+/// left, and each redacted file named must be the import's file now, its copy stored, and the
+/// import's rows already down to what it will record (`Store::retention_apply` deletes them in
+/// the same transaction, before this change).
+fn check_telemetry(
+    db: &dyn Db,
+    ctx: &Context,
+    candidate_id: i64,
+    telemetry: &[RedactedTelemetry],
+) -> Result<()> {
+    let left: i64 = db.query_value(
+        "SELECT count(*) FROM telemetry_events WHERE employee_id IN
+             (SELECT id FROM employees WHERE candidate_id = ?1)",
+        params![candidate_id],
+    )?;
+    if left > 0 {
+        return Err(StoreError::conflict(format!(
+            "candidate {candidate_id} has {left} telemetry events stored: erase them with \
+             `vetdesk retention apply`, which also writes the kept telemetry files again \
+             without them"
+        )));
+    }
+    for t in telemetry {
+        let import: Option<(String, i64, i64, i64)> = db.query_optional(
+            "SELECT file_sha256, added, matched, unmatched FROM telemetry_imports WHERE id = ?1",
+            params![t.import_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let Some((sha, added, matched, unmatched)) = import else {
+            return Err(StoreError::not_found("telemetry import", t.import_id));
+        };
+        if sha != t.from_sha256 {
+            return Err(StoreError::conflict(format!(
+                "telemetry import {}'s file is {sha}, not {}: it changed meanwhile; apply again",
+                t.import_id, t.from_sha256
+            )));
+        }
+        let (rm, ru) = (t.removed_matched as i64, t.removed_unmatched as i64);
+        let rows: i64 = db.query_value(
+            "SELECT count(*) FROM telemetry_events WHERE import_id = ?1",
+            params![t.import_id],
+        )?;
+        if rm > matched || ru > unmatched || rows != added - rm - ru {
+            return Err(StoreError::conflict(format!(
+                "telemetry import {}: {rows} events are stored, not the {} left after removing \
+                 {} matched and {} unmatched",
+                t.import_id,
+                added - rm - ru,
+                rm,
+                ru
+            )));
+        }
+        let copy = crate::store::files::parse_sha(&t.file_sha256)?;
+        let check = ctx.files.check(&copy, t.size);
+        if check != crate::evidence::FileCheck::Ok {
+            return Err(StoreError::invalid(format!(
+                "the redacted copy of telemetry import {}: {check}",
+                t.import_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The imports (and any evidence) naming a redacted file name its copy instead, with the
+/// counts of what the copy and the rows now hold.
+fn redact_telemetry(db: &dyn Db, telemetry: &[RedactedTelemetry]) -> Result<()> {
+    for t in telemetry {
+        let (rm, ru) = (t.removed_matched as i64, t.removed_unmatched as i64);
+        db.execute(
+            "UPDATE telemetry_imports SET file_sha256 = ?2, size = ?3, events = ?4,
+                 added = added - ?5 - ?6, matched = matched - ?5, unmatched = unmatched - ?6
+             WHERE id = ?1",
+            params![t.import_id, t.file_sha256, t.size as i64, t.events as i64, rm, ru],
+        )?;
+        db.execute(
+            "UPDATE evidence SET sha256 = ?2, size = ?3 WHERE sha256 = ?1",
+            params![t.from_sha256, t.file_sha256, t.size as i64],
+        )?;
+    }
+    Ok(())
+}
+
 /// `CASE` keeping an absent value absent and putting the erased text in place of any other.
 fn blank(column: &str) -> String {
     format!("{column} = CASE WHEN {column} IS NULL THEN NULL ELSE '{ERASED}' END")
@@ -120,7 +204,10 @@ fn blank(column: &str) -> String {
 
 pub(super) fn write(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> {
     match change {
-        Change::ErasePerson { candidate_id, .. } => erase(db, at, *candidate_id),
+        Change::ErasePerson { candidate_id, telemetry, .. } => {
+            redact_telemetry(db, telemetry)?;
+            erase(db, at, *candidate_id)
+        }
         Change::SetLegalHold { case_id, held, .. } => {
             db.execute(
                 "UPDATE cases SET legal_hold = ?2, updated_at = ?3 WHERE id = ?1",

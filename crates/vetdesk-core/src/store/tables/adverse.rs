@@ -59,6 +59,8 @@ pub(crate) fn state(db: &dyn Db, case_id: CaseId, today: NaiveDate) -> Result<Ad
     let mut pre_notice = None;
     let mut decided_on = None;
     let mut notice = None;
+    // Whether the case stands decided (on the report or not).
+    let mut decided = false;
     for record in audit::chain_records(db, Chain::Case(case_id))? {
         let Ok(change) = serde_json::from_value::<Change>(record.change) else { continue };
         match change {
@@ -87,6 +89,18 @@ pub(crate) fn state(db: &dyn Db, case_id: CaseId, today: NaiveDate) -> Result<Ad
                 let adverse = matches!(decision, Some(Decision::Rejected | Decision::Referred));
                 decided_on = (adverse && grounds.contains(&Ground::BackgroundReport))
                     .then(|| record.at.date());
+                decided = true;
+                // A notice answers the decision it followed; a new decision needs its own.
+                notice = None;
+            }
+            // Closing signs off the decision as it stands.
+            Change::SetStatus { status: CaseStatus::Closed, .. } => {}
+            // Any other move reopens the case: the decision, and with it the notice it called
+            // for, no longer stands.
+            Change::SetStatus { .. } => {
+                decided_on = None;
+                decided = false;
+                notice = None;
             }
             Change::RecordAdverseNotice { notice: n, sent_on, .. } => {
                 notice = Some(AdverseNotice { notice: n, sent_on });
@@ -98,6 +112,11 @@ pub(crate) fn state(db: &dyn Db, case_id: CaseId, today: NaiveDate) -> Result<Ad
         (None, _, _) => (
             "no pre-adverse-action notice: give one before a decision rests on a background report"
                 .to_string(),
+            None,
+        ),
+        (Some(_), None, _) if decided => (
+            "decided without resting on the background report: no adverse-action notice is due"
+                .into(),
             None,
         ),
         (Some(p), None, _) if today < p.decide_from => (

@@ -17,6 +17,7 @@ pub(crate) mod person_keys;
 pub(crate) mod policy;
 pub(crate) mod queue;
 pub(crate) mod records;
+pub(crate) mod retention;
 pub(crate) mod telemetry;
 pub(crate) mod users;
 pub(crate) mod vendors;

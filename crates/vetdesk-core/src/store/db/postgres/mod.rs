@@ -724,7 +724,8 @@ impl Backend for PostgresBackend {
         let _gate = lock(&self.batch_gate);
         lock(&self.writer).batch(
             "VACUUM candidates, cases, audit_log, search_index, link_keys, address_history, \
-             person_keys, notes, identity_documents, payment_details, evidence",
+             person_keys, notes, identity_documents, payment_details, evidence, case_flags, \
+             employee_accounts, employee_devices, telemetry_events, telemetry_imports",
         )?;
         Ok(())
     }
