@@ -319,12 +319,6 @@ impl Store {
                 let at = super::tables::audit::write_time(db, now)?;
                 let mut telemetry = telemetry.clone();
                 remove_events(db, &dropped, &mut telemetry)?;
-                // Team mode: the copies' bytes go into the database with the record naming
-                // them (solo: checks the files are whole in the evidence folder).
-                for copy in &telemetry {
-                    let sha = super::files::parse_sha(&copy.file_sha256)?;
-                    super::files::store_pending(db, &files, &sha, copy.size)?;
-                }
                 let applied = super::apply::apply_one(
                     db,
                     &ctx,
