@@ -15,7 +15,7 @@
 //! VETDESK_BENCH_BASELINE_BIN (see above).
 
 // A failed step is a failed benchmark: panicking with the cause is the report.
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
 use std::path::Path;
