@@ -4,12 +4,18 @@
 //! the same commands on a data directory of 10 candidates, and reports the database's size per
 //! candidate and the write-ahead log left behind.
 //!
+//! The import is also measured in CPU time (user + system, GNU time), which a machine shared
+//! with other work does not inflate as it does wall time. Given VETDESK_BENCH_BASELINE_BIN (a
+//! `vetdesk` binary of an earlier version), the same CSV is imported with it too, into a data
+//! directory of its own, and the CPU time and database size are printed as a ratio to it.
+//!
 //! `cargo bench --bench scale`; environment: VETDESK_BENCH_CANDIDATES (default 100000),
 //! VETDESK_BENCH_RUNS (whole-process runs per command, median reported; default 21),
-//! VETDESK_BENCH_DIR (where the data directories go; default the system temp directory).
+//! VETDESK_BENCH_DIR (where the data directories go; default the system temp directory),
+//! VETDESK_BENCH_BASELINE_BIN (see above).
 
 // A failed step is a failed benchmark: panicking with the cause is the report.
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,11 +62,22 @@ fn csv(n: usize) -> String {
     out
 }
 
-fn data_dir(base: &Path, name: &str, n: usize) -> (std::path::PathBuf, Duration) {
+/// An import as a whole process: its wall time and its CPU time (user + system).
+struct Import {
+    wall: Duration,
+    cpu: f64,
+}
+
+fn data_dir(base: &Path, name: &str, n: usize) -> (std::path::PathBuf, Import) {
+    data_dir_with(BIN, base, name, n)
+}
+
+/// A data directory of `n` imported candidates made by the `vetdesk` binary `bin`.
+fn data_dir_with(bin: &str, base: &Path, name: &str, n: usize) -> (std::path::PathBuf, Import) {
     let dir = base.join(name);
     let _ = std::fs::remove_dir_all(&dir);
     let run = |args: &[&str]| {
-        let out = Command::new(BIN).arg("--data-dir").arg(&dir).args(args).output().unwrap();
+        let out = Command::new(bin).arg("--data-dir").arg(&dir).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     };
     run(&["init"]);
@@ -68,8 +85,24 @@ fn data_dir(base: &Path, name: &str, n: usize) -> (std::path::PathBuf, Duration)
     run(&["--as", "ada", "user", "add", "rita", "--role", "reviewer"]);
     let file = base.join(format!("{name}.csv"));
     std::fs::write(&file, csv(n)).unwrap();
-    let took = vetdesk(&dir, &["candidate", "import", file.to_str().unwrap()]);
-    (dir, took)
+    let times = base.join(format!("{name}.time"));
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%U %S", "-o"])
+        .arg(&times)
+        .arg(bin)
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["--as", "rita", "candidate", "import"])
+        .arg(&file)
+        .output()
+        .expect("GNU time (/usr/bin/time) is installed by scripts/setup.sh");
+    let wall = start.elapsed();
+    assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+    let times = std::fs::read_to_string(&times).unwrap();
+    let cpu =
+        times.lines().last().unwrap().split_whitespace().map(|t| t.parse::<f64>().unwrap()).sum();
+    (dir, Import { wall, cpu })
 }
 
 fn size(path: &Path) -> u64 {
@@ -85,23 +118,26 @@ fn main() {
 
     let (small, _) = data_dir(&base, "small", 10);
     let (_, thousand) = data_dir(&base, "thousand", 1_000);
-    let (big, imported) = data_dir(&base, "big", total);
+    let (big, import) = data_dir(&base, "big", total);
+    let imported = import.wall;
     let db = big.join("vetdesk.db");
     let wal = big.join("vetdesk.db-wal");
     let (db_bytes, wal_bytes) = (size(&db), size(&wal));
     let per_candidate = db_bytes as f64 / total as f64;
     println!("scale benchmark ({total} candidates, {runs} whole-process runs per command)");
     println!(
-        "  import: {:.2} s ({:.0} candidates/s); 1,000 took {:.2} s",
+        "  import: {:.2} s ({:.0} candidates/s), CPU {:.2} s; 1,000 took {:.2} s, CPU {:.2} s",
         imported.as_secs_f64(),
         total as f64 / imported.as_secs_f64(),
-        thousand.as_secs_f64()
+        import.cpu,
+        thousand.wall.as_secs_f64(),
+        thousand.cpu
     );
     println!(
         "  database {:.1} MB, {per_candidate:.0} bytes per candidate; WAL {wal_bytes} bytes",
         db_bytes as f64 / 1e6
     );
-    let linear = thousand.as_secs_f64() * total as f64 / 1000.0;
+    let linear = thousand.wall.as_secs_f64() * total as f64 / 1000.0;
     summary(
         &format!("import {total} candidates (CSV, whole process)"),
         &format!("{:.2} s", imported.as_secs_f64()),
@@ -110,11 +146,44 @@ fn main() {
         "< 10 s",
         imported.as_secs_f64() < 10.0,
     );
+    // The same CSV imported by an earlier version, when one is given: CPU and size as ratios.
+    let earlier = std::env::var("VETDESK_BENCH_BASELINE_BIN").ok().filter(|b| !b.is_empty());
+    let (cpu_baseline, size_baseline) = match &earlier {
+        Some(bin) => {
+            let (dir, old) = data_dir_with(bin, &base, "baseline", total);
+            let old_per = size(&dir.join("vetdesk.db")) as f64 / total as f64;
+            println!(
+                "  the earlier binary: import CPU {:.2} s (wall {:.2} s), {old_per:.0} bytes per candidate",
+                old.cpu,
+                old.wall.as_secs_f64()
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+            (
+                (old.cpu, format!("{:.2} s the earlier binary, same CSV", old.cpu)),
+                (old_per, format!("{old_per:.0} B the earlier binary")),
+            )
+        }
+        None => {
+            let linear = thousand.cpu * total as f64 / 1000.0;
+            (
+                (linear, format!("{linear:.2} s = 1,000 × {}", total / 1000)),
+                (1536.0, "1536 B goal".to_string()),
+            )
+        }
+    };
+    summary(
+        &format!("import {total} candidates, CPU (user + system)"),
+        &format!("{:.2} s", import.cpu),
+        &cpu_baseline.1,
+        import.cpu / cpu_baseline.0,
+        "< 10 s",
+        import.cpu < 10.0,
+    );
     summary(
         "database per imported candidate",
         &format!("{per_candidate:.0} B"),
-        "1536 B goal",
-        per_candidate / 1536.0,
+        &size_baseline.1,
+        per_candidate / size_baseline.0,
         "< 1.5 KB",
         per_candidate < 1536.0,
     );

@@ -227,8 +227,103 @@ fn two_stores_on_one_directory_see_each_other() {
     assert!(store.verify().unwrap().ok);
 }
 
+/// The store an import comparison starts from: a VoIP block and a VPN provider listed, and an
+/// earlier candidate whose case holds a sign-in from an address a row of the file applies from
+/// (so the import re-flags a case that has verification records of its own).
+fn import_comparison_store() -> (tempfile::TempDir, vetdesk_core::store::Store) {
+    let (dir, store) = team_store();
+    store
+        .apply(INVESTIGATOR, Change::AddVpnProvider { id: None, name: "M247".into(), note: None })
+        .unwrap();
+    store
+        .apply(
+            INVESTIGATOR,
+            Change::AddVoipEntry { id: None, pattern: "+1 650 555*".into(), label: "Block".into() },
+        )
+        .unwrap();
+    let earlier = "external_id,full_name,phone\nPRE-1,Earlier Person,+1 202 555 0100\n";
+    let file = parse_candidates_csv(earlier.as_bytes()).unwrap();
+    let case_id =
+        store.import_candidates(REVIEWER, &file, true).unwrap().created[0].case_id.unwrap();
+    store
+        .apply(
+            REVIEWER,
+            Change::RecordObservedIp {
+                id: None,
+                case_id,
+                observed: vetdesk_core::verification::ObservedIpFields {
+                    ip: "203.0.113.7".into(),
+                    seen_at: "2026-10-01T00:00:00.000Z".parse().unwrap(),
+                    context: vetdesk_core::verification::IpContext::Login,
+                    note: None,
+                },
+            },
+        )
+        .unwrap();
+    (dir, store)
+}
+
+/// Every case's open flags (without their ids and times) and links, by case.
+fn flags_and_links(
+    store: &vetdesk_core::store::Store,
+) -> Vec<(i64, Vec<vetdesk_core::verification::FlagFields>, Vec<vetdesk_core::verification::Link>)>
+{
+    let mut out = Vec::new();
+    for candidate in store.candidates().unwrap() {
+        for case in store.cases_of_candidate(candidate.id).unwrap() {
+            let flags = store.flags(case.id).unwrap().open.into_iter().map(|f| f.fields).collect();
+            out.push((case.id, flags, store.links(case.id).unwrap()));
+        }
+    }
+    out.sort_by_key(|c| c.0);
+    out
+}
+
 // The same tests on SQLite (on_sqlite::…) and on PostgreSQL (on_postgres::…).
 on_both_backends! {
+    /// An import re-flags its cases together at its end; the flags and links it leaves are the
+    /// ones the same rows leave when each is imported on its own, one after the other.
+    #[test]
+    fn an_import_flags_and_links_as_the_same_rows_added_one_at_a_time() {
+        let header = "external_id,full_name,email,phone,home_address,ip_address\n";
+        let rows = [
+            "RING-0,Ring Zero,r0@example.com,+1 202 555 0142,,",
+            "RING-1,Ring One,r1@example.com,+1 202 555 0142,,",
+            "MAIL-1,Mail One,same@example.com,+1 202 555 0150,,",
+            "RING-2,Ring Two,r2@example.com,+1 202 555 0142,,",
+            "MAIL-2,Mail Two,same@example.com,+1 202 555 0151,,",
+            "VOIP-1,Voip One,v@example.com,+1 650 555 0100,,",
+            "ADDR-1,Addr One,a1@example.com,+1 202 555 0160,\"12 Oak St, Springfield, IL 62701\",",
+            "ADDR-2,Addr Two,a2@example.com,+1 202 555 0161,\"12 Oak St, Springfield, IL 62701\",",
+            "IP-1,Ip One,i@example.com,+1 202 555 0170,,203.0.113.7",
+            "PHONE-PRE,Shares Earlier,p@example.com,+1 202 555 0100,,",
+            "LONE-1,Lone Person,l@example.com,+1 202 555 0199,,",
+        ];
+
+        let (_a, together) = import_comparison_store();
+        let whole = format!("{header}{}\n", rows.join("\n"));
+        let file = parse_candidates_csv(whole.as_bytes()).unwrap();
+        let outcome = together.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!(outcome.created.len(), rows.len());
+
+        let (_b, one_by_one) = import_comparison_store();
+        for row in rows {
+            let file = parse_candidates_csv(format!("{header}{row}\n").as_bytes()).unwrap();
+            one_by_one.import_candidates(REVIEWER, &file, true).unwrap();
+        }
+
+        let expected = flags_and_links(&one_by_one);
+        let got = flags_and_links(&together);
+        let rules: std::collections::BTreeSet<&str> =
+            got.iter().flat_map(|c| c.1.iter().map(|f| f.rule.as_str())).collect();
+        for rule in ["phone.shared", "email.shared", "address.shared", "phone.voip_listed", "ip.shared"] {
+            assert!(rules.contains(rule), "{rule} raised somewhere: {rules:?}");
+        }
+        assert!(got.iter().filter(|c| !c.2.is_empty()).count() >= 10, "{got:?}");
+        assert_eq!(got, expected);
+        assert!(together.verify().unwrap().ok);
+    }
+
     #[test]
     fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
         let (dir, store) = team_store();

@@ -3,6 +3,7 @@
 //! and the address history. It can be rebuilt from the tables and the log, and is not part of
 //! what `verify` compares.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
@@ -97,7 +98,52 @@ fn candidate_body(c: &Candidate) -> String {
     parts.join("\n")
 }
 
+thread_local! {
+    /// The candidates whose search entries a bulk write on this thread (`SearchDeferred`) writes
+    /// at its end.
+    static DEFERRED: RefCell<Option<BTreeSet<CandidateId>>> = const { RefCell::new(None) };
+}
+
+/// Defers the search entries of the candidates a bulk write (an import) adds or changes to its
+/// end, written there one after the other. SQLite's full-text index writes what it holds to
+/// disk at every savepoint (each row of an import has one), so entries written row by row made
+/// one small index segment per row, merged again and again (a sixth of an import's time).
+pub(crate) struct SearchDeferred(());
+
+impl SearchDeferred {
+    pub(crate) fn start() -> SearchDeferred {
+        DEFERRED.with(|d| *d.borrow_mut() = Some(BTreeSet::new()));
+        SearchDeferred(())
+    }
+
+    /// Writes the deferred entries, from the candidates as they now are (a candidate of a
+    /// row rolled back is gone and gets none).
+    pub(crate) fn finish(self, db: &dyn Db) -> Result<()> {
+        let ids = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
+        for id in ids {
+            index_candidate(db, id)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for SearchDeferred {
+    fn drop(&mut self) {
+        DEFERRED.with(|d| *d.borrow_mut() = None);
+    }
+}
+
 fn index_candidate(db: &dyn Db, id: CandidateId) -> Result<()> {
+    let deferred = DEFERRED.with(|d| match d.borrow_mut().as_mut() {
+        Some(ids) => {
+            ids.insert(id);
+            true
+        }
+        None => false,
+    });
+    if deferred {
+        return Ok(());
+    }
     let Some(candidate) = candidates::get(db, id)? else {
         return Ok(());
     };

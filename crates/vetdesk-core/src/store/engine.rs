@@ -28,8 +28,65 @@ use crate::verification::{
     ObservedIp, PaymentRecord, Reference, VendorAudit, VendorAuditStatus,
 };
 
-/// Everything the rules look at for one case, as of `at`.
-pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<CaseFacts> {
+/// What the facts of every case in a batch re-flagged together (the end of an import) share,
+/// read once for the batch instead of once per case: the VoIP list, the named VPN providers,
+/// which cases have any verification record or checklist result at all (the tables of every
+/// other case are empty, and are not asked) and which candidates have a decided case (the
+/// cases of every other linked candidate are not asked). Flag changes recorded while the
+/// batch is re-flagged touch none of these.
+pub(crate) struct BatchFacts {
+    voip_list: crate::checks::phone::VoipList,
+    vpn_providers: Vec<String>,
+    with_records: std::collections::HashSet<CaseId>,
+    with_decision: std::collections::HashSet<CandidateId>,
+}
+
+impl BatchFacts {
+    pub(crate) fn read(db: &dyn Db) -> Result<BatchFacts> {
+        let with_records = db
+            .query_vec(
+                "SELECT case_id FROM checklist_items
+                 UNION SELECT case_id FROM identity_documents
+                 UNION SELECT case_id FROM interviews
+                 UNION SELECT case_id FROM reachable_hours
+                 UNION SELECT case_id FROM everify_cases
+                 UNION SELECT case_id FROM case_references
+                 UNION SELECT case_id FROM payment_details
+                 UNION SELECT case_id FROM observed_ips",
+                &[],
+                |r| r.get::<CaseId>(0),
+            )?
+            .into_iter()
+            .collect();
+        let with_decision = db
+            .query_vec(
+                "SELECT DISTINCT candidate_id FROM cases WHERE decision IS NOT NULL",
+                &[],
+                |r| r.get::<CandidateId>(0),
+            )?
+            .into_iter()
+            .collect();
+        Ok(BatchFacts {
+            voip_list: lists::voip_list(db)?,
+            vpn_providers: vpn_names(db)?,
+            with_records,
+            with_decision,
+        })
+    }
+}
+
+fn vpn_names(db: &dyn Db) -> Result<Vec<String>> {
+    Ok(lists::vpn_providers(db)?.into_iter().map(|p| p.name.to_lowercase()).collect())
+}
+
+/// Everything the rules look at for one case, as of `at`; in a batch, what its cases share
+/// read once (`BatchFacts`).
+fn gather_in(
+    db: &dyn Db,
+    case: &Case,
+    at: &Timestamp,
+    batch: Option<&BatchFacts>,
+) -> Result<CaseFacts> {
     let candidate = candidates::get(db, case.candidate_id)?.ok_or_else(|| {
         StoreError::Corrupt(format!("case {} names a missing candidate", case.id))
     })?;
@@ -41,15 +98,24 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<CaseFac
     f.home_address = c.home_address.clone();
     f.shipping_address = c.shipping_address.clone();
     f.phones = c.phones.clone();
-    f.voip_list = lists::voip_list(db)?;
-    f.offer_accepted_at = checklist::passed_at(db, case.id, "offer-accepted")?;
+    f.voip_list = match batch {
+        Some(b) => b.voip_list.clone(),
+        None => lists::voip_list(db)?,
+    };
     f.address_history = links::address_history(db, candidate.id)?;
-    f.documents = records::of::<IdentityDocument>(db, case.id)?;
-    f.interviews = records::of::<Interview>(db, case.id)?;
-    f.reachable_hours = records::reachable_hours(db, case.id)?;
-    f.everify = records::of::<EVerifyCase>(db, case.id)?;
-    f.references = records::of::<Reference>(db, case.id)?;
-    f.payments = records::of::<PaymentRecord>(db, case.id)?;
+    // A case the batch knows to have no records keeps the empty lists of `CaseFacts::new`.
+    let has_records = batch.is_none_or(|b| b.with_records.contains(&case.id));
+    let mut observed = Vec::new();
+    if has_records {
+        f.offer_accepted_at = checklist::passed_at(db, case.id, "offer-accepted")?;
+        f.documents = records::of::<IdentityDocument>(db, case.id)?;
+        f.interviews = records::of::<Interview>(db, case.id)?;
+        f.reachable_hours = records::reachable_hours(db, case.id)?;
+        f.everify = records::of::<EVerifyCase>(db, case.id)?;
+        f.references = records::of::<Reference>(db, case.id)?;
+        f.payments = records::of::<PaymentRecord>(db, case.id)?;
+        observed = records::of::<ObservedIp>(db, case.id)?;
+    }
 
     let mut sightings: BTreeMap<String, Vec<IpSighting>> = BTreeMap::new();
     if let Some(ip) = c.application_ip.as_deref().and_then(ip_key) {
@@ -63,7 +129,7 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<CaseFac
             record: None,
         });
     }
-    for o in records::of::<ObservedIp>(db, case.id)? {
+    for o in observed {
         sightings.entry(o.fields.ip.clone()).or_default().push(IpSighting {
             context: o.fields.context,
             seen_at: o.fields.seen_at,
@@ -77,12 +143,17 @@ pub(crate) fn gather(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<CaseFac
         };
         f.ips.push(IpFacts { ip, sightings, matches });
     }
-    f.vpn_providers =
-        lists::vpn_providers(db)?.into_iter().map(|p| p.name.to_lowercase()).collect();
+    f.vpn_providers = match batch {
+        Some(b) => b.vpn_providers.clone(),
+        None => vpn_names(db)?,
+    };
     f.links = links::facts(db, candidate.id)?;
     let linked: BTreeSet<CandidateId> =
         f.links.iter().map(|l| l.other_candidate).filter(|id| *id != candidate.id).collect();
     for other in linked {
+        if batch.is_some_and(|b| !b.with_decision.contains(&other)) {
+            continue;
+        }
         for theirs in cases::of_candidate(db, other)? {
             if let (
                 Some(decision @ (Decision::Rejected | Decision::Referred)),
@@ -129,23 +200,42 @@ pub(crate) fn vendor_status(
 
 /// The flags the rules raise on a case now. Reads only.
 pub(crate) fn evaluate_now(db: &dyn Db, case: &Case, at: &Timestamp) -> Result<Vec<FlagFields>> {
+    evaluate_in(db, case, at, None)
+}
+
+fn evaluate_in(
+    db: &dyn Db,
+    case: &Case,
+    at: &Timestamp,
+    batch: Option<&BatchFacts>,
+) -> Result<Vec<FlagFields>> {
     if case.kind == CaseKind::Monitoring {
         return super::posthire::evaluate(db, case, at);
     }
-    Ok(flags::evaluate(&gather(db, case, at)?))
+    Ok(flags::evaluate(&gather_in(db, case, at, batch)?))
 }
 
 /// The changes that bring a case's open flags in line with its facts at `at`: a clear for each
 /// open flag that no longer holds (or whose facts changed), a raise for each new one. Closed
 /// cases keep the flags they were signed off with.
 pub(crate) fn reflag(db: &dyn Db, case_id: CaseId, at: &Timestamp) -> Result<Vec<Change>> {
+    reflag_in(db, case_id, at, None)
+}
+
+/// As `reflag`, for one case of a batch (`BatchFacts`).
+pub(crate) fn reflag_in(
+    db: &dyn Db,
+    case_id: CaseId,
+    at: &Timestamp,
+    batch: Option<&BatchFacts>,
+) -> Result<Vec<Change>> {
     let Some(case) = cases::get(db, case_id)? else { return Ok(Vec::new()) };
     // An erased person's facts are placeholders: their flags stay as the erasure left them.
     if case.status == CaseStatus::Closed || super::tables::audit::is_erased(db, case.candidate_id)?
     {
         return Ok(Vec::new());
     }
-    let computed = evaluate_now(db, &case, at)?;
+    let computed = evaluate_in(db, &case, at, batch)?;
     Ok(diff(case_id, &records::open_flags(db, case_id)?, computed))
 }
 
@@ -200,10 +290,14 @@ fn active_cases_of(
     Ok(())
 }
 
-fn with_partners(db: &dyn Db, candidate: CandidateId) -> Result<BTreeSet<CandidateId>> {
-    let mut all = links::partners(db, candidate)?;
-    all.insert(candidate);
-    Ok(all)
+/// The cases not closed of `candidate` and of everyone sharing an identifier with them.
+fn active_cases_with_partners(
+    db: &dyn Db,
+    candidate: CandidateId,
+    out: &mut BTreeSet<CaseId>,
+) -> Result<()> {
+    out.extend(links::open_cases_with_partners(db, candidate)?);
+    Ok(())
 }
 
 fn open_flag_cases(db: &dyn Db, rules: &[&str], out: &mut BTreeSet<CaseId>) -> Result<()> {
@@ -255,18 +349,18 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         | Change::CandidateChanged { .. }
         | Change::RecordDisclosure { .. } => {}
         Change::AddCandidate { id: Some(id), .. } | Change::UpdateCandidate { id, .. } => {
-            active_cases_of(db, with_partners(db, *id)?, &mut out)?;
+            active_cases_with_partners(db, *id, &mut out)?;
         }
         // Whoever shared an identifier with an erased person no longer does.
         Change::ErasePerson { candidate_id, .. } => {
-            active_cases_of(db, with_partners(db, *candidate_id)?, &mut out)?;
+            active_cases_with_partners(db, *candidate_id, &mut out)?;
         }
         Change::AddReference { case_id, .. }
         | Change::UpdateReference { case_id, .. }
         | Change::RecordPayment { case_id, .. }
         | Change::RecordObservedIp { case_id, .. } => {
             if let Some(case) = cases::get(db, *case_id)? {
-                active_cases_of(db, with_partners(db, case.candidate_id)?, &mut out)?;
+                active_cases_with_partners(db, case.candidate_id, &mut out)?;
             }
             out.insert(*case_id);
         }
@@ -310,7 +404,7 @@ pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {
         // on the open cases of everyone linked to them.
         Change::SetStatus { case_id, .. } => {
             if let Some(case) = cases::get(db, *case_id)? {
-                active_cases_of(db, with_partners(db, case.candidate_id)?, &mut out)?;
+                active_cases_with_partners(db, case.candidate_id, &mut out)?;
             }
             out.insert(*case_id);
         }

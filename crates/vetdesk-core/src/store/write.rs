@@ -252,7 +252,10 @@ impl Store {
         let ctx = self.context();
         let outcome = self.transaction(|db| {
             let at = audit::write_time(db, now)?;
-            import_rows(db, &ctx, actor, &at, file, open_cases)
+            db.bulk_writes(true)?;
+            let outcome = import_rows(db, &ctx, actor, &at, file, open_cases);
+            db.bulk_writes(false)?;
+            outcome
         })?;
         // A bulk write leaves a write-ahead log as large as what it wrote; fold it in now so
         // that later processes do not read it at open. The import is committed either way.
@@ -382,6 +385,8 @@ fn import_rows(
     // of candidates sharing a phone is then flagged once with all its members, not once more
     // for every member that arrives.
     let mut watched = BTreeSet::new();
+    let heads = audit::HeadsMemo::start();
+    let search = super::derived::SearchDeferred::start();
     for row in &file.rows {
         // Each row in a savepoint: a refused row leaves nothing behind, and the rows after it
         // are still checked so that the user sees every problem at once.
@@ -402,6 +407,7 @@ fn import_rows(
             }
             Err(e) => {
                 db.execute_batch("ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row")?;
+                heads.forget();
                 errors.push(RowError { line: row.line, message: e.to_string() });
             }
         }
@@ -409,8 +415,9 @@ fn import_rows(
     if !errors.is_empty() {
         return Err(StoreError::Rows(errors));
     }
+    search.finish(db)?;
     let actor = users::get(db, actor)?.map(|u| u.name).unwrap_or_else(|| actor.to_string());
-    let flags = apply::reflag_cases(db, ctx, &actor, at, watched)?;
+    let flags = apply::reflag_batch(db, ctx, &actor, at, watched)?;
     outcome.raised = apply::raised_by(&flags);
     outcome.cleared = apply::cleared_by(&flags);
     Ok(outcome)

@@ -242,14 +242,15 @@ pub(crate) fn apply_deferring_flags(
 ) -> Result<(Applied, BTreeSet<CaseId>)> {
     let acting = acting_user(db, actor, &change)?;
     let resolved = resolve(db, &acting, at, ctx, change)?;
-    refuse_if_erased(db, &resolved)?;
+    // The change as JSON once: for the erasure check and for its record.
+    let value = serde_json::to_value(&resolved)?;
+    refuse_if_erased(db, &resolved, &value)?;
     // Cases whose flags the change may touch, asked before the write (a value being
     // replaced) and after it (the new value); flag changes themselves touch nothing.
     let mut watched = engine::watch(db, &resolved)?;
     let in_cases = candidates::case_records(db, &resolved)?;
     write_effects(db, at, &acting.name, &resolved)?;
     derived::after_change(db, at, &resolved)?;
-    let value = serde_json::to_value(&resolved)?;
     let record = audit::append(db, resolved.chain(), at, &acting.name, &value)?;
     tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
     watched.extend(engine::watch(db, &resolved)?);
@@ -264,7 +265,7 @@ pub(crate) fn apply_deferring_flags(
 
 /// Nothing more is recorded about an erased person but what the store itself records (flags
 /// that no longer hold) and disclosures of what is left.
-fn refuse_if_erased(db: &dyn Db, change: &Change) -> Result<()> {
+fn refuse_if_erased(db: &dyn Db, change: &Change, value: &serde_json::Value) -> Result<()> {
     if change.is_internal()
         || matches!(change, Change::RecordDisclosure { .. } | Change::ErasePerson { .. })
     {
@@ -273,7 +274,7 @@ fn refuse_if_erased(db: &dyn Db, change: &Change) -> Result<()> {
     let candidate = match change {
         // The case is not written yet: its candidate is in the change.
         Change::OpenCase { candidate_id, .. } => Some(*candidate_id),
-        _ => audit::concerned(db, change.chain(), &serde_json::to_value(change)?)?,
+        _ => audit::concerned(db, change.chain(), value)?,
     };
     if let Some(candidate) = candidate
         && audit::is_erased(db, candidate)?
@@ -283,6 +284,25 @@ fn refuse_if_erased(db: &dyn Db, change: &Change) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// As `reflag_cases`, for the many cases of a batch (an import's end): what their facts share
+/// is read once for all of them (`engine::BatchFacts`).
+pub(crate) fn reflag_batch(
+    db: &dyn Db,
+    ctx: &Context,
+    actor: &str,
+    at: &Timestamp,
+    cases: impl IntoIterator<Item = CaseId>,
+) -> Result<Vec<Applied>> {
+    let batch = engine::BatchFacts::read(db)?;
+    let mut flags = Vec::new();
+    for case_id in cases {
+        for flag_change in engine::reflag_in(db, case_id, at, Some(&batch))? {
+            flags.push(apply_one(db, ctx, actor, at, flag_change)?);
+        }
+    }
+    Ok(flags)
 }
 
 /// Brings the open flags of `cases` in line with their facts at `at`, recording each flag

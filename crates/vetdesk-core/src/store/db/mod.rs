@@ -579,6 +579,15 @@ pub trait Db {
     /// rules or grants.
     fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)>;
 
+    /// Prepares the connection for one transaction writing many rows (an import), `on`, and
+    /// back for ordinary work, `false`: SQLite keeps the pages the batch changes in a page
+    /// cache large enough for them, instead of writing each to the log many times over as a
+    /// small cache spills it. Nothing where the server manages its own memory (PostgreSQL).
+    fn bulk_writes(&self, on: bool) -> DbResult<()> {
+        let _ = on;
+        Ok(())
+    }
+
     /// Protections of a team database that are missing or altered (a grant given back, a
     /// trigger dropped or disabled): (where, what) per problem. None where there are none to
     /// check (SQLite, whose one protection `refuses_changes_to` reports).

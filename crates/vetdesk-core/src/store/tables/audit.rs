@@ -2,6 +2,9 @@
 //! `crate::chain`) and reading chains back. Editing, removing or reordering a record breaks
 //! every hash after it; the chain head printed in reports pins the whole history.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde_json::Value as Json;
 
 use crate::chain::{
@@ -15,8 +18,58 @@ use crate::store::{Result, StoreError};
 
 const COLUMNS: &str = "id, chain, case_id, seq, at, actor, change, prev_hash, hash";
 
+thread_local! {
+    /// The chain and ledger heads of a bulk write in progress on this thread (`HeadsMemo`):
+    /// each record appended knows the one before it without reading it back.
+    static HEADS: RefCell<Option<Heads>> = const { RefCell::new(None) };
+}
+
+#[derive(Default)]
+struct Heads {
+    chains: HashMap<Chain, (i64, String)>,
+    ledger: Option<(i64, String)>,
+}
+
+/// Keeps the heads of the chains and of the ledger in memory while it lives, for one
+/// transaction that appends many records (an import). Every append goes through `append`, which
+/// keeps the memory in step; `forget` empties it when part of the transaction is rolled back.
+pub(crate) struct HeadsMemo(());
+
+impl HeadsMemo {
+    pub(crate) fn start() -> HeadsMemo {
+        HEADS.with(|h| *h.borrow_mut() = Some(Heads::default()));
+        HeadsMemo(())
+    }
+
+    /// After a rollback to a savepoint: what was remembered may name records that are gone.
+    pub(crate) fn forget(&self) {
+        HEADS.with(|h| *h.borrow_mut() = Some(Heads::default()));
+    }
+}
+
+impl Drop for HeadsMemo {
+    fn drop(&mut self) {
+        HEADS.with(|h| *h.borrow_mut() = None);
+    }
+}
+
+fn remembered<T>(read: impl FnOnce(&Heads) -> Option<T>) -> Option<T> {
+    HEADS.with(|h| h.borrow().as_ref().and_then(read))
+}
+
+fn remember(write: impl FnOnce(&mut Heads)) {
+    HEADS.with(|h| {
+        if let Some(heads) = h.borrow_mut().as_mut() {
+            write(heads);
+        }
+    });
+}
+
 /// The last record of a chain: its position and hash (0 and the genesis hash when empty).
 pub(crate) fn chain_tip(db: &dyn Db, chain: Chain) -> Result<(i64, String)> {
+    if let Some(tip) = remembered(|h| h.chains.get(&chain).cloned()) {
+        return Ok(tip);
+    }
     let tip = db.query_optional(
         "SELECT seq, hash FROM audit_log WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
         params![chain_key(chain)],
@@ -127,6 +180,9 @@ pub(crate) fn append(
         params![key, case_id, seq, at, actor, stored, prev_hash, hash],
     )?;
     append_to_ledger(db, &key, seq, &hash)?;
+    remember(|h| {
+        h.chains.insert(chain, (seq, hash.clone()));
+    });
     Ok(AuditRecord {
         id,
         chain,
@@ -142,6 +198,9 @@ pub(crate) fn append(
 /// The ledger's last entry: its position and hash (0 and the genesis hash when empty). Its
 /// hash is the store's root.
 pub(crate) fn ledger_tip(db: &dyn Db) -> Result<(i64, String)> {
+    if let Some(tip) = remembered(|h| h.ledger.clone()) {
+        return Ok(tip);
+    }
     let tip =
         db.query_optional("SELECT n, hash FROM ledger ORDER BY n DESC LIMIT 1", &[], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -158,6 +217,7 @@ fn append_to_ledger(db: &dyn Db, chain: &str, seq: i64, record_hash: &str) -> Re
         "INSERT INTO ledger (n, chain, seq, record_hash, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![n, chain, seq, record_hash, prev, hash],
     )?;
+    remember(|h| h.ledger = Some((n, hash)));
     Ok(())
 }
 

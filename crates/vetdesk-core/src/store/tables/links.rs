@@ -50,16 +50,22 @@ pub(crate) fn clear(db: &dyn Db) -> Result<()> {
     Ok(())
 }
 
-/// Candidates sharing any identifier with `candidate_id`.
-pub(crate) fn partners(db: &dyn Db, candidate_id: CandidateId) -> Result<BTreeSet<CandidateId>> {
-    let ids: Vec<CandidateId> = db.query_vec(
-        "SELECT DISTINCT o.candidate_id FROM link_keys m
+/// The cases not closed of a candidate and of every candidate sharing an identifier with them,
+/// in one query (what the flags of a change to the candidate can touch).
+pub(crate) fn open_cases_with_partners(
+    db: &dyn Db,
+    candidate_id: CandidateId,
+) -> Result<Vec<crate::model::CaseId>> {
+    Ok(db.query_vec(
+        "SELECT id FROM cases WHERE candidate_id = ?1 AND status != ?2
+         UNION
+         SELECT c.id FROM link_keys m
          JOIN link_keys o ON o.kind = m.kind AND o.value = m.value
-         WHERE m.candidate_id = ?1 AND o.candidate_id != ?1",
-        params![candidate_id],
+         JOIN cases c ON c.candidate_id = o.candidate_id
+         WHERE m.candidate_id = ?1 AND o.candidate_id != ?1 AND c.status != ?2",
+        params![candidate_id, crate::model::CaseStatus::Closed],
         |r| r.get(0),
-    )?;
-    Ok(ids.into_iter().collect())
+    )?)
 }
 
 /// Every identifier of `candidate_id` that another candidate, or another record of the same

@@ -21,6 +21,10 @@ use super::{
 };
 use crate::store::StoreError;
 
+/// The page cache of a bulk write (`Db::bulk_writes`): 256 MiB, about what an import of
+/// 50,000 candidates changes. Memory is taken only as pages are read or written.
+const BULK_PAGE_CACHE_KIB: i64 = 262_144;
+
 /// Statements kept prepared per connection: every statement of the apply path fits.
 const STATEMENT_CACHE: usize = 256;
 
@@ -120,6 +124,12 @@ impl Db for Connection {
         each: &mut dyn FnMut(&Row<'_>) -> DbResult<()>,
     ) -> DbResult<()> {
         Prepared::query(&mut self.prepare_cached(sql).map_err(db_error)?, params, each)
+    }
+
+    fn bulk_writes(&self, on: bool) -> DbResult<()> {
+        // Negative sizes are KiB; -2000 is SQLite's default, which no connection changes.
+        let kib = if on { BULK_PAGE_CACHE_KIB } else { 2000 };
+        Connection::execute_batch(self, &format!("PRAGMA cache_size = -{kib}")).map_err(db_error)
     }
 
     fn insert_returning_id(&self, sql: &str, params: &[Value]) -> DbResult<i64> {
