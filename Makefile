@@ -29,7 +29,8 @@ help:
 	@echo "make bench     every benchmark (release build): bench-ui, evidence ingest, links among"
 	@echo "               100,000 candidates, import/case show/search/verify at 100,000, the"
 	@echo "               100-photo report, audit packs, encrypted ingest, a 1,000,000-event"
-	@echo "               telemetry import beside jq; ends with one summary"
+	@echo "               telemetry import beside jq, team mode (PostgreSQL) beside solo mode"
+	@echo "               (links, import, 4 concurrent writers); ends with one summary"
 	@echo "               table, also written to docs/benchmarks.md"
 	@echo "make team-demo team mode on a throwaway local PostgreSQL cluster (target/team-demo/):"
 	@echo "               the team database, three sample logins (reviewer, investigator,"
@@ -107,7 +108,8 @@ bench-ui: app
 	node tests/e2e/bench-ui.mjs
 
 # Not tests: each prints its figures next to a baseline measured in the same run (cp + openssl,
-# zip -0 + sha256sum, one indexed SQL lookup). Release builds; the first takes several minutes.
+# zip -0 + sha256sum, one indexed SQL lookup; SQLite for team mode's figures, which start a
+# throwaway PostgreSQL cluster). Release builds; the first takes several minutes.
 # Each adds its headline figures to target/bench-summary.tsv; the run ends with them as one
 # table (scripts/bench-summary.sh), also written to docs/benchmarks.md.
 bench: setup
@@ -116,6 +118,7 @@ bench: setup
 	$(CARGO) bench --bench evidence_ingest
 	$(CARGO) bench --bench links
 	$(CARGO) bench --bench scale
+	$(CARGO) bench --bench team
 	$(CARGO) bench --bench telemetry_import
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack
