@@ -82,16 +82,14 @@ impl Target<'_> {
         let mut cmd = Command::new("/usr/bin/time");
         cmd.args(["-f", "%e %U %S", "-o"]).arg(&report).arg(BIN);
         self.add_to(&mut cmd);
-        let out = cmd.args(args).output().unwrap_or_else(|e| panic!("/usr/bin/time (GNU time, from scripts/setup.sh): {e}"));
+        let out = cmd
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("/usr/bin/time (GNU time, from scripts/setup.sh): {e}"));
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         let text = std::fs::read_to_string(&report).unwrap();
-        let f: Vec<f64> = text
-            .lines()
-            .last()
-            .unwrap()
-            .split_whitespace()
-            .map(|x| x.parse().unwrap())
-            .collect();
+        let f: Vec<f64> =
+            text.lines().last().unwrap().split_whitespace().map(|x| x.parse().unwrap()).collect();
         (Duration::from_secs_f64(f[0]), Duration::from_secs_f64(f[1] + f[2]))
     }
 }
@@ -181,7 +179,8 @@ fn main() {
     // Solo: a data directory with an admin and the four writers.
     let solo_dir = scratch.path().join("solo");
     {
-        let store = Store::open(DataDir::new(&solo_dir), OpenMode::CreateIfMissing, clock()).unwrap();
+        let store =
+            Store::open(DataDir::new(&solo_dir), OpenMode::CreateIfMissing, clock()).unwrap();
         let users = std::iter::once(("ada", Role::Admin)).chain(WRITERS);
         for (name, role) in users {
             let change =
@@ -195,8 +194,8 @@ fn main() {
     let (database, owner, owner_password) = cluster.new_database();
     let owner_url = cluster.url(&owner, &owner_password, &database);
     let team_dir = |who: &str| scratch.path().join(format!("team-{who}"));
-    let (owner_store, _) = Store::team_init(DataDir::new(team_dir("owner")), &owner_url, clock())
-        .unwrap();
+    let (owner_store, _) =
+        Store::team_init(DataDir::new(team_dir("owner")), &owner_url, clock()).unwrap();
     let login = |who: &str| format!("{who}_bench");
     let password = |who: &str| format!("{who}-bench-password");
     for (who, role) in WRITERS {
@@ -276,8 +275,7 @@ fn main() {
     let solo_writers: Vec<(String, Store)> = WRITERS
         .iter()
         .map(|(who, _)| {
-            let store =
-                Store::open(DataDir::new(&solo_dir), OpenMode::MustExist, clock()).unwrap();
+            let store = Store::open(DataDir::new(&solo_dir), OpenMode::MustExist, clock()).unwrap();
             (who.to_string(), store)
         })
         .collect();
