@@ -29,7 +29,8 @@ help:
 	@echo "make bench     every benchmark (release build): bench-ui, evidence ingest, links among"
 	@echo "               100,000 candidates, import/case show/search/verify at 100,000, the"
 	@echo "               100-photo report, audit packs, encrypted ingest, a 1,000,000-event"
-	@echo "               telemetry import beside jq; ends with one summary"
+	@echo "               telemetry import beside jq, team mode (PostgreSQL) beside solo mode"
+	@echo "               (links, import, 4 concurrent writers); ends with one summary"
 	@echo "               table, also written to docs/benchmarks.md; with"
 	@echo "               VETDESK_BENCH_BASELINE_BIN=an earlier vetdesk binary, the 100,000-row"
 	@echo "               import's CPU time and size also as a ratio to that binary's"
@@ -109,7 +110,8 @@ bench-ui: app
 	node tests/e2e/bench-ui.mjs
 
 # Not tests: each prints its figures next to a baseline measured in the same run (cp + openssl,
-# zip -0 + sha256sum, one indexed SQL lookup). Release builds; the first takes several minutes.
+# zip -0 + sha256sum, one indexed SQL lookup; SQLite for team mode's figures, which start a
+# throwaway PostgreSQL cluster). Release builds; the first takes several minutes.
 # Each adds its headline figures to target/bench-summary.tsv; the run ends with them as one
 # table (scripts/bench-summary.sh), also written to docs/benchmarks.md.
 bench: setup
@@ -118,6 +120,7 @@ bench: setup
 	$(CARGO) bench --bench evidence_ingest
 	$(CARGO) bench --bench links
 	$(CARGO) bench --bench scale
+	$(CARGO) bench --bench team
 	$(CARGO) bench --bench telemetry_import
 	$(CARGO) bench --bench report
 	$(CARGO) bench --bench pack

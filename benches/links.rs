@@ -15,43 +15,11 @@
 use std::time::Instant;
 
 use vetdesk_core::change::Change;
-use vetdesk_core::import::{ImportFile, ImportRow};
+use vetdesk_core::import::ImportFile;
 use vetdesk_core::model::{CaseKind, Priority, Role};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 use vetdesk_core::verification::{PaymentInput, ReferenceFields};
-use vetdesk_testkit::bench::{env_u64, median, ms};
-
-/// xorshift64*: a fixed seed gives the same population every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(1000) < percent * 10
-    }
-}
-
-const STREETS: &[&str] =
-    &["Main", "Oak", "Maple", "Cedar", "Elm", "Pine", "Lake", "Hill", "Park", "Washington"];
-const SUFFIXES: &[&str] = &["St", "Ave", "Rd", "Blvd", "Dr", "Ln", "Ct"];
-const CITIES: &[(&str, &str, &str)] = &[
-    ("Austin", "TX", "787"),
-    ("Chicago", "IL", "606"),
-    ("Denver", "CO", "802"),
-    ("Seattle", "WA", "981"),
-    ("Atlanta", "GA", "303"),
-    ("Boston", "MA", "021"),
-    ("Phoenix", "AZ", "850"),
-    ("Newark", "NJ", "071"),
-];
+use vetdesk_testkit::bench::{POPULATION_COLUMNS, Rng, env_u64, median, ms, population};
 
 fn main() {
     let total = env_u64("VETDESK_BENCH_CANDIDATES", 100_000) as usize;
@@ -76,91 +44,9 @@ fn main() {
 
     // The population: everyone has their own phone, mailbox, home and application IP, except
     // where a facilitator network ties them together.
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut rows = Vec::with_capacity(total);
-    let mut ring_phone = String::new();
-    let mut ring_mail = String::new();
-    let mut farm = String::new();
-    let mut pmb = String::new();
-    let vpn_exits: Vec<String> = (0..40).map(|i| format!("203.0.113.{}", i + 10)).collect();
-    for i in 0..total {
-        let (city, state, zip) = CITIES[i % CITIES.len()];
-        let street = format!(
-            "{} {} {}",
-            100 + i / 70,
-            STREETS[rng.below(STREETS.len() as u64) as usize],
-            SUFFIXES[(i / 7) % SUFFIXES.len()]
-        );
-        let home_line = format!("{street} Apt {}, {city}, {state} {zip}{:02}", i % 97 + 1, i % 89);
-        let mut phone =
-            format!("+1 ({}) {}-{:04}", 201 + (i / 8000) % 700, 200 + (i / 10) % 700, i % 10_000);
-        let mut email = format!("cand{i}.dev@example.com");
-        let mut home = home_line.clone();
-        let mut shipping = None;
-        let mut ip = format!("100.{}.{}.{}", 64 + (i >> 16) % 64, (i >> 8) % 256, i % 256);
-        // A phone ring: every 6th candidate of a ring block reuses the ring's number.
-        if rng.chance(2) {
-            if ring_phone.is_empty() || rng.chance(25) {
-                ring_phone = phone.clone();
-            }
-            phone = ring_phone.replace(['(', ')'], " ");
-        }
-        // One Gmail mailbox behind several candidates, spelled with dots and tags.
-        if rng.chance(1) {
-            if ring_mail.is_empty() || rng.chance(30) {
-                ring_mail = format!("talent.hub{i}");
-            }
-            email = format!("{}+c{i}@gmail.com", ring_mail.replace('.', ""));
-        }
-        // A laptop farm: several candidates at one house; a PMB several ship to.
-        if rng.chance(1) {
-            if farm.is_empty() || rng.chance(20) {
-                farm = home.clone();
-            }
-            home = farm.to_uppercase().replace(" APT ", " # ");
-        }
-        if rng.chance(1) {
-            if pmb.is_empty() || rng.chance(5) {
-                pmb = format!(
-                    "{} Commerce Dr Ste 100 PMB {}, {city}, {state} {zip}01",
-                    500 + i % 50,
-                    i % 900
-                );
-            }
-            shipping = Some(pmb.clone());
-        }
-        // VPN exits, each seen behind dozens of candidates.
-        if rng.chance(2) {
-            ip = vpn_exits[rng.below(vpn_exits.len() as u64) as usize].clone();
-        }
-        rows.push(ImportRow {
-            line: i as u64 + 2,
-            external_id: format!("ATS-{i:06}"),
-            full_name: format!("Candidate {i}"),
-            emails: vec![email],
-            phones: vec![phone],
-            home_address: Some(home),
-            shipping_address: shipping,
-            claimed_location: Some(format!("{city}, {state}")),
-            ip_address: Some(ip),
-            vendor: None,
-            role: Some("Backend engineer".into()),
-            applied_on: None,
-        });
-    }
-    let columns = [
-        "external_id",
-        "full_name",
-        "email",
-        "phone",
-        "home_address",
-        "shipping_address",
-        "claimed_location",
-        "ip_address",
-        "role",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut rng = Rng::seeded();
+    let rows = population(total, &mut rng);
+    let columns = POPULATION_COLUMNS.map(String::from).to_vec();
     let started = Instant::now();
     for chunk in rows.chunks(10_000) {
         let file = ImportFile { columns: columns.clone(), rows: chunk.to_vec() };

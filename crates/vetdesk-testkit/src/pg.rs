@@ -83,8 +83,18 @@ pub struct PgCluster {
 }
 
 impl PgCluster {
-    /// Creates and starts a new cluster.
+    /// Creates and starts a new cluster (without fsync: tests need no durability).
     pub fn start() -> PgCluster {
+        PgCluster::start_with(false)
+    }
+
+    /// A cluster that syncs its write-ahead log at each commit, as a production server does
+    /// (for benchmarks that compare commit rates with SQLite's synchronous commits).
+    pub fn start_durable() -> PgCluster {
+        PgCluster::start_with(true)
+    }
+
+    fn start_with(fsync: bool) -> PgCluster {
         let root = tempfile::Builder::new().prefix("vetdesk-pg-").tempdir().unwrap().keep();
         let data = root.join("data");
         std::fs::write(root.join("pwfile"), SUPERUSER_PASSWORD).unwrap();
@@ -123,9 +133,10 @@ impl PgCluster {
         std::fs::write(&hba, format!("hostnossl all tls_only 0.0.0.0/0 reject\n{rules}")).unwrap();
         let port = free_port();
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 \
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=300 \
              -c password_encryption=scram-sha-256 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
             root.display(),
+            if fsync { "on" } else { "off" },
             cert.display(),
             key.display()
         );

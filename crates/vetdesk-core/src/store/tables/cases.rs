@@ -6,7 +6,7 @@ use crate::model::{
     CandidateId, Case, CaseId, CaseKind, CaseStatus, Decision, Priority, Timestamp,
 };
 use crate::store::Result;
-use crate::store::db::{Db, DbResult, Row, params};
+use crate::store::db::{Db, DbResult, Row, ToValue, params};
 use crate::template::Template;
 use crate::verification::LinkedCase;
 
@@ -58,15 +58,34 @@ pub(crate) fn linked_cases_of_candidates(
     db: &dyn Db,
     candidate_ids: &[CandidateId],
 ) -> Result<Vec<Vec<LinkedCase>>> {
-    let mut query =
-        db.prepare("SELECT id, status, decision FROM cases WHERE candidate_id = ?1 ORDER BY id")?;
-    let mut out = Vec::with_capacity(candidate_ids.len());
-    for id in candidate_ids {
-        out.push(query.query_vec(params![id], |r| {
-            Ok(LinkedCase { case_id: r.get(0)?, status: r.get(1)?, decision: r.get(2)? })
-        })?);
+    // A statement per 64 candidates, not one per candidate: on a team database each statement
+    // is a round trip to the server, and a busy case links to dozens of candidates. The last
+    // chunk repeats its last id, so that every statement has the same text (prepared once).
+    const CHUNK: usize = 64;
+    let list: Vec<String> = (1..=CHUNK).map(|i| format!("?{i}")).collect();
+    let mut query = db.prepare(&format!(
+        "SELECT candidate_id, id, status, decision FROM cases WHERE candidate_id IN ({})
+         ORDER BY candidate_id, id",
+        list.join(", ")
+    ))?;
+    let mut found: std::collections::HashMap<CandidateId, Vec<LinkedCase>> =
+        std::collections::HashMap::with_capacity(candidate_ids.len());
+    for chunk in candidate_ids.chunks(CHUNK) {
+        let mut values: Vec<_> = chunk.iter().map(ToValue::to_value).collect();
+        if let Some(last) = values.last().cloned() {
+            values.resize(CHUNK, last);
+        }
+        let rows = query.query_vec(&values, |r| {
+            Ok((
+                r.get::<CandidateId>(0)?,
+                LinkedCase { case_id: r.get(1)?, status: r.get(2)?, decision: r.get(3)? },
+            ))
+        })?;
+        for (candidate, case) in rows {
+            found.entry(candidate).or_default().push(case);
+        }
     }
-    Ok(out)
+    Ok(candidate_ids.iter().map(|id| found.get(id).cloned().unwrap_or_default()).collect())
 }
 
 /// The cases of some candidates that are not closed (whose flags still move).

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use crate::checks::iprange::{Cidr, IpCategory, IpRangeEntry};
 use crate::checks::phone::{VoipList, VoipRule};
 use crate::model::Timestamp;
-use crate::store::db::{Db, DbResult, Row, params};
+use crate::store::db::{Db, DbResult, Row, ToValue, params};
 use crate::store::{Result, StoreError};
 use crate::verification::{IpList, IpListId, IpListRow, VoipEntry, VoipEntryId, VpnProvider};
 
@@ -120,32 +120,39 @@ pub(crate) fn import_list(db: &dyn Db, l: &NewList<'_>, actor: &str, at: &Timest
     Ok(())
 }
 
-/// Every range of every list containing `ip`, the most specific first.
+/// Every range of every list containing `ip`, the most specific first. One statement that
+/// probes the index with each of the address's prefixes (33 for IPv4, 129 for IPv6), not one
+/// statement per prefix: on a team database each statement is a round trip to the server.
 pub(crate) fn lookup(db: &dyn Db, ip: IpAddr) -> Result<Vec<IpRangeEntry>> {
     let ip = canonical(ip);
     let max: u8 = if ip.is_ipv4() { 32 } else { 128 };
-    let mut out = Vec::new();
-    let mut probe = db.prepare(
+    let probes: Vec<String> = (0..=usize::from(max))
+        .map(|k| format!("(r.prefix = ?{} AND r.network = ?{})", 2 * k + 2, 2 * k + 3))
+        .collect();
+    let sql = format!(
         "SELECT r.cidr, r.category, r.label, l.name FROM ip_ranges r
          JOIN ip_lists l ON l.id = r.list_id
-         WHERE r.family = ?1 AND r.prefix = ?2 AND r.network = ?3
-         ORDER BY r.list_id, r.position",
-    )?;
-    for prefix in (0..=max).rev() {
-        let rows: Vec<(String, String, String, String)> = probe
-            .query_vec(params![family(ip), prefix, masked(ip, prefix)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-        for (cidr, category, label, list) in rows {
-            let parts = parse_row(&IpListRow(cidr, category, label))
-                .map_err(|e| StoreError::Corrupt(format!("stored range of list {list}: {e}")))?;
-            out.push(IpRangeEntry {
-                cidr: parts.cidr,
-                category: parts.category,
-                label: parts.label,
-                list,
-            });
-        }
+         WHERE r.family = ?1 AND ({})
+         ORDER BY r.prefix DESC, r.list_id, r.position",
+        probes.join(" OR ")
+    );
+    let mut values = vec![family(ip).to_value()];
+    for prefix in 0..=max {
+        values.push(prefix.to_value());
+        values.push(masked(ip, prefix).to_value());
+    }
+    let rows: Vec<(String, String, String, String)> =
+        db.query_vec(&sql, &values, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (cidr, category, label, list) in rows {
+        let parts = parse_row(&IpListRow(cidr, category, label))
+            .map_err(|e| StoreError::Corrupt(format!("stored range of list {list}: {e}")))?;
+        out.push(IpRangeEntry {
+            cidr: parts.cidr,
+            category: parts.category,
+            label: parts.label,
+            list,
+        });
     }
     Ok(out)
 }
