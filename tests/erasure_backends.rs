@@ -240,6 +240,56 @@ on_both_backends! {
     }
 
     #[test]
+    fn a_case_reads_its_persons_rule_due_day_and_legal_hold() {
+        let (_dir, store) = team_store();
+        let case = add_candidate_with_case(
+            &store,
+            person("Held Example", "ATS-H1", "held@example.org", "+1 503 555 0190", "5 Elm Court"),
+            Priority::Normal,
+            None,
+        );
+        // Undecided: kept, with no date yet, and the reason named.
+        let open = store.case_retention(case).unwrap();
+        assert!(!open.legal_hold && !open.erased && !open.due, "{open:?}");
+        let a = open.assessment.clone().unwrap();
+        assert_eq!((a.rule, a.due_on), (RetentionRule::NotHired, None));
+        assert!(a.held_by.unwrap().contains("not decided"), "{open:?}");
+
+        // Rejected: due two years after the decision, under 29 CFR 1602.14's rule.
+        reject(&store, case);
+        let decided_on = store.clock().now().date();
+        let after = store.case_retention(case).unwrap();
+        let a = after.assessment.clone().unwrap();
+        assert_eq!(a.due_on, Some(decided_on + chrono::Months::new(24)));
+        assert!(after.source.as_deref().unwrap().contains("29 CFR 1602.14"), "{after:?}");
+
+        // On hold: the page says so, and the hold keeps the person past the due day.
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetLegalHold { case_id: case, held: true, reason: "litigation".into() },
+            )
+            .unwrap();
+        store.clock().advance(Duration::days(2 * 366));
+        let held = store.case_retention(case).unwrap();
+        assert!(held.legal_hold && !held.due, "{held:?}");
+        assert!(held.assessment.unwrap().held_by.unwrap().contains("legal hold"));
+        assert!(store.retention_apply(COMPLIANCE).unwrap().is_empty());
+
+        // Lifted: due now, and once erased the page says so.
+        store
+            .apply(
+                COMPLIANCE,
+                Change::SetLegalHold { case_id: case, held: false, reason: "settled".into() },
+            )
+            .unwrap();
+        assert!(store.case_retention(case).unwrap().due);
+        assert_eq!(store.retention_apply(COMPLIANCE).unwrap().len(), 1);
+        let erased = store.case_retention(case).unwrap();
+        assert!(erased.erased && erased.assessment.is_none() && !erased.due, "{erased:?}");
+    }
+
+    #[test]
     fn erasing_a_hired_worker_writes_the_shared_telemetry_files_again_without_them() {
         let (dir, store) = team_store();
         let (gone_case, gone) =

@@ -65,6 +65,7 @@ before(async () => {
       v("init");
       v("user", "add", "ada", "--role", "admin");
       v("--as", "ada", "user", "add", "ivan", "--role", "investigator");
+      v("--as", "ada", "user", "add", "cora", "--role", "compliance");
       v("--as", "ada", "candidate", "import", csv);
       v("--as", "ivan", "evidence", "add", "1", report, "--description", "background check report");
       v("--as", "ivan", "evidence", "add", "1", rights);
@@ -121,4 +122,20 @@ test("the pre-adverse-action notice is given from the files the case holds", asy
   const { stdout: text } = await run("pdftotext", [pdf, "-"]);
   assert.match(text, /Pre-adverse-action notice/);
   assert.match(text, /Nora Lind/);
+});
+
+test("the Details tab says how long the person is kept, and shows a legal hold put on from the CLI", async () => {
+  await session.click('a[data-tab="details"]');
+  await waitForText(session, "section.retention", "No legal hold on this case.", 30_000);
+  const before = (await texts(session, "section.retention")).join("\n");
+  assert.match(before, /Not hired/);
+  assert.match(before, /29 CFR 1602\.14/);
+  assert.match(before, /case 1 is not decided/);
+  // An investigator may not hold a case: no control.
+  assert.doesNotMatch(before, /Put on legal hold/);
+  await run(cli, ["--data-dir", dataDir, "--as", "cora", "retention", "hold", "1", "--reason", "litigation hold, matter 2027-04"]);
+  await waitForText(session, "section.retention", "On legal hold", 30_000);
+  assert.match((await texts(session, "section.retention")).join("\n"), /case 1 is on legal hold/);
+  await session.execute(`document.querySelector("section.retention").scrollIntoView(); return true;`);
+  await app.screenshot("72-retention-legal-hold");
 });

@@ -16,6 +16,7 @@ import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseExport } from "./bindings/CaseExport";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseFlags } from "./bindings/CaseFlags";
+import type { CaseRetention } from "./bindings/CaseRetention";
 import type { CaseSummary } from "./bindings/CaseSummary";
 import type { CaseVerification } from "./bindings/CaseVerification";
 import type { Change } from "./bindings/Change";
@@ -237,6 +238,9 @@ export const backend = {
   resultOptions: (caseId: number): Promise<ItemOptions[]> =>
     call("case_result_options", { request: { case_id: caseId } }),
   search: (query: string): Promise<SearchHit[]> => call("search", { request: { query } }),
+  /** The retention rule, due day and legal hold of the case's person. */
+  caseRetention: (caseId: number): Promise<CaseRetention> =>
+    call("case_retention", { request: { case_id: caseId } }),
 
   /** The red flags of a case and its risk score. */
   caseFlags: (caseId: number): Promise<CaseFlags> => call("case_flags", { request: { case_id: caseId } }),

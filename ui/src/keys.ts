@@ -27,6 +27,8 @@ export const keys = {
   caseFlags: (caseId: number) => ["case", caseId, "flags"] as const,
   caseLinks: (caseId: number) => ["case", caseId, "links"] as const,
   caseCluster: (caseId: number) => ["case", caseId, "cluster"] as const,
+  /** Retention standing and legal hold of the case's person. */
+  caseRetention: (caseId: number) => ["case", caseId, "retention"] as const,
   // verification records, vendor audits and the indicator lists
   caseVerification: (caseId: number) => ["case", caseId, "verification"] as const,
   mrz: (text: string) => ["mrz", text] as const,
@@ -72,6 +74,8 @@ const GLOBAL_EFFECTS: Record<string, readonly (readonly unknown[])[]> = {
   remove_voip_entry: [["case"], keys.lists],
   record_vendor_audit: [keys.vendors, ["case"]],
   update_candidate: [keys.cases, ["case"], ["search"]],
+  // An erasure empties the person's cases, their search entries and the monitoring board.
+  erase_person: [keys.cases, ["case"], ["search"], keys.monitoring],
 };
 
 /** Marks stale what the changes touched; queries on screen refetch at once. */

@@ -7,7 +7,7 @@ use tauri::State;
 use ts_rs::TS;
 use vetdesk_core::model::{AuditRecord, CaseId, Chain};
 use vetdesk_core::store::{
-    CaseDetail, CaseFilter, CaseSummary, ItemOptions, SearchHit, StatusMove,
+    CaseDetail, CaseFilter, CaseRetention, CaseSummary, ItemOptions, SearchHit, StatusMove,
 };
 
 use crate::error::AppError;
@@ -64,6 +64,16 @@ pub async fn case_status_moves(
 ) -> Result<Vec<StatusMove>, AppError> {
     let actor = state.session.actor()?;
     state.read(move |s| Ok(s.status_moves(request.case_id, &actor)?)).await
+}
+
+/// Where the case's person stands under the retention rules: the case's legal hold, the rule
+/// keeping their records, its due day and source.
+#[tauri::command]
+pub async fn case_retention(
+    state: State<'_, AppState>,
+    request: CaseRef,
+) -> Result<CaseRetention, AppError> {
+    state.read(move |s| Ok(s.case_retention(request.case_id)?)).await
 }
 
 /// The results each checklist item of a case could take now as the acting user records them,

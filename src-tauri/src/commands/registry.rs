@@ -44,6 +44,7 @@ commands! {
         case_audit(cases::CaseRef) -> Vec<model::AuditRecord>;
         case_status_moves(cases::CaseRef) -> Vec<store::StatusMove>;
         case_result_options(cases::CaseRef) -> Vec<store::ItemOptions>;
+        case_retention(cases::CaseRef) -> store::CaseRetention;
         search(cases::SearchRequest) -> Vec<store::SearchHit>;
     }
     flags {

@@ -51,7 +51,7 @@ pub use monitoring::{
 };
 pub use push::{Pushed, parse_mapping};
 pub use reader::Reader;
-pub use retention::{Erasure, PlanEntry};
+pub use retention::{CaseRetention, Erasure, PlanEntry};
 pub use rules::{
     Action, Citable, EVERIFY_PREREQUISITES, FieldLimit, FieldProblem, ItemOptions, Missing,
     Permissions, ResultOption, StatusMove,

@@ -28,6 +28,25 @@ pub struct PlanEntry {
     pub source: String,
 }
 
+/// Where the person of one case stands under the retention rules, for the case page: the
+/// legal hold of this case, the rule that keeps the person's records, when they fall due and
+/// what keeps them longer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseRetention {
+    pub case_id: CaseId,
+    pub candidate_id: CandidateId,
+    /// This case is on legal hold: nothing of its candidate is erased while it holds.
+    pub legal_hold: bool,
+    /// The person's records are erased already.
+    pub erased: bool,
+    /// The rule, its due day and what holds it; `None` once erased.
+    pub assessment: Option<Assessment>,
+    /// Due for erasure today (`vetdesk retention apply` would erase them).
+    pub due: bool,
+    /// The public source of the rule.
+    pub source: Option<String>,
+}
+
 /// What `retention apply` did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Erasure {
@@ -283,6 +302,38 @@ impl Store {
             Ok(())
         })?;
         Ok(out)
+    }
+
+    /// Where the person of case `case_id` stands under the retention rules of this data
+    /// directory's `config.toml`, on the store clock's day.
+    pub fn case_retention(&self, case_id: CaseId) -> Result<CaseRetention> {
+        let policy = self.config().retention.policy();
+        let today = self.clock().now().date();
+        let mut out = None;
+        self.backend.read(&mut |db| {
+            let case = super::views::case(db, case_id)?;
+            let facts = person_facts(db, case.candidate_id)?;
+            let legal_hold = facts
+                .as_ref()
+                .and_then(|f| f.cases.iter().find(|c| c.id == case_id))
+                .map(|c| c.legal_hold)
+                .unwrap_or(false);
+            let assessment = facts.as_ref().map(|f| retention::assess(f, &policy));
+            out = Some(CaseRetention {
+                case_id,
+                candidate_id: case.candidate_id,
+                legal_hold,
+                erased: facts.is_none(),
+                due: assessment.as_ref().is_some_and(|a| a.is_due(today)),
+                source: assessment.as_ref().map(|a| {
+                    let s = retention::source(a.rule);
+                    format!("{}, {}", s.document, s.section)
+                }),
+                assessment,
+            });
+            Ok(())
+        })?;
+        out.ok_or_else(|| super::StoreError::not_found("case", case_id))
     }
 
     /// Erases every person due on the store clock's day, as `actor` (compliance or admin):

@@ -8,6 +8,7 @@ import { day, when } from "../../format";
 import { caseHref } from "../../router";
 import { AdversePanel } from "./AdversePanel";
 import { EditCandidate } from "./EditCandidate";
+import { RetentionPanel } from "./RetentionPanel";
 
 function Row({ label, value }: { label: string; value: string | null | string[] }) {
   const text = Array.isArray(value) ? value.join(", ") : value;
@@ -72,6 +73,7 @@ export function DetailsPanel({ detail }: { detail: CaseDetail }) {
         </dl>
       </section>
       <AdversePanel detail={detail} />
+      <RetentionPanel caseId={k.id} />
     </div>
   );
 }
