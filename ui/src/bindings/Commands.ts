@@ -12,6 +12,7 @@ import type { CaseExport } from "./CaseExport";
 import type { CaseFilter } from "./CaseFilter";
 import type { CaseFlags } from "./CaseFlags";
 import type { CaseRef } from "./CaseRef";
+import type { CaseRetention } from "./CaseRetention";
 import type { CaseSummary } from "./CaseSummary";
 import type { CaseVerification } from "./CaseVerification";
 import type { Change } from "./Change";
@@ -89,6 +90,7 @@ export interface Commands {
   case_audit: { args: { request: CaseRef }; result: Array<AuditRecord> };
   case_status_moves: { args: { request: CaseRef }; result: Array<StatusMove> };
   case_result_options: { args: { request: CaseRef }; result: Array<ItemOptions> };
+  case_retention: { args: { request: CaseRef }; result: CaseRetention };
   search: { args: { request: SearchRequest }; result: Array<SearchHit> };
   case_flags: { args: { request: CaseRef }; result: CaseFlags };
   case_links: { args: { request: CaseRef }; result: Array<Link> };
