@@ -4,6 +4,7 @@
 
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CaseDetail } from "../bindings/CaseDetail";
+import type { CaseRetention } from "../bindings/CaseRetention";
 import type { CaseFlags } from "../bindings/CaseFlags";
 import type { Flag } from "../bindings/Flag";
 import type { CaseSummary } from "../bindings/CaseSummary";
@@ -241,4 +242,18 @@ type Allowed = keyof Omit<Permissions, "user" | "role">;
 export function permissions(u: User, ...allowed: Allowed[]): Permissions {
   const all: Allowed[] = ["decide", "sign_off", "reopen", "waive", "triage", "override_gate", "manage_users", "manage_vendors", "audit_vendors", "manage_lists"];
   return { user: u.name, role: u.role, ...Object.fromEntries(all.map((a) => [a, allowed.includes(a)])) } as Permissions;
+}
+
+/** The retention standing of case 1's person: not hired, due two years after the decision. */
+export function caseRetention(over: Partial<CaseRetention> = {}): CaseRetention {
+  return {
+    case_id: 1,
+    candidate_id: 1,
+    legal_hold: false,
+    erased: false,
+    assessment: { rule: "not_hired", due_on: "2028-11-18", held_by: null },
+    due: false,
+    source: "29 CFR 1602.14, Preservation of records made or kept, applications and other hiring records",
+    ...over,
+  };
 }

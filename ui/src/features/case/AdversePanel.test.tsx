@@ -5,11 +5,11 @@
 
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend } from "../../backend";
 import type { AdverseAction } from "../../bindings/AdverseAction";
-import { SHA, caseDetail, evidence, permissions, user } from "../../test/fixtures";
+import { SHA, caseDetail, caseRetention, evidence, permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { DetailsPanel } from "./DetailsPanel";
 
@@ -47,6 +47,8 @@ const files = [
   evidence(5, { original_name: "pre-adverse-action-notice-case-1.pdf", media_type: "application/pdf", sha256: SHA }),
 ];
 
+// The Retention section beside it reads its own standing.
+beforeEach(() => b.caseRetention.mockResolvedValue(caseRetention()));
 afterEach(() => vi.clearAllMocks());
 
 describe("AdversePanel", () => {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend } from "../../backend";
 import { useRoute } from "../../router";
 import { expectAccessible } from "../../test/axe";
-import { appInfo, caseDetail, caseFlags, user } from "../../test/fixtures";
+import { appInfo, caseDetail, caseFlags, caseRetention, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { CasePage } from "./CasePage";
 
@@ -28,6 +28,7 @@ describe("CasePage", () => {
   beforeEach(() => {
     b.appInfo.mockResolvedValue(appInfo());
     b.caseGet.mockResolvedValue(caseDetail());
+    b.caseRetention.mockResolvedValue(caseRetention());
     b.caseFlags.mockResolvedValue(caseFlags([]));
     b.resultOptions.mockResolvedValue([]);
     b.users.mockResolvedValue([rita]);

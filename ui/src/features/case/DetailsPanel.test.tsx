@@ -2,15 +2,19 @@
 // and nothing of them on a case without a pre-adverse notice.
 
 import { screen } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { caseDetail, user } from "../../test/fixtures";
+import { backend } from "../../backend";
+import { caseDetail, caseRetention, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { DetailsPanel } from "./DetailsPanel";
 
 vi.mock("../../backend", async (importOriginal) =>
   (await import("../../test/backend")).mockBackendModule(importOriginal),
 );
+
+// The Retention section reads its own standing.
+beforeEach(() => vi.mocked(backend).caseRetention.mockResolvedValue(caseRetention()));
 
 describe("DetailsPanel", () => {
   it("lists the adverse-action steps with the waiting period and the next step", () => {

@@ -7,8 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend } from "../../backend";
-import type { CaseRetention } from "../../bindings/CaseRetention";
-import { permissions, user } from "../../test/fixtures";
+import { caseRetention, permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { RetentionPanel } from "./RetentionPanel";
 
@@ -19,24 +18,11 @@ vi.mock("../../backend", async (importOriginal) =>
 const b = vi.mocked(backend);
 const cora = user({ name: "cora", display_name: "Cora Compliance", role: "compliance" });
 
-function standing(over: Partial<CaseRetention> = {}): CaseRetention {
-  return {
-    case_id: 1,
-    candidate_id: 1,
-    legal_hold: false,
-    erased: false,
-    assessment: { rule: "not_hired", due_on: "2028-11-18", held_by: null },
-    due: false,
-    source: "29 CFR 1602.14, Preservation of records made or kept, applications and other hiring records",
-    ...over,
-  };
-}
-
 afterEach(() => vi.clearAllMocks());
 
 describe("RetentionPanel", () => {
   it("shows the rule, its source and the day the person's records fall due", async () => {
-    b.caseRetention.mockResolvedValue(standing());
+    b.caseRetention.mockResolvedValue(caseRetention());
     renderAs(user(), <RetentionPanel caseId={1} />, permissions(user()));
     expect(await screen.findByTestId("retention-rule")).toHaveProperty("textContent", "Not hired");
     expect(screen.getByText(/29 CFR 1602.14/)).toBeTruthy();
@@ -49,7 +35,7 @@ describe("RetentionPanel", () => {
 
   it("puts the case on legal hold with a reason, as compliance", async () => {
     const events = userEvent.setup();
-    b.caseRetention.mockResolvedValue(standing());
+    b.caseRetention.mockResolvedValue(caseRetention());
     b.apply.mockResolvedValue({ record: { id: 9 }, flags: [] } as never);
     renderAs(cora, <RetentionPanel caseId={1} />, permissions(cora, "sign_off"));
     await events.click(await screen.findByRole("button", { name: "Put on legal hold…" }));
@@ -70,7 +56,7 @@ describe("RetentionPanel", () => {
   it("lifts a hold, and says what keeps the records", async () => {
     const events = userEvent.setup();
     b.caseRetention.mockResolvedValue(
-      standing({ legal_hold: true, assessment: { rule: "not_hired", due_on: "2028-11-18", held_by: "case 1 is on legal hold" } }),
+      caseRetention({ legal_hold: true, assessment: { rule: "not_hired", due_on: "2028-11-18", held_by: "case 1 is on legal hold" } }),
     );
     b.apply.mockResolvedValue({ record: { id: 10 }, flags: [] } as never);
     renderAs(cora, <RetentionPanel caseId={1} />, permissions(cora, "sign_off"));
@@ -85,7 +71,7 @@ describe("RetentionPanel", () => {
   });
 
   it("says when the person is erased, and offers no hold", async () => {
-    b.caseRetention.mockResolvedValue(standing({ erased: true, assessment: null, source: null }));
+    b.caseRetention.mockResolvedValue(caseRetention({ erased: true, assessment: null, source: null }));
     renderAs(cora, <RetentionPanel caseId={1} />, permissions(cora, "sign_off"));
     expect(await screen.findByText("The person's records are erased.")).toBeTruthy();
     expect(screen.queryByRole("button", { name: /legal hold/ })).toBeNull();
