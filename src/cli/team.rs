@@ -56,11 +56,10 @@ pub fn run(cli: Cli, dir: DataDir, url: &str) -> Result<u8> {
                 let records = pushed.rows.get("audit_log").copied().unwrap_or(0);
                 let cases = pushed.rows.get("cases").copied().unwrap_or(0);
                 let mut out = format!(
-                    "Pushed {} into the team database: {cases} case(s), {records} audit record(s) in {} chain(s), every head unchanged; {} evidence file(s) copied into {}.\n",
+                    "Pushed {} into the team database: {cases} case(s), {records} audit record(s) in {} chain(s), every head unchanged; {} evidence and telemetry file(s) stored in the database.\n",
                     from_data_dir.display(),
                     pushed.heads.len(),
                     pushed.files,
-                    store.data_dir().root.join("evidence").display(),
                 );
                 for (name, login) in &pushed.logins {
                     out.push_str(&format!("  {name} -> login {login}\n"));
