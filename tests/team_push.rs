@@ -283,7 +283,11 @@ fn a_solo_directory_is_pushed_whole_with_every_head_unchanged() {
     assert_eq!(team.records(), 0, "nothing written by a refused push");
 
     let said = team.ok(&team.owner_url, &args);
-    assert!(said.contains("every head unchanged") && said.contains("1 evidence file(s)"), "{said}");
+    assert!(
+        said.contains("every head unchanged")
+            && said.contains("1 evidence and telemetry file(s) stored in the database"),
+        "{said}"
+    );
 
     // Heads and row counts are the solo directory's.
     let mut client = team.client();
