@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 use vetdesk_crypto::Passphrase;
-use vetdesk_testkit::{png, vetdesk_command};
+use vetdesk_testkit::{contains_bytes, files_under, png, vetdesk_command};
 
 /// Personal data seeded below; none of it may appear in any file of an encrypted directory.
 const SECRETS: &[&str] = &[
@@ -131,24 +131,6 @@ impl Dir {
     }
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 /// The raw bytes of every file in `data` hold none of the seeded values, in UTF-8 or UTF-16,
 /// and no file starts as a plain database or image. Returns the names of the files scanned.
 fn assert_nothing_readable(data: &Path) -> Vec<String> {
@@ -158,8 +140,8 @@ fn assert_nothing_readable(data: &Path) -> Vec<String> {
         let name = path.strip_prefix(data).unwrap().display().to_string();
         for secret in SECRETS {
             let utf16: Vec<u8> = secret.encode_utf16().flat_map(u16::to_le_bytes).collect();
-            assert!(!contains(&bytes, secret.as_bytes()), "{secret:?} readable in {name}");
-            assert!(!contains(&bytes, &utf16), "{secret:?} readable (UTF-16) in {name}");
+            assert!(!contains_bytes(&bytes, secret.as_bytes()), "{secret:?} readable in {name}");
+            assert!(!contains_bytes(&bytes, &utf16), "{secret:?} readable (UTF-16) in {name}");
         }
         for magic in PLAIN_MAGIC {
             assert!(!bytes.starts_with(magic), "{name} is a plain file");
@@ -212,7 +194,7 @@ fn an_encrypted_directory_works_through_every_command_and_its_raw_bytes_hold_no_
     assert!(text.contains("Zephyrine Quackenbush"), "the report is readable");
     let pack = out.join("pack.zip");
     dir.ok(true, &["pack", "1", "-o", pack.to_str().unwrap()]);
-    assert!(contains(&std::fs::read(&pack).unwrap(), b"MARKER-7f3a9c-IN-THE-IMAGE"));
+    assert!(contains_bytes(&std::fs::read(&pack).unwrap(), b"MARKER-7f3a9c-IN-THE-IMAGE"));
     dir.ok(false, &["verify-pack", pack.to_str().unwrap()]);
 
     // The evidence id is the SHA-256 of the plaintext, the stored bytes are not the plaintext.
@@ -387,7 +369,10 @@ fn sigkill_during_encrypt_leaves_the_plain_or_the_encrypted_directory_and_both_v
             encrypted += 1;
         } else {
             plain += 1;
-            assert!(!contains(&std::fs::read(dir.data.join("vetdesk.db")).unwrap(), b"\x89VDENC"));
+            assert!(!contains_bytes(
+                &std::fs::read(dir.data.join("vetdesk.db")).unwrap(),
+                b"\x89VDENC"
+            ));
         }
         dir.verify_ok(is_encrypted);
         let cases: serde_json::Value =

@@ -83,23 +83,6 @@ fn stored_text(store: &Store, sha: &vetdesk_core::evidence::Sha256Hex) -> String
     out
 }
 
-/// Every file under `dir`, recursively, whose raw bytes hold `needle`.
-fn holding(dir: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
-                out.push(path);
-            }
-        }
-    }
-    out
-}
-
 fn hire(store: &Store, name: &str, account: &str, serial: Option<&str>) -> (i64, i64) {
     let hired = store
         .hire(
@@ -373,14 +356,14 @@ on_both_backends! {
         let rows = table_text(dir.path());
         for value in values {
             assert!(!rows.to_lowercase().contains(&value.to_lowercase()), "{value:?} is in a row");
-            let found = holding(dir.path(), value.as_bytes());
+            let found = files_holding(dir.path(), value.as_bytes());
             assert!(found.is_empty(), "{value:?} is still readable in {found:?}");
         }
         assert!(rows.contains("marcus.b@corp.example"), "the other worker's events stay");
         // His sign-in is kept: in the copy's file (solo) or its chunks (team).
         match backend() {
             TestBackend::Sqlite => {
-                assert!(!holding(dir.path(), b"marcus.b@corp.example").is_empty());
+                assert!(!files_holding(dir.path(), b"marcus.b@corp.example").is_empty());
             }
             TestBackend::Postgres => assert!(
                 rows.lines()

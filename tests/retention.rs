@@ -6,8 +6,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-
 use chrono::Duration;
 use rusqlite::Connection;
 use vetdesk_core::change::{Change, Ground};
@@ -16,34 +14,6 @@ use vetdesk_core::store::Store;
 use vetdesk_core::verification::{DocumentFields, DocumentKind};
 use vetdesk_testkit::cli::{Cli, init_team};
 use vetdesk_testkit::*;
-
-/// Every file under `dir`, recursively.
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
-}
-
-/// The files of `dir` whose raw bytes contain `needle`.
-fn holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    files_in(dir)
-        .into_iter()
-        .filter(|f| {
-            let bytes = std::fs::read(f).unwrap();
-            bytes.windows(needle.len()).any(|w| w == needle)
-        })
-        .collect()
-}
 
 fn reject(store: &Store, case_id: i64) {
     let grounds: Vec<Ground> = grounds_for(store, case_id);
@@ -172,16 +142,16 @@ fn erasure_leaves_no_byte_of_the_person_in_the_data_directory_and_verify_names_i
 
     // The raw bytes: no file of the directory holds any of it.
     for value in personal_values() {
-        let found = holding(dir.path(), value.as_bytes());
+        let found = files_holding(dir.path(), value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still readable in {found:?}");
     }
     for (what, bytes) in [("the letter", &letter_bytes[..64]), ("the scan", &scan_bytes[16..80])] {
-        let found = holding(dir.path(), bytes);
+        let found = files_holding(dir.path(), bytes);
         assert!(found.is_empty(), "{what}'s bytes are still in {found:?}");
     }
     // The test can fail: the other person's values are there to be found.
-    assert!(!holding(dir.path(), b"Bartholomew Okonkwo").is_empty());
-    assert!(!holding(dir.path(), b"bart.ok@example.net").is_empty());
+    assert!(!files_holding(dir.path(), b"Bartholomew Okonkwo").is_empty());
+    assert!(!files_holding(dir.path(), b"bart.ok@example.net").is_empty());
 
     // The CLI, as a whole process, verifies the directory and names the erasure.
     let out = vetdesk_command()
@@ -308,10 +278,10 @@ fn erasing_one_of_three_sharing_a_phone_leaves_the_other_two_linked_and_intact()
     assert!(store.verify().unwrap().ok);
     drop(store);
     for value in ["Ophelia Vandersloot", "Vandersloot", "ophelia.v@example.org"] {
-        let found = holding(dir.path(), value.as_bytes());
+        let found = files_holding(dir.path(), value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still readable in {found:?}");
     }
-    assert!(!holding(dir.path(), b"Bob Brandt").is_empty());
+    assert!(!files_holding(dir.path(), b"Bob Brandt").is_empty());
 }
 
 #[test]
@@ -401,7 +371,7 @@ fn the_cli_plans_and_applies_retention_at_another_date() {
     let text = ok(d1, "cora", &["verify"]);
     assert!(text.starts_with("OK") && text.contains("Erased:      candidate 1"), "{text}");
     for value in ["Ivo Faketime", "ivo@example.org", "dates differ", "identity not confirmed"] {
-        let found = holding(cli.data(), value.as_bytes());
+        let found = files_holding(cli.data(), value.as_bytes());
         assert!(found.is_empty(), "{value:?} is still readable in {found:?}");
     }
     let text = ok(d1, "cora", &["retention", "apply"]);

@@ -1,5 +1,5 @@
-//! Whole-database views for tests that prove refused input changed nothing, and copies of
-//! fixture data directories.
+//! Whole-database views for tests that prove refused input changed nothing, copies of
+//! fixture data directories, and the raw bytes of a data directory's files.
 
 use std::path::Path;
 
@@ -90,4 +90,31 @@ pub fn rehash_everything(conn: &Connection) {
         tips.insert(key, (seq, hash));
     }
     conn.execute("UPDATE audit_log SET seq = -seq", []).unwrap();
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs anywhere in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The files under `dir` whose raw bytes hold `needle`.
+pub fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|f| contains_bytes(&std::fs::read(f).unwrap(), needle))
+        .collect()
 }

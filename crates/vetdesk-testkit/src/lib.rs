@@ -18,7 +18,7 @@ pub mod store;
 pub mod tools;
 pub mod worked;
 
-pub use db::{copy_dir, dump, rehash_everything};
+pub use db::{contains_bytes, copy_dir, dump, files_holding, files_under, rehash_everything};
 pub use images::{card_jpeg, photo, png, variant};
 pub use store::*;
 pub use tools::{artifacts, flowing, peak_rss_kib, run, run_measuring_peak, tool, vetdesk_command};
