@@ -3,6 +3,7 @@
 // time rather than silently.
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AdverseAction } from "../bindings/AdverseAction";
 import type { CaseDetail } from "../bindings/CaseDetail";
 import type { CaseRetention } from "../bindings/CaseRetention";
 import type { CaseFlags } from "../bindings/CaseFlags";
@@ -254,6 +255,28 @@ export function caseRetention(over: Partial<CaseRetention> = {}): CaseRetention 
     assessment: { rule: "not_hired", due_on: "2028-11-18", held_by: null },
     due: false,
     source: "29 CFR 1602.14, Preservation of records made or kept, applications and other hiring records",
+    ...over,
+  };
+}
+
+/** Case 1's FCRA steps: a pre-adverse-action notice given, the waiting period running. */
+export function adverseSteps(over: Partial<AdverseAction> = {}): AdverseAction {
+  return {
+    case_id: 1,
+    pre_notice: {
+      agency: { name: "Lakeshore Screening", address: "400 Harbor Drive, Duluth, MN", phone: "+1 800 555 0142" },
+      report: 3,
+      summary_of_rights: 4,
+      notice: 5,
+      sent_on: "2026-11-09",
+      wait_days: 5,
+      wait_ends_on: "2026-11-17",
+      decide_from: "2026-11-18",
+    },
+    decided_on: null,
+    notice: null,
+    next_step: "waiting period of 5 business days runs to 2026-11-17",
+    due_on: "2026-11-18",
     ...over,
   };
 }

@@ -90,9 +90,7 @@ impl Store {
             let mut ids = Vec::new();
             for (file, name, description) in given.clone() {
                 let applied = self.attach_given(actor, case_id, file, name, description)?;
-                ids.push(applied.change.record_id().ok_or_else(|| {
-                    StoreError::Corrupt("an attached file has no evidence id".into())
-                })?);
+                ids.push(evidence_id_of(&applied)?);
                 out.push(applied);
             }
             let [report, summary] = ids[..] else {
@@ -216,10 +214,7 @@ impl Store {
             format!("pre-adverse-action-notice-case-{case_id}.pdf"),
             "pre-adverse-action notice (FCRA)",
         )?;
-        let notice = attached
-            .change
-            .record_id()
-            .ok_or_else(|| StoreError::Corrupt("an attached file has no evidence id".into()))?;
+        let notice = evidence_id_of(&attached)?;
         let step = self.apply(
             actor,
             Change::RecordPreAdverseNotice {
@@ -279,10 +274,7 @@ impl Store {
                     item_id: None,
                 },
             )?;
-            let notice = attached
-                .change
-                .record_id()
-                .ok_or_else(|| StoreError::Corrupt("an attached file has no evidence id".into()))?;
+            let notice = evidence_id_of(&attached)?;
             let step = self.apply(
                 actor,
                 Change::RecordAdverseNotice { case_id, notice, sent_on: at.date() },
@@ -325,4 +317,12 @@ fn candidate_name(db: &dyn Db, case_id: CaseId) -> Result<String> {
 
 fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into())
+}
+
+/// The evidence id an attachment was given.
+fn evidence_id_of(attached: &Applied) -> Result<EvidenceId> {
+    attached
+        .change
+        .record_id()
+        .ok_or_else(|| StoreError::Corrupt("an attached file has no evidence id".into()))
 }

@@ -8,8 +8,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend } from "../../backend";
-import type { AdverseAction } from "../../bindings/AdverseAction";
-import { SHA, caseDetail, caseRetention, evidence, permissions, user } from "../../test/fixtures";
+import { SHA, adverseSteps, caseDetail, caseRetention, evidence, permissions, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { DetailsPanel } from "./DetailsPanel";
 
@@ -20,26 +19,6 @@ vi.mock("../../backend", async (importOriginal) =>
 const b = vi.mocked(backend);
 const ivan = user({ name: "ivan", display_name: "Ivan Investigator", role: "investigator" });
 
-function steps(over: Partial<AdverseAction> = {}): AdverseAction {
-  return {
-    case_id: 1,
-    pre_notice: {
-      agency: { name: "Lakeshore Screening", address: "400 Harbor Drive, Duluth, MN", phone: "+1 800 555 0142" },
-      report: 3,
-      summary_of_rights: 4,
-      notice: 5,
-      sent_on: "2026-11-09",
-      wait_days: 5,
-      wait_ends_on: "2026-11-17",
-      decide_from: "2026-11-18",
-    },
-    decided_on: null,
-    notice: null,
-    next_step: "waiting period of 5 business days runs to 2026-11-17",
-    due_on: "2026-11-18",
-    ...over,
-  };
-}
 
 const files = [
   evidence(3, { original_name: "background-report.pdf", media_type: "application/pdf" }),
@@ -54,7 +33,7 @@ afterEach(() => vi.clearAllMocks());
 describe("AdversePanel", () => {
   it("gives the pre-adverse-action notice with the report and the summary the case holds", async () => {
     const events = userEvent.setup();
-    b.adversePreNotice.mockResolvedValue(steps());
+    b.adversePreNotice.mockResolvedValue(adverseSteps());
     b.caseGet.mockResolvedValue(caseDetail({ evidence: files }));
     renderAs(ivan, <DetailsPanel detail={caseDetail({ evidence: files })} />, permissions(ivan, "decide"));
     expect(screen.getByText(/No pre-adverse-action notice/)).toBeTruthy();
@@ -82,7 +61,7 @@ describe("AdversePanel", () => {
   it("shows the waiting period and the notice's PDF through the evidence scheme", () => {
     renderAs(
       ivan,
-      <DetailsPanel detail={caseDetail({ evidence: files, adverse_action: steps() })} />,
+      <DetailsPanel detail={caseDetail({ evidence: files, adverse_action: adverseSteps() })} />,
       permissions(ivan, "decide"),
     );
     expect(screen.getByText(/5 business days, to .*decision from/)).toBeTruthy();
@@ -96,11 +75,11 @@ describe("AdversePanel", () => {
 
   it("gives the adverse-action notice once the case is decided on the report", async () => {
     const events = userEvent.setup();
-    b.adverseNotice.mockResolvedValue(steps({ decided_on: "2026-11-18", notice: { notice: 6, sent_on: "2026-11-18" } }));
+    b.adverseNotice.mockResolvedValue(adverseSteps({ decided_on: "2026-11-18", notice: { notice: 6, sent_on: "2026-11-18" } }));
     b.caseGet.mockResolvedValue(caseDetail());
     const detail = caseDetail({
       evidence: files,
-      adverse_action: steps({ decided_on: "2026-11-18", next_step: "adverse-action notice due", due_on: "2026-11-18" }),
+      adverse_action: adverseSteps({ decided_on: "2026-11-18", next_step: "adverse-action notice due", due_on: "2026-11-18" }),
     });
     detail.case.status = "decided";
     detail.case.decision = "rejected";
@@ -115,7 +94,7 @@ describe("AdversePanel", () => {
     expect(screen.queryByRole("heading", { name: "FCRA adverse action" })).toBeNull();
     renderAs(
       rita,
-      <DetailsPanel detail={caseDetail({ evidence: files, adverse_action: steps({ decided_on: "2026-11-18" }) })} />,
+      <DetailsPanel detail={caseDetail({ evidence: files, adverse_action: adverseSteps({ decided_on: "2026-11-18" }) })} />,
       permissions(rita),
     );
     expect(screen.getByRole("heading", { name: "FCRA adverse action" })).toBeTruthy();

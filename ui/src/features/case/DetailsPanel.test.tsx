@@ -5,7 +5,7 @@ import { screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend } from "../../backend";
-import { caseDetail, caseRetention, user } from "../../test/fixtures";
+import { adverseSteps, caseDetail, caseRetention, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { DetailsPanel } from "./DetailsPanel";
 
@@ -19,23 +19,7 @@ beforeEach(() => vi.mocked(backend).caseRetention.mockResolvedValue(caseRetentio
 describe("DetailsPanel", () => {
   it("lists the adverse-action steps with the waiting period and the next step", () => {
     const detail = caseDetail({
-      adverse_action: {
-        case_id: 1,
-        pre_notice: {
-          agency: { name: "Lakeshore Screening", address: "400 Harbor Drive, Duluth, MN", phone: "+1 800 555 0142" },
-          report: 3,
-          summary_of_rights: 4,
-          notice: 5,
-          sent_on: "2026-11-09",
-          wait_days: 5,
-          wait_ends_on: "2026-11-17",
-          decide_from: "2026-11-18",
-        },
-        decided_on: null,
-        notice: null,
-        next_step: "waiting period of 5 business days runs to 2026-11-17",
-        due_on: "2026-11-18",
-      },
+      adverse_action: adverseSteps(),
     });
     renderAs(user(), <DetailsPanel detail={detail} />);
     expect(screen.getByRole("heading", { name: "FCRA adverse action" })).toBeTruthy();
