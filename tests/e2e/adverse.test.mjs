@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root, texts, waitForText } from "./harness.mjs";
+import { clickButton, launchApp, root, setField, texts, waitForText } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const run = promisify(execFile);
@@ -22,28 +22,6 @@ let app;
 let session;
 let dataDir;
 let files;
-
-/** Sets a React-controlled field as typing or choosing would (the native setter, then the event). */
-function setField(css, value) {
-  return session.execute(
-    `const el = document.querySelector(arguments[0]);
-     if (!el) throw new Error("no field " + arguments[0]);
-     const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
-     Object.getOwnPropertyDescriptor(proto, "value").set.call(el, arguments[1]);
-     el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }));
-     return true;`,
-    [css, value],
-  );
-}
-
-/** Clicks the button inside `css` whose text is `label`. */
-function clickButton(css, label) {
-  return session.execute(
-    `const b = [...document.querySelectorAll(arguments[0] + " button")].find((b) => b.textContent.trim() === arguments[1]);
-     if (!b) throw new Error("no button " + arguments[1]); b.click(); return true;`,
-    [css, label],
-  );
-}
 
 before(async () => {
   files = mkdtempSync(join(tmpdir(), "vetdesk-e2e-adverse-"));
@@ -84,21 +62,21 @@ after(async () => {
 test("the pre-adverse-action notice is given from the files the case holds", async () => {
   await session.click('a[data-tab="details"]');
   await waitForText(session, "section.adverse", "No pre-adverse-action notice");
-  await clickButton("section.adverse", "Give pre-adverse-action notice…");
+  await clickButton(session, "section.adverse", "Give pre-adverse-action notice…");
   await waitFor("the form", async () => (await texts(session, "form.adverse-form")).length === 1);
-  await setField('input[name="agency-name"]', "Lakeshore Screening Services");
-  await setField('input[name="agency-address"]', "400 Harbor Drive, Suite 12, Duluth, MN 55802");
-  await setField('input[name="agency-phone"]', "+1 800 555 0142");
+  await setField(session, 'input[name="agency-name"]', "Lakeshore Screening Services");
+  await setField(session, 'input[name="agency-address"]', "400 Harbor Drive, Suite 12, Duluth, MN 55802");
+  await setField(session, 'input[name="agency-phone"]', "+1 800 555 0142");
   const options = await session.execute(
     `return [...document.querySelectorAll('select[name="report"] option')].map((o) => [o.value, o.textContent.trim()]);`,
   );
   const idOf = (name) => options.find(([, label]) => label === name)?.[0];
   assert.ok(idOf("lakeshore-report.txt") && idOf("summary-of-rights.txt"), `options: ${JSON.stringify(options)}`);
-  await setField('select[name="report"]', idOf("lakeshore-report.txt"));
-  await setField('select[name="summary-of-rights"]', idOf("summary-of-rights.txt"));
+  await setField(session, 'select[name="report"]', idOf("lakeshore-report.txt"));
+  await setField(session, 'select[name="summary-of-rights"]', idOf("summary-of-rights.txt"));
   await session.execute(`document.querySelector("section.adverse").scrollIntoView(); return true;`);
   await app.screenshot("70-pre-adverse-notice-form");
-  await clickButton("form.adverse-form", "Give pre-adverse-action notice");
+  await clickButton(session, "form.adverse-form", "Give pre-adverse-action notice");
 
   await waitForText(session, "section.adverse", "5 business days, to", 30_000);
   const panel = (await texts(session, "section.adverse")).join("\n");

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root, texts, waitForText } from "./harness.mjs";
+import { clickButton, launchApp, root, texts, waitForText } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const run = promisify(execFile);
@@ -42,15 +42,6 @@ const PASSED = [
   "phone-number-check",
   "known-indicators-check",
 ];
-
-/** Clicks the button inside `css` whose text is `label`. */
-function clickButton(css, label) {
-  return session.execute(
-    `const b = [...document.querySelectorAll(arguments[0] + " button")].find((b) => b.textContent.trim() === arguments[1]);
-     if (!b) throw new Error("no button " + arguments[1]); b.click(); return true;`,
-    [css, label],
-  );
-}
 
 async function openStatusDialog() {
   await session.clickWhenThere(".case-title .btn-primary");
@@ -104,15 +95,15 @@ test("clearing is refused with the list of what is missing", async () => {
   }
   await session.execute(`document.querySelector("dialog[open] details.refused-moves").open = true; return true;`);
   await app.screenshot("60-decision-refused");
-  await clickButton("dialog[open]", "Cancel").catch(() => session.execute(`document.querySelector("dialog[open]").close(); return true;`));
+  await clickButton(session, "dialog[open]", "Cancel").catch(() => session.execute(`document.querySelector("dialog[open]").close(); return true;`));
 });
 
 test("the open flag is triaged and the cluster shows who else holds the phone", async () => {
   await session.click('a[data-tab="flags"]');
   await waitFor("the flag", async () => (await texts(session, '[data-flag="phone.shared"]')).length === 1);
-  await clickButton('[data-flag="phone.shared"] .flag-triage', "Acknowledge");
+  await clickButton(session, '[data-flag="phone.shared"] .flag-triage', "Acknowledge");
   await waitFor("the triage", async () => (await texts(session, '[data-flag="phone.shared"] [data-triage="acknowledged"]')).length === 1);
-  await clickButton("section", "Show everyone joined through others");
+  await clickButton(session, "section", "Show everyone joined through others");
   await waitFor("the cluster", async () => (await texts(session, '[data-testid="cluster"] tbody tr')).length === 2);
   const rows = await texts(session, '[data-testid="cluster"] tbody tr');
   assert.match(rows[1], /Mei Chen.*case 2.*phone \+13125550101 with Anna Berg/);
@@ -126,7 +117,7 @@ test("the section that does not apply is marked with one reason, and the case is
   await waitForText(session, "dialog[open]", "5 pending items of this section");
   await session.type("dialog[open] textarea", "Contractor engaged for a four-week pilot; background checks waived by policy 7.2");
   await app.screenshot("62-section-not-applicable");
-  await clickButton("dialog[open]", "Mark 5 pending items not applicable");
+  await clickButton(session, "dialog[open]", "Mark 5 pending items not applicable");
   await waitForText(session, '[data-phase="pre_offer"] .phase-progress', "21 of 21 done");
 
   await openStatusDialog();
@@ -138,7 +129,7 @@ test("the section that does not apply is marked with one reason, and the case is
 });
 
 test("compliance signs off after switching user, and the report says who and why", async () => {
-  await clickButton(".acting-as", "Switch user");
+  await clickButton(session, ".acting-as", "Switch user");
   await session.clickWhenThere('[data-user="cora"]');
   await waitForText(session, '[data-testid="acting-as"]', "cora");
   await session.execute(`location.hash = "#/cases/1"; return true;`);

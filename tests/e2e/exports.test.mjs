@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root } from "./harness.mjs";
+import { launchApp, root, texts } from "./harness.mjs";
 import { documentPng } from "./png.mjs";
 import { waitFor } from "./webdriver.mjs";
 
@@ -28,18 +28,13 @@ let reportPath;
 let packPath;
 let chainHead;
 
-/** The texts of every element matching `css`. */
-function texts(css) {
-  return session.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())`, [css]);
-}
-
 /** Waits until an export of `prefix` (report, pack) shows its written file; returns its name. */
 async function writtenName(prefix, timeoutMs = 120_000) {
   const css = `.export-written[data-job^="${prefix}-"] .export-file-name`;
   return waitFor(`the ${prefix} export to finish`, async () => {
-    const failed = await texts(`.export-failed[data-job^="${prefix}-"]`);
+    const failed = await texts(session, `.export-failed[data-job^="${prefix}-"]`);
     if (failed.length > 0) throw new Error(`the ${prefix} export failed: ${failed[0]}`);
-    return (await texts(css))[0];
+    return (await texts(session, css))[0];
   }, timeoutMs);
 }
 
@@ -88,15 +83,15 @@ test("a case report and an audit pack are exported into the exports folder", asy
   const running = '.export-running[data-job^="pack-"] [data-testid="export-stage"]';
   // Progress events from the backend move the bar through the evidence bytes.
   const stage = await waitFor("the pack's evidence progress", async () => {
-    const now = (await texts(running))[0];
-    if (now === undefined && (await texts('.export-written[data-job^="pack-"]')).length > 0) {
+    const now = (await texts(session, running))[0];
+    if (now === undefined && (await texts(session, '.export-written[data-job^="pack-"]')).length > 0) {
       throw new Error("the pack finished before its evidence progress was seen");
     }
     return now?.startsWith("Evidence") ? now : null;
   }, 60_000);
   assert.match(stage, /^Evidence [\d.]+ [KMG]?B of 19\d MB$/);
   const image = await session.screenshot();
-  if ((await texts(running)).length > 0) {
+  if ((await texts(session, running)).length > 0) {
     mkdirSync(join(root, "target/artifacts/e2e"), { recursive: true });
     writeFileSync(join(root, "target/artifacts/e2e/60-export-progress.png"), image);
   }
@@ -116,14 +111,14 @@ test("a case report and an audit pack are exported into the exports folder", asy
   assert.equal(statSync(reportPath).mode & 0o777, 0o600);
 
   // The chain head the UI shows is the one printed in the report.
-  const shown = await texts('.export-written[data-job^="report-"] .export-result p .mono');
+  const shown = await texts(session, '.export-written[data-job^="report-"] .export-result p .mono');
   chainHead = shown[0];
   assert.match(chainHead, /^[0-9a-f]{64}$/);
   await app.screenshot("61-export-done");
 
   // A second export of the report takes the next free name.
   await session.click('[data-testid="export-report"]');
-  await waitFor("the second report", async () => (await texts('.export-written[data-job^="report-"] .export-file-name'))[0] === `case-1-report-${today} (2).pdf`, 60_000);
+  await waitFor("the second report", async () => (await texts(session, '.export-written[data-job^="report-"] .export-file-name'))[0] === `case-1-report-${today} (2).pdf`, 60_000);
 });
 
 test("the exported files read as a reader would read them", async () => {
@@ -146,7 +141,7 @@ test("the Reports page checks a good pack and lists the problem of a tampered on
   await session.textOf("#check-heading", 15_000);
 
   await session.type('[data-testid="pack-input"]', packPath);
-  const ok = await waitFor("the verdict", async () => (await texts('[data-testid="pack-verdict"]'))[0], 120_000);
+  const ok = await waitFor("the verdict", async () => (await texts(session, '[data-testid="pack-verdict"]'))[0], 120_000);
   assert.match(ok, /^OK .* is the intact audit pack of case 1: /);
   assert.ok(ok.includes(chainHead));
 
@@ -159,11 +154,11 @@ test("the Reports page checks a good pack and lists the problem of a tampered on
   writeFileSync(tampered, bytes);
   await session.type('[data-testid="pack-input"]', tampered);
   const bad = await waitFor("the tampered verdict", async () => {
-    const t = (await texts('[data-testid="pack-verdict"]'))[0];
+    const t = (await texts(session, '[data-testid="pack-verdict"]'))[0];
     return t?.includes("tampered-pack.zip") ? t : null;
   }, 120_000);
   assert.match(bad, /^Failed tampered-pack\.zip: \d+ problems? found/);
-  const members = await texts(".pack-problems tbody td:first-child");
+  const members = await texts(session, ".pack-problems tbody td:first-child");
   assert.ok(members.includes("report.pdf"), `problems: ${members}`);
   // The check's temp copy is gone again.
   assert.deepEqual(readdirSync(join(app.dataDir, "tmp")).filter((f) => f.endsWith(".part")), []);
@@ -172,8 +167,8 @@ test("the Reports page checks a good pack and lists the problem of a tampered on
 
 test("the portfolio is exported as a PDF and a CSV", async () => {
   await session.click('.portfolio-form button[type="submit"]');
-  await waitFor("the portfolio", async () => (await texts('.export-written[data-job^="portfolio-"] .export-file-name')).length === 2, 60_000);
-  const names = await texts('.export-written[data-job^="portfolio-"] .export-file-name');
+  await waitFor("the portfolio", async () => (await texts(session, '.export-written[data-job^="portfolio-"] .export-file-name')).length === 2, 60_000);
+  const names = await texts(session, '.export-written[data-job^="portfolio-"] .export-file-name');
   assert.match(names[0], /^portfolio-\d{4}-01-01-to-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.pdf$/);
   assert.equal(names[1], names[0].replace(/\.pdf$/, ".csv"));
   const csv = readFileSync(join(exportDir, names[1]), "utf8");
@@ -184,7 +179,7 @@ test("the portfolio is exported as a PDF and a CSV", async () => {
 
 test("Show in folder says where the file is when no file manager can be asked", async () => {
   await session.click('.export-written[data-job^="portfolio-"] .export-file button');
-  const note = await waitFor("the note", async () => (await texts(".reveal-note"))[0]);
+  const note = await waitFor("the note", async () => (await texts(session, ".reveal-note"))[0]);
   assert.match(note, /^Could not open the folder; the file is at .*\.pdf\. There is no desktop session to ask/);
   assert.ok(note.includes(`${exportDir}/portfolio-`), note);
   await app.screenshot("64-show-in-folder");

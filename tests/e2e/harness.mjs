@@ -82,3 +82,25 @@ export function texts(session, css) {
 export function waitForText(session, css, text, timeoutMs) {
   return waitFor(`“${text}” in ${css}`, async () => (await texts(session, css)).some((t) => t.includes(text)), timeoutMs);
 }
+
+/** Sets a React-controlled field as typing or choosing would (the native setter, then the event). */
+export function setField(session, css, value) {
+  return session.execute(
+    `const el = document.querySelector(arguments[0]);
+     if (!el) throw new Error("no field " + arguments[0]);
+     const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(proto, "value").set.call(el, arguments[1]);
+     el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? "change" : "input", { bubbles: true }));
+     return true;`,
+    [css, value],
+  );
+}
+
+/** Clicks the button inside `css` whose text is `label`. */
+export function clickButton(session, css, label) {
+  return session.execute(
+    `const b = [...document.querySelectorAll(arguments[0] + " button")].find((b) => b.textContent.trim() === arguments[1]);
+     if (!b) throw new Error("no button " + arguments[1]); b.click(); return true;`,
+    [css, label],
+  );
+}

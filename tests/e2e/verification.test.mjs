@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 
-import { launchApp, root } from "./harness.mjs";
+import { launchApp, root, texts, waitForText } from "./harness.mjs";
 import { documentPng } from "./png.mjs";
 import { Keys, waitFor } from "./webdriver.mjs";
 
@@ -34,14 +34,6 @@ let files;
 async function vetdesk(...args) {
   const { stdout } = await run(cli, ["--data-dir", dataDir, ...args]);
   return stdout;
-}
-
-function texts(css) {
-  return session.execute(`return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim())`, [css]);
-}
-
-function waitForText(css, text, timeoutMs) {
-  return waitFor(`“${text}” in ${css}`, async () => (await texts(css)).some((t) => t.includes(text)), timeoutMs);
 }
 
 /** Scrolls the first element matching `css` to the top of the content area. */
@@ -95,11 +87,11 @@ test("a passport whose MRZ has a wrong check digit: the live check names the fie
   await session.type(`${form} input[name="expiry_date"]`, "2034-04-15");
   // Half the zone: said to be incomplete, not an error.
   await session.type(`${form} textarea[name="mrz"]`, MRZ_1);
-  await waitForText('[data-testid="mrz-unreadable"]', "1 line of 44 characters");
+  await waitForText(session, '[data-testid="mrz-unreadable"]', "1 line of 44 characters");
   await session.type(`${form} textarea[name="mrz"]`, `${Keys.enter}${MRZ_2}`);
-  await waitForText('[data-testid="mrz-live"] [data-failed="birth_date"]', "date of birth check digit fails");
+  await waitForText(session, '[data-testid="mrz-live"] [data-failed="birth_date"]', "date of birth check digit fails");
   assert.match(await session.textOf('[data-failed="birth_date"]'), /line 2, position 20 holds 3, but 740812 gives 2/);
-  assert.deepEqual(await texts('[data-testid="mrz-live"] tr.row-bad td:first-child'), ["date of birth", "composite (the whole lower line)"]);
+  assert.deepEqual(await texts(session, '[data-testid="mrz-live"] tr.row-bad td:first-child'), ["date of birth", "composite (the whole lower line)"]);
   await session.click(`${form} input[name="front-new"][value="1"]`);
   await scrollTo(form);
   await app.screenshot("60-verification-document-form");
@@ -108,11 +100,11 @@ test("a passport whose MRZ has a wrong check digit: the live check names the fie
 
   const riskBefore = await session.textOf('[data-testid="case-risk"]');
   await session.click(`${form} button[type="submit"]`);
-  await waitFor("the saved note", async () => (await texts('[data-testid="saved-note"] [data-raised]')).length > 0);
+  await waitFor("the saved note", async () => (await texts(session, '[data-testid="saved-note"] [data-raised]')).length > 0);
   const raised = await session.execute(`return [...document.querySelectorAll('[data-testid="saved-note"] [data-raised]')].map((e) => e.dataset.raised)`);
   assert.ok(raised.includes("document.mrz_check_failed"), raised.join());
   // The card shows what the store checked: the name allowing for its tolerances, the flag.
-  await waitForText('[data-document="1"]', "allowing for");
+  await waitForText(session, '[data-document="1"]', "allowing for");
   assert.match(await session.textOf('[data-document="1"]'), /surname written first/);
   assert.match(await session.textOf('[data-document="1"] .record-flags'), /check digit/);
   // The header's count and risk follow at once.
@@ -138,8 +130,8 @@ test("an interview where the candidate refused video raises its flag", async () 
   await scrollTo(form);
   await app.screenshot("62-verification-interview");
   await session.click(`${form} button[type="submit"]`);
-  await waitForText('[data-testid="saved-note"]', "Interview recorded.");
-  const raised = await texts('[data-testid="saved-note"] [data-raised]');
+  await waitForText(session, '[data-testid="saved-note"]', "Interview recorded.");
+  const raised = await texts(session, '[data-testid="saved-note"] [data-raised]');
   assert.ok(raised.some((t) => /refused video/i.test(t)), raised.join("\n"));
   assert.match(await session.textOf('[data-interview="1"]'), /Refused video/);
   await session.click('a[data-tab="flags"]');
@@ -148,7 +140,7 @@ test("an interview where the candidate refused video raises its flag", async () 
 });
 
 test("E-Verify before the offer and Form I-9 is refused, saying what to complete first", async () => {
-  await waitForText('[data-section="everify"] [data-testid="everify-prerequisites"]', "Complete offer-accepted and form-i9-complete first");
+  await waitForText(session, '[data-section="everify"] [data-testid="everify-prerequisites"]', "Complete offer-accepted and form-i9-complete first");
   await session.click('button[data-add="everify"]');
   const form = 'form[aria-label="Record E-Verify case"]';
   await session.type(`${form} input[name="case_number"]`, "2026330123456AB");
@@ -169,29 +161,29 @@ test("an indicator list is imported in Settings: bad rows by line, then the good
   await session.click('nav a[href="#/settings"]');
   await session.textOf("#lists-heading", 20_000);
   await session.type('[data-testid="ip-list-input"]', join(files, "exits-bad.csv"));
-  await waitForText('[data-testid="ip-list-file"]', "exits-bad.csv");
+  await waitForText(session, '[data-testid="ip-list-file"]', "exits-bad.csv");
   await session.execute(`document.querySelector('input[name="list_name"]').select()`);
   await session.type('input[name="list_name"]', "vpn-exits");
   await session.click('form[aria-label="Import indicator list"] button[type="submit"]');
-  await waitForText('[data-testid="list-problems"]', "Nothing was imported");
-  assert.deepEqual(await texts('[data-testid="list-problems"] tbody tr td:first-child'), ["3", "4"]);
+  await waitForText(session, '[data-testid="list-problems"]', "Nothing was imported");
+  assert.deepEqual(await texts(session, '[data-testid="list-problems"] tbody tr td:first-child'), ["3", "4"]);
   assert.match(await session.textOf('[data-testid="list-problems"] tr[data-line="4"]'), /the United Kingdom is GB/);
   await scrollTo('form[aria-label="Import indicator list"]', "center");
   await app.screenshot("64-settings-list-refused");
 
   await session.type('[data-testid="ip-list-input"]', join(files, "vpn-exits.csv"));
-  await waitForText('[data-testid="ip-list-file"]', "vpn-exits.csv");
+  await waitForText(session, '[data-testid="ip-list-file"]', "vpn-exits.csv");
   await session.click('form[aria-label="Import indicator list"] button[type="submit"]');
-  await waitForText(".saved-note", "Imported list vpn-exits: 3 ranges");
-  assert.deepEqual(await texts('section[aria-labelledby="lists-heading"] tbody tr td:first-child'), ["vpn-exits"]);
+  await waitForText(session, ".saved-note", "Imported list vpn-exits: 3 ranges");
+  assert.deepEqual(await texts(session, 'section[aria-labelledby="lists-heading"] tbody tr td:first-child'), ["vpn-exits"]);
   // A named VPN provider and a VoIP prefix, next to the honest note about VoIP.
   await session.type('input[name="vpn_name"]', "ExampleVPN");
   await session.click('form[aria-label="Name a VPN provider"] button[type="submit"]');
-  await waitForText('[aria-labelledby="vpn-heading"] td', "ExampleVPN");
+  await waitForText(session, '[aria-labelledby="vpn-heading"] td', "ExampleVPN");
   await session.type('input[name="voip_pattern"]', "+1 650 555*");
   await session.type('input[name="voip_label"]', "carrier lookup, November 2026");
   await session.click('form[aria-label="Add to the VoIP list"] button[type="submit"]');
-  await waitForText('[aria-labelledby="voip-heading"] td', "+1650555*");
+  await waitForText(session, '[aria-labelledby="voip-heading"] td', "+1650555*");
   assert.match(await session.textOf('[data-testid="voip-honest-note"]'), /cannot be told from a US number’s digits/);
   await scrollTo("#lists-heading");
   await app.screenshot("65-settings-lists");
@@ -205,10 +197,10 @@ test("an IP address inside the imported list raises ip.anonymising", async () =>
   await session.type(`${form} input[name="ip"]`, "198.51.100.23");
   await session.click(`${form} select[name="context"] option[value="onboarding_login"]`);
   await session.click(`${form} button[type="submit"]`);
-  await waitForText('[data-testid="saved-note"]', "IP address recorded.");
+  await waitForText(session, '[data-testid="saved-note"]', "IP address recorded.");
   const raised = await session.execute(`return [...document.querySelectorAll('[data-testid="saved-note"] [data-raised]')].map((e) => e.dataset.raised)`);
   assert.ok(raised.includes("ip.anonymising"), raised.join());
-  await waitForText('tr[data-ip="198.51.100.23"]', "ExampleVPN exit");
+  await waitForText(session, 'tr[data-ip="198.51.100.23"]', "ExampleVPN exit");
 });
 
 test("bank details are typed once, cleared from the page, and only their masks come back", async () => {
@@ -218,8 +210,8 @@ test("bank details are typed once, cleared from the page, and only their masks c
   await session.type(`${form} input[name="account_number"]`, ACCOUNT);
   await session.type(`${form} input[name="bank_name"]`, "First Example Bank");
   await session.click(`${form} button[type="submit"]`);
-  await waitForText('[data-testid="saved-note"]', "Kept: routing •••••0021, account ••••••••6789.");
-  await waitForText('tr[data-payment="1"]', "••••••••6789");
+  await waitForText(session, '[data-testid="saved-note"]', "Kept: routing •••••0021, account ••••••••6789.");
+  await waitForText(session, 'tr[data-payment="1"]', "••••••••6789");
   const page = await session.execute("return document.documentElement.outerHTML");
   for (const secret of [ROUTING, "123456789"]) assert.ok(!page.includes(secret), `${secret} is on the page`);
   await scrollTo('[data-section="payments"]');
@@ -237,16 +229,16 @@ test("the Verification tab shows everything recorded, the Flags tab and header a
 
 test("a vendor audit is recorded on the Vendors page; overdue shows until then", async () => {
   await session.click('nav a[href="#/vendors"]');
-  await waitForText("main tbody td", "overdue since");
+  await waitForText(session, "main tbody td", "overdue since");
   await app.screenshot("68-vendors-audit-overdue");
   await session.click('button[aria-label="Record audit of Acme Staffing"]');
   await session.click('dialog[open] input[name="outcome"][value="findings"]');
   await session.type('dialog[open] textarea[name="note"]', "Identity checks by video only; agreed to add document inspection.");
   await app.screenshot("69-vendor-audit");
   await session.click('dialog[open] button[type="submit"]');
-  await waitForText(".saved-note", "Audit of Acme Staffing recorded.");
-  await waitFor("next due in a year", async () => !(await texts("main tbody td")).some((t) => t.includes("overdue")));
-  assert.match((await texts("main tbody td")).join(" "), /Findings/);
+  await waitForText(session, ".saved-note", "Audit of Acme Staffing recorded.");
+  await waitFor("next due in a year", async () => !(await texts(session, "main tbody td")).some((t) => t.includes("overdue")));
+  assert.match((await texts(session, "main tbody td")).join(" "), /Findings/);
 });
 
 test("the command line reads back the flags the app's records raised", async () => {
