@@ -18,7 +18,10 @@ import { waitFor } from "./webdriver.mjs";
 const COUNT = Number(process.env.VETDESK_BENCH_CASES ?? 10_000);
 const CLICKS = 7;
 const seed = join(root, `target/bench-ui-seed-${COUNT}`);
-const cli = join(root, "target/debug/vetdesk");
+// `make bench-ui` runs the release build (the app too, through VETDESK_APP_BIN); run by hand,
+// the debug build that `make app` leaves.
+const bin = process.env.VETDESK_BENCH_BIN_DIR ?? join(root, "target/debug");
+const cli = join(bin, "vetdesk");
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -40,7 +43,7 @@ if (!existsSync(join(seed, "vetdesk.db"))) {
   rmSync(seed, { recursive: true, force: true });
   rmSync(partial, { recursive: true, force: true });
   console.log(`seeding ${COUNT.toLocaleString("en")} cases into ${seed} …`);
-  execFileSync(join(root, "target/debug/examples/seed_cases"), [partial, String(COUNT)], { stdio: "inherit" });
+  execFileSync(join(bin, "examples/seed_cases"), [partial, String(COUNT)], { stdio: "inherit" });
   renameSync(partial, seed);
 }
 
@@ -52,6 +55,15 @@ const baseline = median(
     const elapsed = performance.now() - start;
     if (JSON.parse(out).length !== COUNT) throw new Error("the seed does not have the expected cases");
     return elapsed;
+  }),
+);
+
+// Baseline of a click: one case through the command line (a whole process: start, open, read).
+const caseBaseline = median(
+  [0, 1, 2].map(() => {
+    const start = performance.now();
+    execFileSync(cli, ["--data-dir", seed, "--json", "case", "show", "1"], { maxBuffer: 1 << 24 });
+    return performance.now() - start;
   }),
 );
 
@@ -245,7 +257,10 @@ rmSync(secrets, { recursive: true, force: true });
 {
   const summary = process.env.VETDESK_BENCH_SUMMARY ?? join(root, "target/bench-summary.tsv");
   const n = COUNT.toLocaleString("en");
+  const startGoal = COUNT > 10_000 ? 1_500 : 1_000;
   const rows = [
+    [`app start → queue interactive, ${n} cases (best of 2)`, ms(starts.plain), `${ms(baseline)} vetdesk --json case list`, starts.plain / baseline, `< ${ms(startGoal)}`, starts.plain < startGoal],
+    [`click → case shown, ${n} cases (median of ${CLICKS})`, ms(median(a.opens)), `${ms(caseBaseline)} vetdesk --json case show`, median(a.opens) / caseBaseline, "< 150 ms", median(a.opens) < 150],
     [`app start → queue, ${n} cases encrypted at rest (passphrase file)`, ms(starts.encrypted), `${ms(starts.plain)} the same cases plain`, starts.encrypted / starts.plain, "≤ 1.5× plain", starts.encrypted / starts.plain <= 1.5],
   ];
   for (const [figure, value, base, ratio, goal, pass] of rows) {
