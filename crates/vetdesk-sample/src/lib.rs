@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod after_hire;
 mod cohort;
 mod door;
 mod images;
