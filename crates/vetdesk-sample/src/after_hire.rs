@@ -6,7 +6,7 @@
 //!
 //! - Drew Public (case 8) works from Colorado on their own laptop: nothing is raised.
 //! - The first cleared ordinary candidate is the laptop-farm worker: their laptop sits in a
-//!   Delaware farm with AnyDesk, a PiKVM and a mouse jiggler on it, while their account also
+//!   Delaware farm with AnyDesk, a TinyPilot IP-KVM and a mouse jiggler on it, while their account also
 //!   signs in from China, Russia and a VPN exit in the Netherlands.
 //! - The second cleared ordinary candidate signs in from the same farm address within the hour
 //!   (shared egress), their own laptop never reports, and their first-day identity match was
@@ -249,7 +249,7 @@ fn investigate(door: &mut Door<'_>, farm_case: CaseId) -> Result<CaseId, SampleE
     let alert = flags
         .open
         .iter()
-        .find(|f| f.fields.rule == IP_KVM && f.fields.subject == "pikvm")
+        .find(|f| f.fields.rule == IP_KVM && f.fields.subject == "tinypilot")
         .or_else(|| flags.open.iter().find(|f| f.fields.rule == IP_KVM))
         .ok_or_else(|| {
             SampleError::Unexpected(format!("{step}: the farm worker has no IP-KVM alert"))
@@ -263,7 +263,7 @@ fn investigate(door: &mut Door<'_>, farm_case: CaseId) -> Result<CaseId, SampleE
             Change::AddNote {
                 id: None,
                 case_id,
-                text: "SAMPLE: the laptop reports a PiKVM and AnyDesk from the same Delaware \
+                text: "SAMPLE: the laptop reports a TinyPilot IP-KVM and AnyDesk from the same Delaware \
                        address another worker signs in from, while the account also signs in \
                        from China and Russia. Next: ask IT to lock the account and recall the \
                        laptop to the office, and compare the shipping address with the \
@@ -502,12 +502,12 @@ fn osquery_log(cal: &Calendar, workers: &[Worker<'_>]) -> Vec<u8> {
             json!({
                 "usb_address": "3",
                 "usb_port": "2",
-                "vendor": "PiKVM",
+                "vendor": "tinypilot",
                 "vendor_id": "1d6b",
                 "version": "0100",
-                "model": "PiKVM Composite Device",
+                "model": "Multifunction USB Device",
                 "model_id": "0104",
-                "serial": "CAFEBABE",
+                "serial": "6b65796d696d6570690",
                 "class": "0",
                 "subclass": "0",
                 "protocol": "0",

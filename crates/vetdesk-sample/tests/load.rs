@@ -418,7 +418,7 @@ fn after_the_hire_one_worker_is_clean_and_the_laptop_farm_raises_its_flags() {
     for country in ["CN", "RU", "NL"] {
         assert!(open.contains(&(posthire::SIGN_IN_ABROAD.into(), country.into())), "{open:?}");
     }
-    assert!(open.contains(&(posthire::IP_KVM.into(), "pikvm".into())), "{open:?}");
+    assert!(open.contains(&(posthire::IP_KVM.into(), "tinypilot".into())), "{open:?}");
     assert!(open.contains(&(posthire::REMOTE_ACCESS_TOOL.into(), "anydesk".into())), "{open:?}");
     assert!(
         !rules.contains(posthire::HIRED_BEFORE_VETTING) && !rules.contains(posthire::CHECK_OVERDUE),
