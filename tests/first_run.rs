@@ -23,11 +23,19 @@ fn demo_fills_an_empty_directory_that_then_verifies_clean() {
     assert!(out.contains("Sample data loaded into"), "{out}");
     assert!(out.contains("40 candidates from 3 vendors"), "{out}");
     assert!(out.contains("case show 2"), "the showcase case is named: {out}");
+    assert!(out.contains("employees"), "the hired workers are named: {out}");
 
     let verdict = cli.ok(None, &["verify"]);
     assert!(verdict.starts_with("OK:"), "{verdict}");
     let cases = cli.json(Some("sample-reviewer"), &["case", "list"]);
-    assert_eq!(cases.as_array().unwrap().len(), 40);
+    // 40 vetting cases, 3 hired workers' monitoring cases, 1 investigation.
+    assert_eq!(cases.as_array().unwrap().len(), 44);
+    let employees = cli.json(Some("sample-investigator"), &["employees"]);
+    assert_eq!(employees.as_array().unwrap().len(), 3);
+    let imports = cli.json(Some("sample-investigator"), &["telemetry", "imports"]);
+    let formats: Vec<&str> =
+        imports.as_array().unwrap().iter().map(|i| i["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["okta", "osquery"]);
     assert!(cases.as_array().unwrap().iter().any(|c| c["open_flags"].as_u64() > Some(5)));
     // The process closed its store: no write-ahead log is left for the next one to read.
     assert!(wal_size(&cli.db()).unwrap_or(0) < 1 << 20, "{:?}", wal_size(&cli.db()));

@@ -388,3 +388,79 @@ fn an_encrypted_solo_directory_is_unlocked_with_its_passphrase_file_and_pushed()
     team.ok(&team.owner_url, &["evidence", "export", "1", out.to_str().unwrap()]);
     assert_eq!(std::fs::read(&out).unwrap(), png(), "decrypted on the way");
 }
+
+/// The sample cohort as `make team-demo` pushes it: besides the vetting cases, hired workers
+/// with their monitoring cases, two telemetry imports kept as files, and an investigation case
+/// opened from an alert. All of it arrives with every head unchanged and verifies; the
+/// investigator sees the investigation, the reviewer does not.
+#[test]
+fn the_sample_cohort_with_its_telemetry_and_investigation_is_pushed_whole() {
+    let solo_dir = tempfile::tempdir().unwrap();
+    let d = solo_dir.path();
+    solo(d, None, &["demo"], &[]);
+    let db = d.join("vetdesk.db");
+    let heads = solo_heads(&db);
+    let team = Team::new();
+    let logins = ["reviewer", "investigator", "compliance"].map(|who| (who, team.login(who)));
+    let from = d.to_str().unwrap();
+    let mut maps = vec![format!("sample-admin={}", team.owner)];
+    maps.extend(logins.iter().map(|(who, login)| format!("sample-{who}={login}")));
+    let mut args = vec!["team", "push", "--from-data-dir", from];
+    for m in &maps {
+        args.extend(["--map", m.as_str()]);
+    }
+    let said = team.ok(&team.owner_url, &args);
+    assert!(said.contains("every head unchanged"), "{said}");
+
+    let mut client = team.client();
+    assert_eq!(team_heads(&mut client), heads);
+    for table in TABLES.iter().chain(&[
+        "employees",
+        "employee_accounts",
+        "employee_devices",
+        "telemetry_imports",
+        "telemetry_events",
+    ]) {
+        let n: i64 =
+            client.query_one(&format!("SELECT count(*) FROM {table}"), &[]).unwrap().get(0);
+        assert_eq!(n, count_solo(&db, table), "{table}");
+    }
+    assert_eq!(count_solo(&db, "employees"), 3);
+    assert_eq!(count_solo(&db, "telemetry_imports"), 2);
+    // The two import files are in the database's chunks, each under its SHA-256.
+    let shas: Vec<String> = client
+        .query("SELECT file_sha256::text FROM telemetry_imports ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for sha in &shas {
+        let chunks: i64 = client
+            .query_one("SELECT count(*) FROM evidence_chunk WHERE sha256 = $1", &[sha])
+            .unwrap()
+            .get(0);
+        assert!(chunks >= 1, "no chunk of import file {sha}");
+    }
+    let verify = team.ok(&team.owner_url, &["verify"]);
+    assert!(verify.contains(&heads["global"]) && !verify.contains("problem"), "{verify}");
+
+    // Team mode's row rules: the investigation and monitoring cases are the investigator's to
+    // see, not the reviewer's.
+    let kinds = |login: &str| -> Vec<String> {
+        let out = team.ok(&team.url_of(login), &["--json", "case", "list"]);
+        let cases: serde_json::Value = serde_json::from_str(&out).unwrap();
+        cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap().to_string())
+            .filter(|k| k != "pre_hire")
+            .collect()
+    };
+    let (_, reviewer) = &logins[0];
+    let (_, investigator) = &logins[1];
+    assert_eq!(kinds(reviewer), Vec::<String>::new());
+    let mut seen = kinds(investigator);
+    seen.sort();
+    assert_eq!(seen, ["investigation", "monitoring", "monitoring", "monitoring"]);
+}

@@ -1,13 +1,14 @@
 // End to end: a first run. On a data directory with nothing but its admin, the empty queue
-// offers "Load sample data"; one click fills it with the sample cohort, which the queue and a
-// flagged case then show (screenshots in target/artifacts/e2e/) and `vetdesk verify` accepts.
+// offers "Load sample data"; one click fills it with the sample cohort, which the queue, a
+// flagged case and the Monitoring page (the sample's hired workers and their post-hire alerts)
+// then show (screenshots in target/artifacts/e2e/) and `vetdesk verify` accepts.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { launchApp, root } from "./harness.mjs";
+import { launchApp, root, texts, waitForText } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const cli = join(root, "target/debug/vetdesk");
@@ -68,6 +69,33 @@ test("a flagged sample case shows its red flags", async () => {
   await app.screenshot("sample-flagged-case");
 });
 
+test("the Monitoring page shows the sample's laptop-farm alerts", async () => {
+  await session.execute(`location.hash = "#/monitoring"; return true;`);
+  await waitForText(session, "main h1", "Monitoring", 30_000);
+  // Two hired workers have open alerts; the clean one (Drew Public) is not on the board.
+  const names = await waitFor(
+    "the sample's workers on the board",
+    async () => {
+      const n = await texts(session, '[data-testid="monitored-employee"] h2');
+      return n.length === 2 ? n : null;
+    },
+    30_000,
+  );
+  assert.ok(!names.includes("Drew Public"), names.join(", "));
+  const alerts = await texts(session, '[data-testid="monitoring-alert"]');
+  for (const rule of [
+    "posthire.ip_kvm",
+    "posthire.remote_access_tool",
+    "posthire.impossible_travel",
+    "posthire.sign_in_abroad",
+    "posthire.shared_egress",
+  ]) {
+    assert.ok(alerts.some((a) => a.includes(rule)), `${rule} among the alerts`);
+  }
+  assert.ok(alerts.some((a) => a.includes("sample-osqueryd.results.log")), "alerts name the file");
+  await app.screenshot("sample-monitoring");
+});
+
 test("what the button loaded verifies clean", () => {
   const out = execFileSync(cli, ["--data-dir", dataDir, "verify"], { encoding: "utf8" });
   assert.match(out, /^OK: /);
@@ -75,5 +103,9 @@ test("what the button loaded verifies clean", () => {
   const offered = execFileSync(cli, ["--data-dir", dataDir, "--as", "ada", "case", "list", "--json"], {
     encoding: "utf8",
   });
-  assert.equal(JSON.parse(offered).length, 40);
+  // 40 vetting cases, the 3 hired workers' monitoring cases and 1 investigation.
+  const cases = JSON.parse(offered);
+  assert.equal(cases.length, 44);
+  assert.equal(cases.filter((c) => c.kind === "monitoring").length, 3);
+  assert.equal(cases.filter((c) => c.kind === "investigation").length, 1);
 });

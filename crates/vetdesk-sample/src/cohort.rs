@@ -1071,7 +1071,7 @@ pub(crate) fn scripted(cal: &Calendar) -> Vec<Person> {
 
     // 8. Drew Public: the hire that went right, cleared.
     let mut f = candidate(
-        "SAMPLE-E02",
+        CLEAN_HIRE,
         "Drew Public",
         "drew.public@example.com",
         "+1 720-555-0134",
@@ -1165,7 +1165,17 @@ pub(crate) fn scripted(cal: &Calendar) -> Vec<Person> {
     people
 }
 
+/// Drew Public's external id: the hire that went right, watched after the hire and clean.
+pub(crate) const CLEAN_HIRE: &str = "SAMPLE-E02";
+
 // ---- the ordinary candidates ----
+
+/// Whether an external id is an ordinary candidate's (`SAMPLE-` and a number).
+pub(crate) fn is_ordinary(external_id: &str) -> bool {
+    external_id
+        .strip_prefix("SAMPLE-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 const FIRST_NAMES: &[&str] = &[
     "Avery", "Blake", "Cameron", "Dakota", "Emerson", "Finley", "Harper", "Hayden", "Jesse",

@@ -1,20 +1,23 @@
 //! Every use of the store's API by the sample, in one place: its reads, the one door for
-//! writes (`apply`, `apply_all`, `add_candidate`), payment recording, list import and evidence
-//! ingest, and how a store error becomes a sample error. When the store's API changes, this is
+//! writes (`apply`, `apply_all`, `add_candidate`), payment recording, list import, evidence
+//! ingest, and after the hire `hire`, telemetry import and opening an investigation from an
+//! alert; and how a store error becomes a sample error. When the store's API changes, this is
 //! the file to follow it; the rest of the crate builds `Change` values and calls in here.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use vetdesk_core::change::{Change, Ground, StoredFile};
+use vetdesk_core::employees::{HireFields, TelemetryFormat};
 use vetdesk_core::evidence::Limits;
 use vetdesk_core::model::{
     CandidateFields, CandidateId, CaseId, Decision, EvidenceId, Timestamp, User,
 };
 use vetdesk_core::store::{
-    Applied, CaseFilter, ChecklistEntry, ItemOptions, NewCase, Store, StoreError,
+    Applied, CaseFilter, ChecklistEntry, HireOf, Hired, InvestigationOpened, ItemOptions, NewCase,
+    Store, StoreError, TelemetryOutcome,
 };
-use vetdesk_core::verification::PaymentInput;
+use vetdesk_core::verification::{CaseFlags, FlagId, PaymentInput};
 
 use crate::SampleError;
 
@@ -194,6 +197,81 @@ impl<'a> Door<'a> {
         actor: &str,
     ) -> Result<Vec<ItemOptions>, SampleError> {
         self.store.result_options(case_id, actor).map_err(at_step("reading the checklist"))
+    }
+
+    pub(crate) fn flags(&self, case_id: CaseId) -> Result<CaseFlags, SampleError> {
+        self.store.flags(case_id).map_err(at_step("reading the flags"))
+    }
+
+    /// Audit records written by `write`, counted from the log (the store's post-hire calls
+    /// write several records and raise flags in one go).
+    fn counted<T>(
+        &mut self,
+        step: &str,
+        write: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, SampleError> {
+        let before = self.store.audit_last_id().map_err(at_step(step))?;
+        let out = write(self.store).map_err(at_step(step))?;
+        let after = self.store.audit_last_id().map_err(at_step(step))?;
+        self.changes += usize::try_from(after - before).unwrap_or(0);
+        Ok(out)
+    }
+
+    /// Records the hire of the candidate of a vetting case: their monitoring case opens.
+    pub(crate) fn hire(
+        &mut self,
+        actor: &str,
+        case_id: CaseId,
+        hire: HireFields,
+        step: &str,
+    ) -> Result<Hired, SampleError> {
+        self.counted(step, |s| s.hire(actor, HireOf::Case { case_id }, hire))
+    }
+
+    /// Imports a telemetry export through the store's own import, from a file in the data
+    /// directory's `tmp` folder (the import reads a file, as it does a user's): the store keeps
+    /// the file as hashed evidence. The temporary file is removed afterwards.
+    pub(crate) fn import_telemetry(
+        &mut self,
+        actor: &str,
+        file_name: &str,
+        bytes: &[u8],
+        format: TelemetryFormat,
+    ) -> Result<TelemetryOutcome, SampleError> {
+        let step = format!("importing the sample telemetry file {file_name}");
+        let dir = self.store.data_dir().root.join("tmp");
+        let path = dir.join(format!("sample-{}-{file_name}", std::process::id()));
+        let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes));
+        if let Err(e) = written {
+            return Err(SampleError::Unexpected(format!(
+                "{step}: writing {}: {e}",
+                path.display()
+            )));
+        }
+        let outcome = self
+            .counted(&step, |s| s.import_telemetry_named(actor, &path, file_name, Some(format)));
+        // The copy kept as evidence is the store's; the temporary file is not needed either way.
+        let _ = std::fs::remove_file(&path);
+        let outcome = outcome?;
+        if outcome.added > 0 {
+            self.evidence_files += 1;
+        }
+        Ok(outcome)
+    }
+
+    /// Opens an investigation case from an open post-hire flag of a monitoring case.
+    pub(crate) fn investigate_alert(
+        &mut self,
+        actor: &str,
+        case_id: CaseId,
+        flag_id: FlagId,
+        step: &str,
+    ) -> Result<InvestigationOpened, SampleError> {
+        let opened = self.counted(step, |s| s.investigate_alert(actor, case_id, flag_id))?;
+        // The import files attached to the new case are evidence of it, checked by `verify`
+        // once more under that case.
+        self.evidence_files += opened.files as usize;
+        Ok(opened)
     }
 
     /// Makes sure the store's clock reads later than `after`, so that one record is seen to

@@ -1,6 +1,8 @@
 //! Sample data for a first run: a synthetic cohort of about forty candidates from three staffing
 //! vendors and direct applications, with a facilitator ring, documents, interviews, E-Verify,
-//! evidence images, notes and decisions, written through the store's one door so that it is
+//! evidence images, notes and decisions; after the hire, three hired workers watched through
+//! imported Okta and osquery exports (one clean, one at a laptop farm) and an investigation
+//! opened from an alert. All of it is written through the store's one door so that it is
 //! audited, verifiable and flagged exactly like real work.
 //!
 //! Every person, address, number and image is visibly fictitious: names such as "Sample" and
@@ -18,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod after_hire;
 mod cohort;
 mod door;
 mod images;

@@ -10,6 +10,7 @@ use vetdesk_core::model::{
 use vetdesk_core::store::NewCase;
 use vetdesk_core::verification::{DocumentFields, DocumentKind, IdMatch, InterviewFields};
 
+use crate::after_hire;
 use crate::cohort::{
     self, Calendar, DocPlan, EvidenceOf, Onboarding, Outcome, Person, ResultPlan, Source,
 };
@@ -66,6 +67,10 @@ pub(crate) fn load(
     for (person, case_id) in people.iter().zip(&cases) {
         decide(&mut door, *case_id, &person.outcome)?;
     }
+    // After the hire: hired workers, their telemetry, and an investigation from an alert.
+    let after = after_hire::load(&mut door, &cal, &people, &cases)?;
+    cases.extend(after.monitoring);
+    cases.extend(after.investigation);
 
     let showcase_case = cases.get(1).copied().unwrap_or_default();
     let signed_off_case = cases.first().copied().unwrap_or_default();

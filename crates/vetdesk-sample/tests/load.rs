@@ -12,8 +12,12 @@ use std::time::Instant;
 use tempfile::TempDir;
 use vetdesk_core::change::Change;
 use vetdesk_core::checks::flags::CATALOGUE;
+use vetdesk_core::checks::posthire;
 use vetdesk_core::checks::workdays::Deadline;
-use vetdesk_core::model::{CaseStatus, Chain, Decision, Role, Timestamp, VendorFields};
+use vetdesk_core::employees::TelemetryFormat;
+use vetdesk_core::model::{
+    CaseId, CaseKind, CaseStatus, Chain, Decision, Role, Timestamp, VendorFields,
+};
 use vetdesk_core::store::{CaseFilter, Clock, DataDir, OpenMode, PAYMENT_KEY_FILE, Store};
 use vetdesk_sample::{SampleError, SampleOptions, SampleSummary};
 
@@ -90,6 +94,9 @@ fn the_sample_loads_whole_and_verifies_clean() {
 
     assert_eq!(summary.candidates, 40);
     assert_eq!(store.candidates().unwrap().len(), 40);
+    // A vetting case per candidate, a monitoring case per hired worker, one investigation.
+    assert_eq!(summary.cases.len(), 44);
+    assert_eq!(store.cases(&CaseFilter::default()).unwrap().len(), 44);
     assert_eq!(store.vendors().unwrap().len(), 3);
     let roles: BTreeSet<Role> = store.users().unwrap().iter().map(|u| u.role).collect();
     assert_eq!(roles.len(), 4, "one user of each role");
@@ -162,7 +169,8 @@ fn the_same_seed_and_clock_give_the_same_history() {
     };
     let (_a, first) = load_with_key();
     let (_b, second) = load_with_key();
-    assert_eq!(first.len(), 41, "global chain and 40 case chains");
+    // 40 vetting cases, 3 monitoring cases and an investigation.
+    assert_eq!(first.len(), 45, "global chain and 44 case chains");
     assert_eq!(first, second);
 }
 
@@ -328,4 +336,138 @@ fn every_decided_sample_case_has_a_complete_checklist() {
             .collect();
         assert!(pending.is_empty(), "case {} was decided with items pending: {pending:?}", case.id);
     }
+}
+
+/// Every flag a case ever had (open or since cleared), as (rule, subject).
+fn flag_keys(store: &Store, case: CaseId) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    let flags = store.flags(case).unwrap();
+    let open =
+        flags.open.iter().map(|f| (f.fields.rule.clone(), f.fields.subject.clone())).collect();
+    let cleared = flags.cleared.iter().map(|f| f.fields.rule.clone()).collect();
+    (open, cleared)
+}
+
+#[test]
+fn after_the_hire_one_worker_is_clean_and_the_laptop_farm_raises_its_flags() {
+    let (_dir, store, summary) =
+        loaded(&SampleOptions { images: false, ..SampleOptions::default() });
+    assert!(store.verify().unwrap().ok);
+
+    // Three hires, each after their vetting was cleared and signed off, each with a work
+    // account, a registered laptop and a monitoring case.
+    let employees = store.employees().unwrap();
+    assert_eq!(employees.len(), 3);
+    for e in &employees {
+        let vetting = e.vetting.as_ref().unwrap();
+        assert_eq!(
+            (vetting.status, vetting.decision),
+            (CaseStatus::Closed, Some(Decision::Cleared))
+        );
+        let vetting_case = store.case(vetting.case_id).unwrap();
+        assert_eq!(
+            store.audit(Chain::Case(vetting_case.id)).unwrap().last().unwrap().actor,
+            vetdesk_sample::COMPLIANCE,
+            "compliance signed the vetting off"
+        );
+        assert_eq!(e.accounts.len(), 1);
+        assert!(e.accounts[0].ends_with("@sample-corp.example"), "{:?}", e.accounts);
+        assert_eq!(e.devices.len(), 1);
+        assert!(e.devices[0].device.serial.as_deref().unwrap().starts_with("SAMPLE-"));
+        assert_eq!(store.case(e.case_id).unwrap().kind, CaseKind::Monitoring);
+        assert!(summary.cases.contains(&e.case_id));
+    }
+    let [clean, farm, partner] = [&employees[0], &employees[1], &employees[2]];
+    let drew = store.candidates().unwrap().into_iter().find(|c| c.id == clean.candidate_id);
+    assert_eq!(drew.unwrap().fields.legal_name, "Drew Public");
+
+    // Both exports went through the telemetry import, every event matched to a worker, each
+    // file kept as evidence under its SHA-256.
+    let imports = store.telemetry_imports().unwrap();
+    let formats: Vec<TelemetryFormat> = imports.iter().map(|i| i.format).collect();
+    assert_eq!(formats, [TelemetryFormat::Okta, TelemetryFormat::Osquery]);
+    for i in &imports {
+        assert!(i.events > 0 && i.added == i.events && i.matched == i.events, "{i:?}");
+        assert_eq!(i.unmatched, 0, "{i:?}");
+        let sha = i.file_sha256.parse().unwrap();
+        assert_eq!(store.files().check(&sha, i.size), vetdesk_core::evidence::FileCheck::Ok);
+    }
+
+    // The clean worker: no open flag, and no telemetry rule ever raised. The one flag they ever
+    // had is the first-day check, overdue for the moment between recording the hire (three
+    // weeks after the start date, as the sample writes everything on its day) and recording
+    // the check's result.
+    let (open, cleared) = flag_keys(&store, clean.case_id);
+    assert!(open.is_empty(), "clean worker: {open:?}");
+    assert_eq!(cleared, BTreeSet::from([posthire::CHECK_OVERDUE.to_string()]));
+
+    // The laptop-farm worker: every sign the farm leaves.
+    let (open, _) = flag_keys(&store, farm.case_id);
+    let rules: BTreeSet<&str> = open.iter().map(|(r, _)| r.as_str()).collect();
+    for rule in [
+        posthire::SIGN_IN_ABROAD,
+        posthire::MANY_COUNTRIES,
+        posthire::IMPOSSIBLE_TRAVEL,
+        posthire::ANONYMISING_IP,
+        posthire::SHARED_EGRESS,
+        posthire::REMOTE_ACCESS_TOOL,
+        posthire::IP_KVM,
+        posthire::MOUSE_JIGGLER,
+    ] {
+        assert!(rules.contains(rule), "{rule} not raised on the farm worker: {open:?}");
+    }
+    for country in ["CN", "RU", "NL"] {
+        assert!(open.contains(&(posthire::SIGN_IN_ABROAD.into(), country.into())), "{open:?}");
+    }
+    assert!(open.contains(&(posthire::IP_KVM.into(), "tinypilot".into())), "{open:?}");
+    assert!(open.contains(&(posthire::REMOTE_ACCESS_TOOL.into(), "anydesk".into())), "{open:?}");
+    assert!(
+        !rules.contains(posthire::HIRED_BEFORE_VETTING) && !rules.contains(posthire::CHECK_OVERDUE),
+        "{open:?}"
+    );
+
+    // The worker on the same farm connection: shared egress both ways, a silent laptop, and
+    // the first-day identity match never held.
+    let (open, _) = flag_keys(&store, partner.case_id);
+    let expected: BTreeSet<(String, String)> = [
+        (posthire::SHARED_EGRESS, format!("case {}", farm.case_id)),
+        (posthire::DEVICE_SILENT, partner.devices[0].device.label()),
+        (posthire::CHECK_OVERDUE, posthire::DAY_ONE_ITEM.to_string()),
+    ]
+    .into_iter()
+    .map(|(r, s)| (r.to_string(), s))
+    .collect();
+    assert_eq!(open, expected);
+    let farm_flags = store.flags(farm.case_id).unwrap();
+    let shared = farm_flags.open.iter().find(|f| f.fields.rule == posthire::SHARED_EGRESS).unwrap();
+    assert_eq!(shared.fields.subject, format!("case {}", partner.case_id));
+    assert_eq!(shared.fields.candidates, [partner.candidate_id]);
+
+    // The Monitoring page lists the two workers with alerts, not the clean one.
+    let board: Vec<CaseId> = store.monitoring_board().unwrap().iter().map(|m| m.case_id).collect();
+    assert_eq!(board.len(), 2, "{board:?}");
+    assert!(board.contains(&farm.case_id) && board.contains(&partner.case_id));
+
+    // One investigation, opened from the farm worker's IP-KVM alert: the osquery file the
+    // events came from attached, the alert's note and the investigator's own.
+    let investigations: Vec<_> = store
+        .cases(&CaseFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == CaseKind::Investigation)
+        .collect();
+    assert_eq!(investigations.len(), 1);
+    let case = &investigations[0];
+    assert_eq!(summary.cases.last(), Some(&case.id));
+    assert_eq!(case.candidate_id, farm.candidate_id);
+    assert_eq!(case.assignee.as_deref(), Some(vetdesk_sample::INVESTIGATOR));
+    assert_eq!(case.status, CaseStatus::InReview);
+    let evidence = store.evidence_of_case(case.id).unwrap();
+    let osquery = imports.iter().find(|i| i.format == TelemetryFormat::Osquery).unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].sha256, osquery.file_sha256);
+    let notes = store.notes(case.id).unwrap();
+    assert_eq!(notes.len(), 2, "{notes:#?}");
+    assert!(notes.iter().all(|n| n.author == vetdesk_sample::INVESTIGATOR));
+    assert!(notes[0].text.contains("rule posthire.ip_kvm") && notes[0].text.contains("osquery"));
+    assert!(notes[1].text.starts_with("SAMPLE: "), "{}", notes[1].text);
 }

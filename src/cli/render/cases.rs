@@ -29,6 +29,7 @@ pub fn demo(root: &Path, s: &vetdesk_sample::SampleSummary) -> String {
          Try:\n  \
          vetdesk --data-dir {dir} --as {} case list\n  \
          vetdesk --data-dir {dir} --as {} case show {}    (many red flags and links)\n  \
+         vetdesk --data-dir {dir} --as {} employees    (hired workers, watched after the hire)\n  \
          vetdesk --data-dir {dir} verify\n  \
          VETDESK_DATA_DIR={dir} make run    (the desktop app)\n",
         s.candidates,
@@ -39,6 +40,7 @@ pub fn demo(root: &Path, s: &vetdesk_sample::SampleSummary) -> String {
         vetdesk_sample::REVIEWER,
         vetdesk_sample::INVESTIGATOR,
         s.showcase_case,
+        vetdesk_sample::INVESTIGATOR,
     )
 }
 

@@ -97,7 +97,9 @@ function SampleLoader({ onLoaded }: { onLoaded: () => void }) {
       <p>
         New to Vetdesk? Load a <strong>sample cohort</strong>: about forty fictitious candidates from three
         staffing vendors, with a facilitator ring, broken passport zones, VPN addresses, an E-Verify mismatch,
-        evidence images, decisions and a signed-off case, so that every screen has something to show.
+        evidence images, decisions and a signed-off case, and three hired workers watched through sign-in and
+        device telemetry (one of them at a laptop farm, with an investigation opened from its alert), so that
+        every screen has something to show.
       </p>
       <Button onClick={() => load.mutate()} disabled={load.isPending} data-action="load-sample">
         {load.isPending ? "Loading sample data…" : "Load sample data"}
