@@ -180,7 +180,7 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
           <UploadList />
           <div className="tab-panel" role="tabpanel" id="case-tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === "checklist" ? (
-              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
+              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
             ) : tab === "verification" ? (
               <VerificationPanel detail={d} />
             ) : tab === "flags" ? (
