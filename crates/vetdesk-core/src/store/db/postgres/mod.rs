@@ -235,11 +235,18 @@ impl RowSource for PgRow {
 pub(crate) struct PgConn {
     client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// The row rules this build ships as the server renders them, when `verify` asked for them
+    /// before its read-only transaction (`team::render_shipped_rules`).
+    shipped_rules: RefCell<Option<team::Shipped>>,
 }
 
 impl PgConn {
     pub(crate) fn new(client: postgres::Client) -> PgConn {
-        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+        PgConn {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            shipped_rules: RefCell::new(None),
+        }
     }
 
     pub(crate) fn batch(&self, sql: &str) -> DbResult<()> {
@@ -532,7 +539,7 @@ impl Db for PgConn {
     }
 
     fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
-        team::protection_problems(self.dyn_db())
+        team::protection_problems(self.dyn_db(), self.shipped_rules.borrow().as_ref())
     }
 
     fn next_id_sql(&self, table: &str) -> String {
@@ -687,6 +694,10 @@ impl Backend for PostgresBackend {
 
     fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError> {
         let conn = PgConn::new(self.target.connect()?);
+        // `verify` compares the row rules' conditions with this build's, which the server
+        // renders in a transaction of its own (it makes scratch tables; the read is read-only).
+        let shipped = team::render_shipped_rules(&conn);
+        *conn.shipped_rules.borrow_mut() = Some(shipped);
         run(&conn, BEGIN_READ, work)
     }
 
