@@ -765,12 +765,12 @@ fn verify_names_a_login_that_bypasses_the_row_rules() {
 }
 
 /// A row rule edited in place keeps its name, command and roles; only its condition says what
-/// it now lets through. `verify` compares each rule's condition with the one this build ships
+/// it now lets through. A trigger can keep its name and function and no longer fire. `verify` compares each rule's condition with the one this build ships
 /// (rendered by the server from the binary's own SQL, not from anything the database holds),
 /// and each of Vetdesk's functions with its shipped body: a helper the rules call by name
 /// could be made to answer "yes" without touching a rule.
 #[test]
-fn verify_names_a_row_rule_or_function_edited_in_place_and_team_init_puts_it_back() {
+fn verify_names_a_row_rule_function_or_trigger_altered_in_place_and_team_init_puts_it_back() {
     let mut team = Team::new();
     let ivan = team.store("ivan");
     let rita_store = team.store("rita");
@@ -809,6 +809,18 @@ fn verify_names_a_row_rule_or_function_edited_in_place_and_team_init_puts_it_bac
             "CREATE OR REPLACE FUNCTION vetdesk_require_audit() RETURNS trigger LANGUAGE plpgsql \
              SECURITY DEFINER SET search_path = public, pg_temp AS $$ BEGIN RETURN NULL; END $$",
             "schema: the function vetdesk_require_audit() is not Vetdesk's",
+        ),
+        // A trigger kept by name and function but firing for replication sessions only, or
+        // remade on fewer events.
+        (
+            "ALTER TABLE notes ENABLE REPLICA TRIGGER notes_audited",
+            "notes: the team-mode trigger notes_audited is missing, disabled or altered",
+        ),
+        (
+            "DROP TRIGGER cases_audited ON cases; CREATE CONSTRAINT TRIGGER cases_audited AFTER \
+             INSERT ON cases DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION \
+             vetdesk_require_audit()",
+            "cases: the team-mode trigger cases_audited is missing, disabled or altered",
         ),
     ] {
         owner.batch_execute(weaken).unwrap();

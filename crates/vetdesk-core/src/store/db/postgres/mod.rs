@@ -523,11 +523,11 @@ impl Db for PgConn {
     }
 
     fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)> {
-        // A BEFORE … FOR EACH ROW trigger, enabled, without a WHEN clause, calling the function
-        // that always raises. tgtype bits: 1 row, 2 before, 8 delete, 16 update.
+        // A BEFORE … FOR EACH ROW trigger, enabled for every session (not for replication
+        // sessions only), without a WHEN clause, calling the function that always raises. tgtype bits: 1 row, 2 before, 8 delete, 16 update.
         let found: Vec<i64> = (self as &dyn Db).query_vec(
             "SELECT t.tgtype::bigint FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-             WHERE t.tgrelid = to_regclass(?1) AND t.tgenabled <> 'D' AND t.tgqual IS NULL
+             WHERE t.tgrelid = to_regclass(?1) AND t.tgenabled IN ('O', 'A') AND t.tgqual IS NULL
                AND p.proname = 'vetdesk_refuse_change' AND NOT t.tgisinternal",
             &[Value::Text(table.to_string())],
             |r| r.get(0),

@@ -342,19 +342,34 @@ pub(crate) fn protection_problems(
         return Ok(Vec::new());
     }
     let mut problems = Vec::new();
-    let mut triggers: Vec<(String, String, String)> = vec![
-        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append".into()),
-        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties".into()),
+    // (table, trigger, function, tgtype, deferred constraint trigger) as team.sql makes them.
+    // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update. Same name and function is
+    // not enough: remade on fewer events, with a WHEN or `UPDATE OF` condition, not deferred,
+    // or enabled for replication sessions only, it would let changes through.
+    let mut triggers: Vec<(String, String, &str, i64, bool)> = vec![
+        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append", 1 | 2 | 4, false),
+        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties", 1 | 2 | 4 | 16, false),
     ];
     for t in AUDITED_TABLES {
-        triggers.push((t.to_string(), format!("{t}_audited"), "vetdesk_require_audit".into()));
+        let name = format!("{t}_audited");
+        triggers.push((t.to_string(), name, "vetdesk_require_audit", 1 | 4 | 8 | 16, true));
     }
-    for (table, trigger, function) in triggers {
+    for (table, trigger, function, kind, deferred) in triggers {
         let enabled: Option<bool> = db.query_optional(
-            "SELECT t.tgenabled <> 'D' AND p.proname = ?3 FROM pg_trigger t
+            "SELECT t.tgenabled IN ('O', 'A') AND p.proname = ?3 AND t.tgtype = ?4
+                    AND t.tgqual IS NULL AND cardinality(t.tgattr::int2[]) = 0
+                    AND t.tgdeferrable = ?5 AND t.tginitdeferred = ?5
+                    AND (t.tgconstraint <> 0) = ?5
+             FROM pg_trigger t
              JOIN pg_proc p ON p.oid = t.tgfoid
              WHERE t.tgrelid = to_regclass(?1) AND t.tgname = ?2",
-            &[Value::Text(table.clone()), Value::Text(trigger.clone()), Value::Text(function)],
+            &[
+                Value::Text(table.clone()),
+                Value::Text(trigger.clone()),
+                Value::Text(function.into()),
+                Value::Integer(kind),
+                Value::Bool(deferred),
+            ],
             |r| r.get(0),
         )?;
         if enabled != Some(true) {
