@@ -184,7 +184,7 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
             ) : tab === "verification" ? (
               <VerificationPanel detail={d} />
             ) : tab === "flags" ? (
-              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} />
+              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
             ) : tab === "evidence" ? (
               <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />
             ) : tab === "notes" ? (
