@@ -12,6 +12,7 @@ use vetdesk_core::Store;
 use vetdesk_core::change::Change;
 use vetdesk_core::model::{CaseStatus, Chain, ItemResult, Priority};
 use vetdesk_core::store::{BasedOn, StoreError};
+use vetdesk_core::verification::Triage;
 use vetdesk_testkit::*;
 
 fn note(case_id: i64, text: &str) -> Change {
@@ -219,6 +220,46 @@ on_both_backends! {
         let case = rita_desk.case_detail(case_id).unwrap().case;
         assert_eq!((case.priority, case.assignee.as_deref()), (Priority::Urgent, Some(ADMIN)));
         assert!(rita_desk.verify().unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn a_triage_over_someone_elses_newer_triage_of_the_flag_is_refused() {
+        // Two candidates giving the same phone and address: each case has open flags.
+        let (dir, ivan_desk) = team_store();
+        let case_id = add_candidate_with_case(
+            &ivan_desk,
+            candidate_fields("Anna Maria Eriksson", "ATS-1"),
+            Priority::Normal,
+            None,
+        );
+        add_candidate_with_case(&ivan_desk, candidate_fields("Bo Berg", "ATS-2"), Priority::Normal, None);
+        let cora_desk = reopen(dir.path());
+        let open = ivan_desk.flags(case_id).unwrap().open;
+        assert!(open.len() >= 2, "{open:?}");
+        let (first, second) = (open[0].id, open[1].id);
+        let based_on = read(&cora_desk, case_id);
+        let triage = |flag_id, triage| Change::TriageFlag { case_id, flag_id, triage, reason: None };
+
+        later(&ivan_desk, 3);
+        ivan_desk
+            .apply_based_on(INVESTIGATOR, triage(first, Triage::Confirmed), Some(&based_on))
+            .unwrap();
+        // Cora's page still shows the flag untriaged: her reading would replace Ivan's.
+        let refused =
+            cora_desk.apply_based_on(COMPLIANCE, triage(first, Triage::Acknowledged), Some(&based_on));
+        assert!(
+            matches!(refused, Err(StoreError::Stale { ref by, ref what, .. })
+                if by == INVESTIGATOR && what == &format!("flag {first} of case {case_id}")),
+            "{refused:?}"
+        );
+        let flags = cora_desk.flags(case_id).unwrap().open;
+        let kept = flags.iter().find(|f| f.id == first).unwrap();
+        assert_eq!(kept.triage, Some(Triage::Confirmed));
+        // The other flag was not touched since.
+        cora_desk
+            .apply_based_on(COMPLIANCE, triage(second, Triage::Acknowledged), Some(&based_on))
+            .unwrap();
+        assert!(cora_desk.verify().unwrap().problems.is_empty());
     }
 
     #[test]
