@@ -15,8 +15,8 @@ use vetdesk_testkit::*;
 
 /// A team database after `team init`, with four members besides the owner (names made unique
 /// per database: logins belong to the whole cluster).
-struct Team {
-    cluster: &'static PgCluster,
+struct Team<'c> {
+    cluster: &'c PgCluster,
     database: String,
     owner: String,
     owner_password: String,
@@ -25,9 +25,14 @@ struct Team {
     n: String,
 }
 
-impl Team {
-    fn new() -> Team {
-        let cluster = pg::shared();
+impl<'c> Team<'c> {
+    fn new() -> Team<'static> {
+        Team::on(pg::shared())
+    }
+
+    /// As `new`, on a cluster of the test's own (logins and group roles are the cluster's: a
+    /// role given BYPASSRLS would be named by every other test's `verify` on a shared one).
+    fn on(cluster: &'c PgCluster) -> Team<'c> {
         let (database, owner, owner_password) = cluster.new_database();
         let n = database.trim_start_matches("vetdesk_").to_string();
         let dir = tempfile::tempdir().unwrap();
@@ -739,7 +744,15 @@ fn verify_names_a_row_rule_removed_or_disabled_and_team_init_puts_it_back() {
         .unwrap()
         .get(0);
     assert_eq!(seen, 0);
-    // A login given BYPASSRLS (by a superuser) is named.
+}
+
+/// A member login or group with BYPASSRLS (a superuser's grant) sees every hidden case; verify
+/// names it. On a cluster of its own: group roles are shared by every database of a cluster.
+#[test]
+fn verify_names_a_login_that_bypasses_the_row_rules() {
+    let cluster = PgCluster::start();
+    let team = Team::on(&cluster);
+    assert!(team.owner_store.verify().unwrap().ok);
     let mut superuser = team.cluster.superuser(&team.database);
     superuser.batch_execute(&format!("ALTER ROLE {} BYPASSRLS", team.login("rita"))).unwrap();
     let report = team.owner_store.verify().unwrap();
@@ -749,6 +762,89 @@ fn verify_names_a_row_rule_removed_or_disabled_and_team_init_puts_it_back() {
         messages.iter().any(|m| m.starts_with(&format!("login {}: bypasses", team.login("rita")))),
         "{messages:?}"
     );
+}
+
+/// A row rule edited in place keeps its name, command and roles; only its condition says what
+/// it now lets through. A trigger can keep its name and function and no longer fire. `verify` compares each rule's condition with the one this build ships
+/// (rendered by the server from the binary's own SQL, not from anything the database holds),
+/// and each of Vetdesk's functions with its shipped body: a helper the rules call by name
+/// could be made to answer "yes" without touching a rule.
+#[test]
+fn verify_names_a_row_rule_function_or_trigger_altered_in_place_and_team_init_puts_it_back() {
+    let mut team = Team::new();
+    let ivan = team.store("ivan");
+    let rita_store = team.store("rita");
+    investigation(&team, &ivan, Some("ivan"), "ATS-2");
+    assert!(team.owner_store.verify().unwrap().ok);
+    // A member's verify renders the shipped rules too (in a scratch transaction of its own).
+    let as_ivan = ivan.verify().unwrap();
+    assert!(as_ivan.ok, "{:?}", as_ivan.problems);
+    let mut owner = team.owner_psql();
+    let mut rita = team.psql("rita");
+    let investigations = |rita: &mut Client| -> i64 {
+        rita.query_one("SELECT count(*) FROM cases WHERE kind = 'investigation'", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(investigations(&mut rita), 0);
+    for (weaken, named) in [
+        (
+            "ALTER POLICY cases_visible ON cases USING (true)",
+            "cases: the row rule cases_visible has another condition than Vetdesk's (true)",
+        ),
+        (
+            "ALTER POLICY notes_visible ON notes WITH CHECK (true)",
+            "notes: the row rule notes_visible has another condition than Vetdesk's",
+        ),
+        (
+            "ALTER POLICY evidence_chunk_read ON evidence_chunk USING (true)",
+            "evidence_chunk: the row rule evidence_chunk_read has another condition",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION vetdesk_sees_every_case() RETURNS boolean LANGUAGE sql \
+             STABLE SET search_path = public, pg_temp AS $$ SELECT true $$",
+            "schema: the function vetdesk_sees_every_case() is not Vetdesk's",
+        ),
+        (
+            "CREATE OR REPLACE FUNCTION vetdesk_require_audit() RETURNS trigger LANGUAGE plpgsql \
+             SECURITY DEFINER SET search_path = public, pg_temp AS $$ BEGIN RETURN NULL; END $$",
+            "schema: the function vetdesk_require_audit() is not Vetdesk's",
+        ),
+        // A trigger kept by name and function but firing for replication sessions only, or
+        // remade on fewer events.
+        (
+            "ALTER TABLE notes ENABLE REPLICA TRIGGER notes_audited",
+            "notes: the team-mode trigger notes_audited is missing, disabled or altered",
+        ),
+        (
+            "DROP TRIGGER cases_audited ON cases; CREATE CONSTRAINT TRIGGER cases_audited AFTER \
+             INSERT ON cases DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION \
+             vetdesk_require_audit()",
+            "cases: the team-mode trigger cases_audited is missing, disabled or altered",
+        ),
+    ] {
+        owner.batch_execute(weaken).unwrap();
+        for (who, report) in
+            [("owner", team.owner_store.verify().unwrap()), ("rita", rita_store.verify().unwrap())]
+        {
+            assert!(!report.ok, "{weaken}: verify as {who} stayed clean");
+            let messages: Vec<String> =
+                report.problems.iter().map(|p| format!("{}: {}", p.location, p.message)).collect();
+            assert!(
+                messages.iter().any(|m| m.starts_with(named)),
+                "{weaken}, as {who}: {messages:?}"
+            );
+        }
+    }
+    // The edited rule is what now shows the reviewer the investigation.
+    assert_eq!(investigations(&mut rita), 1);
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    let report = team.owner_store.verify().unwrap();
+    assert!(report.ok, "{:?}", report.problems);
+    assert!(ivan.verify().unwrap().ok);
+    assert_eq!(investigations(&mut rita), 0);
 }
 
 /// Evidence bytes live in the team database: a member reads the chunks of evidence they can

@@ -3,13 +3,41 @@
 // cache is touched on success: the `store-changed` event every write brings (this window's as
 // promptly as the answer, the CLI's and other processes' too) marks stale what it touched
 // (`keys.ts`), so each change refreshes the page once.
+//
+// A change to a case made on what the page shows (a result, the assignee, the priority) goes
+// with the case's chain head as the page read it (`useCaseChange`): the store refuses it with
+// the code `stale` when someone else changed what it rests on since ("checklist item X of case
+// N was changed by NAME at TIME, reload"), and the page then reads the case again at once.
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { backend } from "./backend";
+import { BackendFailure, backend } from "./backend";
 import type { Change } from "./bindings/Change";
+import type { Recorded } from "./bindings/Recorded";
+import { keys } from "./keys";
 
 /** A mutation that records the change `build` makes of its argument. */
 export function useChange<A>(build: (args: A) => Change) {
   return useMutation({ mutationFn: (args: A) => backend.apply(build(args)) });
+}
+
+/** Whether `error` is the store's refusal of a change made on a state someone else changed. */
+export function isStale(error: unknown): boolean {
+  return error instanceof BackendFailure && error.code === "stale";
+}
+
+/** A mutation that records the changes `build` makes of its argument to case `caseId`, as
+ *  made on `basedOn` (the case's `chain_head` the page shows); refused as stale, the case is
+ *  read again and the error (which names who changed it, and when) stays for the page to show. */
+export function useCaseChange<A>(caseId: number, basedOn: string | undefined, build: (args: A) => Change | Change[]) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (args: A): Promise<Recorded[]> => {
+      const built = build(args);
+      return backend.applyAll(caseId, Array.isArray(built) ? built : [built], basedOn);
+    },
+    onError: (error) => {
+      if (isStale(error)) void client.invalidateQueries({ queryKey: keys.case(caseId) });
+    },
+  });
 }

@@ -82,7 +82,9 @@ pub struct ChangeBatch {
     pub case_id: CaseId,
     pub changes: Vec<Change>,
     /// The case's chain head as the page read it (`CaseDetail.chain_head`): when given, the
-    /// batch is refused with the `stale` code if someone else changed the case since.
+    /// batch is refused with the `stale` code if someone else changed since what one of its
+    /// changes rests on (a result: its item; the assignee, priority or due date: that field; a
+    /// status move: anything; a note: nothing).
     #[serde(default)]
     #[ts(optional)]
     pub based_on: Option<String>,

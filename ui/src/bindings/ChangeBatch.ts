@@ -8,6 +8,8 @@ import type { Change } from "./Change";
 export type ChangeBatch = { case_id: number, changes: Array<Change>, 
 /**
  * The case's chain head as the page read it (`CaseDetail.chain_head`): when given, the
- * batch is refused with the `stale` code if someone else changed the case since.
+ * batch is refused with the `stale` code if someone else changed since what one of its
+ * changes rests on (a result: its item; the assignee, priority or due date: that field; a
+ * status move: anything; a note: nothing).
  */
 based_on?: string, };

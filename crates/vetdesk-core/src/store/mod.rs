@@ -26,6 +26,7 @@ mod retention;
 pub mod rules;
 mod search;
 mod secret;
+mod stale;
 mod switching;
 mod tables;
 mod team;
@@ -58,6 +59,7 @@ pub use rules::{
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
+pub use stale::BasedOn;
 pub use tables::adverse::{AdverseAction, AdverseNotice, PreNotice, wait_ends_on};
 pub use tables::policy::{PolicySet, PolicyValue};
 pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
@@ -66,7 +68,6 @@ pub use verify::{ChainSummary, ErasedPerson, Problem, ProblemKind, Trust, Verify
 pub use views::{
     CaseDetail, CaseVerification, ChecklistEntry, DocumentView, EVerifyView, ObservedIpView,
 };
-pub use write::BasedOn;
 pub use write::{ImportOutcome, ImportedRow, NewCase};
 
 use crate::error::UnknownValue;
@@ -142,11 +143,12 @@ pub enum StoreError {
     WrongKey { path: PathBuf },
     #[error("{0}")]
     Key(vetdesk_crypto::KeyError),
-    /// A change made on a state of a case that another change has altered since: `by` and
-    /// `at` are the actor and time of the newest record of the case's chain. The client reads
-    /// the case again and shows this.
-    #[error("case {case_id} was changed by {by} at {at}, reload")]
-    Stale { case_id: crate::model::CaseId, by: String, at: crate::model::Timestamp },
+    /// A change made on a state of a case that someone else has altered since in what the
+    /// change rests on (`store/stale.rs`): `what` names it ("checklist item X of case N",
+    /// "case N"), `by` and `at` are the actor and time of the newest record that touched it.
+    /// The client reads the case again and shows this.
+    #[error("{what} was changed by {by} at {at}, reload")]
+    Stale { case_id: crate::model::CaseId, what: String, by: String, at: crate::model::Timestamp },
 }
 
 impl StoreError {

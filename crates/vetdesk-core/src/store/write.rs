@@ -13,6 +13,7 @@ use ts_rs::TS;
 use super::apply::{self, Applied, Context, RaisedFlag};
 use super::db::Db;
 use super::rules::Action;
+use super::stale::BasedOn;
 use super::tables::{audit, cases, users, vendors};
 use super::{Result, Store, StoreError, engine, secret};
 use crate::change::Change;
@@ -129,8 +130,8 @@ impl Store {
         self.apply_all_based_on(actor, changes, None)
     }
 
-    /// As [`Store::apply`], refused with [`StoreError::Stale`] when the case's chain no longer
-    /// ends where the client read it (`based_on`): someone else's change landed in between.
+    /// As [`Store::apply`], refused with [`StoreError::Stale`] when someone else changed what
+    /// the change rests on since the client read the case at `based_on` (`store/stale.rs`).
     pub fn apply_based_on(
         &self,
         actor: &str,
@@ -141,8 +142,9 @@ impl Store {
         applied.pop().ok_or_else(|| StoreError::invalid("nothing to apply"))
     }
 
-    /// As [`Store::apply_all`], with the state of the case the changes were made on. The head
-    /// is compared inside the write transaction that appends (serialised by the write lock on
+    /// As [`Store::apply_all`], with the state of the case the changes were made on: each change
+    /// is refused when a record since that head touched what it rests on (its item, the
+    /// assignee, …; a status move: anything). The head is compared inside the write transaction that appends (serialised by the write lock on
     /// SQLite and by the advisory lock on PostgreSQL), so no change can land between the
     /// comparison and the append.
     #[tracing::instrument(skip(self, changes, based_on), fields(changes = changes.len()))]
@@ -166,7 +168,7 @@ impl Store {
         let _drop_pending = DropPending(&self.pending, attached);
         self.transaction(|db| {
             if let Some(seen) = based_on {
-                check_based_on(db, seen)?;
+                super::stale::check(db, seen, actor, &changes)?;
             }
             let at = audit::write_time(db, now)?;
             check_escalation(db, &changes)?;
@@ -523,33 +525,6 @@ fn import_row(
                 changes: Vec::new(),
             }))
         }
-    }
-}
-
-/// The state of a case a client made its change on: the case's chain head as it read it
-/// (`CaseDetail::chain_head`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct BasedOn {
-    pub case_id: crate::model::CaseId,
-    pub head: String,
-}
-
-/// Refuses a change made on a head that is no longer the case's: names the newest record's
-/// actor and time.
-fn check_based_on(db: &dyn Db, seen: &BasedOn) -> Result<()> {
-    let chain = crate::model::Chain::Case(seen.case_id);
-    let (_, head) = audit::chain_tip(db, chain)?;
-    if head == seen.head {
-        return Ok(());
-    }
-    let newest: Option<(String, crate::model::Timestamp)> = db.query_optional(
-        "SELECT actor, at FROM audit_log WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
-        crate::store::db::params![crate::chain::chain_key(chain)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    match newest {
-        Some((by, at)) => Err(StoreError::Stale { case_id: seen.case_id, by, at }),
-        None => Err(StoreError::no_case(db, seen.case_id)),
     }
 }
 

@@ -11,7 +11,7 @@ import { day, KIND_LABELS, PRIORITY_LABELS, severityTone, statusText, statusTone
 import { caseHref } from "../../router";
 import { CaseExports } from "../exports/CaseExports";
 import { useUsers } from "../shell/queries";
-import { useChange } from "../../changes";
+import { useCaseChange } from "../../changes";
 import { StatusDialog } from "./StatusDialog";
 
 /** The due date: a date field when one is set; "Set…" when none is, because an empty date
@@ -66,9 +66,12 @@ export function CaseHeader({ detail, risk }: { detail: CaseDetail; risk: RiskSco
   const p = detail.progress;
   const closed = c.status === "closed";
   const [statusOpen, setStatusOpen] = useState(false);
-  const assign = useChange((assignee: string | null) => ({ type: "assign_case", case_id: c.id, assignee }));
-  const priority = useChange((value: Priority) => ({ type: "set_priority", case_id: c.id, priority: value }));
-  const due = useChange((value: string | null) => ({ type: "set_due_date", case_id: c.id, due_on: value }));
+  // Each made on the case as shown: refused (and the case read again) when someone else changed
+  // the same field since.
+  const head = detail.chain_head;
+  const assign = useCaseChange(c.id, head, (assignee: string | null) => ({ type: "assign_case" as const, case_id: c.id, assignee }));
+  const priority = useCaseChange(c.id, head, (value: Priority) => ({ type: "set_priority" as const, case_id: c.id, priority: value }));
+  const due = useCaseChange(c.id, head, (value: string | null) => ({ type: "set_due_date" as const, case_id: c.id, due_on: value }));
   const failure = assign.error ?? priority.error ?? due.error;
   return (
     <header className="case-header">

@@ -2,15 +2,16 @@
 // arrows show the next section without adding a history entry per key), and the page passes
 // axe-core's checks.
 
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { backend } from "../../backend";
+import { backend, BackendFailure } from "../../backend";
 import { useRoute } from "../../router";
 import { expectAccessible } from "../../test/axe";
-import { appInfo, caseDetail, caseFlags, caseRetention, user } from "../../test/fixtures";
+import { appInfo, caseDetail, caseFlags, caseRetention, entry, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
+import { recorded } from "../verification/testing";
 import { CasePage } from "./CasePage";
 
 vi.mock("../../backend", async (importOriginal) => (await import("../../test/backend")).mockBackendModule(importOriginal));
@@ -72,5 +73,62 @@ describe("CasePage", () => {
     // Moving along the tabs replaced the entry instead of adding one per key.
     expect(window.history.length).toBe(entries);
     expect(tablist.querySelectorAll('[tabindex="0"]')).toHaveLength(1);
+  });
+  describe("two people on one case", () => {
+    const READ = "a".repeat(64);
+    const AFTER_IVAN = "b".repeat(64);
+    const pending = entry("video-id-match");
+    const ivansFail = entry("video-id-match", {
+      state: { ...pending.state, result: "fail", recorded_by: "ivan", recorded_at: "2026-12-06T10:31:02.113Z" },
+    });
+
+    it("sends a result made on the case it shows; over someone else's newer result it reads the case again and says who and when", async () => {
+      const events = userEvent.setup();
+      b.caseGet
+        .mockResolvedValueOnce(caseDetail({ checklist: [pending], chain_head: READ }))
+        .mockResolvedValue(caseDetail({ checklist: [ivansFail], chain_head: AFTER_IVAN }));
+      b.applyAll
+        .mockRejectedValueOnce(
+          new BackendFailure({
+            code: "stale",
+            message: "checklist item video-id-match of case 1 was changed by ivan at 2026-12-06T10:31:02.113Z, reload",
+          }),
+        )
+        .mockResolvedValue([recorded()]);
+      renderAs(rita, <Routed />);
+      await screen.findByRole("heading", { name: "Checklist" });
+      const item = () => document.querySelector<HTMLElement>('[data-item="video-id-match"]')!;
+      await waitFor(() => expect(item()).toBeTruthy());
+      await events.click(within(item()).getByRole("button", { name: "Pass" }));
+
+      expect(b.applyAll).toHaveBeenCalledWith(1, [expect.objectContaining({ item_id: "video-id-match", result: "pass" })], READ);
+      const alert = await within(item()).findByRole("alert");
+      expect(alert.textContent).toContain("changed by ivan at 2026-12-06T10:31:02.113Z, reload");
+      expect(alert.textContent).toContain("The case was read again and now shows their change");
+      // Read again: the page shows Ivan's result, and a result made now rests on what it shows.
+      await waitFor(() => expect(b.caseGet).toHaveBeenCalledTimes(2));
+      await waitFor(() => expect(within(item()).getByText(/recorded by ivan/)).toBeTruthy());
+      expect(within(item()).getByRole("alert").textContent).toContain("changed by ivan");
+      await events.click(within(item()).getByRole("button", { name: "Pass" }));
+      await waitFor(() => expect(b.applyAll).toHaveBeenCalledTimes(2));
+      expect(b.applyAll.mock.calls[1]?.[2]).toBe(AFTER_IVAN);
+    });
+
+    it("refuses a priority made on an outdated case, reads it again and says so in the header", async () => {
+      const events = userEvent.setup();
+      b.caseGet
+        .mockResolvedValueOnce(caseDetail({ chain_head: READ }))
+        .mockResolvedValue(caseDetail({ chain_head: AFTER_IVAN }));
+      b.applyAll.mockRejectedValueOnce(
+        new BackendFailure({ code: "stale", message: "the priority of case 1 was changed by ivan at 2026-12-06T10:31:02.113Z, reload" }),
+      );
+      renderAs(rita, <Routed />);
+      await events.selectOptions(await screen.findByLabelText("Priority"), "high");
+      expect(b.applyAll).toHaveBeenCalledWith(1, [{ type: "set_priority", case_id: 1, priority: "high" }], READ);
+      const alert = await screen.findByRole("alert");
+      expect(alert.textContent).toContain("The case was not changed");
+      expect(alert.textContent).toContain("the priority of case 1 was changed by ivan");
+      await waitFor(() => expect(b.caseGet).toHaveBeenCalledTimes(2));
+    });
   });
 });

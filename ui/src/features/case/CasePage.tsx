@@ -180,11 +180,11 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
           <UploadList />
           <div className="tab-panel" role="tabpanel" id="case-tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === "checklist" ? (
-              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} />
+              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
             ) : tab === "verification" ? (
               <VerificationPanel detail={d} />
             ) : tab === "flags" ? (
-              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} />
+              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
             ) : tab === "evidence" ? (
               <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />
             ) : tab === "notes" ? (

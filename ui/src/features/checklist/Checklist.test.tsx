@@ -77,9 +77,28 @@ function renderChecklist(as: User = reviewer, entries = ENTRIES, closed = false,
   return renderAs(
     as,
     <UploadsProvider caseId={1}>
-      <Checklist caseId={1} entries={entries} evidence={[evidence(7, { original_name: "passport.png" })]} closed={closed} />
+      <Checklist
+        caseId={1}
+        entries={entries}
+        evidence={[evidence(7, { original_name: "passport.png" })]}
+        closed={closed}
+        basedOn={HEAD}
+      />
     </UploadsProvider>,
   );
+}
+
+/** The case's chain head as the page read it: every result is sent made on it. */
+const HEAD = "c0".repeat(32);
+
+/** The one change the checklist sent last, checked to go to case 1 made on `HEAD`. */
+function lastSent(): unknown {
+  const call = b.applyAll.mock.calls.at(-1);
+  if (!call) throw new Error("nothing was sent");
+  expect(call[0]).toBe(1);
+  expect(call[2]).toBe(HEAD);
+  expect(call[1]).toHaveLength(1);
+  return call[1][0];
 }
 
 function item(id: string): HTMLElement {
@@ -91,7 +110,7 @@ function item(id: string): HTMLElement {
 describe("Checklist", () => {
   beforeEach(() => {
     b.appInfo.mockResolvedValue(appInfo());
-    b.apply.mockResolvedValue(recorded());
+    b.applyAll.mockResolvedValue([recorded()]);
   });
   afterEach(() => {
     vi.resetAllMocks();
@@ -146,7 +165,7 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("p");
-    expect(b.apply).toHaveBeenLastCalledWith({
+    expect(lastSent()).toEqual({
       type: "record_result",
       case_id: 1,
       item_id: "reviewer-trained",
@@ -157,18 +176,18 @@ describe("Checklist", () => {
     // Done with that one: the next item has focus.
     expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("f");
-    expect(b.apply).toHaveBeenLastCalledWith(
+    expect(lastSent()).toEqual(
       expect.objectContaining({ item_id: "id-two-documents", result: "fail", note: "Passport and licence agree.", evidence: [7] }),
     );
     expect(document.activeElement).toBe(item("e-verify"));
     await events.keyboard("k");
     expect(document.activeElement).toBe(item("id-two-documents"));
     await events.keyboard("n");
-    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "id-two-documents", result: "not_applicable" }));
+    expect(lastSent()).toEqual(expect.objectContaining({ item_id: "id-two-documents", result: "not_applicable" }));
     await events.keyboard("k");
     // Reset stays on the item.
     await events.keyboard("u");
-    expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "id-two-documents", result: "pending" }));
+    expect(lastSent()).toEqual(expect.objectContaining({ item_id: "id-two-documents", result: "pending" }));
     expect(document.activeElement).toBe(item("id-two-documents"));
 
     await events.keyboard("k");
@@ -238,7 +257,7 @@ describe("Checklist", () => {
 
     item("e-verify").focus();
     await events.keyboard("p");
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
     expect(verify.getByRole("alert").textContent).toContain("offer-accepted (pending), form-i9-complete (pending) must pass first");
   });
 
@@ -255,17 +274,17 @@ describe("Checklist", () => {
     item("reviewer-trained").focus();
 
     await events.keyboard("w");
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
     const editor = within(item("reviewer-trained"));
     const reason = editor.getByLabelText("Reason for the waiver (required)");
     expect(document.activeElement).toBe(reason);
     await events.click(editor.getByRole("button", { name: "Save" }));
     expect(editor.getByRole("alert").textContent).toContain("A waiver needs its reason");
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
 
     await events.type(reason, "Training is scheduled for next week; risk accepted.");
     await events.keyboard("{Control>}{Enter}{/Control}");
-    expect(b.apply).toHaveBeenCalledWith(
+    expect(lastSent()).toEqual(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "waived",
@@ -287,14 +306,14 @@ describe("Checklist", () => {
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.keyboard("{Escape}");
     expect(editor.queryByLabelText("Note")).toBeNull();
-    expect(b.apply).not.toHaveBeenCalled();
+    expect(b.applyAll).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(item("reviewer-trained"));
 
     await events.keyboard("{Enter}");
     await events.type(editor.getByLabelText("Note"), "Certificate dated 2026-06-01.");
     await events.click(editor.getByRole("checkbox", { name: /passport\.png/ }));
     await events.click(editor.getByRole("button", { name: "Save" }));
-    expect(b.apply).toHaveBeenCalledWith(
+    expect(lastSent()).toEqual(
       expect.objectContaining({
         item_id: "reviewer-trained",
         result: "pending",
@@ -306,7 +325,7 @@ describe("Checklist", () => {
 
   it("shows a refusal of the store next to the item, with what to do next", async () => {
     const events = userEvent.setup();
-    b.apply.mockRejectedValue(
+    b.applyAll.mockRejectedValue(
       new BackendFailure({
         code: "conflict",
         message: "id-two-documents cannot change to fail: the recorded result of e-verify (pass) rests on it",
@@ -356,7 +375,7 @@ describe("Checklist", () => {
     expect(b.applyAll).toHaveBeenCalledWith(1, [
       { type: "record_result", case_id: 1, item_id: "vendor-audit", result: "not_applicable", note: "Direct hire: no vendor", evidence: [] },
       { type: "record_result", case_id: 1, item_id: "vendor-attestation", result: "not_applicable", note: "Direct hire: no vendor", evidence: [] },
-    ]);
+    ], HEAD);
   });
 
   it("offers no section-wide not applicable where no pending item may take it", async () => {
@@ -465,7 +484,7 @@ describe("Checklist", () => {
       expect(document.activeElement).toBe(item("application-consistency"));
       // p on the last item shown stays there: the pending items after it are hidden.
       await events.keyboard("p");
-      expect(b.apply).toHaveBeenLastCalledWith(expect.objectContaining({ item_id: "application-consistency", result: "pass" }));
+      expect(lastSent()).toEqual(expect.objectContaining({ item_id: "application-consistency", result: "pass" }));
       expect(document.activeElement).toBe(item("application-consistency"));
       await events.keyboard("k");
       await events.keyboard("p");

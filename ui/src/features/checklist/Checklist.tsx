@@ -19,7 +19,7 @@ import type { ResultOption } from "../../bindings/ResultOption";
 import { Badge, Button, ErrorNote } from "../../components";
 import { day, RESULT_LABELS, resultTone, when } from "../../format";
 import { useActor } from "../../session/actor";
-import { useChange } from "../../changes";
+import { useCaseChange } from "../../changes";
 import { useResultOptions } from "../case/queries";
 import { Thumbnail } from "../evidence/EvidenceGallery";
 import { useUploads } from "../evidence/uploads";
@@ -144,9 +144,12 @@ export interface ChecklistProps {
   entries: ChecklistEntry[];
   evidence: Evidence[];
   closed: boolean;
+  /** The case's chain head as the page read it: a result recorded over someone else's newer
+   *  result of the same item is refused (`stale`), and the case is read again. */
+  basedOn?: string;
 }
 
-export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps) {
+export function Checklist({ caseId, entries, evidence, closed, basedOn }: ChecklistProps) {
   const actor = useActor();
   const resultOptions = useResultOptions(caseId, actor.name);
   const options = useMemo(() => byItem(resultOptions.data), [resultOptions.data]);
@@ -188,8 +191,8 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
   const common = useMemo(() => commonRefusals(options, entries), [options, entries]);
   const evidenceById = useMemo(() => new Map(evidence.map((e) => [e.id, e])), [evidence]);
 
-  const record = useChange(({ entry, result, note, evidence: ids }: RecordArgs) => ({
-    type: "record_result",
+  const record = useCaseChange(caseId, basedOn, ({ entry, result, note, evidence: ids }: RecordArgs) => ({
+    type: "record_result" as const,
     case_id: caseId,
     item_id: entry.item.id,
     result,
@@ -337,6 +340,7 @@ export function Checklist({ caseId, entries, evidence, closed }: ChecklistProps)
                           {closed ? null : (
                             <SectionNotApplicable
                               caseId={caseId}
+                              basedOn={basedOn}
                               title={section.sectionTitle}
                               targets={section.entries.filter(
                                 (e) => e.applicable && e.state.result === "pending" && !refusal(options, e, "not_applicable"),

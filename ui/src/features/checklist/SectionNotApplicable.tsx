@@ -4,18 +4,21 @@
 // section is either all marked or untouched. Items already worked are left as they are.
 
 import { useState } from "react";
-import { useMutation } from "@tanstack/react-query";
 
-import { backend } from "../../backend";
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
+import { useCaseChange } from "../../changes";
 import { Button, Dialog, ErrorNote, TextAreaField } from "../../components";
 
 export function SectionNotApplicable({
   caseId,
+  basedOn,
   title,
   targets,
 }: {
   caseId: number;
+  /** The case's chain head as the page read it: refused as stale when someone else recorded
+   *  one of these items since. */
+  basedOn?: string | undefined;
   title: string;
   /** The section's pending items that apply now and may take "not applicable". */
   targets: ChecklistEntry[];
@@ -23,24 +26,16 @@ export function SectionNotApplicable({
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [missing, setMissing] = useState(false);
-  const mark = useMutation({
-    mutationFn: (why: string) =>
-      backend.applyAll(
-        caseId,
-        targets.map((e) => ({
-          type: "record_result" as const,
-          case_id: caseId,
-          item_id: e.item.id,
-          result: "not_applicable" as const,
-          note: why,
-          evidence: [],
-        })),
-      ),
-    onSuccess: () => {
-      setOpen(false);
-      setReason("");
-    },
-  });
+  const mark = useCaseChange(caseId, basedOn, (why: string) =>
+    targets.map((e) => ({
+      type: "record_result" as const,
+      case_id: caseId,
+      item_id: e.item.id,
+      result: "not_applicable" as const,
+      note: why,
+      evidence: [],
+    })),
+  );
   if (targets.length === 0) return null;
   const count = `${targets.length} pending item${targets.length === 1 ? "" : "s"}`;
   const submit = () => {
@@ -48,7 +43,12 @@ export function SectionNotApplicable({
       setMissing(true);
       return;
     }
-    mark.mutate(reason.trim());
+    mark.mutate(reason.trim(), {
+      onSuccess: () => {
+        setOpen(false);
+        setReason("");
+      },
+    });
   };
   return (
     <>

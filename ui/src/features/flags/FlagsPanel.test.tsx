@@ -163,8 +163,10 @@ describe("FlagsPanel", () => {
       ]),
     );
     b.caseLinks.mockResolvedValue([]);
-    b.apply.mockResolvedValue(recorded());
-    renderAs(ivan, <FlagsPanel caseId={1} evidence={[]} closed={false} />, permissions(ivan, "triage", "decide"));
+    b.applyAll.mockResolvedValue([recorded()]);
+    // A triage is made on the case as shown: it goes with the chain head the page read.
+    const head = "d1".repeat(32);
+    renderAs(ivan, <FlagsPanel caseId={1} evidence={[]} closed={false} basedOn={head} />, permissions(ivan, "triage", "decide"));
 
     const open = await screen.findByRole("list", { name: "Open red flags" });
     const [first, second] = within(open).getAllByRole("listitem").filter((li) => li.classList.contains("flag"));
@@ -178,9 +180,13 @@ describe("FlagsPanel", () => {
     expect((record as HTMLButtonElement).disabled).toBe(true);
     await events.type(within(controls).getByLabelText(/Why is it a false positive/), "Same household.");
     await events.click(record);
-    expect(b.apply).toHaveBeenCalledWith({ type: "triage_flag", case_id: 1, flag_id: 3, triage: "false_positive", reason: "Same household." });
+    expect(b.applyAll).toHaveBeenCalledWith(
+      1,
+      [{ type: "triage_flag", case_id: 1, flag_id: 3, triage: "false_positive", reason: "Same household." }],
+      head,
+    );
     await events.click(within(controls).getByRole("button", { name: "Confirm" }));
-    expect(b.apply).toHaveBeenLastCalledWith({ type: "triage_flag", case_id: 1, flag_id: 3, triage: "confirmed", reason: null });
+    expect(b.applyAll).toHaveBeenLastCalledWith(1, [{ type: "triage_flag", case_id: 1, flag_id: 3, triage: "confirmed", reason: null }], head);
   });
 
   it("offers no triage to a reviewer or on a closed case", async () => {

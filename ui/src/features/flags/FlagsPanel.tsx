@@ -14,7 +14,7 @@ import type { LinkRole } from "../../bindings/LinkRole";
 import { Badge, Button, EmptyState, ErrorNote } from "../../components";
 import { SEVERITY_LABELS, severityTone, statusText, when } from "../../format";
 import { caseHref } from "../../router";
-import { useChange } from "../../changes";
+import { useCaseChange } from "../../changes";
 import { usePermissions } from "../../session/actor";
 import { useCaseCluster, useCaseFlags, useCaseLinks, useRefreshFlags } from "./queries";
 import "./flags.css";
@@ -39,11 +39,13 @@ const TRIAGE_LABELS: Record<Triage, string> = {
 
 /// A person's reading of an open flag, recorded in the case's chain; a false positive needs
 /// its reason. Offered only to those the store lets triage (investigators, compliance, admins).
-function TriageControls({ flag }: { flag: Flag }) {
+/// Made on the case as shown (`basedOn`): refused, and the case read again, when someone else
+/// triaged or cleared the flag since.
+function TriageControls({ flag, basedOn }: { flag: Flag; basedOn: string | undefined }) {
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
-  const change = useChange((args: { triage: Triage; reason: string | null }) => ({
-    type: "triage_flag",
+  const change = useCaseChange(flag.case_id, basedOn, (args: { triage: Triage; reason: string | null }) => ({
+    type: "triage_flag" as const,
     case_id: flag.case_id,
     flag_id: flag.id,
     triage: args.triage,
@@ -94,11 +96,13 @@ function FlagCard({
   evidence,
   links,
   canTriage = false,
+  basedOn,
 }: {
   flag: Flag;
   evidence: ReadonlyMap<number, Evidence>;
   links: Link[];
   canTriage?: boolean;
+  basedOn?: string | undefined;
 }) {
   const open = flag.cleared_at === null;
   const others = flag.candidates.map((id) => links.find((l) => l.candidate_id === id) ?? { candidate_id: id, candidate_name: `candidate ${id}`, cases: [], shared: [] });
@@ -157,7 +161,7 @@ function FlagCard({
       ) : open ? (
         <p className="small muted flag-triaged">Not triaged yet.</p>
       ) : null}
-      {open && canTriage ? <TriageControls flag={flag} /> : null}
+      {open && canTriage ? <TriageControls flag={flag} basedOn={basedOn} /> : null}
     </li>
   );
 }
@@ -282,7 +286,18 @@ function Links({ links }: { links: Link[] }) {
   );
 }
 
-export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evidence: Evidence[]; closed: boolean }) {
+export function FlagsPanel({
+  caseId,
+  evidence,
+  closed,
+  basedOn,
+}: {
+  caseId: number;
+  evidence: Evidence[];
+  closed: boolean;
+  /** The case's chain head as the page read it, sent with a triage. */
+  basedOn?: string | undefined;
+}) {
   const flags = useCaseFlags(caseId);
   const links = useCaseLinks(caseId);
   const refresh = useRefreshFlags(caseId);
@@ -325,7 +340,7 @@ export function FlagsPanel({ caseId, evidence, closed }: { caseId: number; evide
             ) : (
               <ol className="flags" aria-label="Open red flags">
                 {flags.data.open.map((f) => (
-                  <FlagCard key={f.id} flag={f} evidence={byId} links={links.data ?? []} canTriage={canTriage} />
+                  <FlagCard key={f.id} flag={f} evidence={byId} links={links.data ?? []} canTriage={canTriage} basedOn={basedOn} />
                 ))}
               </ol>
             )}

@@ -19,6 +19,12 @@ const MIGRATIONS: &[(u32, &str, &str)] = &[
     (13, "0013_evidence_chunks.sql", include_str!("migrations/0013_evidence_chunks.sql")),
 ];
 
+/// The SQL of every migration, in the order they are applied (`team.rs` reads the functions
+/// and row rules this build defines from it).
+pub(crate) fn shipped_sql() -> impl Iterator<Item = &'static str> {
+    MIGRATIONS.iter().map(|m| m.2)
+}
+
 /// The advisory lock held while migrating.
 const MIGRATE_LOCK: i64 = 0x0076_6574_6465_736d;
 

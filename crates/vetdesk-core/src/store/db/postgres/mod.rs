@@ -235,11 +235,18 @@ impl RowSource for PgRow {
 pub(crate) struct PgConn {
     client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// The row rules this build ships as the server renders them, when `verify` asked for them
+    /// before its read-only transaction (`team::render_shipped_rules`).
+    shipped_rules: RefCell<Option<team::Shipped>>,
 }
 
 impl PgConn {
     pub(crate) fn new(client: postgres::Client) -> PgConn {
-        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+        PgConn {
+            client: RefCell::new(client),
+            statements: RefCell::new(HashMap::new()),
+            shipped_rules: RefCell::new(None),
+        }
     }
 
     pub(crate) fn batch(&self, sql: &str) -> DbResult<()> {
@@ -516,11 +523,11 @@ impl Db for PgConn {
     }
 
     fn refuses_changes_to(&self, table: &str) -> DbResult<(bool, bool)> {
-        // A BEFORE … FOR EACH ROW trigger, enabled, without a WHEN clause, calling the function
-        // that always raises. tgtype bits: 1 row, 2 before, 8 delete, 16 update.
+        // A BEFORE … FOR EACH ROW trigger, enabled for every session (not for replication
+        // sessions only), without a WHEN clause, calling the function that always raises. tgtype bits: 1 row, 2 before, 8 delete, 16 update.
         let found: Vec<i64> = (self as &dyn Db).query_vec(
             "SELECT t.tgtype::bigint FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-             WHERE t.tgrelid = to_regclass(?1) AND t.tgenabled <> 'D' AND t.tgqual IS NULL
+             WHERE t.tgrelid = to_regclass(?1) AND t.tgenabled IN ('O', 'A') AND t.tgqual IS NULL
                AND p.proname = 'vetdesk_refuse_change' AND NOT t.tgisinternal",
             &[Value::Text(table.to_string())],
             |r| r.get(0),
@@ -532,7 +539,7 @@ impl Db for PgConn {
     }
 
     fn protection_problems(&self) -> DbResult<Vec<(String, String)>> {
-        team::protection_problems(self.dyn_db())
+        team::protection_problems(self.dyn_db(), self.shipped_rules.borrow().as_ref())
     }
 
     fn next_id_sql(&self, table: &str) -> String {
@@ -687,6 +694,10 @@ impl Backend for PostgresBackend {
 
     fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError> {
         let conn = PgConn::new(self.target.connect()?);
+        // `verify` compares the row rules' conditions with this build's, which the server
+        // renders in a transaction of its own (it makes scratch tables; the read is read-only).
+        let shipped = team::render_shipped_rules(&conn);
+        *conn.shipped_rules.borrow_mut() = Some(shipped);
         run(&conn, BEGIN_READ, work)
     }
 

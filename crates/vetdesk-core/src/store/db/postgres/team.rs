@@ -2,7 +2,7 @@
 //! store's rules against any client (`team.sql`, applied by `vetdesk team init`), and the
 //! logins of a team's members (`vetdesk user add/set-role/deactivate` in team mode).
 
-use super::{PgConn, Target};
+use super::{PgConn, Target, migrate};
 use crate::model::Role;
 use crate::store::StoreError;
 use crate::store::db::{Db, DbResult, Value};
@@ -22,11 +22,22 @@ pub(crate) fn group_role(role: Role) -> &'static str {
 const GROUPS: [&str; 4] =
     ["vetdesk_reviewer", "vetdesk_investigator", "vetdesk_compliance", "vetdesk_admin"];
 
-/// Applies the roles, grants and triggers (idempotent), as the owner, in one transaction.
+/// Applies the roles, grants and triggers (idempotent), as the owner, in one transaction. Every
+/// function this build defines is made again first from its shipped text, so a function body
+/// edited in place (a row rule's helper, a trigger's function) is put back as a dropped trigger
+/// is, and the row rules are then made from the shipped list.
 pub(crate) fn init(target: &Target) -> Result<(), StoreError> {
     let conn = PgConn::new(target.connect()?);
     conn.batch("BEGIN")?;
-    if let Err(e) = conn.batch(TEAM_SQL) {
+    // team.sql makes its own functions again (after the tables they read); the migrations'
+    // are made here, before team.sql makes the row rules with them.
+    let functions: String = shipped_functions()
+        .iter()
+        .filter(|f| !f.in_team_sql)
+        .map(|f| f.definition.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Err(e) = conn.batch(&functions).and_then(|()| conn.batch(TEAM_SQL)) {
         let _ = conn.batch("ROLLBACK");
         let hint = if e.message.contains("permission denied") || e.message.contains("must be") {
             " (run `vetdesk team init` as the database owner, a login with CREATEROLE)"
@@ -149,29 +160,216 @@ pub(crate) const AUDITED_TABLES: &[&str] = &[
     "evidence_chunk",
 ];
 
+/// A function the shipped SQL (the migrations, then team.sql) defines: its name, its whole
+/// definition (as `CREATE OR REPLACE`), its body as PostgreSQL keeps it (`pg_proc.prosrc` is
+/// the text between the dollar quotes, byte for byte), whether it runs with its owner's rights
+/// and its `SET` (as `pg_proc.proconfig` keeps it). Where two files define a name, the later
+/// one is what a database that ran both holds.
+pub(crate) struct ShippedFunction {
+    name: &'static str,
+    definition: String,
+    body: &'static str,
+    security_definer: bool,
+    config: Option<String>,
+    in_team_sql: bool,
+}
+
+/// Every function this build's SQL defines (`CREATE [OR REPLACE] FUNCTION name(…) … AS $$ body
+/// $$`), the later definition of a name replacing the earlier.
+pub(crate) fn shipped_functions() -> Vec<ShippedFunction> {
+    let mut found: Vec<ShippedFunction> = Vec::new();
+    for sql in migrate::shipped_sql().chain([TEAM_SQL]) {
+        let in_team_sql = std::ptr::eq(sql, TEAM_SQL);
+        let mut rest = sql;
+        while let Some(at) = rest.find("FUNCTION ") {
+            let before = &rest[..at];
+            let after = &rest[at + "FUNCTION ".len()..];
+            rest = after;
+            if !(before.ends_with("CREATE ") || before.ends_with("CREATE OR REPLACE ")) {
+                continue;
+            }
+            let (Some(name_end), Some(open)) = (after.find('('), after.find("$$")) else {
+                continue;
+            };
+            let Some(close) = after[open + 2..].find("$$").map(|c| open + 2 + c) else {
+                continue;
+            };
+            let end = close + 2 + usize::from(after[close + 2..].starts_with(';'));
+            let header = &after[..open];
+            let config = header.find(" SET ").map(|s| {
+                let set = header[s + " SET ".len()..].trim_end();
+                let set = set.strip_suffix("AS").unwrap_or(set).trim_end();
+                set.replacen(" = ", "=", 1)
+            });
+            let name = after[..name_end].trim();
+            found.retain(|f| f.name != name);
+            found.push(ShippedFunction {
+                name,
+                definition: format!("CREATE OR REPLACE FUNCTION {}", &after[..end]),
+                body: &after[open + 2..close],
+                security_definer: header.contains("SECURITY DEFINER"),
+                config,
+                in_team_sql,
+            });
+            rest = &after[end..];
+        }
+    }
+    found
+}
+
+/// A row rule this build ships, as the server renders it: (table, policy, `polcmd`, the USING
+/// condition, the WITH CHECK condition), both as `pg_get_expr` gives them.
+pub(crate) type ShippedRule = (String, String, String, Option<String>, Option<String>);
+
+/// The shipped row rules rendered by the server, or why they could not be.
+pub(crate) type Shipped = Result<Vec<ShippedRule>, String>;
+
+/// Renders the row rules this build ships, to compare the database's with (`verify`). Why this
+/// can be trusted: the conditions come from the SQL compiled into this binary (the list of
+/// migration 0012 and team.sql's policies on `evidence_chunk`), never from anything stored in
+/// the database, whose owner could change a stored copy together with the rule. The server
+/// only parses and prints them: in a transaction of the verifying login's own that is always
+/// rolled back, each rule is created on a temporary table of the same name and columns
+/// (`LIKE` the real one; a temporary table is found first, so the rule's own table resolves to
+/// it and every other name to what the real rule's names resolve to), then printed with
+/// `pg_get_expr` exactly as the real rule is printed. Two renderings by the same server in the
+/// same session differ only when the conditions differ. A login without the right to make
+/// temporary tables gets the reason instead, and `verify` says the conditions were not compared.
+pub(crate) fn render_shipped_rules(conn: &PgConn) -> Shipped {
+    let rendered = conn.batch("BEGIN").map_err(|e| e.message).and_then(|()| {
+        let out = render_in_transaction(conn);
+        let _ = conn.batch("ROLLBACK");
+        out
+    });
+    // The scratch objects are gone: no statement prepared on them may be used again.
+    conn.statements.borrow_mut().clear();
+    rendered
+}
+
+fn render_in_transaction(conn: &PgConn) -> Shipped {
+    let db: &dyn Db = conn;
+    let initialised: bool = db
+        .query_value("SELECT to_regclass('vetdesk_audited') IS NOT NULL", &[])
+        .map_err(|e| e.message)?;
+    if !initialised {
+        return Ok(Vec::new());
+    }
+    let functions = shipped_functions();
+    let list = functions
+        .iter()
+        .find(|f| f.name == "vetdesk_row_rule_list")
+        .ok_or("this build ships no vetdesk_row_rule_list()")?;
+    let scratch = list.definition.replacen(
+        "CREATE OR REPLACE FUNCTION vetdesk_row_rule_list()",
+        "CREATE FUNCTION pg_temp.vetdesk_shipped_row_rules()",
+        1,
+    );
+    conn.batch(&scratch).map_err(|e| e.message)?;
+    let listed: Vec<(String, String, String, String)> = db
+        .query_vec(
+            "SELECT table_name, policy_name, command, rule
+             FROM pg_temp.vetdesk_shipped_row_rules()",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| e.message)?;
+    // As vetdesk_row_rules() makes them.
+    let mut statements: Vec<(String, String, String)> = listed
+        .into_iter()
+        .map(|(table, policy, command, rule)| {
+            let statement = if command == "INSERT" {
+                format!("CREATE POLICY \"{policy}\" ON \"{table}\" FOR INSERT WITH CHECK ({rule})")
+            } else {
+                format!("CREATE POLICY \"{policy}\" ON \"{table}\" FOR {command} USING ({rule})")
+            };
+            (table, policy, statement)
+        })
+        .collect();
+    statements.extend(shipped_policy_statements());
+    let mut rendered = Vec::with_capacity(statements.len());
+    for (table, policy, statement) in statements {
+        conn.batch(&format!(
+            "SAVEPOINT shipped; CREATE TEMP TABLE \"{table}\" (LIKE \"{table}\"); {statement};"
+        ))
+        .map_err(|e| format!("{table}: {}", e.message))?;
+        let row: Option<(String, Option<String>, Option<String>)> = db
+            .query_optional(
+                "SELECT polcmd::text, pg_get_expr(polqual, polrelid),
+                        pg_get_expr(polwithcheck, polrelid)
+                 FROM pg_policy WHERE polrelid = to_regclass(?1) AND polname = ?2",
+                &[Value::Text(format!("pg_temp.{table}")), Value::Text(policy.clone())],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| e.message)?;
+        conn.batch("ROLLBACK TO SAVEPOINT shipped").map_err(|e| e.message)?;
+        let (command, qual, check) =
+            row.ok_or_else(|| format!("{table}: the rule {policy} was not made"))?;
+        rendered.push((table, policy, command, qual, check));
+    }
+    Ok(rendered)
+}
+
+/// The `CREATE POLICY` statements of team.sql (the evidence bytes' rules): (table, policy,
+/// statement).
+fn shipped_policy_statements() -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut rest = TEAM_SQL;
+    while let Some(at) = rest.find("\nCREATE POLICY ") {
+        let statement = &rest[at + 1..];
+        let end = statement.find(';').unwrap_or(statement.len());
+        let statement = &statement[..end];
+        let words: Vec<&str> = statement.split_whitespace().collect();
+        if let (Some(policy), Some(table)) = (words.get(2), words.get(4)) {
+            found.push((table.to_string(), policy.to_string(), statement.to_string()));
+        }
+        rest = &rest[at + 1 + end..];
+    }
+    found
+}
+
 /// What `verify` names in a team database whose protections were weakened: a trigger of
-/// team.sql dropped, disabled or pointed elsewhere, a right on the audit log or ledger, or on
-/// users and policy, given back to a group. Nothing before `team init` (a plain store).
-pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>> {
+/// team.sql dropped, disabled or pointed elsewhere, a function of Vetdesk's changed, a right on
+/// the audit log or ledger, or on users and policy, given back to a group, a row rule missing,
+/// disabled or with another condition than this build's (`shipped`, when rendered). Nothing
+/// before `team init` (a plain store).
+pub(crate) fn protection_problems(
+    db: &dyn Db,
+    shipped: Option<&Shipped>,
+) -> DbResult<Vec<(String, String)>> {
     let initialised: bool =
         db.query_value("SELECT to_regclass('vetdesk_audited') IS NOT NULL", &[])?;
     if !initialised {
         return Ok(Vec::new());
     }
     let mut problems = Vec::new();
-    let mut triggers: Vec<(String, String, String)> = vec![
-        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append".into()),
-        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties".into()),
+    // (table, trigger, function, tgtype, deferred constraint trigger) as team.sql makes them.
+    // tgtype bits: 1 row, 2 before, 4 insert, 8 delete, 16 update. Same name and function is
+    // not enough: remade on fewer events, with a WHEN or `UPDATE OF` condition, not deferred,
+    // or enabled for replication sessions only, it would let changes through.
+    let mut triggers: Vec<(String, String, &str, i64, bool)> = vec![
+        ("audit_log".into(), "audit_log_append".into(), "vetdesk_audit_append", 1 | 2 | 4, false),
+        ("cases".into(), "cases_duties".into(), "vetdesk_case_duties", 1 | 2 | 4 | 16, false),
     ];
     for t in AUDITED_TABLES {
-        triggers.push((t.to_string(), format!("{t}_audited"), "vetdesk_require_audit".into()));
+        let name = format!("{t}_audited");
+        triggers.push((t.to_string(), name, "vetdesk_require_audit", 1 | 4 | 8 | 16, true));
     }
-    for (table, trigger, function) in triggers {
+    for (table, trigger, function, kind, deferred) in triggers {
         let enabled: Option<bool> = db.query_optional(
-            "SELECT t.tgenabled <> 'D' AND p.proname = ?3 FROM pg_trigger t
+            "SELECT t.tgenabled IN ('O', 'A') AND p.proname = ?3 AND t.tgtype = ?4
+                    AND t.tgqual IS NULL AND cardinality(t.tgattr::int2[]) = 0
+                    AND t.tgdeferrable = ?5 AND t.tginitdeferred = ?5
+                    AND (t.tgconstraint <> 0) = ?5
+             FROM pg_trigger t
              JOIN pg_proc p ON p.oid = t.tgfoid
              WHERE t.tgrelid = to_regclass(?1) AND t.tgname = ?2",
-            &[Value::Text(table.clone()), Value::Text(trigger.clone()), Value::Text(function)],
+            &[
+                Value::Text(table.clone()),
+                Value::Text(trigger.clone()),
+                Value::Text(function.into()),
+                Value::Integer(kind),
+                Value::Bool(deferred),
+            ],
             |r| r.get(0),
         )?;
         if enabled != Some(true) {
@@ -211,6 +409,18 @@ pub(crate) fn protection_problems(db: &dyn Db) -> DbResult<Vec<(String, String)>
         }
     }
     row_rule_problems(db, &mut problems)?;
+    function_problems(db, &mut problems)?;
+    match shipped {
+        Some(Ok(rules)) => condition_problems(db, rules, &mut problems)?,
+        Some(Err(why)) => problems.push((
+            "schema".into(),
+            format!(
+                "the row rules' conditions could not be compared with this Vetdesk's ({why}): \
+                 verify as a login that may create temporary tables"
+            ),
+        )),
+        None => {}
+    }
     for (table, role, privilege) in checks {
         let has: bool = db.query_value(
             "SELECT has_table_privilege(?1, ?2, ?3)",
@@ -329,6 +539,72 @@ fn row_rule_problems(db: &dyn Db, problems: &mut Vec<(String, String)>) -> DbRes
     Ok(())
 }
 
+/// Each row rule whose condition (USING or WITH CHECK) is not what this build ships: a rule
+/// edited in place (`ALTER POLICY … USING (true)`) keeps its name, command and roles.
+fn condition_problems(
+    db: &dyn Db,
+    shipped: &[ShippedRule],
+    problems: &mut Vec<(String, String)>,
+) -> DbResult<()> {
+    for (table, policy, command, qual, check) in shipped {
+        let found: Option<(String, Option<String>, Option<String>)> = db.query_optional(
+            "SELECT polcmd::text, pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)
+             FROM pg_policy WHERE polrelid = to_regclass(?1) AND polname = ?2",
+            &[Value::Text(table.clone()), Value::Text(policy.clone())],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        // A missing rule, or one of another command, is named by `row_rule_problems`.
+        let Some((found_command, found_qual, found_check)) = found else { continue };
+        if found_command == *command && (&found_qual, &found_check) != (qual, check) {
+            problems.push((
+                table.clone(),
+                format!(
+                    "the row rule {policy} has another condition than Vetdesk's ({}): hidden cases \
+                     may be visible",
+                    found_qual.or(found_check).unwrap_or_else(|| "none".into())
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each function of Vetdesk's (the row rules' helpers, the triggers' functions, the SECURITY
+/// DEFINER doors) whose body, rights or settings are not what this build ships: a trigger or a
+/// row rule that calls it by name would run whatever it now says.
+fn function_problems(db: &dyn Db, problems: &mut Vec<(String, String)>) -> DbResult<()> {
+    for f in shipped_functions() {
+        let found: Vec<(String, bool, Option<String>)> = db.query_vec(
+            "SELECT p.prosrc, p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p
+             WHERE p.proname = ?1
+               AND p.pronamespace = (SELECT relnamespace FROM pg_class
+                                     WHERE oid = to_regclass('cases'))",
+            &[Value::Text(f.name.to_string())],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let expected = (f.body, f.security_definer, f.config.as_deref());
+        if found.is_empty() {
+            problems.push((
+                "schema".into(),
+                format!("the function {}() is missing: run `vetdesk team init`", f.name),
+            ));
+        } else if found
+            .iter()
+            .any(|(body, definer, config)| (body.as_str(), *definer, config.as_deref()) != expected)
+        {
+            problems.push((
+                "schema".into(),
+                format!(
+                    "the function {}() is not Vetdesk's: its body, rights or settings were \
+                     changed (`vetdesk team init` puts it back)",
+                    f.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The name the session acts as, when the row rules hide some cases from it.
 pub(crate) fn blind_login(db: &dyn Db) -> DbResult<Option<String>> {
     let ruled: bool =
@@ -364,6 +640,42 @@ mod tests {
 
     /// (That every table `verify` compares is in the list is checked in `store/team.rs`, which
     /// may import `verify`; this module may not, as `verify` reads through `db`.)
+    #[test]
+    fn the_shipped_functions_and_policies_are_read_whole() {
+        let functions = shipped_functions();
+        let names: Vec<&str> = functions.iter().map(|f| f.name).collect();
+        for name in [
+            "vetdesk_refuse_change",
+            "julianday",
+            "vetdesk_row_rule_list",
+            "vetdesk_sees_every_case",
+            "vetdesk_case_visible",
+            "vetdesk_require_audit",
+            "vetdesk_audit_append",
+            "vetdesk_case_duties",
+            "vetdesk_erase_evidence",
+        ] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        assert_eq!(names.len(), 17, "{names:?}");
+        let visible = functions.iter().find(|f| f.name == "vetdesk_case_visible").unwrap();
+        assert!(visible.body.contains("case_kind NOT IN ('investigation', 'monitoring')"));
+        assert!(!visible.security_definer);
+        assert_eq!(visible.config.as_deref(), Some("search_path=public, pg_temp"));
+        assert!(visible.definition.ends_with("$$;"), "{}", visible.definition);
+        let refuse = functions.iter().find(|f| f.name == "vetdesk_refuse_change").unwrap();
+        assert_eq!(refuse.config, None);
+        let policies: Vec<(String, String)> =
+            shipped_policy_statements().into_iter().map(|(t, p, _)| (t, p)).collect();
+        assert_eq!(
+            policies,
+            [
+                ("evidence_chunk".to_string(), "evidence_chunk_read".to_string()),
+                ("evidence_chunk".into(), "evidence_chunk_add".into())
+            ]
+        );
+    }
+
     #[test]
     fn team_sql_guards_the_tables_listed_here() {
         // The guarded tables' loop is the one that starts with users.
