@@ -126,14 +126,14 @@ pub(crate) fn is_erased(db: &dyn Db, candidate: CandidateId) -> Result<bool> {
     Ok(matches!(at, Some(Some(_))))
 }
 
-/// The change as stored: its personal fields sealed under the key of the candidate it is
-/// about (or blanked, for a candidate already erased).
-fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<Json> {
-    let Some(candidate) = concerned(db, chain, change)? else { return Ok(change.clone()) };
+/// The change as stored, in canonical JSON: its personal fields sealed under the key of the
+/// candidate it is about (or blanked, for a candidate already erased).
+fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<String> {
+    let Some(candidate) = concerned(db, chain, change)? else { return Ok(canonical_json(change)) };
     let mut stored = change.clone();
     if is_erased(db, candidate)? {
         sealed::blank_change(&mut stored);
-        return Ok(stored);
+        return Ok(canonical_json(&stored));
     }
     let key = person_keys::get_or_create(db, candidate)?;
     sealed::seal_change(
@@ -143,7 +143,7 @@ fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<Json>
         &sealed::Sealer { candidate, key: &key },
     )
     .map_err(|e| StoreError::Corrupt(format!("cannot seal a record: {e}")))?;
-    Ok(stored)
+    Ok(canonical_json(&stored))
 }
 
 /// Opens the sealed fields of a record read back; a field whose key was destroyed (an erased
@@ -162,13 +162,12 @@ pub(crate) fn append(
     chain: Chain,
     at: &Timestamp,
     actor: &str,
-    change: &Json,
+    change: Json,
 ) -> Result<AuditRecord> {
     let (last_seq, prev_hash) = chain_tip(db, chain)?;
     let seq = last_seq + 1;
     let key = chain_key(chain);
-    let stored = as_stored(db, chain, seq, change)?;
-    let stored = canonical_json(&stored);
+    let stored = as_stored(db, chain, seq, &change)?;
     let hash = chain::hash_of_canonical(&key, seq, &at.to_string(), actor, &stored, &prev_hash);
     let case_id = match chain {
         Chain::Case(id) => Some(id),
@@ -189,7 +188,7 @@ pub(crate) fn append(
         seq,
         at: *at,
         actor: actor.to_string(),
-        change: change.clone(),
+        change,
         prev_hash,
         hash,
     })
