@@ -407,7 +407,8 @@ mod tests {
 
     #[test]
     fn canonical_json_sorts_keys_at_every_depth_and_escapes_as_serde_json() {
-        let value = json!({"z": [{"b": 1, "a": "\u{1}\"\\"}, 2.5, null], "a": {"y": true, "x": "é"}});
+        let value =
+            json!({"z": [{"b": 1, "a": "\u{1}\"\\"}, 2.5, null], "a": {"y": true, "x": "é"}});
         assert_eq!(
             canonical_json(&value),
             r#"{"a":{"x":"é","y":true},"z":[{"a":"\u0001\"\\","b":1},2.5,null]}"#
