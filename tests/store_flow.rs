@@ -324,6 +324,50 @@ on_both_backends! {
         assert!(together.verify().unwrap().ok);
     }
 
+    /// Refused rows at the start, in the middle and at the end of a file: each is named with
+    /// its line and why, nothing of the file is kept (not even the good rows between them),
+    /// a dry run names the same rows, and the good rows then import alone and verify.
+    #[test]
+    fn an_import_with_refused_rows_names_every_one_and_keeps_nothing() {
+        let (_dir, store) = team_store();
+        let candidates_before = store.candidates().unwrap().len();
+        let records_before = store.audit_since(0, 1_000_000).unwrap().len();
+        let header = "external_id,full_name,email,phone,vendor\n";
+        let good = [
+            "OK-1,Fine One,f1@example.com,+1 202 555 0102,",
+            "OK-2,Fine Two,f2@example.com,+1 202 555 0102,",
+        ];
+        let text = format!(
+            "{header}BAD-1,First Bad,b1@example.com,+1 202 555 0101,Nope Staffing\n{}\n\
+             BAD-2,Second Bad,not-an-email,+1 202 555 0103,\n{}\nBAD-3,Third Bad,b3@example.com,12,\n",
+            good[0], good[1]
+        );
+        let file = parse_candidates_csv(text.as_bytes()).unwrap();
+        for (what, result) in [
+            ("import", store.import_candidates(REVIEWER, &file, true)),
+            ("dry run", store.preview_import(REVIEWER, &file, true)),
+        ] {
+            let Err(StoreError::Rows(rows)) = result else {
+                panic!("{what}: expected refused rows, got {result:?}")
+            };
+            let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![2, 4, 6], "{what}: {rows:?}");
+            assert!(rows[0].message.contains("Nope Staffing"), "{rows:?}");
+            assert!(rows[1].message.contains("not-an-email"), "{rows:?}");
+            assert!(rows[2].message.contains("\"12\""), "{rows:?}");
+        }
+        assert_eq!(store.candidates().unwrap().len(), candidates_before);
+        assert_eq!(store.audit_since(0, 1_000_000).unwrap().len(), records_before);
+
+        let file = parse_candidates_csv(format!("{header}{}\n", good.join("\n")).as_bytes())
+            .unwrap();
+        let outcome = store.import_candidates(REVIEWER, &file, true).unwrap();
+        assert_eq!(outcome.created.len(), 2);
+        assert_eq!(outcome.raised.len(), 2, "the two share a phone: {outcome:?}");
+        assert_eq!(store.candidates().unwrap().len(), candidates_before + 2);
+        assert!(store.verify().unwrap().ok);
+    }
+
     #[test]
     fn whole_flow_from_import_to_a_closed_case_verifies_clean() {
         let (dir, store) = team_store();

@@ -41,39 +41,44 @@ pub fn parse_chain_key(text: &str) -> Option<Chain> {
 /// Written by hand rather than relying on `serde_json::Map` ordering, which changes when any
 /// crate in the build enables serde_json's `preserve_order` feature.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(256);
     write_canonical(value, &mut out);
-    out
+    // serde_json writes UTF-8 only; the lossy branch is never taken.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Writes `value` as canonical JSON into `out`: scalars and keys as serde_json writes them
+/// (`Value`'s `Display` is the same writer), straight into the buffer.
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-            out.push_str(&value.to_string());
+            // Writing into a `Vec` cannot fail.
+            let _ = serde_json::to_writer(&mut *out, value);
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            // Keys of an object are unique: an unstable sort gives the one order.
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
+                let _ = serde_json::to_writer(&mut *out, key.as_str());
+                out.push(b':');
+                write_canonical(item, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
 }
@@ -112,15 +117,25 @@ pub fn hash_of_canonical(
     change: &str,
     prev_hash: &str,
 ) -> String {
-    let text = |s: &str| Value::String(s.to_string()).to_string();
-    let content = format!(
-        "{{\"actor\":{},\"at\":{},\"chain\":{},\"change\":{change},\"prev_hash\":{},\"seq\":{seq}}}",
-        text(actor),
-        text(at),
-        text(chain),
-        text(prev_hash),
-    );
-    hex::encode(Sha256::digest(content.as_bytes()))
+    // The same bytes as `canonical_json` of the object, fed to the hash piece by piece.
+    let mut hasher = Sha256::new();
+    let mut text = Vec::with_capacity(96);
+    let mut field = |name: &[u8], value: &str, hasher: &mut Sha256| {
+        hasher.update(name);
+        text.clear();
+        let _ = serde_json::to_writer(&mut text, value);
+        hasher.update(&text);
+    };
+    field(b"{\"actor\":", actor, &mut hasher);
+    field(b",\"at\":", at, &mut hasher);
+    field(b",\"chain\":", chain, &mut hasher);
+    hasher.update(b",\"change\":");
+    hasher.update(change.as_bytes());
+    field(b",\"prev_hash\":", prev_hash, &mut hasher);
+    hasher.update(b",\"seq\":");
+    hasher.update(seq.to_string().as_bytes());
+    hasher.update(b"}");
+    hex::encode(hasher.finalize())
 }
 
 /// The ledger's rule: every record appended to any chain also gets the next entry of one
@@ -131,14 +146,19 @@ pub fn hash_of_canonical(
 /// no longer there (or a record no entry names). Its last hash is the store's *root*, the
 /// value reports, packs and signed checkpoints carry.
 pub fn ledger_hash(n: i64, chain: &str, seq: i64, record_hash: &str, prev: &str) -> String {
-    let content = json!({
-        "chain": chain,
-        "hash": record_hash,
-        "n": n,
-        "prev": prev,
-        "seq": seq,
-    });
-    hex::encode(Sha256::digest(canonical_json(&content).as_bytes()))
+    // The canonical JSON of `{chain, hash, n, prev, seq}` (keys in their sorted order), written
+    // straight into one buffer.
+    let mut content = Vec::with_capacity(192);
+    let text = |name: &[u8], value: &str, out: &mut Vec<u8>| {
+        out.extend_from_slice(name);
+        let _ = serde_json::to_writer(&mut *out, value);
+    };
+    text(b"{\"chain\":", chain, &mut content);
+    text(b",\"hash\":", record_hash, &mut content);
+    content.extend_from_slice(format!(",\"n\":{n}").as_bytes());
+    text(b",\"prev\":", prev, &mut content);
+    content.extend_from_slice(format!(",\"seq\":{seq}}}").as_bytes());
+    hex::encode(Sha256::digest(&content))
 }
 
 /// One ledger entry as stored and as an audit pack carries it (`ledger.jsonl`, one per line):
@@ -370,6 +390,28 @@ mod tests {
         assert_ne!(
             other,
             hash("case:7", 3, "2026-11-24T10:00:00.000Z", "ana", &change, GENESIS_HASH)
+        );
+    }
+
+    #[test]
+    fn the_ledger_hash_is_that_of_its_canonical_object() {
+        for (n, chain, seq, record, prev) in
+            [(1, "global", 1, "ab", GENESIS_HASH), (987_654_321, "case:7\"\n", -3, "é ✓", "")]
+        {
+            let content = json!({"chain": chain, "hash": record, "n": n, "prev": prev, "seq": seq});
+            let whole = hex::encode(Sha256::digest(canonical_json(&content).as_bytes()));
+            assert_eq!(ledger_hash(n, chain, seq, record, prev), whole);
+        }
+        assert_ne!(ledger_hash(1, "global", 1, "ab", ""), ledger_hash(2, "global", 1, "ab", ""));
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_depth_and_escapes_as_serde_json() {
+        let value =
+            json!({"z": [{"b": 1, "a": "\u{1}\"\\"}, 2.5, null], "a": {"y": true, "x": "é"}});
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"a":{"x":"é","y":true},"z":[{"a":"\u0001\"\\","b":1},2.5,null]}"#
         );
     }
 

@@ -373,6 +373,12 @@ impl Store {
 }
 
 /// Imports every row inside the caller's transaction; refused rows are all reported.
+///
+/// The rows first run one after the other inside one savepoint for them all, without one per
+/// row: an import keeps all its rows or none, so a row needs undoing on its own only when
+/// another row is refused. At the first refused row everything is rolled back to that
+/// savepoint and the rows run again each in a savepoint of its own, which leaves a refused row
+/// behind and goes on, so that every bad row is named (as the rows judged one by one).
 fn import_rows(
     db: &dyn Db,
     ctx: &Context,
@@ -381,6 +387,61 @@ fn import_rows(
     file: &ImportFile,
     open_cases: bool,
 ) -> Result<ImportOutcome> {
+    db.execute("SAVEPOINT import_rows", &[])?;
+    match run_rows(db, ctx, actor, at, file, open_cases, PerRow::Together) {
+        Ok(outcome) => {
+            db.execute("RELEASE SAVEPOINT import_rows", &[])?;
+            Ok(outcome)
+        }
+        Err(RowsFailed::Other(e)) => Err(e),
+        Err(RowsFailed::Refused) => {
+            db.execute_batch("ROLLBACK TO SAVEPOINT import_rows; RELEASE SAVEPOINT import_rows")?;
+            run_rows(db, ctx, actor, at, file, open_cases, PerRow::Savepoint).map_err(|e| match e {
+                RowsFailed::Other(e) => e,
+                // Every refusal of this pass is collected into `Rows`.
+                RowsFailed::Refused => StoreError::Corrupt("an import row refused twice".into()),
+            })
+        }
+    }
+}
+
+/// How `run_rows` treats a refused row.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PerRow {
+    /// No savepoint per row; the first refused row ends the pass (`RowsFailed::Refused`).
+    Together,
+    /// Each row in a savepoint: a refused row is rolled back alone and the rows after it are
+    /// still checked; the refusals come back together as `StoreError::Rows`.
+    Savepoint,
+}
+
+enum RowsFailed {
+    Refused,
+    Other(StoreError),
+}
+
+impl From<StoreError> for RowsFailed {
+    fn from(e: StoreError) -> Self {
+        RowsFailed::Other(e)
+    }
+}
+
+impl From<super::db::DbError> for RowsFailed {
+    fn from(e: super::db::DbError) -> Self {
+        RowsFailed::Other(e.into())
+    }
+}
+
+/// One pass over the rows (see `import_rows`), then the search entries and the flags.
+fn run_rows(
+    db: &dyn Db,
+    ctx: &Context,
+    actor: &str,
+    at: &Timestamp,
+    file: &ImportFile,
+    open_cases: bool,
+    per_row: PerRow,
+) -> std::result::Result<ImportOutcome, RowsFailed> {
     let mut outcome = ImportOutcome::default();
     let mut errors = Vec::new();
     // The cases whose flags the rows may affect, re-evaluated once after the last row: a ring
@@ -390,14 +451,16 @@ fn import_rows(
     let heads = audit::HeadsMemo::start();
     let search = super::derived::SearchDeferred::start();
     for row in &file.rows {
-        // Each row in a savepoint: a refused row leaves nothing behind, and the rows after it
-        // are still checked so that the user sees every problem at once.
-        // Prepared once and reused (`execute`), not parsed again per row (`execute_batch`).
-        db.execute("SAVEPOINT import_row", &[])?;
+        if per_row == PerRow::Savepoint {
+            // Prepared once and reused (`execute`), not parsed again per row (`execute_batch`).
+            db.execute("SAVEPOINT import_row", &[])?;
+        }
         let mut row_watched = BTreeSet::new();
         match import_row(db, ctx, actor, at, file, row, open_cases, &mut row_watched) {
             Ok(result) => {
-                db.execute("RELEASE SAVEPOINT import_row", &[])?;
+                if per_row == PerRow::Savepoint {
+                    db.execute("RELEASE SAVEPOINT import_row", &[])?;
+                }
                 // `extend`, not `append`: `BTreeSet::append` rebuilds the whole set, which made
                 // an import quadratic in its rows (a third of a 30,000-row import's time).
                 watched.extend(row_watched);
@@ -407,6 +470,7 @@ fn import_rows(
                     RowOutcome::Unchanged(line) => outcome.unchanged.push(line),
                 }
             }
+            Err(_) if per_row == PerRow::Together => return Err(RowsFailed::Refused),
             Err(e) => {
                 db.execute_batch("ROLLBACK TO SAVEPOINT import_row; RELEASE SAVEPOINT import_row")?;
                 heads.forget();
@@ -415,7 +479,7 @@ fn import_rows(
         }
     }
     if !errors.is_empty() {
-        return Err(StoreError::Rows(errors));
+        return Err(StoreError::Rows(errors).into());
     }
     search.finish(db)?;
     let actor = users::get(db, actor)?.map(|u| u.name).unwrap_or_else(|| actor.to_string());

@@ -251,7 +251,7 @@ pub(crate) fn apply_deferring_flags(
     let in_cases = candidates::case_records(db, &resolved)?;
     write_effects(db, at, &acting.name, &resolved)?;
     derived::after_change(db, at, &resolved)?;
-    let record = audit::append(db, resolved.chain(), at, &acting.name, &value)?;
+    let record = audit::append(db, resolved.chain(), at, &acting.name, value)?;
     tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
     watched.extend(engine::watch(db, &resolved)?);
     let mut cases = Vec::new();

@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -15,6 +16,7 @@ use crate::sealed;
 use crate::store::db::{Db, DbResult, Row, Value, params};
 use crate::store::tables::person_keys::{self, KeyCache};
 use crate::store::{Result, StoreError};
+use vetdesk_crypto::PersonKey;
 
 const COLUMNS: &str = "id, chain, case_id, seq, at, actor, change, prev_hash, hash";
 
@@ -28,11 +30,17 @@ thread_local! {
 struct Heads {
     chains: HashMap<Chain, (i64, String)>,
     ledger: Option<(i64, String)>,
+    /// The candidate of each case a record was sealed for.
+    case_candidates: HashMap<i64, Option<CandidateId>>,
+    /// The key each candidate's records are sealed under; `None` for an erased candidate.
+    keys: HashMap<CandidateId, Option<Arc<PersonKey>>>,
 }
 
 /// Keeps the heads of the chains and of the ledger in memory while it lives, for one
-/// transaction that appends many records (an import). Every append goes through `append`, which
-/// keeps the memory in step; `forget` empties it when part of the transaction is rolled back.
+/// transaction that appends many records (an import), and what sealing a record looks up (a
+/// case's candidate, a candidate's key, or that they are erased). Every append goes through
+/// `append`, which keeps the memory in step; `forget` empties it when part of the transaction
+/// is rolled back.
 pub(crate) struct HeadsMemo(());
 
 impl HeadsMemo {
@@ -126,16 +134,17 @@ pub(crate) fn is_erased(db: &dyn Db, candidate: CandidateId) -> Result<bool> {
     Ok(matches!(at, Some(Some(_))))
 }
 
-/// The change as stored: its personal fields sealed under the key of the candidate it is
-/// about (or blanked, for a candidate already erased).
-fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<Json> {
-    let Some(candidate) = concerned(db, chain, change)? else { return Ok(change.clone()) };
+/// The change as stored, in canonical JSON: its personal fields sealed under the key of the
+/// candidate it is about (or blanked, for a candidate already erased).
+fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<String> {
+    let Some(candidate) = concerned_remembered(db, chain, change)? else {
+        return Ok(canonical_json(change));
+    };
     let mut stored = change.clone();
-    if is_erased(db, candidate)? {
+    let Some(key) = sealing_key(db, candidate)? else {
         sealed::blank_change(&mut stored);
-        return Ok(stored);
-    }
-    let key = person_keys::get_or_create(db, candidate)?;
+        return Ok(canonical_json(&stored));
+    };
     sealed::seal_change(
         &mut stored,
         &chain_key(chain),
@@ -143,7 +152,40 @@ fn as_stored(db: &dyn Db, chain: Chain, seq: i64, change: &Json) -> Result<Json>
         &sealed::Sealer { candidate, key: &key },
     )
     .map_err(|e| StoreError::Corrupt(format!("cannot seal a record: {e}")))?;
-    Ok(stored)
+    Ok(canonical_json(&stored))
+}
+
+/// `concerned`, remembering a case's candidate while a `HeadsMemo` lives (a case's candidate
+/// never changes).
+fn concerned_remembered(db: &dyn Db, chain: Chain, change: &Json) -> Result<Option<CandidateId>> {
+    let Chain::Case(case_id) = chain else { return concerned(db, chain, change) };
+    if let Some(candidate) = remembered(|h| h.case_candidates.get(&case_id).copied()) {
+        return Ok(candidate);
+    }
+    let candidate = concerned(db, chain, change)?;
+    remember(|h| {
+        h.case_candidates.insert(case_id, candidate);
+    });
+    Ok(candidate)
+}
+
+/// The key to seal a candidate's records under, made at their first record; `None` once
+/// their erasure is recorded. Remembered while a `HeadsMemo` lives (emptied with it when part
+/// of the transaction is rolled back, so a key is never remembered past the row that stored
+/// it).
+fn sealing_key(db: &dyn Db, candidate: CandidateId) -> Result<Option<Arc<PersonKey>>> {
+    if let Some(key) = remembered(|h| h.keys.get(&candidate).cloned()) {
+        return Ok(key);
+    }
+    let key = if is_erased(db, candidate)? {
+        None
+    } else {
+        Some(Arc::new(person_keys::get_or_create(db, candidate)?))
+    };
+    remember(|h| {
+        h.keys.insert(candidate, key.clone());
+    });
+    Ok(key)
 }
 
 /// Opens the sealed fields of a record read back; a field whose key was destroyed (an erased
@@ -162,13 +204,12 @@ pub(crate) fn append(
     chain: Chain,
     at: &Timestamp,
     actor: &str,
-    change: &Json,
+    change: Json,
 ) -> Result<AuditRecord> {
     let (last_seq, prev_hash) = chain_tip(db, chain)?;
     let seq = last_seq + 1;
     let key = chain_key(chain);
-    let stored = as_stored(db, chain, seq, change)?;
-    let stored = canonical_json(&stored);
+    let stored = as_stored(db, chain, seq, &change)?;
     let hash = chain::hash_of_canonical(&key, seq, &at.to_string(), actor, &stored, &prev_hash);
     let case_id = match chain {
         Chain::Case(id) => Some(id),
@@ -183,16 +224,7 @@ pub(crate) fn append(
     remember(|h| {
         h.chains.insert(chain, (seq, hash.clone()));
     });
-    Ok(AuditRecord {
-        id,
-        chain,
-        seq,
-        at: *at,
-        actor: actor.to_string(),
-        change: change.clone(),
-        prev_hash,
-        hash,
-    })
+    Ok(AuditRecord { id, chain, seq, at: *at, actor: actor.to_string(), change, prev_hash, hash })
 }
 
 /// The ledger's last entry: its position and hash (0 and the genesis hash when empty). Its
