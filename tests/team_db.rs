@@ -294,6 +294,102 @@ fn a_state_table_changes_only_with_the_audit_record_of_the_change() {
     assert!(owner_store.verify().unwrap().ok);
 }
 
+/// A transaction is marked as audited by its first record only: a record rolled back with its
+/// savepoint takes the mark with it, so a change after it is still refused at commit, and a
+/// transaction of many records commits.
+#[test]
+fn an_audit_record_rolled_back_with_its_savepoint_covers_no_change() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let mut ivan = team.psql("ivan");
+    let mut tx = ivan.transaction().unwrap();
+    let mut step = tx.transaction().unwrap();
+    append_audit(&mut step, case_id, 3);
+    step.rollback().unwrap();
+    tx.execute("UPDATE cases SET priority = 'urgent' WHERE id = $1", &[&case_id]).unwrap();
+    let message = refused(tx.commit());
+    assert!(
+        message.starts_with("a change to cases must be recorded in the audit log"),
+        "{message}"
+    );
+    // The mark comes back with the next record of the transaction; later records add nothing.
+    let mut tx = ivan.transaction().unwrap();
+    let mut step = tx.transaction().unwrap();
+    append_audit(&mut step, case_id, 3);
+    step.rollback().unwrap();
+    tx.execute("UPDATE cases SET priority = 'urgent' WHERE id = $1", &[&case_id]).unwrap();
+    append_audit(&mut tx, case_id, 3);
+    append_audit(&mut tx, case_id, 4);
+    tx.commit().unwrap();
+    let priority: String = team
+        .owner_psql()
+        .query_one("SELECT priority FROM cases WHERE id = $1", &[&case_id])
+        .unwrap()
+        .get(0);
+    assert_eq!(priority, "urgent");
+}
+
+/// A team database made before migration 14 — its per-statement functions in SQL, planned again
+/// by every statement — is brought up to date by `team init`, and its guarantees still hold.
+#[test]
+fn team_init_upgrades_a_database_of_schema_13() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let language = |sql: &mut Client| -> Vec<(String, String)> {
+        sql.query(
+            "SELECT p.proname::text, l.lanname::text FROM pg_proc p
+             JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.proname IN ('vetdesk_acting_name', 'vetdesk_sees_every_case',
+                                 'vetdesk_case_visible', 'vetdesk_next_id', 'vetdesk_is_pushing')
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    let mut owner = team.owner_psql();
+    owner
+        .batch_execute(
+            "DELETE FROM vetdesk_schema WHERE version = 14;
+             CREATE OR REPLACE FUNCTION vetdesk_acting_name() RETURNS text
+             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                 SELECT coalesce((SELECT name FROM vetdesk_logins WHERE login = session_user::text),
+                                 session_user::text)
+             $$;
+             CREATE OR REPLACE FUNCTION vetdesk_is_pushing() RETURNS boolean
+             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+                 SELECT EXISTS (SELECT 1 FROM vetdesk_pushing
+                                WHERE xact = pg_current_xact_id_if_assigned())
+             $$;",
+        )
+        .unwrap();
+    assert!(language(&mut owner).iter().any(|(_, l)| l == "sql"), "{:?}", language(&mut owner));
+    let url = team.cluster.url(&team.owner, &team.owner_password, &team.database);
+    let dir = tempfile::tempdir().unwrap();
+    let (again, _) = Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
+    let version: i64 =
+        owner.query_one("SELECT max(version) FROM vetdesk_schema", &[]).unwrap().get(0);
+    assert_eq!(version, 14);
+    assert!(language(&mut owner).iter().all(|(_, l)| l == "plpgsql"), "{:?}", language(&mut owner));
+    // Still refused: another actor's record, and a change without its record.
+    let mut rita = team.psql("rita");
+    let message = refused(rita.execute(
+        "INSERT INTO audit_log (chain, case_id, seq, at, actor, change, prev_hash, hash)
+         VALUES ($1, $2, 9, '2026-11-02T10:00:00.000Z', 'someone_else', '{}', 'x', 'y')",
+        &[&format!("case:{case_id}"), &case_id],
+    ));
+    assert!(
+        message.starts_with("the actor of an audit record is the signed-in login"),
+        "{message}"
+    );
+    let message =
+        refused(rita.execute("UPDATE cases SET priority = 'urgent' WHERE id = $1", &[&case_id]));
+    assert!(message.contains("must be recorded in the audit log"), "{message}");
+    assert!(again.verify().unwrap().ok, "{:?}", again.verify().unwrap());
+}
+
 #[test]
 fn decisions_and_sign_off_follow_the_duties_and_four_eyes_in_the_database() {
     let mut team = Team::new();

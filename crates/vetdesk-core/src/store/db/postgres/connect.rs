@@ -174,11 +174,24 @@ impl Target {
                 format!("cannot connect to {}: {reason}", self.describe()),
             ))
         };
-        if self.tls == Tls::Disable {
-            return self.config.connect(postgres::NoTls).map_err(refused);
-        }
-        let tls = self.tls_connector()?;
-        self.config.connect(tls).map_err(refused)
+        let mut client = if self.tls == Tls::Disable {
+            self.config.connect(postgres::NoTls).map_err(refused)?
+        } else {
+            let tls = self.tls_connector()?;
+            self.config.connect(tls).map_err(refused)?
+        };
+        // Every statement Vetdesk runs is an indexed lookup or a small scan, run many times: a
+        // parallel plan costs a worker's start (milliseconds) per run. Inside a long write (an
+        // import) the planner's statistics lag behind the rows the transaction added, and it
+        // chose parallel plans for a candidate's links there, which made each lookup ~100 times
+        // slower at 100,000 candidates.
+        client.batch_execute("SET max_parallel_workers_per_gather = 0").map_err(|e| {
+            StoreError::Database(super::super::DbError::new(
+                super::super::DbErrorKind::Other,
+                format!("cannot set up the connection to {}: {e}", self.describe()),
+            ))
+        })?;
+        Ok(client)
     }
 
     fn tls_connector(&self) -> Result<MakeTlsConnector, StoreError> {

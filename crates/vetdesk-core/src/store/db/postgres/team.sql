@@ -60,10 +60,12 @@ CREATE TABLE IF NOT EXISTS vetdesk_audited (xact xid8 PRIMARY KEY);
 -- The transaction of a push (at most one ever commits: it needs an empty audit log).
 CREATE TABLE IF NOT EXISTS vetdesk_pushing (xact xid8 PRIMARY KEY);
 
+-- (PL/pgSQL, as the functions the triggers call on every row: its plan is kept per session.)
 CREATE OR REPLACE FUNCTION vetdesk_is_pushing() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM vetdesk_pushing WHERE xact = pg_current_xact_id_if_assigned())
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM vetdesk_pushing WHERE xact = pg_current_xact_id_if_assigned());
+END $$;
 
 -- Begins a push: an admin, into a database with no history. Only then may records name other
 -- actors than the session's and cases arrive decided or closed, as the solo history has them.
@@ -93,6 +95,9 @@ END $$;
 
 -- Before an audit record is appended: its actor is the session's login, the transaction is
 -- marked as one that recorded its change, and listeners are notified (channel vetdesk_audit).
+-- The mark and the notification are made once per transaction, by its first record (an import
+-- appends thousands): a mark or notification of a savepoint rolled back goes with it, and the
+-- next record makes them again.
 CREATE OR REPLACE FUNCTION vetdesk_audit_append() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -100,12 +105,15 @@ BEGIN
         RAISE EXCEPTION 'the actor of an audit record is the signed-in login %, not %',
             vetdesk_acting_name(), NEW.actor USING ERRCODE = 'insufficient_privilege';
     END IF;
-    DELETE FROM vetdesk_audited WHERE xact < pg_snapshot_xmin(pg_current_snapshot());
-    INSERT INTO vetdesk_audited (xact) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
-    -- Tells every listening desktop that the log grew (delivered at commit, never for a
-    -- rolled-back change). The payload is the record's id only: no name, no case, nothing a
-    -- listener could not read from the log with its own rights.
-    PERFORM pg_notify('vetdesk_audit', NEW.id::text);
+    IF NOT EXISTS (SELECT 1 FROM vetdesk_audited WHERE xact = pg_current_xact_id()) THEN
+        DELETE FROM vetdesk_audited WHERE xact < pg_snapshot_xmin(pg_current_snapshot());
+        INSERT INTO vetdesk_audited (xact) VALUES (pg_current_xact_id());
+        -- Tells every listening desktop that the log grew (delivered at commit, never for a
+        -- rolled-back change). The payload is the id of the transaction's first record only:
+        -- no name, no case, nothing a listener could not read from the log with its own
+        -- rights; a listener reads everything after what it last read.
+        PERFORM pg_notify('vetdesk_audit', NEW.id::text);
+    END IF;
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS audit_log_append ON audit_log;
@@ -124,25 +132,36 @@ BEGIN
 END $$;
 
 -- Who may decide and who may sign off, from the session's login and its group roles.
+-- A pushed solo history is taken as it was recorded (the push checks every head). Who is signed
+-- in and what they may do is looked up only for a row that decides or signs off: opening a case
+-- or changing anything else of it costs no lookup.
 CREATE OR REPLACE FUNCTION vetdesk_case_duties() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    who text := vetdesk_acting_name();
-    may_decide boolean := pg_has_role(session_user, 'vetdesk_investigator', 'MEMBER')
-        OR pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
-        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
-    may_sign boolean := pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
-        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
+    who text;
+    may_decide boolean;
+    may_sign boolean;
 BEGIN
-    IF vetdesk_is_pushing() THEN
-        RETURN NEW;  -- a pushed solo history, as it was recorded (the push checks every head)
-    END IF;
     IF TG_OP = 'INSERT' THEN
-        IF NEW.status IN ('decided', 'closed') OR NEW.decision IS NOT NULL THEN
+        IF (NEW.status IN ('decided', 'closed') OR NEW.decision IS NOT NULL)
+                AND NOT vetdesk_is_pushing() THEN
             RAISE EXCEPTION 'a case is opened undecided' USING ERRCODE = 'insufficient_privilege';
         END IF;
         RETURN NEW;
     END IF;
+    IF NOT ((NEW.decision IS NOT NULL AND (NEW.decision IS DISTINCT FROM OLD.decision
+                 OR NEW.decided_by IS DISTINCT FROM OLD.decided_by
+                 OR (NEW.status = 'decided' AND OLD.status IS DISTINCT FROM 'decided')))
+            OR (NEW.status = 'closed' AND OLD.status IS DISTINCT FROM 'closed'))
+       OR vetdesk_is_pushing() THEN
+        RETURN NEW;
+    END IF;
+    who := vetdesk_acting_name();
+    may_decide := pg_has_role(session_user, 'vetdesk_investigator', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
+    may_sign := pg_has_role(session_user, 'vetdesk_compliance', 'MEMBER')
+        OR pg_has_role(session_user, 'vetdesk_admin', 'MEMBER');
     IF NEW.decision IS NOT NULL AND (NEW.decision IS DISTINCT FROM OLD.decision
             OR NEW.decided_by IS DISTINCT FROM OLD.decided_by
             OR (NEW.status = 'decided' AND OLD.status IS DISTINCT FROM 'decided')) THEN
