@@ -65,9 +65,10 @@ impl Basis {
             Change::SetPriority { .. } => Basis::Priority,
             Change::SetDueDate { .. } => Basis::DueDate,
             Change::TriageFlag { flag_id, .. } => Basis::Flag(*flag_id),
-            Change::UpdateDocument { id, .. } => Basis::Record("update_document", *id),
-            Change::UpdateEVerify { id, .. } => Basis::Record("update_everify", *id),
-            Change::UpdateReference { id, .. } => Basis::Record("update_reference", *id),
+            // The kind as the record stores it (`Change::kind`), never spelled again here.
+            Change::UpdateDocument { id, .. }
+            | Change::UpdateEVerify { id, .. }
+            | Change::UpdateReference { id, .. } => Basis::Record(change.kind(), *id),
             _ => Basis::Case,
         }
     }
@@ -107,7 +108,7 @@ impl Basis {
             Basis::DueDate => format!("the due date of case {case_id}"),
             Basis::Flag(flag) => format!("flag {flag} of case {case_id}"),
             Basis::Record(of, id) => {
-                let what = of.trim_start_matches("update_").replace("everify", "E-Verify case");
+                let what = of.trim_start_matches("update_").replace("e_verify", "E-Verify case");
                 format!("{what} {id} of case {case_id}")
             }
         }
@@ -208,6 +209,37 @@ mod tests {
                 *touched,
                 "{basis:?} by {change} (own {own})"
             );
+        }
+    }
+
+    #[test]
+    fn a_correction_rests_on_the_records_of_its_own_kind_and_id() {
+        let changes: Vec<Change> = [
+            json!({"type": "update_document", "id": 2, "case_id": 1, "document": {"kind": "passport",
+                "issuing_country": "USA", "number": "X1", "holder_name": "A B", "birth_date": null,
+                "expiry_date": null, "mrz": null, "front_evidence": null, "back_evidence": null,
+                "note": null}}),
+            json!({"type": "update_e_verify", "id": 2, "case_id": 1, "everify": {"case_number": "1",
+                "created_on": "2026-10-01", "status": "needs_more_time", "agency": null,
+                "mismatch_on": null, "notice_given_on": null, "decision_recorded_on": null,
+                "employee_contests": null, "referred_on": null, "agency_contacted_on": null,
+                "continuance_since": null, "followed_up_on": null, "evidence": [], "note": null}}),
+            json!({"type": "update_reference", "id": 2, "case_id": 1, "reference": {"name": "A",
+                "relationship": "manager", "email": null, "phone": null, "company": null,
+                "note": null}}),
+        ]
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect();
+        assert_eq!(changes.len(), 3, "the three corrections parse");
+        for change in &changes {
+            let basis = Basis::of(change);
+            // The record of the same correction, as the chain stores it.
+            let stored = serde_json::to_value(change).unwrap_or_default();
+            assert!(basis.touched_by(&stored, false), "{basis:?} by its own kind {stored}");
+            let mut other = stored.clone();
+            other["id"] = json!(3);
+            assert!(!basis.touched_by(&other, false), "{basis:?} by another record {other}");
         }
     }
 }
