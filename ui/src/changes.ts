@@ -10,8 +10,10 @@
 // N was changed by NAME at TIME, reload"), and the page then reads the case again at once.
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 
 import { BackendFailure, backend } from "./backend";
+import type { CaseDetail } from "./bindings/CaseDetail";
 import type { Change } from "./bindings/Change";
 import type { Recorded } from "./bindings/Recorded";
 import { keys } from "./keys";
@@ -35,6 +37,27 @@ export function useCaseChange<A>(caseId: number, basedOn: string | undefined, bu
     mutationFn: async (args: A): Promise<Recorded[]> => {
       const built = build(args);
       return backend.applyAll(caseId, Array.isArray(built) ? built : [built], basedOn);
+    },
+    onError: (error) => {
+      if (isStale(error)) void client.invalidateQueries({ queryKey: keys.case(caseId) });
+    },
+  });
+}
+
+/** A mutation that records a new record of case `caseId` (`id` null: it rests on nothing) or
+ *  corrects record `id`. A correction is sent as made on the case as it stood when its form
+ *  opened, so that a correction of the same record by someone else since is refused as stale
+ *  (the case is read again, and the error names who and when) instead of silently undone. */
+export function useRecordChange<A>(caseId: number, id: number | null, build: (args: A) => Change) {
+  const client = useQueryClient();
+  const [openedOn] = useState(() => client.getQueryData<CaseDetail>(keys.caseDetail(caseId))?.chain_head);
+  return useMutation({
+    mutationFn: async (args: A): Promise<Recorded> => {
+      const change = build(args);
+      if (id === null || openedOn === undefined) return backend.apply(change);
+      const [recorded] = await backend.applyAll(caseId, [change], openedOn);
+      if (recorded === undefined) throw new Error("the correction was not recorded");
+      return recorded;
     },
     onError: (error) => {
       if (isStale(error)) void client.invalidateQueries({ queryKey: keys.case(caseId) });

@@ -17,8 +17,12 @@ function StoreEvents() {
   return null;
 }
 
-export function renderWithQueries(ui: ReactElement) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+/** A query client as each test gets one, for a test that fills its cache before rendering. */
+export function testQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+}
+
+export function renderWithQueries(ui: ReactElement, client: QueryClient = testQueryClient()) {
   return {
     client,
     ...render(
@@ -32,12 +36,13 @@ export function renderWithQueries(ui: ReactElement) {
 
 /** Renders `ui` as `user` would see it, who may do what `permissions` says (nothing by
  *  default). */
-export function renderAs(user: User, ui: ReactElement, permissions: Permissions | null = null) {
+export function renderAs(user: User, ui: ReactElement, permissions: Permissions | null = null, client?: QueryClient) {
   return renderWithQueries(
     <ActorChoiceProvider preselect={user.name}>
       <ActorProvider user={user} permissions={permissions}>
         {ui}
       </ActorProvider>
     </ActorChoiceProvider>,
+    client,
   );
 }

@@ -17,7 +17,7 @@ import { dateCheck, fieldError, isFieldError, orNull } from "./form";
 import { CHECKED_FIELD_LABELS, DOCUMENT_KIND_LABELS, toleranceText } from "./labels";
 import { MrzLiveCheck } from "./MrzCheckView";
 import { EvidencePicker, EvidenceThumbs, RecordFlags, flagsAbout } from "./parts";
-import { useChange } from "../../changes";
+import { useRecordChange } from "../../changes";
 
 const KINDS = Object.keys(DOCUMENT_KIND_LABELS) as DocumentKind[];
 
@@ -83,7 +83,7 @@ export function DocumentForm({
   const [front, setFront] = useState<number | null>(initial.front_evidence);
   const [back, setBack] = useState<number | null>(initial.back_evidence);
   const [submitted, setSubmitted] = useState(false);
-  const save = useChange((document: DocumentFields) =>
+  const save = useRecordChange(caseId, id, (document: DocumentFields) =>
     id === null ? { type: "record_document", id: null, case_id: caseId, document } : { type: "update_document", id, case_id: caseId, document },
   );
   const problems = submitted ? documentProblems(t) : {};

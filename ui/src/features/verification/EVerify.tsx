@@ -19,7 +19,7 @@ import { caseHref } from "../../router";
 import { dateCheck, fieldError, isFieldError, orNull } from "./form";
 import { AGENCY_LABELS, DEADLINE_STATE_LABELS, EVERIFY_STATUS_LABELS } from "./labels";
 import { Choice, EvidencePicker, EvidenceThumbs, RecordFlags, flagsAbout } from "./parts";
-import { useChange } from "../../changes";
+import { useRecordChange } from "../../changes";
 
 /** The checklist items E-Verify waits for (as the store's `EVERIFY_PREREQUISITES`). */
 export const PREREQUISITES = ["offer-accepted", "form-i9-complete"] as const;
@@ -117,7 +117,7 @@ export function EVerifyForm({
   const [chosen, setChosen] = useState<number[]>(initial.evidence);
   const [note, setNote] = useState(initial.note ?? "");
   const [submitted, setSubmitted] = useState(false);
-  const save = useChange((everify: EVerifyFields) =>
+  const save = useRecordChange(caseId, id, (everify: EVerifyFields) =>
     id === null ? { type: "record_e_verify", id: null, case_id: caseId, everify } : { type: "update_e_verify", id, case_id: caseId, everify },
   );
 

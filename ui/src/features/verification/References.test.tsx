@@ -1,13 +1,15 @@
 // The reference form against a mocked backend: required fields, an email checked before
-// sending, the store's refusal of a phone number under that field, corrections sent with the id.
+// sending, the store's refusal of a phone number under that field, corrections sent with the id
+// and on the case as the form opened on it.
 
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
-import { user } from "../../test/fixtures";
-import { renderAs } from "../../test/render";
+import { keys } from "../../keys";
+import { caseDetail, user } from "../../test/fixtures";
+import { renderAs, testQueryClient } from "../../test/render";
 import { EMPTY_REFERENCE, ReferenceForm } from "./References";
 import { recorded } from "./testing";
 
@@ -74,5 +76,36 @@ describe("ReferenceForm", () => {
       reference: { name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: "+1 312 555 0188", company: "Nordic Widgets", note: null },
     });
     await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
+  });
+
+  it("sends a correction as made on the case the form opened on, and says who changed it since", async () => {
+    const events = userEvent.setup();
+    const client = testQueryClient();
+    client.setQueryData(keys.caseDetail(1), caseDetail({ chain_head: "head-when-opened" }));
+    b.applyAll.mockRejectedValueOnce(
+      new BackendFailure({ code: "stale", message: "reference 3 of case 1 was changed by ivan at 2026-12-07T00:40:00.000Z, reload" }),
+    );
+    const onSaved = vi.fn();
+    renderAs(
+      user(),
+      <ReferenceForm
+        caseId={1}
+        id={3}
+        initial={{ name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: null, company: "Nordic Widgets", note: null }}
+        onSaved={onSaved}
+        onCancel={() => {}}
+      />,
+      null,
+      client,
+    );
+    // Someone's change arrives while the form is open: the correction still rests on what it opened on.
+    client.setQueryData(keys.caseDetail(1), caseDetail({ chain_head: "head-after-ivan" }));
+    const form = within(screen.getByRole("form", { name: "Correct reference" }));
+    await events.type(form.getByLabelText("Phone"), "+1 312 555 0188");
+    await events.click(form.getByRole("button", { name: "Save correction" }));
+    expect(b.applyAll).toHaveBeenCalledWith(1, [expect.objectContaining({ type: "update_reference", id: 3 })], "head-when-opened");
+    expect(b.apply).not.toHaveBeenCalled();
+    expect((await form.findByRole("alert")).textContent).toContain("reference 3 of case 1 was changed by ivan at 2026-12-07T00:40:00.000Z, reload");
+    expect(onSaved).not.toHaveBeenCalled();
   });
 });

@@ -10,7 +10,7 @@ import type { ReferenceFields } from "../../bindings/ReferenceFields";
 import { Button, ErrorNote, Field, TextAreaField } from "../../components";
 import { fieldError, isFieldError, orNull } from "./form";
 import { RecordFlags, flagsAbout } from "./parts";
-import { useChange } from "../../changes";
+import { useRecordChange } from "../../changes";
 
 const FIELDS = ["name", "relationship", "email", "phone", "company", "note"] as const;
 type Text = Record<(typeof FIELDS)[number], string>;
@@ -39,7 +39,7 @@ export function ReferenceForm({
     note: initial.note ?? "",
   });
   const [submitted, setSubmitted] = useState(false);
-  const save = useChange((reference: ReferenceFields) =>
+  const save = useRecordChange(caseId, id, (reference: ReferenceFields) =>
     id === null ? { type: "add_reference", id: null, case_id: caseId, reference } : { type: "update_reference", id, case_id: caseId, reference },
   );
   const local = (): Partial<Text> => {
