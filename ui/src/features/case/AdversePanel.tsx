@@ -62,22 +62,8 @@ function PreNoticeForm({ detail, onDone }: { detail: CaseDetail; onDone: () => v
       <Field label="Consumer reporting agency" name="agency-name" value={name} onChange={(e) => setName(e.target.value)} />
       <Field label="Agency address" name="agency-address" value={address} onChange={(e) => setAddress(e.target.value)} />
       <Field label="Agency phone" name="agency-phone" value={phone} onChange={(e) => setPhone(e.target.value)} />
-      <SelectField label="Copy of the report" name="report" value={report} onChange={(e) => setReport(e.target.value)}>
-        <option value="">Choose a file of the case…</option>
-        {files.map((f) => (
-          <option key={f.id} value={String(f.id)}>
-            {f.original_name}
-          </option>
-        ))}
-      </SelectField>
-      <SelectField label="Summary of rights" name="summary-of-rights" value={rights} onChange={(e) => setRights(e.target.value)}>
-        <option value="">Choose a file of the case…</option>
-        {files.map((f) => (
-          <option key={f.id} value={String(f.id)}>
-            {f.original_name}
-          </option>
-        ))}
-      </SelectField>
+      <FileChoice label="Copy of the report" name="report" files={files} value={report} onChange={setReport} />
+      <FileChoice label="Summary of rights" name="summary-of-rights" files={files} value={rights} onChange={setRights} />
       {give.error ? <ErrorNote error={give.error} title="The notice was not given" /> : null}
       <div className="actions">
         <Button type="button" onClick={onDone}>
@@ -168,5 +154,31 @@ export function AdversePanel({ detail }: { detail: CaseDetail }) {
       ) : null}
       {notice.error ? <ErrorNote error={notice.error} title="The adverse-action notice was not given" /> : null}
     </section>
+  );
+}
+
+/** One of the case's files, chosen by id (the empty value: none chosen yet). */
+function FileChoice({
+  label,
+  name,
+  files,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  files: Evidence[];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <SelectField label={label} name={name} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">Choose a file of the case…</option>
+      {files.map((f) => (
+        <option key={f.id} value={String(f.id)}>
+          {f.original_name}
+        </option>
+      ))}
+    </SelectField>
   );
 }

@@ -2,11 +2,13 @@
 // sending, the store's refusal of a phone number under that field, corrections sent with the id
 // and on the case as the form opened on it.
 
+import type { QueryClient } from "@tanstack/react-query";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
+import type { Recorded } from "../../bindings/Recorded";
 import { keys } from "../../keys";
 import { caseDetail, user } from "../../test/fixtures";
 import { renderAs, testQueryClient } from "../../test/render";
@@ -18,6 +20,22 @@ vi.mock("../../backend", async (importOriginal) =>
 );
 
 const b = vi.mocked(backend);
+
+/** The form correcting reference 3 of case 1 (Lars Holm, no phone yet). */
+function renderCorrection(onSaved: (r: Recorded) => void, client?: QueryClient) {
+  return renderAs(
+    user(),
+    <ReferenceForm
+      caseId={1}
+      id={3}
+      initial={{ name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: null, company: "Nordic Widgets", note: null }}
+      onSaved={onSaved}
+      onCancel={() => {}}
+    />,
+    null,
+    client,
+  );
+}
 
 describe("ReferenceForm", () => {
   afterEach(() => {
@@ -56,16 +74,7 @@ describe("ReferenceForm", () => {
     const events = userEvent.setup();
     b.apply.mockResolvedValue(recorded([{ rule: "reference.free_mail_company", severity: "low", title: "A company reference writes from a free-mail address" }], { id: 3 }));
     const onSaved = vi.fn();
-    renderAs(
-      user(),
-      <ReferenceForm
-        caseId={1}
-        id={3}
-        initial={{ name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: null, company: "Nordic Widgets", note: null }}
-        onSaved={onSaved}
-        onCancel={() => {}}
-      />,
-    );
+    renderCorrection(onSaved);
     const form = within(screen.getByRole("form", { name: "Correct reference" }));
     await events.type(form.getByLabelText("Phone"), "+1 312 555 0188");
     await events.click(form.getByRole("button", { name: "Save correction" }));
@@ -86,18 +95,7 @@ describe("ReferenceForm", () => {
       new BackendFailure({ code: "stale", message: "reference 3 of case 1 was changed by ivan at 2026-12-07T00:40:00.000Z, reload" }),
     );
     const onSaved = vi.fn();
-    renderAs(
-      user(),
-      <ReferenceForm
-        caseId={1}
-        id={3}
-        initial={{ name: "Lars Holm", relationship: "former manager", email: "lars@gmail.com", phone: null, company: "Nordic Widgets", note: null }}
-        onSaved={onSaved}
-        onCancel={() => {}}
-      />,
-      null,
-      client,
-    );
+    renderCorrection(onSaved, client);
     // Someone's change arrives while the form is open: the correction still rests on what it opened on.
     client.setQueryData(keys.caseDetail(1), caseDetail({ chain_head: "head-after-ivan" }));
     const form = within(screen.getByRole("form", { name: "Correct reference" }));
