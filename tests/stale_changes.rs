@@ -63,7 +63,7 @@ on_both_backends! {
         };
         assert_eq!(
             e.to_string(),
-            format!("case {case_id} was changed by ivan at {}, reload", ivans.record.at)
+            format!("case {case_id} was changed by ivan at {}, reload", ivans.record.at.readable())
         );
         assert_eq!(rita_desk.audit(Chain::Case(case_id)).unwrap(), after_ivan, "nothing written");
 
@@ -124,7 +124,7 @@ on_both_backends! {
             format!(
                 "checklist item live-video-interview of case {case_id} was changed by ivan at {}, \
                  reload",
-                ivans.record.at
+                ivans.record.at.readable()
             )
         );
         assert_eq!(rita_desk.audit(Chain::Case(case_id)).unwrap(), after_ivan, "nothing written");
@@ -199,7 +199,7 @@ on_both_backends! {
         };
         assert_eq!(
             e.to_string(),
-            format!("the priority of case {case_id} was changed by ivan at {}, reload", ivans.record.at)
+            format!("the priority of case {case_id} was changed by ivan at {}, reload", ivans.record.at.readable())
         );
         // Cora, on the same old head, would hand the case to someone else over Rita's assignment.
         let refused = cora_desk.apply_based_on(

@@ -352,7 +352,8 @@ fn team_init_upgrades_a_database_of_schema_13() {
     let mut owner = team.owner_psql();
     owner
         .batch_execute(
-            "DELETE FROM vetdesk_schema WHERE version = 14;
+            "DELETE FROM vetdesk_schema WHERE version >= 14;
+             DROP FUNCTION vetdesk_refresh_statistics();
              CREATE OR REPLACE FUNCTION vetdesk_acting_name() RETURNS text
              LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                  SELECT coalesce((SELECT name FROM vetdesk_logins WHERE login = session_user::text),
@@ -371,8 +372,13 @@ fn team_init_upgrades_a_database_of_schema_13() {
     let (again, _) = Store::team_init(DataDir::new(dir.path()), &url, Clock::fixed(t0())).unwrap();
     let version: i64 =
         owner.query_one("SELECT max(version) FROM vetdesk_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 14);
+    assert_eq!(version, 15);
     assert!(language(&mut owner).iter().all(|(_, l)| l == "plpgsql"), "{:?}", language(&mut owner));
+    // Made again by migration 15, and a member may call it: an import asks for it.
+    let rita_store = team.store("rita");
+    let csv = "external_id,full_name,email\nUPG-1,Upgraded Import,upg@example.com\n";
+    let file = vetdesk_core::import::parse_candidates_csv(csv.as_bytes()).unwrap();
+    rita_store.import_candidates(&team.login("rita"), &file, true).unwrap();
     // Still refused: another actor's record, and a change without its record.
     let mut rita = team.psql("rita");
     let message = refused(rita.execute(
@@ -1096,4 +1102,58 @@ fn an_erasure_removes_the_evidence_chunks_with_its_record() {
     assert_eq!(left, 0);
     let report = team.owner_store.verify().unwrap();
     assert!(report.ok, "{:?}", report.problems);
+}
+
+/// When and how many rows the last ANALYZE (not autovacuum's) counted in `link_keys`.
+fn link_keys_statistics(sql: &mut Client) -> (Option<String>, f32) {
+    let row = sql
+        .query_one(
+            "SELECT s.last_analyze::text, c.reltuples FROM pg_stat_user_tables s
+             JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'link_keys'",
+            &[],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[test]
+fn a_large_import_brings_the_planner_statistics_up_to_date_in_its_own_transaction() {
+    let mut team = Team::new();
+    let rita = team.store("rita");
+    let login = team.login("rita");
+    let mut owner = team.owner_psql();
+    let import = |from: usize, count: usize| {
+        let mut csv = String::from("external_id,full_name,email,phone\n");
+        for i in from..from + count {
+            // Every tenth shares a phone with the one before: links for the end's re-flagging.
+            let phone = if i % 10 == 1 { i - 1 } else { i };
+            csv.push_str(&format!(
+                "STAT-{i},Person {i},p{i}@example.com,+1 202 555 {:04}\n",
+                phone % 10_000
+            ));
+        }
+        let file = vetdesk_core::import::parse_candidates_csv(csv.as_bytes()).unwrap();
+        rita.import_candidates(&login, &file, true).unwrap()
+    };
+
+    // A few rows: the statistics are left to autovacuum.
+    import(0, 20);
+    assert_eq!(link_keys_statistics(&mut owner).0, None, "analyzed after 20 rows");
+
+    // Many: analyzed by the import (as its owner: the reviewer may not), counting the rows the
+    // import's own uncommitted transaction had written (3 identifiers a candidate at least).
+    let outcome = import(20, 700);
+    assert_eq!(outcome.created.len(), 700);
+    let (analyzed, rows) = link_keys_statistics(&mut owner);
+    assert!(analyzed.is_some(), "link_keys not analyzed by a 700-row import");
+    assert!(rows >= 1_400.0, "the ANALYZE counted {rows} rows");
+    // The re-flagging after the rows saw the shared phones.
+    assert!(outcome.raised.len() >= 70, "{} flags raised", outcome.raised.len());
+    assert!(rita.verify().unwrap().ok);
+
+    // By itself a member's ANALYZE is skipped (a warning, not an error): the owner's function
+    // is why the import could.
+    let before = link_keys_statistics(&mut owner).0;
+    team.psql("rita").batch_execute("ANALYZE link_keys").unwrap();
+    assert_eq!(link_keys_statistics(&mut owner).0, before);
 }

@@ -37,6 +37,12 @@ impl Timestamp {
     pub fn date(&self) -> NaiveDate {
         self.0.date_naive()
     }
+    /// As people read it, `2026-11-24 09:30:05 UTC`: in messages and reports, where the stored
+    /// form's `T`, milliseconds and `Z` are noise, and a reader in another time zone must not
+    /// have it shifted silently.
+    pub fn readable(&self) -> String {
+        self.0.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
 }
 
 impl fmt::Display for Timestamp {

@@ -147,7 +147,7 @@ pub enum StoreError {
     /// change rests on (`store/stale.rs`): `what` names it ("checklist item X of case N",
     /// "case N"), `by` and `at` are the actor and time of the newest record that touched it.
     /// The client reads the case again and shows this.
-    #[error("{what} was changed by {by} at {at}, reload")]
+    #[error("{what} was changed by {by} at {}, reload", .at.readable())]
     Stale { case_id: crate::model::CaseId, what: String, by: String, at: crate::model::Timestamp },
 }
 

@@ -482,6 +482,7 @@ fn run_rows(
         return Err(StoreError::Rows(errors).into());
     }
     search.finish(db)?;
+    db.refresh_statistics()?;
     let actor = users::get(db, actor)?.map(|u| u.name).unwrap_or_else(|| actor.to_string());
     let flags = apply::reflag_batch(db, ctx, &actor, at, watched)?;
     outcome.raised = apply::raised_by(&flags);

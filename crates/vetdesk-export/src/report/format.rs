@@ -8,7 +8,7 @@ use vetdesk_core::model::{Timestamp, User};
 /// `2026-11-24 09:30:05 UTC`: stored times are UTC, and a report read in another time zone
 /// must not shift them silently.
 pub(crate) fn when(at: &Timestamp) -> String {
-    at.as_datetime().format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    at.readable()
 }
 
 pub(crate) fn size(bytes: u64) -> String {

@@ -588,6 +588,17 @@ pub trait Db {
         Ok(())
     }
 
+    /// The rows of a batch are written and the same transaction goes on to read them back (an
+    /// import's end re-flags the cases it opened by the identifiers their candidates share). A
+    /// backend whose planner chooses plans by statistics gathered before the batch brings them
+    /// up to date for the tables the transaction changed a lot: PostgreSQL's (`ANALYZE` counts
+    /// the transaction's own rows); planned with the statistics of a near-empty table, a query
+    /// by an index reads the whole table instead, once per case. Nothing for SQLite, whose
+    /// planner without `ANALYZE` data prefers the indexes.
+    fn refresh_statistics(&self) -> DbResult<()> {
+        Ok(())
+    }
+
     /// Protections of a team database that are missing or altered (a grant given back, a
     /// trigger dropped or disabled): (where, what) per problem. None where there are none to
     /// check (SQLite, whose one protection `refuses_changes_to` reports).

@@ -12,13 +12,15 @@ use crate::store::db::Db;
 /// schema version 10 at once; each later SQLite migration gets its own file here, and versions
 /// past SQLite's are PostgreSQL's own: 12 the row rules of team mode (a solo directory has one
 /// user), 13 evidence chunks (a solo data directory keeps evidence as files), 14 the row rules'
-/// and triggers' helper functions in PL/pgSQL (plans kept per session).
+/// and triggers' helper functions in PL/pgSQL (plans kept per session), 15 planner statistics
+/// refreshed inside a transaction that wrote many rows.
 const MIGRATIONS: &[(u32, &str, &str)] = &[
     (10, "0001_0010_schema.sql", include_str!("migrations/0001_0010_schema.sql")),
     (11, "0011_retention.sql", include_str!("migrations/0011_retention.sql")),
     (12, "0012_row_rules.sql", include_str!("migrations/0012_row_rules.sql")),
     (13, "0013_evidence_chunks.sql", include_str!("migrations/0013_evidence_chunks.sql")),
     (14, "0014_cached_plans.sql", include_str!("migrations/0014_cached_plans.sql")),
+    (15, "0015_statistics.sql", include_str!("migrations/0015_statistics.sql")),
 ];
 
 /// The SQL of every migration, in the order they are applied (`team.rs` reads the functions

@@ -542,6 +542,13 @@ impl Db for PgConn {
         team::protection_problems(self.dyn_db(), self.shipped_rules.borrow().as_ref())
     }
 
+    fn refresh_statistics(&self) -> DbResult<()> {
+        let analyzed: i64 =
+            self.dyn_db().query_value("SELECT vetdesk_refresh_statistics()", &[])?;
+        tracing::debug!(analyzed, "planner statistics refreshed after a batch");
+        Ok(())
+    }
+
     fn next_id_sql(&self, table: &str) -> String {
         // Counted by the schema owner's function over every row, hidden or not.
         format!("SELECT vetdesk_next_id('{table}')")

@@ -210,6 +210,9 @@ GRANT EXECUTE ON FUNCTION vetdesk_acting_name() TO vetdesk_reviewer, vetdesk_inv
 GRANT EXECUTE ON FUNCTION vetdesk_sees_every_case(), vetdesk_case_visible(text, text),
     vetdesk_hidden_cases(), vetdesk_next_id(text), vetdesk_row_rule_list() TO vetdesk_reviewer,
     vetdesk_investigator, vetdesk_compliance, vetdesk_admin;
+-- Asked by the store after the rows of a batch (migration 0015).
+GRANT EXECUTE ON FUNCTION vetdesk_refresh_statistics() TO vetdesk_reviewer, vetdesk_investigator,
+    vetdesk_compliance, vetdesk_admin;
 -- Every member may call vetdesk_push_begin, so that a non-admin hears why it is refused.
 GRANT EXECUTE ON FUNCTION vetdesk_push_begin() TO vetdesk_reviewer, vetdesk_investigator,
     vetdesk_compliance, vetdesk_admin;
