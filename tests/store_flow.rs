@@ -6,7 +6,7 @@
 
 use vetdesk_core::change::Change;
 use vetdesk_core::import::parse_candidates_csv;
-use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role};
+use vetdesk_core::model::{CaseStatus, Chain, Decision, ItemResult, Priority, Role, VendorFields};
 use vetdesk_core::store::{CaseFilter, CaseSort, StoreError};
 use vetdesk_testkit::*;
 
@@ -227,14 +227,33 @@ fn two_stores_on_one_directory_see_each_other() {
     assert!(store.verify().unwrap().ok);
 }
 
-/// The store an import comparison starts from: a VoIP block and a VPN provider listed, and an
-/// earlier candidate whose case holds a sign-in from an address a row of the file applies from
-/// (so the import re-flags a case that has verification records of its own).
+/// The store an import comparison starts from: a VoIP block, a VPN provider and an IP list of
+/// hosting ranges listed, a vendor without a screening attestation, and an earlier candidate
+/// whose case holds a sign-in from an address a row of the file applies from (so the import
+/// re-flags a case that has verification records of its own).
 fn import_comparison_store() -> (tempfile::TempDir, vetdesk_core::store::Store) {
     let (dir, store) = team_store();
     store
         .apply(INVESTIGATOR, Change::AddVpnProvider { id: None, name: "M247".into(), note: None })
         .unwrap();
+    store
+        .apply(
+            INVESTIGATOR,
+            Change::ImportIpList {
+                id: None,
+                name: "hosting".into(),
+                file_name: "hosting.csv".into(),
+                file_sha256: "0".repeat(64),
+                rows: vec![vetdesk_core::verification::IpListRow(
+                    "198.51.100.0/24".into(),
+                    "hosting".into(),
+                    "Example Cloud".into(),
+                )],
+            },
+        )
+        .unwrap();
+    let unattested = VendorFields { screening_attested: false, ..vendor_fields("Quick Staffing") };
+    store.apply(COMPLIANCE, Change::AddVendor { id: None, vendor: unattested }).unwrap();
     store
         .apply(
             INVESTIGATOR,
@@ -285,19 +304,21 @@ on_both_backends! {
     /// ones the same rows leave when each is imported on its own, one after the other.
     #[test]
     fn an_import_flags_and_links_as_the_same_rows_added_one_at_a_time() {
-        let header = "external_id,full_name,email,phone,home_address,ip_address\n";
+        let header = "external_id,full_name,email,phone,home_address,ip_address,vendor\n";
         let rows = [
-            "RING-0,Ring Zero,r0@example.com,+1 202 555 0142,,",
-            "RING-1,Ring One,r1@example.com,+1 202 555 0142,,",
-            "MAIL-1,Mail One,same@example.com,+1 202 555 0150,,",
-            "RING-2,Ring Two,r2@example.com,+1 202 555 0142,,",
-            "MAIL-2,Mail Two,same@example.com,+1 202 555 0151,,",
-            "VOIP-1,Voip One,v@example.com,+1 650 555 0100,,",
-            "ADDR-1,Addr One,a1@example.com,+1 202 555 0160,\"12 Oak St, Springfield, IL 62701\",",
-            "ADDR-2,Addr Two,a2@example.com,+1 202 555 0161,\"12 Oak St, Springfield, IL 62701\",",
-            "IP-1,Ip One,i@example.com,+1 202 555 0170,,203.0.113.7",
-            "PHONE-PRE,Shares Earlier,p@example.com,+1 202 555 0100,,",
-            "LONE-1,Lone Person,l@example.com,+1 202 555 0199,,",
+            "RING-0,Ring Zero,r0@example.com,+1 202 555 0142,,,",
+            "RING-1,Ring One,r1@example.com,+1 202 555 0142,,,Quick Staffing",
+            "MAIL-1,Mail One,same@example.com,+1 202 555 0150,,,",
+            "RING-2,Ring Two,r2@example.com,+1 202 555 0142,,,",
+            "MAIL-2,Mail Two,same@example.com,+1 202 555 0151,,,Quick Staffing",
+            "VOIP-1,Voip One,v@example.com,+1 650 555 0100,,,",
+            "ADDR-1,Addr One,a1@example.com,+1 202 555 0160,\"12 Oak St, Springfield, IL 62701\",,",
+            "ADDR-2,Addr Two,a2@example.com,+1 202 555 0161,\"12 Oak St, Springfield, IL 62701\",,",
+            "IP-1,Ip One,i@example.com,+1 202 555 0170,,203.0.113.7,",
+            "HOST-1,Host One,h1@example.com,+1 202 555 0171,,198.51.100.20,Quick Staffing",
+            "HOST-2,Host Two,h2@example.com,+1 202 555 0172,,198.51.100.21,",
+            "PHONE-PRE,Shares Earlier,p@example.com,+1 202 555 0100,,,",
+            "LONE-1,Lone Person,l@example.com,+1 202 555 0199,,,",
         ];
 
         let (_a, together) = import_comparison_store();
@@ -316,7 +337,15 @@ on_both_backends! {
         let got = flags_and_links(&together);
         let rules: std::collections::BTreeSet<&str> =
             got.iter().flat_map(|c| c.1.iter().map(|f| f.rule.as_str())).collect();
-        for rule in ["phone.shared", "email.shared", "address.shared", "phone.voip_listed", "ip.shared"] {
+        for rule in [
+            "phone.shared",
+            "email.shared",
+            "address.shared",
+            "phone.voip_listed",
+            "ip.shared",
+            "ip.anonymising",
+            "vendor.no_attestation",
+        ] {
             assert!(rules.contains(rule), "{rule} raised somewhere: {rules:?}");
         }
         assert!(got.iter().filter(|c| !c.2.is_empty()).count() >= 10, "{got:?}");

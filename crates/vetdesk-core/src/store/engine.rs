@@ -4,7 +4,8 @@
 //! caused them. `watch` names the cases a change can affect; the store asks it before and after
 //! writing, so that a flag resting on an old value (a phone number just changed) is cleared too.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use chrono::NaiveTime;
@@ -32,45 +33,56 @@ use crate::verification::{
 /// read once for the batch instead of once per case: the VoIP list, the named VPN providers,
 /// which cases have any verification record or checklist result at all (the tables of every
 /// other case are empty, and are not asked) and which candidates have a decided case (the
-/// cases of every other linked candidate are not asked). Flag changes recorded while the
-/// batch is re-flagged touch none of these.
+/// cases of every other linked candidate are not asked). Also, so that a case whose facts have
+/// none of them costs no query for it: which candidates share an identifier at all (a superset:
+/// the holders of every value held more than once), which cases have an open flag, which
+/// candidates are erased, whether any IP list holds a range; and, remembered as the batch asks,
+/// each vendor's facts and each address's list matches. Flag changes recorded while the batch
+/// is re-flagged touch none of these (a case's own flags are read for it before its changes).
 pub(crate) struct BatchFacts {
     voip_list: crate::checks::phone::VoipList,
     vpn_providers: Vec<String>,
-    with_records: std::collections::HashSet<CaseId>,
-    with_decision: std::collections::HashSet<CandidateId>,
+    with_records: HashSet<CaseId>,
+    with_decision: HashSet<CandidateId>,
+    with_partners: HashSet<CandidateId>,
+    with_open_flags: HashSet<CaseId>,
+    erased: HashSet<CandidateId>,
+    any_ranges: bool,
+    vendors: RefCell<HashMap<VendorId, Option<VendorFacts>>>,
+    ip_matches: RefCell<HashMap<IpAddr, Vec<IpRangeEntry>>>,
 }
 
 impl BatchFacts {
     pub(crate) fn read(db: &dyn Db) -> Result<BatchFacts> {
-        let with_records = db
-            .query_vec(
-                "SELECT case_id FROM checklist_items
+        // Case and candidate ids alike.
+        let ids = |sql: &str| -> Result<HashSet<i64>> {
+            Ok(db.query_vec(sql, &[], |r| r.get::<i64>(0))?.into_iter().collect())
+        };
+        Ok(BatchFacts {
+            voip_list: lists::voip_list(db)?,
+            vpn_providers: vpn_names(db)?,
+            with_records: ids("SELECT case_id FROM checklist_items
                  UNION SELECT case_id FROM identity_documents
                  UNION SELECT case_id FROM interviews
                  UNION SELECT case_id FROM reachable_hours
                  UNION SELECT case_id FROM everify_cases
                  UNION SELECT case_id FROM case_references
                  UNION SELECT case_id FROM payment_details
-                 UNION SELECT case_id FROM observed_ips",
-                &[],
-                |r| r.get::<CaseId>(0),
-            )?
-            .into_iter()
-            .collect();
-        let with_decision = db
-            .query_vec(
+                 UNION SELECT case_id FROM observed_ips")?,
+            with_decision: ids(
                 "SELECT DISTINCT candidate_id FROM cases WHERE decision IS NOT NULL",
-                &[],
-                |r| r.get::<CandidateId>(0),
-            )?
-            .into_iter()
-            .collect();
-        Ok(BatchFacts {
-            voip_list: lists::voip_list(db)?,
-            vpn_providers: vpn_names(db)?,
-            with_records,
-            with_decision,
+            )?,
+            // One pass over the (kind, value) index, then the holders of the values held twice.
+            with_partners: ids("SELECT DISTINCT k.candidate_id FROM link_keys k
+                 JOIN (SELECT kind, value FROM link_keys GROUP BY kind, value
+                       HAVING count(*) > 1) s ON s.kind = k.kind AND s.value = k.value")?,
+            with_open_flags: ids(
+                "SELECT DISTINCT case_id FROM case_flags WHERE cleared_at IS NULL",
+            )?,
+            erased: ids("SELECT id FROM candidates WHERE erased_at IS NOT NULL")?,
+            any_ranges: db.query_value("SELECT EXISTS (SELECT 1 FROM ip_ranges)", &[])?,
+            vendors: RefCell::new(HashMap::new()),
+            ip_matches: RefCell::new(HashMap::new()),
         })
     }
 }
@@ -137,9 +149,21 @@ fn gather_in(
         });
     }
     for (ip, sightings) in sightings {
-        let matches = match ip.parse::<IpAddr>() {
-            Ok(addr) => lists::lookup(db, addr)?,
-            Err(_) => Vec::new(),
+        let matches = match (ip.parse::<IpAddr>(), batch) {
+            (Err(_), _) => Vec::new(),
+            (Ok(addr), None) => lists::lookup(db, addr)?,
+            (Ok(_), Some(b)) if !b.any_ranges => Vec::new(),
+            (Ok(addr), Some(b)) => {
+                let known = b.ip_matches.borrow().get(&addr).cloned();
+                match known {
+                    Some(matches) => matches,
+                    None => {
+                        let matches = lists::lookup(db, addr)?;
+                        b.ip_matches.borrow_mut().insert(addr, matches.clone());
+                        matches
+                    }
+                }
+            }
         };
         f.ips.push(IpFacts { ip, sightings, matches });
     }
@@ -147,7 +171,10 @@ fn gather_in(
         Some(b) => b.vpn_providers.clone(),
         None => vpn_names(db)?,
     };
-    f.links = links::facts(db, candidate.id)?;
+    // A candidate the batch knows to hold no identifier anyone else holds has no links.
+    if batch.is_none_or(|b| b.with_partners.contains(&candidate.id)) {
+        f.links = links::facts(db, candidate.id)?;
+    }
     let linked: BTreeSet<CandidateId> =
         f.links.iter().map(|l| l.other_candidate).filter(|id| *id != candidate.id).collect();
     for other in linked {
@@ -169,15 +196,28 @@ fn gather_in(
             }
         }
     }
-    if let Some(vendor_id) = c.vendor_id
-        && let Some(v) = vendors::get(db, vendor_id)?
-    {
-        f.vendor = Some(VendorFacts {
-            name: v.fields.name.clone(),
-            status: vendor_status(db, vendor_id, at)?,
-        });
+    if let Some(vendor_id) = c.vendor_id {
+        f.vendor = match batch {
+            None => vendor_facts(db, vendor_id, at)?,
+            Some(b) => {
+                let known = b.vendors.borrow().get(&vendor_id).cloned();
+                match known {
+                    Some(facts) => facts,
+                    None => {
+                        let facts = vendor_facts(db, vendor_id, at)?;
+                        b.vendors.borrow_mut().insert(vendor_id, facts.clone());
+                        facts
+                    }
+                }
+            }
+        };
     }
     Ok(f)
+}
+
+fn vendor_facts(db: &dyn Db, vendor_id: VendorId, at: &Timestamp) -> Result<Option<VendorFacts>> {
+    let Some(v) = vendors::get(db, vendor_id)? else { return Ok(None) };
+    Ok(Some(VendorFacts { name: v.fields.name.clone(), status: vendor_status(db, vendor_id, at)? }))
 }
 
 /// Where a vendor stands with its audits at `at`.
@@ -231,12 +271,19 @@ pub(crate) fn reflag_in(
 ) -> Result<Vec<Change>> {
     let Some(case) = cases::get(db, case_id)? else { return Ok(Vec::new()) };
     // An erased person's facts are placeholders: their flags stay as the erasure left them.
-    if case.status == CaseStatus::Closed || super::tables::audit::is_erased(db, case.candidate_id)?
-    {
+    let erased = match batch {
+        Some(b) => b.erased.contains(&case.candidate_id),
+        None => super::tables::audit::is_erased(db, case.candidate_id)?,
+    };
+    if case.status == CaseStatus::Closed || erased {
         return Ok(Vec::new());
     }
     let computed = evaluate_in(db, &case, at, batch)?;
-    Ok(diff(case_id, &records::open_flags(db, case_id)?, computed))
+    let open = match batch {
+        Some(b) if !b.with_open_flags.contains(&case_id) => Vec::new(),
+        _ => records::open_flags(db, case_id)?,
+    };
+    Ok(diff(case_id, &open, computed))
 }
 
 fn diff(case_id: CaseId, open: &[Flag], computed: Vec<FlagFields>) -> Vec<Change> {
