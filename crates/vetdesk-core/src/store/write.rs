@@ -450,7 +450,12 @@ fn run_rows(
     let mut watched = BTreeSet::new();
     let heads = audit::HeadsMemo::start();
     let search = super::derived::SearchDeferred::start();
-    for row in &file.rows {
+    for (n, row) in file.rows.iter().enumerate() {
+        // Each row reads what the rows before it wrote (its partners' cases, its links): the
+        // planner's statistics follow the tables as they grow (`Db::refresh_statistics`).
+        if n > 0 && n % STATISTICS_EVERY == 0 {
+            db.refresh_statistics()?;
+        }
         if per_row == PerRow::Savepoint {
             // Prepared once and reused (`execute`), not parsed again per row (`execute_batch`).
             db.execute("SAVEPOINT import_row", &[])?;
@@ -489,6 +494,11 @@ fn run_rows(
     outcome.cleared = apply::cleared_by(&flags);
     Ok(outcome)
 }
+
+/// Rows of an import between two asks to bring the planner's statistics up to date: the ask
+/// costs a catalog query when nothing grew enough, and a table grows by a fifth at most
+/// between two asks once it holds five times as many rows.
+const STATISTICS_EVERY: usize = 1_000;
 
 /// One row of an import, inside the import's transaction.
 #[allow(clippy::too_many_arguments)]

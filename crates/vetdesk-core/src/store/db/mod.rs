@@ -588,13 +588,14 @@ pub trait Db {
         Ok(())
     }
 
-    /// The rows of a batch are written and the same transaction goes on to read them back (an
-    /// import's end re-flags the cases it opened by the identifiers their candidates share). A
-    /// backend whose planner chooses plans by statistics gathered before the batch brings them
-    /// up to date for the tables the transaction changed a lot: PostgreSQL's (`ANALYZE` counts
-    /// the transaction's own rows); planned with the statistics of a near-empty table, a query
-    /// by an index reads the whole table instead, once per case. Nothing for SQLite, whose
-    /// planner without `ANALYZE` data prefers the indexes.
+    /// A transaction writing many rows goes on to read them back (each row of an import its
+    /// partners' cases, the import's end every case's links). A backend whose planner chooses
+    /// plans by statistics gathered before the batch brings them up to date for the tables the
+    /// transaction grew a lot: PostgreSQL's (`ANALYZE` counts the transaction's own rows);
+    /// planned with the statistics of a near-empty table, a query by an index reads the whole
+    /// table instead, once per row or case. Asked every thousand rows and after the last; cheap
+    /// when nothing grew enough. Nothing for SQLite, whose planner without `ANALYZE` data
+    /// prefers the indexes.
     fn refresh_statistics(&self) -> DbResult<()> {
         Ok(())
     }

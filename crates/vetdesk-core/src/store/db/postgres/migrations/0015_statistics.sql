@@ -1,4 +1,4 @@
--- Planner statistics brought up to date inside the transaction that changed a table a lot
+-- Planner statistics brought up to date inside the transaction that grows a table a lot
 -- (PostgreSQL only; no SQLite migration of this number). The planner chooses each plan by the
 -- statistics ANALYZE last gathered; autovacuum gathers them again only after a transaction
 -- commits. An import of 100,000 candidates into a new database reads back, in its own
@@ -6,12 +6,14 @@
 -- candidates share): planned by the statistics of nearly empty tables, each case's links query
 -- read the whole identifier table instead of its index, and the import never ended.
 --
--- Called by the store after the rows of a batch are written; a member's login may not ANALYZE a
--- table it does not own, so this runs as its owner. It analyzes only the tables the calling
--- transaction changed by more than autovacuum's own threshold would allow (50 rows and a tenth
--- of the rows counted at the last ANALYZE; here 500 and a fifth), ANALYZE counting the calling
--- transaction's own new rows. SKIP_LOCKED: a table someone else is analyzing right now is left
--- to them rather than waited for (the lock would be held to the end of this transaction).
+-- Called by the store while and after it writes the rows of a batch; a member's login may not
+-- ANALYZE a table it does not own, so this runs as its owner. It analyzes a table the calling
+-- transaction changed only when the table has grown by more than a fifth (and 8 pages) since
+-- its statistics were last gathered (`relpages`, which ANALYZE updates at once, even inside a
+-- transaction), so that calling it every thousand rows costs a catalog query and an ANALYZE of
+-- each growing table about every fifth of its growth; ANALYZE counts the calling transaction's
+-- own new rows. SKIP_LOCKED: a table someone else is analyzing right now is left to them
+-- rather than waited for (the lock would be held to the end of this transaction).
 CREATE OR REPLACE FUNCTION vetdesk_refresh_statistics() RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -22,7 +24,9 @@ BEGIN
         SELECT c.relname FROM pg_class c
         JOIN pg_stat_xact_user_tables x ON x.relid = c.oid
         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-          AND x.n_tup_ins + x.n_tup_upd + x.n_tup_del > 500 + 0.2 * greatest(c.reltuples, 0)
+          AND x.n_tup_ins + x.n_tup_upd + x.n_tup_del > 0
+          AND pg_relation_size(c.oid)
+              > (1.2 * greatest(c.relpages, 0) + 8) * current_setting('block_size')::bigint
         ORDER BY c.relname
     LOOP
         EXECUTE format('ANALYZE (SKIP_LOCKED) %I', t.relname);
