@@ -1157,3 +1157,27 @@ fn a_large_import_brings_the_planner_statistics_up_to_date_in_its_own_transactio
     team.psql("rita").batch_execute("ANALYZE link_keys").unwrap();
     assert_eq!(link_keys_statistics(&mut owner).0, before);
 }
+
+/// A writer's clock behind the records of their own chain, and the newest records of the log all
+/// ones they may not see: the write is still dated no earlier than their chain's last record.
+#[test]
+fn a_write_after_records_its_writer_may_not_see_is_not_dated_before_its_own_chain() {
+    let mut team = Team::new();
+    let case_id = team.case();
+    let ten: vetdesk_core::model::Timestamp = "2026-11-02T10:00:00.000Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = team.cluster.url(&team.login("ivan"), &team.password("ivan"), &team.database);
+    let ivan = Store::open_postgres(DataDir::new(dir.path()), &url, Clock::fixed(ten)).unwrap();
+    let note = |case_id: i64, text: &str| Change::AddNote { id: None, case_id, text: text.into() };
+    ivan.apply(&team.login("ivan"), note(case_id, "looked at by ten")).unwrap();
+    let hidden = investigation(&team, &ivan, None, "INV-CLOCK");
+    for i in 0..20 {
+        ivan.apply(&team.login("ivan"), note(hidden, &format!("hidden note {i}"))).unwrap();
+    }
+
+    // The reviewer's clock reads nine; the newest twenty records of the log are hidden from her.
+    let rita = team.store("rita");
+    let applied = rita.apply(&team.login("rita"), note(case_id, "mine")).unwrap();
+    assert_eq!(applied.record.at, ten);
+    assert!(rita.verify().unwrap().ok, "{:?}", rita.verify().unwrap());
+}
