@@ -654,10 +654,14 @@ mod tests {
             "vetdesk_audit_append",
             "vetdesk_case_duties",
             "vetdesk_erase_evidence",
+            "vetdesk_refresh_statistics",
         ] {
             assert!(names.contains(&name), "{name} in {names:?}");
         }
-        assert_eq!(names.len(), 17, "{names:?}");
+        assert_eq!(names.len(), 18, "{names:?}");
+        let statistics = functions.iter().find(|f| f.name == "vetdesk_refresh_statistics").unwrap();
+        assert!(statistics.security_definer);
+        assert!(statistics.body.contains("ANALYZE (SKIP_LOCKED)"), "{}", statistics.body);
         let visible = functions.iter().find(|f| f.name == "vetdesk_case_visible").unwrap();
         assert!(visible.body.contains("case_kind NOT IN ('investigation', 'monitoring')"));
         assert!(!visible.security_definer);
