@@ -130,14 +130,26 @@ try {
     `);
     // Clicked in the page: where WebDriver would click (the row's middle) may lie under the
     // sticky header once the list has scrolled; the time is taken from the click event either way.
-    await session.execute(`document.querySelector('.queue-row[data-index="${index}"] .queue-name').click()`);
-    const shown = await waitFor("the case", () =>
-      session.execute(`
-        if (!document.querySelector('[data-testid="case-page"] .check-item')) return null;
-        return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
-          done(performance.now() - window.__clickAt))));
-      `),
-    );
+    // "Shown": the case's header with its checklist's first items in the page (the checklist
+    // renders once the results each item may take are known, so its buttons are usable), then
+    // painted (two frames). Watched from inside the page from the click on: polled from here
+    // instead, every answer would arrive on the poll's 150 ms beat rather than when it is there.
+    const shown = await session.execute(`
+      const shown = () => document.querySelector('[data-testid="case-page"] .case-header h1') &&
+        document.querySelector('[data-testid="case-page"] .check-item');
+      return new Promise((done, fail) => {
+        const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - window.__clickAt)));
+        const watch = new MutationObserver(() => {
+          if (!shown()) return;
+          watch.disconnect();
+          clearTimeout(limit);
+          painted();
+        });
+        const limit = setTimeout(() => { watch.disconnect(); fail(new Error("the case was not shown in 20 s")); }, 20000);
+        watch.observe(document.body, { childList: true, subtree: true });
+        document.querySelector('.queue-row[data-index="${index}"] .queue-name').click();
+      });
+    `);
     opens.push(shown);
     await session.execute(`history.back()`);
     await waitFor("the queue again", () => session.execute(`return document.querySelectorAll(".queue-body .queue-row").length > 0`));

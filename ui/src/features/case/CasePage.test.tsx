@@ -2,7 +2,7 @@
 // arrows show the next section without adding a history entry per key), and the page passes
 // axe-core's checks.
 
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -10,9 +10,11 @@ import { backend, BackendFailure } from "../../backend";
 import { useRoute } from "../../router";
 import { expectAccessible } from "../../test/axe";
 import { appInfo, caseDetail, caseFlags, caseRetention, entry, user } from "../../test/fixtures";
-import { renderAs } from "../../test/render";
+import { renderAs, testQueryClient } from "../../test/render";
+import { keys } from "../../keys";
 import { recorded } from "../verification/testing";
 import { CasePage } from "./CasePage";
+import { useCasePrefetch } from "./queries";
 
 vi.mock("../../backend", async (importOriginal) => (await import("../../test/backend")).mockBackendModule(importOriginal));
 
@@ -74,6 +76,72 @@ describe("CasePage", () => {
     expect(window.history.length).toBe(entries);
     expect(tablist.querySelectorAll('[tabindex="0"]')).toHaveLength(1);
   });
+  it("mounts a tab's content the first time it is shown, and keeps it (and what was being done there) after", async () => {
+    const events = userEvent.setup();
+    b.caseGet.mockResolvedValue(caseDetail({ checklist: [entry("reviewer-trained")] }));
+    renderAs(rita, <Routed />);
+    const item = () => document.querySelector<HTMLElement>('[data-item="reviewer-trained"]')!;
+    await waitFor(() => expect(item()).toBeTruthy());
+    // Only the checklist is there: the audit trail is neither mounted nor read.
+    expect([...document.querySelectorAll<HTMLElement>("[data-tab-panel]")].map((p) => p.dataset.tabPanel)).toEqual(["checklist"]);
+    expect(b.caseAudit).not.toHaveBeenCalled();
+
+    // A note half written on an item…
+    await events.click(within(item()).getByRole("button", { name: "Add note" }));
+    await events.type(within(item()).getByLabelText("Note"), "half a thought");
+
+    // …then the audit trail: mounted and read now; the checklist hidden, not gone.
+    act(() => {
+      window.location.hash = "#/cases/1/audit";
+    });
+    await screen.findByRole("heading", { name: "Audit trail" });
+    expect(b.caseAudit).toHaveBeenCalledTimes(1);
+    const panel = (tab: string) => document.querySelector<HTMLElement>(`[data-tab-panel="${tab}"]`)!;
+    expect(panel("checklist").hidden).toBe(true);
+    expect(panel("audit").hidden).toBe(false);
+    expect(screen.getByRole("tabpanel").getAttribute("aria-labelledby")).toBe("tab-audit");
+
+    // Back on the checklist, the note is as it was left; the audit trail stays, hidden.
+    act(() => {
+      window.location.hash = "#/cases/1";
+    });
+    await waitFor(() => expect(panel("checklist").hidden).toBe(false));
+    expect(within(item()).getByLabelText<HTMLTextAreaElement>("Note").value).toBe("half a thought");
+    expect(panel("audit").hidden).toBe(true);
+    expect(screen.getByRole("tabpanel").getAttribute("aria-labelledby")).toBe("tab-checklist");
+  });
+
+  it("opens a case read beforehand (a row pointed at or clicked) without reading it again", async () => {
+    const client = testQueryClient();
+    function Row() {
+      const prefetch = useCasePrefetch();
+      return (
+        <div {...prefetch}>
+          <span data-case="1">case 1</span>
+          <span data-case="2">case 2</span>
+        </div>
+      );
+    }
+    const view = renderAs(rita, <Row />, null, client);
+    // Passing over a row reads nothing at once; resting on it reads it.
+    fireEvent.mouseOver(screen.getByText("case 2"));
+    expect(b.caseGet).not.toHaveBeenCalled();
+    await waitFor(() => expect(b.caseGet).toHaveBeenCalledWith(2));
+    // A click reads its case at once, before the page changes.
+    fireEvent.click(screen.getByText("case 1"));
+    expect(b.caseGet).toHaveBeenCalledWith(1);
+    expect(b.resultOptions).toHaveBeenCalledWith(1);
+    expect(b.caseFlags).toHaveBeenCalledWith(1);
+    await waitFor(() => expect(client.getQueryState(keys.caseDetail(1))?.status).toBe("success"));
+    view.unmount();
+
+    renderAs(rita, <Routed />, null, client);
+    await screen.findByRole("heading", { name: "Checklist" });
+    expect(b.caseGet.mock.calls.filter(([id]) => id === 1)).toHaveLength(1);
+    expect(b.resultOptions.mock.calls.filter(([id]) => id === 1)).toHaveLength(1);
+    expect(b.caseFlags.mock.calls.filter(([id]) => id === 1)).toHaveLength(1);
+  });
+
   describe("two people on one case", () => {
     const READ = "a".repeat(64);
     const AFTER_IVAN = "b".repeat(64);

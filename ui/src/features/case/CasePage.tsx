@@ -1,7 +1,13 @@
 // One case: header, then the checklist, verification records, flags and links, evidence, notes,
 // audit trail and details, each on its own tab (the tab is part of the URL). Files dropped anywhere on the case are attached to it.
+//
+// Opening a case renders its header and the tab asked for, nothing else: another tab's content
+// is mounted the first time it is shown, and then kept (hidden while another tab is shown), so
+// that what was being done there (a form half filled, a filter, an item being worked) is still
+// there on coming back. The header and each tab render again only for what they show: the
+// flags arriving after the case move the header's risk and the tab counts, not the checklist.
 
-import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
 
 import { EmptyState, ErrorNote, errorOf } from "../../components";
 import { replaceHash } from "../../history";
@@ -18,6 +24,7 @@ import { CaseHeader } from "./CaseHeader";
 import { DetailsPanel } from "./DetailsPanel";
 import { NotesPanel } from "./NotesPanel";
 import { useActor } from "../../session/actor";
+import type { CaseDetail } from "../../bindings/CaseDetail";
 import { useCaseDetail, useResultOptions } from "./queries";
 import "./case.css";
 
@@ -110,7 +117,7 @@ function CaseTabs({ caseId, tab, counts }: { caseId: number; tab: CaseTab; count
           id={`tab-${t.tab}`}
           href={caseHref(caseId, t.tab)}
           aria-selected={t.tab === tab}
-          aria-controls={t.tab === tab ? "case-tabpanel" : undefined}
+          aria-controls={t.tab === tab ? `tabpanel-${t.tab}` : undefined}
           tabIndex={t.tab === tab ? 0 : -1}
           data-tab={t.tab}
         >
@@ -122,12 +129,55 @@ function CaseTabs({ caseId, tab, counts }: { caseId: number; tab: CaseTab; count
   );
 }
 
+/** The content of one tab. */
+const TabContent = memo(function TabContent({
+  tab,
+  detail: d,
+  itemTitles,
+}: {
+  tab: CaseTab;
+  detail: CaseDetail;
+  itemTitles: ReadonlyMap<string, string>;
+}) {
+  const caseId = d.case.id;
+  const closed = d.case.status === "closed";
+  switch (tab) {
+    case "checklist":
+      return <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />;
+    case "verification":
+      return <VerificationPanel detail={d} />;
+    case "flags":
+      return <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />;
+    case "evidence":
+      return <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />;
+    case "notes":
+      return <NotesPanel caseId={caseId} notes={d.notes} />;
+    case "audit":
+      return <AuditTimeline caseId={caseId} itemTitles={itemTitles} />;
+    case "details":
+      return <DetailsPanel detail={d} />;
+  }
+});
+
+/** The tabs of `caseId` shown so far, `tab` among them. */
+function useVisitedTabs(caseId: number, tab: CaseTab): ReadonlySet<CaseTab> {
+  const [visited, setVisited] = useState(() => ({ caseId, tabs: new Set<CaseTab>([tab]) }));
+  if (visited.caseId === caseId && visited.tabs.has(tab)) return visited.tabs;
+  // Another case starts with only its tab; the same case adds the tab now shown.
+  const next = { caseId, tabs: new Set<CaseTab>(visited.caseId === caseId ? [...visited.tabs, tab] : [tab]) };
+  setVisited(next);
+  return next.tabs;
+}
+
+const MemoHeader = memo(CaseHeader);
+
 export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
   const actor = useActor();
   const detail = useCaseDetail(caseId);
   // Asked with the case, so that the checklist offers only what the store takes as it appears.
   const options = useResultOptions(caseId, actor.name);
   const flags = useCaseFlags(caseId);
+  const visited = useVisitedTabs(caseId, tab);
   const itemTitles = useMemo(
     () => new Map((detail.data?.checklist ?? []).map((e) => [e.item.id, e.item.title])),
     [detail.data],
@@ -175,26 +225,22 @@ export function CasePage({ caseId, tab }: { caseId: number; tab: CaseTab }) {
     <UploadsProvider caseId={caseId}>
       <DropZone caseId={caseId} closed={closed}>
         <div className="case-page" data-testid="case-page" data-case={caseId}>
-          <CaseHeader detail={d} risk={flags.data?.risk ?? null} />
+          <MemoHeader detail={d} risk={flags.data?.risk ?? null} />
           <CaseTabs caseId={caseId} tab={tab} counts={counts} />
           <UploadList />
-          <div className="tab-panel" role="tabpanel" id="case-tabpanel" aria-labelledby={`tab-${tab}`}>
-            {tab === "checklist" ? (
-              <Checklist caseId={caseId} entries={d.checklist} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
-            ) : tab === "verification" ? (
-              <VerificationPanel detail={d} />
-            ) : tab === "flags" ? (
-              <FlagsPanel caseId={caseId} evidence={d.evidence} closed={closed} basedOn={d.chain_head} />
-            ) : tab === "evidence" ? (
-              <EvidenceGallery evidence={d.evidence} itemTitles={itemTitles} closed={closed} />
-            ) : tab === "notes" ? (
-              <NotesPanel caseId={caseId} notes={d.notes} />
-            ) : tab === "audit" ? (
-              <AuditTimeline caseId={caseId} itemTitles={itemTitles} />
-            ) : (
-              <DetailsPanel detail={d} />
-            )}
-          </div>
+          {TABS.filter((t) => visited.has(t.tab)).map((t) => (
+            <div
+              key={`${caseId}:${t.tab}`}
+              className="tab-panel"
+              role="tabpanel"
+              id={`tabpanel-${t.tab}`}
+              aria-labelledby={`tab-${t.tab}`}
+              hidden={t.tab !== tab}
+              data-tab-panel={t.tab}
+            >
+              <TabContent tab={t.tab} detail={d} itemTitles={itemTitles} />
+            </div>
+          ))}
         </div>
       </DropZone>
     </UploadsProvider>

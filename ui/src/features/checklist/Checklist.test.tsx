@@ -18,7 +18,7 @@ import { appInfo, entry, evidence, user } from "../../test/fixtures";
 import { renderAs } from "../../test/render";
 import { recorded } from "../verification/testing";
 import { UploadsProvider } from "../evidence/uploads";
-import { Checklist } from "./Checklist";
+import { Checklist, FIRST_PAINT_ITEMS } from "./Checklist";
 
 vi.mock("../../backend", async (importOriginal) =>
   (await import("../../test/backend")).mockBackendModule(importOriginal),
@@ -518,6 +518,52 @@ describe("Checklist", () => {
       expect(shown()).toEqual(["reviewer-trained"]);
       await waitFor(() => expect(document.activeElement).toBe(item("reviewer-trained")));
       expect(item("reviewer-trained").tabIndex).toBe(0);
+    });
+  });
+
+  describe("a long checklist and its file chooser", () => {
+    const LONG = Array.from({ length: 30 }, (_, i) => entry(`item-${String(i).padStart(2, "0")}`));
+
+    it("shows every item (a screenful first, the rest right after), and the keyboard reaches the last", async () => {
+      const events = userEvent.setup();
+      renderChecklist(reviewer, LONG, false, []);
+      await waitFor(() => expect(document.querySelectorAll(".check-item")).toHaveLength(LONG.length));
+      expect(LONG.length).toBeGreaterThan(FIRST_PAINT_ITEMS);
+      expect([...document.querySelectorAll<HTMLElement>(".check-item")].map((e) => e.dataset.item)).toEqual(
+        LONG.map((e) => e.item.id),
+      );
+      item("item-00").focus();
+      await events.keyboard("{End}");
+      expect(document.activeElement).toBe(item("item-29"));
+      await events.keyboard("k");
+      expect(document.activeElement).toBe(item("item-28"));
+    });
+
+    it("attaches files to the item whose Attach file or e was used, through one file chooser", async () => {
+      const events = userEvent.setup();
+      b.uploadEvidence.mockImplementation(async (file) => evidence(9, { original_name: file.name }));
+      const { container } = renderChecklist();
+      const choosers = container.querySelectorAll<HTMLInputElement>("input[type=file]");
+      expect(choosers).toHaveLength(1);
+      const chooser = choosers[0]!;
+      const opened = vi.spyOn(chooser, "click");
+
+      await events.click(within(item("reviewer-trained")).getByRole("button", { name: "Attach file" }));
+      expect(opened).toHaveBeenCalledTimes(1);
+      expect(chooser.getAttribute("aria-label")).toBe("Attach files to Title of reviewer-trained");
+      await events.upload(chooser, new File(["a"], "training.pdf", { type: "application/pdf" }));
+      await waitFor(() => expect(b.uploadEvidence).toHaveBeenCalledTimes(1));
+      expect(b.uploadEvidence.mock.calls[0]?.[1]).toEqual({ case_id: 1, item_id: "reviewer-trained", description: null });
+
+      // From the keyboard: e on the item being worked.
+      opened.mockClear();
+      item("id-two-documents").focus();
+      await events.keyboard("e");
+      expect(opened).toHaveBeenCalledTimes(1);
+      expect(chooser.getAttribute("aria-label")).toBe("Attach files to Title of id-two-documents");
+      await events.upload(chooser, new File(["b"], "licence.png", { type: "image/png" }));
+      await waitFor(() => expect(b.uploadEvidence).toHaveBeenCalledTimes(2));
+      expect(b.uploadEvidence.mock.calls[1]?.[1]).toEqual({ case_id: 1, item_id: "id-two-documents", description: null });
     });
   });
 });

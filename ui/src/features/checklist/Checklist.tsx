@@ -8,8 +8,15 @@
 // Above it, a filter shows all items, those still to do, the failed ones or those that do not
 // apply now; each phase folds away, and the phases the case has not reached start folded. The
 // keyboard moves among the items shown. Both are kept per case for the session (view.ts).
+//
+// A case is opened far more often than its checklist changes, so its first paint is kept
+// cheap: the first screenful of items is rendered at once and the rest straight after, without
+// holding up the paint (`useDeferredValue`); an item renders again only when what it shows
+// changes (its result, whether it is the one worked, its note editor, its error), not on every
+// change of the page around it; and the file chooser of "Attach file" is one for the whole
+// checklist, pointed at the item it attaches to.
 
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 
 import type { ChecklistEntry } from "../../bindings/ChecklistEntry";
 import type { Evidence } from "../../bindings/Evidence";
@@ -39,6 +46,9 @@ const ACTION_LABELS: Record<ItemResult, string> = {
   waived: "Waive",
   pending: "Reset",
 };
+/** Items rendered in the first paint of a checklist (more than a window shows); the others
+ *  follow at once, after that paint. */
+export const FIRST_PAINT_ITEMS = 12;
 
 interface Group {
   phaseId: string;
@@ -149,8 +159,9 @@ export interface ChecklistProps {
   basedOn?: string;
 }
 
-export function Checklist({ caseId, entries, evidence, closed, basedOn }: ChecklistProps) {
+export const Checklist = memo(function Checklist({ caseId, entries, evidence, closed, basedOn }: ChecklistProps) {
   const actor = useActor();
+  const { start } = useUploads();
   const resultOptions = useResultOptions(caseId, actor.name);
   const options = useMemo(() => byItem(resultOptions.data), [resultOptions.data]);
   // The item being worked, by id: it stays the one in the Tab order while the filter changes.
@@ -175,6 +186,12 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
   // The items shown, in order: those the filter keeps, in the phases that are open. The
   // keyboard moves among these only.
   const visible = groups.filter(isOpen).flatMap((phase) => phase.entries.filter((e) => shows(view.filter, e)));
+  // The first screenful of them in the first paint, all of them right after.
+  const renderLimit = useDeferredValue(Number.POSITIVE_INFINITY, FIRST_PAINT_ITEMS);
+  const rendered = useMemo(
+    () => (renderLimit >= visible.length ? null : new Set(visible.slice(0, renderLimit).map((e) => e.item.id))),
+    [renderLimit, visible],
+  );
   // Where the item being worked was among those shown: when it leaves them (its new result no
   // longer matches the filter), the item now in its place takes over.
   const lastPosition = useRef(0);
@@ -246,6 +263,16 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
   const setResult = (entry: ChecklistEntry, result: ItemResult) =>
     submit(entry, result, entry.state.note, entry.state.evidence);
 
+  // One file chooser for every item: "Attach file" (or e) points it at its item, then opens it.
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attachTo = useRef<string | null>(null);
+  const attach = (entry: ChecklistEntry) => {
+    if (closed || !fileInput.current) return;
+    attachTo.current = entry.item.id;
+    fileInput.current.setAttribute("aria-label", `Attach files to ${entry.item.title}`);
+    fileInput.current.click();
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLElement>, entry: ChecklistEntry) => {
     // Keys typed into the note editor are text, not commands.
     if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -256,13 +283,47 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
     else if (key === "Home") focusItem(0);
     else if (key === "End") focusItem(visible.length - 1);
     else if (key === "Enter") setEditing({ itemId: entry.item.id, result: null });
-    else if (key === "e") itemRefs.current.get(entry.item.id)?.querySelector<HTMLInputElement>("input[type=file]")?.click();
+    else if (key === "e") attach(entry);
     else if (KEY_RESULTS[key]) {
       // Pass, fail and not applicable finish an item: the keyboard goes on to the next one.
       if (setResult(entry, KEY_RESULTS[key]) && ADVANCE.has(key)) focusItem(index + 1);
     } else return;
     event.preventDefault();
   };
+
+  // What the items call back, as one object that never changes (so that an item renders again
+  // only for its own props), always reaching this render's handlers.
+  const latest = useRef<Omit<ItemActions, "register" | "focus"> | null>(null);
+  useLayoutEffect(() => {
+    latest.current = {
+      keyDown: onKeyDown,
+      result: (entry, result) => setResult(entry, result),
+      edit: (entry) => setEditing({ itemId: entry.item.id, result: null }),
+      cancelEdit: (entry) => {
+        setEditing(null);
+        focusItem(positionOf(entry));
+      },
+      save: (entry, result, note, ids) => submit(entry, result, note, ids),
+      attach,
+    };
+  });
+  const actions = useMemo<ItemActions>(
+    () => ({
+      // Called while the items are committed, before any effect: it needs nothing of a render.
+      register: (itemId, el) => {
+        if (el) itemRefs.current.set(itemId, el);
+        else itemRefs.current.delete(itemId);
+      },
+      focus: (entry) => setActive(entry.item.id),
+      keyDown: (event, entry) => latest.current?.keyDown(event, entry),
+      result: (entry, result) => latest.current?.result(entry, result),
+      edit: (entry) => latest.current?.edit(entry),
+      cancelEdit: (entry) => latest.current?.cancelEdit(entry),
+      save: (entry, result, note, ids) => latest.current?.save(entry, result, note, ids),
+      attach: (entry) => latest.current?.attach(entry),
+    }),
+    [],
+  );
 
   return (
     <section className="checklist" aria-labelledby="checklist-heading">
@@ -308,6 +369,22 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
           </Button>
         </div>
       ) : null}
+      {closed ? null : (
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          className="file-input"
+          tabIndex={-1}
+          aria-label="Attach files to a checklist item"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = "";
+            const itemId = attachTo.current;
+            if (files.length > 0 && itemId !== null) void start(files, { itemId });
+          }}
+        />
+      )}
       {groups.map((phase) => {
         const shown = phase.entries.filter((e) => shows(view.filter, e));
         // Under a filter, a phase with nothing to show is left out.
@@ -331,8 +408,9 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
             <div id={itemsId} hidden={!open}>
               {open
                 ? phase.sections.map((section) => {
-                    const items = section.entries.filter((e) => shows(view.filter, e));
-                    if (items.length === 0) return null;
+                    const matching = section.entries.filter((e) => shows(view.filter, e));
+                    if (matching.length === 0) return null;
+                    const items = rendered ? matching.filter((e) => rendered.has(e.item.id)) : matching;
                     return (
                       <div key={section.sectionId} className="check-section">
                         <div className="section-head">
@@ -362,19 +440,7 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
                               common={common}
                               closed={closed}
                               busy={record.isPending && record.variables?.entry.item.id === entry.item.id}
-                              register={(el) => {
-                                if (el) itemRefs.current.set(entry.item.id, el);
-                                else itemRefs.current.delete(entry.item.id);
-                              }}
-                              onFocus={() => setActive(entry.item.id)}
-                              onKeyDown={(e) => onKeyDown(e, entry)}
-                              onResult={(result) => setResult(entry, result)}
-                              onEdit={() => setEditing({ itemId: entry.item.id, result: null })}
-                              onCancelEdit={() => {
-                                setEditing(null);
-                                focusItem(positionOf(entry));
-                              }}
-                              onSave={(result, note, ids) => submit(entry, result, note, ids)}
+                              actions={actions}
                             />
                           ))}
                         </ol>
@@ -388,7 +454,7 @@ export function Checklist({ caseId, entries, evidence, closed, basedOn }: Checkl
       })}
     </section>
   );
-}
+});
 
 /** What the empty list says, by filter. */
 function emptyText(filter: ChecklistFilter): string {
@@ -404,6 +470,18 @@ function emptyText(filter: ChecklistFilter): string {
   }
 }
 
+/** What an item asks of its checklist. */
+interface ItemActions {
+  register: (itemId: string, el: HTMLElement | null) => void;
+  focus: (entry: ChecklistEntry) => void;
+  keyDown: (event: KeyboardEvent<HTMLElement>, entry: ChecklistEntry) => void;
+  result: (entry: ChecklistEntry, result: ItemResult) => void;
+  edit: (entry: ChecklistEntry) => void;
+  cancelEdit: (entry: ChecklistEntry) => void;
+  save: (entry: ChecklistEntry, result: ItemResult, note: string | null, evidence: number[]) => void;
+  attach: (entry: ChecklistEntry) => void;
+}
+
 interface ItemProps {
   entry: ChecklistEntry;
   active: boolean;
@@ -417,22 +495,17 @@ interface ItemProps {
   common: Common;
   closed: boolean;
   busy: boolean;
-  register: (el: HTMLElement | null) => void;
-  onFocus: () => void;
-  onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
-  onResult: (result: ItemResult) => void;
-  onEdit: () => void;
-  onCancelEdit: () => void;
-  onSave: (result: ItemResult, note: string | null, evidence: number[]) => void;
+  /** The same object on every render of the checklist. */
+  actions: ItemActions;
 }
 
-function ChecklistItem(props: ItemProps) {
-  const { entry, active, editing, error, evidence, evidenceById, options, common, closed, busy } = props;
+const ChecklistItem = memo(function ChecklistItem(props: ItemProps) {
+  const { entry, active, editing, error, evidence, evidenceById, options, common, closed, busy, actions } = props;
   // Only the item being worked is in the Tab order: its buttons and guidance with it.
   const tab = active ? 0 : -1;
   const own = ownRefusals(options, entry, common);
   const { item, state } = entry;
-  const { start } = useUploads();
+  const register = useCallback((el: HTMLElement | null) => actions.register(item.id, el), [actions, item.id]);
   const titleId = `item-${item.id}-title`;
   const linked = [
     ...new Set([...state.evidence, ...evidence.filter((e) => e.item_id === item.id).map((e) => e.id)]),
@@ -441,16 +514,16 @@ function ChecklistItem(props: ItemProps) {
     .filter((e): e is Evidence => e !== undefined);
   return (
     <li
-      ref={props.register}
+      ref={register}
       className={`check-item result-${state.result}${active ? " active" : ""}${entry.applicable ? "" : " not-applicable-now"}`}
       tabIndex={active ? 0 : -1}
       aria-labelledby={titleId}
       aria-describedby={`item-${item.id}-result`}
       data-item={item.id}
       onFocus={() => {
-        if (!active) props.onFocus();
+        if (!active) actions.focus(entry);
       }}
-      onKeyDown={props.onKeyDown}
+      onKeyDown={(event) => actions.keyDown(event, entry)}
     >
       <div className="check-head">
         <h5 id={titleId} className="check-title">
@@ -491,7 +564,7 @@ function ChecklistItem(props: ItemProps) {
               aria-keyshortcuts={SHORTCUT[result].toLowerCase()}
               aria-describedby={refused !== null && common.has(commonKey(result, refused)) ? "checklist-refusals" : undefined}
               tabIndex={tab}
-              onClick={() => props.onResult(result)}
+              onClick={() => actions.result(entry, result)}
             >
               {ACTION_LABELS[result]}
             </Button>
@@ -502,16 +575,18 @@ function ChecklistItem(props: ItemProps) {
             className="btn-small"
             tabIndex={tab}
             disabled={refusal(options, entry, "pending") !== null || busy}
-            onClick={() => props.onResult("pending")}
+            onClick={() => actions.result(entry, "pending")}
           >
             Reset
           </Button>
         ) : null}
-        <Button className="btn-small" tabIndex={tab} disabled={closed} onClick={props.onEdit}>
+        <Button className="btn-small" tabIndex={tab} disabled={closed} onClick={() => actions.edit(entry)}>
           {state.note ? "Edit note" : "Add note"}
         </Button>
         {!closed ? (
-          <AttachToItem itemTitle={item.title} tabIndex={tab} onFiles={(files) => void start(files, { itemId: item.id })} />
+          <Button className="btn-small" tabIndex={tab} aria-keyshortcuts="e" onClick={() => actions.attach(entry)}>
+            Attach file
+          </Button>
         ) : null}
       </div>
       {own.length > 0 && entry.blocked_by.length === 0 ? (
@@ -551,8 +626,8 @@ function ChecklistItem(props: ItemProps) {
           result={editing}
           evidence={evidence}
           busy={busy}
-          onCancel={props.onCancelEdit}
-          onSave={props.onSave}
+          onCancel={() => actions.cancelEdit(entry)}
+          onSave={(result, note, ids) => actions.save(entry, result, note, ids)}
         />
       ) : null}
       <details className="guidance">
@@ -565,31 +640,7 @@ function ChecklistItem(props: ItemProps) {
       </details>
     </li>
   );
-}
-
-function AttachToItem({ itemTitle, tabIndex, onFiles }: { itemTitle: string; tabIndex: number; onFiles: (files: File[]) => void }) {
-  const input = useRef<HTMLInputElement>(null);
-  return (
-    <>
-      <Button className="btn-small" tabIndex={tabIndex} onClick={() => input.current?.click()}>
-        Attach file
-      </Button>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        className="file-input"
-        tabIndex={-1}
-        aria-label={`Attach files to ${itemTitle}`}
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])];
-          e.target.value = "";
-          if (files.length > 0) onFiles(files);
-        }}
-      />
-    </>
-  );
-}
+});
 
 interface NoteEditorProps {
   entry: ChecklistEntry;

@@ -4,9 +4,10 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 
 import { backend } from "../../backend";
 import { keys } from "../../keys";
+import { CASE_FRESH_MS } from "../case/queries";
 
 export function useCaseFlags(caseId: number) {
-  return useQuery({ queryKey: keys.caseFlags(caseId), queryFn: () => backend.caseFlags(caseId) });
+  return useQuery({ queryKey: keys.caseFlags(caseId), queryFn: () => backend.caseFlags(caseId), staleTime: CASE_FRESH_MS });
 }
 
 export function useCaseLinks(caseId: number) {

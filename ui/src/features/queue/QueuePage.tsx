@@ -26,6 +26,7 @@ import {
 import { caseHref, hrefFor, navigate } from "../../router";
 import { backend } from "../../backend";
 import { useActor, usePermissions } from "../../session/actor";
+import { useCasePrefetch } from "../case/queries";
 import { useUsers } from "../shell/queries";
 import {
   ANYONE,
@@ -317,6 +318,7 @@ export function QueuePage() {
   // view first); nothing else takes focus away from where the user put it.
   // "restore" (back from a case) gives way to wherever the user has put focus since.
   const focusPending = useRef<"keys" | "restore" | null>(null);
+  const prefetchCase = useCasePrefetch();
   const open = (caseId: number) => {
     rememberOpened(actor.name, caseId);
     navigate({ name: "case", caseId, tab: "checklist" });
@@ -551,6 +553,7 @@ export function QueuePage() {
             <div
               role="rowgroup"
               className="queue-body"
+              {...prefetchCase}
               ref={(el) => {
                 bodyRef.current = el;
                 if (el) el.style.height = `${virtualizer.getTotalSize()}px`;

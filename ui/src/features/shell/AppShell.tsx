@@ -1,6 +1,8 @@
 // The frame around every page: sidebar navigation, a header that says who is acting and on
 // which data directory, and the page for the current route, behind the user gate.
 
+import { memo } from "react";
+
 import { CasePage } from "../case/CasePage";
 import { ImportPage } from "../candidates/ImportPage";
 import { MonitoringPage } from "../monitoring/MonitoringPage";
@@ -15,6 +17,7 @@ import { Button, ErrorNote } from "../../components";
 import { ActorChoiceProvider, ROLE_LABELS, useActorChoice } from "../../session/actor";
 import { useAppInfo, useUsers } from "./queries";
 import { UserGate } from "./UserGate";
+import { useShownRoute } from "./useShownRoute";
 import { useStoreEvents } from "./useStoreEvents";
 import "./shell.css";
 
@@ -137,8 +140,12 @@ function HistoryButtons() {
   );
 }
 
+/** The page of a route; rendered again only when the route changes, not while the window
+ *  waits on the page being left (`useShownRoute`). */
+const RoutePage = memo(Page, (before, after) => hrefFor(before.route) === hrefFor(after.route));
+
 function Layout() {
-  const route = useRoute();
+  const route = useShownRoute(useRoute());
   const info = useAppInfo();
   useStoreEvents();
   // Pages that belong to the queue section of the navigation.
@@ -170,7 +177,7 @@ function Layout() {
       </header>
       <main id="main" className={route.name === "queue" ? "content content-fill" : "content"} tabIndex={-1}>
         <UserGate>
-          <Page route={route} />
+          <RoutePage route={route} />
         </UserGate>
       </main>
     </div>

@@ -4,7 +4,7 @@
 //! runner) that names rusqlite.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -370,6 +370,11 @@ pub(crate) struct SqliteBackend {
     // the last connection of the process and SQLite checkpoints and removes the write-ahead log
     // as it closes (a read-only connection closing last may not, and leaves the log behind).
     reader: Mutex<Connection>,
+    /// A second read-only connection, opened the first time a read finds `reader` busy: the
+    /// app reads from several threads at once (a case being opened while the queue's list of
+    /// every case is read again), and a short read should not wait for a long one. A process
+    /// that never reads from two threads at once (the command line) never opens it.
+    spare_reader: Mutex<Option<Connection>>,
     writer: Mutex<Connection>,
     /// Held by an all-or-nothing batch for its whole run; writes of other threads take it
     /// first, so they wait for the batch instead of joining its transaction.
@@ -424,6 +429,7 @@ impl SqliteBackend {
             path: path.to_path_buf(),
             key,
             reader: Mutex::new(reader),
+            spare_reader: Mutex::new(None),
             writer: Mutex::new(writer),
             batch_gate: Mutex::new(()),
             batch_owner: Mutex::new(None),
@@ -438,6 +444,13 @@ impl SqliteBackend {
     fn in_batch(&self) -> bool {
         *lock(&self.batch_owner) == Some(std::thread::current().id())
     }
+}
+
+/// Runs the read `work` in a transaction of its own on `conn`.
+fn read_in(conn: &mut Connection, work: Work<'_>) -> Result<(), StoreError> {
+    // Deferred: the snapshot is taken at the first read and held to the end.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
+    run(tx, work)
 }
 
 /// Runs `work` inside `tx`, committing when it succeeds; dropping `tx` rolls back otherwise.
@@ -465,11 +478,22 @@ impl Backend for SqliteBackend {
             // The batch reads what it has written so far.
             return savepoint(&lock(&self.writer), work);
         }
-        let mut conn = lock(&self.reader);
-        // Deferred: the snapshot is taken at the first read and held to the end.
-        let tx =
-            conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(store_error)?;
-        run(tx, work)
+        let mut conn = match self.reader.try_lock() {
+            Ok(conn) => conn,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                // Another thread is reading: this read takes the spare connection.
+                let mut spare = lock(&self.spare_reader);
+                if spare.is_none() {
+                    *spare = Some(open_reader(&self.path, self.key.as_ref())?);
+                }
+                return match spare.as_mut() {
+                    Some(conn) => read_in(conn, work),
+                    None => Err(StoreError::invalid("the spare read connection did not open")),
+                };
+            }
+        };
+        read_in(&mut conn, work)
     }
 
     fn read_fresh(&self, work: Work<'_>) -> Result<(), StoreError> {
@@ -820,6 +844,58 @@ mod tests {
         let (_again, found) =
             SqliteBackend::open(&path, Some(key())).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found, SqliteBackend::schema_version());
+    }
+
+    /// A read does not wait for another thread's read to end: it takes the spare connection
+    /// (a case opened while the queue's long list is read), and sees the same committed state.
+    #[test]
+    fn a_read_goes_ahead_while_another_thread_is_reading() {
+        use std::sync::mpsc;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (backend, _) =
+            SqliteBackend::open(&dir.path().join("r.db"), None).unwrap_or_else(|e| panic!("{e}"));
+        backend
+            .write(&mut |db| {
+                db.execute(
+                    "INSERT INTO vpn_providers (id, name, note, added_by, added_at)
+                     VALUES (1, 'one', NULL, 'ada', '2026-11-02T09:00:00.000Z')",
+                    &[],
+                )?;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let count = |db: &dyn Db| db.query_value::<i64>("SELECT count(*) FROM vpn_providers", &[]);
+        let (inside_tx, inside) = mpsc::channel::<()>();
+        let (other_done_tx, other_done) = mpsc::channel::<i64>();
+        let shared = &backend;
+        std::thread::scope(|scope| {
+            let long = scope.spawn(move || {
+                let backend = shared;
+                backend.read(&mut |db| {
+                    let before = count(db)?;
+                    let _ = inside_tx.send(());
+                    // Held open until the other thread's read has ended (or, should that read
+                    // wait for this one, for long enough to say so).
+                    let other = other_done.recv_timeout(Duration::from_secs(20)).ok();
+                    assert_eq!(other, Some(before), "the second read waited for the first");
+                    Ok(())
+                })
+            });
+            inside.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|e| panic!("{e}"));
+            let mut seen = -1;
+            backend
+                .read(&mut |db| {
+                    seen = count(db)?;
+                    Ok(())
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            let _ = other_done_tx.send(seen);
+            long.join()
+                .unwrap_or_else(|_| panic!("the first read panicked"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(seen, 1);
+        });
+        assert!(lock(&backend.spare_reader).is_some(), "the second read used the spare connection");
     }
 
     /// A write that fails leaves nothing; a read sees one state even while a write commits
