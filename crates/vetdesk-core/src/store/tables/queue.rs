@@ -406,8 +406,7 @@ pub struct QueuePage {
     pub ids: Option<Vec<CaseId>>,
 }
 
-/// The WHERE conditions of a view (joined with AND), with their arguments; the status left
-/// out when `with_status` is false (the counts beside each status choice).
+/// The WHERE conditions of a view (joined with AND), with their arguments.
 struct Conditions {
     sql: Vec<String>,
     args: Vec<Value>,
@@ -438,6 +437,8 @@ impl Conditions {
 
 const ACTIVE_SQL: &str = "('open', 'in_review', 'escalated')";
 
+/// The conditions of the view; its status left out when `with_status` is false (for the counts
+/// beside each status choice).
 fn conditions(
     query: &QueueQuery,
     matches: Option<&SearchMatches>,
