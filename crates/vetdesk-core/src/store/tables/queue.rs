@@ -509,9 +509,9 @@ fn search_matches(db: &dyn Db, search: Option<&str>) -> Result<Option<SearchMatc
     let mut m = SearchMatches { cases: Vec::new(), candidates: Vec::new() };
     for hit in search::search(db, text, QUEUE_SEARCH_HITS)? {
         if hit.kind == SearchKind::Candidate {
-            m.candidates.push(hit.candidate_id.into());
+            m.candidates.push(hit.candidate_id);
         } else if let Some(case) = hit.case_id {
-            m.cases.push(case.into());
+            m.cases.push(case);
         }
     }
     m.cases.sort_unstable();
@@ -662,7 +662,7 @@ fn status_counts(
 fn summaries(db: &dyn Db, ids: &[CaseId], today: NaiveDate) -> Result<Vec<CaseSummary>> {
     let mut by_id: HashMap<CaseId, CaseSummary> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let list = chunk.iter().map(|id| i64::from(*id).to_string()).collect::<Vec<_>>().join(", ");
+        let list = chunk.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
         let filter = CaseFilter::default();
         for summary in select(db, &filter, &format!(" AND c.id IN ({list})"), today)? {
             by_id.insert(summary.id, summary);
