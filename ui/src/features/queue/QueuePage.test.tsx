@@ -183,6 +183,21 @@ describe("QueuePage", { timeout: 20_000 }, () => {
     );
     const asked = () => b.queuePage.mock.calls.map(([q]) => q);
     const offsets = () => asked().filter((q) => !q.with_ids).map((q) => q.offset);
+    /** jsdom lays out and scrolls nothing: a scroll box here is as tall as its rows and moves
+     *  as the browser's would. */
+    const scrollLikeABrowser = (rows: number) => {
+      vi.spyOn(Element.prototype, "scrollHeight", "get").mockReturnValue((rows + 1) * 44);
+      Object.defineProperty(HTMLElement.prototype, "scrollTo", {
+        configurable: true,
+        value(this: HTMLElement, options: ScrollToOptions) {
+          this.scrollTop = options.top ?? this.scrollTop;
+          this.dispatchEvent(new Event("scroll"));
+        },
+      });
+    };
+    afterEach(() => {
+      delete (HTMLElement.prototype as Partial<HTMLElement>).scrollTo;
+    });
 
     it("reads the first page with the view and the others as their rows come into view", async () => {
       b.queuePage.mockImplementation(serveQueue(MANY));
@@ -211,16 +226,7 @@ describe("QueuePage", { timeout: 20_000 }, () => {
       renderAs(rita, <QueuePage />);
       await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
       await waitFor(() => expect(names()[0]).toBe("Person 0450"));
-      // jsdom lays out and scrolls nothing: a scroll box here is as tall as its rows and
-      // moves as the browser's would.
-      vi.spyOn(Element.prototype, "scrollHeight", "get").mockReturnValue(451 * 44);
-      Object.defineProperty(HTMLElement.prototype, "scrollTo", {
-        configurable: true,
-        value(this: HTMLElement, options: ScrollToOptions) {
-          this.scrollTop = options.top ?? this.scrollTop;
-          this.dispatchEvent(new Event("scroll"));
-        },
-      });
+      scrollLikeABrowser(MANY.length);
       const first = document.querySelector<HTMLElement>('.queue-body [data-index="0"]');
       act(() => first?.focus());
       await userEvent.keyboard("{End}");
@@ -231,7 +237,26 @@ describe("QueuePage", { timeout: 20_000 }, () => {
       await userEvent.click(screen.getByLabelText("Select every case shown"));
       await waitFor(() => expect(screen.getByText("450 cases selected")).toBeTruthy());
       expect(asked().some((q) => q.with_ids)).toBe(true);
-      delete (HTMLElement.prototype as Partial<HTMLElement>).scrollTo;
+    });
+
+    it("back from a case opened far down, its row is read again and has focus", async () => {
+      b.queuePage.mockImplementation(serveQueue(MANY));
+      scrollLikeABrowser(MANY.length);
+      const first = renderAs(rita, <QueuePage />);
+      await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
+      await waitFor(() => expect(names()[0]).toBe("Person 0450"));
+      const box = document.querySelector(".queue-scroll") as HTMLElement;
+      box.scrollTop = 430 * 44;
+      fireEvent.scroll(box);
+      await userEvent.click(await screen.findByText("Person 0010", { selector: "a" }));
+      first.unmount();
+      (document.activeElement as HTMLElement | null)?.blur();
+
+      b.queuePage.mockClear();
+      renderAs(rita, <QueuePage />);
+      await waitFor(() => expect(document.activeElement?.getAttribute("data-case")).toBe("10"));
+      expect(document.activeElement?.getAttribute("data-index")).toBe("440");
+      expect(offsets()).toContain(2 * PAGE_SIZE);
     });
 
     it("reads the view again when a case changes, and a selection keeps only what the view still holds", async () => {
