@@ -77,7 +77,9 @@ test("the app starts on the sign-in screen, refuses a wrong password and signs i
   assert.match(await session.textOf('[data-testid="sign-in-database"]'), new RegExp(`^rita@127\\.0\\.0\\.1:${pg.port}/vetdesk$`));
   // Not signed in, the shell answers nothing else.
   const answered = await session.execute(
-    `return window.__TAURI_INTERNALS__.invoke("cases_list", { request: {} }).then(
+    `return window.__TAURI_INTERNALS__.invoke("queue_page", { request: {
+       status: null, assignee: "anyone", vendor: "any", overdue: false, flagged: false, search: null,
+       sort: "id", descending: false, offset: 0, limit: 10, with_ids: false } }).then(
        () => "answered", (e) => e.code + ": " + e.message)`,
   );
   assert.equal(answered, "locked: not signed in to the team database: sign in with your password first");

@@ -68,7 +68,9 @@ test("the encrypted directory opens on the unlock screen, refuses a wrong passph
 
   // Locked, the shell answers every other command "locked", whoever asks.
   const answered = await session.execute(
-    `return window.__TAURI_INTERNALS__.invoke("cases_list", { request: {} }).then(
+    `return window.__TAURI_INTERNALS__.invoke("queue_page", { request: {
+       status: null, assignee: "anyone", vendor: "any", overdue: false, flagged: false, search: null,
+       sort: "id", descending: false, offset: 0, limit: 10, with_ids: false } }).then(
        () => "answered", (e) => e.code + ": " + e.message)`,
   );
   assert.match(answered, /^locked: the data directory is encrypted and locked/);

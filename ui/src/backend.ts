@@ -14,10 +14,8 @@ import type { CandidateAdd } from "./bindings/CandidateAdd";
 import type { CandidateFields } from "./bindings/CandidateFields";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseExport } from "./bindings/CaseExport";
-import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseFlags } from "./bindings/CaseFlags";
 import type { CaseRetention } from "./bindings/CaseRetention";
-import type { CaseSummary } from "./bindings/CaseSummary";
 import type { CaseVerification } from "./bindings/CaseVerification";
 import type { Change } from "./bindings/Change";
 import type { Commands, RawCommand } from "./bindings/Commands";
@@ -44,6 +42,8 @@ import type { PackChecked } from "./bindings/PackChecked";
 import type { PaymentEntry } from "./bindings/PaymentEntry";
 import type { Permissions } from "./bindings/Permissions";
 import type { PortfolioExport } from "./bindings/PortfolioExport";
+import type { QueuePage } from "./bindings/QueuePage";
+import type { QueueQuery } from "./bindings/QueueQuery";
 import type { Recorded } from "./bindings/Recorded";
 import type { SampleSummary } from "./bindings/SampleSummary";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -226,7 +226,8 @@ export const backend = {
   /** Every problem the store would refuse these candidate fields for, each with its field. */
   candidateCheck: (fields: CandidateFields): Promise<FieldProblem[]> => call("candidate_check", { request: fields }),
 
-  cases: (request: CaseFilter): Promise<CaseSummary[]> => call("cases_list", { request }),
+  /** One page of a view of the queue, with the view's size and its counts per status. */
+  queuePage: (request: QueueQuery): Promise<QueuePage> => call("queue_page", { request }),
   caseGet: (caseId: number): Promise<CaseDetail> => call("case_get", { request: { case_id: caseId } }),
   caseAudit: (caseId: number): Promise<AuditRecord[]> =>
     call("case_audit", { request: { case_id: caseId } }),

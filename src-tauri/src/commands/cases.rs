@@ -7,7 +7,7 @@ use tauri::State;
 use ts_rs::TS;
 use vetdesk_core::model::{AuditRecord, CaseId, Chain};
 use vetdesk_core::store::{
-    CaseDetail, CaseFilter, CaseRetention, CaseSummary, ItemOptions, SearchHit, StatusMove,
+    CaseDetail, CaseRetention, ItemOptions, QueuePage, QueueQuery, SearchHit, StatusMove,
 };
 
 use crate::error::AppError;
@@ -26,12 +26,14 @@ pub struct SearchRequest {
     pub query: String,
 }
 
+/// One page of the queue's current view, with the view's size and its counts per status: the
+/// queue never asks for every case at once.
 #[tauri::command]
-pub async fn cases_list(
+pub async fn queue_page(
     state: State<'_, AppState>,
-    request: CaseFilter,
-) -> Result<Vec<CaseSummary>, AppError> {
-    state.read(move |s| Ok(s.cases(&request)?)).await
+    request: QueueQuery,
+) -> Result<QueuePage, AppError> {
+    state.read(move |s| Ok(s.queue_page(&request)?)).await
 }
 
 #[tauri::command]

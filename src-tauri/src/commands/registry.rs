@@ -39,7 +39,7 @@ commands! {
         candidate_check(model::CandidateFields) -> Vec<store::FieldProblem>;
     }
     cases {
-        cases_list(store::CaseFilter) -> Vec<store::CaseSummary>;
+        queue_page(store::QueueQuery) -> store::QueuePage;
         case_get(cases::CaseRef) -> store::CaseDetail;
         case_audit(cases::CaseRef) -> Vec<model::AuditRecord>;
         case_status_moves(cases::CaseRef) -> Vec<store::StatusMove>;

@@ -62,7 +62,10 @@ pub use secret::KEY_FILE as PAYMENT_KEY_FILE;
 pub use stale::BasedOn;
 pub use tables::adverse::{AdverseAction, AdverseNotice, PreNotice, wait_ends_on};
 pub use tables::policy::{PolicySet, PolicyValue};
-pub use tables::queue::{CaseFilter, CaseSort, CaseSummary, Progress};
+pub use tables::queue::{
+    AssigneeFilter, CaseFilter, CaseSort, CaseSummary, Progress, QUEUE_PAGE_MAX, QUEUE_SEARCH_HITS,
+    QueuePage, QueueQuery, QueueSort, QueueStatus, StatusCounts, VendorFilter,
+};
 pub use team::{TeamInit, TeamSignIn, team_sign_in};
 pub use verify::{ChainSummary, ErasedPerson, Problem, ProblemKind, Trust, VerifyReport};
 pub use views::{

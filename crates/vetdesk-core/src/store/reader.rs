@@ -9,7 +9,7 @@ use super::db::Db;
 use super::rules::{self, FieldLimit, FieldProblem, ItemOptions, Missing, Permissions, StatusMove};
 use super::search::{self, SearchHit};
 use super::tables::policy::{self, PolicyValue};
-use super::tables::queue::{self, CaseFilter, CaseSummary};
+use super::tables::queue::{self, CaseFilter, CaseSummary, QueuePage, QueueQuery};
 use super::tables::{
     audit, candidates, cases, checklist, evidence, lists, notes, records, users, vendors,
 };
@@ -131,6 +131,10 @@ impl Reader<'_> {
     /// The queue.
     pub fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         queue::list(self.db, filter, self.today())
+    }
+    /// One page of a view of the queue, with the view's size and its counts per status.
+    pub fn queue_page(&self, query: &QueueQuery) -> Result<QueuePage> {
+        queue::page(self.db, query, self.today())
     }
     pub fn cases_of_candidate(&self, candidate_id: CandidateId) -> Result<Vec<Case>> {
         cases::of_candidate(self.db, candidate_id)
@@ -368,6 +372,8 @@ reads! {
     fn case(id: CaseId) -> Case;
     /// The queue.
     fn cases(filter: &CaseFilter) -> Vec<CaseSummary>;
+    /// One page of a view of the queue, with the view's size and its counts per status.
+    fn queue_page(query: &QueueQuery) -> QueuePage;
     fn cases_of_candidate(candidate_id: CandidateId) -> Vec<Case>;
     /// A case with everything that hangs off it.
     fn case_detail(id: CaseId) -> CaseDetail;

@@ -1,16 +1,20 @@
 // The queue as a reviewer meets it: opening on their own active cases, keeping its filters for
-// the session, saved views, rows worked from the keyboard, and bulk assignment through one
-// change per case.
+// the session, saved views, rows worked from the keyboard, bulk assignment through one change
+// per case, and a long queue read a page at a time (the backend answers as the core would:
+// test/queue.ts).
 
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import { expectAccessible } from "../../test/axe";
+import { emitBackendEvent } from "../../test/backend";
 import { caseSummary, user } from "../../test/fixtures";
+import { serveQueue } from "../../test/queue";
 import { renderAs } from "../../test/render";
 import { recorded } from "../verification/testing";
+import { PAGE_SIZE } from "./queries";
 import { QueuePage } from "./QueuePage";
 
 vi.mock("../../backend", async (importOriginal) => (await import("../../test/backend")).mockBackendModule(importOriginal));
@@ -39,7 +43,7 @@ describe("QueuePage", { timeout: 20_000 }, () => {
     window.sessionStorage.clear();
     window.localStorage.clear();
     window.location.hash = "#/queue";
-    b.cases.mockResolvedValue(CASES);
+    b.queuePage.mockImplementation(serveQueue(CASES));
     b.vendors.mockResolvedValue([]);
     b.users.mockResolvedValue([rita, ivan]);
     b.search.mockResolvedValue([]);
@@ -171,5 +175,108 @@ describe("QueuePage", { timeout: 20_000 }, () => {
     expect(screen.getByText("5 cases selected")).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: "Clear selection" }));
     expect(screen.queryByText(/selected/)).toBeNull();
+  });
+
+  describe("a long queue", () => {
+    const MANY = Array.from({ length: 2 * PAGE_SIZE + 50 }, (_, i) =>
+      caseSummary(i + 1, { candidate_name: `Person ${String(i + 1).padStart(4, "0")}`, status: "open", assignee: null }),
+    );
+    const asked = () => b.queuePage.mock.calls.map(([q]) => q);
+    const offsets = () => asked().filter((q) => !q.with_ids).map((q) => q.offset);
+    /** jsdom lays out and scrolls nothing: a scroll box here is as tall as its rows and moves
+     *  as the browser's would. */
+    const scrollLikeABrowser = (rows: number) => {
+      vi.spyOn(Element.prototype, "scrollHeight", "get").mockReturnValue((rows + 1) * 44);
+      Object.defineProperty(HTMLElement.prototype, "scrollTo", {
+        configurable: true,
+        value(this: HTMLElement, options: ScrollToOptions) {
+          this.scrollTop = options.top ?? this.scrollTop;
+          this.dispatchEvent(new Event("scroll"));
+        },
+      });
+    };
+    afterEach(() => {
+      delete (HTMLElement.prototype as Partial<HTMLElement>).scrollTo;
+    });
+
+    it("reads the first page with the view and the others as their rows come into view", async () => {
+      b.queuePage.mockImplementation(serveQueue(MANY));
+      renderAs(rita, <QueuePage />);
+      await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
+      await waitFor(() => expect(names()[0]).toBe("Person 0450"));
+      expect(screen.getByText("450 cases")).toBeTruthy();
+      expect((screen.getByLabelText("Status") as HTMLSelectElement).selectedOptions[0]?.textContent).toBe("All statuses (450)");
+      // Never the whole list: one page at a time, and only the first so far.
+      expect(asked().every((q) => q.limit === PAGE_SIZE && !q.with_ids)).toBe(true);
+      expect(new Set(offsets())).toEqual(new Set([0]));
+      const grid = screen.getByRole("grid", { name: "Cases" });
+      expect(grid.getAttribute("aria-rowcount")).toBe("451");
+
+      // Scrolled to the end: the last page is read and its rows replace the placeholders.
+      const box = document.querySelector(".queue-scroll") as HTMLElement;
+      box.scrollTop = 440 * 44;
+      fireEvent.scroll(box);
+      await waitFor(() => expect(names()).toContain("Person 0001"));
+      expect(offsets()).toContain(2 * PAGE_SIZE);
+      expect(document.querySelector(".queue-placeholder")).toBeNull();
+    });
+
+    it("moves from the keyboard into rows not read yet, and selects every case of the view", async () => {
+      b.queuePage.mockImplementation(serveQueue(MANY));
+      renderAs(rita, <QueuePage />);
+      await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
+      await waitFor(() => expect(names()[0]).toBe("Person 0450"));
+      scrollLikeABrowser(MANY.length);
+      const first = document.querySelector<HTMLElement>('.queue-body [data-index="0"]');
+      act(() => first?.focus());
+      await userEvent.keyboard("{End}");
+      await waitFor(() => expect(document.activeElement?.getAttribute("data-case")).toBe("1"));
+      expect(offsets()).toContain(2 * PAGE_SIZE);
+
+      // Every case of the view, not only the rows read: through the view's case numbers.
+      await userEvent.click(screen.getByLabelText("Select every case shown"));
+      await waitFor(() => expect(screen.getByText("450 cases selected")).toBeTruthy());
+      expect(asked().some((q) => q.with_ids)).toBe(true);
+    });
+
+    it("back from a case opened far down, its row is read again and has focus", async () => {
+      b.queuePage.mockImplementation(serveQueue(MANY));
+      scrollLikeABrowser(MANY.length);
+      const first = renderAs(rita, <QueuePage />);
+      await userEvent.selectOptions(await screen.findByLabelText("View"), "All cases");
+      await waitFor(() => expect(names()[0]).toBe("Person 0450"));
+      const box = document.querySelector(".queue-scroll") as HTMLElement;
+      box.scrollTop = 430 * 44;
+      fireEvent.scroll(box);
+      await userEvent.click(await screen.findByText("Person 0010", { selector: "a" }));
+      first.unmount();
+      (document.activeElement as HTMLElement | null)?.blur();
+
+      b.queuePage.mockClear();
+      renderAs(rita, <QueuePage />);
+      await waitFor(() => expect(document.activeElement?.getAttribute("data-case")).toBe("10"));
+      expect(document.activeElement?.getAttribute("data-index")).toBe("440");
+      expect(offsets()).toContain(2 * PAGE_SIZE);
+    });
+
+    it("reads the view again when a case changes, and a selection keeps only what the view still holds", async () => {
+      const cases = [...CASES];
+      b.queuePage.mockImplementation((q) => serveQueue(cases)(q));
+      renderAs(rita, <QueuePage />);
+      await waitFor(() => expect(names()).toEqual(["Anna Berg", "Émile Zola"]));
+      await userEvent.click(screen.getByLabelText("Select case 2"));
+      await userEvent.click(screen.getByLabelText("Select case 1"));
+      await waitFor(() => expect(screen.getByText("2 cases selected")).toBeTruthy());
+
+      // Someone else takes case 2: it leaves "my active cases", and the selection.
+      cases[1] = { ...CASES[1]!, assignee: "ivan" };
+      emitBackendEvent("store-changed", {
+        records: [{ id: 90, chain: { kind: "case", case_id: 2 }, kind: "assign_case", actor: "ivan" }],
+        more: false,
+      });
+      await waitFor(() => expect(names()).toEqual(["Émile Zola"]));
+      await waitFor(() => expect(screen.getByText("1 case selected")).toBeTruthy());
+      expect(screen.getByText("1 of 5 cases")).toBeTruthy();
+    });
   });
 });

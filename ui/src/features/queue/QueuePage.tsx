@@ -1,9 +1,12 @@
-// The case queue: every case in one virtualised table (only the rows on screen exist in the
-// page, so 10,000 cases scroll as smoothly as ten), with full-text search through the core's
-// index, filters, sortable columns and counts. It opens on "My active cases", keeps its
-// filters, sort and search for the session, offers saved views, and assigns selected cases in
-// bulk. Columns give way as the window narrows, least needed first, rather than cutting names.
-// Until the first case exists it explains how vetting works in Vetdesk and where to begin.
+// The case queue: every case of the view in one virtualised table, with full-text search
+// through the core's index, filters, sortable columns and counts. The core answers the view
+// (filters, search, order, its size and the counts per status) a page of rows at a time: the
+// first page comes with the view, the others as their rows scroll into sight, so the queue is
+// usable as soon as its first rows are, however many cases there are. It opens on "My active
+// cases", keeps its filters, sort and search for the session, offers saved views, and assigns
+// selected cases in bulk. Columns give way as the window narrows, least needed first, rather
+// than cutting names. Until the first case exists it explains how vetting works in Vetdesk and
+// where to begin.
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -11,6 +14,7 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type Keyb
 
 import type { CaseStatus } from "../../bindings/CaseStatus";
 import type { CaseSummary } from "../../bindings/CaseSummary";
+import type { QueuePage as QueuePageData } from "../../bindings/QueuePage";
 import { Badge, Button, EmptyState, ErrorNote, ProgressBar } from "../../components";
 import {
   day,
@@ -28,20 +32,9 @@ import { backend } from "../../backend";
 import { useActor, usePermissions } from "../../session/actor";
 import { useCasePrefetch } from "../case/queries";
 import { useUsers } from "../shell/queries";
-import {
-  ANYONE,
-  applyFilter,
-  DEFAULT_FILTER,
-  forUser,
-  isFiltered,
-  ME,
-  statusCounts,
-  UNASSIGNED,
-  type QueueFilter,
-  type SortKey,
-} from "./filter";
+import { ANYONE, DEFAULT_FILTER, forUser, isFiltered, ME, UNASSIGNED, type QueueFilter, type SortKey } from "./filter";
 import { BulkAssign } from "./BulkAssign";
-import { useCases, useSearch, useVendors } from "./queries";
+import { PAGE_SIZE, useFirstPage, useMorePages, useVendors, useViewIds, viewIdsQuery, viewQuery } from "./queries";
 import { QueueViews } from "./QueueViews";
 import { lastOpened, loadSession, loadViews, rememberOpened, saveSession, type QueueState, type QueueView } from "./views";
 import "./queue.css";
@@ -254,28 +247,29 @@ const Row = memo(function Row({
   );
 });
 
-function useSearchMatches(query: string) {
-  const search = useSearch(query);
-  const active = query.trim() !== "";
-  const predicate = useMemo(() => {
-    if (!active || !search.data) return null;
-    const caseIds = new Set<number>();
-    const candidateIds = new Set<number>();
-    for (const hit of search.data) {
-      // A hit on the candidate matches every case of theirs; a hit in a note or file, its case.
-      if (hit.kind === "candidate") candidateIds.add(hit.candidate_id);
-      else if (hit.case_id !== null) caseIds.add(hit.case_id);
-    }
-    return (c: CaseSummary) => caseIds.has(c.id) || candidateIds.has(c.candidate_id);
-  }, [active, search.data]);
-  return { predicate: active ? (predicate ?? (() => false)) : null, search };
+/** A row whose page is still being read: it holds the row's place, nothing to act on. */
+function PlaceholderRow({ top }: { top: number }) {
+  return (
+    <div
+      role="row"
+      className="queue-placeholder"
+      aria-busy="true"
+      ref={(el) => {
+        if (el) el.style.transform = `translateY(${top}px)`;
+      }}
+    >
+      <span role="gridcell" className="muted small">
+        Loading…
+      </span>
+    </div>
+  );
 }
 
 export function QueuePage() {
   const actor = useActor();
-  const cases = useCases();
   const vendors = useVendors();
   const users = useUsers();
+  const client = useQueryClient();
   // Kept for the session, per user: back from a case, the queue is as it was left.
   const [state, setState] = useState<QueueState>(() => loadSession(actor.name));
   const [saved, setSaved] = useState<QueueView[]>(() => loadViews(actor.name));
@@ -284,14 +278,24 @@ export function QueuePage() {
   const setFilter = (update: (f: QueueFilter) => QueueFilter) => setState((s) => ({ ...s, filter: update(s.filter) }));
   const setQuery = (q: string) => setState((s) => ({ ...s, query: q }));
   const deferredQuery = useDeferredValue(query);
-  const { predicate, search } = useSearchMatches(deferredQuery);
-  const all = cases.data;
   const effective = useMemo(() => forUser(filter, actor.name), [filter, actor.name]);
-  const shown = useMemo(() => (all ? applyFilter(all, effective, predicate) : []), [all, effective, predicate]);
-  const counts = useMemo(() => (all ? statusCounts(all, effective, predicate) : null), [all, effective, predicate]);
+  // The view as the core answers it: filters, search and order; the rows come a page at a time.
+  const view = useMemo(() => viewQuery(effective, deferredQuery), [effective, deferredQuery]);
+  const first = useFirstPage(view);
+  // The last view answered stays on screen while a failed one's error shows above it.
+  const lastGood = useRef<QueuePageData | undefined>(undefined);
+  if (first.data) lastGood.current = first.data;
+  const page0 = first.data ?? lastGood.current;
+  const total = page0?.total ?? 0;
   const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
-  // Only what is on the list can be acted on: a selection hidden by a filter is left out.
-  const selectedShown = useMemo(() => shown.filter((c) => selected.has(c.id)).map((c) => c.id), [shown, selected]);
+  // Only what is in the view can be acted on: a selection hidden by a filter (or changed by
+  // someone else out of the view) is left out. The view's case numbers are read only while
+  // something is selected.
+  const viewIds = useViewIds(view, selected.size > 0);
+  const selectedShown = useMemo(
+    () => (viewIds.data ? viewIds.data.filter((id) => selected.has(id)) : [...selected]),
+    [viewIds.data, selected],
+  );
   const onSelect = useMemo(
     () => (id: number, on: boolean) =>
       setSelected((all) => {
@@ -302,58 +306,91 @@ export function QueuePage() {
       }),
     [],
   );
+  const selectAll = async (on: boolean) => {
+    if (!on) {
+      setSelected(new Set());
+      return;
+    }
+    setSelected(new Set(await client.fetchQuery(viewIdsQuery(view))));
+  };
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: shown.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
     scrollMargin: HEADER_HEIGHT,
     initialRect: { width: 1000, height: 600 },
   });
+  const items = virtualizer.getVirtualItems();
+  // The pages the rows on screen fall in, after the first (which comes with the view).
+  const firstPage = Math.floor((items[0]?.index ?? 0) / PAGE_SIZE);
+  const lastPage = Math.floor((items[items.length - 1]?.index ?? 0) / PAGE_SIZE);
+  const pages: number[] = [];
+  for (let p = Math.max(1, firstPage); p <= lastPage; p++) pages.push(p);
+  const more = useMorePages(view, pages);
+  const rowAt = (index: number): CaseSummary | undefined => {
+    const page = Math.floor(index / PAGE_SIZE);
+    const data = page === 0 ? page0 : more[pages.indexOf(page)]?.data;
+    return data?.cases[index - page * PAGE_SIZE];
+  };
+
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   // A row moved to with the keyboard gets focus once it is rendered (it may be scrolled into
-  // view first); nothing else takes focus away from where the user put it.
+  // view, and its page read, first); nothing else takes focus away from where the user put it.
   // "restore" (back from a case) gives way to wherever the user has put focus since.
   const focusPending = useRef<"keys" | "restore" | null>(null);
   const prefetchCase = useCasePrefetch();
-  const open = (caseId: number) => {
-    rememberOpened(actor.name, caseId);
+  const restoreCase = useRef<number | null>(null);
+  const open = (caseId: number, index: number) => {
+    rememberOpened(actor.name, caseId, index);
     navigate({ name: "case", caseId, tab: "checklist" });
   };
 
-  // Back from a case: the row of the case last opened has focus again, scrolled into view.
+  // Back from a case: the row it was opened from is scrolled to, and the case's row has focus
+  // again once its page is read (if the case is still in the view).
   const returned = useRef(false);
+  const answered = first.data !== undefined && !first.isPlaceholderData;
   useEffect(() => {
-    if (returned.current || !all) return;
+    if (returned.current || !answered) return;
     returned.current = true;
     const opened = lastOpened(actor.name);
-    const index = opened === null ? -1 : shown.findIndex((c) => c.id === opened);
-    if (index < 0) return;
+    if (opened === null || total === 0) return;
+    const index = Math.min(opened.index, total - 1);
     virtualizer.scrollToIndex(index, { align: "center" });
     focusPending.current = "restore";
+    restoreCase.current = opened.caseId;
     setFocusIndex(index);
-  }, [all, shown, actor.name, virtualizer]);
+  }, [answered, total, actor.name, virtualizer]);
 
   useEffect(() => {
     if (focusPending.current === null || focusIndex === null) return;
-    const row = bodyRef.current?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`);
+    const body = bodyRef.current;
+    let row = body?.querySelector<HTMLElement>(`[data-index="${focusIndex}"]`) ?? null;
+    // Not rendered yet, or its page not read yet: try again on the next render.
     if (!row) return;
+    if (focusPending.current === "restore" && restoreCase.current !== null && row.dataset.case !== String(restoreCase.current)) {
+      // The list has changed since: the case's row, if it is among those rendered.
+      row = body?.querySelector<HTMLElement>(`[data-case="${restoreCase.current}"]`) ?? null;
+      if (row) setFocusIndex(Number(row.dataset.index));
+    }
     const free = document.activeElement === null || document.activeElement === document.body || document.activeElement.id === "main";
-    if (focusPending.current === "keys" || free) row.focus();
+    if (row && (focusPending.current === "keys" || free)) row.focus();
     focusPending.current = null;
+    restoreCase.current = null;
   });
 
-  // Marks the moment the queue can be used, for the start-up benchmark.
+  // Marks the moment the queue can be used, for the start-up benchmark: the view's first page
+  // is on screen, with its size and counts; the rows further down are read as they scroll in.
   const marked = useRef(false);
   useEffect(() => {
-    if (all && !marked.current) {
+    if (answered && !marked.current) {
       marked.current = true;
       performance.mark("vetdesk:queue-interactive");
     }
-  }, [all]);
+  }, [answered]);
 
   const set = (patch: Partial<QueueFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const sortBy = (key: SortKey) =>
@@ -369,10 +406,10 @@ export function QueuePage() {
     if (target.getAttribute("role") !== "row") return;
     const current = Number(target.dataset.index);
     if (Number.isNaN(current)) return;
-    const c = shown[current];
+    const c = rowAt(current);
     if (event.key === "Enter" && c) {
       event.preventDefault();
-      open(c.id);
+      open(c.id, current);
       return;
     }
     if (event.key === " " && c) {
@@ -382,9 +419,9 @@ export function QueuePage() {
     }
     const move = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, j: 1, k: -1 }[event.key];
     let next: number | null = null;
-    if (move !== undefined) next = Math.min(shown.length - 1, Math.max(0, current + move));
+    if (move !== undefined) next = Math.min(total - 1, Math.max(0, current + move));
     if (event.key === "Home") next = 0;
-    if (event.key === "End") next = shown.length - 1;
+    if (event.key === "End") next = total - 1;
     if (next === null) return;
     event.preventDefault();
     virtualizer.scrollToIndex(next, { align: "auto" });
@@ -392,9 +429,11 @@ export function QueuePage() {
     setFocusIndex(next);
   };
 
-  if (cases.isPending) return <p className="muted">Loading cases…</p>;
-  if (cases.isError) return <ErrorNote error={cases.error} title="The cases could not be read" />;
-  if (cases.data.length === 0) {
+  if (page0 === undefined) {
+    if (first.isError) return <ErrorNote error={first.error} title="The cases could not be read" />;
+    return <p className="muted">Loading cases…</p>;
+  }
+  if (page0.cases_in_store === 0) {
     return (
       <>
         <h1>Case queue</h1>
@@ -403,11 +442,13 @@ export function QueuePage() {
       </>
     );
   }
+  const counts = page0.counts;
+  const reading = first.isPlaceholderData;
 
-  const filtered = isFiltered(effective) || predicate !== null;
-  const allShownSelected = shown.length > 0 && selectedShown.length === shown.length;
+  const filtered = isFiltered(effective) || view.search !== null;
+  const allShownSelected = total > 0 && selectedShown.length === total;
   // The row that Tab reaches: the last one focused, else the first.
-  const tabRow = focusIndex !== null && focusIndex < shown.length ? focusIndex : 0;
+  const tabRow = focusIndex !== null && focusIndex < total ? focusIndex : 0;
   return (
     <div className="queue-page">
       <div className="page-title">
@@ -445,7 +486,7 @@ export function QueuePage() {
           <select id="queue-status" value={filter.status} onChange={(e) => set({ status: e.target.value as QueueFilter["status"] })}>
             {STATUS_CHOICES.map((s) => (
               <option key={s.value} value={s.value}>
-                {s.label} ({counts?.[s.value] ?? 0})
+                {s.label} ({counts[s.value === "" ? "all" : s.value]})
               </option>
             ))}
           </select>
@@ -497,18 +538,20 @@ export function QueuePage() {
         ) : null}
       </form>
       <p id="queue-count" className="queue-count" aria-live="polite">
-        {shown.length === cases.data.length
-          ? `${cases.data.length.toLocaleString()} cases`
-          : `${shown.length.toLocaleString()} of ${cases.data.length.toLocaleString()} cases`}
-        {search.isFetching ? " · searching…" : ""}
+        {total === page0.cases_in_store
+          ? `${total.toLocaleString()} cases`
+          : `${total.toLocaleString()} of ${page0.cases_in_store.toLocaleString()} cases`}
+        {reading ? (view.search !== null ? " · searching…" : " · reading…") : ""}
       </p>
-      {search.isError ? <ErrorNote error={search.error} title="Search failed" /> : null}
+      {first.isError ? (
+        <ErrorNote error={first.error} title={view.search !== null ? "Search failed" : "The cases could not be read"} />
+      ) : null}
       {selectedShown.length > 0 ? <BulkAssign selected={selectedShown} onClear={() => setSelected(new Set())} /> : null}
       <div
         className="queue-table"
         role="grid"
         aria-label="Cases"
-        aria-rowcount={shown.length + 1}
+        aria-rowcount={total + 1}
         aria-multiselectable="true"
         data-testid="queue"
         data-ready="true"
@@ -521,8 +564,8 @@ export function QueuePage() {
                   type="checkbox"
                   aria-label="Select every case shown"
                   checked={allShownSelected}
-                  disabled={shown.length === 0}
-                  onChange={(e) => setSelected(e.target.checked ? new Set(shown.map((c) => c.id)) : new Set())}
+                  disabled={total === 0}
+                  onChange={(e) => void selectAll(e.target.checked)}
                 />
               </span>
               {COLUMNS.map((col) => (
@@ -540,7 +583,7 @@ export function QueuePage() {
               ))}
             </div>
           </div>
-          {shown.length === 0 ? (
+          {total === 0 ? (
             <div className="queue-empty" role="rowgroup">
               <div role="row">
                 <div role="gridcell">
@@ -568,14 +611,14 @@ export function QueuePage() {
                 const target = e.target as HTMLElement;
                 if (target.closest("input, button")) return;
                 const index = Number(target.closest<HTMLElement>("[data-index]")?.dataset.index);
-                const c = Number.isNaN(index) ? undefined : shown[index];
+                const c = Number.isNaN(index) ? undefined : rowAt(index);
                 if (!c) return;
-                if (target.closest("a")) rememberOpened(actor.name, c.id);
-                else open(c.id);
+                if (target.closest("a")) rememberOpened(actor.name, c.id, index);
+                else open(c.id, index);
               }}
             >
-              {virtualizer.getVirtualItems().map((v) => {
-                const c = shown[v.index];
+              {items.map((v) => {
+                const c = rowAt(v.index);
                 return c ? (
                   <Row
                     key={c.id}
@@ -586,7 +629,9 @@ export function QueuePage() {
                     selected={selected.has(c.id)}
                     onSelect={onSelect}
                   />
-                ) : null;
+                ) : (
+                  <PlaceholderRow key={`row-${v.index}`} top={v.start - HEADER_HEIGHT} />
+                );
               })}
             </div>
           )}

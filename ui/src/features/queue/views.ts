@@ -63,14 +63,17 @@ export function saveSession(user: string, state: QueueState): void {
 
 const openedKey = (user: string) => `vetdesk.queue-opened:${user}`;
 
-/** The case last opened from the queue in this session: back in the queue, its row has focus. */
-export function lastOpened(user: string): number | null {
-  const value = read(session, openedKey(user));
-  return Number.isSafeInteger(value) ? (value as number) : null;
+/** The case last opened from the queue in this session, and the row it was on: back in the
+ *  queue, that row is scrolled to (its page read) and, when it still holds the case, has focus. */
+export function lastOpened(user: string): { caseId: number; index: number } | null {
+  const value = read(session, openedKey(user)) as { caseId?: unknown; index?: unknown } | null;
+  return value && Number.isSafeInteger(value.caseId) && Number.isSafeInteger(value.index) && (value.index as number) >= 0
+    ? { caseId: value.caseId as number, index: value.index as number }
+    : null;
 }
 
-export function rememberOpened(user: string, caseId: number): void {
-  write(session, openedKey(user), caseId);
+export function rememberOpened(user: string, caseId: number, index: number): void {
+  write(session, openedKey(user), { caseId, index });
 }
 
 export function loadViews(user: string): QueueView[] {

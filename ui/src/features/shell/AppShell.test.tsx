@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { backend, BackendFailure } from "../../backend";
 import { appInfo, permissions, user } from "../../test/fixtures";
+import { serveQueue } from "../../test/queue";
 import { emitBackendEvent } from "../../test/backend";
 import { renderWithQueries } from "../../test/render";
 import { expectAccessible } from "../../test/axe";
@@ -25,7 +26,7 @@ describe("AppShell", () => {
     window.location.hash = "";
     window.localStorage.clear();
     window.sessionStorage.clear();
-    b.cases.mockResolvedValue([]);
+    b.queuePage.mockImplementation(serveQueue([]));
     b.vendors.mockResolvedValue([]);
     b.permissions.mockImplementation(async () => permissions(ada, "manage_users"));
   });

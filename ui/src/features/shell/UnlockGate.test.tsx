@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backend, BackendFailure } from "../../backend";
 import { expectAccessible } from "../../test/axe";
 import { appInfo, permissions, user } from "../../test/fixtures";
+import { serveQueue } from "../../test/queue";
 import { renderWithQueries } from "../../test/render";
 import { AppShell } from "./AppShell";
 import { UnlockGate } from "./UnlockGate";
@@ -35,7 +36,7 @@ describe("UnlockGate", () => {
     window.localStorage.clear();
     b.appInfo.mockResolvedValue(appInfo({ default_user: "ada" }));
     b.users.mockResolvedValue([ada]);
-    b.cases.mockResolvedValue([]);
+    b.queuePage.mockImplementation(serveQueue([]));
     b.vendors.mockResolvedValue([]);
     b.permissions.mockImplementation(async () => permissions(ada));
   });

@@ -11,8 +11,9 @@ use crate::model::text_enum;
 use crate::model::{
     CandidateId, CaseId, CaseKind, CaseStatus, Decision, ItemResult, Priority, Timestamp, VendorId,
 };
-use crate::store::Result;
 use crate::store::db::{Db, ToValue, Value};
+use crate::store::search::{self, SearchKind};
+use crate::store::{Result, StoreError};
 use crate::template;
 use crate::verification::Severity;
 
@@ -102,6 +103,16 @@ pub(crate) fn is_active(status: CaseStatus) -> bool {
 }
 
 pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result<Vec<CaseSummary>> {
+    select(db, filter, "", today)
+}
+
+/// The rows `filter` asks for, with `extra` (" AND …", no arguments) among its conditions.
+fn select(
+    db: &dyn Db,
+    filter: &CaseFilter,
+    extra: &str,
+    today: NaiveDate,
+) -> Result<Vec<CaseSummary>> {
     let mut sql = String::from(
         "SELECT c.id, c.candidate_id, p.legal_name, p.external_id, p.vendor_id, v.name, c.kind,
                 c.status, c.decision, c.assignee, c.priority, c.due_on, c.opened_at, c.updated_at,
@@ -140,6 +151,7 @@ pub(crate) fn list(db: &dyn Db, filter: &CaseFilter, today: NaiveDate) -> Result
             today.to_value(),
         );
     }
+    sql.push_str(extra);
     let candidate_order = format!("{}, c.id", db.order_folded("p.legal_name"));
     let order = match filter.sort.unwrap_or(CaseSort::Id) {
         CaseSort::Id => "c.id",
@@ -244,4 +256,418 @@ fn recorded_results(
         }
     }
     Ok(out)
+}
+
+// ---- the queue as the app shows it: one view, a page at a time ----
+
+text_enum! {
+    /// The status choice of the queue: one status, or "active" (open, in review, escalated).
+    pub enum QueueStatus {
+        Active => "active",
+        Open => "open",
+        InReview => "in_review",
+        Escalated => "escalated",
+        Decided => "decided",
+        Closed => "closed",
+    }
+}
+
+text_enum! {
+    /// The columns the queue sorts by. Ties break on the case number, in the same direction.
+    pub enum QueueSort {
+        Id => "id",
+        Candidate => "candidate",
+        Status => "status",
+        /// By name, unassigned cases last (first when descending).
+        Assignee => "assignee",
+        /// By vendor name, direct hires last (first when descending).
+        Vendor => "vendor",
+        Priority => "priority",
+        /// Cases without a due date last (first when descending).
+        Due => "due",
+        /// The worst open flag's severity, then how many are open.
+        Flags => "flags",
+        /// The share of applicable checklist items done.
+        Progress => "progress",
+        Updated => "updated",
+    }
+}
+
+/// Whose cases the queue shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AssigneeFilter {
+    #[default]
+    Anyone,
+    Unassigned,
+    /// The cases assigned to this user (the app sends the acting user's name for "me").
+    User(String),
+}
+
+/// Which vendor's candidates the queue shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorFilter {
+    #[default]
+    Any,
+    /// Candidates without a vendor (direct hires).
+    None,
+    Vendor(VendorId),
+}
+
+/// One page of one view of the queue: the filters, the search and the order the case list
+/// shows, and which rows of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QueueQuery {
+    pub status: Option<QueueStatus>,
+    pub assignee: AssigneeFilter,
+    pub vendor: VendorFilter,
+    /// Only cases past their due date and not yet decided.
+    pub overdue: bool,
+    /// Only cases with at least one open red flag.
+    pub flagged: bool,
+    /// Full-text search: only the cases its hits belong to (a hit on a candidate matches every
+    /// case of theirs; one in a note or file, its case). At most `QUEUE_SEARCH_HITS` hits count.
+    pub search: Option<String>,
+    pub sort: QueueSort,
+    pub descending: bool,
+    /// Rows of the view to skip.
+    pub offset: u32,
+    /// Rows to return, 1 to `QUEUE_PAGE_MAX`.
+    pub limit: u32,
+    /// Also every case number of the view, in its order (to select them all, or to tell which
+    /// selected cases it still holds).
+    pub with_ids: bool,
+}
+
+impl Default for QueueQuery {
+    fn default() -> Self {
+        QueueQuery {
+            status: None,
+            assignee: AssigneeFilter::Anyone,
+            vendor: VendorFilter::Any,
+            overdue: false,
+            flagged: false,
+            search: None,
+            sort: QueueSort::Id,
+            descending: false,
+            offset: 0,
+            limit: 100,
+            with_ids: false,
+        }
+    }
+}
+
+/// Most rows of one page.
+pub const QUEUE_PAGE_MAX: u32 = 1000;
+/// Most search hits the queue's search looks at.
+pub const QUEUE_SEARCH_HITS: usize = 2000;
+
+/// How many cases of each status the view's other filters (and search) leave: the numbers
+/// beside each status choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StatusCounts {
+    /// Every status.
+    pub all: u32,
+    pub active: u32,
+    pub open: u32,
+    pub in_review: u32,
+    pub escalated: u32,
+    pub decided: u32,
+    pub closed: u32,
+}
+
+impl StatusCounts {
+    fn of(&self, status: Option<QueueStatus>) -> u32 {
+        match status {
+            None => self.all,
+            Some(QueueStatus::Active) => self.active,
+            Some(QueueStatus::Open) => self.open,
+            Some(QueueStatus::InReview) => self.in_review,
+            Some(QueueStatus::Escalated) => self.escalated,
+            Some(QueueStatus::Decided) => self.decided,
+            Some(QueueStatus::Closed) => self.closed,
+        }
+    }
+}
+
+/// One page of a view of the queue, with the sizes the page shows around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct QueuePage {
+    /// Every case in the store (that the user may see), before any filter.
+    pub cases_in_store: u32,
+    /// The cases of the view: the rows there are to page through.
+    pub total: u32,
+    pub counts: StatusCounts,
+    /// Where `cases` starts in the view.
+    pub offset: u32,
+    pub cases: Vec<CaseSummary>,
+    /// Every case number of the view in its order, when asked for (`with_ids`).
+    pub ids: Option<Vec<CaseId>>,
+}
+
+/// The WHERE conditions of a view (joined with AND), with their arguments.
+struct Conditions {
+    sql: Vec<String>,
+    args: Vec<Value>,
+    /// Whether a condition reads the candidate (`p`).
+    needs_candidate: bool,
+}
+
+impl Conditions {
+    fn push(&mut self, condition: &str, value: Option<Value>) {
+        let condition = match value {
+            Some(value) => {
+                self.args.push(value);
+                condition.replace('#', &format!("?{}", self.args.len()))
+            }
+            None => condition.to_string(),
+        };
+        self.sql.push(condition);
+    }
+
+    fn where_clause(&self) -> String {
+        if self.sql.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.sql.join(" AND "))
+        }
+    }
+}
+
+const ACTIVE_SQL: &str = "('open', 'in_review', 'escalated')";
+
+/// The conditions of the view; its status left out when `with_status` is false (for the counts
+/// beside each status choice).
+fn conditions(
+    query: &QueueQuery,
+    matches: Option<&SearchMatches>,
+    today: NaiveDate,
+    with_status: bool,
+) -> Conditions {
+    let mut c = Conditions { sql: Vec::new(), args: Vec::new(), needs_candidate: false };
+    match query.status.filter(|_| with_status) {
+        None => {}
+        Some(QueueStatus::Active) => c.push(&format!("c.status IN {ACTIVE_SQL}"), None),
+        Some(status) => c.push("c.status = #", Some(status.as_str().to_value())),
+    }
+    match &query.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Unassigned => c.push("c.assignee IS NULL", None),
+        AssigneeFilter::User(name) => c.push("c.assignee = #", Some(name.to_value())),
+    }
+    match query.vendor {
+        VendorFilter::Any => {}
+        VendorFilter::None => {
+            c.needs_candidate = true;
+            c.push("p.vendor_id IS NULL", None);
+        }
+        VendorFilter::Vendor(id) => {
+            c.needs_candidate = true;
+            c.push("p.vendor_id = #", Some(id.to_value()));
+        }
+    }
+    if query.overdue {
+        c.push(&format!("c.due_on < # AND c.status IN {ACTIVE_SQL}"), Some(today.to_value()));
+    }
+    if query.flagged {
+        c.push(
+            "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL)",
+            None,
+        );
+    }
+    if let Some(m) = matches {
+        // Numbers from the store's own rows, written into the statement as they are: up to
+        // QUEUE_SEARCH_HITS of them would pass any limit on bound parameters.
+        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let mut any = Vec::new();
+        if !m.cases.is_empty() {
+            any.push(format!("c.id IN ({})", list(&m.cases)));
+        }
+        if !m.candidates.is_empty() {
+            any.push(format!("c.candidate_id IN ({})", list(&m.candidates)));
+        }
+        if any.is_empty() {
+            c.push("1 = 0", None);
+        } else {
+            c.push(&format!("({})", any.join(" OR ")), None);
+        }
+    }
+    c
+}
+
+/// The cases and candidates a search's hits point at.
+struct SearchMatches {
+    cases: Vec<i64>,
+    candidates: Vec<i64>,
+}
+
+fn search_matches(db: &dyn Db, search: Option<&str>) -> Result<Option<SearchMatches>> {
+    let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let mut m = SearchMatches { cases: Vec::new(), candidates: Vec::new() };
+    for hit in search::search(db, text, QUEUE_SEARCH_HITS)? {
+        if hit.kind == SearchKind::Candidate {
+            m.candidates.push(hit.candidate_id);
+        } else if let Some(case) = hit.case_id {
+            m.cases.push(case);
+        }
+    }
+    m.cases.sort_unstable();
+    m.cases.dedup();
+    m.candidates.sort_unstable();
+    m.candidates.dedup();
+    Ok(Some(m))
+}
+
+/// The ORDER BY terms of a sort in SQL (every sort but progress, which is counted here).
+fn order_terms(db: &dyn Db, sort: QueueSort) -> Vec<String> {
+    let flag_rank = "COALESCE((SELECT max(CASE f.severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 \
+                     WHEN 'high' THEN 3 WHEN 'critical' THEN 4 END) FROM case_flags f \
+                     WHERE f.case_id = c.id AND f.cleared_at IS NULL), 0)";
+    let flag_count =
+        "(SELECT count(*) FROM case_flags f WHERE f.case_id = c.id AND f.cleared_at IS NULL)";
+    let terms: Vec<String> = match sort {
+        QueueSort::Id | QueueSort::Progress => vec![],
+        QueueSort::Candidate => vec![db.order_folded("p.legal_name")],
+        QueueSort::Status => vec![
+            "CASE c.status WHEN 'open' THEN 0 WHEN 'in_review' THEN 1 WHEN 'escalated' THEN 2 \
+             WHEN 'decided' THEN 3 ELSE 4 END"
+                .into(),
+        ],
+        QueueSort::Assignee => {
+            vec![
+                "CASE WHEN c.assignee IS NULL THEN 1 ELSE 0 END".into(),
+                db.order_folded("c.assignee"),
+            ]
+        }
+        QueueSort::Vendor => {
+            vec!["CASE WHEN v.name IS NULL THEN 1 ELSE 0 END".into(), db.order_folded("v.name")]
+        }
+        QueueSort::Priority => vec![
+            "CASE c.priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END"
+                .into(),
+        ],
+        QueueSort::Due => {
+            vec!["CASE WHEN c.due_on IS NULL THEN 1 ELSE 0 END".into(), "c.due_on".into()]
+        }
+        QueueSort::Flags => vec![flag_rank.into(), flag_count.into()],
+        QueueSort::Updated => vec!["c.updated_at".into()],
+    };
+    terms.into_iter().chain(["c.id".to_string()]).collect()
+}
+
+/// One page of a view of the queue, with the view's size and the counts per status. Only the
+/// page's rows are read whole: the view is filtered, counted and ordered in the database
+/// (its indexes on status, assignee, candidate and open flags), except the order by checklist
+/// progress, which is counted from the templates for every case of the view.
+pub(crate) fn page(db: &dyn Db, query: &QueueQuery, today: NaiveDate) -> Result<QueuePage> {
+    if query.limit == 0 || query.limit > QUEUE_PAGE_MAX {
+        return Err(StoreError::Invalid {
+            field: None,
+            message: format!(
+                "queue page: limit must be 1 to {QUEUE_PAGE_MAX} rows, not {}",
+                query.limit
+            ),
+        });
+    }
+    let matches = search_matches(db, query.search.as_deref())?;
+    let counts = status_counts(db, query, matches.as_ref(), today)?;
+    let cases_in_store = db.query_value::<i64>("SELECT count(*) FROM cases", &[])? as u32;
+    let total = counts.of(query.status);
+    let view = conditions(query, matches.as_ref(), today, true);
+    let from = "FROM cases c JOIN candidates p ON p.id = c.candidate_id \
+                LEFT JOIN vendors v ON v.id = p.vendor_id";
+    let direction = if query.descending { " DESC" } else { "" };
+    let window = |ids: &[CaseId]| -> Vec<CaseId> {
+        ids.iter().skip(query.offset as usize).take(query.limit as usize).copied().collect()
+    };
+    let (cases, ids) = if query.sort == QueueSort::Progress {
+        // Progress is counted from the templates, not stored: every case of the view is read.
+        let ids =
+            db.query_vec(&format!("SELECT c.id {from}{}", view.where_clause()), &view.args, |r| {
+                r.get::<CaseId>(0)
+            })?;
+        let mut rows = summaries(db, &ids, today)?;
+        let ratio =
+            |c: &CaseSummary| (u64::from(c.progress.done), u64::from(c.progress.total.max(1)));
+        rows.sort_by(|a, b| {
+            // done_a / total_a against done_b / total_b without fractions.
+            let ((done_a, total_a), (done_b, total_b)) = (ratio(a), ratio(b));
+            let order = (done_a * total_b).cmp(&(done_b * total_a)).then(a.id.cmp(&b.id));
+            if query.descending { order.reverse() } else { order }
+        });
+        let ids: Vec<CaseId> = rows.iter().map(|c| c.id).collect();
+        let cases =
+            rows.into_iter().skip(query.offset as usize).take(query.limit as usize).collect();
+        (cases, query.with_ids.then_some(ids))
+    } else {
+        let order = order_terms(db, query.sort)
+            .into_iter()
+            .map(|term| format!("{term}{direction}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ordered = format!("SELECT c.id {from}{} ORDER BY {order}", view.where_clause());
+        if query.with_ids {
+            let ids = db.query_vec(&ordered, &view.args, |r| r.get::<CaseId>(0))?;
+            (summaries(db, &window(&ids), today)?, Some(ids))
+        } else {
+            let page = db.query_vec(
+                &format!("{ordered} LIMIT {} OFFSET {}", query.limit, query.offset),
+                &view.args,
+                |r| r.get::<CaseId>(0),
+            )?;
+            (summaries(db, &page, today)?, None)
+        }
+    };
+    Ok(QueuePage { cases_in_store, total, counts, offset: query.offset, cases, ids })
+}
+
+fn status_counts(
+    db: &dyn Db,
+    query: &QueueQuery,
+    matches: Option<&SearchMatches>,
+    today: NaiveDate,
+) -> Result<StatusCounts> {
+    let rest = conditions(query, matches, today, false);
+    let join =
+        if rest.needs_candidate { " JOIN candidates p ON p.id = c.candidate_id" } else { "" };
+    let rows = db.query_vec(
+        &format!(
+            "SELECT c.status, count(*) FROM cases c{join}{} GROUP BY c.status",
+            rest.where_clause()
+        ),
+        &rest.args,
+        |r| Ok((r.get::<CaseStatus>(0)?, r.get::<i64>(1)? as u32)),
+    )?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        counts.all += n;
+        if is_active(status) {
+            counts.active += n;
+        }
+        match status {
+            CaseStatus::Open => counts.open += n,
+            CaseStatus::InReview => counts.in_review += n,
+            CaseStatus::Escalated => counts.escalated += n,
+            CaseStatus::Decided => counts.decided += n,
+            CaseStatus::Closed => counts.closed += n,
+        }
+    }
+    Ok(counts)
+}
+
+/// The queue rows of `ids`, in that order.
+fn summaries(db: &dyn Db, ids: &[CaseId], today: NaiveDate) -> Result<Vec<CaseSummary>> {
+    let mut by_id: HashMap<CaseId, CaseSummary> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ");
+        let filter = CaseFilter::default();
+        for summary in select(db, &filter, &format!(" AND c.id IN ({list})"), today)? {
+            by_id.insert(summary.id, summary);
+        }
+    }
+    // A case removed between the two reads is left out.
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
