@@ -134,7 +134,8 @@ impl Reader<'_> {
     }
     /// One page of a view of the queue, with the view's size and its counts per status.
     pub fn queue_page(&self, query: &QueueQuery) -> Result<QueuePage> {
-        queue::page(self.db, query, self.today())
+        let matches = search_matches(self.db, query.search.as_deref())?;
+        queue::page(self.db, query, matches, self.today())
     }
     pub fn cases_of_candidate(&self, candidate_id: CandidateId) -> Result<Vec<Case>> {
         cases::of_candidate(self.db, candidate_id)
@@ -429,4 +430,25 @@ impl Store {
     pub fn candidate_limits(&self) -> Vec<FieldLimit> {
         rules::candidate_limits()
     }
+}
+
+/// The cases and candidates the queue's search text finds (at most `QUEUE_SEARCH_HITS` hits; a
+/// hit on a candidate stands for every case of theirs); none without a text.
+fn search_matches(db: &dyn Db, text: Option<&str>) -> Result<Option<queue::SearchMatches>> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let mut m = queue::SearchMatches { cases: Vec::new(), candidates: Vec::new() };
+    for hit in super::search::search(db, text, queue::QUEUE_SEARCH_HITS)? {
+        if hit.kind == super::search::SearchKind::Candidate {
+            m.candidates.push(hit.candidate_id);
+        } else if let Some(case) = hit.case_id {
+            m.cases.push(case);
+        }
+    }
+    m.cases.sort_unstable();
+    m.cases.dedup();
+    m.candidates.sort_unstable();
+    m.candidates.dedup();
+    Ok(Some(m))
 }

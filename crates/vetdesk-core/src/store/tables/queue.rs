@@ -12,7 +12,6 @@ use crate::model::{
     CandidateId, CaseId, CaseKind, CaseStatus, Decision, ItemResult, Priority, Timestamp, VendorId,
 };
 use crate::store::db::{Db, ToValue, Value};
-use crate::store::search::{self, SearchKind};
 use crate::store::{Result, StoreError};
 use crate::template;
 use crate::verification::Severity;
@@ -496,29 +495,11 @@ fn conditions(
     c
 }
 
-/// The cases and candidates a search's hits point at.
-struct SearchMatches {
-    cases: Vec<i64>,
-    candidates: Vec<i64>,
-}
-
-fn search_matches(db: &dyn Db, search: Option<&str>) -> Result<Option<SearchMatches>> {
-    let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(None);
-    };
-    let mut m = SearchMatches { cases: Vec::new(), candidates: Vec::new() };
-    for hit in search::search(db, text, QUEUE_SEARCH_HITS)? {
-        if hit.kind == SearchKind::Candidate {
-            m.candidates.push(hit.candidate_id);
-        } else if let Some(case) = hit.case_id {
-            m.cases.push(case);
-        }
-    }
-    m.cases.sort_unstable();
-    m.cases.dedup();
-    m.candidates.sort_unstable();
-    m.candidates.dedup();
-    Ok(Some(m))
+/// The cases and candidates a search's hits point at (read by the caller from the full-text
+/// index, which this module does not reach).
+pub(crate) struct SearchMatches {
+    pub(crate) cases: Vec<i64>,
+    pub(crate) candidates: Vec<i64>,
 }
 
 /// The ORDER BY terms of a sort in SQL (every sort but progress, which is counted here).
@@ -562,7 +543,12 @@ fn order_terms(db: &dyn Db, sort: QueueSort) -> Vec<String> {
 /// page's rows are read whole: the view is filtered, counted and ordered in the database
 /// (its indexes on status, assignee, candidate and open flags), except the order by checklist
 /// progress, which is counted from the templates for every case of the view.
-pub(crate) fn page(db: &dyn Db, query: &QueueQuery, today: NaiveDate) -> Result<QueuePage> {
+pub(crate) fn page(
+    db: &dyn Db,
+    query: &QueueQuery,
+    matches: Option<SearchMatches>,
+    today: NaiveDate,
+) -> Result<QueuePage> {
     if query.limit == 0 || query.limit > QUEUE_PAGE_MAX {
         return Err(StoreError::Invalid {
             field: None,
@@ -572,7 +558,6 @@ pub(crate) fn page(db: &dyn Db, query: &QueueQuery, today: NaiveDate) -> Result<
             ),
         });
     }
-    let matches = search_matches(db, query.search.as_deref())?;
     let counts = status_counts(db, query, matches.as_ref(), today)?;
     let cases_in_store = db.query_value::<i64>("SELECT count(*) FROM cases", &[])? as u32;
     let total = counts.of(query.status);
