@@ -153,17 +153,7 @@ fn gather_in(
             (Err(_), _) => Vec::new(),
             (Ok(addr), None) => lists::lookup(db, addr)?,
             (Ok(_), Some(b)) if !b.any_ranges => Vec::new(),
-            (Ok(addr), Some(b)) => {
-                let known = b.ip_matches.borrow().get(&addr).cloned();
-                match known {
-                    Some(matches) => matches,
-                    None => {
-                        let matches = lists::lookup(db, addr)?;
-                        b.ip_matches.borrow_mut().insert(addr, matches.clone());
-                        matches
-                    }
-                }
-            }
+            (Ok(addr), Some(b)) => remembered(&b.ip_matches, addr, || lists::lookup(db, addr))?,
         };
         f.ips.push(IpFacts { ip, sightings, matches });
     }
@@ -199,20 +189,24 @@ fn gather_in(
     if let Some(vendor_id) = c.vendor_id {
         f.vendor = match batch {
             None => vendor_facts(db, vendor_id, at)?,
-            Some(b) => {
-                let known = b.vendors.borrow().get(&vendor_id).cloned();
-                match known {
-                    Some(facts) => facts,
-                    None => {
-                        let facts = vendor_facts(db, vendor_id, at)?;
-                        b.vendors.borrow_mut().insert(vendor_id, facts.clone());
-                        facts
-                    }
-                }
-            }
+            Some(b) => remembered(&b.vendors, vendor_id, || vendor_facts(db, vendor_id, at))?,
         };
     }
     Ok(f)
+}
+
+/// The value a batch remembers for `key`, or `read()`'s, then remembered.
+fn remembered<K: std::hash::Hash + Eq, V: Clone>(
+    memo: &RefCell<HashMap<K, V>>,
+    key: K,
+    read: impl FnOnce() -> Result<V>,
+) -> Result<V> {
+    if let Some(known) = memo.borrow().get(&key) {
+        return Ok(known.clone());
+    }
+    let value = read()?;
+    memo.borrow_mut().insert(key, value.clone());
+    Ok(value)
 }
 
 fn vendor_facts(db: &dyn Db, vendor_id: VendorId, at: &Timestamp) -> Result<Option<VendorFacts>> {
