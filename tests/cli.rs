@@ -282,7 +282,7 @@ fn verify_exits_1_and_names_the_tampered_record() {
     cli.ok(Some("rita"), &["note", "add", "1", "first"]);
     cli.ok(Some("rita"), &["note", "add", "1", "second"]);
     let conn = rusqlite::Connection::open(cli.data().join("vetdesk.db")).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET change = replace(change, 'sealed:v1:', 'sealed:v1:0') WHERE chain = 'case:1' AND seq = 2;").unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET change = replace(change, 'sealed:v2:', 'sealed:v2:0') WHERE chain = 'case:1' AND seq = 2;").unwrap();
     let out = cli.cmd(None, &["verify"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();

@@ -264,7 +264,7 @@ fn a_broken_chain_is_not_reported_on() {
     let changed = conn
         .execute(
             // The interview's note is sealed under the candidate's key: edit its sealed form.
-            "UPDATE audit_log SET change = replace(change, 'sealed:v1:', 'sealed:v1:0') \
+            "UPDATE audit_log SET change = replace(change, 'sealed:v2:', 'sealed:v2:0') \
              WHERE chain = ?1 AND change LIKE '%\"type\":\"record_interview\"%'",
             [format!("case:{}", w.case_id)],
         )

@@ -2,8 +2,9 @@
 //! destroying that key ("crypto-shredding", docs/architecture.md "Retention and erasure").
 //!
 //! A record about a candidate (their global records, every record of their cases) is stored
-//! with each personal field replaced by a sealed string, `sealed:v1:<candidate>:<hex>`
-//! (`vetdesk_crypto::seal`, AES-256-GCM, bound to the chain, position and field path). The
+//! with each personal field replaced by a sealed string, `sealed:v2:<candidate>:<base64url>`
+//! (`vetdesk_crypto::seal`, AES-256-GCM, bound to the chain, position and field path; records
+//! written before v2 hold `sealed:v1:<candidate>:<hex>`, read the same way). The
 //! chain hashes what is stored, so a record stays verifiable when the key is gone; what it
 //! held of the person then reads as the field's *placeholder*, the same value the erasure
 //! writes into the tables, so that a replay of the log gives the erased state exactly.
@@ -13,8 +14,40 @@ use vetdesk_crypto::PersonKey;
 
 use crate::model::CandidateId;
 
-/// What a sealed string starts with.
-pub const SEALED_PREFIX: &str = "sealed:v1:";
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// What a sealed string written now starts with: the sealed bytes follow the candidate as
+/// unpadded base64url, a third shorter than the hex of v1 (most of an imported candidate's
+/// audit record is sealed text).
+pub const SEALED_PREFIX: &str = "sealed:v2:";
+
+/// What a sealed string written before v2 starts with: the same bytes as hex.
+pub const SEALED_PREFIX_V1: &str = "sealed:v1:";
+
+/// How a sealed string's bytes are written, by its version.
+enum Encoding {
+    Hex,
+    Base64,
+}
+
+impl Encoding {
+    /// The encoding and the `<candidate>:<bytes>` rest of `text`, if it is a sealed string.
+    fn of(text: &str) -> Option<(Self, &str)> {
+        if let Some(rest) = text.strip_prefix(SEALED_PREFIX) {
+            Some((Encoding::Base64, rest))
+        } else {
+            text.strip_prefix(SEALED_PREFIX_V1).map(|rest| (Encoding::Hex, rest))
+        }
+    }
+
+    fn decode(&self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            Encoding::Hex => hex::decode(text).ok(),
+            Encoding::Base64 => URL_SAFE_NO_PAD.decode(text).ok(),
+        }
+    }
+}
 
 /// The text an erased value reads as, in records and tables.
 pub const ERASED: &str = "[erased]";
@@ -72,8 +105,11 @@ pub fn seal_change(
             plain.as_bytes(),
             &aad(chain, seq, sealer.candidate, path),
         )?;
-        *value =
-            Value::String(format!("{SEALED_PREFIX}{}:{}", sealer.candidate, hex::encode(sealed)));
+        *value = Value::String(format!(
+            "{SEALED_PREFIX}{}:{}",
+            sealer.candidate,
+            URL_SAFE_NO_PAD.encode(sealed)
+        ));
         Ok(true)
     })
 }
@@ -112,14 +148,14 @@ pub fn open_change(
     let mut opened = Opened::default();
     let _ = walk(change, "", &mut |path, field, value| {
         let Some(text) = value.as_str() else { return Ok(false) };
-        let Some(rest) = text.strip_prefix(SEALED_PREFIX) else { return Ok(false) };
+        let Some((encoding, rest)) = Encoding::of(text) else { return Ok(false) };
         let Some(stand_in) = placeholder(field) else {
             opened.broken.push(format!("{path}: a sealed value where no personal field is"));
             return Ok(false);
         };
         let parsed = rest
             .split_once(':')
-            .and_then(|(c, h)| Some((c.parse::<CandidateId>().ok()?, hex::decode(h).ok()?)));
+            .and_then(|(c, b)| Some((c.parse::<CandidateId>().ok()?, encoding.decode(b)?)));
         let Some((candidate, bytes)) = parsed else {
             opened.broken.push(format!("{path}: not a sealed value"));
             *value = stand_in;
@@ -169,7 +205,7 @@ pub fn open_with_key_hex(
 
 /// Whether a stored change holds any sealed value.
 pub fn is_sealed(text: &str) -> bool {
-    text.contains(SEALED_PREFIX)
+    text.contains(SEALED_PREFIX) || text.contains(SEALED_PREFIX_V1)
 }
 
 /// Calls `each(path, field, value)` on every field of every object, depth first; a field it
@@ -240,5 +276,33 @@ mod tests {
         assert_eq!(erased["candidate"]["legal_name"], ERASED);
         assert_eq!(erased["candidate"]["emails"], json!([]));
         assert_eq!(erased["changes"][0]["after"], "");
+    }
+
+    #[test]
+    fn values_sealed_as_hex_by_an_earlier_version_still_open_and_new_ones_are_shorter() {
+        let k = key();
+        let plain = json!("12 Oak St, Springfield, IL 62701");
+        let aad = aad("case:7", 2, 4, "candidate.home_address");
+        let bytes = vetdesk_crypto::seal(&k, plain.to_string().as_bytes(), &aad).unwrap();
+        let v1 = format!("{SEALED_PREFIX_V1}4:{}", hex::encode(&bytes));
+        let mut change = json!({"type": "update_candidate", "candidate": {"home_address": v1}});
+        assert!(is_sealed(&change.to_string()));
+        let shared = std::sync::Arc::new(key());
+        let opened = open_change(&mut change, "case:7", 2, &mut |_| Some(shared.clone()));
+        assert!(opened.broken.is_empty(), "{:?}", opened.broken);
+        assert_eq!(change["candidate"]["home_address"], plain);
+
+        // Written now: v2, and shorter than the same bytes as hex.
+        let mut again = json!({"candidate": {"home_address": plain}});
+        seal_change(&mut again, "case:7", 2, &Sealer { candidate: 4, key: &k }).unwrap();
+        let v2 = again["candidate"]["home_address"].as_str().unwrap().to_string();
+        assert!(v2.starts_with("sealed:v2:4:"), "{v2}");
+        assert!(v2.len() * 4 < v1.len() * 3 + 40, "{} against {}", v2.len(), v1.len());
+
+        // A v2 tail that is not base64url is broken, not opened or ignored.
+        let mut bad = json!({"candidate": {"home_address": format!("{SEALED_PREFIX}4:%%%")}});
+        let opened = open_change(&mut bad, "case:7", 2, &mut |_| Some(shared.clone()));
+        assert_eq!(opened.broken.len(), 1);
+        assert_eq!(bad["candidate"]["home_address"], Value::Null);
     }
 }

@@ -187,7 +187,7 @@ mod tests {
             (&item, json!({"type": "record_result", "item_id": "id-two-documents"}), false, true),
             (&item, json!({"type": "record_result", "item_id": "id-two-documents"}), true, false),
             (&item, json!({"type": "record_result", "item_id": "e-verify"}), false, false),
-            (&item, json!({"type": "add_note", "text": "sealed:v1:1:00"}), false, false),
+            (&item, json!({"type": "add_note", "text": "sealed:v2:1:AA"}), false, false),
             (&Basis::Assignee, json!({"type": "assign_case"}), false, true),
             (&Basis::Assignee, json!({"type": "set_priority"}), false, false),
             (&Basis::Priority, json!({"type": "set_priority"}), false, true),
