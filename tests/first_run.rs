@@ -82,3 +82,38 @@ fn a_large_import_leaves_no_large_write_ahead_log() {
     let shown = cli.json(Some("rita"), &["case", "show", "3000"]);
     assert_eq!(shown["candidate"]["external_id"], "WAL-2999");
 }
+
+/// What an imported candidate costs on disk, from the sizes of the tables (SQLite's `dbstat`)
+/// after a process imported 2,000 people of the benchmarks' population. Not timed: the bytes
+/// tell. The sealed fields are base64url, not hex, and the search index is filled in the order
+/// of its rowids, so its pages are full, not half empty.
+#[test]
+fn an_imported_candidate_costs_few_bytes_and_leaves_no_half_empty_pages() {
+    use vetdesk_testkit::bench::{Rng, population, population_csv};
+    const PEOPLE: usize = 2_000;
+    let cli = Cli::new();
+    init_team(&cli);
+    let file = cli.file("people.csv", &population_csv(&population(PEOPLE, &mut Rng::seeded())));
+    cli.ok(Some("rita"), &["candidate", "import", &file]);
+    let conn = rusqlite::Connection::open(cli.db()).unwrap();
+    let (size, unused): (i64, i64) = conn
+        .query_row(
+            "SELECT sum(pgsize), sum(unused) FROM dbstat WHERE name = 'search_index_content'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(unused * 10 < size, "the search index's pages are {unused} of {size} bytes empty");
+    let sealed: String = conn
+        .query_row(
+            "SELECT change FROM audit_log WHERE change LIKE '%\"type\":\"add_candidate\"%' \
+             ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sealed.contains("\"legal_name\":\"sealed:v2:"), "{sealed}");
+    let per_candidate = std::fs::metadata(cli.db()).unwrap().len() / PEOPLE as u64;
+    // 4,710 bytes with hex seals and the index filled backwards; 4,053 without.
+    assert!(per_candidate < 4_400, "{per_candidate} bytes of database per imported candidate");
+}

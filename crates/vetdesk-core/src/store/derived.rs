@@ -120,7 +120,10 @@ impl SearchDeferred {
     /// row rolled back is gone and gets none).
     pub(crate) fn finish(self, db: &dyn Db) -> Result<()> {
         let ids = DEFERRED.with(|d| d.borrow_mut().take()).unwrap_or_default();
-        for id in ids {
+        // Newest candidate first: an entry's rowid is -id, so the rowids then ascend and each
+        // entry is appended to the index's tables. In the other order every entry went in
+        // front of the last one, and page splits left the tables half empty.
+        for id in ids.into_iter().rev() {
             index_candidate(db, id)?;
         }
         Ok(())
