@@ -17,12 +17,11 @@
 // A failed step is a failed benchmark: panicking with the cause is the report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use vetdesk_testkit::bench::{env_u64, median, ms, summary};
+use vetdesk_testkit::bench::{Rng, env_u64, median, ms, population, population_csv, summary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vetdesk");
 
@@ -44,22 +43,10 @@ fn median_of(runs: usize, dir: &Path, args: &[&str]) -> Duration {
     median((0..runs).map(|_| vetdesk(dir, args)).collect())
 }
 
-/// A CSV of `n` candidates; every 50th shares a phone with the one before (a ring to link).
+/// A CSV of `n` candidates: the team benchmark's population, everyone with their own phone,
+/// mailbox, home and IP except the rings, farms, PMBs and VPN exits that tie a few together.
 fn csv(n: usize) -> String {
-    let mut out = String::from(
-        "external_id,full_name,email,phone,home_address,claimed_location,role,applied_on\n",
-    );
-    for i in 0..n {
-        let phone = if i % 50 == 1 { i - 1 } else { i };
-        writeln!(
-            out,
-            "BENCH-{i},Person{i} Example,person{i}@example.com,+1 202-555-{:04},\"{} Oak St, Springfield, IL 62701\",\"Springfield, IL\",Engineer,2026-10-01",
-            phone % 10_000,
-            i + 1
-        )
-        .unwrap();
-    }
-    out
+    population_csv(&population(n, &mut Rng::seeded()))
 }
 
 /// An import as a whole process: its wall time and its CPU time (user + system).
@@ -216,7 +203,7 @@ fn main() {
         worst.as_secs_f64() <= 1.5 * show_small.as_secs_f64(),
     );
 
-    let search = median_of(runs, &big, &["search", "Person4242"]);
+    let search = median_of(runs, &big, &["search", "Candidate 4242"]);
     summary(
         &format!("search, whole process, at {total}"),
         &format!("{:.1} ms", ms(search)),
