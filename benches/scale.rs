@@ -2,7 +2,8 @@
 //! (start, open, work, close), beside a baseline from the same run. Imports 100,000 candidates
 //! from a CSV (all or nothing), then times `case show`, `search`, `links` and `verify` against
 //! the same commands on a data directory of 10 candidates, and reports the database's size per
-//! candidate and the write-ahead log left behind.
+//! candidate, the write-ahead log left behind, and `verify`'s peak memory beside its peak at
+//! 1,000 candidates.
 //!
 //! The import is also measured in CPU time (user + system, GNU time), which a machine shared
 //! with other work does not inflate as it does wall time. Given VETDESK_BENCH_BASELINE_BIN (a
@@ -37,6 +38,26 @@ fn vetdesk(dir: &Path, args: &[&str]) -> Duration {
     let took = start.elapsed();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     took
+}
+
+/// A whole process as `vetdesk`, with its peak memory (max RSS, KiB, from GNU time).
+fn peak(dir: &Path, args: &[&str]) -> (Duration, u64) {
+    let report = dir.with_extension("rss");
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--as", "rita"])
+        .args(args)
+        .output()
+        .expect("GNU time (/usr/bin/time) is installed by scripts/setup.sh");
+    let took = start.elapsed();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&report).unwrap();
+    (took, text.lines().last().unwrap().trim().parse().unwrap())
 }
 
 fn median_of(runs: usize, dir: &Path, args: &[&str]) -> Duration {
@@ -223,7 +244,8 @@ fn main() {
     );
 
     let verify_small = vetdesk(&small, &["verify"]);
-    let verify_big = vetdesk(&big, &["verify"]);
+    let (verify_big, verify_big_rss) = peak(&big, &["verify"]);
+    let (_, verify_thousand_rss) = peak(&base.join("thousand"), &["verify"]);
     println!(
         "  verify: {:.1} s at {total}, {:.3} s at 10",
         verify_big.as_secs_f64(),
@@ -236,6 +258,20 @@ fn main() {
         verify_big.as_secs_f64() / verify_small.as_secs_f64(),
         "< 60 s",
         verify_big.as_secs_f64() < 60.0,
+    );
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "  verify peak memory: {:.1} MiB at {total}, {:.1} MiB at 1,000",
+        mib(verify_big_rss),
+        mib(verify_thousand_rss)
+    );
+    summary(
+        &format!("verify peak memory (max RSS) at {total}"),
+        &format!("{:.1} MiB", mib(verify_big_rss)),
+        &format!("{:.1} MiB at 1,000 candidates", mib(verify_thousand_rss)),
+        verify_big_rss as f64 / verify_thousand_rss.max(1) as f64,
+        "flat: ≤ 3× the 1,000-candidate figure",
+        verify_big_rss <= 3 * verify_thousand_rss,
     );
     let _ = std::fs::remove_dir_all(&base);
 }

@@ -23,7 +23,7 @@
 //! (kept outside the data directory) is what catches that.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -36,6 +36,7 @@ use crate::chain::{self, chain_key};
 use crate::change::Change;
 use crate::checkpoint::SignedCheckpoint;
 use crate::evidence::{EvidenceFiles, FileCheck};
+use crate::model::AuditRecord;
 use crate::model::text_enum;
 use crate::model::{Chain, GENESIS_HASH, Timestamp};
 
@@ -187,14 +188,22 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
     // the hidden cases' chains are left out, never reported as removed.
     let hidden: std::collections::BTreeSet<String> =
         db.hidden_cases()?.into_iter().map(|id| chain_key(Chain::Case(id))).collect();
-    let (records, chains, root) = check_chains(db, &hidden, &mut problems)?;
+    // The ledger positions a checkpoint vouches for: their hashes are kept as the ledger is
+    // walked, and no others.
+    let signed: std::collections::BTreeSet<i64> = audit::latest_checkpoint(db)?
+        .map(|(_, c)| c.entries)
+        .into_iter()
+        .chain(trust.witness.iter().map(|c| c.entries))
+        .collect();
+    let Checked { records: count, erased, chains, root } =
+        check_chains(db, &hidden, &signed, &mut problems)?;
     let checkpoint = check_checkpoints(db, &root, trust, &mut problems)?;
-    let count = records.len() as u32;
-    let mut erased = erasures(&records);
+    let mut erased: BTreeMap<i64, ErasedPerson> =
+        erased.into_iter().map(|(id, (_, person))| (id, person)).collect();
     let mut evidence_files = check_evidence_files(db, files, &mut problems)?;
     if hidden.is_empty() {
         // The replay needs the whole log, and telemetry counts every event of an import.
-        replay_and_compare(db, &records, files.is_encrypted(), &mut erased, &mut problems)?;
+        replay_and_compare(db, files.is_encrypted(), &mut erased, &mut problems)?;
         evidence_files += check_telemetry(db, files, &mut problems)?;
     }
     let global_head = chains
@@ -218,30 +227,25 @@ pub(crate) fn verify(db: &dyn Db, files: &EvidenceFiles, trust: &Trust) -> Resul
     })
 }
 
-/// The erasures the log records, by candidate.
-fn erasures(records: &[Parsed]) -> BTreeMap<i64, ErasedPerson> {
-    let mut out = BTreeMap::new();
-    for r in records {
-        if r.change.get("type").and_then(serde_json::Value::as_str) != Some("erase_person") {
-            continue;
-        }
-        if let Ok(Change::ErasePerson { candidate_id, rule, telemetry, .. }) =
-            serde_json::from_value(r.change.clone())
-        {
-            out.insert(
-                candidate_id,
-                ErasedPerson {
-                    candidate_id,
-                    at: r.at,
-                    by: r.actor.clone(),
-                    rule,
-                    sealed_records: 0,
-                    telemetry_files: u32::try_from(telemetry.len()).unwrap_or(u32::MAX),
-                },
-            );
-        }
+/// The erasure a record makes, if it is one: the person erased, when, by whom, under which
+/// rule and how many telemetry files went with them.
+fn erasure(record: &AuditRecord) -> Option<ErasedPerson> {
+    if record.change.get("type").and_then(serde_json::Value::as_str) != Some("erase_person") {
+        return None;
     }
-    out
+    let Ok(Change::ErasePerson { candidate_id, rule, telemetry, .. }) =
+        serde_json::from_value(record.change.clone())
+    else {
+        return None;
+    };
+    Some(ErasedPerson {
+        candidate_id,
+        at: record.at,
+        by: record.actor.clone(),
+        rule,
+        sealed_records: 0,
+        telemetry_files: u32::try_from(telemetry.len()).unwrap_or(u32::MAX),
+    })
 }
 
 /// The schema's own protection of the audit log: the triggers that refuse every update and
@@ -274,15 +278,6 @@ fn check_protections(db: &dyn Db, problems: &mut Problems) -> Result<()> {
 }
 
 /// A record that passed parsing, kept for the replay.
-struct Parsed {
-    id: i64,
-    chain: Chain,
-    seq: i64,
-    at: crate::model::Timestamp,
-    actor: String,
-    change: serde_json::Value,
-}
-
 fn describe(raw: &RawRecord) -> String {
     format!("audit record {} ({} #{})", raw.id, raw.chain, raw.seq)
 }
@@ -295,30 +290,51 @@ struct Tip {
     at: Option<Timestamp>,
 }
 
+/// What the chain check found besides its problems: how many records parse, the erasures
+/// they record (by candidate: the last one written, with its record id), each chain's summary
+/// and the ledger's root. Not the records themselves: the replay reads them again, a page at
+/// a time, so that verifying holds no more of a large log than a page.
+struct Checked {
+    records: u32,
+    erased: BTreeMap<i64, (i64, ErasedPerson)>,
+    chains: Vec<ChainSummary>,
+    root: Root,
+}
+
 fn check_chains(
     db: &dyn Db,
     hidden: &std::collections::BTreeSet<String>,
+    signed: &std::collections::BTreeSet<i64>,
     problems: &mut Problems,
-) -> Result<(Vec<Parsed>, Vec<ChainSummary>, Root)> {
-    let mut parsed = Vec::new();
+) -> Result<Checked> {
+    let mut records = 0u32;
+    let mut erased: BTreeMap<i64, (i64, ErasedPerson)> = BTreeMap::new();
     let mut summaries: BTreeMap<Chain, ChainSummary> = BTreeMap::new();
     let mut current: Option<Tip> = None;
-    let mut written = HashMap::new();
     audit::each_raw(db, &mut |raw| {
-        written.insert((raw.chain.clone(), raw.seq), (raw.id, raw.hash.clone()));
-        check_record(raw, &mut current, problems, &mut summaries, &mut parsed);
+        if let Some(record) = check_record(raw, &mut current, problems, &mut summaries) {
+            records += 1;
+            if let Some(person) = erasure(&record) {
+                match erased.get(&person.candidate_id) {
+                    Some((id, _)) if *id > record.id => {}
+                    _ => {
+                        erased.insert(person.candidate_id, (record.id, person));
+                    }
+                }
+            }
+        }
         Ok(())
     })?;
-    let root = check_ledger(db, written, hidden, problems)?;
-    parsed.sort_by_key(|p| p.id);
-    Ok((parsed, summaries.into_values().collect(), root))
+    let root = check_ledger(db, hidden, signed, problems)?;
+    Ok(Checked { records, erased, chains: summaries.into_values().collect(), root })
 }
 
-/// The ledger as checked: its last hash and length, and the hash after each entry.
+/// The ledger as checked: its last hash and length, and its hash after each entry count a
+/// checkpoint signed.
 struct Root {
     hash: String,
     entries: u32,
-    hashes: Vec<String>,
+    signed: BTreeMap<i64, String>,
 }
 
 /// The newest checkpoint in the log must verify (under the trusted key, when one is given)
@@ -334,9 +350,11 @@ fn check_checkpoints(
     let latest = audit::latest_checkpoint(db)?;
     let trusted = trust.trusted_key.as_deref();
     let prefix = |c: &SignedCheckpoint| -> Option<String> {
-        let at = usize::try_from(c.entries).ok()?;
-        let found =
-            if at == 0 { GENESIS_HASH.to_string() } else { root.hashes.get(at - 1)?.clone() };
+        let found = if c.entries == 0 {
+            GENESIS_HASH.to_string()
+        } else {
+            root.signed.get(&c.entries)?.clone()
+        };
         (found != c.root).then(|| {
             format!(
                 "signed root {} after {} ledger entries, but the ledger holds {} there: the history it covers was rewritten",
@@ -347,11 +365,11 @@ fn check_checkpoints(
         })
     };
     let beyond = |c: &SignedCheckpoint| -> Option<String> {
-        (usize::try_from(c.entries).map_or(true, |n| n > root.hashes.len())).then(|| {
+        (c.entries < 0 || c.entries > i64::from(root.entries)).then(|| {
             format!(
                 "covers {} ledger entries, but the ledger now has only {}: records were removed after it",
                 c.entries,
-                root.hashes.len()
+                root.entries
             )
         })
     };
@@ -389,14 +407,16 @@ fn check_checkpoints(
 /// record no entry named. `written` maps (chain key, position) to (record id, hash).
 fn check_ledger(
     db: &dyn Db,
-    mut written: HashMap<(String, i64), (i64, String)>,
     hidden: &std::collections::BTreeSet<String>,
+    signed: &std::collections::BTreeSet<i64>,
     problems: &mut Problems,
 ) -> Result<Root> {
-    let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0, hashes: Vec::new() };
+    let mut root = Root { hash: GENESIS_HASH.to_string(), entries: 0, signed: BTreeMap::new() };
     let mut last_id = 0i64;
     let mut broken = false;
-    audit::each_ledger_entry(db, &mut |e| {
+    // The records some entry names, by id: what is left is in no entry.
+    let mut listed = HashSet::new();
+    audit::each_ledger_entry_with_record(db, &mut |e, record| {
         let location = format!("ledger entry {} ({} #{})", e.n, e.chain, e.seq);
         let expected_n = i64::from(root.entries) + 1;
         if !broken && e.n != expected_n {
@@ -427,7 +447,7 @@ fn check_ledger(
                 ),
             );
         }
-        match written.remove(&(e.chain.clone(), e.seq)) {
+        match record.filter(|(id, _)| listed.insert(*id)) {
             // A chain the login may not see: its entry counts in the ledger's hashes, its
             // record is not checked.
             None if hidden.contains(&e.chain) => {}
@@ -463,19 +483,22 @@ fn check_ledger(
             }
         }
         root.entries += 1;
-        root.hashes.push(e.hash.clone());
+        if signed.contains(&i64::from(root.entries)) {
+            root.signed.insert(i64::from(root.entries), e.hash.clone());
+        }
         root.hash = e.hash;
         Ok(())
     })?;
-    let mut unlisted: Vec<_> = written.into_iter().collect();
-    unlisted.sort_by_key(|(_, (id, _))| *id);
-    for ((chain, seq), (id, _)) in unlisted {
-        problems.add(
-            ProblemKind::Ledger,
-            format!("audit record {id} ({chain} #{seq})"),
-            "is in no ledger entry: it was added to the log behind the store's back",
-        );
-    }
+    audit::each_record_place(db, &mut |id, chain, seq| {
+        if !listed.contains(&id) {
+            problems.add(
+                ProblemKind::Ledger,
+                format!("audit record {id} ({chain} #{seq})"),
+                "is in no ledger entry: it was added to the log behind the store's back",
+            );
+        }
+        Ok(())
+    })?;
     Ok(root)
 }
 
@@ -484,8 +507,7 @@ fn check_record(
     current: &mut Option<Tip>,
     problems: &mut Problems,
     summaries: &mut BTreeMap<Chain, ChainSummary>,
-    parsed: &mut Vec<Parsed>,
-) {
+) -> Option<AuditRecord> {
     let (last_seq, last_hash, last_at) = match &*current {
         Some(tip) if tip.chain == raw.chain => (tip.seq, tip.hash.clone(), tip.at),
         _ => (0, GENESIS_HASH.to_string(), None),
@@ -532,7 +554,7 @@ fn check_record(
                 message
             };
             problems.add(ProblemKind::Chain, &location, message);
-            return;
+            return None;
         }
     };
     if let Some(before) = last_at.filter(|before| record.at < *before) {
@@ -574,14 +596,7 @@ fn check_record(
     });
     summary.records += 1;
     summary.head = raw.hash.clone();
-    parsed.push(Parsed {
-        id: record.id,
-        chain: record.chain,
-        seq: record.seq,
-        at: record.at,
-        actor: record.actor,
-        change: record.change,
-    });
+    Some(record)
 }
 
 fn short(hash: &str) -> String {
@@ -590,7 +605,6 @@ fn short(hash: &str) -> String {
 
 fn replay_and_compare(
     db: &dyn Db,
-    records: &[Parsed],
     encrypted: bool,
     erased: &mut BTreeMap<i64, ErasedPerson>,
     problems: &mut Problems,
@@ -600,10 +614,13 @@ fn replay_and_compare(
     // on: rows are compared as the seam's values, not as either database's own types.
     let replay = sqlite::scratch_with(encrypted)?;
     replay.execute_batch("BEGIN")?;
-    for record in records {
+    audit::each_raw_written(db, &mut |raw| {
+        // A record that does not parse was reported by the chain check and has nothing to
+        // replay.
+        let Ok(record) = raw.parse() else { return Ok(()) };
         let location =
             format!("audit record {} ({} #{})", record.id, chain_key(record.chain), record.seq);
-        let mut value = record.change.clone();
+        let mut value = record.change;
         let opened = crate::sealed::open_change(
             &mut value,
             &chain_key(record.chain),
@@ -635,7 +652,7 @@ fn replay_and_compare(
                     location,
                     format!("its change is not a known change: {e}"),
                 );
-                continue;
+                return Ok(());
             }
         };
         if change.chain() != record.chain {
@@ -658,7 +675,8 @@ fn replay_and_compare(
                 format!("its change cannot be replayed: {e}"),
             );
         }
-    }
+        Ok(())
+    })?;
     replay.execute_batch("COMMIT")?;
     for (table, key) in STATE_TABLES {
         compare_table(db, &*replay, table, key, problems)?;

@@ -276,12 +276,52 @@ fn append_to_ledger(db: &dyn Db, chain: &str, seq: i64, record_hash: &str) -> Re
     Ok(())
 }
 
-/// Every ledger entry in order, handed to `each` one at a time.
-pub(crate) fn each_ledger_entry(
+/// Every ledger entry in order, handed to `each` one at a time with the id and hash of the
+/// audit record at its chain and position, if the log holds one (the newest, if it holds
+/// several).
+pub(crate) fn each_ledger_entry_with_record(
     db: &dyn Db,
-    each: &mut dyn FnMut(LedgerEntry) -> DbResult<()>,
+    each: &mut dyn FnMut(LedgerEntry, Option<(i64, String)>) -> DbResult<()>,
 ) -> Result<()> {
-    ledger_between(db, 1, i64::MAX, each)
+    let mut last: Option<i64> = None;
+    db.query(
+        "SELECT l.n, l.chain, l.seq, l.record_hash, l.prev, l.hash, a.id, a.hash
+         FROM ledger l LEFT JOIN audit_log a ON a.chain = l.chain AND a.seq = l.seq
+         ORDER BY l.n, a.id DESC",
+        &[],
+        &mut |r| {
+            let n: i64 = r.get(0)?;
+            if last == Some(n) {
+                return Ok(());
+            }
+            last = Some(n);
+            let entry = LedgerEntry {
+                n,
+                chain: r.get(1)?,
+                seq: r.get(2)?,
+                record_hash: r.get(3)?,
+                prev: r.get(4)?,
+                hash: r.get(5)?,
+            };
+            let record = match r.get::<Option<i64>>(6)? {
+                Some(id) => Some((id, r.get(7)?)),
+                None => None,
+            };
+            each(entry, record)
+        },
+    )?;
+    Ok(())
+}
+
+/// The id, chain and position of every record of the log, by id, handed to `each`.
+pub(crate) fn each_record_place(
+    db: &dyn Db,
+    each: &mut dyn FnMut(i64, String, i64) -> DbResult<()>,
+) -> Result<()> {
+    db.query("SELECT id, chain, seq FROM audit_log ORDER BY id", &[], &mut |r| {
+        each(r.get(0)?, r.get(1)?, r.get(2)?)
+    })?;
+    Ok(())
 }
 
 /// The ledger entries from position `from` to `to` (both included), in order.
@@ -375,6 +415,32 @@ pub(crate) fn each_raw(db: &dyn Db, each: &mut dyn FnMut(RawRecord) -> DbResult<
         each(raw_from_row(r)?)
     })?;
     Ok(())
+}
+
+/// Records read per query by [`each_raw_written`].
+const RAW_PAGE: i64 = 1_000;
+
+/// Every record of the log as stored, in the order written (by id), handed to `each` one at a
+/// time. Read a page at a time, so that neither backend holds the whole log, and `each` may
+/// run statements of its own.
+pub(crate) fn each_raw_written(
+    db: &dyn Db,
+    each: &mut dyn FnMut(RawRecord) -> Result<()>,
+) -> Result<()> {
+    let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2");
+    let mut after = i64::MIN;
+    loop {
+        let page = db.query_vec(&sql, params![after, RAW_PAGE], raw_from_row)?;
+        let Some(last) = page.last() else { return Ok(()) };
+        after = last.id;
+        let full = page.len() as i64 == RAW_PAGE;
+        for raw in page {
+            each(raw)?;
+        }
+        if !full {
+            return Ok(());
+        }
+    }
 }
 
 /// The records of one chain exactly as stored, oldest first.

@@ -46,12 +46,18 @@ pub(crate) fn destroy(db: &dyn Db, candidate: CandidateId) -> Result<()> {
     Ok(())
 }
 
-/// Keys looked up once per read.
+/// Keys looked up once per read, at most [`KeyCache::HELD`] at a time: a read of the whole log
+/// (verify) meets every candidate, mostly one after the other, and must not hold every key.
 #[derive(Default)]
 pub(crate) struct KeyCache(HashMap<CandidateId, Option<Arc<PersonKey>>>);
 
 impl KeyCache {
+    const HELD: usize = 4_096;
+
     pub(crate) fn key(&mut self, db: &dyn Db, candidate: CandidateId) -> Option<Arc<PersonKey>> {
+        if self.0.len() >= Self::HELD && !self.0.contains_key(&candidate) {
+            self.0.clear();
+        }
         self.0
             .entry(candidate)
             .or_insert_with(|| get(db, candidate).ok().flatten().map(Arc::new))
