@@ -29,7 +29,7 @@ pub mod address;
 pub mod email;
 pub mod flags;
 pub mod iprange;
-mod memo;
+pub(crate) mod memo;
 pub mod mrz;
 pub mod names;
 pub mod phone;

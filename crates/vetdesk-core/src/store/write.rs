@@ -450,6 +450,9 @@ fn run_rows(
     let mut watched = BTreeSet::new();
     let heads = audit::HeadsMemo::start();
     let search = super::derived::SearchDeferred::start();
+    // Every row's phone numbers and addresses are read again when the cases are re-flagged
+    // after the last row: remember them all until then (a row gives a few).
+    let _memo = crate::checks::memo::Widened::to(file.rows.len().saturating_mul(3));
     for (n, row) in file.rows.iter().enumerate() {
         // Each row reads what the rows before it wrote (its partners' cases, its links): the
         // planner's statistics follow the tables as they grow (`Db::refresh_statistics`).
