@@ -513,6 +513,11 @@ pub struct SearchRow {
     pub newest_case: Option<i64>,
 }
 
+/// The length from which the last word typed into a search also matches as a prefix. A
+/// one-character prefix ("Apt 2") stands for every word starting with it, thousands of them
+/// at 100,000 candidates, and reading them all took longer than the rest of the search.
+pub(crate) const PREFIX_FROM: usize = 2;
+
 /// One connection, inside a transaction. Statements use numbered placeholders `?1`, `?2` …, a
 /// number used twice binding the same value (a backend whose database writes them `$1`
 /// rewrites them). Everything else in the store's SQL is written so that SQLite and PostgreSQL
@@ -567,8 +572,8 @@ pub trait Db {
     /// an erasure. The index keeps no trace once `Backend::compact` has merged it.
     fn search_forget(&self, candidate_id: i64) -> DbResult<()>;
 
-    /// The index entries matching every word (the last one also as a prefix, so results come
-    /// while typing), best first, at most `limit`.
+    /// The index entries matching every word (the last one also as a prefix once it has
+    /// [`PREFIX_FROM`] characters, so results come while typing), best first, at most `limit`.
     fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>>;
 
     /// The database's own check of its files and foreign keys: (where, what) per problem.

@@ -580,7 +580,11 @@ fn ts_query(words: &[String]) -> Option<String> {
         .collect();
     let (last, rest) = quoted.split_last()?;
     let mut terms: Vec<String> = rest.to_vec();
-    terms.push(format!("{last}:*"));
+    if last.trim_matches('\'').chars().count() >= super::PREFIX_FROM {
+        terms.push(format!("{last}:*"));
+    } else {
+        terms.push(last.clone());
+    }
     Some(terms.join(" & "))
 }
 
@@ -779,6 +783,7 @@ mod tests {
         assert_eq!(q(&["it's", "a|b"]).as_deref(), Some("'it s' & 'a b':*"));
         assert_eq!(q(&[]), None);
         assert_eq!(q(&["'"]), None);
+        assert_eq!(q(&["Apt", "2"]).as_deref(), Some("'Apt' & '2'"));
     }
 
     #[test]

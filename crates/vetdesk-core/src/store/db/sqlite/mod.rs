@@ -208,18 +208,40 @@ impl Db for Connection {
 
     fn search(&self, words: &[String], limit: usize) -> DbResult<Vec<SearchRow>> {
         let Some(query) = fts_query(words) else { return Ok(Vec::new()) };
-        let sql = "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, s.title,
-                          snippet(search_index, 5, '[', ']', '…', 12),
-                          bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), p.legal_name,
-                          (SELECT max(c.id) FROM cases c WHERE c.candidate_id = s.candidate_id)
-                   FROM search_index s
-                   JOIN candidates p ON p.id = s.candidate_id
-                   WHERE search_index MATCH ?1
-                   ORDER BY bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), s.ref_id
-                   LIMIT ?2";
+        // Ranking scores every entry that matches: for a word nearly every entry holds
+        // ("engineer" among 100,000 candidates) that alone took over 100 ms. Past
+        // `BROAD_MATCH` entries, which a ranking hardly tells apart, the newest are taken
+        // instead, read in rowid order (a candidate's is -id: newest candidate first), and only
+        // they are scored; counting up to it reads no more than that many entries.
+        let mut matches = 0i64;
+        Db::query(
+            self,
+            "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT ?2)",
+            super::params![query, BROAD_MATCH + 1],
+            &mut |r| {
+                matches = r.get(0)?;
+                Ok(())
+            },
+        )?;
+        let order = if matches > BROAD_MATCH {
+            "s.rowid"
+        } else {
+            "bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), s.ref_id"
+        };
+        let sql = format!(
+            "SELECT s.kind, s.ref_id, s.case_id, s.candidate_id, s.title,
+                    snippet(search_index, 5, '[', ']', '…', 12),
+                    bm25(search_index, 0, 0, 0, 0, 8.0, 1.0), p.legal_name,
+                    (SELECT max(c.id) FROM cases c WHERE c.candidate_id = s.candidate_id)
+             FROM search_index s
+             JOIN candidates p ON p.id = s.candidate_id
+             WHERE search_index MATCH ?1
+             ORDER BY {order}
+             LIMIT ?2"
+        );
         let mut out = Vec::new();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        Db::query(self, sql, super::params![query, limit], &mut |r| {
+        Db::query(self, &sql, super::params![query, limit], &mut |r| {
             out.push(SearchRow {
                 kind: r.get(0)?,
                 ref_id: r.get(1)?,
@@ -279,13 +301,21 @@ impl Db for Connection {
     }
 }
 
+/// Matches past which a search takes the newest entries rather than the best ranked (see
+/// `search`): ranking this many costs a few milliseconds.
+const BROAD_MATCH: i64 = 2_000;
+
 /// FTS5 query syntax for the words typed: every word quoted (so `AND`, `-`, `:` and quotes
-/// are plain text), all must match, the last also as a prefix.
+/// are plain text), all must match, the last also as a prefix from `PREFIX_FROM` characters.
 fn fts_query(words: &[String]) -> Option<String> {
-    let quoted: Vec<String> = words.iter().map(|w| format!("\"{}\"", w.replace('"', ""))).collect();
-    let (last, rest) = quoted.split_last()?;
-    let mut terms: Vec<String> = rest.to_vec();
-    terms.push(format!("{last}*"));
+    let plain: Vec<String> = words.iter().map(|w| w.replace('"', "")).collect();
+    let (last, rest) = plain.split_last()?;
+    let mut terms: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
+    if last.chars().count() >= super::PREFIX_FROM {
+        terms.push(format!("\"{last}\"*"));
+    } else {
+        terms.push(format!("\"{last}\""));
+    }
     Some(terms.join(" "))
 }
 
@@ -792,6 +822,46 @@ mod tests {
         assert_eq!((hit.candidate_name.as_str(), hit.newest_case), ("Anna Maria Eriksson", None));
     }
 
+    /// A word nearly every entry holds is not ranked across all of them: past `BROAD_MATCH`
+    /// matches the newest entries come first; a rarer word is ranked, a match in the name
+    /// before one in the details.
+    #[test]
+    fn a_search_for_a_word_in_nearly_every_entry_takes_the_newest() {
+        let db = scratch().unwrap_or_else(|e| panic!("{e}"));
+        let people = BROAD_MATCH + 50;
+        for id in 1..=people {
+            db.execute(
+                "INSERT INTO candidates (id, legal_name, other_names, emails, phones, created_at,
+                                         updated_at)
+                 VALUES (?1, 'Person', '[]', '[]', '[]', '2026-11-02', '2026-11-02')",
+                params![id],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let (title, body) = match id {
+                7 => ("Rare Name".to_string(), "engineer".to_string()),
+                9 => ("Someone".to_string(), "engineer with a rare hobby".to_string()),
+                _ => (format!("Person {id}"), "engineer".to_string()),
+            };
+            db.search_put(&SearchEntry {
+                kind: SearchKind::Candidate,
+                ref_id: id,
+                case_id: None,
+                candidate_id: id,
+                title: &title,
+                body: &body,
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let broad = db.search(&["engineer".to_string()], 5).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<i64> = broad.iter().map(|r| r.candidate_id).collect();
+        assert_eq!(ids, (people - 4..=people).rev().collect::<Vec<_>>());
+        assert!(broad.iter().all(|r| r.score > 0.0 && r.snippet.contains("[engineer]")));
+
+        let rare = db.search(&["rare".to_string()], 5).unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<i64> = rare.iter().map(|r| r.candidate_id).collect();
+        assert_eq!(ids, [7, 9], "the name's match ranks first");
+    }
+
     /// Words (split by `store::search`, tested there) become an FTS5 query that cannot be a
     /// syntax error: each word quoted, quotes inside a word dropped, the last also a prefix.
     #[test]
@@ -804,6 +874,9 @@ mod tests {
             (&["un\"balanced"], Some("\"unbalanced\"*")),
             (&[], None),
             (&["Zoë"], Some("\"Zoë\"*")),
+            // One character is a word of its own, not every word that starts with it.
+            (&["Apt", "2"], Some("\"Apt\" \"2\"")),
+            (&["Zo"], Some("\"Zo\"*")),
         ];
         for (words, expected) in cases {
             let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
