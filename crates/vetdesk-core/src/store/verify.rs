@@ -277,7 +277,7 @@ fn check_protections(db: &dyn Db, problems: &mut Problems) -> Result<()> {
     Ok(())
 }
 
-/// A record that passed parsing, kept for the replay.
+/// Where a record is, as problems name it.
 fn describe(raw: &RawRecord) -> String {
     format!("audit record {} ({} #{})", raw.id, raw.chain, raw.seq)
 }
@@ -404,7 +404,8 @@ fn check_checkpoints(
 
 /// Walks the ledger: each entry linked to the one before and hashed by the rule, naming an
 /// audit record that exists with that hash, in the order the records were written; then every
-/// record no entry named. `written` maps (chain key, position) to (record id, hash).
+/// record no entry named. Each entry comes with the record at its chain and position (the
+/// newest, should the log hold several); `signed` are the entry counts whose hash is kept.
 fn check_ledger(
     db: &dyn Db,
     hidden: &std::collections::BTreeSet<String>,
