@@ -40,14 +40,14 @@ fn vetdesk(dir: &Path, args: &[&str]) -> Duration {
     took
 }
 
-/// A whole process as `vetdesk`, with its peak memory (max RSS, KiB, from GNU time).
-fn peak(dir: &Path, args: &[&str]) -> (Duration, u64) {
-    let report = dir.with_extension("rss");
+/// `bin` as `rita` on `dir` with `args`, under GNU time writing `format` (`%M`, `%U %S` …):
+/// the wall time and the last line GNU time wrote, written to `report`.
+fn timed(bin: &str, dir: &Path, args: &[&str], format: &str, report: &Path) -> (Duration, String) {
     let start = Instant::now();
     let out = Command::new("/usr/bin/time")
-        .args(["-f", "%M", "-o"])
-        .arg(&report)
-        .arg(BIN)
+        .args(["-f", format, "-o"])
+        .arg(report)
+        .arg(bin)
         .arg("--data-dir")
         .arg(dir)
         .args(["--as", "rita"])
@@ -56,8 +56,14 @@ fn peak(dir: &Path, args: &[&str]) -> (Duration, u64) {
         .expect("GNU time (/usr/bin/time) is installed by scripts/setup.sh");
     let took = start.elapsed();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let text = std::fs::read_to_string(&report).unwrap();
-    (took, text.lines().last().unwrap().trim().parse().unwrap())
+    let text = std::fs::read_to_string(report).unwrap();
+    (took, text.lines().last().unwrap().trim().to_string())
+}
+
+/// A whole process as `vetdesk`, with its peak memory (max RSS, KiB).
+fn peak(dir: &Path, args: &[&str]) -> (Duration, u64) {
+    let (took, rss) = timed(BIN, dir, args, "%M", &dir.with_extension("rss"));
+    (took, rss.parse().unwrap())
 }
 
 fn median_of(runs: usize, dir: &Path, args: &[&str]) -> Duration {
@@ -93,23 +99,10 @@ fn data_dir_with(bin: &str, base: &Path, name: &str, n: usize) -> (std::path::Pa
     run(&["--as", "ada", "user", "add", "rita", "--role", "reviewer"]);
     let file = base.join(format!("{name}.csv"));
     std::fs::write(&file, csv(n)).unwrap();
+    let file = file.to_str().unwrap();
     let times = base.join(format!("{name}.time"));
-    let start = Instant::now();
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "%U %S", "-o"])
-        .arg(&times)
-        .arg(bin)
-        .arg("--data-dir")
-        .arg(&dir)
-        .args(["--as", "rita", "candidate", "import"])
-        .arg(&file)
-        .output()
-        .expect("GNU time (/usr/bin/time) is installed by scripts/setup.sh");
-    let wall = start.elapsed();
-    assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
-    let times = std::fs::read_to_string(&times).unwrap();
-    let cpu =
-        times.lines().last().unwrap().split_whitespace().map(|t| t.parse::<f64>().unwrap()).sum();
+    let (wall, times) = timed(bin, &dir, &["candidate", "import", file], "%U %S", &times);
+    let cpu = times.split_whitespace().map(|t| t.parse::<f64>().unwrap()).sum();
     (dir, Import { wall, cpu })
 }
 
