@@ -20,7 +20,7 @@ use vetdesk_core::import::ImportFile;
 use vetdesk_core::model::{CaseKind, Priority, Role};
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
 use vetdesk_core::verification::{PaymentInput, ReferenceFields};
-use vetdesk_testkit::bench::{POPULATION_COLUMNS, Rng, env_u64, median, ms, population};
+use vetdesk_testkit::bench::{POPULATION_COLUMNS, Rng, env_u64, median, ms, p99, population};
 
 fn main() {
     let total = env_u64("VETDESK_BENCH_CANDIDATES", 100_000) as usize;
@@ -133,9 +133,7 @@ fn main() {
         samples.push(start.elapsed());
         assert_eq!(found.len(), links.len());
     }
-    let mut sorted = samples.clone();
-    sorted.sort();
-    let links_p99 = sorted[(sorted.len() * 99 / 100).min(sorted.len() - 1)];
+    let links_p99 = p99(&samples);
     let links_time = median(samples);
 
     // The floor: one normalised value looked up in the index, nothing else.
@@ -198,9 +196,7 @@ fn main() {
             ms(slowest)
         );
     }
-    let mut sorted = samples.clone();
-    sorted.sort();
-    let search_p99 = sorted[(sorted.len() * 99 / 100).min(sorted.len() - 1)];
+    let search_p99 = p99(&samples);
     let search_time = median(samples);
     println!(
         "  Store::search, {} queries     median {:8.3} ms, p99 {:.3} ms over {runs} runs each",

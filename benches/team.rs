@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use vetdesk_core::change::Change;
 use vetdesk_core::model::Role;
 use vetdesk_core::store::{Clock, DataDir, OpenMode, Store};
-use vetdesk_testkit::bench::{Rng, env_u64, median, ms, population, population_csv, summary};
+use vetdesk_testkit::bench::{Rng, env_u64, median, ms, p99, population, population_csv, summary};
 use vetdesk_testkit::pg::PgCluster;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vetdesk");
@@ -119,12 +119,6 @@ fn server_cpu(cluster: &PgCluster) -> Duration {
         }
     }
     Duration::from_millis(ticks * 10)
-}
-
-fn p99(samples: &[Duration]) -> Duration {
-    let mut sorted = samples.to_vec();
-    sorted.sort();
-    sorted[(sorted.len() * 99 / 100).min(sorted.len() - 1)]
 }
 
 /// `Store::links(case)` `runs` times: (median, p99, links found).
