@@ -2,6 +2,10 @@
 //! import or re-flagging reads the same value several times over (tidying, link keys, every
 //! rule that looks at it), and parsing it again each time was a third of an import's time. The
 //! answer depends only on the text, so a remembered one is the same answer.
+//!
+//! A bulk writer can also have the values it will ask for made ahead on a second thread
+//! ([`read_ahead`]): they are handed over to the asking thread's memo, so parsing runs beside
+//! the database work instead of in front of it.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -50,14 +54,74 @@ pub(crate) fn remembered<V: Clone>(
         return found;
     }
     let value = make();
+    remember(memo, key.to_string(), value.clone());
+    value
+}
+
+fn remember<V>(memo: &'static LocalKey<Memo<V>>, key: String, value: V) {
     memo.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= HELD.with(std::cell::Cell::get) {
             m.clear();
         }
-        m.insert(key.to_string(), value.clone());
+        m.insert(key, value);
     });
-    value
+}
+
+/// A value made on one thread, to be remembered on the thread that runs it.
+pub(crate) struct Made(Box<dyn FnOnce() + Send>);
+
+impl Made {
+    /// `value`, made elsewhere for `key`, to be remembered in `memo` of the thread that
+    /// takes it.
+    pub(crate) fn new<V: Send + 'static>(
+        memo: &'static LocalKey<Memo<V>>,
+        key: String,
+        value: V,
+    ) -> Made {
+        Made(Box::new(move || remember(memo, key, value)))
+    }
+}
+
+/// Values made ahead on a helper thread (see [`read_ahead`]), remembered by `take`.
+pub(crate) struct Ahead(std::sync::mpsc::Receiver<Made>);
+
+impl Ahead {
+    /// Remembers on this thread every value made so far; never waits for more. A value not
+    /// made yet is simply made by whoever asks for it first.
+    pub(crate) fn take(&self) {
+        while let Ok(made) = self.0.try_recv() {
+            (made.0)();
+        }
+    }
+}
+
+/// Values the helper may have made and not yet handed over: it stays this far ahead at most,
+/// so its memory is bounded whatever the number of items.
+const AHEAD: usize = 16_384;
+
+/// Starts a helper thread in `scope` that runs `read` over `items` in order, each call handing
+/// over the values one item will ask for. The helper stops at the last item, or as soon as
+/// the returned `Ahead` is dropped (its caller failed or finished).
+pub(crate) fn read_ahead<'scope, T: Sync>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    items: &'scope [T],
+    read: impl Fn(&T, &mut dyn FnMut(Made) -> bool) + Send + 'scope,
+) -> Ahead {
+    let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
+    scope.spawn(move || {
+        let mut open = true;
+        for item in items {
+            read(item, &mut |made| {
+                open = open && tx.send(made).is_ok();
+                open
+            });
+            if !open {
+                break;
+            }
+        }
+    });
+    Ahead(rx)
 }
 
 #[cfg(test)]
@@ -104,5 +168,49 @@ mod tests {
         // Past the end of the widening, the next new value empties the memo again.
         remembered(&SQUARES, "after", || 1);
         assert!(SQUARES.with(|m| m.borrow().len()) <= CAPACITY);
+    }
+
+    #[test]
+    fn values_made_ahead_on_another_thread_are_remembered_here_once_taken() {
+        let items: Vec<u64> = (1000..1100).collect();
+        std::thread::scope(|scope| {
+            let ahead = read_ahead(scope, &items, |i, hand_over| {
+                hand_over(Made::new(&SQUARES, format!("a{i}"), i * i));
+            });
+            // Whatever was handed over so far is taken; wait until everything was.
+            let mut taken = 0;
+            while taken < items.len() {
+                ahead.take();
+                taken = items
+                    .iter()
+                    .filter(|i| SQUARES.with(|m| m.borrow().contains_key(&format!("a{i}"))))
+                    .count();
+                std::thread::yield_now();
+            }
+        });
+        let mut made_here = 0;
+        for i in &items {
+            let v = remembered(&SQUARES, &format!("a{i}"), || {
+                made_here += 1;
+                0
+            });
+            assert_eq!(v, i * i);
+        }
+        assert_eq!(made_here, 0, "every value came from the helper");
+    }
+
+    #[test]
+    fn a_helper_whose_asker_is_gone_stops_instead_of_blocking() {
+        let items: Vec<u64> = (0..(AHEAD as u64 * 4)).collect();
+        let handed = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let ahead = read_ahead(scope, &items, |i, hand_over| {
+                handed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                hand_over(Made::new(&SQUARES, format!("gone{i}"), *i));
+            });
+            drop(ahead);
+        });
+        // The scope ended, so the helper did: it never filled more than its channel allows.
+        assert!(handed.load(std::sync::atomic::Ordering::Relaxed) <= AHEAD + 1);
     }
 }

@@ -74,12 +74,24 @@ pub fn normalize(input: &str) -> Result<NormalizedPhone, PhoneError> {
 /// even from international numbers (with US as default, `+86 138 0013 8000` loses its `1`),
 /// so international numbers are never parsed with a default region here.
 pub fn normalize_in(input: &str, default_region: Id) -> Result<NormalizedPhone, PhoneError> {
-    thread_local! {
-        static READ: super::memo::Memo<Result<NormalizedPhone, PhoneError>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    let key = format!("{}\u{0}{input}", default_region.as_ref());
-    super::memo::remembered(&READ, &key, || read_uncached(input, default_region))
+    super::memo::remembered(&READ, &memo_key(input, default_region), || {
+        read_uncached(input, default_region)
+    })
+}
+
+thread_local! {
+    static READ: super::memo::Memo<Result<NormalizedPhone, PhoneError>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn memo_key(input: &str, region: Id) -> String {
+    format!("{}\u{0}{input}", region.as_ref())
+}
+
+/// `normalize(input)` made on this thread, for the thread that will ask for it
+/// (`memo::read_ahead`).
+pub(crate) fn normalize_ahead(input: &str) -> super::memo::Made {
+    super::memo::Made::new(&READ, memo_key(input, Id::US), read_uncached(input, Id::US))
 }
 
 fn read_uncached(input: &str, default_region: Id) -> Result<NormalizedPhone, PhoneError> {

@@ -163,11 +163,18 @@ fn delivery_key(key: &str) -> &str {
 /// a street database can do. Parts before the street line without a number (a name, a company,
 /// "Attn: …") are set aside and noted; a trailing "USA" is dropped.
 pub fn normalize(input: &str) -> Result<NormalizedAddress, AddressError> {
-    thread_local! {
-        static READ: super::memo::Memo<Result<NormalizedAddress, AddressError>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
     super::memo::remembered(&READ, input, || read_uncached(input))
+}
+
+thread_local! {
+    static READ: super::memo::Memo<Result<NormalizedAddress, AddressError>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `normalize(input)` made on this thread, for the thread that will ask for it
+/// (`memo::read_ahead`).
+pub(crate) fn normalize_ahead(input: &str) -> super::memo::Made {
+    super::memo::Made::new(&READ, input.to_string(), read_uncached(input))
 }
 
 fn read_uncached(input: &str) -> Result<NormalizedAddress, AddressError> {

@@ -113,9 +113,52 @@ macro_rules! area {
     };
 }
 
+thread_local! {
+    /// The acting user of a bulk write in progress on this thread (`SameActor`): `None` when
+    /// none is in progress, `Some(None)` until the user is first read.
+    static ACTING: std::cell::RefCell<Option<Option<User>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// While it lives, the user a bulk write acts as is read once, not again for every change (an
+/// import applies two changes per row). Only for writes that change no user: an import.
+pub(crate) struct SameActor(());
+
+impl SameActor {
+    pub(crate) fn start() -> SameActor {
+        ACTING.with(|a| *a.borrow_mut() = Some(None));
+        SameActor(())
+    }
+
+    fn user(name: &str) -> Option<User> {
+        ACTING.with(|a| a.borrow().clone().flatten().filter(|u| u.name == name))
+    }
+
+    /// Kept only while a bulk write is in progress, and only an active account.
+    fn keep(user: &User) {
+        ACTING.with(|a| {
+            if let Some(kept) = a.borrow_mut().as_mut()
+                && user.active
+            {
+                *kept = Some(user.clone());
+            }
+        });
+    }
+}
+
+impl Drop for SameActor {
+    fn drop(&mut self) {
+        ACTING.with(|a| *a.borrow_mut() = None);
+    }
+}
+
 /// The user a change is applied as. The very first user of an empty store adds themself.
 pub(crate) fn acting_user(db: &dyn Db, actor: &str, change: &Change) -> Result<User> {
+    if let Some(user) = SameActor::user(actor) {
+        return Ok(user);
+    }
     if let Some(user) = user_table::get(db, actor)? {
+        SameActor::keep(&user);
         if !user.active {
             return Err(StoreError::Forbidden {
                 actor: user.name,
@@ -247,7 +290,12 @@ pub(crate) fn apply_deferring_flags(
     refuse_if_erased(db, &resolved, &value)?;
     // Cases whose flags the change may touch, asked before the write (a value being
     // replaced) and after it (the new value); flag changes themselves touch nothing.
-    let mut watched = engine::watch(db, &resolved)?;
+    // A new candidate has no identifiers in the database yet, so nobody shares one with them
+    // before the write: only the cases after it can change.
+    let mut watched = match resolved {
+        Change::AddCandidate { .. } => BTreeSet::new(),
+        _ => engine::watch(db, &resolved)?,
+    };
     let in_cases = candidates::case_records(db, &resolved)?;
     write_effects(db, at, &acting.name, &resolved)?;
     derived::after_change(db, at, &resolved)?;

@@ -1,6 +1,9 @@
 //! The `candidates` table: the people being vetted. List-valued fields (other names, emails,
 //! phones) are JSON arrays in their column.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::model::{Candidate, CandidateFields, CandidateId, Timestamp, VendorId};
 use crate::store::Result;
 use crate::store::db::{Db, DbResult, Json, Row, ToValue, Value, params};
@@ -37,11 +40,73 @@ pub(crate) fn list(db: &dyn Db) -> Result<Vec<Candidate>> {
 }
 
 pub(crate) fn get(db: &dyn Db, id: CandidateId) -> Result<Option<Candidate>> {
-    Ok(db.query_optional(
+    if let Some(found) = RECENT.with(|r| r.borrow().as_ref().and_then(|r| r.rows.get(&id).cloned()))
+    {
+        return Ok(Some(found));
+    }
+    let found = db.query_optional(
         &format!("SELECT {COLUMNS} FROM candidates WHERE id = ?1"),
         params![id],
         from_row,
-    )?)
+    )?;
+    if let Some(c) = &found {
+        Recent::keep(c.clone());
+    }
+    Ok(found)
+}
+
+thread_local! {
+    /// The candidates a bulk write in progress on this thread wrote or read (`Recent`).
+    static RECENT: RefCell<Option<Recent>> = const { RefCell::new(None) };
+}
+
+/// While it lives, the candidates written and read on this thread are kept as written, so
+/// that the steps of a bulk write that read a candidate back (its link keys, its case, its
+/// flags, its search entry: four reads per imported row) do not read and parse the row again.
+/// Every write to the table through this module replaces what is kept; a bulk write that
+/// rolls part of its work back calls `forget`.
+pub(crate) struct Recent {
+    rows: HashMap<CandidateId, Candidate>,
+    capacity: usize,
+}
+
+impl Recent {
+    /// Keeps up to `capacity` candidates (emptied when full, like `checks::memo`).
+    pub(crate) fn start(capacity: usize) -> RecentGuard {
+        RECENT.with(|r| *r.borrow_mut() = Some(Recent { rows: HashMap::new(), capacity }));
+        RecentGuard(())
+    }
+
+    fn keep(c: Candidate) {
+        RECENT.with(|r| {
+            if let Some(recent) = r.borrow_mut().as_mut() {
+                if recent.rows.len() >= recent.capacity {
+                    recent.rows.clear();
+                }
+                recent.rows.insert(c.id, c);
+            }
+        });
+    }
+}
+
+/// Ends the keeping of `Recent` when dropped.
+pub(crate) struct RecentGuard(());
+
+impl RecentGuard {
+    /// After a rollback to a savepoint: what was kept may be gone or different.
+    pub(crate) fn forget(&self) {
+        RECENT.with(|r| {
+            if let Some(recent) = r.borrow_mut().as_mut() {
+                recent.rows.clear();
+            }
+        });
+    }
+}
+
+impl Drop for RecentGuard {
+    fn drop(&mut self) {
+        RECENT.with(|r| *r.borrow_mut() = None);
+    }
 }
 
 pub(crate) fn by_external_id(db: &dyn Db, external_id: &str) -> Result<Option<Candidate>> {
@@ -98,6 +163,7 @@ pub(crate) fn insert(
         ),
         &bind(id, c, at),
     )?;
+    Recent::keep(Candidate { id, fields: c.clone(), created_at: *at, updated_at: *at });
     Ok(())
 }
 
@@ -115,5 +181,53 @@ pub(crate) fn update(
          WHERE id = ?1",
         &bind(id, c, at),
     )?;
+    // Read again when asked (its creation time is not at hand here).
+    RECENT.with(|r| {
+        if let Some(recent) = r.borrow_mut().as_mut() {
+            recent.rows.remove(&id);
+        }
+    });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::db::sqlite::scratch;
+
+    fn fields(name: &str) -> CandidateFields {
+        CandidateFields {
+            external_id: Some(format!("ATS-{name}")),
+            legal_name: name.to_string(),
+            other_names: vec![format!("{name} Alias")],
+            emails: vec![format!("{}@example.com", name.to_lowercase())],
+            phones: vec!["+1 202 555 0143".into()],
+            home_address: Some("12 Oak Ct, Austin, TX 78701".into()),
+            role: Some("Engineer".into()),
+            ..CandidateFields::default()
+        }
+    }
+
+    /// What a bulk write keeps is what reading the table gives: the same fields and times.
+    #[test]
+    fn a_kept_candidate_reads_as_the_table_holds_it_and_an_update_is_read_again() {
+        let db = scratch().unwrap_or_else(|e| panic!("{e}"));
+        let db: &dyn Db = &*db;
+        let at = Timestamp::now();
+        let recent = Recent::start(16);
+        insert(db, 1, &fields("Ana"), &at).unwrap_or_else(|e| panic!("{e}"));
+        let kept = get(db, 1).unwrap_or_else(|e| panic!("{e}"));
+        recent.forget();
+        let read = get(db, 1).unwrap_or_else(|e| panic!("{e}"));
+        assert!(kept.is_some());
+        assert_eq!(kept, read);
+
+        let later = Timestamp::from_datetime(at.as_datetime() + chrono::Duration::seconds(5));
+        update(db, 1, &fields("Bea"), &later).unwrap_or_else(|e| panic!("{e}"));
+        let after = get(db, 1).unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("gone"));
+        assert_eq!(after.fields.legal_name, "Bea");
+        assert_eq!((after.created_at, after.updated_at), (at, later));
+        drop(recent);
+        assert_eq!(get(db, 1).unwrap_or_else(|e| panic!("{e}")), Some(after));
+    }
 }
