@@ -349,6 +349,20 @@ on_both_backends! {
             assert!(rules.contains(rule), "{rule} raised somewhere: {rules:?}");
         }
         assert!(got.iter().filter(|c| !c.2.is_empty()).count() >= 10, "{got:?}");
+        // The case opened before the import, whose candidate a row shares a phone with, is
+        // re-flagged by it although no row touches it.
+        let earlier = together
+            .candidates()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.fields.external_id.as_deref() == Some("PRE-1"))
+            .unwrap();
+        let earlier_case = together.cases_of_candidate(earlier.id).unwrap()[0].id;
+        let earlier_flags = &got.iter().find(|c| c.0 == earlier_case).unwrap().1;
+        assert!(
+            earlier_flags.iter().any(|f| f.rule == "phone.shared"),
+            "the earlier case is flagged: {earlier_flags:?}"
+        );
         assert_eq!(got, expected);
         assert!(together.verify().unwrap().ok);
     }

@@ -379,6 +379,18 @@ fn candidates_with_phone(db: &dyn Db, rule: &VoipRule) -> Result<BTreeSet<Candid
     links::phone_holders_between(db, &rule.e164, &upper)
 }
 
+/// The open cases of the candidates numbered `first` to `last` and of everyone sharing an
+/// identifier with one of them, in one query: what the candidates a bulk write added can
+/// touch (`apply::NewPartners::Later`), asked after the last of them is written. A candidate
+/// in the range the write did not add only brings more cases to re-evaluate, never fewer.
+pub(crate) fn watch_added(
+    db: &dyn Db,
+    first: CandidateId,
+    last: CandidateId,
+) -> Result<BTreeSet<CaseId>> {
+    Ok(links::open_cases_with_partners_between(db, first, last)?.into_iter().collect())
+}
+
 /// The cases whose flags `change` can affect, as the database stands now. The store asks
 /// before writing the change and again after, and re-evaluates the union.
 pub(crate) fn watch(db: &dyn Db, change: &Change) -> Result<BTreeSet<CaseId>> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use super::apply::{self, Applied, Context, RaisedFlag};
+use super::apply::{self, Applied, Context, NewPartners, RaisedFlag};
 use super::db::Db;
 use super::rules::Action;
 use super::stale::BasedOn;
@@ -518,6 +518,10 @@ fn run_rows(
     }
     search.finish(db)?;
     db.refresh_statistics()?;
+    let added = outcome.created.iter().map(|row| row.candidate_id);
+    if let (Some(first), Some(last)) = (added.clone().min(), added.max()) {
+        watched.extend(engine::watch_added(db, first, last)?);
+    }
     let actor = users::get(db, actor)?.map(|u| u.name).unwrap_or_else(|| actor.to_string());
     let flags = apply::reflag_batch(db, ctx, &actor, at, watched)?;
     outcome.raised = apply::raised_by(&flags);
@@ -581,7 +585,8 @@ fn import_row(
         };
     }
     let mut make = |change| -> Result<Applied> {
-        let (applied, cases) = apply::apply_deferring_flags(db, ctx, actor, at, change)?;
+        let (applied, cases) =
+            apply::apply_deferring_flags(db, ctx, actor, at, change, NewPartners::Later)?;
         watched.extend(cases);
         Ok(applied)
     };

@@ -267,9 +267,20 @@ pub(crate) fn apply_one(
     at: &Timestamp,
     change: Change,
 ) -> Result<Applied> {
-    let (mut applied, watched) = apply_deferring_flags(db, ctx, actor, at, change)?;
+    let (mut applied, watched) =
+        apply_deferring_flags(db, ctx, actor, at, change, NewPartners::Now)?;
     applied.flags = reflag_cases(db, ctx, &applied.record.actor, at, watched)?;
     Ok(applied)
+}
+
+/// When the cases linked to a new candidate are looked up (see `apply_deferring_flags`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NewPartners {
+    /// Right after the candidate is written: they are among the cases answered.
+    Now,
+    /// By the caller, once for all the candidates a batch adds (`engine::watch_added`): one
+    /// query for an import instead of one per row.
+    Later,
 }
 
 /// As `apply_one`, but leaves the flags to the caller: it answers the cases whose flags the
@@ -282,6 +293,7 @@ pub(crate) fn apply_deferring_flags(
     actor: &str,
     at: &Timestamp,
     change: Change,
+    partners: NewPartners,
 ) -> Result<(Applied, BTreeSet<CaseId>)> {
     let acting = acting_user(db, actor, &change)?;
     let resolved = resolve(db, &acting, at, ctx, change)?;
@@ -301,10 +313,12 @@ pub(crate) fn apply_deferring_flags(
     derived::after_change(db, at, &resolved)?;
     let record = audit::append(db, resolved.chain(), at, &acting.name, value)?;
     tracing::debug!(kind = resolved.kind(), chain = %record.chain, seq = record.seq, "applied");
-    watched.extend(engine::watch(db, &resolved)?);
+    if !(partners == NewPartners::Later && matches!(resolved, Change::AddCandidate { .. })) {
+        watched.extend(engine::watch(db, &resolved)?);
+    }
     let mut cases = Vec::new();
     for change in in_cases {
-        let (applied, more) = apply_deferring_flags(db, ctx, &acting.name, at, change)?;
+        let (applied, more) = apply_deferring_flags(db, ctx, &acting.name, at, change, partners)?;
         watched.extend(more);
         cases.push(applied);
     }

@@ -68,6 +68,25 @@ pub(crate) fn open_cases_with_partners(
     )?)
 }
 
+/// `open_cases_with_partners` for every candidate numbered `first` to `last` at once.
+pub(crate) fn open_cases_with_partners_between(
+    db: &dyn Db,
+    first: CandidateId,
+    last: CandidateId,
+) -> Result<Vec<crate::model::CaseId>> {
+    Ok(db.query_vec(
+        "SELECT id FROM cases WHERE candidate_id BETWEEN ?1 AND ?2 AND status != ?3
+         UNION
+         SELECT c.id FROM link_keys m
+         JOIN link_keys o ON o.kind = m.kind AND o.value = m.value
+         JOIN cases c ON c.candidate_id = o.candidate_id
+         WHERE m.candidate_id BETWEEN ?1 AND ?2 AND o.candidate_id != m.candidate_id
+           AND c.status != ?3",
+        params![first, last, crate::model::CaseStatus::Closed],
+        |r| r.get(0),
+    )?)
+}
+
 /// Every identifier of `candidate_id` that another candidate, or another record of the same
 /// candidate, also has: the facts behind the sharing and reference rules.
 pub(crate) fn facts(db: &dyn Db, candidate_id: CandidateId) -> Result<Vec<LinkFact>> {
