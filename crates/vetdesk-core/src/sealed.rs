@@ -95,7 +95,7 @@ pub fn seal_change(
     seq: i64,
     sealer: &Sealer<'_>,
 ) -> Result<(), vetdesk_crypto::FieldError> {
-    walk(change, "", &mut |path, field, value| {
+    walk(change, "", &mut |parent, field, value| {
         if value.is_null() || placeholder(field).is_none() {
             return Ok(false);
         }
@@ -103,7 +103,7 @@ pub fn seal_change(
         let sealed = vetdesk_crypto::seal(
             sealer.key,
             plain.as_bytes(),
-            &aad(chain, seq, sealer.candidate, path),
+            &aad(chain, seq, sealer.candidate, &path_of(parent, field)),
         )?;
         *value = Value::String(format!(
             "{SEALED_PREFIX}{}:{}",
@@ -146,9 +146,10 @@ pub fn open_change(
     key_of: &mut dyn FnMut(CandidateId) -> Option<std::sync::Arc<PersonKey>>,
 ) -> Opened {
     let mut opened = Opened::default();
-    let _ = walk(change, "", &mut |path, field, value| {
+    let _ = walk(change, "", &mut |parent, field, value| {
         let Some(text) = value.as_str() else { return Ok(false) };
         let Some((encoding, rest)) = Encoding::of(text) else { return Ok(false) };
+        let path = path_of(parent, field);
         let Some(stand_in) = placeholder(field) else {
             opened.broken.push(format!("{path}: a sealed value where no personal field is"));
             return Ok(false);
@@ -171,7 +172,7 @@ pub fn open_change(
             *value = stand_in;
             return Ok(true);
         };
-        let plain = vetdesk_crypto::open(&key, &bytes, &aad(chain, seq, candidate, path))
+        let plain = vetdesk_crypto::open(&key, &bytes, &aad(chain, seq, candidate, &path))
             .ok()
             .and_then(|p| serde_json::from_slice::<Value>(&p).ok());
         match plain {
@@ -208,8 +209,14 @@ pub fn is_sealed(text: &str) -> bool {
     text.contains(SEALED_PREFIX) || text.contains(SEALED_PREFIX_V1)
 }
 
-/// Calls `each(path, field, value)` on every field of every object, depth first; a field it
-/// rewrites (answers `true`) is not descended into.
+/// The path of `field` in the object at `parent` (`a.b.field`; `field` at the top).
+fn path_of(parent: &str, field: &str) -> String {
+    if parent.is_empty() { field.to_string() } else { format!("{parent}.{field}") }
+}
+
+/// Calls `each(parent, field, value)` on every field of every object, depth first, with the
+/// path of the object holding it (the field's own path is `path_of(parent, field)`, made only
+/// by the fields that need it); a field it rewrites (answers `true`) is not descended into.
 fn walk(
     value: &mut Value,
     path: &str,
@@ -218,9 +225,8 @@ fn walk(
     match value {
         Value::Object(map) => {
             for (field, inner) in map.iter_mut() {
-                let here = if path.is_empty() { field.clone() } else { format!("{path}.{field}") };
-                if !each(&here, field, inner)? {
-                    walk(inner, &here, each)?;
+                if !each(path, field, inner)? && (inner.is_object() || inner.is_array()) {
+                    walk(inner, &path_of(path, field), each)?;
                 }
             }
         }

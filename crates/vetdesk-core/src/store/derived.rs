@@ -21,8 +21,14 @@ use crate::verification::{LinkKind, LinkRole, ObservedIp, PaymentRecord, Referen
 /// Keeps the derived tables in step with one applied change.
 pub(crate) fn after_change(db: &dyn Db, at: &Timestamp, change: &Change) -> Result<()> {
     match change {
-        Change::AddCandidate { id: Some(id), candidate }
-        | Change::UpdateCandidate { id, candidate } => {
+        // A new candidate has no link keys, address history or cases yet: nothing to look up
+        // or remove before writing theirs (four statements of an import's row).
+        Change::AddCandidate { id: Some(id), candidate } => {
+            index_links_of(db, *id, Known::New)?;
+            record_addresses_of(db, *id, candidate, at, Known::New)?;
+            index_candidate(db, *id)
+        }
+        Change::UpdateCandidate { id, candidate } => {
             index_links(db, *id)?;
             record_addresses(db, *id, candidate, at)?;
             index_candidate(db, *id)
@@ -232,13 +238,30 @@ fn case_keys(db: &dyn Db, case_id: CaseId, out: &mut Vec<Key>) -> Result<()> {
 }
 
 /// Rewrites every identifier of one candidate from the state tables.
+/// What the derived tables hold of a candidate before their change is applied.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Whatever the tables hold: read it.
+    Any,
+    /// Nothing: the candidate has just been added.
+    New,
+}
+
 fn index_links(db: &dyn Db, candidate_id: CandidateId) -> Result<()> {
-    links::remove_candidate(db, candidate_id)?;
+    index_links_of(db, candidate_id, Known::Any)
+}
+
+fn index_links_of(db: &dyn Db, candidate_id: CandidateId, known: Known) -> Result<()> {
+    if known == Known::Any {
+        links::remove_candidate(db, candidate_id)?;
+    }
     let Some(candidate) = candidates::get(db, candidate_id)? else { return Ok(()) };
     let mut keys = Vec::new();
     candidate_keys(&candidate.fields, &mut keys);
-    for case in cases::of_candidate(db, candidate_id)? {
-        case_keys(db, case.id, &mut keys)?;
+    if known == Known::Any {
+        for case in cases::of_candidate(db, candidate_id)? {
+            case_keys(db, case.id, &mut keys)?;
+        }
     }
     // The same phone written twice on one record is one identifier.
     let mut seen = BTreeSet::new();
@@ -255,10 +278,24 @@ fn record_addresses(
     c: &CandidateFields,
     at: &Timestamp,
 ) -> Result<()> {
+    record_addresses_of(db, candidate_id, c, at, Known::Any)
+}
+
+fn record_addresses_of(
+    db: &dyn Db,
+    candidate_id: CandidateId,
+    c: &CandidateFields,
+    at: &Timestamp,
+    known: Known,
+) -> Result<()> {
     for (role, address) in
         [(LinkRole::HomeAddress, &c.home_address), (LinkRole::ShippingAddress, &c.shipping_address)]
     {
-        let changed = match links::last_address(db, candidate_id, role)? {
+        let last = match known {
+            Known::Any => links::last_address(db, candidate_id, role)?,
+            Known::New => None,
+        };
+        let changed = match last {
             None => address.is_some(),
             Some(previous) => previous != *address,
         };
