@@ -118,6 +118,10 @@ fn main() {
     std::fs::create_dir_all(&base).unwrap();
 
     let (small, _) = data_dir(&base, "small", 10);
+    // The first command after an import opens a store whose write-ahead log and shared-memory
+    // index the import removed on closing: that is paid at any size, so it is compared with
+    // the same moment at 10 candidates.
+    let first_small = vetdesk(&small, &["case", "show", "1"]);
     let (_, thousand) = data_dir(&base, "thousand", 1_000);
     let (big, import) = data_dir(&base, "big", total);
     // Right after the import (before anything else writes), then at rest below: the first
@@ -203,19 +207,28 @@ fn main() {
     let show_small = median_of(runs, &small, &["case", "show", "1"]);
     let show_big = median_of(runs, &big, &["case", "show", "1"]);
     println!(
-        "  case show: {:.1} ms at {total} (first after the import {:.1} ms), {:.1} ms at 10",
+        "  case show: {:.1} ms at {total} (first after the import {:.1} ms), {:.1} ms at 10 \
+         (first after its import {:.1} ms)",
         ms(show_big),
         ms(first),
-        ms(show_small)
+        ms(show_small),
+        ms(first_small)
     );
-    let worst = show_big.max(first);
     summary(
-        &format!("case show, whole process, at {total} (worst of median and first after import)"),
-        &format!("{:.1} ms", ms(worst)),
+        &format!("case show, whole process, at {total} (median)"),
+        &format!("{:.1} ms", ms(show_big)),
         &format!("{:.1} ms at 10 candidates", ms(show_small)),
-        worst.as_secs_f64() / show_small.as_secs_f64(),
+        show_big.as_secs_f64() / show_small.as_secs_f64(),
         "≤ 1.5× the 10-candidate figure",
-        worst.as_secs_f64() <= 1.5 * show_small.as_secs_f64(),
+        show_big.as_secs_f64() <= 1.5 * show_small.as_secs_f64(),
+    );
+    summary(
+        &format!("case show, whole process, first after importing {total}"),
+        &format!("{:.1} ms", ms(first)),
+        &format!("{:.1} ms first after importing 10", ms(first_small)),
+        first.as_secs_f64() / first_small.as_secs_f64(),
+        "≤ 1.5× the 10-candidate figure",
+        first.as_secs_f64() <= 1.5 * first_small.as_secs_f64(),
     );
 
     let search = median_of(runs, &big, &["search", "Candidate 4242"]);
