@@ -10,6 +10,9 @@ if [[ ! -s $summary ]]; then
   echo "no benchmark figures in $summary" >&2
   exit 1
 fi
+# The dated sections below the table (what changed between runs, and why) are kept: only the
+# part before the first "## " heading is replaced.
+history=$(awk 'found || /^## / { found = 1; print }' "$out" 2>/dev/null || true)
 {
   echo "# Benchmarks"
   echo
@@ -21,8 +24,13 @@ fi
   echo "| figure | value | baseline (same run) | ratio | goal | result |"
   echo "| --- | --- | --- | ---: | --- | --- |"
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$summary"
-} > "$out"
+  if [[ -n $history ]]; then
+    echo
+    echo "$history"
+  fi
+} > "$out.new"
+mv "$out.new" "$out"
 echo
-sed -n '/^| figure/,$p' "$out"
+awk '/^\| figure/ { p = 1 } p && /^$/ { exit } p' "$out"
 echo
 echo "written to $out"
