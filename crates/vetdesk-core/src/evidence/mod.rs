@@ -20,6 +20,7 @@
 //! In an encrypted data directory the layout and names are the same (the SHA-256 of the
 //! plaintext) and every evidence file and thumbnail holds ciphertext (`sealed.rs`).
 
+mod beside;
 pub mod chunked;
 mod error;
 pub(crate) mod fsops;
@@ -43,6 +44,7 @@ pub use sealed::EvidenceReader;
 pub use sha::{InvalidSha256, Sha256Hex};
 pub use thumb::DecodeLimits;
 
+use beside::HashBeside;
 use chunked::{ChunkReader, ChunkSource, Pending, TeamEvidence};
 use fsops::{LockState, OpenFailure, TempFile};
 use media::Sniffer;
@@ -294,41 +296,52 @@ impl EvidenceFiles {
             .map_err(|e| EvidenceError::io("create a temp file in", &tmp_dir, e))?;
 
         // From here every early return drops `temp`, which deletes it.
-        let mut hasher = Sha256::new();
         let mut sniffer = Sniffer::new();
-        let mut buf = vec![0u8; BUF_LEN];
         let mut size: u64 = 0;
         let temp_path = temp.path().to_path_buf();
         let mut sink = Sink::new(temp.file(), self.key.as_ref())
             .map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
-        loop {
-            let n = match src.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(source) => {
-                    return Err(EvidenceError::Read { name: shown, bytes: size, source });
+        // The content is hashed on a second thread while this one writes it (`beside`).
+        let digest = std::thread::scope(|scope| {
+            let mut hash = HashBeside::start(scope, BUF_LEN);
+            loop {
+                let mut buf = hash.buffer();
+                let n = match src.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(source) => {
+                        return Err(EvidenceError::Read {
+                            name: shown.clone(),
+                            bytes: size,
+                            source,
+                        });
+                    }
+                };
+                if size.saturating_add(n as u64) > limits.max_bytes {
+                    return Err(EvidenceError::TooLarge {
+                        name: shown.clone(),
+                        limit: limits.max_bytes,
+                    });
                 }
-            };
-            let chunk = &buf[..n];
-            if size.saturating_add(n as u64) > limits.max_bytes {
-                return Err(EvidenceError::TooLarge { name: shown, limit: limits.max_bytes });
+                buf.truncate(n);
+                sniffer.feed(&buf);
+                sink.write_all(&buf)
+                    .map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
+                hash.update(buf);
+                size += n as u64;
+                progress(size, total);
             }
-            hasher.update(chunk);
-            sniffer.feed(chunk);
-            sink.write_all(chunk)
-                .map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
-            size += n as u64;
-            progress(size, total);
-        }
-        sink.finish().map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
+            sink.finish().map_err(|e| EvidenceError::io("write the temp file", &temp_path, e))?;
+            Ok(hash.finish())
+        })?;
         let finish = |temp: &mut TempFile| -> io::Result<()> {
             temp.file().sync_all()?;
             fsops::set_read_only(temp.file())
         };
         finish(&mut temp).map_err(|e| EvidenceError::io("fsync the temp file", temp.path(), e))?;
 
-        let sha256 = Sha256Hex::from_bytes(hasher.finalize().into());
+        let sha256 = Sha256Hex::from_bytes(digest);
         let media_type = sniffer.media_type();
         let (already_present, repair_note) = match &self.team {
             None => self.put_in_place(temp, &sha256, size)?,
