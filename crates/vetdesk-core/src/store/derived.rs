@@ -237,7 +237,6 @@ fn case_keys(db: &dyn Db, case_id: CaseId, out: &mut Vec<Key>) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites every identifier of one candidate from the state tables.
 /// What the derived tables hold of a candidate before their change is applied.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Known {
@@ -247,10 +246,12 @@ enum Known {
     New,
 }
 
+/// Rewrites every identifier of one candidate from the state tables.
 fn index_links(db: &dyn Db, candidate_id: CandidateId) -> Result<()> {
     index_links_of(db, candidate_id, Known::Any)
 }
 
+/// `index_links`, told what the tables hold of the candidate already.
 fn index_links_of(db: &dyn Db, candidate_id: CandidateId, known: Known) -> Result<()> {
     if known == Known::Any {
         links::remove_candidate(db, candidate_id)?;
@@ -281,6 +282,7 @@ fn record_addresses(
     record_addresses_of(db, candidate_id, c, at, Known::Any)
 }
 
+/// `record_addresses`, told what the history holds of the candidate already.
 fn record_addresses_of(
     db: &dyn Db,
     candidate_id: CandidateId,
