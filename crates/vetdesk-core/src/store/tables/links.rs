@@ -56,16 +56,7 @@ pub(crate) fn open_cases_with_partners(
     db: &dyn Db,
     candidate_id: CandidateId,
 ) -> Result<Vec<crate::model::CaseId>> {
-    Ok(db.query_vec(
-        "SELECT id FROM cases WHERE candidate_id = ?1 AND status != ?2
-         UNION
-         SELECT c.id FROM link_keys m
-         JOIN link_keys o ON o.kind = m.kind AND o.value = m.value
-         JOIN cases c ON c.candidate_id = o.candidate_id
-         WHERE m.candidate_id = ?1 AND o.candidate_id != ?1 AND c.status != ?2",
-        params![candidate_id, crate::model::CaseStatus::Closed],
-        |r| r.get(0),
-    )?)
+    open_cases_with_partners_between(db, candidate_id, candidate_id)
 }
 
 /// `open_cases_with_partners` for every candidate numbered `first` to `last` at once.
